@@ -1,0 +1,43 @@
+/*
+ * mem.h - the only door to the heap (house style 3.5).
+ *
+ * mem_alloc()/mem_calloc()/mem_realloc() never return NULL: running out of
+ * memory prints the size and call site to stderr and aborts (Redis zmalloc).
+ * mem_try_alloc() may return NULL and is for optional growth that has a
+ * fallback. Which malloc sits behind these is decided at link time: jemalloc
+ * in normal builds (linked as the process allocator), libc under sanitizers.
+ * mem_allocator_name() says which one is really in use.
+ * Threads: all functions are thread-safe.
+ */
+#ifndef ENGINE_MEM_H
+#define ENGINE_MEM_H
+
+#include <stddef.h>
+
+#define mem_alloc(n)        mem_alloc_at((n), __FILE__, __LINE__)
+#define mem_calloc(n, size) mem_calloc_at((n), (size), __FILE__, __LINE__)
+#define mem_realloc(p, n)   mem_realloc_at((p), (n), __FILE__, __LINE__)
+
+void *mem_alloc_at(size_t n, const char *file, int line);
+void *mem_calloc_at(size_t n, size_t size, const char *file, int line);
+void *mem_realloc_at(void *p, size_t n, const char *file, int line);
+
+/* mem_try_alloc() - malloc that may fail: returns NULL instead of aborting. */
+void *mem_try_alloc(size_t n);
+
+/* mem_free() - frees `p`; NULL is a no-op. */
+void mem_free(void *p);
+
+/* mem_strdup() - a NUL-terminated copy of `s`; never NULL. */
+char *mem_strdup(const char *s);
+
+/*
+ * mem_allocator_name() - "jemalloc <version>" when jemalloc is the process
+ * allocator, else "libc malloc". Asks the running process, not the build flags.
+ */
+const char *mem_allocator_name(void);
+
+/* mem_peak_rss() - the process's peak resident set size in bytes (getrusage). */
+size_t mem_peak_rss(void);
+
+#endif

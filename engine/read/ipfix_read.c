@@ -1,0 +1,2 @@
+/* placeholder until the reader lands; see ipfix_read.h */
+#include "ipfix_read.h"

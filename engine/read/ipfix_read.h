@@ -1,0 +1,79 @@
+/*
+ * ipfix_read.h - read one YAF / super_mediator IPFIX file into struct flow.
+ *
+ * The only module that sees libfixbuf and GLib. Call order:
+ *   m = ipfix_model_create(err)             once per thread
+ *   r = ipfix_reader_open(m, path, err)     once per file (a file is one IPFIX session)
+ *   while ((rc = ipfix_reader_next(r, &f, err)) == 1) use(f);
+ *   ipfix_reader_stats(r)                   counts, damage
+ *   ipfix_reader_close(r); ...; ipfix_model_destroy(m)
+ *
+ * What it reads (docs/format.md): YAF 2.x DNS DPI (STML 0/293 -> 0xCE00 wrapper
+ * -> STL of DNS RR records) and YAF 3.x / super_mediator 2 (yafDPIList 6871/432
+ * -> DNS RR records); fields matched by (PEN, ID) only; 4- and 8-byte counters;
+ * total or delta counters; uniflow and biflow; ms or NTP us/ns start times;
+ * templates added or redefined mid-file. Options records, non-flow records and
+ * data sets with unknown templates are skipped and counted.
+ *
+ * Damage: libfixbuf runs in manual mode so that a corrupt set, list or varlen
+ * length (FB_ERROR_EOM inside a set) is detected instead of silently dropping
+ * the rest of the message. Such damage is counted in stats.damaged, described
+ * (with the byte offset) in stats.first_damage, and reading resumes at the next
+ * message. Damage that leaves no next message to resume at (bad message header,
+ * truncated message) ends the file: next() returns -ERR_FORMAT with the path
+ * and offset in `err`; every flow yielded before stays valid to count.
+ *
+ * Threads: a model and its readers are confined to one thread; use one model
+ * per thread (fixbuf's info model is not safe to share while reading).
+ */
+#ifndef ENGINE_IPFIX_READ_H
+#define ENGINE_IPFIX_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "flow.h"
+
+struct ipfix_model;  /* opaque: the information model (CERT + YAF 3 elements) */
+struct ipfix_reader; /* opaque: one open file */
+
+struct ipfix_read_stats {
+    uint64_t messages;       /* IPFIX messages read */
+    uint64_t flows;          /* flow records yielded by next() */
+    uint64_t dns_rrs;        /* DNS records attached to the yielded flows */
+    uint64_t other_records;  /* options and non-flow data records skipped */
+    uint64_t unknown_sets;   /* data sets skipped because their template is unknown */
+    uint64_t damaged;        /* damaged sets/messages skipped (records lost there) */
+    uint64_t file_bytes;     /* size of the file in bytes */
+    char first_damage[ERR_MSG_LEN]; /* "offset N: what was wrong", "" if none */
+};
+
+/* ipfix_model_create() - a new information model, or NULL with `err` set. */
+struct ipfix_model *ipfix_model_create(struct err *err);
+
+/* ipfix_model_destroy() - frees `m`; NULL is a no-op. Close its readers first. */
+void ipfix_model_destroy(struct ipfix_model *m);
+
+/*
+ * ipfix_reader_open() - opens `path` for reading with model `m` (borrowed; it
+ * must outlive the reader). Returns NULL with ERR_IO (cannot open) set in `err`,
+ * the path named in the message.
+ */
+struct ipfix_reader *ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err);
+
+/*
+ * ipfix_reader_next() - the next flow record. Returns 1 and sets *flow (valid
+ * until the next call on `r`), 0 at the end of the file, or -code with `err`
+ * naming the path, the byte offset and what was wrong; after a negative return
+ * the reader is finished (next() keeps returning 0).
+ */
+int ipfix_reader_next(struct ipfix_reader *r, const struct flow **flow, struct err *err);
+
+/* ipfix_reader_stats() - counts so far; valid until ipfix_reader_close(). */
+const struct ipfix_read_stats *ipfix_reader_stats(const struct ipfix_reader *r);
+
+/* ipfix_reader_close() - closes the file and frees `r`; NULL is a no-op. */
+void ipfix_reader_close(struct ipfix_reader *r);
+
+#endif

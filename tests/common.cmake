@@ -1,0 +1,1 @@
+flowsweep_unit_test(common SOURCES unit/test_common.c LIBS engine_common)
