@@ -1,18 +1,684 @@
 /*
- * main.c - flowsweep command line (skeleton: --version only, grows with the engine).
+ * main.c - the flowsweep command line: subcommands, options, exit codes.
+ *
+ * The only code that writes stdout or calls exit(). Results go to stdout;
+ * warnings, progress and the summary go to stderr.
+ * Exit codes: 0 success; 1 fatal error; 2 usage error; 3 finished, but some
+ * input files were unreadable or damaged (named in warnings; the results
+ * cover every good record).
  */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cli_progress.h"
+#include "esc.h"
+#include "job.h"
+#include "log.h"
 #include "mem.h"
+#include "merge.h"
+#include "out.h"
+#include "part_plan.h"
+#include "part_window.h"
+#include "scan.h"
+#include "sort.h"
+
+#define EXIT_FATAL   1
+#define EXIT_USAGE   2
+#define EXIT_PARTIAL 3
+
+#define FLOWSWEEP_VERSION "0.1.0"
+
+enum cmd {
+    CMD_DNS_NAMES,
+    CMD_DNS_DEST,
+    CMD_QUERY
+};
+
+struct cli {
+    enum cmd cmd;
+    int threads;
+    const char *start;
+    const char *end;
+    enum out_format format;
+    uint64_t limit;
+    int limit_set;
+    size_t mem_limit;
+    int strict;
+    int quiet;
+    int verbose;
+    int show_query;
+    const char *progress; /* auto|always|never */
+    /* dns-names */
+    struct job_dns_names names;
+    /* dns-dest */
+    struct job_dns_dest dest;
+    char cidrs[1024];
+    int cidrs_set;
+    /* query */
+    struct job_text text;
+};
+
+static const char usage_main[] =
+    "usage: flowsweep COMMAND [OPTIONS] PATH...\n"
+    "\n"
+    "Sweep a repository of hourly YAF / super_mediator IPFIX files on all cores.\n"
+    "\n"
+    "Commands:\n"
+    "  dns-names   the Mothra analytic: DNS flows grouped by (names, RR types)\n"
+    "  dns-dest    the SiLK analytic: DNS records from inside, grouped by destination\n"
+    "  query       a general job: filter, group by, aggregate, having, order, limit\n"
+    "\n"
+    "  flowsweep COMMAND --help    options of a command\n"
+    "  flowsweep --version         version and allocator\n"
+    "\n"
+    "PATH is a file or a directory walked recursively (docs/usage.md).\n";
+
+static const char usage_common[] =
+    "Input:\n"
+    "  PATH...                 files, or directories walked recursively (*.lock skipped)\n"
+    "  --start YYYY-MM-DD[THH] first hour to read (inclusive; the hour comes from the path)\n"
+    "  --end YYYY-MM-DD[THH]   last hour to read (inclusive; a date alone means its hour 23)\n"
+    "Output:\n"
+    "  --format table|csv|json table = Spark show(N, false) text (default); csv = RFC 4180;\n"
+    "                          json = JSON Lines\n"
+    "  --limit N               rows to print (default 20; 0 = all)\n"
+    "  --show-query            print the equivalent 'flowsweep query' options and exit\n"
+    "Execution:\n"
+    "  -t, --threads N         worker threads (default: all cores)\n"
+    "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n"
+    "  --strict                stop at the first unreadable or damaged file (exit 1)\n"
+    "  --progress auto|always|never  progress line on stderr (auto: when a TTY)\n"
+    "  -q, --quiet             no progress, no summary (warnings still print)\n"
+    "  -v, --verbose           more detail on stderr\n"
+    "  -h, --help              this help\n"
+    "Exit status: 0 ok, 1 fatal error, 2 usage error, 3 done but some files were bad.\n";
+
+static const char usage_names[] =
+    "usage: flowsweep dns-names [OPTIONS] PATH...\n"
+    "\n"
+    "The Mothra analytic of the SEI post: flows with silkAppLabel 53 that carry DNS records,\n"
+    "grouped by (list of DNS names, list of RR types) in wire order; flows, distinct\n"
+    "sources, distinct destinations, bytes, packets; groups with bytes/packets > 70 and\n"
+    "fewer than 3 names; by bytes descending.\n"
+    "Columns: dnsName|dnsRRType|flows|#sIP|#dIP|bytes|packets\n"
+    "\n"
+    "  --min-bpp X             keep groups with bytes/packets > X (default 70)\n"
+    "  --max-names N           keep groups with at most N names (default 2)\n"
+    "  --bytes forward|total   forward counts (Mothra's octetCount, default) or forward +\n"
+    "                          reverse\n";
+
+static const char usage_dest[] =
+    "usage: flowsweep dns-dest [OPTIONS] PATH...\n"
+    "\n"
+    "The SiLK analytic of the SEI post, as\n"
+    "  rwfilter --application=53 --scidr=192.168.0.0/16 --bytes-per-packet=70- |\n"
+    "  rwuniq --fields=dip,proto --bytes=500-\n"
+    "on SiLK's unidirectional records (a biflow is its forward record and, when it has\n"
+    "reverse packets, a reverse record). By bytes descending.\n"
+    "Columns: dIP|protocol|bytes|flows|packets\n"
+    "\n"
+    "  --src-cidr CIDR         keep records whose source is inside CIDR (repeatable; IPv4 or\n"
+    "                          IPv6; default 192.168.0.0/16; 'any' turns the filter off)\n"
+    "  --min-bpp X             keep records with bytes/packets >= X (default 70)\n"
+    "  --min-bytes N           keep groups with bytes >= N (default 500)\n"
+    "  --direction both|forward  both records of a biflow (default) or the forward one only\n";
+
+static const char usage_query[] =
+    "usage: flowsweep query [OPTIONS] PATH...\n"
+    "\n"
+    "A general job (docs/query.md). Output columns are the --group-by keys then the --agg\n"
+    "aggregates, in the order given.\n"
+    "\n"
+    "  --records flows|silk|silk-forward  one record per flow (default), SiLK's split of\n"
+    "                          biflows into forward and reverse records, or forward only\n"
+    "  --bytes forward|total   flows view: bytes/packets of the forward direction or both\n"
+    "  --where EXPR            keep records where EXPR is true, e.g.\n"
+    "                          \"app = 53 and sip in (192.168.0.0/16) and bytes / packets >= 70\"\n"
+    "  --group-by KEYS         \"[name=]field, ...\", e.g. \"dIP=dip, protocol=proto\"\n"
+    "  --agg AGGS              \"[name=]func(field), ...\": count() sum() min() max() distinct()\n"
+    "                          (default \"count=count()\")\n"
+    "  --having EXPR           keep groups where EXPR over the columns is true, e.g.\n"
+    "                          \"bytes / packets > 70 and size(dnsName) < 3\"\n"
+    "  --order \"COL [asc|desc]\" (default: the first aggregate, descending)\n"
+    "Fields: start end hour sip dip sport dport proto app bytes packets rbytes rpackets ndns\n"
+    "        dns.names dns.types (lists: keys, or size(...) in expressions)\n"
+    "'/' divides in floating point (x / 0 is NULL, which no filter keeps).\n";
+
+static void
+print_usage(enum cmd cmd, FILE *f)
+{
+    fputs(cmd == CMD_DNS_NAMES ? usage_names : cmd == CMD_DNS_DEST ? usage_dest : usage_query, f);
+    fputc('\n', f);
+    fputs(usage_common, f);
+}
+
+static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "flowsweep: error: ");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+    fprintf(stderr, "\n(try --help)\n");
+    return EXIT_USAGE;
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long v;
+
+    if (*s == '\0' || *s == '-')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+parse_double(const char *s, double *out)
+{
+    char *end = NULL;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || v != v)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+parse_size(const char *s, size_t *out)
+{
+    char *end = NULL;
+    double v;
+    double mult = 1;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return -1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        mult = 1024.0;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mult = 1024.0 * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mult = 1024.0 * 1024 * 1024;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        mult = 1024.0 * 1024 * 1024 * 1024;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += *end == 'i' ? 1 : 0;
+    if (*end == 'B')
+        end++;
+    if (*end != '\0')
+        return -1;
+    *out = (size_t)(v * mult);
+    return 0;
+}
+
+enum {
+    OPT_START = 256,
+    OPT_END,
+    OPT_FORMAT,
+    OPT_LIMIT,
+    OPT_MEM,
+    OPT_STRICT,
+    OPT_PROGRESS,
+    OPT_SHOW_QUERY,
+    OPT_MIN_BPP,
+    OPT_MAX_NAMES,
+    OPT_BYTES,
+    OPT_SRC_CIDR,
+    OPT_MIN_BYTES,
+    OPT_DIRECTION,
+    OPT_RECORDS,
+    OPT_WHERE,
+    OPT_GROUP_BY,
+    OPT_AGG,
+    OPT_HAVING,
+    OPT_ORDER
+};
+
+static const struct option options[] = {
+    {"threads", required_argument, NULL, 't'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"start", required_argument, NULL, OPT_START},
+    {"end", required_argument, NULL, OPT_END},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"mem-limit", required_argument, NULL, OPT_MEM},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"progress", required_argument, NULL, OPT_PROGRESS},
+    {"show-query", no_argument, NULL, OPT_SHOW_QUERY},
+    {"min-bpp", required_argument, NULL, OPT_MIN_BPP},
+    {"max-names", required_argument, NULL, OPT_MAX_NAMES},
+    {"bytes", required_argument, NULL, OPT_BYTES},
+    {"src-cidr", required_argument, NULL, OPT_SRC_CIDR},
+    {"min-bytes", required_argument, NULL, OPT_MIN_BYTES},
+    {"direction", required_argument, NULL, OPT_DIRECTION},
+    {"records", required_argument, NULL, OPT_RECORDS},
+    {"where", required_argument, NULL, OPT_WHERE},
+    {"group-by", required_argument, NULL, OPT_GROUP_BY},
+    {"agg", required_argument, NULL, OPT_AGG},
+    {"having", required_argument, NULL, OPT_HAVING},
+    {"order", required_argument, NULL, OPT_ORDER},
+    {NULL, 0, NULL, 0},
+};
+
+/* Options that belong to one command only: which, or -1 for all. */
+static int
+option_owner(int opt)
+{
+    switch (opt) {
+    case OPT_MAX_NAMES:
+        return CMD_DNS_NAMES;
+    case OPT_SRC_CIDR:
+    case OPT_MIN_BYTES:
+    case OPT_DIRECTION:
+        return CMD_DNS_DEST;
+    case OPT_RECORDS:
+    case OPT_WHERE:
+    case OPT_GROUP_BY:
+    case OPT_AGG:
+    case OPT_HAVING:
+    case OPT_ORDER:
+        return CMD_QUERY;
+    case OPT_MIN_BPP:
+        return -2; /* dns-names and dns-dest */
+    case OPT_BYTES:
+        return -3; /* dns-names and query */
+    default:
+        return -1;
+    }
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int
+parse_args(struct cli *c, int argc, char **argv)
+{
+    int opt;
+    struct err err;
+
+    err_init(&err);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "t:qvh", options, NULL)) != -1) {
+        int owner = option_owner(opt);
+
+        if (opt == '?')
+            return usage_error("%s", "unknown option or missing argument");
+        if ((owner >= 0 && owner != (int)c->cmd) || (owner == -2 && c->cmd == CMD_QUERY) ||
+            (owner == -3 && c->cmd == CMD_DNS_DEST))
+            return usage_error("option %s does not apply to this command", argv[optind - 1]);
+        switch (opt) {
+        case 't': {
+            uint64_t n;
+
+            if (parse_u64(optarg, &n) < 0 || n == 0 || n > 4096)
+                return usage_error("--threads needs a number from 1 to 4096, not '%s'", optarg);
+            c->threads = (int)n;
+            break;
+        }
+        case 'q':
+            c->quiet = 1;
+            break;
+        case 'v':
+            c->verbose++;
+            break;
+        case 'h':
+            print_usage(c->cmd, stdout);
+            return 0;
+        case OPT_START:
+            c->start = optarg;
+            break;
+        case OPT_END:
+            c->end = optarg;
+            break;
+        case OPT_FORMAT:
+            if (out_format_parse(optarg, &c->format, &err) < 0)
+                return usage_error("%s", err.msg);
+            break;
+        case OPT_LIMIT:
+            if (parse_u64(optarg, &c->limit) < 0)
+                return usage_error("--limit needs a whole number (0 = all), not '%s'", optarg);
+            c->limit_set = 1;
+            break;
+        case OPT_MEM:
+            if (parse_size(optarg, &c->mem_limit) < 0 || c->mem_limit == 0)
+                return usage_error("--mem-limit needs a size such as 512M or 8G, not '%s'",
+                                   optarg);
+            break;
+        case OPT_STRICT:
+            c->strict = 1;
+            break;
+        case OPT_PROGRESS:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                return usage_error("--progress takes auto, always or never, not '%s'", optarg);
+            c->progress = optarg;
+            break;
+        case OPT_SHOW_QUERY:
+            c->show_query = 1;
+            break;
+        case OPT_MIN_BPP: {
+            double d;
+
+            if (parse_double(optarg, &d) < 0 || d < 0)
+                return usage_error("--min-bpp needs a number, not '%s'", optarg);
+            c->names.min_bpp = d;
+            c->dest.min_bpp = d;
+            break;
+        }
+        case OPT_MAX_NAMES: {
+            uint64_t n;
+
+            if (parse_u64(optarg, &n) < 0 || n > 65535)
+                return usage_error("--max-names needs a whole number, not '%s'", optarg);
+            c->names.max_names = (unsigned)n;
+            break;
+        }
+        case OPT_BYTES:
+            if (strcmp(optarg, "forward") && strcmp(optarg, "total"))
+                return usage_error("--bytes takes forward or total, not '%s'", optarg);
+            c->names.bytes_total = strcmp(optarg, "total") == 0;
+            c->text.bytes = optarg;
+            break;
+        case OPT_SRC_CIDR: {
+            size_t used = c->cidrs_set ? strlen(c->cidrs) : 0;
+
+            if (strcmp(optarg, "any") == 0) {
+                c->cidrs[0] = '\0';
+                c->cidrs_set = 1;
+                break;
+            }
+            if (used + strlen(optarg) + 3 > sizeof(c->cidrs))
+                return usage_error("%s", "too many --src-cidr blocks");
+            snprintf(c->cidrs + used, sizeof(c->cidrs) - used, "%s%s", used ? ", " : "", optarg);
+            c->cidrs_set = 1;
+            break;
+        }
+        case OPT_MIN_BYTES:
+            if (parse_u64(optarg, &c->dest.min_bytes) < 0)
+                return usage_error("--min-bytes needs a whole number, not '%s'", optarg);
+            break;
+        case OPT_DIRECTION:
+            if (strcmp(optarg, "both") && strcmp(optarg, "forward"))
+                return usage_error("--direction takes both or forward, not '%s'", optarg);
+            c->dest.forward_only = strcmp(optarg, "forward") == 0;
+            break;
+        case OPT_RECORDS:
+            c->text.records = optarg;
+            break;
+        case OPT_WHERE:
+            c->text.where = optarg;
+            break;
+        case OPT_GROUP_BY:
+            c->text.group_by = optarg;
+            break;
+        case OPT_AGG:
+            c->text.aggs = optarg;
+            break;
+        case OPT_HAVING:
+            c->text.having = optarg;
+            break;
+        case OPT_ORDER:
+            c->text.order = optarg;
+            break;
+        default:
+            return usage_error("%s", "unknown option");
+        }
+    }
+    return -1;
+}
+
+/* Prints a shell-quoted argument. */
+static void
+put_quoted(const char *s)
+{
+    fputc('\'', stdout);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", stdout);
+        else
+            fputc(*s, stdout);
+    }
+    fputc('\'', stdout);
+}
+
+static void
+show_query(const struct job_text *t)
+{
+    fputs("flowsweep query", stdout);
+    fputs(" --records ", stdout);
+    put_quoted(t->records ? t->records : "flows");
+    if (t->bytes) {
+        fputs(" --bytes ", stdout);
+        put_quoted(t->bytes);
+    }
+    if (t->where) {
+        fputs(" \\\n  --where ", stdout);
+        put_quoted(t->where);
+    }
+    fputs(" \\\n  --group-by ", stdout);
+    put_quoted(t->group_by);
+    fputs(" \\\n  --agg ", stdout);
+    put_quoted(t->aggs ? t->aggs : "count=count()");
+    if (t->having) {
+        fputs(" \\\n  --having ", stdout);
+        put_quoted(t->having);
+    }
+    if (t->order) {
+        fputs(" \\\n  --order ", stdout);
+        put_quoted(t->order);
+    }
+    printf(" \\\n  --limit %llu PATH...\n", (unsigned long long)t->limit);
+}
+
+static void
+warn_escaped(const char *prefix, const char *text, const char *suffix)
+{
+    size_t len = strlen(text);
+    size_t need = esc_len((const uint8_t *)text, len) + 1;
+    char *buf = mem_alloc(need);
+
+    esc_bytes(buf, need, (const uint8_t *)text, len);
+    LOG_WARN("%s%s%s", prefix, buf, suffix);
+    mem_free(buf);
+}
+
+static int
+run(struct cli *c, int nargs, char **args)
+{
+    struct err err;
+    struct part_window window;
+    struct part_plan plan;
+    struct job job;
+    struct job_text text = c->text;
+    struct job_text_buf buf;
+    struct scan_file *files = NULL;
+    struct scan_result res;
+    struct sort_result sorted;
+    struct scan_opts so;
+    struct cli_progress prog;
+    struct out_col cols[JOB_MAX_COLS];
+    double t0 = cli_now();
+    int rc, code = 0, scanned = 0, progress_on;
+
+    err_init(&err);
+    if (c->cmd == CMD_DNS_NAMES) {
+        c->names.limit = c->limit;
+        job_preset_dns_names(&c->names, &text, &buf);
+    } else if (c->cmd == CMD_DNS_DEST) {
+        c->dest.limit = c->limit;
+        c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
+        job_preset_dns_dest(&c->dest, &text, &buf);
+    } else {
+        text.limit = c->limit;
+    }
+    if (c->show_query) {
+        show_query(&text);
+        return 0;
+    }
+    if (job_build(&job, &text, &err) < 0) {
+        fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (nargs == 0) {
+        job_fini(&job);
+        return usage_error("%s", "no PATH given: name files or directories to read");
+    }
+    if (part_window_parse(c->start, c->end, &window, &err) < 0) {
+        job_fini(&job);
+        fprintf(stderr, "flowsweep: error: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (part_plan_build((const char *const *)args, (size_t)nargs, &window, &plan, &err) < 0) {
+        job_fini(&job);
+        warn_escaped("", err.msg, "");
+        return EXIT_FATAL;
+    }
+    for (size_t i = 0; i < plan.nskips; i++) {
+        char suffix[128];
+
+        snprintf(suffix, sizeof(suffix), ": skipped: %s", plan.skips[i].why);
+        warn_escaped("", plan.skips[i].path, suffix);
+    }
+    if (plan.outside_window && c->verbose)
+        LOG_INFO("%zu files outside the time window were not read", plan.outside_window);
+    if (plan.nfiles == 0)
+        LOG_WARN("no input files to read%s", plan.outside_window ? " in the time window" : "");
+
+    files = mem_calloc(plan.nfiles + 1, sizeof(*files));
+    for (size_t i = 0; i < plan.nfiles; i++) {
+        files[i].path = plan.files[i].path;
+        files[i].size = plan.files[i].size;
+    }
+    progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
+    if (!c->quiet && (!c->progress || strcmp(c->progress, "auto") == 0))
+        progress_on = isatty(STDERR_FILENO);
+    cli_progress_init(&prog, progress_on);
+    memset(&so, 0, sizeof(so));
+    so.threads = c->threads;
+    so.strict = c->strict;
+    so.mem_limit = c->mem_limit;
+    so.progress = cli_progress_update;
+    so.progress_ctx = &prog;
+
+    rc = scan_run(&job, files, plan.nfiles, &so, &res, &err);
+    scanned = 1;
+    cli_progress_clear(&prog);
+    for (size_t i = 0; i < res.nbad; i++) {
+        char suffix[160];
+
+        snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were counted)",
+                 (unsigned long long)res.bad[i].flows_kept);
+        warn_escaped("", res.bad[i].msg, suffix);
+    }
+    if (rc == 0)
+        rc = merge_run(&job, &res, c->threads, &err);
+    if (rc == 0)
+        rc = sort_run(&job, res.tables[0], &sorted, &err);
+    if (rc == 0) {
+        for (size_t i = 0; i < job.ncols; i++) {
+            cols[i].name = job.cols[i].name;
+            cols[i].json_name = job.cols[i].json_name;
+        }
+        sorted.table.cols = cols;
+        rc = out_write(stdout, &sorted.table, c->format, &err);
+        if (!c->quiet) {
+            double el = cli_now() - t0;
+
+            LOG_WARN("summary: files %llu (bad %zu), flows %llu, records %llu (kept %llu), "
+                     "dns records %llu, groups %zu (shown %zu), elapsed %.2f s, %.0f flows/s, "
+                     "threads %d, peak memory %.0f MiB (%s)",
+                     (unsigned long long)res.stats.files, res.nbad,
+                     (unsigned long long)res.stats.flows, (unsigned long long)res.stats.records,
+                     (unsigned long long)res.stats.kept, (unsigned long long)res.stats.dns_rrs,
+                     sorted.groups, sorted.table.nrows, el,
+                     el > 0 ? (double)res.stats.flows / el : 0.0, res.ntables,
+                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+        }
+        sort_result_fini(&sorted);
+    }
+    if (rc < 0) {
+        warn_escaped("error: ", err.msg, "");
+        code = EXIT_FATAL;
+    } else if (res.nbad) {
+        code = EXIT_PARTIAL;
+    }
+    if (scanned)
+        scan_result_fini(&job, &res);
+    mem_free(files);
+    part_plan_fini(&plan);
+    job_fini(&job);
+    return code;
+}
 
 int
 main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("flowsweep 0.1.0 (allocator: %s)\n", mem_allocator_name());
+    struct cli c;
+    const char *cmd;
+    int rc;
+
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("flowsweep %s (allocator: %s)\n", FLOWSWEEP_VERSION, mem_allocator_name());
         return 0;
     }
-    fprintf(stderr, "usage: flowsweep --version\n");
-    return 2;
+    memset(&c, 0, sizeof(c));
+    cmd = argv[1];
+    if (strcmp(cmd, "dns-names") == 0)
+        c.cmd = CMD_DNS_NAMES;
+    else if (strcmp(cmd, "dns-dest") == 0)
+        c.cmd = CMD_DNS_DEST;
+    else if (strcmp(cmd, "query") == 0)
+        c.cmd = CMD_QUERY;
+    else
+        return usage_error("unknown command '%s' (dns-names, dns-dest, query)", cmd);
+    c.format = OUT_FORMAT_TABLE;
+    c.limit = 20;
+    c.names.min_bpp = 70;
+    c.names.max_names = 2;
+    c.dest.min_bpp = 70;
+    c.dest.min_bytes = 500;
+    rc = parse_args(&c, argc - 1, argv + 1);
+    if (rc >= 0)
+        return rc;
+    if (c.verbose)
+        log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
+    return run(&c, argc - 1 - optind, argv + 1 + optind);
 }

@@ -25,8 +25,9 @@ endif()
 # by name), so it is wrapped in --no-as-needed. A no-op when ENGINE_JEMALLOC is off.
 function(engine_link_allocator target)
   if(ENGINE_JEMALLOC)
+    # One token, so CMake cannot reorder or de-duplicate its parts.
     target_link_libraries(${target} PRIVATE
-      "-Wl,--push-state,--no-as-needed" PkgConfig::JEMALLOC "-Wl,--pop-state")
+      "-Wl,--push-state,--no-as-needed,-ljemalloc,--pop-state")
     target_compile_definitions(${target} PRIVATE ENGINE_WITH_JEMALLOC=1)
   endif()
 endfunction()

@@ -1,0 +1,137 @@
+/*
+ * agg.c - see agg.h.
+ */
+#include "agg.h"
+
+#include <string.h>
+
+#include "dset.h"
+
+static uint64_t
+load(const uint8_t *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static void
+store(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
+
+int
+agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct memacct *acct,
+           struct err *err)
+{
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        const struct job_col *col = &job->cols[c];
+        uint8_t *s = val + col->off;
+
+        switch (col->agg) {
+        case AGG_COUNT:
+            store(s, load(s) + 1);
+            break;
+        case AGG_SUM:
+            store(s, load(s) + record_num(r, col->field));
+            break;
+        case AGG_MIN: {
+            uint64_t v = ~record_num(r, col->field);
+
+            if (v > load(s))
+                store(s, v);
+            break;
+        }
+        case AGG_MAX: {
+            uint64_t v = record_num(r, col->field);
+
+            if (v > load(s))
+                store(s, v);
+            break;
+        }
+        case AGG_DISTINCT: {
+            uint8_t item[17];
+
+            if (col->width == 17) {
+                record_addr(r, col->field, item);
+            } else {
+                uint64_t v = record_num(r, col->field);
+
+                memcpy(item, &v, 8);
+            }
+            if (dset_add((struct dset *)(void *)s, item, col->width, acct, err) < 0)
+                return -ERR_LIMIT;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+int
+agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct,
+          struct err *err)
+{
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        const struct job_col *col = &job->cols[c];
+        uint8_t *d = dst + col->off;
+        uint8_t *s = src + col->off;
+
+        switch (col->agg) {
+        case AGG_COUNT:
+        case AGG_SUM:
+            store(d, load(d) + load(s));
+            break;
+        case AGG_MIN:
+        case AGG_MAX:
+            if (load(s) > load(d))
+                store(d, load(s));
+            break;
+        case AGG_DISTINCT: {
+            struct dset *ds = (struct dset *)(void *)d;
+            struct dset *ss = (struct dset *)(void *)s;
+            int rc;
+
+            /* Keep the bigger set and fold the smaller one into it. */
+            if (ss->n > ds->n) {
+                struct dset tmp = *ds;
+
+                *ds = *ss;
+                *ss = tmp;
+            }
+            rc = dset_merge(ds, ss, col->width, acct, err);
+            dset_fini(ss, col->width, acct);
+            if (rc < 0)
+                return rc;
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+uint64_t
+agg_value(const struct job *job, const uint8_t *val, size_t col)
+{
+    const struct job_col *c = &job->cols[col];
+    const uint8_t *s = val + c->off;
+
+    switch (c->agg) {
+    case AGG_MIN:
+        return ~load(s);
+    case AGG_DISTINCT:
+        return ((const struct dset *)(const void *)s)->n;
+    default:
+        return load(s);
+    }
+}
+
+void
+agg_release(const struct job *job, uint8_t *val, struct memacct *acct)
+{
+    for (size_t c = job->nkeys; c < job->ncols; c++)
+        if (job->cols[c].agg == AGG_DISTINCT)
+            dset_fini((struct dset *)(void *)(val + job->cols[c].off), job->cols[c].width, acct);
+}

@@ -1,0 +1,44 @@
+/*
+ * dset.h - exact distinct set of fixed-width items (Spark's countDistinct).
+ *
+ * Sized for the common case of DNS groups: most hold one source and one
+ * destination, so the first item lives inline in the 32-byte struct and costs
+ * no allocation. Up to DSET_LINEAR items sit in a small array scanned linearly;
+ * past that the array becomes an open-addressing hash set (XXH3). The caller
+ * passes the item width on every call (it is a property of the aggregate, not
+ * stored per set). Growth is charged to a memacct budget.
+ * Threads: thread-confined.
+ */
+#ifndef ENGINE_DSET_H
+#define ENGINE_DSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "memacct.h"
+
+#define DSET_MAX_WIDTH 17 /* widest item: an address with its family byte */
+#define DSET_LINEAR    8  /* items scanned linearly before hashing */
+
+struct dset {
+    uint32_t n;   /* distinct items held */
+    uint32_t cap; /* 0: inline (n <= 1); <= DSET_LINEAR: array; else hash slots */
+    union {
+        uint8_t inl[24]; /* the single inline item */
+        uint8_t *heap;   /* array of cap items, or cap slots of (1 + width) bytes */
+    } u;
+};
+
+/* dset_add() - adds `item` (width bytes). Returns 1 if new, 0 if present, -ERR_LIMIT. */
+int dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct,
+             struct err *err);
+
+/* dset_merge() - adds every item of `src` to `dst`; `src` is left intact. */
+int dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *acct,
+               struct err *err);
+
+/* dset_fini() - frees the heap part, gives its bytes back to `acct`. */
+void dset_fini(struct dset *s, size_t width, struct memacct *acct);
+
+#endif

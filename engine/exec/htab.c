@@ -1,0 +1,249 @@
+/*
+ * htab.c - see htab.h.
+ *
+ * Slots are (hash, entry pointer) pairs, so a probe compares 64-bit hashes in
+ * the slot array and touches an entry only on a hash match. Linear probing,
+ * power-of-two capacity, grown at 70% load. The arena hands out 8-byte aligned
+ * pieces from chunks that double from 64 KiB to 4 MiB.
+ */
+#include "htab.h"
+
+#include <string.h>
+
+#include "mem.h"
+
+struct slot {
+    uint64_t hash;
+    struct htab_entry *e; /* NULL: empty */
+};
+
+struct part {
+    struct slot *slots;
+    uint32_t cap; /* power of two */
+    uint32_t n;
+};
+
+struct chunk {
+    struct chunk *next;
+    size_t size; /* bytes after the header */
+    size_t used;
+};
+
+struct htab {
+    struct part parts[HTAB_PARTS];
+    struct chunk *chunks; /* newest first */
+    struct memacct *acct;
+    uint32_t val_len;     /* multiple of 8 */
+    size_t slot_bytes;    /* charged for slot arrays */
+    size_t chunk_bytes;   /* charged for arena chunks */
+};
+
+#define PART_INIT_CAP 16u
+#define CHUNK_MIN     (64u << 10)
+#define CHUNK_MAX     (4u << 20)
+
+struct htab *
+htab_create(uint32_t val_len, struct memacct *acct, struct err *err)
+{
+    struct htab *t = mem_calloc(1, sizeof(*t));
+    size_t bytes = HTAB_PARTS * PART_INIT_CAP * sizeof(struct slot);
+
+    t->acct = acct;
+    t->val_len = (val_len + 7u) & ~7u;
+    if (memacct_charge(acct, bytes, err) < 0) {
+        mem_free(t);
+        return NULL;
+    }
+    t->slot_bytes = bytes;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        t->parts[p].slots = mem_calloc(PART_INIT_CAP, sizeof(struct slot));
+        t->parts[p].cap = PART_INIT_CAP;
+    }
+    return t;
+}
+
+void
+htab_free_slots(struct htab *t)
+{
+    if (t == NULL)
+        return;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        mem_free(t->parts[p].slots);
+        t->parts[p].slots = NULL;
+        t->parts[p].cap = 0;
+        t->parts[p].n = 0;
+    }
+    memacct_release(t->acct, t->slot_bytes);
+    t->slot_bytes = 0;
+}
+
+void
+htab_destroy(struct htab *t)
+{
+    struct chunk *c;
+
+    if (t == NULL)
+        return;
+    htab_free_slots(t);
+    while ((c = t->chunks) != NULL) {
+        t->chunks = c->next;
+        mem_free(c);
+    }
+    memacct_release(t->acct, t->chunk_bytes);
+    mem_free(t);
+}
+
+static void *
+arena_alloc(struct htab *t, size_t n, struct err *err)
+{
+    struct chunk *c = t->chunks;
+
+    n = (n + 7u) & ~(size_t)7u;
+    if (c == NULL || c->size - c->used < n) {
+        size_t size = c == NULL ? CHUNK_MIN : c->size * 2;
+
+        if (size > CHUNK_MAX)
+            size = CHUNK_MAX;
+        if (size < n)
+            size = n;
+        if (memacct_charge(t->acct, size + sizeof(*c), err) < 0)
+            return NULL;
+        t->chunk_bytes += size + sizeof(*c);
+        c = mem_alloc(sizeof(*c) + size);
+        c->size = size;
+        c->used = 0;
+        c->next = t->chunks;
+        t->chunks = c;
+    }
+    void *p = (uint8_t *)(c + 1) + c->used;
+    c->used += n;
+    return p;
+}
+
+static int
+part_grow(struct htab *t, struct part *pt, struct err *err)
+{
+    uint32_t cap = pt->cap * 2;
+    size_t add = (size_t)(cap - pt->cap) * sizeof(struct slot);
+    struct slot *slots;
+
+    if (memacct_charge(t->acct, add, err) < 0)
+        return -ERR_LIMIT;
+    t->slot_bytes += add;
+    slots = mem_calloc(cap, sizeof(*slots));
+    for (uint32_t i = 0; i < pt->cap; i++) {
+        const struct slot *s = &pt->slots[i];
+
+        if (s->e != NULL) {
+            uint32_t j = (uint32_t)s->hash & (cap - 1);
+
+            while (slots[j].e != NULL)
+                j = (j + 1) & (cap - 1);
+            slots[j] = *s;
+        }
+    }
+    mem_free(pt->slots);
+    pt->slots = slots;
+    pt->cap = cap;
+    return 0;
+}
+
+/* The slot holding `key`, or the empty slot where it would go. */
+static struct slot *
+probe(const struct htab *t, const struct part *pt, const uint8_t *key, uint32_t key_len,
+      uint64_t hash)
+{
+    uint32_t i = (uint32_t)hash & (pt->cap - 1);
+
+    for (;;) {
+        struct slot *s = &pt->slots[i];
+
+        if (s->e == NULL)
+            return s;
+        if (s->hash == hash && s->e->key_len == key_len &&
+            memcmp(htab_entry_key(s->e, t->val_len), key, key_len) == 0)
+            return s;
+        i = (i + 1) & (pt->cap - 1);
+    }
+}
+
+static int
+make_room(struct htab *t, struct part *pt, struct err *err)
+{
+    if ((uint64_t)(pt->n + 1) * 10 > (uint64_t)pt->cap * 7)
+        return part_grow(t, pt, err);
+    return 0;
+}
+
+struct htab_entry *
+htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_len, uint64_t hash, int *is_new,
+            struct err *err)
+{
+    struct part *pt = &t->parts[htab_part_of(hash)];
+    struct slot *s = probe(t, pt, key, key_len, hash);
+    struct htab_entry *e;
+
+    if (s->e != NULL) {
+        *is_new = 0;
+        return s->e;
+    }
+    if (make_room(t, pt, err) < 0)
+        return NULL;
+    e = arena_alloc(t, sizeof(*e) + t->val_len + key_len, err);
+    if (e == NULL)
+        return NULL;
+    e->hash = hash;
+    e->key_len = key_len;
+    e->pad = 0;
+    memset(htab_entry_val(e), 0, t->val_len);
+    memcpy(htab_entry_val(e) + t->val_len, key, key_len);
+    s = probe(t, pt, key, key_len, hash); /* the table may have grown */
+    s->hash = hash;
+    s->e = e;
+    pt->n++;
+    *is_new = 1;
+    return e;
+}
+
+struct htab_entry *
+htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, int *linked, struct err *err)
+{
+    struct part *pt = &t->parts[p];
+    const uint8_t *key = htab_entry_key(e, t->val_len);
+    struct slot *s = probe(t, pt, key, e->key_len, e->hash);
+
+    if (s->e != NULL) {
+        *linked = 0;
+        return s->e;
+    }
+    if (make_room(t, pt, err) < 0)
+        return NULL;
+    s = probe(t, pt, key, e->key_len, e->hash);
+    s->hash = e->hash;
+    s->e = e;
+    pt->n++;
+    *linked = 1;
+    return e;
+}
+
+size_t
+htab_part_cap(const struct htab *t, unsigned p)
+{
+    return t->parts[p].cap;
+}
+
+struct htab_entry *
+htab_part_slot(const struct htab *t, unsigned p, size_t i)
+{
+    return t->parts[p].slots[i].e;
+}
+
+size_t
+htab_count(const struct htab *t)
+{
+    size_t n = 0;
+
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        n += t->parts[p].n;
+    return n;
+}

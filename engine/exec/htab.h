@@ -1,0 +1,88 @@
+/*
+ * htab.h - a worker's group table: open addressing, variable-length byte keys.
+ *
+ * Keys are packed byte strings (keypack.h) hashed with XXH3 by the caller.
+ * Each group is one entry in an arena owned by the table: its hash, its key
+ * and a fixed-size value block (the aggregate states) that starts zeroed.
+ * The table is split into HTAB_PARTS sub-tables by the top bits of the hash,
+ * so the reduce phase can merge sub-table p of every worker into worker 0's
+ * sub-table p on its own thread, with no locks (merge.c).
+ * Entries never move: a pointer to one stays valid until htab_destroy() of
+ * the table whose arena holds it, even after the merge links it elsewhere.
+ * Memory: slot arrays and arena chunks are charged to a memacct budget;
+ * reaching it is ERR_LIMIT.
+ * Threads: thread-confined, except that merge.c touches disjoint sub-tables
+ * of several tables from several threads.
+ */
+#ifndef ENGINE_HTAB_H
+#define ENGINE_HTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "memacct.h"
+
+#define HTAB_PART_BITS 6
+#define HTAB_PARTS     (1u << HTAB_PART_BITS)
+
+struct htab; /* opaque */
+
+struct htab_entry {
+    uint64_t hash;    /* XXH3 of the key */
+    uint32_t key_len; /* bytes of key, stored after the value block */
+    uint32_t pad;     /* keeps the value block 8-byte aligned */
+    /* uint8_t val[val_len]; uint8_t key[key_len]; */
+};
+
+/* htab_create() - an empty table whose groups carry `val_len` bytes of state. */
+struct htab *htab_create(uint32_t val_len, struct memacct *acct, struct err *err);
+
+/* htab_destroy() - frees the table and its arena; NULL is a no-op. */
+void htab_destroy(struct htab *t);
+
+/* htab_free_slots() - frees the slot arrays only (after a merge consumed them). */
+void htab_free_slots(struct htab *t);
+
+/*
+ * htab_upsert() - the entry of `key`, created with a zeroed value block if
+ * absent (*is_new = 1). NULL with ERR_LIMIT set when the budget is spent.
+ */
+struct htab_entry *htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_len,
+                               uint64_t hash, int *is_new, struct err *err);
+
+/*
+ * htab_part_link() - in sub-table `p` of `t`, the entry equal to `e` (an entry
+ * of another table), or `e` itself linked in when absent (*linked = 1).
+ */
+struct htab_entry *htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, int *linked,
+                                  struct err *err);
+
+/* htab_part_of() - the sub-table a hash belongs to. */
+static inline unsigned
+htab_part_of(uint64_t hash)
+{
+    return (unsigned)(hash >> (64 - HTAB_PART_BITS));
+}
+
+/* htab_part_cap() / htab_part_slot() - iterate sub-table p: slot i holds an entry or NULL. */
+size_t htab_part_cap(const struct htab *t, unsigned p);
+struct htab_entry *htab_part_slot(const struct htab *t, unsigned p, size_t i);
+
+/* htab_count() - groups in the table (all sub-tables). */
+size_t htab_count(const struct htab *t);
+
+static inline uint8_t *
+htab_entry_val(struct htab_entry *e)
+{
+    return (uint8_t *)(e + 1);
+}
+
+/* htab_entry_key() - the key bytes of `e` in a table of value size `val_len`. */
+static inline const uint8_t *
+htab_entry_key(const struct htab_entry *e, uint32_t val_len)
+{
+    return (const uint8_t *)(e + 1) + val_len;
+}
+
+#endif

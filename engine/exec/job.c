@@ -1,0 +1,373 @@
+/*
+ * job.c - parse query text into a struct job; the two presets. See job.h.
+ */
+#include "job.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dset.h"
+
+static const char *
+skip_ws(const char *p)
+{
+    while (isspace((unsigned char)*p))
+        p++;
+    return p;
+}
+
+static int
+is_word(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '#';
+}
+
+/* Reads a word at *p into buf; returns its length (0 if none). */
+static size_t
+read_word(const char **p, char *buf, size_t cap)
+{
+    const char *s = skip_ws(*p);
+    size_t len = 0;
+
+    while (is_word(s[len]))
+        len++;
+    if (len == 0 || len >= cap)
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    *p = s + len;
+    return len;
+}
+
+static void
+set_names(struct job_col *c, const char *name)
+{
+    size_t j = 0;
+
+    snprintf(c->name, sizeof(c->name), "%s", name);
+    for (const char *s = name; *s && j + 1 < sizeof(c->json_name); s++)
+        if (*s != '#')
+            c->json_name[j++] = *s;
+    c->json_name[j] = '\0';
+}
+
+static int
+find_col(const struct job *job, const char *name, size_t len)
+{
+    for (size_t i = 0; i < job->ncols; i++)
+        if (strlen(job->cols[i].name) == len && memcmp(job->cols[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* "[name=]field, ..." */
+static int
+parse_keys(struct job *job, const char *text, struct err *err)
+{
+    const char *p = text;
+
+    for (;;) {
+        char a[64], b[64];
+        const char *name = NULL, *field;
+        int id;
+
+        if (!read_word(&p, a, sizeof(a)))
+            return ERR_SET(err, ERR_USAGE, "--group-by \"%s\": expected a field name", text);
+        p = skip_ws(p);
+        if (*p == '=') {
+            p++;
+            if (!read_word(&p, b, sizeof(b)))
+                return ERR_SET(err, ERR_USAGE, "--group-by \"%s\": expected a field after '='",
+                               text);
+            name = a;
+            field = b;
+        } else {
+            field = a;
+        }
+        id = record_field_lookup(field, strlen(field));
+        if (id < 0)
+            return ERR_SET(err, ERR_USAGE, "--group-by: unknown field '%s' (see --help for fields)",
+                           field);
+        if (job->nkeys == JOB_MAX_KEYS)
+            return ERR_SET(err, ERR_USAGE, "--group-by: at most %d keys", JOB_MAX_KEYS);
+        struct job_col *c = &job->cols[job->ncols];
+        set_names(c, name ? name : field);
+        if (find_col(job, c->name, strlen(c->name)) >= 0)
+            return ERR_SET(err, ERR_USAGE, "--group-by: column '%s' named twice", c->name);
+        c->is_key = 1;
+        c->field = (enum field_id)id;
+        job->ncols++;
+        job->nkeys++;
+        p = skip_ws(p);
+        if (*p == '\0')
+            return 0;
+        if (*p != ',')
+            return ERR_SET(err, ERR_USAGE, "--group-by \"%s\": expected ',' at \"%s\"", text, p);
+        p++;
+    }
+}
+
+/* "[name=]func(field), ..." */
+static int
+parse_aggs(struct job *job, const char *text, struct err *err)
+{
+    static const struct {
+        const char *name;
+        enum agg_kind kind;
+    } funcs[] = {{"count", AGG_COUNT}, {"sum", AGG_SUM}, {"min", AGG_MIN}, {"max", AGG_MAX},
+                 {"distinct", AGG_DISTINCT}, {"count_distinct", AGG_DISTINCT}};
+    const char *p = text;
+
+    for (;;) {
+        char a[64], func[64], arg[64] = "";
+        const char *name = NULL;
+        int kind = -1, id = -1;
+        struct job_col *c;
+
+        if (!read_word(&p, a, sizeof(a)))
+            return ERR_SET(err, ERR_USAGE, "--agg \"%s\": expected an aggregate", text);
+        p = skip_ws(p);
+        if (*p == '=') {
+            p++;
+            name = a;
+            if (!read_word(&p, func, sizeof(func)))
+                return ERR_SET(err, ERR_USAGE, "--agg \"%s\": expected a function after '='",
+                               text);
+        } else {
+            memcpy(func, a, sizeof(func));
+        }
+        for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
+            if (strcasecmp(func, funcs[i].name) == 0)
+                kind = (int)funcs[i].kind;
+        if (kind < 0)
+            return ERR_SET(err, ERR_USAGE,
+                           "--agg: unknown function '%s' (count, sum, min, max, distinct)", func);
+        p = skip_ws(p);
+        if (*p != '(')
+            return ERR_SET(err, ERR_USAGE, "--agg: expected '(' after %s", func);
+        p++;
+        read_word(&p, arg, sizeof(arg));
+        p = skip_ws(p);
+        if (*p != ')')
+            return ERR_SET(err, ERR_USAGE, "--agg: expected ')' after %s(%s", func, arg);
+        p++;
+        if (kind != AGG_COUNT || arg[0]) {
+            id = record_field_lookup(arg, strlen(arg));
+            if (id < 0)
+                return ERR_SET(err, ERR_USAGE, "--agg: unknown field '%s' in %s()", arg, func);
+            if (record_field_kind((enum field_id)id) == FIELD_KIND_LIST)
+                return ERR_SET(err, ERR_USAGE, "--agg: %s() of a list field is not supported",
+                               func);
+            if (kind != AGG_DISTINCT && kind != AGG_COUNT &&
+                record_field_kind((enum field_id)id) != FIELD_KIND_NUM)
+                return ERR_SET(err, ERR_USAGE, "--agg: %s() needs a numeric field, not '%s'",
+                               func, arg);
+        }
+        if (job->ncols == JOB_MAX_COLS || job->ncols - job->nkeys == JOB_MAX_AGGS)
+            return ERR_SET(err, ERR_USAGE, "--agg: at most %d aggregates", JOB_MAX_AGGS);
+        c = &job->cols[job->ncols];
+        if (name) {
+            set_names(c, name);
+        } else {
+            char def[64];
+
+            snprintf(def, sizeof(def), "%s%s%s", func, arg[0] ? "_" : "", arg);
+            set_names(c, def);
+        }
+        if (find_col(job, c->name, strlen(c->name)) >= 0)
+            return ERR_SET(err, ERR_USAGE, "--agg: column '%s' named twice", c->name);
+        c->is_key = 0;
+        c->agg = (enum agg_kind)kind;
+        c->field = id < 0 ? FIELD_COUNT : (enum field_id)id;
+        c->off = job->val_len;
+        if (kind == AGG_DISTINCT) {
+            c->width = record_field_kind(c->field) == FIELD_KIND_ADDR ? 17 : 8;
+            job->val_len += (uint32_t)sizeof(struct dset);
+        } else {
+            job->val_len += 8;
+        }
+        job->ncols++;
+        p = skip_ws(p);
+        if (*p == '\0')
+            return 0;
+        if (*p != ',')
+            return ERR_SET(err, ERR_USAGE, "--agg \"%s\": expected ',' at \"%s\"", text, p);
+        p++;
+    }
+}
+
+static int
+where_resolve(void *ctx, const char *func, size_t flen, const char *name, size_t len,
+              struct err *err)
+{
+    int id = record_field_lookup(name, len);
+
+    (void)ctx;
+    if (id < 0)
+        return ERR_SET(err, ERR_USAGE, "--where: unknown field '%.*s'", (int)len, name), -1;
+    if (flen) {
+        if (flen == 4 && strncasecmp(func, "size", 4) == 0 &&
+            record_field_kind((enum field_id)id) == FIELD_KIND_LIST)
+            return FIELD_NDNS;
+        return ERR_SET(err, ERR_USAGE, "--where: unknown function '%.*s(%.*s)'", (int)flen, func,
+                       (int)len, name),
+               -1;
+    }
+    if (record_field_kind((enum field_id)id) == FIELD_KIND_LIST)
+        return ERR_SET(err, ERR_USAGE, "--where: list field '%.*s' can only be used as size(%.*s)",
+                       (int)len, name, (int)len, name),
+               -1;
+    return id;
+}
+
+/* Having slots: column index, or JOB_MAX_COLS + index for size(list column). */
+static int
+having_resolve(void *ctx, const char *func, size_t flen, const char *name, size_t len,
+               struct err *err)
+{
+    const struct job *job = ctx;
+    int col = find_col(job, name, len);
+
+    if (col < 0)
+        return ERR_SET(err, ERR_USAGE, "--having: unknown column '%.*s'", (int)len, name), -1;
+    if (flen) {
+        if (flen == 4 && strncasecmp(func, "size", 4) == 0 && job->cols[col].is_key &&
+            record_field_kind(job->cols[col].field) == FIELD_KIND_LIST)
+            return JOB_MAX_COLS + col;
+        return ERR_SET(err, ERR_USAGE, "--having: unknown function '%.*s(%.*s)'", (int)flen, func,
+                       (int)len, name),
+               -1;
+    }
+    if (job->cols[col].is_key && record_field_kind(job->cols[col].field) == FIELD_KIND_LIST)
+        return ERR_SET(err, ERR_USAGE, "--having: list column '%.*s' can only be used as size()",
+                       (int)len, name),
+               -1;
+    return col;
+}
+
+static int
+parse_order(struct job *job, const char *text, struct err *err)
+{
+    const char *p = text;
+    char name[64], dir[16];
+    int col;
+
+    if (!read_word(&p, name, sizeof(name)))
+        return ERR_SET(err, ERR_USAGE, "--order \"%s\": expected a column name", text);
+    col = find_col(job, name, strlen(name));
+    if (col < 0)
+        return ERR_SET(err, ERR_USAGE, "--order: unknown column '%s'", name);
+    job->order_col = col;
+    job->order_desc = 0;
+    if (read_word(&p, dir, sizeof(dir))) {
+        if (strcasecmp(dir, "desc") == 0)
+            job->order_desc = 1;
+        else if (strcasecmp(dir, "asc") != 0)
+            return ERR_SET(err, ERR_USAGE, "--order: expected asc or desc, not '%s'", dir);
+    }
+    if (*skip_ws(p) != '\0')
+        return ERR_SET(err, ERR_USAGE, "--order \"%s\": unexpected text after the direction",
+                       text);
+    return 0;
+}
+
+int
+job_build(struct job *job, const struct job_text *t, struct err *err)
+{
+    const char *records = t->records ? t->records : "flows";
+    const char *bytes = t->bytes ? t->bytes : "forward";
+    int rc;
+
+    memset(job, 0, sizeof(*job));
+    if (strcmp(records, "flows") == 0)
+        job->view = REC_FLOWS;
+    else if (strcmp(records, "silk") == 0)
+        job->view = REC_SILK;
+    else if (strcmp(records, "silk-forward") == 0)
+        job->view = REC_SILK_FORWARD;
+    else
+        return ERR_SET(err, ERR_USAGE, "--records: expected flows, silk or silk-forward, not '%s'",
+                       records);
+    if (strcmp(bytes, "forward") == 0)
+        job->bytes_total = 0;
+    else if (strcmp(bytes, "total") == 0)
+        job->bytes_total = 1;
+    else
+        return ERR_SET(err, ERR_USAGE, "--bytes: expected forward or total, not '%s'", bytes);
+    if (job->bytes_total && job->view != REC_FLOWS)
+        return ERR_SET(err, ERR_USAGE, "--bytes total applies to the flows view only");
+    if (t->group_by == NULL || *skip_ws(t->group_by) == '\0')
+        return ERR_SET(err, ERR_USAGE, "--group-by is required");
+    rc = parse_keys(job, t->group_by, err);
+    if (rc == 0)
+        rc = parse_aggs(job, t->aggs ? t->aggs : "count=count()", err);
+    if (rc == 0 && t->where && *skip_ws(t->where)) {
+        job->where = expr_parse(t->where, where_resolve, job, err);
+        rc = job->where ? 0 : -ERR_USAGE;
+    }
+    if (rc == 0 && t->having && *skip_ws(t->having)) {
+        job->having = expr_parse(t->having, having_resolve, job, err);
+        rc = job->having ? 0 : -ERR_USAGE;
+    }
+    if (rc == 0) {
+        if (t->order && *skip_ws(t->order)) {
+            rc = parse_order(job, t->order, err);
+        } else {
+            job->order_col = (int)job->nkeys;
+            job->order_desc = 1;
+        }
+    }
+    job->limit = t->limit;
+    if (rc < 0)
+        job_fini(job);
+    return rc;
+}
+
+void
+job_fini(struct job *job)
+{
+    expr_destroy(job->where);
+    expr_destroy(job->having);
+    job->where = NULL;
+    job->having = NULL;
+}
+
+void
+job_preset_dns_names(const struct job_dns_names *o, struct job_text *t, struct job_text_buf *buf)
+{
+    memset(t, 0, sizeof(*t));
+    t->records = "flows";
+    t->bytes = o->bytes_total ? "total" : "forward";
+    t->where = "app = 53 and ndns > 0";
+    t->group_by = "dnsName=dns.names, dnsRRType=dns.types";
+    t->aggs = "flows=count(), #sIP=distinct(sip), #dIP=distinct(dip), bytes=sum(bytes), "
+              "packets=sum(packets)";
+    snprintf(buf->having, sizeof(buf->having), "bytes / packets > %.17g and size(dnsName) <= %u",
+             o->min_bpp, o->max_names);
+    t->having = buf->having;
+    t->order = "bytes desc";
+    t->limit = o->limit;
+}
+
+void
+job_preset_dns_dest(const struct job_dns_dest *o, struct job_text *t, struct job_text_buf *buf)
+{
+    memset(t, 0, sizeof(*t));
+    t->records = o->forward_only ? "silk-forward" : "silk";
+    if (o->src_cidrs && *o->src_cidrs)
+        snprintf(buf->where, sizeof(buf->where),
+                 "app = 53 and sip in (%s) and bytes / packets >= %.17g", o->src_cidrs,
+                 o->min_bpp);
+    else
+        snprintf(buf->where, sizeof(buf->where), "app = 53 and bytes / packets >= %.17g",
+                 o->min_bpp);
+    t->where = buf->where;
+    t->group_by = "dIP=dip, protocol=proto";
+    t->aggs = "bytes=sum(bytes), flows=count(), packets=sum(packets)";
+    snprintf(buf->having, sizeof(buf->having), "bytes >= %llu", (unsigned long long)o->min_bytes);
+    t->having = buf->having;
+    t->order = "bytes desc";
+    t->limit = o->limit;
+}

@@ -1,0 +1,113 @@
+/*
+ * job.h - the general job: filter, group by, aggregate, filter groups, order, limit.
+ *
+ * Every analytic is one struct job built from query text (docs/query.md):
+ *   records   flows | silk | silk-forward      (record.h views)
+ *   bytes     forward | total                  (flows view: add reverse counts)
+ *   where     expression over record fields    (expr.h), e.g. "app = 53 and ndns > 0"
+ *   group-by  "[name=]field, ..."              e.g. "dnsName=dns.names, dnsRRType=dns.types"
+ *   agg       "[name=]func(field), ..."        count() sum() min() max() distinct()
+ *   having    expression over output columns   e.g. "bytes / packets > 70 and size(dnsName) < 3"
+ *   order     "column [asc|desc]"              ties: the other columns' rendered text, ascending
+ *   limit     rows to print, 0 = all
+ * The output columns are the group-by keys, then the aggregates, in the order given.
+ * The presets dns-names and dns-dest are such texts (job_preset_*), so what the
+ * docs show written out is exactly what runs.
+ * Threads: a built job is read-only and shared by all workers.
+ */
+#ifndef ENGINE_JOB_H
+#define ENGINE_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "expr.h"
+#include "out.h"
+#include "record.h"
+
+#define JOB_MAX_KEYS 8
+#define JOB_MAX_AGGS 16
+#define JOB_MAX_COLS (JOB_MAX_KEYS + JOB_MAX_AGGS)
+
+enum agg_kind {
+    AGG_COUNT,
+    AGG_SUM,
+    AGG_MIN,
+    AGG_MAX,
+    AGG_DISTINCT
+};
+
+struct job_col {
+    char name[64];      /* table/CSV header */
+    char json_name[64]; /* JSON key: name without characters JSON users trip on ('#') */
+    int is_key;         /* 1: a group-by key, 0: an aggregate */
+    enum field_id field;/* the key's field, or the aggregate's argument */
+    enum agg_kind agg;  /* aggregates only */
+    uint32_t off;       /* aggregates: offset of the state in the value block */
+    uint32_t width;     /* AGG_DISTINCT: item width (17 addresses, 8 numbers) */
+};
+
+struct job {
+    enum rec_view view;
+    int bytes_total;           /* REC_FLOWS: bytes/packets include the reverse direction */
+    struct expr *where;        /* NULL: keep every record */
+    struct expr *having;       /* NULL: keep every group */
+    struct job_col cols[JOB_MAX_COLS];
+    size_t ncols;
+    size_t nkeys;              /* cols[0..nkeys) are keys */
+    uint32_t val_len;          /* bytes of aggregate state per group */
+    int order_col;             /* index into cols */
+    int order_desc;            /* 1: descending */
+    uint64_t limit;            /* 0: all rows */
+};
+
+/* The query text of a job; NULL members take their defaults. */
+struct job_text {
+    const char *records;  /* default "flows" */
+    const char *bytes;    /* default "forward" */
+    const char *where;    /* default: none */
+    const char *group_by; /* required */
+    const char *aggs;     /* default "count=count()" */
+    const char *having;   /* default: none */
+    const char *order;    /* default: first aggregate, descending */
+    uint64_t limit;
+};
+
+/* job_build() - parses `t` into `job`. Returns 0, or -ERR_USAGE saying what is wrong. */
+int job_build(struct job *job, const struct job_text *t, struct err *err);
+
+/* job_fini() - frees what job_build() allocated. */
+void job_fini(struct job *job);
+
+/* Options of the Mothra-form preset (dns-names). */
+struct job_dns_names {
+    double min_bpp;      /* groups with bytes/packets > min_bpp (default 70) */
+    unsigned max_names;  /* groups with at most this many names (default 2) */
+    int bytes_total;     /* 1: bytes/packets forward + reverse */
+    uint64_t limit;      /* default 20 */
+};
+
+/* Options of the SiLK-form preset (dns-dest). */
+struct job_dns_dest {
+    const char *src_cidrs; /* "192.168.0.0/16" or "a, b"; NULL or "" = no source filter */
+    double min_bpp;        /* records with bytes/packets >= min_bpp (default 70) */
+    uint64_t min_bytes;    /* groups with bytes >= min_bytes (default 500) */
+    int forward_only;      /* 1: only the forward records of biflows */
+    uint64_t limit;        /* default 20 */
+};
+
+/*
+ * job_preset_dns_names() / job_preset_dns_dest() - fill `t` (and the text
+ * buffers in `buf`, which must outlive `t`) with the preset's query text.
+ */
+struct job_text_buf {
+    char where[1024];
+    char having[256];
+};
+void job_preset_dns_names(const struct job_dns_names *o, struct job_text *t,
+                          struct job_text_buf *buf);
+void job_preset_dns_dest(const struct job_dns_dest *o, struct job_text *t,
+                         struct job_text_buf *buf);
+
+#endif

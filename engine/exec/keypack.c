@@ -1,0 +1,150 @@
+/*
+ * keypack.c - see keypack.h.
+ */
+#include "keypack.h"
+
+#include <string.h>
+
+#include "mem.h"
+
+void
+keybuf_fini(struct keybuf *k)
+{
+    mem_free(k->p);
+    memset(k, 0, sizeof(*k));
+}
+
+static uint8_t *
+reserve(struct keybuf *k, size_t more)
+{
+    if (k->len + more > k->cap) {
+        size_t cap = k->cap ? k->cap : 256;
+
+        while (cap < k->len + more)
+            cap *= 2;
+        k->p = mem_realloc(k->p, cap);
+        k->cap = cap;
+    }
+    return k->p + k->len;
+}
+
+static void
+put_u16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+void
+keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
+{
+    const struct flow *f = r->f;
+    uint32_t n = f->ndns < KEYPACK_MAX_ITEMS ? f->ndns : KEYPACK_MAX_ITEMS;
+
+    k->len = 0;
+    for (size_t c = 0; c < job->nkeys; c++) {
+        enum field_id id = job->cols[c].field;
+        uint8_t *p;
+
+        switch (record_field_kind(id)) {
+        case FIELD_KIND_NUM: {
+            uint64_t v = record_num(r, id);
+
+            p = reserve(k, 8);
+            for (int i = 0; i < 8; i++)
+                p[i] = (uint8_t)(v >> (56 - 8 * i));
+            k->len += 8;
+            break;
+        }
+        case FIELD_KIND_ADDR:
+            p = reserve(k, 17);
+            record_addr(r, id, p);
+            k->len += 17;
+            break;
+        case FIELD_KIND_LIST:
+            p = reserve(k, 2);
+            put_u16(p, n);
+            k->len += 2;
+            for (uint32_t i = 0; i < n; i++) {
+                const struct dns_rr *rr = &f->dns[i];
+
+                if (id == FIELD_DNS_NAMES) {
+                    uint32_t len = rr->name_len < KEYPACK_MAX_NAME ? rr->name_len
+                                                                   : KEYPACK_MAX_NAME;
+
+                    p = reserve(k, 2 + len);
+                    put_u16(p, len);
+                    if (len)
+                        memcpy(p + 2, rr->name, len);
+                    k->len += 2 + len;
+                } else {
+                    p = reserve(k, 2);
+                    put_u16(p, rr->rrtype);
+                    k->len += 2;
+                }
+            }
+            break;
+        }
+    }
+}
+
+int
+keypack_cells(const struct job *job, const uint8_t *key, size_t len, struct out_cell *cells)
+{
+    size_t at = 0;
+
+    for (size_t c = 0; c < job->nkeys; c++) {
+        enum field_id id = job->cols[c].field;
+        struct out_cell *cell = &cells[c];
+
+        memset(cell, 0, sizeof(*cell));
+        switch (record_field_kind(id)) {
+        case FIELD_KIND_NUM:
+            if (at + 8 > len)
+                return -1;
+            cell->kind = OUT_U64;
+            for (int i = 0; i < 8; i++)
+                cell->v.u = cell->v.u << 8 | key[at + i];
+            at += 8;
+            break;
+        case FIELD_KIND_ADDR:
+            if (at + 17 > len)
+                return -1;
+            cell->kind = OUT_ADDR;
+            cell->v.addr.family = key[at];
+            memcpy(cell->v.addr.a, key + at + 1, 16);
+            at += 17;
+            break;
+        case FIELD_KIND_LIST: {
+            uint32_t n;
+            size_t start;
+
+            if (at + 2 > len)
+                return -1;
+            n = (uint32_t)key[at] << 8 | key[at + 1];
+            at += 2;
+            start = at;
+            for (uint32_t i = 0; i < n; i++) {
+                if (id == FIELD_DNS_NAMES) {
+                    uint32_t l;
+
+                    if (at + 2 > len)
+                        return -1;
+                    l = (uint32_t)key[at] << 8 | key[at + 1];
+                    at += 2 + l;
+                } else {
+                    at += 2;
+                }
+                if (at > len)
+                    return -1;
+            }
+            cell->kind = id == FIELD_DNS_NAMES ? OUT_TEXT_LIST : OUT_U16_LIST;
+            cell->v.list.p = key + start;
+            cell->v.list.bytes = (uint32_t)(at - start);
+            cell->v.list.n = n;
+            break;
+        }
+        }
+    }
+    return at == len ? 0 : -1;
+}

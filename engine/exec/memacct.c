@@ -1,0 +1,38 @@
+/*
+ * memacct.c - see memacct.h.
+ */
+#include "memacct.h"
+
+void
+memacct_init(struct memacct *a, size_t limit)
+{
+    atomic_init(&a->used, 0);
+    atomic_init(&a->peak, 0);
+    a->limit = limit;
+}
+
+int
+memacct_charge(struct memacct *a, size_t n, struct err *err)
+{
+    size_t now = atomic_fetch_add_explicit(&a->used, n, memory_order_relaxed) + n;
+    size_t peak = atomic_load_explicit(&a->peak, memory_order_relaxed);
+
+    if (a->limit && now > a->limit) {
+        atomic_fetch_sub_explicit(&a->used, n, memory_order_relaxed);
+        return ERR_SET(err, ERR_LIMIT,
+                       "memory limit of %zu MiB reached (--mem-limit): the group tables need more; "
+                       "raise --mem-limit, narrow the time window or the filter",
+                       a->limit >> 20);
+    }
+    while (now > peak && !atomic_compare_exchange_weak_explicit(&a->peak, &peak, now,
+                                                                memory_order_relaxed,
+                                                                memory_order_relaxed))
+        ;
+    return 0;
+}
+
+void
+memacct_release(struct memacct *a, size_t n)
+{
+    atomic_fetch_sub_explicit(&a->used, n, memory_order_relaxed);
+}

@@ -1,0 +1,33 @@
+/*
+ * memacct.h - the --mem-limit budget shared by every worker's tables.
+ *
+ * Tables charge their big allocations (arena chunks, slot arrays, distinct
+ * sets growing past their inline slot) here before making them; a charge
+ * that would pass the limit fails with ERR_LIMIT instead. Charges are rare
+ * (growth events, never per record), so one relaxed atomic is cheap.
+ * Threads: memacct_charge()/memacct_release() are thread-safe.
+ */
+#ifndef ENGINE_MEMACCT_H
+#define ENGINE_MEMACCT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "err.h"
+
+struct memacct {
+    atomic_size_t used; /* bytes charged now */
+    atomic_size_t peak; /* most bytes charged at once */
+    size_t limit;       /* bytes; 0 = no limit */
+};
+
+/* memacct_init() - an empty budget of `limit` bytes (0: unlimited). */
+void memacct_init(struct memacct *a, size_t limit);
+
+/* memacct_charge() - takes `n` bytes from the budget, or fails with ERR_LIMIT. */
+int memacct_charge(struct memacct *a, size_t n, struct err *err);
+
+/* memacct_release() - gives `n` bytes back. */
+void memacct_release(struct memacct *a, size_t n);
+
+#endif

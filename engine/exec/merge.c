@@ -1,0 +1,76 @@
+/*
+ * merge.c - see merge.h.
+ */
+#include "merge.h"
+
+#include <omp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "agg.h"
+#include "mem.h"
+
+static int
+merge_part(const struct job *job, struct scan_result *res, unsigned p, struct err *err)
+{
+    struct htab *dst = res->tables[0];
+
+    for (int w = 1; w < res->ntables; w++) {
+        const struct htab *src = res->tables[w];
+        size_t cap = htab_part_cap(src, p);
+
+        for (size_t i = 0; i < cap; i++) {
+            struct htab_entry *e = htab_part_slot(src, p, i);
+            struct htab_entry *d;
+            int linked;
+
+            if (e == NULL)
+                continue;
+            d = htab_part_link(dst, p, e, &linked, err);
+            if (d == NULL)
+                return -1;
+            if (!linked && agg_merge(job, htab_entry_val(d), htab_entry_val(e), &res->acct,
+                                     err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int
+merge_run(const struct job *job, struct scan_result *res, int threads, struct err *err)
+{
+    struct err *errs;
+    atomic_bool stop = false;
+    int rc = 0;
+
+    if (res->ntables <= 1)
+        return 0;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    errs = mem_calloc((size_t)threads, sizeof(*errs));
+
+#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1)                   \
+    shared(job, res, errs, stop)
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        struct err *e = &errs[omp_get_thread_num()];
+
+        if (atomic_load_explicit(&stop, memory_order_relaxed))
+            continue;
+        if (merge_part(job, res, p, e) < 0)
+            atomic_store_explicit(&stop, true, memory_order_relaxed);
+    }
+
+    for (int t = 0; t < threads; t++) {
+        if (errs[t].code != ERR_OK) {
+            *err = errs[t];
+            rc = -(int)errs[t].code;
+            break;
+        }
+    }
+    mem_free(errs);
+    if (rc == 0)
+        for (int w = 1; w < res->ntables; w++)
+            htab_free_slots(res->tables[w]);
+    return rc;
+}

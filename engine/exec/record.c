@@ -1,0 +1,120 @@
+/*
+ * record.c - record views and field access; see record.h.
+ */
+#include "record.h"
+
+#include <string.h>
+
+static const struct {
+    const char *name;
+    enum field_kind kind;
+} fields[FIELD_COUNT] = {
+    [FIELD_START] = {"start", FIELD_KIND_NUM},
+    [FIELD_END] = {"end", FIELD_KIND_NUM},
+    [FIELD_HOUR] = {"hour", FIELD_KIND_NUM},
+    [FIELD_SIP] = {"sip", FIELD_KIND_ADDR},
+    [FIELD_DIP] = {"dip", FIELD_KIND_ADDR},
+    [FIELD_SPORT] = {"sport", FIELD_KIND_NUM},
+    [FIELD_DPORT] = {"dport", FIELD_KIND_NUM},
+    [FIELD_PROTO] = {"proto", FIELD_KIND_NUM},
+    [FIELD_APP] = {"app", FIELD_KIND_NUM},
+    [FIELD_BYTES] = {"bytes", FIELD_KIND_NUM},
+    [FIELD_PACKETS] = {"packets", FIELD_KIND_NUM},
+    [FIELD_RBYTES] = {"rbytes", FIELD_KIND_NUM},
+    [FIELD_RPACKETS] = {"rpackets", FIELD_KIND_NUM},
+    [FIELD_NDNS] = {"ndns", FIELD_KIND_NUM},
+    [FIELD_DNS_NAMES] = {"dns.names", FIELD_KIND_LIST},
+    [FIELD_DNS_TYPES] = {"dns.types", FIELD_KIND_LIST},
+};
+
+int
+record_field_lookup(const char *name, size_t len)
+{
+    for (int i = 0; i < FIELD_COUNT; i++)
+        if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+const char *
+record_field_name(enum field_id id)
+{
+    return fields[id].name;
+}
+
+enum field_kind
+record_field_kind(enum field_id id)
+{
+    return fields[id].kind;
+}
+
+uint64_t
+record_num(const struct rec *r, enum field_id id)
+{
+    const struct flow *f = r->f;
+
+    switch (id) {
+    case FIELD_START:
+        return (uint64_t)f->start_ms;
+    case FIELD_END:
+        return (uint64_t)f->end_ms;
+    case FIELD_HOUR:
+        return f->start_ms < 0 ? 0 : (uint64_t)(f->start_ms / 3600000) * 3600;
+    case FIELD_SPORT:
+        return r->sport;
+    case FIELD_DPORT:
+        return r->dport;
+    case FIELD_PROTO:
+        return f->proto;
+    case FIELD_APP:
+        return f->app_label;
+    case FIELD_BYTES:
+        return r->bytes;
+    case FIELD_PACKETS:
+        return r->packets;
+    case FIELD_RBYTES:
+        return f->rev_bytes;
+    case FIELD_RPACKETS:
+        return f->rev_packets;
+    case FIELD_NDNS:
+        return f->ndns;
+    default:
+        return 0;
+    }
+}
+
+void
+record_addr(const struct rec *r, enum field_id id, uint8_t out[17])
+{
+    out[0] = r->f->family;
+    memcpy(out + 1, id == FIELD_SIP ? r->sip : r->dip, 16);
+}
+
+int
+record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2])
+{
+    out[0].f = f;
+    out[0].sip = f->sip;
+    out[0].dip = f->dip;
+    out[0].sport = f->sport;
+    out[0].dport = f->dport;
+    out[0].bytes = f->bytes;
+    out[0].packets = f->packets;
+    if (view == REC_FLOWS) {
+        if (bytes_total) {
+            out[0].bytes += f->rev_bytes;
+            out[0].packets += f->rev_packets;
+        }
+        return 1;
+    }
+    if (view == REC_SILK_FORWARD || f->rev_packets == 0)
+        return 1;
+    out[1].f = f;
+    out[1].sip = f->dip;
+    out[1].dip = f->sip;
+    out[1].sport = f->dport;
+    out[1].dport = f->sport;
+    out[1].bytes = f->rev_bytes;
+    out[1].packets = f->rev_packets;
+    return 2;
+}

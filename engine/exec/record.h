@@ -1,0 +1,86 @@
+/*
+ * record.h - the record view a job sees, and the fields it can name.
+ *
+ * A job reads flows as one of three record views:
+ *   REC_FLOWS         one record per flow (Mothra's view); bytes/packets are the
+ *                     forward counts, or forward + reverse with bytes_total;
+ *   REC_SILK          SiLK's unidirectional view: a biflow gives its forward
+ *                     record and, when it has reverse packets, a reverse record
+ *                     with addresses and ports swapped and the reverse counts;
+ *   REC_SILK_FORWARD  the forward records only.
+ * Fields are named in the query syntax (docs/query.md) and resolved once to an
+ * enum field_id; the scan then reads them from a struct rec without lookups.
+ * Threads: pure functions.
+ */
+#ifndef ENGINE_RECORD_H
+#define ENGINE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+
+enum rec_view {
+    REC_FLOWS,
+    REC_SILK,
+    REC_SILK_FORWARD
+};
+
+enum field_id {
+    FIELD_START,     /* flow start, Unix ms */
+    FIELD_END,       /* flow end, Unix ms */
+    FIELD_HOUR,      /* start of the flow's hour, Unix seconds */
+    FIELD_SIP,       /* address */
+    FIELD_DIP,       /* address */
+    FIELD_SPORT,     /* number */
+    FIELD_DPORT,     /* number */
+    FIELD_PROTO,     /* number */
+    FIELD_APP,       /* silkAppLabel */
+    FIELD_BYTES,     /* the record's bytes (see the views above) */
+    FIELD_PACKETS,   /* the record's packets */
+    FIELD_RBYTES,    /* the flow's reverse bytes */
+    FIELD_RPACKETS,  /* the flow's reverse packets */
+    FIELD_NDNS,      /* DNS records in the flow */
+    FIELD_DNS_NAMES, /* list of DNS names, wire order */
+    FIELD_DNS_TYPES, /* list of DNS RR types, wire order */
+    FIELD_COUNT
+};
+
+enum field_kind {
+    FIELD_KIND_NUM,  /* unsigned 64-bit number */
+    FIELD_KIND_ADDR, /* 17 bytes: family, 16 address bytes */
+    FIELD_KIND_LIST  /* packed list (names or types) */
+};
+
+struct rec {
+    const struct flow *f; /* the flow this record comes from */
+    const uint8_t *sip;   /* 16 bytes */
+    const uint8_t *dip;   /* 16 bytes */
+    uint64_t bytes;       /* per view */
+    uint64_t packets;     /* per view */
+    uint16_t sport;
+    uint16_t dport;
+};
+
+/* record_field_lookup() - the field named `name` (len bytes), or -1. */
+int record_field_lookup(const char *name, size_t len);
+
+/* record_field_name() - the canonical name of `id`. */
+const char *record_field_name(enum field_id id);
+
+/* record_field_kind() - what kind of value `id` holds. */
+enum field_kind record_field_kind(enum field_id id);
+
+/* record_num() - the value of numeric field `id` of `r`. */
+uint64_t record_num(const struct rec *r, enum field_id id);
+
+/* record_addr() - the 17-byte form (family, address) of address field `id`. */
+void record_addr(const struct rec *r, enum field_id id, uint8_t out[17]);
+
+/*
+ * record_views() - expands flow `f` into its records under `view` (1 or 2,
+ * written to out[]), bytes_total adding reverse counts in REC_FLOWS.
+ */
+int record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2]);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * scan.c - see scan.h. The only per-record loop of the engine lives here.
+ */
+#include "scan.h"
+
+#include <omp.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "agg.h"
+#include "ipfix_read.h"
+#include "keypack.h"
+#include "mem.h"
+
+struct worker {
+    alignas(64) struct htab *table;
+    struct ipfix_model *model;
+    struct keybuf key;
+    struct scan_stats stats;
+    struct scan_bad *bad;
+    size_t nbad;
+    size_t capbad;
+    struct err err; /* the failure that stopped this worker */
+};
+
+/* What --where sees of a record. */
+struct where_ctx {
+    const struct rec *r;
+    uint8_t sip[17];
+    uint8_t dip[17];
+};
+
+static struct expr_val
+where_get(const void *ctx, int slot)
+{
+    const struct where_ctx *w = ctx;
+    struct expr_val v = {EXPR_INT, 0, 0, NULL};
+
+    if (slot == FIELD_SIP || slot == FIELD_DIP) {
+        v.kind = EXPR_ADDR;
+        v.a = slot == FIELD_SIP ? w->sip : w->dip;
+    } else {
+        v.u = record_num(w->r, (enum field_id)slot);
+    }
+    return v;
+}
+
+static void
+add_bad(struct worker *w, const char *path, const char *msg, uint64_t flows)
+{
+    struct scan_bad *b;
+
+    if (w->nbad == w->capbad) {
+        w->capbad = w->capbad ? w->capbad * 2 : 8;
+        w->bad = mem_realloc(w->bad, w->capbad * sizeof(*w->bad));
+    }
+    b = &w->bad[w->nbad++];
+    b->path = mem_strdup(path);
+    snprintf(b->msg, sizeof(b->msg), "%s", msg);
+    b->flows_kept = flows;
+}
+
+static int
+fold_flow(const struct job *job, struct worker *w, const struct flow *f, struct memacct *acct)
+{
+    struct rec recs[2];
+    int n = record_views(f, job->view, job->bytes_total, recs);
+
+    for (int i = 0; i < n; i++) {
+        const struct rec *r = &recs[i];
+        struct htab_entry *e;
+        int is_new;
+
+        w->stats.records++;
+        if (job->where) {
+            struct where_ctx wc;
+
+            wc.r = r;
+            record_addr(r, FIELD_SIP, wc.sip);
+            record_addr(r, FIELD_DIP, wc.dip);
+            if (!expr_true(job->where, where_get, &wc))
+                continue;
+        }
+        w->stats.kept++;
+        keypack_build(job, r, &w->key);
+        e = htab_upsert(w->table, w->key.p, (uint32_t)w->key.len,
+                        XXH3_64bits(w->key.p, w->key.len), &is_new, &w->err);
+        if (e == NULL || agg_update(job, htab_entry_val(e), r, acct, &w->err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Scans one file. Returns 0, or -1 when the whole job must stop (w->err). */
+static int
+scan_file(const struct job *job, struct worker *w, const struct scan_file *file,
+          const struct scan_opts *opts, struct memacct *acct)
+{
+    struct err ferr;
+    struct ipfix_reader *r;
+    const struct ipfix_read_stats *st;
+    const struct flow *f;
+    uint64_t flows = 0;
+    int rc;
+
+    err_init(&ferr);
+    if (w->model == NULL) {
+        w->model = ipfix_model_create(&w->err);
+        if (w->model == NULL)
+            return -1;
+    }
+    r = ipfix_reader_open(w->model, file->path, &ferr);
+    if (r == NULL) {
+        add_bad(w, file->path, ferr.msg, 0);
+        goto bad;
+    }
+    while ((rc = ipfix_reader_next(r, &f, &ferr)) == 1) {
+        flows++;
+        if (fold_flow(job, w, f, acct) < 0) {
+            ipfix_reader_close(r);
+            return -1;
+        }
+    }
+    st = ipfix_reader_stats(r);
+    w->stats.files++;
+    w->stats.bytes += st->file_bytes;
+    w->stats.flows += st->flows;
+    w->stats.dns_rrs += st->dns_rrs;
+    w->stats.other += st->other_records;
+    w->stats.damaged += st->damaged;
+    if (rc < 0)
+        add_bad(w, file->path, ferr.msg, flows);
+    else if (st->damaged)
+        add_bad(w, file->path, st->first_damage, flows);
+    ipfix_reader_close(r);
+    if (rc >= 0 && st->damaged == 0)
+        return 0;
+bad:
+    if (opts->strict) {
+        ERR_SET(&w->err, ERR_FORMAT, "%s (--strict stops at the first bad file)",
+                w->bad[w->nbad - 1].msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+bad_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct scan_bad *)a)->path, ((const struct scan_bad *)b)->path);
+}
+
+int
+scan_run(const struct job *job, const struct scan_file *files, size_t nfiles,
+         const struct scan_opts *opts, struct scan_result *res, struct err *err)
+{
+    int nthreads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+    struct worker *workers;
+    atomic_bool stop = false;
+    atomic_size_t files_done = 0;
+    atomic_uint_fast64_t bytes_done = 0;
+    atomic_uint_fast64_t flows_done = 0;
+    uint64_t bytes_total = 0;
+    int rc = 0;
+
+    memset(res, 0, sizeof(*res));
+    memacct_init(&res->acct, opts->mem_limit);
+    if ((size_t)nthreads > nfiles && nfiles > 0)
+        nthreads = (int)nfiles;
+    if (nthreads < 1)
+        nthreads = 1;
+    for (size_t i = 0; i < nfiles; i++)
+        bytes_total += files[i].size;
+    workers = mem_calloc((size_t)nthreads, sizeof(*workers));
+    res->tables = mem_calloc((size_t)nthreads, sizeof(*res->tables));
+    res->ntables = nthreads;
+    for (int t = 0; t < nthreads; t++) {
+        err_init(&workers[t].err);
+        workers[t].table = htab_create(job->val_len, &res->acct, err);
+        if (workers[t].table == NULL) {
+            rc = -ERR_LIMIT;
+            goto out;
+        }
+        res->tables[t] = workers[t].table;
+    }
+
+#pragma omp parallel for default(none) num_threads(nthreads) schedule(dynamic, 1)                  \
+    shared(job, files, nfiles, opts, res, workers, stop, files_done, bytes_done, flows_done,      \
+           bytes_total)
+    for (size_t i = 0; i < nfiles; i++) {
+        struct worker *w = &workers[omp_get_thread_num()];
+        uint64_t before = w->stats.flows;
+
+        if (atomic_load_explicit(&stop, memory_order_relaxed))
+            continue; /* cannot break out of an omp for */
+        if (scan_file(job, w, &files[i], opts, &res->acct) < 0)
+            atomic_store_explicit(&stop, true, memory_order_relaxed);
+        if (opts->progress) {
+            struct scan_progress p;
+
+            p.files_done = atomic_fetch_add(&files_done, 1) + 1;
+            p.files_total = nfiles;
+            p.bytes_done = atomic_fetch_add(&bytes_done, files[i].size) + files[i].size;
+            p.bytes_total = bytes_total;
+            p.flows = atomic_fetch_add(&flows_done, w->stats.flows - before) +
+                      (w->stats.flows - before);
+            opts->progress(opts->progress_ctx, &p);
+        }
+    }
+
+    for (int t = 0; t < nthreads; t++) {
+        struct worker *w = &workers[t];
+
+        if (rc == 0 && w->err.code != ERR_OK) {
+            *err = w->err;
+            rc = -(int)w->err.code;
+        }
+        res->stats.files += w->stats.files;
+        res->stats.bytes += w->stats.bytes;
+        res->stats.flows += w->stats.flows;
+        res->stats.records += w->stats.records;
+        res->stats.kept += w->stats.kept;
+        res->stats.dns_rrs += w->stats.dns_rrs;
+        res->stats.other += w->stats.other;
+        res->stats.damaged += w->stats.damaged;
+        if (w->nbad) {
+            res->bad = mem_realloc(res->bad, (res->nbad + w->nbad) * sizeof(*res->bad));
+            memcpy(res->bad + res->nbad, w->bad, w->nbad * sizeof(*w->bad));
+            res->nbad += w->nbad;
+        }
+    }
+    if (res->nbad > 1)
+        qsort(res->bad, res->nbad, sizeof(*res->bad), bad_cmp);
+out:
+    for (int t = 0; t < nthreads; t++) {
+        ipfix_model_destroy(workers[t].model);
+        keybuf_fini(&workers[t].key);
+        mem_free(workers[t].bad);
+    }
+    mem_free(workers);
+    return rc;
+}
+
+void
+scan_result_fini(const struct job *job, struct scan_result *res)
+{
+    for (int t = 0; t < res->ntables; t++) {
+        struct htab *h = res->tables[t];
+
+        if (h == NULL)
+            continue;
+        for (unsigned p = 0; p < HTAB_PARTS; p++) {
+            size_t cap = htab_part_cap(h, p);
+
+            for (size_t i = 0; i < cap; i++) {
+                struct htab_entry *e = htab_part_slot(h, p, i);
+
+                if (e)
+                    agg_release(job, htab_entry_val(e), &res->acct);
+            }
+        }
+    }
+    for (int t = 0; t < res->ntables; t++)
+        htab_destroy(res->tables[t]);
+    for (size_t i = 0; i < res->nbad; i++)
+        mem_free(res->bad[i].path);
+    mem_free(res->bad);
+    mem_free(res->tables);
+    memset(res, 0, sizeof(*res));
+}

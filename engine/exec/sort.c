@@ -1,0 +1,249 @@
+/*
+ * sort.c - see sort.h.
+ */
+#include "sort.h"
+
+#include <string.h>
+
+#include "agg.h"
+#include "keypack.h"
+#include "mem.h"
+
+struct row {
+    struct htab_entry *e;
+    uint64_t order; /* the order column's value when it is a number */
+};
+
+struct sort_ctx {
+    const struct job *job;
+    int order_num; /* order column compares as a number */
+    struct out_str a, b;
+    struct out_cell ca[JOB_MAX_COLS], cb[JOB_MAX_COLS];
+};
+
+/* Fills cells[] (all columns) for entry `e`. */
+static int
+row_cells(const struct job *job, struct htab_entry *e, struct out_cell *cells)
+{
+    const uint8_t *val = htab_entry_val(e);
+
+    if (keypack_cells(job, htab_entry_key(e, (job->val_len + 7u) & ~7u), e->key_len, cells) < 0)
+        return -1;
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        memset(&cells[c], 0, sizeof(cells[c]));
+        cells[c].kind = OUT_U64;
+        cells[c].v.u = agg_value(job, val, c);
+    }
+    return 0;
+}
+
+static int
+text_cmp(struct sort_ctx *s, const struct out_cell *x, const struct out_cell *y)
+{
+    out_str_reset(&s->a);
+    out_str_reset(&s->b);
+    out_cell_render(x, &s->a);
+    out_cell_render(y, &s->b);
+    return strcmp(s->a.p, s->b.p);
+}
+
+static int
+row_cmp(struct sort_ctx *s, const struct row *x, const struct row *y)
+{
+    const struct job *job = s->job;
+    int oc = job->order_col;
+    int c;
+
+    if (s->order_num && x->order != y->order) {
+        c = x->order < y->order ? -1 : 1;
+        return job->order_desc ? -c : c;
+    }
+    row_cells(job, x->e, s->ca);
+    row_cells(job, y->e, s->cb);
+    if (!s->order_num) {
+        c = text_cmp(s, &s->ca[oc], &s->cb[oc]);
+        if (c)
+            return job->order_desc ? -c : c;
+    }
+    for (size_t i = 0; i < job->ncols; i++) {
+        if ((int)i == oc)
+            continue;
+        c = text_cmp(s, &s->ca[i], &s->cb[i]);
+        if (c)
+            return c;
+    }
+    c = memcmp(htab_entry_key(x->e, (job->val_len + 7u) & ~7u),
+               htab_entry_key(y->e, (job->val_len + 7u) & ~7u),
+               x->e->key_len < y->e->key_len ? x->e->key_len : y->e->key_len);
+    if (c)
+        return c;
+    return x->e->key_len < y->e->key_len ? -1 : x->e->key_len > y->e->key_len;
+}
+
+/* Stable top-down merge sort with a context (qsort has none in C17). */
+static void
+merge_sort(struct sort_ctx *s, struct row *v, struct row *tmp, size_t n)
+{
+    size_t h = n / 2, i = 0, j = h, k = 0;
+
+    if (n < 2)
+        return;
+    merge_sort(s, v, tmp, h);
+    merge_sort(s, v + h, tmp, n - h);
+    while (i < h && j < n)
+        tmp[k++] = row_cmp(s, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof(*v));
+}
+
+/* What --having sees of a group. */
+struct having_ctx {
+    const struct job *job;
+    const struct out_cell *cells;
+};
+
+static struct expr_val
+having_get(const void *ctx, int slot)
+{
+    const struct having_ctx *h = ctx;
+    struct expr_val v = {EXPR_INT, 0, 0, NULL};
+    const struct out_cell *c;
+
+    if (slot >= JOB_MAX_COLS) {
+        v.u = h->cells[slot - JOB_MAX_COLS].v.list.n;
+        return v;
+    }
+    c = &h->cells[slot];
+    if (c->kind == OUT_ADDR) {
+        /* The cell holds family then address, contiguous: the 17-byte form. */
+        v.kind = EXPR_ADDR;
+        v.a = &c->v.addr.family;
+        return v;
+    }
+    v.u = c->v.u;
+    return v;
+}
+
+/* Keeps rows whose order value can be among the first `keep`; returns the new count. */
+static size_t
+prune(const struct job *job, struct row *rows, size_t n, size_t keep)
+{
+    uint64_t *vals;
+    uint64_t cut;
+    size_t lo = 0, hi = n, k = keep - 1, m = 0;
+
+    if (keep >= n)
+        return n;
+    vals = mem_alloc(n * sizeof(*vals));
+    for (size_t i = 0; i < n; i++)
+        vals[i] = job->order_desc ? ~rows[i].order : rows[i].order;
+    /* Quickselect the k-th smallest of vals (k = keep - 1). */
+    while (hi - lo > 1) {
+        uint64_t pivot = vals[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi - 1;
+
+        while (i <= j) {
+            while (vals[i] < pivot)
+                i++;
+            while (vals[j] > pivot)
+                j--;
+            if (i <= j) {
+                uint64_t t = vals[i];
+
+                vals[i] = vals[j];
+                vals[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j + 1;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    cut = vals[k];
+    mem_free(vals);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = job->order_desc ? ~rows[i].order : rows[i].order;
+
+        if (v <= cut)
+            rows[m++] = rows[i];
+    }
+    return m;
+}
+
+int
+sort_run(const struct job *job, const struct htab *t, struct sort_result *res, struct err *err)
+{
+    struct sort_ctx s;
+    struct row *rows;
+    struct row *tmp;
+    size_t n = 0, cap = htab_count(t), want;
+    struct out_cell cells[JOB_MAX_COLS];
+
+    memset(res, 0, sizeof(*res));
+    memset(&s, 0, sizeof(s));
+    s.job = job;
+    s.order_num = !job->cols[job->order_col].is_key ||
+                  record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_NUM;
+    rows = mem_alloc((cap ? cap : 1) * sizeof(*rows));
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        size_t pc = htab_part_cap(t, p);
+
+        for (size_t i = 0; i < pc; i++) {
+            struct htab_entry *e = htab_part_slot(t, p, i);
+
+            if (e == NULL)
+                continue;
+            res->groups++;
+            if (row_cells(job, e, cells) < 0) {
+                mem_free(rows);
+                return ERR_SET(err, ERR_INTERNAL, "malformed group key");
+            }
+            if (job->having) {
+                struct having_ctx h = {job, cells};
+
+                if (!expr_true(job->having, having_get, &h))
+                    continue;
+            }
+            rows[n].e = e;
+            rows[n].order = s.order_num ? cells[job->order_col].v.u : 0;
+            n++;
+        }
+    }
+    res->kept = n;
+    want = job->limit ? (size_t)job->limit : n;
+    if (s.order_num && job->limit && want < n)
+        n = prune(job, rows, n, want + 1);
+    tmp = mem_alloc((n ? n : 1) * sizeof(*tmp));
+    merge_sort(&s, rows, tmp, n);
+    mem_free(tmp);
+    out_str_fini(&s.a);
+    out_str_fini(&s.b);
+
+    if (want > n)
+        want = n;
+    res->cells = mem_calloc(want * job->ncols + 1, sizeof(*res->cells));
+    for (size_t r = 0; r < want; r++)
+        row_cells(job, rows[r].e, res->cells + r * job->ncols);
+    mem_free(rows);
+    res->table.cells = res->cells;
+    res->table.nrows = want;
+    res->table.ncols = job->ncols;
+    res->table.has_more = res->kept > want;
+    return 0;
+}
+
+void
+sort_result_fini(struct sort_result *res)
+{
+    mem_free(res->cells);
+    memset(res, 0, sizeof(*res));
+}

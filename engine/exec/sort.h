@@ -1,0 +1,36 @@
+/*
+ * sort.h - the finish: filter groups (--having), order them, cut at --limit,
+ * and lay the rows out as an out_table.
+ *
+ * Order: the job's order column (numbers numerically, text by its rendered
+ * form), then, to make the output one total order whatever the thread count
+ * or file order, every other column in column order by its rendered text
+ * (bytewise ascending), then the packed key bytes. With a limit L only the
+ * rows whose order value can reach the first L+1 places are sorted.
+ * Threads: single-threaded.
+ */
+#ifndef ENGINE_SORT_H
+#define ENGINE_SORT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "htab.h"
+#include "job.h"
+#include "out.h"
+
+struct sort_result {
+    struct out_table table; /* what to print; cells borrow from the group table */
+    struct out_cell *cells; /* owned */
+    size_t groups;          /* groups before --having */
+    size_t kept;            /* groups after --having */
+};
+
+/* sort_run() - builds `res` from the merged table `t`. */
+int sort_run(const struct job *job, const struct htab *t, struct sort_result *res,
+             struct err *err);
+
+/* sort_result_fini() - frees what sort_run() allocated. */
+void sort_result_fini(struct sort_result *res);
+
+#endif

@@ -1,0 +1,429 @@
+/*
+ * out.c - table (Spark show), CSV and JSON writers; see out.h.
+ *
+ * Spark's showString(numRows, truncate = 0), from Dataset.scala: every cell is
+ * rendered to a string, the width of a column is max(3, longest cell incl. the
+ * header), cells are left-aligned (truncate = 0) and padded with spaces, a
+ * "+---+" separator goes above and below the header and below the rows, and
+ * "only showing top N row(s)" follows when rows were cut. show() ends with
+ * println, so one more "\n" follows. All our text is ASCII after escaping, so
+ * Spark's halfWidth (East Asian wide characters) never applies.
+ */
+#include "out.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "esc.h"
+#include "mem.h"
+
+int
+out_format_parse(const char *s, enum out_format *fmt, struct err *err)
+{
+    if (strcmp(s, "table") == 0)
+        *fmt = OUT_FORMAT_TABLE;
+    else if (strcmp(s, "csv") == 0)
+        *fmt = OUT_FORMAT_CSV;
+    else if (strcmp(s, "json") == 0)
+        *fmt = OUT_FORMAT_JSON;
+    else
+        return ERR_SET(err, ERR_USAGE, "unknown format '%s' (expected table, csv or json)", s);
+    return 0;
+}
+
+static void
+str_reserve(struct out_str *s, size_t more)
+{
+    if (s->len + more + 1 <= s->cap)
+        return;
+    size_t cap = s->cap ? s->cap : 64;
+    while (cap < s->len + more + 1)
+        cap *= 2;
+    s->p = mem_realloc(s->p, cap);
+    s->cap = cap;
+}
+
+static void
+str_add(struct out_str *s, const char *p, size_t len)
+{
+    str_reserve(s, len);
+    memcpy(s->p + s->len, p, len);
+    s->len += len;
+    s->p[s->len] = '\0';
+}
+
+static void
+str_adds(struct out_str *s, const char *p)
+{
+    str_add(s, p, strlen(p));
+}
+
+static void
+str_add_esc(struct out_str *s, const uint8_t *p, size_t len)
+{
+    size_t need = esc_len(p, len);
+
+    str_reserve(s, need);
+    esc_bytes(s->p + s->len, need + 1, p, len);
+    s->len += need;
+}
+
+static void
+str_add_u64(struct out_str *s, uint64_t u)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)u);
+
+    str_add(s, buf, (size_t)n);
+}
+
+void
+out_str_fini(struct out_str *s)
+{
+    mem_free(s->p);
+    memset(s, 0, sizeof(*s));
+}
+
+void
+out_str_reset(struct out_str *s)
+{
+    s->len = 0;
+    if (s->p)
+        s->p[0] = '\0';
+}
+
+static uint16_t
+get_u16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void
+render_f64(struct out_str *s, double f)
+{
+    char buf[64];
+    int n;
+
+    if (isnan(f)) {
+        str_adds(s, "null");
+        return;
+    }
+    n = snprintf(buf, sizeof(buf), "%.6f", f);
+    /* Trim trailing zeros and a bare point: 2.500000 -> 2.5, 3.000000 -> 3. */
+    while (n > 1 && buf[n - 1] == '0' && strchr(buf, '.'))
+        n--;
+    if (n > 1 && buf[n - 1] == '.')
+        n--;
+    str_add(s, buf, (size_t)n);
+}
+
+static void
+render_addr(struct out_str *s, const struct out_cell *c)
+{
+    char buf[INET6_ADDRSTRLEN];
+    const uint8_t *a = c->v.addr.a;
+
+    if (c->v.addr.family == 4)
+        inet_ntop(AF_INET, a + 12, buf, sizeof(buf));
+    else
+        inet_ntop(AF_INET6, a, buf, sizeof(buf));
+    str_adds(s, buf);
+}
+
+void
+out_cell_render(const struct out_cell *c, struct out_str *s)
+{
+    const uint8_t *p = c->v.list.p;
+
+    str_reserve(s, 0);
+    switch (c->kind) {
+    case OUT_U64:
+        str_add_u64(s, c->v.u);
+        break;
+    case OUT_F64:
+        render_f64(s, c->v.f);
+        break;
+    case OUT_TEXT:
+        str_add_esc(s, p, c->v.list.bytes);
+        break;
+    case OUT_TEXT_LIST:
+        str_add(s, "[", 1);
+        for (uint32_t i = 0; i < c->v.list.n; i++) {
+            uint16_t len = get_u16(p);
+
+            if (i)
+                str_add(s, ", ", 2);
+            str_add_esc(s, p + 2, len);
+            p += 2 + len;
+        }
+        str_add(s, "]", 1);
+        break;
+    case OUT_U16_LIST:
+        str_add(s, "[", 1);
+        for (uint32_t i = 0; i < c->v.list.n; i++) {
+            if (i)
+                str_add(s, ", ", 2);
+            str_add_u64(s, get_u16(p + 2 * i));
+        }
+        str_add(s, "]", 1);
+        break;
+    case OUT_ADDR:
+        render_addr(s, c);
+        break;
+    }
+}
+
+/* ---- table ---------------------------------------------------------------- */
+
+static void
+put_sep(struct out_str *o, const size_t *width, size_t ncols)
+{
+    str_add(o, "+", 1);
+    for (size_t i = 0; i < ncols; i++) {
+        str_reserve(o, width[i] + 1);
+        memset(o->p + o->len, '-', width[i]);
+        o->len += width[i];
+        o->p[o->len++] = '+';
+        o->p[o->len] = '\0';
+    }
+    str_add(o, "\n", 1);
+}
+
+static void
+put_cell(struct out_str *o, const char *text, size_t len, size_t width)
+{
+    str_add(o, text, len);
+    str_reserve(o, width - len);
+    memset(o->p + o->len, ' ', width - len);
+    o->len += width - len;
+    o->p[o->len] = '\0';
+}
+
+static int
+flush(FILE *f, struct out_str *o, struct err *err)
+{
+    if (o->len && fwrite(o->p, 1, o->len, f) != o->len)
+        return ERR_SET_ERRNO(err, errno, "writing results");
+    out_str_reset(o);
+    return 0;
+}
+
+static int
+write_table(FILE *f, const struct out_table *t, struct err *err)
+{
+    size_t ncells = t->nrows * t->ncols;
+    struct out_str *text = mem_calloc(ncells ? ncells : 1, sizeof(*text));
+    size_t *width = mem_calloc(t->ncols, sizeof(*width));
+    struct out_str o = {0};
+    int rc = 0;
+
+    for (size_t j = 0; j < t->ncols; j++)
+        width[j] = strlen(t->cols[j].name) > 3 ? strlen(t->cols[j].name) : 3;
+    for (size_t i = 0; i < ncells; i++) {
+        out_cell_render(&t->cells[i], &text[i]);
+        if (text[i].len > width[i % t->ncols])
+            width[i % t->ncols] = text[i].len;
+    }
+    put_sep(&o, width, t->ncols);
+    str_add(&o, "|", 1);
+    for (size_t j = 0; j < t->ncols; j++) {
+        put_cell(&o, t->cols[j].name, strlen(t->cols[j].name), width[j]);
+        str_add(&o, "|", 1);
+    }
+    str_add(&o, "\n", 1);
+    put_sep(&o, width, t->ncols);
+    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
+        str_add(&o, "|", 1);
+        for (size_t j = 0; j < t->ncols; j++) {
+            const struct out_str *c = &text[r * t->ncols + j];
+
+            put_cell(&o, c->p, c->len, width[j]);
+            str_add(&o, "|", 1);
+        }
+        str_add(&o, "\n", 1);
+        if (o.len > (1u << 16))
+            rc = flush(f, &o, err);
+    }
+    put_sep(&o, width, t->ncols);
+    if (t->has_more) {
+        char foot[64];
+        int n = snprintf(foot, sizeof(foot), "only showing top %zu %s\n", t->nrows,
+                         t->nrows == 1 ? "row" : "rows");
+
+        str_add(&o, foot, (size_t)n);
+    }
+    str_add(&o, "\n", 1); /* show() is println(showString(...)) */
+    if (rc == 0)
+        rc = flush(f, &o, err);
+    for (size_t i = 0; i < ncells; i++)
+        out_str_fini(&text[i]);
+    mem_free(text);
+    mem_free(width);
+    out_str_fini(&o);
+    return rc;
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+static void
+csv_field(struct out_str *o, const char *p, size_t len)
+{
+    int quote = 0;
+
+    for (size_t i = 0; i < len; i++)
+        if (p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n')
+            quote = 1;
+    if (!quote) {
+        str_add(o, p, len);
+        return;
+    }
+    str_add(o, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '"')
+            str_add(o, "\"", 1);
+        str_add(o, p + i, 1);
+    }
+    str_add(o, "\"", 1);
+}
+
+static int
+write_csv(FILE *f, const struct out_table *t, struct err *err)
+{
+    struct out_str o = {0};
+    struct out_str cell = {0};
+    int rc = 0;
+
+    for (size_t j = 0; j < t->ncols; j++) {
+        if (j)
+            str_add(&o, ",", 1);
+        csv_field(&o, t->cols[j].name, strlen(t->cols[j].name));
+    }
+    str_add(&o, "\r\n", 2);
+    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            out_str_reset(&cell);
+            out_cell_render(&t->cells[r * t->ncols + j], &cell);
+            if (j)
+                str_add(&o, ",", 1);
+            csv_field(&o, cell.p, cell.len);
+        }
+        str_add(&o, "\r\n", 2);
+        if (o.len > (1u << 16))
+            rc = flush(f, &o, err);
+    }
+    if (rc == 0)
+        rc = flush(f, &o, err);
+    out_str_fini(&o);
+    out_str_fini(&cell);
+    return rc;
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+/* Appends `p` (already escaped printable ASCII) as a JSON string. */
+static void
+json_string(struct out_str *o, const char *p, size_t len)
+{
+    str_add(o, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '"' || p[i] == '\\')
+            str_add(o, "\\", 1);
+        str_add(o, p + i, 1);
+    }
+    str_add(o, "\"", 1);
+}
+
+static void
+json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp)
+{
+    const uint8_t *p = c->v.list.p;
+
+    out_str_reset(tmp);
+    switch (c->kind) {
+    case OUT_U64:
+    case OUT_F64:
+        out_cell_render(c, o);
+        break;
+    case OUT_TEXT:
+    case OUT_ADDR:
+        out_cell_render(c, tmp);
+        json_string(o, tmp->p, tmp->len);
+        break;
+    case OUT_TEXT_LIST:
+        str_add(o, "[", 1);
+        for (uint32_t i = 0; i < c->v.list.n; i++) {
+            uint16_t len = get_u16(p);
+
+            if (i)
+                str_add(o, ",", 1);
+            out_str_reset(tmp);
+            str_add_esc(tmp, p + 2, len);
+            json_string(o, tmp->p, tmp->len);
+            p += 2 + len;
+        }
+        str_add(o, "]", 1);
+        break;
+    case OUT_U16_LIST:
+        str_add(o, "[", 1);
+        for (uint32_t i = 0; i < c->v.list.n; i++) {
+            if (i)
+                str_add(o, ",", 1);
+            str_add_u64(o, get_u16(p + 2 * i));
+        }
+        str_add(o, "]", 1);
+        break;
+    }
+}
+
+static int
+write_json(FILE *f, const struct out_table *t, struct err *err)
+{
+    struct out_str o = {0};
+    struct out_str tmp = {0};
+    int rc = 0;
+
+    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
+        str_add(&o, "{", 1);
+        for (size_t j = 0; j < t->ncols; j++) {
+            if (j)
+                str_add(&o, ",", 1);
+            json_string(&o, t->cols[j].json_name, strlen(t->cols[j].json_name));
+            str_add(&o, ":", 1);
+            json_value(&o, &t->cells[r * t->ncols + j], &tmp);
+        }
+        str_add(&o, "}\n", 2);
+        if (o.len > (1u << 16))
+            rc = flush(f, &o, err);
+    }
+    if (rc == 0)
+        rc = flush(f, &o, err);
+    out_str_fini(&o);
+    out_str_fini(&tmp);
+    return rc;
+}
+
+int
+out_write(FILE *f, const struct out_table *t, enum out_format fmt, struct err *err)
+{
+    int rc;
+
+    switch (fmt) {
+    case OUT_FORMAT_TABLE:
+        rc = write_table(f, t, err);
+        break;
+    case OUT_FORMAT_CSV:
+        rc = write_csv(f, t, err);
+        break;
+    case OUT_FORMAT_JSON:
+        rc = write_json(f, t, err);
+        break;
+    default:
+        return ERR_SET(err, ERR_INTERNAL, "unknown output format %d", (int)fmt);
+    }
+    if (rc == 0 && fflush(f) != 0)
+        rc = ERR_SET_ERRNO(err, errno, "writing results");
+    return rc;
+}

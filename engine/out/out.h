@@ -1,0 +1,92 @@
+/*
+ * out.h - render a result table: Spark show() text, RFC 4180 CSV, JSON Lines.
+ *
+ * The caller (engine/exec) fills a struct out_table: column descriptions and
+ * rows of cells that borrow their bytes (names stay in the job's arenas).
+ * out_write() renders it to a FILE. Every text byte outside 0x20-0x7E is
+ * written as \xHH in every format (esc.h), so attacker-chosen DNS names never
+ * reach a terminal raw; YAF's own \xHH text passes through unchanged.
+ *
+ * Rendering rules shared by table and CSV (out_cell_render()):
+ *   integers in decimal; text escaped; address as dotted quad (IPv4) or RFC
+ *   5952 (IPv6); lists as "[" + join(", ", elements) + "]" (Spark's array
+ *   rendering, so [""] renders "[]"); floats with up to 6 decimals, trimmed.
+ * Threads: no shared state; one table per caller.
+ */
+#ifndef ENGINE_OUT_H
+#define ENGINE_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+enum out_kind {
+    OUT_U64,      /* v.u */
+    OUT_F64,      /* v.f; NaN renders "null" */
+    OUT_TEXT,     /* v.list.p / v.list.bytes: raw bytes */
+    OUT_TEXT_LIST,/* v.list: n items, each a big-endian u16 length then the bytes */
+    OUT_U16_LIST, /* v.list: n items, each a big-endian u16 */
+    OUT_ADDR      /* v.addr: family 4 (v4-mapped in a[]) or 6 */
+};
+
+struct out_cell {
+    enum out_kind kind;
+    union {
+        uint64_t u;
+        double f;
+        struct {
+            const uint8_t *p; /* packed items (see enum out_kind) */
+            uint32_t bytes;   /* length of p */
+            uint32_t n;       /* items in a list */
+        } list;
+        struct {
+            uint8_t family; /* 4 or 6 */
+            uint8_t a[16];  /* IPv6, or IPv4 v4-mapped */
+        } addr;
+    } v;
+};
+
+struct out_col {
+    const char *name;      /* table/CSV header, e.g. "#sIP" */
+    const char *json_name; /* JSON key, e.g. "sIP" */
+};
+
+struct out_table {
+    const struct out_col *cols; /* ncols columns */
+    size_t ncols;
+    const struct out_cell *cells; /* nrows * ncols cells, row-major */
+    size_t nrows;                 /* rows to print */
+    int has_more;                 /* more rows existed than nrows (Spark's footer) */
+};
+
+enum out_format {
+    OUT_FORMAT_TABLE, /* Spark Dataset.show(n, truncate = false) */
+    OUT_FORMAT_CSV,   /* RFC 4180, CRLF line ends, header row */
+    OUT_FORMAT_JSON   /* JSON Lines, one object per row */
+};
+
+/* out_format_parse() - "table"|"csv"|"json" to *fmt; -ERR_USAGE otherwise. */
+int out_format_parse(const char *s, enum out_format *fmt, struct err *err);
+
+/* out_write() - renders `t` in `fmt` to `f`. Returns 0 or -ERR_IO. */
+int out_write(FILE *f, const struct out_table *t, enum out_format fmt, struct err *err);
+
+/* A growable byte string, for rendering cells of any length. */
+struct out_str {
+    char *p;    /* NUL-terminated text, owned */
+    size_t len; /* bytes before the NUL */
+    size_t cap; /* bytes allocated */
+};
+
+void out_str_fini(struct out_str *s);
+void out_str_reset(struct out_str *s);
+
+/*
+ * out_cell_render() - appends the table/CSV text of `c` to `s` (escaped, so
+ * plain printable ASCII). Used by sort for tie-breaks on rendered text.
+ */
+void out_cell_render(const struct out_cell *c, struct out_str *s);
+
+#endif

@@ -1,0 +1,2 @@
+flowsweep_unit_test(out SOURCES unit/test_out.c LIBS engine_out)
+flowsweep_unit_test(exec SOURCES unit/test_exec.c LIBS engine_exec)

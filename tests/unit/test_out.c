@@ -1,0 +1,155 @@
+/* test_out.c - Spark show() text, CSV and JSON, byte for byte (expected text by hand). */
+#include <stdlib.h>
+
+#include "check.h"
+#include "out.h"
+
+static char *
+render(const struct out_table *t, enum out_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct err err;
+
+    err_init(&err);
+    CHECK(out_write(f, t, fmt, &err) == 0);
+    fclose(f);
+    return buf;
+}
+
+static const struct out_col names_cols[] = {
+    {"dnsName", "dnsName"}, {"dnsRRType", "dnsRRType"}, {"flows", "flows"}, {"#sIP", "sIP"},
+    {"#dIP", "dIP"},        {"bytes", "bytes"},         {"packets", "packets"}};
+
+static struct out_cell
+u64(uint64_t v)
+{
+    struct out_cell c = {.kind = OUT_U64};
+
+    c.v.u = v;
+    return c;
+}
+
+static struct out_cell
+list(enum out_kind kind, const char *packed, uint32_t bytes, uint32_t n)
+{
+    struct out_cell c = {.kind = kind};
+
+    c.v.list.p = (const uint8_t *)packed;
+    c.v.list.bytes = bytes;
+    c.v.list.n = n;
+    return c;
+}
+
+/* The worked example of ipfix-dns-format.md section 5. */
+static void
+test_spark_example(void)
+{
+    static const char two[] = "\x00\x19" "252.0.0.224.in-addr.arpa."
+                              "\x00\x19" "252.0.0.224.in-addr.arpa.";
+    static const char one[] = "\x00\x0c" "example.com.";
+    struct out_cell cells[14] = {
+        list(OUT_TEXT_LIST, two, sizeof(two) - 1, 2), list(OUT_U16_LIST, "\x00\x0c\x00\x0c", 4, 2),
+        u64(3), u64(2), u64(1), u64(501), u64(6),
+        list(OUT_TEXT_LIST, one, sizeof(one) - 1, 1), list(OUT_U16_LIST, "\x00\x01", 2, 1),
+        u64(1), u64(1), u64(1), u64(80), u64(1)};
+    struct out_table t = {names_cols, 7, cells, 2, 1};
+    char *s = render(&t, OUT_FORMAT_TABLE);
+
+    CHECK_EQ_STR(s,
+        "+------------------------------------------------------+---------+-----+----+----+-----+-------+\n"
+        "|dnsName                                               |dnsRRType|flows|#sIP|#dIP|bytes|packets|\n"
+        "+------------------------------------------------------+---------+-----+----+----+-----+-------+\n"
+        "|[252.0.0.224.in-addr.arpa., 252.0.0.224.in-addr.arpa.]|[12, 12] |3    |2   |1   |501  |6      |\n"
+        "|[example.com.]                                        |[1]      |1    |1   |1   |80   |1      |\n"
+        "+------------------------------------------------------+---------+-----+----+----+-----+-------+\n"
+        "only showing top 2 rows\n"
+        "\n");
+    free(s);
+    t.nrows = 1;
+    s = render(&t, OUT_FORMAT_TABLE);
+    CHECK(strstr(s, "only showing top 1 row\n\n") != NULL);
+    free(s);
+}
+
+static void
+test_empty_and_short_columns(void)
+{
+    static const struct out_col cols[] = {{"a", "a"}, {"bb", "bb"}};
+    struct out_table t = {cols, 2, NULL, 0, 0};
+    char *s = render(&t, OUT_FORMAT_TABLE);
+
+    /* Zero rows: sep, header, sep, sep; widths are at least 3. */
+    CHECK_EQ_STR(s, "+---+---+\n|a  |bb |\n+---+---+\n+---+---+\n\n");
+    free(s);
+    s = render(&t, OUT_FORMAT_CSV);
+    CHECK_EQ_STR(s, "a,bb\r\n");
+    free(s);
+    s = render(&t, OUT_FORMAT_JSON);
+    CHECK_EQ_STR(s, "");
+    free(s);
+}
+
+static void
+test_hostile_names(void)
+{
+    /* ESC sequence, NUL, newline, comma, quote, backslash, invalid UTF-8, empty name. */
+    static const char names[] = "\x00\x0b" "\x1b[31mred\x00\n,"
+                                "\x00\x06" "q\"\\\xc3\x28."
+                                "\x00\x00";
+    struct out_cell cells[7] = {list(OUT_TEXT_LIST, names, sizeof(names) - 1, 3),
+                                list(OUT_U16_LIST, "\x00\x10\x00\x01\x00\x00", 6, 3),
+                                u64(1), u64(1), u64(1), u64(200), u64(2)};
+    struct out_table t = {names_cols, 7, cells, 1, 0};
+    char *s = render(&t, OUT_FORMAT_CSV);
+
+    CHECK_EQ_STR(s, "dnsName,dnsRRType,flows,#sIP,#dIP,bytes,packets\r\n"
+                    "\"[\\x1B[31mred\\x00\\x0A,, q\"\"\\\\xC3(., ]\",\"[16, 1, 0]\",1,1,1,200,2\r\n");
+    free(s);
+    s = render(&t, OUT_FORMAT_JSON);
+    CHECK_EQ_STR(s, "{\"dnsName\":[\"\\\\x1B[31mred\\\\x00\\\\x0A,\",\"q\\\"\\\\\\\\xC3(.\",\"\"],"
+                    "\"dnsRRType\":[16,1,0],\"flows\":1,\"sIP\":1,\"dIP\":1,\"bytes\":200,"
+                    "\"packets\":2}\n");
+    free(s);
+    s = render(&t, OUT_FORMAT_TABLE);
+    for (const char *p = s; *p; p++)
+        CHECK(*p == '\n' || (*p >= 0x20 && *p <= 0x7e));
+    CHECK(strstr(s, "|[\\x1B[31mred\\x00\\x0A,, q\"\\\\xC3(., ]|[16, 1, 0]|") != NULL);
+    free(s);
+}
+
+static void
+test_addr_render(void)
+{
+    static const struct out_col cols[] = {{"dIP", "dIP"}};
+    struct out_cell cells[2] = {{.kind = OUT_ADDR}, {.kind = OUT_ADDR}};
+    struct out_table t = {cols, 1, cells, 2, 0};
+    char *s;
+
+    cells[0].v.addr.family = 4;
+    cells[0].v.addr.a[10] = cells[0].v.addr.a[11] = 0xff;
+    cells[0].v.addr.a[12] = 192;
+    cells[0].v.addr.a[13] = 168;
+    cells[0].v.addr.a[14] = 1;
+    cells[0].v.addr.a[15] = 1;
+    cells[1].v.addr.family = 6;
+    cells[1].v.addr.a[0] = 0x20;
+    cells[1].v.addr.a[1] = 0x01;
+    cells[1].v.addr.a[2] = 0x0d;
+    cells[1].v.addr.a[3] = 0xb8;
+    cells[1].v.addr.a[15] = 1;
+    s = render(&t, OUT_FORMAT_CSV);
+    CHECK_EQ_STR(s, "dIP\r\n192.168.1.1\r\n2001:db8::1\r\n");
+    free(s);
+}
+
+int
+main(void)
+{
+    RUN(test_spark_example);
+    RUN(test_empty_and_short_columns);
+    RUN(test_hostile_names);
+    RUN(test_addr_render);
+    return CHECK_DONE();
+}
