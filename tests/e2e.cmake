@@ -1,0 +1,28 @@
+# End-to-end: the CLI on generated repositories and on the real captures, compared with
+# independent expectations (tests/ref/reference.py over the generator's truth or over
+# ipfixDump's decoding, and SiLK's own figures). Needs the generator and the flowdump tool.
+if(TARGET flowsweep-gen)
+  foreach(layout 2 3)
+    add_test(NAME e2e.presets_vs_reference.yaf${layout}
+      COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/presets_vs_reference.sh
+              $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+              ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/presets-yaf${layout} ${layout})
+    set_tests_properties(e2e.presets_vs_reference.yaf${layout} PROPERTIES LABELS e2e)
+  endforeach()
+  add_test(NAME e2e.cli_errors
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cli_errors.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cli-errors)
+  set_tests_properties(e2e.cli_errors PROPERTIES LABELS e2e)
+endif()
+
+add_test(NAME e2e.silk_reference_real
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/silk_reference_real.py
+          $<TARGET_FILE:flowsweep> ${FLOWSWEEP_SHARED_DATA})
+set_tests_properties(e2e.silk_reference_real PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77)
+
+add_test(NAME e2e.real_vs_ipfixdump_reference
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/real_vs_reference.sh
+          $<TARGET_FILE:flowsweep> ${FLOWSWEEP_SHARED_DATA}
+          ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/real)
+set_tests_properties(e2e.real_vs_ipfixdump_reference PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77)

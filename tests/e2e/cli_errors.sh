@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# cli_errors.sh FLOWSWEEP GEN WORKDIR - exit codes, messages and help of the CLI.
+set -uo pipefail
+fs=$1 gen=$2 work=$3
+rm -rf "$work"; mkdir -p "$work"
+fail=0
+expect() { # expected-status description command...
+  local want=$1 what=$2; shift 2
+  "$@" > "$work/out" 2> "$work/err"; local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "FAIL $what: exit $got, expected $want"; cat "$work/err" | head -5; fail=1
+  fi
+}
+has() { # file pattern description
+  grep -q -- "$2" "$1" || { echo "FAIL $3: no '$2' in $1"; head -5 "$1"; fail=1; }
+}
+
+"$gen" --out "$work/repo" --seed 3 --start 2024-01-01T00 --hours 2 --flows 3000 -q
+
+for c in dns-names dns-dest query; do
+  expect 0 "$c --help" "$fs" $c --help
+  has "$work/out" "usage: flowsweep $c" "$c --help text"
+done
+expect 0 "--version" "$fs" --version
+has "$work/out" "allocator" "--version names the allocator"
+expect 2 "no command" "$fs"
+expect 2 "unknown command" "$fs" frobnicate x
+expect 2 "unknown option" "$fs" dns-names --frob "$work/repo"
+expect 2 "option of another command" "$fs" dns-names --src-cidr 10.0.0.0/8 "$work/repo"
+expect 2 "no PATH" "$fs" dns-names
+expect 2 "bad --threads" "$fs" dns-names --threads 0 "$work/repo"
+expect 2 "bad --start" "$fs" dns-names --start 2024-13-01 "$work/repo"
+expect 2 "bad --format" "$fs" dns-names --format xml "$work/repo"
+expect 2 "bad CIDR" "$fs" dns-dest --src-cidr 10.0.0.0/99 "$work/repo"
+has "$work/err" "CIDR" "bad CIDR message"
+expect 2 "bad query field" "$fs" query --group-by nosuch "$work/repo"
+has "$work/err" "nosuch" "bad field message"
+expect 1 "missing path" "$fs" dns-names "$work/does-not-exist"
+has "$work/err" "does-not-exist" "missing path named"
+
+# A damaged file among good ones: exit 3, the file named, the good files' results kept.
+good=$(find "$work/repo" -name '*.yaf' | sort | head -1)
+"$fs" dns-dest --format csv --limit 0 -q "$work/repo" > "$work/clean.csv"
+cp "$good" "$work/repo/broken.yaf"
+truncate -s 100 "$work/repo/broken.yaf"
+printf 'this is not IPFIX at all, just text\n' > "$work/repo/text.yaf"
+expect 3 "damaged files" "$fs" dns-dest --format csv --limit 0 -q "$work/repo"
+has "$work/err" "broken.yaf" "damaged file named"
+has "$work/err" "text.yaf" "non-IPFIX file named"
+cmp -s "$work/out" "$work/clean.csv" || { echo "FAIL: results of the good files changed"; fail=1; }
+expect 1 "--strict" "$fs" dns-dest --strict -q "$work/repo"
+rm -f "$work/repo/broken.yaf" "$work/repo/text.yaf"
+
+# A memory limit that cannot hold the groups: a clear error, never a crash.
+expect 1 "--mem-limit too small" "$fs" query --group-by sip,dip,sport,dport --mem-limit 64K -q "$work/repo"
+has "$work/err" "mem-limit" "memory limit named"
+# The presets' query text runs and gives the same answer as the preset.
+"$fs" dns-names --show-query > "$work/q.txt"
+has "$work/q.txt" "group-by" "--show-query"
+"$fs" dns-names -q "$work/repo" > "$work/a.txt"
+"$fs" query --records flows --bytes forward --where 'app = 53 and ndns > 0' \
+  --group-by 'dnsName=dns.names, dnsRRType=dns.types' \
+  --agg 'flows=count(), #sIP=distinct(sip), #dIP=distinct(dip), bytes=sum(bytes), packets=sum(packets)' \
+  --having 'bytes / packets > 70 and size(dnsName) <= 2' --order 'bytes desc' --limit 20 \
+  -q "$work/repo" > "$work/b.txt"
+cmp -s "$work/a.txt" "$work/b.txt" || { echo "FAIL: query text of dns-names differs from the preset"; fail=1; }
+[ $fail -eq 0 ] && echo "cli_errors: all passed"
+exit $fail
