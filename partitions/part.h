@@ -1,0 +1,43 @@
+/*
+ * part.h - the vocabulary shared by the partitions modules: a data file found
+ * in a repository, and a path left out of the work with the reason why.
+ *
+ * The modules, bottom up:
+ *   part_hour   the hour of a file from its path (YAF, SiLK, Hive, folders)
+ *   part_window --start/--end parsed into whole hours, both inclusive
+ *   part_walk   PATH arguments walked into a sorted list of regular files
+ *   part_plan   walk + window into work units, largest first
+ * Nothing here decodes a file. Threads: everything in partitions/ except
+ * part_walk is pure; part_walk and part_plan run before worker threads start.
+ */
+#ifndef ENGINE_PART_H
+#define ENGINE_PART_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reasons a path is left out (struct part_skip.why); static strings. */
+#define PART_WHY_LOCK         "lock file"
+#define PART_WHY_WRITING      "being written (.lock present)"
+#define PART_WHY_HOUR_UNKNOWN "hour unknown with a time window"
+#define PART_WHY_OUTSIDE      "outside the time window" /* counted, never listed */
+#define PART_WHY_DUPLICATE    "same file as an earlier path"
+#define PART_WHY_DIR_SEEN     "directory already walked (symlink loop or repeated path)"
+#define PART_WHY_NOT_REGULAR  "not a regular file"
+#define PART_WHY_DANGLING     "broken symbolic link"
+#define PART_WHY_VANISHED     "vanished during the walk"
+
+/* One data file: a work unit once it is in a plan. */
+struct part_file {
+    char *path;    /* as walked: the PATH argument joined with entry names; owned */
+    uint64_t size; /* bytes, from stat() at walk time */
+    int64_t hour;  /* Unix seconds of the hour's start (UTC), or PART_HOUR_UNKNOWN */
+};
+
+/* One path left out of the work, for the caller to warn about. */
+struct part_skip {
+    char *path;      /* raw bytes as walked (escape before printing); owned */
+    const char *why; /* one of PART_WHY_*; static */
+};
+
+#endif

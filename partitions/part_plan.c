@@ -1,0 +1,89 @@
+/*
+ * part_plan.c - walked files into work units; see part_plan.h.
+ *
+ * The walk's arrays are taken over and filtered in place: a file out of the
+ * window has its path freed, a file whose hour is unknown moves to the skips.
+ * Then files are sorted largest first (ties by path) and skips by path.
+ */
+#include "part_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "part_hour.h"
+#include "part_walk.h"
+
+static int
+cmp_file(const void *a, const void *b)
+{
+    const struct part_file *x = a, *y = b;
+
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static int
+cmp_skip(const void *a, const void *b)
+{
+    const struct part_skip *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+
+    return c != 0 ? c : strcmp(x->why, y->why);
+}
+
+int
+part_plan_build(const char *const *paths, size_t npaths, const struct part_window *w,
+                struct part_plan *plan, struct err *err)
+{
+    struct part_walk walk;
+    int bounded = w != NULL && part_window_is_bounded(w);
+    size_t kept = 0, nskips;
+    int rc;
+
+    memset(plan, 0, sizeof(*plan));
+    rc = part_walk_paths(paths, npaths, &walk, err);
+    if (rc != 0)
+        return rc;
+    /* Room for every file to become a skip, so the loop below never reallocates. */
+    nskips = walk.nskips;
+    walk.skips = mem_realloc(walk.skips, (walk.nskips + walk.nfiles) * sizeof(*walk.skips));
+    for (size_t i = 0; i < walk.nfiles; i++) {
+        struct part_file f = walk.files[i];
+
+        if (!part_hour_from_path(f.path, &f.hour))
+            f.hour = PART_HOUR_UNKNOWN;
+        if (bounded && f.hour == PART_HOUR_UNKNOWN) {
+            walk.skips[nskips].path = f.path;
+            walk.skips[nskips].why = PART_WHY_HOUR_UNKNOWN;
+            nskips++;
+        } else if (bounded && !part_window_contains(w, f.hour)) {
+            mem_free(f.path);
+            plan->outside_window++;
+        } else {
+            walk.files[kept++] = f;
+            plan->total_bytes += f.size;
+        }
+    }
+    qsort(walk.files, kept, sizeof(*walk.files), cmp_file);
+    qsort(walk.skips, nskips, sizeof(*walk.skips), cmp_skip);
+    plan->files = walk.files;
+    plan->nfiles = kept;
+    plan->skips = walk.skips;
+    plan->nskips = nskips;
+    plan->hidden = walk.hidden;
+    return 0;
+}
+
+void
+part_plan_fini(struct part_plan *plan)
+{
+    for (size_t i = 0; i < plan->nfiles; i++)
+        mem_free(plan->files[i].path);
+    for (size_t i = 0; i < plan->nskips; i++)
+        mem_free(plan->skips[i].path);
+    mem_free(plan->files);
+    mem_free(plan->skips);
+    memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,48 @@
+/*
+ * part_plan.h - the work units of a run: the walked files whose hour is in
+ * the time window, largest first so dynamic scheduling ends balanced.
+ *
+ * Rules on top of part_walk's: with a bounded window, a file whose hour is
+ * outside it is counted in `outside_window` (not listed: a month of hourly
+ * files would flood the terminal) and a file whose hour cannot be told is
+ * listed in `skips` (PART_WHY_HOUR_UNKNOWN); with no window every file is kept.
+ * Order: size descending, then path ascending (strcmp) - a total order, so the
+ * plan is the same on every run over the same tree.
+ * Threads: calls part_walk_paths(); run it before worker threads start. The
+ * finished plan is read-only and may be shared by any number of threads.
+ */
+#ifndef ENGINE_PART_PLAN_H
+#define ENGINE_PART_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "part.h"
+#include "part_window.h"
+
+struct err;
+
+struct part_plan {
+    struct part_file *files; /* work units, largest first; hour set when told */
+    size_t nfiles;           /* entries in files */
+    uint64_t total_bytes;    /* sum of files[].size */
+    struct part_skip *skips; /* paths left out with a reason, sorted by path */
+    size_t nskips;           /* entries in skips */
+    size_t outside_window;   /* files left out because their hour is outside the window */
+    size_t hidden;           /* names starting with '.' not walked */
+};
+
+/*
+ * part_plan_build() - walks `paths[0..npaths)` (see part_walk.h) and keeps
+ * the files in window `w` (NULL: no window) in `plan` (caller storage,
+ * overwritten). Returns 0, or -code with `err` set as part_walk_paths() does;
+ * on failure `plan` is left empty. An empty plan is not an error. Release
+ * with part_plan_fini() either way.
+ */
+int part_plan_build(const char *const *paths, size_t npaths, const struct part_window *w,
+                    struct part_plan *plan, struct err *err);
+
+/* part_plan_fini() - frees what `plan` owns and empties it; safe to repeat. */
+void part_plan_fini(struct part_plan *plan);
+
+#endif

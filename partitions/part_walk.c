@@ -1,0 +1,397 @@
+/*
+ * part_walk.c - PATH arguments into data files; see part_walk.h.
+ *
+ * Algorithm: depth first. A directory is read whole (names only), closed,
+ * sorted with strcmp, and then its entries are visited in that order, so at
+ * most one directory stream is open at a time and the result does not depend
+ * on readdir order. Each entry is stat()ed (following symlinks). Directories
+ * and files are identified by (st_dev, st_ino) in two small open-addressing
+ * sets: a directory seen before is not walked again (this is what stops
+ * symlink loops), a file seen before is not listed again. "X is being
+ * written" is decided from the same sorted listing (binary search for
+ * "X.lock"), not by another syscall, so it matches what readdir saw.
+ * Memory: O(entries of the largest directory + files found).
+ */
+#include "part_walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "err.h"
+#include "esc.h"
+#include "mem.h"
+#include "part_hour.h"
+
+#define SHOW_BYTES 100 /* bytes of a path echoed in an error message */
+#define STR(x)     #x
+#define XSTR(x)    STR(x)
+#define LIMIT_TEXT XSTR(PART_WALK_MAX_DEPTH)
+
+/* An identity set of (st_dev, st_ino): linear probing, at most half full. */
+struct idset {
+    uint64_t *slots; /* 2 * cap words: dev, ino; dev == ino == 0 marks a free slot */
+    size_t cap;      /* slots, a power of two (0 before the first insert) */
+    size_t n;        /* slots in use */
+};
+
+struct walker {
+    struct part_walk *out; /* the result being filled */
+    size_t files_cap;      /* allocated entries of out->files */
+    size_t skips_cap;      /* allocated entries of out->skips */
+    struct idset dirs;     /* directories entered */
+    struct idset files;    /* files listed */
+    struct err *err;       /* where failures go */
+};
+
+static size_t
+id_hash(uint64_t dev, uint64_t ino)
+{
+    uint64_t h = (dev * 0x9E3779B97F4A7C15u) ^ ino;
+
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDu;
+    h ^= h >> 33;
+    return (size_t)h;
+}
+
+/* Inserts (dev, ino) unless present. Returns 1 if it was inserted, 0 if already there. */
+static int
+idset_add(struct idset *s, uint64_t dev, uint64_t ino)
+{
+    size_t i;
+
+    /* (0, 0) is the free marker; no real file has inode 0 on device 0, but stay exact. */
+    if (dev == 0 && ino == 0)
+        ino = UINT64_MAX;
+    if (2 * (s->n + 1) > s->cap) {
+        struct idset big = {NULL, s->cap ? 2 * s->cap : 64, 0};
+
+        big.slots = mem_calloc(2 * big.cap, sizeof(uint64_t));
+        for (i = 0; i < s->cap; i++) {
+            if (s->slots[2 * i] != 0 || s->slots[2 * i + 1] != 0)
+                idset_add(&big, s->slots[2 * i], s->slots[2 * i + 1]);
+        }
+        mem_free(s->slots);
+        *s = big;
+    }
+    for (i = id_hash(dev, ino) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+        uint64_t *slot = &s->slots[2 * i];
+
+        if (slot[0] == dev && slot[1] == ino)
+            return 0;
+        if (slot[0] == 0 && slot[1] == 0) {
+            slot[0] = dev;
+            slot[1] = ino;
+            s->n++;
+            return 1;
+        }
+    }
+}
+
+static void
+idset_fini(struct idset *s)
+{
+    mem_free(s->slots);
+    s->slots = NULL;
+    s->cap = s->n = 0;
+}
+
+/* Doubles an array of `elem`-byte entries when it is full. */
+static void *
+grow(void *arr, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return arr;
+    /* cap * elem already fits in memory, so doubling it cannot overflow size_t. */
+    *cap = *cap ? 2 * *cap : 16;
+    return mem_realloc(arr, *cap * elem);
+}
+
+/* Takes ownership of `path`. */
+static void
+add_skip(struct walker *wk, char *path, const char *why)
+{
+    struct part_walk *o = wk->out;
+
+    o->skips = grow(o->skips, o->nskips, &wk->skips_cap, sizeof(*o->skips));
+    o->skips[o->nskips].path = path;
+    o->skips[o->nskips].why = why;
+    o->nskips++;
+}
+
+/* Takes ownership of `path`. */
+static void
+add_file(struct walker *wk, char *path, const struct stat *st)
+{
+    struct part_walk *o = wk->out;
+
+    o->files = grow(o->files, o->nfiles, &wk->files_cap, sizeof(*o->files));
+    o->files[o->nfiles].path = path;
+    o->files[o->nfiles].size = (uint64_t)st->st_size;
+    o->files[o->nfiles].hour = PART_HOUR_UNKNOWN;
+    o->nfiles++;
+}
+
+static int
+ends_with_lock(const char *name)
+{
+    size_t len = strlen(name);
+
+    return len >= 5 && memcmp(name + len - 5, ".lock", 5) == 0;
+}
+
+/* A regular file `path` (owned) named `name`; `locked`: "name.lock" exists beside it. */
+static void
+consider_file(struct walker *wk, char *path, const char *name, const struct stat *st, int locked)
+{
+    if (ends_with_lock(name))
+        add_skip(wk, path, PART_WHY_LOCK);
+    else if (locked)
+        add_skip(wk, path, PART_WHY_WRITING);
+    else if (!idset_add(&wk->files, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
+        add_skip(wk, path, PART_WHY_DUPLICATE);
+    else
+        add_file(wk, path, st);
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+    size_t dlen = strlen(dir);
+    const char *sep = dlen > 0 && dir[dlen - 1] != '/' ? "/" : "";
+    size_t cap = dlen + strlen(sep) + strlen(name) + 1;
+    char *p = mem_alloc(cap);
+
+    snprintf(p, cap, "%s%s%s", dir, sep, name);
+    return p;
+}
+
+/* A new string: `s` followed by ".lock". */
+static char *
+lock_name(const char *s)
+{
+    size_t cap = strlen(s) + sizeof(".lock");
+    char *p = mem_alloc(cap);
+
+    snprintf(p, cap, "%s.lock", s);
+    return p;
+}
+
+/*
+ * Error helpers. They hold the escaped-path buffer in their own frame, kept
+ * out of line so the recursive walk frames stay small.
+ */
+static const char *
+show(char *buf, size_t cap, const char *path)
+{
+    size_t len = strnlen(path, SHOW_BYTES + 1);
+
+    /* Room is kept for "..." after a path cut at SHOW_BYTES. */
+    esc_bytes(buf, cap - 3, (const uint8_t *)path, len > SHOW_BYTES ? SHOW_BYTES : len);
+    if (len > SHOW_BYTES)
+        memcpy(buf + strlen(buf), "...", 4);
+    return buf;
+}
+
+__attribute__((noinline, cold)) static int
+fail_errno(struct walker *wk, int errnum, const char *path)
+{
+    char buf[4 * SHOW_BYTES + 4];
+
+    return ERR_SET_ERRNO(wk->err, errnum, "%s", show(buf, sizeof(buf), path));
+}
+
+__attribute__((noinline, cold)) static int
+fail(struct walker *wk, enum err_code code, const char *path, const char *what)
+{
+    char buf[4 * SHOW_BYTES + 4];
+
+    return ERR_SET(wk->err, code, "%s: %s", show(buf, sizeof(buf), path), what);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Reads the names in `dir` except "." and ".." into *names (sorted). */
+static int
+read_names(struct walker *wk, const char *dir, char ***names, size_t *n)
+{
+    size_t cap = 0;
+    DIR *d = opendir(dir);
+    int rc = 0;
+
+    *names = NULL;
+    *n = 0;
+    if (d == NULL)
+        return fail_errno(wk, errno, dir);
+    for (;;) {
+        const struct dirent *e;
+
+        errno = 0;
+        e = readdir(d); // NOLINT(concurrency-mt-unsafe): the walk runs before threads start
+        if (e == NULL) {
+            if (errno != 0)
+                rc = fail_errno(wk, errno, dir);
+            break;
+        }
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        *names = grow(*names, *n, &cap, sizeof(**names));
+        (*names)[(*n)++] = mem_strdup(e->d_name);
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(*names, *n, sizeof(**names), cmp_name);
+    return rc;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        mem_free(names[i]);
+    mem_free(names);
+}
+
+/* Whether "name.lock" is among the sorted `names`. */
+static int
+has_lock(char *const *names, size_t n, const char *name)
+{
+    char *want = lock_name(name);
+    const char *key = want;
+    int found;
+
+    found = bsearch(&key, names, n, sizeof(*names), cmp_name) != NULL;
+    mem_free(want);
+    return found;
+}
+
+static int walk_dir(struct walker *wk, const char *dir, int depth);
+
+/* The entry `name` of directory `dir` (whose sorted listing is `names`). */
+static int
+visit_entry(struct walker *wk, const char *dir, char *const *names, size_t n, const char *name,
+            int depth)
+{
+    char *path;
+    struct stat st;
+    int rc = 0;
+
+    if (name[0] == '.') {
+        wk->out->hidden++;
+        return 0;
+    }
+    path = join(dir, name);
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        struct stat lst;
+
+        if (e == ELOOP || (e == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))) {
+            add_skip(wk, path, PART_WHY_DANGLING);
+            return 0;
+        }
+        if (e == ENOENT) {
+            add_skip(wk, path, PART_WHY_VANISHED);
+            return 0;
+        }
+        rc = fail_errno(wk, e, path);
+        mem_free(path);
+        return rc;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (!idset_add(&wk->dirs, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
+            add_skip(wk, path, PART_WHY_DIR_SEEN);
+            return 0;
+        }
+        rc = walk_dir(wk, path, depth + 1);
+        mem_free(path);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        add_skip(wk, path, PART_WHY_NOT_REGULAR);
+        return 0;
+    }
+    consider_file(wk, path, name, &st, has_lock(names, n, name));
+    return 0;
+}
+
+static int
+walk_dir(struct walker *wk, const char *dir, int depth)
+{
+    char **names;
+    size_t n;
+    int rc;
+
+    if (depth > PART_WALK_MAX_DEPTH)
+        return fail(wk, ERR_LIMIT, dir, "directories nested deeper than " LIMIT_TEXT);
+    rc = read_names(wk, dir, &names, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = visit_entry(wk, dir, names, n, names[i], depth);
+    free_names(names, n);
+    return rc;
+}
+
+/* One PATH argument, taken as given (no hidden-name rule). */
+static int
+walk_arg(struct walker *wk, const char *arg)
+{
+    const char *slash = strrchr(arg, '/');
+    struct stat st, lst;
+    char *lock;
+    int locked;
+
+    if (stat(arg, &st) != 0)
+        return fail_errno(wk, errno, arg);
+    if (S_ISDIR(st.st_mode)) {
+        if (!idset_add(&wk->dirs, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
+            add_skip(wk, mem_strdup(arg), PART_WHY_DIR_SEEN);
+            return 0;
+        }
+        return walk_dir(wk, arg, 0);
+    }
+    if (!S_ISREG(st.st_mode))
+        return fail(wk, ERR_USAGE, arg, "not a regular file or a directory");
+    lock = lock_name(arg);
+    locked = lstat(lock, &lst) == 0;
+    mem_free(lock);
+    consider_file(wk, mem_strdup(arg), slash != NULL ? slash + 1 : arg, &st, locked);
+    return 0;
+}
+
+int
+part_walk_paths(const char *const *paths, size_t npaths, struct part_walk *walk, struct err *err)
+{
+    struct walker wk;
+    int rc = 0;
+
+    memset(walk, 0, sizeof(*walk));
+    memset(&wk, 0, sizeof(wk));
+    wk.out = walk;
+    wk.err = err;
+    for (size_t i = 0; rc == 0 && i < npaths; i++)
+        rc = walk_arg(&wk, paths[i]);
+    idset_fini(&wk.dirs);
+    idset_fini(&wk.files);
+    if (rc != 0)
+        part_walk_fini(walk);
+    return rc;
+}
+
+void
+part_walk_fini(struct part_walk *walk)
+{
+    for (size_t i = 0; i < walk->nfiles; i++)
+        mem_free(walk->files[i].path);
+    for (size_t i = 0; i < walk->nskips; i++)
+        mem_free(walk->skips[i].path);
+    mem_free(walk->files);
+    mem_free(walk->skips);
+    memset(walk, 0, sizeof(*walk));
+}

@@ -1,0 +1,53 @@
+/*
+ * part_walk.h - PATH arguments into the list of data files they name.
+ *
+ * Each PATH is a file or a directory walked recursively. Rules:
+ *  - regular files only (symlinks to files are followed);
+ *  - names starting with '.' are not entered or listed (counted in `hidden`),
+ *    except a PATH argument itself, which is taken as given;
+ *  - X.lock is skipped as a lock file, and X is skipped while X.lock exists
+ *    beside it (YAF is still writing X);
+ *  - a directory already walked (same st_dev/st_ino: symlink loops, a PATH
+ *    inside another) is not walked again, and a file already listed under
+ *    another name (symlink, hard link, repeated PATH) is listed once;
+ *  - every skip except hidden names is recorded with its reason.
+ * Order: PATH arguments as given, each directory's entries sorted by bytes
+ * (strcmp), depth first: the same tree gives the same list whatever order
+ * readdir(3) returns.
+ * Threads: uses readdir(3), which is not thread-safe; run it before worker
+ * threads start (the CLI plans before the parallel region).
+ */
+#ifndef ENGINE_PART_WALK_H
+#define ENGINE_PART_WALK_H
+
+#include <stddef.h>
+
+#include "part.h"
+
+struct err;
+
+#define PART_WALK_MAX_DEPTH 128 /* directory nesting below a PATH; deeper is ERR_LIMIT */
+
+struct part_walk {
+    struct part_file *files; /* files found, in walk order; hour is PART_HOUR_UNKNOWN */
+    size_t nfiles;           /* entries in files */
+    struct part_skip *skips; /* paths left out, in walk order */
+    size_t nskips;           /* entries in skips */
+    size_t hidden;           /* names starting with '.' not entered */
+};
+
+/*
+ * part_walk_paths() - walks `paths[0..npaths)` into `walk` (caller storage,
+ * overwritten). Returns 0, or -code with `err` set: ERR_IO naming the path
+ * when a PATH does not exist or a directory cannot be read, ERR_USAGE when a
+ * PATH is neither a regular file nor a directory, ERR_LIMIT past
+ * PART_WALK_MAX_DEPTH. On failure `walk` is left empty. Either way release it
+ * with part_walk_fini().
+ */
+int part_walk_paths(const char *const *paths, size_t npaths, struct part_walk *walk,
+                    struct err *err);
+
+/* part_walk_fini() - frees what `walk` owns and empties it; safe to repeat. */
+void part_walk_fini(struct part_walk *walk);
+
+#endif
