@@ -13,6 +13,9 @@ err_init(struct err *e)
     memset(e, 0, sizeof(*e));
 }
 
+static void vset(struct err *e, enum err_code code, int errnum, const char *file, int line,
+                 const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
 static void
 vset(struct err *e, enum err_code code, int errnum, const char *file, int line, const char *fmt,
      va_list ap)
