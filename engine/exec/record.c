@@ -93,28 +93,42 @@ record_addr(const struct rec *r, enum field_id id, uint8_t out[17])
 int
 record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2])
 {
-    out[0].f = f;
-    out[0].sip = f->sip;
-    out[0].dip = f->dip;
-    out[0].sport = f->sport;
-    out[0].dport = f->dport;
-    out[0].bytes = f->bytes;
-    out[0].packets = f->packets;
+    int n = 0;
+
     if (view == REC_FLOWS) {
-        if (bytes_total) {
-            out[0].bytes += f->rev_bytes;
-            out[0].packets += f->rev_packets;
-        }
+        out[0].f = f;
+        out[0].sip = f->sip;
+        out[0].dip = f->dip;
+        out[0].sport = f->sport;
+        out[0].dport = f->dport;
+        out[0].bytes = f->bytes + (bytes_total ? f->rev_bytes : 0);
+        out[0].packets = f->packets + (bytes_total ? f->rev_packets : 0);
         return 1;
     }
-    if (view == REC_SILK_FORWARD || f->rev_packets == 0)
-        return 1;
-    out[1].f = f;
-    out[1].sip = f->dip;
-    out[1].dip = f->sip;
-    out[1].sport = f->dport;
-    out[1].dport = f->sport;
-    out[1].bytes = f->rev_bytes;
-    out[1].packets = f->rev_packets;
-    return 2;
+    /*
+     * SiLK's rwipfix2silk (skipfix.c): a side becomes a record only when both
+     * its packets and its bytes are non-zero; the reverse record swaps
+     * addresses and ports. A flow with no volume on either side gives none.
+     */
+    if (f->packets > 0 && f->bytes > 0) {
+        out[n].f = f;
+        out[n].sip = f->sip;
+        out[n].dip = f->dip;
+        out[n].sport = f->sport;
+        out[n].dport = f->dport;
+        out[n].bytes = f->bytes;
+        out[n].packets = f->packets;
+        n++;
+    }
+    if (view == REC_SILK && f->rev_packets > 0 && f->rev_bytes > 0) {
+        out[n].f = f;
+        out[n].sip = f->dip;
+        out[n].dip = f->sip;
+        out[n].sport = f->dport;
+        out[n].dport = f->sport;
+        out[n].bytes = f->rev_bytes;
+        out[n].packets = f->rev_packets;
+        n++;
+    }
+    return n;
 }

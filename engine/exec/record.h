@@ -4,9 +4,10 @@
  * A job reads flows as one of three record views:
  *   REC_FLOWS         one record per flow (Mothra's view); bytes/packets are the
  *                     forward counts, or forward + reverse with bytes_total;
- *   REC_SILK          SiLK's unidirectional view: a biflow gives its forward
- *                     record and, when it has reverse packets, a reverse record
- *                     with addresses and ports swapped and the reverse counts;
+ *   REC_SILK          SiLK's unidirectional view (rwipfix2silk): the forward
+ *                     record, and a reverse record with addresses and ports
+ *                     swapped and the reverse counts; each side only when its
+ *                     packets and bytes are both non-zero;
  *   REC_SILK_FORWARD  the forward records only.
  * Fields are named in the query syntax (docs/query.md) and resolved once to an
  * enum field_id; the scan then reads them from a struct rec without lookups.
@@ -78,7 +79,7 @@ uint64_t record_num(const struct rec *r, enum field_id id);
 void record_addr(const struct rec *r, enum field_id id, uint8_t out[17]);
 
 /*
- * record_views() - expands flow `f` into its records under `view` (1 or 2,
+ * record_views() - expands flow `f` into its records under `view` (0, 1 or 2,
  * written to out[]), bytes_total adding reverse counts in REC_FLOWS.
  */
 int record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2]);
