@@ -1,0 +1,643 @@
+/*
+ * ipfix_scan.c - see ipfix_scan.h.
+ *
+ * The walk follows libfixbuf 2.4.1's decoder (fbuf.c) rule for rule:
+ *   - a set is a header plus records while at least the template's minimum
+ *     record length (fixed lengths + 1 per varlen field) remains; the rest is
+ *     padding;
+ *   - a varlen field is a 1-byte length, or 255 and a 2-byte length;
+ *   - a subTemplateList is semantic(1) tid(2) records; a subTemplateMultiList
+ *     is semantic(1) then entries tid(2) length(2, including those 4 bytes);
+ *   - a list whose template is unknown or not paired is skipped unread.
+ * Every length is checked against the enclosing structure (record, list, set,
+ * message); libfixbuf checks only some of them.
+ */
+#include "ipfix_scan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define MAX_DEPTH 4 /* list nesting the reader ever needs is 3 (STML, wrapper, STL) */
+
+/*
+ * The reader's internal templates (ipfix_read.c builds its fixbuf templates and
+ * C structs from these lists, in this order). libfixbuf cannot transcode a
+ * fixed-length external field into a varlen internal one or back
+ * (FB_ERROR_IMPL), so templates that would need that are refused here.
+ */
+#define V IPFIX_VARLEN
+const struct ipfix_int_ie ipfix_int_flow[IPFIX_INT_FLOW_N] = {
+    {"flowStartMilliseconds", 0, 152, 8},
+    {"flowEndMilliseconds", 0, 153, 8},
+    {"flowStartMicroseconds", 0, 154, 8},
+    {"flowEndMicroseconds", 0, 155, 8},
+    {"flowStartNanoseconds", 0, 156, 8},
+    {"flowEndNanoseconds", 0, 157, 8},
+    {"octetTotalCount", 0, 85, 8},
+    {"packetTotalCount", 0, 86, 8},
+    {"reverseOctetTotalCount", 29305, 85, 8},
+    {"reversePacketTotalCount", 29305, 86, 8},
+    {"octetDeltaCount", 0, 1, 8},
+    {"packetDeltaCount", 0, 2, 8},
+    {"reverseOctetDeltaCount", 29305, 1, 8},
+    {"reversePacketDeltaCount", 29305, 2, 8},
+    {"sourceIPv6Address", 0, 27, 16},
+    {"destinationIPv6Address", 0, 28, 16},
+    {"sourceIPv4Address", 0, 8, 4},
+    {"destinationIPv4Address", 0, 12, 4},
+    {"sourceTransportPort", 0, 7, 2},
+    {"destinationTransportPort", 0, 11, 2},
+    {"icmpTypeCodeIPv4", 0, 32, 2},
+    {"icmpTypeCodeIPv6", 0, 139, 2},
+    {"silkAppLabel", 6871, 33, 2},
+    {"protocolIdentifier", 0, 4, 1},
+    {"paddingOctets", 0, 210, 5},
+    {"subTemplateMultiList", 0, 293, V},
+    {"yafDPIList", 6871, 432, V},
+};
+const struct ipfix_int_ie ipfix_int_dns[IPFIX_INT_DNS_N] = {
+    {"dnsQName", 6871, 179, V},         {"dnsTTL", 6871, 199, 4},
+    {"dnsQRType", 6871, 175, 2},        {"dnsQueryResponse", 6871, 174, 1},
+    {"dnsAuthoritative", 6871, 176, 1}, {"dnsNXDomain", 6871, 177, 1},
+    {"dnsRRSection", 6871, 178, 1},     {"dnsID", 6871, 226, 2},
+    {"paddingOctets", 0, 210, 4},
+};
+const struct ipfix_int_ie ipfix_int_wrap[IPFIX_INT_WRAP_N] = {{"subTemplateList", 0, 292, V}};
+const struct ipfix_int_ie ipfix_int_skip[IPFIX_INT_SKIP_N] = {{"paddingOctets", 0, 210, 1}};
+#undef V
+
+/* compatible() - NULL if every field `f` shares with `ies` agrees on varlen-ness. */
+static const char *
+compatible(const struct ipfix_field *f, uint32_t n, const struct ipfix_int_ie *ies, size_t nies)
+{
+    for (uint32_t i = 0; i < n; i++)
+        for (size_t j = 0; j < nies; j++)
+            if (f[i].ent == ies[j].ent && f[i].id == ies[j].id &&
+                (f[i].len == IPFIX_VARLEN) != (ies[j].len == IPFIX_VARLEN))
+                return ies[j].len == IPFIX_VARLEN ? "a list or varlen element has a fixed length"
+                                                  : "a fixed-size element is sent as varlen";
+    return NULL;
+}
+
+void
+ipfix_scan_classify(const struct ipfix_field *f, uint32_t n, uint32_t scope,
+                    struct ipfix_tclass *out)
+{
+    uint32_t fl = 0;
+    int v6 = 0, dns_name = 0, dns_type = 0;
+    uint32_t min_len = 0;
+
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t ent = f[i].ent;
+        uint16_t id = f[i].id;
+
+        min_len += f[i].len == IPFIX_VARLEN ? 1u : f[i].len;
+        if (ent == IPFIX_PEN_IANA) {
+            switch (id) {
+            case 152:
+                fl |= IPFIX_F_START_MS;
+                break;
+            case 154:
+                fl |= IPFIX_F_START_US;
+                break;
+            case 156:
+                fl |= IPFIX_F_START_NS;
+                break;
+            case 153:
+                fl |= IPFIX_F_END_MS;
+                break;
+            case 155:
+                fl |= IPFIX_F_END_US;
+                break;
+            case 157:
+                fl |= IPFIX_F_END_NS;
+                break;
+            case 85:
+                fl |= IPFIX_F_OCT_TOTAL;
+                break;
+            case 86:
+                fl |= IPFIX_F_PKT_TOTAL;
+                break;
+            case 8:
+                fl |= IPFIX_F_V4;
+                break;
+            case 27:
+                v6 = 1;
+                break;
+            case 11:
+                fl |= IPFIX_F_DPORT;
+                break;
+            case 32:
+                fl |= IPFIX_F_ICMP4;
+                break;
+            case 139:
+                fl |= IPFIX_F_ICMP6;
+                break;
+            case 293:
+                fl |= IPFIX_F_STML;
+                break;
+            default:
+                break;
+            }
+        } else if (ent == IPFIX_PEN_REVERSE) {
+            switch (id) {
+            case 85:
+                fl |= IPFIX_F_ROCT_TOTAL | IPFIX_F_BIFLOW;
+                break;
+            case 86:
+                fl |= IPFIX_F_RPKT_TOTAL | IPFIX_F_BIFLOW;
+                break;
+            case 1:
+            case 2:
+                fl |= IPFIX_F_BIFLOW;
+                break;
+            default:
+                break;
+            }
+        } else if (ent == IPFIX_PEN_CERT) {
+            if (id == 432)
+                fl |= IPFIX_F_DPI;
+            else if (id == 179)
+                dns_name = 1;
+            else if (id == 175)
+                dns_type = 1;
+        }
+    }
+
+    memset(out, 0, sizeof(*out));
+    out->top_ok = 1;
+    if (scope == 0 && ((fl & IPFIX_F_V4) || v6) &&
+        (fl & (IPFIX_F_START_MS | IPFIX_F_START_US | IPFIX_F_START_NS))) {
+        out->why = compatible(f, n, ipfix_int_flow, IPFIX_INT_FLOW_N);
+        if (!out->why)
+            out->flow_flags = fl | IPFIX_F_FLOW;
+    } else {
+        out->why = compatible(f, n, ipfix_int_skip, IPFIX_INT_SKIP_N);
+    }
+    if (!out->why && n == 0)
+        out->why = "it was withdrawn"; /* libfixbuf keeps a withdrawn template as an empty one */
+    else if (!out->why && (min_len == 0 || min_len > 65535 - 20))
+        out->why = min_len ? "its records cannot fit in a message" : "its records have no length";
+    if (out->why)
+        out->top_ok = 0;
+
+    if (dns_name && dns_type && min_len > 0 && min_len <= 65535 - 20 &&
+        !compatible(f, n, ipfix_int_dns, IPFIX_INT_DNS_N))
+        out->pair = IPFIX_PAIR_DNS;
+    else if (n == 1 && f[0].ent == IPFIX_PEN_IANA && f[0].id == 292 && f[0].len == IPFIX_VARLEN)
+        out->pair = IPFIX_PAIR_WRAP;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Mirrored template state                                                   */
+
+struct vtmpl {
+    struct ipfix_field *f;   /* fields in wire order; NULL when undefined */
+    uint32_t n;              /* fields */
+    uint32_t min_len;        /* libfixbuf's minimum record length */
+    int32_t stml_idx;        /* index of the first 0/293 field, -1 if none */
+    int32_t dpi_idx;         /* index of the first 6871/432 field, -1 if none */
+    struct ipfix_tclass cls; /* classification */
+};
+
+struct vdomain {
+    uint32_t id;             /* observation domain */
+    struct vtmpl *page[256]; /* templates by ID: page[tid >> 8][tid & 255] */
+    struct vdomain *next;    /* other domains seen in this file */
+};
+
+/* A set of the message being scanned and how much of it survives. */
+struct vset {
+    size_t at;   /* offset in the message */
+    size_t len;  /* set length on the wire */
+    size_t keep; /* bytes kept: len, a prefix >= 4, or 0 (dropped) */
+};
+
+struct ipfix_scan {
+    struct vdomain *domains; /* all domains of the file */
+    struct vdomain *cur;     /* domain of the current message */
+    uint8_t pair[65536];     /* enum ipfix_pair by external template ID (session-wide) */
+    struct vset *sets;       /* sets of the current message */
+    size_t nsets, cap_sets;  /* used, allocated */
+    uint8_t *out;            /* repaired copy of the message */
+    size_t cap_out;          /* bytes allocated in out */
+    /* per message */
+    const uint8_t *msg;            /* message being scanned */
+    uint64_t off;                  /* its file offset */
+    struct ipfix_scan_result *res; /* where findings go */
+};
+
+enum walk_ctx {
+    CTX_LEAF, /* no list decoded (DNS records, non-flow top-level records) */
+    CTX_FLOW, /* top-level flow: 0/293 and 6871/432 decoded */
+    CTX_WRAP  /* wrapper: its one 0/292 list decoded */
+};
+
+struct ipfix_scan *
+ipfix_scan_create(void)
+{
+    return mem_calloc(1, sizeof(struct ipfix_scan));
+}
+
+static void
+tmpl_clear(struct vtmpl *t)
+{
+    mem_free(t->f);
+    memset(t, 0, sizeof(*t));
+}
+
+void
+ipfix_scan_destroy(struct ipfix_scan *s)
+{
+    if (!s)
+        return;
+    for (struct vdomain *d = s->domains, *next; d; d = next) {
+        next = d->next;
+        for (size_t p = 0; p < 256; p++) {
+            if (!d->page[p])
+                continue;
+            for (size_t i = 0; i < 256; i++)
+                tmpl_clear(&d->page[p][i]);
+            mem_free(d->page[p]);
+        }
+        mem_free(d);
+    }
+    mem_free(s->sets);
+    mem_free(s->out);
+    mem_free(s);
+}
+
+static struct vdomain *
+domain_get(struct ipfix_scan *s, uint32_t id)
+{
+    struct vdomain *d;
+
+    if (s->cur && s->cur->id == id)
+        return s->cur;
+    for (d = s->domains; d; d = d->next)
+        if (d->id == id)
+            return d;
+    d = mem_calloc(1, sizeof(*d));
+    d->id = id;
+    d->next = s->domains;
+    s->domains = d;
+    return d;
+}
+
+static const struct vtmpl *
+tmpl_get(const struct ipfix_scan *s, uint16_t tid)
+{
+    const struct vtmpl *page = s->cur->page[tid >> 8];
+    const struct vtmpl *t;
+
+    if (!page)
+        return NULL;
+    t = &page[tid & 255];
+    return t->f ? t : NULL;
+}
+
+static struct vtmpl *
+tmpl_slot(struct ipfix_scan *s, uint16_t tid)
+{
+    struct vtmpl **page = &s->cur->page[tid >> 8];
+
+    if (!*page)
+        *page = mem_calloc(256, sizeof(struct vtmpl));
+    return &(*page)[tid & 255];
+}
+
+static uint16_t
+rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+wr16(uint8_t *p, size_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* damage() - records a problem at `at` (inside the message); the first one wins. */
+__attribute__((format(printf, 3, 4))) static void
+damage(struct ipfix_scan *s, const uint8_t *at, const char *fmt, ...)
+{
+    struct ipfix_scan_result *res = s->res;
+    va_list ap;
+
+    if (res->damaged++)
+        return;
+    res->damage_off = s->off + (uint64_t)(at - s->msg);
+    va_start(ap, fmt);
+    vsnprintf(res->damage_what, sizeof(res->damage_what), fmt, ap);
+    va_end(ap);
+}
+
+static int walk_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth);
+static int walk_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth);
+
+/*
+ * walk_record() - one record of `t` at `p`, which must end by `end`. Returns
+ * its length, or 0 after damage() (a record is never 0 bytes: min_len > 0).
+ */
+static size_t
+walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8_t *p,
+            const uint8_t *end, enum walk_ctx ctx, int depth)
+{
+    const uint8_t *q = p;
+
+    for (uint32_t i = 0; i < t->n; i++) {
+        uint16_t flen = t->f[i].len;
+        const uint8_t *lenp = q;
+        size_t vl;
+
+        if (flen != IPFIX_VARLEN) {
+            if ((size_t)(end - q) < flen) {
+                damage(s, p, "record of template %u needs %zu more bytes than its %s holds", tid,
+                       flen - (size_t)(end - q), depth ? "list" : "set");
+                return 0;
+            }
+            q += flen;
+            continue;
+        }
+        if (q >= end || (*q == 255 && end - q < 3)) {
+            damage(s, p, "record of template %u is cut inside a varlen length", tid);
+            return 0;
+        }
+        vl = *q++;
+        if (vl == 255) {
+            vl = rd16(q);
+            q += 2;
+        }
+        if ((size_t)(end - q) < vl) {
+            damage(s, lenp, "varlen/list length %zu of element %u/%u exceeds its %s by %zu bytes",
+                   vl, t->f[i].ent, t->f[i].id, depth ? "list" : "set", vl - (size_t)(end - q));
+            return 0;
+        }
+        if ((ctx == CTX_FLOW && (int32_t)i == t->stml_idx) ||
+            (ctx == CTX_WRAP && i == 0 && t->f[0].id == 292)) {
+            if (ctx == CTX_FLOW ? walk_stml(s, q, vl, depth + 1) : walk_stl(s, q, vl, depth + 1))
+                return 0;
+        } else if (ctx == CTX_FLOW && (int32_t)i == t->dpi_idx) {
+            if (walk_stl(s, q, vl, depth + 1))
+                return 0;
+        }
+        q += vl;
+    }
+    return (size_t)(q - p);
+}
+
+/* walk_records() - the records of a list entry of template `tid`; 0 ok, -1 damage. */
+static int
+walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t *end, int depth)
+{
+    const struct vtmpl *t = tmpl_get(s, tid);
+    enum walk_ctx ctx;
+
+    /* libfixbuf skips lists whose template is unknown or unpaired */
+    if (!t || s->pair[tid] == IPFIX_PAIR_NONE)
+        return 0;
+    if (depth > MAX_DEPTH) {
+        damage(s, p, "lists nested deeper than %d levels", MAX_DEPTH);
+        return -1;
+    }
+    ctx = s->pair[tid] == IPFIX_PAIR_WRAP ? CTX_WRAP : CTX_LEAF;
+    while (p < end) {
+        size_t n = walk_record(s, t, tid, p, end, ctx, depth);
+
+        if (!n)
+            return -1;
+        p += n;
+    }
+    return 0;
+}
+
+static int
+walk_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
+{
+    if (len < 3) {
+        damage(s, p, "subTemplateList of %zu bytes is shorter than its header", len);
+        return -1;
+    }
+    return walk_records(s, rd16(p + 1), p + 3, p + len, depth);
+}
+
+static int
+walk_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
+{
+    const uint8_t *end = p + len;
+
+    if (len < 1) {
+        damage(s, p, "empty subTemplateMultiList (no semantic byte)");
+        return -1;
+    }
+    for (p++; p < end;) {
+        size_t elen;
+
+        if (end - p < 4) {
+            damage(s, p, "subTemplateMultiList ends inside an entry header");
+            return -1;
+        }
+        elen = rd16(p + 2);
+        if (elen < 4 || elen > (size_t)(end - p)) {
+            damage(s, p, "subTemplateMultiList entry length %zu %s", elen,
+                   elen < 4 ? "is below 4" : "exceeds its list");
+            return -1;
+        }
+        if (walk_records(s, rd16(p), p + 4, p + elen, depth))
+            return -1;
+        p += elen;
+    }
+    return 0;
+}
+
+/* define() - stores template `tid` as parsed from the wire and classifies it. */
+static void
+define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint32_t scope)
+{
+    struct vtmpl *t = tmpl_slot(s, tid);
+
+    tmpl_clear(t);
+    t->f = mem_alloc(n * sizeof(struct ipfix_field));
+    t->n = n;
+    t->stml_idx = -1;
+    t->dpi_idx = -1;
+    for (uint32_t i = 0; i < n; i++) {
+        struct ipfix_field *f = &t->f[i];
+        uint16_t id = rd16(spec);
+
+        f->len = rd16(spec + 2);
+        f->id = id & 0x7FFF;
+        f->ent = 0;
+        spec += 4;
+        if (id & 0x8000) {
+            f->ent = rd32(spec);
+            spec += 4;
+        }
+        t->min_len += f->len == IPFIX_VARLEN ? 1u : f->len;
+        if (f->ent == 0 && f->id == 293 && t->stml_idx < 0)
+            t->stml_idx = (int32_t)i;
+        if (f->ent == IPFIX_PEN_CERT && f->id == 432 && t->dpi_idx < 0)
+            t->dpi_idx = (int32_t)i;
+    }
+    ipfix_scan_classify(t->f, n, scope, &t->cls);
+    s->pair[tid] = t->cls.pair; /* what the reader's new-template callback will register */
+}
+
+/* scan_tset() - a template (2) or options template (3) set; returns bytes to keep. */
+static size_t
+scan_tset(struct ipfix_scan *s, const uint8_t *p, size_t slen, uint16_t sid)
+{
+    const uint8_t *end = p + slen;
+    const uint8_t *q = p + 4;
+    size_t hdr = sid == 3 ? 6 : 4;
+
+    while ((size_t)(end - q) >= hdr) {
+        const uint8_t *rec = q;
+        uint16_t tid = rd16(q), n = rd16(q + 2), scope = sid == 3 ? rd16(q + 4) : 0;
+
+        q += hdr;
+        if (tid < 256) { /* includes "withdraw all" (2 or 3), which libfixbuf rejects */
+            damage(s, rec, "template record with reserved ID %u; rest of set skipped", tid);
+            return (size_t)(rec - p);
+        }
+        if (sid == 3 && (scope == 0 || scope > n)) {
+            damage(s, rec, "options template %u has scope count %u of %u fields", tid, scope, n);
+            return (size_t)(rec - p);
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (end - q < 4 || ((q[0] & 0x80) && end - q < 8)) {
+                damage(s, rec, "template %u overruns its set", tid);
+                return (size_t)(rec - p);
+            }
+            q += (q[0] & 0x80) ? 8 : 4;
+        }
+        define(s, tid, rec + hdr, n, scope);
+    }
+    return slen;
+}
+
+/* scan_dset() - a data set of template `t`; returns bytes to keep. */
+static size_t
+scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8_t *p, size_t slen)
+{
+    const uint8_t *end = p + slen;
+    const uint8_t *q = p + 4;
+    enum walk_ctx ctx = t->cls.flow_flags ? CTX_FLOW : CTX_LEAF;
+
+    /* fewer bytes than a minimal record: padding (RFC 7011 3.3.1, libfixbuf alike) */
+    while ((size_t)(end - q) >= t->min_len) {
+        size_t n = walk_record(s, t, tid, q, end, ctx, 0);
+
+        if (!n)
+            return (size_t)(q - p);
+        q += n;
+    }
+    return slen;
+}
+
+static void
+set_push(struct ipfix_scan *s, size_t at, size_t len, size_t keep)
+{
+    if (s->nsets == s->cap_sets) {
+        s->cap_sets = s->cap_sets ? 2 * s->cap_sets : 16;
+        s->sets = mem_realloc(s->sets, s->cap_sets * sizeof(struct vset));
+    }
+    s->sets[s->nsets++] = (struct vset){at, len, keep};
+}
+
+/* repair() - copies the kept part of every set into s->out, fixing lengths. */
+static void
+repair(struct ipfix_scan *s, const uint8_t *msg, struct ipfix_scan_result *res)
+{
+    size_t n = 16;
+
+    if (!s->out) {
+        s->cap_out = 65536;
+        s->out = mem_alloc(s->cap_out);
+    }
+    memcpy(s->out, msg, 16);
+    for (size_t i = 0; i < s->nsets; i++) {
+        const struct vset *v = &s->sets[i];
+
+        if (v->keep < 4)
+            continue;
+        memcpy(s->out + n, msg + v->at, v->keep);
+        wr16(s->out + n + 2, v->keep);
+        n += v->keep;
+    }
+    wr16(s->out + 2, n);
+    res->msg = s->out;
+    res->len = n;
+}
+
+void
+ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t off,
+                   struct ipfix_scan_result *res)
+{
+    const uint8_t *p = msg + 16;
+    const uint8_t *end = msg + len;
+    int cut = 0;
+
+    memset(res, 0, sizeof(*res));
+    res->msg = msg;
+    res->len = len;
+    s->msg = msg;
+    s->off = off;
+    s->res = res;
+    s->nsets = 0;
+    s->cur = domain_get(s, rd32(msg + 12));
+
+    while (p < end) {
+        size_t slen, keep;
+        uint16_t sid;
+
+        if (end - p < 4) {
+            damage(s, p, "%zu trailing bytes cannot hold a set header", (size_t)(end - p));
+            cut = 1;
+            break;
+        }
+        sid = rd16(p);
+        slen = rd16(p + 2);
+        if (slen < 4 || slen > (size_t)(end - p)) {
+            damage(s, p, "set length %zu %s; rest of message skipped", slen,
+                   slen < 4 ? "is below 4" : "exceeds the message");
+            cut = 1;
+            break;
+        }
+        if (sid == 2 || sid == 3) {
+            keep = scan_tset(s, p, slen, sid);
+        } else if (sid < 256) {
+            damage(s, p, "illegal set ID %u", sid);
+            keep = 0;
+        } else {
+            const struct vtmpl *t = tmpl_get(s, sid);
+
+            if (!t) {
+                res->unknown_sets++;
+                keep = 0;
+            } else if (!t->cls.top_ok) {
+                damage(s, p, "data set of template %u, which cannot be read: %s", sid, t->cls.why);
+                keep = 0;
+            } else {
+                keep = scan_dset(s, t, sid, p, slen);
+            }
+        }
+        set_push(s, (size_t)(p - msg), slen, keep);
+        if (keep != slen)
+            cut = 1;
+        p += slen;
+    }
+    if (cut)
+        repair(s, msg, res);
+}

@@ -1,0 +1,154 @@
+/*
+ * ipfix_scan.h - structural check of one IPFIX message before libfixbuf sees it
+ * (private to engine/read; no fixbuf or GLib here).
+ *
+ * Why: libfixbuf 2.4.1 trusts the lengths inside a message. In automatic mode
+ * a bad set, list or varlen length silently drops the rest of the message; in
+ * manual mode it is reported, but only as "end of message" with no offset; and
+ * some corrupt nested lengths make it read past the list it is decoding (its
+ * record counting walk has no bounds check) or count forever (16-bit wrap).
+ * So every message is first walked here, in stream order, with the same rules
+ * libfixbuf applies, along exactly the paths libfixbuf will decode: set
+ * framing, template records, every top-level data record, and inside flow
+ * records the subTemplateMultiList (0/293) and yafDPIList (6871/432) down to
+ * the DNS records. Whatever would make libfixbuf fail or misread is cut out:
+ *
+ *   - a damaged record and the rest of its set (set framing intact), or the
+ *     rest of the message when the set framing itself is broken;
+ *   - data sets whose template is unknown (counted, not damage) or unusable;
+ *   - template records libfixbuf would reject (reserved IDs, "withdraw all",
+ *     bad scope counts, records overrunning their set), with the rest of the
+ *     set. A single-template withdrawal (libfixbuf writes one before it
+ *     redefines a template) is mirrored as libfixbuf keeps it: an empty
+ *     template, never decoded; data sets still using it are damage.
+ *
+ * Cutting produces a rewritten copy of the message (set and message lengths
+ * fixed up), so libfixbuf only ever decodes well-formed data, and the exact
+ * byte offset of each problem is known.
+ *
+ * The scanner mirrors two pieces of libfixbuf session state: the external
+ * templates (per observation domain) and the session-wide template pairs
+ * (which sub-templates libfixbuf decodes in lists). Both are updated by the
+ * same ipfix_scan_classify() the reader's new-template callback uses, in the
+ * same stream order, so the two always agree on what gets decoded.
+ *
+ * Threads: a scanner is confined to one reader.
+ */
+#ifndef ENGINE_IPFIX_SCAN_H
+#define ENGINE_IPFIX_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IPFIX_VARLEN 65535 /* template field length meaning "variable length" */
+
+/* Well-known enterprise numbers. */
+#define IPFIX_PEN_IANA    0u
+#define IPFIX_PEN_REVERSE 29305u /* reverse of an IANA element (RFC 5103) */
+#define IPFIX_PEN_CERT    6871u
+
+/* Flags a flow template gets (the template context of the reader). */
+enum ipfix_flow_flag {
+    IPFIX_F_FLOW = 1u << 0,        /* a flow record: always set for flows */
+    IPFIX_F_START_MS = 1u << 1,    /* flowStartMilliseconds 0/152 */
+    IPFIX_F_START_US = 1u << 2,    /* flowStartMicroseconds 0/154 (NTP) */
+    IPFIX_F_START_NS = 1u << 3,    /* flowStartNanoseconds 0/156 (NTP) */
+    IPFIX_F_END_MS = 1u << 4,      /* flowEndMilliseconds 0/153 */
+    IPFIX_F_END_US = 1u << 5,      /* flowEndMicroseconds 0/155 */
+    IPFIX_F_END_NS = 1u << 6,      /* flowEndNanoseconds 0/157 */
+    IPFIX_F_OCT_TOTAL = 1u << 7,   /* octetTotalCount 0/85 (else octetDeltaCount 0/1) */
+    IPFIX_F_PKT_TOTAL = 1u << 8,   /* packetTotalCount 0/86 (else packetDeltaCount 0/2) */
+    IPFIX_F_ROCT_TOTAL = 1u << 9,  /* reverseOctetTotalCount 29305/85 (else 29305/1) */
+    IPFIX_F_RPKT_TOTAL = 1u << 10, /* reversePacketTotalCount 29305/86 (else 29305/2) */
+    IPFIX_F_V4 = 1u << 11,         /* sourceIPv4Address 0/8 (else IPv6 0/27, 0/28) */
+    IPFIX_F_DPORT = 1u << 12,      /* destinationTransportPort 0/11 */
+    IPFIX_F_ICMP4 = 1u << 13,      /* icmpTypeCodeIPv4 0/32 (dport when 0/11 is absent) */
+    IPFIX_F_ICMP6 = 1u << 14,      /* icmpTypeCodeIPv6 0/139 (idem) */
+    IPFIX_F_BIFLOW = 1u << 15,     /* any reverse counter present */
+    IPFIX_F_STML = 1u << 16,       /* subTemplateMultiList 0/293 (YAF 2.x DPI) */
+    IPFIX_F_DPI = 1u << 17         /* yafDPIList 6871/432 (YAF 3.x DPI) */
+};
+
+/* How a template is decoded when it appears inside a list (the pair table). */
+enum ipfix_pair {
+    IPFIX_PAIR_NONE = 0, /* not decoded: libfixbuf skips the list or entry */
+    IPFIX_PAIR_WRAP = 1, /* YAF 2.x DPI wrapper: exactly one field, a 0/292 list */
+    IPFIX_PAIR_DNS = 2   /* DNS resource record: has 6871/179 and 6871/175 */
+};
+
+/* One field of an external template, as on the wire. */
+struct ipfix_field {
+    uint32_t ent; /* private enterprise number, 0 for IANA */
+    uint16_t id;  /* element ID without the enterprise bit */
+    uint16_t len; /* octets, or IPFIX_VARLEN */
+};
+
+/* One element of an internal template (what the reader transcodes into). */
+struct ipfix_int_ie {
+    const char *name; /* element name in the information model */
+    uint32_t ent;     /* its PEN */
+    uint16_t id;      /* its ID */
+    uint16_t len;     /* bytes in the C struct, or IPFIX_VARLEN (varfield or list struct) */
+};
+
+/*
+ * The reader's internal templates, in C struct order: the flow record, a DNS
+ * resource record, the YAF 2.x DPI wrapper (one subTemplateList), and a
+ * one-byte template for top-level records the reader skips. ipfix_read.c
+ * builds its fixbuf templates from these; ipfix_scan_classify() refuses
+ * external templates that libfixbuf could not transcode into them.
+ */
+#define IPFIX_INT_FLOW_N 27
+#define IPFIX_INT_DNS_N  9
+#define IPFIX_INT_WRAP_N 1
+#define IPFIX_INT_SKIP_N 1
+extern const struct ipfix_int_ie ipfix_int_flow[IPFIX_INT_FLOW_N];
+extern const struct ipfix_int_ie ipfix_int_dns[IPFIX_INT_DNS_N];
+extern const struct ipfix_int_ie ipfix_int_wrap[IPFIX_INT_WRAP_N];
+extern const struct ipfix_int_ie ipfix_int_skip[IPFIX_INT_SKIP_N];
+
+/* What the reader does with records of a template. */
+struct ipfix_tclass {
+    uint32_t flow_flags; /* enum ipfix_flow_flag; 0 when not a flow record */
+    uint8_t pair;        /* enum ipfix_pair */
+    uint8_t top_ok;      /* 0: top-level records cannot be transcoded (set dropped) */
+    const char *why;     /* when !top_ok: what is wrong with the template */
+};
+
+/*
+ * ipfix_scan_classify() - classifies an external template by the (PEN, ID) of
+ * its fields (never by template ID, name or field order). `scope` is its
+ * options scope count (> 0 means an options template: never a flow).
+ */
+void ipfix_scan_classify(const struct ipfix_field *f, uint32_t n, uint32_t scope,
+                         struct ipfix_tclass *out);
+
+/* What ipfix_scan_message() found in one message. */
+struct ipfix_scan_result {
+    uint8_t *msg;          /* the message to decode: the input, or a repaired copy */
+    size_t len;            /* bytes in msg */
+    uint32_t unknown_sets; /* data sets dropped: template unknown */
+    uint32_t damaged;      /* damaged sets (or message tails) dropped */
+    uint64_t damage_off;   /* file offset of the first damage, if damaged */
+    char damage_what[200]; /* what was wrong there */
+};
+
+struct ipfix_scan; /* opaque */
+
+/* ipfix_scan_create() - a scanner with no templates; never NULL. */
+struct ipfix_scan *ipfix_scan_create(void);
+
+/* ipfix_scan_destroy() - frees `s`; NULL is a no-op. */
+void ipfix_scan_destroy(struct ipfix_scan *s);
+
+/*
+ * ipfix_scan_message() - checks the message `msg` (`len` bytes, header already
+ * checked: version 10, length == len >= 16) found at file offset `off`, and
+ * updates the mirrored template state. Fills `res`; res->msg is `msg` itself
+ * when nothing had to be cut, else a copy owned by `s`, valid until the next
+ * call. Never fails: every problem is cut out and reported in `res`.
+ */
+void ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t off,
+                        struct ipfix_scan_result *res);
+
+#endif

@@ -1,0 +1,105 @@
+# Tests of engine/read (the IPFIX reader).
+#   flowdump                 tests/tools/flowdump.c: the reader's output as flowdump v1
+#   unit.read_layouts        libfixbuf-written fixtures: every layout + damage cases
+#   unit.read_flowdump_exit  flowdump's exit codes
+#   unit.read_data.<file>    tests/data/*.ipfix (redistributable real YAF files)
+#   real.<file>              ${FLOWSWEEP_SHARED_DATA}/*.ipfix (skipped when absent)
+# The data tests diff flowdump against tests/ref/ipfixdump2flowdump.py applied to
+# ipfixDump's text (an independent decoder) and compare the flow/DNS counts; they
+# skip (77) when ipfixDump or the file is missing.
+add_executable(flowdump tools/flowdump.c)
+target_link_libraries(flowdump PRIVATE engine_read engine_common engine_flags)
+engine_link_allocator(flowdump)
+
+flowsweep_unit_test(read_layouts SOURCES unit/test_read_layouts.c
+  LIBS engine_read engine_common PkgConfig::FIXBUF)
+
+find_program(FLOWSWEEP_IPFIXDUMP ipfixDump)
+find_program(FLOWSWEEP_PYTHON3 python3)
+set(_ipfixdump ${FLOWSWEEP_IPFIXDUMP})
+if(NOT _ipfixdump)
+  set(_ipfixdump ipfixDump)
+endif()
+set(_python ${FLOWSWEEP_PYTHON3})
+if(NOT _python)
+  set(_python python3)
+endif()
+
+# sh script: $1 file, $2 flowdump, $3 converter, $4 ipfixDump, $5 python3, $6 "nodns" or "-"
+set(_read_compare [=[
+f=$1 fd=$2 conv=$3 ipd=$4 py=$5 mode=$6
+[ -r "$f" ] || { echo "skip: $f is missing"; exit 77; }
+command -v "$ipd" >/dev/null 2>&1 || { echo "skip: ipfixDump is not installed"; exit 77; }
+command -v "$py" >/dev/null 2>&1 || { echo "skip: python3 is not installed"; exit 77; }
+t=$(mktemp -d) || exit 1
+trap 'rm -rf "$t"' EXIT
+"$fd" "$f" >"$t/got" || { echo "FAIL: flowdump exited $?"; exit 1; }
+TZ=UTC "$ipd" --yaf --data --in "$f" >"$t/dump" 2>/dev/null || { echo "FAIL: ipfixDump"; exit 1; }
+"$py" "$conv" --path "$f" "$t/dump" >"$t/ref" || { echo "FAIL: converter"; exit 1; }
+grep -v '^# file' "$t/ref" >"$t/b"
+grep -v '^# file' "$t/got" >"$t/a"
+if ! diff "$t/b" "$t/a" >"$t/diff"; then
+  echo "FAIL: flowdump (>) differs from ipfixDump (<):"; head -40 "$t/diff"; exit 1
+fi
+"$fd" --counts "$f" | grep -v '^# file' >"$t/c1"
+"$py" "$conv" --counts "$t/dump" | grep -v '^# file' >"$t/c2"
+cmp -s "$t/c1" "$t/c2" || { echo "FAIL: counts differ"; cat "$t/c1" "$t/c2"; exit 1; }
+echo "$f: $(cat "$t/c1") (same as ipfixDump)"
+if [ "$mode" = nodns ]; then
+  grep -q ' dns=0$' "$t/c1" || { echo "FAIL: expected no DNS records"; exit 1; }
+  grep -q '^flows=0 ' "$t/c1" && { echo "FAIL: expected flow records"; exit 1; }
+fi
+exit 0
+]=])
+
+function(read_compare_test name file label)
+  set(mode "-")
+  get_filename_component(base ${file} NAME)
+  if(base MATCHES "^foreign-")
+    set(mode nodns) # non-YAF IPFIX: flows, but no DNS DPI
+  endif()
+  add_test(NAME ${name} COMMAND sh -c "${_read_compare}" sh ${file} $<TARGET_FILE:flowdump>
+    ${CMAKE_CURRENT_SOURCE_DIR}/ref/ipfixdump2flowdump.py ${_ipfixdump} ${_python} ${mode})
+  set_tests_properties(${name} PROPERTIES LABELS ${label} SKIP_RETURN_CODE 77)
+endfunction()
+
+file(GLOB _read_data ${CMAKE_CURRENT_SOURCE_DIR}/data/*.ipfix)
+foreach(f ${_read_data})
+  get_filename_component(stem ${f} NAME_WE)
+  get_filename_component(ext ${f} EXT)
+  string(REGEX REPLACE "\\.ipfix$" "" ext ${ext})
+  read_compare_test(unit.read_data.${stem}${ext} ${f} unit)
+endforeach()
+
+if(IS_DIRECTORY ${FLOWSWEEP_SHARED_DATA})
+  file(GLOB _read_real ${FLOWSWEEP_SHARED_DATA}/*.ipfix)
+  foreach(f ${_read_real})
+    get_filename_component(stem ${f} NAME_WE)
+    get_filename_component(ext ${f} EXT)
+    string(REGEX REPLACE "\\.ipfix$" "" ext ${ext})
+    read_compare_test(real.${stem}${ext} ${f} real)
+  endforeach()
+else()
+  add_test(NAME real.read_shared_data
+    COMMAND sh -c "echo 'skip: ${FLOWSWEEP_SHARED_DATA} is absent'; exit 77")
+  set_tests_properties(real.read_shared_data PROPERTIES LABELS real SKIP_RETURN_CODE 77)
+endif()
+
+# flowdump exit codes: 0 clean, 3 damaged/fatal (named on stderr), 1 usage/open errors.
+add_test(NAME unit.read_flowdump_exit COMMAND sh -c [=[
+fd=$1; t=$(mktemp -d) || exit 1; trap 'rm -rf "$t"' EXIT
+: >"$t/empty.ipfix"; printf 'not ipfix at all' >"$t/junk.ipfix"
+"$fd" "$t/empty.ipfix" >/dev/null || { echo "empty file: want 0"; exit 1; }
+"$fd" "$t/junk.ipfix" >/dev/null 2>"$t/err"; rc=$?
+[ $rc -eq 3 ] || { echo "junk: got $rc, want 3"; exit 1; }
+grep -q "junk.ipfix" "$t/err" || { echo "junk: stderr does not name the file"; exit 1; }
+"$fd" "$t/missing.ipfix" >/dev/null 2>&1; rc=$?
+[ $rc -eq 1 ] || { echo "missing: got $rc, want 1"; exit 1; }
+"$fd" "$t/missing.ipfix" "$t/junk.ipfix" >/dev/null 2>&1; rc=$?
+[ $rc -eq 1 ] || { echo "missing+junk: got $rc, want 1"; exit 1; }
+"$fd" >/dev/null 2>&1; rc=$?
+[ $rc -eq 1 ] || { echo "no arguments: got $rc, want 1"; exit 1; }
+"$fd" --counts "$t/empty.ipfix" | grep -qx 'flows=0 dns=0' || { echo "--counts"; exit 1; }
+exit 0
+]=] sh $<TARGET_FILE:flowdump>)
+set_tests_properties(unit.read_flowdump_exit PROPERTIES LABELS unit)
