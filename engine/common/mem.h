@@ -14,9 +14,9 @@
 
 #include <stddef.h>
 
-#define mem_alloc(n)        mem_alloc_at((n), __FILE__, __LINE__)
-#define mem_calloc(n, size) mem_calloc_at((n), (size), __FILE__, __LINE__)
-#define mem_realloc(p, n)   mem_realloc_at((p), (n), __FILE__, __LINE__)
+#define mem_alloc(n)        mem_alloc_at((n), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming): reads as a function */
+#define mem_calloc(n, size) mem_calloc_at((n), (size), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming) */
+#define mem_realloc(p, n)   mem_realloc_at((p), (n), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming) */
 
 void *mem_alloc_at(size_t n, const char *file, int line);
 void *mem_calloc_at(size_t n, size_t size, const char *file, int line);
