@@ -1,2 +1,3 @@
 flowsweep_unit_test(out SOURCES unit/test_out.c LIBS engine_out)
 flowsweep_unit_test(exec SOURCES unit/test_exec.c LIBS engine_exec)
+flowsweep_fuzz_target(query SOURCES fuzz/fuzz_query.c LIBS engine_exec)

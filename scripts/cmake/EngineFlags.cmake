@@ -15,6 +15,11 @@ if(ENGINE_SANITIZE)
   add_link_options(-fsanitize=${ENGINE_SANITIZE})
 endif()
 
+if(ENGINE_FUZZ)
+  # Coverage for libFuzzer in every library; the fuzz targets add -fsanitize=fuzzer.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 option(ENGINE_CLANG_TIDY "Run clang-tidy on every compile" OFF)
 if(ENGINE_CLANG_TIDY)
   set(CMAKE_C_CLANG_TIDY clang-tidy)
