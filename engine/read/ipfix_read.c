@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -293,7 +294,11 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
         return NULL;
     }
     if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
-        ERR_SET_ERRNO(err, S_ISDIR(sb.st_mode) ? EISDIR : errno, "%s: cannot read", path);
+        int e = errno;
+
+        if (fstat(fd, &sb) == 0)
+            e = EISDIR;
+        ERR_SET_ERRNO(err, e, "%s: cannot read", path);
         close(fd);
         return NULL;
     }
