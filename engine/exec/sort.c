@@ -3,6 +3,7 @@
  */
 #include "sort.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "agg.h"
@@ -127,48 +128,34 @@ having_get(const void *ctx, int slot)
     return v;
 }
 
-/* Keeps rows whose order value can be among the first `keep`; returns the new count. */
+static int
+u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Keeps the rows whose order value can be among the first `keep` (all rows
+ * tied with the keep-th value stay, the tie-break decides among them);
+ * returns the new count. Sorting the bare integers is cheap next to sorting
+ * rows whose ties are broken on rendered text.
+ */
 static size_t
 prune(const struct job *job, struct row *rows, size_t n, size_t keep)
 {
     uint64_t *vals;
     uint64_t cut;
-    size_t lo = 0, hi = n, k = keep - 1, m = 0;
+    size_t m = 0;
 
     if (keep >= n)
         return n;
     vals = mem_alloc(n * sizeof(*vals));
     for (size_t i = 0; i < n; i++)
         vals[i] = job->order_desc ? ~rows[i].order : rows[i].order;
-    /* Quickselect the k-th smallest of vals (k = keep - 1). */
-    while (hi - lo > 1) {
-        uint64_t pivot = vals[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi - 1;
-
-        while (i <= j) {
-            while (vals[i] < pivot)
-                i++;
-            while (vals[j] > pivot)
-                j--;
-            if (i <= j) {
-                uint64_t t = vals[i];
-
-                vals[i] = vals[j];
-                vals[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j + 1;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-    cut = vals[k];
+    qsort(vals, n, sizeof(*vals), u64_cmp);
+    cut = vals[keep - 1];
     mem_free(vals);
     for (size_t i = 0; i < n; i++) {
         uint64_t v = job->order_desc ? ~rows[i].order : rows[i].order;
