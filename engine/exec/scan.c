@@ -135,8 +135,13 @@ scan_file(const struct job *job, struct worker *w, const struct scan_file *file,
     w->stats.damaged += st->damaged;
     if (rc < 0)
         add_bad(w, file->path, ferr.msg, flows);
-    else if (st->damaged)
-        add_bad(w, file->path, st->first_damage, flows);
+    else if (st->damaged) {
+        char msg[2 * ERR_MSG_LEN + 64];
+
+        snprintf(msg, sizeof(msg), "%s: %llu damaged sets or messages skipped; first at %s",
+                 file->path, (unsigned long long)st->damaged, st->first_damage);
+        add_bad(w, file->path, msg, flows);
+    }
     ipfix_reader_close(r);
     if (rc >= 0 && st->damaged == 0)
         return 0;

@@ -540,10 +540,18 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
         size_t n = walk_record(s, t, tid, q, end, ctx, 0);
 
         if (!n)
-            return (size_t)(q - p);
+            break;
         q += n;
     }
-    return slen;
+    /*
+     * A set left with no record at all (empty, padding only, or damaged at its
+     * first record) is dropped: libfixbuf's own exporter writes empty sets at
+     * message ends, and libfixbuf in manual mode would then read past the set
+     * and fail with "End of message reading set header".
+     */
+    if (q == p + 4)
+        return 0;
+    return (size_t)(end - q) >= t->min_len ? (size_t)(q - p) : slen;
 }
 
 static void
