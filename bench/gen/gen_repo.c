@@ -282,7 +282,8 @@ slot_time(const struct plan *p, struct gen_model *m, uint64_t pos)
 }
 
 static int
-run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct plan *p)
+run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct gen_write_model *model,
+         struct plan *p)
 {
     struct gen_flow *g = mem_alloc(sizeof(*g));
     struct gen_flow *rev = mem_alloc(sizeof(*rev));
@@ -325,7 +326,7 @@ run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct plan *
             owed += due[c];
         }
     }
-    wr = gen_write_open(p->path, &wo, &p->err);
+    wr = gen_write_open(p->path, &wo, model, &p->err);
     if (wr == NULL)
         goto out;
     if (o->truth) {
@@ -488,6 +489,7 @@ gen_repo_run(const struct gen_repo_opts *o, struct gen_repo_stats *st, struct er
     struct gen_world *w = NULL;
     struct plan *plans = NULL;
     uint64_t *order = NULL;
+    struct gen_write_model **models = NULL;
     atomic_int stop = 0;
     int rc = 0;
 
@@ -510,16 +512,26 @@ gen_repo_run(const struct gen_repo_opts *o, struct gen_repo_stats *st, struct er
     }
     order = mem_alloc(nfiles * sizeof(uint64_t));
     order_files(order, nfiles, plans);
+    /* One information model per thread, made here: libfixbuf's XML loader is not thread-safe. */
+    models = mem_calloc((size_t)o->threads, sizeof(*models));
+    for (int t = 0; t < o->threads && rc == 0; t++) {
+        models[t] = gen_write_model_create(err);
+        if (models[t] == NULL)
+            rc = -(int)err->code;
+    }
     long n = rc == 0 ? (long)nfiles : 0;
 
-#pragma omp parallel for default(none) shared(o, w, plans, order, n, stop) schedule(dynamic, 1) \
-    num_threads(o->threads)
+#pragma omp parallel for default(none) shared(o, w, plans, order, n, stop, models) \
+    schedule(dynamic, 1) num_threads(o->threads)
     for (long i = 0; i < n; i++) {
         if (atomic_load_explicit(&stop, memory_order_relaxed))
             continue; /* cannot break out of an omp for */
-        if (run_file(o, w, &plans[order[i]]) < 0)
+        if (run_file(o, w, models[omp_get_thread_num()], &plans[order[i]]) < 0)
             atomic_store_explicit(&stop, 1, memory_order_relaxed);
     }
+    for (int t = 0; t < o->threads; t++)
+        gen_write_model_destroy(models[t]);
+    mem_free(models);
 
     for (uint64_t i = 0; i < nfiles && rc == 0; i++) {
         if (plans[i].err.code != ERR_OK) {

@@ -62,15 +62,15 @@ struct gen_world_spec {
 
 /* One benign host name; the bytes live in the world's pool. */
 struct gen_domain {
-    uint32_t off;    /* pool offset of "www.brightpixel.com." */
-    uint16_t len;    /* bytes, trailing dot included */
-    uint16_t zone;   /* offset inside the name of the registrable domain "brightpixel.com." */
-    uint16_t tld;    /* offset inside the name of the TLD "com." */
-    uint16_t cdn;    /* 0: no CNAME; else 1 + index of the CDN it is aliased to */
-    uint32_t ttl;    /* the authoritative TTL of its records, seconds */
-    uint32_t addr;   /* first A address, IPv4 host order (1-4 are derived from it) */
-    uint8_t naddr;   /* A records in an answer, 1..4 */
-    uint8_t aaaa;    /* 1 if it has AAAA records */
+    uint32_t off;  /* pool offset of "www.brightpixel.com." */
+    uint16_t len;  /* bytes, trailing dot included */
+    uint16_t zone; /* offset inside the name of the registrable domain "brightpixel.com." */
+    uint16_t tld;  /* offset inside the name of the TLD "com." */
+    uint16_t cdn;  /* 0: no CNAME; else 1 + index of the CDN it is aliased to */
+    uint32_t ttl;  /* the authoritative TTL of its records, seconds */
+    uint32_t addr; /* first A address, IPv4 host order (1-4 are derived from it) */
+    uint8_t naddr; /* A records in an answer, 1..4 */
+    uint8_t aaaa;  /* 1 if it has AAAA records */
 };
 
 struct gen_mdns_dev {

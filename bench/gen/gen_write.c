@@ -606,26 +606,27 @@ free_parts(struct gen_writer *w)
         fBufFree(w->fbuf); /* also frees the session and the exporter */
     else if (w->session)
         fbSessionFree(w->session);
-    if (w->model)
-        fbInfoModelFree(w->model);
     if (w->fp)
         fclose(w->fp);
     mem_free(w->path);
     mem_free(w);
 }
 
-struct gen_writer *
-gen_write_open(const char *path, const struct gen_write_opts *opts, struct err *err)
+struct gen_write_model {
+    fbInfoModel_t *model; /* CERT model plus the YAF 3 and 6871/41 elements */
+};
+
+struct gen_write_model *
+gen_write_model_create(struct err *err)
 {
-    struct gen_writer *w = mem_calloc(1, sizeof(*w));
+    struct gen_write_model *m = mem_calloc(1, sizeof(*m));
     GError *gerr = NULL;
 
-    w->opts = *opts;
-    w->path = mem_strdup(path);
-    w->model = fbInfoModelAlloc();
-    if (!fbInfoModelReadXMLFile(w->model, CERT_XML, &gerr)) {
+    m->model = fbInfoModelAlloc();
+    if (!fbInfoModelReadXMLFile(m->model, CERT_XML, &gerr)) {
         gerr_set(err, gerr, CERT_XML, "loading the CERT information model");
-        goto fail;
+        gen_write_model_destroy(m);
+        return NULL;
     }
     /* Elements Debian's 2.4.1 XML lacks: YAF 3's lists and YAF 2.16's 6871/41. */
     fbInfoElement_t extra[] = {
@@ -637,7 +638,30 @@ gen_write_open(const char *path, const struct gen_write_opts *opts, struct err *
                         FB_UINT_64, NULL),
         FB_IE_NULL,
     };
-    fbInfoModelAddElementArray(w->model, extra);
+    fbInfoModelAddElementArray(m->model, extra);
+    return m;
+}
+
+void
+gen_write_model_destroy(struct gen_write_model *m)
+{
+    if (m == NULL)
+        return;
+    if (m->model)
+        fbInfoModelFree(m->model);
+    mem_free(m);
+}
+
+struct gen_writer *
+gen_write_open(const char *path, const struct gen_write_opts *opts, struct gen_write_model *model,
+               struct err *err)
+{
+    struct gen_writer *w = mem_calloc(1, sizeof(*w));
+    GError *gerr = NULL;
+
+    w->opts = *opts;
+    w->path = mem_strdup(path);
+    w->model = model->model;
     w->session = fbSessionAlloc(w->model);
     if (add_templates(w, &gerr) < 0) {
         gerr_set(err, gerr, path, "building templates");

@@ -3,8 +3,9 @@
  * libfixbuf 2.4.1 (docs/generator.md "File format"; the format itself is
  * ../shared/docs/ipfix-dns-format.md §2, §3 and §6).
  *
- * Call order: gen_write_open(), gen_write_flow() per flow, gen_write_close()
- * (always, also after an error: it frees the writer).
+ * Call order: gen_write_model_create() (before any thread starts), then per
+ * file gen_write_open(), gen_write_flow() per flow, gen_write_close() (always,
+ * also after an error: it frees the writer); gen_write_model_destroy() last.
  *
  * What a file holds, like YAF 2.16's output: a first message with the DPI,
  * DNS and options templates; flow templates added in the middle of the file
@@ -17,7 +18,9 @@
  * Memory: list structures point into buffers owned by the writer, so writing
  * a record allocates nothing in this module (libfixbuf's transcoder keeps its
  * own small per-record allocation).
- * Threads: one writer per thread; each has its own info model and session.
+ * Threads: libfixbuf 2.4.1's XML loader is not thread-safe (concurrent loads
+ * crash in its hash tables), so models are made before the threads start; then
+ * each thread uses its own model and one writer at a time.
  */
 #ifndef BENCH_GEN_WRITE_H
 #define BENCH_GEN_WRITE_H
@@ -27,7 +30,8 @@
 #include "err.h"
 #include "gen_model.h"
 
-struct gen_writer; /* opaque */
+struct gen_writer;      /* opaque */
+struct gen_write_model; /* opaque: libfixbuf's information model plus YAF's extra elements */
 
 struct gen_write_opts {
     int layout;    /* 2: YAF 2.x nesting; 3: YAF 3 yafDPIList */
@@ -39,11 +43,22 @@ struct gen_write_opts {
 };
 
 /*
- * gen_write_open() - creates `path` and writes the template message.
- * Returns the writer, or NULL with `err` set (I/O, or a template libfixbuf rejects).
+ * gen_write_model_create() - loads the CERT information model and adds the
+ * elements Debian's XML lacks (6871/41, 6871/431, 6871/432). Not thread-safe.
+ * Returns the model, or NULL with `err` set.
+ */
+struct gen_write_model *gen_write_model_create(struct err *err);
+
+/* gen_write_model_destroy() - frees `m` after its writers are closed; NULL is a no-op. */
+void gen_write_model_destroy(struct gen_write_model *m);
+
+/*
+ * gen_write_open() - creates `path` and writes the template message, using
+ * `model` (borrowed; one writer at a time). Returns the writer, or NULL with
+ * `err` set (I/O, or a template libfixbuf rejects).
  */
 struct gen_writer *gen_write_open(const char *path, const struct gen_write_opts *opts,
-                                  struct err *err);
+                                  struct gen_write_model *model, struct err *err);
 
 /*
  * gen_write_flow() - appends one flow record. Returns the bytes the record
