@@ -15,7 +15,7 @@ has() { # file pattern description
   grep -q -- "$2" "$1" || { echo "FAIL $3: no '$2' in $1"; head -5 "$1"; fail=1; }
 }
 
-"$gen" --out "$work/repo" --seed 3 --start 2024-01-01T00 --hours 2 --flows 3000 -q
+"$gen" --out "$work/repo" --seed 3 --start 2024-01-01T00 --hours 2 --flows 3000 --labels "$work/labels.tsv" -q
 
 for c in dns-names dns-dest query; do
   expect 0 "$c --help" "$fs" $c --help

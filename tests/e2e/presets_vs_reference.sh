@@ -10,7 +10,8 @@ ref="$(dirname "$0")/../ref/reference.py"
 rm -rf "$work"
 mkdir -p "$work"
 "$gen" --out "$work/repo" --seed 7 --start 2024-03-01T22 --hours 3 --files-per-hour 2 \
-  --flows 30000 --layout "$layout" --exfil default --truth "$work/truth.fd" -q
+  --flows 30000 --layout "$layout" --exfil default --truth "$work/truth.fd" \
+  --labels "$work/labels.tsv" -q
 
 fail=0
 check() { # name, then the flowsweep command's arguments after the subcommand
