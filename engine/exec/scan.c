@@ -109,11 +109,6 @@ scan_file(const struct job *job, struct worker *w, const struct scan_file *file,
     int rc;
 
     err_init(&ferr);
-    if (w->model == NULL) {
-        w->model = ipfix_model_create(&w->err);
-        if (w->model == NULL)
-            return -1;
-    }
     r = ipfix_reader_open(w->model, file->path, &ferr);
     if (r == NULL) {
         add_bad(w, file->path, ferr.msg, 0);
@@ -192,6 +187,12 @@ scan_run(const struct job *job, const struct scan_file *files, size_t nfiles,
             goto out;
         }
         res->tables[t] = workers[t].table;
+        /* Models are made here, one thread at a time: libfixbuf's XML loader is not thread-safe. */
+        workers[t].model = ipfix_model_create(err);
+        if (workers[t].model == NULL) {
+            rc = -ERR_IO;
+            goto out;
+        }
     }
 
 #pragma omp parallel for default(none) num_threads(nthreads) schedule(dynamic, 1)                  \

@@ -151,6 +151,8 @@ struct ipfix_model *
 ipfix_model_create(struct err *err)
 {
     /* Elements YAF writes that Debian's cert_ipfix.xml (libfixbuf 2.4.1) lacks. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align" /* FB_IE_INIT_FULL casts the name literal */
     fbInfoElement_t extra[] = {FB_IE_INIT_FULL("reverseFlowDeltaMicroseconds", 6871, 41, 8,
                                                FB_IE_F_ENDIAN, 0, 0, FB_UINT_64, NULL),
                                FB_IE_INIT_FULL("reverseFlowDeltaNanoseconds", 6871, 42, 8,
@@ -160,6 +162,12 @@ ipfix_model_create(struct err *err)
                                FB_IE_INIT_FULL("yafDPIList", 6871, 432, FB_IE_VARLEN, FB_IE_DEFAULT,
                                                0, 0, FB_SUB_TMPL_LIST, NULL),
                                FB_IE_NULL};
+#pragma GCC diagnostic pop
+    /*
+     * libfixbuf's XML loader is not thread-safe (two threads loading at once
+     * crashed or hung in the generator's tests): serialise it process-wide.
+     */
+    static GMutex xml_lock;
     static gsize quiet_once; /* process-wide: libfixbuf logs through GLib */
     struct ipfix_model *m;
     GError *gerr = NULL;
@@ -177,8 +185,10 @@ ipfix_model_create(struct err *err)
     }
 
     m = mem_calloc(1, sizeof(*m));
+    g_mutex_lock(&xml_lock);
     m->im = fbInfoModelAlloc();
     if (!fbInfoModelReadXMLFile(m->im, FLOWSWEEP_CERT_XML, &gerr)) {
+        g_mutex_unlock(&xml_lock);
         ERR_SET(err, ERR_IO, "ipfix: cannot load %s: %s", FLOWSWEEP_CERT_XML, gerr->message);
         g_clear_error(&gerr);
         ipfix_model_destroy(m);
@@ -187,6 +197,7 @@ ipfix_model_create(struct err *err)
     for (fbInfoElement_t *ie = extra; ie->ref.name; ie++)
         if (!fbInfoModelGetElementByID(m->im, ie->num, ie->ent))
             fbInfoModelAddElement(m->im, ie);
+    g_mutex_unlock(&xml_lock);
     return m;
 }
 

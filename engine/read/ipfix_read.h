@@ -25,6 +25,9 @@
  *
  * Threads: a model and its readers are confined to one thread; use one model
  * per thread (fixbuf's info model is not safe to share while reading).
+ * ipfix_model_create() itself may be called from any thread (it serialises
+ * libfixbuf's XML loader, which is not thread-safe), but callers should
+ * create their models before a parallel region: loading takes milliseconds.
  */
 #ifndef ENGINE_IPFIX_READ_H
 #define ENGINE_IPFIX_READ_H
