@@ -34,8 +34,7 @@ struct htab {
     struct chunk *chunks; /* newest first */
     struct memacct *acct;
     uint32_t val_len;     /* multiple of 8 */
-    size_t slot_bytes;    /* charged for slot arrays */
-    size_t chunk_bytes;   /* charged for arena chunks */
+    size_t chunk_bytes;   /* charged for arena chunks (slot arrays: from each part's cap) */
 };
 
 #define PART_INIT_CAP 16u
@@ -54,7 +53,6 @@ htab_create(uint32_t val_len, struct memacct *acct, struct err *err)
         mem_free(t);
         return NULL;
     }
-    t->slot_bytes = bytes;
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
         t->parts[p].slots = mem_calloc(PART_INIT_CAP, sizeof(struct slot));
         t->parts[p].cap = PART_INIT_CAP;
@@ -68,13 +66,12 @@ htab_free_slots(struct htab *t)
     if (t == NULL)
         return;
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        memacct_release(t->acct, (size_t)t->parts[p].cap * sizeof(struct slot));
         mem_free(t->parts[p].slots);
         t->parts[p].slots = NULL;
         t->parts[p].cap = 0;
         t->parts[p].n = 0;
     }
-    memacct_release(t->acct, t->slot_bytes);
-    t->slot_bytes = 0;
 }
 
 void
@@ -127,9 +124,9 @@ part_grow(struct htab *t, struct part *pt, struct err *err)
     size_t add = (size_t)(cap - pt->cap) * sizeof(struct slot);
     struct slot *slots;
 
+    /* Only this part's fields change here: merge.c grows parts of one table from several threads. */
     if (memacct_charge(t->acct, add, err) < 0)
         return -ERR_LIMIT;
-    t->slot_bytes += add;
     slots = mem_calloc(cap, sizeof(*slots));
     for (uint32_t i = 0; i < pt->cap; i++) {
         const struct slot *s = &pt->slots[i];
