@@ -629,6 +629,8 @@ gen_write_model_create(struct err *err)
         return NULL;
     }
     /* Elements Debian's 2.4.1 XML lacks: YAF 3's lists and YAF 2.16's 6871/41. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align" /* FB_IE_INIT_FULL casts the name literal */
     fbInfoElement_t extra[] = {
         FB_IE_INIT_FULL("dnsDetailRecordList", 6871, 431, FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0,
                         FB_SUB_TMPL_LIST, NULL),
@@ -638,6 +640,7 @@ gen_write_model_create(struct err *err)
                         FB_UINT_64, NULL),
         FB_IE_NULL,
     };
+#pragma GCC diagnostic pop
     fbInfoModelAddElementArray(m->model, extra);
     return m;
 }

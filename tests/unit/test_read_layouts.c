@@ -81,11 +81,14 @@ struct w {
 static int
 w_open(struct w *w, const char *path)
 {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align" /* FB_IE_INIT_FULL casts the name literal */
     fbInfoElement_t extra[] = {FB_IE_INIT_FULL("dnsDetailRecordList", 6871, 431, FB_IE_VARLEN,
                                                FB_IE_DEFAULT, 0, 0, FB_SUB_TMPL_LIST, NULL),
                                FB_IE_INIT_FULL("yafDPIList", 6871, 432, FB_IE_VARLEN, FB_IE_DEFAULT,
                                                0, 0, FB_SUB_TMPL_LIST, NULL),
                                FB_IE_NULL};
+#pragma GCC diagnostic pop
     GError *gerr = NULL;
 
     w->im = fbInfoModelAlloc();
