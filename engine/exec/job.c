@@ -171,7 +171,7 @@ parse_aggs(struct job *job, const char *text, struct err *err)
         if (name) {
             set_names(c, name);
         } else {
-            char def[64];
+            char def[160];
 
             snprintf(def, sizeof(def), "%s%s%s", func, arg[0] ? "_" : "", arg);
             set_names(c, def);
