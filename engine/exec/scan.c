@@ -106,6 +106,7 @@ scan_file(const struct job *job, struct worker *w, const struct scan_file *file,
     const struct ipfix_read_stats *st;
     const struct flow *f;
     uint64_t flows = 0;
+    uint64_t damaged;
     int rc;
 
     err_init(&ferr);
@@ -122,6 +123,7 @@ scan_file(const struct job *job, struct worker *w, const struct scan_file *file,
         }
     }
     st = ipfix_reader_stats(r);
+    damaged = st->damaged;
     w->stats.files++;
     w->stats.bytes += st->file_bytes;
     w->stats.flows += st->flows;
@@ -137,8 +139,8 @@ scan_file(const struct job *job, struct worker *w, const struct scan_file *file,
                  file->path, (unsigned long long)st->damaged, st->first_damage);
         add_bad(w, file->path, msg, flows);
     }
-    ipfix_reader_close(r);
-    if (rc >= 0 && st->damaged == 0)
+    ipfix_reader_close(r); /* st is gone with it */
+    if (rc >= 0 && damaged == 0)
         return 0;
 bad:
     if (opts->strict) {
