@@ -617,7 +617,7 @@ run(struct cli *c, int nargs, char **args)
         if (!c->quiet) {
             double el = cli_now() - t0;
 
-            LOG_WARN("summary: files %llu (bad %zu), flows %llu, records %llu (kept %llu), "
+            fprintf(stderr, "flowsweep: summary: files %llu (bad %zu), flows %llu, records %llu (kept %llu), "
                      "dns records %llu, groups %zu (shown %zu), elapsed %.2f s, %.0f flows/s, "
                      "threads %d, peak memory %.0f MiB (%s)",
                      (unsigned long long)res.stats.files, res.nbad,

@@ -90,7 +90,8 @@ mem_allocator_name(void)
     memcpy(&mallctl, &sym, sizeof(mallctl));
     if (mallctl("version", (void *)&version, &len, NULL, 0) != 0 || version == NULL)
         return "jemalloc";
-    snprintf(name, sizeof(name), "jemalloc %s", version);
+    /* "5.3.0-0-g54eaed1d..." -> "jemalloc 5.3.0" */
+    snprintf(name, sizeof(name), "jemalloc %.*s", (int)strcspn(version, "-"), version);
     return name;
 }
 

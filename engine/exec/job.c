@@ -45,8 +45,12 @@ static void
 set_names(struct job_col *c, const char *name)
 {
     size_t j = 0;
+    size_t len = strlen(name);
 
-    snprintf(c->name, sizeof(c->name), "%s", name);
+    if (len > sizeof(c->name) - 1)
+        len = sizeof(c->name) - 1; /* names are cut at 63 bytes */
+    memcpy(c->name, name, len);
+    c->name[len] = '\0';
     for (const char *s = name; *s && j + 1 < sizeof(c->json_name); s++)
         if (*s != '#')
             c->json_name[j++] = *s;
