@@ -9,6 +9,11 @@ if(TARGET flowsweep-gen)
               ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/presets-yaf${layout} ${layout})
     set_tests_properties(e2e.presets_vs_reference.yaf${layout} PROPERTIES LABELS e2e)
   endforeach()
+  add_test(NAME e2e.dns_predicates
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/dns_predicates.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/dns-predicates)
+  set_tests_properties(e2e.dns_predicates PROPERTIES LABELS e2e)
   add_test(NAME e2e.cli_errors
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cli_errors.sh
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>

@@ -146,6 +146,9 @@ static const char usage_query[] =
     "  --order \"COL [asc|desc]\" (default: the first aggregate, descending)\n"
     "Fields: start end hour sip dip sport dport proto app bytes packets rbytes rpackets ndns\n"
     "        dns.names dns.types (lists: keys, or size(...) in expressions)\n"
+    "DNS functions in --where count the flow's matching DNS records: count_type(N)\n"
+    "  count_section(N) count_rcode(N) count_qr(N) count_name('x') count_suffix('x'),\n"
+    "  e.g. \"count_type(16) > 0 and count_suffix('.example.com.') > 0\"\n"
     "'/' divides in floating point (x / 0 is NULL, which no filter keeps).\n";
 
 static void

@@ -282,8 +282,17 @@ parse_primary(struct parser *ps)
             skip_ws(ps);
             name = ps->p;
             len = 0;
-            while (is_name_char(ps->p[len]))
-                len++;
+            if (*ps->p == '\'') {
+                /* A quoted argument reaches the resolver with its quotes. */
+                const char *close = strchr(ps->p + 1, '\'');
+
+                if (close == NULL)
+                    return fail(ps, "unterminated quoted string");
+                len = (size_t)(close - ps->p) + 1;
+            } else {
+                while (is_name_char(ps->p[len]))
+                    len++;
+            }
             ps->p += len;
             if (!accept_tok(ps, ")"))
                 return fail(ps, "expected ')' after the function's argument");

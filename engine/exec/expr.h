@@ -6,7 +6,8 @@
  *   cmp   := sum [("=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=") sum]
  *          | sum ["not"] "in" "(" cidr ("," cidr)* ")"  |  sum ["not"] "in" cidr
  *   sum   := prod (("+" | "-") prod)* ;  prod := unary (("*" | "/" | "%") unary)*
- *   unary := "-" unary | "(" expr ")" | number | name | name "(" name ")"
+ *   unary := "-" unary | "(" expr ")" | number | name | name "(" arg ")"
+ *   arg   := name | number | "'" text without quotes "'"
  *
  * Names (fields, output columns, and functions of one column such as
  * size(dnsName)) are resolved by the caller at parse time into slots; at
@@ -42,7 +43,8 @@ struct expr_val {
 
 /*
  * Resolves `name` (len bytes), applied to function `func` (flen bytes) when
- * flen > 0, to a slot >= 0; or returns -1 with `err` set (unknown name).
+ * flen > 0, to a slot >= 0; or returns -1 with `err` set (unknown name). A
+ * quoted function argument is passed with its quotes ('text').
  */
 typedef int expr_resolve_fn(void *ctx, const char *func, size_t flen, const char *name,
                             size_t len, struct err *err);

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -203,12 +204,98 @@ parse_aggs(struct job *job, const char *text, struct err *err)
 }
 
 static int
+pred_resolve(struct job *job, const char *func, size_t flen, const char *arg, size_t len,
+             struct err *err)
+{
+    static const struct {
+        const char *name;
+        enum job_pred_kind kind;
+    } preds[] = {{"count_type", PRED_TYPE},   {"count_section", PRED_SECTION},
+                 {"count_rcode", PRED_RCODE}, {"count_qr", PRED_QR},
+                 {"count_name", PRED_NAME},   {"count_suffix", PRED_SUFFIX}};
+    struct job_pred *p;
+
+    for (size_t i = 0; i < sizeof(preds) / sizeof(preds[0]); i++) {
+        if (strlen(preds[i].name) != flen || strncasecmp(preds[i].name, func, flen) != 0)
+            continue;
+        if (job->npreds == JOB_MAX_PREDS)
+            return ERR_SET(err, ERR_USAGE, "--where: at most %d DNS functions", JOB_MAX_PREDS),
+                   -1;
+        p = &job->preds[job->npreds];
+        memset(p, 0, sizeof(*p));
+        p->kind = preds[i].kind;
+        if (p->kind == PRED_NAME || p->kind == PRED_SUFFIX) {
+            if (len < 2 || arg[0] != '\'' || len - 2 >= sizeof(p->text))
+                return ERR_SET(err, ERR_USAGE, "--where: %s() takes a quoted name, e.g. %s('example.com.')",
+                               preds[i].name, preds[i].name),
+                       -1;
+            memcpy(p->text, arg + 1, len - 2);
+            p->len = len - 2;
+        } else {
+            char num[24];
+            char *end = NULL;
+
+            if (len == 0 || len >= sizeof(num))
+                return ERR_SET(err, ERR_USAGE, "--where: %s() takes a number", preds[i].name), -1;
+            memcpy(num, arg, len);
+            num[len] = '\0';
+            p->num = strtoull(num, &end, 10);
+            if (*end != '\0' || num[0] == '-')
+                return ERR_SET(err, ERR_USAGE, "--where: %s() takes a number, not '%s'",
+                               preds[i].name, num),
+                       -1;
+        }
+        return JOB_PRED_SLOT + (int)job->npreds++;
+    }
+    return -2;
+}
+
+uint64_t
+job_pred_count(const struct job_pred *p, const struct flow *f)
+{
+    uint64_t n = 0;
+
+    for (uint32_t i = 0; i < f->ndns; i++) {
+        const struct dns_rr *rr = &f->dns[i];
+
+        switch (p->kind) {
+        case PRED_TYPE:
+            n += rr->rrtype == p->num;
+            break;
+        case PRED_SECTION:
+            n += rr->section == p->num;
+            break;
+        case PRED_RCODE:
+            n += rr->rcode == p->num;
+            break;
+        case PRED_QR:
+            n += rr->qr == p->num;
+            break;
+        case PRED_NAME:
+            n += rr->name_len == p->len && memcmp(rr->name, p->text, p->len) == 0;
+            break;
+        case PRED_SUFFIX:
+            n += rr->name_len >= p->len &&
+                 memcmp(rr->name + rr->name_len - p->len, p->text, p->len) == 0;
+            break;
+        }
+    }
+    return n;
+}
+
+static int
 where_resolve(void *ctx, const char *func, size_t flen, const char *name, size_t len,
               struct err *err)
 {
-    int id = record_field_lookup(name, len);
+    int id;
 
-    (void)ctx;
+    if (flen) {
+        int slot = pred_resolve(ctx, func, flen, name, len, err);
+
+        if (slot != -2)
+            return slot;
+    }
+    id = record_field_lookup(name, len);
     if (id < 0)
         return ERR_SET(err, ERR_USAGE, "--where: unknown field '%.*s'", (int)len, name), -1;
     if (flen) {

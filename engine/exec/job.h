@@ -48,6 +48,26 @@ struct job_col {
     uint32_t width;     /* AGG_DISTINCT: item width (17 addresses, 8 numbers) */
 };
 
+#define JOB_MAX_PREDS   16
+#define JOB_PRED_SLOT   1000 /* --where slots from here on are DNS predicates */
+
+/* A --where function over the flow's DNS records: how many records match. */
+enum job_pred_kind {
+    PRED_TYPE,    /* count_type(N): records of RR type N */
+    PRED_SECTION, /* count_section(N): records in section N (0 question .. 3 additional) */
+    PRED_RCODE,   /* count_rcode(N): records with response code N */
+    PRED_QR,      /* count_qr(N): records with dnsQueryResponse N */
+    PRED_NAME,    /* count_name('x'): records whose name is exactly x */
+    PRED_SUFFIX   /* count_suffix('x'): records whose name ends with x */
+};
+
+struct job_pred {
+    enum job_pred_kind kind;
+    uint64_t num;        /* numeric argument */
+    char text[256];      /* text argument, as written (YAF-escaped form) */
+    size_t len;          /* bytes of text */
+};
+
 struct job {
     enum rec_view view;
     int bytes_total;           /* REC_FLOWS: bytes/packets include the reverse direction */
@@ -60,7 +80,12 @@ struct job {
     int order_col;             /* index into cols */
     int order_desc;            /* 1: descending */
     uint64_t limit;            /* 0: all rows */
+    struct job_pred preds[JOB_MAX_PREDS]; /* DNS predicates of --where */
+    size_t npreds;
 };
+
+/* job_pred_count() - how many DNS records of `f` match predicate `p`. */
+uint64_t job_pred_count(const struct job_pred *p, const struct flow *f);
 
 /* The query text of a job; NULL members take their defaults. */
 struct job_text {

@@ -30,6 +30,7 @@ struct worker {
 
 /* What --where sees of a record. */
 struct where_ctx {
+    const struct job *job;
     const struct rec *r;
     uint8_t sip[17];
     uint8_t dip[17];
@@ -41,7 +42,9 @@ where_get(const void *ctx, int slot)
     const struct where_ctx *w = ctx;
     struct expr_val v = {EXPR_INT, 0, 0, NULL};
 
-    if (slot == FIELD_SIP || slot == FIELD_DIP) {
+    if (slot >= JOB_PRED_SLOT) {
+        v.u = job_pred_count(&w->job->preds[slot - JOB_PRED_SLOT], w->r->f);
+    } else if (slot == FIELD_SIP || slot == FIELD_DIP) {
         v.kind = EXPR_ADDR;
         v.a = slot == FIELD_SIP ? w->sip : w->dip;
     } else {
@@ -80,6 +83,7 @@ fold_flow(const struct job *job, struct worker *w, const struct flow *f, struct 
         if (job->where) {
             struct where_ctx wc;
 
+            wc.job = job;
             wc.r = r;
             record_addr(r, FIELD_SIP, wc.sip);
             record_addr(r, FIELD_DIP, wc.dip);
