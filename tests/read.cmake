@@ -103,3 +103,7 @@ grep -q "junk.ipfix" "$t/err" || { echo "junk: stderr does not name the file"; e
 exit 0
 ]=] sh $<TARGET_FILE:flowdump>)
 set_tests_properties(unit.read_flowdump_exit PROPERTIES LABELS unit)
+
+# fuzz.ipfix_read: tests/fuzz/fuzz_ipfix_read.c over tests/fuzz/corpus/ipfix_read
+# (generated layout 2/3 files, small tests/data files, damaged variants, crashers).
+flowsweep_fuzz_target(ipfix_read SOURCES fuzz/fuzz_ipfix_read.c LIBS engine_read engine_common)
