@@ -90,19 +90,26 @@ record_addr(const struct rec *r, enum field_id id, uint8_t out[17])
     memcpy(out + 1, id == FIELD_SIP ? r->sip : r->dip, 16);
 }
 
+static void
+fill(struct rec *r, const struct flow *f, int reverse, uint64_t bytes, uint64_t packets)
+{
+    r->f = f;
+    r->sip = reverse ? f->dip : f->sip;
+    r->dip = reverse ? f->sip : f->dip;
+    r->sport = reverse ? f->dport : f->sport;
+    r->dport = reverse ? f->sport : f->dport;
+    r->bytes = bytes;
+    r->packets = packets;
+}
+
 int
 record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2])
 {
     int n = 0;
 
     if (view == REC_FLOWS) {
-        out[0].f = f;
-        out[0].sip = f->sip;
-        out[0].dip = f->dip;
-        out[0].sport = f->sport;
-        out[0].dport = f->dport;
-        out[0].bytes = f->bytes + (bytes_total ? f->rev_bytes : 0);
-        out[0].packets = f->packets + (bytes_total ? f->rev_packets : 0);
+        fill(&out[0], f, 0, f->bytes + (bytes_total ? f->rev_bytes : 0),
+             f->packets + (bytes_total ? f->rev_packets : 0));
         return 1;
     }
     /*
@@ -110,25 +117,9 @@ record_views(const struct flow *f, enum rec_view view, int bytes_total, struct r
      * its packets and its bytes are non-zero; the reverse record swaps
      * addresses and ports. A flow with no volume on either side gives none.
      */
-    if (f->packets > 0 && f->bytes > 0) {
-        out[n].f = f;
-        out[n].sip = f->sip;
-        out[n].dip = f->dip;
-        out[n].sport = f->sport;
-        out[n].dport = f->dport;
-        out[n].bytes = f->bytes;
-        out[n].packets = f->packets;
-        n++;
-    }
-    if (view == REC_SILK && f->rev_packets > 0 && f->rev_bytes > 0) {
-        out[n].f = f;
-        out[n].sip = f->dip;
-        out[n].dip = f->sip;
-        out[n].sport = f->dport;
-        out[n].dport = f->sport;
-        out[n].bytes = f->rev_bytes;
-        out[n].packets = f->rev_packets;
-        n++;
-    }
+    if (f->packets > 0 && f->bytes > 0)
+        fill(&out[n++], f, 0, f->bytes, f->packets);
+    if (view == REC_SILK && f->rev_packets > 0 && f->rev_bytes > 0)
+        fill(&out[n++], f, 1, f->rev_bytes, f->rev_packets);
     return n;
 }
