@@ -524,6 +524,21 @@ scan_tset(struct ipfix_scan *s, const uint8_t *p, size_t slen, uint16_t sid)
         }
         define(s, tid, rec + hdr, n, scope);
     }
+    /*
+     * 4 or 5 bytes left in an options template set cannot hold a record
+     * header, but libfixbuf 2.4.1 still reads 4 of them as one (and leaks the
+     * template it allocates when the ID is reserved): cut them. Zeros are
+     * padding; anything else is damage.
+     */
+    if (sid == 3 && end - q >= 4) {
+        for (const uint8_t *z = q; z < end; z++)
+            if (*z) {
+                damage(s, q, "%zu bytes at the end of options template set cannot hold a record",
+                       (size_t)(end - q));
+                break;
+            }
+        return (size_t)(q - p);
+    }
     return slen;
 }
 
