@@ -108,6 +108,11 @@ struct wrec {
     fbSubTemplateList_t list; /* subTemplateList of DNS records */
 };
 
+/* ipfix_scan.c counts list records against libfixbuf's limit with these sizes. */
+_Static_assert(sizeof(struct drec) == IPFIX_INT_DNS_SIZE, "IPFIX_INT_DNS_SIZE");
+_Static_assert(sizeof(struct wrec) == IPFIX_INT_WRAP_SIZE, "IPFIX_INT_WRAP_SIZE");
+_Static_assert(IPFIX_INT_WRAP_SIZE == IPFIX_INT_DNS_SIZE, "one list limit for both");
+
 struct ipfix_model {
     fbInfoModel_t *im; /* CERT + YAF 3 elements; grows with alien elements */
 };

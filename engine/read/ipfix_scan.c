@@ -412,9 +412,15 @@ walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
         return -1;
     }
     ctx = s->pair[tid] == IPFIX_PAIR_WRAP ? CTX_WRAP : CTX_LEAF;
-    while (p < end) {
-        size_t n = walk_record(s, t, tid, p, end, ctx, depth);
+    for (uint32_t count = 0; p < end; count++) {
+        size_t n;
 
+        if (count == IPFIX_LIST_MAX_RECORDS) {
+            damage(s, p, "list of template %u has more than %d records (libfixbuf's limit)", tid,
+                   IPFIX_LIST_MAX_RECORDS);
+            return -1;
+        }
+        n = walk_record(s, t, tid, p, end, ctx, depth);
         if (!n)
             return -1;
         p += n;

@@ -98,6 +98,15 @@ struct ipfix_int_ie {
  * builds its fixbuf templates from these; ipfix_scan_classify() refuses
  * external templates that libfixbuf could not transcode into them.
  */
+/*
+ * Sizes of the DNS and wrapper C structs (ipfix_read.c checks them). libfixbuf
+ * 2.4.1 decodes a list into one buffer of records x this size, and fails when
+ * that exceeds 65535 bytes: a list holds at most IPFIX_LIST_MAX_RECORDS
+ * decoded records (2047); ipfix_scan_message() reports longer lists as damage.
+ */
+#define IPFIX_INT_DNS_SIZE     32
+#define IPFIX_INT_WRAP_SIZE    32
+#define IPFIX_LIST_MAX_RECORDS (65535 / IPFIX_INT_DNS_SIZE)
 #define IPFIX_INT_FLOW_N 27
 #define IPFIX_INT_DNS_N  9
 #define IPFIX_INT_WRAP_N 1
