@@ -423,50 +423,56 @@ note_damage(struct ipfix_reader *r, uint32_t n, uint64_t off, const char *what)
 static int
 load_message(struct ipfix_reader *r, struct err *err)
 {
-    struct ipfix_scan_result res;
-    uint64_t off;
-    size_t avail, mlen;
-    uint8_t *p;
-    int rc = fill(r, 16, err);
+    for (;;) {
+        struct ipfix_scan_result res;
+        uint64_t off;
+        size_t avail, mlen;
+        uint8_t *p;
+        int rc = fill(r, 16, err);
 
-    if (rc)
-        return rc;
-    avail = r->end - r->beg;
-    p = r->buf + r->beg;
-    off = r->buf_off + r->beg;
-    if (avail == 0)
-        return 0;
-    if (rd16(p) != 10 && avail >= 2)
-        return ERR_SET(err, ERR_FORMAT, "%s: offset %llu: not an IPFIX message (version %#06x%s)",
-                       r->path, (unsigned long long)off, rd16(p),
-                       off == 0 && p[0] == 0x1f && p[1] == 0x8b ? ", gzip data?" : "");
-    if (avail < 16)
-        return ERR_SET(err, ERR_FORMAT,
-                       "%s: offset %llu: truncated message header (%zu bytes at end of file)",
-                       r->path, (unsigned long long)off, avail);
-    mlen = rd16(p + 2);
-    if (mlen < 16)
-        return ERR_SET(err, ERR_FORMAT, "%s: offset %llu: message length %zu is below 16", r->path,
-                       (unsigned long long)off, mlen);
-    rc = fill(r, mlen, err);
-    if (rc)
-        return rc;
-    p = r->buf + r->beg; /* fill() may have moved the bytes */
-    off = r->buf_off + r->beg;
-    avail = r->end - r->beg;
-    if (avail < mlen)
-        return ERR_SET(err, ERR_FORMAT,
-                       "%s: offset %llu: truncated message (length %zu, file ends after %zu bytes)",
-                       r->path, (unsigned long long)off, mlen, avail);
-    r->beg += mlen;
-    r->msg_off = off;
-    r->st.messages++;
+        if (rc)
+            return rc;
+        avail = r->end - r->beg;
+        p = r->buf + r->beg;
+        off = r->buf_off + r->beg;
+        if (avail == 0)
+            return 0;
+        if (rd16(p) != 10 && avail >= 2)
+            return ERR_SET(err, ERR_FORMAT,
+                           "%s: offset %llu: not an IPFIX message (version %#06x%s)", r->path,
+                           (unsigned long long)off, rd16(p),
+                           off == 0 && p[0] == 0x1f && p[1] == 0x8b ? ", gzip data?" : "");
+        if (avail < 16)
+            return ERR_SET(err, ERR_FORMAT,
+                           "%s: offset %llu: truncated message header (%zu bytes at end of file)",
+                           r->path, (unsigned long long)off, avail);
+        mlen = rd16(p + 2);
+        if (mlen < 16)
+            return ERR_SET(err, ERR_FORMAT, "%s: offset %llu: message length %zu is below 16",
+                           r->path, (unsigned long long)off, mlen);
+        rc = fill(r, mlen, err);
+        if (rc)
+            return rc;
+        p = r->buf + r->beg; /* fill() may have moved the bytes */
+        off = r->buf_off + r->beg;
+        avail = r->end - r->beg;
+        if (avail < mlen)
+            return ERR_SET(
+                err, ERR_FORMAT,
+                "%s: offset %llu: truncated message (length %zu, file ends after %zu bytes)",
+                r->path, (unsigned long long)off, mlen, avail);
+        r->beg += mlen;
+        r->msg_off = off;
+        r->st.messages++;
 
-    ipfix_scan_message(r->scan, p, mlen, off, &res);
-    r->st.unknown_sets += res.unknown_sets;
-    note_damage(r, res.damaged, res.damage_off, res.damage_what);
-    fBufSetBuffer(r->fb, res.msg, res.len);
-    return 1;
+        ipfix_scan_message(r->scan, p, mlen, off, &res);
+        r->st.unknown_sets += res.unknown_sets;
+        note_damage(r, res.damaged, res.damage_off, res.damage_what);
+        if (res.skip)
+            continue; /* libfixbuf never sees it (IPFIX_MAX_DOMAINS) */
+        fBufSetBuffer(r->fb, res.msg, res.len);
+        return 1;
+    }
 }
 
 /* ------------------------------------------------------------------------ */

@@ -218,6 +218,7 @@ struct vset {
 
 struct ipfix_scan {
     struct vdomain *domains; /* all domains of the file */
+    uint32_t ndomains;       /* entries in domains, <= IPFIX_MAX_DOMAINS */
     struct vdomain *cur;     /* domain of the current message */
     uint8_t pair[65536];     /* enum ipfix_pair by external template ID (session-wide) */
     struct vset *sets;       /* sets of the current message */
@@ -280,6 +281,9 @@ domain_get(struct ipfix_scan *s, uint32_t id)
     for (d = s->domains; d; d = d->next)
         if (d->id == id)
             return d;
+    if (s->ndomains == IPFIX_MAX_DOMAINS)
+        return NULL;
+    s->ndomains++;
     d = mem_calloc(1, sizeof(*d));
     d->id = id;
     d->next = s->domains;
@@ -626,6 +630,12 @@ ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t off,
     s->res = res;
     s->nsets = 0;
     s->cur = domain_get(s, rd32(msg + 12));
+    if (!s->cur) {
+        damage(s, msg + 12, "observation domain %u is one too many (a file may use %d); message skipped",
+               rd32(msg + 12), IPFIX_MAX_DOMAINS);
+        res->skip = 1;
+        return;
+    }
 
     while (p < end) {
         size_t slen, keep;

@@ -42,6 +42,14 @@
 
 #define IPFIX_VARLEN 65535 /* template field length meaning "variable length" */
 
+/*
+ * Observation domains one file may use. Each has its own template tables here
+ * and in libfixbuf (up to ~2.6 MB here); without a cap a hostile file of tiny
+ * messages, each naming a new domain, would grow memory ~100x its size.
+ * Messages of further domains are skipped whole, as damage.
+ */
+#define IPFIX_MAX_DOMAINS 64
+
 /* Well-known enterprise numbers. */
 #define IPFIX_PEN_IANA    0u
 #define IPFIX_PEN_REVERSE 29305u /* reverse of an IANA element (RFC 5103) */
@@ -138,6 +146,7 @@ struct ipfix_scan_result {
     size_t len;            /* bytes in msg */
     uint32_t unknown_sets; /* data sets dropped: template unknown */
     uint32_t damaged;      /* damaged sets (or message tails) dropped */
+    int skip;              /* 1: decode nothing of this message (msg, len unset) */
     uint64_t damage_off;   /* file offset of the first damage, if damaged */
     char damage_what[200]; /* what was wrong there */
 };

@@ -360,6 +360,11 @@ def structural(m, good, msgs, w, full, pre):
            exact=full)
     # redefined with another layout and used with the old one: garbage or damage, no crash
     m.case('template redefined', good[:cut] + other + good[cut:], 'any', prefix=pre[cut])
+    # observation domains: 64 per file (IPFIX_MAX_DOMAINS); messages of more are skipped
+    doms = lambda n: b''.join(msg(b'', dom + 1 + k) for k in range(n))
+    m.case('63 more domains', good + doms(63), 'clean', exact=full)
+    m.case('20000 more domains', good + doms(20000), 'damage', exact=full,
+           grep='observation domain')
     # an STML entry naming an unknown template: that entry's DNS records are skipped
     i, eo = w.entries[0]
     b = bytearray(good)
