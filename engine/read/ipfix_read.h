@@ -23,6 +23,10 @@
  * truncated message) ends the file: next() returns -ERR_FORMAT with the path
  * and offset in `err`; every flow yielded before stays valid to count.
  *
+ * Limits (docs/format.md): memory per reader is bounded whatever the input;
+ * at most IPFIX_MAX_DOMAINS observation domains per file and 2047 records per
+ * decoded list, beyond which the message or record is damage.
+ *
  * Threads: a model and its readers are confined to one thread; use one model
  * per thread (fixbuf's info model is not safe to share while reading).
  * ipfix_model_create() itself may be called from any thread (it serialises
