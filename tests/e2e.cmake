@@ -14,6 +14,11 @@ if(TARGET flowsweep-gen)
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/dns-predicates)
   set_tests_properties(e2e.dns_predicates PROPERTIES LABELS e2e)
+  add_test(NAME e2e.hunt_generated
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/hunt_generated.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/hunt-generated)
+  set_tests_properties(e2e.hunt_generated PROPERTIES LABELS e2e)
   add_test(NAME e2e.cli_errors
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cli_errors.sh
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
@@ -31,3 +36,8 @@ add_test(NAME e2e.real_vs_ipfixdump_reference
           $<TARGET_FILE:flowsweep> ${FLOWSWEEP_SHARED_DATA}
           ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/real)
 set_tests_properties(e2e.real_vs_ipfixdump_reference PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77)
+
+add_test(NAME e2e.hunt_real
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/hunt_real.py
+          $<TARGET_FILE:flowsweep> ${FLOWSWEEP_SHARED_DATA} ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/hunt-real)
+set_tests_properties(e2e.hunt_real PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77)

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "cli_progress.h"
+#include "domain.h"
 #include "esc.h"
+#include "hunt.h"
 #include "job.h"
 #include "log.h"
 #include "mem.h"
@@ -35,7 +37,8 @@
 enum cmd {
     CMD_DNS_NAMES,
     CMD_DNS_DEST,
-    CMD_QUERY
+    CMD_QUERY,
+    CMD_DNS_HUNT
 };
 
 struct cli {
@@ -60,6 +63,8 @@ struct cli {
     int cidrs_set;
     /* query */
     struct job_text text;
+    /* dns-hunt */
+    struct hunt_opts hunt;
 };
 
 static const char usage_main[] =
@@ -71,6 +76,7 @@ static const char usage_main[] =
     "  dns-names   the Mothra analytic: DNS flows grouped by (names, RR types)\n"
     "  dns-dest    the SiLK analytic: DNS records from inside, grouped by destination\n"
     "  query       a general job: filter, group by, aggregate, having, order, limit\n"
+    "  dns-hunt    tunnels that exact names hide: DNS grouped by registered domain, scored\n"
     "\n"
     "  flowsweep COMMAND --help    options of a command\n"
     "  flowsweep --version         version and allocator\n"
@@ -127,6 +133,23 @@ static const char usage_dest[] =
     "  --min-bytes N           keep groups with bytes >= N (default 500)\n"
     "  --direction both|forward  both records of a biflow (default) or the forward one only\n";
 
+static const char usage_hunt[] =
+    "usage: flowsweep dns-hunt [OPTIONS] PATH...\n"
+    "\n"
+    "Finds DNS exfiltration that grouping by exact name cannot see: the DNS records of flows\n"
+    "with silkAppLabel 53 are grouped by the registered domain of their name (Public Suffix\n"
+    "List; reverse names by their zone), and each group is scored by how many distinct names\n"
+    "it has, how long and how random their query parts are, and which record types carry\n"
+    "them (docs/dns-hunt.md). By score, highest first.\n"
+    "Columns: KEY|score|flows|queries|names|sources|bytes|packets|len_mean|len_max|entropy|\n"
+    "         txt|null|cname|mx|other|rcode_err|first|last|hours\n"
+    "\n"
+    "  --by domain|domain,source|server  the group key (default domain); server = the DNS\n"
+    "                          server's address, for tunnels that talk to it directly\n"
+    "  --min-names N           show groups with at least N distinct names (default 1)\n"
+    "  --len-norm X            query-part length that fills the length term (default 40)\n"
+    "  --entropy-norm X        bits per character that fill the entropy term (default 4)\n";
+
 static const char usage_query[] =
     "usage: flowsweep query [OPTIONS] PATH...\n"
     "\n"
@@ -154,7 +177,11 @@ static const char usage_query[] =
 static void
 print_usage(enum cmd cmd, FILE *f)
 {
-    fputs(cmd == CMD_DNS_NAMES ? usage_names : cmd == CMD_DNS_DEST ? usage_dest : usage_query, f);
+    fputs(cmd == CMD_DNS_NAMES  ? usage_names
+          : cmd == CMD_DNS_DEST ? usage_dest
+          : cmd == CMD_DNS_HUNT ? usage_hunt
+                                : usage_query,
+          f);
     fputc('\n', f);
     fputs(usage_common, f);
 }
@@ -268,7 +295,11 @@ enum {
     OPT_GROUP_BY,
     OPT_AGG,
     OPT_HAVING,
-    OPT_ORDER
+    OPT_ORDER,
+    OPT_BY,
+    OPT_MIN_NAMES,
+    OPT_LEN_NORM,
+    OPT_ENTROPY_NORM
 };
 
 static const struct option options[] = {
@@ -296,6 +327,10 @@ static const struct option options[] = {
     {"agg", required_argument, NULL, OPT_AGG},
     {"having", required_argument, NULL, OPT_HAVING},
     {"order", required_argument, NULL, OPT_ORDER},
+    {"by", required_argument, NULL, OPT_BY},
+    {"min-names", required_argument, NULL, OPT_MIN_NAMES},
+    {"len-norm", required_argument, NULL, OPT_LEN_NORM},
+    {"entropy-norm", required_argument, NULL, OPT_ENTROPY_NORM},
     {NULL, 0, NULL, 0},
 };
 
@@ -317,6 +352,11 @@ option_owner(int opt)
     case OPT_HAVING:
     case OPT_ORDER:
         return CMD_QUERY;
+    case OPT_BY:
+    case OPT_MIN_NAMES:
+    case OPT_LEN_NORM:
+    case OPT_ENTROPY_NORM:
+        return CMD_DNS_HUNT;
     case OPT_MIN_BPP:
         return -2; /* dns-names and dns-dest */
     case OPT_BYTES:
@@ -340,8 +380,9 @@ parse_args(struct cli *c, int argc, char **argv)
 
         if (opt == '?')
             return usage_error("%s", "unknown option or missing argument");
-        if ((owner >= 0 && owner != (int)c->cmd) || (owner == -2 && c->cmd == CMD_QUERY) ||
-            (owner == -3 && c->cmd == CMD_DNS_DEST))
+        if ((owner >= 0 && owner != (int)c->cmd) ||
+            (owner == -2 && (c->cmd == CMD_QUERY || c->cmd == CMD_DNS_HUNT)) ||
+            (owner == -3 && (c->cmd == CMD_DNS_DEST || c->cmd == CMD_DNS_HUNT)))
             return usage_error("option %s does not apply to this command", argv[optind - 1]);
         switch (opt) {
         case 't': {
@@ -456,6 +497,32 @@ parse_args(struct cli *c, int argc, char **argv)
         case OPT_ORDER:
             c->text.order = optarg;
             break;
+        case OPT_BY:
+            if (strcmp(optarg, "domain") == 0)
+                c->hunt.by = HUNT_BY_DOMAIN;
+            else if (strcmp(optarg, "domain,source") == 0 || strcmp(optarg, "source,domain") == 0)
+                c->hunt.by = HUNT_BY_DOMAIN_SOURCE;
+            else if (strcmp(optarg, "server") == 0)
+                c->hunt.by = HUNT_BY_SERVER;
+            else
+                return usage_error("--by takes domain, domain,source or server, not '%s'", optarg);
+            break;
+        case OPT_MIN_NAMES:
+            if (parse_u64(optarg, &c->hunt.min_names) < 0)
+                return usage_error("--min-names needs a whole number, not '%s'", optarg);
+            break;
+        case OPT_LEN_NORM:
+        case OPT_ENTROPY_NORM: {
+            double d;
+
+            if (parse_double(optarg, &d) < 0 || d <= 0)
+                return usage_error("%s needs a positive number", argv[optind - 2]);
+            if (opt == OPT_LEN_NORM)
+                c->hunt.len_norm = d;
+            else
+                c->hunt.entropy_norm = d;
+            break;
+        }
         default:
             return usage_error("%s", "unknown option");
         }
@@ -533,6 +600,11 @@ run(struct cli *c, int nargs, char **args)
     struct scan_opts so;
     struct cli_progress prog;
     struct out_col cols[JOB_MAX_COLS];
+    struct domain_list *dl = NULL;
+    struct hunt hunt;
+    struct hunt_result hres;
+    const struct out_table *table = NULL;
+    size_t groups = 0;
     double t0 = cli_now();
     int rc, code = 0, scanned = 0, progress_on;
 
@@ -547,25 +619,43 @@ run(struct cli *c, int nargs, char **args)
     } else {
         text.limit = c->limit;
     }
-    if (c->show_query) {
+    if (c->show_query && c->cmd != CMD_DNS_HUNT) {
         show_query(&text);
         return 0;
     }
-    if (job_build(&job, &text, &err) < 0) {
+    if (c->cmd == CMD_DNS_HUNT) {
+        if (c->show_query)
+            return usage_error("%s", "dns-hunt is not a query preset: --show-query does not apply");
+        memset(&job, 0, sizeof(job));
+        dl = domain_list_load(&err);
+        if (dl == NULL) {
+            warn_escaped("error: ", err.msg, "");
+            return EXIT_FATAL;
+        }
+        hunt_init_tables();
+        hunt.o = c->hunt;
+        hunt.dl = dl;
+        job.hunt = &hunt;
+        job.val_len = (uint32_t)sizeof(struct hunt_val);
+        job.limit = c->limit;
+    } else if (job_build(&job, &text, &err) < 0) {
         fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
         return EXIT_USAGE;
     }
     if (nargs == 0) {
         job_fini(&job);
+        domain_list_free(dl);
         return usage_error("%s", "no PATH given: name files or directories to read");
     }
     if (part_window_parse(c->start, c->end, &window, &err) < 0) {
         job_fini(&job);
+        domain_list_free(dl);
         fprintf(stderr, "flowsweep: error: %s\n", err.msg);
         return EXIT_USAGE;
     }
     if (part_plan_build((const char *const *)args, (size_t)nargs, &window, &plan, &err) < 0) {
         job_fini(&job);
+        domain_list_free(dl);
         warn_escaped("", err.msg, "");
         return EXIT_FATAL;
     }
@@ -608,15 +698,22 @@ run(struct cli *c, int nargs, char **args)
     }
     if (rc == 0)
         rc = merge_run(&job, &res, c->threads, &err);
-    if (rc == 0)
+    if (rc == 0 && job.hunt) {
+        rc = hunt_finish(&hunt, res.tables[0], c->limit, &hres, &err);
+        table = &hres.table;
+        groups = hres.groups;
+    } else if (rc == 0) {
         rc = sort_run(&job, res.tables[0], &sorted, &err);
-    if (rc == 0) {
         for (size_t i = 0; i < job.ncols; i++) {
             cols[i].name = job.cols[i].name;
             cols[i].json_name = job.cols[i].json_name;
         }
         sorted.table.cols = cols;
-        rc = out_write(stdout, &sorted.table, c->format, &err);
+        table = &sorted.table;
+        groups = sorted.groups;
+    }
+    if (rc == 0) {
+        rc = out_write(stdout, table, c->format, &err);
         if (!c->quiet) {
             double el = cli_now() - t0;
 
@@ -626,11 +723,14 @@ run(struct cli *c, int nargs, char **args)
                      (unsigned long long)res.stats.files, res.nbad,
                      (unsigned long long)res.stats.flows, (unsigned long long)res.stats.records,
                      (unsigned long long)res.stats.kept, (unsigned long long)res.stats.dns_rrs,
-                     sorted.groups, sorted.table.nrows, el,
+                     groups, table->nrows, el,
                      el > 0 ? (double)res.stats.flows / el : 0.0, res.ntables,
                      (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
         }
-        sort_result_fini(&sorted);
+        if (job.hunt)
+            hunt_result_fini(&hres);
+        else
+            sort_result_fini(&sorted);
     }
     if (rc < 0) {
         warn_escaped("error: ", err.msg, "");
@@ -643,6 +743,7 @@ run(struct cli *c, int nargs, char **args)
     mem_free(files);
     part_plan_fini(&plan);
     job_fini(&job);
+    domain_list_free(dl);
     return code;
 }
 
@@ -670,14 +771,20 @@ main(int argc, char **argv)
         c.cmd = CMD_DNS_DEST;
     else if (strcmp(cmd, "query") == 0)
         c.cmd = CMD_QUERY;
+    else if (strcmp(cmd, "dns-hunt") == 0)
+        c.cmd = CMD_DNS_HUNT;
     else
-        return usage_error("unknown command '%s' (dns-names, dns-dest, query)", cmd);
+        return usage_error("unknown command '%s' (dns-names, dns-dest, query, dns-hunt)", cmd);
     c.format = OUT_FORMAT_TABLE;
     c.limit = 20;
     c.names.min_bpp = 70;
     c.names.max_names = 2;
     c.dest.min_bpp = 70;
     c.dest.min_bytes = 500;
+    c.hunt.by = HUNT_BY_DOMAIN;
+    c.hunt.len_norm = 40;
+    c.hunt.entropy_norm = 4;
+    c.hunt.min_names = 1;
     rc = parse_args(&c, argc - 1, argv + 1);
     if (rc >= 0)
         return rc;

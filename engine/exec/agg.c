@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dset.h"
+#include "hunt.h"
 
 static uint64_t
 load(const uint8_t *p)
@@ -74,6 +75,8 @@ int
 agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct,
           struct err *err)
 {
+    if (job->hunt)
+        return hunt_merge(dst, src, acct, err);
     for (size_t c = job->nkeys; c < job->ncols; c++) {
         const struct job_col *col = &job->cols[c];
         uint8_t *d = dst + col->off;
@@ -131,6 +134,10 @@ agg_value(const struct job *job, const uint8_t *val, size_t col)
 void
 agg_release(const struct job *job, uint8_t *val, struct memacct *acct)
 {
+    if (job->hunt) {
+        hunt_release(val, acct);
+        return;
+    }
     for (size_t c = job->nkeys; c < job->ncols; c++)
         if (job->cols[c].agg == AGG_DISTINCT)
             dset_fini((struct dset *)(void *)(val + job->cols[c].off), job->cols[c].width, acct);

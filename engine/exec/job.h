@@ -26,6 +26,8 @@
 #include "out.h"
 #include "record.h"
 
+struct hunt;
+
 #define JOB_MAX_KEYS 8
 #define JOB_MAX_AGGS 16
 #define JOB_MAX_COLS (JOB_MAX_KEYS + JOB_MAX_AGGS)
@@ -82,6 +84,7 @@ struct job {
     uint64_t limit;            /* 0: all rows */
     struct job_pred preds[JOB_MAX_PREDS]; /* DNS predicates of --where */
     size_t npreds;
+    const struct hunt *hunt;   /* dns-hunt: its fold/merge replace keys and aggregates */
 };
 
 /* job_pred_count() - how many DNS records of `f` match predicate `p`. */

@@ -13,6 +13,7 @@
 #include <xxhash.h>
 
 #include "agg.h"
+#include "hunt.h"
 #include "ipfix_read.h"
 #include "keypack.h"
 #include "mem.h"
@@ -21,6 +22,7 @@ struct worker {
     alignas(64) struct htab *table;
     struct ipfix_model *model;
     struct keybuf key;
+    struct hunt_scratch hunt; /* dns-hunt only */
     struct scan_stats stats;
     struct scan_bad *bad;
     size_t nbad;
@@ -72,7 +74,14 @@ static int
 fold_flow(const struct job *job, struct worker *w, const struct flow *f, struct memacct *acct)
 {
     struct rec recs[2];
-    int n = record_views(f, job->view, job->bytes_total, recs);
+    int n;
+
+    if (job->hunt) {
+        w->stats.records++;
+        w->stats.kept++;
+        return hunt_fold(job->hunt, w->table, &w->key, &w->hunt, f, acct, &w->err) < 0 ? -1 : 0;
+    }
+    n = record_views(f, job->view, job->bytes_total, recs);
 
     for (int i = 0; i < n; i++) {
         const struct rec *r = &recs[i];
@@ -252,6 +261,7 @@ out:
     for (int t = 0; t < nthreads; t++) {
         ipfix_model_destroy(workers[t].model);
         keybuf_fini(&workers[t].key);
+        hunt_scratch_fini(&workers[t].hunt);
         mem_free(workers[t].bad);
     }
     mem_free(workers);

@@ -1,0 +1,69 @@
+/*
+ * domain.h - the registered domain of a DNS name (Public Suffix List, libpsl).
+ *
+ * domain_split() takes a name as YAF exports it ("www.example.co.uk.", with
+ * YAF's \xHH text for odd bytes) and finds:
+ *   the group domain   the registered domain, public suffix + one label
+ *                      ("example.co.uk."), lowercased; for reverse names the
+ *                      zone: up to three octets of in-addr.arpa
+ *                      ("20.168.192.in-addr.arpa."), 16 nibbles of ip6.arpa;
+ *   the query part     the labels left of it ("www"), where tunnels put their
+ *                      data. When the top-level label is not a public suffix
+ *                      at all (iodine's "pirate.sea.", dnscat2's direct
+ *                      "dnscat.<hex>."), the whole name is the query part:
+ *                      the attacker chose every label of it.
+ * The list is Debian's publicsuffix package, loaded by libpsl (psl_latest()),
+ * never a copy in this repository.
+ * Threads: domain_list_load() once before threads start; the list is then
+ * read-only and domain_split() may run on every thread.
+ */
+#ifndef ENGINE_DOMAIN_H
+#define ENGINE_DOMAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct domain_list; /* opaque: a loaded Public Suffix List */
+
+#define DOMAIN_MAX        256 /* longer group domains are cut (and still grouped) */
+#define DOMAIN_CACHE_NAME 118 /* longer names are not cached */
+
+struct domain_parts {
+    char domain[DOMAIN_MAX]; /* lowercased group domain with its trailing dot */
+    size_t domain_len;       /* bytes in domain */
+    const uint8_t *query;    /* query part: points into the caller's name */
+    size_t query_len;        /* bytes of the query part (0: none) */
+};
+
+/* domain_list_load() - loads the newest PSL on this machine, or NULL with ERR_IO. */
+struct domain_list *domain_list_load(struct err *err);
+
+/* domain_list_free() - frees `l`; NULL is a no-op. */
+void domain_list_free(struct domain_list *l);
+
+/* domain_list_source() - where the list came from, for --version/--help. */
+const char *domain_list_source(const struct domain_list *l);
+
+/*
+ * A per-thread cache of recent answers (benign names repeat a lot; libpsl
+ * walks its DAFSA several times per name). Direct-mapped, names up to
+ * DOMAIN_CACHE_NAME bytes; it changes speed, never results.
+ */
+struct domain_cache;
+
+/* domain_cache_create() - an empty cache (about 1 MiB). */
+struct domain_cache *domain_cache_create(void);
+
+/* domain_cache_destroy() - frees `c`; NULL is a no-op. */
+void domain_cache_destroy(struct domain_cache *c);
+
+/*
+ * domain_split() - fills `out` for `name` (len bytes), using cache `c` (may be
+ * NULL). Returns 1, or 0 for an empty name (nothing to group).
+ */
+int domain_split(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
+                 size_t len, struct domain_parts *out);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * hunt.h - dns-hunt: find DNS tunnels that grouping by exact name cannot see.
+ *
+ * Tunnels put the stolen bytes into the query name, so every name is new and
+ * exact-name groups hold a flow or two each. dns-hunt groups DNS records by
+ * the registered domain of their name (domain.h), or by (domain, client), or
+ * by DNS server, and measures per group how many distinct names it has, how
+ * long and how random their query parts are, which record types carry them,
+ * and how many bytes leave through them; a score ranks tunnel-like groups
+ * first (docs/dns-hunt.md gives the formula and the reason for each term).
+ *
+ * It plugs into the generic map/merge: a job with job->hunt set folds flows
+ * with hunt_fold() and merges values with hunt_merge() (agg.c dispatches),
+ * and hunt_finish() replaces sort_run().
+ * Threads: a struct hunt is read-only during the scan and shared by workers.
+ */
+#ifndef ENGINE_HUNT_H
+#define ENGINE_HUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "dset.h"
+#include "err.h"
+#include "flow.h"
+#include "htab.h"
+#include "keypack.h"
+#include "memacct.h"
+#include "out.h"
+
+enum hunt_by {
+    HUNT_BY_DOMAIN,        /* key: registered domain (reverse zone) of each name */
+    HUNT_BY_DOMAIN_SOURCE, /* key: (client address, domain) */
+    HUNT_BY_SERVER         /* key: the DNS server's address */
+};
+
+struct hunt_opts {
+    enum hunt_by by;
+    double len_norm;     /* query-part length at which the length term is full (default 40) */
+    double entropy_norm; /* bits/char at which the entropy term is full (default 4) */
+    uint64_t min_names;  /* groups with fewer distinct names are not shown (default 1) */
+};
+
+struct hunt {
+    struct hunt_opts o;
+    const struct domain_list *dl; /* borrowed */
+};
+
+/* The state of one group; lives in the group table's value block. */
+struct hunt_val {
+    uint64_t flows, queries, records;  /* flows touching the group; query records; all named records */
+    uint64_t bytes, packets;           /* forward counts of those flows */
+    uint64_t len_sum, len_max;         /* full name lengths over records */
+    uint64_t qlen_sum;                 /* query-part lengths over records */
+    uint64_t ent_sum;                  /* query-part entropy over records, micro-bits/char */
+    uint64_t n_txt, n_null, n_cname, n_mx, n_other, n_err; /* records by type; rcode != 0 */
+    uint64_t first_ms;                 /* ~(earliest flow start): zero means none yet */
+    uint64_t last_ms;                  /* latest flow start */
+    struct dset clients;               /* 17-byte addresses */
+    struct dset names;                 /* 16-byte XXH3-128 fingerprints of full names */
+    struct dset hours;                 /* 8-byte hour numbers */
+};
+
+/* hunt_init_tables() - fills the entropy table; call once before threads start. */
+void hunt_init_tables(void);
+
+/* Per-worker scratch for hunt_fold(). */
+struct hunt_scratch {
+    struct htab_entry **touched; /* groups this flow already counted */
+    size_t cap;
+    struct domain_cache *cache;  /* this worker's PSL answers */
+};
+
+void hunt_scratch_fini(struct hunt_scratch *s);
+
+/* hunt_fold() - folds flow `f` into table `t`. Returns 0 or -ERR_LIMIT. */
+int hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_scratch *s,
+              const struct flow *f, struct memacct *acct, struct err *err);
+
+/* hunt_merge() - folds value `src` into `dst`, releasing what `src` owned. */
+int hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err);
+
+/* hunt_release() - frees what a value owns. */
+void hunt_release(uint8_t *val, struct memacct *acct);
+
+struct hunt_result {
+    struct out_table table; /* columns and rows to print */
+    struct out_col *cols;
+    struct out_cell *cells;
+    char *text;             /* owned storage of the text cells */
+    size_t groups;          /* all groups */
+    size_t kept;            /* groups passing --min-names */
+};
+
+/* hunt_finish() - scores, orders (score desc, then key text asc) and lays out rows. */
+int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit,
+                struct hunt_result *res, struct err *err);
+
+void hunt_result_fini(struct hunt_result *res);
+
+#endif
