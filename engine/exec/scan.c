@@ -136,16 +136,23 @@ scan_file(const struct job *job, struct worker *w, const struct scan_file *file,
         }
     }
     st = ipfix_reader_stats(r);
-    damaged = st->damaged;
+    damaged = st->damaged + st->unknown_sets;
     w->stats.files++;
     w->stats.bytes += st->file_bytes;
     w->stats.flows += st->flows;
     w->stats.dns_rrs += st->dns_rrs;
     w->stats.other += st->other_records;
     w->stats.damaged += st->damaged;
-    if (rc < 0)
+    if (rc < 0) {
         add_bad(w, file->path, ferr.msg, flows);
-    else if (st->damaged) {
+    } else if (st->unknown_sets && !st->damaged) {
+        char msg[ERR_MSG_LEN + 128];
+
+        snprintf(msg, sizeof(msg),
+                 "%s: %llu data sets skipped: their template was never defined (records lost)",
+                 file->path, (unsigned long long)st->unknown_sets);
+        add_bad(w, file->path, msg, flows);
+    } else if (st->damaged) {
         char msg[2 * ERR_MSG_LEN + 64];
 
         snprintf(msg, sizeof(msg), "%s: %llu damaged sets or messages skipped; first at %s",

@@ -344,10 +344,11 @@ def structural(m, good, msgs, w, full, pre):
     t_end = msgs[d0][0]                 # the templates come before the first data message
     o0, n0 = msgs[d0]
     lines_d0 = pre[o0 + n0][len(pre[o0]):]
-    # a data message before its templates: its flows are dropped (unknown sets), no others
+    # a data message before its templates: its flows cannot be read (unknown sets), which
+    # is reported as damage (exit 3, file named); every other flow is kept
     moved = good[o0:o0 + n0] + good[:o0] + good[o0 + n0:]
     exp = pre[o0] + full[len(pre[o0 + n0]):]
-    m.case('data before template', moved, 'any', exact=exp, cli=True)
+    m.case('data before template', moved, 'damage', exact=exp, cli=True)
     # template withdrawal after the first data message: later flow sets are damage
     cut = o0 + n0
     dom = struct.unpack_from('>I', good, 12)[0]

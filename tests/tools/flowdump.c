@@ -89,6 +89,12 @@ dump_file(struct ipfix_model *m, const char *path, int counts, FILE *out)
                 (unsigned long long)st->damaged, st->first_damage);
         status = 3;
     }
+    if (st->unknown_sets) {
+        fprintf(stderr, "flowdump: %s: %llu data sets skipped: their template was never defined "
+                        "(their records are lost)\n",
+                path, (unsigned long long)st->unknown_sets);
+        status = 3;
+    }
     ipfix_reader_close(r);
     mem_free(nbuf);
     return status;
