@@ -339,34 +339,6 @@ format_ms(char *buf, uint64_t ms)
 }
 
 static struct out_cell
-num(uint64_t u)
-{
-    struct out_cell c = {.kind = OUT_U64};
-
-    c.v.u = u;
-    return c;
-}
-
-static struct out_cell
-real(double f)
-{
-    struct out_cell c = {.kind = OUT_F64};
-
-    c.v.f = round3(f);
-    return c;
-}
-
-static struct out_cell
-text(const void *p, size_t len)
-{
-    struct out_cell c = {.kind = OUT_TEXT};
-
-    c.v.list.p = p;
-    c.v.list.bytes = (uint32_t)len;
-    return c;
-}
-
-static struct out_cell
 addr(const uint8_t *a17)
 {
     struct out_cell c = {.kind = OUT_ADDR};
@@ -427,34 +399,34 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
         char *first = res->text + r * 2 * TIME_LEN, *last = first + TIME_LEN;
 
         if (h->o.by == HUNT_BY_DOMAIN) {
-            *c++ = text(key, e->key_len);
+            *c++ = out_cell_list(OUT_TEXT, key, (uint32_t)(e->key_len), 0);
         } else if (h->o.by == HUNT_BY_SERVER) {
             *c++ = addr(key);
         } else {
             *c++ = addr(key);
-            *c++ = text(key + 17, e->key_len - 17);
+            *c++ = out_cell_list(OUT_TEXT, key + 17, (uint32_t)(e->key_len - 17), 0);
         }
         format_ms(first, ~v->first_ms);
         format_ms(last, v->last_ms);
-        *c++ = real(rows[r].score);
-        *c++ = num(v->flows);
-        *c++ = num(v->queries);
-        *c++ = num(v->names.n);
-        *c++ = num(v->clients.n);
-        *c++ = num(v->bytes);
-        *c++ = num(v->packets);
-        *c++ = real((double)v->len_sum / rec);
-        *c++ = num(v->len_max);
-        *c++ = real((double)v->ent_sum / MICRO / rec);
-        *c++ = real((double)v->n_txt / rec);
-        *c++ = real((double)v->n_null / rec);
-        *c++ = real((double)v->n_cname / rec);
-        *c++ = real((double)v->n_mx / rec);
-        *c++ = real((double)v->n_other / rec);
-        *c++ = real((double)v->n_err / rec);
-        *c++ = text(first, strlen(first));
-        *c++ = text(last, strlen(last));
-        *c++ = num(v->hours.n);
+        *c++ = out_cell_f64(round3(rows[r].score));
+        *c++ = out_cell_u64(v->flows);
+        *c++ = out_cell_u64(v->queries);
+        *c++ = out_cell_u64(v->names.n);
+        *c++ = out_cell_u64(v->clients.n);
+        *c++ = out_cell_u64(v->bytes);
+        *c++ = out_cell_u64(v->packets);
+        *c++ = out_cell_f64(round3((double)v->len_sum / rec));
+        *c++ = out_cell_u64(v->len_max);
+        *c++ = out_cell_f64(round3((double)v->ent_sum / MICRO / rec));
+        *c++ = out_cell_f64(round3((double)v->n_txt / rec));
+        *c++ = out_cell_f64(round3((double)v->n_null / rec));
+        *c++ = out_cell_f64(round3((double)v->n_cname / rec));
+        *c++ = out_cell_f64(round3((double)v->n_mx / rec));
+        *c++ = out_cell_f64(round3((double)v->n_other / rec));
+        *c++ = out_cell_f64(round3((double)v->n_err / rec));
+        *c++ = out_cell_list(OUT_TEXT, first, (uint32_t)(strlen(first)), 0);
+        *c++ = out_cell_list(OUT_TEXT, last, (uint32_t)(strlen(last)), 0);
+        *c++ = out_cell_u64(v->hours.n);
     }
     mem_free(rows);
     res->table.cols = res->cols;

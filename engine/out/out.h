@@ -48,6 +48,36 @@ struct out_cell {
     } v;
 };
 
+/* Cell constructors. Text and lists borrow `p`, which must outlive the table. */
+static inline struct out_cell
+out_cell_u64(uint64_t u)
+{
+    struct out_cell c = {.kind = OUT_U64};
+
+    c.v.u = u;
+    return c;
+}
+
+static inline struct out_cell
+out_cell_f64(double f)
+{
+    struct out_cell c = {.kind = OUT_F64};
+
+    c.v.f = f;
+    return c;
+}
+
+static inline struct out_cell
+out_cell_list(enum out_kind kind, const void *p, uint32_t bytes, uint32_t n)
+{
+    struct out_cell c = {.kind = kind};
+
+    c.v.list.p = (const uint8_t *)p;
+    c.v.list.bytes = bytes;
+    c.v.list.n = n;
+    return c;
+}
+
 struct out_col {
     const char *name;      /* table/CSV header, e.g. "#sIP" */
     const char *json_name; /* JSON key, e.g. "sIP" */

@@ -22,25 +22,8 @@ static const struct out_col names_cols[] = {
     {"dnsName", "dnsName"}, {"dnsRRType", "dnsRRType"}, {"flows", "flows"}, {"#sIP", "sIP"},
     {"#dIP", "dIP"},        {"bytes", "bytes"},         {"packets", "packets"}};
 
-static struct out_cell
-u64(uint64_t v)
-{
-    struct out_cell c = {.kind = OUT_U64};
-
-    c.v.u = v;
-    return c;
-}
-
-static struct out_cell
-list(enum out_kind kind, const char *packed, uint32_t bytes, uint32_t n)
-{
-    struct out_cell c = {.kind = kind};
-
-    c.v.list.p = (const uint8_t *)packed;
-    c.v.list.bytes = bytes;
-    c.v.list.n = n;
-    return c;
-}
+#define u64(v) out_cell_u64(v)
+#define list(kind, packed, bytes, n) out_cell_list((kind), (packed), (bytes), (n))
 
 /* The worked example of ipfix-dns-format.md section 5. */
 static void
