@@ -127,9 +127,28 @@ test_addr_render(void)
     free(s);
 }
 
-int
-main(void)
+/* With --print-json: prints the hostile rows as JSON, for a parser to check (tests/exec.cmake). */
+static int
+print_hostile_json(void)
 {
+    static const char names[] = "\x00\x0b" "\x1b[31mred\x00\n,"
+                                "\x00\x06" "q\"\\\xc3\x28."
+                                "\x00\x00";
+    struct out_cell cells[7] = {list(OUT_TEXT_LIST, names, sizeof(names) - 1, 3),
+                                list(OUT_U16_LIST, "\x00\x10\x00\x01\x00\x00", 6, 3),
+                                u64(1), u64(1), u64(1), u64(200), u64(2)};
+    struct out_table t = {names_cols, 7, cells, 1, 0};
+    struct err err;
+
+    err_init(&err);
+    return out_write(stdout, &t, OUT_FORMAT_JSON, &err) == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--print-json") == 0)
+        return print_hostile_json();
     RUN(test_spark_example);
     RUN(test_empty_and_short_columns);
     RUN(test_hostile_names);
