@@ -17,7 +17,7 @@ has() { # file pattern description
 
 "$gen" --out "$work/repo" --seed 3 --start 2024-01-01T00 --hours 2 --flows 3000 --labels "$work/labels.tsv" -q
 
-for c in dns-names dns-dest query; do
+for c in dns-names dns-dest query dns-hunt; do
   expect 0 "$c --help" "$fs" $c --help
   has "$work/out" "usage: flowsweep $c" "$c --help text"
 done
@@ -33,6 +33,8 @@ expect 2 "bad --start" "$fs" dns-names --start 2024-13-01 "$work/repo"
 expect 2 "bad --format" "$fs" dns-names --format xml "$work/repo"
 expect 2 "bad CIDR" "$fs" dns-dest --src-cidr 10.0.0.0/99 "$work/repo"
 has "$work/err" "CIDR" "bad CIDR message"
+expect 2 "bad --by" "$fs" dns-hunt --by nothing "$work/repo"
+expect 2 "hunt option on another command" "$fs" dns-names --by server "$work/repo"
 expect 2 "bad query field" "$fs" query --group-by nosuch "$work/repo"
 has "$work/err" "nosuch" "bad field message"
 expect 1 "missing path" "$fs" dns-names "$work/does-not-exist"
