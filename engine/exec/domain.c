@@ -65,13 +65,6 @@ domain_list_free(struct domain_list *l)
     mem_free(l);
 }
 
-const char *
-domain_list_source(const struct domain_list *l)
-{
-    (void)l;
-    return PSL_FILE;
-}
-
 static int
 is_octet(const char *p, size_t len)
 {

@@ -43,9 +43,6 @@ struct domain_list *domain_list_load(struct err *err);
 /* domain_list_free() - frees `l`; NULL is a no-op. */
 void domain_list_free(struct domain_list *l);
 
-/* domain_list_source() - where the list came from, for --version/--help. */
-const char *domain_list_source(const struct domain_list *l);
-
 /*
  * A per-thread cache of recent answers (benign names repeat a lot; libpsl
  * walks its DAFSA several times per name). Direct-mapped, names up to

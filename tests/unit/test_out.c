@@ -74,17 +74,28 @@ test_empty_and_short_columns(void)
     free(s);
 }
 
+/* One row of hostile names: ESC sequence, NUL, newline, comma, quote, backslash, invalid UTF-8, empty. */
+static const char hostile_names[] = "\x00\x0b" "\x1b[31mred\x00\n,"
+                                    "\x00\x06" "q\"\\\xc3\x28."
+                                    "\x00\x00";
+static struct out_cell hostile_cells[7];
+
+static struct out_table
+hostile_table(void)
+{
+    struct out_cell row[7] = {list(OUT_TEXT_LIST, hostile_names, sizeof(hostile_names) - 1, 3),
+                              list(OUT_U16_LIST, "\x00\x10\x00\x01\x00\x00", 6, 3),
+                              u64(1), u64(1), u64(1), u64(200), u64(2)};
+    struct out_table t = {names_cols, 7, hostile_cells, 1, 0};
+
+    memcpy(hostile_cells, row, sizeof(row));
+    return t;
+}
+
 static void
 test_hostile_names(void)
 {
-    /* ESC sequence, NUL, newline, comma, quote, backslash, invalid UTF-8, empty name. */
-    static const char names[] = "\x00\x0b" "\x1b[31mred\x00\n,"
-                                "\x00\x06" "q\"\\\xc3\x28."
-                                "\x00\x00";
-    struct out_cell cells[7] = {list(OUT_TEXT_LIST, names, sizeof(names) - 1, 3),
-                                list(OUT_U16_LIST, "\x00\x10\x00\x01\x00\x00", 6, 3),
-                                u64(1), u64(1), u64(1), u64(200), u64(2)};
-    struct out_table t = {names_cols, 7, cells, 1, 0};
+    struct out_table t = hostile_table();
     char *s = render(&t, OUT_FORMAT_CSV);
 
     CHECK_EQ_STR(s, "dnsName,dnsRRType,flows,#sIP,#dIP,bytes,packets\r\n"
@@ -127,17 +138,11 @@ test_addr_render(void)
     free(s);
 }
 
-/* With --print-json: prints the hostile rows as JSON, for a parser to check (tests/exec.cmake). */
+/* With --print-json: prints the hostile row as JSON, for a parser to check (tests/exec.cmake). */
 static int
 print_hostile_json(void)
 {
-    static const char names[] = "\x00\x0b" "\x1b[31mred\x00\n,"
-                                "\x00\x06" "q\"\\\xc3\x28."
-                                "\x00\x00";
-    struct out_cell cells[7] = {list(OUT_TEXT_LIST, names, sizeof(names) - 1, 3),
-                                list(OUT_U16_LIST, "\x00\x10\x00\x01\x00\x00", 6, 3),
-                                u64(1), u64(1), u64(1), u64(200), u64(2)};
-    struct out_table t = {names_cols, 7, cells, 1, 0};
+    struct out_table t = hostile_table();
     struct err err;
 
     err_init(&err);
