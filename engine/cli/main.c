@@ -18,6 +18,7 @@
 #include "domain.h"
 #include "esc.h"
 #include "hunt.h"
+#include "ipfix_read.h"
 #include "job.h"
 #include "log.h"
 #include "mem.h"
@@ -50,6 +51,7 @@ struct cli {
     uint64_t limit;
     int limit_set;
     size_t mem_limit;
+    int decoder; /* enum ipfix_decoder */
     int strict;
     int quiet;
     int verbose;
@@ -96,6 +98,8 @@ static const char usage_common[] =
     "Execution:\n"
     "  -t, --threads N         worker threads (default: all cores)\n"
     "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n"
+    "  --decoder fast|fixbuf   IPFIX decoder: the in-place fast path (default) or libfixbuf's\n"
+    "                          transcoder (same results, slower; for comparison)\n"
     "  --strict                stop at the first unreadable or damaged file (exit 1)\n"
     "  --progress auto|always|never  progress line on stderr (auto: when a TTY)\n"
     "  -q, --quiet             no progress, no summary (warnings still print)\n"
@@ -299,7 +303,8 @@ enum {
     OPT_BY,
     OPT_MIN_NAMES,
     OPT_LEN_NORM,
-    OPT_ENTROPY_NORM
+    OPT_ENTROPY_NORM,
+    OPT_DECODER
 };
 
 static const struct option options[] = {
@@ -313,6 +318,7 @@ static const struct option options[] = {
     {"limit", required_argument, NULL, OPT_LIMIT},
     {"mem-limit", required_argument, NULL, OPT_MEM},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"decoder", required_argument, NULL, OPT_DECODER},
     {"progress", required_argument, NULL, OPT_PROGRESS},
     {"show-query", no_argument, NULL, OPT_SHOW_QUERY},
     {"min-bpp", required_argument, NULL, OPT_MIN_BPP},
@@ -425,6 +431,14 @@ parse_args(struct cli *c, int argc, char **argv)
         case OPT_STRICT:
             c->strict = 1;
             break;
+        case OPT_DECODER: {
+            enum ipfix_decoder d;
+
+            if (ipfix_decoder_parse(optarg, &d) < 0)
+                return usage_error("--decoder takes fast or fixbuf, not '%s'", optarg);
+            c->decoder = (int)d;
+            break;
+        }
         case OPT_PROGRESS:
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 return usage_error("--progress takes auto, always or never, not '%s'", optarg);
@@ -683,6 +697,7 @@ run(struct cli *c, int nargs, char **args)
     so.threads = c->threads;
     so.strict = c->strict;
     so.mem_limit = c->mem_limit;
+    so.decoder = c->decoder;
     so.progress = cli_progress_update;
     so.progress_ctx = &prog;
 

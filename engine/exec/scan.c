@@ -210,7 +210,7 @@ scan_run(const struct job *job, const struct scan_file *files, size_t nfiles,
         }
         res->tables[t] = workers[t].table;
         /* Models are made here, one thread at a time: libfixbuf's XML loader is not thread-safe. */
-        workers[t].model = ipfix_model_create(err);
+        workers[t].model = ipfix_model_create((enum ipfix_decoder)opts->decoder, err);
         if (workers[t].model == NULL) {
             rc = -ERR_IO;
             goto out;

@@ -58,6 +58,7 @@ struct scan_opts {
     int threads;                /* workers; <= 0: all cores */
     int strict;                 /* stop at the first bad file (ERR_FORMAT) */
     size_t mem_limit;           /* bytes for all group tables; 0 = unlimited */
+    int decoder;                /* enum ipfix_decoder: 0 fast (default), 1 libfixbuf */
     scan_progress_fn *progress; /* may be NULL */
     void *progress_ctx;
 };

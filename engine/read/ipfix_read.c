@@ -114,7 +114,8 @@ _Static_assert(sizeof(struct wrec) == IPFIX_INT_WRAP_SIZE, "IPFIX_INT_WRAP_SIZE"
 _Static_assert(IPFIX_INT_WRAP_SIZE == IPFIX_INT_DNS_SIZE, "one list limit for both");
 
 struct ipfix_model {
-    fbInfoModel_t *im; /* CERT + YAF 3 elements; grows with alien elements */
+    enum ipfix_decoder dec; /* which decoder readers of this model use */
+    fbInfoModel_t *im;      /* CERT + YAF 3 elements; grows with alien elements */
 };
 
 struct ipfix_reader {
@@ -152,8 +153,26 @@ quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer 
     (void)data;
 }
 
+const char *
+ipfix_decoder_name(enum ipfix_decoder d)
+{
+    return d == IPFIX_DECODER_FIXBUF ? "fixbuf" : "fast";
+}
+
+int
+ipfix_decoder_parse(const char *s, enum ipfix_decoder *d)
+{
+    if (strcmp(s, "fast") == 0)
+        *d = IPFIX_DECODER_FAST;
+    else if (strcmp(s, "fixbuf") == 0 || strcmp(s, "libfixbuf") == 0)
+        *d = IPFIX_DECODER_FIXBUF;
+    else
+        return -1;
+    return 0;
+}
+
 struct ipfix_model *
-ipfix_model_create(struct err *err)
+ipfix_model_create(enum ipfix_decoder dec, struct err *err)
 {
     /* Elements YAF writes that Debian's cert_ipfix.xml (libfixbuf 2.4.1) lacks. */
 #pragma GCC diagnostic push
@@ -190,6 +209,7 @@ ipfix_model_create(struct err *err)
     }
 
     m = mem_calloc(1, sizeof(*m));
+    m->dec = dec;
     g_mutex_lock(&xml_lock);
     m->im = fbInfoModelAlloc();
     if (!fbInfoModelReadXMLFile(m->im, FLOWSWEEP_CERT_XML, &gerr)) {

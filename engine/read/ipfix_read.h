@@ -2,7 +2,7 @@
  * ipfix_read.h - read one YAF / super_mediator IPFIX file into struct flow.
  *
  * The only module that sees libfixbuf and GLib. Call order:
- *   m = ipfix_model_create(err)             once per thread
+ *   m = ipfix_model_create(decoder, err)    once per thread
  *   r = ipfix_reader_open(m, path, err)     once per file (a file is one IPFIX session)
  *   while ((rc = ipfix_reader_next(r, &f, err)) == 1) use(f);
  *   ipfix_reader_stats(r)                   counts, damage
@@ -42,7 +42,7 @@
 #include "err.h"
 #include "flow.h"
 
-struct ipfix_model;  /* opaque: the information model (CERT + YAF 3 elements) */
+struct ipfix_model;  /* opaque: the decoder's per-thread state (and libfixbuf's info model) */
 struct ipfix_reader; /* opaque: one open file */
 
 struct ipfix_read_stats {
@@ -56,8 +56,24 @@ struct ipfix_read_stats {
     char first_damage[ERR_MSG_LEN]; /* "offset N: what was wrong", "" if none */
 };
 
-/* ipfix_model_create() - a new information model, or NULL with `err` set. */
-struct ipfix_model *ipfix_model_create(struct err *err);
+/*
+ * Which decoder turns checked messages into flows. Both yield the same flows,
+ * DNS records, counts and damage verdicts for any input (tests/unit and the
+ * fuzz_decoders_agree target hold them to that); they differ only in speed.
+ */
+enum ipfix_decoder {
+    IPFIX_DECODER_FAST = 0,  /* default: in-place decode by compiled template plans */
+    IPFIX_DECODER_FIXBUF = 1 /* libfixbuf 2.4.1's transcoder (the reference) */
+};
+
+/* ipfix_decoder_name() - "fast" or "fixbuf". */
+const char *ipfix_decoder_name(enum ipfix_decoder d);
+
+/* ipfix_decoder_parse() - "fast"/"fixbuf" into *d; 0, or -1 when unknown. */
+int ipfix_decoder_parse(const char *s, enum ipfix_decoder *d);
+
+/* ipfix_model_create() - a new model for decoder `d`, or NULL with `err` set. */
+struct ipfix_model *ipfix_model_create(enum ipfix_decoder d, struct err *err);
 
 /* ipfix_model_destroy() - frees `m`; NULL is a no-op. Close its readers first. */
 void ipfix_model_destroy(struct ipfix_model *m);

@@ -85,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc;
 
     err_init(&err);
-    if (!model && !(model = ipfix_model_create(&err))) {
+    if (!model && !(model = ipfix_model_create(IPFIX_DECODER_FAST, &err))) {
         fprintf(stderr, "fuzz_ipfix_read: %s\n", err.msg);
         abort();
     }

@@ -4,6 +4,7 @@
  *
  *   flowdump FILE...            "# file", then F and R lines per file
  *   flowdump --counts FILE...   "# file", then "flows=N dns=M" per file
+ *   --decoder fast|fixbuf       which reader decodes (default fast; both must agree)
  *
  * Exit status: 0 when every file read cleanly; 3 when any file had damage or a
  * fatal read error (each reported on stderr with the file name); 1 on usage
@@ -103,20 +104,28 @@ dump_file(struct ipfix_model *m, const char *path, int counts, FILE *out)
 int
 main(int argc, char **argv)
 {
+    enum ipfix_decoder dec = IPFIX_DECODER_FAST;
     struct ipfix_model *m;
     struct err err;
     int counts = 0, first = 1, status = 0;
 
-    if (argc > 1 && strcmp(argv[1], "--counts") == 0) {
-        counts = 1;
-        first = 2;
+    for (;;) {
+        if (first < argc && strcmp(argv[first], "--counts") == 0) {
+            counts = 1;
+            first++;
+        } else if (first + 1 < argc && strcmp(argv[first], "--decoder") == 0 &&
+                   ipfix_decoder_parse(argv[first + 1], &dec) == 0) {
+            first += 2;
+        } else {
+            break;
+        }
     }
     if (first >= argc || argv[first][0] == '-') {
-        fprintf(stderr, "usage: flowdump [--counts] FILE...\n");
+        fprintf(stderr, "usage: flowdump [--counts] [--decoder fast|fixbuf] FILE...\n");
         return 1;
     }
     err_init(&err);
-    m = ipfix_model_create(&err);
+    m = ipfix_model_create(dec, &err);
     if (!m) {
         fprintf(stderr, "flowdump: %s\n", err.msg);
         return 1;

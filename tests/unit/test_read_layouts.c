@@ -1108,18 +1108,22 @@ main(void)
         return 1;
     }
     err_init(&err);
-    model = ipfix_model_create(&err);
-    if (!model) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
+    /* every check holds for both decoders */
+    for (int d = IPFIX_DECODER_FAST; d <= IPFIX_DECODER_FIXBUF; d++) {
+        fprintf(stderr, "decoder %s\n", ipfix_decoder_name((enum ipfix_decoder)d));
+        model = ipfix_model_create((enum ipfix_decoder)d, &err);
+        if (!model) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        RUN(test_layouts);
+        RUN(test_truncated);
+        RUN(test_stl_length);
+        RUN(test_set_length);
+        RUN(test_not_ipfix);
+        RUN(test_missing);
+        ipfix_model_destroy(model);
     }
-    RUN(test_layouts);
-    RUN(test_truncated);
-    RUN(test_stl_length);
-    RUN(test_set_length);
-    RUN(test_not_ipfix);
-    RUN(test_missing);
-    ipfix_model_destroy(model);
     rc = CHECK_DONE();
     if (rc == 0)
         cleanup();
