@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "cli_progress.h"
 #include "domain.h"
 #include "esc.h"
+#include "export.h"
 #include "hunt.h"
 #include "ipfix_read.h"
 #include "job.h"
@@ -39,7 +41,8 @@ enum cmd {
     CMD_DNS_NAMES,
     CMD_DNS_DEST,
     CMD_QUERY,
-    CMD_DNS_HUNT
+    CMD_DNS_HUNT,
+    CMD_EXPORT
 };
 
 struct cli {
@@ -67,6 +70,9 @@ struct cli {
     struct job_text text;
     /* dns-hunt */
     struct hunt_opts hunt;
+    /* export */
+    enum export_format export_format;
+    const char *output; /* -o FILE; NULL or "-": stdout */
 };
 
 static const char usage_main[] =
@@ -79,25 +85,32 @@ static const char usage_main[] =
     "  dns-dest    the SiLK analytic: DNS records from inside, grouped by destination\n"
     "  query       a general job: filter, group by, aggregate, having, order, limit\n"
     "  dns-hunt    tunnels that exact names hide: DNS grouped by registered domain, scored\n"
+    "  export      flat per-record rows (JSON Lines or CSV) for loading into other engines\n"
     "\n"
     "  flowsweep COMMAND --help    options of a command\n"
     "  flowsweep --version         version and allocator\n"
     "\n"
     "PATH is a file or a directory walked recursively (docs/usage.md).\n";
 
-static const char usage_common[] =
+static const char usage_input[] =
     "Input:\n"
     "  PATH...                 files, or directories walked recursively (*.lock skipped)\n"
     "  --start YYYY-MM-DD[THH] first hour to read (inclusive; the hour comes from the path)\n"
-    "  --end YYYY-MM-DD[THH]   last hour to read (inclusive; a date alone means its hour 23)\n"
+    "  --end YYYY-MM-DD[THH]   last hour to read (inclusive; a date alone means its hour 23)\n";
+
+static const char usage_output[] =
     "Output:\n"
     "  --format table|csv|json table = Spark show(N, false) text (default); csv = RFC 4180;\n"
     "                          json = JSON Lines\n"
     "  --limit N               rows to print (default 20; 0 = all)\n"
-    "  --show-query            print the equivalent 'flowsweep query' options and exit\n"
+    "  --show-query            print the equivalent 'flowsweep query' options and exit\n";
+
+static const char usage_mem[] =
     "Execution:\n"
     "  -t, --threads N         worker threads (default: all cores)\n"
-    "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n"
+    "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n";
+
+static const char usage_exec[] =
     "  --decoder fast|fixbuf   IPFIX decoder: the in-place fast path (default) or libfixbuf's\n"
     "                          transcoder (same results, slower; for comparison)\n"
     "  --strict                stop at the first unreadable or damaged file (exit 1)\n"
@@ -178,16 +191,51 @@ static const char usage_query[] =
     "  e.g. \"count_type(16) > 0 and count_suffix('.example.com.') > 0\"\n"
     "'/' divides in floating point (x / 0 is NULL, which no filter keeps).\n";
 
+static const char usage_export[] =
+    "usage: flowsweep export [OPTIONS] PATH...\n"
+    "\n"
+    "Writes one flat row per record, so other engines (DuckDB, Spark) can load exactly the\n"
+    "records flowsweep's jobs see. Files in the plan's order, records in file order; the\n"
+    "output is byte-identical for any --threads.\n"
+    "Columns: start end (Unix ms) sip dip sport dport proto app bytes packets rbytes\n"
+    "         rpackets ndns names types (names and types: arrays, DNS wire order)\n"
+    "Names are printable text that maps 1:1 back to the bytes: bytes outside 0x20-0x7E\n"
+    "as \\xHH and '\\' as \\\\.\n"
+    "\n"
+    "  --format jsonl|csv      JSON Lines (default) or RFC 4180 CSV with a header row (the\n"
+    "                          arrays as JSON array text in one field)\n"
+    "  --records flows|silk|silk-forward  one row per flow (default; bytes/packets are the\n"
+    "                          forward counts), SiLK's forward and reverse records, or\n"
+    "                          forward records only\n"
+    "  --where EXPR            rows where EXPR is true (fields and functions as in query)\n"
+    "  -o, --output FILE       write to FILE (default: stdout)\n";
+
+static const char usage_export_exec[] =
+    "Execution:\n"
+    "  -t, --threads N         workers decoding files (default: all cores); each holds one\n"
+    "                          rendered file until its turn to be written\n";
+
 static void
 print_usage(enum cmd cmd, FILE *f)
 {
+    if (cmd == CMD_EXPORT) {
+        fputs(usage_export, f);
+        fputc('\n', f);
+        fputs(usage_input, f);
+        fputs(usage_export_exec, f);
+        fputs(usage_exec, f);
+        return;
+    }
     fputs(cmd == CMD_DNS_NAMES  ? usage_names
           : cmd == CMD_DNS_DEST ? usage_dest
           : cmd == CMD_DNS_HUNT ? usage_hunt
                                 : usage_query,
           f);
     fputc('\n', f);
-    fputs(usage_common, f);
+    fputs(usage_input, f);
+    fputs(usage_output, f);
+    fputs(usage_mem, f);
+    fputs(usage_exec, f);
 }
 
 static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
@@ -309,6 +357,7 @@ enum {
 
 static const struct option options[] = {
     {"threads", required_argument, NULL, 't'},
+    {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -340,35 +389,42 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Options that belong to one command only: which, or -1 for all. */
+/* Whether option `opt` applies to command `cmd` (most apply to all). */
 static int
-option_owner(int opt)
+option_applies(int opt, enum cmd cmd)
 {
     switch (opt) {
     case OPT_MAX_NAMES:
-        return CMD_DNS_NAMES;
+        return cmd == CMD_DNS_NAMES;
     case OPT_SRC_CIDR:
     case OPT_MIN_BYTES:
     case OPT_DIRECTION:
-        return CMD_DNS_DEST;
+        return cmd == CMD_DNS_DEST;
     case OPT_RECORDS:
     case OPT_WHERE:
+        return cmd == CMD_QUERY || cmd == CMD_EXPORT;
     case OPT_GROUP_BY:
     case OPT_AGG:
     case OPT_HAVING:
     case OPT_ORDER:
-        return CMD_QUERY;
+        return cmd == CMD_QUERY;
     case OPT_BY:
     case OPT_MIN_NAMES:
     case OPT_LEN_NORM:
     case OPT_ENTROPY_NORM:
-        return CMD_DNS_HUNT;
+        return cmd == CMD_DNS_HUNT;
     case OPT_MIN_BPP:
-        return -2; /* dns-names and dns-dest */
+        return cmd == CMD_DNS_NAMES || cmd == CMD_DNS_DEST;
     case OPT_BYTES:
-        return -3; /* dns-names and query */
+        return cmd == CMD_DNS_NAMES || cmd == CMD_QUERY;
+    case 'o':
+        return cmd == CMD_EXPORT;
+    case OPT_LIMIT: /* export writes every row and keeps no tables */
+    case OPT_MEM:
+    case OPT_SHOW_QUERY:
+        return cmd != CMD_EXPORT;
     default:
-        return -1;
+        return 1;
     }
 }
 
@@ -377,19 +433,25 @@ static int
 parse_args(struct cli *c, int argc, char **argv)
 {
     int opt;
+    int longindex = -1;
     struct err err;
 
     err_init(&err);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "t:qvh", options, NULL)) != -1) {
-        int owner = option_owner(opt);
-
+    while ((opt = getopt_long(argc, argv, "t:o:qvh", options, &longindex)) != -1) {
         if (opt == '?')
             return usage_error("%s", "unknown option or missing argument");
-        if ((owner >= 0 && owner != (int)c->cmd) ||
-            (owner == -2 && (c->cmd == CMD_QUERY || c->cmd == CMD_DNS_HUNT)) ||
-            (owner == -3 && (c->cmd == CMD_DNS_DEST || c->cmd == CMD_DNS_HUNT)))
-            return usage_error("option %s does not apply to this command", argv[optind - 1]);
+        if (!option_applies(opt, c->cmd)) {
+            /* argv[optind - 1] would be the value of "--opt value": name the option. */
+            char name[64];
+
+            if (longindex >= 0)
+                snprintf(name, sizeof(name), "--%s", options[longindex].name);
+            else
+                snprintf(name, sizeof(name), "-%c", opt);
+            return usage_error("option %s does not apply to this command", name);
+        }
+        longindex = -1;
         switch (opt) {
         case 't': {
             uint64_t n;
@@ -415,8 +477,15 @@ parse_args(struct cli *c, int argc, char **argv)
             c->end = optarg;
             break;
         case OPT_FORMAT:
-            if (out_format_parse(optarg, &c->format, &err) < 0)
+            if (c->cmd == CMD_EXPORT) {
+                if (export_format_parse(optarg, &c->export_format) < 0)
+                    return usage_error("export --format takes jsonl or csv, not '%s'", optarg);
+            } else if (out_format_parse(optarg, &c->format, &err) < 0) {
                 return usage_error("%s", err.msg);
+            }
+            break;
+        case 'o':
+            c->output = optarg;
             break;
         case OPT_LIMIT:
             if (parse_u64(optarg, &c->limit) < 0)
@@ -425,8 +494,7 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         case OPT_MEM:
             if (parse_size(optarg, &c->mem_limit) < 0 || c->mem_limit == 0)
-                return usage_error("--mem-limit needs a size such as 512M or 8G, not '%s'",
-                                   optarg);
+                return usage_error("--mem-limit needs a size such as 512M or 8G, not '%s'", optarg);
             break;
         case OPT_STRICT:
             c->strict = 1;
@@ -599,11 +667,81 @@ warn_escaped(const char *prefix, const char *text, const char *suffix)
     mem_free(buf);
 }
 
+/*
+ * Plans the PATHs (time window, walk, skips, each skip warned) into `plan`
+ * and the scan's file list. Returns -1 to go on, or an exit code.
+ */
+static int
+plan_inputs(const struct cli *c, int nargs, char **args, struct part_plan *plan,
+            struct scan_file **files)
+{
+    struct err err;
+    struct part_window window;
+
+    err_init(&err);
+    if (nargs == 0)
+        return usage_error("%s", "no PATH given: name files or directories to read");
+    if (part_window_parse(c->start, c->end, &window, &err) < 0) {
+        fprintf(stderr, "flowsweep: error: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (part_plan_build((const char *const *)args, (size_t)nargs, &window, plan, &err) < 0) {
+        warn_escaped("", err.msg, "");
+        return EXIT_FATAL;
+    }
+    for (size_t i = 0; i < plan->nskips; i++) {
+        char suffix[128];
+
+        snprintf(suffix, sizeof(suffix), ": skipped: %s", plan->skips[i].why);
+        warn_escaped("", plan->skips[i].path, suffix);
+    }
+    if (plan->outside_window && c->verbose)
+        LOG_INFO("%zu files outside the time window were not read", plan->outside_window);
+    if (plan->nfiles == 0)
+        LOG_WARN("no input files to read%s", plan->outside_window ? " in the time window" : "");
+
+    *files = mem_calloc(plan->nfiles + 1, sizeof(**files));
+    for (size_t i = 0; i < plan->nfiles; i++) {
+        (*files)[i].path = plan->files[i].path;
+        (*files)[i].size = plan->files[i].size;
+    }
+    return -1;
+}
+
+/* The scan options of the command line, with the progress line when wanted. */
+static void
+scan_opts_init(const struct cli *c, struct cli_progress *prog, struct scan_opts *so)
+{
+    int progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
+
+    if (!c->quiet && (!c->progress || strcmp(c->progress, "auto") == 0))
+        progress_on = isatty(STDERR_FILENO);
+    cli_progress_init(prog, progress_on);
+    memset(so, 0, sizeof(*so));
+    so->threads = c->threads;
+    so->strict = c->strict;
+    so->mem_limit = c->mem_limit;
+    so->decoder = c->decoder;
+    so->progress = cli_progress_update;
+    so->progress_ctx = prog;
+}
+
+static void
+warn_bad_files(const struct scan_bad *bad, size_t nbad, const char *what)
+{
+    for (size_t i = 0; i < nbad; i++) {
+        char suffix[160];
+
+        snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were %s)",
+                 (unsigned long long)bad[i].flows_kept, what);
+        warn_escaped("", bad[i].msg, suffix);
+    }
+}
+
 static int
 run(struct cli *c, int nargs, char **args)
 {
     struct err err;
-    struct part_window window;
     struct part_plan plan;
     struct job job;
     struct job_text text = c->text;
@@ -619,8 +757,9 @@ run(struct cli *c, int nargs, char **args)
     struct hunt_result hres;
     const struct out_table *table = NULL;
     size_t groups = 0;
+    size_t table_bytes = 0;
     double t0 = cli_now();
-    int rc, code = 0, scanned = 0, progress_on;
+    int rc, code, scanned = 0;
 
     err_init(&err);
     if (c->cmd == CMD_DNS_NAMES) {
@@ -656,63 +795,23 @@ run(struct cli *c, int nargs, char **args)
         fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
         return EXIT_USAGE;
     }
-    if (nargs == 0) {
+    code = plan_inputs(c, nargs, args, &plan, &files);
+    if (code >= 0) {
         job_fini(&job);
         domain_list_free(dl);
-        return usage_error("%s", "no PATH given: name files or directories to read");
+        return code;
     }
-    if (part_window_parse(c->start, c->end, &window, &err) < 0) {
-        job_fini(&job);
-        domain_list_free(dl);
-        fprintf(stderr, "flowsweep: error: %s\n", err.msg);
-        return EXIT_USAGE;
-    }
-    if (part_plan_build((const char *const *)args, (size_t)nargs, &window, &plan, &err) < 0) {
-        job_fini(&job);
-        domain_list_free(dl);
-        warn_escaped("", err.msg, "");
-        return EXIT_FATAL;
-    }
-    for (size_t i = 0; i < plan.nskips; i++) {
-        char suffix[128];
-
-        snprintf(suffix, sizeof(suffix), ": skipped: %s", plan.skips[i].why);
-        warn_escaped("", plan.skips[i].path, suffix);
-    }
-    if (plan.outside_window && c->verbose)
-        LOG_INFO("%zu files outside the time window were not read", plan.outside_window);
-    if (plan.nfiles == 0)
-        LOG_WARN("no input files to read%s", plan.outside_window ? " in the time window" : "");
-
-    files = mem_calloc(plan.nfiles + 1, sizeof(*files));
-    for (size_t i = 0; i < plan.nfiles; i++) {
-        files[i].path = plan.files[i].path;
-        files[i].size = plan.files[i].size;
-    }
-    progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
-    if (!c->quiet && (!c->progress || strcmp(c->progress, "auto") == 0))
-        progress_on = isatty(STDERR_FILENO);
-    cli_progress_init(&prog, progress_on);
-    memset(&so, 0, sizeof(so));
-    so.threads = c->threads;
-    so.strict = c->strict;
-    so.mem_limit = c->mem_limit;
-    so.decoder = c->decoder;
-    so.progress = cli_progress_update;
-    so.progress_ctx = &prog;
+    code = 0;
+    scan_opts_init(c, &prog, &so);
 
     rc = scan_run(&job, files, plan.nfiles, &so, &res, &err);
     scanned = 1;
     cli_progress_clear(&prog);
-    for (size_t i = 0; i < res.nbad; i++) {
-        char suffix[160];
-
-        snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were counted)",
-                 (unsigned long long)res.bad[i].flows_kept);
-        warn_escaped("", res.bad[i].msg, suffix);
-    }
+    warn_bad_files(res.bad, res.nbad, "counted");
     if (rc == 0)
         rc = merge_run(&job, &res, c->threads, &err);
+    /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
+    table_bytes = atomic_load_explicit(&res.acct.used, memory_order_relaxed);
     if (rc == 0 && job.hunt) {
         rc = hunt_finish(&hunt, res.tables[0], c->limit, &hres, &err);
         table = &hres.table;
@@ -732,15 +831,16 @@ run(struct cli *c, int nargs, char **args)
         if (!c->quiet) {
             double el = cli_now() - t0;
 
-            fprintf(stderr, "flowsweep: summary: files %llu (bad %zu), flows %llu, records %llu (kept %llu), "
-                     "dns records %llu, groups %zu (shown %zu), elapsed %.2f s, %.0f flows/s, "
-                     "threads %d, peak memory %.0f MiB (%s)",
-                     (unsigned long long)res.stats.files, res.nbad,
-                     (unsigned long long)res.stats.flows, (unsigned long long)res.stats.records,
-                     (unsigned long long)res.stats.kept, (unsigned long long)res.stats.dns_rrs,
-                     groups, table->nrows, el,
-                     el > 0 ? (double)res.stats.flows / el : 0.0, res.ntables,
-                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+            fprintf(stderr,
+                    "flowsweep: summary: files %llu (bad %zu), flows %llu, records %llu (kept "
+                    "%llu), dns records %llu, groups %zu (shown %zu; %.1f MiB in tables), "
+                    "elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f MiB (%s)\n",
+                    (unsigned long long)res.stats.files, res.nbad,
+                    (unsigned long long)res.stats.flows, (unsigned long long)res.stats.records,
+                    (unsigned long long)res.stats.kept, (unsigned long long)res.stats.dns_rrs,
+                    groups, table->nrows, (double)table_bytes / (1024.0 * 1024.0), el,
+                    el > 0 ? (double)res.stats.flows / el : 0.0, res.ntables,
+                    (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
         }
         if (job.hunt)
             hunt_result_fini(&hres);
@@ -759,6 +859,86 @@ run(struct cli *c, int nargs, char **args)
     part_plan_fini(&plan);
     job_fini(&job);
     domain_list_free(dl);
+    return code;
+}
+
+/* Opens the export's destination: -o FILE, or stdout. NULL with `err` set. */
+static FILE *
+export_open(const char *path, struct err *err)
+{
+    FILE *f;
+
+    if (path == NULL || strcmp(path, "-") == 0)
+        return stdout;
+    f = fopen(path, "w");
+    if (f == NULL)
+        ERR_SET_ERRNO(err, errno, "cannot write %s", path);
+    return f;
+}
+
+/* flowsweep export: the job is only its record view and --where. */
+static int
+run_export(struct cli *c, int nargs, char **args)
+{
+    struct err err;
+    struct job job;
+    struct job_text text;
+    struct part_plan plan;
+    struct scan_file *files = NULL;
+    struct scan_opts so;
+    struct cli_progress prog;
+    struct export_result res;
+    FILE *out;
+    double t0 = cli_now();
+    int rc, code;
+
+    err_init(&err);
+    memset(&text, 0, sizeof(text));
+    text.records = c->text.records;
+    text.where = c->text.where;
+    text.group_by = "sip"; /* job_build() wants keys; export uses none of them */
+    if (job_build(&job, &text, &err) < 0) {
+        fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
+        return EXIT_USAGE;
+    }
+    code = plan_inputs(c, nargs, args, &plan, &files);
+    if (code >= 0) {
+        job_fini(&job);
+        return code;
+    }
+    out = export_open(c->output, &err);
+    if (out == NULL) {
+        warn_escaped("error: ", err.msg, "");
+        code = EXIT_FATAL;
+        goto done;
+    }
+    scan_opts_init(c, &prog, &so);
+    rc = export_run(&job, c->export_format, files, plan.nfiles, &so, out, &res, &err);
+    cli_progress_clear(&prog);
+    if ((fflush(out) != 0 || (out != stdout && fclose(out) != 0)) && rc == 0)
+        rc = ERR_SET_ERRNO(&err, errno, "writing %s", c->output ? c->output : "stdout");
+    warn_bad_files(res.bad, res.nbad, "exported");
+    if (!c->quiet) {
+        double el = cli_now() - t0;
+
+        fprintf(stderr,
+                "flowsweep: summary: files %llu (bad %zu), flows %llu, records %llu (exported "
+                "%llu), dns records %llu, elapsed %.2f s, %.0f flows/s, threads %d, peak memory "
+                "%.0f MiB (%s)\n",
+                (unsigned long long)res.stats.files, res.nbad, (unsigned long long)res.stats.flows,
+                (unsigned long long)res.stats.records, (unsigned long long)res.stats.kept,
+                (unsigned long long)res.stats.dns_rrs, el,
+                el > 0 ? (double)res.stats.flows / el : 0.0, res.threads,
+                (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+    }
+    code = rc < 0 ? EXIT_FATAL : res.nbad ? EXIT_PARTIAL : 0;
+    if (rc < 0)
+        warn_escaped("error: ", err.msg, "");
+    export_result_fini(&res);
+done:
+    mem_free(files);
+    part_plan_fini(&plan);
+    job_fini(&job);
     return code;
 }
 
@@ -788,8 +968,11 @@ main(int argc, char **argv)
         c.cmd = CMD_QUERY;
     else if (strcmp(cmd, "dns-hunt") == 0)
         c.cmd = CMD_DNS_HUNT;
+    else if (strcmp(cmd, "export") == 0)
+        c.cmd = CMD_EXPORT;
     else
-        return usage_error("unknown command '%s' (dns-names, dns-dest, query, dns-hunt)", cmd);
+        return usage_error("unknown command '%s' (dns-names, dns-dest, query, dns-hunt, export)",
+                           cmd);
     c.format = OUT_FORMAT_TABLE;
     c.limit = 20;
     c.names.min_bpp = 70;
@@ -805,5 +988,7 @@ main(int argc, char **argv)
         return rc;
     if (c.verbose)
         log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
+    if (c.cmd == CMD_EXPORT)
+        return run_export(&c, argc - 1 - optind, argv + 1 + optind);
     return run(&c, argc - 1 - optind, argv + 1 + optind);
 }
