@@ -1,0 +1,534 @@
+#!/usr/bin/env python3
+"""bench/report.py - write docs/performance.md from one bench/run results directory.
+
+    python3 bench/report.py --results DIR [--notes bench/performance-notes.md]
+                            [--out docs/performance.md]
+
+DIR is what bench/run wrote: results.tsv (one row per run: workload, group, name,
+threads, run, wall_s, rss_kib, status; run 0 is the warm-up), meta.tsv (key, value),
+summary/ (stderr of each warm-up: flowsweep's summary line), out/ (its stdout) and
+profile/ (perf report or callgrind_annotate text). Python 3 standard library only.
+
+Every figure in the report comes from DIR; the machine is described as bench/run saw
+it. The "Notes" section is the notes file, copied verbatim.
+"""
+import argparse
+import csv
+import io
+import os
+import re
+import statistics
+import sys
+
+ANALYTICS = ["dns-names", "dns-names-fixbuf", "dns-dest", "dns-hunt"]
+FLOORS = ["read-bytes", "header-walk", "decode-fixbuf", "decode-fast"]
+FLOOR_TEXT = {
+    "read-bytes": "read(2) of every byte, 1 MiB buffer (`floor-read`)",
+    "header-walk": "IPFIX message + set headers only (`floor-headers`)",
+    "decode-fixbuf": "libfixbuf decode, no aggregation (`flowdump --counts --decoder fixbuf`)",
+    "decode-fast": "fast decoder, no aggregation (`flowdump --counts --decoder fast`)",
+}
+# The floors an analytic is compared with: (floor, column title).
+FLOOR_COLUMNS = [("read-bytes", "read floor"), ("header-walk", "header floor"),
+                 ("decode-fast", "fast-decode floor")]
+NOTES_BEGIN = "<!-- notes: kept verbatim from bench/performance-notes.md -->"
+NOTES_END = "<!-- end of notes -->"
+
+
+# ---- loading -------------------------------------------------------------------------
+
+def read_meta(path):
+    meta = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if "\t" in line:
+                k, v = line.split("\t", 1)
+                meta[k] = v
+    return meta
+
+
+class Series:
+    """The runs of one command: warm-up and timed runs."""
+
+    def __init__(self):
+        self.warm = None
+        self.walls = []
+        self.rss = []
+        self.bad = []  # exit statuses other than 0
+
+    @property
+    def median(self):
+        return statistics.median(self.walls) if self.walls else None
+
+    @property
+    def lo(self):
+        return min(self.walls) if self.walls else None
+
+    @property
+    def hi(self):
+        return max(self.walls) if self.walls else None
+
+    @property
+    def peak_rss_mib(self):
+        return max(self.rss) / 1024 if self.rss else None
+
+
+def read_results(path):
+    series = {}
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            key = (row["workload"], row["group"], row["name"], int(row["threads"]))
+            s = series.setdefault(key, Series())
+            wall = float(row["wall_s"]) if row["wall_s"] else None
+            rss = int(row["rss_kib"]) if row["rss_kib"].strip().isdigit() else None
+            status = int(row["status"]) if row["status"].lstrip("-").isdigit() else -1
+            if status != 0:
+                s.bad.append(status)
+            if int(row["run"]) == 0:
+                s.warm = wall
+            elif wall is not None:
+                s.walls.append(wall)
+                if rss is not None:
+                    s.rss.append(rss)
+    return series
+
+
+SUMMARY_RE = re.compile(r"flowsweep: summary: ([^\n\r]*?)(?=flowsweep:|\r|\n|$)")
+
+
+def parse_summary(text):
+    """Fields of flowsweep's summary line (None when there is none)."""
+    m = SUMMARY_RE.search(text)
+    if not m:
+        return None
+    line = m.group(1)
+    out = {"line": line.strip()}
+    for key, rx in [("files", r"files (\d+)"), ("flows", r"flows (\d+)"),
+                    ("dns_records", r"dns records (\d+)"), ("groups", r"groups (\d+)"),
+                    ("tables_mib", r"([\d.]+) MiB in tables"),
+                    ("elapsed", r"elapsed ([\d.]+) s"),
+                    ("peak_mib", r"peak memory ([\d.]+) MiB")]:
+        g = re.search(rx, line)
+        if g:
+            out[key] = float(g.group(1)) if "." in g.group(1) else int(g.group(1))
+    return out
+
+
+def read_text(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def kv_line(text):
+    """key=value pairs of a floor tool's output line."""
+    return dict(re.findall(r"(\w+)=(\S+)", text))
+
+
+def distinct_names(path):
+    """Sum of dns-hunt's `names` column (each name belongs to one registered domain)."""
+    text = read_text(path)
+    if not text.startswith("domain,"):
+        return None
+    try:
+        return sum(int(r["names"]) for r in csv.DictReader(io.StringIO(text)))
+    except (KeyError, ValueError):
+        return None
+
+
+PERF_RE = re.compile(r"^\s*([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(.+?)\s*$")
+CALLGRIND_RE = re.compile(r"^\s*[\d,]+\s+\(\s*([\d.]+)%\)\s+(\S+?)(?:\s+\[(.+)\])?\s*$")
+
+
+def parse_profile(text, top=10):
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = PERF_RE.match(line)
+        if m:
+            sym = re.sub(r"(\s+-)+$", "", m.group(4))  # IPC columns of older perf
+            rows.append((float(m.group(1)), sym, m.group(2)))
+            continue
+        m = CALLGRIND_RE.match(line)
+        if m and "PROGRAM TOTALS" not in line:
+            fn = m.group(2)
+            fn = fn.split(":", 1)[1] if ":" in fn else fn
+            rows.append((float(m.group(1)), fn, os.path.basename(m.group(3) or "")))
+    rows.sort(key=lambda r: -r[0])
+    return rows[:top]
+
+
+# ---- formatting ----------------------------------------------------------------------
+
+def fs(x, nd=3):
+    return "–" if x is None else f"{x:.{nd}f}"
+
+
+def fint(x):
+    return "–" if x is None else f"{int(x):,}"
+
+
+def rate(n, secs):
+    """n per second, short: 12.3 M, 456 k."""
+    if n is None or not secs:
+        return "–"
+    r = n / secs
+    if r >= 1e6:
+        return f"{r / 1e6:.2f} M"
+    if r >= 1e3:
+        return f"{r / 1e3:.1f} k"
+    return f"{r:.0f}"
+
+
+def mbs(nbytes, secs):
+    """MB/s (10^6 bytes), as a plain number."""
+    if not nbytes or not secs:
+        return "–"
+    return f"{nbytes / 1e6 / secs:,.0f}"
+
+
+def ratio(a, b, nd=2):
+    if a is None or b is None or b == 0:
+        return "–"
+    return f"{a / b:.{nd}f}"
+
+
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def status_note(s):
+    return f" (exit {sorted(set(s.bad))})" if s and s.bad else ""
+
+
+# ---- report --------------------------------------------------------------------------
+
+class Report:
+    def __init__(self, rdir, notes_path):
+        self.dir = rdir
+        self.meta = read_meta(os.path.join(rdir, "meta.tsv"))
+        self.series = read_results(os.path.join(rdir, "results.tsv"))
+        self.notes_path = notes_path
+        opts = dict(re.findall(r"(\w+)=(\S+)", self.meta.get("options", "")))
+        self.quick = opts.get("quick") == "1"
+        self.workloads = [w for w in ["day", "highcard", "small"]
+                          if self.meta.get(f"workload:{w}:files")]
+        self.threads = sorted({k[3] for k in self.series if k[1] == "flowsweep"})
+        self.out = []
+
+    def s(self, w, group, name, t=1):
+        return self.series.get((w, group, name, t))
+
+    def summary(self, w, name, t):
+        return parse_summary(read_text(os.path.join(self.dir, "summary", f"{w}.{name}.t{t}.txt")))
+
+    def wl(self, w):
+        """Facts of a workload: files, bytes, flows, DNS records, groups per analytic."""
+        d = {"files": int(self.meta.get(f"workload:{w}:files", 0)),
+             "bytes": int(self.meta.get(f"workload:{w}:bytes", 0)),
+             "generator": self.meta.get(f"workload:{w}:generator", "")}
+        for a in ANALYTICS:
+            for t in self.threads:
+                sm = self.summary(w, a, t)
+                if sm:
+                    d.setdefault("flows", sm.get("flows"))
+                    d.setdefault("dns_records", sm.get("dns_records"))
+                    d.setdefault(f"groups:{a}", sm.get("groups"))
+        hw = kv_line(read_text(os.path.join(self.dir, "out", f"{w}.header-walk.t1.txt")))
+        d["messages"] = int(hw["messages"]) if "messages" in hw else None
+        d["names"] = None
+        for t in self.threads:
+            n = distinct_names(os.path.join(self.dir, "out", f"{w}.dns-hunt.t{t}.txt"))
+            if n is not None:
+                d["names"] = n
+                break
+        return d
+
+    def p(self, *lines):
+        self.out.extend(lines)
+
+    # sections
+
+    def header(self):
+        m = self.meta
+        self.p("# Performance",
+               "",
+               "Generated by `bench/run` (bench/report.py) from the results in "
+               f"`{os.path.relpath(self.dir, os.getcwd()) if self.dir.startswith(os.getcwd()) else self.dir}`; "
+               "do not edit by hand except the Notes section, which lives in "
+               "`bench/performance-notes.md`.", "")
+        if self.quick:
+            self.p("> **Quick run (`--quick`):** small workloads, a smoke test of the benchmark "
+                   "itself. These numbers measure nothing.", "")
+        if len(self.threads) and max(self.threads) > int(m.get("cores", "0") or 0):
+            self.p(f"> More threads than cores ({m.get('cores')}) were measured.", "")
+        mem = int(m.get("mem_kib", "0") or 0) / 1024 / 1024
+        self.p("## Machine", "",
+               table(["", ""], [
+                   ["CPU", m.get("cpu", "?")],
+                   ["cores (online)", m.get("cores", "?")],
+                   ["RAM", f"{mem:.1f} GiB"],
+                   ["kernel", m.get("kernel", "?")],
+                   ["OS", m.get("os", "?")],
+                   ["compiler", m.get("compiler", "?") or "?"],
+                   ["build", f"{m.get('build_type', '?')} (`{m.get('build_dir', '?')}`)"],
+                   ["flowsweep", m.get("flowsweep", "?")],
+                   ["libfixbuf", m.get("libfixbuf", "?")],
+                   ["commit", f"{m.get('commit', '?')} {m.get('commit_subject', '')}"
+                    + (f" (+{m['dirty_files']} modified files in the checkout)"
+                       if m.get("dirty_files", "0") not in ("", "0") else "")],
+                   ["date", m.get("date", "?")],
+                   ["load average (1, 5, 15 min) at start / end",
+                    f"{m.get('loadavg_start', '?')} / {m.get('loadavg_end', '?')}"],
+                   ["options", f"`{m.get('options', '')}`"],
+                   ["bench duration", f"{m.get('bench_seconds', '?')} s"],
+               ]), "")
+        self.p("Method: each command runs once as a warm-up (so every file is in the page "
+               "cache, and flowsweep's summary line is kept), then the timed runs. Wall time "
+               "is measured around `/usr/bin/time`, which gives the peak RSS (the largest of "
+               "the timed runs is shown). flowsweep's analytics run with `-q --threads N` on "
+               "the repository directory (walk and plan included, output printed to "
+               "/dev/null); the floors get the sorted file list. MB = 10^6 bytes. "
+               "*Scaling* is the 1-thread median over this row's median; a floor's "
+               "*fraction* is the floor's median over this row's median (1.00 = as fast as "
+               "the floor).", "")
+
+    def workloads_section(self):
+        rows = []
+        for w in self.workloads:
+            d = self.wl(w)
+            rows.append([f"`{w}`", f"`{d['generator']}`", fint(d["files"]),
+                         f"{d['bytes'] / 1e6:,.1f} MB", fint(d.get("flows")),
+                         fint(d.get("dns_records")), fint(d.get("messages")),
+                         fint(d.get("groups:dns-names")), fint(d.get("groups:dns-dest")),
+                         fint(d.get("groups:dns-hunt")), fint(d.get("names"))])
+        self.p("## Workloads", "",
+               "Generated by `flowsweep-gen` at fixed seeds (docs/generator.md), cached in "
+               "`bench/cache/`. Groups are the analytic's groups before `--having`/`--limit` "
+               "(flowsweep's summary); distinct names are the sum of `dns-hunt`'s `names` "
+               "column (distinct query names per registered domain).", "",
+               table(["workload", "generator", "files", "bytes", "flows", "DNS records",
+                      "IPFIX messages", "dns-names groups", "dns-dest groups",
+                      "dns-hunt groups", "distinct names"], rows), "")
+
+    def workload_results(self, w):
+        d = self.wl(w)
+        flows, nbytes = d.get("flows"), d["bytes"]
+        self.p(f"## Results: `{w}`", "", "Floors (one thread):", "")
+        rows = []
+        for f in FLOORS:
+            s = self.s(w, "floor", f)
+            if not s:
+                continue
+            rows.append([FLOOR_TEXT[f] + status_note(s), fs(s.median), f"{fs(s.lo)}–{fs(s.hi)}",
+                         mbs(nbytes, s.median), rate(flows, s.median),
+                         fs(s.peak_rss_mib, 1)])
+        self.p(table(["floor", "median s", "min–max s", "MB/s", "flows/s", "peak RSS MiB"],
+                     rows), "")
+        self.p("Analytics:", "")
+        rows = []
+        for a in ANALYTICS:
+            base = self.s(w, "flowsweep", a, 1)
+            for t in self.threads:
+                s = self.s(w, "flowsweep", a, t)
+                if not s:
+                    continue
+                name = f"`{a}`" if a != "dns-names-fixbuf" else "`dns-names --decoder fixbuf`"
+                row = [name + status_note(s), t, fs(s.median), f"{fs(s.lo)}–{fs(s.hi)}",
+                       rate(flows, s.median), mbs(nbytes, s.median),
+                       fs(s.peak_rss_mib, 1),
+                       ratio(base.median if base else None, s.median)]
+                for f, _ in FLOOR_COLUMNS:
+                    fl = self.s(w, "floor", f)
+                    row.append(ratio(fl.median if fl else None, s.median))
+                rows.append(row)
+        self.p(table(["command", "threads", "median s", "min–max s", "flows/s", "MB/s",
+                      "peak RSS MiB", "scaling"] + [c for _, c in FLOOR_COLUMNS], rows), "")
+
+    def peers_section(self):
+        m = self.meta
+        self.p("## Peers", "")
+        for key in ["note:peers", "note:peer.duckdb", "note:peer.silk"]:
+            if key in m:
+                self.p(f"- {key[5:]}: {m[key]}")
+        self.p("")
+        rows = []
+        for (w, group, name, t), s in sorted(self.series.items()):
+            if group != "peer":
+                continue
+            ours = {"duckdb-dns-names": "dns-names", "silk-dns-dest": "dns-dest"}.get(name)
+            o = self.s(w, "flowsweep", ours, t) if ours else None
+            rows.append([f"`{w}`", name + status_note(s), t, fs(s.median),
+                         f"{fs(s.lo)}–{fs(s.hi)}", fs(s.peak_rss_mib, 1),
+                         f"`{ours}` {fs(o.median if o else None)}",
+                         ratio(o.median if o else None, s.median)])
+        if rows:
+            self.p("DuckDB's time is its query alone on a Parquet file already made (the load "
+                   "cost is below); its peak RSS is the node process over all its runs. "
+                   "SiLK's is `rwfilter | rwuniq` end to end on files converted once with "
+                   "`rwipfix2silk`.", "",
+                   table(["workload", "peer", "threads", "median s", "min–max s",
+                          "peak RSS MiB", "flowsweep median s", "flowsweep / peer"], rows), "")
+        loads = [(k, s) for k, s in sorted(self.series.items()) if k[1] == "load"]
+        if loads:
+            rows = [[f"`{k[0]}`", k[2] + status_note(s), fs(s.median, 2)] for k, s in loads]
+            self.p("Load cost of the DuckDB peer (measured once, "
+                   f"{m.get('peer:duckdb:load_measured', '?')}):", "",
+                   table(["workload", "step", "seconds"], rows), "")
+            if "peer:duckdb:parquet_bytes" in m:
+                self.p(f"Parquet file: {int(m['peer:duckdb:parquet_bytes']) / 1e6:,.1f} MB"
+                       + (f"; JSON Lines: {int(m['peer:duckdb:jsonl_bytes']) / 1e6:,.1f} MB"
+                          if "peer:duckdb:jsonl_bytes" in m else "") + ".", "")
+        if "peer:duckdb:compare_status" in m:
+            ok = m["peer:duckdb:compare_status"] == "0"
+            self.p(f"`bench/peers/duckdb/compare` on the day workload: "
+                   f"**{'results match' if ok else 'MISMATCH'}** (exit status "
+                   f"{m['peer:duckdb:compare_status']}; last line: "
+                   f"`{m.get('peer:duckdb:compare_last', '')}`).", "")
+
+    def checks(self):
+        m = self.meta
+        self.p("## Done-when checks (issue 5)", "")
+        lines = []
+        # (a) dns-names at 1 thread end to end vs DuckDB's query alone at 1 thread
+        ours = self.s("day", "flowsweep", "dns-names", 1)
+        duck = self.s("day", "peer", "duckdb-dns-names", 1)
+        if ours and ours.median is not None and duck and duck.median is not None:
+            v = "PASS" if ours.median < duck.median else "MISS"
+            lines.append(f"- **(a) {v}**: `dns-names` at 1 thread on `day`, end to end, "
+                         f"{ours.median:.3f} s vs DuckDB's query alone {duck.median:.3f} s "
+                         f"(flowsweep / DuckDB = {ours.median / duck.median:.2f}).")
+        else:
+            why = m.get("note:peer.duckdb") or m.get("note:peers") or "no DuckDB or day result"
+            lines.append(f"- **(a) NOT MEASURED**: dns-names vs DuckDB at 1 thread ({why}).")
+        # (b) dns-dest at 1 thread vs SiLK
+        ours = self.s("day", "flowsweep", "dns-dest", 1)
+        silk = self.s("day", "peer", "silk-dns-dest", 1)
+        if ours and ours.median is not None and silk and silk.median is not None:
+            v = "PASS" if ours.median <= silk.median else "MISS"
+            lines.append(f"- **(b) {v}**: `dns-dest` at 1 thread on `day` {ours.median:.3f} s "
+                         f"vs SiLK `rwfilter | rwuniq` {silk.median:.3f} s.")
+        else:
+            why = m.get("note:peer.silk") or m.get("note:peers") or "no SiLK result"
+            lines.append(f"- **(b) SKIPPED**: dns-dest vs SiLK ({why}).")
+        self.p(*lines)
+        # (c) scaling: 2 threads >= 1.8x one thread, per analytic and workload
+        rows, verdicts = [], []
+        for w in self.workloads:
+            for a in ANALYTICS:
+                s1, s2 = self.s(w, "flowsweep", a, 1), self.s(w, "flowsweep", a, 2)
+                if not (s1 and s2 and s1.median and s2.median):
+                    continue
+                sp = s1.median / s2.median
+                v = "PASS" if sp >= 1.8 else "MISS"
+                verdicts.append(v)
+                rows.append([f"`{w}`", f"`{a}`", fs(s1.median), fs(s2.median), f"{sp:.2f}x", v])
+        if rows:
+            v = "PASS" if all(x == "PASS" for x in verdicts) else \
+                f"MISS ({verdicts.count('MISS')} of {len(verdicts)})"
+            self.p(f"- **(c) {v}**: 2 threads at least 1.8x faster than 1 thread, for each "
+                   f"analytic (machine: {m.get('cores', '?')} cores).", "",
+                   table(["workload", "analytic", "1 thread s", "2 threads s", "speed-up",
+                          "check"], rows), "")
+        else:
+            self.p("- **(c) NOT MEASURED**: needs 1 and 2 in `--threads`.", "")
+        # (d) peak RSS < 2x the groups' size + 64 MiB
+        rows, verdicts = [], []
+        for w in self.workloads:
+            for a in ANALYTICS:
+                for t in self.threads:
+                    s = self.s(w, "flowsweep", a, t)
+                    sm = self.summary(w, a, t)
+                    if not s or s.peak_rss_mib is None:
+                        continue
+                    tab = sm.get("tables_mib") if sm else None
+                    if tab is None:
+                        v = "NOT MEASURED"
+                        limit = None
+                    else:
+                        limit = 2 * tab + 64
+                        v = "PASS" if s.peak_rss_mib < limit else "MISS"
+                    verdicts.append(v)
+                    rows.append([f"`{w}`", f"`{a}`", t, fs(s.peak_rss_mib, 1),
+                                 fs(tab, 1), fs(limit, 1), v])
+        if not verdicts:
+            self.p("- **(d) NOT MEASURED**: no analytic ran.", "")
+        elif all(v == "NOT MEASURED" for v in verdicts):
+            self.p("- **(d) NOT MEASURED**: peak RSS < 2x the aggregated groups' size + 64 MiB; "
+                   "flowsweep's summary line does not give the tables' size "
+                   "(`groups N (X MiB in tables)`) in this build.", "")
+        else:
+            miss = verdicts.count("MISS")
+            nm = verdicts.count("NOT MEASURED")
+            v = "PASS" if miss == 0 and nm == 0 else \
+                f"MISS ({miss} of {len(verdicts)})" if miss else f"PASS ({nm} not measured)"
+            self.p(f"- **(d) {v}**: peak RSS < 2x the aggregated groups' size + 64 MiB.", "",
+                   table(["workload", "analytic", "threads", "peak RSS MiB",
+                          "groups MiB in tables", "limit MiB", "check"], rows), "")
+
+    def profile_section(self):
+        m = self.meta
+        self.p("## Profile", "")
+        if "note:profile" in m:
+            self.p(m["note:profile"], "")
+            return
+        mode = m.get("profile_mode", "?")
+        how = {"perf-cycles": "`perf record -g` (hardware cycles)",
+               "perf-cpu-clock": "`perf record -e cpu-clock -g` (the cpu-clock software event: "
+                                 "this machine exposes no hardware counters)",
+               "callgrind": "`valgrind --tool=callgrind` (no usable perf) on two hours of the "
+                            "workload"}.get(mode, mode)
+        self.p(f"Self time, {how}, 1 thread on `day`. Top 10 functions:", "")
+        for a in ["dns-names", "dns-dest"]:
+            text = read_text(os.path.join(self.dir, "profile", f"{a}.txt"))
+            rows = parse_profile(text)
+            samples = re.search(r"^# Samples: (\S+) of event '([^']+)'", text, re.M)
+            if not rows:
+                self.p(f"`{a}`: no profile ({m.get('note:profile.' + a, 'empty report')}).", "")
+                continue
+            self.p(f"`{a}`" + (f" ({samples.group(1)} samples of {samples.group(2)})"
+                               if samples else "") + ":", "",
+                   table(["self %", "function", "object"],
+                         [[f"{pct:.2f}", f"`{sym}`", f"`{dso}`" if dso else ""]
+                          for pct, sym, dso in rows]), "")
+
+    def notes(self):
+        text = read_text(self.notes_path).rstrip("\n")
+        self.p("## Notes", "", NOTES_BEGIN, "", text if text else "(none)", "", NOTES_END, "")
+
+    def build(self):
+        self.header()
+        self.workloads_section()
+        for w in self.workloads:
+            self.workload_results(w)
+        self.peers_section()
+        self.checks()
+        self.profile_section()
+        self.notes()
+        return "\n".join(self.out).rstrip("\n") + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--results", required=True, help="bench/run output directory")
+    ap.add_argument("--notes", default="bench/performance-notes.md")
+    ap.add_argument("--out", default="docs/performance.md")
+    args = ap.parse_args()
+    for f in ["results.tsv", "meta.tsv"]:
+        if not os.path.exists(os.path.join(args.results, f)):
+            sys.exit(f"bench/report.py: {args.results}/{f} is missing")
+    text = Report(os.path.abspath(args.results), args.notes).build()
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, args.out)
+
+
+if __name__ == "__main__":
+    main()
