@@ -1,0 +1,34 @@
+# bench.smoke (label bench): bench/run --quick end to end on small generated workloads,
+# into a scratch directory, then the report must have every section and every command
+# must have exited 0. It checks that the benchmark works, never how fast anything is.
+# The quick workloads are cached in the build tree (bench-work/cache) between runs.
+if(TARGET flowsweep-gen AND TARGET floor-read)
+  set(bench_work ${CMAKE_CURRENT_BINARY_DIR}/bench-work)
+  add_test(NAME bench.smoke COMMAND bash -c [=[
+set -eu
+src=$1 build=$2 work=$3
+rm -rf "$work/out" "$work/performance.md"
+mkdir -p "$work"
+if ! "$src/bench/run" --quick --runs 1 --no-peers --no-profile --build "$build" \
+    --cache-dir "$work/cache" --out-dir "$work/out" --report "$work/performance.md" \
+    2> "$work/run.log"; then
+  tail -30 "$work/run.log"
+  exit 1
+fi
+for s in '# Performance' '**Quick run' '## Machine' '## Workloads' \
+    '## Results: `day`' '## Results: `highcard`' '## Results: `small`' \
+    '## Peers' '## Done-when checks' '- **(a) ' '- **(b) SKIPPED' '- **(c) ' '- **(d) ' \
+    '## Profile' '## Notes' '<!-- notes: kept verbatim'; do
+  grep -qF -- "$s" "$work/performance.md" || { echo "report lacks: $s"; exit 1; }
+done
+for w in day highcard small; do
+  for c in read-bytes header-walk decode-fixbuf decode-fast dns-names dns-names-fixbuf dns-dest dns-hunt; do
+    grep -qP "^$w\t[a-z]+\t$c\t" "$work/out/results.tsv" || { echo "no result: $w $c"; exit 1; }
+  done
+done
+awk -F'\t' 'NR > 1 && $8 != 0 {print "exit status " $8 ": " $0; bad = 1} END {exit bad}' \
+  "$work/out/results.tsv"
+echo "bench.smoke: ok ($work/performance.md)"
+]=] _ ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR} ${bench_work})
+  set_tests_properties(bench.smoke PROPERTIES LABELS bench TIMEOUT 300)
+endif()
