@@ -496,10 +496,10 @@ as_real(struct expr_val v)
     return v.kind == EXPR_INT ? (double)v.u : v.d;
 }
 
+/* Whether 16-byte address `a` lies in `c`. */
 static int
-cidr_match(const struct cidr *c, const uint8_t *a17)
+cidr_match(const struct cidr *c, const uint8_t *a)
 {
-    const uint8_t *a = a17 + 1;
     unsigned full = c->bits / 8, rest = c->bits % 8;
 
     /* An IPv4 block matches IPv4 flows and v4-mapped IPv6 ones (SiLK's asv4). */
@@ -657,7 +657,7 @@ eval(const struct expr *e, int i, expr_get_fn *get, const void *ctx)
         if (v.kind != EXPR_ADDR)
             return null_val;
         for (size_t k = 0; k < nd->ncidrs && !hit; k++)
-            hit = cidr_match(&nd->cidrs[k], v.a);
+            hit = cidr_match(&nd->cidrs[k], v.a + 1);
         return int_val((uint64_t)(nd->negate ? !hit : hit));
     }
     }
@@ -668,4 +668,98 @@ int
 expr_true(const struct expr *e, expr_get_fn *get, const void *ctx)
 {
     return truth(eval(e, e->root, get, ctx)) == 1;
+}
+
+/* ---- conjuncts ------------------------------------------------------------- */
+
+static int
+is_cmp(enum op op)
+{
+    return op >= OP_EQ && op <= OP_GE;
+}
+
+/* The comparison `op` as enum expr_cmp, its sides swapped when `swap`. */
+static enum expr_cmp
+cmp_of(enum op op, int swap)
+{
+    static const enum expr_cmp plain[] = {EXPR_CMP_EQ, EXPR_CMP_NE, EXPR_CMP_LT,
+                                          EXPR_CMP_LE, EXPR_CMP_GT, EXPR_CMP_GE};
+    static const enum expr_cmp swapped[] = {EXPR_CMP_EQ, EXPR_CMP_NE, EXPR_CMP_GT,
+                                            EXPR_CMP_GE, EXPR_CMP_LT, EXPR_CMP_LE};
+
+    return swap ? swapped[op - OP_EQ] : plain[op - OP_EQ];
+}
+
+static int
+is_num_const(const struct node *nd)
+{
+    return nd->op == OP_CONST && (nd->val.kind == EXPR_INT || nd->val.kind == EXPR_REAL);
+}
+
+static void
+classify(const struct expr *e, int i, struct expr_term *t)
+{
+    const struct node *nd = &e->nodes[i];
+
+    memset(t, 0, sizeof(*t));
+    t->kind = EXPR_TERM_OTHER;
+    t->node = i;
+    if (nd->op == OP_IN && e->nodes[nd->l].op == OP_SLOT) {
+        t->kind = EXPR_TERM_IN;
+        t->slot = e->nodes[nd->l].slot;
+    } else if (is_cmp(nd->op)) {
+        const struct node *l = &e->nodes[nd->l], *r = &e->nodes[nd->r];
+        int swap = is_num_const(l) && !is_num_const(r);
+        const struct node *side = swap ? r : l, *k = swap ? l : r;
+
+        if (!is_num_const(k))
+            return;
+        t->cmp = cmp_of(nd->op, swap);
+        t->c = k->val;
+        if (side->op == OP_SLOT) {
+            t->kind = EXPR_TERM_CMP;
+            t->slot = side->slot;
+        } else if (side->op == OP_DIV && e->nodes[side->l].op == OP_SLOT &&
+                   e->nodes[side->r].op == OP_SLOT) {
+            t->kind = EXPR_TERM_RATIO;
+            t->slot = e->nodes[side->l].slot;
+            t->slot2 = e->nodes[side->r].slot;
+        }
+    }
+}
+
+static size_t
+terms_of(const struct expr *e, int i, struct expr_term *out, size_t max, size_t n)
+{
+    if (e->nodes[i].op == OP_AND) {
+        n = terms_of(e, e->nodes[i].l, out, max, n);
+        return terms_of(e, e->nodes[i].r, out, max, n);
+    }
+    if (n < max)
+        classify(e, i, &out[n]);
+    return n + 1;
+}
+
+size_t
+expr_terms(const struct expr *e, struct expr_term *out, size_t max)
+{
+    return terms_of(e, e->root, out, max, 0);
+}
+
+int
+expr_term_true(const struct expr *e, const struct expr_term *t, expr_get_fn *get,
+               const void *ctx)
+{
+    return truth(eval(e, t->node, get, ctx)) == 1;
+}
+
+int
+expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16])
+{
+    const struct node *nd = &e->nodes[t->node];
+    int hit = 0;
+
+    for (size_t k = 0; k < nd->ncidrs && !hit; k++)
+        hit = cidr_match(&nd->cidrs[k], a);
+    return nd->negate ? !hit : hit;
 }

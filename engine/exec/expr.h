@@ -62,4 +62,102 @@ void expr_destroy(struct expr *e);
 /* expr_true() - 1 if `e` evaluates to true (non-zero, not NULL) with getter `get`. */
 int expr_true(const struct expr *e, expr_get_fn *get, const void *ctx);
 
+/*
+ * Conjuncts, for callers that compile a filter into direct tests.
+ *
+ * A filter keeps a row when its expression is true, and "a and b" is true
+ * exactly when both sides are true (NULL or false on either side is not), so
+ * the root's chain of "and" splits into conjuncts that can be tested one at a
+ * time, in any order, stopping at the first that is not true. expr_terms()
+ * recognises the shapes a caller can test without the tree:
+ *   EXPR_TERM_CMP    slot <cmp> constant      (a constant on the left is moved right)
+ *   EXPR_TERM_RATIO  slot / slot2 <cmp> constant
+ *   EXPR_TERM_IN     slot [not] in CIDR list  (expr_term_in() matches an address)
+ *   EXPR_TERM_OTHER  anything else            (expr_term_true() evaluates it)
+ * What a direct test must do to agree with the tree: for integer slots and an
+ * EXPR_INT constant compare as unsigned 64-bit (expr_cmp_u64); with an
+ * EXPR_REAL constant, or for a ratio, compare as doubles (expr_cmp_f64), a
+ * ratio whose divisor is 0 being NULL (not true). A slot whose value is not
+ * an integer (an address) makes CMP and RATIO NULL, and IN wants an address:
+ * a caller that cannot tell a slot's kind uses expr_term_true().
+ */
+enum expr_cmp {
+    EXPR_CMP_EQ,
+    EXPR_CMP_NE,
+    EXPR_CMP_LT,
+    EXPR_CMP_LE,
+    EXPR_CMP_GT,
+    EXPR_CMP_GE
+};
+
+enum expr_term_kind {
+    EXPR_TERM_CMP,
+    EXPR_TERM_RATIO,
+    EXPR_TERM_IN,
+    EXPR_TERM_OTHER
+};
+
+struct expr_term {
+    enum expr_term_kind kind;
+    enum expr_cmp cmp;  /* CMP, RATIO */
+    int slot;           /* CMP, IN: the slot; RATIO: the dividend */
+    int slot2;          /* RATIO: the divisor */
+    struct expr_val c;  /* CMP, RATIO: the constant, EXPR_INT or EXPR_REAL */
+    int node;           /* private: the conjunct's subtree */
+};
+
+/*
+ * expr_terms() - the conjuncts of `e`'s top-level "and" chain, left to right.
+ * Returns how many there are; only the first `max` are written to out[].
+ */
+size_t expr_terms(const struct expr *e, struct expr_term *out, size_t max);
+
+/* expr_term_true() - 1 if conjunct `t` of `e` is true with getter `get`. */
+int expr_term_true(const struct expr *e, const struct expr_term *t, expr_get_fn *get,
+                   const void *ctx);
+
+/* expr_term_in() - for an EXPR_TERM_IN conjunct: whether 16-byte address `a` passes it. */
+int expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16]);
+
+/* expr_cmp_u64() / expr_cmp_f64() - `a <cmp> b` as the tree computes it. */
+static inline int
+expr_cmp_u64(enum expr_cmp cmp, uint64_t a, uint64_t b)
+{
+    switch (cmp) {
+    case EXPR_CMP_EQ:
+        return a == b;
+    case EXPR_CMP_NE:
+        return a != b;
+    case EXPR_CMP_LT:
+        return a < b;
+    case EXPR_CMP_LE:
+        return a <= b;
+    case EXPR_CMP_GT:
+        return a > b;
+    default:
+        return a >= b;
+    }
+}
+
+static inline int
+expr_cmp_f64(enum expr_cmp cmp, double a, double b)
+{
+    int c = a < b ? -1 : a > b; /* as the tree: NaN compares equal to everything */
+
+    switch (cmp) {
+    case EXPR_CMP_EQ:
+        return c == 0;
+    case EXPR_CMP_NE:
+        return c != 0;
+    case EXPR_CMP_LT:
+        return c < 0;
+    case EXPR_CMP_LE:
+        return c <= 0;
+    case EXPR_CMP_GT:
+        return c > 0;
+    default:
+        return c >= 0;
+    }
+}
+
 #endif

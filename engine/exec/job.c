@@ -283,6 +283,166 @@ job_pred_count(const struct job_pred *p, const struct flow *f)
     return n;
 }
 
+struct expr_val
+job_where_get(const void *ctx, int slot)
+{
+    const struct job_where_ctx *w = ctx;
+    struct expr_val v = {EXPR_INT, 0, 0, NULL};
+
+    if (slot >= JOB_PRED_SLOT) {
+        v.u = job_pred_count(&w->job->preds[slot - JOB_PRED_SLOT], w->r->f);
+    } else if (slot == FIELD_SIP || slot == FIELD_DIP) {
+        uint8_t *a = w->addr + (slot == FIELD_SIP ? 0 : 17);
+
+        record_addr(w->r, (enum field_id)slot, a);
+        v.kind = EXPR_ADDR;
+        v.a = a;
+    } else {
+        v.u = record_num(w->r, (enum field_id)slot);
+    }
+    return v;
+}
+
+static int
+test_true(const struct job *job, const struct job_test *t, const struct rec *r)
+{
+    switch (t->kind) {
+    case TEST_NUM:
+        return expr_cmp_u64(t->cmp,
+                            t->pred >= 0 ? job_pred_count(&job->preds[t->pred], r->f)
+                                         : record_num(r, t->field),
+                            t->u);
+    case TEST_REAL:
+        return expr_cmp_f64(t->cmp,
+                            (double)(t->pred >= 0 ? job_pred_count(&job->preds[t->pred], r->f)
+                                                  : record_num(r, t->field)),
+                            t->d);
+    case TEST_RATIO: {
+        double b = (double)record_num(r, t->field2);
+
+        return b != 0 && expr_cmp_f64(t->cmp, (double)record_num(r, t->field) / b, t->d);
+    }
+    case TEST_IN:
+        return expr_term_in(job->where, &t->term, record_addr16(r, t->field));
+    default: {
+        uint8_t addr[34];
+        struct job_where_ctx w = {job, r, addr};
+
+        return expr_term_true(job->where, &t->term, job_where_get, &w);
+    }
+    }
+}
+
+int
+job_keep_flow_tests(const struct job *job, const struct flow *f)
+{
+    struct rec r;
+
+    memset(&r, 0, sizeof(r));
+    r.f = f; /* flow tests read only flow fields */
+    for (size_t i = 0; i < job->plan.nflow; i++)
+        if (!test_true(job, &job->plan.flow[i], &r))
+            return 0;
+    return 1;
+}
+
+int
+job_keep_rec(const struct job *job, const struct rec *r)
+{
+    if (job->where == NULL)
+        return 1;
+    if (job->plan.whole) {
+        uint8_t addr[34];
+        struct job_where_ctx w = {job, r, addr};
+
+        return expr_true(job->where, job_where_get, &w);
+    }
+    for (size_t i = 0; i < job->plan.nrec; i++)
+        if (!test_true(job, &job->plan.rec[i], r))
+            return 0;
+    return 1;
+}
+
+static int
+is_num_slot(int slot)
+{
+    return slot < FIELD_COUNT && record_field_kind((enum field_id)slot) == FIELD_KIND_NUM;
+}
+
+/*
+ * Compiles conjunct `term` into `t`; returns its cost rank (0 cheapest; tests
+ * run in rank order, which cannot change the answer: every one must be true)
+ * and sets *of_flow when it depends on the flow alone.
+ */
+static int
+compile_test(const struct expr_term *term, struct job_test *t, int *of_flow)
+{
+    memset(t, 0, sizeof(*t));
+    t->kind = TEST_EXPR;
+    t->pred = -1;
+    t->term = *term;
+    *of_flow = 0;
+    switch (term->kind) {
+    case EXPR_TERM_CMP:
+        if (term->slot >= JOB_PRED_SLOT)
+            t->pred = term->slot - JOB_PRED_SLOT;
+        else if (is_num_slot(term->slot))
+            t->field = (enum field_id)term->slot;
+        else
+            return 3; /* an address compared with a number: the tree says NULL */
+        t->kind = term->c.kind == EXPR_INT ? TEST_NUM : TEST_REAL;
+        t->cmp = term->cmp;
+        t->u = term->c.u;
+        t->d = term->c.d;
+        *of_flow = t->pred >= 0 || record_field_of_flow(t->field);
+        return t->pred >= 0 ? 2 : 0;
+    case EXPR_TERM_RATIO:
+        if (!is_num_slot(term->slot) || !is_num_slot(term->slot2))
+            return 3;
+        t->kind = TEST_RATIO;
+        t->cmp = term->cmp;
+        t->field = (enum field_id)term->slot;
+        t->field2 = (enum field_id)term->slot2;
+        t->d = term->c.kind == EXPR_INT ? (double)term->c.u : term->c.d;
+        *of_flow = record_field_of_flow(t->field) && record_field_of_flow(t->field2);
+        return 1;
+    case EXPR_TERM_IN:
+        if (term->slot != FIELD_SIP && term->slot != FIELD_DIP)
+            return 3;
+        t->kind = TEST_IN;
+        t->field = (enum field_id)term->slot;
+        return 1;
+    default:
+        return 3;
+    }
+}
+
+static void
+plan_where(struct job *job)
+{
+    struct job_where_plan *pl = &job->plan;
+    struct expr_term terms[JOB_MAX_TESTS];
+    size_t n = expr_terms(job->where, terms, JOB_MAX_TESTS);
+
+    if (n > JOB_MAX_TESTS) {
+        pl->whole = 1;
+        return;
+    }
+    for (int rank = 0; rank <= 3; rank++) {
+        for (size_t i = 0; i < n; i++) {
+            struct job_test t;
+            int of_flow;
+
+            if (compile_test(&terms[i], &t, &of_flow) != rank)
+                continue;
+            if (of_flow)
+                pl->flow[pl->nflow++] = t;
+            else
+                pl->rec[pl->nrec++] = t;
+        }
+    }
+}
+
 static int
 where_resolve(void *ctx, const char *func, size_t flen, const char *name, size_t len,
               struct err *err)
@@ -397,6 +557,8 @@ job_build(struct job *job, const struct job_text *t, struct err *err)
     if (rc == 0 && t->where && *skip_ws(t->where)) {
         job->where = expr_parse(t->where, where_resolve, job, err);
         rc = job->where ? 0 : -ERR_USAGE;
+        if (rc == 0)
+            plan_where(job);
     }
     if (rc == 0 && t->having && *skip_ws(t->having)) {
         job->having = expr_parse(t->having, having_resolve, job, err);

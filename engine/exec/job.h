@@ -70,6 +70,42 @@ struct job_pred {
     size_t len;          /* bytes of text */
 };
 
+#define JOB_MAX_TESTS 16
+
+/* A conjunct of --where compiled to a direct test (job_keep_flow/job_keep_rec). */
+enum job_test_kind {
+    TEST_NUM,   /* field (or DNS predicate) <cmp> integer constant */
+    TEST_REAL,  /* field (or DNS predicate) <cmp> real constant, compared as doubles */
+    TEST_RATIO, /* field / field2 <cmp> constant, as doubles; NULL (fails) when field2 is 0 */
+    TEST_IN,    /* address field [not] in CIDR list */
+    TEST_EXPR   /* anything else: the expression tree with job_where_get() */
+};
+
+struct job_test {
+    enum job_test_kind kind;
+    enum expr_cmp cmp;
+    enum field_id field;   /* NUM, REAL, RATIO, IN */
+    enum field_id field2;  /* RATIO: the divisor */
+    int pred;              /* NUM, REAL: >= 0 tests preds[pred] instead of field */
+    uint64_t u;            /* NUM: the constant */
+    double d;              /* REAL, RATIO: the constant */
+    struct expr_term term; /* IN, EXPR: the conjunct */
+};
+
+/*
+ * --where split at its top-level "and"s: the conjuncts that depend only on
+ * the flow are tested once per flow, before its records are made; the rest
+ * per record. When there are more than JOB_MAX_TESTS conjuncts, where is
+ * evaluated whole per record (nflow = nrec = 0, whole = 1).
+ */
+struct job_where_plan {
+    struct job_test flow[JOB_MAX_TESTS]; /* per flow, cheapest first */
+    size_t nflow;
+    struct job_test rec[JOB_MAX_TESTS];  /* per record, cheapest first */
+    size_t nrec;
+    int whole;                           /* 1: evaluate job->where whole per record */
+};
+
 struct job {
     enum rec_view view;
     int bytes_total;           /* REC_FLOWS: bytes/packets include the reverse direction */
@@ -85,10 +121,37 @@ struct job {
     struct job_pred preds[JOB_MAX_PREDS]; /* DNS predicates of --where */
     size_t npreds;
     const struct hunt *hunt;   /* dns-hunt: its fold/merge replace keys and aggregates */
+    struct job_where_plan plan; /* job->where compiled (job_build) */
 };
 
 /* job_pred_count() - how many DNS records of `f` match predicate `p`. */
 uint64_t job_pred_count(const struct job_pred *p, const struct flow *f);
+
+/*
+ * job_where_get() - the getter of --where over a record: `ctx` is a
+ * struct job_where_ctx. Addresses are made in its buffers on first use.
+ */
+struct job_where_ctx {
+    const struct job *job;
+    const struct rec *r;
+    uint8_t *addr;         /* 34 bytes of scratch: the 17-byte sip, then dip */
+};
+struct expr_val job_where_get(const void *ctx, int slot);
+
+/*
+ * job_keep_flow() - 0 when the flow-level conjuncts of --where already fail
+ * for `f`, so that none of its records can pass; 1 otherwise (also without
+ * --where). Then job_keep_rec() - 1 when record `r` of that flow passes
+ * the rest. Together they agree with expr_true(job->where, job_where_get).
+ */
+int job_keep_flow_tests(const struct job *job, const struct flow *f);
+int job_keep_rec(const struct job *job, const struct rec *r);
+
+static inline int
+job_keep_flow(const struct job *job, const struct flow *f)
+{
+    return job->plan.nflow == 0 || job_keep_flow_tests(job, f);
+}
 
 /* The query text of a job; NULL members take their defaults. */
 struct job_text {

@@ -48,48 +48,6 @@ record_field_kind(enum field_id id)
     return fields[id].kind;
 }
 
-uint64_t
-record_num(const struct rec *r, enum field_id id)
-{
-    const struct flow *f = r->f;
-
-    switch (id) {
-    case FIELD_START:
-        return (uint64_t)f->start_ms;
-    case FIELD_END:
-        return (uint64_t)f->end_ms;
-    case FIELD_HOUR:
-        return f->start_ms < 0 ? 0 : (uint64_t)(f->start_ms / 3600000) * 3600;
-    case FIELD_SPORT:
-        return r->sport;
-    case FIELD_DPORT:
-        return r->dport;
-    case FIELD_PROTO:
-        return f->proto;
-    case FIELD_APP:
-        return f->app_label;
-    case FIELD_BYTES:
-        return r->bytes;
-    case FIELD_PACKETS:
-        return r->packets;
-    case FIELD_RBYTES:
-        return f->rev_bytes;
-    case FIELD_RPACKETS:
-        return f->rev_packets;
-    case FIELD_NDNS:
-        return f->ndns;
-    default:
-        return 0;
-    }
-}
-
-void
-record_addr(const struct rec *r, enum field_id id, uint8_t out[17])
-{
-    out[0] = r->f->family;
-    memcpy(out + 1, id == FIELD_SIP ? r->sip : r->dip, 16);
-}
-
 static void
 fill(struct rec *r, const struct flow *f, int reverse, uint64_t bytes, uint64_t packets)
 {

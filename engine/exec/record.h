@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "flow.h"
 
@@ -72,16 +73,82 @@ const char *record_field_name(enum field_id id);
 /* record_field_kind() - what kind of value `id` holds. */
 enum field_kind record_field_kind(enum field_id id);
 
-/* record_num() - the value of numeric field `id` of `r`. */
-uint64_t record_num(const struct rec *r, enum field_id id);
+/* record_num() - the value of numeric field `id` of `r` (0 for other fields). */
+static inline uint64_t
+record_num(const struct rec *r, enum field_id id)
+{
+    const struct flow *f = r->f;
+
+    switch (id) {
+    case FIELD_START:
+        return (uint64_t)f->start_ms;
+    case FIELD_END:
+        return (uint64_t)f->end_ms;
+    case FIELD_HOUR:
+        return f->start_ms < 0 ? 0 : (uint64_t)(f->start_ms / 3600000) * 3600;
+    case FIELD_SPORT:
+        return r->sport;
+    case FIELD_DPORT:
+        return r->dport;
+    case FIELD_PROTO:
+        return f->proto;
+    case FIELD_APP:
+        return f->app_label;
+    case FIELD_BYTES:
+        return r->bytes;
+    case FIELD_PACKETS:
+        return r->packets;
+    case FIELD_RBYTES:
+        return f->rev_bytes;
+    case FIELD_RPACKETS:
+        return f->rev_packets;
+    case FIELD_NDNS:
+        return f->ndns;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * record_field_of_flow() - whether numeric field `id` is the same in every
+ * record of a flow (so a filter on it can be decided once per flow).
+ */
+static inline int
+record_field_of_flow(enum field_id id)
+{
+    return id != FIELD_SPORT && id != FIELD_DPORT && id != FIELD_BYTES && id != FIELD_PACKETS &&
+           id != FIELD_SIP && id != FIELD_DIP;
+}
 
 /* record_addr() - the 17-byte form (family, address) of address field `id`. */
-void record_addr(const struct rec *r, enum field_id id, uint8_t out[17]);
+static inline void
+record_addr(const struct rec *r, enum field_id id, uint8_t out[17])
+{
+    out[0] = r->f->family;
+    memcpy(out + 1, id == FIELD_SIP ? r->sip : r->dip, 16);
+}
+
+/* record_addr16() - the 16 address bytes of address field `id`. */
+static inline const uint8_t *
+record_addr16(const struct rec *r, enum field_id id)
+{
+    return id == FIELD_SIP ? r->sip : r->dip;
+}
 
 /*
  * record_views() - expands flow `f` into its records under `view` (0, 1 or 2,
  * written to out[]), bytes_total adding reverse counts in REC_FLOWS.
  */
 int record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2]);
+
+/* record_count() - how many records record_views() makes of `f`, without making them. */
+static inline int
+record_count(const struct flow *f, enum rec_view view)
+{
+    if (view == REC_FLOWS)
+        return 1;
+    return (f->packets > 0 && f->bytes > 0) +
+           (view == REC_SILK && f->rev_packets > 0 && f->rev_bytes > 0);
+}
 
 #endif

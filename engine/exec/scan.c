@@ -30,31 +30,6 @@ struct worker {
     struct err err; /* the failure that stopped this worker */
 };
 
-/* What --where sees of a record. */
-struct where_ctx {
-    const struct job *job;
-    const struct rec *r;
-    uint8_t sip[17];
-    uint8_t dip[17];
-};
-
-static struct expr_val
-where_get(const void *ctx, int slot)
-{
-    const struct where_ctx *w = ctx;
-    struct expr_val v = {EXPR_INT, 0, 0, NULL};
-
-    if (slot >= JOB_PRED_SLOT) {
-        v.u = job_pred_count(&w->job->preds[slot - JOB_PRED_SLOT], w->r->f);
-    } else if (slot == FIELD_SIP || slot == FIELD_DIP) {
-        v.kind = EXPR_ADDR;
-        v.a = slot == FIELD_SIP ? w->sip : w->dip;
-    } else {
-        v.u = record_num(w->r, (enum field_id)slot);
-    }
-    return v;
-}
-
 static void
 add_bad(struct worker *w, const char *path, const char *msg, uint64_t flows)
 {
@@ -81,6 +56,11 @@ fold_flow(const struct job *job, struct worker *w, const struct flow *f, struct 
         w->stats.kept++;
         return hunt_fold(job->hunt, w->table, &w->key, &w->hunt, f, acct, &w->err) < 0 ? -1 : 0;
     }
+    if (!job_keep_flow(job, f)) {
+        /* No record of this flow can pass: count them without making them. */
+        w->stats.records += (uint64_t)record_count(f, job->view);
+        return 0;
+    }
     n = record_views(f, job->view, job->bytes_total, recs);
 
     for (int i = 0; i < n; i++) {
@@ -89,16 +69,8 @@ fold_flow(const struct job *job, struct worker *w, const struct flow *f, struct 
         int is_new;
 
         w->stats.records++;
-        if (job->where) {
-            struct where_ctx wc;
-
-            wc.job = job;
-            wc.r = r;
-            record_addr(r, FIELD_SIP, wc.sip);
-            record_addr(r, FIELD_DIP, wc.dip);
-            if (!expr_true(job->where, where_get, &wc))
-                continue;
-        }
+        if (!job_keep_rec(job, r))
+            continue;
         w->stats.kept++;
         keypack_build(job, r, &w->key);
         e = htab_upsert(w->table, w->key.p, (uint32_t)w->key.len,
