@@ -354,25 +354,30 @@ class Report:
     def peers_section(self):
         m = self.meta
         self.p("## Peers", "")
-        for key in ["note:peers", "note:peer.duckdb", "note:peer.silk"]:
-            if key in m:
-                self.p(f"- {key[5:]}: {m[key]}")
-        self.p("")
+        notes = [k for k in m if k == "note:peers" or k.startswith("note:peer.")]
+        for key in notes:
+            self.p(f"- {key[5:]}: {m[key]}")
+        if notes:
+            self.p("")
         rows = []
         for (w, group, name, t), s in sorted(self.series.items()):
             if group != "peer":
                 continue
-            ours = {"duckdb-dns-names": "dns-names", "silk-dns-dest": "dns-dest"}.get(name)
+            ours = {"duckdb-dns-names": "dns-names", "duckdb-dns-dest": "dns-dest",
+                    "silk-dns-dest": "dns-dest"}.get(name)
             o = self.s(w, "flowsweep", ours, t) if ours else None
             rows.append([f"`{w}`", name + status_note(s), t, fs(s.median),
                          f"{fs(s.lo)}–{fs(s.hi)}", fs(s.peak_rss_mib, 1),
                          f"`{ours}` {fs(o.median if o else None)}",
                          ratio(o.median if o else None, s.median)])
         if rows:
-            self.p("DuckDB's time is its query alone on a Parquet file already made (the load "
-                   "cost is below); its peak RSS is the node process over all its runs. "
-                   "SiLK's is `rwfilter | rwuniq` end to end on files converted once with "
-                   "`rwipfix2silk`.", "",
+            self.p("DuckDB's time is its query alone (`query.mjs`: after one untimed warm-up, "
+                   "each run timed around the query and the fetch of its rows) on a Parquet "
+                   "file already made; the load cost is below. Its peak RSS is the node "
+                   "process over all its runs. SiLK's time is `rwfilter | rwuniq` end to end "
+                   "on files converted once with `rwipfix2silk`. flowsweep's time is always "
+                   "end to end from the IPFIX files; *flowsweep / peer* below 1 means "
+                   "flowsweep is faster.", "",
                    table(["workload", "peer", "threads", "median s", "min–max s",
                           "peak RSS MiB", "flowsweep median s", "flowsweep / peer"], rows), "")
         loads = [(k, s) for k, s in sorted(self.series.items()) if k[1] == "load"]
@@ -386,10 +391,11 @@ class Report:
                        + (f"; JSON Lines: {int(m['peer:duckdb:jsonl_bytes']) / 1e6:,.1f} MB"
                           if "peer:duckdb:jsonl_bytes" in m else "") + ".", "")
         if "peer:duckdb:compare_status" in m:
-            ok = m["peer:duckdb:compare_status"] == "0"
+            verdict = {"0": "results match", "77": "SKIPPED"}.get(
+                m["peer:duckdb:compare_status"], "MISMATCH or FAILURE")
             self.p(f"`bench/peers/duckdb/compare` on the day workload: "
-                   f"**{'results match' if ok else 'MISMATCH'}** (exit status "
-                   f"{m['peer:duckdb:compare_status']}; last line: "
+                   f"**{verdict}** (exit status "
+                   f"{m['peer:duckdb:compare_status']}; it says: "
                    f"`{m.get('peer:duckdb:compare_last', '')}`).", "")
 
     def checks(self):
