@@ -2,7 +2,8 @@
 # YAF 2 file in every way listed there (truncation at and around each message
 # boundary, message/set headers, list and varlen lengths, template order,
 # withdrawal and redefinition, oversized names and DNS lists, empty, random and
-# gzip files) and checks flowdump and `flowsweep dns-dest`: no crash, no hang,
+# gzip files) and checks flowdump (both decoders, which must agree) and
+# `flowsweep dns-dest`: no crash, no hang,
 # exit 3 naming the file for damage, every flow before the damage kept.
 find_program(FLOWSWEEP_PYTHON3 python3)
 if(FLOWSWEEP_PYTHON3)

@@ -4,7 +4,7 @@
 #   unit.read_flowdump_exit  flowdump's exit codes
 #   unit.read_data.<file>    tests/data/*.ipfix (redistributable real YAF files)
 #   real.<file>              ${FLOWSWEEP_SHARED_DATA}/*.ipfix (skipped when absent)
-# The data tests diff flowdump against tests/ref/ipfixdump2flowdump.py applied to
+# The data tests diff flowdump (both decoders) against tests/ref/ipfixdump2flowdump.py applied to
 # ipfixDump's text (an independent decoder) and compare the flow/DNS counts; they
 # skip (77) when ipfixDump or the file is missing.
 add_executable(flowdump tools/flowdump.c)
@@ -33,18 +33,20 @@ command -v "$ipd" >/dev/null 2>&1 || { echo "skip: ipfixDump is not installed"; 
 command -v "$py" >/dev/null 2>&1 || { echo "skip: python3 is not installed"; exit 77; }
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
-"$fd" "$f" >"$t/got" || { echo "FAIL: flowdump exited $?"; exit 1; }
 TZ=UTC "$ipd" --yaf --data --in "$f" >"$t/dump" 2>/dev/null || { echo "FAIL: ipfixDump"; exit 1; }
 "$py" "$conv" --path "$f" "$t/dump" >"$t/ref" || { echo "FAIL: converter"; exit 1; }
 grep -v '^# file' "$t/ref" >"$t/b"
-grep -v '^# file' "$t/got" >"$t/a"
-if ! diff "$t/b" "$t/a" >"$t/diff"; then
-  echo "FAIL: flowdump (>) differs from ipfixDump (<):"; head -40 "$t/diff"; exit 1
-fi
-"$fd" --counts "$f" | grep -v '^# file' >"$t/c1"
 "$py" "$conv" --counts "$t/dump" | grep -v '^# file' >"$t/c2"
-cmp -s "$t/c1" "$t/c2" || { echo "FAIL: counts differ"; cat "$t/c1" "$t/c2"; exit 1; }
-echo "$f: $(cat "$t/c1") (same as ipfixDump)"
+for d in fast fixbuf; do
+  "$fd" --decoder $d "$f" >"$t/got" || { echo "FAIL: flowdump --decoder $d exited $?"; exit 1; }
+  grep -v '^# file' "$t/got" >"$t/a"
+  if ! diff "$t/b" "$t/a" >"$t/diff"; then
+    echo "FAIL: flowdump --decoder $d (>) differs from ipfixDump (<):"; head -40 "$t/diff"; exit 1
+  fi
+  "$fd" --decoder $d --counts "$f" | grep -v '^# file' >"$t/c1"
+  cmp -s "$t/c1" "$t/c2" || { echo "FAIL: counts differ ($d)"; cat "$t/c1" "$t/c2"; exit 1; }
+done
+echo "$f: $(cat "$t/c1") (both decoders same as ipfixDump)"
 if [ "$mode" = nodns ]; then
   grep -q ' dns=0$' "$t/c1" || { echo "FAIL: expected no DNS records"; exit 1; }
   grep -q '^flows=0 ' "$t/c1" && { echo "FAIL: expected flow records"; exit 1; }
@@ -104,6 +106,27 @@ exit 0
 ]=] sh $<TARGET_FILE:flowdump>)
 set_tests_properties(unit.read_flowdump_exit PROPERTIES LABELS unit)
 
+# unit.read_odd_layouts: hand-made templates no exporter writes (reduced and
+# over-long fields, repeated elements, every DNS list path): both decoders must
+# print exactly what libfixbuf's rules give, worked out by hand in the script.
+add_test(NAME unit.read_odd_layouts COMMAND sh -c [=[
+set -e
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+python3 "$1" "$t/odd.ipfix" "$t/expect"
+for d in fast fixbuf; do
+  "$2" --decoder $d "$t/odd.ipfix" > "$t/$d"
+  diff -u "$t/expect" "$t/$d" || { echo "decoder $d differs from the hand-worked values"; exit 1; }
+done
+]=] sh ${CMAKE_CURRENT_SOURCE_DIR}/ref/odd_layouts.py $<TARGET_FILE:flowdump>)
+set_tests_properties(unit.read_odd_layouts PROPERTIES LABELS unit)
+
 # fuzz.ipfix_read: tests/fuzz/fuzz_ipfix_read.c over tests/fuzz/corpus/ipfix_read
 # (generated layout 2/3 files, small tests/data files, damaged variants, crashers).
-flowsweep_fuzz_target(ipfix_read SOURCES fuzz/fuzz_ipfix_read.c LIBS engine_read engine_common)
+flowsweep_fuzz_target(ipfix_read SOURCES fuzz/fuzz_ipfix_read.c fuzz/fuzz_file.c
+                      LIBS engine_read engine_common)
+
+# fuzz.decoders_agree: the fast decoder and libfixbuf's on the same bytes must
+# yield the same flows, DNS records, counts, damage and fatal errors. Its
+# corpus starts as ipfix_read's; findings are added to its own directory.
+flowsweep_fuzz_target(decoders_agree SOURCES fuzz/fuzz_decoders_agree.c fuzz/fuzz_file.c
+                      LIBS engine_read engine_common)

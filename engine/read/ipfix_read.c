@@ -38,6 +38,8 @@
 
 #include <fixbuf/public.h>
 
+#include "ipfix_conv.h"
+#include "ipfix_fast.h"
 #include "ipfix_scan.h"
 #include "mem.h"
 
@@ -56,10 +58,9 @@ enum {
     TID_SKIP = 0x7F04
 };
 
-#define READ_BUF_CAP   (1u << 20)   /* read buffer: >= one maximal message (65535) */
-#define NTP_UNIX_DELTA 2208988800LL /* seconds from 1900-01-01 to 1970-01-01 */
+#define READ_BUF_CAP (1u << 20) /* read buffer: >= one maximal message (65535) */
 
-/* The flow record as libfixbuf fills it: ipfix_int_flow[] in order. */
+/* The flow record as libfixbuf fills it: ipfix_int_flow[] in order (enum ipfix_int_flow_idx). */
 struct frec {
     uint64_t start_ms;             /* flowStartMilliseconds */
     uint64_t end_ms;               /* flowEndMilliseconds */
@@ -136,9 +137,17 @@ struct ipfix_reader {
     int done;                   /* end of file or fatal error reached */
     struct frec rec;            /* the record being decoded */
     struct flow flow;           /* what next() hands out */
-    struct dns_rr *rrs;         /* flow.dns storage */
+    struct dns_rr *rrs;         /* flow.dns storage (fast: of the whole message) */
     size_t cap_rrs;             /* entries allocated in rrs */
     struct ipfix_read_stats st; /* counts */
+    /* fast decoder: the flows of the current message, decoded while it is checked */
+    int fast;                 /* model's decoder is IPFIX_DECODER_FAST */
+    struct flow *flows;       /* decoded flows */
+    uint32_t *rr0;            /* rr0[i]: index in rrs of flows[i]'s first DNS record */
+    size_t nflows, cap_flows; /* used, allocated */
+    size_t next_flow;         /* next flow next() hands out */
+    size_t nrr;               /* DNS records in rrs (some may be void: see ipfix_visitor) */
+    size_t committed_rr;      /* DNS records of flows already decoded */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -210,6 +219,8 @@ ipfix_model_create(enum ipfix_decoder dec, struct err *err)
 
     m = mem_calloc(1, sizeof(*m));
     m->dec = dec;
+    if (dec == IPFIX_DECODER_FAST)
+        return m; /* no libfixbuf at all */
     g_mutex_lock(&xml_lock);
     m->im = fbInfoModelAlloc();
     if (!fbInfoModelReadXMLFile(m->im, FLOWSWEEP_CERT_XML, &gerr)) {
@@ -315,13 +326,82 @@ add_internal(fbSession_t *s, uint16_t tid, const struct ipfix_int_ie *ies, size_
 }
 
 /* ------------------------------------------------------------------------ */
+/* Fast decoder: the scanner's visitor (ipfix_scan.h)                        */
+
+static void
+fast_begin_flow(void *ctx)
+{
+    struct ipfix_reader *r = ctx;
+
+    r->nrr = r->committed_rr; /* DNS records of a damaged flow record are void */
+}
+
+static void
+fast_dns(void *ctx, const struct ipfix_rec *rec)
+{
+    struct ipfix_reader *r = ctx;
+
+    if (r->nrr == r->cap_rrs) {
+        r->cap_rrs = r->cap_rrs ? 2 * r->cap_rrs : 64;
+        r->rrs = mem_realloc(r->rrs, r->cap_rrs * sizeof(*r->rrs));
+    }
+    ipfix_fast_rr(rec, &r->rrs[r->nrr++]);
+}
+
+static void
+fast_flow(void *ctx, const struct ipfix_rec *rec)
+{
+    struct ipfix_reader *r = ctx;
+    struct flow *f;
+
+    if (r->nflows == r->cap_flows) {
+        r->cap_flows = r->cap_flows ? 2 * r->cap_flows : 64;
+        r->flows = mem_realloc(r->flows, r->cap_flows * sizeof(*r->flows));
+        r->rr0 = mem_realloc(r->rr0, r->cap_flows * sizeof(*r->rr0));
+    }
+    f = &r->flows[r->nflows];
+    ipfix_fast_flow(rec, f);
+    f->ndns = (uint32_t)(r->nrr - r->committed_rr);
+    r->rr0[r->nflows++] = (uint32_t)r->committed_rr;
+    r->committed_rr = r->nrr;
+}
+
+static void
+fast_other(void *ctx)
+{
+    struct ipfix_reader *r = ctx;
+
+    r->st.other_records++;
+}
+
+/* fixbuf_open() - the libfixbuf session of a reader; 0 or -code. */
+static int
+fixbuf_open(struct ipfix_reader *r, struct err *err)
+{
+    fbSession_t *s = fbSessionAlloc(r->m->im);
+
+    if (add_internal(s, TID_FLOW, ipfix_int_flow, IPFIX_INT_FLOW_N, sizeof(struct frec),
+                     &r->flow_tmpl, err) ||
+        add_internal(s, TID_WRAP, ipfix_int_wrap, IPFIX_INT_WRAP_N, sizeof(struct wrec), NULL,
+                     err) ||
+        add_internal(s, TID_DNS, ipfix_int_dns, IPFIX_INT_DNS_N, sizeof(struct drec), NULL, err) ||
+        add_internal(s, TID_SKIP, ipfix_int_skip, IPFIX_INT_SKIP_N, 1, NULL, err)) {
+        fbSessionFree(s);
+        return -ERR_INTERNAL;
+    }
+    fbSessionAddNewTemplateCallback(s, new_template, NULL);
+    r->fb = fBufAllocForCollection(s, NULL); /* owns s from here on */
+    fBufSetAutomaticMode(r->fb, FALSE);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Open / close                                                              */
 
 struct ipfix_reader *
 ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
 {
     struct ipfix_reader *r;
-    fbSession_t *s;
     struct stat sb;
     int fd = open(path, O_RDONLY);
 
@@ -345,22 +425,16 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
     r->st.file_bytes = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
     r->buf = mem_alloc(READ_BUF_CAP);
     r->scan = ipfix_scan_create();
+    r->fast = m->dec == IPFIX_DECODER_FAST;
+    if (r->fast) {
+        const struct ipfix_visitor v = {fast_begin_flow, fast_dns, fast_flow, fast_other, r};
 
-    s = fbSessionAlloc(m->im);
-    if (add_internal(s, TID_FLOW, ipfix_int_flow, IPFIX_INT_FLOW_N, sizeof(struct frec),
-                     &r->flow_tmpl, err) ||
-        add_internal(s, TID_WRAP, ipfix_int_wrap, IPFIX_INT_WRAP_N, sizeof(struct wrec), NULL,
-                     err) ||
-        add_internal(s, TID_DNS, ipfix_int_dns, IPFIX_INT_DNS_N, sizeof(struct drec), NULL, err) ||
-        add_internal(s, TID_SKIP, ipfix_int_skip, IPFIX_INT_SKIP_N, 1, NULL, err)) {
+        ipfix_scan_visit(r->scan, &v);
+    } else if (fixbuf_open(r, err)) {
         err_prefix(err, "%s", path);
-        fbSessionFree(s);
         ipfix_reader_close(r);
         return NULL;
     }
-    fbSessionAddNewTemplateCallback(s, new_template, NULL);
-    r->fb = fBufAllocForCollection(s, NULL); /* owns s from here on */
-    fBufSetAutomaticMode(r->fb, FALSE);
     return r;
 }
 
@@ -378,6 +452,8 @@ ipfix_reader_close(struct ipfix_reader *r)
     ipfix_scan_destroy(r->scan);
     mem_free(r->buf);
     mem_free(r->rrs);
+    mem_free(r->flows);
+    mem_free(r->rr0);
     mem_free(r->path);
     mem_free(r);
 }
@@ -485,11 +561,19 @@ load_message(struct ipfix_reader *r, struct err *err)
         r->msg_off = off;
         r->st.messages++;
 
-        ipfix_scan_message(r->scan, p, mlen, off, &res);
+        r->nflows = r->next_flow = r->nrr = r->committed_rr = 0;
+        ipfix_scan_message(r->scan, p, mlen, off, &res); /* fast: decodes too */
         r->st.unknown_sets += res.unknown_sets;
         note_damage(r, res.damaged, res.damage_off, res.damage_what);
         if (res.skip)
-            continue; /* libfixbuf never sees it (IPFIX_MAX_DOMAINS) */
+            continue; /* nothing of it is decoded (IPFIX_MAX_DOMAINS) */
+        if (r->fast) {
+            if (r->nflows == 0)
+                continue;
+            for (size_t i = 0; i < r->nflows; i++)
+                r->flows[i].dns = r->flows[i].ndns ? r->rrs + r->rr0[i] : NULL;
+            return 1;
+        }
         fBufSetBuffer(r->fb, res.msg, res.len);
         return 1;
     }
@@ -497,29 +581,6 @@ load_message(struct ipfix_reader *r, struct err *err)
 
 /* ------------------------------------------------------------------------ */
 /* Records                                                                   */
-
-static int64_t
-ntp_ms(uint64_t ntp, int micro)
-{
-    int64_t sec = (int64_t)(ntp >> 32) - NTP_UNIX_DELTA;
-    uint64_t frac = ntp & 0xFFFFFFFFu;
-
-    if (micro)
-        frac &= ~(uint64_t)0x7FF; /* RFC 7011 6.1.9: ignore the low 11 bits of microseconds */
-    return sec * 1000 + (int64_t)((frac * 1000) >> 32);
-}
-
-static void
-v4_mapped(uint8_t a[16], uint32_t ip)
-{
-    memset(a, 0, 10);
-    a[10] = 0xFF;
-    a[11] = 0xFF;
-    a[12] = (uint8_t)(ip >> 24);
-    a[13] = (uint8_t)(ip >> 16);
-    a[14] = (uint8_t)(ip >> 8);
-    a[15] = (uint8_t)ip;
-}
 
 static void
 add_rr(struct ipfix_reader *r, const struct drec *q, uint32_t *n)
@@ -554,6 +615,27 @@ add_stl(struct ipfix_reader *r, const fbSubTemplateList_t *stl, uint32_t *n)
         add_rr(r, q, n);
 }
 
+/* add_stml() - YAF 2.x: STML -> 0xCE00 wrapper records -> STL of DNS records (or DNS directly). */
+static void
+add_stml(struct ipfix_reader *r, fbSubTemplateMultiList_t *stml, uint32_t *n)
+{
+    fbSubTemplateMultiListEntry_t *e = NULL;
+
+    while ((e = fbSubTemplateMultiListGetNextEntry(stml, e))) {
+        if (e->tmplID == TID_WRAP) {
+            const struct wrec *w = NULL;
+
+            while ((w = fbSubTemplateMultiListEntryNextDataPtr(e, (void *)(uintptr_t)w)))
+                add_stl(r, &w->list, n);
+        } else if (e->tmplID == TID_DNS) {
+            const struct drec *q = NULL;
+
+            while ((q = fbSubTemplateMultiListEntryNextDataPtr(e, (void *)(uintptr_t)q)))
+                add_rr(r, q, n);
+        }
+    }
+}
+
 /* to_flow() - r->rec (flags from its template) into r->flow. */
 static void
 to_flow(struct ipfix_reader *r, uint32_t fl)
@@ -563,19 +645,19 @@ to_flow(struct ipfix_reader *r, uint32_t fl)
     uint32_t n = 0;
 
     f->start_ms = (fl & IPFIX_F_START_MS)   ? (int64_t)x->start_ms
-                  : (fl & IPFIX_F_START_US) ? ntp_ms(x->start_us, 1)
-                                            : ntp_ms(x->start_ns, 0);
+                  : (fl & IPFIX_F_START_US) ? ipfix_ntp_ms(x->start_us, 1)
+                                            : ipfix_ntp_ms(x->start_ns, 0);
     f->end_ms = (fl & IPFIX_F_END_MS)   ? (int64_t)x->end_ms
-                : (fl & IPFIX_F_END_US) ? ntp_ms(x->end_us, 1)
-                : (fl & IPFIX_F_END_NS) ? ntp_ms(x->end_ns, 0)
+                : (fl & IPFIX_F_END_US) ? ipfix_ntp_ms(x->end_us, 1)
+                : (fl & IPFIX_F_END_NS) ? ipfix_ntp_ms(x->end_ns, 0)
                                         : 0;
     f->bytes = (fl & IPFIX_F_OCT_TOTAL) ? x->oct_total : x->oct_delta;
     f->packets = (fl & IPFIX_F_PKT_TOTAL) ? x->pkt_total : x->pkt_delta;
     f->rev_bytes = (fl & IPFIX_F_ROCT_TOTAL) ? x->roct_total : x->roct_delta;
     f->rev_packets = (fl & IPFIX_F_RPKT_TOTAL) ? x->rpkt_total : x->rpkt_delta;
     if (fl & IPFIX_F_V4) {
-        v4_mapped(f->sip, x->sip4);
-        v4_mapped(f->dip, x->dip4);
+        ipfix_v4_mapped(f->sip, x->sip4);
+        ipfix_v4_mapped(f->dip, x->dip4);
         f->family = FLOW_IPV4;
     } else {
         memcpy(f->sip, x->sip6, 16);
@@ -590,26 +672,12 @@ to_flow(struct ipfix_reader *r, uint32_t fl)
     f->app_label = x->app;
     f->proto = x->proto;
 
-    /* YAF 2.x: STML -> 0xCE00 wrapper records -> STL of DNS records */
-    if (fl & IPFIX_F_STML) {
-        fbSubTemplateMultiListEntry_t *e = NULL;
-
-        while ((e = fbSubTemplateMultiListGetNextEntry(&x->stml, e))) {
-            if (e->tmplID == TID_WRAP) {
-                const struct wrec *w = NULL;
-
-                while ((w = fbSubTemplateMultiListEntryNextDataPtr(e, (void *)(uintptr_t)w)))
-                    add_stl(r, &w->list, &n);
-            } else if (e->tmplID == TID_DNS) {
-                const struct drec *q = NULL;
-
-                while ((q = fbSubTemplateMultiListEntryNextDataPtr(e, (void *)(uintptr_t)q)))
-                    add_rr(r, q, &n);
-            }
-        }
-    }
-    /* YAF 3.x / super_mediator 2: yafDPIList -> DNS records */
-    if (fl & IPFIX_F_DPI)
+    /* DNS records in wire order: STML (YAF 2) and yafDPIList (YAF 3) in template order */
+    if ((fl & IPFIX_F_DPI) && (fl & IPFIX_F_DPI_FIRST))
+        add_stl(r, &x->dpi, &n);
+    if (fl & IPFIX_F_STML)
+        add_stml(r, &x->stml, &n);
+    if ((fl & IPFIX_F_DPI) && !(fl & IPFIX_F_DPI_FIRST))
         add_stl(r, &x->dpi, &n);
     f->ndns = n;
     f->dns = n ? r->rrs : NULL;
@@ -647,10 +715,38 @@ set_internal(struct ipfix_reader *r, uint16_t tid, GError **gerr)
     return 1;
 }
 
+/* fast_next() - ipfix_reader_next() for the fast decoder: flows of checked messages. */
+static int
+fast_next(struct ipfix_reader *r, const struct flow **flow, struct err *err)
+{
+    const struct flow *f;
+
+    while (r->next_flow == r->nflows) {
+        int rc;
+
+        if (r->done)
+            return 0;
+        rc = load_message(r, err);
+        if (rc <= 0) {
+            r->done = 1;
+            r->nflows = r->next_flow = 0;
+            return rc;
+        }
+    }
+    f = &r->flows[r->next_flow++];
+    r->st.flows++;
+    r->st.dns_rrs += f->ndns;
+    *flow = f;
+    return 1;
+}
+
 int
 ipfix_reader_next(struct ipfix_reader *r, const struct flow **flow, struct err *err)
 {
     GError *gerr = NULL;
+
+    if (r->fast)
+        return fast_next(r, flow, err);
 
     if (r->live)
         release(r);

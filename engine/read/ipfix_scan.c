@@ -88,6 +88,7 @@ ipfix_scan_classify(const struct ipfix_field *f, uint32_t n, uint32_t scope,
 {
     uint32_t fl = 0;
     int v6 = 0, dns_name = 0, dns_type = 0;
+    int stml_seen = 0, dpi_seen = 0; /* first occurrences, for the order of DNS records */
     uint32_t min_len = 0;
 
     for (uint32_t i = 0; i < n; i++) {
@@ -138,6 +139,7 @@ ipfix_scan_classify(const struct ipfix_field *f, uint32_t n, uint32_t scope,
                 break;
             case 293:
                 fl |= IPFIX_F_STML;
+                stml_seen = 1;
                 break;
             default:
                 break;
@@ -158,9 +160,12 @@ ipfix_scan_classify(const struct ipfix_field *f, uint32_t n, uint32_t scope,
                 break;
             }
         } else if (ent == IPFIX_PEN_CERT) {
-            if (id == 432)
+            if (id == 432) {
                 fl |= IPFIX_F_DPI;
-            else if (id == 179)
+                if (!dpi_seen && !stml_seen)
+                    fl |= IPFIX_F_DPI_FIRST;
+                dpi_seen = 1;
+            } else if (id == 179)
                 dns_name = 1;
             else if (id == 175)
                 dns_type = 1;
@@ -198,6 +203,9 @@ struct vtmpl {
     struct ipfix_field *f;   /* fields in wire order; NULL when undefined */
     uint32_t n;              /* fields */
     uint32_t min_len;        /* libfixbuf's minimum record length */
+    uint32_t first_var;      /* index of the first varlen field, n if none */
+    uint32_t prefix_len;     /* bytes of the fixed fields before it */
+    struct ipfix_plan plan;  /* the fast decoder's view of the record */
     int32_t stml_idx;        /* index of the first 0/293 field, -1 if none */
     int32_t dpi_idx;         /* index of the first 6871/432 field, -1 if none */
     struct ipfix_tclass cls; /* classification */
@@ -225,6 +233,12 @@ struct ipfix_scan {
     size_t nsets, cap_sets;  /* used, allocated */
     uint8_t *out;            /* repaired copy of the message */
     size_t cap_out;          /* bytes allocated in out */
+    /* the visitor, and field positions by list depth for the records it is shown */
+    struct ipfix_visitor vis;
+    int visiting;
+    const uint8_t **at[MAX_DEPTH + 1];
+    uint16_t *alen[MAX_DEPTH + 1];
+    uint32_t cap_fields; /* entries in each at[] and alen[] */
     /* per message */
     const uint8_t *msg;            /* message being scanned */
     uint64_t off;                  /* its file offset */
@@ -251,6 +265,14 @@ tmpl_clear(struct vtmpl *t)
 }
 
 void
+ipfix_scan_visit(struct ipfix_scan *s, const struct ipfix_visitor *v)
+{
+    s->visiting = v != NULL;
+    if (v)
+        s->vis = *v;
+}
+
+void
 ipfix_scan_destroy(struct ipfix_scan *s)
 {
     if (!s)
@@ -265,6 +287,10 @@ ipfix_scan_destroy(struct ipfix_scan *s)
             mem_free(d->page[p]);
         }
         mem_free(d);
+    }
+    for (size_t d = 0; d <= MAX_DEPTH; d++) {
+        mem_free(s->at[d]);
+        mem_free(s->alen[d]);
     }
     mem_free(s->sets);
     mem_free(s->out);
@@ -347,20 +373,41 @@ damage(struct ipfix_scan *s, const uint8_t *at, const char *fmt, ...)
     va_end(ap);
 }
 
-static int walk_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth);
+/*
+ * Which DNS records a list yields (what ipfix_read.c's to_flow() collects
+ * from libfixbuf's decoding): DNS records directly in the STML or the
+ * yafDPIList, and those in the list of a wrapper that is itself an STML entry.
+ */
+enum collect {
+    COLLECT_DNS = 1u << 0, /* DNS records of this list are yielded */
+    COLLECT_WRAP = 1u << 1 /* wrappers of this list yield their list's DNS records */
+};
+
+static int walk_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth,
+                    unsigned collect);
 static int walk_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth);
 
 /*
  * walk_record() - one record of `t` at `p`, which must end by `end`. Returns
  * its length, or 0 after damage() (a record is never 0 bytes: min_len > 0).
+ * The value positions of fields from the first varlen one on go to
+ * s->at[depth] and s->alen[depth], for the visitor.
  */
 static size_t
 walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8_t *p,
-            const uint8_t *end, enum walk_ctx ctx, int depth)
+            const uint8_t *end, enum walk_ctx ctx, int depth, unsigned collect)
 {
+    const uint8_t **at = s->at[depth];
+    uint16_t *alen = s->alen[depth];
     const uint8_t *q = p;
+    uint32_t i = 0;
 
-    for (uint32_t i = 0; i < t->n; i++) {
+    /* the fixed prefix at once; when it does not fit, the loop says where it breaks */
+    if ((size_t)(end - p) >= t->prefix_len) {
+        q = p + t->prefix_len;
+        i = t->first_var;
+    }
+    for (; i < t->n; i++) {
         uint16_t flen = t->f[i].len;
         const uint8_t *lenp = q;
         size_t vl;
@@ -371,6 +418,8 @@ walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uin
                        flen - (size_t)(end - q), depth ? "list" : "set");
                 return 0;
             }
+            at[i] = q;
+            alen[i] = flen;
             q += flen;
             continue;
         }
@@ -388,12 +437,16 @@ walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uin
                    vl, t->f[i].ent, t->f[i].id, depth ? "list" : "set", vl - (size_t)(end - q));
             return 0;
         }
-        if ((ctx == CTX_FLOW && (int32_t)i == t->stml_idx) ||
-            (ctx == CTX_WRAP && i == 0 && t->f[0].id == 292)) {
-            if (ctx == CTX_FLOW ? walk_stml(s, q, vl, depth + 1) : walk_stl(s, q, vl, depth + 1))
+        at[i] = q;
+        alen[i] = (uint16_t)vl;
+        if (ctx == CTX_FLOW && (int32_t)i == t->stml_idx) {
+            if (walk_stml(s, q, vl, depth + 1))
+                return 0;
+        } else if (ctx == CTX_WRAP && i == 0 && t->f[0].id == 292) {
+            if (walk_stl(s, q, vl, depth + 1, (collect & COLLECT_WRAP) ? COLLECT_DNS : 0))
                 return 0;
         } else if (ctx == CTX_FLOW && (int32_t)i == t->dpi_idx) {
-            if (walk_stl(s, q, vl, depth + 1))
+            if (walk_stl(s, q, vl, depth + 1, COLLECT_DNS))
                 return 0;
         }
         q += vl;
@@ -401,9 +454,22 @@ walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uin
     return (size_t)(q - p);
 }
 
+/* visit_rec() - fills `r` for a record of `t` walked at `depth`. */
+static void
+visit_rec(const struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, int depth,
+          struct ipfix_rec *r)
+{
+    r->p = p;
+    r->at = s->at[depth];
+    r->len = s->alen[depth];
+    r->plan = &t->plan;
+    r->flow_flags = t->cls.flow_flags;
+}
+
 /* walk_records() - the records of a list entry of template `tid`; 0 ok, -1 damage. */
 static int
-walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t *end, int depth)
+walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t *end, int depth,
+             unsigned collect)
 {
     const struct vtmpl *t = tmpl_get(s, tid);
     enum walk_ctx ctx;
@@ -424,22 +490,28 @@ walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
                    IPFIX_LIST_MAX_RECORDS);
             return -1;
         }
-        n = walk_record(s, t, tid, p, end, ctx, depth);
+        n = walk_record(s, t, tid, p, end, ctx, depth, collect);
         if (!n)
             return -1;
+        if (ctx == CTX_LEAF && (collect & COLLECT_DNS) && s->visiting) {
+            struct ipfix_rec r;
+
+            visit_rec(s, t, p, depth, &r);
+            s->vis.dns(s->vis.ctx, &r);
+        }
         p += n;
     }
     return 0;
 }
 
 static int
-walk_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
+walk_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth, unsigned collect)
 {
     if (len < 3) {
         damage(s, p, "subTemplateList of %zu bytes is shorter than its header", len);
         return -1;
     }
-    return walk_records(s, rd16(p + 1), p + 3, p + len, depth);
+    return walk_records(s, rd16(p + 1), p + 3, p + len, depth, collect);
 }
 
 static int
@@ -464,11 +536,45 @@ walk_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
                    elen < 4 ? "is below 4" : "exceeds its list");
             return -1;
         }
-        if (walk_records(s, rd16(p), p + 4, p + elen, depth))
+        if (walk_records(s, rd16(p), p + 4, p + elen, depth, COLLECT_DNS | COLLECT_WRAP))
             return -1;
         p += elen;
     }
     return 0;
+}
+
+/* plan_slots() - where each of `ies` is in records of `t` (first occurrence). */
+static void
+plan_slots(const struct vtmpl *t, const struct ipfix_int_ie *ies, size_t nies,
+           struct ipfix_slot *out)
+{
+    for (size_t j = 0; j < nies; j++) {
+        uint32_t off = 0;
+
+        out[j] = (struct ipfix_slot){-1, -1, 0};
+        for (uint32_t i = 0; i < t->n; i++) {
+            if (t->f[i].ent == ies[j].ent && t->f[i].id == ies[j].id) {
+                out[j] = (struct ipfix_slot){(int32_t)i, i < t->first_var ? (int32_t)off : -1,
+                                             t->f[i].len};
+                break;
+            }
+            if (i < t->first_var)
+                off += t->f[i].len;
+        }
+    }
+}
+
+/* grow_positions() - room in s->at[] and s->alen[] for records of `n` fields. */
+static void
+grow_positions(struct ipfix_scan *s, uint32_t n)
+{
+    if (n <= s->cap_fields)
+        return;
+    for (size_t d = 0; d <= MAX_DEPTH; d++) {
+        s->at[d] = mem_realloc(s->at[d], n * sizeof(*s->at[d]));
+        s->alen[d] = mem_realloc(s->alen[d], n * sizeof(*s->alen[d]));
+    }
+    s->cap_fields = n;
 }
 
 /* define() - stores template `tid` as parsed from the wire and classifies it. */
@@ -482,6 +588,7 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
     t->n = n;
     t->stml_idx = -1;
     t->dpi_idx = -1;
+    t->first_var = n;
     for (uint32_t i = 0; i < n; i++) {
         struct ipfix_field *f = &t->f[i];
         uint16_t id = rd16(spec);
@@ -495,6 +602,10 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
             spec += 4;
         }
         t->min_len += f->len == IPFIX_VARLEN ? 1u : f->len;
+        if (f->len == IPFIX_VARLEN && t->first_var == n)
+            t->first_var = i;
+        if (t->first_var == n)
+            t->prefix_len += f->len;
         if (f->ent == 0 && f->id == 293 && t->stml_idx < 0)
             t->stml_idx = (int32_t)i;
         if (f->ent == IPFIX_PEN_CERT && f->id == 432 && t->dpi_idx < 0)
@@ -502,6 +613,9 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
     }
     ipfix_scan_classify(t->f, n, scope, &t->cls);
     s->pair[tid] = t->cls.pair; /* what the reader's new-template callback will register */
+    plan_slots(t, ipfix_int_flow, IPFIX_INT_FLOW_N, t->plan.flow);
+    plan_slots(t, ipfix_int_dns, IPFIX_INT_DNS_N, t->plan.dns);
+    grow_positions(s, n);
 }
 
 /* scan_tset() - a template (2) or options template (3) set; returns bytes to keep. */
@@ -562,10 +676,23 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
 
     /* fewer bytes than a minimal record: padding (RFC 7011 3.3.1, libfixbuf alike) */
     while ((size_t)(end - q) >= t->min_len) {
-        size_t n = walk_record(s, t, tid, q, end, ctx, 0);
+        size_t n;
 
+        if (ctx == CTX_FLOW && s->visiting)
+            s->vis.begin_flow(s->vis.ctx);
+        n = walk_record(s, t, tid, q, end, ctx, 0, 0);
         if (!n)
             break;
+        if (s->visiting) {
+            if (ctx == CTX_FLOW) {
+                struct ipfix_rec r;
+
+                visit_rec(s, t, q, 0, &r);
+                s->vis.flow(s->vis.ctx, &r);
+            } else {
+                s->vis.other(s->vis.ctx);
+            }
+        }
         q += n;
     }
     /*
@@ -631,7 +758,8 @@ ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t off,
     s->nsets = 0;
     s->cur = domain_get(s, rd32(msg + 12));
     if (!s->cur) {
-        damage(s, msg + 12, "observation domain %u is one too many (a file may use %d); message skipped",
+        damage(s, msg + 12,
+               "observation domain %u is one too many (a file may use %d); message skipped",
                rd32(msg + 12), IPFIX_MAX_DOMAINS);
         res->skip = 1;
         return;

@@ -74,7 +74,8 @@ enum ipfix_flow_flag {
     IPFIX_F_ICMP6 = 1u << 14,      /* icmpTypeCodeIPv6 0/139 (idem) */
     IPFIX_F_BIFLOW = 1u << 15,     /* any reverse counter present */
     IPFIX_F_STML = 1u << 16,       /* subTemplateMultiList 0/293 (YAF 2.x DPI) */
-    IPFIX_F_DPI = 1u << 17         /* yafDPIList 6871/432 (YAF 3.x DPI) */
+    IPFIX_F_DPI = 1u << 17,        /* yafDPIList 6871/432 (YAF 3.x DPI) */
+    IPFIX_F_DPI_FIRST = 1u << 18   /* both lists, the yafDPIList first: its records come first */
 };
 
 /* How a template is decoded when it appears inside a list (the pair table). */
@@ -115,14 +116,56 @@ struct ipfix_int_ie {
 #define IPFIX_INT_DNS_SIZE     32
 #define IPFIX_INT_WRAP_SIZE    32
 #define IPFIX_LIST_MAX_RECORDS (65535 / IPFIX_INT_DNS_SIZE)
-#define IPFIX_INT_FLOW_N 27
-#define IPFIX_INT_DNS_N  9
-#define IPFIX_INT_WRAP_N 1
-#define IPFIX_INT_SKIP_N 1
+#define IPFIX_INT_FLOW_N       27
+#define IPFIX_INT_DNS_N        9
+#define IPFIX_INT_WRAP_N       1
+#define IPFIX_INT_SKIP_N       1
 extern const struct ipfix_int_ie ipfix_int_flow[IPFIX_INT_FLOW_N];
 extern const struct ipfix_int_ie ipfix_int_dns[IPFIX_INT_DNS_N];
 extern const struct ipfix_int_ie ipfix_int_wrap[IPFIX_INT_WRAP_N];
 extern const struct ipfix_int_ie ipfix_int_skip[IPFIX_INT_SKIP_N];
+
+/* Indexes into ipfix_int_flow[] and ipfix_int_dns[] (the tables' order). */
+enum ipfix_int_flow_idx {
+    IPFIX_IF_START_MS,
+    IPFIX_IF_END_MS,
+    IPFIX_IF_START_US,
+    IPFIX_IF_END_US,
+    IPFIX_IF_START_NS,
+    IPFIX_IF_END_NS,
+    IPFIX_IF_OCT_TOTAL,
+    IPFIX_IF_PKT_TOTAL,
+    IPFIX_IF_ROCT_TOTAL,
+    IPFIX_IF_RPKT_TOTAL,
+    IPFIX_IF_OCT_DELTA,
+    IPFIX_IF_PKT_DELTA,
+    IPFIX_IF_ROCT_DELTA,
+    IPFIX_IF_RPKT_DELTA,
+    IPFIX_IF_SIP6,
+    IPFIX_IF_DIP6,
+    IPFIX_IF_SIP4,
+    IPFIX_IF_DIP4,
+    IPFIX_IF_SPORT,
+    IPFIX_IF_DPORT,
+    IPFIX_IF_ICMP4,
+    IPFIX_IF_ICMP6,
+    IPFIX_IF_APP,
+    IPFIX_IF_PROTO,
+    IPFIX_IF_PAD,
+    IPFIX_IF_STML,
+    IPFIX_IF_DPI
+};
+enum ipfix_int_dns_idx {
+    IPFIX_ID_NAME,
+    IPFIX_ID_TTL,
+    IPFIX_ID_TYPE,
+    IPFIX_ID_QR,
+    IPFIX_ID_AA,
+    IPFIX_ID_RCODE,
+    IPFIX_ID_SECTION,
+    IPFIX_ID_ID,
+    IPFIX_ID_PAD
+};
 
 /* What the reader does with records of a template. */
 struct ipfix_tclass {
@@ -151,10 +194,62 @@ struct ipfix_scan_result {
     char damage_what[200]; /* what was wrong there */
 };
 
+/*
+ * The fast decoder's plan for one template, compiled when the template is
+ * defined: where each of the reader's elements sits in a record. libfixbuf
+ * transcodes the FIRST wire occurrence of an element (RFC 7011 allows
+ * repeats), so the plan points at the first one too.
+ */
+struct ipfix_slot {
+    int32_t idx;  /* wire field index; -1 when the template lacks the element */
+    int32_t off;  /* constant byte offset in every record; -1 when a varlen field precedes it */
+    uint16_t len; /* wire length, or IPFIX_VARLEN */
+};
+struct ipfix_plan {
+    struct ipfix_slot flow[IPFIX_INT_FLOW_N]; /* by enum ipfix_int_flow_idx */
+    struct ipfix_slot dns[IPFIX_INT_DNS_N];   /* by enum ipfix_int_dns_idx */
+};
+
+/*
+ * One record the scanner has walked and found whole, handed to a visitor.
+ * Fields at a constant offset are at p + slot.off; the others (from the
+ * first varlen field on) at at[slot.idx], with len[slot.idx] value bytes
+ * (after any varlen prefix).
+ */
+struct ipfix_rec {
+    const uint8_t *p;              /* first byte of the record */
+    const uint8_t *const *at;      /* value of wire field i, for i >= the first varlen field */
+    const uint16_t *len;           /* its length, same validity */
+    const struct ipfix_plan *plan; /* the record's template plan */
+    uint32_t flow_flags;           /* enum ipfix_flow_flag of the template (flows only) */
+};
+
+/*
+ * What ipfix_scan_message() reports, record by record, as it walks; exactly
+ * the records libfixbuf would decode from the checked message and in the same
+ * order. For a flow: begin_flow(), then dns() for each DNS record its lists
+ * yield, then flow() if the whole record is sound; when the record turns out
+ * damaged, flow() is not called and the next begin_flow() (or the end of the
+ * message) tells that the DNS records since the last flow() are void.
+ * other() is called for each top-level record that is not a flow.
+ * The records point into the message given to ipfix_scan_message(); they are
+ * valid until the next call.
+ */
+struct ipfix_visitor {
+    void (*begin_flow)(void *ctx);
+    void (*dns)(void *ctx, const struct ipfix_rec *r);
+    void (*flow)(void *ctx, const struct ipfix_rec *r);
+    void (*other)(void *ctx);
+    void *ctx;
+};
+
 struct ipfix_scan; /* opaque */
 
 /* ipfix_scan_create() - a scanner with no templates; never NULL. */
 struct ipfix_scan *ipfix_scan_create(void);
+
+/* ipfix_scan_visit() - reports records to `v` (copied) from now on; NULL stops. */
+void ipfix_scan_visit(struct ipfix_scan *s, const struct ipfix_visitor *v);
 
 /* ipfix_scan_destroy() - frees `s`; NULL is a no-op. */
 void ipfix_scan_destroy(struct ipfix_scan *s);

@@ -164,8 +164,14 @@ class Matrix:
         with open(path, 'wb') as f:
             f.write(data)
         COUNT[0] += 1
-        rc, out, err = self.run([self.a.flowdump, path])
+        rc, out, err = self.run([self.a.flowdump, path])  # the fast decoder (default)
         why = self.judge('flowdump', path, rc, err, expect)
+        if not why:
+            # libfixbuf's decoder must say exactly the same: flows, warnings, exit
+            rc_ref, out_ref, err_ref = self.run([self.a.flowdump, '--decoder', 'fixbuf', path])
+            if (rc_ref, out_ref, err_ref) != (rc, out, err):
+                why = 'decoders disagree: fast exit %s, fixbuf exit %s; stderr %r vs %r' % (
+                    rc, rc_ref, err[-200:], err_ref[-200:])
         lines = flow_lines(out)
         if not why and prefix is not None and lines[:len(prefix)] != prefix:
             why = 'flows before the damage differ or are missing (%d of %d kept)' % (

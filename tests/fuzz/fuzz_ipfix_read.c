@@ -16,37 +16,12 @@
 
 #include "err.h"
 #include "flow.h"
+#include "fuzz_file.h"
 #include "ipfix_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static volatile uint64_t sink; /* keeps the touches from being optimised out */
-
-/* write_temp() - the input as a temporary file; its path in `path`, 0 or -1. */
-static int
-write_temp(const uint8_t *data, size_t size, char *path, size_t cap)
-{
-    const char *dir = getenv("TMPDIR");
-    int fd;
-    size_t off = 0;
-
-    snprintf(path, cap, "%s/fuzz_ipfix_read.XXXXXX", dir && *dir ? dir : "/tmp");
-    fd = mkstemp(path);
-    if (fd < 0)
-        return -1;
-    while (off < size) {
-        ssize_t n = write(fd, data + off, size - off);
-
-        if (n <= 0) {
-            close(fd);
-            unlink(path);
-            return -1;
-        }
-        off += (size_t)n;
-    }
-    close(fd);
-    return 0;
-}
 
 /* touch() - reads every field of `f` and every byte of its DNS names. */
 static uint64_t
@@ -89,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "fuzz_ipfix_read: %s\n", err.msg);
         abort();
     }
-    if (write_temp(data, size, path, sizeof(path)) != 0)
+    if (fuzz_write_temp(data, size, "fuzz_ipfix_read", path, sizeof(path)) != 0)
         return 0;
     r = ipfix_reader_open(model, path, &err);
     if (!r) {

@@ -1,0 +1,27 @@
+/*
+ * ipfix_fast.h - the fast decoder: one walked record (ipfix_scan.h) into a
+ * struct flow or struct dns_rr, in place (private to engine/read).
+ *
+ * It reproduces libfixbuf 2.4.1's transcoding of the reader's internal
+ * templates exactly, so that both decoders yield identical flows:
+ *   - an element absent from the template reads as 0;
+ *   - integers (and IPv4 addresses, times) are big-endian on the wire; a
+ *     shorter wire field is zero-extended, a longer one keeps its low-order
+ *     bytes (libfixbuf's reduced-length rules for "endian" elements);
+ *   - one-byte integers and octet arrays (IPv6 addresses) are not "endian":
+ *     a longer wire field keeps its first bytes, a shorter one is zero-filled;
+ *   - names stay where they are in the message (zero-copy).
+ */
+#ifndef ENGINE_IPFIX_FAST_H
+#define ENGINE_IPFIX_FAST_H
+
+#include "flow.h"
+#include "ipfix_scan.h"
+
+/* ipfix_fast_flow() - the flow fields of `r` into *f (f->ndns and f->dns untouched). */
+void ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f);
+
+/* ipfix_fast_rr() - the DNS record `r` into *d. */
+void ipfix_fast_rr(const struct ipfix_rec *r, struct dns_rr *d);
+
+#endif

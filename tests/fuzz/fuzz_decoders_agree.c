@@ -1,0 +1,169 @@
+/*
+ * fuzz_decoders_agree.c - differential target: the same bytes through the fast
+ * decoder and through libfixbuf's (the reference) must give the same result.
+ *
+ * "The same" is everything a caller can see: each flow's fields, its DNS
+ * records and their name bytes, in order; the fatal verdict (return code and
+ * message); and every count of ipfix_read_stats, including the damage count
+ * and the description of the first damage. Any difference aborts with a
+ * description of the first one, so the input lands in the crash corpus.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "flow.h"
+#include "fuzz_file.h"
+#include "ipfix_read.h"
+#include "mem.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* What one decoder made of the input, serialised field by field. */
+struct outcome {
+    uint8_t *buf;
+    size_t len, cap;
+    uint64_t flows;
+    int rc;
+    char msg[ERR_MSG_LEN];
+    struct ipfix_read_stats st;
+};
+
+static void
+put(struct outcome *o, const void *p, size_t n)
+{
+    if (o->len + n > o->cap) {
+        o->cap = (o->len + n) * 2;
+        o->buf = mem_realloc(o->buf, o->cap);
+    }
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+}
+
+#define PUT(o, v) put((o), &(v), sizeof(v))
+
+static void
+put_flow(struct outcome *o, const struct flow *f)
+{
+    PUT(o, f->start_ms);
+    PUT(o, f->end_ms);
+    PUT(o, f->bytes);
+    PUT(o, f->packets);
+    PUT(o, f->rev_bytes);
+    PUT(o, f->rev_packets);
+    put(o, f->sip, 16);
+    put(o, f->dip, 16);
+    PUT(o, f->sport);
+    PUT(o, f->dport);
+    PUT(o, f->app_label);
+    PUT(o, f->proto);
+    PUT(o, f->family);
+    PUT(o, f->ndns);
+    if (f->ndns && !f->dns)
+        abort();
+    for (uint32_t i = 0; i < f->ndns; i++) {
+        const struct dns_rr *d = &f->dns[i];
+
+        PUT(o, d->name_len);
+        if (d->name_len)
+            put(o, d->name, d->name_len);
+        PUT(o, d->ttl);
+        PUT(o, d->rrtype);
+        PUT(o, d->id);
+        PUT(o, d->qr);
+        PUT(o, d->rcode);
+        PUT(o, d->section);
+        PUT(o, d->aa);
+    }
+}
+
+static void
+run(struct ipfix_model *m, const char *path, struct outcome *o)
+{
+    struct ipfix_reader *r;
+    const struct flow *f;
+    struct err err;
+
+    err_init(&err);
+    r = ipfix_reader_open(m, path, &err);
+    if (!r) {
+        o->rc = -1000;
+        snprintf(o->msg, sizeof(o->msg), "%s", err.msg);
+        return;
+    }
+    while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1) {
+        put_flow(o, f);
+        o->flows++;
+    }
+    snprintf(o->msg, sizeof(o->msg), "%s", o->rc < 0 ? err.msg : "");
+    o->st = *ipfix_reader_stats(r);
+    ipfix_reader_close(r);
+}
+
+/* first_diff() - the index of the first flow whose serialisation differs (for the report). */
+static size_t
+first_diff(const struct outcome *a, const struct outcome *b)
+{
+    size_t n = a->len < b->len ? a->len : b->len, i = 0;
+
+    while (i < n && a->buf[i] == b->buf[i])
+        i++;
+    return i;
+}
+
+static void
+differ(const char *what, const struct outcome *fast, const struct outcome *ref)
+{
+    fprintf(stderr,
+            "fuzz_decoders_agree: decoders disagree on %s\n"
+            "  fast:   flows %llu dns %llu other %llu unknown %llu damaged %llu rc %d '%s' '%s'\n"
+            "  fixbuf: flows %llu dns %llu other %llu unknown %llu damaged %llu rc %d '%s' '%s'\n"
+            "  first differing output byte: %zu\n",
+            what, (unsigned long long)fast->st.flows, (unsigned long long)fast->st.dns_rrs,
+            (unsigned long long)fast->st.other_records, (unsigned long long)fast->st.unknown_sets,
+            (unsigned long long)fast->st.damaged, fast->rc, fast->msg, fast->st.first_damage,
+            (unsigned long long)ref->st.flows, (unsigned long long)ref->st.dns_rrs,
+            (unsigned long long)ref->st.other_records, (unsigned long long)ref->st.unknown_sets,
+            (unsigned long long)ref->st.damaged, ref->rc, ref->msg, ref->st.first_damage,
+            first_diff(fast, ref));
+    abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct ipfix_model *fast_m, *ref_m;
+    struct outcome fast = {0}, ref = {0};
+    char path[4096];
+    struct err err;
+
+    err_init(&err);
+    if ((!fast_m && !(fast_m = ipfix_model_create(IPFIX_DECODER_FAST, &err))) ||
+        (!ref_m && !(ref_m = ipfix_model_create(IPFIX_DECODER_FIXBUF, &err)))) {
+        fprintf(stderr, "fuzz_decoders_agree: %s\n", err.msg);
+        abort();
+    }
+    if (fuzz_write_temp(data, size, "fuzz_decoders_agree", path, sizeof(path)) != 0)
+        return 0;
+    run(fast_m, path, &fast);
+    run(ref_m, path, &ref);
+    unlink(path);
+
+    if (fast.rc != ref.rc || strcmp(fast.msg, ref.msg) != 0)
+        differ("the fatal verdict", &fast, &ref);
+    if (fast.flows != ref.flows || fast.len != ref.len ||
+        (fast.len && memcmp(fast.buf, ref.buf, fast.len) != 0))
+        differ("the flows", &fast, &ref);
+    if (fast.st.messages != ref.st.messages || fast.st.flows != ref.st.flows ||
+        fast.st.dns_rrs != ref.st.dns_rrs || fast.st.other_records != ref.st.other_records ||
+        fast.st.unknown_sets != ref.st.unknown_sets || fast.st.damaged != ref.st.damaged ||
+        fast.st.file_bytes != ref.st.file_bytes ||
+        strcmp(fast.st.first_damage, ref.st.first_damage) != 0)
+        differ("the counts", &fast, &ref);
+    mem_free(fast.buf);
+    mem_free(ref.buf);
+    return 0;
+}
