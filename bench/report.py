@@ -268,6 +268,18 @@ class Report:
                    "itself. These numbers measure nothing.", "")
         if len(self.threads) and max(self.threads) > int(m.get("cores", "0") or 0):
             self.p(f"> More threads than cores ({m.get('cores')}) were measured.", "")
+        # The bench itself keeps up to ~1.5 CPUs busy, so the end figure carries its own load.
+        try:
+            l0 = float(m.get("loadavg_start", "0").split()[0])
+            l1 = float(m.get("loadavg_end", "0").split()[0])
+            cores = int(m.get("cores", "0"))
+        except (ValueError, IndexError):
+            l0 = l1 = 0.0
+            cores = 0
+        if cores and (l0 >= 0.5 * cores or l1 >= 1.25 * cores):
+            self.p(f"> **Busy machine:** the 1-minute load average was {l0:.2f} at the start "
+                   f"and {l1:.2f} at the end on {cores} cores, so other work shared the CPUs: "
+                   "timings and scaling here are not reliable.", "")
         mem = int(m.get("mem_kib", "0") or 0) / 1024 / 1024
         self.p("## Machine", "",
                table(["", ""], [
