@@ -10,6 +10,11 @@
  *   Message -> checked message: ipfix_scan_message() walks the message along
  *   the paths libfixbuf will decode and cuts out anything damaged (ipfix_scan.h
  *   explains why libfixbuf cannot be trusted with that), counting it.
+ *   Fast decoder (default): the check itself walks every record and hands the
+ *   whole ones to fast_flow()/fast_dns() (ipfix_scan.h's visitor), which
+ *   decode them in place (ipfix_fast.c); next() then hands out the message's
+ *   flows one by one. libfixbuf is not used at all.
+ *   libfixbuf decoder (--decoder fixbuf, the reference):
  *   Checked message -> records: handed to libfixbuf with fBufSetBuffer() (no
  *   collector, manual mode, no copy), one fBuf/session per file. libfixbuf
  *   transcodes each top-level record into our internal template (fields
@@ -21,7 +26,8 @@
  *   really has, so zero-filled absent fields are never mistaken for data.
  *
  * Memory: per reader a read buffer, the scanner's state, a growable dns_rr
- * array; nothing is allocated per record by this file (libfixbuf allocates
+ * array (fast: and the flows of one message, bounded by its 65535 bytes);
+ * nothing is allocated per record by this file (libfixbuf allocates
  * list storage per record and fBufListFree() returns it on the next call).
  * Names point into the read buffer (or the scanner's repaired copy), valid
  * until the next call, as flow.h allows.
