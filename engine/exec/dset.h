@@ -4,7 +4,9 @@
  * Sized for the common case of DNS groups: most hold one source and one
  * destination, so the first item lives inline in the 32-byte struct and costs
  * no allocation. Up to DSET_LINEAR items sit in a small array scanned linearly;
- * past that the array becomes an open-addressing hash set (XXH3). The caller
+ * past that the array becomes an open-addressing hash set whose slots keep
+ * each item's 32-bit hash next to it, so growth and merges never hash an item
+ * twice (dset.c). The caller
  * passes the item width on every call (it is a property of the aggregate, not
  * stored per set). Growth is charged to a memacct budget.
  * Threads: thread-confined.
@@ -23,10 +25,10 @@
 
 struct dset {
     uint32_t n;   /* distinct items held */
-    uint32_t cap; /* 0: inline (n <= 1); <= DSET_LINEAR: array; else hash slots */
+    uint32_t cap; /* 0: inline (n <= 1); <= DSET_LINEAR: array; else hash slots (load <= 1/2) */
     union {
         uint8_t inl[24]; /* the single inline item */
-        uint8_t *heap;   /* array of cap items, or cap slots of (1 + width) bytes */
+        uint8_t *heap;   /* array of cap items, or cap slots of (u32 hash, item) */
     } u;
 };
 

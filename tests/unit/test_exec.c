@@ -392,6 +392,73 @@ test_where_plan(void)
     }
 }
 
+/*
+ * dset against a naive reference (a seen[] table over a small item universe),
+ * for every width the engine uses and an odd one, through every state
+ * (inline, array, hash) and merges between any two of them.
+ */
+static void
+test_dset_random(void)
+{
+    static const size_t widths[] = {17, 8, 16, 5};
+    enum { UNIVERSE = 300, SETS = 24 };
+    struct memacct acct;
+    struct err err;
+    unsigned seed = 777;
+
+    rng_state = seed;
+    memacct_init(&acct, 0);
+    err_init(&err);
+    for (size_t wi = 0; wi < 4; wi++) {
+        size_t width = widths[wi];
+        struct dset sets[SETS];
+        static uint8_t seen[SETS][UNIVERSE];
+        uint8_t item[17];
+
+        memset(sets, 0, sizeof(sets));
+        memset(seen, 0, sizeof(seen));
+        for (int s = 0; s < SETS; s++) {
+            /* Set s draws from the first 1 + s * s / 2 items: sizes from 1 to ~265. */
+            unsigned span = 1u + (unsigned)(s * s) / 2u;
+
+            for (int k = 0; k < 400; k++) {
+                unsigned x = (unsigned)(rng() % span);
+                int want = !seen[s][x];
+
+                /* Items differ in their last bytes, as addresses do. */
+                memset(item, 0, sizeof(item));
+                item[0] = 4;
+                item[width - 1] = (uint8_t)x;
+                item[width - 2] = (uint8_t)(x >> 8);
+                seen[s][x] = 1;
+                CHECK(dset_add(&sets[s], item, width, &acct, &err) == want);
+            }
+        }
+        for (int s = 0; s + 1 < SETS; s += 2) {
+            uint64_t want = 0;
+
+            CHECK(dset_merge(&sets[SETS - 1 - s], &sets[s], width, &acct, &err) == 0);
+            for (unsigned x = 0; x < UNIVERSE; x++) {
+                seen[SETS - 1 - s][x] |= seen[s][x];
+                want += seen[SETS - 1 - s][x];
+            }
+            CHECK_EQ_U64(sets[SETS - 1 - s].n, want);
+            /* Everything merged in is now present. */
+            for (unsigned x = 0; x < UNIVERSE; x++) {
+                memset(item, 0, sizeof(item));
+                item[0] = 4;
+                item[width - 1] = (uint8_t)x;
+                item[width - 2] = (uint8_t)(x >> 8);
+                if (seen[s][x])
+                    CHECK(dset_add(&sets[SETS - 1 - s], item, width, &acct, &err) == 0);
+            }
+        }
+        for (int s = 0; s < SETS; s++)
+            dset_fini(&sets[s], width, &acct);
+    }
+    CHECK_EQ_U64(atomic_load(&acct.used), 0);
+}
+
 int
 main(void)
 {
@@ -400,5 +467,6 @@ main(void)
     RUN(test_htab);
     RUN(test_job_text);
     RUN(test_where_plan);
+    RUN(test_dset_random);
     return CHECK_DONE();
 }
