@@ -130,3 +130,21 @@ flowsweep_fuzz_target(ipfix_read SOURCES fuzz/fuzz_ipfix_read.c fuzz/fuzz_file.c
 # corpus starts as ipfix_read's; findings are added to its own directory.
 flowsweep_fuzz_target(decoders_agree SOURCES fuzz/fuzz_decoders_agree.c fuzz/fuzz_file.c
                       LIBS engine_read engine_common)
+
+# e2e.export_odd_layouts: flowsweep export of the odd-layout file: the decoded
+# values reach the rows, and the name with a terminal escape arrives as \x1B
+# text (JSON-escaped backslash), with no raw control byte in either format.
+add_test(NAME e2e.export_odd_layouts COMMAND sh -c [=[
+set -e
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+python3 "$1" "$t/odd.ipfix"
+"$2" export -q --format jsonl "$t/odd.ipfix" > "$t/rows.jsonl"
+"$2" export -q --format csv "$t/odd.ipfix" > "$t/rows.csv"
+[ "$(wc -l < "$t/rows.jsonl")" -eq 3 ] || { echo "want 3 rows"; exit 1; }
+grep -qF '"names":["t\\x1B[31m.x.","b.example."]' "$t/rows.jsonl" || { echo "escaped name missing"; cat "$t/rows.jsonl"; exit 1; }
+grep -qF '"sport":9029,"dport":53,"proto":17' "$t/rows.jsonl" || { echo "reduced-length fields"; exit 1; }
+if LC_ALL=C grep -q '[[:cntrl:]]' "$t/rows.jsonl"; then echo "raw control byte in jsonl"; exit 1; fi
+if LC_ALL=C tr -d '\r\n' < "$t/rows.csv" | LC_ALL=C grep -q '[[:cntrl:]]'; then echo "raw control byte in csv"; exit 1; fi
+exit 0
+]=] sh ${CMAKE_CURRENT_SOURCE_DIR}/ref/odd_layouts.py $<TARGET_FILE:flowsweep>)
+set_tests_properties(e2e.export_odd_layouts PROPERTIES LABELS e2e)
