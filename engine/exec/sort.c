@@ -3,6 +3,7 @@
  */
 #include "sort.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,16 +11,30 @@
 #include "keypack.h"
 #include "mem.h"
 
+#define NO_TEXT SIZE_MAX
+
 struct row {
     struct htab_entry *e;
-    uint64_t order; /* the order column's value when it is a number */
+    uint64_t order;     /* the order column's value when it is a number */
+    size_t text;        /* offset of the row's tie-break text in sort_ctx.text, or NO_TEXT */
+    size_t len;         /* bytes of that text */
+    size_t order_len;   /* bytes of it (with its NUL) that are the order column (text orders) */
 };
 
+/*
+ * A tie on the order value is broken on the other columns' rendered text,
+ * column by column. A row's text is rendered once, the first time it ties,
+ * as "col\0col\0...": rendered cells are printable ASCII (out.h), so
+ * comparing two such strings bytewise is comparing their columns one after
+ * the other with strcmp().
+ */
 struct sort_ctx {
     const struct job *job;
     int order_num; /* order column compares as a number */
-    struct out_str a, b;
-    struct out_cell ca[JOB_MAX_COLS], cb[JOB_MAX_COLS];
+    struct out_str cell;   /* one rendered cell */
+    char *text;            /* every rendered row text, end to end */
+    size_t text_len, text_cap;
+    struct out_cell cells[JOB_MAX_COLS];
 };
 
 /* Fills cells[] (all columns) for entry `e`. */
@@ -38,41 +53,78 @@ row_cells(const struct job *job, struct htab_entry *e, struct out_cell *cells)
     return 0;
 }
 
-static int
-text_cmp(struct sort_ctx *s, const struct out_cell *x, const struct out_cell *y)
+static void
+text_add_cell(struct sort_ctx *s, const struct out_cell *c)
 {
-    out_str_reset(&s->a);
-    out_str_reset(&s->b);
-    out_cell_render(x, &s->a);
-    out_cell_render(y, &s->b);
-    return strcmp(s->a.p, s->b.p);
+    size_t need;
+
+    out_str_reset(&s->cell);
+    out_cell_render(c, &s->cell);
+    need = s->text_len + s->cell.len + 1;
+    if (need > s->text_cap) {
+        size_t cap = s->text_cap ? s->text_cap : 4096;
+
+        while (cap < need)
+            cap *= 2;
+        s->text = mem_realloc(s->text, cap);
+        s->text_cap = cap;
+    }
+    memcpy(s->text + s->text_len, s->cell.p, s->cell.len);
+    s->text[s->text_len + s->cell.len] = '\0';
+    s->text_len = need;
 }
 
-static int
-row_cmp(struct sort_ctx *s, const struct row *x, const struct row *y)
+/* Renders the tie-break text of `x` unless it has been already. */
+static void
+row_text(struct sort_ctx *s, struct row *x)
 {
     const struct job *job = s->job;
     int oc = job->order_col;
+    size_t start = s->text_len;
+
+    if (x->text != NO_TEXT)
+        return;
+    row_cells(job, x->e, s->cells); /* the key was checked when the row was made */
+    x->order_len = 0;
+    if (!s->order_num) {
+        text_add_cell(s, &s->cells[oc]);
+        x->order_len = s->text_len - start;
+    }
+    for (size_t i = 0; i < job->ncols; i++)
+        if ((int)i != oc)
+            text_add_cell(s, &s->cells[i]);
+    x->text = start;
+    x->len = s->text_len - start;
+}
+
+static int
+row_cmp(struct sort_ctx *s, struct row *x, struct row *y)
+{
+    const struct job *job = s->job;
+    const char *a, *b;
+    size_t n;
     int c;
 
     if (s->order_num && x->order != y->order) {
         c = x->order < y->order ? -1 : 1;
         return job->order_desc ? -c : c;
     }
-    row_cells(job, x->e, s->ca);
-    row_cells(job, y->e, s->cb);
+    row_text(s, x);
+    row_text(s, y);
+    a = s->text + x->text;
+    b = s->text + y->text;
     if (!s->order_num) {
-        c = text_cmp(s, &s->ca[oc], &s->cb[oc]);
+        c = strcmp(a, b);
         if (c)
             return job->order_desc ? -c : c;
     }
-    for (size_t i = 0; i < job->ncols; i++) {
-        if ((int)i == oc)
-            continue;
-        c = text_cmp(s, &s->ca[i], &s->cb[i]);
-        if (c)
-            return c;
-    }
+    a += x->order_len;
+    b += y->order_len;
+    n = x->len - x->order_len < y->len - y->order_len ? x->len - x->order_len
+                                                       : y->len - y->order_len;
+    c = memcmp(a, b, n);
+    if (c)
+        return c;
     c = memcmp(htab_entry_key(x->e, (job->val_len + 7u) & ~7u),
                htab_entry_key(y->e, (job->val_len + 7u) & ~7u),
                x->e->key_len < y->e->key_len ? x->e->key_len : y->e->key_len);
@@ -137,10 +189,62 @@ u64_cmp(const void *a, const void *b)
 }
 
 /*
+ * The k-th smallest (from 0) of v[0..n), reordering v: quickselect with a
+ * median-of-three pivot, O(n) expected; after 64 rounds that did not narrow
+ * the range (an input built to defeat the pivot) the rest is sorted instead.
+ */
+static uint64_t
+select_kth(uint64_t *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+
+    for (int round = 0; lo < hi; round++) {
+        uint64_t x = v[lo], y = v[lo + (hi - lo) / 2], z = v[hi];
+        uint64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = lo, j = hi;
+
+        if (round == 64) {
+            qsort(v + lo, hi - lo + 1, sizeof(*v), u64_cmp);
+            break;
+        }
+        /* Hoare: afterwards v[lo..j] <= pivot <= v[i..hi]; what lies between equals it. */
+        for (;;) {
+            uint64_t t;
+
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+            i++;
+            j--;
+        }
+        if (i == j) { /* both stopped on one element equal to the pivot */
+            if (k == i)
+                return pivot;
+            if (k < i)
+                hi = i - 1;
+            else
+                lo = i + 1;
+        } else if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return pivot;
+    }
+    return v[k];
+}
+
+/*
  * Keeps the rows whose order value can be among the first `keep` (all rows
  * tied with the keep-th value stay, the tie-break decides among them);
- * returns the new count. Sorting the bare integers is cheap next to sorting
- * rows whose ties are broken on rendered text.
+ * returns the new count. Selecting among the bare integers is cheap next to
+ * sorting rows whose ties are broken on rendered text.
  */
 static size_t
 prune(const struct job *job, struct row *rows, size_t n, size_t keep)
@@ -154,8 +258,7 @@ prune(const struct job *job, struct row *rows, size_t n, size_t keep)
     vals = mem_alloc(n * sizeof(*vals));
     for (size_t i = 0; i < n; i++)
         vals[i] = job->order_desc ? ~rows[i].order : rows[i].order;
-    qsort(vals, n, sizeof(*vals), u64_cmp);
-    cut = vals[keep - 1];
+    cut = select_kth(vals, n, keep - 1);
     mem_free(vals);
     for (size_t i = 0; i < n; i++) {
         uint64_t v = job->order_desc ? ~rows[i].order : rows[i].order;
@@ -202,6 +305,7 @@ sort_run(const struct job *job, const struct htab *t, struct sort_result *res, s
             }
             rows[n].e = e;
             rows[n].order = s.order_num ? cells[job->order_col].v.u : 0;
+            rows[n].text = NO_TEXT;
             n++;
         }
     }
@@ -212,8 +316,8 @@ sort_run(const struct job *job, const struct htab *t, struct sort_result *res, s
     tmp = mem_alloc((n ? n : 1) * sizeof(*tmp));
     merge_sort(&s, rows, tmp, n);
     mem_free(tmp);
-    out_str_fini(&s.a);
-    out_str_fini(&s.b);
+    out_str_fini(&s.cell);
+    mem_free(s.text);
 
     if (want > n)
         want = n;
