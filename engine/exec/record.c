@@ -5,26 +5,26 @@
 
 #include <string.h>
 
+/* Field names (their kinds: record_field_kind() in record.h). */
 static const struct {
     const char *name;
-    enum field_kind kind;
 } fields[FIELD_COUNT] = {
-    [FIELD_START] = {"start", FIELD_KIND_NUM},
-    [FIELD_END] = {"end", FIELD_KIND_NUM},
-    [FIELD_HOUR] = {"hour", FIELD_KIND_NUM},
-    [FIELD_SIP] = {"sip", FIELD_KIND_ADDR},
-    [FIELD_DIP] = {"dip", FIELD_KIND_ADDR},
-    [FIELD_SPORT] = {"sport", FIELD_KIND_NUM},
-    [FIELD_DPORT] = {"dport", FIELD_KIND_NUM},
-    [FIELD_PROTO] = {"proto", FIELD_KIND_NUM},
-    [FIELD_APP] = {"app", FIELD_KIND_NUM},
-    [FIELD_BYTES] = {"bytes", FIELD_KIND_NUM},
-    [FIELD_PACKETS] = {"packets", FIELD_KIND_NUM},
-    [FIELD_RBYTES] = {"rbytes", FIELD_KIND_NUM},
-    [FIELD_RPACKETS] = {"rpackets", FIELD_KIND_NUM},
-    [FIELD_NDNS] = {"ndns", FIELD_KIND_NUM},
-    [FIELD_DNS_NAMES] = {"dns.names", FIELD_KIND_LIST},
-    [FIELD_DNS_TYPES] = {"dns.types", FIELD_KIND_LIST},
+    [FIELD_START] = {"start"},
+    [FIELD_END] = {"end"},
+    [FIELD_HOUR] = {"hour"},
+    [FIELD_SIP] = {"sip"},
+    [FIELD_DIP] = {"dip"},
+    [FIELD_SPORT] = {"sport"},
+    [FIELD_DPORT] = {"dport"},
+    [FIELD_PROTO] = {"proto"},
+    [FIELD_APP] = {"app"},
+    [FIELD_BYTES] = {"bytes"},
+    [FIELD_PACKETS] = {"packets"},
+    [FIELD_RBYTES] = {"rbytes"},
+    [FIELD_RPACKETS] = {"rpackets"},
+    [FIELD_NDNS] = {"ndns"},
+    [FIELD_DNS_NAMES] = {"dns.names"},
+    [FIELD_DNS_TYPES] = {"dns.types"},
 };
 
 int
@@ -40,12 +40,6 @@ const char *
 record_field_name(enum field_id id)
 {
     return fields[id].name;
-}
-
-enum field_kind
-record_field_kind(enum field_id id)
-{
-    return fields[id].kind;
 }
 
 static void

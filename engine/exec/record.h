@@ -71,7 +71,20 @@ int record_field_lookup(const char *name, size_t len);
 const char *record_field_name(enum field_id id);
 
 /* record_field_kind() - what kind of value `id` holds. */
-enum field_kind record_field_kind(enum field_id id);
+static inline enum field_kind
+record_field_kind(enum field_id id)
+{
+    switch (id) {
+    case FIELD_SIP:
+    case FIELD_DIP:
+        return FIELD_KIND_ADDR;
+    case FIELD_DNS_NAMES:
+    case FIELD_DNS_TYPES:
+        return FIELD_KIND_LIST;
+    default:
+        return FIELD_KIND_NUM;
+    }
+}
 
 /* record_num() - the value of numeric field `id` of `r` (0 for other fields). */
 static inline uint64_t
