@@ -13,6 +13,7 @@
 #include "dset.h"
 
 #include <string.h>
+
 #include <xxhash.h>
 
 #include "mem.h"
@@ -257,8 +258,7 @@ dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct
 }
 
 static int
-merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *acct,
-      struct err *err)
+merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *acct, struct err *err)
 {
     int rc = 0;
 

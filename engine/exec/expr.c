@@ -747,8 +747,7 @@ expr_terms(const struct expr *e, struct expr_term *out, size_t max)
 }
 
 int
-expr_term_true(const struct expr *e, const struct expr_term *t, expr_get_fn *get,
-               const void *ctx)
+expr_term_true(const struct expr *e, const struct expr_term *t, expr_get_fn *get, const void *ctx)
 {
     return truth(eval(e, t->node, get, ctx)) == 1;
 }

@@ -99,11 +99,11 @@ enum expr_term_kind {
 
 struct expr_term {
     enum expr_term_kind kind;
-    enum expr_cmp cmp;  /* CMP, RATIO */
-    int slot;           /* CMP, IN: the slot; RATIO: the dividend */
-    int slot2;          /* RATIO: the divisor */
-    struct expr_val c;  /* CMP, RATIO: the constant, EXPR_INT or EXPR_REAL */
-    int node;           /* private: the conjunct's subtree */
+    enum expr_cmp cmp; /* CMP, RATIO */
+    int slot;          /* CMP, IN: the slot; RATIO: the dividend */
+    int slot2;         /* RATIO: the divisor */
+    struct expr_val c; /* CMP, RATIO: the constant, EXPR_INT or EXPR_REAL */
+    int node;          /* private: the conjunct's subtree */
 };
 
 /*

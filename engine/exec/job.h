@@ -101,9 +101,9 @@ struct job_test {
 struct job_where_plan {
     struct job_test flow[JOB_MAX_TESTS]; /* per flow, cheapest first */
     size_t nflow;
-    struct job_test rec[JOB_MAX_TESTS];  /* per record, cheapest first */
+    struct job_test rec[JOB_MAX_TESTS]; /* per record, cheapest first */
     size_t nrec;
-    int whole;                           /* 1: evaluate job->where whole per record */
+    int whole; /* 1: evaluate job->where whole per record */
 };
 
 struct job {

@@ -15,10 +15,10 @@
 
 struct row {
     struct htab_entry *e;
-    uint64_t order;     /* the order column's value when it is a number */
-    size_t text;        /* offset of the row's tie-break text in sort_ctx.text, or NO_TEXT */
-    size_t len;         /* bytes of that text */
-    size_t order_len;   /* bytes of it (with its NUL) that are the order column (text orders) */
+    uint64_t order;   /* the order column's value when it is a number */
+    size_t text;      /* offset of the row's tie-break text in sort_ctx.text, or NO_TEXT */
+    size_t len;       /* bytes of that text */
+    size_t order_len; /* bytes of it (with its NUL) that are the order column (text orders) */
 };
 
 /*
@@ -30,9 +30,9 @@ struct row {
  */
 struct sort_ctx {
     const struct job *job;
-    int order_num; /* order column compares as a number */
-    struct out_str cell;   /* one rendered cell */
-    char *text;            /* every rendered row text, end to end */
+    int order_num;       /* order column compares as a number */
+    struct out_str cell; /* one rendered cell */
+    char *text;          /* every rendered row text, end to end */
     size_t text_len, text_cap;
     struct out_cell cells[JOB_MAX_COLS];
 };
@@ -121,7 +121,7 @@ row_cmp(struct sort_ctx *s, struct row *x, struct row *y)
     a += x->order_len;
     b += y->order_len;
     n = x->len - x->order_len < y->len - y->order_len ? x->len - x->order_len
-                                                       : y->len - y->order_len;
+                                                      : y->len - y->order_len;
     c = memcmp(a, b, n);
     if (c)
         return c;
