@@ -309,7 +309,10 @@ class Report:
                "/dev/null); the floors get the sorted file list. MB = 10^6 bytes. "
                "*Scaling* is the 1-thread median over this row's median; a floor's "
                "*fraction* is the floor's median over this row's median (1.00 = as fast as "
-               "the floor).", "")
+               "the floor).", "",
+               "Reproduce: `bench/run` (on a quiet machine; `bench/run --help` for the "
+               "options, `--quick` for a smoke test). The raw rows are in the results "
+               "directory's `results.tsv` (`bench/results/last.tsv` after a default run).", "")
 
     def workloads_section(self):
         rows = []
@@ -395,8 +398,10 @@ class Report:
         loads = [(k, s) for k, s in sorted(self.series.items()) if k[1] == "load"]
         if loads:
             rows = [[f"`{k[0]}`", k[2] + status_note(s), fs(s.median, 2)] for k, s in loads]
-            self.p("Load cost of the DuckDB peer (measured once, "
-                   f"{m.get('peer:duckdb:load_measured', '?')}):", "",
+            when = m.get("peer:duckdb:load_measured", "?").replace("now", "in this run")
+            self.p("Load cost of the DuckDB peer, paid once per data set before any query "
+                   f"(`flowsweep export` to JSON Lines, then `to_parquet.mjs`; measured {when}):",
+                   "",
                    table(["workload", "step", "seconds"], rows), "")
             if "peer:duckdb:parquet_bytes" in m:
                 self.p(f"Parquet file: {int(m['peer:duckdb:parquet_bytes']) / 1e6:,.1f} MB"
@@ -541,7 +546,7 @@ def main():
     for f in ["results.tsv", "meta.tsv"]:
         if not os.path.exists(os.path.join(args.results, f)):
             sys.exit(f"bench/report.py: {args.results}/{f} is missing")
-    text = Report(os.path.abspath(args.results), args.notes).build()
+    text = Report(os.path.realpath(args.results), args.notes).build()
     tmp = args.out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
