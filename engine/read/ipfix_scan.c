@@ -226,6 +226,7 @@ struct vset {
 
 struct ipfix_scan {
     struct vdomain *domains; /* all domains of the file */
+    struct vdomain *spare;   /* domains of earlier files, pages kept, templates cleared */
     uint32_t ndomains;       /* entries in domains, <= IPFIX_MAX_DOMAINS */
     struct vdomain *cur;     /* domain of the current message */
     uint8_t pair[65536];     /* enum ipfix_pair by external template ID (session-wide) */
@@ -272,22 +273,54 @@ ipfix_scan_visit(struct ipfix_scan *s, const struct ipfix_visitor *v)
         s->vis = *v;
 }
 
+/* domain_clear() - forgets the templates of `d`, keeping its pages. */
+static void
+domain_clear(struct vdomain *d)
+{
+    for (size_t p = 0; p < 256; p++) {
+        if (!d->page[p])
+            continue;
+        for (size_t i = 0; i < 256; i++)
+            if (d->page[p][i].f) /* tmpl_get() sees only entries with fields */
+                tmpl_clear(&d->page[p][i]);
+    }
+}
+
+static void
+domains_free(struct vdomain *d)
+{
+    for (struct vdomain *next; d; d = next) {
+        next = d->next;
+        domain_clear(d);
+        for (size_t p = 0; p < 256; p++)
+            mem_free(d->page[p]);
+        mem_free(d);
+    }
+}
+
+void
+ipfix_scan_reset(struct ipfix_scan *s)
+{
+    for (struct vdomain *d = s->domains, *next; d; d = next) {
+        next = d->next;
+        domain_clear(d);
+        d->next = s->spare;
+        s->spare = d;
+    }
+    s->domains = NULL;
+    s->cur = NULL;
+    s->ndomains = 0;
+    memset(s->pair, 0, sizeof(s->pair));
+    s->visiting = 0;
+}
+
 void
 ipfix_scan_destroy(struct ipfix_scan *s)
 {
     if (!s)
         return;
-    for (struct vdomain *d = s->domains, *next; d; d = next) {
-        next = d->next;
-        for (size_t p = 0; p < 256; p++) {
-            if (!d->page[p])
-                continue;
-            for (size_t i = 0; i < 256; i++)
-                tmpl_clear(&d->page[p][i]);
-            mem_free(d->page[p]);
-        }
-        mem_free(d);
-    }
+    domains_free(s->domains);
+    domains_free(s->spare);
     for (size_t d = 0; d <= MAX_DEPTH; d++) {
         mem_free(s->at[d]);
         mem_free(s->alen[d]);
@@ -310,7 +343,12 @@ domain_get(struct ipfix_scan *s, uint32_t id)
     if (s->ndomains == IPFIX_MAX_DOMAINS)
         return NULL;
     s->ndomains++;
-    d = mem_calloc(1, sizeof(*d));
+    if (s->spare) { /* an earlier file's, already cleared */
+        d = s->spare;
+        s->spare = d->next;
+    } else {
+        d = mem_calloc(1, sizeof(*d));
+    }
     d->id = id;
     d->next = s->domains;
     s->domains = d;

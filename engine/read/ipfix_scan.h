@@ -248,6 +248,13 @@ struct ipfix_scan; /* opaque */
 /* ipfix_scan_create() - a scanner with no templates; never NULL. */
 struct ipfix_scan *ipfix_scan_create(void);
 
+/*
+ * ipfix_scan_reset() - back to a scanner with no templates and no visitor, for
+ * the next file; keeps its memory (a sweep of many small files would
+ * otherwise pay for fresh pages at every file).
+ */
+void ipfix_scan_reset(struct ipfix_scan *s);
+
 /* ipfix_scan_visit() - reports records to `v` (copied) from now on; NULL stops. */
 void ipfix_scan_visit(struct ipfix_scan *s, const struct ipfix_visitor *v);
 
