@@ -20,6 +20,19 @@
 
 #define SLOT_HASH 4u /* bytes of hash before each hashed item */
 
+/*
+ * Compact IPv4 mode (17-byte address items only): while every item is an
+ * IPv4 address, a set holds 4-byte addresses, DSET_V4_INLINE of them inline
+ * and then in 8-byte hash slots (V4_TAG | address; 0 is empty). DNS groups
+ * mostly see a handful of IPv4 clients: they then need no allocation at all,
+ * and large sets take 16 bytes an item instead of 42. The flag is the top bit
+ * of cap.
+ */
+#define DSET_V4        0x80000000u
+#define DSET_MIXED     0x40000000u /* the whole cap: see struct mixed */
+#define DSET_V4_INLINE 6
+#define V4_TAG         (1ull << 32)
+
 static inline uint64_t
 load64(const uint8_t *p)
 {
@@ -241,13 +254,237 @@ add(struct dset *s, const uint8_t *item, uint32_t h, size_t width, struct memacc
     return 1;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Compact IPv4 sets (17-byte address items whose family is IPv4)            */
+
+/* is_v4() - a 17-byte item (family, 16 bytes) holding an IPv4 address, ::ffff:a.b.c.d. */
+static inline int
+is_v4(const uint8_t *item)
+{
+    static const uint8_t prefix[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+
+    return memcmp(item, prefix, sizeof(prefix)) == 0;
+}
+
+static inline void
+v4_item(uint32_t ip, uint8_t item[17])
+{
+    static const uint8_t prefix[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+
+    memcpy(item, prefix, sizeof(prefix));
+    memcpy(item + 13, &ip, 4);
+}
+
+static inline uint64_t *
+v4_slots(const struct dset *s)
+{
+    return (uint64_t *)(void *)s->u.heap;
+}
+
+/* v4_place() - `ip` into slot array `slots` of `cap` (absent there). */
+static inline void
+v4_place(uint64_t *slots, uint32_t cap, uint32_t ip)
+{
+    uint32_t i = (uint32_t)mix64(ip) & (cap - 1);
+
+    while (slots[i] != 0)
+        i = (i + 1) & (cap - 1);
+    slots[i] = V4_TAG | ip;
+}
+
+/* v4_rehash() - moves the items of V4 set `s` into `cap` hash slots. */
+static int
+v4_rehash(struct dset *s, uint32_t cap, struct memacct *acct, struct err *err)
+{
+    uint32_t old = s->cap & ~DSET_V4;
+    uint64_t *slots;
+    int rc = memacct_charge(acct, (size_t)cap * 8, err);
+
+    if (rc < 0)
+        return rc;
+    slots = mem_calloc(cap, 8);
+    if (old == 0) {
+        for (uint32_t i = 0; i < s->n; i++)
+            v4_place(slots, cap, load32(s->u.inl + 4 * i));
+    } else {
+        for (uint32_t i = 0; i < old; i++)
+            if (v4_slots(s)[i])
+                v4_place(slots, cap, (uint32_t)v4_slots(s)[i]);
+        mem_free(s->u.heap);
+        memacct_release(acct, (size_t)old * 8);
+    }
+    s->u.heap = (uint8_t *)slots;
+    s->cap = DSET_V4 | cap;
+    return 0;
+}
+
+/* v4_add() - adds IPv4 address `ip` to V4 set `s`; 1 new, 0 present, -ERR_LIMIT. */
+static int
+v4_add(struct dset *s, uint32_t ip, struct memacct *acct, struct err *err)
+{
+    uint32_t cap = s->cap & ~DSET_V4;
+    uint64_t *slots;
+    uint32_t i;
+
+    if (cap == 0) { /* inline */
+        for (i = 0; i < s->n; i++)
+            if (load32(s->u.inl + 4 * i) == ip)
+                return 0;
+        if (s->n < DSET_V4_INLINE) {
+            store32(s->u.inl + 4 * s->n, ip);
+            s->n++;
+            return 1;
+        }
+        if (v4_rehash(s, 16, acct, err) < 0) /* a power of two, load 7/16 after the add */
+            return -ERR_LIMIT;
+        cap = s->cap & ~DSET_V4;
+    }
+    slots = v4_slots(s);
+    for (i = (uint32_t)mix64(ip) & (cap - 1); slots[i] != 0; i = (i + 1) & (cap - 1))
+        if (slots[i] == (V4_TAG | ip))
+            return 0;
+    if ((s->n + 1) * 2 > cap) {
+        if (v4_rehash(s, 2 * cap, acct, err) < 0)
+            return -ERR_LIMIT;
+        v4_place(v4_slots(s), 2 * cap, ip);
+    } else {
+        slots[i] = V4_TAG | ip;
+    }
+    s->n++;
+    return 1;
+}
+
+/*
+ * Mixed address sets: once IPv4 and other items meet in one set, it keeps
+ * both kinds apart (DSET_MIXED, u.heap -> struct mixed): the IPv4 part stays
+ * compact however many IPv6 clients a popular name also has.
+ */
+struct mixed {
+    struct dset v4;   /* compact (DSET_V4) or empty */
+    struct dset wide; /* 17-byte items that are not IPv4 */
+};
+
+static inline struct mixed *
+mixed_of(const struct dset *s)
+{
+    return (struct mixed *)(void *)s->u.heap;
+}
+
+/* to_mixed() - makes a compact or wide set `s` mixed, its items in the right part. */
+static int
+to_mixed(struct dset *s, struct memacct *acct, struct err *err)
+{
+    struct mixed *m;
+
+    if (memacct_charge(acct, sizeof(*m), err) < 0)
+        return -ERR_LIMIT;
+    m = mem_calloc(1, sizeof(*m));
+    if (s->cap & DSET_V4)
+        m->v4 = *s;
+    else
+        m->wide = *s;
+    s->u.heap = (uint8_t *)m;
+    s->cap = DSET_MIXED;
+    return 0;
+}
+
+/* add_v4_part() - adds `ip` to a part that is compact or still empty. */
+static int
+add_v4_part(struct dset *part, uint32_t ip, struct memacct *acct, struct err *err)
+{
+    if (part->n == 0 && part->cap == 0)
+        part->cap = DSET_V4;
+    return v4_add(part, ip, acct, err);
+}
+
+/* add17() - adds an address item (family, 16 bytes); 1 new, 0 present, -ERR_LIMIT. */
+static int
+add17(struct dset *s, const uint8_t *item, struct memacct *acct, struct err *err)
+{
+    int v4 = is_v4(item);
+    uint32_t ip = 0;
+    int rc;
+
+    if (v4)
+        memcpy(&ip, item + 13, 4);
+    if (s->cap != DSET_MIXED) {
+        if (s->n == 0 && s->cap == 0) /* empty: it takes the kind of its first item */
+            return v4 ? add_v4_part(s, ip, acct, err) : add(s, item, 0, 17, acct, err);
+        if (((s->cap & DSET_V4) != 0) == v4) /* same kind as the set */
+            return v4 ? v4_add(s, ip, acct, err) : add(s, item, 0, 17, acct, err);
+        if (to_mixed(s, acct, err) < 0)
+            return -ERR_LIMIT;
+    }
+    rc = v4 ? add_v4_part(&mixed_of(s)->v4, ip, acct, err)
+            : add(&mixed_of(s)->wide, item, 0, 17, acct, err);
+    if (rc == 1)
+        s->n++;
+    return rc;
+}
+
+/* each17() - calls add17(dst, item) for every item of address set `src`. */
+static int
+each17(struct dset *dst, const struct dset *src, struct memacct *acct, struct err *err)
+{
+    const size_t stride = 17 + SLOT_HASH;
+    uint8_t item[17];
+    int rc = 0;
+
+    if (src->cap == DSET_MIXED) {
+        rc = each17(dst, &mixed_of(src)->v4, acct, err);
+        return rc < 0 ? rc : each17(dst, &mixed_of(src)->wide, acct, err);
+    }
+    if (src->cap & DSET_V4) {
+        uint32_t cap = src->cap & ~DSET_V4;
+
+        for (uint32_t i = 0; i < (cap ? cap : src->n) && rc >= 0; i++) {
+            if (cap && !v4_slots(src)[i])
+                continue;
+            v4_item(cap ? (uint32_t)v4_slots(src)[i] : load32(src->u.inl + 4 * i), item);
+            rc = add17(dst, item, acct, err);
+        }
+    } else if (src->cap == 0) {
+        if (src->n == 1)
+            rc = add17(dst, src->u.inl, acct, err);
+    } else if (src->cap <= DSET_LINEAR) {
+        for (uint32_t i = 0; i < src->n && rc >= 0; i++)
+            rc = add17(dst, src->u.heap + i * 17, acct, err);
+    } else {
+        for (uint32_t i = 0; i < src->cap && rc >= 0; i++)
+            if (load32(src->u.heap + (size_t)i * stride))
+                rc = add17(dst, src->u.heap + (size_t)i * stride + SLOT_HASH, acct, err);
+    }
+    return rc;
+}
+
+/* fini17() - dset_fini() for address sets in any mode. */
+static void
+fini17(struct dset *s, struct memacct *acct)
+{
+    if (s->cap == DSET_MIXED) {
+        fini17(&mixed_of(s)->v4, acct);
+        fini17(&mixed_of(s)->wide, acct);
+        mem_free(s->u.heap);
+        memacct_release(acct, sizeof(struct mixed));
+    } else if (s->cap & DSET_V4) {
+        if (s->cap != DSET_V4) { /* hash slots, not inline */
+            memacct_release(acct, (size_t)(s->cap & ~DSET_V4) * 8);
+            mem_free(s->u.heap);
+        }
+    } else if (s->cap != 0) {
+        memacct_release(acct, heap_bytes(s->cap, 17));
+        mem_free(s->u.heap);
+    }
+    memset(s, 0, sizeof(*s));
+}
+
 int
 dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct, struct err *err)
 {
     /* Constant widths let the compiler specialise the hash and the compares. */
     switch (width) {
     case 17:
-        return add(s, item, 0, 17, acct, err);
+        return add17(s, item, acct, err);
     case 8:
         return add(s, item, 0, 8, acct, err);
     case 16:
@@ -283,13 +520,27 @@ merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *ac
     return rc < 0 ? rc : 0;
 }
 
+/* merge17() - merge() for address sets in any mode. */
+static int
+merge17(struct dset *dst, const struct dset *src, struct memacct *acct, struct err *err)
+{
+    int rc;
+
+    /* both wide and dst not empty: the hash-reusing merge */
+    if (!(src->cap & (DSET_V4 | DSET_MIXED)) && !(dst->cap & (DSET_V4 | DSET_MIXED)) &&
+        (dst->n || dst->cap))
+        return merge(dst, src, 17, acct, err);
+    rc = each17(dst, src, acct, err);
+    return rc < 0 ? rc : 0;
+}
+
 int
 dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *acct,
            struct err *err)
 {
     switch (width) {
     case 17:
-        return merge(dst, src, 17, acct, err);
+        return merge17(dst, src, acct, err);
     case 8:
         return merge(dst, src, 8, acct, err);
     case 16:
@@ -302,6 +553,10 @@ dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacc
 void
 dset_fini(struct dset *s, size_t width, struct memacct *acct)
 {
+    if (width == 17) {
+        fini17(s, acct);
+        return;
+    }
     if (s->cap != 0) {
         memacct_release(acct, heap_bytes(s->cap, width));
         mem_free(s->u.heap);

@@ -1,14 +1,16 @@
 /*
  * dset.h - exact distinct set of fixed-width items (Spark's countDistinct).
  *
- * Sized for the common case of DNS groups: most hold one source and one
- * destination, so the first item lives inline in the 32-byte struct and costs
- * no allocation. Up to DSET_LINEAR items sit in a small array scanned linearly;
- * past that the array becomes an open-addressing hash set whose slots keep
- * each item's 32-bit hash next to it, so growth and merges never hash an item
- * twice (dset.c). The caller
- * passes the item width on every call (it is a property of the aggregate, not
- * stored per set). Growth is charged to a memacct budget.
+ * Sized for the common case of DNS groups: most hold a few sources and one
+ * destination. Address items (17 bytes: family, address) are kept compact
+ * while they are IPv4: 4 bytes each, six inline in the 32-byte struct with no
+ * allocation, then in 8-byte hash slots; a set that also gets other addresses
+ * keeps the two kinds in two parts (dset.c, struct mixed). Other items: the
+ * first lives inline, up to DSET_LINEAR sit in a small array scanned linearly,
+ * then an open-addressing hash set whose slots keep each item's 32-bit hash,
+ * so growth and merges never hash an item twice. The caller passes the item
+ * width on every call (it is a property of the aggregate, not stored per
+ * set). Growth is charged to a memacct budget.
  * Threads: thread-confined.
  */
 #ifndef ENGINE_DSET_H
