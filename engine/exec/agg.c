@@ -23,6 +23,20 @@ store(uint8_t *p, uint64_t v)
     memcpy(p, &v, 8);
 }
 
+void
+agg_prefetch(const struct job *job, const uint8_t *val, const struct rec *r)
+{
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        const struct job_col *col = &job->cols[c];
+        uint8_t item[17];
+
+        if (col->agg != AGG_DISTINCT || col->width != 17)
+            continue;
+        record_addr(r, col->field, item);
+        dset_prefetch((const struct dset *)(const void *)(val + col->off), item, 17);
+    }
+}
+
 int
 agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct memacct *acct,
            struct err *err)
@@ -72,8 +86,7 @@ agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct mema
 }
 
 int
-agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct,
-          struct err *err)
+agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
 {
     if (job->hunt)
         return hunt_merge(dst, src, acct, err);

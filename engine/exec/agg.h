@@ -17,6 +17,9 @@
 #include "out.h"
 #include "record.h"
 
+/* agg_prefetch() - starts loading what agg_update(job, val, r) will touch in distinct sets. */
+void agg_prefetch(const struct job *job, const uint8_t *val, const struct rec *r);
+
 /* agg_update() - folds record `r` into `val`. Returns 0 or -ERR_LIMIT. */
 int agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct memacct *acct,
                struct err *err);

@@ -478,6 +478,25 @@ fini17(struct dset *s, struct memacct *acct)
     memset(s, 0, sizeof(*s));
 }
 
+void
+dset_prefetch(const struct dset *s, const uint8_t *item, size_t width)
+{
+    uint32_t ip, cap;
+
+    if (width == 17 && s->cap == DSET_MIXED)
+        s = is_v4(item) ? &mixed_of(s)->v4 : &mixed_of(s)->wide;
+    cap = s->cap & ~DSET_V4;
+    if (width == 17 && (s->cap & DSET_V4)) {
+        if (cap == 0 || !is_v4(item))
+            return;
+        memcpy(&ip, item + 13, 4);
+        __builtin_prefetch(&v4_slots(s)[(uint32_t)mix64(ip) & (cap - 1)]);
+    } else if (s->cap > DSET_LINEAR && !(s->cap & DSET_MIXED)) {
+        __builtin_prefetch(s->u.heap +
+                           (size_t)(item_hash(item, width) & (s->cap - 1)) * (width + SLOT_HASH));
+    }
+}
+
 int
 dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct, struct err *err)
 {

@@ -38,6 +38,9 @@ struct dset {
 int dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct,
              struct err *err);
 
+/* dset_prefetch() - starts loading the slot where `item` would be probed (a hint). */
+void dset_prefetch(const struct dset *s, const uint8_t *item, size_t width);
+
 /* dset_merge() - adds every item of `src` to `dst`; `src` is left intact. */
 int dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *acct,
                struct err *err);

@@ -33,8 +33,8 @@ struct htab {
     struct part parts[HTAB_PARTS];
     struct chunk *chunks; /* newest first */
     struct memacct *acct;
-    uint32_t val_len;     /* multiple of 8 */
-    size_t chunk_bytes;   /* charged for arena chunks (slot arrays: from each part's cap) */
+    uint32_t val_len;   /* multiple of 8 */
+    size_t chunk_bytes; /* charged for arena chunks (slot arrays: from each part's cap) */
 };
 
 #define PART_INIT_CAP 16u
@@ -124,7 +124,8 @@ part_grow(struct htab *t, struct part *pt, struct err *err)
     size_t add = (size_t)(cap - pt->cap) * sizeof(struct slot);
     struct slot *slots;
 
-    /* Only this part's fields change here: merge.c grows parts of one table from several threads. */
+    /* Only this part's fields change here: merge.c grows parts of one table from several threads.
+     */
     if (memacct_charge(t->acct, add, err) < 0)
         return -ERR_LIMIT;
     slots = mem_calloc(cap, sizeof(*slots));
@@ -143,6 +144,35 @@ part_grow(struct htab *t, struct part *pt, struct err *err)
     pt->slots = slots;
     pt->cap = cap;
     return 0;
+}
+
+void
+htab_prefetch(const struct htab *t, uint64_t hash)
+{
+    const struct part *pt = &t->parts[htab_part_of(hash)];
+
+    __builtin_prefetch(&pt->slots[(uint32_t)hash & (pt->cap - 1)]);
+}
+
+void
+htab_prefetch_entry(const struct htab *t, uint64_t hash)
+{
+    const struct part *pt = &t->parts[htab_part_of(hash)];
+    const struct slot *s = &pt->slots[(uint32_t)hash & (pt->cap - 1)];
+
+    if (s->e != NULL && s->hash == hash) {
+        __builtin_prefetch(s->e);
+        __builtin_prefetch((const uint8_t *)s->e + 64);
+    }
+}
+
+struct htab_entry *
+htab_peek(const struct htab *t, uint64_t hash)
+{
+    const struct part *pt = &t->parts[htab_part_of(hash)];
+    const struct slot *s = &pt->slots[(uint32_t)hash & (pt->cap - 1)];
+
+    return s->e != NULL && s->hash == hash ? s->e : NULL;
 }
 
 /* The slot holding `key`, or the empty slot where it would go. */

@@ -48,8 +48,8 @@ void htab_free_slots(struct htab *t);
  * htab_upsert() - the entry of `key`, created with a zeroed value block if
  * absent (*is_new = 1). NULL with ERR_LIMIT set when the budget is spent.
  */
-struct htab_entry *htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_len,
-                               uint64_t hash, int *is_new, struct err *err);
+struct htab_entry *htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_len, uint64_t hash,
+                               int *is_new, struct err *err);
 
 /*
  * htab_part_link() - in sub-table `p` of `t`, the entry equal to `e` (an entry
@@ -57,6 +57,22 @@ struct htab_entry *htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_
  */
 struct htab_entry *htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, int *linked,
                                   struct err *err);
+
+/*
+ * htab_prefetch() - starts loading the slot where `hash` would be probed, so
+ * that an upsert a few records later finds it in cache. htab_prefetch_entry()
+ * also starts loading the entry there when its stored hash matches (the slot
+ * should be in cache by then). Both are hints: no effect on the table.
+ */
+void htab_prefetch(const struct htab *t, uint64_t hash);
+void htab_prefetch_entry(const struct htab *t, uint64_t hash);
+
+/*
+ * htab_peek() - the entry in the slot `hash` is probed at first, if its stored
+ * hash matches; else NULL. A guess for prefetching only: the key is not
+ * compared, so it may be another group's entry.
+ */
+struct htab_entry *htab_peek(const struct htab *t, uint64_t hash);
 
 /* htab_part_of() - the sub-table a hash belongs to. */
 static inline unsigned

@@ -796,6 +796,28 @@ fast_next(struct ipfix_reader *r, const struct flow **flow, struct err *err)
 }
 
 int
+ipfix_reader_next_batch(struct ipfix_reader *r, const struct flow **flows, size_t *n,
+                        struct err *err)
+{
+    int rc;
+
+    if (!r->fast) {
+        rc = ipfix_reader_next(r, flows, err);
+        *n = rc == 1;
+        return rc;
+    }
+    rc = fast_next(r, flows, err); /* the first, counted; then the rest of the message */
+    *n = rc == 1;
+    if (rc != 1)
+        return rc;
+    for (; r->next_flow < r->nflows; r->next_flow++, (*n)++) {
+        r->st.flows++;
+        r->st.dns_rrs += r->flows[r->next_flow].ndns;
+    }
+    return 1;
+}
+
+int
 ipfix_reader_next(struct ipfix_reader *r, const struct flow **flow, struct err *err)
 {
     GError *gerr = NULL;

@@ -46,13 +46,13 @@ struct ipfix_model;  /* opaque: the decoder's per-thread state (and libfixbuf's 
 struct ipfix_reader; /* opaque: one open file */
 
 struct ipfix_read_stats {
-    uint64_t messages;       /* IPFIX messages read */
-    uint64_t flows;          /* flow records yielded by next() */
-    uint64_t dns_rrs;        /* DNS records attached to the yielded flows */
-    uint64_t other_records;  /* options and non-flow data records skipped */
-    uint64_t unknown_sets;   /* data sets skipped because their template is unknown */
-    uint64_t damaged;        /* damaged sets/messages skipped (records lost there) */
-    uint64_t file_bytes;     /* size of the file in bytes */
+    uint64_t messages;              /* IPFIX messages read */
+    uint64_t flows;                 /* flow records yielded by next() */
+    uint64_t dns_rrs;               /* DNS records attached to the yielded flows */
+    uint64_t other_records;         /* options and non-flow data records skipped */
+    uint64_t unknown_sets;          /* data sets skipped because their template is unknown */
+    uint64_t damaged;               /* damaged sets/messages skipped (records lost there) */
+    uint64_t file_bytes;            /* size of the file in bytes */
     char first_damage[ERR_MSG_LEN]; /* "offset N: what was wrong", "" if none */
 };
 
@@ -92,6 +92,16 @@ struct ipfix_reader *ipfix_reader_open(struct ipfix_model *m, const char *path, 
  * the reader is finished (next() keeps returning 0).
  */
 int ipfix_reader_next(struct ipfix_reader *r, const struct flow **flow, struct err *err);
+
+/*
+ * ipfix_reader_next_batch() - like ipfix_reader_next(), but hands out every
+ * flow the reader has decoded and not yet handed out (at least one): with the
+ * fast decoder, the rest of an IPFIX message; with libfixbuf, one flow. Returns
+ * 1 with flows[0..*n) valid until the next call on `r`, 0 at the end, or -code.
+ * Callers use it to work on several flows at once (prefetching, exec/scan.c).
+ */
+int ipfix_reader_next_batch(struct ipfix_reader *r, const struct flow **flows, size_t *n,
+                            struct err *err);
 
 /* ipfix_reader_stats() - counts so far; valid until ipfix_reader_close(). */
 const struct ipfix_read_stats *ipfix_reader_stats(const struct ipfix_reader *r);
