@@ -817,7 +817,7 @@ run(struct cli *c, int nargs, char **args)
         table = &hres.table;
         groups = hres.groups;
     } else if (rc == 0) {
-        rc = sort_run(&job, res.tables[0], &sorted, &err);
+        rc = sort_run(&job, res.tables[0], c->threads, &sorted, &err);
         for (size_t i = 0; i < job.ncols; i++) {
             cols[i].name = job.cols[i].name;
             cols[i].json_name = job.cols[i].json_name;

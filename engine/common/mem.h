@@ -13,14 +13,37 @@
 #define ENGINE_MEM_H
 
 #include <stddef.h>
+#include <string.h>
 
+/* clang-format off */
 #define mem_alloc(n)        mem_alloc_at((n), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming): reads as a function */
 #define mem_calloc(n, size) mem_calloc_at((n), (size), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming) */
 #define mem_realloc(p, n)   mem_realloc_at((p), (n), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming) */
+/* clang-format on */
 
 void *mem_alloc_at(size_t n, const char *file, int line);
 void *mem_calloc_at(size_t n, size_t size, const char *file, int line);
 void *mem_realloc_at(void *p, size_t n, const char *file, int line);
+
+/*
+ * mem_zalloc() - n * size zeroed bytes, written (not just known-zero) before
+ * they are returned. For big arrays that are read before written (hash slots):
+ * calloc may hand out fresh pages that the kernel maps to its zero page on the
+ * first read and copies on the first write, flushing the TLB of every thread
+ * of the process each time.
+ */
+static inline void *
+mem_zalloc_at(size_t n, size_t size, const char *file, int line)
+{
+    size_t bytes = n * size;
+
+    if (size && bytes / size != n)
+        return mem_calloc_at(n, size, file, line); /* reports the overflow */
+    return memset(mem_alloc_at(bytes, file, line), 0, bytes);
+}
+/* clang-format off */
+#define mem_zalloc(n, size) mem_zalloc_at((n), (size), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming) */
+/* clang-format on */
 
 /* mem_try_alloc() - malloc that may fail: returns NULL instead of aborting. */
 void *mem_try_alloc(size_t n);

@@ -302,7 +302,7 @@ v4_rehash(struct dset *s, uint32_t cap, struct memacct *acct, struct err *err)
 
     if (rc < 0)
         return rc;
-    slots = mem_calloc(cap, 8);
+    slots = mem_zalloc((size_t)cap, 8);
     if (old == 0) {
         for (uint32_t i = 0; i < s->n; i++)
             v4_place(slots, cap, load32(s->u.inl + 4 * i));

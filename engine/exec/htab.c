@@ -54,7 +54,7 @@ htab_create(uint32_t val_len, struct memacct *acct, struct err *err)
         return NULL;
     }
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        t->parts[p].slots = mem_calloc(PART_INIT_CAP, sizeof(struct slot));
+        t->parts[p].slots = mem_zalloc(PART_INIT_CAP, sizeof(struct slot));
         t->parts[p].cap = PART_INIT_CAP;
     }
     return t;
@@ -128,7 +128,7 @@ part_grow(struct htab *t, struct part *pt, struct err *err)
      */
     if (memacct_charge(t->acct, add, err) < 0)
         return -ERR_LIMIT;
-    slots = mem_calloc(cap, sizeof(*slots));
+    slots = mem_zalloc(cap, sizeof(*slots));
     for (uint32_t i = 0; i < pt->cap; i++) {
         const struct slot *s = &pt->slots[i];
 
@@ -263,6 +263,12 @@ struct htab_entry *
 htab_part_slot(const struct htab *t, unsigned p, size_t i)
 {
     return t->parts[p].slots[i].e;
+}
+
+size_t
+htab_part_count(const struct htab *t, unsigned p)
+{
+    return t->parts[p].n;
 }
 
 size_t

@@ -88,6 +88,9 @@ struct htab_entry *htab_part_slot(const struct htab *t, unsigned p, size_t i);
 /* htab_count() - groups in the table (all sub-tables). */
 size_t htab_count(const struct htab *t);
 
+/* htab_part_count() - entries in sub-table p. */
+size_t htab_part_count(const struct htab *t, unsigned p);
+
 static inline uint8_t *
 htab_entry_val(struct htab_entry *e)
 {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "agg.h"
 #include "keypack.h"
 #include "mem.h"
@@ -269,14 +271,58 @@ prune(const struct job *job, struct row *rows, size_t n, size_t keep)
     return m;
 }
 
+/*
+ * having_part() - the groups of sub-table p that pass --having, as rows from
+ * rows[0]; returns how many, or -1 on a malformed key. Entries are visited in
+ * slot order, which is random in memory: each is prefetched a few slots ahead.
+ */
+static long
+having_part(const struct job *job, const struct htab *t, unsigned p, int order_num,
+            struct row *rows)
+{
+    struct out_cell cells[JOB_MAX_COLS];
+    size_t pc = htab_part_cap(t, p), n = 0;
+
+    for (size_t i = 0; i < pc; i++) {
+        struct htab_entry *e = htab_part_slot(t, p, i);
+
+        if (i + 8 < pc) {
+            const struct htab_entry *ahead = htab_part_slot(t, p, i + 8);
+
+            if (ahead != NULL) {
+                __builtin_prefetch(ahead);
+                __builtin_prefetch((const uint8_t *)ahead + 64);
+            }
+        }
+        if (e == NULL)
+            continue;
+        if (row_cells(job, e, cells) < 0)
+            return -1;
+        if (job->having) {
+            struct having_ctx h = {job, cells};
+
+            if (!expr_true(job->having, having_get, &h))
+                continue;
+        }
+        rows[n].e = e;
+        rows[n].order = order_num ? cells[job->order_col].v.u : 0;
+        rows[n].text = NO_TEXT;
+        n++;
+    }
+    return (long)n;
+}
+
 int
-sort_run(const struct job *job, const struct htab *t, struct sort_result *res, struct err *err)
+sort_run(const struct job *job, const struct htab *t, int threads, struct sort_result *res,
+         struct err *err)
 {
     struct sort_ctx s;
     struct row *rows;
     struct row *tmp;
     size_t n = 0, cap = htab_count(t), want;
-    struct out_cell cells[JOB_MAX_COLS];
+    size_t off[HTAB_PARTS];
+    long kept[HTAB_PARTS];
+    int bad = 0;
 
     memset(res, 0, sizeof(*res));
     memset(&s, 0, sizeof(s));
@@ -285,29 +331,30 @@ sort_run(const struct job *job, const struct htab *t, struct sort_result *res, s
                   record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_NUM;
     rows = mem_alloc((cap ? cap : 1) * sizeof(*rows));
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        size_t pc = htab_part_cap(t, p);
+        off[p] = n;
+        n += htab_part_count(t, p);
+    }
+    res->groups = n;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
 
-        for (size_t i = 0; i < pc; i++) {
-            struct htab_entry *e = htab_part_slot(t, p, i);
-
-            if (e == NULL)
-                continue;
-            res->groups++;
-            if (row_cells(job, e, cells) < 0) {
-                mem_free(rows);
-                return ERR_SET(err, ERR_INTERNAL, "malformed group key");
-            }
-            if (job->having) {
-                struct having_ctx h = {job, cells};
-
-                if (!expr_true(job->having, having_get, &h))
-                    continue;
-            }
-            rows[n].e = e;
-            rows[n].order = s.order_num ? cells[job->order_col].v.u : 0;
-            rows[n].text = NO_TEXT;
-            n++;
+        /* sub-table p fills rows[off[p] ..); then the kept rows are closed up in order */
+#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
+    shared(job, t, s, rows, off, kept)
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        kept[p] = having_part(job, t, p, s.order_num, rows + off[p]);
+    n = 0;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        if (kept[p] < 0) {
+            bad = 1;
+            continue;
         }
+        memmove(rows + n, rows + off[p], (size_t)kept[p] * sizeof(*rows));
+        n += (size_t)kept[p];
+    }
+    if (bad) {
+        mem_free(rows);
+        return ERR_SET(err, ERR_INTERNAL, "malformed group key");
     }
     res->kept = n;
     want = job->limit ? (size_t)job->limit : n;

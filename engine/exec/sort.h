@@ -26,8 +26,12 @@ struct sort_result {
     size_t kept;            /* groups after --having */
 };
 
-/* sort_run() - builds `res` from the merged table `t`. */
-int sort_run(const struct job *job, const struct htab *t, struct sort_result *res,
+/*
+ * sort_run() - builds `res` from the merged table `t`. The --having pass over
+ * every group runs on `threads` threads (<= 0: all cores), by sub-table; the
+ * result does not depend on it.
+ */
+int sort_run(const struct job *job, const struct htab *t, int threads, struct sort_result *res,
              struct err *err);
 
 /* sort_result_fini() - frees what sort_run() allocated. */

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+
 #include <xxhash.h>
 
 #include "agg.h"
@@ -20,9 +21,9 @@
 #include "scan.h"
 #include "sort.h"
 
-#define NREC   20000
-#define NDST   300
-#define NSRC   50
+#define NREC 20000
+#define NDST 300
+#define NSRC 50
 
 struct brute {
     uint64_t count, bytes, maxp;
@@ -111,7 +112,7 @@ run(unsigned threads, uint64_t seed)
             b[dst].distinct++;
     }
     CHECK(merge_run(&job, &res, (int)threads, &err) == 0);
-    CHECK(sort_run(&job, res.tables[0], &sorted, &err) == 0);
+    CHECK(sort_run(&job, res.tables[0], (int)threads, &sorted, &err) == 0);
 
     /* Brute force: groups with n >= 2, bytes desc, then the rendered text of dip, n, s, mp. */
     for (unsigned d = 0; d < NDST; d++)
