@@ -36,7 +36,7 @@ struct pend {
  * records in the same order, prefetching the entry PREFETCH_AHEAD records
  * ahead. The order of updates, and so every result, is unchanged.
  */
-#define PREFETCH_AHEAD 8
+#define PREFETCH_AHEAD 16
 
 struct worker {
     alignas(64) struct htab *table;
