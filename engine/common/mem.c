@@ -49,6 +49,19 @@ mem_realloc_at(void *p, size_t n, const char *file, int line)
 }
 
 void *
+mem_grow(void *p, size_t *cap, size_t need, size_t first)
+{
+    size_t c = *cap ? *cap : first;
+
+    if (need <= *cap)
+        return p;
+    while (c < need)
+        c *= 2;
+    *cap = c;
+    return mem_realloc(p, c);
+}
+
+void *
 mem_try_alloc(size_t n)
 {
     return malloc(n ? n : 1);

@@ -45,6 +45,13 @@ mem_zalloc_at(size_t n, size_t size, const char *file, int line)
 #define mem_zalloc(n, size) mem_zalloc_at((n), (size), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming) */
 /* clang-format on */
 
+/*
+ * mem_grow() - `p` (of *cap bytes) reallocated to hold at least `need` bytes,
+ * its size doubled from `first` as often as needed (*cap updated); `p` itself
+ * when it is big enough. The one growth rule of the project's byte buffers.
+ */
+void *mem_grow(void *p, size_t *cap, size_t need, size_t first);
+
 /* mem_try_alloc() - malloc that may fail: returns NULL instead of aborting. */
 void *mem_try_alloc(size_t n);
 

@@ -51,14 +51,7 @@ struct worker {
 static char *
 xb_reserve(struct xbuf *b, size_t more)
 {
-    if (b->len + more > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-
-        while (cap < b->len + more)
-            cap *= 2;
-        b->p = mem_realloc(b->p, cap);
-        b->cap = cap;
-    }
+    b->p = mem_grow(b->p, &b->cap, b->len + more, 4096);
     return b->p + b->len;
 }
 

@@ -17,14 +17,8 @@ keybuf_fini(struct keybuf *k)
 static uint8_t *
 reserve(struct keybuf *k, size_t more)
 {
-    if (k->len + more > k->cap) {
-        size_t cap = k->cap ? k->cap : 256;
-
-        while (cap < k->len + more)
-            cap *= 2;
-        k->p = mem_realloc(k->p, cap);
-        k->cap = cap;
-    }
+    if (k->len + more > k->cap) /* the per-record path: no call when it fits */
+        k->p = mem_grow(k->p, &k->cap, k->len + more, 256);
     return k->p + k->len;
 }
 
@@ -69,8 +63,8 @@ keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
                 const struct dns_rr *rr = &f->dns[i];
 
                 if (id == FIELD_DNS_NAMES) {
-                    uint32_t len = rr->name_len < KEYPACK_MAX_NAME ? rr->name_len
-                                                                   : KEYPACK_MAX_NAME;
+                    uint32_t len =
+                        rr->name_len < KEYPACK_MAX_NAME ? rr->name_len : KEYPACK_MAX_NAME;
 
                     p = reserve(k, 2 + len);
                     put_u16(p, len);

@@ -63,14 +63,7 @@ text_add_cell(struct sort_ctx *s, const struct out_cell *c)
     out_str_reset(&s->cell);
     out_cell_render(c, &s->cell);
     need = s->text_len + s->cell.len + 1;
-    if (need > s->text_cap) {
-        size_t cap = s->text_cap ? s->text_cap : 4096;
-
-        while (cap < need)
-            cap *= 2;
-        s->text = mem_realloc(s->text, cap);
-        s->text_cap = cap;
-    }
+    s->text = mem_grow(s->text, &s->text_cap, need, 4096);
     memcpy(s->text + s->text_len, s->cell.p, s->cell.len);
     s->text[s->text_len + s->cell.len] = '\0';
     s->text_len = need;

@@ -37,13 +37,8 @@ out_format_parse(const char *s, enum out_format *fmt, struct err *err)
 static void
 str_reserve(struct out_str *s, size_t more)
 {
-    if (s->len + more + 1 <= s->cap)
-        return;
-    size_t cap = s->cap ? s->cap : 64;
-    while (cap < s->len + more + 1)
-        cap *= 2;
-    s->p = mem_realloc(s->p, cap);
-    s->cap = cap;
+    if (s->len + more + 1 > s->cap)
+        s->p = mem_grow(s->p, &s->cap, s->len + more + 1, 64);
 }
 
 static void
