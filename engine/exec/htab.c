@@ -154,18 +154,6 @@ htab_prefetch(const struct htab *t, uint64_t hash)
     __builtin_prefetch(&pt->slots[(uint32_t)hash & (pt->cap - 1)]);
 }
 
-void
-htab_prefetch_entry(const struct htab *t, uint64_t hash)
-{
-    const struct part *pt = &t->parts[htab_part_of(hash)];
-    const struct slot *s = &pt->slots[(uint32_t)hash & (pt->cap - 1)];
-
-    if (s->e != NULL && s->hash == hash) {
-        __builtin_prefetch(s->e);
-        __builtin_prefetch((const uint8_t *)s->e + 64);
-    }
-}
-
 struct htab_entry *
 htab_peek(const struct htab *t, uint64_t hash)
 {
@@ -173,6 +161,17 @@ htab_peek(const struct htab *t, uint64_t hash)
     const struct slot *s = &pt->slots[(uint32_t)hash & (pt->cap - 1)];
 
     return s->e != NULL && s->hash == hash ? s->e : NULL;
+}
+
+void
+htab_prefetch_entry(const struct htab *t, uint64_t hash)
+{
+    const struct htab_entry *e = htab_peek(t, hash);
+
+    if (e != NULL) {
+        __builtin_prefetch(e);
+        __builtin_prefetch((const uint8_t *)e + 64);
+    }
 }
 
 /* The slot holding `key`, or the empty slot where it would go. */

@@ -69,42 +69,6 @@ add_bad(struct worker *w, const char *path, const char *msg, uint64_t flows)
     b->flows_kept = flows;
 }
 
-static int
-fold_flow(const struct job *job, struct worker *w, const struct flow *f, struct memacct *acct)
-{
-    struct rec recs[2];
-    int n;
-
-    if (job->hunt) {
-        w->stats.records++;
-        w->stats.kept++;
-        return hunt_fold(job->hunt, w->table, &w->key, &w->hunt, f, acct, &w->err) < 0 ? -1 : 0;
-    }
-    if (!job_keep_flow(job, f)) {
-        /* No record of this flow can pass: count them without making them. */
-        w->stats.records += (uint64_t)record_count(f, job->view);
-        return 0;
-    }
-    n = record_views(f, job->view, job->bytes_total, recs);
-
-    for (int i = 0; i < n; i++) {
-        const struct rec *r = &recs[i];
-        struct htab_entry *e;
-        int is_new;
-
-        w->stats.records++;
-        if (!job_keep_rec(job, r))
-            continue;
-        w->stats.kept++;
-        keypack_build(job, r, &w->key);
-        e = htab_upsert(w->table, w->key.p, (uint32_t)w->key.len, XXH3_64bits(w->key.p, w->key.len),
-                        &is_new, &w->err);
-        if (e == NULL || agg_update(job, htab_entry_val(e), r, acct, &w->err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* pend_push() - appends record `r` with the key in w->key; prefetches its slot. */
 static void
 pend_push(struct worker *w, const struct rec *r, size_t *np, size_t *keys_len)
@@ -129,17 +93,20 @@ pend_push(struct worker *w, const struct rec *r, size_t *np, size_t *keys_len)
     htab_prefetch(w->table, p->hash);
 }
 
-/* fold_batch() - fold_flow() for the flows[0..n) of one batch, in two passes (struct pend). */
+/* fold_batch() - folds the flows[0..n) of one batch, in two passes (struct pend). */
 static int
 fold_batch(const struct job *job, struct worker *w, const struct flow *flows, size_t n,
            struct memacct *acct)
 {
     size_t np = 0, keys_len = 0;
 
-    if (job->hunt) {
-        for (size_t i = 0; i < n; i++)
-            if (fold_flow(job, w, &flows[i], acct) < 0)
+    if (job->hunt) { /* one group per DNS name: hunt.c folds whole flows */
+        for (size_t i = 0; i < n; i++) {
+            w->stats.records++;
+            w->stats.kept++;
+            if (hunt_fold(job->hunt, w->table, &w->key, &w->hunt, &flows[i], acct, &w->err) < 0)
                 return -1;
+        }
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
