@@ -8,6 +8,8 @@
 #include "dset.h"
 #include "hunt.h"
 
+_Static_assert(sizeof(struct dset) == JOB_DISTINCT_STATE, "job.h sizes distinct states");
+
 static uint64_t
 load(const uint8_t *p)
 {

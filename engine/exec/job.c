@@ -9,8 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dset.h"
-
 static const char *
 skip_ws(const char *p)
 {
@@ -189,7 +187,7 @@ parse_aggs(struct job *job, const char *text, struct err *err)
         c->off = job->val_len;
         if (kind == AGG_DISTINCT) {
             c->width = record_field_kind(c->field) == FIELD_KIND_ADDR ? 17 : 8;
-            job->val_len += (uint32_t)sizeof(struct dset);
+            job->val_len += JOB_DISTINCT_STATE;
         } else {
             job->val_len += 8;
         }

@@ -31,6 +31,8 @@ struct hunt;
 #define JOB_MAX_KEYS 8
 #define JOB_MAX_AGGS 16
 #define JOB_MAX_COLS (JOB_MAX_KEYS + JOB_MAX_AGGS)
+/* Bytes of one distinct aggregate's state (struct dset; agg.c checks the size). */
+#define JOB_DISTINCT_STATE 32
 
 enum agg_kind {
     AGG_COUNT,
