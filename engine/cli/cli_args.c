@@ -1,0 +1,598 @@
+/*
+ * cli_args.c - see cli_args.h.
+ */
+#include "cli_args.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipfix_read.h"
+#include "mem.h"
+
+static const char usage_main[] =
+    "usage: flowsweep COMMAND [OPTIONS] PATH...\n"
+    "\n"
+    "Sweep a repository of hourly YAF / super_mediator IPFIX files on all cores.\n"
+    "\n"
+    "Commands:\n"
+    "  dns-names   the Mothra analytic: DNS flows grouped by (names, RR types)\n"
+    "  dns-dest    the SiLK analytic: DNS records from inside, grouped by destination\n"
+    "  query       a general job: filter, group by, aggregate, having, order, limit\n"
+    "  dns-hunt    tunnels that exact names hide: DNS grouped by registered domain, scored\n"
+    "  export      flat per-record rows (JSON Lines or CSV) for loading into other engines\n"
+    "\n"
+    "  flowsweep COMMAND --help    options of a command\n"
+    "  flowsweep --version         version and allocator\n"
+    "\n"
+    "PATH is a file or a directory walked recursively (docs/usage.md).\n";
+
+static const char usage_input[] =
+    "Input:\n"
+    "  PATH...                 files, or directories walked recursively (*.lock skipped)\n"
+    "  --start YYYY-MM-DD[THH] first hour to read (inclusive; the hour comes from the path)\n"
+    "  --end YYYY-MM-DD[THH]   last hour to read (inclusive; a date alone means its hour 23)\n";
+
+static const char usage_output[] =
+    "Output:\n"
+    "  --format table|csv|json table = Spark show(N, false) text (default); csv = RFC 4180;\n"
+    "                          json = JSON Lines\n"
+    "  --limit N               rows to print (default 20; 0 = all)\n"
+    "  --show-query            print the equivalent 'flowsweep query' options and exit\n";
+
+static const char usage_mem[] =
+    "Execution:\n"
+    "  -t, --threads N         worker threads (default: all cores)\n"
+    "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n";
+
+static const char usage_exec[] =
+    "  --decoder fast|fixbuf   IPFIX decoder: the in-place fast path (default) or libfixbuf's\n"
+    "                          transcoder (same results, slower; for comparison)\n"
+    "  --strict                stop at the first unreadable or damaged file (exit 1)\n"
+    "  --progress auto|always|never  progress line on stderr (auto: when a TTY)\n"
+    "  -q, --quiet             no progress, no summary (warnings still print)\n"
+    "  -v, --verbose           more detail on stderr\n"
+    "  -h, --help              this help\n"
+    "Exit status: 0 ok, 1 fatal error, 2 usage error, 3 done but some files were bad.\n";
+
+static const char usage_names[] =
+    "usage: flowsweep dns-names [OPTIONS] PATH...\n"
+    "\n"
+    "The Mothra analytic of the SEI post: flows with silkAppLabel 53 that carry DNS records,\n"
+    "grouped by (list of DNS names, list of RR types) in wire order; flows, distinct\n"
+    "sources, distinct destinations, bytes, packets; groups with bytes/packets > 70 and\n"
+    "fewer than 3 names; by bytes descending.\n"
+    "Columns: dnsName|dnsRRType|flows|#sIP|#dIP|bytes|packets\n"
+    "\n"
+    "  --min-bpp X             keep groups with bytes/packets > X (default 70)\n"
+    "  --max-names N           keep groups with at most N names (default 2)\n"
+    "  --bytes forward|total   forward counts (Mothra's octetCount, default) or forward +\n"
+    "                          reverse\n";
+
+static const char usage_dest[] =
+    "usage: flowsweep dns-dest [OPTIONS] PATH...\n"
+    "\n"
+    "The SiLK analytic of the SEI post, as\n"
+    "  rwfilter --application=53 --scidr=192.168.0.0/16 --bytes-per-packet=70- |\n"
+    "  rwuniq --fields=dip,proto --bytes=500-\n"
+    "on SiLK's unidirectional records (a biflow is its forward record and, when it has\n"
+    "reverse packets, a reverse record). By bytes descending.\n"
+    "Columns: dIP|protocol|bytes|flows|packets\n"
+    "\n"
+    "  --src-cidr CIDR         keep records whose source is inside CIDR (repeatable; IPv4 or\n"
+    "                          IPv6; default 192.168.0.0/16; 'any' turns the filter off)\n"
+    "  --min-bpp X             keep records with bytes/packets >= X (default 70)\n"
+    "  --min-bytes N           keep groups with bytes >= N (default 500)\n"
+    "  --direction both|forward  both records of a biflow (default) or the forward one only\n";
+
+static const char usage_hunt[] =
+    "usage: flowsweep dns-hunt [OPTIONS] PATH...\n"
+    "\n"
+    "Finds DNS exfiltration that grouping by exact name cannot see: the DNS records of flows\n"
+    "with silkAppLabel 53 are grouped by the registered domain of their name (Public Suffix\n"
+    "List; reverse names by their zone), and each group is scored by how many distinct names\n"
+    "it has, how long and how random their query parts are, and which record types carry\n"
+    "them (docs/dns-hunt.md). By score, highest first.\n"
+    "Columns: KEY|score|flows|queries|names|sources|bytes|packets|len_mean|len_max|entropy|\n"
+    "         txt|null|cname|mx|other|rcode_err|first|last|hours\n"
+    "\n"
+    "  --by domain|domain,source|server  the group key (default domain); server = the DNS\n"
+    "                          server's address, for tunnels that talk to it directly\n"
+    "  --min-names N           show groups with at least N distinct names (default 1)\n"
+    "  --len-norm X            query-part length that fills the length term (default 40)\n"
+    "  --entropy-norm X        bits per character that fill the entropy term (default 4)\n";
+
+static const char usage_query[] =
+    "usage: flowsweep query [OPTIONS] PATH...\n"
+    "\n"
+    "A general job (docs/query.md). Output columns are the --group-by keys then the --agg\n"
+    "aggregates, in the order given.\n"
+    "\n"
+    "  --records flows|silk|silk-forward  one record per flow (default), SiLK's split of\n"
+    "                          biflows into forward and reverse records, or forward only\n"
+    "  --bytes forward|total   flows view: bytes/packets of the forward direction or both\n"
+    "  --where EXPR            keep records where EXPR is true, e.g.\n"
+    "                          \"app = 53 and sip in (192.168.0.0/16) and bytes / packets >= 70\"\n"
+    "  --group-by KEYS         \"[name=]field, ...\", e.g. \"dIP=dip, protocol=proto\"\n"
+    "  --agg AGGS              \"[name=]func(field), ...\": count() sum() min() max() distinct()\n"
+    "                          (default \"count=count()\")\n"
+    "  --having EXPR           keep groups where EXPR over the columns is true, e.g.\n"
+    "                          \"bytes / packets > 70 and size(dnsName) < 3\"\n"
+    "  --order \"COL [asc|desc]\" (default: the first aggregate, descending)\n"
+    "Fields: start end hour sip dip sport dport proto app bytes packets rbytes rpackets ndns\n"
+    "        dns.names dns.types (lists: keys, or size(...) in expressions)\n"
+    "DNS functions in --where count the flow's matching DNS records: count_type(N)\n"
+    "  count_section(N) count_rcode(N) count_qr(N) count_name('x') count_suffix('x'),\n"
+    "  e.g. \"count_type(16) > 0 and count_suffix('.example.com.') > 0\"\n"
+    "'/' divides in floating point (x / 0 is NULL, which no filter keeps).\n";
+
+static const char usage_export[] =
+    "usage: flowsweep export [OPTIONS] PATH...\n"
+    "\n"
+    "Writes one flat row per record, so other engines (DuckDB, Spark) can load exactly the\n"
+    "records flowsweep's jobs see. Files in the plan's order, records in file order; the\n"
+    "output is byte-identical for any --threads.\n"
+    "Columns: start end (Unix ms) sip dip sport dport proto app bytes packets rbytes\n"
+    "         rpackets ndns names types (names and types: arrays, DNS wire order)\n"
+    "Names are printable text that maps 1:1 back to the bytes: bytes outside 0x20-0x7E\n"
+    "as \\xHH and '\\' as \\\\.\n"
+    "\n"
+    "  --format jsonl|csv      JSON Lines (default) or RFC 4180 CSV with a header row (the\n"
+    "                          arrays as JSON array text in one field)\n"
+    "  --records flows|silk|silk-forward  one row per flow (default; bytes/packets are the\n"
+    "                          forward counts), SiLK's forward and reverse records, or\n"
+    "                          forward records only\n"
+    "  --where EXPR            rows where EXPR is true (fields and functions as in query)\n"
+    "  -o, --output FILE       write to FILE (default: stdout)\n";
+
+static const char usage_export_exec[] =
+    "Execution:\n"
+    "  -t, --threads N         workers decoding files (default: all cores); each holds one\n"
+    "                          rendered file until its turn to be written\n";
+
+static void
+print_usage(enum cmd cmd, FILE *f)
+{
+    if (cmd == CMD_EXPORT) {
+        fputs(usage_export, f);
+        fputc('\n', f);
+        fputs(usage_input, f);
+        fputs(usage_export_exec, f);
+        fputs(usage_exec, f);
+        return;
+    }
+    fputs(cmd == CMD_DNS_NAMES  ? usage_names
+          : cmd == CMD_DNS_DEST ? usage_dest
+          : cmd == CMD_DNS_HUNT ? usage_hunt
+                                : usage_query,
+          f);
+    fputc('\n', f);
+    fputs(usage_input, f);
+    fputs(usage_output, f);
+    fputs(usage_mem, f);
+    fputs(usage_exec, f);
+}
+
+int
+cli_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "flowsweep: error: ");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+    fprintf(stderr, "\n(try --help)\n");
+    return EXIT_USAGE;
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long v;
+
+    if (*s == '\0' || *s == '-')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+parse_double(const char *s, double *out)
+{
+    char *end = NULL;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || v != v)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+parse_size(const char *s, size_t *out)
+{
+    char *end = NULL;
+    double v;
+    double mult = 1;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return -1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        mult = 1024.0;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mult = 1024.0 * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mult = 1024.0 * 1024 * 1024;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        mult = 1024.0 * 1024 * 1024 * 1024;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += *end == 'i' ? 1 : 0;
+    if (*end == 'B')
+        end++;
+    if (*end != '\0')
+        return -1;
+    *out = (size_t)(v * mult);
+    return 0;
+}
+
+enum {
+    OPT_START = 256,
+    OPT_END,
+    OPT_FORMAT,
+    OPT_LIMIT,
+    OPT_MEM,
+    OPT_STRICT,
+    OPT_PROGRESS,
+    OPT_SHOW_QUERY,
+    OPT_MIN_BPP,
+    OPT_MAX_NAMES,
+    OPT_BYTES,
+    OPT_SRC_CIDR,
+    OPT_MIN_BYTES,
+    OPT_DIRECTION,
+    OPT_RECORDS,
+    OPT_WHERE,
+    OPT_GROUP_BY,
+    OPT_AGG,
+    OPT_HAVING,
+    OPT_ORDER,
+    OPT_BY,
+    OPT_MIN_NAMES,
+    OPT_LEN_NORM,
+    OPT_ENTROPY_NORM,
+    OPT_DECODER
+};
+
+static const struct option options[] = {
+    {"threads", required_argument, NULL, 't'},
+    {"output", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"start", required_argument, NULL, OPT_START},
+    {"end", required_argument, NULL, OPT_END},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"mem-limit", required_argument, NULL, OPT_MEM},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"decoder", required_argument, NULL, OPT_DECODER},
+    {"progress", required_argument, NULL, OPT_PROGRESS},
+    {"show-query", no_argument, NULL, OPT_SHOW_QUERY},
+    {"min-bpp", required_argument, NULL, OPT_MIN_BPP},
+    {"max-names", required_argument, NULL, OPT_MAX_NAMES},
+    {"bytes", required_argument, NULL, OPT_BYTES},
+    {"src-cidr", required_argument, NULL, OPT_SRC_CIDR},
+    {"min-bytes", required_argument, NULL, OPT_MIN_BYTES},
+    {"direction", required_argument, NULL, OPT_DIRECTION},
+    {"records", required_argument, NULL, OPT_RECORDS},
+    {"where", required_argument, NULL, OPT_WHERE},
+    {"group-by", required_argument, NULL, OPT_GROUP_BY},
+    {"agg", required_argument, NULL, OPT_AGG},
+    {"having", required_argument, NULL, OPT_HAVING},
+    {"order", required_argument, NULL, OPT_ORDER},
+    {"by", required_argument, NULL, OPT_BY},
+    {"min-names", required_argument, NULL, OPT_MIN_NAMES},
+    {"len-norm", required_argument, NULL, OPT_LEN_NORM},
+    {"entropy-norm", required_argument, NULL, OPT_ENTROPY_NORM},
+    {NULL, 0, NULL, 0},
+};
+
+/* Whether option `opt` applies to command `cmd` (most apply to all). */
+static int
+option_applies(int opt, enum cmd cmd)
+{
+    switch (opt) {
+    case OPT_MAX_NAMES:
+        return cmd == CMD_DNS_NAMES;
+    case OPT_SRC_CIDR:
+    case OPT_MIN_BYTES:
+    case OPT_DIRECTION:
+        return cmd == CMD_DNS_DEST;
+    case OPT_RECORDS:
+    case OPT_WHERE:
+        return cmd == CMD_QUERY || cmd == CMD_EXPORT;
+    case OPT_GROUP_BY:
+    case OPT_AGG:
+    case OPT_HAVING:
+    case OPT_ORDER:
+        return cmd == CMD_QUERY;
+    case OPT_BY:
+    case OPT_MIN_NAMES:
+    case OPT_LEN_NORM:
+    case OPT_ENTROPY_NORM:
+        return cmd == CMD_DNS_HUNT;
+    case OPT_MIN_BPP:
+        return cmd == CMD_DNS_NAMES || cmd == CMD_DNS_DEST;
+    case OPT_BYTES:
+        return cmd == CMD_DNS_NAMES || cmd == CMD_QUERY;
+    case 'o':
+        return cmd == CMD_EXPORT;
+    case OPT_LIMIT: /* export writes every row and keeps no tables */
+    case OPT_MEM:
+    case OPT_SHOW_QUERY:
+        return cmd != CMD_EXPORT;
+    default:
+        return 1;
+    }
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int
+parse_args(struct cli *c, int argc, char **argv)
+{
+    int opt;
+    int longindex = -1;
+    struct err err;
+
+    err_init(&err);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "t:o:qvh", options, &longindex)) != -1) {
+        if (opt == '?')
+            return cli_usage_error("%s", "unknown option or missing argument");
+        if (!option_applies(opt, c->cmd)) {
+            /* argv[optind - 1] would be the value of "--opt value": name the option. */
+            char name[64];
+
+            if (longindex >= 0)
+                snprintf(name, sizeof(name), "--%s", options[longindex].name);
+            else
+                snprintf(name, sizeof(name), "-%c", opt);
+            return cli_usage_error("option %s does not apply to this command", name);
+        }
+        longindex = -1;
+        switch (opt) {
+        case 't': {
+            uint64_t n;
+
+            if (parse_u64(optarg, &n) < 0 || n == 0 || n > 4096)
+                return cli_usage_error("--threads needs a number from 1 to 4096, not '%s'", optarg);
+            c->threads = (int)n;
+            break;
+        }
+        case 'q':
+            c->quiet = 1;
+            break;
+        case 'v':
+            c->verbose++;
+            break;
+        case 'h':
+            print_usage(c->cmd, stdout);
+            return 0;
+        case OPT_START:
+            c->start = optarg;
+            break;
+        case OPT_END:
+            c->end = optarg;
+            break;
+        case OPT_FORMAT:
+            if (c->cmd == CMD_EXPORT) {
+                if (export_format_parse(optarg, &c->export_format) < 0)
+                    return cli_usage_error("export --format takes jsonl or csv, not '%s'", optarg);
+            } else if (out_format_parse(optarg, &c->format, &err) < 0) {
+                return cli_usage_error("%s", err.msg);
+            }
+            break;
+        case 'o':
+            c->output = optarg;
+            break;
+        case OPT_LIMIT:
+            if (parse_u64(optarg, &c->limit) < 0)
+                return cli_usage_error("--limit needs a whole number (0 = all), not '%s'", optarg);
+            c->limit_set = 1;
+            break;
+        case OPT_MEM:
+            if (parse_size(optarg, &c->mem_limit) < 0 || c->mem_limit == 0)
+                return cli_usage_error("--mem-limit needs a size such as 512M or 8G, not '%s'",
+                                       optarg);
+            break;
+        case OPT_STRICT:
+            c->strict = 1;
+            break;
+        case OPT_DECODER: {
+            enum ipfix_decoder d;
+
+            if (ipfix_decoder_parse(optarg, &d) < 0)
+                return cli_usage_error("--decoder takes fast or fixbuf, not '%s'", optarg);
+            c->decoder = (int)d;
+            break;
+        }
+        case OPT_PROGRESS:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                return cli_usage_error("--progress takes auto, always or never, not '%s'", optarg);
+            c->progress = optarg;
+            break;
+        case OPT_SHOW_QUERY:
+            c->show_query = 1;
+            break;
+        case OPT_MIN_BPP: {
+            double d;
+
+            if (parse_double(optarg, &d) < 0 || d < 0)
+                return cli_usage_error("--min-bpp needs a number, not '%s'", optarg);
+            c->names.min_bpp = d;
+            c->dest.min_bpp = d;
+            break;
+        }
+        case OPT_MAX_NAMES: {
+            uint64_t n;
+
+            if (parse_u64(optarg, &n) < 0 || n > 65535)
+                return cli_usage_error("--max-names needs a whole number, not '%s'", optarg);
+            c->names.max_names = (unsigned)n;
+            break;
+        }
+        case OPT_BYTES:
+            if (strcmp(optarg, "forward") && strcmp(optarg, "total"))
+                return cli_usage_error("--bytes takes forward or total, not '%s'", optarg);
+            c->names.bytes_total = strcmp(optarg, "total") == 0;
+            c->text.bytes = optarg;
+            break;
+        case OPT_SRC_CIDR: {
+            size_t used = c->cidrs_set ? strlen(c->cidrs) : 0;
+
+            if (strcmp(optarg, "any") == 0) {
+                c->cidrs[0] = '\0';
+                c->cidrs_set = 1;
+                break;
+            }
+            if (used + strlen(optarg) + 3 > sizeof(c->cidrs))
+                return cli_usage_error("%s", "too many --src-cidr blocks");
+            snprintf(c->cidrs + used, sizeof(c->cidrs) - used, "%s%s", used ? ", " : "", optarg);
+            c->cidrs_set = 1;
+            break;
+        }
+        case OPT_MIN_BYTES:
+            if (parse_u64(optarg, &c->dest.min_bytes) < 0)
+                return cli_usage_error("--min-bytes needs a whole number, not '%s'", optarg);
+            break;
+        case OPT_DIRECTION:
+            if (strcmp(optarg, "both") && strcmp(optarg, "forward"))
+                return cli_usage_error("--direction takes both or forward, not '%s'", optarg);
+            c->dest.forward_only = strcmp(optarg, "forward") == 0;
+            break;
+        case OPT_RECORDS:
+            c->text.records = optarg;
+            break;
+        case OPT_WHERE:
+            c->text.where = optarg;
+            break;
+        case OPT_GROUP_BY:
+            c->text.group_by = optarg;
+            break;
+        case OPT_AGG:
+            c->text.aggs = optarg;
+            break;
+        case OPT_HAVING:
+            c->text.having = optarg;
+            break;
+        case OPT_ORDER:
+            c->text.order = optarg;
+            break;
+        case OPT_BY:
+            if (strcmp(optarg, "domain") == 0)
+                c->hunt.by = HUNT_BY_DOMAIN;
+            else if (strcmp(optarg, "domain,source") == 0 || strcmp(optarg, "source,domain") == 0)
+                c->hunt.by = HUNT_BY_DOMAIN_SOURCE;
+            else if (strcmp(optarg, "server") == 0)
+                c->hunt.by = HUNT_BY_SERVER;
+            else
+                return cli_usage_error("--by takes domain, domain,source or server, not '%s'",
+                                       optarg);
+            break;
+        case OPT_MIN_NAMES:
+            if (parse_u64(optarg, &c->hunt.min_names) < 0)
+                return cli_usage_error("--min-names needs a whole number, not '%s'", optarg);
+            break;
+        case OPT_LEN_NORM:
+        case OPT_ENTROPY_NORM: {
+            double d;
+
+            if (parse_double(optarg, &d) < 0 || d <= 0)
+                return cli_usage_error("%s needs a positive number", argv[optind - 2]);
+            if (opt == OPT_LEN_NORM)
+                c->hunt.len_norm = d;
+            else
+                c->hunt.entropy_norm = d;
+            break;
+        }
+        default:
+            return cli_usage_error("%s", "unknown option");
+        }
+    }
+    return -1;
+}
+
+int
+cli_args_parse(struct cli *c, int argc, char **argv)
+{
+    const char *cmd;
+    int rc;
+
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("flowsweep %s (allocator: %s)\n", FLOWSWEEP_VERSION, mem_allocator_name());
+        return 0;
+    }
+    memset(c, 0, sizeof(*c));
+    cmd = argv[1];
+    if (strcmp(cmd, "dns-names") == 0)
+        c->cmd = CMD_DNS_NAMES;
+    else if (strcmp(cmd, "dns-dest") == 0)
+        c->cmd = CMD_DNS_DEST;
+    else if (strcmp(cmd, "query") == 0)
+        c->cmd = CMD_QUERY;
+    else if (strcmp(cmd, "dns-hunt") == 0)
+        c->cmd = CMD_DNS_HUNT;
+    else if (strcmp(cmd, "export") == 0)
+        c->cmd = CMD_EXPORT;
+    else
+        return cli_usage_error(
+            "unknown command '%s' (dns-names, dns-dest, query, dns-hunt, export)", cmd);
+    c->format = OUT_FORMAT_TABLE;
+    c->limit = 20;
+    c->names.min_bpp = 70;
+    c->names.max_names = 2;
+    c->dest.min_bpp = 70;
+    c->dest.min_bytes = 500;
+    c->hunt.by = HUNT_BY_DOMAIN;
+    c->hunt.len_norm = 40;
+    c->hunt.entropy_norm = 4;
+    c->hunt.min_names = 1;
+    rc = parse_args(c, argc - 1, argv + 1);
+    if (rc >= 0)
+        return rc;
+    c->nargs = argc - 1 - optind;
+    c->args = argv + 1 + optind;
+    return -1;
+}

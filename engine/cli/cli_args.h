@@ -1,0 +1,74 @@
+/*
+ * cli_args.h - the command line of flowsweep: its commands, options and help.
+ *
+ * cli_args_parse() turns argv into a struct cli (the command, its options and
+ * its PATH arguments), printing help, the version or a usage error itself.
+ */
+#ifndef ENGINE_CLI_ARGS_H
+#define ENGINE_CLI_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "hunt.h"
+#include "job.h"
+#include "out.h"
+
+#define EXIT_FATAL   1
+#define EXIT_USAGE   2
+#define EXIT_PARTIAL 3
+
+#define FLOWSWEEP_VERSION "0.1.0"
+
+enum cmd {
+    CMD_DNS_NAMES,
+    CMD_DNS_DEST,
+    CMD_QUERY,
+    CMD_DNS_HUNT,
+    CMD_EXPORT
+};
+
+struct cli {
+    enum cmd cmd;
+    int threads;
+    const char *start;
+    const char *end;
+    enum out_format format;
+    uint64_t limit;
+    int limit_set;
+    size_t mem_limit;
+    int decoder; /* enum ipfix_decoder */
+    int strict;
+    int quiet;
+    int verbose;
+    int show_query;
+    const char *progress; /* auto|always|never */
+    /* dns-names */
+    struct job_dns_names names;
+    /* dns-dest */
+    struct job_dns_dest dest;
+    char cidrs[1024];
+    int cidrs_set;
+    /* query */
+    struct job_text text;
+    /* dns-hunt */
+    struct hunt_opts hunt;
+    /* export */
+    enum export_format export_format;
+    const char *output; /* -o FILE; NULL or "-": stdout */
+    /* PATH arguments */
+    int nargs;
+    char **args;
+};
+
+/*
+ * cli_args_parse() - fills `c` from argv (argv[1] is the command). Returns -1
+ * to go on, or the exit code when done (help, version, usage error printed).
+ */
+int cli_args_parse(struct cli *c, int argc, char **argv);
+
+/* cli_usage_error() - prints "flowsweep: error: " fmt/arg and a hint; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+
+#endif
