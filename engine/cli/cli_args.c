@@ -93,13 +93,17 @@ static const char usage_hunt[] =
     "Finds DNS exfiltration that grouping by exact name cannot see: the DNS records of flows\n"
     "with silkAppLabel 53 are grouped by the registered domain of their name (Public Suffix\n"
     "List; reverse names by their zone), and each group is scored by how many distinct names\n"
-    "it has, how long and how random their query parts are, and which record types carry\n"
-    "them (docs/dns-hunt.md). By score, highest first.\n"
-    "Columns: KEY|score|flows|queries|names|sources|bytes|packets|len_mean|len_max|entropy|\n"
-    "         txt|null|cname|mx|other|rcode_err|first|last|hours\n"
+    "it has, how long and how random their query parts are, which record types carry them,\n"
+    "how many packets and bytes go through them and how regular their timing is\n"
+    "(docs/dns-hunt.md). By score, highest first.\n"
+    "Columns: KEY|score|flows|queries|names|sources|bytes|packets|qbytes|qpackets|hidden|\n"
+    "         pkt_flow|qsize|dur_mean|len_mean|len_max|entropy|txt|null|cname|mx|other|\n"
+    "         rcode_err|share|regular|cv|active|domains|new|first|last|hours|why\n"
     "\n"
-    "  --by domain|domain,source|server  the group key (default domain); server = the DNS\n"
-    "                          server's address, for tunnels that talk to it directly\n"
+    "  --by domain|domain,source|server|client  the group key (default domain); server =\n"
+    "                          the DNS server's address, for tunnels that talk to it directly\n"
+    "  --allow @FILE|D1,D2     leave out names under these registered domains or suffixes\n"
+    "  --baseline START..END   mark groups first seen after these hours (new = 1, scored)\n"
     "  --min-names N           show groups with at least N distinct names (default 1)\n"
     "  --len-norm X            query-part length that fills the length term (default 40)\n"
     "  --entropy-norm X        bits per character that fill the entropy term (default 4)\n";
@@ -287,6 +291,8 @@ enum {
     OPT_MIN_NAMES,
     OPT_LEN_NORM,
     OPT_ENTROPY_NORM,
+    OPT_ALLOW,
+    OPT_BASELINE,
     OPT_DECODER
 };
 
@@ -321,6 +327,8 @@ static const struct option options[] = {
     {"min-names", required_argument, NULL, OPT_MIN_NAMES},
     {"len-norm", required_argument, NULL, OPT_LEN_NORM},
     {"entropy-norm", required_argument, NULL, OPT_ENTROPY_NORM},
+    {"allow", required_argument, NULL, OPT_ALLOW},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {NULL, 0, NULL, 0},
 };
 
@@ -347,6 +355,8 @@ option_applies(int opt, enum cmd cmd)
     case OPT_MIN_NAMES:
     case OPT_LEN_NORM:
     case OPT_ENTROPY_NORM:
+    case OPT_ALLOW:
+    case OPT_BASELINE:
         return cmd == CMD_DNS_HUNT;
     case OPT_MIN_BPP:
         return cmd == CMD_DNS_NAMES || cmd == CMD_DNS_DEST;
@@ -522,9 +532,17 @@ parse_args(struct cli *c, int argc, char **argv)
                 c->hunt.by = HUNT_BY_DOMAIN_SOURCE;
             else if (strcmp(optarg, "server") == 0)
                 c->hunt.by = HUNT_BY_SERVER;
+            else if (strcmp(optarg, "client") == 0)
+                c->hunt.by = HUNT_BY_CLIENT;
             else
-                return cli_usage_error("--by takes domain, domain,source or server, not '%s'",
-                                       optarg);
+                return usage_error("--by takes domain, domain,source, server or client, not '%s'",
+                                   optarg);
+            break;
+        case OPT_ALLOW:
+            c->allow = optarg;
+            break;
+        case OPT_BASELINE:
+            c->baseline = optarg;
             break;
         case OPT_MIN_NAMES:
             if (parse_u64(optarg, &c->hunt.min_names) < 0)

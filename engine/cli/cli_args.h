@@ -54,6 +54,8 @@ struct cli {
     struct job_text text;
     /* dns-hunt */
     struct hunt_opts hunt;
+    const char *allow;    /* --allow @FILE or a list */
+    const char *baseline; /* --baseline START..END */
     /* export */
     enum export_format export_format;
     const char *output; /* -o FILE; NULL or "-": stdout */

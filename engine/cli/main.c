@@ -156,6 +156,40 @@ warn_bad_files(const struct scan_bad *bad, size_t nbad, const char *what)
     }
 }
 
+/*
+ * dns-hunt's --baseline and --allow into `o`. Returns -1 when all is well,
+ * else the exit status (the message printed).
+ */
+static int
+hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *allow, struct err *err)
+{
+    if (c->baseline) {
+        const char *dots = strstr(c->baseline, "..");
+        char start[64];
+        struct part_window bw;
+
+        if (dots == NULL || (size_t)(dots - c->baseline) >= sizeof(start))
+            return cli_usage_error("--baseline takes START..END (hours, as --start), not '%s'",
+                                   c->baseline);
+        memcpy(start, c->baseline, (size_t)(dots - c->baseline));
+        start[dots - c->baseline] = '\0';
+        if (part_window_parse(start, dots + 2, &bw, err) < 0)
+            return cli_usage_error("--baseline: %s", err->msg);
+        if (!bw.has_start || !bw.has_end)
+            return cli_usage_error("--baseline '%s': both START and END are needed", c->baseline);
+        o->baseline_start_ms = bw.first_hour * 1000;
+        o->baseline_end_ms = (bw.last_hour + 3600) * 1000;
+    }
+    if (c->allow) {
+        if (hunt_allow_load(allow, c->allow, err) < 0) {
+            warn_escaped("error: ", err->msg, "");
+            return err->code == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL;
+        }
+        o->allow = allow;
+    }
+    return -1;
+}
+
 static int
 run(struct cli *c, int nargs, char **args)
 {
@@ -173,6 +207,7 @@ run(struct cli *c, int nargs, char **args)
     struct domain_list *dl = NULL;
     struct hunt hunt;
     struct hunt_result hres;
+    struct hunt_allow allow = {0};
     const struct out_table *table = NULL;
     size_t groups = 0;
     size_t table_bytes = 0;
@@ -206,6 +241,11 @@ run(struct cli *c, int nargs, char **args)
         }
         hunt_init_tables();
         hunt.o = c->hunt;
+        code = hunt_options(c, &hunt.o, &allow, &err);
+        if (code >= 0) {
+            domain_list_free(dl);
+            return code;
+        }
         hunt.dl = dl;
         job.hunt = &hunt;
         job.val_len = (uint32_t)sizeof(struct hunt_val);
@@ -218,6 +258,7 @@ run(struct cli *c, int nargs, char **args)
     if (code >= 0) {
         job_fini(&job);
         domain_list_free(dl);
+        hunt_allow_fini(&allow);
         return code;
     }
     code = 0;
@@ -278,6 +319,7 @@ run(struct cli *c, int nargs, char **args)
     part_plan_fini(&plan);
     job_fini(&job);
     domain_list_free(dl);
+    hunt_allow_fini(&allow);
     return code;
 }
 

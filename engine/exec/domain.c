@@ -5,6 +5,7 @@
 
 #include <libpsl.h>
 #include <string.h>
+
 #include <xxhash.h>
 
 #include "mem.h"
@@ -18,9 +19,9 @@ struct domain_list {
 #define CACHE_SLOTS 8192
 
 struct cache_slot {
-    uint8_t len;                     /* lowercased name length; 0 = empty slot */
-    uint8_t whole;                   /* the whole name is the query part */
-    uint16_t dstart;                 /* where the group domain starts */
+    uint8_t len;                      /* lowercased name length; 0 = empty slot */
+    uint8_t whole;                    /* the whole name is the query part */
+    uint16_t dstart;                  /* where the group domain starts */
     char name[DOMAIN_CACHE_NAME + 2]; /* lowercased, no trailing dot */
 };
 
@@ -165,6 +166,7 @@ found:
     memcpy(out->domain, s + dstart, out->domain_len);
     out->domain[out->domain_len++] = '.';
     out->domain[out->domain_len] = '\0';
+    out->whole = whole;
     out->query = name + skip;
     out->query_len = whole ? n : dstart > 0 ? (size_t)dstart - 1 : 0; /* without its dot */
     return 1;

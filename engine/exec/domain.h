@@ -35,6 +35,7 @@ struct domain_parts {
     size_t domain_len;       /* bytes in domain */
     const uint8_t *query;    /* query part: points into the caller's name */
     size_t query_len;        /* bytes of the query part (0: none) */
+    int whole; /* 1: the top label is no public suffix (the whole name is the query) */
 };
 
 /* domain_list_load() - loads the newest PSL on this machine, or NULL with ERR_IO. */

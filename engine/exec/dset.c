@@ -570,6 +570,26 @@ dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacc
 }
 
 void
+dset_items(const struct dset *s, size_t width, uint8_t *out)
+{
+    if (s->cap == 0) {
+        if (s->n == 1)
+            memcpy(out, s->u.inl, width);
+    } else if (s->cap <= DSET_LINEAR) {
+        memcpy(out, s->u.heap, s->n * width);
+    } else {
+        size_t stride = width + SLOT_HASH, k = 0;
+
+        for (uint32_t i = 0; i < s->cap; i++) {
+            const uint8_t *slot = s->u.heap + (size_t)i * stride;
+
+            if (load32(slot))
+                memcpy(out + (k++) * width, slot + SLOT_HASH, width);
+        }
+    }
+}
+
+void
 dset_fini(struct dset *s, size_t width, struct memacct *acct)
 {
     if (width == 17) {

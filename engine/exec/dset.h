@@ -45,6 +45,12 @@ void dset_prefetch(const struct dset *s, const uint8_t *item, size_t width);
 int dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *acct,
                struct err *err);
 
+/*
+ * dset_items() - copies the items of `s` (width != 17) to `out` (room for
+ * s->n items), in slot order: sort them when order matters.
+ */
+void dset_items(const struct dset *s, size_t width, uint8_t *out);
+
 /* dset_fini() - frees the heap part, gives its bytes back to `acct`. */
 void dset_fini(struct dset *s, size_t width, struct memacct *acct);
 

@@ -3,11 +3,13 @@
  */
 #include "hunt.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
 #include <xxhash.h>
 
 #include "mem.h"
@@ -90,8 +92,8 @@ pack_key(const struct hunt *h, struct keybuf *k, const uint8_t *client, const ui
         k->cap = need + 64;
     }
     k->len = 0;
-    if (h->o.by == HUNT_BY_SERVER) {
-        memcpy(k->p, server, 17);
+    if (h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT) {
+        memcpy(k->p, h->o.by == HUNT_BY_SERVER ? server : client, 17);
         k->len = 17;
         return;
     }
@@ -112,6 +114,46 @@ seen_in_flow(struct hunt_scratch *s, size_t n, const struct htab_entry *e)
     return 0;
 }
 
+/* --allow: is `dom` (lowercased, trailing dot) or one of its parent suffixes listed? */
+static int
+str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+allowed(const struct hunt_allow *a, const char *dom)
+{
+    for (const char *p = dom; *p; p++) {
+        if (p != dom && p[-1] != '.')
+            continue;
+        if (bsearch(&p, a->s, a->n, sizeof(*a->s), str_cmp) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+drop_times(struct hunt_val *v, struct memacct *acct)
+{
+    dset_fini(&v->times, 8, acct);
+    memset(&v->times, 0, sizeof(v->times));
+    v->no_times = 1;
+}
+
+/* Adds the flow's start to the group's (client, time) series while the group has few clients. */
+static int
+add_time(struct hunt_val *v, uint64_t item, struct memacct *acct, struct err *err)
+{
+    if (v->no_times)
+        return 0;
+    if (v->clients.n > HUNT_TIMING_CLIENTS) {
+        drop_times(v, acct);
+        return 0;
+    }
+    return dset_add(&v->times, (const uint8_t *)&item, 8, acct, err) < 0 ? -ERR_LIMIT : 0;
+}
+
 int
 hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_scratch *s,
           const struct flow *f, struct memacct *acct, struct err *err)
@@ -119,6 +161,10 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
     uint8_t sip[17], dip[17];
     const uint8_t *client = sip, *server = dip;
     size_t ntouched = 0;
+    uint64_t cb = f->bytes, cp = f->packets, sb = f->rev_bytes, sp = f->rev_packets;
+    uint64_t busy, item;
+    uint32_t chash;
+    int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
 
     if (f->app_label != 53 || f->ndns == 0)
         return 0;
@@ -128,7 +174,15 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
     if (!is_dns_port(f->dport) && is_dns_port(f->sport)) {
         client = dip;
         server = sip;
+        cb = f->rev_bytes;
+        cp = f->rev_packets;
+        sb = f->bytes;
+        sp = f->packets;
     }
+    busy = f->packets > f->rev_packets ? f->packets : f->rev_packets;
+    chash = (uint32_t)XXH3_64bits(client, 17);
+    item = (uint64_t)chash << 32 |
+           (uint64_t)(uint32_t)(f->start_ms > 0 ? (uint64_t)f->start_ms / 1000u : 0);
     if (s->cap < f->ndns) {
         s->cap = f->ndns;
         s->touched = mem_realloc(s->touched, s->cap * sizeof(*s->touched));
@@ -137,6 +191,7 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
     struct htab_entry *e = NULL;
     const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
     uint64_t ent = 0;
+    int skip = 0;
 
     for (uint32_t i = 0; i < f->ndns; i++) {
         const struct dns_rr *rr = &f->dns[i];
@@ -151,11 +206,17 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
                 s->cache = domain_cache_create();
             if (!domain_split(h->dl, s->cache, rr->name, rr->name_len, &d))
                 continue;
+            prev = rr;
+            skip = h->o.allow && allowed(h->o.allow, d.domain);
+            if (skip)
+                continue;
             pack_key(h, k, client, server, &d);
             e = htab_upsert(t, k->p, (uint32_t)k->len, XXH3_64bits(k->p, k->len), &is_new, err);
             if (e == NULL)
                 return -ERR_LIMIT;
             ent = entropy_micro(d.query, d.query_len);
+        } else if (skip) {
+            continue;
         }
         v = (struct hunt_val *)(void *)htab_entry_val(e);
         if (!seen_in_flow(s, ntouched, e)) {
@@ -163,14 +224,20 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
 
             s->touched[ntouched++] = e;
             v->flows++;
-            v->bytes += f->bytes;
-            v->packets += f->packets;
+            v->qbytes += cb;
+            v->qpackets += cp;
+            v->rbytes += sb;
+            v->rpackets += sp;
+            v->busy += busy;
+            v->hidden += busy > 2 ? busy - 2 : 0;
+            v->dur_ms += f->end_ms > f->start_ms ? (uint64_t)(f->end_ms - f->start_ms) : 0;
             if (~(uint64_t)f->start_ms > v->first_ms)
                 v->first_ms = ~(uint64_t)f->start_ms;
             if ((uint64_t)f->start_ms > v->last_ms)
                 v->last_ms = (uint64_t)f->start_ms;
             if (dset_add(&v->clients, client, 17, acct, err) < 0 ||
-                dset_add(&v->hours, (const uint8_t *)&hour, 8, acct, err) < 0)
+                dset_add(&v->hours, (const uint8_t *)&hour, 8, acct, err) < 0 ||
+                add_time(v, item, acct, err) < 0)
                 return -ERR_LIMIT;
         }
         v->records++;
@@ -204,14 +271,32 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
         v->n_err += rr->rcode != 0;
         if (!same) { /* a repeated name is already in the set */
             XXH128_hash_t fp = XXH3_128bits(rr->name, rr->name_len);
-            uint8_t item[16];
+            uint8_t fpi[16];
 
-            memcpy(item, &fp.low64, 8);
-            memcpy(item + 8, &fp.high64, 8);
-            if (dset_add(&v->names, item, 16, acct, err) < 0)
+            memcpy(fpi, &fp.low64, 8);
+            memcpy(fpi + 8, &fp.high64, 8);
+            if (dset_add(&v->names, fpi, 16, acct, err) < 0)
                 return -ERR_LIMIT;
+            if (by_host && !d.whole) {
+                uint64_t dh = XXH3_64bits(d.domain, d.domain_len);
+
+                if (dset_add(&v->domains, (const uint8_t *)&dh, 8, acct, err) < 0)
+                    return -ERR_LIMIT;
+            }
         }
-        prev = rr;
+    }
+    if (ntouched > 0) { /* the client's DNS bytes, once per flow, for the share term */
+        struct hunt_val *v;
+        int is_new;
+
+        memcpy(s->tag, &chash, 4);
+        e = htab_upsert(t, s->tag, HUNT_TAG_LEN, XXH3_64bits(s->tag, HUNT_TAG_LEN), &is_new, err);
+        if (e == NULL)
+            return -ERR_LIMIT;
+        v = (struct hunt_val *)(void *)htab_entry_val(e);
+        v->flows++;
+        v->qbytes += cb;
+        v->rbytes += sb;
     }
     return 0;
 }
@@ -221,16 +306,21 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
 {
     struct hunt_val *d = (struct hunt_val *)(void *)dst;
     struct hunt_val *s = (struct hunt_val *)(void *)src;
-    struct dset *dsets[3] = {&d->clients, &d->names, &d->hours};
-    struct dset *ssets[3] = {&s->clients, &s->names, &s->hours};
-    static const size_t width[3] = {17, 16, 8};
+    struct dset *dsets[4] = {&d->clients, &d->names, &d->hours, &d->domains};
+    struct dset *ssets[4] = {&s->clients, &s->names, &s->hours, &s->domains};
+    static const size_t width[4] = {17, 16, 8, 8};
     int rc = 0;
 
     d->flows += s->flows;
     d->queries += s->queries;
     d->records += s->records;
-    d->bytes += s->bytes;
-    d->packets += s->packets;
+    d->qbytes += s->qbytes;
+    d->qpackets += s->qpackets;
+    d->rbytes += s->rbytes;
+    d->rpackets += s->rpackets;
+    d->busy += s->busy;
+    d->hidden += s->hidden;
+    d->dur_ms += s->dur_ms;
     d->len_sum += s->len_sum;
     d->qlen_sum += s->qlen_sum;
     d->ent_sum += s->ent_sum;
@@ -246,7 +336,7 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
         d->first_ms = s->first_ms;
     if (s->last_ms > d->last_ms)
         d->last_ms = s->last_ms;
-    for (int i = 0; i < 3 && rc == 0; i++) {
+    for (int i = 0; i < 4 && rc == 0; i++) {
         if (ssets[i]->n > dsets[i]->n) {
             struct dset tmp = *dsets[i];
 
@@ -254,6 +344,19 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
             *ssets[i] = tmp;
         }
         rc = dset_merge(dsets[i], ssets[i], width[i], acct, err);
+    }
+    /* Times are kept exactly while the merged group has few clients, else dropped (both ways). */
+    if (rc == 0 && (d->no_times || s->no_times || d->clients.n > HUNT_TIMING_CLIENTS)) {
+        if (!d->no_times)
+            drop_times(d, acct);
+    } else if (rc == 0) {
+        if (s->times.n > d->times.n) {
+            struct dset tmp = d->times;
+
+            d->times = s->times;
+            s->times = tmp;
+        }
+        rc = dset_merge(&d->times, &s->times, 8, acct, err);
     }
     hunt_release(src, acct);
     return rc;
@@ -267,13 +370,46 @@ hunt_release(uint8_t *val, struct memacct *acct)
     dset_fini(&v->clients, 17, acct);
     dset_fini(&v->names, 16, acct);
     dset_fini(&v->hours, 8, acct);
+    dset_fini(&v->times, 8, acct);
+    dset_fini(&v->domains, 8, acct);
 }
 
 /* ---- finish --------------------------------------------------------------- */
 
+/* The score's terms, each in [0, 1], in the order the why column lists ties. */
+enum {
+    T_LEN,
+    T_ENT,
+    T_TYPES,
+    T_SIZE,
+    T_SESSION,
+    T_SHARE,
+    T_REGULAR,
+    T_ACTIVE,
+    T_NEW,
+    T_COUNT
+};
+static const char *const term_name[T_COUNT] = {"len",   "ent",     "types",  "size", "session",
+                                               "share", "regular", "active", "new"};
+
+#define TIMING_MIN_EVENTS 12   /* a (client, group) series needs this many query starts */
+#define TIMING_MIN_GAP    60.0 /* ... and a mean gap of at least this many seconds (else: a stream) \
+                                */
+#define SIZE_FLOOR   100.0     /* query bytes per packet where the size term starts */
+#define SIZE_SPAN    100.0     /* ... and bytes more where it is full */
+#define SESSION_FULL 64.0 /* packets per flow (busier direction) where the session term is full */
+
 struct hrow {
     const struct htab_entry *e;
     double score;
+    double vol;        /* log2(1 + messages per client per domain) */
+    double t[T_COUNT]; /* the terms */
+    double cv;         /* dispersion of the most regular series (-1: none) */
+};
+
+struct ctot {
+    uint32_t chash;
+    uint64_t bytes;
 };
 
 static const uint8_t *
@@ -297,6 +433,22 @@ hrow_cmp(const void *a, const void *b)
     return x->e->key_len < y->e->key_len ? -1 : x->e->key_len > y->e->key_len;
 }
 
+static int
+u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int
+ctot_cmp(const void *a, const void *b)
+{
+    const struct ctot *x = a, *y = b;
+
+    return x->chash < y->chash ? -1 : x->chash > y->chash;
+}
+
 static double
 round3(double x)
 {
@@ -304,28 +456,139 @@ round3(double x)
 }
 
 static double
-hunt_score(const struct hunt *h, const struct hunt_val *v)
+clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/*
+ * The timing terms of a group from its (client hash, second) items: for each
+ * client's series of distinct query-start seconds with at least
+ * TIMING_MIN_EVENTS, the coefficient of variation of its gaps (regular =
+ * 1 - CV) and the share of the window's hours it is active in; the group
+ * takes the best series. Also sums the group's clients' DNS bytes (share).
+ */
+static void
+timing(const struct hunt_val *v, uint64_t *buf, uint64_t window_hours, const struct ctot *ct,
+       size_t nct, struct hrow *row, uint64_t *client_bytes)
+{
+    size_t n = v->times.n;
+
+    row->cv = -1;
+    *client_bytes = 0;
+    if (v->no_times || n == 0)
+        return;
+    dset_items(&v->times, 8, (uint8_t *)buf);
+    qsort(buf, n, sizeof(*buf), u64_cmp);
+    for (size_t i = 0; i < n;) {
+        uint32_t ch = (uint32_t)(buf[i] >> 32);
+        size_t j = i;
+        struct ctot key = {.chash = ch}, *hit;
+
+        while (j < n && (uint32_t)(buf[j] >> 32) == ch)
+            j++;
+        hit = bsearch(&key, ct, nct, sizeof(*ct), ctot_cmp);
+        if (hit)
+            *client_bytes += hit->bytes;
+        if (j - i >= TIMING_MIN_EVENTS) {
+            double sum = 0, sq = 0, k = (double)(j - i - 1);
+            uint64_t hours = 0, last_hour = UINT64_MAX;
+
+            for (size_t m = i; m < j; m++) {
+                uint64_t sec = buf[m] & 0xFFFFFFFFu;
+
+                if (sec / 3600 != last_hour) {
+                    hours++;
+                    last_hour = sec / 3600;
+                }
+                if (m > i) {
+                    double g = (double)(sec - (buf[m - 1] & 0xFFFFFFFFu));
+
+                    sum += g;
+                    sq += g * g;
+                }
+            }
+            double mean = sum / k;
+            double var = sq / k - mean * mean;
+            double cv = mean > 0 ? sqrt(var > 0 ? var : 0) / mean : 0;
+            double active = window_hours ? (double)hours / (double)window_hours : 0;
+
+            if (mean >= TIMING_MIN_GAP && (row->cv < 0 || cv < row->cv)) {
+                row->cv = cv;
+                row->t[T_REGULAR] = clamp01(1 - cv);
+            }
+            if (active > row->t[T_ACTIVE])
+                row->t[T_ACTIVE] = clamp01(active);
+        }
+        i = j;
+    }
+}
+
+static void
+score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, uint64_t client_bytes)
 {
     double r = v->records ? (double)v->records : 1.0;
-    double qlen = (double)v->qlen_sum / r;
-    double ent = (double)v->ent_sum / MICRO / r;
-    double odd = (double)(v->n_txt + v->n_null + v->n_cname + v->n_mx + v->n_other) / r;
-    double len_term = fmin(1.0, qlen / h->o.len_norm);
-    double ent_term = fmin(1.0, ent / h->o.entropy_norm);
+    double flows = v->flows ? (double)v->flows : 1.0;
+    double clients = v->clients.n ? (double)v->clients.n : 1.0;
+    double doms = 1.0, sum = 0;
+    int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
 
-    double per_client = (double)v->names.n / (double)(v->clients.n ? v->clients.n : 1);
+    if (by_host && v->domains.n > 1)
+        doms = (double)v->domains.n;
+    row->vol = log2(1.0 + ((double)v->names.n + (double)v->hidden) / (clients * doms));
+    row->t[T_LEN] = fmin(1.0, (double)v->qlen_sum / r / h->o.len_norm);
+    row->t[T_ENT] = fmin(1.0, (double)v->ent_sum / MICRO / r / h->o.entropy_norm);
+    row->t[T_TYPES] = (double)(v->n_txt + v->n_null + v->n_cname + v->n_mx + v->n_other) / r;
+    if (v->qpackets)
+        row->t[T_SIZE] =
+            clamp01(((double)v->qbytes / (double)v->qpackets - SIZE_FLOOR) / SIZE_SPAN);
+    row->t[T_SESSION] = clamp01(log2((double)v->busy / flows / 2.0) / log2(SESSION_FULL / 2.0));
+    if (!by_host && client_bytes > 0)
+        row->t[T_SHARE] = clamp01((double)(v->qbytes + v->rbytes) / (double)client_bytes);
+    if (h->o.baseline_end_ms > 0 && ~v->first_ms >= (uint64_t)h->o.baseline_end_ms)
+        row->t[T_NEW] = 1;
+    for (int i = 0; i < T_COUNT; i++)
+        sum += row->t[i];
+    row->score = round3(row->vol * sum);
+}
 
-    return round3(log2(1.0 + per_client) * (len_term + ent_term + odd));
+/* "8.17*(len 1.00 ent 0.95 types 1.00 regular 0.91)": the volume factor and the terms >= 0.2. */
+static void
+format_why(char *buf, size_t cap, const struct hrow *row)
+{
+    int order[T_COUNT], n = 0;
+    size_t len;
+
+    for (int i = 0; i < T_COUNT; i++)
+        if (row->t[i] >= 0.2)
+            order[n++] = i;
+    for (int i = 1; i < n; i++) /* by value, ties in term order: insertion sort is stable */
+        for (int j = i; j > 0 && row->t[order[j]] > row->t[order[j - 1]]; j--) {
+            int tmp = order[j];
+
+            order[j] = order[j - 1];
+            order[j - 1] = tmp;
+        }
+    len = (size_t)snprintf(buf, cap, "%.2f*(", row->vol);
+    for (int i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s %.2f", i ? " " : "",
+                                term_name[order[i]], row->t[order[i]]);
+    if (len < cap)
+        snprintf(buf + len, cap - len, ")");
 }
 
 static const char *const domain_cols[] = {"domain"};
 static const char *const domsrc_cols[] = {"source", "domain"};
 static const char *const server_cols[] = {"server"};
+static const char *const client_cols[] = {"client"};
 static const char *const stat_cols[] = {
-    "score", "flows", "queries", "names", "sources", "bytes", "packets", "len_mean", "len_max",
-    "entropy", "txt", "null", "cname", "mx", "other", "rcode_err", "first", "last", "hours"};
-#define NSTAT (sizeof(stat_cols) / sizeof(stat_cols[0]))
+    "score",    "flows",  "queries",  "names", "sources",  "bytes",     "packets", "qbytes",
+    "qpackets", "hidden", "pkt_flow", "qsize", "dur_mean", "len_mean",  "len_max", "entropy",
+    "txt",      "null",   "cname",    "mx",    "other",    "rcode_err", "share",   "regular",
+    "cv",       "active", "domains",  "new",   "first",    "last",      "hours",   "why"};
+#define NSTAT    (sizeof(stat_cols) / sizeof(stat_cols[0]))
 #define TIME_LEN 64 /* "2024-05-01T06:00:00.123Z" + NUL, with room gcc can prove */
+#define WHY_LEN  160
 
 static void
 format_ms(char *buf, uint64_t ms)
@@ -334,8 +597,8 @@ format_ms(char *buf, uint64_t ms)
     struct tm tm;
 
     gmtime_r(&sec, &tm);
-    snprintf(buf, TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000));
+    snprintf(buf, TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000));
 }
 
 static struct out_cell
@@ -348,19 +611,30 @@ addr(const uint8_t *a17)
     return c;
 }
 
+static const struct hunt_val *
+val_of(const struct htab_entry *e)
+{
+    return (const struct hunt_val *)(const void *)htab_entry_val((struct htab_entry *)(uintptr_t)e);
+}
+
 int
 hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct hunt_result *res,
             struct err *err)
 {
     const char *const *keys = h->o.by == HUNT_BY_DOMAIN   ? domain_cols
                               : h->o.by == HUNT_BY_SERVER ? server_cols
+                              : h->o.by == HUNT_BY_CLIENT ? client_cols
                                                           : domsrc_cols;
     size_t nkeys = h->o.by == HUNT_BY_DOMAIN_SOURCE ? 2 : 1;
-    size_t ncols = nkeys + NSTAT, n = 0, want;
-    struct hrow *rows = mem_alloc((htab_count(t) + 1) * sizeof(*rows));
+    size_t ncols = nkeys + NSTAT, n = 0, nct = 0, want, maxtimes = 0;
+    struct hrow *rows = mem_calloc(htab_count(t) + 1, sizeof(*rows));
+    struct ctot *ct = mem_alloc((htab_count(t) + 1) * sizeof(*ct));
+    uint64_t first_hour = UINT64_MAX, last_hour = 0, window_hours = 0;
+    uint64_t *buf;
 
     (void)err;
     memset(res, 0, sizeof(*res));
+    /* Pass 1: the clients' byte totals, the window, the largest series. */
     for (unsigned p = 0; p < HTAB_PARTS; p++)
         for (size_t i = 0; i < htab_part_cap(t, p); i++) {
             struct htab_entry *e = htab_part_slot(t, p, i);
@@ -368,14 +642,43 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
 
             if (e == NULL)
                 continue;
+            v = val_of(e);
+            if (e->key_len == HUNT_TAG_LEN) {
+                memcpy(&ct[nct].chash, entry_key(e), 4);
+                ct[nct++].bytes = v->qbytes + v->rbytes;
+                continue;
+            }
+            if (~v->first_ms / 3600000u < first_hour)
+                first_hour = ~v->first_ms / 3600000u;
+            if (v->last_ms / 3600000u > last_hour)
+                last_hour = v->last_ms / 3600000u;
+            if (v->times.n > maxtimes)
+                maxtimes = v->times.n;
+        }
+    qsort(ct, nct, sizeof(*ct), ctot_cmp);
+    if (first_hour != UINT64_MAX)
+        window_hours = last_hour - first_hour + 1;
+    buf = mem_alloc((maxtimes + 1) * sizeof(*buf));
+    /* Pass 2: score every group. */
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        for (size_t i = 0; i < htab_part_cap(t, p); i++) {
+            struct htab_entry *e = htab_part_slot(t, p, i);
+            const struct hunt_val *v;
+            uint64_t client_bytes;
+
+            if (e == NULL || e->key_len == HUNT_TAG_LEN)
+                continue;
             res->groups++;
-            v = (const struct hunt_val *)(const void *)htab_entry_val(e);
+            v = val_of(e);
             if (v->names.n < h->o.min_names)
                 continue;
             rows[n].e = e;
-            rows[n].score = hunt_score(h, v);
+            timing(v, buf, window_hours, ct, nct, &rows[n], &client_bytes);
+            score_row(h, v, &rows[n], client_bytes);
             n++;
         }
+    mem_free(buf);
+    mem_free(ct);
     res->kept = n;
     qsort(rows, n, sizeof(*rows), hrow_cmp);
     want = limit && limit < n ? (size_t)limit : n;
@@ -389,18 +692,20 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
     }
     res->cells = mem_calloc(want * ncols + 1, sizeof(*res->cells));
     res->text = mem_alloc(want * 2 * TIME_LEN + 1);
+    res->why = mem_alloc(want * WHY_LEN + 1);
     for (size_t r = 0; r < want; r++) {
         const struct htab_entry *e = rows[r].e;
-        const struct hunt_val *v = (const struct hunt_val *)(const void *)htab_entry_val(
-            (struct htab_entry *)(uintptr_t)e);
+        const struct hunt_val *v = val_of(e);
         const uint8_t *key = entry_key(e);
         struct out_cell *c = res->cells + r * ncols;
         double rec = v->records ? (double)v->records : 1.0;
+        double flows = v->flows ? (double)v->flows : 1.0;
         char *first = res->text + r * 2 * TIME_LEN, *last = first + TIME_LEN;
+        char *why = res->why + r * WHY_LEN;
 
         if (h->o.by == HUNT_BY_DOMAIN) {
             *c++ = out_cell_list(OUT_TEXT, key, (uint32_t)(e->key_len), 0);
-        } else if (h->o.by == HUNT_BY_SERVER) {
+        } else if (h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT) {
             *c++ = addr(key);
         } else {
             *c++ = addr(key);
@@ -408,13 +713,20 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
         }
         format_ms(first, ~v->first_ms);
         format_ms(last, v->last_ms);
+        format_why(why, WHY_LEN, &rows[r]);
         *c++ = out_cell_f64(round3(rows[r].score));
         *c++ = out_cell_u64(v->flows);
         *c++ = out_cell_u64(v->queries);
         *c++ = out_cell_u64(v->names.n);
         *c++ = out_cell_u64(v->clients.n);
-        *c++ = out_cell_u64(v->bytes);
-        *c++ = out_cell_u64(v->packets);
+        *c++ = out_cell_u64(v->qbytes + v->rbytes);
+        *c++ = out_cell_u64(v->qpackets + v->rpackets);
+        *c++ = out_cell_u64(v->qbytes);
+        *c++ = out_cell_u64(v->qpackets);
+        *c++ = out_cell_u64(v->hidden);
+        *c++ = out_cell_f64(round3((double)(v->qpackets + v->rpackets) / flows));
+        *c++ = out_cell_f64(round3(v->qpackets ? (double)v->qbytes / (double)v->qpackets : 0));
+        *c++ = out_cell_f64(round3((double)v->dur_ms / 1000.0 / flows));
         *c++ = out_cell_f64(round3((double)v->len_sum / rec));
         *c++ = out_cell_u64(v->len_max);
         *c++ = out_cell_f64(round3((double)v->ent_sum / MICRO / rec));
@@ -424,9 +736,16 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
         *c++ = out_cell_f64(round3((double)v->n_mx / rec));
         *c++ = out_cell_f64(round3((double)v->n_other / rec));
         *c++ = out_cell_f64(round3((double)v->n_err / rec));
+        *c++ = out_cell_f64(round3(rows[r].t[T_SHARE]));
+        *c++ = out_cell_f64(round3(rows[r].t[T_REGULAR]));
+        *c++ = out_cell_f64(round3(rows[r].cv));
+        *c++ = out_cell_f64(round3(rows[r].t[T_ACTIVE]));
+        *c++ = out_cell_u64(v->domains.n);
+        *c++ = out_cell_u64(rows[r].t[T_NEW] > 0);
         *c++ = out_cell_list(OUT_TEXT, first, (uint32_t)(strlen(first)), 0);
         *c++ = out_cell_list(OUT_TEXT, last, (uint32_t)(strlen(last)), 0);
         *c++ = out_cell_u64(v->hours.n);
+        *c++ = out_cell_list(OUT_TEXT, why, (uint32_t)(strlen(why)), 0);
     }
     mem_free(rows);
     res->table.cols = res->cols;
@@ -443,5 +762,82 @@ hunt_result_fini(struct hunt_result *res)
     mem_free(res->cols);
     mem_free(res->cells);
     mem_free(res->text);
+    mem_free(res->why);
     memset(res, 0, sizeof(*res));
+}
+
+/* ---- --allow ---------------------------------------------------------------- */
+
+static int
+allow_add(struct hunt_allow *a, size_t *cap, const char *p, size_t len)
+{
+    while (len > 0 && (p[0] == ' ' || p[0] == '\t' || p[0] == '.'))
+        p++, len--;
+    while (len > 0 &&
+           (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' || p[len - 1] == '.'))
+        len--;
+    if (len == 0)
+        return 0;
+    if (a->n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        a->s = mem_realloc(a->s, *cap * sizeof(*a->s));
+    }
+    char *s = mem_alloc(len + 2);
+
+    for (size_t i = 0; i < len; i++)
+        s[i] = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] - 'A' + 'a') : p[i];
+    s[len] = '.';
+    s[len + 1] = '\0';
+    a->s[a->n++] = s;
+    return 0;
+}
+
+int
+hunt_allow_load(struct hunt_allow *a, const char *spec, struct err *err)
+{
+    size_t cap = 0;
+
+    memset(a, 0, sizeof(*a));
+    if (spec[0] == '@') {
+        FILE *fp = fopen(spec + 1, "r");
+        char line[1024];
+        unsigned lineno = 0;
+
+        if (fp == NULL)
+            return ERR_SET_ERRNO(err, errno, "--allow: cannot open %s", spec + 1);
+        while (fgets(line, sizeof(line), fp) != NULL) {
+            size_t len = strcspn(line, "#\n");
+
+            lineno++;
+            if (strchr(line, '\n') == NULL && !feof(fp)) {
+                fclose(fp);
+                hunt_allow_fini(a);
+                return ERR_SET(err, ERR_USAGE, "--allow: %s line %u is too long", spec + 1, lineno);
+            }
+            allow_add(a, &cap, line, len);
+        }
+        fclose(fp);
+    } else {
+        for (const char *p = spec; *p;) {
+            size_t len = strcspn(p, ",");
+
+            allow_add(a, &cap, p, len);
+            p += len + (p[len] == ',');
+        }
+    }
+    if (a->n == 0) {
+        hunt_allow_fini(a);
+        return ERR_SET(err, ERR_USAGE, "--allow %s: no domains", spec);
+    }
+    qsort(a->s, a->n, sizeof(*a->s), str_cmp);
+    return 0;
+}
+
+void
+hunt_allow_fini(struct hunt_allow *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        mem_free(a->s[i]);
+    mem_free(a->s);
+    memset(a, 0, sizeof(*a));
 }

@@ -32,7 +32,14 @@
 enum hunt_by {
     HUNT_BY_DOMAIN,        /* key: registered domain (reverse zone) of each name */
     HUNT_BY_DOMAIN_SOURCE, /* key: (client address, domain) */
-    HUNT_BY_SERVER         /* key: the DNS server's address */
+    HUNT_BY_SERVER,        /* key: the DNS server's address */
+    HUNT_BY_CLIENT         /* key: the client's address */
+};
+
+/* --allow: registered domains or suffixes left out, lowercased, each with its trailing dot. */
+struct hunt_allow {
+    char **s; /* sorted */
+    size_t n;
 };
 
 struct hunt_opts {
@@ -40,6 +47,9 @@ struct hunt_opts {
     double len_norm;     /* query-part length at which the length term is full (default 40) */
     double entropy_norm; /* bits/char at which the entropy term is full (default 4) */
     uint64_t min_names;  /* groups with fewer distinct names are not shown (default 1) */
+    const struct hunt_allow *allow; /* NULL: nothing left out */
+    int64_t baseline_end_ms;   /* --baseline: groups first seen at or after it are new; 0 none */
+    int64_t baseline_start_ms; /* its start (shown in the docs' sense only) */
 };
 
 struct hunt {
@@ -47,29 +57,45 @@ struct hunt {
     const struct domain_list *dl; /* borrowed */
 };
 
+/* Series of (client, group) query times are kept for groups with at most this many clients. */
+#define HUNT_TIMING_CLIENTS 64
+
 /* The state of one group; lives in the group table's value block. */
 struct hunt_val {
-    uint64_t flows, queries, records;  /* flows touching the group; query records; all named records */
-    uint64_t bytes, packets;           /* forward counts of those flows */
-    uint64_t len_sum, len_max;         /* full name lengths over records */
-    uint64_t qlen_sum;                 /* query-part lengths over records */
-    uint64_t ent_sum;                  /* query-part entropy over records, micro-bits/char */
+    uint64_t flows, queries,
+        records;               /* flows touching the group; query records; all named records */
+    uint64_t qbytes, qpackets; /* client -> server counts of those flows */
+    uint64_t rbytes, rpackets; /* server -> client counts */
+    uint64_t busy;             /* sum over flows of the packets of the busier direction */
+    uint64_t hidden;           /* sum over flows of max(0, that - 2) */
+    uint64_t dur_ms;           /* sum of flow durations */
+    uint64_t len_sum, len_max; /* full name lengths over records */
+    uint64_t qlen_sum;         /* query-part lengths over records */
+    uint64_t ent_sum;          /* query-part entropy over records, micro-bits/char */
     uint64_t n_txt, n_null, n_cname, n_mx, n_other, n_err; /* records by type; rcode != 0 */
-    uint64_t first_ms;                 /* ~(earliest flow start): zero means none yet */
-    uint64_t last_ms;                  /* latest flow start */
-    struct dset clients;               /* 17-byte addresses */
-    struct dset names;                 /* 16-byte XXH3-128 fingerprints of full names */
-    struct dset hours;                 /* 8-byte hour numbers */
+    uint64_t first_ms;   /* ~(earliest flow start): zero means none yet */
+    uint64_t last_ms;    /* latest flow start */
+    uint64_t no_times;   /* 1: over HUNT_TIMING_CLIENTS clients, times dropped */
+    struct dset clients; /* 17-byte addresses */
+    struct dset names;   /* 16-byte XXH3-128 fingerprints of full names */
+    struct dset hours;   /* 8-byte hour numbers */
+    struct dset times;   /* 8-byte (client hash << 32 | start second) */
+    struct dset domains; /* --by server|client: 8-byte hashes of public-suffix domains */
 };
 
 /* hunt_init_tables() - fills the entropy table; call once before threads start. */
 void hunt_init_tables(void);
 
 /* Per-worker scratch for hunt_fold(). */
+/* Key length of the per-client DNS byte totals kept beside the groups (longer than any group key).
+ */
+#define HUNT_TAG_LEN 300
+
 struct hunt_scratch {
     struct htab_entry **touched; /* groups this flow already counted */
     size_t cap;
-    struct domain_cache *cache;  /* this worker's PSL answers */
+    struct domain_cache *cache; /* this worker's PSL answers */
+    uint8_t tag[HUNT_TAG_LEN];  /* client-total key: client hash, then zeros */
 };
 
 void hunt_scratch_fini(struct hunt_scratch *s);
@@ -88,15 +114,24 @@ struct hunt_result {
     struct out_table table; /* columns and rows to print */
     struct out_col *cols;
     struct out_cell *cells;
-    char *text;             /* owned storage of the text cells */
-    size_t groups;          /* all groups */
-    size_t kept;            /* groups passing --min-names */
+    char *text;    /* owned storage of the text cells */
+    char *why;     /* owned storage of the why cells */
+    size_t groups; /* all groups */
+    size_t kept;   /* groups passing --min-names */
 };
 
 /* hunt_finish() - scores, orders (score desc, then key text asc) and lays out rows. */
-int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit,
-                struct hunt_result *res, struct err *err);
+int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct hunt_result *res,
+                struct err *err);
 
 void hunt_result_fini(struct hunt_result *res);
+
+/*
+ * hunt_allow_load() - `spec` is "@FILE" (one entry a line, '#' comments) or a
+ * comma-separated list. Returns 0, or -ERR_USAGE/-ERR_IO with `err` set.
+ */
+int hunt_allow_load(struct hunt_allow *a, const char *spec, struct err *err);
+
+void hunt_allow_fini(struct hunt_allow *a);
 
 #endif
