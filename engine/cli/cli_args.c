@@ -535,8 +535,8 @@ parse_args(struct cli *c, int argc, char **argv)
             else if (strcmp(optarg, "client") == 0)
                 c->hunt.by = HUNT_BY_CLIENT;
             else
-                return usage_error("--by takes domain, domain,source, server or client, not '%s'",
-                                   optarg);
+                return cli_usage_error(
+                    "--by takes domain, domain,source, server or client, not '%s'", optarg);
             break;
         case OPT_ALLOW:
             c->allow = optarg;
