@@ -42,6 +42,8 @@ static const char usage_text[] =
     "  --uniflow[=SHARE]     write that share (0..1, default 1) of biflows as two uniflow "
     "records,\n"
     "                        as YAF --uniflow does; default: biflows\n"
+    "  --flow-table          tunnel channels as YAF's default flow table exports them: one\n"
+    "                        long flow per session (30 min), DNS of its first packets only\n"
     "  --exfil MODE          none | default (all channels, small share) | heavy (every hour,\n"
     "                        ~35%% of flows, millions of distinct names) (default: default)\n"
     "  --truth FILE          also write every record as flowdump v1 (small repositories)\n"
@@ -144,6 +146,8 @@ parse_flag(const char *name, const char *eq, int argc, char **argv, int *i, stru
         *quiet = 1;
     } else if (strcmp(name, "--no-rr-detail") == 0) {
         o->rr_detail = 0;
+    } else if (strcmp(name, "--flow-table") == 0) {
+        o->flow_table = 1;
     } else if (strcmp(name, "--uniflow") == 0) {
         const char *s = eq ? eq + 1 : NULL;
         if (!s && *i + 1 < argc && argv[*i + 1][0] != '-')

@@ -15,7 +15,7 @@ if(TARGET flowsweep-gen)
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/dns-predicates)
   set_tests_properties(e2e.dns_predicates PROPERTIES LABELS e2e)
   add_test(NAME e2e.hunt_generated
-    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/hunt_generated.sh
+    COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/hunt_generated.py
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/hunt-generated)
   set_tests_properties(e2e.hunt_generated PROPERTIES LABELS e2e)

@@ -7,6 +7,7 @@
 #                                  writer emits, e.g. 4-byte empty data sets at message ends)
 #   roundtrip.determinism          --threads 1, 2, 3 give byte-identical files
 #   roundtrip.labels               labels.tsv lists every channel with its true flow count
+#   roundtrip.labels.flow_table    the same with --flow-table (tunnel sessions)
 # flowdump comes from tests/read.cmake, which is included before this file; without it
 # the reader check is skipped.
 if(NOT TARGET flowsweep-gen)
@@ -42,6 +43,12 @@ gen_roundtrip_test(roundtrip.y3.s2 3 --seed 2 --hours 2 --flows 800 --no-rr-deta
 
 add_test(NAME roundtrip.determinism COMMAND sh ${_rt}/determinism.sh --gen ${_rt_gen}
   --work ${_rt_work}/determinism -- --seed 3 --hours 3 --files-per-hour 2 --bytes 3M --uniflow 0.2)
+add_test(NAME roundtrip.determinism.flow_table COMMAND sh ${_rt}/determinism.sh --gen ${_rt_gen}
+  --work ${_rt_work}/determinism-ft -- --seed 7 --hours 5 --files-per-hour 2 --flows 5000 --flow-table)
 add_test(NAME roundtrip.labels COMMAND sh ${_rt}/labels.sh --gen ${_rt_gen}
   --work ${_rt_work}/labels -- --seed 4 --hours 6 --flows 6000 --uniflow 0.3)
-set_tests_properties(roundtrip.determinism roundtrip.labels PROPERTIES LABELS unit)
+add_test(NAME roundtrip.labels.flow_table COMMAND sh ${_rt}/labels.sh --gen ${_rt_gen}
+  --work ${_rt_work}/labels-ft -- --seed 5 --hours 6 --flows 6000 --uniflow 0.3 --flow-table)
+set_tests_properties(roundtrip.determinism roundtrip.determinism.flow_table roundtrip.labels
+  roundtrip.labels.flow_table
+  PROPERTIES LABELS unit)

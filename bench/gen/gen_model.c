@@ -1370,6 +1370,15 @@ channel_query(struct gen_model *m, struct gen_flow *g, const struct gen_channel 
         n = enc_labels(m, buf, hexd, 16, 2, 24, 40, c->base_len);
         cq->qtype = 12;
         break;
+    case GEN_CH_BEACON: /* a C2 poll: session id and sequence in hex, TXT for the orders */
+    case GEN_CH_RANDOM:
+        n = enc_labels(m, buf, hexd, 16, 2, 24, 40, c->base_len);
+        cq->qtype = 16;
+        break;
+    case GEN_CH_SLOW: /* a few base32 chunks an hour, A answers */
+        n = enc_labels(m, buf, b32, 32, 2, 30, 50, c->base_len);
+        cq->qtype = 1;
+        break;
     case GEN_CH_TUNNEL: {
         static const uint16_t types[] = {16, 5, 15};
         n = enc_labels(m, buf, hexd, 16, 2 + gen_rng_below(&m->rng, 2), 30, 63, c->base_len);
@@ -1472,6 +1481,26 @@ gen_model_channel(struct gen_model *m, uint32_t ch, int64_t t_ms, struct gen_flo
         g->f.bytes += cq.fpk * gen_rng_below(&m->rng, 60);
         g->f.rev_bytes += cq.rpk * gen_rng_below(&m->rng, 200);
         g->attrs = g->rev_attrs = 0;
+    }
+}
+
+static const uint8_t *
+rebase(const uint8_t *ptr, const struct gen_flow *src, const struct gen_flow *dst)
+{
+    if (ptr >= src->arena && ptr < src->arena + GEN_ARENA)
+        return dst->arena + (ptr - src->arena);
+    return ptr;
+}
+
+void
+gen_model_copy(struct gen_flow *dst, const struct gen_flow *src)
+{
+    memcpy(dst, src, sizeof(*dst));
+    dst->f.dns = dst->rr;
+    for (uint32_t i = 0; i < dst->f.ndns; i++) {
+        dst->rr[i].name = rebase(src->rr[i].name, src, dst);
+        dst->rd[i].s1 = rebase(src->rd[i].s1, src, dst);
+        dst->rd[i].s2 = rebase(src->rd[i].s2, src, dst);
     }
 }
 

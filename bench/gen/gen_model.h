@@ -106,6 +106,9 @@ void gen_model_channel(struct gen_model *m, uint32_t ch, int64_t t_ms, struct ge
  */
 int gen_model_split(struct gen_flow *g, struct gen_flow *rev);
 
+/* gen_model_copy() - copies flow `src` into `dst`, its pointers into src's arena moved to dst's. */
+void gen_model_copy(struct gen_flow *dst, const struct gen_flow *src);
+
 /* gen_model_rdata_kind() - the RR-detail list YAF exports for a record of this section and type. */
 enum gen_rd_kind gen_model_rdata_kind(uint8_t section, uint16_t rrtype);
 

@@ -281,10 +281,64 @@ slot_time(const struct plan *p, struct gen_model *m, uint64_t pos)
                               : 0);
 }
 
+/*
+ * --flow-table: the flows of a session channel in one file become sessions,
+ * as YAF's flow table makes them when a tunnel keeps its source port: one
+ * flow per YAF active timeout (30 minutes), its DNS records those of the
+ * first packets (the first flow's), counters and end summed over the rest.
+ */
+#define ACTIVE_TIMEOUT_MS 1800000LL
+
+struct session {
+    struct gen_flow *g; /* the open session, or NULL */
+};
+
+static int
+session_flush(struct plan *p, struct gen_writer *wr, FILE *tf, struct session *s,
+              struct gen_flow *rev)
+{
+    int rc = 0;
+
+    if (s->g) {
+        rc = emit(p, wr, tf, s->g, rev);
+        mem_free(s->g);
+        s->g = NULL;
+    }
+    return rc;
+}
+
+static int
+session_add(struct plan *p, struct gen_writer *wr, FILE *tf, struct session *s, struct gen_flow *g,
+            struct gen_flow *rev)
+{
+    if (s->g && g->f.start_ms - s->g->f.start_ms >= ACTIVE_TIMEOUT_MS &&
+        session_flush(p, wr, tf, s, rev) < 0)
+        return -1;
+    if (s->g == NULL) {
+        s->g = mem_alloc(sizeof(*s->g));
+        gen_model_copy(s->g, g);
+        return 0;
+    }
+    struct flow *f = &s->g->f;
+
+    f->packets += g->f.packets;
+    f->bytes += g->f.bytes;
+    f->rev_packets += g->f.rev_packets;
+    f->rev_bytes += g->f.rev_bytes;
+    if (g->f.end_ms > f->end_ms) {
+        f->end_ms = g->f.end_ms;
+        s->g->end_ntp = g->end_ntp;
+    }
+    s->g->attrs = s->g->rev_attrs = 0; /* sizes differ */
+    return 0;
+}
+
 static int
 run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct gen_write_model *model,
          struct plan *p)
 {
+    struct session sess[GEN_CH_COUNT] = {{0}};
+    uint32_t tlo[GEN_CH_COUNT] = {0}, thi[GEN_CH_COUNT] = {0};
     struct gen_flow *g = mem_alloc(sizeof(*g));
     struct gen_flow *rev = mem_alloc(sizeof(*rev));
     uint32_t due[GEN_CH_COUNT] = {0};
@@ -306,10 +360,12 @@ run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct gen_wr
     gen_model_init(&m, w, p->hour, p->file, o->uniflow_ppm);
     for (uint32_t c = 0; c < w->nch; c++) {
         due[c] = gen_world_channel_count(w, &w->ch[c], p->hour, p->file, p->est);
+        if (w->ch[c].times)
+            gen_world_timed_range(&w->ch[c], p->t0_ms, p->t0_ms + p->span_ms, &tlo[c], &thi[c]);
         /* Sized by bytes, a share channel keeps its share of the records as they come
            (tunnel flows are bigger than the average, so a count fixed up front would
            eat the byte budget); everything else has a count fixed up front. */
-        share[c] = !o->flows && w->ch[c].per_hour == 0 && due[c] > 0;
+        share[c] = !o->flows && w->ch[c].per_hour == 0 && !w->ch[c].times && due[c] > 0;
         if (share[c])
             due[c] = 0;
         owed += due[c];
@@ -343,7 +399,12 @@ run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct gen_wr
         int64_t t = slot_time(p, &m, pos);
         int ch = -1;
         for (uint32_t c = 0; c < w->nch && ch < 0; c++) {
-            if (share[c]) {
+            if (w->ch[c].times) { /* timed: at its own start time, once the file gets there */
+                if (done[c] < due[c] && t >= w->ch[c].times[tlo[c] + done[c]]) {
+                    ch = (int)c;
+                    t = w->ch[c].times[tlo[c] + done[c]];
+                }
+            } else if (share[c]) {
                 if ((u128)done[c] * 1000000 < (u128)w->ch[c].ppm * (p->generated + 1))
                     ch = (int)c;
             } else if (done[c] < due[c] &&
@@ -356,21 +417,35 @@ run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct gen_wr
             done[ch]++;
             if (!share[ch])
                 owed--;
+            if (o->flow_table && w->ch[ch].session) {
+                if (session_add(p, wr, tf, &sess[ch], g, rev) < 0)
+                    goto out;
+                continue;
+            }
         } else {
             gen_model_benign(&m, t, g);
         }
         if (emit(p, wr, tf, g, rev) < 0)
             goto out;
     }
-    /* Planted flows not yet placed go at the end of the span. */
+    /* Planted flows not yet placed go at the end of the span (timed ones at their times). */
     for (uint32_t c = 0; c < w->nch; c++) {
         uint32_t want = share[c] ? w->ch[c].min_per_file : due[c];
         while (done[c] < want) {
-            gen_model_channel(&m, c, p->t0_ms + p->span_ms - 1 - gen_rng_below(&m.rng, 1000), g);
+            int64_t t = w->ch[c].times ? w->ch[c].times[tlo[c] + done[c]]
+                                       : p->t0_ms + p->span_ms - 1 - gen_rng_below(&m.rng, 1000);
+
+            gen_model_channel(&m, c, t, g);
             done[c]++;
-            if (emit(p, wr, tf, g, rev) < 0)
+            if (o->flow_table && w->ch[c].session) {
+                if (session_add(p, wr, tf, &sess[c], g, rev) < 0)
+                    goto out;
+            } else if (emit(p, wr, tf, g, rev) < 0) {
                 goto out;
+            }
         }
+        if (session_flush(p, wr, tf, &sess[c], rev) < 0)
+            goto out;
     }
     rc = gen_write_close(wr, p->packets, &p->err);
     wr = NULL;
@@ -378,6 +453,8 @@ run_file(const struct gen_repo_opts *o, const struct gen_world *w, struct gen_wr
         rc = ERR_SET_ERRNO(&p->err, errno, "%s: write failed", p->part);
     tf = NULL;
 out:
+    for (uint32_t c = 0; c < GEN_CH_COUNT; c++)
+        mem_free(sess[c].g);
     if (wr)
         gen_write_close(wr, 0, &p->err);
     if (tf)

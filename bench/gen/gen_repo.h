@@ -29,6 +29,7 @@ struct gen_repo_opts {
     int layout;                  /* 2 or 3 */
     int rr_detail;               /* layout 3: dnsDetailRecordList in each DNS record */
     uint32_t uniflow_ppm;        /* share of biflows written as two uniflows, per million */
+    int flow_table;              /* session channels as YAF's flow table makes them (sessions) */
     const char *truth;           /* flowdump v1 of every record, or NULL */
     const char *labels;          /* the channel ground truth (TSV) */
     int threads;                 /* OpenMP threads, >= 1 */

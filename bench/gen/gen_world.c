@@ -380,12 +380,58 @@ window(struct gen_rng *r, uint32_t hours, uint32_t len, uint32_t *first, uint32_
     *last = *first + len - 1;
 }
 
+/*
+ * The start times of a timed channel over its hours: the beacon every 300 s
+ * times a uniform factor in [0.9, 1.1]; the control with exponential gaps of
+ * mean 300 s (a Poisson process at the same rate).
+ */
+static void
+plan_times(struct gen_world *w, struct gen_channel *c, struct gen_rng *r)
+{
+    int64_t t0 = w->spec.start_ms + (int64_t)c->first_hour * 3600000;
+    int64_t t1 = w->spec.start_ms + ((int64_t)c->last_hour + 1) * 3600000;
+    uint32_t cap = (uint32_t)((t1 - t0) / 30000) + 16, n = 0;
+    int64_t t = t0 + (int64_t)gen_rng_below(r, 300000);
+
+    c->times = mem_alloc(cap * sizeof(*c->times));
+    while (t < t1 && n < cap) {
+        double gap;
+
+        c->times[n++] = t;
+        if (c->kind == GEN_CH_BEACON) {
+            gap = 300000.0 * (0.9 + 0.2 * ((double)gen_rng_below(r, 1000000) / 1e6));
+        } else {
+            double u = ((double)gen_rng_below(r, 1000000) + 0.5) / 1e6;
+
+            gap = -300000.0 * log(u);
+        }
+        t += (int64_t)gap + 1;
+    }
+    c->ntimes = n;
+}
+
+void
+gen_world_timed_range(const struct gen_channel *c, int64_t t0, int64_t t1, uint32_t *lo,
+                      uint32_t *hi)
+{
+    uint32_t a = 0, b = c->ntimes;
+
+    while (a < b && c->times[a] < t0)
+        a++;
+    b = a;
+    while (b < c->ntimes && c->times[b] < t1)
+        b++;
+    *lo = a;
+    *hi = b;
+}
+
 static void
 build_channels(struct gen_world *w, struct gen_rng *r)
 {
-    static const char *const kind_names[GEN_CH_COUNT] = {"txt",  "a",        "cname",
-                                                         "null", "ptr-slow", "tunnel"};
-    static const char *const rrtypes[GEN_CH_COUNT] = {"16", "1", "5", "10", "12", "5,15,16"};
+    static const char *const kind_names[GEN_CH_COUNT] = {
+        "txt", "a", "cname", "null", "ptr-slow", "tunnel", "beacon", "beacon-random", "slow"};
+    static const char *const rrtypes[GEN_CH_COUNT] = {"16",      "1",  "5",  "10", "12",
+                                                      "5,15,16", "16", "16", "1"};
     const uint32_t resolver = 0xC0A80101u; /* 192.168.1.1 */
     uint32_t hours = w->spec.hours;
     int heavy = w->spec.exfil == GEN_EXFIL_HEAVY;
@@ -451,11 +497,32 @@ build_channels(struct gen_world *w, struct gen_rng *r)
             c->server = gen_rng_below(r, 100) < 60 ? resolver : ext_w;
             c->ppm = heavy ? 200000 : 30000;
             break;
+        case GEN_CH_BEACON:
+        case GEN_CH_RANDOM:
+            c->server = resolver;
+            break;
+        case GEN_CH_SLOW:
+            c->server = resolver;
+            c->per_hour = heavy ? 8 : 4;
+            break;
         case GEN_CH_COUNT:
             break;
         }
+        c->session = c->kind == GEN_CH_TXT || c->kind == GEN_CH_A || c->kind == GEN_CH_CNAME ||
+                     c->kind == GEN_CH_NULL || c->kind == GEN_CH_TUNNEL;
         c->min_per_file = c->kind == GEN_CH_TUNNEL ? 20 : 3;
-        if (heavy || c->kind == GEN_CH_PTR) {
+        if (c->kind == GEN_CH_BEACON || c->kind == GEN_CH_RANDOM) {
+            /* A day (or the whole repository when shorter), the same day for both. */
+            uint32_t len = hours < 24 ? hours : 24;
+
+            if (c->kind == GEN_CH_BEACON)
+                window(r, hours, len, &c->first_hour, &c->last_hour);
+            else {
+                c->first_hour = w->ch[GEN_CH_BEACON].first_hour;
+                c->last_hour = w->ch[GEN_CH_BEACON].last_hour;
+            }
+            plan_times(w, c, r);
+        } else if (heavy || c->kind == GEN_CH_PTR || c->kind == GEN_CH_SLOW) {
             c->first_hour = 0;
             c->last_hour = hours - 1;
         } else if (c->kind == GEN_CH_TUNNEL) {
@@ -508,6 +575,8 @@ gen_world_destroy(struct gen_world *w)
     mem_free(w->client);
     mem_free(w->client_cdf);
     mem_free(w->mdns);
+    for (uint32_t c = 0; c < w->nch; c++)
+        mem_free(w->ch[c].times);
     mem_free(w);
 }
 
@@ -517,6 +586,17 @@ gen_world_channel_count(const struct gen_world *w, const struct gen_channel *c, 
 {
     if (hour < c->first_hour || hour > c->last_hour)
         return 0;
+    if (c->times) {
+        int64_t span = 3600000 / (int64_t)w->spec.files_per_hour;
+        int64_t t0 = w->spec.start_ms + (int64_t)hour * 3600000 + (int64_t)file * span;
+        int64_t t1 = file + 1 == w->spec.files_per_hour
+                         ? w->spec.start_ms + ((int64_t)hour + 1) * 3600000
+                         : t0 + span;
+        uint32_t lo, hi;
+
+        gen_world_timed_range(c, t0, t1, &lo, &hi);
+        return hi - lo;
+    }
     if (c->per_hour) {
         /* Spread the hour's few flows over its files, rotating with the hour. */
         uint64_t k = w->spec.files_per_hour;

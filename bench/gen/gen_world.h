@@ -31,6 +31,9 @@ enum gen_chan_kind {
     GEN_CH_NULL,    /* (d) iodine-like NULL (type 10) with 8-bit labels */
     GEN_CH_PTR,     /* (e) slow PTR lookups of a fake in-addr.arpa zone */
     GEN_CH_TUNNEL,  /* (f) high-rate dnscat2-like tunnel, TXT/CNAME/MX */
+    GEN_CH_BEACON,  /* (g) periodic C2 beacon: one TXT query every 300 s +- 10% for a day */
+    GEN_CH_RANDOM,  /* (h) the control: the same queries at random (Poisson) times, same rate */
+    GEN_CH_SLOW,    /* (i) low-and-slow: a few A queries an hour, every hour */
     GEN_CH_COUNT
 };
 
@@ -49,6 +52,9 @@ struct gen_channel {
     uint32_t ppm;            /* flows per million flows of an active file */
     uint32_t min_per_file;   /* at least this many in an active file (ppm channels) */
     uint32_t per_hour;       /* slow channels: exactly this many per active hour */
+    int64_t *times;          /* timed channels (g, h): every flow start, Unix ms, ascending */
+    uint32_t ntimes;         /* entries in times (0: not a timed channel) */
+    int session;             /* flow-table mode: its flows on one port merge into sessions */
     const char *rrtypes;     /* query types, "16" or "5,15,16" */
 };
 
@@ -59,6 +65,10 @@ struct gen_world_spec {
     uint32_t files_per_hour; /* --files-per-hour */
     enum gen_exfil exfil;    /* --exfil */
 };
+
+/* gen_world_timed_range() - the indices [*lo, *hi) of timed channel `c`'s flows in [t0, t1) ms. */
+void gen_world_timed_range(const struct gen_channel *c, int64_t t0, int64_t t1, uint32_t *lo,
+                           uint32_t *hi);
 
 /* One benign host name; the bytes live in the world's pool. */
 struct gen_domain {

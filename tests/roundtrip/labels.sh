@@ -23,7 +23,7 @@ labels="$work/repo/labels.tsv"
 [ -r "$labels" ] || fail "no $labels (the default --labels path)"
 head -1 "$labels" | grep -qx "$(printf 'channel\tkind\tbase_domain\tclient\tserver\trrtypes\tfirst_hour\tlast_hour\tflows')" ||
   fail "bad header: $(head -1 "$labels")"
-[ "$(tail -n +2 "$labels" | cut -f1 | tr -d '\n')" = abcdef ] || fail "channels a-f expected"
+[ "$(tail -n +2 "$labels" | cut -f1 | tr -d '\n')" = abcdefghi ] || fail "channels a-i expected"
 
 tail -n +2 "$labels" | while IFS="$(printf '\t')" read -r ch kind base client server types first last flows; do
   got=$(awk -v base="$base" -v client="$client" '
