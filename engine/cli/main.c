@@ -182,7 +182,12 @@ hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *allow,
     }
     if (c->allow) {
         if (hunt_allow_load(allow, c->allow, err) < 0) {
-            warn_escaped("error: ", err->msg, "");
+            size_t len = strlen(err->msg), need = esc_len((const uint8_t *)err->msg, len) + 1;
+            char *buf = mem_alloc(need);
+
+            esc_bytes(buf, need, (const uint8_t *)err->msg, len);
+            LOG_ERR("%s", buf);
+            mem_free(buf);
             return err->code == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL;
         }
         o->allow = allow;

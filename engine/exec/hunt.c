@@ -290,7 +290,8 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
         int is_new;
 
         memcpy(s->tag, &chash, 4);
-        e = htab_upsert(t, s->tag, HUNT_TAG_LEN, XXH3_64bits(s->tag, HUNT_TAG_LEN), &is_new, err);
+        /* The key is its first 4 bytes (the rest are zeros): hash only those. */
+        e = htab_upsert(t, s->tag, HUNT_TAG_LEN, XXH3_64bits(s->tag, 4), &is_new, err);
         if (e == NULL)
             return -ERR_LIMIT;
         v = (struct hunt_val *)(void *)htab_entry_val(e);
@@ -392,12 +393,13 @@ enum {
 static const char *const term_name[T_COUNT] = {"len",   "ent",     "types",  "size", "session",
                                                "share", "regular", "active", "new"};
 
-#define TIMING_MIN_EVENTS 12   /* a (client, group) series needs this many query starts */
-#define TIMING_MIN_GAP    60.0 /* ... and a mean gap of at least this many seconds (else: a stream) \
-                                */
-#define SIZE_FLOOR   100.0     /* query bytes per packet where the size term starts */
-#define SIZE_SPAN    100.0     /* ... and bytes more where it is full */
-#define SESSION_FULL 64.0 /* packets per flow (busier direction) where the session term is full */
+#define TIMING_MIN_EVENTS 12 /* a (client, group) series needs this many query starts */
+#define TIMING_MIN_GAP                                                                          \
+    60.0                   /* ... and a mean gap of at least this many seconds (else: a stream) \
+                            */
+#define SIZE_FLOOR   100.0 /* query bytes per packet where the size term starts */
+#define SIZE_SPAN    100.0 /* ... and bytes more where it is full */
+#define SESSION_FULL 64.0  /* packets per flow (busier direction) where the session term is full */
 
 struct hrow {
     const struct htab_entry *e;
