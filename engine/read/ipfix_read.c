@@ -44,6 +44,7 @@
 
 #include <fixbuf/public.h>
 
+#include "bytesrc.h"
 #include "ipfix_conv.h"
 #include "ipfix_fast.h"
 #include "ipfix_scan.h"
@@ -155,7 +156,7 @@ reader_mem_free(struct reader_mem *mem)
 struct ipfix_reader {
     struct ipfix_model *m;      /* borrowed */
     char *path;                 /* for messages */
-    int fd;                     /* the open file */
+    struct bytesrc *src;        /* the open file's bytes (plain, gzip or zstd) */
     fBuf_t *fb;                 /* owns the session (no collector) */
     fbTemplate_t *flow_tmpl;    /* internal TID_FLOW, for fBufListFree() */
     struct ipfix_scan *scan;    /* message checker and mirrored template state */
@@ -437,8 +438,11 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
 {
     struct ipfix_reader *r;
     struct stat sb;
-    int fd = open(path, O_RDONLY);
+    int is_stdin = strcmp(path, IPFIX_READER_STDIN) == 0;
+    int fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY);
 
+    if (is_stdin)
+        path = IPFIX_READER_STDIN_NAME;
     if (fd < 0) {
         ERR_SET_ERRNO(err, errno, "%s: cannot open", path);
         return NULL;
@@ -454,7 +458,7 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
     }
     r = mem_calloc(1, sizeof(*r));
     r->m = m;
-    r->fd = fd;
+    r->src = bytesrc_open(fd, path);
     r->path = mem_strdup(path);
     r->st.file_bytes = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
     if (m->spare.buf) { /* the buffers of the thread's previous file */
@@ -506,8 +510,7 @@ ipfix_reader_close(struct ipfix_reader *r)
         fBufListFree(r->flow_tmpl, (uint8_t *)&r->rec);
     if (r->fb)
         fBufFree(r->fb); /* also frees the session */
-    if (r->fd >= 0)
-        close(r->fd);
+    bytesrc_close(r->src);
     reader_mem_release(r);
     mem_free(r->path);
     mem_free(r);
@@ -527,7 +530,8 @@ static int
 fill(struct ipfix_reader *r, size_t need, struct err *err)
 {
     while (r->end - r->beg < need && !r->eof) {
-        ssize_t n;
+        size_t n;
+        int rc;
 
         if (r->beg > 0 && READ_BUF_CAP - r->end < need) {
             memmove(r->buf, r->buf + r->beg, r->end - r->beg);
@@ -535,18 +539,22 @@ fill(struct ipfix_reader *r, size_t need, struct err *err)
             r->end -= r->beg;
             r->beg = 0;
         }
-        n = read(r->fd, r->buf + r->end, READ_BUF_CAP - r->end);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return ERR_SET_ERRNO(err, errno, "%s: offset %llu: read failed", r->path,
-                                 (unsigned long long)(r->buf_off + r->end));
-        }
+        /* Plain bytes, or gzip / zstd decompressed on the way (bytesrc.h). */
+        rc = bytesrc_read(r->src, r->buf + r->end, READ_BUF_CAP - r->end, &n, err);
+        if (rc)
+            return rc;
         if (n == 0)
             r->eof = 1;
-        r->end += (size_t)n;
+        r->end += n;
     }
     return 0;
+}
+
+/* off_word() - how offsets into the data are named: compressed files count decompressed bytes. */
+static const char *
+off_word(const struct ipfix_reader *r)
+{
+    return bytesrc_kind(r->src) == BYTESRC_PLAIN ? "offset" : "decompressed offset";
 }
 
 static uint16_t
@@ -562,7 +570,7 @@ note_damage(struct ipfix_reader *r, uint32_t n, uint64_t off, const char *what)
     if (!n)
         return;
     if (!r->st.damaged)
-        snprintf(r->st.first_damage, sizeof(r->st.first_damage), "offset %llu: %s",
+        snprintf(r->st.first_damage, sizeof(r->st.first_damage), "%s %llu: %s", off_word(r),
                  (unsigned long long)off, what);
     r->st.damaged += n;
 }
@@ -589,18 +597,16 @@ load_message(struct ipfix_reader *r, struct err *err)
         if (avail == 0)
             return 0;
         if (rd16(p) != 10 && avail >= 2)
-            return ERR_SET(err, ERR_FORMAT,
-                           "%s: offset %llu: not an IPFIX message (version %#06x%s)", r->path,
-                           (unsigned long long)off, rd16(p),
-                           off == 0 && p[0] == 0x1f && p[1] == 0x8b ? ", gzip data?" : "");
+            return ERR_SET(err, ERR_FORMAT, "%s: %s %llu: not an IPFIX message (version %#06x)",
+                           r->path, off_word(r), (unsigned long long)off, rd16(p));
         if (avail < 16)
             return ERR_SET(err, ERR_FORMAT,
-                           "%s: offset %llu: truncated message header (%zu bytes at end of file)",
-                           r->path, (unsigned long long)off, avail);
+                           "%s: %s %llu: truncated message header (%zu bytes at end of file)",
+                           r->path, off_word(r), (unsigned long long)off, avail);
         mlen = rd16(p + 2);
         if (mlen < 16)
-            return ERR_SET(err, ERR_FORMAT, "%s: offset %llu: message length %zu is below 16",
-                           r->path, (unsigned long long)off, mlen);
+            return ERR_SET(err, ERR_FORMAT, "%s: %s %llu: message length %zu is below 16", r->path,
+                           off_word(r), (unsigned long long)off, mlen);
         rc = fill(r, mlen, err);
         if (rc)
             return rc;
@@ -608,10 +614,9 @@ load_message(struct ipfix_reader *r, struct err *err)
         off = r->buf_off + r->beg;
         avail = r->end - r->beg;
         if (avail < mlen)
-            return ERR_SET(
-                err, ERR_FORMAT,
-                "%s: offset %llu: truncated message (length %zu, file ends after %zu bytes)",
-                r->path, (unsigned long long)off, mlen, avail);
+            return ERR_SET(err, ERR_FORMAT,
+                           "%s: %s %llu: truncated message (length %zu, file ends after %zu bytes)",
+                           r->path, off_word(r), (unsigned long long)off, mlen, avail);
         r->beg += mlen;
         r->msg_off = off;
         r->st.messages++;

@@ -78,10 +78,16 @@ struct ipfix_model *ipfix_model_create(enum ipfix_decoder d, struct err *err);
 /* ipfix_model_destroy() - frees `m`; NULL is a no-op. Close its readers first. */
 void ipfix_model_destroy(struct ipfix_model *m);
 
+#define IPFIX_READER_STDIN      "-"       /* the path that reads standard input */
+#define IPFIX_READER_STDIN_NAME "(stdin)" /* how messages name it */
+
 /*
  * ipfix_reader_open() - opens `path` for reading with model `m` (borrowed; it
- * must outlive the reader). Returns NULL with ERR_IO (cannot open) set in `err`,
- * the path named in the message.
+ * must outlive the reader); IPFIX_READER_STDIN reads one stream from standard
+ * input. gzip and zstd data are decompressed while they are read (bytesrc.h);
+ * offsets in messages are then "decompressed offset N", and damage in the
+ * compressed data is an error naming its compressed offset. Returns NULL with
+ * ERR_IO (cannot open) set in `err`, the path named in the message.
  */
 struct ipfix_reader *ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """
 matrix.py - the corruption matrix: damage a generated YAF 2 file in every
-way listed in issue 4 and check what flowdump (and, for some cases,
+way listed in issue 4 (and its gzip, zstd and stdin forms, issue 14) and check what flowdump (and, for some cases,
 `flowsweep dns-dest`) does with it.
 
   matrix.py --gen flowsweep-gen --flowdump flowdump --flowsweep flowsweep
@@ -21,7 +21,9 @@ import random
 import struct
 import subprocess
 import sys
+import shutil
 import tempfile
+import zlib
 
 TIMEOUT = 60
 FAILS = []
@@ -158,9 +160,9 @@ class Matrix:
         return p.returncode, p.stdout, p.stderr
 
     def case(self, name, data, expect, prefix=None, exact=None, cli=False, check=None,
-             grep=None):
+             grep=None, suffix='.yaf'):
         """expect: 'clean' (exit 0), 'damage' (exit 3, file named) or 'any' (0 or 3)."""
-        path = os.path.join(self.tmp, name.replace(' ', '_') + '.yaf')
+        path = os.path.join(self.tmp, name.replace(' ', '_') + suffix)
         with open(path, 'wb') as f:
             f.write(data)
         COUNT[0] += 1
@@ -192,6 +194,39 @@ class Matrix:
         else:
             os.unlink(path)
         return lines
+
+    def stdin_case(self, name, data, expect, prefix=None, exact=None):
+        """The same checks with the data on standard input (PATH '-'), named '(stdin)'."""
+        COUNT[0] += 1
+        got = {}
+        for dec in ('fast', 'fixbuf'):
+            try:
+                p = subprocess.run([self.a.flowdump, '--decoder', dec, '-'], input=data,
+                                   capture_output=True, timeout=TIMEOUT, env=self.env)
+                got[dec] = (p.returncode, p.stdout.decode('ascii', 'replace'),
+                            p.stderr.decode('ascii', 'replace'))
+            except subprocess.TimeoutExpired:
+                got[dec] = (None, '', 'timeout')
+        rc, out, err = got['fast']
+        why = self.judge('flowdump -', '(stdin)', rc, err, expect)
+        if not why and got['fixbuf'] != got['fast']:
+            why = 'decoders disagree on stdin'
+        lines = flow_lines(out)
+        if not why and prefix is not None and lines[:len(prefix)] != prefix:
+            why = 'flows before the damage differ or are missing on stdin'
+        if not why and exact is not None and lines != exact:
+            why = 'stdin output is not the expected %d lines (got %d)' % (len(exact), len(lines))
+        if not why:
+            try:
+                p = subprocess.run([self.a.flowsweep, 'dns-dest', '--format', 'csv', '--limit',
+                                    '0', '-'], input=data, capture_output=True, timeout=TIMEOUT,
+                                   env=self.env)
+                why = self.judge('flowsweep -', '(stdin)', p.returncode,
+                                 p.stderr.decode('ascii', 'replace'), expect)
+            except subprocess.TimeoutExpired:
+                why = 'flowsweep - hangs'
+        if why:
+            FAILS.append('%s: %s' % (name, why))
 
     @staticmethod
     def judge(tool, path, rc, err, expect):
@@ -309,18 +344,74 @@ def main():
     junk = bytes(rng.getrandbits(8) for _ in range(4096))
     cases.append(('random', b'\x12' + junk, 'damage', 0, {'exact': [], 'cli': True}))
     cases.append(('good+random', good + junk, 'damage', len(good), {}))
-    cases.append(('gzip', gzip.compress(good), 'damage', 0, {'exact': [], 'cli': True}))
+
 
     for name, data, expect, off, kw in cases:
         m.case(name, data, expect, prefix=before(off) if off is not None else None, **kw)
 
     structural(m, good, msgs, w, full, pre)
+    compressed(m, good, full, before)
+    # standard input: whole, cut at and next to message boundaries, gzip'ed and cut
+    m.stdin_case('stdin whole', good, 'clean', exact=full)
+    for b in sorted({bounds[1], bounds[len(bounds) // 2], len(good) - 7}):
+        m.stdin_case('stdin cut@%d' % b, good[:b], 'clean' if b in bounds else 'damage',
+                     prefix=before(b))
+    gz = gzip.compress(good)
+    m.stdin_case('stdin gzip', gz, 'clean', exact=full)
+    m.stdin_case('stdin gzip cut', gz[:len(gz) // 2], 'damage',
+                 prefix=before(len(zlib.decompressobj(31).decompress(gz[:len(gz) // 2]))))
     print('corrupt matrix: %d cases, %d failures' % (COUNT[0], len(FAILS)))
     for f in FAILS:
         print('FAIL ' + f)
     if not FAILS:
         os.rmdir(tmp) if not os.listdir(tmp) else subprocess.run(['rm', '-rf', tmp])
     return 1 if FAILS else 0
+
+
+def compressed(m, good, full, before):
+    """gzip and zstd copies: read whole like the plain file; cut or damaged, a bad file
+    with every flow that the intact compressed bytes hold kept (gzip: what zlib inflates
+    from the bytes before the cut or the damaged byte; zstd: what `zstd -d` writes)."""
+    gz = gzip.compress(good, mtime=0)
+    m.case('gzip', gz, 'clean', exact=full, cli=True, suffix='.yaf.gz')
+    m.case('gzip, named .yaf', gz, 'clean', exact=full)  # the magic decides, not the name
+    m.case('gzip members', gzip.compress(good[:1000], mtime=0) +
+           gzip.compress(good[1000:], mtime=0), 'clean', exact=full, suffix='.yaf.gz')
+    m.case('gzip + junk', gz + b'junk', 'damage', exact=full, suffix='.yaf.gz',
+           grep='not gzip data')
+
+    def gz_prefix(n):  # flows of the messages wholly inside what zlib inflates from gz[:n]
+        return before(len(zlib.decompressobj(31).decompress(gz[:n])))
+    for cut in (1, 10, 30, len(gz) // 3, len(gz) // 2, len(gz) - 8, len(gz) - 1):
+        m.case('gzip cut@%d' % cut, gz[:cut], 'damage', prefix=gz_prefix(cut),
+               suffix='.yaf.gz', cli=(cut == len(gz) // 2))
+    for off in (len(gz) // 4, len(gz) // 2, 3 * len(gz) // 4, len(gz) - 6):
+        b = bytearray(gz)
+        b[off] ^= 0x55
+        m.case('gzip byte %d flipped' % off, bytes(b), 'damage', prefix=gz_prefix(off),
+               suffix='.yaf.gz', cli=(off == len(gz) // 2))
+    zstd = shutil.which('zstd')
+    if not zstd:
+        FAILS.append('zstd is not installed (scripts/deps): zstd cases not run')
+        return
+    zs = subprocess.run([zstd, '-q', '-c', '--check'], input=good, capture_output=True,
+                        check=True).stdout
+    m.case('zstd', zs, 'clean', exact=full, cli=True, suffix='.yaf.zst')
+    m.case('zstd frames', zs + subprocess.run([zstd, '-q', '-c'], input=b'', capture_output=True,
+                                              check=True).stdout, 'clean', exact=full,
+           suffix='.yaf.zst')
+
+    def zs_prefix(n):  # what the zstd tool itself recovers from zs[:n]
+        p = subprocess.run([zstd, '-q', '-d', '-c'], input=zs[:n], capture_output=True)
+        return before(len(p.stdout))
+    for cut in (3, 20, len(zs) // 3, len(zs) // 2, len(zs) - 4, len(zs) - 1):
+        m.case('zstd cut@%d' % cut, zs[:cut], 'damage', prefix=zs_prefix(cut),
+               suffix='.yaf.zst', cli=(cut == len(zs) // 2))
+    for off in (len(zs) // 4, len(zs) // 2, 3 * len(zs) // 4, len(zs) - 2):
+        b = bytearray(zs)
+        b[off] ^= 0x55
+        m.case('zstd byte %d flipped' % off, bytes(b), 'damage', prefix=zs_prefix(off),
+               suffix='.yaf.zst', cli=(off == len(zs) // 2))
 
 
 def msg(body, domain=0):

@@ -91,8 +91,9 @@ dump_file(struct ipfix_model *m, const char *path, int counts, FILE *out)
         status = 3;
     }
     if (st->unknown_sets) {
-        fprintf(stderr, "flowdump: %s: %llu data sets skipped: their template was never defined "
-                        "(their records are lost)\n",
+        fprintf(stderr,
+                "flowdump: %s: %llu data sets skipped: their template was never defined "
+                "(their records are lost)\n",
                 path, (unsigned long long)st->unknown_sets);
         status = 3;
     }
@@ -120,7 +121,7 @@ main(int argc, char **argv)
             break;
         }
     }
-    if (first >= argc || argv[first][0] == '-') {
+    if (first >= argc || (argv[first][0] == '-' && argv[first][1] != '\0')) {
         fprintf(stderr, "usage: flowdump [--counts] [--decoder fast|fixbuf] FILE...\n");
         return 1;
     }

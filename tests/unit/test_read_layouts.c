@@ -1048,8 +1048,8 @@ test_not_ipfix(void)
     read_all(model, "gz.ipfix", &g);
     CHECK(g.rc == -ERR_FORMAT);
     CHECK_EQ_U64(g.n, 0);
-    CHECK(strstr(g.err, "offset 0: not an IPFIX message") != NULL);
-    CHECK(strstr(g.err, "gzip") != NULL);
+    /* gzip data are read as such (bytesrc.c): this member's deflate data are damaged */
+    CHECK(strstr(g.err, "gzip: compressed offset ") != NULL);
 
     spit("text.ipfix", text, sizeof(text) - 1);
     read_all(model, "text.ipfix", &g);
