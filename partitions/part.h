@@ -5,6 +5,7 @@
  * The modules, bottom up:
  *   part_hour   the hour of a file from its path (YAF, SiLK, Hive, folders)
  *   part_window --start/--end parsed into whole hours, both inclusive
+ *   part_name   which files a walk takes, by name (--include / --exclude)
  *   part_walk   PATH arguments walked into a sorted list of regular files
  *   part_plan   walk + window into work units, largest first
  * Nothing here decodes a file. Threads: everything in partitions/ except
@@ -16,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define PART_STDIN "-" /* the PATH that means standard input (one IPFIX stream) */
+
 /* Reasons a path is left out (struct part_skip.why); static strings. */
 #define PART_WHY_LOCK         "lock file"
 #define PART_WHY_WRITING      "being written (.lock present)"
@@ -26,6 +29,9 @@
 #define PART_WHY_NOT_REGULAR  "not a regular file"
 #define PART_WHY_DANGLING     "broken symbolic link"
 #define PART_WHY_VANISHED     "vanished during the walk"
+/* Files a walk passed over by name (struct part_plan.passed; listed with -v only). */
+#define PART_WHY_NOT_FLOW_NAME "not named like a flow file"
+#define PART_WHY_EXCLUDED      "matches --exclude"
 
 /* One data file: a work unit once it is in a plan. */
 struct part_file {

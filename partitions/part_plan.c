@@ -33,9 +33,36 @@ cmp_skip(const void *a, const void *b)
     return c != 0 ? c : strcmp(x->why, y->why);
 }
 
+/* Time order: hour ascending (unknown hours last), then path. */
+static int
+cmp_time(const void *a, const void *b)
+{
+    const struct part_file *x = a, *y = b;
+    int xu = x->hour == PART_HOUR_UNKNOWN, yu = y->hour == PART_HOUR_UNKNOWN;
+
+    if (xu != yu)
+        return xu - yu;
+    if (x->hour != y->hour)
+        return x->hour < y->hour ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+void
+part_plan_order_by_time(struct part_plan *plan)
+{
+    qsort(plan->files, plan->nfiles, sizeof(*plan->files), cmp_time);
+}
+
 int
 part_plan_build(const char *const *paths, size_t npaths, const struct part_window *w,
                 struct part_plan *plan, struct err *err)
+{
+    return part_plan_build_filtered(paths, npaths, w, NULL, plan, err);
+}
+
+int
+part_plan_build_filtered(const char *const *paths, size_t npaths, const struct part_window *w,
+                         const struct part_filter *filter, struct part_plan *plan, struct err *err)
 {
     struct part_walk walk;
     int bounded = w != NULL && part_window_is_bounded(w);
@@ -43,7 +70,7 @@ part_plan_build(const char *const *paths, size_t npaths, const struct part_windo
     int rc;
 
     memset(plan, 0, sizeof(*plan));
-    rc = part_walk_paths(paths, npaths, &walk, err);
+    rc = part_walk_paths_filtered(paths, npaths, filter, &walk, err);
     if (rc != 0)
         return rc;
     /* Room for every file to become a skip, so the loop below never reallocates. */
@@ -54,7 +81,9 @@ part_plan_build(const char *const *paths, size_t npaths, const struct part_windo
 
         if (!part_hour_from_path(f.path, &f.hour))
             f.hour = PART_HOUR_UNKNOWN;
-        if (bounded && f.hour == PART_HOUR_UNKNOWN) {
+        if (strcmp(f.path, PART_STDIN) == 0) {
+            walk.files[kept++] = f; /* no path to tell an hour from: the caller decides */
+        } else if (bounded && f.hour == PART_HOUR_UNKNOWN) {
             walk.skips[nskips].path = f.path;
             walk.skips[nskips].why = PART_WHY_HOUR_UNKNOWN;
             nskips++;
@@ -68,6 +97,9 @@ part_plan_build(const char *const *paths, size_t npaths, const struct part_windo
     }
     qsort(walk.files, kept, sizeof(*walk.files), cmp_file);
     qsort(walk.skips, nskips, sizeof(*walk.skips), cmp_skip);
+    qsort(walk.passed, walk.npassed, sizeof(*walk.passed), cmp_skip);
+    plan->passed = walk.passed;
+    plan->npassed = walk.npassed;
     plan->files = walk.files;
     plan->nfiles = kept;
     plan->skips = walk.skips;
@@ -83,6 +115,9 @@ part_plan_fini(struct part_plan *plan)
         mem_free(plan->files[i].path);
     for (size_t i = 0; i < plan->nskips; i++)
         mem_free(plan->skips[i].path);
+    for (size_t i = 0; i < plan->npassed; i++)
+        mem_free(plan->passed[i].path);
+    mem_free(plan->passed);
     mem_free(plan->files);
     mem_free(plan->skips);
     memset(plan, 0, sizeof(*plan));

@@ -18,18 +18,21 @@
 #include <stdint.h>
 
 #include "part.h"
+#include "part_name.h"
 #include "part_window.h"
 
 struct err;
 
 struct part_plan {
-    struct part_file *files; /* work units, largest first; hour set when told */
-    size_t nfiles;           /* entries in files */
-    uint64_t total_bytes;    /* sum of files[].size */
-    struct part_skip *skips; /* paths left out with a reason, sorted by path */
-    size_t nskips;           /* entries in skips */
-    size_t outside_window;   /* files left out because their hour is outside the window */
-    size_t hidden;           /* names starting with '.' not walked */
+    struct part_file *files;  /* work units, largest first; hour set when told */
+    size_t nfiles;            /* entries in files */
+    uint64_t total_bytes;     /* sum of files[].size */
+    struct part_skip *skips;  /* paths left out with a reason, sorted by path */
+    size_t nskips;            /* entries in skips */
+    size_t outside_window;    /* files left out because their hour is outside the window */
+    size_t hidden;            /* names starting with '.' not walked */
+    struct part_skip *passed; /* files passed over by name (part_name.h), sorted by path */
+    size_t npassed;           /* entries in passed */
 };
 
 /*
@@ -41,6 +44,22 @@ struct part_plan {
  */
 int part_plan_build(const char *const *paths, size_t npaths, const struct part_window *w,
                     struct part_plan *plan, struct err *err);
+
+/*
+ * part_plan_build_filtered() - part_plan_build() with the user's --include /
+ * --exclude globs (`filter`, may be NULL). Files a directory walk passes over
+ * by name are in plan->passed. Standard input (PART_STDIN) is kept whatever
+ * the window: it has no path to tell an hour from.
+ */
+int part_plan_build_filtered(const char *const *paths, size_t npaths, const struct part_window *w,
+                             const struct part_filter *filter, struct part_plan *plan,
+                             struct err *err);
+
+/*
+ * part_plan_order_by_time() - reorders plan->files by hour (files whose hour
+ * is unknown last), then path: the order `export` writes in.
+ */
+void part_plan_order_by_time(struct part_plan *plan);
 
 /* part_plan_fini() - frees what `plan` owns and empties it; safe to repeat. */
 void part_plan_fini(struct part_plan *plan);

@@ -25,6 +25,7 @@
 #include "esc.h"
 #include "mem.h"
 #include "part_hour.h"
+#include "part_name.h"
 
 #define SHOW_BYTES 100 /* bytes of a path echoed in an error message */
 #define STR(x)     #x
@@ -39,12 +40,15 @@ struct idset {
 };
 
 struct walker {
-    struct part_walk *out; /* the result being filled */
-    size_t files_cap;      /* allocated entries of out->files */
-    size_t skips_cap;      /* allocated entries of out->skips */
-    struct idset dirs;     /* directories entered */
-    struct idset files;    /* files listed */
-    struct err *err;       /* where failures go */
+    struct part_walk *out;            /* the result being filled */
+    size_t files_cap;                 /* allocated entries of out->files */
+    size_t skips_cap;                 /* allocated entries of out->skips */
+    size_t passed_cap;                /* allocated entries of out->passed */
+    const struct part_filter *filter; /* --include / --exclude; NULL: none */
+    int stdin_seen;                   /* "-" was listed once */
+    struct idset dirs;                /* directories entered */
+    struct idset files;               /* files listed */
+    struct err *err;                  /* where failures go */
 };
 
 static size_t
@@ -123,6 +127,18 @@ add_skip(struct walker *wk, char *path, const char *why)
     o->nskips++;
 }
 
+/* Takes ownership of `path`: a file passed over by name. */
+static void
+add_passed(struct walker *wk, char *path, const char *why)
+{
+    struct part_walk *o = wk->out;
+
+    o->passed = grow(o->passed, o->npassed, &wk->passed_cap, sizeof(*o->passed));
+    o->passed[o->npassed].path = path;
+    o->passed[o->npassed].why = why;
+    o->npassed++;
+}
+
 /* Takes ownership of `path`. */
 static void
 add_file(struct walker *wk, char *path, const struct stat *st)
@@ -144,14 +160,22 @@ ends_with_lock(const char *name)
     return len >= 5 && memcmp(name + len - 5, ".lock", 5) == 0;
 }
 
-/* A regular file `path` (owned) named `name`; `locked`: "name.lock" exists beside it. */
+/*
+ * A regular file `path` (owned) named `name`; `locked`: "name.lock" exists
+ * beside it; `named`: given as a PATH argument (always read, whatever its name).
+ */
 static void
-consider_file(struct walker *wk, char *path, const char *name, const struct stat *st, int locked)
+consider_file(struct walker *wk, char *path, const char *name, const struct stat *st, int locked,
+              int named)
 {
+    const char *why = named ? NULL : part_name_check(wk->filter, path);
+
     if (ends_with_lock(name))
         add_skip(wk, path, PART_WHY_LOCK);
     else if (locked)
         add_skip(wk, path, PART_WHY_WRITING);
+    else if (why != NULL)
+        add_passed(wk, path, why);
     else if (!idset_add(&wk->files, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
         add_skip(wk, path, PART_WHY_DUPLICATE);
     else
@@ -318,7 +342,7 @@ visit_entry(struct walker *wk, const char *dir, char *const *names, size_t n, co
         add_skip(wk, path, PART_WHY_NOT_REGULAR);
         return 0;
     }
-    consider_file(wk, path, name, &st, has_lock(names, n, name));
+    consider_file(wk, path, name, &st, has_lock(names, n, name), 0);
     return 0;
 }
 
@@ -347,6 +371,15 @@ walk_arg(struct walker *wk, const char *arg)
     char *lock;
     int locked;
 
+    if (strcmp(arg, PART_STDIN) == 0) {
+        if (wk->stdin_seen++) {
+            add_skip(wk, mem_strdup(arg), PART_WHY_DUPLICATE);
+        } else {
+            memset(&st, 0, sizeof(st)); /* size unknown */
+            add_file(wk, mem_strdup(arg), &st);
+        }
+        return 0;
+    }
     if (stat(arg, &st) != 0)
         return fail_errno(wk, errno, arg);
     if (S_ISDIR(st.st_mode)) {
@@ -361,12 +394,19 @@ walk_arg(struct walker *wk, const char *arg)
     lock = lock_name(arg);
     locked = lstat(lock, &lst) == 0;
     mem_free(lock);
-    consider_file(wk, mem_strdup(arg), slash != NULL ? slash + 1 : arg, &st, locked);
+    consider_file(wk, mem_strdup(arg), slash != NULL ? slash + 1 : arg, &st, locked, 1);
     return 0;
 }
 
 int
 part_walk_paths(const char *const *paths, size_t npaths, struct part_walk *walk, struct err *err)
+{
+    return part_walk_paths_filtered(paths, npaths, NULL, walk, err);
+}
+
+int
+part_walk_paths_filtered(const char *const *paths, size_t npaths, const struct part_filter *filter,
+                         struct part_walk *walk, struct err *err)
 {
     struct walker wk;
     int rc = 0;
@@ -375,6 +415,7 @@ part_walk_paths(const char *const *paths, size_t npaths, struct part_walk *walk,
     memset(&wk, 0, sizeof(wk));
     wk.out = walk;
     wk.err = err;
+    wk.filter = filter;
     for (size_t i = 0; rc == 0 && i < npaths; i++)
         rc = walk_arg(&wk, paths[i]);
     idset_fini(&wk.dirs);
@@ -391,7 +432,10 @@ part_walk_fini(struct part_walk *walk)
         mem_free(walk->files[i].path);
     for (size_t i = 0; i < walk->nskips; i++)
         mem_free(walk->skips[i].path);
+    for (size_t i = 0; i < walk->npassed; i++)
+        mem_free(walk->passed[i].path);
     mem_free(walk->files);
     mem_free(walk->skips);
+    mem_free(walk->passed);
     memset(walk, 0, sizeof(*walk));
 }

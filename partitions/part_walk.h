@@ -10,6 +10,12 @@
  *  - a directory already walked (same st_dev/st_ino: symlink loops, a PATH
  *    inside another) is not walked again, and a file already listed under
  *    another name (symlink, hard link, repeated PATH) is listed once;
+ *  - files a directory walk finds are taken only when their names look like
+ *    flow files (part_name.h; --include / --exclude); the others are listed
+ *    in `passed` with the reason, apart from the skips (a README is not a
+ *    problem to warn about). A PATH argument that is a file is always taken;
+ *  - PART_STDIN ("-") as a PATH is standard input, listed as a file of size 0
+ *    (once; a second "-" is a duplicate);
  *  - every skip except hidden names is recorded with its reason.
  * Order: PATH arguments as given, each directory's entries sorted by bytes
  * (strcmp), depth first: the same tree gives the same list whatever order
@@ -23,17 +29,20 @@
 #include <stddef.h>
 
 #include "part.h"
+#include "part_name.h"
 
 struct err;
 
 #define PART_WALK_MAX_DEPTH 128 /* directory nesting below a PATH; deeper is ERR_LIMIT */
 
 struct part_walk {
-    struct part_file *files; /* files found, in walk order; hour is PART_HOUR_UNKNOWN */
-    size_t nfiles;           /* entries in files */
-    struct part_skip *skips; /* paths left out, in walk order */
-    size_t nskips;           /* entries in skips */
-    size_t hidden;           /* names starting with '.' not entered */
+    struct part_file *files;  /* files found, in walk order; hour is PART_HOUR_UNKNOWN */
+    size_t nfiles;            /* entries in files */
+    struct part_skip *skips;  /* paths left out, in walk order */
+    size_t nskips;            /* entries in skips */
+    size_t hidden;            /* names starting with '.' not entered */
+    struct part_skip *passed; /* files passed over by name (part_name.h), in walk order */
+    size_t npassed;           /* entries in passed */
 };
 
 /*
@@ -46,6 +55,11 @@ struct part_walk {
  */
 int part_walk_paths(const char *const *paths, size_t npaths, struct part_walk *walk,
                     struct err *err);
+
+/* part_walk_paths_filtered() - part_walk_paths() with the user's globs (`filter`, may be NULL). */
+int part_walk_paths_filtered(const char *const *paths, size_t npaths,
+                             const struct part_filter *filter, struct part_walk *walk,
+                             struct err *err);
 
 /* part_walk_fini() - frees what `walk` owns and empties it; safe to repeat. */
 void part_walk_fini(struct part_walk *walk);

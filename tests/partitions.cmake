@@ -1,3 +1,4 @@
 # partitions: layouts, hour from path, time window, walk and plan (docs/partitions.md).
 flowsweep_unit_test(partitions SOURCES unit/test_partitions.c LIBS partitions)
+flowsweep_unit_test(part_name SOURCES unit/test_part_name.c LIBS partitions)
 flowsweep_fuzz_target(partitions_path SOURCES fuzz/fuzz_partitions_path.c LIBS partitions)

@@ -402,7 +402,7 @@ remove_tree(const char *p)
 /*
  * The tree (sizes in bytes). Created in an order unlike the sorted one.
  *   yaf-20240501130512-00042.yaf 100     hour 13, in the root
- *   misc/notes.txt 5                     hour unknown
+ *   misc/notes.yaf 5                     hour unknown (a flow file name: see test_part_name.c)
  *   misc/.hidden.yaf 7, .git/x.yaf 9     hidden
  *   misc/up -> ..                        loop
  *   loop -> .                            loop
@@ -430,7 +430,7 @@ make_tree(void)
     snprintf(outside, sizeof(outside), "%s.target", root);
     make_file("yaf-20240501130512-00042.yaf", 100);
     make_dirs("misc");
-    make_file("misc/notes.txt", 5);
+    make_file("misc/notes.yaf", 5);
     make_file("misc/.hidden.yaf", 7);
     make_dirs(".git");
     make_file(".git/x.yaf", 9);
@@ -476,7 +476,7 @@ test_walk_tree(void)
     static const char *const want_files[] = {
         "2024/05/01/12/old.yaf", "2024/05/01/13/a.yaf",          "2024/05/01/13/b.yaf",
         "2024/05/01/14/big.yaf", "2024/05/02/00/c.yaf",          "ext.yaf",
-        "misc/notes.txt",        "yaf-20240501130512-00042.yaf",
+        "misc/notes.yaf",        "yaf-20240501130512-00042.yaf",
     };
     static const struct {
         const char *path, *why;
@@ -644,7 +644,7 @@ test_plan(void)
             "ext.yaf",
             "2024/05/01/12/old.yaf",
             "2024/05/02/00/c.yaf",
-            "misc/notes.txt",
+            "misc/notes.yaf",
         };
         for (size_t i = 0; i < 8; i++)
             CHECK_EQ_STR(rel(plan.files[i].path), order[i]);
@@ -691,7 +691,7 @@ test_plan(void)
             {"fifo", PART_WHY_NOT_REGULAR},
             {"link.yaf", PART_WHY_DUPLICATE},
             {"loop", PART_WHY_DIR_SEEN},
-            {"misc/notes.txt", PART_WHY_HOUR_UNKNOWN},
+            {"misc/notes.yaf", PART_WHY_HOUR_UNKNOWN},
             {"misc/up", PART_WHY_DIR_SEEN},
         };
         for (size_t i = 0; i < 9; i++) {
