@@ -263,6 +263,19 @@ write_table(FILE *f, const struct out_table *t, struct err *err)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
+static void json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp);
+
+/*
+ * Whether a spreadsheet would run `p` as a formula: OWASP's CSV injection
+ * list (=, +, -, @, and TAB / CR, which escaping already turns into \xHH).
+ */
+static int
+formula_like(const char *p, size_t len)
+{
+    return len > 0 && (p[0] == '=' || p[0] == '+' || p[0] == '-' || p[0] == '@' || p[0] == '\t' ||
+                       p[0] == '\r');
+}
+
 static void
 csv_field(struct out_str *o, const char *p, size_t len)
 {
@@ -284,11 +297,37 @@ csv_field(struct out_str *o, const char *p, size_t len)
     str_add(o, "\"", 1);
 }
 
+/*
+ * One CSV cell: lists as their JSON array text (the --format json value, so
+ * a name holding ", " stays one element), text that a spreadsheet would run
+ * as a formula behind a "'" unless `keep_formulas`, the rest as in the table.
+ */
+static void
+csv_cell(struct out_str *o, const struct out_cell *c, int keep_formulas, struct out_str *cell,
+         struct out_str *tmp)
+{
+    out_str_reset(cell);
+    if (c->kind == OUT_TEXT_LIST || c->kind == OUT_U16_LIST) {
+        json_value(cell, c, tmp);
+    } else {
+        out_cell_render(c, cell);
+        if (c->kind == OUT_TEXT && !keep_formulas && formula_like(cell->p, cell->len)) {
+            out_str_reset(tmp);
+            str_add(tmp, "'", 1);
+            str_add(tmp, cell->p, cell->len);
+            out_str_reset(cell);
+            str_add(cell, tmp->p, tmp->len);
+        }
+    }
+    csv_field(o, cell->p, cell->len);
+}
+
 static int
-write_csv(FILE *f, const struct out_table *t, struct err *err)
+write_csv(FILE *f, const struct out_table *t, int keep_formulas, struct err *err)
 {
     struct out_str o = {0};
     struct out_str cell = {0};
+    struct out_str tmp = {0};
     int rc = 0;
 
     for (size_t j = 0; j < t->ncols; j++) {
@@ -299,11 +338,9 @@ write_csv(FILE *f, const struct out_table *t, struct err *err)
     str_add(&o, "\r\n", 2);
     for (size_t r = 0; r < t->nrows && rc == 0; r++) {
         for (size_t j = 0; j < t->ncols; j++) {
-            out_str_reset(&cell);
-            out_cell_render(&t->cells[r * t->ncols + j], &cell);
             if (j)
                 str_add(&o, ",", 1);
-            csv_field(&o, cell.p, cell.len);
+            csv_cell(&o, &t->cells[r * t->ncols + j], keep_formulas, &cell, &tmp);
         }
         str_add(&o, "\r\n", 2);
         if (o.len > (1u << 16))
@@ -313,6 +350,7 @@ write_csv(FILE *f, const struct out_table *t, struct err *err)
         rc = flush(f, &o, err);
     out_str_fini(&o);
     out_str_fini(&cell);
+    out_str_fini(&tmp);
     return rc;
 }
 
@@ -403,6 +441,13 @@ write_json(FILE *f, const struct out_table *t, struct err *err)
 int
 out_write(FILE *f, const struct out_table *t, enum out_format fmt, struct err *err)
 {
+    return out_write_opts(f, t, fmt, NULL, err);
+}
+
+int
+out_write_opts(FILE *f, const struct out_table *t, enum out_format fmt, const struct out_opts *opts,
+               struct err *err)
+{
     int rc;
 
     switch (fmt) {
@@ -410,7 +455,7 @@ out_write(FILE *f, const struct out_table *t, enum out_format fmt, struct err *e
         rc = write_table(f, t, err);
         break;
     case OUT_FORMAT_CSV:
-        rc = write_csv(f, t, err);
+        rc = write_csv(f, t, opts != NULL && opts->csv_keep_formulas, err);
         break;
     case OUT_FORMAT_JSON:
         rc = write_json(f, t, err);

@@ -7,10 +7,15 @@
  * written as \xHH in every format (esc.h), so attacker-chosen DNS names never
  * reach a terminal raw; YAF's own \xHH text passes through unchanged.
  *
- * Rendering rules shared by table and CSV (out_cell_render()):
+ * Rendering rules of the table (out_cell_render()):
  *   integers in decimal; text escaped; address as dotted quad (IPv4) or RFC
  *   5952 (IPv6); lists as "[" + join(", ", elements) + "]" (Spark's array
  *   rendering, so [""] renders "[]"); floats with up to 6 decimals, trimmed.
+ * CSV cells are the same except lists, which are their JSON array text (the
+ *   --format json value: ["a.","b."], [1,28]) so an element holding ", "
+ *   stays one element, and text cells starting with = + - @ (a formula to a
+ *   spreadsheet; OWASP's CSV injection advice), which get a "'" in front
+ *   unless out_opts.csv_keep_formulas.
  * Threads: no shared state; one table per caller.
  */
 #ifndef ENGINE_OUT_H
@@ -23,12 +28,12 @@
 #include "err.h"
 
 enum out_kind {
-    OUT_U64,      /* v.u */
-    OUT_F64,      /* v.f; NaN renders "null" */
-    OUT_TEXT,     /* v.list.p / v.list.bytes: raw bytes */
-    OUT_TEXT_LIST,/* v.list: n items, each a big-endian u16 length then the bytes */
-    OUT_U16_LIST, /* v.list: n items, each a big-endian u16 */
-    OUT_ADDR      /* v.addr: family 4 (v4-mapped in a[]) or 6 */
+    OUT_U64,       /* v.u */
+    OUT_F64,       /* v.f; NaN renders "null" */
+    OUT_TEXT,      /* v.list.p / v.list.bytes: raw bytes */
+    OUT_TEXT_LIST, /* v.list: n items, each a big-endian u16 length then the bytes */
+    OUT_U16_LIST,  /* v.list: n items, each a big-endian u16 */
+    OUT_ADDR       /* v.addr: family 4 (v4-mapped in a[]) or 6 */
 };
 
 struct out_cell {
@@ -100,8 +105,17 @@ enum out_format {
 /* out_format_parse() - "table"|"csv"|"json" to *fmt; -ERR_USAGE otherwise. */
 int out_format_parse(const char *s, enum out_format *fmt, struct err *err);
 
-/* out_write() - renders `t` in `fmt` to `f`. Returns 0 or -ERR_IO. */
+/* Rendering options; all zero is the default. */
+struct out_opts {
+    int csv_keep_formulas; /* CSV: leave text cells starting with = + - @ as they are */
+};
+
+/* out_write() - renders `t` in `fmt` to `f` with default options. Returns 0 or -ERR_IO. */
 int out_write(FILE *f, const struct out_table *t, enum out_format fmt, struct err *err);
+
+/* out_write_opts() - out_write() with `opts` (NULL: the defaults). */
+int out_write_opts(FILE *f, const struct out_table *t, enum out_format fmt,
+                   const struct out_opts *opts, struct err *err);
 
 /* A growable byte string, for rendering cells of any length. */
 struct out_str {

@@ -391,12 +391,22 @@ def _csv_field(s):
     return s
 
 
+def csv_cell(cell):
+    """A CSV cell (docs/usage.md): a list is its JSON array text; text that a
+    spreadsheet would run as a formula (OWASP: = + - @) gets a "'" in front."""
+    if isinstance(cell, (list, tuple)):
+        return json.dumps(list(cell), separators=(",", ":"), ensure_ascii=True)
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return str(cell)
+
+
 def csv_text(header, rows, limit, eol):
     if limit > 0:
         rows = rows[:limit]
     lines = [",".join(_csv_field(h) for h in header)]
     for r in rows:
-        lines.append(",".join(_csv_field(cell_text(c)) for c in r))
+        lines.append(",".join(_csv_field(csv_cell(c)) for c in r))
     return "".join(line + eol for line in lines)
 
 

@@ -198,10 +198,10 @@ class TestDnsNames(Base):
 
     def test_max_names_and_min_bpp_options(self):
         want = (NAMES_CSV_HEAD
-                + '"[t., t., t.]","[1, 1, 1]",1,1,1,900,1\r\n'
-                + '"[t., t.]","[1, 1]",1,1,1,800,1\r\n'
-                + "[mix.],[1],2,1,1,210,2\r\n"
-                + "[p71.],[1],1,1,1,71,1\r\n")
+                + '"[""t."",""t."",""t.""]","[1,1,1]",1,1,1,900,1\r\n'
+                + '"[""t."",""t.""]","[1,1]",1,1,1,800,1\r\n'
+                + '"[""mix.""]",[1],2,1,1,210,2\r\n'
+                + '"[""p71.""]",[1],1,1,1,71,1\r\n')
         self.assertEqual(self.run_ref(["dns-names", "--format", "csv",
                                        "--max-names", "3", "--min-bpp",
                                        "70.5"], self.BPP_INPUT), want)
@@ -225,11 +225,11 @@ class TestDnsNames(Base):
                + F("10.0.0.1", "10.0.0.2", 100, 1, 10, 3, names=["fw."]))
         self.assertEqual(
             self.run_ref(["dns-names", "--format", "csv"], inp),
-            NAMES_CSV_HEAD + "[fw.],[1],1,1,1,100,1\r\n")
+            NAMES_CSV_HEAD + '"[""fw.""]",[1],1,1,1,100,1\r\n')
         self.assertEqual(
             self.run_ref(["dns-names", "--format", "csv", "--bytes",
                           "total"], inp),
-            NAMES_CSV_HEAD + "[tot.],[1],1,1,1,360,2\r\n")
+            NAMES_CSV_HEAD + '"[""tot.""]",[1],1,1,1,360,2\r\n')
 
     SPECIAL_INPUT = (
         F("10.0.0.1", "10.0.0.2", 100, 1, names=[""])
@@ -251,9 +251,10 @@ class TestDnsNames(Base):
                          want)
 
     def test_special_names_csv(self):
-        rows = ['[],[1],1,1,1,100,1',
-                '"[, ]","[1, 1]",1,1,1,90,1',
-                '"[a""b\\x41,c.]",[16],1,1,1,80,1']
+        # list cells are JSON array text: "" and "," stay distinguishable
+        rows = ['"[""""]",[1],1,1,1,100,1',
+                '"["""",""""]","[1,1]",1,1,1,90,1',
+                '"[""a\\""b\\\\x41,c.""]",[16],1,1,1,80,1']
         head = "dnsName,dnsRRType,flows,#sIP,#dIP,bytes,packets"
         self.assertEqual(
             self.run_ref(["dns-names", "--format", "csv"],
@@ -283,7 +284,7 @@ class TestDnsNames(Base):
         inp = F("10.0.0.1", "10.0.0.2", 100, 1, names=["a b.", " x "])
         self.assertEqual(
             self.run_ref(["dns-names", "--format", "csv"], inp),
-            NAMES_CSV_HEAD + '"[a b.,  x ]","[1, 1]",1,1,1,100,1\r\n')
+            NAMES_CSV_HEAD + '"[""a b."","" x ""]","[1,1]",1,1,1,100,1\r\n')
 
     LIMIT_INPUT = (F("10.0.0.1", "10.0.0.2", 100, 1,
                      names=["long-name-here."])
@@ -333,7 +334,7 @@ class TestDnsNames(Base):
         self.assertEqual(
             self.run_ref(["dns-names", "--format", "csv", "--limit", "1"],
                          self.LIMIT_INPUT),
-            NAMES_CSV_HEAD + "[a.],[1],1,1,1,300,1\r\n")
+            NAMES_CSV_HEAD + '"[""a.""]",[1],1,1,1,300,1\r\n')
         self.assertEqual(
             self.run_ref(["dns-names", "--format", "json", "--limit", "1"],
                          self.LIMIT_INPUT),
@@ -398,7 +399,7 @@ class TestDnsNames(Base):
         b = "# file b\n" + F("10.0.0.2", "10.0.0.9", 100, 1, names=["x."])
         self.assertEqual(
             self.run_ref(["dns-names", "--format", "csv"], a, b),
-            NAMES_CSV_HEAD + "[x.],[1],2,2,1,200,2\r\n")
+            NAMES_CSV_HEAD + '"[""x.""]",[1],2,2,1,200,2\r\n')
 
 
 # ----------------------------------------------------------------------------
@@ -606,7 +607,7 @@ class TestCli(Base):
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(p.stdout,
                              (NAMES_CSV_HEAD
-                              + "[x.],[1],1,1,1,100,1\r\n").encode())
+                              + '"[""x.""]",[1],1,1,1,100,1\r\n').encode())
 
     def test_help(self):
         p = subprocess.run([sys.executable, REFERENCE, "--help"],

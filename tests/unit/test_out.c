@@ -99,7 +99,9 @@ test_hostile_names(void)
     char *s = render(&t, OUT_FORMAT_CSV);
 
     CHECK_EQ_STR(s, "dnsName,dnsRRType,flows,#sIP,#dIP,bytes,packets\r\n"
-                    "\"[\\x1B[31mred\\x00\\x0A,, q\"\"\\\\xC3(., ]\",\"[16, 1, 0]\",1,1,1,200,2\r\n");
+                    /* lists: their JSON array text, so "a, b" inside a name stays one name */
+                    "\"[\"\"\\\\x1B[31mred\\\\x00\\\\x0A,\"\",\"\"q\\\"\"\\\\\\\\xC3(.\"\",\"\"\"\"]\","
+                    "\"[16,1,0]\",1,1,1,200,2\r\n");
     free(s);
     s = render(&t, OUT_FORMAT_JSON);
     CHECK_EQ_STR(s, "{\"dnsName\":[\"\\\\x1B[31mred\\\\x00\\\\x0A,\",\"q\\\"\\\\\\\\xC3(.\",\"\"],"
@@ -138,6 +140,51 @@ test_addr_render(void)
     free(s);
 }
 
+/* CSV cells a spreadsheet would run as formulas: "'" in front by default (OWASP), kept on request. */
+static void
+test_csv_formulas(void)
+{
+    static const struct out_col cols[] = {{"KEY", "KEY"}, {"n", "n"}, {"names", "names"}};
+    static const char *keys[] = {"=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)",
+                                 "a=b", ""};
+    static const char list_item[] = "\x00\x05=1+2.";
+    struct out_cell cells[6 * 3];
+    struct out_table t = {cols, 3, cells, 6, 0};
+    struct out_opts keep = {1};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    struct err err;
+    char *s;
+
+    for (size_t i = 0; i < 6; i++) {
+        cells[3 * i] = out_cell_list(OUT_TEXT, keys[i], (uint32_t)strlen(keys[i]), 0);
+        cells[3 * i + 1] = u64(i);
+        cells[3 * i + 2] = list(OUT_TEXT_LIST, list_item, sizeof(list_item) - 1, 1);
+    }
+    s = render(&t, OUT_FORMAT_CSV);
+    CHECK_EQ_STR(s, "KEY,n,names\r\n"
+                    "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",0,\"[\"\"=1+2.\"\"]\"\r\n"
+                    "'+1,1,\"[\"\"=1+2.\"\"]\"\r\n"
+                    "'-2,2,\"[\"\"=1+2.\"\"]\"\r\n"
+                    "'@SUM(A1),3,\"[\"\"=1+2.\"\"]\"\r\n"
+                    "a=b,4,\"[\"\"=1+2.\"\"]\"\r\n"
+                    ",5,\"[\"\"=1+2.\"\"]\"\r\n");
+    free(s);
+    err_init(&err);
+    f = open_memstream(&buf, &len);
+    CHECK(out_write_opts(f, &t, OUT_FORMAT_CSV, &keep, &err) == 0);
+    fclose(f);
+    CHECK(strstr(buf, "\r\n\"=HYPERLINK(") != NULL);
+    CHECK(strstr(buf, "\r\n+1,1,") != NULL);
+    CHECK(strstr(buf, "\r\n-2,2,") != NULL);
+    free(buf);
+    /* The table and JSON never change a cell. */
+    s = render(&t, OUT_FORMAT_JSON);
+    CHECK(strstr(s, "{\"KEY\":\"+1\",") != NULL);
+    free(s);
+}
+
 /* With --print-json: prints the hostile row as JSON, for a parser to check (tests/exec.cmake). */
 static int
 print_hostile_json(void)
@@ -158,5 +205,6 @@ main(int argc, char **argv)
     RUN(test_empty_and_short_columns);
     RUN(test_hostile_names);
     RUN(test_addr_render);
+    RUN(test_csv_formulas);
     return CHECK_DONE();
 }

@@ -8,9 +8,10 @@
 --            and size(dnsName) <= 2
 --   order    bytes desc (flowsweep breaks ties on the other columns' text; compare sorts)
 -- Names are grouped on export's 1:1 text (so distinct bytes stay distinct groups), and
--- printed as flowsweep prints them: its text is the 1:1 text with "\\" turned back to "\".
-SELECT list_transform(names, x -> replace(x, '\\', '\')) AS "dnsName",
-       types AS "dnsRRType",
+-- printed as flowsweep prints them: its text is the 1:1 text with "\\" turned back to "\";
+-- in CSV a list cell is its JSON array text (docs/usage.md), as DuckDB's to_json writes it.
+SELECT to_json(list_transform(names, x -> replace(x, '\\', '\'))) AS "dnsName",
+       to_json(types) AS "dnsRRType",
        count(*) AS "flows",
        count(DISTINCT sip) AS "#sIP",
        count(DISTINCT dip) AS "#dIP",
