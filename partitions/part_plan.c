@@ -50,7 +50,8 @@ cmp_time(const void *a, const void *b)
 void
 part_plan_order_by_time(struct part_plan *plan)
 {
-    qsort(plan->files, plan->nfiles, sizeof(*plan->files), cmp_time);
+    if (plan->nfiles > 1)
+        qsort(plan->files, plan->nfiles, sizeof(*plan->files), cmp_time);
 }
 
 int
@@ -97,7 +98,8 @@ part_plan_build_filtered(const char *const *paths, size_t npaths, const struct p
     }
     qsort(walk.files, kept, sizeof(*walk.files), cmp_file);
     qsort(walk.skips, nskips, sizeof(*walk.skips), cmp_skip);
-    qsort(walk.passed, walk.npassed, sizeof(*walk.passed), cmp_skip);
+    if (walk.npassed > 1)
+        qsort(walk.passed, walk.npassed, sizeof(*walk.passed), cmp_skip);
     plan->passed = walk.passed;
     plan->npassed = walk.npassed;
     plan->files = walk.files;
