@@ -23,6 +23,7 @@ static const char usage_main[] =
     "  query       a general job: filter, group by, aggregate, having, order, limit\n"
     "  dns-hunt    tunnels that exact names hide: DNS grouped by registered domain, scored\n"
     "  export      flat per-record rows (JSON Lines or CSV) for loading into other engines\n"
+    "  report      every analytic over the same files as one HTML page (-o FILE)\n"
     "\n"
     "  flowsweep COMMAND --help    options of a command\n"
     "  flowsweep --version         version and allocator\n"
@@ -151,6 +152,21 @@ static const char usage_export[] =
     "  --where EXPR            rows where EXPR is true (fields and functions as in query)\n"
     "  -o, --output FILE       write to FILE (default: stdout)\n";
 
+static const char usage_report[] =
+    "usage: flowsweep report [OPTIONS] -o FILE PATH...\n"
+    "\n"
+    "Runs dns-names, dns-dest and dns-hunt (by domain and by server) over the same files and\n"
+    "writes one self-contained HTML page (no script, no network): a header naming every bad\n"
+    "file, the Mothra and SiLK tables (top 20), the dns-hunt tables (top 20) with a sparkline\n"
+    "of each row's DNS flows per hour, DNS bytes per hour by server (stacked) and a scatter of\n"
+    "domains (distinct names against bytes). Names are text, never markup (docs/report.md).\n"
+    "\n"
+    "  -o, --output FILE       write the page to FILE (through a temporary file renamed into\n"
+    "                          place; default or '-': stdout)\n"
+    "  --min-bpp X --max-names N --src-cidr CIDR --min-bytes N --direction D  as for\n"
+    "                          dns-names and dns-dest\n"
+    "  --min-names N --len-norm X --entropy-norm X  as for dns-hunt\n";
+
 static const char usage_export_exec[] =
     "Execution:\n"
     "  -t, --threads N         workers decoding files (default: all cores); each holds one\n"
@@ -164,6 +180,14 @@ print_usage(enum cmd cmd, FILE *f)
         fputc('\n', f);
         fputs(usage_input, f);
         fputs(usage_export_exec, f);
+        fputs(usage_exec, f);
+        return;
+    }
+    if (cmd == CMD_REPORT) {
+        fputs(usage_report, f);
+        fputc('\n', f);
+        fputs(usage_input, f);
+        fputs(usage_mem, f);
         fputs(usage_exec, f);
         return;
     }
@@ -338,11 +362,11 @@ option_applies(int opt, enum cmd cmd)
 {
     switch (opt) {
     case OPT_MAX_NAMES:
-        return cmd == CMD_DNS_NAMES;
+        return cmd == CMD_DNS_NAMES || cmd == CMD_REPORT;
     case OPT_SRC_CIDR:
     case OPT_MIN_BYTES:
     case OPT_DIRECTION:
-        return cmd == CMD_DNS_DEST;
+        return cmd == CMD_DNS_DEST || cmd == CMD_REPORT;
     case OPT_RECORDS:
     case OPT_WHERE:
         return cmd == CMD_QUERY || cmd == CMD_EXPORT;
@@ -352,21 +376,26 @@ option_applies(int opt, enum cmd cmd)
     case OPT_ORDER:
         return cmd == CMD_QUERY;
     case OPT_BY:
+        return cmd == CMD_DNS_HUNT;
     case OPT_MIN_NAMES:
     case OPT_LEN_NORM:
     case OPT_ENTROPY_NORM:
+        return cmd == CMD_DNS_HUNT || cmd == CMD_REPORT;
     case OPT_ALLOW:
     case OPT_BASELINE:
         return cmd == CMD_DNS_HUNT;
     case OPT_MIN_BPP:
-        return cmd == CMD_DNS_NAMES || cmd == CMD_DNS_DEST;
+        return cmd == CMD_DNS_NAMES || cmd == CMD_DNS_DEST || cmd == CMD_REPORT;
     case OPT_BYTES:
         return cmd == CMD_DNS_NAMES || cmd == CMD_QUERY;
     case 'o':
-        return cmd == CMD_EXPORT;
+        return cmd == CMD_EXPORT || cmd == CMD_REPORT;
     case OPT_LIMIT: /* export writes every row and keeps no tables */
-    case OPT_MEM:
     case OPT_SHOW_QUERY:
+        return cmd != CMD_EXPORT && cmd != CMD_REPORT;
+    case OPT_FORMAT: /* the report is one page of fixed tables */
+        return cmd != CMD_REPORT;
+    case OPT_MEM:
         return cmd != CMD_EXPORT;
     default:
         return 1;
@@ -594,9 +623,11 @@ cli_args_parse(struct cli *c, int argc, char **argv)
         c->cmd = CMD_DNS_HUNT;
     else if (strcmp(cmd, "export") == 0)
         c->cmd = CMD_EXPORT;
+    else if (strcmp(cmd, "report") == 0)
+        c->cmd = CMD_REPORT;
     else
         return cli_usage_error(
-            "unknown command '%s' (dns-names, dns-dest, query, dns-hunt, export)", cmd);
+            "unknown command '%s' (dns-names, dns-dest, query, dns-hunt, export, report)", cmd);
     c->format = OUT_FORMAT_TABLE;
     c->limit = 20;
     c->names.min_bpp = 70;

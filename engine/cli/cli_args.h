@@ -26,7 +26,8 @@ enum cmd {
     CMD_DNS_DEST,
     CMD_QUERY,
     CMD_DNS_HUNT,
-    CMD_EXPORT
+    CMD_EXPORT,
+    CMD_REPORT
 };
 
 struct cli {
@@ -58,7 +59,7 @@ struct cli {
     const char *baseline; /* --baseline START..END */
     /* export */
     enum export_format export_format;
-    const char *output; /* -o FILE; NULL or "-": stdout */
+    const char *output; /* -o FILE (export, report); NULL or "-": stdout */
     /* PATH arguments */
     int nargs;
     char **args;

@@ -16,6 +16,7 @@
 
 #include "cli_args.h"
 #include "cli_progress.h"
+#include "cli_report.h"
 #include "domain.h"
 #include "esc.h"
 #include "export.h"
@@ -420,5 +421,7 @@ main(int argc, char **argv)
         log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
     if (c.cmd == CMD_EXPORT)
         return run_export(&c, c.nargs, c.args);
+    if (c.cmd == CMD_REPORT)
+        return cli_report_run(&c);
     return run(&c, c.nargs, c.args);
 }

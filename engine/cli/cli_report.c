@@ -1,0 +1,718 @@
+/*
+ * cli_report.c - flowsweep report; see cli_report.h.
+ *
+ * The analytics (each a sweep over the same plan, in this order):
+ *   names    dns-names, top 20 (the Mothra table, as show() orders it)
+ *   dest     dns-dest, top 20 (the SiLK table)
+ *   hunt-d   dns-hunt --by domain, every group (top 20 shown; all in the scatter)
+ *   hunt-s   dns-hunt --by server, top 20
+ *   hourly   flows per (hour, list of names) of DNS flows: each list's names
+ *            mapped to their registered domains (domain.h, as dns-hunt maps
+ *            them), a flow counted once per domain: the domain sparklines,
+ *            whose sum over the hours is dns-hunt's flows column
+ *   servers  flows and bytes per (server, hour) of DNS flows with records,
+ *            the server being the side on a DNS port as dns-hunt takes it
+ *            (two jobs: destination side, source side): the server
+ *            sparklines and the stacked chart
+ * Until the engine feeds several jobs from one file loop, each is its own
+ * sweep and every file is read once per job; the page's header says so.
+ */
+#include "cli_report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_progress.h"
+#include "domain.h"
+#include "esc.h"
+#include "hunt.h"
+#include "job.h"
+#include "log.h"
+#include "mem.h"
+#include "merge.h"
+#include "out.h"
+#include "page.h"
+#include "part_plan.h"
+#include "part_window.h"
+#include "scan.h"
+#include "sort.h"
+
+#define TOP       20   /* rows of each table */
+#define NSTACK    8    /* servers in the stacked chart (the rest as one series) */
+#define MAXPOINTS 4000 /* domains in the scatter, by score */
+#define MAXHOURS  (24 * 92) /* hours in the charts (the last ones, when longer) */
+
+/* A server side: "dport on a DNS port, or sport not" is the destination. */
+#define DNS_DPORT "(dport == 53 or dport == 5353 or dport == 5355)"
+#define DNS_SPORT "(sport == 53 or sport == 5353 or sport == 5355)"
+
+/* One analytic, run and finished; its table borrows from its group tables. */
+struct analytic {
+    struct job job;
+    struct hunt hunt;
+    struct scan_result res;
+    int scanned;
+    int is_hunt;
+    int finished;
+    struct sort_result sorted;
+    struct hunt_result hres;
+    struct out_col cols[JOB_MAX_COLS];
+    const struct out_table *table;
+};
+
+static void
+warn_escaped(const char *prefix, const char *text, const char *suffix)
+{
+    size_t len = strlen(text);
+    size_t need = esc_len((const uint8_t *)text, len) + 1;
+    char *buf = mem_alloc(need);
+
+    esc_bytes(buf, need, (const uint8_t *)text, len);
+    LOG_WARN("%s%s%s", prefix, buf, suffix);
+    mem_free(buf);
+}
+
+/* Runs the job of `text` (or dns-hunt when `hunt_opts` is set) over `files`. */
+static int
+analytic_run(struct analytic *a, const struct job_text *text, const struct hunt_opts *hunt_opts,
+             const struct domain_list *dl, uint64_t limit, const struct scan_file *files,
+             size_t nfiles, const struct scan_opts *so, struct err *err)
+{
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    if (hunt_opts) {
+        a->is_hunt = 1;
+        a->hunt.o = *hunt_opts;
+        a->hunt.dl = dl;
+        a->job.hunt = &a->hunt;
+        a->job.val_len = (uint32_t)sizeof(struct hunt_val);
+        a->job.limit = limit;
+    } else if ((rc = job_build(&a->job, text, err)) < 0) {
+        return rc;
+    }
+    rc = scan_run(&a->job, files, nfiles, so, &a->res, err);
+    a->scanned = 1;
+    if (rc == 0)
+        rc = merge_run(&a->job, &a->res, so->threads, err);
+    if (rc == 0 && a->is_hunt) {
+        rc = hunt_finish(&a->hunt, a->res.tables[0], limit, &a->hres, err);
+        a->table = &a->hres.table;
+    } else if (rc == 0) {
+        rc = sort_run(&a->job, a->res.tables[0], so->threads, &a->sorted, err);
+        for (size_t i = 0; i < a->job.ncols; i++) {
+            a->cols[i].name = a->job.cols[i].name;
+            a->cols[i].json_name = a->job.cols[i].json_name;
+        }
+        a->sorted.table.cols = a->cols;
+        a->table = &a->sorted.table;
+    }
+    a->finished = rc == 0;
+    return rc;
+}
+
+static void
+analytic_fini(struct analytic *a)
+{
+    if (a->finished && a->is_hunt)
+        hunt_result_fini(&a->hres);
+    else if (a->finished)
+        sort_result_fini(&a->sorted);
+    if (a->scanned)
+        scan_result_fini(&a->job, &a->res);
+    job_fini(&a->job);
+    memset(a, 0, sizeof(*a));
+}
+
+/* The column named `name` of `t`, or -1. */
+static int
+col_of(const struct out_table *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strcmp(t->cols[j].name, name) == 0)
+            return (int)j;
+    return -1;
+}
+
+/* The rendered (escaped) text of a cell, owned by the caller. */
+static char *
+cell_text(const struct out_cell *c, struct out_str *tmp)
+{
+    out_str_reset(tmp);
+    out_cell_render(c, tmp);
+    return mem_strdup(tmp->p ? tmp->p : "");
+}
+
+/* The first `top` rows of `t` as a table of its own (cells shared). */
+static struct out_table
+table_head(const struct out_table *t, size_t top)
+{
+    struct out_table h = *t;
+
+    if (h.nrows > top) {
+        h.nrows = top;
+        h.has_more = 1;
+    }
+    return h;
+}
+
+/* Keys of a table's first rows, rendered, to match hourly rows against. */
+struct keys {
+    char *text[TOP];
+    size_t n;
+};
+
+static void
+keys_init(struct keys *k, const struct out_table *t, struct out_str *tmp)
+{
+    k->n = t->nrows < TOP ? t->nrows : TOP;
+    for (size_t r = 0; r < k->n; r++)
+        k->text[r] = cell_text(&t->cells[r * t->ncols], tmp);
+}
+
+static void
+keys_fini(struct keys *k)
+{
+    for (size_t r = 0; r < k->n; r++)
+        mem_free(k->text[r]);
+}
+
+static int
+keys_find(const struct keys *k, const char *s)
+{
+    for (size_t r = 0; r < k->n; r++)
+        if (strcmp(k->text[r], s) == 0)
+            return (int)r;
+    return -1;
+}
+
+/* The charts' hours: [hour0, hour0 + nhours). */
+struct hours {
+    uint64_t hour0;
+    size_t nhours;
+};
+
+static int
+hour_index(const struct hours *h, uint64_t hour, size_t *i)
+{
+    if (hour < h->hour0 || (hour - h->hour0) / 3600 >= h->nhours)
+        return 0;
+    *i = (size_t)((hour - h->hour0) / 3600);
+    return 1;
+}
+
+/*
+ * The charts' hours: the window's bounds where given, else the first and last
+ * hour with DNS flows (rows of the hourly table `t`, column `hc`).
+ */
+static struct hours
+hours_of(const struct part_window *w, const struct out_table *const *t, const int *hc, size_t nt)
+{
+    struct hours h = {0, 0};
+    uint64_t lo = UINT64_MAX, hi = 0;
+
+    for (size_t k = 0; k < nt; k++) {
+        for (size_t r = 0; r < t[k]->nrows; r++) {
+            uint64_t v = t[k]->cells[r * t[k]->ncols + (size_t)hc[k]].v.u;
+
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+    }
+    if (w->has_start)
+        lo = (uint64_t)w->first_hour;
+    if (w->has_end)
+        hi = (uint64_t)w->last_hour;
+    if (lo == UINT64_MAX || hi < lo)
+        return h;
+    if ((hi - lo) / 3600 + 1 > MAXHOURS)
+        lo = hi - 3600 * (uint64_t)(MAXHOURS - 1);
+    h.hour0 = lo;
+    h.nhours = (size_t)((hi - lo) / 3600 + 1);
+    return h;
+}
+
+/*
+ * Domain sparklines: for each row of `hourly` (hour, dns.names, flows), each
+ * distinct registered domain of its names that is one of `k` gets the row's
+ * flows in that hour.
+ */
+static void
+domain_sparks(const struct out_table *hourly, const struct keys *k, const struct hours *h,
+              const struct domain_list *dl, uint64_t *spark, struct out_str *tmp)
+{
+    struct domain_cache *cache = domain_cache_create();
+
+    for (size_t r = 0; r < hourly->nrows; r++) {
+        const struct out_cell *row = &hourly->cells[r * hourly->ncols];
+        const uint8_t *p = row[1].v.list.p;
+        uint32_t seen = 0; /* bit i: row i of k already counted for this flow group */
+        size_t hi;
+
+        if (!hour_index(h, row[0].v.u, &hi))
+            continue;
+        for (uint32_t n = 0; n < row[1].v.list.n; n++) {
+            size_t len = ((size_t)p[0] << 8) | p[1];
+            struct domain_parts d;
+            int i;
+
+            if (domain_split(dl, cache, p + 2, len, &d)) {
+                out_str_reset(tmp);
+                out_cell_render(&(struct out_cell){.kind = OUT_TEXT,
+                                                   .v.list = {(const uint8_t *)d.domain,
+                                                              (uint32_t)d.domain_len, 1}},
+                                tmp);
+                i = keys_find(k, tmp->p ? tmp->p : "");
+                if (i >= 0 && !(seen & (1u << i))) {
+                    seen |= 1u << i;
+                    spark[(size_t)i * h->nhours + hi] += row[2].v.u;
+                }
+            }
+            p += 2 + len;
+        }
+    }
+    domain_cache_destroy(cache);
+}
+
+/* One (server, hour) row of the server jobs. */
+struct srv_row {
+    char *key;            /* rendered address */
+    struct out_cell cell; /* the address (self-contained) */
+    uint64_t hour, flows, bytes;
+};
+
+/* One server's total, for choosing the stacked chart's series. */
+struct srv_total {
+    const struct srv_row *first; /* its first row (key, cell) */
+    uint64_t bytes;
+};
+
+static int
+srv_row_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct srv_row *)a)->key, ((const struct srv_row *)b)->key);
+}
+
+static int
+srv_total_cmp(const void *a, const void *b)
+{
+    const struct srv_total *x = a, *y = b;
+
+    if (x->bytes != y->bytes)
+        return x->bytes > y->bytes ? -1 : 1;
+    return strcmp(x->first->key, y->first->key);
+}
+
+/* The stacked chart's data, owned. */
+struct stack_data {
+    struct out_cell labels[NSTACK + 1];
+    uint64_t *v;
+    size_t nseries;
+};
+
+static const char other_servers[] = "all other servers";
+
+/*
+ * Server sparklines (flows per hour of the servers of `k`) and the stacked
+ * chart (bytes per hour of the NSTACK servers with the most DNS bytes, the
+ * rest as one series) from the two server jobs' rows (server, hour, flows, bytes).
+ */
+static void
+server_charts(const struct out_table *const *srv, const struct keys *k, const struct hours *h,
+              uint64_t *spark, struct stack_data *sd, struct out_str *tmp)
+{
+    size_t n = srv[0]->nrows + srv[1]->nrows, o = 0, nt = 0;
+    struct srv_row *rows = mem_calloc(n + 1, sizeof(*rows));
+    struct srv_total *tot = mem_calloc(n + 1, sizeof(*tot));
+
+    for (int t = 0; t < 2; t++) {
+        for (size_t r = 0; r < srv[t]->nrows; r++) {
+            const struct out_cell *row = &srv[t]->cells[r * srv[t]->ncols];
+
+            rows[o].key = cell_text(&row[0], tmp);
+            rows[o].cell = row[0];
+            rows[o].hour = row[1].v.u;
+            rows[o].flows = row[2].v.u;
+            rows[o].bytes = row[3].v.u;
+            o++;
+        }
+    }
+    qsort(rows, n, sizeof(*rows), srv_row_cmp);
+    for (size_t r = 0; r < n; r++) {
+        int i = keys_find(k, rows[r].key);
+        size_t hi;
+
+        if (r == 0 || strcmp(rows[r].key, rows[r - 1].key) != 0)
+            tot[nt++].first = &rows[r];
+        tot[nt - 1].bytes += rows[r].bytes;
+        if (i >= 0 && hour_index(h, rows[r].hour, &hi))
+            spark[(size_t)i * h->nhours + hi] += rows[r].flows;
+    }
+    qsort(tot, nt, sizeof(*tot), srv_total_cmp);
+    sd->nseries = nt > NSTACK ? NSTACK + 1 : nt;
+    sd->v = mem_calloc(sd->nseries * h->nhours + 1, sizeof(*sd->v));
+    for (size_t s = 0; s < sd->nseries && s < NSTACK; s++)
+        sd->labels[s] = tot[s].first->cell;
+    if (nt > NSTACK)
+        sd->labels[NSTACK] = (struct out_cell){
+            .kind = OUT_TEXT,
+            .v.list = {(const uint8_t *)other_servers, sizeof(other_servers) - 1, 1}};
+    for (size_t r = 0; r < n; r++) {
+        size_t s = NSTACK, hi;
+
+        for (size_t q = 0; q < NSTACK && q < nt; q++)
+            if (strcmp(tot[q].first->key, rows[r].key) == 0)
+                s = q;
+        if (s < sd->nseries && hour_index(h, rows[r].hour, &hi))
+            sd->v[s * h->nhours + hi] += rows[r].bytes;
+    }
+    for (size_t r = 0; r < n; r++)
+        mem_free(rows[r].key);
+    mem_free(rows);
+    mem_free(tot);
+}
+
+/* The columns of a dns-hunt table worth a glance, in this order, where present. */
+static size_t
+hunt_cols(const struct out_table *t, size_t *cols)
+{
+    static const char *const want[] = {"score", "flows", "names", "sources", "bytes",
+                                       "len_mean", "entropy", "hours", "why"};
+    size_t n = 0;
+
+    cols[n++] = 0; /* the key */
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        int c = col_of(t, want[i]);
+
+        if (c > 0)
+            cols[n++] = (size_t)c;
+    }
+    return n;
+}
+
+/* Writes the page to `path` through a temporary file renamed into place ("-": stdout). */
+static int
+write_page(const char *path, const struct page *pg, struct err *err)
+{
+    char tmp[4096];
+    FILE *f;
+    int rc;
+
+    if (path == NULL || strcmp(path, "-") == 0) {
+        rc = page_write(stdout, pg, err);
+        if (fflush(stdout) != 0 && rc == 0)
+            rc = ERR_SET_ERRNO(err, errno, "%s", "writing stdout");
+        return rc;
+    }
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >= sizeof(tmp))
+        return ERR_SET(err, ERR_USAGE, "%s", "-o: path too long");
+    f = fopen(tmp, "w");
+    if (f == NULL)
+        return ERR_SET_ERRNO(err, errno, "cannot write %s", tmp);
+    rc = page_write(f, pg, err);
+    if (fclose(f) != 0 && rc == 0)
+        rc = ERR_SET_ERRNO(err, errno, "writing %s", tmp);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = ERR_SET_ERRNO(err, errno, "cannot rename %s to %s", tmp, path);
+    if (rc < 0)
+        unlink(tmp);
+    return rc;
+}
+
+static void
+window_text(const struct cli *c, char *buf, size_t cap)
+{
+    if (c->start && c->end)
+        snprintf(buf, cap, "--start %s --end %s", c->start, c->end);
+    else if (c->start)
+        snprintf(buf, cap, "--start %s", c->start);
+    else if (c->end)
+        snprintf(buf, cap, "--end %s", c->end);
+    else
+        buf[0] = '\0';
+}
+
+int
+cli_report_run(struct cli *c)
+{
+    enum { A_NAMES, A_DEST, A_HUNT_D, A_HUNT_S, A_HOURLY, A_SRV_D, A_SRV_S, NA };
+    struct analytic *an = mem_calloc(NA, sizeof(*an));
+    struct err err;
+    struct part_window window;
+    struct part_plan plan = {0};
+    struct scan_file *files = NULL;
+    struct scan_opts so;
+    struct cli_progress prog;
+    struct domain_list *dl = NULL;
+    struct job_text text[NA];
+    struct job_text_buf tbuf[2];
+    struct hunt_opts hopt[2];
+    struct out_table tabs[4];
+    struct page_table pt[4];
+    size_t cols[4][16];
+    struct page_bad *bad = NULL;
+    struct keys kd = {0}, ks = {0};
+    struct hours hrs = {0, 0};
+    struct stack_data sd = {0};
+    struct page_stack stack;
+    struct page_scatter sc;
+    struct out_cell *sc_labels = NULL;
+    uint64_t *sc_x = NULL, *sc_y = NULL, *spark_d = NULL, *spark_s = NULL;
+    struct out_str tmp = {0};
+    struct page pg;
+    char wtext[256], when[64], note[256];
+    double t0 = cli_now();
+    time_t now = time(NULL);
+    struct tm tm;
+    int rc = 0, code = 0, progress_on;
+    size_t nrun = 0;
+
+    err_init(&err);
+    if (c->nargs == 0) {
+        mem_free(an);
+        return cli_usage_error("%s", "no PATH given: name files or directories to read");
+    }
+    if (part_window_parse(c->start, c->end, &window, &err) < 0) {
+        mem_free(an);
+        fprintf(stderr, "flowsweep: error: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (part_plan_build((const char *const *)c->args, (size_t)c->nargs, &window, &plan, &err) <
+        0) {
+        warn_escaped("error: ", err.msg, "");
+        code = EXIT_FATAL;
+        goto out;
+    }
+    for (size_t i = 0; i < plan.nskips; i++) {
+        char suffix[128];
+
+        snprintf(suffix, sizeof(suffix), ": skipped: %s", plan.skips[i].why);
+        warn_escaped("", plan.skips[i].path, suffix);
+    }
+    if (plan.nfiles == 0)
+        LOG_WARN("no input files to read%s", plan.outside_window ? " in the time window" : "");
+    files = mem_calloc(plan.nfiles + 1, sizeof(*files));
+    for (size_t i = 0; i < plan.nfiles; i++) {
+        files[i].path = plan.files[i].path;
+        files[i].size = plan.files[i].size;
+    }
+    dl = domain_list_load(&err);
+    if (dl == NULL) {
+        warn_escaped("error: ", err.msg, "");
+        code = EXIT_FATAL;
+        goto out;
+    }
+    hunt_init_tables();
+
+    /* The jobs. */
+    memset(text, 0, sizeof(text));
+    c->names.limit = TOP;
+    job_preset_dns_names(&c->names, &text[A_NAMES], &tbuf[0]);
+    c->dest.limit = TOP;
+    c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
+    job_preset_dns_dest(&c->dest, &text[A_DEST], &tbuf[1]);
+    hopt[0] = c->hunt;
+    hopt[0].by = HUNT_BY_DOMAIN;
+    hopt[1] = c->hunt;
+    hopt[1].by = HUNT_BY_SERVER;
+    text[A_HOURLY].where = "app == 53 and ndns > 0";
+    text[A_HOURLY].group_by = "hour, dns.names";
+    text[A_HOURLY].aggs = "flows=count()";
+    text[A_SRV_D].where = "app == 53 and ndns > 0 and (" DNS_DPORT " or not " DNS_SPORT ")";
+    text[A_SRV_D].group_by = "server=dip, hour";
+    text[A_SRV_D].aggs = "flows=count(), bytes=sum(bytes)";
+    text[A_SRV_S].where = "app == 53 and ndns > 0 and not " DNS_DPORT " and " DNS_SPORT;
+    text[A_SRV_S].group_by = "server=sip, hour";
+    text[A_SRV_S].aggs = "flows=count(), bytes=sum(bytes)";
+
+    progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
+    if (!c->quiet && (!c->progress || strcmp(c->progress, "auto") == 0))
+        progress_on = isatty(STDERR_FILENO);
+    cli_progress_init(&prog, progress_on);
+    memset(&so, 0, sizeof(so));
+    so.threads = c->threads;
+    so.strict = c->strict;
+    so.mem_limit = c->mem_limit;
+    so.decoder = c->decoder;
+    so.progress = cli_progress_update;
+    so.progress_ctx = &prog;
+
+    for (int a = 0; a < NA && rc == 0; a++) {
+        int hunt = a == A_HUNT_D || a == A_HUNT_S;
+        uint64_t limit = a == A_NAMES || a == A_DEST || a == A_HUNT_S ? TOP : 0;
+
+        rc = analytic_run(&an[a], &text[a], hunt ? &hopt[a - A_HUNT_D] : NULL, dl, limit, files,
+                          plan.nfiles, &so, &err);
+        cli_progress_clear(&prog);
+        nrun++;
+        if (a == A_NAMES) {
+            /* Every sweep reads the same files: the first one names the bad ones. */
+            for (size_t i = 0; i < an[a].res.nbad; i++) {
+                char suffix[160];
+
+                snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were counted)",
+                         (unsigned long long)an[a].res.bad[i].flows_kept);
+                warn_escaped("", an[a].res.bad[i].msg, suffix);
+            }
+        }
+    }
+    if (rc < 0) {
+        warn_escaped("error: ", err.msg, "");
+        code = EXIT_FATAL;
+        goto out;
+    }
+
+    /* The hunt tables' keys, the charts' hours, the sparklines and the stacked chart. */
+    keys_init(&kd, an[A_HUNT_D].table, &tmp);
+    keys_init(&ks, an[A_HUNT_S].table, &tmp);
+    {
+        const struct out_table *ht[3] = {an[A_HOURLY].table, an[A_SRV_D].table,
+                                         an[A_SRV_S].table};
+        const int hc[3] = {0, 1, 1};
+        const struct out_table *srv[2] = {an[A_SRV_D].table, an[A_SRV_S].table};
+
+        hrs = hours_of(&window, ht, hc, 3);
+        spark_d = mem_calloc(TOP * hrs.nhours + 1, sizeof(*spark_d));
+        spark_s = mem_calloc(TOP * hrs.nhours + 1, sizeof(*spark_s));
+        domain_sparks(an[A_HOURLY].table, &kd, &hrs, dl, spark_d, &tmp);
+        server_charts(srv, &ks, &hrs, spark_s, &sd, &tmp);
+    }
+
+    /* The scatter: every domain group (up to MAXPOINTS, by score), the top 10 marked. */
+    {
+        const struct out_table *t = an[A_HUNT_D].table;
+        int cn = col_of(t, "names"), cb = col_of(t, "bytes");
+        size_t n = t->nrows < MAXPOINTS ? t->nrows : MAXPOINTS;
+
+        sc_labels = mem_calloc(n + 1, sizeof(*sc_labels));
+        sc_x = mem_calloc(n + 1, sizeof(*sc_x));
+        sc_y = mem_calloc(n + 1, sizeof(*sc_y));
+        for (size_t r = 0; r < n && cn > 0 && cb > 0; r++) {
+            sc_labels[r] = t->cells[r * t->ncols];
+            sc_x[r] = t->cells[r * t->ncols + (size_t)cn].v.u;
+            sc_y[r] = t->cells[r * t->ncols + (size_t)cb].v.u;
+        }
+        memset(&sc, 0, sizeof(sc));
+        sc.title = t->nrows > MAXPOINTS ? "Domains: distinct names against bytes (the "
+                                          "4000 with the highest scores)"
+                                        : "Domains: distinct names against bytes";
+        sc.xlabel = "distinct names (log scale)";
+        sc.ylabel = "bytes (log scale)";
+        sc.labels = sc_labels;
+        sc.x = sc_x;
+        sc.y = sc_y;
+        sc.n = cn > 0 && cb > 0 ? n : 0;
+        sc.nmarked = sc.n < 10 ? sc.n : 10;
+    }
+
+    /* The page. */
+    memset(pt, 0, sizeof(pt));
+    tabs[0] = table_head(an[A_NAMES].table, TOP);
+    tabs[1] = table_head(an[A_DEST].table, TOP);
+    tabs[2] = table_head(an[A_HUNT_D].table, TOP);
+    tabs[3] = table_head(an[A_HUNT_S].table, TOP);
+    pt[0] = (struct page_table){.id = "mothra",
+                                .title = "Mothra: DNS flows by (names, RR types)",
+                                .caption = "flowsweep dns-names PATH...",
+                                .table = &tabs[0]};
+    pt[1] = (struct page_table){.id = "silk",
+                                .title = "SiLK: DNS from 192.168.0.0/16 by destination",
+                                .caption = "flowsweep dns-dest PATH...",
+                                .table = &tabs[1]};
+    if (c->cidrs_set)
+        pt[1].title = "SiLK: DNS from the --src-cidr blocks by destination";
+    pt[2] = (struct page_table){.id = "hunt-domain",
+                                .title = "dns-hunt: registered domains, most tunnel-like first",
+                                .caption = "flowsweep dns-hunt --by domain PATH...",
+                                .table = &tabs[2],
+                                .spark = spark_d,
+                                .spark_title = "DNS flows per hour",
+                                .spark_after = 0};
+    pt[3] = (struct page_table){.id = "hunt-server",
+                                .title = "dns-hunt: DNS servers, most tunnel-like first",
+                                .caption = "flowsweep dns-hunt --by server PATH...",
+                                .table = &tabs[3],
+                                .spark = spark_s,
+                                .spark_title = "DNS flows per hour",
+                                .spark_after = 0};
+    pt[2].cols = cols[2];
+    pt[2].ncols = hunt_cols(&tabs[2], cols[2]);
+    pt[3].cols = cols[3];
+    pt[3].ncols = hunt_cols(&tabs[3], cols[3]);
+    stack = (struct page_stack){.title = "DNS bytes per hour by server (stacked)",
+                                .unit = "bytes",
+                                .labels = sd.labels,
+                                .nseries = sd.nseries,
+                                .v = sd.v};
+
+    bad = mem_calloc(an[A_NAMES].res.nbad + 1, sizeof(*bad));
+    for (size_t i = 0; i < an[A_NAMES].res.nbad; i++) {
+        bad[i].path = an[A_NAMES].res.bad[i].path;
+        bad[i].msg = an[A_NAMES].res.bad[i].msg;
+    }
+    window_text(c, wtext, sizeof(wtext));
+    if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
+        when[0] = '\0';
+    snprintf(note, sizeof(note),
+             "%zu sweeps, one per job, each reading every file (one shared scan is not built "
+             "yet); threads %d",
+             nrun, an[A_NAMES].res.ntables);
+    memset(&pg, 0, sizeof(pg));
+    pg.h.title = "flowsweep report";
+    pg.h.paths = (const char *const *)c->args;
+    pg.h.npaths = (size_t)c->nargs;
+    pg.h.window = wtext;
+    pg.h.files = an[A_NAMES].res.stats.files;
+    pg.h.flows = an[A_NAMES].res.stats.flows;
+    pg.h.dns_rrs = an[A_NAMES].res.stats.dns_rrs;
+    pg.h.bad = bad;
+    pg.h.nbad = an[A_NAMES].res.nbad;
+    pg.h.elapsed = cli_now() - t0;
+    pg.h.generated = when[0] ? when : NULL;
+    pg.h.note = note;
+    pg.hour0 = hrs.hour0;
+    pg.nhours = hrs.nhours;
+    pg.tables = pt;
+    pg.ntables = 4;
+    pg.stack = &stack;
+    pg.scatter = &sc;
+    rc = write_page(c->output, &pg, &err);
+    if (rc < 0) {
+        warn_escaped("error: ", err.msg, "");
+        code = EXIT_FATAL;
+        goto out;
+    }
+    code = an[A_NAMES].res.nbad ? EXIT_PARTIAL : 0;
+    if (!c->quiet) {
+        const char *o = c->output && strcmp(c->output, "-") ? c->output : "stdout";
+
+        fprintf(stderr,
+                "flowsweep: summary: report written to %s: files %llu (bad %zu), flows %llu, "
+                "%zu sweeps, elapsed %.2f s, threads %d, peak memory %.0f MiB (%s)\n",
+                o, (unsigned long long)pg.h.files, pg.h.nbad, (unsigned long long)pg.h.flows,
+                nrun, cli_now() - t0, an[A_NAMES].res.ntables,
+                (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+    }
+out:
+    for (int a = 0; a < NA; a++)
+        analytic_fini(&an[a]);
+    keys_fini(&kd);
+    keys_fini(&ks);
+    mem_free(an);
+    mem_free(bad);
+    mem_free(sd.v);
+    mem_free(sc_labels);
+    mem_free(sc_x);
+    mem_free(sc_y);
+    mem_free(spark_d);
+    mem_free(spark_s);
+    out_str_fini(&tmp);
+    mem_free(files);
+    part_plan_fini(&plan);
+    domain_list_free(dl);
+    return code;
+}
