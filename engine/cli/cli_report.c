@@ -41,9 +41,9 @@
 #include "scan.h"
 #include "sort.h"
 
-#define TOP       20   /* rows of each table */
-#define NSTACK    8    /* servers in the stacked chart (the rest as one series) */
-#define MAXPOINTS 4000 /* domains in the scatter, by score */
+#define TOP       20        /* rows of each table */
+#define NSTACK    8         /* servers in the stacked chart (the rest as one series) */
+#define MAXPOINTS 4000      /* domains in the scatter, by score */
 #define MAXHOURS  (24 * 92) /* hours in the charts (the last ones, when longer) */
 
 /* A server side: "dport on a DNS port, or sport not" is the destination. */
@@ -380,7 +380,7 @@ server_charts(const struct out_table *const *srv, const struct keys *k, const st
 static size_t
 hunt_cols(const struct out_table *t, size_t *cols)
 {
-    static const char *const want[] = {"score", "flows", "names", "sources", "bytes",
+    static const char *const want[] = {"score",    "flows",   "names", "sources", "bytes",
                                        "len_mean", "entropy", "hours", "why"};
     size_t n = 0;
 
@@ -439,7 +439,16 @@ window_text(const struct cli *c, char *buf, size_t cap)
 int
 cli_report_run(struct cli *c)
 {
-    enum { A_NAMES, A_DEST, A_HUNT_D, A_HUNT_S, A_HOURLY, A_SRV_D, A_SRV_S, NA };
+    enum {
+        A_NAMES,
+        A_DEST,
+        A_HUNT_D,
+        A_HUNT_S,
+        A_HOURLY,
+        A_SRV_D,
+        A_SRV_S,
+        NA
+    };
     struct analytic *an = mem_calloc(NA, sizeof(*an));
     struct err err;
     struct part_window window;
@@ -481,8 +490,7 @@ cli_report_run(struct cli *c)
         fprintf(stderr, "flowsweep: error: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (part_plan_build((const char *const *)c->args, (size_t)c->nargs, &window, &plan, &err) <
-        0) {
+    if (part_plan_build((const char *const *)c->args, (size_t)c->nargs, &window, &plan, &err) < 0) {
         warn_escaped("error: ", err.msg, "");
         code = EXIT_FATAL;
         goto out;
@@ -570,8 +578,7 @@ cli_report_run(struct cli *c)
     keys_init(&kd, an[A_HUNT_D].table, &tmp);
     keys_init(&ks, an[A_HUNT_S].table, &tmp);
     {
-        const struct out_table *ht[3] = {an[A_HOURLY].table, an[A_SRV_D].table,
-                                         an[A_SRV_S].table};
+        const struct out_table *ht[3] = {an[A_HOURLY].table, an[A_SRV_D].table, an[A_SRV_S].table};
         const int hc[3] = {0, 1, 1};
         const struct out_table *srv[2] = {an[A_SRV_D].table, an[A_SRV_S].table};
 
@@ -693,9 +700,9 @@ cli_report_run(struct cli *c)
         fprintf(stderr,
                 "flowsweep: summary: report written to %s: files %llu (bad %zu), flows %llu, "
                 "%zu sweeps, elapsed %.2f s, threads %d, peak memory %.0f MiB (%s)\n",
-                o, (unsigned long long)pg.h.files, pg.h.nbad, (unsigned long long)pg.h.flows,
-                nrun, cli_now() - t0, an[A_NAMES].res.ntables,
-                (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+                o, (unsigned long long)pg.h.files, pg.h.nbad, (unsigned long long)pg.h.flows, nrun,
+                cli_now() - t0, an[A_NAMES].res.ntables, (double)mem_peak_rss() / (1024.0 * 1024.0),
+                mem_allocator_name());
     }
 out:
     for (int a = 0; a < NA; a++)

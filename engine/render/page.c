@@ -167,7 +167,8 @@ static const char css[] =
     ".none{color:var(--mute);font-style:italic}\n"
     "footer{margin-top:30px;color:var(--mute);font-size:12px}\n"
     "@media print{main{max-width:none;padding:0}h2{break-after:avoid}"
-    "tr,svg,figure{break-inside:avoid}div.cell{max-height:none;overflow:visible}table.rows th{position:static}"
+    "tr,svg,figure{break-inside:avoid}div.cell{max-height:none;overflow:visible}table.rows "
+    "th{position:static}"
     ".scroll{overflow:visible}nav{display:none}body{font-size:11px}"
     "code,.mono,td{font-size:10px}@page{size:A4 landscape;margin:12mm}}\n";
 
@@ -207,18 +208,25 @@ write_header(FILE *f, const struct page *p)
     fmt_count(buf, sizeof(buf), h->files);
     fprintf(f, "</dd>\n<dt>files read</dt><dd id=\"files\">%s", buf);
     if (h->nbad)
-        fprintf(f, ", <span class=\"bad\">%zu bad</span> (their flows before the damage are "
-                   "counted)",
+        fprintf(f,
+                ", <span class=\"bad\">%zu bad</span> (their flows before the damage are "
+                "counted)",
                 h->nbad);
     else
         fputs(", none bad", f);
     if (h->nbad) {
         fputs("\n<ul class=\"badfiles\" id=\"bad-files\">\n", f);
         for (size_t i = 0; i < h->nbad; i++) {
+            size_t plen = strlen(h->bad[i].path);
+            const char *msg = h->bad[i].msg;
+
+            /* the reader's message starts with the path: say it once */
+            if (strncmp(msg, h->bad[i].path, plen) == 0 && msg[plen] == ':' && msg[plen + 1] == ' ')
+                msg += plen + 2;
             fputs("<li><span class=\"mono bad\">", f);
             put_str(f, h->bad[i].path);
             fputs("</span>: <span class=\"mono\">", f);
-            put_str(f, h->bad[i].msg);
+            put_str(f, msg);
             fputs("</span></li>\n", f);
         }
         fputs("</ul>", f);
@@ -266,8 +274,8 @@ write_spark(FILE *f, const uint64_t *v, size_t nhours, uint64_t hour0)
     fputs("<svg class=\"spark\" viewBox=\"0 0 160 22\" preserveAspectRatio=\"none\" "
           "role=\"img\">",
           f);
-    fprintf(f, "<title>%llu in %zu of %zu hours; peak %llu</title>",
-            (unsigned long long)total, active, nhours, (unsigned long long)max);
+    fprintf(f, "<title>%llu in %zu of %zu hours; peak %llu</title>", (unsigned long long)total,
+            active, nhours, (unsigned long long)max);
     fputs("<line class=\"grid\" x1=\"0\" y1=\"21.5\" x2=\"160\" y2=\"21.5\"/>", f);
     for (size_t i = 0; i < nhours && max; i++) {
         double hgt;
@@ -311,8 +319,9 @@ write_table(FILE *f, const struct page *p, const struct page_table *pt, struct o
         fputs("<p class=\"none\">no rows</p>\n</section>\n", f);
         return;
     }
-    fprintf(f, "<div class=\"scroll\"><table class=\"rows\" data-rows=\"%zu\">\n<thead><tr>"
-               "<th class=\"num\">#</th>",
+    fprintf(f,
+            "<div class=\"scroll\"><table class=\"rows\" data-rows=\"%zu\">\n<thead><tr>"
+            "<th class=\"num\">#</th>",
             t->nrows);
     for (size_t j = 0; j < ncols; j++) {
         size_t c = pt->cols ? pt->cols[j] : j;
@@ -332,7 +341,7 @@ write_table(FILE *f, const struct page *p, const struct page_table *pt, struct o
         for (size_t j = 0; j < ncols; j++) {
             size_t c = pt->cols ? pt->cols[j] : j;
             const struct out_cell *cell = &t->cells[r * t->ncols + c];
-            const char *cls = is_num(cell) ? "num"
+            const char *cls = is_num(cell)                          ? "num"
                               : strcmp(t->cols[c].name, "why") == 0 ? "why"
                               : j == 0                              ? "key"
                                                                     : "";
@@ -381,8 +390,9 @@ write_legend(FILE *f, const struct out_cell *labels, size_t n, struct out_str *t
 {
     fputs("<div class=\"legend\">", f);
     for (size_t s = 0; s < n; s++) {
-        fprintf(f, "<span><span class=\"sw\" style=\"background:%s\"></span><span "
-                   "class=\"mono\">",
+        fprintf(f,
+                "<span><span class=\"sw\" style=\"background:%s\"></span><span "
+                "class=\"mono\">",
                 palette[s < NPALETTE ? s : NPALETTE - 1]);
         put_cell(f, &labels[s], tmp);
         fputs("</span></span>", f);
@@ -391,7 +401,14 @@ write_legend(FILE *f, const struct out_cell *labels, size_t n, struct out_str *t
 }
 
 /* Chart geometry (viewBox units). */
-enum { CW = 1100, CH = 300, ML = 70, MR = 16, MT = 12, MB = 38 };
+enum {
+    CW = 1100,
+    CH = 300,
+    ML = 70,
+    MR = 16,
+    MT = 12,
+    MB = 38
+};
 
 static void
 write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct out_str *tmp)
@@ -428,8 +445,9 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
     top = ceil((max > 0 ? max : 1) / step) * step;
     bw = pw / (double)nh;
     write_legend(f, st->labels, st->nseries, tmp);
-    fprintf(f, "<figure style=\"margin:0\"><svg class=\"chart stack\" viewBox=\"0 0 %d %d\" "
-               "role=\"img\">\n",
+    fprintf(f,
+            "<figure style=\"margin:0\"><svg class=\"chart stack\" viewBox=\"0 0 %d %d\" "
+            "role=\"img\">\n",
             CW, CH);
     for (double y = 0; y <= top + step / 2; y += step) {
         char lb[32];
@@ -438,8 +456,7 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
         fmt_value(lb, sizeof(lb), y, st->unit);
         fprintf(f, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML, py,
                 CW - MR, py);
-        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML - 6, py + 4,
-                lb);
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML - 6, py + 4, lb);
     }
     every = nh <= 12 ? 1 : nh <= 48 ? 3 : nh <= 96 ? 6 : nh <= 240 ? 24 : 48;
     for (size_t i = 0; i < nh; i += every) {
@@ -467,16 +484,16 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
             fmt_hour(hb, sizeof(hb), p->hour0 + 3600 * (uint64_t)i);
             fmt_value(vb, sizeof(vb), v, st->unit);
             fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"><title>",
-                    ML + bw * (double)i, MT + ph - ph * (below + v) / top,
-                    bw > 2 ? bw - 1 : bw, ph * v / top);
+                    ML + bw * (double)i, MT + ph - ph * (below + v) / top, bw > 2 ? bw - 1 : bw,
+                    ph * v / top);
             put_cell(f, &st->labels[s], tmp);
             fprintf(f, " %s UTC: %s (%llu)</title></rect>", hb, vb,
                     (unsigned long long)st->v[s * nh + i]);
         }
         fputs("</g>\n", f);
     }
-    fprintf(f, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", ML,
-            MT + (int)ph, CW - MR, MT + (int)ph);
+    fprintf(f, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", ML, MT + (int)ph,
+            CW - MR, MT + (int)ph);
     fputs("</svg></figure>\n</section>\n", f);
 }
 
@@ -508,8 +525,8 @@ overlaps(const struct placed *pl, size_t n, const struct placed *b)
  * the hover title. Text width is estimated at 6.2 units per character.
  */
 static void
-write_point_label(FILE *f, const char *text, size_t len, double px, double py,
-                  struct placed *pl, size_t *npl)
+write_point_label(FILE *f, const char *text, size_t len, double px, double py, struct placed *pl,
+                  size_t *npl)
 {
     size_t shown = len > 40 ? 40 : len;
     double w = 6.2 * (double)(shown + (len > 40)), h = 12;
@@ -525,8 +542,8 @@ write_point_label(FILE *f, const char *text, size_t len, double px, double py,
         if (b.x0 < ML || b.x1 > CW - MR || b.y0 < 0 || overlaps(pl, *npl, &b))
             continue;
         pl[(*npl)++] = b;
-        fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
-                px + dx[k], py + dy[k], dx[k] > 0 ? "start" : "end");
+        fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", px + dx[k],
+                py + dy[k], dx[k] > 0 ? "start" : "end");
         /* long tunnel names would cover the chart: 40 characters at most */
         page_put_text(f, text, shown);
         fputs(len > 40 ? "&#8230;</text>\n" : "</text>\n", f);
@@ -559,8 +576,9 @@ write_scatter(FILE *f, const struct page_scatter *sc, struct out_str *tmp)
     }
     xhi = ceil(xhi + 0.01);
     yhi = ceil(yhi + 0.01);
-    fprintf(f, "<figure style=\"margin:0\"><svg class=\"chart scatter\" viewBox=\"0 0 %d %d\" "
-               "role=\"img\">\n",
+    fprintf(f,
+            "<figure style=\"margin:0\"><svg class=\"chart scatter\" viewBox=\"0 0 %d %d\" "
+            "role=\"img\">\n",
             CW, sh);
     for (int d = 0; d <= (int)xhi; d++) {
         double px = ML + pw * d / xhi;
@@ -577,14 +595,14 @@ write_scatter(FILE *f, const struct page_scatter *sc, struct out_str *tmp)
         fmt_pow10_bytes(lb, sizeof(lb), d);
         fprintf(f, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML, py,
                 CW - MR, py);
-        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML - 6, py + 4,
-                lb);
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML - 6, py + 4, lb);
     }
     fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"lbl\">", ML + pw / 2,
             sh - 4);
     put_str(f, sc->xlabel);
-    fprintf(f, "</text><text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" class=\"lbl\" "
-               "transform=\"rotate(-90 14 %.1f)\">",
+    fprintf(f,
+            "</text><text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" class=\"lbl\" "
+            "transform=\"rotate(-90 14 %.1f)\">",
             MT + ph / 2, MT + ph / 2);
     put_str(f, sc->ylabel);
     fputs("</text>\n", f);
@@ -599,13 +617,14 @@ write_scatter(FILE *f, const struct page_scatter *sc, struct out_str *tmp)
                 continue;
             px = ML + pw * log_pos(sc->x[i], 0, xhi);
             py = MT + ph - ph * log_pos(sc->y[i], 0, yhi);
-            fprintf(f, "<circle class=\"dot%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" "
-                       "fill-opacity=\"%s\"><title>",
+            fprintf(f,
+                    "<circle class=\"dot%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" "
+                    "fill-opacity=\"%s\"><title>",
                     marked ? " marked" : "", px, py, marked ? "5" : "3.5",
                     marked ? "#d55e00" : palette[0], marked ? "0.9" : "0.45");
             put_cell(f, &sc->labels[i], tmp);
-            fprintf(f, ": %llu names, %llu bytes</title></circle>\n",
-                    (unsigned long long)sc->x[i], (unsigned long long)sc->y[i]);
+            fprintf(f, ": %llu names, %llu bytes</title></circle>\n", (unsigned long long)sc->x[i],
+                    (unsigned long long)sc->y[i]);
             if (marked) {
                 out_str_reset(tmp);
                 out_cell_render(&sc->labels[i], tmp);
@@ -613,8 +632,8 @@ write_scatter(FILE *f, const struct page_scatter *sc, struct out_str *tmp)
             }
         }
     }
-    fprintf(f, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML,
-            MT + ph, CW - MR, MT + ph);
+    fprintf(f, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", ML, MT + ph,
+            CW - MR, MT + ph);
     fprintf(f, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\"/>\n", ML, MT, ML,
             MT + ph);
     fputs("</svg></figure>\n</section>\n", f);

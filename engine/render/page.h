@@ -39,28 +39,28 @@ struct page_header {
     const char *title;        /* <title> and <h1> */
     const char *const *paths; /* the PATH arguments read */
     size_t npaths;
-    const char *window;       /* the time window, as text ("" or NULL: none given) */
-    uint64_t files;           /* files read (bad ones included) */
-    uint64_t flows;           /* flow records read */
-    uint64_t dns_rrs;         /* DNS records read */
+    const char *window;         /* the time window, as text ("" or NULL: none given) */
+    uint64_t files;             /* files read (bad ones included) */
+    uint64_t flows;             /* flow records read */
+    uint64_t dns_rrs;           /* DNS records read */
     const struct page_bad *bad; /* bad files, each named with its message */
     size_t nbad;
-    double elapsed;           /* seconds for the whole report */
-    const char *generated;    /* when the report was made (UTC text), or NULL */
-    const char *note;         /* how the analytics were run, or NULL */
+    double elapsed;        /* seconds for the whole report */
+    const char *generated; /* when the report was made (UTC text), or NULL */
+    const char *note;      /* how the analytics were run, or NULL */
 };
 
 /* A result table, optionally with a sparkline per row. */
 struct page_table {
-    const char *id;               /* HTML id (plain [a-z-]), for the contents */
-    const char *title;            /* section heading */
-    const char *caption;          /* the equivalent command line, or NULL */
+    const char *id;      /* HTML id (plain [a-z-]), for the contents */
+    const char *title;   /* section heading */
+    const char *caption; /* the equivalent command line, or NULL */
     const struct out_table *table;
-    const size_t *cols;           /* the columns to show, in order; NULL: all */
+    const size_t *cols; /* the columns to show, in order; NULL: all */
     size_t ncols;
-    const uint64_t *spark;        /* nrows x page.nhours values per hour, or NULL */
-    const char *spark_title;      /* header of the sparkline column ("flows per hour") */
-    size_t spark_after;           /* the sparkline column follows shown column i */
+    const uint64_t *spark;   /* nrows x page.nhours values per hour, or NULL */
+    const char *spark_title; /* header of the sparkline column ("flows per hour") */
+    size_t spark_after;      /* the sparkline column follows shown column i */
 };
 
 /* A quantity per hour, stacked by series (one colour each). */
@@ -69,7 +69,7 @@ struct page_stack {
     const char *unit;              /* "bytes": axis labels in KiB/MiB/GiB */
     const struct out_cell *labels; /* nseries labels (rendered as cells) */
     size_t nseries;
-    const uint64_t *v;             /* nseries x page.nhours values */
+    const uint64_t *v; /* nseries x page.nhours values */
 };
 
 /* Points on log-log axes (values below 1 are drawn at 1). */
@@ -79,13 +79,13 @@ struct page_scatter {
     const struct out_cell *labels; /* n labels */
     const uint64_t *x, *y;         /* n values each (the y axis is labelled in bytes) */
     size_t n;
-    size_t nmarked;                /* the first nmarked points are highlighted and labelled */
+    size_t nmarked; /* the first nmarked points are highlighted and labelled */
 };
 
 struct page {
     struct page_header h;
-    uint64_t hour0;  /* Unix seconds of the first hour of the charts */
-    size_t nhours;   /* hours across the window (sparklines, stacked chart) */
+    uint64_t hour0; /* Unix seconds of the first hour of the charts */
+    size_t nhours;  /* hours across the window (sparklines, stacked chart) */
     const struct page_table *tables;
     size_t ntables;
     const struct page_stack *stack;     /* or NULL */

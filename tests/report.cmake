@@ -1,0 +1,23 @@
+# The report page (issue 19): tests/report/.
+# e2e.report_browser opens `flowsweep report` over planted markup names and a damaged file
+# whose name is markup in headless Chromium (--dump-dom) and checks that nothing from the
+# data became an element or ran, and one chart mark per row; its screenshot is kept as
+# report-browser.png in the build directory. Skips (77) without Chromium.
+# e2e.report_tables checks, without a browser, that the page's tables are the separate
+# commands' rows and that a report over the corruption matrix's files names every
+# damaged file.
+find_program(FLOWSWEEP_REPORT_PYTHON3 python3)
+if(FLOWSWEEP_REPORT_PYTHON3)
+  add_test(NAME e2e.report_browser
+    COMMAND ${FLOWSWEEP_REPORT_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/report/browser.py
+      --flowsweep $<TARGET_FILE:flowsweep> --shot ${CMAKE_BINARY_DIR}/report-browser.png)
+  add_test(NAME e2e.report_tables
+    COMMAND ${FLOWSWEEP_REPORT_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/report/tables.py
+      --flowsweep $<TARGET_FILE:flowsweep> --gen $<TARGET_FILE:flowsweep-gen>
+      --flowdump $<TARGET_FILE:flowdump>)
+else()
+  add_test(NAME e2e.report_browser COMMAND sh -c "echo 'skip: python3 is not installed'; exit 77")
+  add_test(NAME e2e.report_tables COMMAND sh -c "echo 'skip: python3 is not installed'; exit 77")
+endif()
+set_tests_properties(e2e.report_browser e2e.report_tables PROPERTIES LABELS e2e TIMEOUT 300
+  SKIP_RETURN_CODE 77 ENVIRONMENT G_SLICE=always-malloc)

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""tables.py --flowsweep BIN --gen GEN --flowdump FLOWDUMP - the report's content, without a browser.
+
+1. On a generated repository (planted channels): every row of the report's four tables
+   equals the row of the separate command (dns-names, dns-dest, dns-hunt --by domain and
+   --by server, each run on its own with --format csv): same rows, same order, same cell
+   text in every column the page shows; the header's files and flows are the commands'.
+   Each dns-hunt row's sparkline (a separate job: flows per hour) totals its flows column,
+   and its active hours are the row's `hours` column.
+2. Over the files of the corruption matrix (tests/corrupt/matrix.py, run here with its
+   files kept): every file the matrix expects to be damaged is named in the page's bad
+   files, with its message; no file it expects clean is; the exit status is 3."""
+import argparse
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', 'corrupt'))
+import dom  # noqa: E402
+
+FAILS = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+
+
+def run(argv):
+    return subprocess.run(argv, capture_output=True, text=True, errors='replace')
+
+
+def csv_rows(fs, args):
+    p = run([fs] + args + ['--format', 'csv', '-q'])
+    rows = list(csv.reader(io.StringIO(p.stdout)))
+    return rows[0], rows[1:]
+
+
+def summary(fs, args):
+    p = run([fs] + args)
+    m = re.search(r'files (\d+) \(bad (\d+)\), flows (\d+)', p.stderr)
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def tables(a, tmp):
+    repo = os.path.join(tmp, 'repo')
+    subprocess.run([a.gen, '--out', repo, '--seed', '5', '--start', '2024-05-01T00', '--hours',
+                    '8', '--flows', '30000', '--exfil', 'default', '--labels',
+                    os.path.join(tmp, 'labels.tsv'), '-q'], check=True)
+    out = os.path.join(tmp, 'report.html')
+    p = run([a.flowsweep, 'report', '-q', '-o', out, repo])
+    check(p.returncode == 0, 'report exit %d: %s' % (p.returncode, p.stderr))
+    doc = dom.parse(open(out, encoding='ascii').read())
+    for ident, args in (('mothra', ['dns-names']), ('silk', ['dns-dest']),
+                        ('hunt-domain', ['dns-hunt', '--by', 'domain']),
+                        ('hunt-server', ['dns-hunt', '--by', 'server'])):
+        head, want = csv_rows(a.flowsweep, args + [repo])
+        shown, rows = dom.table_rows(doc.by_id(ident))
+        spark = 'DNS flows per hour' in shown
+        cols = [c for c in shown if c != 'DNS flows per hour']
+        check(len(rows) == len(want) and len(want) > 0,
+              '%s: %d rows in the page, %d from %s' % (ident, len(rows), len(want), args))
+        check(all(c in head for c in cols), '%s: columns %r not all in %r' % (ident, cols, head))
+        for r, (cells, w) in enumerate(zip(rows, want)):
+            got = [td.text() for td in cells if 'spark' not in
+                   [c for n in td.iter() for c in n.classes()]]
+            exp = [w[head.index(c)] for c in cols]
+            check(got == exp, '%s row %d: page %r, command %r' % (ident, r + 1, got, exp))
+            if spark:
+                svg = cells[1].find_all('svg', 'spark')[0]
+                m = re.match(r'(\d+) in (\d+) of', svg.find_all('title')[0].text())
+                check(m and m.group(1) == w[head.index('flows')] and
+                      m.group(2) == w[head.index('hours')],
+                      '%s row %d: sparkline %r, flows %s, hours %s' % (
+                          ident, r + 1, m and m.groups(), w[head.index('flows')],
+                          w[head.index('hours')]))
+    s = summary(a.flowsweep, ['dns-names', repo])
+    files = doc.by_id('files').text()
+    flows = doc.by_id('flows').text()
+    check(s is not None and files.startswith('%d,' % s[0]) or files.startswith('%d ' % s[0]),
+          'header files %r, dns-names says %r' % (files, s))
+    check(s is not None and flows.replace(',', '').startswith('%d ' % s[2]),
+          'header flows %r, dns-names says %r' % (flows, s))
+
+
+def corruption(a, tmp):
+    import matrix
+    kept = {}
+    orig_case = matrix.Matrix.case
+    tmp = os.path.join(tmp, 'matrix')
+    os.mkdir(tmp)
+
+    def case(self, name, data, expect, **kw):
+        # the case's file, as the matrix writes it, kept in our own directory
+        path = os.path.join(tmp, name.replace(' ', '_') + '.yaf')
+        with open(path, 'wb') as f:
+            f.write(data)
+        kept[path] = expect
+        return orig_case(self, name, data, expect, **kw)
+
+    matrix.Matrix.case = case
+    argv = sys.argv
+    sys.argv = ['matrix.py', '--gen', a.gen, '--flowdump', a.flowdump, '--flowsweep', a.flowsweep]
+    try:
+        with open(os.devnull, 'w') as null:
+            saved, sys.stdout = sys.stdout, null
+            try:
+                matrix.main()
+            finally:
+                sys.stdout = saved
+    finally:
+        sys.argv = argv
+        matrix.Matrix.case = orig_case
+    paths = sorted(kept)
+    out = os.path.join(tmp, 'report.html')
+    p = run([a.flowsweep, 'report', '-q', '-o', out] + paths)
+    check(p.returncode == 3, 'corruption report exit %d, want 3: %s' % (p.returncode,
+                                                                          p.stderr[-300:]))
+    doc = dom.parse(open(out, encoding='ascii').read())
+    bad = doc.by_id('bad-files')
+    named = {}
+    for li in (bad.find_all('li') if bad is not None else []):
+        spans = li.find_all('span')
+        named[spans[0].text()] = spans[1].text() if len(spans) > 1 else ''
+    damaged = [q for q in paths if kept[q] == 'damage']
+    clean = [q for q in paths if kept[q] == 'clean']
+    for q in damaged:
+        check(q in named and named[q], 'damaged %s not named with a message' % q)
+    for q in clean:
+        check(q not in named, 'clean %s named bad: %s' % (q, named.get(q)))
+    check(set(named) <= set(paths), 'named files not given: %r' % (set(named) - set(paths)))
+    check(doc.by_id('files').text().startswith('%d,' % len(paths)) or
+          doc.by_id('files').text().startswith('%d ' % len(paths)),
+          'files read %r for %d files' % (doc.by_id('files').text(), len(paths)))
+    return len(paths), len(damaged), len(named)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--flowsweep', required=True)
+    ap.add_argument('--gen', required=True)
+    ap.add_argument('--flowdump', required=True)
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix='report-tables.')
+    tables(a, tmp)
+    n, ndamaged, nnamed = corruption(a, tmp)
+    if FAILS:
+        print('\n'.join('FAIL: ' + f for f in FAILS[:40]))
+        print('kept: %s' % tmp)
+        return 1
+    shutil.rmtree(tmp)
+    print('ok: four tables equal the commands; corruption matrix: %d files, %d damaged, '
+          '%d named bad' % (n, ndamaged, nnamed))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
