@@ -21,3 +21,6 @@ else()
 endif()
 set_tests_properties(e2e.report_browser e2e.report_tables PROPERTIES LABELS e2e TIMEOUT 300
   SKIP_RETURN_CODE 77 ENVIRONMENT G_SLICE=always-malloc)
+
+# The page writer alone: hostile texts escaped in every place, one mark per row.
+flowsweep_unit_test(page SOURCES unit/test_page.c LIBS engine_render)

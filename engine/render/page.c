@@ -150,7 +150,7 @@ static const char css[] =
     "overflow-wrap:anywhere}\n"
     "table.rows tbody tr:nth-child(even){background:var(--band)}\n"
     "table.rows td.num,table.rows th.num{text-align:right;white-space:nowrap}\n"
-    "table.rows td.rank{color:var(--mute);text-align:right}\n"
+    "table.rows td.rank{color:var(--mute);text-align:right;white-space:nowrap}\n"
     "td.why{font-family:system-ui,sans-serif;font-size:12px;color:var(--mute);"
     "max-width:360px}\n"
     "td.key{max-width:420px}\n"
