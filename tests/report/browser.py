@@ -103,6 +103,7 @@ def main():
     sec = doc.by_id('hunt-domain')
     head, rows = dom.table_rows(sec)
     keys = [r[0].text() for r in rows]
+    # (CSV puts a "'" before text starting with = + - @; none of these keys does)
     check(keys == [r[0] for r in hunt_rows[:20]],
           'hunt domain keys differ from dns-hunt: %r vs %r' % (keys[:5], hunt_rows[:5]))
     check(any('<img src=x onerror=alert(1)>.evil.' in k for k in keys),

@@ -13,6 +13,7 @@
 import argparse
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -37,10 +38,26 @@ def run(argv):
     return subprocess.run(argv, capture_output=True, text=True, errors='replace')
 
 
+def table_text(cell):
+    """A CSV cell as the table format renders it: CSV writes lists as JSON array text
+    (the table as Spark's "[a, b]"), and puts a "'" before text starting with = + - @
+    (docs/usage.md); undo both."""
+    if cell.startswith('['):
+        try:
+            items = json.loads(cell)
+        except ValueError:
+            items = None
+        if isinstance(items, list):
+            return '[' + ', '.join(str(x) for x in items) + ']'
+    if cell[:1] == "'" and cell[1:2] in ('=', '+', '-', '@'):
+        return cell[1:]
+    return cell
+
+
 def csv_rows(fs, args):
     p = run([fs] + args + ['--format', 'csv', '-q'])
     rows = list(csv.reader(io.StringIO(p.stdout)))
-    return rows[0], rows[1:]
+    return rows[0], [[table_text(c) for c in r] for r in rows[1:]]
 
 
 def summary(fs, args):
