@@ -24,3 +24,11 @@ set_tests_properties(e2e.report_browser e2e.report_tables PROPERTIES LABELS e2e 
 
 # The page writer alone: hostile texts escaped in every place, one mark per row.
 flowsweep_unit_test(page SOURCES unit/test_page.c LIBS engine_render)
+
+# The hunt section on the real captures, both exports: tunnel domains and servers
+# (found by ipfixDump, as tests/e2e/hunt_real.py finds them) first, each with its sparkline.
+add_test(NAME e2e.report_real
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/report/real.py $<TARGET_FILE:flowsweep>
+          ${FLOWSWEEP_SHARED_DATA})
+set_tests_properties(e2e.report_real PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77
+  TIMEOUT 300)

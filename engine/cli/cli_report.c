@@ -190,19 +190,47 @@ keys_find(const struct keys *k, const char *s)
     return -1;
 }
 
-/* The charts' hours: [hour0, hour0 + nhours). */
+/*
+ * The charts' hours: [hour0, hour0 + nhours), or, when that would be longer than
+ * MAXHOURS, the hours with data only (list, ascending).
+ */
 struct hours {
     uint64_t hour0;
     size_t nhours;
+    uint64_t *list; /* owned, or NULL */
 };
 
 static int
 hour_index(const struct hours *h, uint64_t hour, size_t *i)
 {
-    if (hour < h->hour0 || (hour - h->hour0) / 3600 >= h->nhours)
+    size_t lo = 0, hi = h->nhours;
+
+    if (h->list == NULL) {
+        if (hour < h->hour0 || (hour - h->hour0) / 3600 >= h->nhours)
+            return 0;
+        *i = (size_t)((hour - h->hour0) / 3600);
+        return 1;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (h->list[mid] < hour)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == h->nhours || h->list[lo] != hour)
         return 0;
-    *i = (size_t)((hour - h->hour0) / 3600);
+    *i = lo;
     return 1;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
 }
 
 /*
@@ -212,7 +240,7 @@ hour_index(const struct hours *h, uint64_t hour, size_t *i)
 static struct hours
 hours_of(const struct part_window *w, const struct out_table *const *t, const int *hc, size_t nt)
 {
-    struct hours h = {0, 0};
+    struct hours h = {0, 0, NULL};
     uint64_t lo = UINT64_MAX, hi = 0;
 
     for (size_t k = 0; k < nt; k++) {
@@ -229,10 +257,35 @@ hours_of(const struct part_window *w, const struct out_table *const *t, const in
         hi = (uint64_t)w->last_hour;
     if (lo == UINT64_MAX || hi < lo)
         return h;
-    if ((hi - lo) / 3600 + 1 > MAXHOURS)
-        lo = hi - 3600 * (uint64_t)(MAXHOURS - 1);
     h.hour0 = lo;
     h.nhours = (size_t)((hi - lo) / 3600 + 1);
+    if (h.nhours > MAXHOURS) {
+        /* captures years apart: an axis of the hours with data, gaps left out */
+        size_t n = 0, o = 0;
+
+        for (size_t k = 0; k < nt; k++)
+            n += t[k]->nrows;
+        h.list = mem_calloc(n + 1, sizeof(*h.list));
+        for (size_t k = 0; k < nt; k++)
+            for (size_t r = 0; r < t[k]->nrows; r++) {
+                uint64_t v = t[k]->cells[r * t[k]->ncols + (size_t)hc[k]].v.u;
+
+                if (v >= lo && v <= hi)
+                    h.list[o++] = v;
+            }
+        qsort(h.list, o, sizeof(*h.list), u64_cmp);
+        n = 0;
+        for (size_t r = 0; r < o; r++)
+            if (n == 0 || h.list[r] != h.list[n - 1])
+                h.list[n++] = h.list[r];
+        /* the most recent MAXHOURS of them */
+        if (n > MAXHOURS) {
+            memmove(h.list, h.list + (n - MAXHOURS), MAXHOURS * sizeof(*h.list));
+            n = MAXHOURS;
+        }
+        h.nhours = n;
+        h.hour0 = n ? h.list[0] : 0;
+    }
     return h;
 }
 
@@ -465,7 +518,7 @@ cli_report_run(struct cli *c)
     size_t cols[4][16];
     struct page_bad *bad = NULL;
     struct keys kd = {0}, ks = {0};
-    struct hours hrs = {0, 0};
+    struct hours hrs = {0, 0, NULL};
     struct stack_data sd = {0};
     struct page_stack stack;
     struct page_scatter sc;
@@ -682,6 +735,7 @@ cli_report_run(struct cli *c)
     pg.h.generated = when[0] ? when : NULL;
     pg.h.note = note;
     pg.hour0 = hrs.hour0;
+    pg.hour_list = hrs.list;
     pg.nhours = hrs.nhours;
     pg.tables = pt;
     pg.ntables = 4;
@@ -717,6 +771,7 @@ out:
     mem_free(sc_y);
     mem_free(spark_d);
     mem_free(spark_s);
+    mem_free(hrs.list);
     out_str_fini(&tmp);
     mem_free(files);
     part_plan_fini(&plan);

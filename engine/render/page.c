@@ -122,6 +122,13 @@ fmt_count(char *buf, size_t cap, uint64_t v)
     buf[o] = '\0';
 }
 
+/* Unix seconds of chart hour `i`. */
+static uint64_t
+hour_at(const struct page *p, size_t i)
+{
+    return p->hour_list ? p->hour_list[i] : p->hour0 + 3600 * (uint64_t)i;
+}
+
 static const char css[] =
     ":root{--ink:#1b1f24;--mute:#5b6570;--rule:#d8dde3;--band:#f4f6f8;--accent:#0072b2;"
     "--warn:#b3261e}\n"
@@ -200,10 +207,16 @@ write_header(FILE *f, const struct page *p)
     if (p->nhours) {
         char a[32], b[32];
 
-        fmt_hour(a, sizeof(a), p->hour0);
-        fmt_hour(b, sizeof(b), p->hour0 + 3600 * (uint64_t)(p->nhours - 1));
-        fprintf(f, "; charts %s to %s UTC (%zu hour%s)", a, b, p->nhours,
-                p->nhours == 1 ? "" : "s");
+        fmt_hour(a, sizeof(a), hour_at(p, 0));
+        fmt_hour(b, sizeof(b), hour_at(p, p->nhours - 1));
+        if (p->hour_list)
+            fprintf(f,
+                    "; charts: the %zu hour%s with DNS traffic from %s to %s UTC, the hours "
+                    "between them left out",
+                    p->nhours, p->nhours == 1 ? "" : "s", a, b);
+        else
+            fprintf(f, "; charts %s to %s UTC (%zu hour%s)", a, b, p->nhours,
+                    p->nhours == 1 ? "" : "s");
     }
     fmt_count(buf, sizeof(buf), h->files);
     fprintf(f, "</dd>\n<dt>files read</dt><dd id=\"files\">%s", buf);
@@ -259,8 +272,9 @@ write_header(FILE *f, const struct page *p)
 }
 
 static void
-write_spark(FILE *f, const uint64_t *v, size_t nhours, uint64_t hour0)
+write_spark(FILE *f, const uint64_t *v, const struct page *p)
 {
+    size_t nhours = p->nhours;
     uint64_t max = 0, total = 0;
     size_t active = 0;
     double w = nhours ? 160.0 / (double)nhours : 160.0;
@@ -288,7 +302,7 @@ write_spark(FILE *f, const uint64_t *v, size_t nhours, uint64_t hour0)
         {
             char hb[32];
 
-            fmt_hour(hb, sizeof(hb), hour0 + 3600 * (uint64_t)i);
+            fmt_hour(hb, sizeof(hb), hour_at(p, i));
             fprintf(f, "<title>%s: %llu</title></rect>", hb, (unsigned long long)v[i]);
         }
     }
@@ -351,7 +365,7 @@ write_table(FILE *f, const struct page *p, const struct page_table *pt, struct o
             fputs("</div></td>", f);
             if (pt->spark && j == pt->spark_after) {
                 fputs("<td>", f);
-                write_spark(f, pt->spark + r * p->nhours, p->nhours, p->hour0);
+                write_spark(f, pt->spark + r * p->nhours, p);
                 fputs("</td>", f);
             }
         }
@@ -463,12 +477,12 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
         char hb[32];
         double px = ML + bw * (double)i;
 
-        fmt_hour(hb, sizeof(hb), p->hour0 + 3600 * (uint64_t)i);
+        fmt_hour(hb, sizeof(hb), hour_at(p, i));
         fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", px,
                 MT + (int)ph, px, MT + (int)ph + 4);
-        /* "MM-DD HH:00": the year is in the header */
+        /* "MM-DD HH:00": the year is in the header (unless hours with data only: gaps) */
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"start\">%s</text>\n", px + 2,
-                CH - MB + 18, hb + 5);
+                CH - MB + 18, p->hour_list ? hb : hb + 5);
     }
     for (size_t s = 0; s < st->nseries; s++) {
         fprintf(f, "<g class=\"series\" data-series=\"%zu\" fill=\"%s\">", s,
@@ -481,7 +495,7 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
                 continue;
             for (size_t k = 0; k < s; k++)
                 below += (double)st->v[k * nh + i];
-            fmt_hour(hb, sizeof(hb), p->hour0 + 3600 * (uint64_t)i);
+            fmt_hour(hb, sizeof(hb), hour_at(p, i));
             fmt_value(vb, sizeof(vb), v, st->unit);
             fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"><title>",
                     ML + bw * (double)i, MT + ph - ph * (below + v) / top, bw > 2 ? bw - 1 : bw,

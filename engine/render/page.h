@@ -86,6 +86,11 @@ struct page {
     struct page_header h;
     uint64_t hour0; /* Unix seconds of the first hour of the charts */
     size_t nhours;  /* hours across the window (sparklines, stacked chart) */
+    /*
+     * Or NULL: hour i is hour0 + 3600 i. Else hour i is hour_list[i] (ascending, nhours
+     * of them): the hours with data only, when a contiguous axis would be too long.
+     */
+    const uint64_t *hour_list;
     const struct page_table *tables;
     size_t ntables;
     const struct page_stack *stack;     /* or NULL */
