@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """tables.py --flowsweep BIN --gen GEN --flowdump FLOWDUMP - the report's content, without a browser.
 
-1. On a generated repository (planted channels): every row of the report's four tables
+1. On a generated repository (planted channels): the page is the same at 1, 4 and the
+   default threads (but for its time lines); every row of the report's four tables
    equals the row of the separate command (dns-names, dns-dest, dns-hunt --by domain and
    --by server, each run on its own with --format csv): same rows, same order, same cell
    text in every column the page shows; the header's files and flows are the commands'.
@@ -74,7 +75,17 @@ def tables(a, tmp):
     out = os.path.join(tmp, 'report.html')
     p = run([a.flowsweep, 'report', '-q', '-o', out, repo])
     check(p.returncode == 0, 'report exit %d: %s' % (p.returncode, p.stderr))
-    doc = dom.parse(open(out, encoding='ascii').read())
+    page = open(out, encoding='ascii').read()
+    doc = dom.parse(page)
+    # the same page at 1 and 4 threads, but for when it was made and how long it took
+    def steady(text):
+        text = re.sub(r'made [^<]*', '', text)
+        return re.sub(r'<dt>elapsed</dt><dd>[^<]*', '', text)
+    for t in ('1', '4'):
+        other = os.path.join(tmp, 'report.t%s.html' % t)
+        p = run([a.flowsweep, 'report', '-q', '--threads', t, '-o', other, repo])
+        check(p.returncode == 0 and steady(open(other).read()) == steady(page),
+              'report at %s threads differs from the default' % t)
     for ident, args in (('mothra', ['dns-names']), ('silk', ['dns-dest']),
                         ('hunt-domain', ['dns-hunt', '--by', 'domain']),
                         ('hunt-server', ['dns-hunt', '--by', 'server'])):
