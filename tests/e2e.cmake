@@ -19,6 +19,11 @@ if(TARGET flowsweep-gen)
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/hunt-generated)
   set_tests_properties(e2e.hunt_generated PROPERTIES LABELS e2e)
+  add_test(NAME e2e.hunt_columns
+    COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/hunt_columns.py
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/hunt-columns)
+  set_tests_properties(e2e.hunt_columns PROPERTIES LABELS e2e)
   add_test(NAME e2e.cli_errors
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cli_errors.sh
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>

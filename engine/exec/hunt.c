@@ -134,10 +134,35 @@ allowed(const struct hunt_allow *a, const char *dom)
 }
 
 static void
+times_fini(struct hunt_times *t, struct memacct *acct)
+{
+    if (t->cap) {
+        memacct_release(acct, (size_t)t->cap * sizeof(*t->p));
+        mem_free(t->p);
+    }
+    memset(t, 0, sizeof(*t));
+}
+
+static int
+times_reserve(struct hunt_times *t, uint32_t more, struct memacct *acct, struct err *err)
+{
+    uint32_t cap = t->cap ? t->cap : 4;
+
+    if (t->n + more <= t->cap)
+        return 0;
+    while (cap < t->n + more)
+        cap *= 2;
+    if (memacct_charge(acct, (size_t)(cap - t->cap) * sizeof(*t->p), err) < 0)
+        return -ERR_LIMIT;
+    t->p = mem_realloc(t->p, (size_t)cap * sizeof(*t->p));
+    t->cap = cap;
+    return 0;
+}
+
+static void
 drop_times(struct hunt_val *v, struct memacct *acct)
 {
-    dset_fini(&v->times, 8, acct);
-    memset(&v->times, 0, sizeof(v->times));
+    times_fini(&v->times, acct);
     v->no_times = 1;
 }
 
@@ -151,7 +176,10 @@ add_time(struct hunt_val *v, uint64_t item, struct memacct *acct, struct err *er
         drop_times(v, acct);
         return 0;
     }
-    return dset_add(&v->times, (const uint8_t *)&item, 8, acct, err) < 0 ? -ERR_LIMIT : 0;
+    if (v->times.n == v->times.cap && times_reserve(&v->times, 1, acct, err) < 0)
+        return -ERR_LIMIT;
+    v->times.p[v->times.n++] = item;
+    return 0;
 }
 
 int
@@ -352,12 +380,16 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
             drop_times(d, acct);
     } else if (rc == 0) {
         if (s->times.n > d->times.n) {
-            struct dset tmp = d->times;
+            struct hunt_times tmp = d->times;
 
             d->times = s->times;
             s->times = tmp;
         }
-        rc = dset_merge(&d->times, &s->times, 8, acct, err);
+        rc = times_reserve(&d->times, s->times.n, acct, err);
+        if (rc == 0 && s->times.n) {
+            memcpy(d->times.p + d->times.n, s->times.p, (size_t)s->times.n * sizeof(*s->times.p));
+            d->times.n += s->times.n;
+        }
     }
     hunt_release(src, acct);
     return rc;
@@ -371,7 +403,7 @@ hunt_release(uint8_t *val, struct memacct *acct)
     dset_fini(&v->clients, 17, acct);
     dset_fini(&v->names, 16, acct);
     dset_fini(&v->hours, 8, acct);
-    dset_fini(&v->times, 8, acct);
+    times_fini(&v->times, acct);
     dset_fini(&v->domains, 8, acct);
 }
 
@@ -480,8 +512,16 @@ timing(const struct hunt_val *v, uint64_t *buf, uint64_t window_hours, const str
     *client_bytes = 0;
     if (v->no_times || n == 0)
         return;
-    dset_items(&v->times, 8, (uint8_t *)buf);
+    memcpy(buf, v->times.p, n * sizeof(*buf));
     qsort(buf, n, sizeof(*buf), u64_cmp);
+    {
+        size_t u = 1; /* distinct (client, second) items */
+
+        for (size_t i = 1; i < n; i++)
+            if (buf[i] != buf[u - 1])
+                buf[u++] = buf[i];
+        n = u;
+    }
     for (size_t i = 0; i < n;) {
         uint32_t ch = (uint32_t)(buf[i] >> 32);
         size_t j = i;

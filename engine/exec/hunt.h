@@ -60,6 +60,12 @@ struct hunt {
 /* Series of (client, group) query times are kept for groups with at most this many clients. */
 #define HUNT_TIMING_CLIENTS 64
 
+/* A group's flow start times, appended (duplicates too); sorted and made distinct at the end. */
+struct hunt_times {
+    uint64_t *p;
+    uint32_t n, cap;
+};
+
 /* The state of one group; lives in the group table's value block. */
 struct hunt_val {
     uint64_t flows, queries,
@@ -73,14 +79,14 @@ struct hunt_val {
     uint64_t qlen_sum;         /* query-part lengths over records */
     uint64_t ent_sum;          /* query-part entropy over records, micro-bits/char */
     uint64_t n_txt, n_null, n_cname, n_mx, n_other, n_err; /* records by type; rcode != 0 */
-    uint64_t first_ms;   /* ~(earliest flow start): zero means none yet */
-    uint64_t last_ms;    /* latest flow start */
-    uint64_t no_times;   /* 1: over HUNT_TIMING_CLIENTS clients, times dropped */
-    struct dset clients; /* 17-byte addresses */
-    struct dset names;   /* 16-byte XXH3-128 fingerprints of full names */
-    struct dset hours;   /* 8-byte hour numbers */
-    struct dset times;   /* 8-byte (client hash << 32 | start second) */
-    struct dset domains; /* --by server|client: 8-byte hashes of public-suffix domains */
+    uint64_t first_ms;       /* ~(earliest flow start): zero means none yet */
+    uint64_t last_ms;        /* latest flow start */
+    uint64_t no_times;       /* 1: over HUNT_TIMING_CLIENTS clients, times dropped */
+    struct dset clients;     /* 17-byte addresses */
+    struct dset names;       /* 16-byte XXH3-128 fingerprints of full names */
+    struct dset hours;       /* 8-byte hour numbers */
+    struct hunt_times times; /* (client hash << 32 | start second) of each flow, unsorted */
+    struct dset domains;     /* --by server|client: 8-byte hashes of public-suffix domains */
 };
 
 /* hunt_init_tables() - fills the entropy table; call once before threads start. */
