@@ -3,7 +3,7 @@
 
 dns-hunt against the generator's ground truth (its labels file, written by the generator
 from its channel plan, never by flowsweep), on repositories of seeds the score's terms were
-not checked on while they were designed (1, 2 and 3 were; these are 4, 5 and 6), each in
+not looked at while they were designed (1 and 3 were; these are 4, 5 and 6), each in
 both exports: per packet (one flow per query) and --flow-table (tunnel sessions as YAF's
 default flow table makes them: one long flow, DNS of its first packets only).
 
