@@ -14,7 +14,7 @@
  *   whole ones to fast_flow()/fast_dns() (ipfix_scan.h's visitor), which
  *   decode them in place (ipfix_fast.c); next() then hands out the message's
  *   flows one by one. libfixbuf is not used at all.
- *   libfixbuf decoder (--decoder fixbuf, the reference):
+ *   libfixbuf decoder (--decoder fixbuf, the reference; ipfix_fixbuf.c):
  *   Checked message -> records: handed to libfixbuf with fBufSetBuffer() (no
  *   collector, manual mode, no copy), one fBuf/session per file. libfixbuf
  *   transcodes each top-level record into our internal template (fields
@@ -47,6 +47,7 @@
 #include "bytesrc.h"
 #include "ipfix_conv.h"
 #include "ipfix_fast.h"
+#include "ipfix_read_int.h"
 #include "ipfix_scan.h"
 #include "mem.h"
 
@@ -54,93 +55,7 @@
 #    define FLOWSWEEP_CERT_XML "/usr/share/libfixbuf/cert_ipfix.xml"
 #endif
 
-/* libfixbuf 2.4.1 exports this but declares it only in fixbuf/private.h. */
-void fBufRewind(fBuf_t *fbuf);
-
-/* Internal template IDs (internal and external IDs live in separate tables). */
-enum {
-    TID_FLOW = 0x7F01,
-    TID_WRAP = 0x7F02,
-    TID_DNS = 0x7F03,
-    TID_SKIP = 0x7F04
-};
-
 #define READ_BUF_CAP (1u << 20) /* read buffer: >= one maximal message (65535) */
-
-/* The flow record as libfixbuf fills it: ipfix_int_flow[] in order (enum ipfix_int_flow_idx). */
-struct frec {
-    uint64_t start_ms;             /* flowStartMilliseconds */
-    uint64_t end_ms;               /* flowEndMilliseconds */
-    uint64_t start_us;             /* flowStartMicroseconds, NTP format */
-    uint64_t end_us;               /* flowEndMicroseconds, NTP */
-    uint64_t start_ns;             /* flowStartNanoseconds, NTP */
-    uint64_t end_ns;               /* flowEndNanoseconds, NTP */
-    uint64_t oct_total;            /* octetTotalCount */
-    uint64_t pkt_total;            /* packetTotalCount */
-    uint64_t roct_total;           /* reverseOctetTotalCount */
-    uint64_t rpkt_total;           /* reversePacketTotalCount */
-    uint64_t oct_delta;            /* octetDeltaCount */
-    uint64_t pkt_delta;            /* packetDeltaCount */
-    uint64_t roct_delta;           /* reverseOctetDeltaCount */
-    uint64_t rpkt_delta;           /* reversePacketDeltaCount */
-    uint8_t sip6[16];              /* sourceIPv6Address */
-    uint8_t dip6[16];              /* destinationIPv6Address */
-    uint32_t sip4;                 /* sourceIPv4Address, host order */
-    uint32_t dip4;                 /* destinationIPv4Address, host order */
-    uint16_t sport;                /* sourceTransportPort */
-    uint16_t dport;                /* destinationTransportPort */
-    uint16_t icmp4;                /* icmpTypeCodeIPv4 */
-    uint16_t icmp6;                /* icmpTypeCodeIPv6 */
-    uint16_t app;                  /* silkAppLabel */
-    uint8_t proto;                 /* protocolIdentifier */
-    uint8_t pad[5];                /* paddingOctets: keeps the lists 8-aligned */
-    fbSubTemplateMultiList_t stml; /* subTemplateMultiList (YAF 2.x DPI) */
-    fbSubTemplateList_t dpi;       /* yafDPIList (YAF 3.x DPI) */
-};
-
-/* A DNS resource record as libfixbuf fills it: ipfix_int_dns[] in order. */
-struct drec {
-    fbVarfield_t name; /* dnsQName / dnsName */
-    uint32_t ttl;      /* dnsTTL */
-    uint16_t rrtype;   /* dnsQRType / dnsRRType */
-    uint8_t qr;        /* dnsQueryResponse */
-    uint8_t aa;        /* dnsAuthoritative */
-    uint8_t rcode;     /* dnsNXDomain / dnsResponseCode */
-    uint8_t section;   /* dnsRRSection / dnsSection */
-    uint16_t id;       /* dnsID / dnsId */
-    uint8_t pad[4];    /* paddingOctets */
-};
-
-/* The YAF 2.x DPI wrapper record (0xCE00): ipfix_int_wrap[]. */
-struct wrec {
-    fbSubTemplateList_t list; /* subTemplateList of DNS records */
-};
-
-/* ipfix_scan.c counts list records against libfixbuf's limit with these sizes. */
-_Static_assert(sizeof(struct drec) == IPFIX_INT_DNS_SIZE, "IPFIX_INT_DNS_SIZE");
-_Static_assert(sizeof(struct wrec) == IPFIX_INT_WRAP_SIZE, "IPFIX_INT_WRAP_SIZE");
-_Static_assert(IPFIX_INT_WRAP_SIZE == IPFIX_INT_DNS_SIZE, "one list limit for both");
-
-/*
- * A reader's buffers, kept by the model between files: a sweep over thousands
- * of small files would otherwise allocate (and fault in) a megabyte or more
- * per file, which measured ~1 ms of system time each.
- */
-struct reader_mem {
-    uint8_t *buf;            /* read buffer, READ_BUF_CAP bytes */
-    struct ipfix_scan *scan; /* reset */
-    struct dns_rr *rrs;      /* and its capacity */
-    size_t cap_rrs;
-    struct flow *flows; /* fast decoder: flows of a message, rr0 alike */
-    uint32_t *rr0;
-    size_t cap_flows;
-};
-
-struct ipfix_model {
-    enum ipfix_decoder dec;  /* which decoder readers of this model use */
-    fbInfoModel_t *im;       /* CERT + YAF 3 elements; grows with alien elements */
-    struct reader_mem spare; /* buffers of the last closed reader (buf NULL: none) */
-};
 
 static void
 reader_mem_free(struct reader_mem *mem)
@@ -152,37 +67,6 @@ reader_mem_free(struct reader_mem *mem)
     mem_free(mem->rr0);
     memset(mem, 0, sizeof(*mem));
 }
-
-struct ipfix_reader {
-    struct ipfix_model *m;      /* borrowed */
-    char *path;                 /* for messages */
-    struct bytesrc *src;        /* the open file's bytes (plain, gzip or zstd) */
-    fBuf_t *fb;                 /* owns the session (no collector) */
-    fbTemplate_t *flow_tmpl;    /* internal TID_FLOW, for fBufListFree() */
-    struct ipfix_scan *scan;    /* message checker and mirrored template state */
-    uint8_t *buf;               /* read buffer */
-    size_t beg, end;            /* unread bytes are buf[beg, end) */
-    uint64_t buf_off;           /* file offset of buf[0] */
-    int eof;                    /* read(2) returned 0 */
-    int in_msg;                 /* a message is loaded in libfixbuf */
-    uint64_t msg_off;           /* file offset of that message */
-    uint16_t int_tid;           /* internal template currently set on fb */
-    int live;                   /* rec holds decoded lists to free */
-    int done;                   /* end of file or fatal error reached */
-    struct frec rec;            /* the record being decoded */
-    struct flow flow;           /* what next() hands out */
-    struct dns_rr *rrs;         /* flow.dns storage (fast: of the whole message) */
-    size_t cap_rrs;             /* entries allocated in rrs */
-    struct ipfix_read_stats st; /* counts */
-    /* fast decoder: the flows of the current message, decoded while it is checked */
-    int fast;                 /* model's decoder is IPFIX_DECODER_FAST */
-    struct flow *flows;       /* decoded flows */
-    uint32_t *rr0;            /* rr0[i]: index in rrs of flows[i]'s first DNS record */
-    size_t nflows, cap_flows; /* used, allocated */
-    size_t next_flow;         /* next flow next() hands out */
-    size_t nrr;               /* DNS records in rrs (some may be void: see ipfix_visitor) */
-    size_t committed_rr;      /* DNS records of flows already decoded */
-};
 
 /* ------------------------------------------------------------------------ */
 /* Model                                                                     */
@@ -283,84 +167,6 @@ ipfix_model_destroy(struct ipfix_model *m)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Session set-up                                                            */
-
-/*
- * new_template() - libfixbuf's new-template callback: classify the external
- * template by its (PEN, ID) fields, register how it decodes inside lists
- * (pair: DNS record, YAF 2 wrapper, or not at all), and keep its flow flags as
- * the template context. ipfix_scan_message() made the same decision earlier.
- */
-static void
-new_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl, void *app_ctx, void **tmpl_ctx,
-             fbTemplateCtxFree_fn *free_fn)
-{
-    struct ipfix_field f[64];
-    struct ipfix_field *fields = f;
-    uint32_t n = fbTemplateCountElements(tmpl);
-    struct ipfix_tclass cls;
-    static const uint16_t pair_tid[] = {
-        [IPFIX_PAIR_NONE] = 0, [IPFIX_PAIR_WRAP] = TID_WRAP, [IPFIX_PAIR_DNS] = TID_DNS};
-
-    (void)app_ctx;
-    if (n > sizeof(f) / sizeof(f[0]))
-        fields = mem_alloc(n * sizeof(*fields));
-    for (uint32_t i = 0; i < n; i++) {
-        const fbInfoElement_t *ie = fbTemplateGetIndexedIE(tmpl, i);
-
-        fields[i].ent = ie->ent;
-        fields[i].id = ie->num;
-        fields[i].len = ie->len;
-    }
-    ipfix_scan_classify(fields, n, fbTemplateGetOptionsScope(tmpl), &cls);
-    if (fields != f)
-        mem_free(fields);
-    /* An explicit (tid, 0) pair means "never decode": the pair table is never empty. */
-    fbSessionAddTemplatePair(session, tid, pair_tid[cls.pair]);
-    *tmpl_ctx = cls.flow_flags ? (void *)(uintptr_t)cls.flow_flags : NULL;
-    *free_fn = NULL;
-}
-
-/* add_internal() - adds internal template `tid` built from `ies`; 0 or -code. */
-static int
-add_internal(fbSession_t *s, uint16_t tid, const struct ipfix_int_ie *ies, size_t n,
-             size_t struct_size, fbTemplate_t **out, struct err *err)
-{
-    fbInfoModel_t *im = fbSessionGetInfoModel(s);
-    fbInfoElementSpec_t spec[IPFIX_INT_FLOW_N + 1];
-    fbTemplate_t *t = fbTemplateAlloc(im);
-    GError *gerr = NULL;
-
-    for (size_t i = 0; i < n; i++) {
-        const fbInfoElement_t *ie = fbInfoModelGetElementByName(im, ies[i].name);
-
-        /* the name table and its (PEN, ID) must agree, or classification is wrong */
-        if (!ie || ie->ent != ies[i].ent || ie->num != ies[i].id) {
-            fbTemplateFreeUnused(t);
-            return ERR_SET(err, ERR_INTERNAL, "ipfix: element %s is not %u/%u in the model",
-                           ies[i].name, ies[i].ent, ies[i].id);
-        }
-        spec[i] = (fbInfoElementSpec_t){(char *)ies[i].name, ies[i].len, 0};
-    }
-    spec[n] = (fbInfoElementSpec_t)FB_IESPEC_NULL;
-    if (!fbTemplateAppendSpecArray(t, spec, 0, &gerr) ||
-        !fbSessionAddTemplate(s, TRUE, tid, t, &gerr)) {
-        int rc = ERR_SET(err, ERR_INTERNAL, "ipfix: internal template %#x: %s", tid, gerr->message);
-
-        g_clear_error(&gerr);
-        if (!fbSessionGetTemplate(s, TRUE, tid, NULL))
-            fbTemplateFreeUnused(t);
-        return rc;
-    }
-    if (fbTemplateGetIELenOfMemBuffer(t) != struct_size)
-        return ERR_SET(err, ERR_INTERNAL, "ipfix: internal template %#x is %u bytes, struct %zu",
-                       tid, fbTemplateGetIELenOfMemBuffer(t), struct_size);
-    if (out)
-        *out = t;
-    return 0;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Fast decoder: the scanner's visitor (ipfix_scan.h)                        */
 
 static void
@@ -407,27 +213,6 @@ fast_other(void *ctx)
     struct ipfix_reader *r = ctx;
 
     r->st.other_records++;
-}
-
-/* fixbuf_open() - the libfixbuf session of a reader; 0 or -code. */
-static int
-fixbuf_open(struct ipfix_reader *r, struct err *err)
-{
-    fbSession_t *s = fbSessionAlloc(r->m->im);
-
-    if (add_internal(s, TID_FLOW, ipfix_int_flow, IPFIX_INT_FLOW_N, sizeof(struct frec),
-                     &r->flow_tmpl, err) ||
-        add_internal(s, TID_WRAP, ipfix_int_wrap, IPFIX_INT_WRAP_N, sizeof(struct wrec), NULL,
-                     err) ||
-        add_internal(s, TID_DNS, ipfix_int_dns, IPFIX_INT_DNS_N, sizeof(struct drec), NULL, err) ||
-        add_internal(s, TID_SKIP, ipfix_int_skip, IPFIX_INT_SKIP_N, 1, NULL, err)) {
-        fbSessionFree(s);
-        return -ERR_INTERNAL;
-    }
-    fbSessionAddNewTemplateCallback(s, new_template, NULL);
-    r->fb = fBufAllocForCollection(s, NULL); /* owns s from here on */
-    fBufSetAutomaticMode(r->fb, FALSE);
-    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -479,7 +264,7 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
         const struct ipfix_visitor v = {fast_begin_flow, fast_dns, fast_flow, fast_other, r};
 
         ipfix_scan_visit(r->scan, &v);
-    } else if (fixbuf_open(r, err)) {
+    } else if (ipfix_fixbuf_open(r, err)) {
         err_prefix(err, "%s", path);
         ipfix_reader_close(r);
         return NULL;
@@ -563,9 +348,9 @@ rd16(const uint8_t *p)
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* note_damage() - counts `n` damages; the first of the file is described. */
-static void
-note_damage(struct ipfix_reader *r, uint32_t n, uint64_t off, const char *what)
+/* ipfix_read_note_damage() - counts `n` damages; the first of the file is described. */
+void
+ipfix_read_note_damage(struct ipfix_reader *r, uint32_t n, uint64_t off, const char *what)
 {
     if (!n)
         return;
@@ -576,11 +361,11 @@ note_damage(struct ipfix_reader *r, uint32_t n, uint64_t off, const char *what)
 }
 
 /*
- * load_message() - frames the next message, checks it and hands it to
+ * ipfix_read_load_message() - frames the next message, checks it and hands it to
  * libfixbuf. Returns 1, 0 at a clean end of file, or -code (fatal).
  */
-static int
-load_message(struct ipfix_reader *r, struct err *err)
+int
+ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
 {
     for (;;) {
         struct ipfix_scan_result res;
@@ -624,7 +409,7 @@ load_message(struct ipfix_reader *r, struct err *err)
         r->nflows = r->next_flow = r->nrr = r->committed_rr = 0;
         ipfix_scan_message(r->scan, p, mlen, off, &res); /* fast: decodes too */
         r->st.unknown_sets += res.unknown_sets;
-        note_damage(r, res.damaged, res.damage_off, res.damage_what);
+        ipfix_read_note_damage(r, res.damaged, res.damage_off, res.damage_what);
         if (res.skip)
             continue; /* nothing of it is decoded (IPFIX_MAX_DOMAINS) */
         if (r->fast) {
@@ -639,142 +424,6 @@ load_message(struct ipfix_reader *r, struct err *err)
     }
 }
 
-/* ------------------------------------------------------------------------ */
-/* Records                                                                   */
-
-static void
-add_rr(struct ipfix_reader *r, const struct drec *q, uint32_t *n)
-{
-    static const uint8_t empty[1];
-    struct dns_rr *d;
-
-    if (*n == r->cap_rrs) {
-        r->cap_rrs = r->cap_rrs ? 2 * r->cap_rrs : 16;
-        r->rrs = mem_realloc(r->rrs, r->cap_rrs * sizeof(*r->rrs));
-    }
-    d = &r->rrs[(*n)++];
-    d->name = q->name.len ? q->name.buf : empty;
-    d->name_len = (uint32_t)q->name.len;
-    d->ttl = q->ttl;
-    d->rrtype = q->rrtype;
-    d->id = q->id;
-    d->qr = q->qr;
-    d->rcode = q->rcode;
-    d->section = q->section;
-    d->aa = q->aa;
-}
-
-static void
-add_stl(struct ipfix_reader *r, const fbSubTemplateList_t *stl, uint32_t *n)
-{
-    const struct drec *q = NULL;
-
-    if (stl->tmplID != TID_DNS)
-        return;
-    while ((q = fbSubTemplateListGetNextPtr(stl, (void *)(uintptr_t)q)))
-        add_rr(r, q, n);
-}
-
-/* add_stml() - YAF 2.x: STML -> 0xCE00 wrapper records -> STL of DNS records (or DNS directly). */
-static void
-add_stml(struct ipfix_reader *r, fbSubTemplateMultiList_t *stml, uint32_t *n)
-{
-    fbSubTemplateMultiListEntry_t *e = NULL;
-
-    while ((e = fbSubTemplateMultiListGetNextEntry(stml, e))) {
-        if (e->tmplID == TID_WRAP) {
-            const struct wrec *w = NULL;
-
-            while ((w = fbSubTemplateMultiListEntryNextDataPtr(e, (void *)(uintptr_t)w)))
-                add_stl(r, &w->list, n);
-        } else if (e->tmplID == TID_DNS) {
-            const struct drec *q = NULL;
-
-            while ((q = fbSubTemplateMultiListEntryNextDataPtr(e, (void *)(uintptr_t)q)))
-                add_rr(r, q, n);
-        }
-    }
-}
-
-/* to_flow() - r->rec (flags from its template) into r->flow. */
-static void
-to_flow(struct ipfix_reader *r, uint32_t fl)
-{
-    struct frec *x = &r->rec;
-    struct flow *f = &r->flow;
-    uint32_t n = 0;
-
-    f->start_ms = (fl & IPFIX_F_START_MS)   ? (int64_t)x->start_ms
-                  : (fl & IPFIX_F_START_US) ? ipfix_ntp_ms(x->start_us, 1)
-                                            : ipfix_ntp_ms(x->start_ns, 0);
-    f->end_ms = (fl & IPFIX_F_END_MS)   ? (int64_t)x->end_ms
-                : (fl & IPFIX_F_END_US) ? ipfix_ntp_ms(x->end_us, 1)
-                : (fl & IPFIX_F_END_NS) ? ipfix_ntp_ms(x->end_ns, 0)
-                                        : 0;
-    f->bytes = (fl & IPFIX_F_OCT_TOTAL) ? x->oct_total : x->oct_delta;
-    f->packets = (fl & IPFIX_F_PKT_TOTAL) ? x->pkt_total : x->pkt_delta;
-    f->rev_bytes = (fl & IPFIX_F_ROCT_TOTAL) ? x->roct_total : x->roct_delta;
-    f->rev_packets = (fl & IPFIX_F_RPKT_TOTAL) ? x->rpkt_total : x->rpkt_delta;
-    if (fl & IPFIX_F_V4) {
-        ipfix_v4_mapped(f->sip, x->sip4);
-        ipfix_v4_mapped(f->dip, x->dip4);
-        f->family = FLOW_IPV4;
-    } else {
-        memcpy(f->sip, x->sip6, 16);
-        memcpy(f->dip, x->dip6, 16);
-        f->family = FLOW_IPV6;
-    }
-    f->sport = x->sport;
-    f->dport = (fl & IPFIX_F_DPORT)   ? x->dport
-               : (fl & IPFIX_F_ICMP4) ? x->icmp4
-               : (fl & IPFIX_F_ICMP6) ? x->icmp6
-                                      : 0;
-    f->app_label = x->app;
-    f->proto = x->proto;
-
-    /* DNS records in wire order: STML (YAF 2) and yafDPIList (YAF 3) in template order */
-    if ((fl & IPFIX_F_DPI) && (fl & IPFIX_F_DPI_FIRST))
-        add_stl(r, &x->dpi, &n);
-    if (fl & IPFIX_F_STML)
-        add_stml(r, &x->stml, &n);
-    if ((fl & IPFIX_F_DPI) && !(fl & IPFIX_F_DPI_FIRST))
-        add_stl(r, &x->dpi, &n);
-    f->ndns = n;
-    f->dns = n ? r->rrs : NULL;
-}
-
-/* release() - frees the lists libfixbuf decoded into r->rec. */
-static void
-release(struct ipfix_reader *r)
-{
-    fBufListFree(r->flow_tmpl, (uint8_t *)&r->rec);
-    r->live = 0;
-}
-
-/* lost() - libfixbuf refused a checked message: count it, drop the rest of it. */
-static void
-lost(struct ipfix_reader *r, GError **gerr)
-{
-    char what[ERR_MSG_LEN - 32];
-
-    snprintf(what, sizeof(what), "message: libfixbuf: %s", (*gerr)->message);
-    note_damage(r, 1, r->msg_off, what);
-    g_clear_error(gerr);
-    fBufRewind(r->fb);
-    r->in_msg = 0;
-}
-
-static int
-set_internal(struct ipfix_reader *r, uint16_t tid, GError **gerr)
-{
-    if (r->int_tid == tid)
-        return 1;
-    if (!fBufSetInternalTemplate(r->fb, tid, gerr))
-        return 0;
-    r->int_tid = tid;
-    return 1;
-}
-
 /* fast_next() - ipfix_reader_next() for the fast decoder: flows of checked messages. */
 static int
 fast_next(struct ipfix_reader *r, const struct flow **flow, struct err *err)
@@ -786,7 +435,7 @@ fast_next(struct ipfix_reader *r, const struct flow **flow, struct err *err)
 
         if (r->done)
             return 0;
-        rc = load_message(r, err);
+        rc = ipfix_read_load_message(r, err);
         if (rc <= 0) {
             r->done = 1;
             r->nflows = r->next_flow = 0;
@@ -825,66 +474,7 @@ ipfix_reader_next_batch(struct ipfix_reader *r, const struct flow **flows, size_
 int
 ipfix_reader_next(struct ipfix_reader *r, const struct flow **flow, struct err *err)
 {
-    GError *gerr = NULL;
-
     if (r->fast)
         return fast_next(r, flow, err);
-
-    if (r->live)
-        release(r);
-    while (!r->done) {
-        fbTemplate_t *tmpl;
-        uint16_t tid;
-        uint32_t fl;
-        size_t len;
-
-        if (!r->in_msg) {
-            int rc = load_message(r, err);
-
-            if (rc <= 0) {
-                r->done = 1;
-                return rc;
-            }
-            r->in_msg = 1;
-        }
-        tmpl = fBufNextCollectionTemplate(r->fb, &tid, &gerr);
-        if (!tmpl) {
-            if (g_error_matches(gerr, FB_ERROR_DOMAIN, FB_ERROR_EOM)) {
-                g_clear_error(&gerr); /* end of this message */
-                r->in_msg = 0;
-            } else {
-                lost(r, &gerr);
-            }
-            continue;
-        }
-        fl = (uint32_t)(uintptr_t)fbTemplateGetContext(tmpl);
-        if (!fl) {
-            uint8_t skip[8];
-
-            len = sizeof(skip);
-            if (!set_internal(r, TID_SKIP, &gerr) || !fBufNext(r->fb, skip, &len, &gerr)) {
-                lost(r, &gerr);
-                continue;
-            }
-            r->st.other_records++;
-            continue;
-        }
-        len = sizeof(r->rec);
-        if (!set_internal(r, TID_FLOW, &gerr)) {
-            lost(r, &gerr);
-            continue;
-        }
-        if (!fBufNext(r->fb, (uint8_t *)&r->rec, &len, &gerr)) {
-            release(r);
-            lost(r, &gerr);
-            continue;
-        }
-        r->live = 1;
-        to_flow(r, fl);
-        r->st.flows++;
-        r->st.dns_rrs += r->flow.ndns;
-        *flow = &r->flow;
-        return 1;
-    }
-    return 0;
+    return ipfix_fixbuf_next(r, flow, err);
 }
