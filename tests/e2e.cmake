@@ -29,6 +29,11 @@ if(TARGET flowsweep-gen)
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cli-errors)
   set_tests_properties(e2e.cli_errors PROPERTIES LABELS e2e)
+  add_test(NAME e2e.export_bounded
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/export_bounded.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/export-bounded)
+  set_tests_properties(e2e.export_bounded PROPERTIES LABELS e2e)
 endif()
 
 add_test(NAME e2e.silk_reference_real

@@ -169,8 +169,10 @@ static const char usage_report[] =
 
 static const char usage_export_exec[] =
     "Execution:\n"
-    "  -t, --threads N         workers decoding files (default: all cores); each holds one\n"
-    "                          rendered file until its turn to be written\n";
+    "  -t, --threads N         workers decoding files (default: all cores); each renders\n"
+    "                          rows in chunks of up to 1 MiB, written in plan order\n"
+    "  --mem-limit SIZE        cap on the workers' row chunks, e.g. 4M (default: none);\n"
+    "                          each gets a quarter of SIZE / threads\n";
 
 static void
 print_usage(enum cmd cmd, FILE *f)
@@ -395,8 +397,6 @@ option_applies(int opt, enum cmd cmd)
         return cmd != CMD_EXPORT && cmd != CMD_REPORT;
     case OPT_FORMAT: /* the report is one page of fixed tables */
         return cmd != CMD_REPORT;
-    case OPT_MEM:
-        return cmd != CMD_EXPORT;
     default:
         return 1;
     }
@@ -452,7 +452,7 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         case OPT_FORMAT:
             if (c->cmd == CMD_EXPORT) {
-                if (export_format_parse(optarg, &c->export_format) < 0)
+                if (rows_format_parse(optarg, &c->export_format) < 0)
                     return cli_usage_error("export --format takes jsonl or csv, not '%s'", optarg);
             } else if (out_format_parse(optarg, &c->format, &err) < 0) {
                 return cli_usage_error("%s", err.msg);
@@ -479,7 +479,7 @@ parse_args(struct cli *c, int argc, char **argv)
 
             if (ipfix_decoder_parse(optarg, &d) < 0)
                 return cli_usage_error("--decoder takes fast or fixbuf, not '%s'", optarg);
-            c->decoder = (int)d;
+            c->source.decoder = d;
             break;
         }
         case OPT_PROGRESS:

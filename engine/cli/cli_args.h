@@ -10,10 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "export.h"
 #include "hunt.h"
 #include "job.h"
 #include "out.h"
+#include "rows.h"
+#include "source.h"
 
 #define EXIT_FATAL   1
 #define EXIT_USAGE   2
@@ -39,7 +40,7 @@ struct cli {
     uint64_t limit;
     int limit_set;
     size_t mem_limit;
-    int decoder; /* enum ipfix_decoder */
+    struct source_spec source; /* --decoder */
     int strict;
     int quiet;
     int verbose;
@@ -58,7 +59,7 @@ struct cli {
     const char *allow;    /* --allow @FILE or a list */
     const char *baseline; /* --baseline START..END */
     /* export */
-    enum export_format export_format;
+    enum rows_format export_format;
     const char *output; /* -o FILE (export, report); NULL or "-": stdout */
     /* PATH arguments */
     int nargs;

@@ -27,7 +27,7 @@ cli_progress_init(struct cli_progress *p, int enabled)
 }
 
 void
-cli_progress_update(void *ctx, const struct scan_progress *sp)
+cli_progress_update(void *ctx, const struct sweep_progress *sp)
 {
     struct cli_progress *p = ctx;
     double now, el, rate, eta;
@@ -44,9 +44,9 @@ cli_progress_update(void *ctx, const struct scan_progress *sp)
     atomic_store(&p->last, now);
     el = now - p->t0;
     rate = el > 0 ? (double)sp->flows / el : 0;
-    eta = sp->bytes_done > 0 ? el * (double)(sp->bytes_total - sp->bytes_done) /
-                                   (double)sp->bytes_done
-                             : 0;
+    eta = sp->bytes_done > 0
+              ? el * (double)(sp->bytes_total - sp->bytes_done) / (double)sp->bytes_done
+              : 0;
     n = snprintf(line, sizeof(line),
                  "\rflowsweep: files %zu/%zu, %.0f/%.0f MB, %.0f flows/s, ETA %.0f s   ",
                  sp->files_done, sp->files_total, (double)sp->bytes_done / 1e6,

@@ -12,14 +12,14 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "scan.h"
+#include "sweep.h"
 
 struct cli_progress {
-    int enabled;             /* print progress lines */
-    double t0;               /* start, monotonic seconds */
-    atomic_flag busy;        /* held by the thread printing now */
-    _Atomic double last;     /* when the last line was printed */
-    atomic_int printed;      /* a line is on screen and needs clearing */
+    int enabled;         /* print progress lines */
+    double t0;           /* start, monotonic seconds */
+    atomic_flag busy;    /* held by the thread printing now */
+    _Atomic double last; /* when the last line was printed */
+    atomic_int printed;  /* a line is on screen and needs clearing */
 };
 
 /* cli_now() - monotonic seconds. */
@@ -27,8 +27,8 @@ double cli_now(void);
 
 void cli_progress_init(struct cli_progress *p, int enabled);
 
-/* cli_progress_update() - a scan_progress_fn; ctx is a struct cli_progress. */
-void cli_progress_update(void *ctx, const struct scan_progress *sp);
+/* cli_progress_update() - a sweep_progress_fn; ctx is a struct cli_progress. */
+void cli_progress_update(void *ctx, const struct sweep_progress *sp);
 
 /* cli_progress_clear() - erases the progress line if one is shown. */
 void cli_progress_clear(struct cli_progress *p);

@@ -29,17 +29,16 @@
 #include "cli_progress.h"
 #include "domain.h"
 #include "esc.h"
-#include "hunt.h"
+#include "group.h"
+#include "hunt_op.h"
 #include "job.h"
 #include "log.h"
 #include "mem.h"
-#include "merge.h"
 #include "out.h"
 #include "page.h"
 #include "part_plan.h"
 #include "part_window.h"
-#include "scan.h"
-#include "sort.h"
+#include "runner.h"
 
 #define TOP       20        /* rows of each table */
 #define NSTACK    8         /* servers in the stacked chart (the rest as one series) */
@@ -53,14 +52,10 @@
 /* One analytic, run and finished; its table borrows from its group tables. */
 struct analytic {
     struct job job;
-    struct hunt hunt;
-    struct scan_result res;
-    int scanned;
-    int is_hunt;
-    int finished;
-    struct sort_result sorted;
-    struct hunt_result hres;
-    struct out_col cols[JOB_MAX_COLS];
+    struct op group;          /* the group-by job's operation */
+    struct op *op;            /* &group, or dns-hunt's (hunt_op.h) */
+    struct runner_result res; /* the job runner's result */
+    int ran;                  /* res is to be freed */
     const struct out_table *table;
 };
 
@@ -76,54 +71,52 @@ warn_escaped(const char *prefix, const char *text, const char *suffix)
     mem_free(buf);
 }
 
-/* Runs the job of `text` (or dns-hunt when `hunt_opts` is set) over `files`. */
+/* A fatal error, escaped: "flowsweep: error: MESSAGE" (docs/errors.md). */
+static void
+error_escaped(const char *text)
+{
+    size_t len = strlen(text);
+    size_t need = esc_len((const uint8_t *)text, len) + 1;
+    char *buf = mem_alloc(need);
+
+    esc_bytes(buf, need, (const uint8_t *)text, len);
+    LOG_ERR("%s", buf);
+    mem_free(buf);
+}
+
+/* Runs the job of `text` (or dns-hunt when `hunt_opts` is set) over the files of `plan`. */
 static int
 analytic_run(struct analytic *a, const struct job_text *text, const struct hunt_opts *hunt_opts,
-             const struct domain_list *dl, uint64_t limit, const struct scan_file *files,
-             size_t nfiles, const struct scan_opts *so, struct err *err)
+             uint64_t limit, const struct part_plan *plan, const struct sweep_opts *so,
+             struct err *err)
 {
     int rc;
 
     memset(a, 0, sizeof(*a));
     if (hunt_opts) {
-        a->is_hunt = 1;
-        a->hunt.o = *hunt_opts;
-        a->hunt.dl = dl;
-        a->job.hunt = &a->hunt;
-        a->job.val_len = (uint32_t)sizeof(struct hunt_val);
-        a->job.limit = limit;
+        a->op = hunt_op_create(hunt_opts, limit, err);
+        if (a->op == NULL)
+            return -(int)err->code;
     } else if ((rc = job_build(&a->job, text, err)) < 0) {
         return rc;
+    } else {
+        group_op_init(&a->group, &a->job);
+        a->op = &a->group;
     }
-    rc = scan_run(&a->job, files, nfiles, so, &a->res, err);
-    a->scanned = 1;
+    rc = runner_run(a->op, plan, so, &a->res, err);
+    a->ran = 1;
     if (rc == 0)
-        rc = merge_run(&a->job, &a->res, so->threads, err);
-    if (rc == 0 && a->is_hunt) {
-        rc = hunt_finish(&a->hunt, a->res.tables[0], limit, &a->hres, err);
-        a->table = &a->hres.table;
-    } else if (rc == 0) {
-        rc = sort_run(&a->job, a->res.tables[0], so->threads, &a->sorted, err);
-        for (size_t i = 0; i < a->job.ncols; i++) {
-            a->cols[i].name = a->job.cols[i].name;
-            a->cols[i].json_name = a->job.cols[i].json_name;
-        }
-        a->sorted.table.cols = a->cols;
-        a->table = &a->sorted.table;
-    }
-    a->finished = rc == 0;
+        a->table = &a->res.out.table;
     return rc;
 }
 
 static void
 analytic_fini(struct analytic *a)
 {
-    if (a->finished && a->is_hunt)
-        hunt_result_fini(&a->hres);
-    else if (a->finished)
-        sort_result_fini(&a->sorted);
-    if (a->scanned)
-        scan_result_fini(&a->job, &a->res);
+    if (a->ran)
+        runner_result_fini(&a->res);
+    if (a->op != &a->group)
+        hunt_op_destroy(a->op);
     job_fini(&a->job);
     memset(a, 0, sizeof(*a));
 }
@@ -506,8 +499,7 @@ cli_report_run(struct cli *c)
     struct err err;
     struct part_window window;
     struct part_plan plan = {0};
-    struct scan_file *files = NULL;
-    struct scan_opts so;
+    struct sweep_opts so;
     struct cli_progress prog;
     struct domain_list *dl = NULL;
     struct job_text text[NA];
@@ -544,7 +536,7 @@ cli_report_run(struct cli *c)
         return EXIT_USAGE;
     }
     if (part_plan_build((const char *const *)c->args, (size_t)c->nargs, &window, &plan, &err) < 0) {
-        warn_escaped("error: ", err.msg, "");
+        error_escaped(err.msg);
         code = EXIT_FATAL;
         goto out;
     }
@@ -556,14 +548,9 @@ cli_report_run(struct cli *c)
     }
     if (plan.nfiles == 0)
         LOG_WARN("no input files to read%s", plan.outside_window ? " in the time window" : "");
-    files = mem_calloc(plan.nfiles + 1, sizeof(*files));
-    for (size_t i = 0; i < plan.nfiles; i++) {
-        files[i].path = plan.files[i].path;
-        files[i].size = plan.files[i].size;
-    }
     dl = domain_list_load(&err);
     if (dl == NULL) {
-        warn_escaped("error: ", err.msg, "");
+        error_escaped(err.msg);
         code = EXIT_FATAL;
         goto out;
     }
@@ -598,7 +585,7 @@ cli_report_run(struct cli *c)
     so.threads = c->threads;
     so.strict = c->strict;
     so.mem_limit = c->mem_limit;
-    so.decoder = c->decoder;
+    so.source = c->source;
     so.progress = cli_progress_update;
     so.progress_ctx = &prog;
 
@@ -606,23 +593,23 @@ cli_report_run(struct cli *c)
         int hunt = a == A_HUNT_D || a == A_HUNT_S;
         uint64_t limit = a == A_NAMES || a == A_DEST || a == A_HUNT_S ? TOP : 0;
 
-        rc = analytic_run(&an[a], &text[a], hunt ? &hopt[a - A_HUNT_D] : NULL, dl, limit, files,
-                          plan.nfiles, &so, &err);
+        rc = analytic_run(&an[a], &text[a], hunt ? &hopt[a - A_HUNT_D] : NULL, limit, &plan, &so,
+                          &err);
         cli_progress_clear(&prog);
         nrun++;
         if (a == A_NAMES) {
             /* Every sweep reads the same files: the first one names the bad ones. */
-            for (size_t i = 0; i < an[a].res.nbad; i++) {
+            for (size_t i = 0; i < an[a].res.sweep.nbad; i++) {
                 char suffix[160];
 
                 snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were counted)",
-                         (unsigned long long)an[a].res.bad[i].flows_kept);
-                warn_escaped("", an[a].res.bad[i].msg, suffix);
+                         (unsigned long long)an[a].res.sweep.bad[i].flows_kept);
+                warn_escaped("", an[a].res.sweep.bad[i].msg, suffix);
             }
         }
     }
     if (rc < 0) {
-        warn_escaped("error: ", err.msg, "");
+        error_escaped(err.msg);
         code = EXIT_FATAL;
         goto out;
     }
@@ -709,10 +696,10 @@ cli_report_run(struct cli *c)
                                 .nseries = sd.nseries,
                                 .v = sd.v};
 
-    bad = mem_calloc(an[A_NAMES].res.nbad + 1, sizeof(*bad));
-    for (size_t i = 0; i < an[A_NAMES].res.nbad; i++) {
-        bad[i].path = an[A_NAMES].res.bad[i].path;
-        bad[i].msg = an[A_NAMES].res.bad[i].msg;
+    bad = mem_calloc(an[A_NAMES].res.sweep.nbad + 1, sizeof(*bad));
+    for (size_t i = 0; i < an[A_NAMES].res.sweep.nbad; i++) {
+        bad[i].path = an[A_NAMES].res.sweep.bad[i].path;
+        bad[i].msg = an[A_NAMES].res.sweep.bad[i].msg;
     }
     window_text(c, wtext, sizeof(wtext));
     if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
@@ -726,11 +713,11 @@ cli_report_run(struct cli *c)
     pg.h.paths = (const char *const *)c->args;
     pg.h.npaths = (size_t)c->nargs;
     pg.h.window = wtext;
-    pg.h.files = an[A_NAMES].res.stats.files;
-    pg.h.flows = an[A_NAMES].res.stats.flows;
-    pg.h.dns_rrs = an[A_NAMES].res.stats.dns_rrs;
+    pg.h.files = an[A_NAMES].res.sweep.stats.files;
+    pg.h.flows = an[A_NAMES].res.sweep.stats.flows;
+    pg.h.dns_rrs = an[A_NAMES].res.sweep.stats.dns_rrs;
     pg.h.bad = bad;
-    pg.h.nbad = an[A_NAMES].res.nbad;
+    pg.h.nbad = an[A_NAMES].res.sweep.nbad;
     pg.h.elapsed = cli_now() - t0;
     pg.h.generated = when[0] ? when : NULL;
     pg.h.note = note;
@@ -743,11 +730,11 @@ cli_report_run(struct cli *c)
     pg.scatter = &sc;
     rc = write_page(c->output, &pg, &err);
     if (rc < 0) {
-        warn_escaped("error: ", err.msg, "");
+        error_escaped(err.msg);
         code = EXIT_FATAL;
         goto out;
     }
-    code = an[A_NAMES].res.nbad ? EXIT_PARTIAL : 0;
+    code = an[A_NAMES].res.sweep.nbad ? EXIT_PARTIAL : 0;
     if (!c->quiet) {
         const char *o = c->output && strcmp(c->output, "-") ? c->output : "stdout";
 
@@ -773,7 +760,6 @@ out:
     mem_free(spark_s);
     mem_free(hrs.list);
     out_str_fini(&tmp);
-    mem_free(files);
     part_plan_fini(&plan);
     domain_list_free(dl);
     return code;

@@ -8,7 +8,6 @@
  * cover every good record).
  */
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,17 @@
 #include "cli_args.h"
 #include "cli_progress.h"
 #include "cli_report.h"
-#include "domain.h"
 #include "esc.h"
 #include "export.h"
-#include "hunt.h"
+#include "group.h"
+#include "hunt_op.h"
 #include "job.h"
 #include "log.h"
 #include "mem.h"
-#include "merge.h"
 #include "out.h"
 #include "part_plan.h"
 #include "part_window.h"
-#include "scan.h"
-#include "sort.h"
+#include "runner.h"
 
 /* Prints a shell-quoted argument. */
 static void
@@ -74,62 +71,62 @@ show_query(const struct job_text *t)
     printf(" \\\n  --limit %llu PATH...\n", (unsigned long long)t->limit);
 }
 
+/* Prints `text` escaped (paths and messages may hold attacker-chosen bytes) at `level`. */
 static void
-warn_escaped(const char *prefix, const char *text, const char *suffix)
+log_escaped(enum log_level level, const char *prefix, const char *text, const char *suffix)
 {
     size_t len = strlen(text);
     size_t need = esc_len((const uint8_t *)text, len) + 1;
     char *buf = mem_alloc(need);
 
     esc_bytes(buf, need, (const uint8_t *)text, len);
-    LOG_WARN("%s%s%s", prefix, buf, suffix);
+    log_msg(level, "%s%s%s", prefix, buf, suffix);
     mem_free(buf);
 }
 
-/*
- * Plans the PATHs (time window, walk, skips, each skip warned) into `plan`
- * and the scan's file list. Returns -1 to go on, or an exit code.
- */
+/* A fatal error: "flowsweep: error: MESSAGE" (docs/errors.md). */
+static void
+fatal(const struct err *err)
+{
+    log_escaped(LOG_ERROR, "", err->msg, "");
+}
+
+/* Plans the PATHs (time window, walk, skips, each skip warned). Returns -1 to go on, or an exit
+ * code. */
 static int
-plan_inputs(const struct cli *c, int nargs, char **args, struct part_plan *plan,
-            struct scan_file **files)
+plan_inputs(const struct cli *c, struct part_plan *plan)
 {
     struct err err;
     struct part_window window;
 
     err_init(&err);
-    if (nargs == 0)
+    memset(plan, 0, sizeof(*plan));
+    if (c->nargs == 0)
         return cli_usage_error("%s", "no PATH given: name files or directories to read");
     if (part_window_parse(c->start, c->end, &window, &err) < 0) {
         fprintf(stderr, "flowsweep: error: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (part_plan_build((const char *const *)args, (size_t)nargs, &window, plan, &err) < 0) {
-        warn_escaped("", err.msg, "");
+    if (part_plan_build((const char *const *)c->args, (size_t)c->nargs, &window, plan, &err) < 0) {
+        fatal(&err);
         return EXIT_FATAL;
     }
     for (size_t i = 0; i < plan->nskips; i++) {
         char suffix[128];
 
         snprintf(suffix, sizeof(suffix), ": skipped: %s", plan->skips[i].why);
-        warn_escaped("", plan->skips[i].path, suffix);
+        log_escaped(LOG_WARN, "", plan->skips[i].path, suffix);
     }
     if (plan->outside_window && c->verbose)
         LOG_INFO("%zu files outside the time window were not read", plan->outside_window);
     if (plan->nfiles == 0)
         LOG_WARN("no input files to read%s", plan->outside_window ? " in the time window" : "");
-
-    *files = mem_calloc(plan->nfiles + 1, sizeof(**files));
-    for (size_t i = 0; i < plan->nfiles; i++) {
-        (*files)[i].path = plan->files[i].path;
-        (*files)[i].size = plan->files[i].size;
-    }
     return -1;
 }
 
-/* The scan options of the command line, with the progress line when wanted. */
+/* The sweep options of the command line, with the progress line when wanted. */
 static void
-scan_opts_init(const struct cli *c, struct cli_progress *prog, struct scan_opts *so)
+sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so)
 {
     int progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
 
@@ -140,20 +137,20 @@ scan_opts_init(const struct cli *c, struct cli_progress *prog, struct scan_opts 
     so->threads = c->threads;
     so->strict = c->strict;
     so->mem_limit = c->mem_limit;
-    so->decoder = c->decoder;
+    so->source = c->source;
     so->progress = cli_progress_update;
     so->progress_ctx = prog;
 }
 
 static void
-warn_bad_files(const struct scan_bad *bad, size_t nbad, const char *what)
+warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
 {
     for (size_t i = 0; i < nbad; i++) {
         char suffix[160];
 
         snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were %s)",
                  (unsigned long long)bad[i].flows_kept, what);
-        warn_escaped("", bad[i].msg, suffix);
+        log_escaped(LOG_WARN, "", bad[i].msg, suffix);
     }
 }
 
@@ -196,31 +193,35 @@ hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *allow,
     return -1;
 }
 
+/*
+ * The operation of the command: dns-hunt's, or the group-by job of a preset
+ * or query text (built into `job`). Returns -1 to go on, or an exit code.
+ */
 static int
-run(struct cli *c, int nargs, char **args)
+make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow, struct op **op)
 {
-    struct err err;
-    struct part_plan plan;
-    struct job job;
     struct job_text text = c->text;
     struct job_text_buf buf;
-    struct scan_file *files = NULL;
-    struct scan_result res;
-    struct sort_result sorted;
-    struct scan_opts so;
-    struct cli_progress prog;
-    struct out_col cols[JOB_MAX_COLS];
-    struct domain_list *dl = NULL;
-    struct hunt hunt;
-    struct hunt_result hres;
-    struct hunt_allow allow = {0};
-    const struct out_table *table = NULL;
-    size_t groups = 0;
-    size_t table_bytes = 0;
-    double t0 = cli_now();
-    int rc, code, scanned = 0;
+    struct err err;
 
     err_init(&err);
+    memset(job, 0, sizeof(*job));
+    if (c->cmd == CMD_DNS_HUNT) {
+        if (c->show_query)
+            return cli_usage_error("%s",
+                                   "dns-hunt is not a query preset: --show-query does not apply");
+        struct hunt_opts o = c->hunt;
+        int code = hunt_options(c, &o, allow, &err);
+
+        if (code >= 0)
+            return code;
+        *op = hunt_op_create(&o, c->limit, &err);
+        if (*op == NULL) {
+            fatal(&err);
+            return EXIT_FATAL;
+        }
+        return -1;
+    }
     if (c->cmd == CMD_DNS_NAMES) {
         c->names.limit = c->limit;
         job_preset_dns_names(&c->names, &text, &buf);
@@ -231,100 +232,81 @@ run(struct cli *c, int nargs, char **args)
     } else {
         text.limit = c->limit;
     }
-    if (c->show_query && c->cmd != CMD_DNS_HUNT) {
+    if (c->show_query) {
         show_query(&text);
         return 0;
     }
-    if (c->cmd == CMD_DNS_HUNT) {
-        if (c->show_query)
-            return cli_usage_error("%s",
-                                   "dns-hunt is not a query preset: --show-query does not apply");
-        memset(&job, 0, sizeof(job));
-        dl = domain_list_load(&err);
-        if (dl == NULL) {
-            warn_escaped("error: ", err.msg, "");
-            return EXIT_FATAL;
-        }
-        hunt_init_tables();
-        hunt.o = c->hunt;
-        code = hunt_options(c, &hunt.o, &allow, &err);
-        if (code >= 0) {
-            domain_list_free(dl);
-            return code;
-        }
-        hunt.dl = dl;
-        job.hunt = &hunt;
-        job.val_len = (uint32_t)sizeof(struct hunt_val);
-        job.limit = c->limit;
-    } else if (job_build(&job, &text, &err) < 0) {
+    if (job_build(job, &text, &err) < 0) {
         fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
         return EXIT_USAGE;
     }
-    code = plan_inputs(c, nargs, args, &plan, &files);
+    group_op_init(group, job);
+    *op = group;
+    return -1;
+}
+
+/* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
+static int
+run(struct cli *c)
+{
+    struct err err;
+    struct part_plan plan;
+    struct job job;
+    struct op group;
+    struct op *op = NULL;
+    struct hunt_allow allow = {0};
+    struct sweep_opts so;
+    struct cli_progress prog;
+    struct runner_result res;
+    double t0 = cli_now();
+    int rc, code;
+
+    err_init(&err);
+    code = make_op(c, &job, &group, &allow, &op);
     if (code >= 0) {
-        job_fini(&job);
-        domain_list_free(dl);
         hunt_allow_fini(&allow);
         return code;
     }
+    code = plan_inputs(c, &plan);
+    if (code >= 0)
+        goto done;
     code = 0;
-    scan_opts_init(c, &prog, &so);
-
-    rc = scan_run(&job, files, plan.nfiles, &so, &res, &err);
-    scanned = 1;
+    sweep_opts_init(c, &prog, &so);
+    rc = runner_run(op, &plan, &so, &res, &err);
     cli_progress_clear(&prog);
-    warn_bad_files(res.bad, res.nbad, "counted");
-    if (rc == 0)
-        rc = merge_run(&job, &res, c->threads, &err);
-    /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
-    table_bytes = atomic_load_explicit(&res.acct.used, memory_order_relaxed);
-    if (rc == 0 && job.hunt) {
-        rc = hunt_finish(&hunt, res.tables[0], c->limit, &hres, &err);
-        table = &hres.table;
-        groups = hres.groups;
-    } else if (rc == 0) {
-        rc = sort_run(&job, res.tables[0], c->threads, &sorted, &err);
-        for (size_t i = 0; i < job.ncols; i++) {
-            cols[i].name = job.cols[i].name;
-            cols[i].json_name = job.cols[i].json_name;
-        }
-        sorted.table.cols = cols;
-        table = &sorted.table;
-        groups = sorted.groups;
-    }
+    warn_bad_files(res.sweep.bad, res.sweep.nbad, "counted");
     if (rc == 0) {
+        const struct out_table *table = &res.out.table;
+
         rc = out_write(stdout, table, c->format, &err);
         if (!c->quiet) {
+            const struct sweep_stats *st = &res.sweep.stats;
             double el = cli_now() - t0;
 
             fprintf(stderr,
                     "flowsweep: summary: files %llu (bad %zu), flows %llu, records %llu (kept "
                     "%llu), dns records %llu, groups %zu (shown %zu; %.1f MiB in tables), "
                     "elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f MiB (%s)\n",
-                    (unsigned long long)res.stats.files, res.nbad,
-                    (unsigned long long)res.stats.flows, (unsigned long long)res.stats.records,
-                    (unsigned long long)res.stats.kept, (unsigned long long)res.stats.dns_rrs,
-                    groups, table->nrows, (double)table_bytes / (1024.0 * 1024.0), el,
-                    el > 0 ? (double)res.stats.flows / el : 0.0, res.ntables,
+                    (unsigned long long)st->files, res.sweep.nbad, (unsigned long long)st->flows,
+                    (unsigned long long)st->records, (unsigned long long)st->kept,
+                    (unsigned long long)st->dns_rrs, res.out.groups, table->nrows,
+                    (double)res.table_bytes / (1024.0 * 1024.0), el,
+                    el > 0 ? (double)st->flows / el : 0.0, res.ntables,
                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
         }
-        if (job.hunt)
-            hunt_result_fini(&hres);
-        else
-            sort_result_fini(&sorted);
     }
     if (rc < 0) {
-        warn_escaped("error: ", err.msg, "");
+        fatal(&err);
         code = EXIT_FATAL;
-    } else if (res.nbad) {
+    } else if (res.sweep.nbad) {
         code = EXIT_PARTIAL;
     }
-    if (scanned)
-        scan_result_fini(&job, &res);
-    mem_free(files);
+    runner_result_fini(&res);
+done:
     part_plan_fini(&plan);
+    if (op != &group)
+        hunt_op_destroy(op);
     job_fini(&job);
-    domain_list_free(dl);
     hunt_allow_fini(&allow);
     return code;
 }
@@ -345,14 +327,13 @@ export_open(const char *path, struct err *err)
 
 /* flowsweep export: the job is only its record view and --where. */
 static int
-run_export(struct cli *c, int nargs, char **args)
+run_export(struct cli *c)
 {
     struct err err;
     struct job job;
     struct job_text text;
     struct part_plan plan;
-    struct scan_file *files = NULL;
-    struct scan_opts so;
+    struct sweep_opts so;
     struct cli_progress prog;
     struct export_result res;
     FILE *out;
@@ -368,19 +349,17 @@ run_export(struct cli *c, int nargs, char **args)
         fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
         return EXIT_USAGE;
     }
-    code = plan_inputs(c, nargs, args, &plan, &files);
-    if (code >= 0) {
-        job_fini(&job);
-        return code;
-    }
+    code = plan_inputs(c, &plan);
+    if (code >= 0)
+        goto done;
     out = export_open(c->output, &err);
     if (out == NULL) {
-        warn_escaped("error: ", err.msg, "");
+        fatal(&err);
         code = EXIT_FATAL;
         goto done;
     }
-    scan_opts_init(c, &prog, &so);
-    rc = export_run(&job, c->export_format, files, plan.nfiles, &so, out, &res, &err);
+    sweep_opts_init(c, &prog, &so);
+    rc = export_run(&job, c->export_format, &plan, &so, out, &res, &err);
     cli_progress_clear(&prog);
     if ((fflush(out) != 0 || (out != stdout && fclose(out) != 0)) && rc == 0)
         rc = ERR_SET_ERRNO(&err, errno, "writing %s", c->output ? c->output : "stdout");
@@ -398,12 +377,14 @@ run_export(struct cli *c, int nargs, char **args)
                 el > 0 ? (double)res.stats.flows / el : 0.0, res.threads,
                 (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
     }
+    if (c->verbose)
+        LOG_INFO("export: at most %zu bytes of rows held by a worker (chunks of %zu)",
+                 res.peak_pending, res.chunk);
     code = rc < 0 ? EXIT_FATAL : res.nbad ? EXIT_PARTIAL : 0;
     if (rc < 0)
-        warn_escaped("error: ", err.msg, "");
+        fatal(&err);
     export_result_fini(&res);
 done:
-    mem_free(files);
     part_plan_fini(&plan);
     job_fini(&job);
     return code;
@@ -420,8 +401,8 @@ main(int argc, char **argv)
     if (c.verbose)
         log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
     if (c.cmd == CMD_EXPORT)
-        return run_export(&c, c.nargs, c.args);
+        return run_export(&c);
     if (c.cmd == CMD_REPORT)
         return cli_report_run(&c);
-    return run(&c, c.nargs, c.args);
+    return run(&c);
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "dset.h"
-#include "hunt.h"
 
 _Static_assert(sizeof(struct dset) == JOB_DISTINCT_STATE, "job.h sizes distinct states");
 
@@ -90,8 +89,6 @@ agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct mema
 int
 agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
 {
-    if (job->hunt)
-        return hunt_merge(dst, src, acct, err);
     for (size_t c = job->nkeys; c < job->ncols; c++) {
         const struct job_col *col = &job->cols[c];
         uint8_t *d = dst + col->off;
@@ -149,10 +146,6 @@ agg_value(const struct job *job, const uint8_t *val, size_t col)
 void
 agg_release(const struct job *job, uint8_t *val, struct memacct *acct)
 {
-    if (job->hunt) {
-        hunt_release(val, acct);
-        return;
-    }
     for (size_t c = job->nkeys; c < job->ncols; c++)
         if (job->cols[c].agg == AGG_DISTINCT)
             dset_fini((struct dset *)(void *)(val + job->cols[c].off), job->cols[c].width, acct);

@@ -569,24 +569,60 @@ dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacc
     }
 }
 
-void
+/* items17() - dset_items() for address sets in any mode; returns items written. */
+static size_t
+items17(const struct dset *s, uint8_t *out)
+{
+    const size_t stride = 17 + SLOT_HASH;
+    size_t n = 0;
+
+    if (s->cap == DSET_MIXED) {
+        n = items17(&mixed_of(s)->v4, out);
+        return n + items17(&mixed_of(s)->wide, out + n * 17);
+    }
+    if (s->cap & DSET_V4) {
+        uint32_t cap = s->cap & ~DSET_V4;
+
+        for (uint32_t i = 0; i < (cap ? cap : s->n); i++) {
+            if (cap && !v4_slots(s)[i])
+                continue;
+            v4_item(cap ? (uint32_t)v4_slots(s)[i] : load32(s->u.inl + 4 * i), out + 17 * n++);
+        }
+    } else if (s->cap == 0) {
+        if (s->n == 1)
+            memcpy(out + 17 * n++, s->u.inl, 17);
+    } else if (s->cap <= DSET_LINEAR) {
+        memcpy(out, s->u.heap, (size_t)s->n * 17);
+        n = s->n;
+    } else {
+        for (uint32_t i = 0; i < s->cap; i++)
+            if (load32(s->u.heap + (size_t)i * stride))
+                memcpy(out + 17 * n++, s->u.heap + (size_t)i * stride + SLOT_HASH, 17);
+    }
+    return n;
+}
+
+size_t
 dset_items(const struct dset *s, size_t width, uint8_t *out)
 {
+    size_t n = 0;
+
+    if (width == 17)
+        return items17(s, out);
     if (s->cap == 0) {
         if (s->n == 1)
-            memcpy(out, s->u.inl, width);
+            memcpy(out + width * n++, s->u.inl, width);
     } else if (s->cap <= DSET_LINEAR) {
-        memcpy(out, s->u.heap, s->n * width);
+        memcpy(out, s->u.heap, (size_t)s->n * width);
+        n = s->n;
     } else {
-        size_t stride = width + SLOT_HASH, k = 0;
+        size_t stride = width + SLOT_HASH;
 
-        for (uint32_t i = 0; i < s->cap; i++) {
-            const uint8_t *slot = s->u.heap + (size_t)i * stride;
-
-            if (load32(slot))
-                memcpy(out + (k++) * width, slot + SLOT_HASH, width);
-        }
+        for (uint32_t i = 0; i < s->cap; i++)
+            if (load32(s->u.heap + (size_t)i * stride))
+                memcpy(out + width * n++, s->u.heap + (size_t)i * stride + SLOT_HASH, width);
     }
+    return n;
 }
 
 void

@@ -46,10 +46,11 @@ int dset_merge(struct dset *dst, const struct dset *src, size_t width, struct me
                struct err *err);
 
 /*
- * dset_items() - copies the items of `s` (width != 17) to `out` (room for
- * s->n items), in slot order: sort them when order matters.
+ * dset_items() - copies the n items of `s` (width bytes each, addresses as
+ * their 17 bytes whatever the set's mode) to out[0 .. n * width), in no
+ * particular order. Returns n.
  */
-void dset_items(const struct dset *s, size_t width, uint8_t *out);
+size_t dset_items(const struct dset *s, size_t width, uint8_t *out);
 
 /* dset_fini() - frees the heap part, gives its bytes back to `acct`. */
 void dset_fini(struct dset *s, size_t width, struct memacct *acct);

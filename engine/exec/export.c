@@ -1,540 +1,252 @@
 /*
  * export.c - see export.h.
  *
- * One OpenMP loop over the files, schedule(dynamic, 1) with an ordered
- * region: a worker decodes and renders its file into its own buffer, then
- * waits for its turn to write it, fold its counts and list it if bad. Files
- * are therefore written, counted and (with --strict) cut in plan order for
- * any thread count. With one worker it is always that worker's turn, so it
- * flushes its buffer while rendering and memory stays small.
+ * The emit sink of the file loop. Worker w renders the rows of its current
+ * file into its chunk; the chunk is written at the file's turn. `turn` is the
+ * index (plan order) of the file whose rows may be written now; the sweep
+ * hands files out in plan order, so the file at `turn` is always being read
+ * and its worker never waits: waiting for one's turn always ends. A worker
+ * that ends its file at its turn writes the rest of its rows and passes the
+ * turn on. A failure (write error, --strict) marks the export stopped; every
+ * waiting worker then gives up.
  */
 #include "export.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
+#include <pthread.h>
 #include <stdalign.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
-#include <omp.h>
-
-#include "ipfix_read.h"
 #include "mem.h"
+#include "memacct.h"
 #include "record.h"
+#include "runner.h"
 
-#define FLUSH_AT (1u << 20) /* bytes: a streaming worker writes its buffer past this */
+#define CHUNK_MAX (1u << 20) /* bytes: a worker writes its rows past this at its turn */
+#define CHUNK_MIN (4u << 10) /* bytes: the least chunk --mem-limit may leave a worker */
 
-static const char hex[] = "0123456789ABCDEF";
-
-/* A growable byte buffer. */
-struct xbuf {
-    char *p;    /* bytes, not NUL-terminated; owned */
-    size_t len; /* bytes used */
-    size_t cap; /* bytes allocated */
+struct emit_worker {
+    alignas(64) struct rows_buf buf; /* rendered rows not yet written */
+    size_t charged;                  /* bytes of buf's capacity charged to the budget */
+    uint64_t rows;                   /* rows in buf */
 };
 
-struct worker {
-    alignas(64) struct ipfix_model *model;
-    struct xbuf buf;                 /* this file's rows, written at the worker's turn */
-    struct scan_stats stats;         /* this file's counts, folded at the worker's turn */
-    int bad;                         /* this file was unreadable or damaged */
-    char msg[2 * ERR_MSG_LEN + 128]; /* why, when bad */
-    int direct;                      /* 1: sole worker, may flush buf to out while rendering */
-    FILE *out;                       /* for direct flushes */
-    struct err err;                  /* a write error of a direct flush */
-};
-
-static char *
-xb_reserve(struct xbuf *b, size_t more)
-{
-    b->p = mem_grow(b->p, &b->cap, b->len + more, 4096);
-    return b->p + b->len;
-}
-
-static void
-xb_add(struct xbuf *b, const char *s, size_t len)
-{
-    memcpy(xb_reserve(b, len), s, len);
-    b->len += len;
-}
-
-static void
-xb_addc(struct xbuf *b, char c)
-{
-    *xb_reserve(b, 1) = c;
-    b->len++;
-}
-
-static void
-xb_adds(struct xbuf *b, const char *s)
-{
-    xb_add(b, s, strlen(s));
-}
-
-static void
-xb_u64(struct xbuf *b, uint64_t v)
-{
-    char tmp[24];
-    int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
-
-    xb_add(b, tmp, (size_t)n);
-}
-
-static void
-xb_i64(struct xbuf *b, int64_t v)
-{
-    char tmp[24];
-    int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-
-    xb_add(b, tmp, (size_t)n);
-}
-
-int
-export_format_parse(const char *s, enum export_format *fmt)
-{
-    if (strcmp(s, "jsonl") == 0 || strcmp(s, "json") == 0)
-        *fmt = EXPORT_JSONL;
-    else if (strcmp(s, "csv") == 0)
-        *fmt = EXPORT_CSV;
-    else
-        return -1;
-    return 0;
-}
-
-/* The address as out.h renders it: dotted quad for IPv4, inet_ntop for IPv6. */
-static void
-put_addr(struct xbuf *b, uint8_t family, const uint8_t a[16])
-{
-    char tmp[INET6_ADDRSTRLEN];
-
-    if (family == FLOW_IPV4)
-        inet_ntop(AF_INET, a + 12, tmp, sizeof(tmp));
-    else
-        inet_ntop(AF_INET6, a, tmp, sizeof(tmp));
-    xb_adds(b, tmp);
-}
-
-/*
- * A DNS name as a JSON string. The name is first made 1:1 printable text
- * (esc.h's \xHH for bytes outside 0x20-0x7E, and '\' as "\\"), then that text
- * is JSON-encoded, which only has to escape '"' and '\'.
- */
-static void
-put_name_json(struct xbuf *b, const uint8_t *name, uint32_t len)
-{
-    xb_addc(b, '"');
-    for (uint32_t i = 0; i < len; i++) {
-        uint8_t c = name[i];
-
-        if (c == '\\') {
-            xb_add(b, "\\\\\\\\", 4); /* text "\\", JSON-encoded */
-        } else if (c == '"') {
-            xb_add(b, "\\\"", 2);
-        } else if (c >= 0x20 && c <= 0x7E) {
-            xb_addc(b, (char)c);
-        } else {
-            char e[5] = {'\\', '\\', 'x', hex[c >> 4], hex[c & 15]}; /* text "\xHH" */
-
-            xb_add(b, e, sizeof(e));
-        }
-    }
-    xb_addc(b, '"');
-}
-
-/* The flow's DNS names and RR types as JSON arrays, wire order. */
-static void
-put_names(struct xbuf *b, const struct flow *f)
-{
-    xb_addc(b, '[');
-    for (uint32_t i = 0; i < f->ndns; i++) {
-        if (i)
-            xb_addc(b, ',');
-        put_name_json(b, f->dns[i].name, f->dns[i].name_len);
-    }
-    xb_addc(b, ']');
-}
-
-static void
-put_types(struct xbuf *b, const struct flow *f)
-{
-    xb_addc(b, '[');
-    for (uint32_t i = 0; i < f->ndns; i++) {
-        if (i)
-            xb_addc(b, ',');
-        xb_u64(b, f->dns[i].rrtype);
-    }
-    xb_addc(b, ']');
-}
-
-/* A CSV field holding JSON text: quoted, '"' doubled (the text always has '[' ... ']'). */
-static void
-put_csv_json(struct xbuf *b, const struct flow *f, int names)
-{
-    size_t at = b->len;
-    size_t n;
-
-    if (names)
-        put_names(b, f);
-    else
-        put_types(b, f);
-    n = b->len - at;
-    if (memchr(b->p + at, ',', n) == NULL && memchr(b->p + at, '"', n) == NULL)
-        return; /* "[]" or "[1]": nothing RFC 4180 needs quoted, as out.c's csv_field() */
-    /* Rewrite in place from the end: each '"' doubles, plus the two quotes. */
-    size_t quotes = 0;
-
-    for (size_t i = 0; i < n; i++)
-        quotes += b->p[at + i] == '"';
-    xb_reserve(b, quotes + 2);
-    size_t src = at + n, dst = at + n + quotes + 2;
-
-    b->p[--dst] = '"';
-    while (src > at) {
-        char c = b->p[--src];
-
-        b->p[--dst] = c;
-        if (c == '"')
-            b->p[--dst] = '"';
-    }
-    b->p[--dst] = '"';
-    b->len = at + n + quotes + 2;
-}
-
-static const char *const columns[] = {"start",  "end",      "sip",  "dip",   "sport",
-                                      "dport",  "proto",    "app",  "bytes", "packets",
-                                      "rbytes", "rpackets", "ndns", "names", "types"};
-#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
-
-static void
-put_header(struct xbuf *b)
-{
-    for (size_t i = 0; i < NCOLUMNS; i++) {
-        if (i)
-            xb_addc(b, ',');
-        xb_adds(b, columns[i]);
-    }
-    xb_add(b, "\r\n", 2);
-}
-
-/* The record's scalar columns (start .. ndns) as values, in column order. */
-static void
-scalars(const struct rec *r, uint64_t v[13])
-{
-    static const enum field_id ids[13] = {FIELD_START, FIELD_END,     FIELD_SIP,    FIELD_DIP,
-                                          FIELD_SPORT, FIELD_DPORT,   FIELD_PROTO,  FIELD_APP,
-                                          FIELD_BYTES, FIELD_PACKETS, FIELD_RBYTES, FIELD_RPACKETS,
-                                          FIELD_NDNS};
-
-    for (int i = 0; i < 13; i++)
-        v[i] = record_num(r, ids[i]);
-}
-
-static void
-put_row(struct xbuf *b, enum export_format fmt, const struct rec *r)
-{
-    const struct flow *f = r->f;
-    uint64_t v[13];
-    int json = fmt == EXPORT_JSONL;
-
-    scalars(r, v);
-    for (size_t i = 0; i < 13; i++) {
-        if (json) {
-            xb_adds(b, i ? ",\"" : "{\"");
-            xb_adds(b, columns[i]);
-            xb_add(b, "\":", 2);
-        } else if (i) {
-            xb_addc(b, ',');
-        }
-        if (i == 0 || i == 1) {
-            xb_i64(b, i == 0 ? f->start_ms : f->end_ms); /* signed: record_num casts */
-        } else if (i == 2 || i == 3) {
-            if (json)
-                xb_addc(b, '"');
-            put_addr(b, f->family, i == 2 ? r->sip : r->dip);
-            if (json)
-                xb_addc(b, '"');
-        } else {
-            xb_u64(b, v[i]);
-        }
-    }
-    if (json) {
-        xb_adds(b, ",\"names\":");
-        put_names(b, f);
-        xb_adds(b, ",\"types\":");
-        put_types(b, f);
-        xb_add(b, "}\n", 2);
-    } else {
-        xb_addc(b, ',');
-        put_csv_json(b, f, 1);
-        xb_addc(b, ',');
-        put_csv_json(b, f, 0);
-        xb_add(b, "\r\n", 2);
-    }
-}
-
-/* What --where sees of a record (as scan.c's where_get). */
-struct where_ctx {
+struct emit {
     const struct job *job;
-    const struct rec *r;
-    uint8_t sip[17];
-    uint8_t dip[17];
+    enum rows_format fmt;
+    FILE *out;
+    size_t chunk;
+    struct memacct acct; /* --mem-limit: the chunks' capacity */
+    struct emit_worker *w;
+    pthread_mutex_t lock; /* guards turn, stopped, written, peak */
+    pthread_cond_t cond;  /* turn moved or stopped */
+    size_t turn;          /* the file whose rows may be written now */
+    int stopped;          /* a failure: no more rows are written */
+    uint64_t written;     /* rows written */
+    size_t peak;          /* most bytes one worker held */
 };
 
-static struct expr_val
-where_get(const void *ctx, int slot)
-{
-    const struct where_ctx *w = ctx;
-    struct expr_val v = {EXPR_INT, 0, 0, NULL};
-
-    if (slot >= JOB_PRED_SLOT) {
-        v.u = job_pred_count(&w->job->preds[slot - JOB_PRED_SLOT], w->r->f);
-    } else if (slot == FIELD_SIP || slot == FIELD_DIP) {
-        v.kind = EXPR_ADDR;
-        v.a = slot == FIELD_SIP ? w->sip : w->dip;
-    } else {
-        v.u = record_num(w->r, (enum field_id)slot);
-    }
-    return v;
-}
-
+/* Waits for file i's turn. Returns 0 at it (lock held), or -1 when stopped (lock released). */
 static int
-keep(const struct job *job, const struct rec *r)
+wait_turn(struct emit *e, size_t i)
 {
-    struct where_ctx wc;
-
-    if (job->where == NULL)
-        return 1;
-    wc.job = job;
-    wc.r = r;
-    record_addr(r, FIELD_SIP, wc.sip);
-    record_addr(r, FIELD_DIP, wc.dip);
-    return expr_true(job->where, where_get, &wc);
-}
-
-static int
-xb_write(struct xbuf *b, FILE *out, struct err *err)
-{
-    if (b->len && fwrite(b->p, 1, b->len, out) != b->len)
-        return ERR_SET_ERRNO(err, errno, "writing the export");
-    b->len = 0;
-    return 0;
-}
-
-/* Renders one flow's kept records. Returns 0, or -1 when a direct flush failed. */
-static int
-export_flow(const struct job *job, enum export_format fmt, struct worker *w, const struct flow *f)
-{
-    struct rec recs[2];
-    int n = record_views(f, job->view, job->bytes_total, recs);
-
-    for (int i = 0; i < n; i++) {
-        w->stats.records++;
-        if (!keep(job, &recs[i]))
-            continue;
-        w->stats.kept++;
-        put_row(&w->buf, fmt, &recs[i]);
-    }
-    if (w->direct && w->buf.len >= FLUSH_AT && xb_write(&w->buf, w->out, &w->err) < 0)
+    pthread_mutex_lock(&e->lock);
+    while (e->turn != i && !e->stopped)
+        pthread_cond_wait(&e->cond, &e->lock);
+    if (e->stopped) {
+        pthread_mutex_unlock(&e->lock);
         return -1;
+    }
     return 0;
 }
 
-/* Notes why a file is bad, in the words scan.c uses. */
+/* Stops the export (lock held), waking every waiter. */
 static void
-note_bad(struct worker *w, const struct ipfix_read_stats *st, int rc, const struct err *ferr,
-         const char *path)
+stop_locked(struct emit *e)
 {
-    if (rc < 0) {
-        snprintf(w->msg, sizeof(w->msg), "%s", ferr->msg);
-    } else if (st->unknown_sets && !st->damaged) {
-        snprintf(w->msg, sizeof(w->msg),
-                 "%s: %llu data sets skipped: their template was never defined (records lost)",
-                 path, (unsigned long long)st->unknown_sets);
-    } else if (st->damaged) {
-        snprintf(w->msg, sizeof(w->msg), "%s: %llu damaged sets or messages skipped; first at %s",
-                 path, (unsigned long long)st->damaged, st->first_damage);
-    } else {
-        return;
-    }
-    w->bad = 1;
+    e->stopped = 1;
+    pthread_cond_broadcast(&e->cond);
 }
 
-/* Decodes and renders one file into w->buf, w->stats, w->bad. Returns 0 or -1 (w->err). */
+/* Writes w's rows (lock held, at its turn). Returns 0, or -1 with `err` set (stopped). */
 static int
-export_file(const struct job *job, enum export_format fmt, struct worker *w,
-            const struct scan_file *file)
+flush_locked(struct emit *e, struct emit_worker *w, struct err *err)
 {
-    struct err ferr;
-    struct ipfix_reader *r;
-    const struct ipfix_read_stats *st;
-    const struct flow *f;
-    int rc;
+    if (w->buf.len > e->peak)
+        e->peak = w->buf.len;
+    if (w->buf.len && fwrite(w->buf.p, 1, w->buf.len, e->out) != w->buf.len) {
+        ERR_SET_ERRNO(err, errno, "writing the export");
+        stop_locked(e);
+        return -1;
+    }
+    e->written += w->rows;
+    w->buf.len = 0;
+    w->rows = 0;
+    return 0;
+}
 
-    err_init(&ferr);
-    memset(&w->stats, 0, sizeof(w->stats));
-    w->bad = 0;
-    r = ipfix_reader_open(w->model, file->path, &ferr);
-    if (r == NULL) {
-        snprintf(w->msg, sizeof(w->msg), "%s", ferr.msg);
-        w->bad = 1;
+/* Charges growth of w's buffer to the budget. Returns 0 or -1 (ERR_LIMIT, stopped). */
+static int
+charge(struct emit *e, struct emit_worker *w, struct err *err)
+{
+    struct err cerr;
+
+    if (w->buf.cap <= w->charged)
         return 0;
-    }
-    while ((rc = ipfix_reader_next(r, &f, &ferr)) == 1) {
-        if (export_flow(job, fmt, w, f) < 0) {
-            ipfix_reader_close(r);
-            return -1;
-        }
-    }
-    st = ipfix_reader_stats(r);
-    w->stats.files = 1;
-    w->stats.bytes = st->file_bytes;
-    w->stats.flows = st->flows;
-    w->stats.dns_rrs = st->dns_rrs;
-    w->stats.other = st->other_records;
-    w->stats.damaged = st->damaged;
-    note_bad(w, st, rc, &ferr, file->path);
-    ipfix_reader_close(r); /* st is gone with it */
-    return 0;
-}
-
-static void
-stats_add(struct scan_stats *to, const struct scan_stats *s)
-{
-    to->files += s->files;
-    to->bytes += s->bytes;
-    to->flows += s->flows;
-    to->records += s->records;
-    to->kept += s->kept;
-    to->dns_rrs += s->dns_rrs;
-    to->other += s->other;
-    to->damaged += s->damaged;
-}
-
-/*
- * A worker's turn (the ordered region, plan order): write its buffer, fold its
- * counts, list its file if bad. Returns -1 when the export must stop.
- */
-static int
-commit_file(struct worker *w, const struct scan_file *file, int strict, FILE *out,
-            struct export_result *res, struct err *err)
-{
-    if (w->bad && strict)
-        return ERR_SET(err, ERR_FORMAT, "%s (--strict stops at the first bad file)", w->msg), -1;
-    if (xb_write(&w->buf, out, err) < 0)
+    err_init(&cerr);
+    if (memacct_charge(&e->acct, w->buf.cap - w->charged, &cerr) < 0) {
+        ERR_SET(err, ERR_LIMIT,
+                "memory limit of %zu KiB reached (--mem-limit): export's row chunks (%zu KiB a "
+                "worker) need more; raise --mem-limit or use fewer --threads",
+                e->acct.limit >> 10, e->chunk >> 10);
+        pthread_mutex_lock(&e->lock);
+        stop_locked(e);
+        pthread_mutex_unlock(&e->lock);
         return -1;
-    stats_add(&res->stats, &w->stats);
-    if (w->bad) {
-        struct scan_bad *b;
-        size_t n;
-
-        res->bad = mem_realloc(res->bad, (res->nbad + 1) * sizeof(*res->bad));
-        b = &res->bad[res->nbad++];
-        b->path = mem_strdup(file->path);
-        n = strnlen(w->msg, sizeof(b->msg) - 1); /* cut, as scan.c's messages are */
-        memcpy(b->msg, w->msg, n);
-        b->msg[n] = '\0';
-        b->flows_kept = w->stats.flows;
     }
+    w->charged = w->buf.cap;
     return 0;
-}
-
-static int
-bad_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct scan_bad *)a)->path, ((const struct scan_bad *)b)->path);
 }
 
 static void
-progress(const struct scan_opts *opts, size_t done, size_t nfiles, uint64_t bytes_done,
-         uint64_t bytes_total, uint64_t flows)
+to_row(const struct rec *r, struct rows_rec *row)
 {
-    struct scan_progress p = {done, nfiles, bytes_done, bytes_total, flows};
+    static const enum field_id ids[9] = {FIELD_SPORT,  FIELD_DPORT,    FIELD_PROTO,
+                                         FIELD_APP,    FIELD_BYTES,    FIELD_PACKETS,
+                                         FIELD_RBYTES, FIELD_RPACKETS, FIELD_NDNS};
+    const struct flow *f = r->f;
 
-    if (opts->progress)
-        opts->progress(opts->progress_ctx, &p);
+    row->start_ms = f->start_ms; /* signed: record_num casts */
+    row->end_ms = f->end_ms;
+    row->family = f->family;
+    row->sip = r->sip;
+    row->dip = r->dip;
+    for (int i = 0; i < 9; i++)
+        row->num[i] = record_num(r, ids[i]);
+    row->dns = f->dns;
+    row->ndns = f->ndns;
 }
 
 static int
-workers_init(struct worker *workers, int n, const struct scan_opts *opts, FILE *out,
-             struct err *err)
-{
-    for (int t = 0; t < n; t++) {
-        err_init(&workers[t].err);
-        workers[t].direct = n == 1;
-        workers[t].out = out;
-        /* Made here, one at a time: libfixbuf's XML loader is not thread-safe. */
-        workers[t].model = ipfix_model_create((enum ipfix_decoder)opts->decoder, err);
-        if (workers[t].model == NULL)
-            return -ERR_IO;
-    }
-    return 0;
-}
-
-int
-export_run(const struct job *job, enum export_format fmt, const struct scan_file *files,
-           size_t nfiles, const struct scan_opts *opts, FILE *out, struct export_result *res,
+emit_batch(void *ctx, int wi, size_t i, const struct flow *flows, size_t n, struct sweep_stats *st,
            struct err *err)
 {
-    int nthreads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
-    struct worker *workers;
-    atomic_bool stop = false;
-    uint64_t bytes_total = 0, bytes_done = 0;
-    int strict = opts->strict;
-    int rc;
+    struct emit *e = ctx;
+    struct emit_worker *w = &e->w[wi];
+    const struct job *job = e->job;
 
-    memset(res, 0, sizeof(*res));
-    if ((size_t)nthreads > nfiles)
-        nthreads = (int)nfiles;
-    if (nthreads < 1)
-        nthreads = 1;
-    res->threads = nthreads;
-    for (size_t i = 0; i < nfiles; i++)
-        bytes_total += files[i].size;
-    workers = mem_calloc((size_t)nthreads, sizeof(*workers));
-    rc = workers_init(workers, nthreads, opts, out, err);
-    if (rc == 0 && fmt == EXPORT_CSV) {
-        put_header(&workers[0].buf);
-        rc = xb_write(&workers[0].buf, out, err);
-    }
-    if (rc < 0)
-        goto out;
+    for (size_t k = 0; k < n; k++) {
+        const struct flow *f = &flows[k];
+        struct rec recs[2];
+        int nr;
 
-#pragma omp parallel for default(none) num_threads(nthreads) schedule(dynamic, 1) ordered shared( \
-    job, fmt, files, nfiles, opts, out, res, err, workers, stop, strict, bytes_total, bytes_done)
-    for (size_t i = 0; i < nfiles; i++) {
-        struct worker *w = &workers[omp_get_thread_num()];
-        int failed = 0;
+        if (!job_keep_flow(job, f)) {
+            st->records += (uint64_t)record_count(f, job->view);
+            continue;
+        }
+        nr = record_views(f, job->view, job->bytes_total, recs);
+        for (int j = 0; j < nr; j++) {
+            struct rows_rec row;
 
-        if (!atomic_load_explicit(&stop, memory_order_relaxed))
-            failed = export_file(job, fmt, w, &files[i]) < 0;
-#pragma omp ordered
-        {
-            /* Every iteration enters its turn once, so later files wait for earlier ones. */
-            if (failed && !atomic_load_explicit(&stop, memory_order_relaxed))
-                *err = w->err;
-            if (failed || atomic_load_explicit(&stop, memory_order_relaxed) ||
-                commit_file(w, &files[i], strict, out, res, err) < 0)
-                atomic_store_explicit(&stop, true, memory_order_relaxed);
-            else
-                bytes_done += files[i].size;
-            w->buf.len = 0;
-            progress(opts, i + 1, nfiles, bytes_done, bytes_total, res->stats.flows);
+            st->records++;
+            if (!job_keep_rec(job, &recs[j]))
+                continue;
+            st->kept++;
+            to_row(&recs[j], &row);
+            rows_put(&w->buf, e->fmt, &row);
+            w->rows++;
+        }
+        if (charge(e, w, err) < 0)
+            return -1;
+        if (w->buf.len >= e->chunk) {
+            int rc;
+
+            if (wait_turn(e, i) < 0)
+                return -1;
+            rc = flush_locked(e, w, err);
+            pthread_mutex_unlock(&e->lock);
+            if (rc < 0)
+                return -1;
         }
     }
-    if (atomic_load(&stop))
-        rc = -(int)(err->code ? err->code : ERR_INTERNAL);
-    if (res->nbad > 1)
-        qsort(res->bad, res->nbad, sizeof(*res->bad), bad_cmp);
-out:
-    for (int t = 0; t < nthreads; t++) {
-        ipfix_model_destroy(workers[t].model);
-        mem_free(workers[t].buf.p);
+    return 0;
+}
+
+static int
+emit_file_end(void *ctx, int wi, size_t i, int stop, struct err *err)
+{
+    struct emit *e = ctx;
+    struct emit_worker *w = &e->w[wi];
+    int rc = 0;
+
+    if (wait_turn(e, i) < 0)
+        return -1;
+    if (stop) { /* --strict: the sweep reports the bad file; its other rows are dropped */
+        w->buf.len = 0;
+        w->rows = 0;
+        stop_locked(e);
+    } else {
+        rc = flush_locked(e, w, err);
+        e->turn = i + 1;
+        pthread_cond_broadcast(&e->cond);
     }
-    mem_free(workers);
+    pthread_mutex_unlock(&e->lock);
+    return rc;
+}
+
+int
+export_run(const struct job *job, enum rows_format fmt, const struct part_plan *plan,
+           const struct sweep_opts *opts, FILE *out, struct export_result *res, struct err *err)
+{
+    struct sweep_file *files = runner_files(plan);
+    struct sweep_result sw;
+    struct sweep_sink sink;
+    struct emit e;
+    int nthreads = sweep_threads(opts, plan->nfiles);
+    int rc = 0;
+
+    memset(res, 0, sizeof(*res));
+    memset(&e, 0, sizeof(e));
+    e.job = job;
+    e.fmt = fmt;
+    e.out = out;
+    /*
+     * A quarter of the budget per worker for its chunk: a buffer's capacity
+     * doubles (mem_grow()), and it may pass the chunk by one flow's rows.
+     */
+    e.chunk = CHUNK_MAX;
+    if (opts->mem_limit && opts->mem_limit / (4 * (size_t)nthreads) < e.chunk)
+        e.chunk = opts->mem_limit / (4 * (size_t)nthreads);
+    if (e.chunk < CHUNK_MIN)
+        e.chunk = CHUNK_MIN;
+    memacct_init(&e.acct, opts->mem_limit);
+    e.w = mem_calloc((size_t)nthreads, sizeof(*e.w));
+    pthread_mutex_init(&e.lock, NULL);
+    pthread_cond_init(&e.cond, NULL);
+    rows_header(&e.w[0].buf, fmt);
+    if (e.w[0].buf.len && fwrite(e.w[0].buf.p, 1, e.w[0].buf.len, out) != e.w[0].buf.len)
+        rc = ERR_SET_ERRNO(err, errno, "writing the export");
+    e.w[0].buf.len = 0;
+    memset(&sw, 0, sizeof(sw));
+    if (rc == 0) {
+        sink.ctx = &e;
+        sink.batch = emit_batch;
+        sink.file_end = emit_file_end;
+        rc = sweep_run(files, plan->nfiles, opts, &sink, &sw, err);
+    }
+    res->stats = sw.stats;
+    res->stats.kept = e.written;
+    res->bad = sw.bad;
+    res->nbad = sw.nbad;
+    res->threads = nthreads;
+    res->chunk = e.chunk;
+    res->peak_pending = e.peak;
+    for (int t = 0; t < nthreads; t++)
+        rows_buf_fini(&e.w[t].buf);
+    mem_free(e.w);
+    pthread_mutex_destroy(&e.lock);
+    pthread_cond_destroy(&e.cond);
+    mem_free(files);
     return rc;
 }
 

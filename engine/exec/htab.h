@@ -97,11 +97,14 @@ htab_entry_val(struct htab_entry *e)
     return (uint8_t *)(e + 1);
 }
 
-/* htab_entry_key() - the key bytes of `e` in a table of value size `val_len`. */
+/*
+ * htab_entry_key() - the key bytes of `e` in a table made with value size
+ * `val_len` (as given to htab_create(): the table rounds it up to 8 bytes).
+ */
 static inline const uint8_t *
 htab_entry_key(const struct htab_entry *e, uint32_t val_len)
 {
-    return (const uint8_t *)(e + 1) + val_len;
+    return (const uint8_t *)(e + 1) + ((val_len + 7u) & ~7u);
 }
 
 #endif

@@ -3,20 +3,21 @@
  */
 #include "merge.h"
 
-#include <omp.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "agg.h"
+#include <omp.h>
+
 #include "mem.h"
 
 static int
-merge_part(const struct job *job, struct scan_result *res, unsigned p, struct err *err)
+merge_part(const struct op *op, struct htab **tables, int ntables, struct memacct *acct, unsigned p,
+           struct err *err)
 {
-    struct htab *dst = res->tables[0];
+    struct htab *dst = tables[0];
 
-    for (int w = 1; w < res->ntables; w++) {
-        const struct htab *src = res->tables[w];
+    for (int w = 1; w < ntables; w++) {
+        const struct htab *src = tables[w];
         size_t cap = htab_part_cap(src, p);
 
         for (size_t i = 0; i < cap; i++) {
@@ -29,8 +30,7 @@ merge_part(const struct job *job, struct scan_result *res, unsigned p, struct er
             d = htab_part_link(dst, p, e, &linked, err);
             if (d == NULL)
                 return -1;
-            if (!linked && agg_merge(job, htab_entry_val(d), htab_entry_val(e), &res->acct,
-                                     err) < 0)
+            if (!linked && op->merge(op, htab_entry_val(d), htab_entry_val(e), acct, err) < 0)
                 return -1;
         }
     }
@@ -38,26 +38,27 @@ merge_part(const struct job *job, struct scan_result *res, unsigned p, struct er
 }
 
 int
-merge_run(const struct job *job, struct scan_result *res, int threads, struct err *err)
+merge_run(const struct op *op, struct htab **tables, int ntables, struct memacct *acct, int threads,
+          struct err *err)
 {
     struct err *errs;
     atomic_bool stop = false;
     int rc = 0;
 
-    if (res->ntables <= 1)
+    if (ntables <= 1)
         return 0;
     if (threads <= 0)
         threads = omp_get_max_threads();
     errs = mem_calloc((size_t)threads, sizeof(*errs));
 
-#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1)                   \
-    shared(job, res, errs, stop)
+#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
+    shared(op, tables, ntables, acct, errs, stop)
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
         struct err *e = &errs[omp_get_thread_num()];
 
         if (atomic_load_explicit(&stop, memory_order_relaxed))
             continue;
-        if (merge_part(job, res, p, e) < 0)
+        if (merge_part(op, tables, ntables, acct, p, e) < 0)
             atomic_store_explicit(&stop, true, memory_order_relaxed);
     }
 
@@ -70,7 +71,7 @@ merge_run(const struct job *job, struct scan_result *res, int threads, struct er
     }
     mem_free(errs);
     if (rc == 0)
-        for (int w = 1; w < res->ntables; w++)
-            htab_free_slots(res->tables[w]);
+        for (int w = 1; w < ntables; w++)
+            htab_free_slots(tables[w]);
     return rc;
 }

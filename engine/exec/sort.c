@@ -45,7 +45,7 @@ row_cells(const struct job *job, struct htab_entry *e, struct out_cell *cells)
 {
     const uint8_t *val = htab_entry_val(e);
 
-    if (keypack_cells(job, htab_entry_key(e, (job->val_len + 7u) & ~7u), e->key_len, cells) < 0)
+    if (keypack_cells(job, htab_entry_key(e, job->val_len), e->key_len, cells) < 0)
         return -1;
     for (size_t c = job->nkeys; c < job->ncols; c++) {
         memset(&cells[c], 0, sizeof(cells[c]));
@@ -120,8 +120,7 @@ row_cmp(struct sort_ctx *s, struct row *x, struct row *y)
     c = memcmp(a, b, n);
     if (c)
         return c;
-    c = memcmp(htab_entry_key(x->e, (job->val_len + 7u) & ~7u),
-               htab_entry_key(y->e, (job->val_len + 7u) & ~7u),
+    c = memcmp(htab_entry_key(x->e, job->val_len), htab_entry_key(y->e, job->val_len),
                x->e->key_len < y->e->key_len ? x->e->key_len : y->e->key_len);
     if (c)
         return c;

@@ -248,7 +248,8 @@ pred_resolve(struct job *job, const char *func, size_t flen, const char *arg, si
     return -2;
 }
 
-uint64_t
+/* job_pred_count() - how many DNS records of `f` match predicate `p`. */
+static uint64_t
 job_pred_count(const struct job_pred *p, const struct flow *f)
 {
     uint64_t n = 0;

@@ -26,8 +26,6 @@
 #include "out.h"
 #include "record.h"
 
-struct hunt;
-
 #define JOB_MAX_KEYS 8
 #define JOB_MAX_AGGS 16
 #define JOB_MAX_COLS (JOB_MAX_KEYS + JOB_MAX_AGGS)
@@ -122,12 +120,9 @@ struct job {
     uint64_t limit;            /* 0: all rows */
     struct job_pred preds[JOB_MAX_PREDS]; /* DNS predicates of --where */
     size_t npreds;
-    const struct hunt *hunt;   /* dns-hunt: its fold/merge replace keys and aggregates */
     struct job_where_plan plan; /* job->where compiled (job_build) */
 };
 
-/* job_pred_count() - how many DNS records of `f` match predicate `p`. */
-uint64_t job_pred_count(const struct job_pred *p, const struct flow *f);
 
 /*
  * job_where_get() - the getter of --where over a record: `ctx` is a

@@ -1,7 +1,7 @@
 /*
  * test_merge_sort.c - the reduce and finish phases against brute force.
  *
- * Random records are folded into T worker tables the way scan.c does (key
+ * Random records are folded into T worker tables the way group.c does (key
  * packing, upsert, aggregate update), the tables are merged with merge_run()
  * and finished with sort_run(); the result must equal a brute-force group-by
  * computed here with plain arrays, for T = 1..4, in the documented total order.
@@ -17,8 +17,8 @@
 #include "htab.h"
 #include "job.h"
 #include "keypack.h"
+#include "group.h"
 #include "merge.h"
-#include "scan.h"
 #include "sort.h"
 
 #define NREC 20000
@@ -66,7 +66,12 @@ run(unsigned threads, uint64_t seed)
     struct job job;
     struct job_text t = {0};
     struct err err;
-    struct scan_result res;
+    struct {
+        struct htab **tables;
+        int ntables;
+        struct memacct acct;
+    } res;
+    struct op op;
     struct sort_result sorted;
     struct keybuf key = {0};
     static struct brute b[NDST];
@@ -111,7 +116,8 @@ run(unsigned threads, uint64_t seed)
         if (!b[dst].src_seen[src]++)
             b[dst].distinct++;
     }
-    CHECK(merge_run(&job, &res, (int)threads, &err) == 0);
+    group_op_init(&op, &job);
+    CHECK(merge_run(&op, res.tables, res.ntables, &res.acct, (int)threads, &err) == 0);
     CHECK(sort_run(&job, res.tables[0], (int)threads, &sorted, &err) == 0);
 
     /* Brute force: groups with n >= 2, bytes desc, then the rendered text of dip, n, s, mp. */
@@ -155,7 +161,18 @@ run(unsigned threads, uint64_t seed)
         CHECK_EQ_U64(row[4].v.u, x->maxp);
     }
     sort_result_fini(&sorted);
-    scan_result_fini(&job, &res);
+    for (int w = 0; w < res.ntables; w++) {
+        for (unsigned p = 0; p < HTAB_PARTS; p++)
+            for (size_t i = 0; i < htab_part_cap(res.tables[w], p); i++) {
+                struct htab_entry *e = htab_part_slot(res.tables[w], p, i);
+
+                if (e)
+                    op.release(&op, htab_entry_val(e), &res.acct);
+            }
+    }
+    for (int w = 0; w < res.ntables; w++)
+        htab_destroy(res.tables[w]);
+    free(res.tables);
     keybuf_fini(&key);
     job_fini(&job);
 }

@@ -9,9 +9,9 @@
  * and how many bytes leave through them; a score ranks tunnel-like groups
  * first (docs/dns-hunt.md gives the formula and the reason for each term).
  *
- * It plugs into the generic map/merge: a job with job->hunt set folds flows
- * with hunt_fold() and merges values with hunt_merge() (agg.c dispatches),
- * and hunt_finish() replaces sort_run().
+ * It is an operation of the job engine (hunt_op.h wraps it in op.h): the
+ * runner folds flows with hunt_fold(), merges states with hunt_merge() and
+ * finishes the merged table with hunt_finish().
  * Threads: a struct hunt is read-only during the scan and shared by workers.
  */
 #ifndef ENGINE_HUNT_H

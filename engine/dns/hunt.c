@@ -449,7 +449,7 @@ struct ctot {
 static const uint8_t *
 entry_key(const struct htab_entry *e)
 {
-    return htab_entry_key(e, (uint32_t)((sizeof(struct hunt_val) + 7u) & ~7u));
+    return htab_entry_key(e, (uint32_t)sizeof(struct hunt_val));
 }
 
 static int

@@ -1,0 +1,260 @@
+/*
+ * group.c - see group.h. The only per-record loop of the group-by job.
+ */
+#include "group.h"
+
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "agg.h"
+#include "dset.h"
+#include "keypack.h"
+#include "mem.h"
+#include "sort.h"
+
+/* A kept record of the batch being folded, its key in scratch.keys. */
+struct pend {
+    struct rec r;
+    uint64_t hash;
+    size_t key_off;
+    uint32_t key_len;
+};
+
+/*
+ * Records between making a group's key and folding it. The group table and
+ * the aggregate states are far bigger than the caches, so a record folded as
+ * soon as it is made waits for two memory loads (the slot, then the entry).
+ * A batch (the flows of one IPFIX message) is folded in two passes instead:
+ * the first makes every key and prefetches its slot, the second folds the
+ * records in the same order, prefetching the entry PREFETCH_AHEAD records
+ * ahead. The order of updates, and so every result, is unchanged.
+ */
+#define PREFETCH_AHEAD 16
+
+struct op_scratch {
+    struct keybuf key;
+    struct pend *pend; /* the batch's kept records */
+    size_t cap_pend;
+    uint8_t *keys; /* their keys, packed */
+    size_t cap_keys;
+};
+
+static struct op_scratch *
+scratch_create(const struct op *op)
+{
+    (void)op;
+    return mem_calloc(1, sizeof(struct op_scratch));
+}
+
+static void
+scratch_destroy(struct op_scratch *s)
+{
+    if (s == NULL)
+        return;
+    keybuf_fini(&s->key);
+    mem_free(s->pend);
+    mem_free(s->keys);
+    mem_free(s);
+}
+
+/* pend_push() - appends record `r` with the key in w->key; prefetches its slot. */
+static void
+pend_push(struct op_scratch *w, struct htab *t, const struct rec *r, size_t *np, size_t *keys_len)
+{
+    struct pend *p;
+
+    if (*np == w->cap_pend) {
+        w->cap_pend = w->cap_pend ? 2 * w->cap_pend : 256;
+        w->pend = mem_realloc(w->pend, w->cap_pend * sizeof(*w->pend));
+    }
+    if (*keys_len + w->key.len > w->cap_keys) {
+        w->cap_keys = 2 * (*keys_len + w->key.len) + 4096;
+        w->keys = mem_realloc(w->keys, w->cap_keys);
+    }
+    p = &w->pend[(*np)++];
+    p->r = *r;
+    p->key_off = *keys_len;
+    p->key_len = (uint32_t)w->key.len;
+    p->hash = XXH3_64bits(w->key.p, w->key.len);
+    memcpy(w->keys + *keys_len, w->key.p, w->key.len);
+    *keys_len += w->key.len;
+    htab_prefetch(t, p->hash);
+}
+
+/* fold() - folds the flows[0..n) of one batch, in two passes (struct pend). */
+static int
+fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flow *flows, size_t n,
+     struct op_counts *c, struct memacct *acct, struct err *err)
+{
+    const struct job *job = op->ctx;
+    size_t np = 0, keys_len = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct flow *f = &flows[i];
+        struct rec recs[2];
+        int nr;
+
+        if (!job_keep_flow(job, f)) {
+            c->records += (uint64_t)record_count(f, job->view);
+            continue;
+        }
+        nr = record_views(f, job->view, job->bytes_total, recs);
+        for (int k = 0; k < nr; k++) {
+            c->records++;
+            if (!job_keep_rec(job, &recs[k]))
+                continue;
+            c->kept++;
+            keypack_build(job, &recs[k], &w->key);
+            pend_push(w, t, &recs[k], &np, &keys_len);
+        }
+    }
+    for (size_t j = 0; j < np; j++) {
+        const struct pend *p = &w->pend[j];
+        struct htab_entry *e;
+        int is_new;
+
+        if (j + PREFETCH_AHEAD < np)
+            htab_prefetch_entry(t, w->pend[j + PREFETCH_AHEAD].hash);
+        if (j + PREFETCH_AHEAD / 2 < np) { /* its entry is in cache by now: its sets' slots */
+            const struct pend *q = &w->pend[j + PREFETCH_AHEAD / 2];
+            struct htab_entry *g = htab_peek(t, q->hash);
+
+            if (g != NULL)
+                agg_prefetch(job, htab_entry_val(g), &q->r);
+        }
+        e = htab_upsert(t, w->keys + p->key_off, p->key_len, p->hash, &is_new, err);
+        if (e == NULL)
+            return -ERR_LIMIT;
+        if (agg_update(job, htab_entry_val(e), &p->r, acct, err) < 0)
+            return -ERR_LIMIT;
+    }
+    return 0;
+}
+
+static int
+merge(const struct op *op, uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
+{
+    return agg_merge(op->ctx, dst, src, acct, err);
+}
+
+struct output {
+    struct sort_result sorted;
+    struct out_col cols[JOB_MAX_COLS];
+};
+
+static int
+finish(const struct op *op, const struct htab *t, int threads, struct op_output *out,
+       struct err *err)
+{
+    const struct job *job = op->ctx;
+    struct output *o = mem_calloc(1, sizeof(*o));
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    out->priv = o;
+    rc = sort_run(job, t, threads, &o->sorted, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < job->ncols; i++) {
+        o->cols[i].name = job->cols[i].name;
+        o->cols[i].json_name = job->cols[i].json_name;
+    }
+    o->sorted.table.cols = o->cols;
+    out->table = o->sorted.table;
+    out->groups = o->sorted.groups;
+    return 0;
+}
+
+static void
+output_fini(const struct op *op, struct op_output *out)
+{
+    struct output *o = out->priv;
+
+    (void)op;
+    if (o != NULL) {
+        sort_result_fini(&o->sorted);
+        mem_free(o);
+    }
+    memset(out, 0, sizeof(*out));
+}
+
+static void
+release(const struct op *op, uint8_t *val, struct memacct *acct)
+{
+    agg_release(op->ctx, val, acct);
+}
+
+static int
+save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err)
+{
+    const struct job *job = op->ctx;
+    const uint8_t version = OP_STATE_VERSION;
+
+    op_bytes_put(out, &version, 1);
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        const struct job_col *col = &job->cols[c];
+
+        if (col->agg == AGG_DISTINCT) {
+            if (op_save_dset((const struct dset *)(const void *)(val + col->off), col->width, out,
+                             err) < 0)
+                return -ERR_INTERNAL;
+        } else {
+            uint64_t v;
+
+            memcpy(&v, val + col->off, 8);
+            op_bytes_u64(out, v);
+        }
+    }
+    return 0;
+}
+
+static int
+load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct memacct *acct,
+     struct err *err)
+{
+    const struct job *job = op->ctx;
+    const uint8_t *end = p + len;
+
+    if (len < 1 || p[0] != OP_STATE_VERSION)
+        return ERR_SET(err, ERR_FORMAT, "saved state: version %d, not %d", len ? p[0] : -1,
+                       OP_STATE_VERSION);
+    p++;
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        const struct job_col *col = &job->cols[c];
+        int rc;
+
+        if (col->agg == AGG_DISTINCT) {
+            rc = op_load_dset((struct dset *)(void *)(val + col->off), col->width, &p, end, acct,
+                              err);
+        } else {
+            uint64_t v = 0;
+
+            rc = op_read_u64(&p, end, &v, col->name, err);
+            memcpy(val + col->off, &v, 8);
+        }
+        if (rc < 0)
+            return rc;
+    }
+    if (p != end)
+        return ERR_SET(err, ERR_FORMAT, "saved state: %zu bytes left over", (size_t)(end - p));
+    return 0;
+}
+
+void
+group_op_init(struct op *op, const struct job *job)
+{
+    memset(op, 0, sizeof(*op));
+    op->name = "group";
+    op->val_len = job->val_len;
+    op->ctx = job;
+    op->scratch_create = scratch_create;
+    op->scratch_destroy = scratch_destroy;
+    op->fold = fold;
+    op->merge = merge;
+    op->finish = finish;
+    op->output_fini = output_fini;
+    op->release = release;
+    op->save = save;
+    op->load = load;
+}

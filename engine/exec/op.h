@@ -1,0 +1,110 @@
+/*
+ * op.h - the operations table of an analytic: how its per-group state is
+ * folded, merged, finished, released, saved and loaded.
+ *
+ * Every analytic keeps one fixed-size state block (val_len bytes, zeroed when
+ * a group is made) per group in a worker's group table (htab.h). The engine
+ * (runner.h) runs the phases and knows nothing else of the state:
+ *   map     op->fold() each batch of flows into the worker's own table;
+ *   reduce  op->merge() one group's state into another's (sub-table p of
+ *           every worker into worker 0's, merge.h);
+ *   finish  op->finish() the merged table into an output table;
+ *   free    op->release() every group's state, op->output_fini() the output.
+ * For partial results kept between runs (a cache per file, ranks exchanging
+ * partitions, partitions spilled to disk), op->save() writes one group's
+ * state as bytes and op->load() makes a state from them: exact (distinct sets
+ * as their items, in ascending byte order), little-endian, starting with the
+ * format version OP_STATE_VERSION; load() then merge() equals merge() of the
+ * original states. A saved group is its key bytes, its hash (htab_entry.hash:
+ * an operation may hash only part of its key, as dns-hunt's per-client totals
+ * do) and its save() bytes.
+ * Analytics: the group-by job (group.h: dns-names, dns-dest, query) and
+ * dns-hunt (engine/dns/hunt.h). In the spirit of SiLK's skunique field
+ * callbacks and Redis's dictType.
+ * Threads: fold() runs on each worker with its own scratch and table;
+ * merge() on disjoint groups in parallel; the rest on one thread.
+ */
+#ifndef ENGINE_OP_H
+#define ENGINE_OP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "flow.h"
+#include "htab.h"
+#include "memacct.h"
+#include "out.h"
+
+#define OP_STATE_VERSION 1 /* first byte of every saved state */
+
+/* Records an operation saw and kept while folding (added to the sweep's counts). */
+struct op_counts {
+    uint64_t records; /* records in the job's view */
+    uint64_t kept;    /* records that passed --where */
+};
+
+/* A finished result: what to print. */
+struct op_output {
+    struct out_table table; /* columns and rows; cells may borrow from the group table */
+    size_t groups;          /* groups in the merged table (before --having / --min-names) */
+    void *priv;             /* the operation's storage behind `table` */
+};
+
+/* Growable bytes, for op->save(). */
+struct op_bytes {
+    uint8_t *p; /* owned */
+    size_t len; /* bytes used */
+    size_t cap; /* bytes allocated */
+};
+
+struct op_scratch; /* an operation's per-worker scratch, opaque */
+
+struct op {
+    const char *name; /* for messages: "group", "dns-hunt" */
+    uint32_t val_len; /* bytes of one group's state */
+    const void *ctx;  /* the operation's parameters (struct job, struct hunt) */
+    /* scratch_create() - a worker's scratch; never NULL. scratch_destroy(NULL) is a no-op. */
+    struct op_scratch *(*scratch_create)(const struct op *op);
+    void (*scratch_destroy)(struct op_scratch *s);
+    /* fold() - flows[0..n) into `t`. Returns 0 or -code (ERR_LIMIT: --mem-limit). */
+    int (*fold)(const struct op *op, struct op_scratch *s, struct htab *t, const struct flow *flows,
+                size_t n, struct op_counts *c, struct memacct *acct, struct err *err);
+    /* merge() - folds state `src` into `dst`; `src` is released by it. 0 or -code. */
+    int (*merge)(const struct op *op, uint8_t *dst, uint8_t *src, struct memacct *acct,
+                 struct err *err);
+    /* finish() - the output of the merged table `t` (borrowed until output_fini()). */
+    int (*finish)(const struct op *op, const struct htab *t, int threads, struct op_output *out,
+                  struct err *err);
+    void (*output_fini)(const struct op *op, struct op_output *out);
+    /* release() - frees what state `val` owns beyond its block. */
+    void (*release)(const struct op *op, uint8_t *val, struct memacct *acct);
+    /* save() - appends state `val` to `out`. load() - state `val` (zeroed) from p[0..len). */
+    int (*save)(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err);
+    int (*load)(const struct op *op, uint8_t *val, const uint8_t *p, size_t len,
+                struct memacct *acct, struct err *err);
+};
+
+/* op_bytes_put() - appends p[0..len) to `b`. */
+void op_bytes_put(struct op_bytes *b, const void *p, size_t len);
+
+/* op_bytes_u64() - appends `v` as 8 bytes, little-endian. */
+void op_bytes_u64(struct op_bytes *b, uint64_t v);
+
+/* op_bytes_fini() - frees `b`'s bytes. */
+void op_bytes_fini(struct op_bytes *b);
+
+/*
+ * op_read_u64() - reads 8 little-endian bytes at *p (advancing it) if they lie
+ * before `end`; 0, or -ERR_FORMAT with `err` set naming `what`.
+ */
+int op_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *v, const char *what,
+                struct err *err);
+
+/* op_save_dset() / op_load_dset() - a distinct set as u32 count + its items, ascending. */
+struct dset;
+int op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct err *err);
+int op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t *end,
+                 struct memacct *acct, struct err *err);
+
+#endif

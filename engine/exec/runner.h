@@ -1,0 +1,55 @@
+/*
+ * runner.h - the job runner: one operation (op.h) over a plan of files.
+ *
+ * runner_run() runs the phases in order:
+ *   plan    the files of a part_plan (partitions/), each with its hour;
+ *   map     sweep_run() (sweep.h) with the fold sink: every worker folds its
+ *           batches into its own group table with op->fold();
+ *   merge   merge_run(): every table into worker 0's with op->merge();
+ *   finish  op->finish(): the merged table into the output table;
+ * and leaves the output, the sweep's counts and bad files, and the bytes the
+ * tables held in `res`. The command line only prints them.
+ * Memory: the tables draw on one budget of opts->mem_limit bytes; passing it
+ * fails the job with ERR_LIMIT, never a partial answer.
+ * Threads: call from one thread; the phases start and join their own.
+ */
+#ifndef ENGINE_RUNNER_H
+#define ENGINE_RUNNER_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "htab.h"
+#include "memacct.h"
+#include "op.h"
+#include "part_plan.h"
+#include "sweep.h"
+
+struct runner_result {
+    struct op_output out;      /* the finished table (valid when runner_run() returned 0) */
+    struct sweep_result sweep; /* counts, bad files (sorted by path), workers */
+    size_t table_bytes;        /* bytes the group tables held once merged */
+    /* private: the tables behind out's cells */
+    const struct op *op;
+    struct htab **tables;
+    int ntables;
+    struct memacct acct;
+    int finished;
+};
+
+/* runner_files() - the plan's files as the sweep reads them (hours kept); mem_free() it. */
+struct sweep_file *runner_files(const struct part_plan *plan);
+
+/*
+ * runner_run() - runs `op` over the files of `plan` (see above). Returns 0 or
+ * -code: ERR_LIMIT (--mem-limit), ERR_FORMAT (--strict and a bad file),
+ * ERR_IO. `res` is filled either way (counts and bad files of what was read):
+ * runner_result_fini() it.
+ */
+int runner_run(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
+               struct runner_result *res, struct err *err);
+
+/* runner_result_fini() - releases every group's state, the tables and the output. */
+void runner_result_fini(struct runner_result *res);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+ * sweep.c - see sweep.h.
+ *
+ * One OpenMP parallel region; each worker loops taking the next file index
+ * from an atomic counter, so files are handed out in plan order (a sink that
+ * writes in plan order, as export does, relies on it: the smallest file not
+ * yet finished is always being read, so waiting for one's turn ends).
+ */
+#include "sweep.h"
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "mem.h"
+
+struct worker {
+    alignas(64) struct source_model *model;
+    struct sweep_stats stats;
+    struct sweep_bad *bad;
+    size_t nbad;
+    size_t capbad;
+    struct err err; /* the failure that stopped this worker */
+};
+
+static void
+add_bad(struct worker *w, const char *path, const char *msg, uint64_t flows)
+{
+    struct sweep_bad *b;
+
+    if (w->nbad == w->capbad) {
+        w->capbad = w->capbad ? w->capbad * 2 : 8;
+        w->bad = mem_realloc(w->bad, w->capbad * sizeof(*w->bad));
+    }
+    b = &w->bad[w->nbad++];
+    b->path = mem_strdup(path);
+    snprintf(b->msg, sizeof(b->msg), "%s", msg);
+    b->flows_kept = flows;
+}
+
+/* Why a file read to its end is bad, or 0 if it is not; the message goes to `w`. */
+static int
+note_bad(struct worker *w, const struct sweep_file *file, const struct source_stats *st, int rc,
+         const struct err *ferr, uint64_t flows)
+{
+    if (rc < 0) {
+        add_bad(w, file->path, ferr->msg, flows);
+    } else if (st->unknown_sets && !st->damaged) {
+        char msg[ERR_MSG_LEN + 128];
+
+        snprintf(msg, sizeof(msg),
+                 "%s: %llu data sets skipped: their template was never defined (records lost)",
+                 file->path, (unsigned long long)st->unknown_sets);
+        add_bad(w, file->path, msg, flows);
+    } else if (st->damaged) {
+        char msg[2 * ERR_MSG_LEN + 64];
+
+        snprintf(msg, sizeof(msg), "%s: %llu damaged sets or messages skipped; first at %s",
+                 file->path, (unsigned long long)st->damaged, st->first_damage);
+        add_bad(w, file->path, msg, flows);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Reads file `i` into the sink. Returns 0, or -1 when the whole sweep must stop (w->err). */
+static int
+sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
+           const struct sweep_opts *opts, const struct sweep_sink *sink)
+{
+    struct err ferr;
+    struct source *s;
+    struct source_stats st;
+    const struct flow *f;
+    uint64_t flows = 0;
+    size_t n;
+    int rc, bad, stop;
+
+    err_init(&ferr);
+    s = source_open(w->model, file->path, &ferr);
+    if (s == NULL) {
+        add_bad(w, file->path, ferr.msg, 0);
+        bad = 1;
+    } else {
+        while ((rc = source_next_batch(s, &f, &n, &ferr)) == 1) {
+            flows += n;
+            if (sink->batch(sink->ctx, wi, i, f, n, &w->stats, &w->err) < 0) {
+                source_close(s);
+                return -1;
+            }
+        }
+        source_stats(s, &st);
+        source_close(s);
+        w->stats.files++;
+        w->stats.bytes += st.file_bytes;
+        w->stats.flows += st.flows;
+        w->stats.dns_rrs += st.dns_rrs;
+        w->stats.other += st.other_records;
+        w->stats.damaged += st.damaged;
+        bad = note_bad(w, file, &st, rc, &ferr, flows);
+    }
+    stop = bad && opts->strict;
+    if (sink->file_end && sink->file_end(sink->ctx, wi, i, stop, &w->err) < 0)
+        return -1;
+    if (stop) {
+        ERR_SET(&w->err, ERR_FORMAT, "%s (--strict stops at the first bad file)",
+                w->bad[w->nbad - 1].msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+bad_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct sweep_bad *)a)->path, ((const struct sweep_bad *)b)->path);
+}
+
+int
+sweep_threads(const struct sweep_opts *opts, size_t nfiles)
+{
+    int n = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+
+    if ((size_t)n > nfiles && nfiles > 0)
+        n = (int)nfiles;
+    return n < 1 ? 1 : n;
+}
+
+int
+sweep_run(const struct sweep_file *files, size_t nfiles, const struct sweep_opts *opts,
+          const struct sweep_sink *sink, struct sweep_result *res, struct err *err)
+{
+    int nthreads = sweep_threads(opts, nfiles);
+    struct worker *workers;
+    atomic_bool stop = false;
+    atomic_size_t next = 0;
+    atomic_size_t files_done = 0;
+    atomic_uint_fast64_t bytes_done = 0;
+    atomic_uint_fast64_t flows_done = 0;
+    uint64_t bytes_total = 0;
+    int rc = 0;
+
+    memset(res, 0, sizeof(*res));
+    res->threads = nthreads;
+    for (size_t i = 0; i < nfiles; i++)
+        bytes_total += files[i].size;
+    workers = mem_calloc((size_t)nthreads, sizeof(*workers));
+    for (int t = 0; t < nthreads; t++) {
+        err_init(&workers[t].err);
+        /* Made here, one thread at a time: libfixbuf's XML loader is not thread-safe. */
+        workers[t].model = source_model_create(&opts->source, err);
+        if (workers[t].model == NULL) {
+            rc = -ERR_IO;
+            goto out;
+        }
+    }
+
+#pragma omp parallel default(none) num_threads(nthreads)                                       \
+    shared(files, nfiles, opts, sink, workers, stop, next, files_done, bytes_done, flows_done, \
+           bytes_total)
+    {
+        int wi = omp_get_thread_num();
+        struct worker *w = &workers[wi];
+
+        for (;;) {
+            size_t i = atomic_fetch_add(&next, 1);
+            uint64_t before = w->stats.flows;
+
+            if (i >= nfiles || atomic_load_explicit(&stop, memory_order_relaxed))
+                break;
+            if (sweep_file(w, wi, i, &files[i], opts, sink) < 0) {
+                atomic_store_explicit(&stop, true, memory_order_relaxed);
+                break;
+            }
+            if (opts->progress) {
+                struct sweep_progress p;
+                uint64_t df = w->stats.flows - before;
+
+                p.files_done = atomic_fetch_add(&files_done, 1) + 1;
+                p.files_total = nfiles;
+                p.bytes_done = atomic_fetch_add(&bytes_done, files[i].size) + files[i].size;
+                p.bytes_total = bytes_total;
+                p.flows = atomic_fetch_add(&flows_done, df) + df;
+                opts->progress(opts->progress_ctx, &p);
+            }
+        }
+    }
+
+    for (int t = 0; t < nthreads; t++) {
+        struct worker *w = &workers[t];
+
+        if (rc == 0 && w->err.code != ERR_OK) {
+            *err = w->err;
+            rc = -(int)w->err.code;
+        }
+        res->stats.files += w->stats.files;
+        res->stats.bytes += w->stats.bytes;
+        res->stats.flows += w->stats.flows;
+        res->stats.records += w->stats.records;
+        res->stats.kept += w->stats.kept;
+        res->stats.dns_rrs += w->stats.dns_rrs;
+        res->stats.other += w->stats.other;
+        res->stats.damaged += w->stats.damaged;
+        if (w->nbad) {
+            res->bad = mem_realloc(res->bad, (res->nbad + w->nbad) * sizeof(*res->bad));
+            memcpy(res->bad + res->nbad, w->bad, w->nbad * sizeof(*w->bad));
+            res->nbad += w->nbad;
+        }
+    }
+    if (rc == 0 && atomic_load(&stop))
+        rc = -ERR_INTERNAL; /* a sink stopped without saying why */
+    if (rc == -ERR_INTERNAL && err->code == ERR_OK)
+        ERR_SET(err, ERR_INTERNAL, "the sweep stopped without an error");
+    if (res->nbad > 1)
+        qsort(res->bad, res->nbad, sizeof(*res->bad), bad_cmp);
+out:
+    for (int t = 0; t < nthreads; t++) {
+        source_model_destroy(workers[t].model);
+        mem_free(workers[t].bad);
+    }
+    mem_free(workers);
+    return rc;
+}
+
+void
+sweep_result_fini(struct sweep_result *res)
+{
+    for (size_t i = 0; i < res->nbad; i++)
+        mem_free(res->bad[i].path);
+    mem_free(res->bad);
+    memset(res, 0, sizeof(*res));
+}
