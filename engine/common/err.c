@@ -85,27 +85,3 @@ err_prefix(struct err *e, const char *fmt, ...)
     buf[used + old_len] = '\0';
     memcpy(e->msg, buf, sizeof(buf));
 }
-
-const char *
-err_code_name(enum err_code code)
-{
-    switch (code) {
-    case ERR_OK:
-        return "ok";
-    case ERR_NOMEM:
-        return "out of memory";
-    case ERR_IO:
-        return "io";
-    case ERR_FORMAT:
-        return "format";
-    case ERR_USAGE:
-        return "usage";
-    case ERR_LIMIT:
-        return "limit";
-    case ERR_CANCELLED:
-        return "cancelled";
-    case ERR_INTERNAL:
-        return "internal";
-    }
-    return "unknown";
-}

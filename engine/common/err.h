@@ -15,7 +15,7 @@
 
 enum err_code {
     ERR_OK = 0,
-    ERR_NOMEM,     /* optional growth failed (mem_try_alloc) */
+    ERR_NOMEM,     /* out of memory where a caller can go on (unused: mem_alloc() aborts) */
     ERR_IO,        /* open/read/write failed; sys_errno holds errno */
     ERR_FORMAT,    /* input is not what it claims to be (corrupt IPFIX, bad path) */
     ERR_USAGE,     /* the caller's request is invalid (options, query syntax) */
@@ -56,7 +56,5 @@ int err_set_errno_at(struct err *e, int errnum, const char *file, int line, cons
 /* err_prefix() - prepends "<formatted>: " to the message already held in `e`. */
 void err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* err_code_name() - a short stable name for `code` ("format", "io", ...). */
-const char *err_code_name(enum err_code code);
 
 #endif

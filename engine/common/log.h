@@ -20,9 +20,7 @@ enum log_level {
 /* log_set_level() - messages above `level` are dropped. Default LOG_WARN. */
 void log_set_level(enum log_level level);
 
-/* log_enabled() - whether a message at `level` would be printed. */
-int log_enabled(enum log_level level);
-
+/* log_msg() - one stderr line "flowsweep: LEVEL: ..." when `level` is enabled. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define LOG_ERR(...)   log_msg(LOG_ERROR, __VA_ARGS__)
