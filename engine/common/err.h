@@ -51,10 +51,10 @@ int err_set_at(struct err *e, enum err_code code, const char *file, int line, co
 int err_set_errno_at(struct err *e, int errnum, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-#define ERR_SET_ERRNO(e, errnum, ...) err_set_errno_at((e), (errnum), __FILE__, __LINE__, __VA_ARGS__)
+#define ERR_SET_ERRNO(e, errnum, ...) \
+    err_set_errno_at((e), (errnum), __FILE__, __LINE__, __VA_ARGS__)
 
 /* err_prefix() - prepends "<formatted>: " to the message already held in `e`. */
 void err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 
 #endif

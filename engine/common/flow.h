@@ -35,20 +35,20 @@ struct dns_rr {
 };
 
 struct flow {
-    int64_t start_ms;     /* flow start, Unix milliseconds UTC */
-    int64_t end_ms;       /* flow end, Unix milliseconds UTC (0 when not exported) */
-    uint64_t bytes;       /* forward octetTotalCount, else octetDeltaCount */
-    uint64_t packets;     /* forward packetTotalCount, else packetDeltaCount */
-    uint64_t rev_bytes;   /* reverse octets; 0 for a uniflow */
-    uint64_t rev_packets; /* reverse packets; 0 for a uniflow (biflow iff > 0) */
-    uint8_t sip[16];      /* source address: IPv6, or IPv4 v4-mapped */
-    uint8_t dip[16];      /* destination address, as sip */
-    uint16_t sport;       /* sourceTransportPort */
-    uint16_t dport;       /* destinationTransportPort */
-    uint16_t app_label;   /* silkAppLabel (6871/33); 0 when absent */
-    uint8_t proto;        /* protocolIdentifier */
-    uint8_t family;       /* enum flow_family */
-    uint32_t ndns;        /* entries in dns[] */
+    int64_t start_ms;         /* flow start, Unix milliseconds UTC */
+    int64_t end_ms;           /* flow end, Unix milliseconds UTC (0 when not exported) */
+    uint64_t bytes;           /* forward octetTotalCount, else octetDeltaCount */
+    uint64_t packets;         /* forward packetTotalCount, else packetDeltaCount */
+    uint64_t rev_bytes;       /* reverse octets; 0 for a uniflow */
+    uint64_t rev_packets;     /* reverse packets; 0 for a uniflow (biflow iff > 0) */
+    uint8_t sip[16];          /* source address: IPv6, or IPv4 v4-mapped */
+    uint8_t dip[16];          /* destination address, as sip */
+    uint16_t sport;           /* sourceTransportPort */
+    uint16_t dport;           /* destinationTransportPort */
+    uint16_t app_label;       /* silkAppLabel (6871/33); 0 when absent */
+    uint8_t proto;            /* protocolIdentifier */
+    uint8_t family;           /* enum flow_family */
+    uint32_t ndns;            /* entries in dns[] */
     const struct dns_rr *dns; /* DNS records in wire order; NULL when ndns == 0 */
 };
 

@@ -24,9 +24,8 @@ memacct_charge(struct memacct *a, size_t n, struct err *err)
                        "raise --mem-limit, narrow the time window or the filter",
                        a->limit >> 20);
     }
-    while (now > peak && !atomic_compare_exchange_weak_explicit(&a->peak, &peak, now,
-                                                                memory_order_relaxed,
-                                                                memory_order_relaxed))
+    while (now > peak && !atomic_compare_exchange_weak_explicit(
+                             &a->peak, &peak, now, memory_order_relaxed, memory_order_relaxed))
         ;
     return 0;
 }

@@ -45,11 +45,11 @@ struct cidr {
 
 struct node {
     enum op op;
-    int l, r;             /* children, -1 when absent */
-    int slot;             /* OP_SLOT */
-    int negate;           /* OP_IN: "not in" */
-    struct expr_val val;  /* OP_CONST */
-    struct cidr *cidrs;   /* OP_IN */
+    int l, r;            /* children, -1 when absent */
+    int slot;            /* OP_SLOT */
+    int negate;          /* OP_IN: "not in" */
+    struct expr_val val; /* OP_CONST */
+    struct cidr *cidrs;  /* OP_IN */
     size_t ncidrs;
 };
 
@@ -372,8 +372,8 @@ parse_cmp(struct parser *ps)
     static const struct {
         const char *tok;
         enum op op;
-    } ops[] = {{"==", OP_EQ}, {"!=", OP_NE}, {"<>", OP_NE}, {"<=", OP_LE}, {">=", OP_GE},
-               {"=", OP_EQ},  {"<", OP_LT},  {">", OP_GT}};
+    } ops[] = {{"==", OP_EQ}, {"!=", OP_NE}, {"<>", OP_NE}, {"<=", OP_LE},
+               {">=", OP_GE}, {"=", OP_EQ},  {"<", OP_LT},  {">", OP_GT}};
     int l = parse_sum(ps);
 
     if (l < 0)

@@ -46,8 +46,8 @@ struct expr_val {
  * flen > 0, to a slot >= 0; or returns -1 with `err` set (unknown name). A
  * quoted function argument is passed with its quotes ('text').
  */
-typedef int expr_resolve_fn(void *ctx, const char *func, size_t flen, const char *name,
-                            size_t len, struct err *err);
+typedef int expr_resolve_fn(void *ctx, const char *func, size_t flen, const char *name, size_t len,
+                            struct err *err);
 /* Returns the current value of `slot`. */
 typedef struct expr_val expr_get_fn(const void *ctx, int slot);
 

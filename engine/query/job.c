@@ -119,7 +119,8 @@ parse_aggs(struct job *job, const char *text, struct err *err)
     static const struct {
         const char *name;
         enum agg_kind kind;
-    } funcs[] = {{"count", AGG_COUNT}, {"sum", AGG_SUM}, {"min", AGG_MIN}, {"max", AGG_MAX},
+    } funcs[] = {{"count", AGG_COUNT},       {"sum", AGG_SUM},
+                 {"min", AGG_MIN},           {"max", AGG_MAX},
                  {"distinct", AGG_DISTINCT}, {"count_distinct", AGG_DISTINCT}};
     const char *p = text;
 
@@ -136,8 +137,7 @@ parse_aggs(struct job *job, const char *text, struct err *err)
             p++;
             name = a;
             if (!read_word(&p, func, sizeof(func)))
-                return ERR_SET(err, ERR_USAGE, "--agg \"%s\": expected a function after '='",
-                               text);
+                return ERR_SET(err, ERR_USAGE, "--agg \"%s\": expected a function after '='", text);
         } else {
             memcpy(func, a, sizeof(func));
         }
@@ -165,8 +165,8 @@ parse_aggs(struct job *job, const char *text, struct err *err)
                                func);
             if (kind != AGG_DISTINCT && kind != AGG_COUNT &&
                 record_field_kind((enum field_id)id) != FIELD_KIND_NUM)
-                return ERR_SET(err, ERR_USAGE, "--agg: %s() needs a numeric field, not '%s'",
-                               func, arg);
+                return ERR_SET(err, ERR_USAGE, "--agg: %s() needs a numeric field, not '%s'", func,
+                               arg);
         }
         if (job->ncols == JOB_MAX_COLS || job->ncols - job->nkeys == JOB_MAX_AGGS)
             return ERR_SET(err, ERR_USAGE, "--agg: at most %d aggregates", JOB_MAX_AGGS);
@@ -217,14 +217,14 @@ pred_resolve(struct job *job, const char *func, size_t flen, const char *arg, si
         if (strlen(preds[i].name) != flen || strncasecmp(preds[i].name, func, flen) != 0)
             continue;
         if (job->npreds == JOB_MAX_PREDS)
-            return ERR_SET(err, ERR_USAGE, "--where: at most %d DNS functions", JOB_MAX_PREDS),
-                   -1;
+            return ERR_SET(err, ERR_USAGE, "--where: at most %d DNS functions", JOB_MAX_PREDS), -1;
         p = &job->preds[job->npreds];
         memset(p, 0, sizeof(*p));
         p->kind = preds[i].kind;
         if (p->kind == PRED_NAME || p->kind == PRED_SUFFIX) {
             if (len < 2 || arg[0] != '\'' || len - 2 >= sizeof(p->text))
-                return ERR_SET(err, ERR_USAGE, "--where: %s() takes a quoted name, e.g. %s('example.com.')",
+                return ERR_SET(err, ERR_USAGE,
+                               "--where: %s() takes a quoted name, e.g. %s('example.com.')",
                                preds[i].name, preds[i].name),
                        -1;
             memcpy(p->text, arg + 1, len - 2);
@@ -518,8 +518,7 @@ parse_order(struct job *job, const char *text, struct err *err)
             return ERR_SET(err, ERR_USAGE, "--order: expected asc or desc, not '%s'", dir);
     }
     if (*skip_ws(p) != '\0')
-        return ERR_SET(err, ERR_USAGE, "--order \"%s\": unexpected text after the direction",
-                       text);
+        return ERR_SET(err, ERR_USAGE, "--order \"%s\": unexpected text after the direction", text);
     return 0;
 }
 
@@ -610,8 +609,7 @@ job_preset_dns_dest(const struct job_dns_dest *o, struct job_text *t, struct job
     t->records = o->forward_only ? "silk-forward" : "silk";
     if (o->src_cidrs && *o->src_cidrs)
         snprintf(buf->where, sizeof(buf->where),
-                 "app = 53 and sip in (%s) and bytes / packets >= %.17g", o->src_cidrs,
-                 o->min_bpp);
+                 "app = 53 and sip in (%s) and bytes / packets >= %.17g", o->src_cidrs, o->min_bpp);
     else
         snprintf(buf->where, sizeof(buf->where), "app = 53 and bytes / packets >= %.17g",
                  o->min_bpp);

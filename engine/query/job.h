@@ -41,17 +41,17 @@ enum agg_kind {
 };
 
 struct job_col {
-    char name[64];      /* table/CSV header */
-    char json_name[64]; /* JSON key: name without characters JSON users trip on ('#') */
-    int is_key;         /* 1: a group-by key, 0: an aggregate */
-    enum field_id field;/* the key's field, or the aggregate's argument */
-    enum agg_kind agg;  /* aggregates only */
-    uint32_t off;       /* aggregates: offset of the state in the value block */
-    uint32_t width;     /* AGG_DISTINCT: item width (17 addresses, 8 numbers) */
+    char name[64];       /* table/CSV header */
+    char json_name[64];  /* JSON key: name without characters JSON users trip on ('#') */
+    int is_key;          /* 1: a group-by key, 0: an aggregate */
+    enum field_id field; /* the key's field, or the aggregate's argument */
+    enum agg_kind agg;   /* aggregates only */
+    uint32_t off;        /* aggregates: offset of the state in the value block */
+    uint32_t width;      /* AGG_DISTINCT: item width (17 addresses, 8 numbers) */
 };
 
-#define JOB_MAX_PREDS   16
-#define JOB_PRED_SLOT   1000 /* --where slots from here on are DNS predicates */
+#define JOB_MAX_PREDS 16
+#define JOB_PRED_SLOT 1000 /* --where slots from here on are DNS predicates */
 
 /* A --where function over the flow's DNS records: how many records match. */
 enum job_pred_kind {
@@ -65,9 +65,9 @@ enum job_pred_kind {
 
 struct job_pred {
     enum job_pred_kind kind;
-    uint64_t num;        /* numeric argument */
-    char text[256];      /* text argument, as written (YAF-escaped form) */
-    size_t len;          /* bytes of text */
+    uint64_t num;   /* numeric argument */
+    char text[256]; /* text argument, as written (YAF-escaped form) */
+    size_t len;     /* bytes of text */
 };
 
 #define JOB_MAX_TESTS 16
@@ -108,21 +108,20 @@ struct job_where_plan {
 
 struct job {
     enum rec_view view;
-    int bytes_total;           /* REC_FLOWS: bytes/packets include the reverse direction */
-    struct expr *where;        /* NULL: keep every record */
-    struct expr *having;       /* NULL: keep every group */
+    int bytes_total;     /* REC_FLOWS: bytes/packets include the reverse direction */
+    struct expr *where;  /* NULL: keep every record */
+    struct expr *having; /* NULL: keep every group */
     struct job_col cols[JOB_MAX_COLS];
     size_t ncols;
-    size_t nkeys;              /* cols[0..nkeys) are keys */
-    uint32_t val_len;          /* bytes of aggregate state per group */
-    int order_col;             /* index into cols */
-    int order_desc;            /* 1: descending */
-    uint64_t limit;            /* 0: all rows */
+    size_t nkeys;                         /* cols[0..nkeys) are keys */
+    uint32_t val_len;                     /* bytes of aggregate state per group */
+    int order_col;                        /* index into cols */
+    int order_desc;                       /* 1: descending */
+    uint64_t limit;                       /* 0: all rows */
     struct job_pred preds[JOB_MAX_PREDS]; /* DNS predicates of --where */
     size_t npreds;
     struct job_where_plan plan; /* job->where compiled (job_build) */
 };
-
 
 /*
  * job_where_get() - the getter of --where over a record: `ctx` is a
@@ -131,7 +130,7 @@ struct job {
 struct job_where_ctx {
     const struct job *job;
     const struct rec *r;
-    uint8_t *addr;         /* 34 bytes of scratch: the 17-byte sip, then dip */
+    uint8_t *addr; /* 34 bytes of scratch: the 17-byte sip, then dip */
 };
 struct expr_val job_where_get(const void *ctx, int slot);
 
@@ -170,10 +169,10 @@ void job_fini(struct job *job);
 
 /* Options of the Mothra-form preset (dns-names). */
 struct job_dns_names {
-    double min_bpp;      /* groups with bytes/packets > min_bpp (default 70) */
-    unsigned max_names;  /* groups with at most this many names (default 2) */
-    int bytes_total;     /* 1: bytes/packets forward + reverse */
-    uint64_t limit;      /* default 20 */
+    double min_bpp;     /* groups with bytes/packets > min_bpp (default 70) */
+    unsigned max_names; /* groups with at most this many names (default 2) */
+    int bytes_total;    /* 1: bytes/packets forward + reverse */
+    uint64_t limit;     /* default 20 */
 };
 
 /* Options of the SiLK-form preset (dns-dest). */

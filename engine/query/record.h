@@ -67,7 +67,6 @@ struct rec {
 /* record_field_lookup() - the field named `name` (len bytes), or -1. */
 int record_field_lookup(const char *name, size_t len);
 
-
 /* record_field_kind() - what kind of value `id` holds. */
 static inline enum field_kind
 record_field_kind(enum field_id id)
