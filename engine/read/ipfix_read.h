@@ -104,7 +104,8 @@ int ipfix_reader_next(struct ipfix_reader *r, const struct flow **flow, struct e
  * flow the reader has decoded and not yet handed out (at least one): with the
  * fast decoder, the rest of an IPFIX message; with libfixbuf, one flow. Returns
  * 1 with flows[0..*n) valid until the next call on `r`, 0 at the end, or -code.
- * Callers use it to work on several flows at once (prefetching, exec/scan.c).
+ * Callers use it to work on several flows at once (through source.h: exec/group.c
+ * prefetches a whole batch).
  */
 int ipfix_reader_next_batch(struct ipfix_reader *r, const struct flow **flows, size_t *n,
                             struct err *err);
