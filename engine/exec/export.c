@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdalign.h>
 #include <string.h>
 
 #include "mem.h"
@@ -26,9 +25,10 @@
 #define CHUNK_MIN (4u << 10) /* bytes: the least chunk --mem-limit may leave a worker */
 
 struct emit_worker {
-    alignas(64) struct rows_buf buf; /* rendered rows not yet written */
-    size_t charged;                  /* bytes of buf's capacity charged to the budget */
-    uint64_t rows;                   /* rows in buf */
+    struct rows_buf buf; /* rendered rows not yet written */
+    size_t charged;      /* bytes of buf's capacity charged to the budget */
+    uint64_t rows;       /* rows in buf */
+    char pad[64]; /* keeps workers' fields off one cache line (mem_calloc() is not 64-aligned) */
 };
 
 struct emit {
