@@ -15,7 +15,7 @@
 
 enum err_code {
     ERR_OK = 0,
-    ERR_NOMEM,     /* out of memory where a caller can go on (unused: mem_alloc() aborts) */
+    ERR_NOMEM,     /* optional growth failed (mem_try_alloc) */
     ERR_IO,        /* open/read/write failed; sys_errno holds errno */
     ERR_FORMAT,    /* input is not what it claims to be (corrupt IPFIX, bad path) */
     ERR_USAGE,     /* the caller's request is invalid (options, query syntax) */

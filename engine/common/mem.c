@@ -61,6 +61,12 @@ mem_grow(void *p, size_t *cap, size_t need, size_t first)
     return mem_realloc(p, c);
 }
 
+void *
+mem_try_alloc(size_t n)
+{
+    return malloc(n ? n : 1);
+}
+
 void
 mem_free(void *p)
 {

@@ -3,7 +3,8 @@
  *
  * mem_alloc()/mem_calloc()/mem_realloc() never return NULL: running out of
  * memory prints the size and call site to stderr and aborts (Redis zmalloc).
- * Which malloc sits behind these is decided at link time: jemalloc
+ * mem_try_alloc() may return NULL and is for optional growth that has a
+ * fallback. Which malloc sits behind these is decided at link time: jemalloc
  * in normal builds (linked as the process allocator), libc under sanitizers.
  * mem_allocator_name() says which one is really in use.
  * Threads: all functions are thread-safe.
@@ -50,6 +51,9 @@ mem_zalloc_at(size_t n, size_t size, const char *file, int line)
  * when it is big enough. The one growth rule of the project's byte buffers.
  */
 void *mem_grow(void *p, size_t *cap, size_t need, size_t first);
+
+/* mem_try_alloc() - malloc that may fail: returns NULL instead of aborting. */
+void *mem_try_alloc(size_t n);
 
 /* mem_free() - frees `p`; NULL is a no-op. */
 void mem_free(void *p);
