@@ -4,6 +4,7 @@
 #include "hunt_op.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain.h"
@@ -103,30 +104,88 @@ release(const struct op *op, uint8_t *val, struct memacct *acct)
 }
 
 /*
- * struct hunt_val is a run of uint64_t counters, then distinct sets of these
- * item widths, in this order; save() writes both runs in struct order (a
- * change of struct hunt_val changes the saved format: the asserts say when).
+ * struct hunt_val is a run of uint64_t counters, then the distinct sets
+ * clients, names and hours, the flow-time series `times` (a multiset: its
+ * items are saved ascending, as a set's are) and the distinct set domains.
+ * save() writes them in that order; a change of struct hunt_val changes the
+ * saved format, and the asserts below say when one was made.
  */
-static const size_t set_width[] = {17, 16, 8, 8, 8}; /* clients names hours times domains */
-#define NSETS     (sizeof(set_width) / sizeof(set_width[0]))
 #define NCOUNTERS (offsetof(struct hunt_val, clients) / sizeof(uint64_t))
+#define SET_AT(f) offsetof(struct hunt_val, f)
 _Static_assert(offsetof(struct hunt_val, clients) % sizeof(uint64_t) == 0, "counters first");
-_Static_assert(sizeof(struct hunt_val) ==
-                   offsetof(struct hunt_val, clients) + NSETS * sizeof(struct dset),
-               "hunt_val: set_width[] lists every distinct set");
+_Static_assert(SET_AT(names) == SET_AT(clients) + sizeof(struct dset) &&
+                   SET_AT(hours) == SET_AT(names) + sizeof(struct dset) &&
+                   SET_AT(times) == SET_AT(hours) + sizeof(struct dset) &&
+                   SET_AT(domains) == SET_AT(times) + sizeof(struct hunt_times) &&
+                   sizeof(struct hunt_val) == SET_AT(domains) + sizeof(struct dset),
+               "hunt_val changed: update hunt_op.c's save() and load()");
 
-/* set_at() - the i-th distinct set of the hunt_val at `val`. */
+static const struct {
+    size_t off;   /* of the struct dset in struct hunt_val */
+    size_t width; /* item bytes */
+} sets[] = {{SET_AT(clients), 17}, {SET_AT(names), 16}, {SET_AT(hours), 8}};
+
 static struct dset *
-set_at(const uint8_t *val, size_t i)
+set_at(const uint8_t *val, size_t off)
 {
-    return (struct dset *)(uintptr_t)(val + offsetof(struct hunt_val, clients) +
-                                      i * sizeof(struct dset));
+    return (struct dset *)(uintptr_t)(val + off);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The times series: u32 count, then its items ascending, 8 bytes little-endian each. */
+static void
+save_times(const struct hunt_times *t, struct op_bytes *out)
+{
+    uint64_t *items = mem_alloc(((size_t)t->n + 1) * sizeof(*items));
+    uint8_t le[4];
+
+    memcpy(items, t->p, (size_t)t->n * sizeof(*items));
+    qsort(items, t->n, sizeof(*items), cmp_u64);
+    for (int i = 0; i < 4; i++)
+        le[i] = (uint8_t)(t->n >> (8 * i));
+    op_bytes_put(out, le, 4);
+    for (uint32_t i = 0; i < t->n; i++)
+        op_bytes_u64(out, items[i]);
+    mem_free(items);
+}
+
+static int
+load_times(struct hunt_times *t, const uint8_t **p, const uint8_t *end, struct memacct *acct,
+           struct err *err)
+{
+    uint32_t n = 0;
+
+    if (end - *p < 4)
+        return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt times cut short");
+    for (int i = 0; i < 4; i++)
+        n |= (uint32_t)(*p)[i] << (8 * i);
+    *p += 4;
+    if ((size_t)(end - *p) / 8 < n)
+        return ERR_SET(err, ERR_FORMAT, "saved state: %u dns-hunt times cut short", n);
+    if (n == 0)
+        return 0;
+    if (memacct_charge(acct, (size_t)n * sizeof(*t->p), err) < 0)
+        return -ERR_LIMIT;
+    t->p = mem_alloc((size_t)n * sizeof(*t->p)); /* hunt.c's times_fini() frees cap items */
+    t->cap = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (op_read_u64(p, end, &t->p[t->n++], "dns-hunt time", err) < 0)
+            return -ERR_FORMAT;
+    return 0;
 }
 
 static int
 save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err)
 {
     const uint8_t version = OP_STATE_VERSION;
+    struct hunt_times t;
 
     (void)op;
     op_bytes_put(out, &version, 1);
@@ -136,9 +195,13 @@ save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *
         memcpy(&c, val + i * sizeof(uint64_t), sizeof(c));
         op_bytes_u64(out, c);
     }
-    for (size_t i = 0; i < NSETS; i++)
-        if (op_save_dset(set_at(val, i), set_width[i], out, err) < 0)
+    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+        if (op_save_dset(set_at(val, sets[i].off), sets[i].width, out, err) < 0)
             return -ERR_INTERNAL;
+    memcpy(&t, val + SET_AT(times), sizeof(t));
+    save_times(&t, out);
+    if (op_save_dset(set_at(val, SET_AT(domains)), 8, out, err) < 0)
+        return -ERR_INTERNAL;
     return 0;
 }
 
@@ -147,6 +210,8 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
      struct err *err)
 {
     const uint8_t *end = p + len;
+    struct hunt_times t = {NULL, 0, 0};
+    int rc;
 
     (void)op;
     if (len < 1 || p[0] != OP_STATE_VERSION)
@@ -160,9 +225,15 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
             return -ERR_FORMAT;
         memcpy(val + i * sizeof(uint64_t), &c, sizeof(c));
     }
-    for (size_t i = 0; i < NSETS; i++)
-        if (op_load_dset(set_at(val, i), set_width[i], &p, end, acct, err) < 0)
+    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+        if (op_load_dset(set_at(val, sets[i].off), sets[i].width, &p, end, acct, err) < 0)
             return -(int)err->code;
+    rc = load_times(&t, &p, end, acct, err);
+    memcpy(val + SET_AT(times), &t, sizeof(t)); /* owned by the state either way */
+    if (rc < 0)
+        return rc;
+    if (op_load_dset(set_at(val, SET_AT(domains)), 8, &p, end, acct, err) < 0)
+        return -(int)err->code;
     if (p != end)
         return ERR_SET(err, ERR_FORMAT, "saved state: %zu bytes left over", (size_t)(end - p));
     return 0;

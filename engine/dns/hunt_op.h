@@ -3,8 +3,9 @@
  * and finishes it like the group-by job, through the same table.
  *
  * State per group: struct hunt_val (hunt.h). save/load: its uint64_t
- * counters as 8-byte little-endian words in the struct's order, then its
- * distinct sets (clients, names, hours, times, domains) as their items (op.h).
+ * counters as 8-byte little-endian words in the struct's order, then the
+ * distinct sets clients, names, hours as their items (op.h), the flow-time
+ * series (u32 count, items ascending) and the distinct set domains.
  */
 #ifndef ENGINE_HUNT_OP_H
 #define ENGINE_HUNT_OP_H
