@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "ipfix_read.h"
+#include "log.h"
 #include "mem.h"
+#include "part_window.h"
 
 static const char usage_main[] =
     "usage: flowsweep COMMAND [OPTIONS] PATH...\n"
@@ -643,5 +646,45 @@ cli_args_parse(struct cli *c, int argc, char **argv)
         return rc;
     c->nargs = argc - 1 - optind;
     c->args = argv + 1 + optind;
+    return -1;
+}
+
+/*
+ * dns-hunt's --baseline and --allow into `o`. Returns -1 when all is well,
+ * else the exit status (the message printed).
+ */
+int
+cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *allow,
+                 struct err *err)
+{
+    if (c->baseline) {
+        const char *dots = strstr(c->baseline, "..");
+        char start[64];
+        struct part_window bw;
+
+        if (dots == NULL || (size_t)(dots - c->baseline) >= sizeof(start))
+            return cli_usage_error("--baseline takes START..END (hours, as --start), not '%s'",
+                                   c->baseline);
+        memcpy(start, c->baseline, (size_t)(dots - c->baseline));
+        start[dots - c->baseline] = '\0';
+        if (part_window_parse(start, dots + 2, &bw, err) < 0)
+            return cli_usage_error("--baseline: %s", err->msg);
+        if (!bw.has_start || !bw.has_end)
+            return cli_usage_error("--baseline '%s': both START and END are needed", c->baseline);
+        o->baseline_start_ms = bw.first_hour * 1000;
+        o->baseline_end_ms = (bw.last_hour + 3600) * 1000;
+    }
+    if (c->allow) {
+        if (hunt_allow_load(allow, c->allow, err) < 0) {
+            size_t len = strlen(err->msg), need = esc_len((const uint8_t *)err->msg, len) + 1;
+            char *buf = mem_alloc(need);
+
+            esc_bytes(buf, need, (const uint8_t *)err->msg, len);
+            LOG_ERR("%s", buf);
+            mem_free(buf);
+            return err->code == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL;
+        }
+        o->allow = allow;
+    }
     return -1;
 }

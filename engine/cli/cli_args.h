@@ -72,6 +72,14 @@ struct cli {
  */
 int cli_args_parse(struct cli *c, int argc, char **argv);
 
+/*
+ * cli_hunt_options() - dns-hunt's --baseline and --allow into `o` (`allow`
+ * filled, the caller hunt_allow_fini()s it). Returns -1 when all is well, else
+ * the exit status (the message printed).
+ */
+int cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *allow,
+                     struct err *err);
+
 /* cli_usage_error() - prints "flowsweep: error: " fmt/arg and a hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 

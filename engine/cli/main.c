@@ -155,45 +155,6 @@ warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
 }
 
 /*
- * dns-hunt's --baseline and --allow into `o`. Returns -1 when all is well,
- * else the exit status (the message printed).
- */
-static int
-hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *allow, struct err *err)
-{
-    if (c->baseline) {
-        const char *dots = strstr(c->baseline, "..");
-        char start[64];
-        struct part_window bw;
-
-        if (dots == NULL || (size_t)(dots - c->baseline) >= sizeof(start))
-            return cli_usage_error("--baseline takes START..END (hours, as --start), not '%s'",
-                                   c->baseline);
-        memcpy(start, c->baseline, (size_t)(dots - c->baseline));
-        start[dots - c->baseline] = '\0';
-        if (part_window_parse(start, dots + 2, &bw, err) < 0)
-            return cli_usage_error("--baseline: %s", err->msg);
-        if (!bw.has_start || !bw.has_end)
-            return cli_usage_error("--baseline '%s': both START and END are needed", c->baseline);
-        o->baseline_start_ms = bw.first_hour * 1000;
-        o->baseline_end_ms = (bw.last_hour + 3600) * 1000;
-    }
-    if (c->allow) {
-        if (hunt_allow_load(allow, c->allow, err) < 0) {
-            size_t len = strlen(err->msg), need = esc_len((const uint8_t *)err->msg, len) + 1;
-            char *buf = mem_alloc(need);
-
-            esc_bytes(buf, need, (const uint8_t *)err->msg, len);
-            LOG_ERR("%s", buf);
-            mem_free(buf);
-            return err->code == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL;
-        }
-        o->allow = allow;
-    }
-    return -1;
-}
-
-/*
  * The operation of the command: dns-hunt's, or the group-by job of a preset
  * or query text (built into `job`). Returns -1 to go on, or an exit code.
  */
@@ -211,7 +172,7 @@ make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *all
             return cli_usage_error("%s",
                                    "dns-hunt is not a query preset: --show-query does not apply");
         struct hunt_opts o = c->hunt;
-        int code = hunt_options(c, &o, allow, &err);
+        int code = cli_hunt_options(c, &o, allow, &err);
 
         if (code >= 0)
             return code;
