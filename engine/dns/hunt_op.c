@@ -146,7 +146,8 @@ save_times(const struct hunt_times *t, struct op_bytes *out)
     uint64_t *items = mem_alloc(((size_t)t->n + 1) * sizeof(*items));
     uint8_t le[4];
 
-    memcpy(items, t->p, (size_t)t->n * sizeof(*items));
+    if (t->n) /* an empty series has no array (memcpy from NULL is undefined) */
+        memcpy(items, t->p, (size_t)t->n * sizeof(*items));
     qsort(items, t->n, sizeof(*items), cmp_u64);
     for (int i = 0; i < 4; i++)
         le[i] = (uint8_t)(t->n >> (8 * i));
