@@ -1,7 +1,7 @@
 /*
  * cli_report.c - flowsweep report; see cli_report.h.
  *
- * The analytics (each a sweep over the same plan, in this order):
+ * The analytics (operations fed by one sweep over the plan, runner_run_many()):
  *   names    dns-names, top 20 (the Mothra table, as show() orders it)
  *   dest     dns-dest, top 20 (the SiLK table)
  *   hunt-d   dns-hunt --by domain, every group (top 20 shown; all in the scatter)
@@ -14,8 +14,8 @@
  *            the server being the side on a DNS port as dns-hunt takes it
  *            (two jobs: destination side, source side): the server
  *            sparklines and the stacked chart
- * Until the engine feeds several jobs from one file loop, each is its own
- * sweep and every file is read once per job; the page's header says so.
+ * Each file is read and decoded once; every batch of its flows is folded by
+ * each job into that job's own tables, which are merged and finished apart.
  */
 #include "cli_report.h"
 
@@ -52,10 +52,10 @@
 /* One analytic, run and finished; its table borrows from its group tables. */
 struct analytic {
     struct job job;
-    struct op group;          /* the group-by job's operation */
-    struct op *op;            /* &group, or dns-hunt's (hunt_op.h) */
-    struct runner_result res; /* the job runner's result */
-    int ran;                  /* res is to be freed */
+    struct op group;           /* the group-by job's operation */
+    struct op *op;             /* &group, or dns-hunt's (hunt_op.h) */
+    struct runner_result *res; /* the job runner's result (in the report's array) */
+    int ran;                   /* res is to be freed */
     const struct out_table *table;
 };
 
@@ -84,11 +84,10 @@ error_escaped(const char *text)
     mem_free(buf);
 }
 
-/* Runs the job of `text` (or dns-hunt when `hunt_opts` is set) over the files of `plan`. */
+/* Makes the operation of `text` (or dns-hunt when `hunt_opts` is set) in a->op. */
 static int
-analytic_run(struct analytic *a, const struct job_text *text, const struct hunt_opts *hunt_opts,
-             uint64_t limit, const struct part_plan *plan, const struct sweep_opts *so,
-             struct err *err)
+analytic_build(struct analytic *a, const struct job_text *text, const struct hunt_opts *hunt_opts,
+               uint64_t limit, struct err *err)
 {
     int rc;
 
@@ -103,19 +102,15 @@ analytic_run(struct analytic *a, const struct job_text *text, const struct hunt_
         group_op_init(&a->group, &a->job);
         a->op = &a->group;
     }
-    rc = runner_run(a->op, plan, so, &a->res, err);
-    a->ran = 1;
-    if (rc == 0)
-        a->table = &a->res.out.table;
-    return rc;
+    return 0;
 }
 
 static void
 analytic_fini(struct analytic *a)
 {
     if (a->ran)
-        runner_result_fini(&a->res);
-    if (a->op != &a->group)
+        runner_result_fini(a->res);
+    if (a->op != NULL && a->op != &a->group)
         hunt_op_destroy(a->op);
     job_fini(&a->job);
     memset(a, 0, sizeof(*a));
@@ -496,6 +491,7 @@ cli_report_run(struct cli *c)
         NA
     };
     struct analytic *an = mem_calloc(NA, sizeof(*an));
+    struct runner_result *rr = mem_calloc(NA, sizeof(*rr));
     struct err err;
     struct part_window window;
     struct part_plan plan = {0};
@@ -528,10 +524,12 @@ cli_report_run(struct cli *c)
     err_init(&err);
     if (c->nargs == 0) {
         mem_free(an);
+        mem_free(rr);
         return cli_usage_error("%s", "no PATH given: name files or directories to read");
     }
     if (part_window_parse(c->start, c->end, &window, &err) < 0) {
         mem_free(an);
+        mem_free(rr);
         fprintf(stderr, "flowsweep: error: %s\n", err.msg);
         return EXIT_USAGE;
     }
@@ -593,19 +591,30 @@ cli_report_run(struct cli *c)
         int hunt = a == A_HUNT_D || a == A_HUNT_S;
         uint64_t limit = a == A_NAMES || a == A_DEST || a == A_HUNT_S ? TOP : 0;
 
-        rc = analytic_run(&an[a], &text[a], hunt ? &hopt[a - A_HUNT_D] : NULL, limit, &plan, &so,
-                          &err);
-        cli_progress_clear(&prog);
-        nrun++;
-        if (a == A_NAMES) {
-            /* Every sweep reads the same files: the first one names the bad ones. */
-            for (size_t i = 0; i < an[a].res.sweep.nbad; i++) {
-                char suffix[160];
+        rc = analytic_build(&an[a], &text[a], hunt ? &hopt[a - A_HUNT_D] : NULL, limit, &err);
+    }
+    if (rc == 0) {
+        /* One sweep: every file read and decoded once, its flows folded by every job. */
+        const struct op *ops[NA];
 
-                snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were counted)",
-                         (unsigned long long)an[a].res.sweep.bad[i].flows_kept);
-                warn_escaped("", an[a].res.sweep.bad[i].msg, suffix);
-            }
+        for (int a = 0; a < NA; a++)
+            ops[a] = an[a].op;
+        rc = runner_run_many(ops, NA, &plan, &so, rr, &err);
+        cli_progress_clear(&prog);
+        nrun = 1;
+        for (int a = 0; a < NA; a++) {
+            /* rr[] stays put: the tables point at its budgets */
+            an[a].res = &rr[a];
+            an[a].ran = 1;
+            if (rc == 0)
+                an[a].table = &rr[a].out.table;
+        }
+        for (size_t i = 0; i < an[A_NAMES].res->sweep.nbad; i++) {
+            char suffix[160];
+
+            snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were counted)",
+                     (unsigned long long)an[A_NAMES].res->sweep.bad[i].flows_kept);
+            warn_escaped("", an[A_NAMES].res->sweep.bad[i].msg, suffix);
         }
     }
     if (rc < 0) {
@@ -696,28 +705,28 @@ cli_report_run(struct cli *c)
                                 .nseries = sd.nseries,
                                 .v = sd.v};
 
-    bad = mem_calloc(an[A_NAMES].res.sweep.nbad + 1, sizeof(*bad));
-    for (size_t i = 0; i < an[A_NAMES].res.sweep.nbad; i++) {
-        bad[i].path = an[A_NAMES].res.sweep.bad[i].path;
-        bad[i].msg = an[A_NAMES].res.sweep.bad[i].msg;
+    bad = mem_calloc(an[A_NAMES].res->sweep.nbad + 1, sizeof(*bad));
+    for (size_t i = 0; i < an[A_NAMES].res->sweep.nbad; i++) {
+        bad[i].path = an[A_NAMES].res->sweep.bad[i].path;
+        bad[i].msg = an[A_NAMES].res->sweep.bad[i].msg;
     }
     window_text(c, wtext, sizeof(wtext));
     if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
         when[0] = '\0';
     snprintf(note, sizeof(note),
-             "%zu sweeps, one per job, each reading every file (one shared scan is not built "
-             "yet); threads %d",
-             nrun, an[A_NAMES].res.ntables);
+             "one sweep: each file read once, its flows folded by %d jobs; "
+             "threads %d",
+             (int)NA, an[A_NAMES].res->ntables);
     memset(&pg, 0, sizeof(pg));
     pg.h.title = "flowsweep report";
     pg.h.paths = (const char *const *)c->args;
     pg.h.npaths = (size_t)c->nargs;
     pg.h.window = wtext;
-    pg.h.files = an[A_NAMES].res.sweep.stats.files;
-    pg.h.flows = an[A_NAMES].res.sweep.stats.flows;
-    pg.h.dns_rrs = an[A_NAMES].res.sweep.stats.dns_rrs;
+    pg.h.files = an[A_NAMES].res->sweep.stats.files;
+    pg.h.flows = an[A_NAMES].res->sweep.stats.flows;
+    pg.h.dns_rrs = an[A_NAMES].res->sweep.stats.dns_rrs;
     pg.h.bad = bad;
-    pg.h.nbad = an[A_NAMES].res.sweep.nbad;
+    pg.h.nbad = an[A_NAMES].res->sweep.nbad;
     pg.h.elapsed = cli_now() - t0;
     pg.h.generated = when[0] ? when : NULL;
     pg.h.note = note;
@@ -734,20 +743,21 @@ cli_report_run(struct cli *c)
         code = EXIT_FATAL;
         goto out;
     }
-    code = an[A_NAMES].res.sweep.nbad ? EXIT_PARTIAL : 0;
+    code = an[A_NAMES].res->sweep.nbad ? EXIT_PARTIAL : 0;
     if (!c->quiet) {
         const char *o = c->output && strcmp(c->output, "-") ? c->output : "stdout";
 
         fprintf(stderr,
                 "flowsweep: summary: report written to %s: files %llu (bad %zu), flows %llu, "
-                "%zu sweeps, elapsed %.2f s, threads %d, peak memory %.0f MiB (%s)\n",
+                "%zu sweep, elapsed %.2f s, threads %d, peak memory %.0f MiB (%s)\n",
                 o, (unsigned long long)pg.h.files, pg.h.nbad, (unsigned long long)pg.h.flows, nrun,
-                cli_now() - t0, an[A_NAMES].res.ntables, (double)mem_peak_rss() / (1024.0 * 1024.0),
-                mem_allocator_name());
+                cli_now() - t0, an[A_NAMES].res->ntables,
+                (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
     }
 out:
     for (int a = 0; a < NA; a++)
         analytic_fini(&an[a]);
+    mem_free(rr);
     keys_fini(&kd);
     keys_fini(&ks);
     mem_free(an);

@@ -49,6 +49,18 @@ struct sweep_file *runner_files(const struct part_plan *plan);
 int runner_run(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
                struct runner_result *res, struct err *err);
 
+/*
+ * runner_run_many() - runs `nops` operations over the files of `plan` in one
+ * sweep: each file is read and decoded once, and every batch of flows is
+ * folded into each operation's own tables (res[k], one per operation); then
+ * each is merged and finished as runner_run() does. Each operation's tables
+ * draw on a budget of their own of opts->mem_limit bytes. Every res[k] gets
+ * the sweep's counts (records and kept its own) and a copy of the bad files.
+ * Returns 0 or -code as runner_run(); runner_result_fini() each res[k] either way.
+ */
+int runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan *plan,
+                    const struct sweep_opts *opts, struct runner_result *res, struct err *err);
+
 /* runner_result_fini() - releases every group's state, the tables and the output. */
 void runner_result_fini(struct runner_result *res);
 
