@@ -36,6 +36,12 @@ record_field_lookup(const char *name, size_t len)
     return -1;
 }
 
+const char *
+record_field_name(enum field_id id)
+{
+    return fields[id].name;
+}
+
 static void
 fill(struct rec *r, const struct flow *f, int reverse, uint64_t bytes, uint64_t packets)
 {

@@ -67,6 +67,9 @@ struct rec {
 /* record_field_lookup() - the field named `name` (len bytes), or -1. */
 int record_field_lookup(const char *name, size_t len);
 
+/* record_field_name() - the canonical name of `id`. */
+const char *record_field_name(enum field_id id);
+
 /* record_field_kind() - what kind of value `id` holds. */
 static inline enum field_kind
 record_field_kind(enum field_id id)

@@ -1,0 +1,500 @@
+/*
+ * cache.c - see cache.h.
+ */
+#define _XOPEN_SOURCE 700 /* realpath() (POSIX, XSI) */
+
+#include "cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "job.h"
+#include "mem.h"
+#include "record.h"
+
+static void
+hex(char *out, const uint8_t *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static void
+hash128(const void *p, size_t len, uint8_t out[16])
+{
+    XXH128_canonical_t c;
+
+    XXH128_canonicalFromHash(&c, XXH3_128bits(p, len));
+    memcpy(out, c.digest, 16);
+}
+
+static int64_t
+now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static char *
+join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *s = mem_alloc(n);
+
+    snprintf(s, n, "%s/%s", a, b);
+    return s;
+}
+
+/* mkdir that is fine when the directory is already there. 0 or errno. */
+static int
+make_dir(const char *path)
+{
+    struct stat st;
+
+    if (mkdir(path, 0755) == 0)
+        return 0;
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    return errno == EEXIST ? ENOTDIR : errno;
+}
+
+static const char *
+view_name(enum rec_view v)
+{
+    switch (v) {
+    case REC_FLOWS:
+        return "flows";
+    case REC_SILK:
+        return "silk";
+    case REC_SILK_FORWARD:
+        return "silk-forward";
+    }
+    return "?";
+}
+
+static const char *
+agg_name(enum agg_kind k)
+{
+    switch (k) {
+    case AGG_COUNT:
+        return "count";
+    case AGG_SUM:
+        return "sum";
+    case AGG_MIN:
+        return "min";
+    case AGG_MAX:
+        return "max";
+    case AGG_DISTINCT:
+        return "distinct";
+    }
+    return "?";
+}
+
+char *
+cache_job_text_group(const struct job *job, const char *where)
+{
+    size_t cap = 256 + (where ? strlen(where) : 0) + 96 * job->ncols, len;
+    char *s = mem_alloc(cap);
+
+    len = (size_t)snprintf(s, cap, "group records=%s bytes=%s keys=", view_name(job->view),
+                           job->bytes_total ? "total" : "forward");
+    for (size_t i = 0; i < job->nkeys; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? "," : "",
+                                record_field_name(job->cols[i].field));
+    len += (size_t)snprintf(s + len, cap - len, " aggs=");
+    for (size_t i = job->nkeys; i < job->ncols; i++) {
+        const struct job_col *c = &job->cols[i];
+
+        len += (size_t)snprintf(s + len, cap - len, "%s%s(%s)", i > job->nkeys ? "," : "",
+                                agg_name(c->agg),
+                                c->agg == AGG_COUNT ? "" : record_field_name(c->field));
+    }
+    snprintf(s + len, cap - len, " where=%s", where ? where : "");
+    return s;
+}
+
+int
+cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_version,
+           struct err *warn)
+{
+    char *text;
+    size_t n;
+    int e;
+
+    memset(c, 0, sizeof(*c));
+    snprintf(c->job, sizeof(c->job), "%s", job);
+    c->state_version = state_version;
+    n = strlen(job) + 64;
+    text = mem_alloc(n);
+    snprintf(text, n, "flowsweep cache semantics %d state %u\n%s", CACHE_SEMANTICS, state_version,
+             job);
+    hash128(text, strlen(text), c->fp);
+    mem_free(text);
+    hex(c->fp_hex, c->fp, 16);
+    c->dir = mem_strdup(dir);
+    c->job_dir = join(dir, c->fp_hex);
+    atomic_store(&c->write_ok, 1);
+    e = make_dir(dir);
+    if (e == 0)
+        e = make_dir(c->job_dir);
+    if (e == 0) { /* can a partial be created here? (root passes mode bits: try it) */
+        char *probe = join(c->job_dir, ".tmp-probe");
+        size_t len = strlen(probe) + 32;
+        char *name = mem_alloc(len);
+        int fd;
+
+        snprintf(name, len, "%s.%ld", probe, (long)getpid());
+        fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            e = errno;
+        } else {
+            close(fd);
+            unlink(name);
+        }
+        mem_free(name);
+        mem_free(probe);
+    }
+    {
+        struct stat st;
+
+        c->read_ok = stat(c->job_dir, &st) == 0 && S_ISDIR(st.st_mode);
+    }
+    if (e != 0) {
+        atomic_store(&c->write_ok, 0);
+        ERR_SET_ERRNO(warn, e, "%s: partials will not be written", dir);
+    }
+    return 0;
+}
+
+void
+cache_close(struct cache *c)
+{
+    mem_free(c->dir);
+    mem_free(c->job_dir);
+    c->dir = c->job_dir = NULL;
+}
+
+int
+cache_identify(const char *path, struct cache_src *s, struct err *err)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    memset(s, 0, sizeof(*s));
+    s->now_ns = now_ns(); /* before the stat: a change after it shows as a newer mtime */
+    if (realpath(path, real) == NULL)
+        return ERR_SET_ERRNO(err, errno, "%s", path);
+    if (strlen(real) >= sizeof(s->path))
+        return ERR_SET(err, ERR_LIMIT, "%s: path too long to cache", path);
+    if (stat(real, &st) != 0)
+        return ERR_SET_ERRNO(err, errno, "%s", path);
+    if (!S_ISREG(st.st_mode))
+        return ERR_SET(err, ERR_FORMAT, "%s: not a regular file", path);
+    snprintf(s->path, sizeof(s->path), "%s", real);
+    s->size = (uint64_t)st.st_size;
+    s->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    s->ino = (uint64_t)st.st_ino;
+    s->dev = (uint64_t)st.st_dev;
+    return 0;
+}
+
+/* DIR/<job>/<XXH3-128 of the real path>.part, mem_free() it. */
+static char *
+entry_path(const struct cache *c, const struct cache_src *s)
+{
+    uint8_t h[16];
+    char name[40];
+
+    hash128(s->path, strlen(s->path), h);
+    hex(name, h, 16);
+    memcpy(name + 32, ".part", 6);
+    return join(c->job_dir, name);
+}
+
+int
+cache_racy(const struct cache_src *s)
+{
+    return s->now_ns - s->mtime_ns < CACHE_RACY_NS;
+}
+
+enum cache_look
+cache_lookup(const struct cache *c, const struct cache_src *s, struct partial *p, struct err *why)
+{
+    char *path = entry_path(c, s);
+    const struct partial_info *in = &p->info;
+    struct stat st;
+    int rc;
+
+    if (!c->read_ok || (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))) {
+        mem_free(path);
+        memset(p, 0, sizeof(*p));
+        return CACHE_MISS;
+    }
+    rc = partial_load(path, 0, p, why);
+    if (rc < 0) {
+        err_prefix(why, "%s", path);
+        mem_free(path);
+        partial_fini(p);
+        return CACHE_BAD;
+    }
+    if (memcmp(in->job_fp, c->fp, 16) != 0 || in->state_version != c->state_version) {
+        ERR_SET(why, ERR_FORMAT, "%s: made for another job or state version", path);
+        mem_free(path);
+        partial_fini(p);
+        return CACHE_BAD;
+    }
+    mem_free(path);
+    if (strcmp(in->src_path, s->path) != 0 || in->src_size != s->size ||
+        in->src_mtime_ns != s->mtime_ns || in->src_ino != s->ino || in->src_dev != s->dev ||
+        in->created_ns - in->src_mtime_ns < CACHE_RACY_NS) {
+        partial_fini(p);
+        return CACHE_STALE;
+    }
+    return CACHE_HIT;
+}
+
+int64_t
+cache_store(struct cache *c, const struct cache_src *s, struct partial_info *info,
+            const struct htab *t, uint32_t val_len, partial_save_fn *save, const void *ctx,
+            struct err *err)
+{
+    char *path = entry_path(c, s);
+    struct err first;
+    int64_t rc;
+
+    memcpy(info->job_fp, c->fp, 16);
+    snprintf(info->job, sizeof(info->job), "%s", c->job);
+    info->state_version = c->state_version;
+    snprintf(info->src_path, sizeof(info->src_path), "%s", s->path);
+    info->src_size = s->size;
+    info->src_mtime_ns = s->mtime_ns;
+    info->src_ino = s->ino;
+    info->src_dev = s->dev;
+    info->created_ns = s->now_ns;
+    err_init(&first);
+    rc = partial_write(path, info, t, val_len, save, ctx, &first);
+    if (rc < 0 && first.sys_errno == ENOENT && make_dir(c->dir) == 0 &&
+        make_dir(c->job_dir) == 0) /* a prune removed the emptied job directory meanwhile */
+        rc = partial_write(path, info, t, val_len, save, ctx, err);
+    else if (rc < 0)
+        *err = first;
+    mem_free(path);
+    if (rc == -ERR_IO)
+        atomic_store(&c->write_ok, 0);
+    return rc;
+}
+
+/* ---- stats and prune: walking DIR/<job>/ ---- */
+
+static int
+is_job_dir_name(const char *name)
+{
+    if (strlen(name) != 32)
+        return 0;
+    for (int i = 0; i < 32; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* Calls fn for every file of every job directory of DIR. */
+typedef int walk_fn(void *ctx, const char *job_hex, const char *path, const char *name,
+                    const struct stat *st, struct err *err);
+
+static int
+walk(const char *dir, walk_fn *fn, void *ctx, int remove_empty, struct err *err)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int rc = 0;
+
+    if (d == NULL)
+        return ERR_SET_ERRNO(err, errno, "%s", dir);
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        char *jd;
+        DIR *j;
+        struct dirent *fe;
+
+        if (!is_job_dir_name(de->d_name))
+            continue;
+        jd = join(dir, de->d_name);
+        j = opendir(jd);
+        if (j == NULL) {
+            mem_free(jd);
+            continue; /* not a directory */
+        }
+        while (rc == 0 && (fe = readdir(j)) != NULL) {
+            char *fp;
+            struct stat st;
+
+            if (strcmp(fe->d_name, ".") == 0 || strcmp(fe->d_name, "..") == 0)
+                continue;
+            fp = join(jd, fe->d_name);
+            if (lstat(fp, &st) == 0 && S_ISREG(st.st_mode))
+                rc = fn(ctx, de->d_name, fp, fe->d_name, &st, err);
+            mem_free(fp);
+        }
+        closedir(j);
+        if (remove_empty)
+            (void)rmdir(jd); /* fails while it holds anything */
+        mem_free(jd);
+    }
+    closedir(d);
+    return rc;
+}
+
+struct stats_ctx {
+    struct cache_job_stats *jobs;
+    size_t n, cap;
+    int64_t newest_job_ns; /* of the job whose text was kept */
+};
+
+static struct cache_job_stats *
+job_row(struct stats_ctx *s, const char *job_hex)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->jobs[i].fp_hex, job_hex) == 0)
+            return &s->jobs[i];
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->jobs = mem_realloc(s->jobs, s->cap * sizeof(*s->jobs));
+    }
+    memset(&s->jobs[s->n], 0, sizeof(s->jobs[s->n]));
+    snprintf(s->jobs[s->n].fp_hex, sizeof(s->jobs[s->n].fp_hex), "%s", job_hex);
+    return &s->jobs[s->n++];
+}
+
+static int
+stats_one(void *ctx, const char *job_hex, const char *path, const char *name, const struct stat *st,
+          struct err *err)
+{
+    struct cache_job_stats *row = job_row(ctx, job_hex);
+    struct partial p;
+    struct err e;
+
+    (void)err;
+    if (name[0] == '.')
+        return 0; /* a temporary being written */
+    err_init(&e);
+    if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY, &p, &e) < 0) {
+        row->unreadable++;
+        row->unreadable_bytes += (uint64_t)st->st_size;
+    } else {
+        if (row->entries == 0 || p.info.created_ns > row->newest_ns) {
+            row->newest_ns = p.info.created_ns;
+            snprintf(row->job, sizeof(row->job), "%s", p.info.job);
+        }
+        if (row->entries == 0 || p.info.created_ns < row->oldest_ns)
+            row->oldest_ns = p.info.created_ns;
+        row->entries++;
+        row->bytes += (uint64_t)st->st_size;
+        row->damaged_sources += p.info.bad != 0;
+    }
+    partial_fini(&p);
+    return 0;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct cache_job_stats *)a)->fp_hex,
+                  ((const struct cache_job_stats *)b)->fp_hex);
+}
+
+int
+cache_stats(const char *dir, struct cache_job_stats **jobs, size_t *njobs, struct err *err)
+{
+    struct stats_ctx s = {NULL, 0, 0, 0};
+    int rc = walk(dir, stats_one, &s, 0, err);
+
+    if (s.n > 1)
+        qsort(s.jobs, s.n, sizeof(*s.jobs), row_cmp);
+    *jobs = s.jobs;
+    *njobs = s.n;
+    return rc;
+}
+
+struct prune_ctx {
+    const struct cache_prune_opts *o;
+    struct cache_prune_result *r;
+    int64_t now;
+};
+
+/* Whether the source of partial header `in` is gone or no longer the file it was made from. */
+static int
+source_changed(const struct partial_info *in)
+{
+    struct stat st;
+
+    if (stat(in->src_path, &st) != 0)
+        return 1;
+    return (uint64_t)st.st_size != in->src_size ||
+           (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != in->src_mtime_ns ||
+           (uint64_t)st.st_ino != in->src_ino || (uint64_t)st.st_dev != in->src_dev;
+}
+
+static int
+prune_one(void *ctx, const char *job_hex, const char *path, const char *name, const struct stat *st,
+          struct err *err)
+{
+    struct prune_ctx *pc = ctx;
+    struct partial p;
+    struct err e;
+    int drop;
+
+    (void)job_hex;
+    (void)err;
+    if (name[0] == '.') { /* a temporary: a crashed writer's once it is an hour old */
+        int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+
+        drop = pc->now - mt > 3600LL * 1000000000LL;
+    } else {
+        err_init(&e);
+        if (partial_load(path, 0, &p, &e) < 0) { /* whole: what a sweep would reject goes */
+            drop = 1;
+        } else {
+            drop = (pc->o->older_than_days >= 0 && (double)(pc->now - p.info.created_ns) >
+                                                       pc->o->older_than_days * 86400.0 * 1e9) ||
+                   (pc->o->missing_sources && source_changed(&p.info));
+        }
+        partial_fini(&p);
+    }
+    if (drop && unlink(path) == 0) {
+        pc->r->removed++;
+        pc->r->removed_bytes += (uint64_t)st->st_size;
+    } else {
+        pc->r->kept++;
+        pc->r->kept_bytes += (uint64_t)st->st_size;
+    }
+    return 0;
+}
+
+int
+cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prune_result *r,
+            struct err *err)
+{
+    struct prune_ctx pc;
+
+    memset(r, 0, sizeof(*r));
+    pc.o = o;
+    pc.r = r;
+    pc.now = now_ns();
+    return walk(dir, prune_one, &pc, 1, err);
+}

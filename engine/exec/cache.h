@@ -1,0 +1,149 @@
+/*
+ * cache.h - the partial cache: one partial (partial.h) per source file and job.
+ *
+ * A directory DIR holds one subdirectory per job fingerprint, named by its 32
+ * hex digits, and in it one partial per source file, named by the XXH3-128 of
+ * the file's real path: DIR/<job>/<path>.part. The files are their own
+ * catalog (no database: it must work over NFS and with two sweeps at once).
+ *
+ * A partial is used for a planned file only when all of these hold:
+ *   - it loads whole (partial_load(): magic, format version, lengths, checksums);
+ *   - same job fingerprint and operation state version;
+ *   - same real path, size, mtime (ns), inode and device as the file now;
+ *   - the file's mtime was at least CACHE_RACY_NS older than the moment the
+ *     file was examined for the partial (git's "racy clean" rule: a file
+ *     rewritten within the same tick can keep its size and mtime).
+ * A partial that exists but fails to load is reported and rebuilt; one whose
+ * source changed is rebuilt silently. A partial is written only for a file
+ * that was opened and is old enough to pass the racy rule next time.
+ *
+ * The job fingerprint is XXH3-128 over CACHE_SEMANTICS and the job's
+ * state-shaping text (cache_job_text_*): what decides the groups and their
+ * states, not --having, --order, --limit or the output format.
+ * Threads: cache_lookup() and cache_store() may run on many threads at once
+ * on one struct cache; the rest on one thread.
+ */
+#ifndef ENGINE_CACHE_H
+#define ENGINE_CACHE_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "htab.h"
+#include "partial.h"
+
+/* Bump by hand when decoding or aggregation meaning changes and the saved bytes do not. */
+#define CACHE_SEMANTICS 1
+/* A file must be this much older than its partial (ns) for its size and mtime to be trusted. */
+#define CACHE_RACY_NS (2LL * 1000000000LL)
+
+struct cache {
+    char *dir;     /* DIR (owned) */
+    char *job_dir; /* DIR/<fingerprint hex> (owned) */
+    uint8_t fp[16];
+    char fp_hex[33];
+    char job[PARTIAL_JOB_MAX];
+    uint32_t state_version;
+    atomic_int write_ok; /* 0: no partials are written (directory not writable, a write failed) */
+    int read_ok;         /* 0: the job directory does not exist (nothing to look up) */
+};
+
+struct job;
+
+/*
+ * cache_job_text_group() - the state-shaping text of group-by job `job`
+ * whose --where text is `where` (NULL: none): record view, bytes mode, key
+ * fields, aggregate functions and fields, --where; not the column names,
+ * --having, --order, --limit. mem_free() it.
+ */
+char *cache_job_text_group(const struct job *job, const char *where);
+
+/* A source file as the cache identifies it. */
+struct cache_src {
+    char path[PARTIAL_PATH_MAX]; /* real path */
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t ino;
+    uint64_t dev;
+    int64_t now_ns; /* when it was examined */
+};
+
+/*
+ * cache_open() - the cache of job text `job` in DIR (created if missing).
+ * Returns 0, or -code when DIR cannot be used at all. When DIR can be read
+ * but not written, returns 0 with c->write_ok = 0 and `warn` saying why.
+ */
+int cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_version,
+               struct err *warn);
+
+/* cache_close() - frees what cache_open() allocated. */
+void cache_close(struct cache *c);
+
+/* cache_identify() - stats `path` (no open). Returns 0 or -code (the file is then not cached). */
+int cache_identify(const char *path, struct cache_src *s, struct err *err);
+
+enum cache_look {
+    CACHE_MISS,  /* no partial */
+    CACHE_HIT,   /* a valid partial, loaded into *p */
+    CACHE_STALE, /* a partial of another version of the file, or too young to trust */
+    CACHE_BAD    /* a partial that cannot be used; `why` says why */
+};
+
+/* cache_lookup() - the partial of `s` (see above). On CACHE_HIT partial_fini(p) after use. */
+enum cache_look cache_lookup(const struct cache *c, const struct cache_src *s, struct partial *p,
+                             struct err *why);
+
+/* cache_racy() - 1 when a partial of `s` would not be trusted (the file is too young). */
+int cache_racy(const struct cache_src *s);
+
+/*
+ * cache_store() - writes the partial of `s`: header `info` (its job, source
+ * and version fields are filled here), groups of `t`. Returns bytes written
+ * or -code; an I/O failure (disk full, directory gone) clears c->write_ok,
+ * so that no more partials are tried and the caller warns once.
+ */
+int64_t cache_store(struct cache *c, const struct cache_src *s, struct partial_info *info,
+                    const struct htab *t, uint32_t val_len, partial_save_fn *save, const void *ctx,
+                    struct err *err);
+
+/* What `cache stats` shows of one job's partials. */
+struct cache_job_stats {
+    char fp_hex[33];
+    char job[PARTIAL_JOB_MAX]; /* from the newest readable partial's header */
+    uint64_t entries;          /* partials that load */
+    uint64_t bytes;            /* their bytes */
+    uint64_t damaged_sources;  /* partials that keep a damaged file's verdict */
+    uint64_t unreadable;       /* files that do not load as partials */
+    uint64_t unreadable_bytes;
+    int64_t oldest_ns, newest_ns; /* when their sources were examined */
+};
+
+/*
+ * cache_stats() - one row per job directory of DIR, by fingerprint; mem_free(*jobs).
+ * Reads headers only: a partial whose body is damaged still counts as an
+ * entry here (a sweep and cache_prune() check whole files).
+ */
+int cache_stats(const char *dir, struct cache_job_stats **jobs, size_t *njobs, struct err *err);
+
+struct cache_prune_opts {
+    double older_than_days; /* < 0: no age rule */
+    int missing_sources;    /* 1: remove partials whose source is gone or changed */
+};
+
+struct cache_prune_result {
+    uint64_t removed,
+        removed_bytes; /* partials (and unreadable files, stale temporaries) removed */
+    uint64_t kept, kept_bytes;
+};
+
+/*
+ * cache_prune() - removes the partials of DIR that match `o`, every file that
+ * does not load as a partial, and temporaries older than an hour (a crashed
+ * writer's); then empty job directories. Returns 0 or -code.
+ */
+int cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prune_result *r,
+                struct err *err);
+
+#endif

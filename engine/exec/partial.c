@@ -1,0 +1,639 @@
+/*
+ * partial.c - see partial.h; docs/partials.md is the byte-level description.
+ */
+#include "partial.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "mem.h"
+
+static const uint8_t head_magic[8] = {0x89, 'F', 'S', 'P', 'A', 'R', 'T', '\n'};
+static const uint8_t tail_magic[8] = {0x89, 'F', 'S', 'P', 'E', 'N', 'D', '\n'};
+
+#define HEAD_FIXED  168u /* bytes before the header's strings */
+#define HEAD_MAX    (HEAD_FIXED + PARTIAL_PATH_MAX + PARTIAL_JOB_MAX + ERR_MSG_LEN + 8u)
+#define BLOCK_HEAD  24u /* partition, reserved, groups, payload length */
+#define TRAILER_LEN 24u /* magic, file length, checksum */
+#define FLAG_BAD    1u
+#define FLAG_PATH   2u /* the message follows the source's path */
+
+/* ---- little-endian bytes ---- */
+
+static void
+put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void
+put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t
+get_u32(const uint8_t *p)
+{
+    uint32_t v = 0;
+
+    for (int i = 0; i < 4; i++)
+        v |= (uint32_t)p[i] << (8 * i);
+    return v;
+}
+
+static uint64_t
+get_u64(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static uint16_t
+get_u16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+void
+partial_buf_put(struct partial_buf *b, const void *p, size_t len)
+{
+    b->p = mem_grow(b->p, &b->cap, b->len + len, 4096);
+    if (len)
+        memcpy(b->p + b->len, p, len);
+    b->len += len;
+}
+
+void
+partial_buf_fini(struct partial_buf *b)
+{
+    mem_free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Reserves n bytes at the end of `b` and returns them. */
+static uint8_t *
+buf_room(struct partial_buf *b, size_t n)
+{
+    b->p = mem_grow(b->p, &b->cap, b->len + n, 4096);
+    b->len += n;
+    return b->p + b->len - n;
+}
+
+static void
+put_varint(struct partial_buf *b, uint32_t v)
+{
+    uint8_t tmp[5];
+    size_t n = 0;
+
+    do {
+        tmp[n] = (uint8_t)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            tmp[n] |= 0x80;
+        n++;
+    } while (v);
+    partial_buf_put(b, tmp, n);
+}
+
+/* get_varint() - a LEB128 u32 at *p before `end`; -1 when cut short or overlong. */
+static int
+get_varint(const uint8_t **p, const uint8_t *end, uint32_t *v)
+{
+    uint32_t x = 0;
+
+    for (int i = 0; i < 5; i++) {
+        if (*p >= end)
+            return -1;
+        uint8_t c = *(*p)++;
+
+        if (i == 4 && c > 0x0f)
+            return -1; /* more than 32 bits */
+        x |= (uint32_t)(c & 0x7f) << (7 * i);
+        if (!(c & 0x80)) {
+            if (c == 0 && i > 0)
+                return -1; /* not the shortest form: one value, one encoding */
+            *v = x;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ---- writing ---- */
+
+struct sort_ent {
+    uint64_t hash;
+    const uint8_t *key;
+    uint32_t key_len;
+    const struct htab_entry *e;
+};
+
+/* The canonical order of groups: key hash, then key bytes, then key length. */
+static int
+ent_cmp(uint64_t ha, const uint8_t *ka, uint32_t la, uint64_t hb, const uint8_t *kb, uint32_t lb)
+{
+    int c;
+
+    if (ha != hb)
+        return ha < hb ? -1 : 1;
+    c = memcmp(ka, kb, la < lb ? la : lb);
+    if (c != 0)
+        return c;
+    return la < lb ? -1 : la > lb;
+}
+
+static int
+sort_ent_cmp(const void *a, const void *b)
+{
+    const struct sort_ent *x = a, *y = b;
+
+    return ent_cmp(x->hash, x->key, x->key_len, y->hash, y->key, y->key_len);
+}
+
+static size_t
+strnlen_cap(const char *s, size_t cap)
+{
+    const char *z = memchr(s, '\0', cap);
+
+    return z ? (size_t)(z - s) : cap;
+}
+
+static void
+put_head(struct partial_buf *b, const struct partial_info *info, uint64_t groups)
+{
+    size_t path_len = strnlen_cap(info->src_path, sizeof(info->src_path) - 1);
+    size_t job_len = strnlen_cap(info->job, sizeof(info->job) - 1);
+    size_t msg_len = info->bad ? strnlen_cap(info->msg, sizeof(info->msg) - 1) : 0;
+    uint32_t hlen = (uint32_t)(HEAD_FIXED + path_len + job_len + msg_len + 8);
+    uint8_t *h = buf_room(b, hlen);
+    const uint64_t *c = &info->counts.bytes;
+
+    memset(h, 0, hlen);
+    memcpy(h, head_magic, 8);
+    put_u32(h + 8, PARTIAL_VERSION);
+    put_u32(h + 12, hlen);
+    put_u32(h + 16, info->state_version);
+    put_u32(h + 20, HTAB_PART_BITS);
+    put_u32(h + 24, info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) : 0);
+    /* h + 28: nblocks, filled in when known */
+    memcpy(h + 32, info->job_fp, 16);
+    put_u64(h + 48, info->src_size);
+    put_u64(h + 56, (uint64_t)info->src_mtime_ns);
+    put_u64(h + 64, info->src_ino);
+    put_u64(h + 72, info->src_dev);
+    put_u64(h + 80, (uint64_t)info->created_ns);
+    put_u64(h + 88, groups);
+    put_u64(h + 96, info->bad ? info->flows_kept : 0);
+    for (int i = 0; i < 7; i++)
+        put_u64(h + 104 + 8 * i, c[i]);
+    h[160] = (uint8_t)path_len;
+    h[161] = (uint8_t)(path_len >> 8);
+    h[162] = (uint8_t)job_len;
+    h[163] = (uint8_t)(job_len >> 8);
+    h[164] = (uint8_t)msg_len;
+    h[165] = (uint8_t)(msg_len >> 8);
+    memcpy(h + HEAD_FIXED, info->src_path, path_len);
+    memcpy(h + HEAD_FIXED + path_len, info->job, job_len);
+    memcpy(h + HEAD_FIXED + path_len + job_len, info->msg, msg_len);
+}
+
+/* Encodes the whole file into `b`. Returns 0 or the save callback's -code. */
+static int
+encode(struct partial_buf *b, const struct partial_info *info, const struct htab *t,
+       uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err)
+{
+    uint64_t sums[HTAB_PARTS + 1];
+    uint32_t nblocks = 0;
+    struct sort_ent *ents = NULL;
+    size_t cap_ents = 0;
+    struct partial_buf state = {0};
+    size_t hlen;
+    int rc = 0;
+
+    put_head(b, info, htab_count(t));
+    hlen = b->len;
+    for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
+        size_t n = htab_part_count(t, p), k = 0, cap = htab_part_cap(t, p);
+        size_t start, payload;
+
+        if (n == 0)
+            continue;
+        if (n > cap_ents) {
+            cap_ents = n;
+            mem_free(ents);
+            ents = mem_alloc(n * sizeof(*ents));
+        }
+        for (size_t i = 0; i < cap && k < n; i++) {
+            const struct htab_entry *e = htab_part_slot(t, p, i);
+
+            if (e == NULL)
+                continue;
+            ents[k].hash = e->hash;
+            ents[k].key = htab_entry_key(e, (val_len + 7u) & ~7u);
+            ents[k].key_len = e->key_len;
+            ents[k].e = e;
+            k++;
+        }
+        qsort(ents, k, sizeof(*ents), sort_ent_cmp);
+        start = b->len;
+        buf_room(b, BLOCK_HEAD);
+        for (size_t i = 0; i < k; i++) {
+            state.len = 0;
+            rc = save(ctx, htab_entry_val((struct htab_entry *)(uintptr_t)ents[i].e), &state, err);
+            if (rc < 0)
+                break;
+            if (state.len > UINT32_MAX) {
+                rc = ERR_SET(err, ERR_LIMIT, "a group's state of %zu bytes is too big to save",
+                             state.len);
+                break;
+            }
+            put_u64(buf_room(b, 8), ents[i].hash);
+            put_varint(b, ents[i].key_len);
+            put_varint(b, (uint32_t)state.len);
+            partial_buf_put(b, ents[i].key, ents[i].key_len);
+            partial_buf_put(b, state.p, state.len);
+        }
+        if (rc < 0)
+            break;
+        payload = b->len - start - BLOCK_HEAD;
+        put_u32(b->p + start, p);
+        put_u32(b->p + start + 4, 0);
+        put_u64(b->p + start + 8, k);
+        put_u64(b->p + start + 16, payload);
+        sums[1 + nblocks] = XXH3_64bits(b->p + start, b->len - start);
+        put_u64(buf_room(b, 8), sums[1 + nblocks]);
+        nblocks++;
+    }
+    mem_free(ents);
+    partial_buf_fini(&state);
+    if (rc < 0)
+        return rc;
+    put_u32(b->p + 28, nblocks);
+    sums[0] = XXH3_64bits(b->p, hlen - 8);
+    put_u64(b->p + hlen - 8, sums[0]);
+    {
+        size_t off = b->len;
+        uint8_t *tr = buf_room(b, TRAILER_LEN);
+        uint8_t tmp[8 * (HTAB_PARTS + 2)];
+
+        memcpy(tr, tail_magic, 8);
+        put_u64(tr + 8, off);
+        for (uint32_t i = 0; i <= nblocks; i++)
+            put_u64(tmp + 8 * i, sums[i]);
+        put_u64(tmp + 8 * (nblocks + 1), off);
+        put_u64(tr + 16, XXH3_64bits(tmp, 8 * ((size_t)nblocks + 2)));
+    }
+    return 0;
+}
+
+static atomic_uint tmp_counter;
+
+/* Writes all of p[0..len) to fd. 0 or errno. */
+static int
+write_all(int fd, const uint8_t *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int64_t
+partial_write(const char *path, const struct partial_info *info, const struct htab *t,
+              uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err)
+{
+    struct partial_buf b = {0};
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    char *tmp;
+    size_t tmp_cap;
+    int64_t written;
+    int fd, e, rc;
+
+    if (strlen(info->src_path) >= PARTIAL_PATH_MAX - 1)
+        return ERR_SET(err, ERR_LIMIT, "source path too long to keep in a partial");
+    rc = encode(&b, info, t, val_len, save, ctx, err);
+    if (rc < 0) {
+        partial_buf_fini(&b);
+        return rc;
+    }
+    /* Same directory (rename is atomic only there), dot-prefixed, unique per process and call. */
+    tmp_cap = strlen(path) + 64;
+    tmp = mem_alloc(tmp_cap);
+    snprintf(tmp, tmp_cap, "%.*s.tmp-%s.%ld.%u", (int)dir_len, path, path + dir_len, (long)getpid(),
+             atomic_fetch_add(&tmp_counter, 1));
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = ERR_SET_ERRNO(err, errno, "cannot create %s", tmp);
+        goto out;
+    }
+    e = write_all(fd, b.p, b.len);
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e != 0) {
+        rc = ERR_SET_ERRNO(err, e, "cannot write %s", tmp);
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
+        rc = ERR_SET_ERRNO(err, errno, "cannot rename %s to %s", tmp, path);
+        unlink(tmp);
+        goto out;
+    }
+out:
+    mem_free(tmp);
+    written = (int64_t)b.len;
+    partial_buf_fini(&b);
+    return rc < 0 ? rc : written;
+}
+
+/* ---- reading ---- */
+
+#define BAD(...) ERR_SET(err, ERR_FORMAT, __VA_ARGS__)
+
+static void
+copy_str(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+/* Checks the header in buf[0..len) and fills p->info. */
+static int
+parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, struct err *err)
+{
+    struct partial_info *in = &p->info;
+    uint32_t hlen, bits, fl;
+    size_t path_len, job_len, msg_len;
+    uint64_t *c = &in->counts.bytes;
+
+    if (len < 16 || memcmp(buf, head_magic, 8) != 0)
+        return BAD("not a flowsweep partial (%s)", len < 16 ? "too short" : "bad magic");
+    in->version = get_u32(buf + 8);
+    if (in->version != PARTIAL_VERSION)
+        return BAD("format version %u, this flowsweep reads version %u", in->version,
+                   PARTIAL_VERSION);
+    hlen = get_u32(buf + 12);
+    if (hlen < HEAD_FIXED + 8 || hlen > HEAD_MAX)
+        return BAD("header length %u out of range", hlen);
+    if (len < hlen)
+        return BAD("cut short in the header (%zu of %u bytes)", len, hlen);
+    if (!(flags & PARTIAL_LOAD_SKIP_SUMS) && XXH3_64bits(buf, hlen - 8) != get_u64(buf + hlen - 8))
+        return BAD("header checksum mismatch");
+    in->state_version = get_u32(buf + 16);
+    bits = get_u32(buf + 20);
+    if (bits != HTAB_PART_BITS)
+        return BAD("%u partition bits, this flowsweep uses %u", bits, HTAB_PART_BITS);
+    fl = get_u32(buf + 24);
+    if ((fl & ~(FLAG_BAD | FLAG_PATH)) || fl == FLAG_PATH)
+        return BAD("unknown flags 0x%x", fl);
+    in->bad = (fl & FLAG_BAD) != 0;
+    in->msg_after_path = (fl & FLAG_PATH) != 0;
+    p->nblocks = get_u32(buf + 28);
+    if (p->nblocks > HTAB_PARTS)
+        return BAD("%u blocks for %u partitions", p->nblocks, HTAB_PARTS);
+    memcpy(in->job_fp, buf + 32, 16);
+    in->src_size = get_u64(buf + 48);
+    in->src_mtime_ns = (int64_t)get_u64(buf + 56);
+    in->src_ino = get_u64(buf + 64);
+    in->src_dev = get_u64(buf + 72);
+    in->created_ns = (int64_t)get_u64(buf + 80);
+    in->groups = get_u64(buf + 88);
+    in->flows_kept = get_u64(buf + 96);
+    for (int i = 0; i < 7; i++)
+        c[i] = get_u64(buf + 104 + 8 * i);
+    path_len = get_u16(buf + 160);
+    job_len = get_u16(buf + 162);
+    msg_len = get_u16(buf + 164);
+    if (get_u16(buf + 166) != 0)
+        return BAD("reserved header bytes are not zero");
+    if (path_len >= PARTIAL_PATH_MAX || job_len >= PARTIAL_JOB_MAX || msg_len >= ERR_MSG_LEN ||
+        (msg_len && !in->bad))
+        return BAD("header string lengths out of range");
+    if (HEAD_FIXED + path_len + job_len + msg_len + 8 != hlen)
+        return BAD("header length %u does not match its strings", hlen);
+    copy_str(in->src_path, sizeof(in->src_path), buf + HEAD_FIXED, path_len);
+    copy_str(in->job, sizeof(in->job), buf + HEAD_FIXED + path_len, job_len);
+    copy_str(in->msg, sizeof(in->msg), buf + HEAD_FIXED + path_len + job_len, msg_len);
+    if (memchr(buf + HEAD_FIXED, '\0', path_len + job_len + msg_len) != NULL)
+        return BAD("a header string holds a NUL byte");
+    p->first_block = hlen;
+    return 0;
+}
+
+/* Checks one block's payload: entries parse, sit in partition `part`, in canonical order. */
+static int
+check_payload(const uint8_t *q, const uint8_t *end, unsigned part, uint64_t groups, struct err *err)
+{
+    const uint8_t *prev_key = NULL;
+    uint32_t prev_len = 0;
+    uint64_t prev_hash = 0, n = 0;
+
+    while (q < end) {
+        uint32_t klen, slen;
+        uint64_t hash;
+
+        if (end - q < 8)
+            return BAD("partition %u: group %llu: cut short", part, (unsigned long long)n);
+        hash = get_u64(q);
+        q += 8;
+        if (get_varint(&q, end, &klen) < 0 || get_varint(&q, end, &slen) < 0)
+            return BAD("partition %u: group %llu: bad length", part, (unsigned long long)n);
+        if ((size_t)(end - q) < (size_t)klen + slen)
+            return BAD("partition %u: group %llu: runs past its block", part,
+                       (unsigned long long)n);
+        if (htab_part_of(hash) != part)
+            return BAD("partition %u: group %llu: its hash belongs to partition %u", part,
+                       (unsigned long long)n, htab_part_of(hash));
+        if (prev_key && ent_cmp(prev_hash, prev_key, prev_len, hash, q, klen) >= 0)
+            return BAD("partition %u: group %llu: out of order or repeated", part,
+                       (unsigned long long)n);
+        prev_key = q;
+        prev_len = klen;
+        prev_hash = hash;
+        q += (size_t)klen + slen;
+        n++;
+    }
+    if (n != groups)
+        return BAD("partition %u: %llu groups, its block says %llu", part, (unsigned long long)n,
+                   (unsigned long long)groups);
+    return 0;
+}
+
+int
+partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struct err *err)
+{
+    uint64_t sums[HTAB_PARTS + 2];
+    uint64_t groups = 0;
+    size_t off;
+    int have_part = 0;
+    unsigned last_part = 0;
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    p->buf = buf;
+    p->len = len;
+    rc = parse_head(p, buf, len, flags, err);
+    if (rc < 0 || (flags & PARTIAL_LOAD_HEAD_ONLY))
+        return rc;
+    sums[0] = get_u64(buf + p->first_block - 8);
+    off = p->first_block;
+    for (uint32_t b = 0; b < p->nblocks; b++) {
+        unsigned part;
+        uint64_t n, payload;
+
+        if (len - off < BLOCK_HEAD + 8)
+            return BAD("cut short at block %u of %u", b, p->nblocks);
+        part = get_u32(buf + off);
+        n = get_u64(buf + off + 8);
+        payload = get_u64(buf + off + 16);
+        if (part >= HTAB_PARTS || (have_part && part <= last_part))
+            return BAD("block %u: partition %u out of order", b, part);
+        if (get_u32(buf + off + 4) != 0)
+            return BAD("block %u: reserved bytes are not zero", b);
+        if (payload > len - off - BLOCK_HEAD - 8)
+            return BAD("cut short in block %u (partition %u)", b, part);
+        if (n == 0)
+            return BAD("block %u: empty partition %u written", b, part);
+        sums[1 + b] = get_u64(buf + off + BLOCK_HEAD + payload);
+        if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
+            XXH3_64bits(buf + off, BLOCK_HEAD + payload) != sums[1 + b])
+            return BAD("block %u (partition %u): checksum mismatch", b, part);
+        rc = check_payload(buf + off + BLOCK_HEAD, buf + off + BLOCK_HEAD + payload, part, n, err);
+        if (rc < 0)
+            return rc;
+        groups += n;
+        have_part = 1;
+        last_part = part;
+        off += BLOCK_HEAD + payload + 8;
+    }
+    if (groups != p->info.groups)
+        return BAD("%llu groups in blocks, the header says %llu", (unsigned long long)groups,
+                   (unsigned long long)p->info.groups);
+    if (len - off < TRAILER_LEN)
+        return BAD("cut short before the trailer");
+    if (memcmp(buf + off, tail_magic, 8) != 0)
+        return BAD("bad trailer magic");
+    if (get_u64(buf + off + 8) != off || len - off != TRAILER_LEN)
+        return BAD("length %zu, the trailer says %llu", len,
+                   (unsigned long long)(get_u64(buf + off + 8) + TRAILER_LEN));
+    {
+        uint8_t tmp[8 * (HTAB_PARTS + 2)];
+
+        for (uint32_t i = 0; i <= p->nblocks; i++)
+            put_u64(tmp + 8 * i, sums[i]);
+        put_u64(tmp + 8 * (p->nblocks + 1), off);
+        if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
+            XXH3_64bits(tmp, 8 * ((size_t)p->nblocks + 2)) != get_u64(buf + off + 16))
+            return BAD("trailer checksum mismatch");
+    }
+    return 0;
+}
+
+int
+partial_load(const char *path, unsigned flags, struct partial *p, struct err *err)
+{
+    struct stat st;
+    uint8_t *buf;
+    size_t len, got = 0;
+    int fd;
+
+    memset(p, 0, sizeof(*p));
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ERR_SET_ERRNO(err, errno, "cannot open");
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+
+        close(fd);
+        return ERR_SET_ERRNO(err, e, "cannot stat");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return ERR_SET(err, ERR_FORMAT, "not a regular file");
+    }
+    len = (size_t)st.st_size;
+    if ((flags & PARTIAL_LOAD_HEAD_ONLY) && len > HEAD_MAX)
+        len = HEAD_MAX;
+    buf = mem_alloc(len + 1);
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+
+            close(fd);
+            mem_free(buf);
+            return ERR_SET_ERRNO(err, e, "cannot read");
+        }
+        if (r == 0)
+            break; /* shrank under us: the checks below say what is missing */
+        got += (size_t)r;
+    }
+    close(fd);
+    return partial_parse(buf, got, flags, p, err);
+}
+
+int
+partial_next(const struct partial *p, struct partial_cursor *c, struct partial_entry *e)
+{
+    const uint8_t *q;
+    uint32_t klen, slen;
+
+    while (c->off == c->end) {
+        size_t off = c->off == 0 ? p->first_block : c->end + 8;
+
+        if (c->block == p->nblocks)
+            return 0;
+        c->part = get_u32(p->buf + off);
+        c->off = off + BLOCK_HEAD;
+        c->end = c->off + get_u64(p->buf + off + 16);
+        c->block++;
+    }
+    q = p->buf + c->off;
+    e->hash = get_u64(q);
+    q += 8;
+    (void)get_varint(&q, p->buf + c->end, &klen); /* checked by partial_parse() */
+    (void)get_varint(&q, p->buf + c->end, &slen);
+    e->part = c->part;
+    e->key = q;
+    e->key_len = klen;
+    e->state = q + klen;
+    e->state_len = slen;
+    c->off = (size_t)(q + klen + slen - p->buf);
+    return 1;
+}
+
+void
+partial_fini(struct partial *p)
+{
+    mem_free(p->buf);
+    p->buf = NULL;
+    p->len = 0;
+}

@@ -1,0 +1,152 @@
+/*
+ * partial.h - the partial-state file: one job's groups from one source, on disk.
+ *
+ * A partial holds what folding one source file produced (its groups, each a
+ * packed key and the operation's saved state), so that a later run merges it
+ * instead of decoding the file again (the cache, cache.h), and, later, so
+ * that ranks exchange partitions and spills go to disk in the same form.
+ * The container knows nothing of the analytic: a state is bytes written by
+ * the operation's save callback and read back by its load.
+ *
+ * Layout (every integer little-endian; docs/partials.md has the full table):
+ *   header    magic, format version, header length, job fingerprint, source
+ *             identity (size, mtime ns, inode, device, path), time written,
+ *             the source's verdict (damaged or not, flows before the damage,
+ *             message) and its read counts, the job's text, XXH3-64 checksum
+ *   blocks    one per non-empty hash partition (htab.h, HTAB_PARTS of them),
+ *             ascending: partition, groups, payload bytes, payload (per group:
+ *             its key's 64-bit hash as the table keeps it, varint key length,
+ *             varint state length, key, state; sorted by (hash, key bytes)),
+ *             XXH3-64 checksum of the block
+ *   trailer   end magic, the file's length, XXH3-64 over the header's and
+ *             every block's checksum (so blocks cannot be swapped between files)
+ * The canonical order (partitions ascending, groups by hash then bytes, and
+ * the operation's states canonical) makes equal contents equal bytes.
+ * Files are written to a dot-prefixed temporary name in the same directory
+ * and renamed over the final name: a reader sees a whole file or none. The
+ * loader checks every length, checksum and order, so a truncated, torn or
+ * altered file is rejected with the reason, never half used.
+ * Threads: every call works on caller-owned objects; no shared state.
+ */
+#ifndef ENGINE_PARTIAL_H
+#define ENGINE_PARTIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "htab.h"
+
+#define PARTIAL_VERSION  1    /* format version: bump on any layout change */
+#define PARTIAL_PATH_MAX 4096 /* longest source path kept (longer: not cached) */
+#define PARTIAL_JOB_MAX  2048 /* longest job text kept */
+
+/* What reading the source counted (the sweep's summary adds these up). */
+struct partial_counts {
+    uint64_t bytes;   /* file bytes */
+    uint64_t flows;   /* flow records */
+    uint64_t records; /* records in the job's view */
+    uint64_t kept;    /* records that passed --where */
+    uint64_t dns_rrs; /* DNS records */
+    uint64_t other;   /* options / non-flow records */
+    uint64_t damaged; /* damaged sets or messages skipped */
+};
+
+/* The header: who made the partial, from what, and what the source was like. */
+struct partial_info {
+    uint32_t version;       /* format version (PARTIAL_VERSION when written) */
+    uint32_t state_version; /* the operation's state format, checked by the caller */
+    uint8_t job_fp[16];     /* fingerprint of the job's state-shaping part */
+    char job[PARTIAL_JOB_MAX];
+    char src_path[PARTIAL_PATH_MAX];
+    uint64_t src_size;
+    int64_t src_mtime_ns;
+    uint64_t src_ino;
+    uint64_t src_dev;
+    int64_t created_ns;  /* wall clock (ns) when the source was examined for it */
+    int bad;             /* the source was damaged: its verdict is msg */
+    int msg_after_path;  /* bad: the message is "PATH" + msg, PATH as the run names the source */
+    uint64_t flows_kept; /* bad: flows read before the damage */
+    char msg[ERR_MSG_LEN];
+    struct partial_counts counts;
+    uint64_t groups; /* groups in all blocks */
+};
+
+/* Growable bytes the save callback appends a state to. */
+struct partial_buf {
+    uint8_t *p;
+    size_t len;
+    size_t cap;
+};
+
+/* partial_buf_put() - appends p[0..len) to `b`. */
+void partial_buf_put(struct partial_buf *b, const void *p, size_t len);
+
+/* partial_buf_fini() - frees `b`'s bytes. */
+void partial_buf_fini(struct partial_buf *b);
+
+/* Appends the saved form of state `val` to `out`. Returns 0 or -code. */
+typedef int partial_save_fn(const void *ctx, const uint8_t *val, struct partial_buf *out,
+                            struct err *err);
+
+/*
+ * partial_write() - writes the groups of `t` (states of `val_len` bytes,
+ * saved by `save`) with header `info` (its groups and version are set here)
+ * to `path`, through a temporary name in the same directory. Returns the
+ * bytes written, or -code: ERR_IO (nothing is left at `path` or the
+ * temporary name), or the save callback's code.
+ */
+int64_t partial_write(const char *path, const struct partial_info *info, const struct htab *t,
+                      uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err);
+
+/* A loaded partial: the whole file, checked, and its header. */
+struct partial {
+    struct partial_info info;
+    uint8_t *buf; /* the file (owned) */
+    size_t len;
+    size_t first_block; /* offset of the first block */
+    uint32_t nblocks;
+};
+
+/* One group of a loaded partial. */
+struct partial_entry {
+    unsigned part; /* its hash partition */
+    uint64_t hash; /* the key's hash as the table held it (XXH3-64 of the key for most) */
+    const uint8_t *key;
+    uint32_t key_len;
+    const uint8_t *state;
+    uint32_t state_len;
+};
+
+/* Iteration state over a loaded partial's groups (zero it to start). */
+struct partial_cursor {
+    uint32_t block; /* blocks done */
+    size_t off;     /* next entry's offset, 0 before the first block */
+    size_t end;     /* end of the current block's payload */
+    unsigned part;
+};
+
+enum {
+    PARTIAL_LOAD_SKIP_SUMS = 1, /* fuzzing only: checksums are not compared */
+    PARTIAL_LOAD_HEAD_ONLY = 2  /* read and check the header only (no groups) */
+};
+
+/*
+ * partial_load() - reads `path` and checks it whole. Returns 0, or -code with
+ * `err` saying why: ERR_IO (cannot read), ERR_FORMAT (not a partial, another
+ * format version, cut short, a checksum or order that fails). partial_fini()
+ * it either way.
+ */
+int partial_load(const char *path, unsigned flags, struct partial *p, struct err *err);
+
+/* partial_parse() - as partial_load() on bytes buf[0..len), which `p` takes over (mem_alloc'ed). */
+int partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struct err *err);
+
+/* partial_next() - the next group into *e: 1, or 0 after the last. Not after
+ * PARTIAL_LOAD_HEAD_ONLY. */
+int partial_next(const struct partial *p, struct partial_cursor *c, struct partial_entry *e);
+
+/* partial_fini() - frees what partial_load() kept. */
+void partial_fini(struct partial *p);
+
+#endif

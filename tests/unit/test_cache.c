@@ -1,0 +1,220 @@
+/*
+ * test_cache.c - the partial cache's rules (cache.h): a partial is used only
+ * for the same file (path, size, mtime, inode), the same job, an old enough
+ * file (racy rule); a damaged partial is reported; stats and prune count and
+ * remove what they say; a store after a prune emptied the job directory.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "cache.h"
+#include "check.h"
+#include "mem.h"
+
+static char dir[256];
+
+static int
+save_val(const void *ctx, const uint8_t *val, struct partial_buf *out, struct err *err)
+{
+    (void)ctx;
+    (void)err;
+    partial_buf_put(out, val, 8);
+    return 0;
+}
+
+static struct htab *
+table(uint64_t n, struct memacct *acct)
+{
+    struct err err;
+    struct htab *t;
+
+    err_init(&err);
+    t = htab_create(8, acct, &err);
+    for (uint64_t i = 0; i < n; i++) {
+        int is_new;
+        struct htab_entry *e =
+            htab_upsert(t, (const uint8_t *)&i, 8, XXH3_64bits(&i, 8), &is_new, &err);
+
+        memcpy(htab_entry_val(e), &i, 8);
+    }
+    return t;
+}
+
+/* Writes `len` bytes to path and sets its mtime `age` seconds in the past. */
+static void
+make_file(const char *path, size_t len, int age)
+{
+    FILE *f = fopen(path, "wb");
+    struct timespec ts[2];
+
+    for (size_t i = 0; i < len; i++)
+        fputc((int)i, f);
+    fclose(f);
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[0].tv_sec -= age;
+    ts[1] = ts[0];
+    utimensat(AT_FDCWD, path, ts, 0);
+}
+
+static void
+test_rules(void)
+{
+    static struct cache c, other;
+    static struct cache_src s;
+    static struct partial p;
+    static struct partial_info in;
+    struct memacct acct;
+    struct htab *t;
+    struct err err;
+    char src[512], cdir[512];
+
+    memacct_init(&acct, 0);
+    t = table(100, &acct);
+    snprintf(src, sizeof(src), "%s/src.ipfix", dir);
+    snprintf(cdir, sizeof(cdir), "%s/cache", dir);
+    make_file(src, 1000, 3600);
+    err_init(&err);
+    CHECK(cache_open(&c, cdir, "group keys=dip", 1, &err) == 0);
+    CHECK(atomic_load(&c.write_ok) == 1);
+    CHECK(cache_identify(src, &s, &err) == 0);
+    CHECK(cache_racy(&s) == 0);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_MISS);
+    memset(&in, 0, sizeof(in));
+    CHECK(cache_store(&c, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_HIT);
+    CHECK_EQ_U64(p.info.groups, 100);
+    partial_fini(&p);
+
+    /* Another job: its own directory, nothing there. */
+    CHECK(cache_open(&other, cdir, "group keys=sip", 1, &err) == 0);
+    CHECK(strcmp(other.fp_hex, c.fp_hex) != 0);
+    CHECK(cache_lookup(&other, &s, &p, &err) == CACHE_MISS);
+    cache_close(&other);
+    /* Same job text, another state version: another fingerprint too. */
+    CHECK(cache_open(&other, cdir, "group keys=dip", 2, &err) == 0);
+    CHECK(strcmp(other.fp_hex, c.fp_hex) != 0);
+    cache_close(&other);
+
+    /* The file rewritten with the same size and an old mtime: the inode or mtime differs. */
+    unlink(src);
+    make_file(src, 1000, 7200);
+    CHECK(cache_identify(src, &s, &err) == 0);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_STALE);
+    CHECK(cache_store(&c, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_HIT);
+    partial_fini(&p);
+
+    /* Touched just now: too young to be trusted next time (racy). */
+    make_file(src, 1000, 0);
+    CHECK(cache_identify(src, &s, &err) == 0);
+    CHECK(cache_racy(&s) == 1);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_STALE);
+    /* Written anyway (the caller should not): still refused, the file is not old enough. */
+    CHECK(cache_store(&c, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_STALE);
+
+    /* A damaged partial: reported with its path and reason. */
+    make_file(src, 1000, 3600);
+    CHECK(cache_identify(src, &s, &err) == 0);
+    CHECK(cache_store(&c, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    {
+        char cmd[1200];
+
+        snprintf(cmd, sizeof(cmd), "truncate -s -9 %s/*.part", c.job_dir);
+        CHECK(system(cmd) == 0);
+    }
+    err_init(&err);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_BAD);
+    CHECK(strstr(err.msg, ".part") != NULL && strstr(err.msg, "trailer") != NULL);
+
+    /* stats (headers only): one job, one entry; prune (whole files) removes it. */
+    {
+        struct cache_job_stats *jobs;
+        size_t n;
+        struct cache_prune_opts o = {-1, 0};
+        struct cache_prune_result r;
+
+        err_init(&err);
+        CHECK(cache_stats(cdir, &jobs, &n, &err) == 0);
+        CHECK_EQ_U64(n, 1);
+        if (n == 1) {
+            CHECK_EQ_U64(jobs[0].entries, 1);
+            CHECK_EQ_U64(jobs[0].unreadable, 0);
+            CHECK_EQ_STR(jobs[0].job, "group keys=dip");
+        }
+        mem_free(jobs);
+        CHECK(cache_prune(cdir, &o, &r, &err) == 0);
+        CHECK_EQ_U64(r.removed, 1);
+        CHECK_EQ_U64(r.kept, 0);
+        /* The job directory went with its last file; the cache directory stays. */
+        CHECK(access(c.job_dir, F_OK) != 0);
+        CHECK(access(cdir, F_OK) == 0);
+    }
+    /* prune --missing-sources / --older-than. */
+    {
+        struct cache_prune_opts keep = {30, 1}, age = {0, 0};
+        struct cache_prune_result r;
+
+        CHECK(cache_open(&other, cdir, "group keys=dip", 1, &err) == 0);
+        CHECK(cache_identify(src, &s, &err) == 0);
+        CHECK(cache_store(&other, &s, &in, t, 8, save_val, NULL, &err) > 0);
+        CHECK(cache_prune(cdir, &keep, &r, &err) == 0);
+        CHECK_EQ_U64(r.removed, 0);
+        CHECK_EQ_U64(r.kept, 1);
+        unlink(src);
+        CHECK(cache_prune(cdir, &keep, &r, &err) == 0);
+        CHECK_EQ_U64(r.removed, 1);
+        make_file(src, 1000, 3600);
+        CHECK(cache_identify(src, &s, &err) == 0);
+        CHECK(cache_store(&other, &s, &in, t, 8, save_val, NULL, &err) > 0);
+        CHECK(cache_prune(cdir, &age, &r, &err) == 0);
+        CHECK_EQ_U64(r.removed, 1);
+        cache_close(&other);
+    }
+    cache_close(&c);
+    htab_destroy(t);
+}
+
+/* A cache directory that cannot be made: the cache still opens, writing off, with a reason. */
+static void
+test_unwritable(void)
+{
+    struct cache c;
+    struct err err;
+    char bad[512];
+
+    snprintf(bad, sizeof(bad), "%s/file", dir);
+    make_file(bad, 1, 0);
+    snprintf(bad, sizeof(bad), "%s/file/cache", dir);
+    err_init(&err);
+    CHECK(cache_open(&c, bad, "group keys=dip", 1, &err) == 0);
+    CHECK(atomic_load(&c.write_ok) == 0);
+    CHECK(strstr(err.msg, "will not be written") != NULL);
+    cache_close(&c);
+}
+
+int
+main(void)
+{
+    char tmpl[] = "/tmp/test_cache.XXXXXX";
+    char cmd[600];
+
+    if (mkdtemp(tmpl) == NULL)
+        return 1;
+    snprintf(dir, sizeof(dir), "%s", tmpl);
+    RUN(test_rules);
+    RUN(test_unwritable);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return CHECK_DONE();
+}

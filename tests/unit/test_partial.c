@@ -1,0 +1,485 @@
+/*
+ * test_partial.c - the partial-state container (partial.h): round trip against
+ * the test's own record of what went in, canonical bytes, and rejection of
+ * every truncation, every single-byte change, a foreign version, and files
+ * replaced while readers load them.
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "check.h"
+#include "htab.h"
+#include "mem.h"
+#include "partial.h"
+
+#define VAL_LEN 16
+
+static char dir[256];
+
+/* The test's state: two u64 (a count, a sum); saved as 16 bytes, a variable tail of `sum % 5`
+ * bytes. */
+static int
+save_val(const void *ctx, const uint8_t *val, struct partial_buf *out, struct err *err)
+{
+    uint64_t sum;
+    uint8_t tail[8] = {0xa5, 0xa5, 0xa5, 0xa5, 0xa5};
+
+    (void)ctx;
+    (void)err;
+    memcpy(&sum, val + 8, 8);
+    partial_buf_put(out, val, VAL_LEN);
+    partial_buf_put(out, tail, sum % 5);
+    return 0;
+}
+
+static void
+make_key(uint64_t i, uint8_t *key, uint32_t *len)
+{
+    /* Keys of 2..41 bytes, unique: i's low bytes first, then filler. */
+    uint32_t n = (uint32_t)(2 + (i * 7) % 40);
+
+    for (uint32_t j = 0; j < n; j++)
+        key[j] = (uint8_t)(j < 2 ? i >> (8 * j) : j ^ (i >> 16) ^ 0x5a);
+    *len = n;
+}
+
+/* A table of `n` groups, inserted in the order given by `stride` (coprime with n). */
+static struct htab *
+make_table(uint64_t n, uint64_t stride, struct memacct *acct)
+{
+    struct err err;
+    struct htab *t;
+
+    err_init(&err);
+    t = htab_create(VAL_LEN, acct, &err);
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t i = (k * stride) % n;
+        uint8_t key[64];
+        uint32_t len;
+        int is_new;
+        struct htab_entry *e;
+        uint64_t v[2] = {i + 1, i * 3};
+
+        make_key(i, key, &len);
+        e = htab_upsert(t, key, len, XXH3_64bits(key, len), &is_new, &err);
+        memcpy(htab_entry_val(e), v, sizeof(v));
+    }
+    return t;
+}
+
+static void
+fill_info(struct partial_info *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->state_version = 7;
+    for (int i = 0; i < 16; i++)
+        in->job_fp[i] = (uint8_t)(i * 11);
+    snprintf(in->job, sizeof(in->job), "group keys=dip aggs=count()");
+    snprintf(in->src_path, sizeof(in->src_path), "/repo/2024/05/01/13/x.yaf");
+    in->src_size = 123456;
+    in->src_mtime_ns = 1714567890123456789LL;
+    in->src_ino = 42;
+    in->src_dev = 2049;
+    in->created_ns = 1714567999000000000LL;
+    in->bad = 1;
+    in->msg_after_path = 1;
+    in->flows_kept = 99;
+    snprintf(in->msg, sizeof(in->msg), "offset 4096: set length 3 < 4");
+    in->counts.bytes = 123456;
+    in->counts.flows = 1000;
+    in->counts.records = 1500;
+    in->counts.kept = 700;
+    in->counts.dns_rrs = 2000;
+    in->counts.other = 3;
+    in->counts.damaged = 1;
+}
+
+static uint8_t *
+read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = mem_alloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    return buf;
+}
+
+static void
+test_round_trip(void)
+{
+    const uint64_t n = 5000;
+    struct memacct acct;
+    struct htab *t;
+    struct partial_info in;
+    struct partial p;
+    struct partial_cursor c = {0};
+    struct partial_entry e;
+    struct err err;
+    char path[512];
+    uint8_t *seen = mem_calloc(n, 1);
+    uint64_t got = 0;
+    int64_t w;
+
+    memacct_init(&acct, 0);
+    t = make_table(n, 1, &acct);
+    fill_info(&in);
+    snprintf(path, sizeof(path), "%s/a.part", dir);
+    err_init(&err);
+    w = partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err);
+    CHECK(w > 0);
+    CHECK(partial_load(path, 0, &p, &err) == 0);
+    CHECK_EQ_STR(err.msg, "");
+    CHECK_EQ_U64(p.info.version, PARTIAL_VERSION);
+    CHECK_EQ_U64(p.info.state_version, 7);
+    CHECK(memcmp(p.info.job_fp, in.job_fp, 16) == 0);
+    CHECK_EQ_STR(p.info.job, in.job);
+    CHECK_EQ_STR(p.info.src_path, in.src_path);
+    CHECK_EQ_STR(p.info.msg, in.msg);
+    CHECK_EQ_U64(p.info.src_size, in.src_size);
+    CHECK_EQ_U64(p.info.src_mtime_ns, in.src_mtime_ns);
+    CHECK_EQ_U64(p.info.src_ino, 42);
+    CHECK_EQ_U64(p.info.src_dev, 2049);
+    CHECK_EQ_U64(p.info.created_ns, in.created_ns);
+    CHECK(p.info.bad == 1 && p.info.msg_after_path == 1);
+    CHECK_EQ_U64(p.info.flows_kept, 99);
+    CHECK_EQ_U64(p.info.counts.kept, 700);
+    CHECK_EQ_U64(p.info.counts.damaged, 1);
+    CHECK_EQ_U64(p.info.groups, n);
+    while (partial_next(&p, &c, &e)) {
+        uint64_t v[2];
+        uint8_t key[64];
+        uint32_t len;
+
+        memcpy(v, e.state, sizeof(v));
+        CHECK(v[0] >= 1 && v[0] <= n);
+        if (v[0] < 1 || v[0] > n)
+            break;
+        make_key(v[0] - 1, key, &len);
+        CHECK(e.key_len == len && memcmp(e.key, key, len) == 0);
+        CHECK_EQ_U64(v[1], (v[0] - 1) * 3);
+        CHECK_EQ_U64(e.state_len, VAL_LEN + v[1] % 5);
+        CHECK_EQ_U64(e.hash, XXH3_64bits(key, len));
+        CHECK_EQ_U64(e.part, htab_part_of(e.hash));
+        CHECK(!seen[v[0] - 1]);
+        seen[v[0] - 1] = 1;
+        got++;
+    }
+    CHECK_EQ_U64(got, n);
+    partial_fini(&p);
+    /* The header alone. */
+    CHECK(partial_load(path, PARTIAL_LOAD_HEAD_ONLY, &p, &err) == 0);
+    CHECK_EQ_U64(p.info.groups, n);
+    partial_fini(&p);
+    mem_free(seen);
+    htab_destroy(t);
+}
+
+/* Insertion order does not matter: the same groups give the same bytes. */
+static void
+test_canonical(void)
+{
+    struct memacct acct;
+    struct htab *a, *b, *empty;
+    static struct partial_info in;
+    struct err err;
+    char pa[512], pb[512], pe[512];
+    size_t la = 0, lb = 0, le = 0;
+    uint8_t *ba, *bb, *be;
+    struct partial p;
+    struct partial_cursor c = {0};
+    struct partial_entry e;
+
+    memacct_init(&acct, 0);
+    a = make_table(3001, 1, &acct);
+    b = make_table(3001, 1013, &acct);
+    empty = make_table(0, 1, &acct);
+    fill_info(&in);
+    in.bad = 0;
+    snprintf(pa, sizeof(pa), "%s/ca.part", dir);
+    snprintf(pb, sizeof(pb), "%s/cb.part", dir);
+    snprintf(pe, sizeof(pe), "%s/ce.part", dir);
+    err_init(&err);
+    CHECK(partial_write(pa, &in, a, VAL_LEN, save_val, NULL, &err) > 0);
+    CHECK(partial_write(pb, &in, b, VAL_LEN, save_val, NULL, &err) > 0);
+    CHECK(partial_write(pe, &in, empty, VAL_LEN, save_val, NULL, &err) > 0);
+    ba = read_file(pa, &la);
+    bb = read_file(pb, &lb);
+    be = read_file(pe, &le);
+    CHECK(la == lb && la > 0 && memcmp(ba, bb, la) == 0);
+    /* An empty table: a valid partial with no blocks and no message. */
+    CHECK(partial_load(pe, 0, &p, &err) == 0);
+    CHECK_EQ_U64(p.info.groups, 0);
+    CHECK(p.info.bad == 0 && p.info.msg[0] == '\0');
+    CHECK(partial_next(&p, &c, &e) == 0);
+    partial_fini(&p);
+    mem_free(ba);
+    mem_free(bb);
+    mem_free(be);
+    htab_destroy(a);
+    htab_destroy(b);
+    htab_destroy(empty);
+}
+
+/* Every truncation and every single-byte change of a small partial is rejected. */
+static void
+test_damage_rejected(void)
+{
+    struct memacct acct;
+    struct htab *t;
+    struct partial_info in;
+    struct partial p;
+    struct err err;
+    char path[512];
+    uint8_t *orig;
+    size_t len = 0;
+    size_t accepted_cut = 0, accepted_flip = 0;
+
+    memacct_init(&acct, 0);
+    t = make_table(150, 1, &acct);
+    fill_info(&in);
+    snprintf(path, sizeof(path), "%s/d.part", dir);
+    err_init(&err);
+    CHECK(partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) > 0);
+    orig = read_file(path, &len);
+    CHECK(orig != NULL && len > 200);
+    for (size_t cut = 0; cut < len; cut++) {
+        uint8_t *b = mem_alloc(cut + 1);
+
+        memcpy(b, orig, cut);
+        err_init(&err);
+        if (partial_parse(b, cut, 0, &p, &err) == 0)
+            accepted_cut++;
+        else
+            CHECK(err.code == ERR_FORMAT && err.msg[0] != '\0');
+        partial_fini(&p);
+    }
+    CHECK_EQ_U64(accepted_cut, 0);
+    for (size_t i = 0; i < len; i++) {
+        for (int bit = 0; bit < 8; bit += 3) {
+            uint8_t *b = mem_alloc(len);
+
+            memcpy(b, orig, len);
+            b[i] ^= (uint8_t)(1u << bit);
+            err_init(&err);
+            if (partial_parse(b, len, 0, &p, &err) == 0)
+                accepted_flip++;
+            partial_fini(&p);
+        }
+    }
+    CHECK_EQ_U64(accepted_flip, 0);
+    /* One byte more at the end. */
+    {
+        uint8_t *b = mem_alloc(len + 1);
+
+        memcpy(b, orig, len);
+        b[len] = 0;
+        err_init(&err);
+        CHECK(partial_parse(b, len + 1, 0, &p, &err) < 0);
+        partial_fini(&p);
+    }
+    /* Another format version: named as such. */
+    {
+        uint8_t *b = mem_alloc(len);
+
+        memcpy(b, orig, len);
+        b[8] = PARTIAL_VERSION + 1;
+        err_init(&err);
+        CHECK(partial_parse(b, len, 0, &p, &err) < 0);
+        CHECK(strstr(err.msg, "format version") != NULL);
+        partial_fini(&p);
+    }
+    /* Not there, not a regular file. */
+    err_init(&err);
+    CHECK(partial_load("/nonexistent/x.part", 0, &p, &err) == -ERR_IO);
+    partial_fini(&p);
+    err_init(&err);
+    CHECK(partial_load(dir, 0, &p, &err) < 0);
+    partial_fini(&p);
+    mem_free(orig);
+    htab_destroy(t);
+}
+
+/* A directory that cannot be written: ERR_IO, and no temporary file left behind. */
+static void
+test_unwritable(void)
+{
+    struct memacct acct;
+    struct htab *t;
+    struct partial_info in;
+    struct err err;
+    char sub[512], path[600];
+    DIR *d;
+    struct dirent *de;
+    int entries = 0;
+
+    memacct_init(&acct, 0);
+    t = make_table(10, 1, &acct);
+    fill_info(&in);
+    snprintf(sub, sizeof(sub), "%s/ro", dir);
+    mkdir(sub, 0555);
+    snprintf(path, sizeof(path), "%s/x.part", sub);
+    err_init(&err);
+    if (geteuid() != 0) { /* root writes anywhere */
+        CHECK(partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) == -ERR_IO);
+    }
+    snprintf(path, sizeof(path), "%s/missing/x.part", dir);
+    err_init(&err);
+    CHECK(partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) == -ERR_IO);
+    CHECK(strstr(err.msg, "cannot create") != NULL);
+    d = opendir(sub);
+    while (d && (de = readdir(d)) != NULL)
+        entries += de->d_name[0] != '.' || strncmp(de->d_name, ".tmp", 4) == 0;
+    if (d)
+        closedir(d);
+    if (geteuid() != 0)
+        CHECK(entries == 0);
+    htab_destroy(t);
+}
+
+/* Writers replace one file over and over while readers load it: every load is whole. */
+struct race {
+    const char *path;
+    struct htab *t[2];
+    int id;
+    int bad_loads;
+    int loads;
+};
+
+static void *
+race_writer(void *arg)
+{
+    struct race *r = arg;
+    struct partial_info in;
+    struct err err;
+
+    fill_info(&in);
+    for (int i = 0; i < 60; i++) {
+        err_init(&err);
+        in.src_size = (uint64_t)(r->id * 1000 + i);
+        if (partial_write(r->path, &in, r->t[i & 1], VAL_LEN, save_val, NULL, &err) < 0)
+            r->bad_loads++;
+    }
+    return NULL;
+}
+
+static void *
+race_reader(void *arg)
+{
+    struct race *r = arg;
+
+    for (int i = 0; i < 150; i++) {
+        struct partial p;
+        struct err err;
+
+        err_init(&err);
+        if (partial_load(r->path, 0, &p, &err) < 0) {
+            r->bad_loads++;
+            fprintf(stderr, "race: %s\n", err.msg);
+        } else {
+            r->loads++;
+        }
+        partial_fini(&p);
+    }
+    return NULL;
+}
+
+static void
+test_concurrent_writers(void)
+{
+    struct memacct acct;
+    struct race w[2], rd;
+    pthread_t tw[2], tr;
+    char path[512];
+    struct partial_info in;
+    struct err err;
+
+    memacct_init(&acct, 0);
+    snprintf(path, sizeof(path), "%s/race.part", dir);
+    memset(w, 0, sizeof(w));
+    memset(&rd, 0, sizeof(rd));
+    w[0].t[0] = w[1].t[1] = make_table(800, 1, &acct);
+    w[0].t[1] = w[1].t[0] = make_table(20, 1, &acct);
+    fill_info(&in);
+    err_init(&err);
+    CHECK(partial_write(path, &in, w[0].t[0], VAL_LEN, save_val, NULL, &err) > 0);
+    for (int i = 0; i < 2; i++) {
+        w[i].path = path;
+        w[i].id = i + 1;
+        pthread_create(&tw[i], NULL, race_writer, &w[i]);
+    }
+    rd.path = path;
+    pthread_create(&tr, NULL, race_reader, &rd);
+    for (int i = 0; i < 2; i++)
+        pthread_join(tw[i], NULL);
+    pthread_join(tr, NULL);
+    CHECK_EQ_U64(w[0].bad_loads + w[1].bad_loads, 0);
+    CHECK_EQ_U64(rd.bad_loads, 0);
+    CHECK_EQ_U64(rd.loads, 150);
+    htab_destroy(w[0].t[0]);
+    htab_destroy(w[0].t[1]);
+}
+
+/* --corpus DIR: writes seed partials for the fuzzer (tests/fuzz/corpus/partial). */
+static int
+write_corpus(const char *out)
+{
+    static const uint64_t sizes[] = {0, 1, 3, 40};
+    struct memacct acct;
+    struct partial_info in;
+    struct err err;
+    char path[600];
+
+    memacct_init(&acct, 0);
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        struct htab *t = make_table(sizes[i], 1, &acct);
+
+        fill_info(&in);
+        in.bad = (int)(i & 1);
+        snprintf(path, sizeof(path), "%s/seed-%zu-groups.part", out, (size_t)sizes[i]);
+        err_init(&err);
+        if (partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) < 0) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        htab_destroy(t);
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    char tmpl[] = "/tmp/test_partial.XXXXXX";
+    char cmd[600];
+
+    if (argc == 3 && strcmp(argv[1], "--corpus") == 0)
+        return write_corpus(argv[2]);
+
+    if (mkdtemp(tmpl) == NULL)
+        return 1;
+    snprintf(dir, sizeof(dir), "%s", tmpl);
+    RUN(test_round_trip);
+    RUN(test_canonical);
+    RUN(test_damage_rejected);
+    RUN(test_unwritable);
+    RUN(test_concurrent_writers);
+    snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s' && rm -rf '%s'", dir, dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return CHECK_DONE();
+}
