@@ -1,4 +1,11 @@
 # The partial-state container and the --cache path (issue 11).
 flowsweep_unit_test(partial SOURCES unit/test_partial.c LIBS engine_exec PkgConfig::XXHASH pthread)
-flowsweep_fuzz_target(partial SOURCES fuzz/fuzz_partial.c LIBS engine_exec)
+flowsweep_fuzz_target(partial SOURCES fuzz/fuzz_partial.c LIBS engine_dns engine_exec engine_query)
 flowsweep_unit_test(cache SOURCES unit/test_cache.c LIBS engine_exec PkgConfig::XXHASH)
+if(TARGET flowsweep-gen)
+  add_test(NAME e2e.cache
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cache.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cache)
+  set_tests_properties(e2e.cache PROPERTIES LABELS e2e)
+endif()

@@ -49,7 +49,9 @@ static const char usage_output[] =
 static const char usage_mem[] =
     "Execution:\n"
     "  -t, --threads N         worker threads (default: all cores)\n"
-    "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n";
+    "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n"
+    "  --cache DIR             keep each file's partial result in DIR and reuse it while\n"
+    "                          the file is unchanged (default: $FLOWSWEEP_CACHE; '' = off)\n";
 
 static const char usage_exec[] =
     "  --decoder fast|fixbuf   IPFIX decoder: the in-place fast path (default) or libfixbuf's\n"
@@ -322,7 +324,8 @@ enum {
     OPT_ENTROPY_NORM,
     OPT_ALLOW,
     OPT_BASELINE,
-    OPT_DECODER
+    OPT_DECODER,
+    OPT_CACHE
 };
 
 static const struct option options[] = {
@@ -337,6 +340,7 @@ static const struct option options[] = {
     {"limit", required_argument, NULL, OPT_LIMIT},
     {"mem-limit", required_argument, NULL, OPT_MEM},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"cache", required_argument, NULL, OPT_CACHE},
     {"decoder", required_argument, NULL, OPT_DECODER},
     {"progress", required_argument, NULL, OPT_PROGRESS},
     {"show-query", no_argument, NULL, OPT_SHOW_QUERY},
@@ -395,6 +399,7 @@ option_applies(int opt, enum cmd cmd)
         return cmd == CMD_DNS_NAMES || cmd == CMD_QUERY;
     case 'o':
         return cmd == CMD_EXPORT || cmd == CMD_REPORT;
+    case OPT_CACHE: /* export keeps no groups; the report does not use the cache yet */
     case OPT_LIMIT: /* export writes every row and keeps no tables */
     case OPT_SHOW_QUERY:
         return cmd != CMD_EXPORT && cmd != CMD_REPORT;
@@ -476,6 +481,9 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         case OPT_STRICT:
             c->strict = 1;
+            break;
+        case OPT_CACHE:
+            c->cache = optarg;
             break;
         case OPT_DECODER: {
             enum ipfix_decoder d;
@@ -641,7 +649,11 @@ cli_args_parse(struct cli *c, int argc, char **argv)
     c->hunt.len_norm = 40;
     c->hunt.entropy_norm = 4;
     c->hunt.min_names = 1;
+    if (c->cmd != CMD_EXPORT && c->cmd != CMD_REPORT)
+        c->cache = getenv("FLOWSWEEP_CACHE"); /* NOLINT(concurrency-mt-unsafe): before threads */
     rc = parse_args(c, argc - 1, argv + 1);
+    if (rc < 0 && c->cache != NULL && c->cache[0] == '\0')
+        c->cache = NULL;
     if (rc >= 0)
         return rc;
     c->nargs = argc - 1 - optind;

@@ -45,6 +45,7 @@ struct cli {
     int quiet;
     int verbose;
     int show_query;
+    const char *cache;    /* --cache DIR or $FLOWSWEEP_CACHE; NULL: no partial cache */
     const char *progress; /* auto|always|never */
     /* dns-names */
     struct job_dns_names names;

@@ -11,11 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
+#include "cache.h"
 #include "cli_args.h"
+#include "cli_cache.h"
 #include "cli_progress.h"
 #include "cli_report.h"
+#include "domain.h"
 #include "esc.h"
 #include "export.h"
 #include "group.h"
@@ -158,8 +164,35 @@ warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
  * The operation of the command: dns-hunt's, or the group-by job of a preset
  * or query text (built into `job`). Returns -1 to go on, or an exit code.
  */
+/*
+ * dns-hunt's state-shaping text for the cache: its key, the --allow list (names left out
+ * while folding), the Public Suffix List file, the size of its state. --baseline, the
+ * norms and --min-names act on the merged table only.
+ */
+static char *
+hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, const struct op *op)
+{
+    static const char *const by[] = {"domain", "domain,source", "server", "client"};
+    XXH3_state_t *h = XXH3_createState();
+    struct stat st;
+    char buf[320];
+
+    XXH3_64bits_reset(h);
+    for (size_t i = 0; c->allow != NULL && i < allow->n; i++)
+        XXH3_64bits_update(h, allow->s[i], strlen(allow->s[i]) + 1);
+    if (stat(DOMAIN_PSL_FILE, &st) != 0)
+        memset(&st, 0, sizeof(st));
+    snprintf(buf, sizeof(buf), "dns-hunt by=%s allow=%zu:%016llx state=%u psl=%lld:%lld.%09ld",
+             c->hunt.by < 4 ? by[c->hunt.by] : "?", c->allow != NULL ? allow->n : 0,
+             (unsigned long long)XXH3_64bits_digest(h), op->val_len, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    XXH3_freeState(h);
+    return mem_strdup(buf);
+}
+
 static int
-make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow, struct op **op)
+make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow, struct op **op,
+        char **cache_text)
 {
     struct job_text text = c->text;
     struct job_text_buf buf;
@@ -181,6 +214,7 @@ make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *all
             fatal(&err);
             return EXIT_FATAL;
         }
+        *cache_text = hunt_cache_text(c, allow, *op);
         return -1;
     }
     if (c->cmd == CMD_DNS_NAMES) {
@@ -203,6 +237,7 @@ make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *all
     }
     group_op_init(group, job);
     *op = group;
+    *cache_text = cache_job_text_group(job, text.where);
     return -1;
 }
 
@@ -219,11 +254,13 @@ run(struct cli *c)
     struct sweep_opts so;
     struct cli_progress prog;
     struct runner_result res;
+    struct cache *cache = NULL;
+    char *cache_text = NULL;
     double t0 = cli_now();
     int rc, code;
 
     err_init(&err);
-    code = make_op(c, &job, &group, &allow, &op);
+    code = make_op(c, &job, &group, &allow, &op, &cache_text);
     if (code >= 0) {
         hunt_allow_fini(&allow);
         return code;
@@ -233,8 +270,19 @@ run(struct cli *c)
         goto done;
     code = 0;
     sweep_opts_init(c, &prog, &so);
-    rc = runner_run(op, &plan, &so, &res, &err);
+    if (c->cache != NULL) {
+        struct err warn;
+
+        err_init(&warn);
+        cache = mem_calloc(1, sizeof(*cache));
+        cache_open(cache, c->cache, cache_text, OP_STATE_VERSION, &warn);
+        if (warn.code != ERR_OK)
+            log_escaped(LOG_WARN, "cache: ", warn.msg, "");
+    }
+    rc = runner_run_cached(op, &plan, &so, cache, &res, &err);
     cli_progress_clear(&prog);
+    for (size_t i = 0; i < res.ncache_warn; i++)
+        log_escaped(LOG_WARN, "cache: ", res.cache_warn[i], "");
     warn_bad_files(res.sweep.bad, res.sweep.nbad, "counted");
     if (rc == 0) {
         const struct out_table *table = &res.out.table;
@@ -254,6 +302,13 @@ run(struct cli *c)
                     (double)res.table_bytes / (1024.0 * 1024.0), el,
                     el > 0 ? (double)st->flows / el : 0.0, res.ntables,
                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+            if (cache != NULL)
+                fprintf(stderr,
+                        "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
+                        "partials written (%.1f MiB)\n",
+                        (unsigned long long)res.cache.from_partials,
+                        (unsigned long long)res.cache.read, (unsigned long long)res.cache.written,
+                        (double)res.cache.written_bytes / (1024.0 * 1024.0));
         }
     }
     if (rc < 0) {
@@ -262,8 +317,15 @@ run(struct cli *c)
     } else if (res.sweep.nbad) {
         code = EXIT_PARTIAL;
     }
+    if (cache != NULL && c->verbose && res.cache.racy)
+        LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
+                 (unsigned long long)res.cache.racy);
     runner_result_fini(&res);
+    if (cache != NULL)
+        cache_close(cache);
+    mem_free(cache);
 done:
+    mem_free(cache_text);
     part_plan_fini(&plan);
     if (op != &group)
         hunt_op_destroy(op);
@@ -355,7 +417,11 @@ int
 main(int argc, char **argv)
 {
     struct cli c;
-    int rc = cli_args_parse(&c, argc, argv);
+    int rc;
+
+    if (argc >= 2 && strcmp(argv[1], "cache") == 0)
+        return cli_cache_main(argc, argv);
+    rc = cli_args_parse(&c, argc, argv);
 
     if (rc >= 0)
         return rc;

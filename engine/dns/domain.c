@@ -10,7 +10,7 @@
 
 #include "mem.h"
 
-#define PSL_FILE "/usr/share/publicsuffix/public_suffix_list.dat"
+#define PSL_FILE DOMAIN_PSL_FILE
 
 struct domain_list {
     psl_ctx_t *psl;

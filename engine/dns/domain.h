@@ -27,6 +27,8 @@
 
 struct domain_list; /* opaque: a loaded Public Suffix List */
 
+/* The Public Suffix List read (psl_latest(): the newer of it and libpsl's built-in copy). */
+#define DOMAIN_PSL_FILE   "/usr/share/publicsuffix/public_suffix_list.dat"
 #define DOMAIN_MAX        256 /* longer group domains are cut (and still grouped) */
 #define DOMAIN_CACHE_NAME 118 /* longer names are not cached */
 

@@ -173,12 +173,14 @@ emit_batch(void *ctx, int wi, size_t i, const struct flow *flows, size_t n, stru
 }
 
 static int
-emit_file_end(void *ctx, int wi, size_t i, int stop, struct err *err)
+emit_file_end(void *ctx, int wi, size_t i, int stop, const struct sweep_file_done *done,
+              struct err *err)
 {
     struct emit *e = ctx;
     struct emit_worker *w = &e->w[wi];
     int rc = 0;
 
+    (void)done;
     if (wait_turn(e, i) < 0)
         return -1;
     if (stop) { /* --strict: the sweep reports the bad file; its other rows are dropped */

@@ -88,23 +88,84 @@ sort_items(uint8_t *items, size_t n, size_t width)
     }
 }
 
+static void
+put_u32(struct op_bytes *out, size_t n)
+{
+    uint8_t le[4];
+
+    for (int i = 0; i < 4; i++)
+        le[i] = (uint8_t)(n >> (8 * i));
+    op_bytes_put(out, le, 4);
+}
+
+/* The 17-byte form of an IPv4 address (dset.c's): family 4, ::ffff:a.b.c.d. */
+static const uint8_t v4_prefix[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+
+/* Which list of an address set item `it` goes to: 0 IPv4 (4 bytes), 1 IPv6 (16), 2 other (17). */
+static int
+addr_kind(const uint8_t *it)
+{
+    if (memcmp(it, v4_prefix, sizeof(v4_prefix)) == 0)
+        return 0;
+    return it[0] == 6 ? 1 : 2;
+}
+
 int
 op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct err *err)
 {
     uint8_t *items;
     size_t n;
-    uint8_t le[4];
 
     (void)err;
     items = mem_alloc((size_t)s->n * width + 1);
     n = dset_items(s, width, items);
     sort_items(items, n, width);
-    for (int i = 0; i < 4; i++)
-        le[i] = (uint8_t)(n >> (8 * i));
-    op_bytes_put(out, le, 4);
-    op_bytes_put(out, items, n * width);
+    if (width != 17) {
+        put_u32(out, n);
+        op_bytes_put(out, items, n * width);
+    } else {
+        static const size_t skip[3] = {13, 1, 0}, len[3] = {4, 16, 17};
+
+        for (int k = 0; k < 3; k++) {
+            size_t m = 0;
+
+            for (size_t i = 0; i < n; i++)
+                m += addr_kind(items + 17 * i) == k;
+            put_u32(out, m);
+            for (size_t i = 0; i < n; i++)
+                if (addr_kind(items + 17 * i) == k)
+                    op_bytes_put(out, items + 17 * i + skip[k], len[k]);
+        }
+    }
     mem_free(items);
     return 0;
+}
+
+/* Reads a u32 count of items of `len` bytes at *p; -ERR_FORMAT when they do not fit. */
+static int
+read_count(const uint8_t **p, const uint8_t *end, size_t len, uint32_t *n, struct err *err)
+{
+    uint32_t v = 0;
+
+    if (end - *p < 4)
+        return ERR_SET(err, ERR_FORMAT, "saved state: distinct set cut short");
+    for (int i = 0; i < 4; i++)
+        v |= (uint32_t)(*p)[i] << (8 * i);
+    *p += 4;
+    if ((size_t)(end - *p) / len < v)
+        return ERR_SET(err, ERR_FORMAT, "saved state: distinct set of %u items cut short", v);
+    *n = v;
+    return 0;
+}
+
+static int
+add_item(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct, struct err *err)
+{
+    int rc = dset_add(s, item, width, acct, err);
+
+    if (rc == 0)
+        return ERR_SET(err, ERR_FORMAT, "saved state: distinct set repeats an item");
+    return rc < 0 ? rc : 0;
 }
 
 int
@@ -112,22 +173,38 @@ op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t *end
              struct memacct *acct, struct err *err)
 {
     uint32_t n = 0;
+    int rc;
 
-    if (end - *p < 4)
-        return ERR_SET(err, ERR_FORMAT, "saved state: distinct set cut short");
-    for (int i = 0; i < 4; i++)
-        n |= (uint32_t)(*p)[i] << (8 * i);
-    *p += 4;
-    if ((size_t)(end - *p) / width < n)
-        return ERR_SET(err, ERR_FORMAT, "saved state: distinct set of %u items cut short", n);
-    for (uint32_t i = 0; i < n; i++) {
-        int rc = dset_add(s, *p, width, acct, err);
-
-        if (rc < 0)
+    if (width != 17) {
+        if ((rc = read_count(p, end, width, &n, err)) < 0)
             return rc;
-        if (rc == 0)
-            return ERR_SET(err, ERR_FORMAT, "saved state: distinct set repeats an item");
-        *p += width;
+        for (uint32_t i = 0; i < n; i++, *p += width)
+            if ((rc = add_item(s, *p, width, acct, err)) < 0)
+                return rc;
+        return 0;
+    }
+    for (int k = 0; k < 3; k++) {
+        static const size_t len[3] = {4, 16, 17};
+
+        if ((rc = read_count(p, end, len[k], &n, err)) < 0)
+            return rc;
+        for (uint32_t i = 0; i < n; i++, *p += len[k]) {
+            uint8_t item[17];
+
+            if (k == 0) {
+                memcpy(item, v4_prefix, sizeof(v4_prefix));
+                memcpy(item + 13, *p, 4);
+            } else if (k == 1) {
+                item[0] = 6;
+                memcpy(item + 1, *p, 16);
+            } else {
+                memcpy(item, *p, 17);
+                if (addr_kind(item) != 2) /* one item, one encoding */
+                    return ERR_SET(err, ERR_FORMAT, "saved state: an address in the wrong list");
+            }
+            if ((rc = add_item(s, item, 17, acct, err)) < 0)
+                return rc;
+        }
     }
     return 0;
 }

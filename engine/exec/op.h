@@ -101,7 +101,12 @@ void op_bytes_fini(struct op_bytes *b);
 int op_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *v, const char *what,
                 struct err *err);
 
-/* op_save_dset() / op_load_dset() - a distinct set as u32 count + its items, ascending. */
+/*
+ * op_save_dset() / op_load_dset() - a distinct set as u32 count + its items,
+ * ascending. Address sets (width 17: family, 16 bytes) are kept as three
+ * such lists: IPv4 addresses as their 4 bytes, IPv6 addresses as their 16,
+ * then any other item whole (17 bytes).
+ */
 struct dset;
 int op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct err *err);
 int op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t *end,

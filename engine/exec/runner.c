@@ -4,10 +4,17 @@
 #include "runner.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
+#include "cache.h"
 #include "mem.h"
 #include "merge.h"
+#include "partial.h"
 
 /* The fold sink: worker w folds into tables[w] with its scratch[w]. */
 struct fold_ctx {
@@ -45,13 +52,386 @@ runner_files(const struct part_plan *plan)
     return files;
 }
 
+/* ---- the partial cache ---- */
+
+/* What the run knows of planned file i. */
+struct cfile {
+    struct cache_src *src;        /* NULL: not identified (no partial read or written) */
+    int hit;                      /* its partial was merged */
+    int own_table;                /* read into a table of its own, then its partial written */
+    struct partial_counts counts; /* hit: what reading it had counted */
+    int bad;                      /* hit: the file was damaged */
+    uint64_t flows_kept;
+    char *msg;  /* hit and bad: the message, with the path as this run names it */
+    char *warn; /* its partial was rejected: why */
+};
+
+struct run {
+    const struct op *op;
+    const struct sweep_opts *opts;
+    struct cache *cache;
+    const struct sweep_file *files; /* the plan's */
+    struct cfile *cf;
+    size_t *miss; /* sweep index -> plan index */
+    struct htab **tables;
+    struct htab **own; /* per worker: the table of the file being read for its partial */
+    struct op_scratch **scratch;
+    struct memacct *acct;
+    atomic_uint_fast64_t written, written_bytes;
+    atomic_int write_failed;
+    char write_err[ERR_MSG_LEN + 32];
+};
+
+/* Releases every state of `t` (the table is then empty of owners). */
+static void
+release_all(const struct op *op, struct htab *t, struct memacct *acct)
+{
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        size_t cap = htab_part_cap(t, p);
+
+        for (size_t i = 0; i < cap; i++) {
+            struct htab_entry *e = htab_part_slot(t, p, i);
+
+            if (e)
+                op->release(op, htab_entry_val(e), acct);
+        }
+    }
+}
+
+/*
+ * Moves every group of `src` into `dst` (op->merge() for a group both hold),
+ * then replaces `src` by an empty table. 0, or -code (ERR_LIMIT).
+ */
+static int
+move_into(const struct op *op, struct htab *dst, struct htab **src, struct memacct *acct,
+          struct err *err)
+{
+    struct htab *s = *src;
+    uint32_t val_len = op->val_len;
+    int rc = 0;
+
+    for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
+        size_t cap = htab_part_cap(s, p);
+
+        for (size_t i = 0; i < cap; i++) {
+            struct htab_entry *e = htab_part_slot(s, p, i), *d;
+            int is_new;
+
+            if (e == NULL)
+                continue;
+            d = htab_upsert(dst, htab_entry_key(e, (val_len + 7u) & ~7u), e->key_len, e->hash,
+                            &is_new, err);
+            if (d == NULL) {
+                rc = -ERR_LIMIT;
+                break;
+            }
+            if (is_new) {
+                memcpy(htab_entry_val(d), htab_entry_val(e), val_len);
+                memset(htab_entry_val(e), 0, val_len);
+            } else if ((rc = op->merge(op, htab_entry_val(d), htab_entry_val(e), acct, err)) < 0) {
+                break;
+            }
+        }
+    }
+    if (rc < 0)
+        release_all(op, s, acct); /* what was not moved yet */
+    htab_destroy(s);
+    *src = htab_create(op->val_len, acct, err);
+    if (*src == NULL && rc == 0)
+        rc = -ERR_LIMIT;
+    return rc;
+}
+
+/* Loads partial `p` into the empty table `t` with op->load(). 0 or -code (then `t` is emptied). */
+static int
+load_partial(const struct op *op, const struct partial *p, struct htab **t, struct memacct *acct,
+             struct err *err)
+{
+    struct partial_cursor c;
+    struct partial_entry e;
+    int rc = 0;
+
+    memset(&c, 0, sizeof(c));
+    while (rc == 0 && partial_next(p, &c, &e)) {
+        int is_new;
+        struct htab_entry *g = htab_upsert(*t, e.key, e.key_len, e.hash, &is_new, err);
+
+        if (g == NULL)
+            rc = -ERR_LIMIT;
+        else
+            rc = op->load(op, htab_entry_val(g), e.state, e.state_len, acct, err);
+    }
+    if (rc < 0) {
+        release_all(op, *t, acct);
+        htab_destroy(*t);
+        *t = htab_create(op->val_len, acct, NULL);
+        if (*t == NULL)
+            rc = -ERR_LIMIT;
+    }
+    return rc;
+}
+
+static char *
+dup_msg(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *s = mem_alloc(n);
+
+    snprintf(s, n, "%s%s", a, b);
+    return s;
+}
+
+/* Plan file i: use its partial if valid (worker w). 0, or -1 with `err` set (stop the run). */
+static int
+use_partial(struct run *r, int w, size_t i, struct err *err)
+{
+    struct cfile *cf = &r->cf[i];
+    struct partial p;
+    struct err why;
+    enum cache_look look;
+
+    err_init(&why);
+    cf->src = mem_alloc(sizeof(*cf->src));
+    if (cache_identify(r->files[i].path, cf->src, &why) < 0) {
+        mem_free(cf->src); /* it is read as without the cache; the sweep reports it */
+        cf->src = NULL;
+        return 0;
+    }
+    look = cache_lookup(r->cache, cf->src, &p, &why);
+    if (look == CACHE_HIT) {
+        if (load_partial(r->op, &p, &r->own[w], r->acct, &why) == 0) {
+            const struct partial_info *in = &p.info;
+
+            if (move_into(r->op, r->tables[w], &r->own[w], r->acct, err) < 0) {
+                partial_fini(&p);
+                return -1;
+            }
+            cf->hit = 1;
+            cf->counts = in->counts;
+            cf->bad = in->bad;
+            cf->flows_kept = in->flows_kept;
+            if (in->bad)
+                cf->msg = dup_msg(in->msg_after_path ? r->files[i].path : "", in->msg);
+        } else if (why.code == ERR_LIMIT) {
+            *err = why;
+            partial_fini(&p);
+            return -1;
+        } else {
+            look = CACHE_BAD;
+            err_prefix(&why, "the partial of %s", cf->src->path);
+        }
+        partial_fini(&p);
+    }
+    if (look == CACHE_BAD)
+        cf->warn = dup_msg(why.msg, " (ignored; rebuilt from its file)");
+    return 0;
+}
+
+static int
+cached_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struct sweep_stats *st,
+             struct err *err)
+{
+    struct run *r = ctx;
+    struct op_counts c = {0, 0};
+    struct htab *t = r->cf[r->miss[i]].own_table ? r->own[w] : r->tables[w];
+    int rc = r->op->fold(r->op, r->scratch[w], t, flows, n, &c, r->acct, err);
+
+    st->records += c.records;
+    st->kept += c.kept;
+    return rc < 0 ? -1 : 0;
+}
+
+/* partial_save_fn over op->save() (struct op_bytes and struct partial_buf are both mem_grow()n). */
+static int
+save_state(const void *ctx, const uint8_t *val, struct partial_buf *out, struct err *err)
+{
+    const struct op *op = ctx;
+    struct op_bytes b = {out->p, out->len, out->cap};
+    int rc = op->save(op, val, &b, err);
+
+    out->p = b.p;
+    out->len = b.len;
+    out->cap = b.cap;
+    return rc;
+}
+
+static int
+cached_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_done *done,
+                struct err *err)
+{
+    struct run *r = ctx;
+    struct cfile *cf = &r->cf[r->miss[i]];
+    const char *path = r->files[r->miss[i]].path;
+
+    if (!cf->own_table)
+        return 0;
+    if (done->opened && !stop && atomic_load(&r->cache->write_ok)) {
+        struct partial_info *in = mem_calloc(1, sizeof(*in));
+        struct err werr;
+        int64_t n;
+
+        in->counts.bytes = done->stats.bytes;
+        in->counts.flows = done->stats.flows;
+        in->counts.records = done->stats.records;
+        in->counts.kept = done->stats.kept;
+        in->counts.dns_rrs = done->stats.dns_rrs;
+        in->counts.other = done->stats.other;
+        in->counts.damaged = done->stats.damaged;
+        if (done->b != NULL) {
+            size_t plen = strlen(path);
+            const char *msg = done->b->msg;
+
+            in->bad = 1;
+            in->flows_kept = done->b->flows_kept;
+            if (strncmp(msg, path, plen) ==
+                0) { /* kept without the path: runs may name it otherwise */
+                in->msg_after_path = 1;
+                msg += plen;
+            }
+            snprintf(in->msg, sizeof(in->msg), "%s", msg);
+        }
+        err_init(&werr);
+        n = cache_store(r->cache, cf->src, in, r->own[w], r->op->val_len, save_state, r->op, &werr);
+        if (n >= 0) {
+            atomic_fetch_add(&r->written, 1);
+            atomic_fetch_add(&r->written_bytes, (uint64_t)n);
+        } else if (atomic_exchange(&r->write_failed, 1) == 0) {
+            snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", werr.msg);
+        }
+        mem_free(in);
+    }
+    return move_into(r->op, r->tables[w], &r->own[w], r->acct, err) < 0 ? -1 : 0;
+}
+
+static int
+bad_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct sweep_bad *)a)->path, ((const struct sweep_bad *)b)->path);
+}
+
+/* Adds the counts and verdicts of the files taken from partials to res->sweep. */
+static void
+add_hits(struct run *r, size_t nfiles, struct runner_result *res)
+{
+    struct sweep_stats *st = &res->sweep.stats;
+
+    for (size_t i = 0; i < nfiles; i++) {
+        const struct cfile *cf = &r->cf[i];
+
+        if (!cf->hit)
+            continue;
+        st->files++;
+        st->bytes += cf->counts.bytes;
+        st->flows += cf->counts.flows;
+        st->records += cf->counts.records;
+        st->kept += cf->counts.kept;
+        st->dns_rrs += cf->counts.dns_rrs;
+        st->other += cf->counts.other;
+        st->damaged += cf->counts.damaged;
+        if (cf->bad) {
+            struct sweep_bad *b;
+
+            res->sweep.bad =
+                mem_realloc(res->sweep.bad, (res->sweep.nbad + 1) * sizeof(*res->sweep.bad));
+            b = &res->sweep.bad[res->sweep.nbad++];
+            b->path = mem_strdup(r->files[i].path);
+            snprintf(b->msg, sizeof(b->msg), "%s", cf->msg);
+            b->flows_kept = cf->flows_kept;
+        }
+    }
+    if (res->sweep.nbad > 1)
+        qsort(res->sweep.bad, res->sweep.nbad, sizeof(*res->sweep.bad), bad_cmp);
+}
+
+/* The map phase with the cache: partials first (in parallel), then the sweep of the rest. */
+static int
+map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, struct err *err)
+{
+    struct sweep_file *mfiles = mem_calloc(nfiles + 1, sizeof(*mfiles));
+    struct err *errs = mem_calloc((size_t)nt, sizeof(*errs));
+    struct sweep_sink sink;
+    atomic_bool stop = false;
+    size_t nmiss = 0;
+    int rc = 0;
+
+    for (int t = 0; t < nt; t++)
+        err_init(&errs[t]);
+#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) \
+    shared(r, nfiles, errs, stop)
+    for (size_t i = 0; i < nfiles; i++) {
+        int w = omp_get_thread_num();
+
+        if (atomic_load_explicit(&stop, memory_order_relaxed))
+            continue;
+        if (use_partial(r, w, i, &errs[w]) < 0)
+            atomic_store_explicit(&stop, true, memory_order_relaxed);
+    }
+    for (int t = 0; t < nt && rc == 0; t++)
+        if (errs[t].code != ERR_OK) {
+            *err = errs[t];
+            rc = -(int)errs[t].code;
+        }
+    mem_free(errs);
+    for (size_t i = 0; i < nfiles; i++) {
+        struct cfile *cf = &r->cf[i];
+
+        if (cf->warn) {
+            res->cache_warn =
+                mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
+            res->cache_warn[res->ncache_warn++] = cf->warn;
+            cf->warn = NULL;
+            res->cache.rejected++;
+        }
+        if (cf->hit) {
+            res->cache.from_partials++;
+            continue;
+        }
+        if (cf->src != NULL && cache_racy(cf->src))
+            res->cache.racy++;
+        cf->own_table = cf->src != NULL && !cache_racy(cf->src) && atomic_load(&r->cache->write_ok);
+        r->miss[nmiss] = i;
+        mfiles[nmiss++] = r->files[i];
+    }
+    res->cache.read = nmiss;
+    if (rc == 0 && r->opts->strict) { /* a bad file known from its partial stops the run too */
+        for (size_t i = 0; i < nfiles && rc == 0; i++)
+            if (r->cf[i].hit && r->cf[i].bad)
+                rc = ERR_SET(err, ERR_FORMAT, "%s (--strict stops at the first bad file)",
+                             r->cf[i].msg);
+    }
+    if (rc == 0) {
+        sink.ctx = r;
+        sink.batch = cached_batch;
+        sink.file_end = cached_file_end;
+        rc = sweep_run(mfiles, nmiss, r->opts, &sink, &res->sweep, err);
+    }
+    add_hits(r, nfiles, res);
+    res->cache.written = atomic_load(&r->written);
+    res->cache.written_bytes = atomic_load(&r->written_bytes);
+    if (atomic_load(&r->write_failed)) {
+        res->cache_warn =
+            mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
+        res->cache_warn[res->ncache_warn++] = mem_strdup(r->write_err);
+    }
+    mem_free(mfiles);
+    return rc;
+}
+
 int
 runner_run(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
            struct runner_result *res, struct err *err)
 {
+    return runner_run_cached(op, plan, opts, NULL, res, err);
+}
+
+int
+runner_run_cached(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
+                  struct cache *cache, struct runner_result *res, struct err *err)
+{
     struct sweep_file *files = runner_files(plan);
     struct fold_ctx f;
     struct sweep_sink sink;
+    struct run *r = NULL;
     int rc = 0;
 
     memset(res, 0, sizeof(*res));
@@ -71,10 +451,32 @@ runner_run(const struct op *op, const struct part_plan *plan, const struct sweep
         }
         f.scratch[t] = op->scratch_create(op);
     }
-    sink.ctx = &f;
-    sink.batch = fold_batch;
-    sink.file_end = NULL;
-    rc = sweep_run(files, plan->nfiles, opts, &sink, &res->sweep, err); /* map */
+    if (cache != NULL) {
+        r = mem_calloc(1, sizeof(*r));
+        r->op = op;
+        r->opts = opts;
+        r->cache = cache;
+        r->files = files;
+        r->cf = mem_calloc(plan->nfiles + 1, sizeof(*r->cf));
+        r->miss = mem_calloc(plan->nfiles + 1, sizeof(*r->miss));
+        r->tables = res->tables;
+        r->scratch = f.scratch;
+        r->acct = &res->acct;
+        r->own = mem_calloc((size_t)res->ntables, sizeof(*r->own));
+        for (int t = 0; t < res->ntables; t++) {
+            r->own[t] = htab_create(op->val_len, &res->acct, err);
+            if (r->own[t] == NULL) {
+                rc = -ERR_LIMIT;
+                goto out;
+            }
+        }
+        rc = map_cached(r, plan->nfiles, res->ntables, res, err); /* map */
+    } else {
+        sink.ctx = &f;
+        sink.batch = fold_batch;
+        sink.file_end = NULL;
+        rc = sweep_run(files, plan->nfiles, opts, &sink, &res->sweep, err); /* map */
+    }
     if (rc == 0)
         rc = merge_run(op, res->tables, res->ntables, &res->acct, opts->threads, err);
     /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
@@ -84,6 +486,23 @@ runner_run(const struct op *op, const struct part_plan *plan, const struct sweep
         res->finished = 1;
     }
 out:
+    if (r != NULL) {
+        for (int t = 0; t < res->ntables; t++) {
+            if (r->own[t] != NULL) {
+                release_all(op, r->own[t], &res->acct);
+                htab_destroy(r->own[t]);
+            }
+        }
+        for (size_t i = 0; i < plan->nfiles; i++) {
+            mem_free(r->cf[i].src);
+            mem_free(r->cf[i].msg);
+            mem_free(r->cf[i].warn);
+        }
+        mem_free(r->own);
+        mem_free(r->cf);
+        mem_free(r->miss);
+        mem_free(r);
+    }
     for (int t = 0; t < res->ntables; t++)
         op->scratch_destroy(f.scratch[t]);
     mem_free(f.scratch);
@@ -116,6 +535,9 @@ runner_result_fini(struct runner_result *res)
         htab_destroy(res->tables[t]);
     mem_free(res->tables);
     sweep_result_fini(&res->sweep);
+    for (size_t i = 0; i < res->ncache_warn; i++)
+        mem_free(res->cache_warn[i]);
+    mem_free(res->cache_warn);
     memset(res, 0, sizeof(*res));
 }
 

@@ -25,10 +25,26 @@
 #include "part_plan.h"
 #include "sweep.h"
 
+struct cache;
+
+/* What the partial cache did in a run (runner_run_cached()). */
+struct runner_cache_stats {
+    uint64_t from_partials; /* files whose partial was merged instead of reading them */
+    uint64_t read;          /* files read */
+    uint64_t written;       /* partials written */
+    uint64_t written_bytes;
+    uint64_t rejected; /* partials reported (warnings) and rebuilt from their file */
+    uint64_t racy;     /* files read but not cached: modified less than CACHE_RACY_NS ago */
+};
+
 struct runner_result {
     struct op_output out;      /* the finished table (valid when runner_run() returned 0) */
-    struct sweep_result sweep; /* counts, bad files (sorted by path), workers */
+    struct sweep_result sweep; /* counts, bad files (sorted by path), workers; with the
+                                  cache, files taken from partials are counted too */
     size_t table_bytes;        /* bytes the group tables held once merged */
+    struct runner_cache_stats cache;
+    char **cache_warn; /* partials rejected and why, and a failed write (owned), plan order */
+    size_t ncache_warn;
     /* private: the tables behind out's cells */
     const struct op *op;
     struct htab **tables;
@@ -60,6 +76,20 @@ int runner_run(const struct op *op, const struct part_plan *plan, const struct s
  */
 int runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan *plan,
                     const struct sweep_opts *opts, struct runner_result *res, struct err *err);
+
+/*
+ * runner_run_cached() - runner_run() with the partial cache `cache` (cache.h;
+ * NULL: none). For each planned file, a valid partial is merged instead of
+ * reading the file (its counts and damage verdict come with it); every other
+ * file is read, into a table of its own when its partial can be written, and
+ * its partial written before that table is merged into its worker's. The
+ * output is byte-identical to runner_run()'s. A partial that fails to load is
+ * listed in res->cache_warn and its file read. With opts->strict, a bad file
+ * known from its partial stops the run as a read one does.
+ */
+int runner_run_cached(const struct op *op, const struct part_plan *plan,
+                      const struct sweep_opts *opts, struct cache *cache, struct runner_result *res,
+                      struct err *err);
 
 /* runner_result_fini() - releases every group's state, the tables and the output. */
 void runner_result_fini(struct runner_result *res);

@@ -79,15 +79,19 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     struct source_stats st;
     const struct flow *f;
     uint64_t flows = 0;
-    size_t n;
+    size_t n, nbad = w->nbad;
     int rc, bad, stop;
+    struct sweep_file_done done;
+    const struct sweep_stats before = w->stats;
 
     err_init(&ferr);
+    memset(&done, 0, sizeof(done));
     s = source_open(w->model, file->path, &ferr);
     if (s == NULL) {
         add_bad(w, file->path, ferr.msg, 0);
         bad = 1;
     } else {
+        done.opened = 1;
         while ((rc = source_next_batch(s, &f, &n, &ferr)) == 1) {
             flows += n;
             if (sink->batch(sink->ctx, wi, i, f, n, &w->stats, &w->err) < 0) {
@@ -106,7 +110,16 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
         bad = note_bad(w, file, &st, rc, &ferr, flows);
     }
     stop = bad && opts->strict;
-    if (sink->file_end && sink->file_end(sink->ctx, wi, i, stop, &w->err) < 0)
+    done.b = w->nbad > nbad ? &w->bad[w->nbad - 1] : NULL;
+    done.stats.files = w->stats.files - before.files;
+    done.stats.bytes = w->stats.bytes - before.bytes;
+    done.stats.flows = w->stats.flows - before.flows;
+    done.stats.records = w->stats.records - before.records;
+    done.stats.kept = w->stats.kept - before.kept;
+    done.stats.dns_rrs = w->stats.dns_rrs - before.dns_rrs;
+    done.stats.other = w->stats.other - before.other;
+    done.stats.damaged = w->stats.damaged - before.damaged;
+    if (sink->file_end && sink->file_end(sink->ctx, wi, i, stop, &done, &w->err) < 0)
         return -1;
     if (stop) {
         ERR_SET(&w->err, ERR_FORMAT, "%s (--strict stops at the first bad file)",

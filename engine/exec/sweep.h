@@ -77,14 +77,22 @@ struct sweep_opts {
  *                the sweep). Leaving `err` unset means "stopped because another
  *                worker failed" (that worker's error is reported).
  *   file_end() - file `i` is read; `stop` is 1 when the sweep stops at this
- *                bad file (--strict), so its remaining output is dropped.
- *                Returns 0 or -1 as batch(). May be NULL.
+ *                bad file (--strict), so its remaining output is dropped;
+ *                `done` says what reading it found (the partial cache keeps
+ *                it). Returns 0 or -1 as batch(). May be NULL.
  */
+struct sweep_file_done {
+    int opened;                /* 0: the file could not be opened (nothing was read) */
+    const struct sweep_bad *b; /* its entry in the bad files, or NULL */
+    struct sweep_stats stats;  /* this file's counts (files = 1 when opened) */
+};
+
 struct sweep_sink {
     void *ctx;
     int (*batch)(void *ctx, int w, size_t i, const struct flow *flows, size_t n,
                  struct sweep_stats *st, struct err *err);
-    int (*file_end)(void *ctx, int w, size_t i, int stop, struct err *err);
+    int (*file_end)(void *ctx, int w, size_t i, int stop, const struct sweep_file_done *done,
+                    struct err *err);
 };
 
 struct sweep_result {

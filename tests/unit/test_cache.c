@@ -18,7 +18,9 @@
 
 #include "cache.h"
 #include "check.h"
+#include "dset.h"
 #include "mem.h"
+#include "op.h"
 
 static char dir[256];
 
@@ -202,6 +204,70 @@ test_unwritable(void)
     cache_close(&c);
 }
 
+/* Address sets are saved as IPv4 (4 bytes), IPv6 (16) and other (17) lists, and load back whole. */
+static void
+test_dset_addresses(void)
+{
+    struct memacct acct;
+    struct dset s, back;
+    struct op_bytes b = {NULL, 0, 0};
+    struct err err;
+    uint8_t item[17];
+    const uint8_t *p;
+    size_t n4 = 0, n6 = 0, nx = 0;
+
+    memacct_init(&acct, 0);
+    memset(&s, 0, sizeof(s));
+    memset(&back, 0, sizeof(back));
+    err_init(&err);
+    for (uint32_t i = 0; i < 300; i++) {
+        memset(item, 0, sizeof(item));
+        if (i % 3 == 0) { /* IPv4, as record_addr() makes it: family 4, ::ffff:a.b.c.d */
+            item[0] = 4;
+            item[11] = item[12] = 0xFF;
+            memcpy(item + 13, &i, 4);
+            n4++;
+        } else if (i % 3 == 1) { /* IPv6 */
+            item[0] = 6;
+            item[1] = 0x20;
+            memcpy(item + 9, &i, 4);
+            n6++;
+        } else { /* anything else (family 0, an unmapped 4): kept whole */
+            item[0] = (uint8_t)(i % 2 ? 0 : 4);
+            memcpy(item + 5, &i, 4);
+            nx++;
+        }
+        CHECK(dset_add(&s, item, 17, &acct, &err) == 1);
+    }
+    CHECK(op_save_dset(&s, 17, &b, &err) == 0);
+    CHECK_EQ_U64(b.len, 12 + 4 * n4 + 16 * n6 + 17 * nx);
+    p = b.p;
+    CHECK(op_load_dset(&back, 17, &p, b.p + b.len, &acct, &err) == 0);
+    CHECK(p == b.p + b.len);
+    CHECK_EQ_U64(back.n, 300);
+    {
+        struct op_bytes again = {NULL, 0, 0};
+
+        CHECK(op_save_dset(&back, 17, &again, &err) == 0);
+        CHECK(again.len == b.len && memcmp(again.p, b.p, b.len) == 0);
+        op_bytes_fini(&again);
+    }
+    /* An item in the wrong list is refused (one item, one encoding). */
+    {
+        uint8_t bad[4 + 4 + 4 + 17] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 6};
+        struct dset d;
+
+        memset(&d, 0, sizeof(d));
+        p = bad;
+        err_init(&err);
+        CHECK(op_load_dset(&d, 17, &p, bad + sizeof(bad), &acct, &err) == -ERR_FORMAT);
+        dset_fini(&d, 17, &acct);
+    }
+    op_bytes_fini(&b);
+    dset_fini(&s, 17, &acct);
+    dset_fini(&back, 17, &acct);
+}
+
 int
 main(void)
 {
@@ -213,6 +279,7 @@ main(void)
     snprintf(dir, sizeof(dir), "%s", tmpl);
     RUN(test_rules);
     RUN(test_unwritable);
+    RUN(test_dset_addresses);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
