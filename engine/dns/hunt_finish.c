@@ -1,0 +1,415 @@
+/*
+ * hunt_finish.c - dns-hunt's finish: the score's terms, timing, the why column and the
+ * result table (see hunt.h and docs/dns-hunt.md). The fold and merge are in hunt.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hunt.h"
+#include "mem.h"
+
+#define MICRO 1000000.0
+
+/* ---- finish --------------------------------------------------------------- */
+
+/* The score's terms, each in [0, 1], in the order the why column lists ties. */
+enum {
+    T_LEN,
+    T_ENT,
+    T_TYPES,
+    T_SIZE,
+    T_SESSION,
+    T_SHARE,
+    T_REGULAR,
+    T_ACTIVE,
+    T_NEW,
+    T_COUNT
+};
+static const char *const term_name[T_COUNT] = {"len",   "ent",     "types",  "size", "session",
+                                               "share", "regular", "active", "new"};
+
+#define TIMING_MIN_EVENTS 12 /* a (client, group) series needs this many query starts */
+#define TIMING_MIN_GAP                                                                          \
+    60.0                   /* ... and a mean gap of at least this many seconds (else: a stream) \
+                            */
+#define SIZE_FLOOR   100.0 /* query bytes per packet where the size term starts */
+#define SIZE_SPAN    100.0 /* ... and bytes more where it is full */
+#define SESSION_FULL 64.0  /* packets per flow (busier direction) where the session term is full */
+
+struct hrow {
+    const struct htab_entry *e;
+    double score;
+    double vol;        /* log2(1 + messages per client per domain) */
+    double t[T_COUNT]; /* the terms */
+    double cv;         /* dispersion of the most regular series (-1: none) */
+};
+
+struct ctot {
+    uint32_t chash;
+    uint64_t bytes;
+};
+
+static const uint8_t *
+entry_key(const struct htab_entry *e)
+{
+    return htab_entry_key(e, (uint32_t)sizeof(struct hunt_val));
+}
+
+static int
+hrow_cmp(const void *a, const void *b)
+{
+    const struct hrow *x = a, *y = b;
+    size_t n = x->e->key_len < y->e->key_len ? x->e->key_len : y->e->key_len;
+    int c;
+
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    c = memcmp(entry_key(x->e), entry_key(y->e), n);
+    if (c)
+        return c;
+    return x->e->key_len < y->e->key_len ? -1 : x->e->key_len > y->e->key_len;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int
+ctot_cmp(const void *a, const void *b)
+{
+    const struct ctot *x = a, *y = b;
+
+    return x->chash < y->chash ? -1 : x->chash > y->chash;
+}
+
+static double
+round3(double x)
+{
+    return floor(x * 1000.0 + 0.5) / 1000.0;
+}
+
+static double
+clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/*
+ * The timing terms of a group from its (client hash, second) items: for each
+ * client's series of distinct query-start seconds with at least
+ * TIMING_MIN_EVENTS, the coefficient of variation of its gaps (regular =
+ * 1 - CV) and the share of the window's hours it is active in; the group
+ * takes the best series. Also sums the group's clients' DNS bytes (share).
+ */
+static void
+timing(const struct hunt_val *v, uint64_t *buf, uint64_t window_hours, const struct ctot *ct,
+       size_t nct, struct hrow *row, uint64_t *client_bytes)
+{
+    size_t n = v->times.n;
+
+    row->cv = -1;
+    *client_bytes = 0;
+    if (v->no_times || n == 0)
+        return;
+    memcpy(buf, v->times.p, n * sizeof(*buf));
+    qsort(buf, n, sizeof(*buf), u64_cmp);
+    {
+        size_t u = 1; /* distinct (client, second) items */
+
+        for (size_t i = 1; i < n; i++)
+            if (buf[i] != buf[u - 1])
+                buf[u++] = buf[i];
+        n = u;
+    }
+    for (size_t i = 0; i < n;) {
+        uint32_t ch = (uint32_t)(buf[i] >> 32);
+        size_t j = i;
+        struct ctot key = {.chash = ch}, *hit;
+
+        while (j < n && (uint32_t)(buf[j] >> 32) == ch)
+            j++;
+        hit = bsearch(&key, ct, nct, sizeof(*ct), ctot_cmp);
+        if (hit)
+            *client_bytes += hit->bytes;
+        if (j - i >= TIMING_MIN_EVENTS) {
+            double sum = 0, sq = 0, k = (double)(j - i - 1);
+            uint64_t hours = 0, last_hour = UINT64_MAX;
+
+            for (size_t m = i; m < j; m++) {
+                uint64_t sec = buf[m] & 0xFFFFFFFFu;
+
+                if (sec / 3600 != last_hour) {
+                    hours++;
+                    last_hour = sec / 3600;
+                }
+                if (m > i) {
+                    double g = (double)(sec - (buf[m - 1] & 0xFFFFFFFFu));
+
+                    sum += g;
+                    sq += g * g;
+                }
+            }
+            double mean = sum / k;
+            double var = sq / k - mean * mean;
+            double cv = mean > 0 ? sqrt(var > 0 ? var : 0) / mean : 0;
+            double active = window_hours ? (double)hours / (double)window_hours : 0;
+
+            if (mean >= TIMING_MIN_GAP && (row->cv < 0 || cv < row->cv)) {
+                row->cv = cv;
+                row->t[T_REGULAR] = clamp01(1 - cv);
+            }
+            if (active > row->t[T_ACTIVE])
+                row->t[T_ACTIVE] = clamp01(active);
+        }
+        i = j;
+    }
+}
+
+static void
+score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, uint64_t client_bytes)
+{
+    double r = v->records ? (double)v->records : 1.0;
+    double flows = v->flows ? (double)v->flows : 1.0;
+    double clients = v->clients.n ? (double)v->clients.n : 1.0;
+    double doms = 1.0, sum = 0;
+    int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
+
+    if (by_host && v->domains.n > 1)
+        doms = (double)v->domains.n;
+    row->vol = log2(1.0 + ((double)v->names.n + (double)v->hidden) / (clients * doms));
+    row->t[T_LEN] = fmin(1.0, (double)v->qlen_sum / r / h->o.len_norm);
+    row->t[T_ENT] = fmin(1.0, (double)v->ent_sum / MICRO / r / h->o.entropy_norm);
+    row->t[T_TYPES] = (double)(v->n_txt + v->n_null + v->n_cname + v->n_mx + v->n_other) / r;
+    if (v->qpackets)
+        row->t[T_SIZE] =
+            clamp01(((double)v->qbytes / (double)v->qpackets - SIZE_FLOOR) / SIZE_SPAN);
+    row->t[T_SESSION] = clamp01(log2((double)v->busy / flows / 2.0) / log2(SESSION_FULL / 2.0));
+    if (!by_host && client_bytes > 0)
+        row->t[T_SHARE] = clamp01((double)(v->qbytes + v->rbytes) / (double)client_bytes);
+    if (h->o.baseline_end_ms > 0 && ~v->first_ms >= (uint64_t)h->o.baseline_end_ms)
+        row->t[T_NEW] = 1;
+    for (int i = 0; i < T_COUNT; i++)
+        sum += row->t[i];
+    row->score = round3(row->vol * sum);
+}
+
+/* "8.17*(len 1.00 ent 0.95 types 1.00 regular 0.91)": the volume factor and the terms >= 0.2. */
+static void
+format_why(char *buf, size_t cap, const struct hrow *row)
+{
+    int order[T_COUNT], n = 0;
+    size_t len;
+
+    for (int i = 0; i < T_COUNT; i++)
+        if (row->t[i] >= 0.2)
+            order[n++] = i;
+    for (int i = 1; i < n; i++) /* by value, ties in term order: insertion sort is stable */
+        for (int j = i; j > 0 && row->t[order[j]] > row->t[order[j - 1]]; j--) {
+            int tmp = order[j];
+
+            order[j] = order[j - 1];
+            order[j - 1] = tmp;
+        }
+    len = (size_t)snprintf(buf, cap, "%.2f*(", row->vol);
+    for (int i = 0; i < n && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s %.2f", i ? " " : "",
+                                term_name[order[i]], row->t[order[i]]);
+    if (len < cap)
+        snprintf(buf + len, cap - len, ")");
+}
+
+static const char *const domain_cols[] = {"domain"};
+static const char *const domsrc_cols[] = {"source", "domain"};
+static const char *const server_cols[] = {"server"};
+static const char *const client_cols[] = {"client"};
+static const char *const stat_cols[] = {
+    "score",    "flows",  "queries",  "names", "sources",  "bytes",     "packets", "qbytes",
+    "qpackets", "hidden", "pkt_flow", "qsize", "dur_mean", "len_mean",  "len_max", "entropy",
+    "txt",      "null",   "cname",    "mx",    "other",    "rcode_err", "share",   "regular",
+    "cv",       "active", "domains",  "new",   "first",    "last",      "hours",   "why"};
+#define NSTAT    (sizeof(stat_cols) / sizeof(stat_cols[0]))
+#define TIME_LEN 64 /* "2024-05-01T06:00:00.123Z" + NUL, with room gcc can prove */
+#define WHY_LEN  160
+
+static void
+format_ms(char *buf, uint64_t ms)
+{
+    time_t sec = (time_t)(ms / 1000);
+    struct tm tm;
+
+    gmtime_r(&sec, &tm);
+    snprintf(buf, TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000));
+}
+
+static struct out_cell
+addr(const uint8_t *a17)
+{
+    struct out_cell c = {.kind = OUT_ADDR};
+
+    c.v.addr.family = a17[0];
+    memcpy(c.v.addr.a, a17 + 1, 16);
+    return c;
+}
+
+static const struct hunt_val *
+val_of(const struct htab_entry *e)
+{
+    return (const struct hunt_val *)(const void *)htab_entry_val((struct htab_entry *)(uintptr_t)e);
+}
+
+int
+hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct hunt_result *res,
+            struct err *err)
+{
+    const char *const *keys = h->o.by == HUNT_BY_DOMAIN   ? domain_cols
+                              : h->o.by == HUNT_BY_SERVER ? server_cols
+                              : h->o.by == HUNT_BY_CLIENT ? client_cols
+                                                          : domsrc_cols;
+    size_t nkeys = h->o.by == HUNT_BY_DOMAIN_SOURCE ? 2 : 1;
+    size_t ncols = nkeys + NSTAT, n = 0, nct = 0, want, maxtimes = 0;
+    struct hrow *rows = mem_calloc(htab_count(t) + 1, sizeof(*rows));
+    struct ctot *ct = mem_alloc((htab_count(t) + 1) * sizeof(*ct));
+    uint64_t first_hour = UINT64_MAX, last_hour = 0, window_hours = 0;
+    uint64_t *buf;
+
+    (void)err;
+    memset(res, 0, sizeof(*res));
+    /* Pass 1: the clients' byte totals, the window, the largest series. */
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        for (size_t i = 0; i < htab_part_cap(t, p); i++) {
+            struct htab_entry *e = htab_part_slot(t, p, i);
+            const struct hunt_val *v;
+
+            if (e == NULL)
+                continue;
+            v = val_of(e);
+            if (e->key_len == HUNT_TAG_LEN) {
+                memcpy(&ct[nct].chash, entry_key(e), 4);
+                ct[nct++].bytes = v->qbytes + v->rbytes;
+                continue;
+            }
+            if (~v->first_ms / 3600000u < first_hour)
+                first_hour = ~v->first_ms / 3600000u;
+            if (v->last_ms / 3600000u > last_hour)
+                last_hour = v->last_ms / 3600000u;
+            if (v->times.n > maxtimes)
+                maxtimes = v->times.n;
+        }
+    qsort(ct, nct, sizeof(*ct), ctot_cmp);
+    if (first_hour != UINT64_MAX)
+        window_hours = last_hour - first_hour + 1;
+    buf = mem_alloc((maxtimes + 1) * sizeof(*buf));
+    /* Pass 2: score every group. */
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        for (size_t i = 0; i < htab_part_cap(t, p); i++) {
+            struct htab_entry *e = htab_part_slot(t, p, i);
+            const struct hunt_val *v;
+            uint64_t client_bytes;
+
+            if (e == NULL || e->key_len == HUNT_TAG_LEN)
+                continue;
+            res->groups++;
+            v = val_of(e);
+            if (v->names.n < h->o.min_names)
+                continue;
+            rows[n].e = e;
+            timing(v, buf, window_hours, ct, nct, &rows[n], &client_bytes);
+            score_row(h, v, &rows[n], client_bytes);
+            n++;
+        }
+    mem_free(buf);
+    mem_free(ct);
+    res->kept = n;
+    qsort(rows, n, sizeof(*rows), hrow_cmp);
+    want = limit && limit < n ? (size_t)limit : n;
+
+    res->cols = mem_calloc(ncols, sizeof(*res->cols));
+    for (size_t c = 0; c < ncols; c++) {
+        const char *name = c < nkeys ? keys[c] : stat_cols[c - nkeys];
+
+        res->cols[c].name = name;
+        res->cols[c].json_name = name;
+    }
+    res->cells = mem_calloc(want * ncols + 1, sizeof(*res->cells));
+    res->text = mem_alloc(want * 2 * TIME_LEN + 1);
+    res->why = mem_alloc(want * WHY_LEN + 1);
+    for (size_t r = 0; r < want; r++) {
+        const struct htab_entry *e = rows[r].e;
+        const struct hunt_val *v = val_of(e);
+        const uint8_t *key = entry_key(e);
+        struct out_cell *c = res->cells + r * ncols;
+        double rec = v->records ? (double)v->records : 1.0;
+        double flows = v->flows ? (double)v->flows : 1.0;
+        char *first = res->text + r * 2 * TIME_LEN, *last = first + TIME_LEN;
+        char *why = res->why + r * WHY_LEN;
+
+        if (h->o.by == HUNT_BY_DOMAIN) {
+            *c++ = out_cell_list(OUT_TEXT, key, (uint32_t)(e->key_len), 0);
+        } else if (h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT) {
+            *c++ = addr(key);
+        } else {
+            *c++ = addr(key);
+            *c++ = out_cell_list(OUT_TEXT, key + 17, (uint32_t)(e->key_len - 17), 0);
+        }
+        format_ms(first, ~v->first_ms);
+        format_ms(last, v->last_ms);
+        format_why(why, WHY_LEN, &rows[r]);
+        *c++ = out_cell_f64(round3(rows[r].score));
+        *c++ = out_cell_u64(v->flows);
+        *c++ = out_cell_u64(v->queries);
+        *c++ = out_cell_u64(v->names.n);
+        *c++ = out_cell_u64(v->clients.n);
+        *c++ = out_cell_u64(v->qbytes + v->rbytes);
+        *c++ = out_cell_u64(v->qpackets + v->rpackets);
+        *c++ = out_cell_u64(v->qbytes);
+        *c++ = out_cell_u64(v->qpackets);
+        *c++ = out_cell_u64(v->hidden);
+        *c++ = out_cell_f64(round3((double)(v->qpackets + v->rpackets) / flows));
+        *c++ = out_cell_f64(round3(v->qpackets ? (double)v->qbytes / (double)v->qpackets : 0));
+        *c++ = out_cell_f64(round3((double)v->dur_ms / 1000.0 / flows));
+        *c++ = out_cell_f64(round3((double)v->len_sum / rec));
+        *c++ = out_cell_u64(v->len_max);
+        *c++ = out_cell_f64(round3((double)v->ent_sum / MICRO / rec));
+        *c++ = out_cell_f64(round3((double)v->n_txt / rec));
+        *c++ = out_cell_f64(round3((double)v->n_null / rec));
+        *c++ = out_cell_f64(round3((double)v->n_cname / rec));
+        *c++ = out_cell_f64(round3((double)v->n_mx / rec));
+        *c++ = out_cell_f64(round3((double)v->n_other / rec));
+        *c++ = out_cell_f64(round3((double)v->n_err / rec));
+        *c++ = out_cell_f64(round3(rows[r].t[T_SHARE]));
+        *c++ = out_cell_f64(round3(rows[r].t[T_REGULAR]));
+        *c++ = out_cell_f64(round3(rows[r].cv));
+        *c++ = out_cell_f64(round3(rows[r].t[T_ACTIVE]));
+        *c++ = out_cell_u64(v->domains.n);
+        *c++ = out_cell_u64(rows[r].t[T_NEW] > 0);
+        *c++ = out_cell_list(OUT_TEXT, first, (uint32_t)(strlen(first)), 0);
+        *c++ = out_cell_list(OUT_TEXT, last, (uint32_t)(strlen(last)), 0);
+        *c++ = out_cell_u64(v->hours.n);
+        *c++ = out_cell_list(OUT_TEXT, why, (uint32_t)(strlen(why)), 0);
+    }
+    mem_free(rows);
+    res->table.cols = res->cols;
+    res->table.ncols = ncols;
+    res->table.cells = res->cells;
+    res->table.nrows = want;
+    res->table.has_more = n > want;
+    return 0;
+}
+
+void
+hunt_result_fini(struct hunt_result *res)
+{
+    mem_free(res->cols);
+    mem_free(res->cells);
+    mem_free(res->text);
+    mem_free(res->why);
+    memset(res, 0, sizeof(*res));
+}
