@@ -20,14 +20,20 @@ import re
 import statistics
 import sys
 
-ANALYTICS = ["dns-names", "dns-names-fixbuf", "dns-dest", "dns-hunt"]
+ANALYTICS = ["dns-names", "dns-names-fixbuf", "dns-dest", "dns-hunt", "dns-names-gzip",
+             "dns-names-zstd"]
 REPORT = "report"  # flowsweep report: every analytic as one page (issue 19)
-FLOORS = ["read-bytes", "header-walk", "decode-fixbuf", "decode-fast"]
+FLOORS = ["read-bytes", "header-walk", "decode-fixbuf", "decode-fast", "decompress-gzip",
+          "decode-fast-gzip", "decompress-zstd", "decode-fast-zstd"]
 FLOOR_TEXT = {
     "read-bytes": "read(2) of every byte, 1 MiB buffer (`floor-read`)",
     "header-walk": "IPFIX message + set headers only (`floor-headers`)",
     "decode-fixbuf": "libfixbuf decode, no aggregation (`flowdump --counts --decoder fixbuf`)",
     "decode-fast": "fast decoder, no aggregation (`flowdump --counts --decoder fast`)",
+    "decompress-gzip": "gzip copy: `gzip -dc` alone, to /dev/null (MB/s of the plain bytes)",
+    "decode-fast-gzip": "gzip copy: fast decoder reading it (`flowdump --counts`)",
+    "decompress-zstd": "zstd copy: `zstd -dc` alone, to /dev/null (MB/s of the plain bytes)",
+    "decode-fast-zstd": "zstd copy: fast decoder reading it (`flowdump --counts`)",
 }
 # The floors an analytic is compared with: (floor, column title).
 FLOOR_COLUMNS = [("read-bytes", "read floor"), ("header-walk", "header floor"),
@@ -355,7 +361,9 @@ class Report:
                 s = self.s(w, "flowsweep", a, t)
                 if not s:
                     continue
-                name = f"`{a}`" if a != "dns-names-fixbuf" else "`dns-names --decoder fixbuf`"
+                name = {"dns-names-fixbuf": "`dns-names --decoder fixbuf`",
+                        "dns-names-gzip": "`dns-names` on the gzip copy",
+                        "dns-names-zstd": "`dns-names` on the zstd copy"}.get(a, f"`{a}`")
                 row = [name + status_note(s), t, fs(s.median), f"{fs(s.lo)}–{fs(s.hi)}",
                        rate(flows, s.median), mbs(nbytes, s.median),
                        fs(s.peak_rss_mib, 1),

@@ -26,6 +26,10 @@ for w in day highcard small; do
     grep -qP "^$w\t[a-z]+\t$c\t" "$work/out/results.tsv" || { echo "no result: $w $c"; exit 1; }
   done
 done
+# the day workload's gzip and zstd copies (issue 14)
+for c in decompress-gzip decode-fast-gzip decompress-zstd decode-fast-zstd dns-names-gzip dns-names-zstd; do
+  grep -qP "^day\t[a-z]+\t$c\t" "$work/out/results.tsv" || { echo "no result: day $c"; exit 1; }
+done
 awk -F'\t' 'NR > 1 && $8 != 0 {print "exit status " $8 ": " $0; bad = 1} END {exit bad}' \
   "$work/out/results.tsv"
 echo "bench.smoke: ok ($work/performance.md)"
