@@ -45,7 +45,7 @@ static const char usage_text[] =
     "  --flow-table          tunnel channels as YAF's default flow table exports them: one\n"
     "                        long flow per session (30 min), DNS of its first packets only\n"
     "  --exfil MODE          none | default (all channels, small share) | heavy (every hour,\n"
-    "                        ~35%% of flows, millions of distinct names) (default: default)\n"
+    "                        ~57% of flows, millions of distinct names) (default: default)\n"
     "  --truth FILE          also write every record as flowdump v1 (small repositories)\n"
     "  --labels FILE         channel ground truth, TSV (default DIR/labels.tsv)\n"
     "  --prefix NAME         file name prefix (default yaf)\n"

@@ -34,6 +34,13 @@ if(TARGET flowsweep-gen)
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/export-bounded)
   set_tests_properties(e2e.export_bounded PROPERTIES LABELS e2e)
+  # Issue 14: inputs (names, globs, gzip/zstd, stdin), outputs (-o, limits, CSV cells,
+  # --summary json, progress width), no traps (repeated options, help), export order/--fields.
+  add_test(NAME e2e.cli_analyst
+    COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cli_analyst.py
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cli-analyst)
+  set_tests_properties(e2e.cli_analyst PROPERTIES LABELS e2e)
 endif()
 
 add_test(NAME e2e.silk_reference_real

@@ -31,20 +31,38 @@ static const char usage_main[] =
     "  flowsweep COMMAND --help    options of a command\n"
     "  flowsweep --version         version and allocator\n"
     "\n"
-    "PATH is a file or a directory walked recursively (docs/usage.md).\n";
+    "PATH is a file, a directory walked recursively, or - for standard input (docs/usage.md).\n";
 
 static const char usage_input[] =
     "Input:\n"
-    "  PATH...                 files, or directories walked recursively (*.lock skipped)\n"
+    "  PATH...                 files (always read), directories walked recursively (files\n"
+    "                          named like flow files: *.yaf, *.ipfix, YAF and SiLK hourly\n"
+    "                          names, Hive part- files; .gz and .zst read too), or - for\n"
+    "                          one IPFIX stream on standard input\n"
+    "  --include GLOB          also read walked files matching GLOB (repeatable; a GLOB\n"
+    "                          with '/' matches the path, else the name)\n"
+    "  --exclude GLOB          pass over walked files matching GLOB (repeatable; wins)\n"
     "  --start YYYY-MM-DD[THH] first hour to read (inclusive; the hour comes from the path)\n"
     "  --end YYYY-MM-DD[THH]   last hour to read (inclusive; a date alone means its hour 23)\n";
 
-static const char usage_output[] =
+static const char usage_output_head[] =
     "Output:\n"
-    "  --format table|csv|json table = Spark show(N, false) text (default); csv = RFC 4180;\n"
-    "                          json = JSON Lines\n"
-    "  --limit N               rows to print (default 20; 0 = all)\n"
-    "  --show-query            print the equivalent 'flowsweep query' options and exit\n";
+    "  --format table|csv|json table = Spark show(N, false) text (default); csv = RFC 4180\n"
+    "                          (lists as JSON array text); json = JSON Lines\n"
+    "  --limit N               rows to print (default: 20 for the table, all for csv and\n"
+    "                          json; 0 = all)\n"
+    "  -o, --output FILE       write the results to FILE (whole or not at all: a temporary\n"
+    "                          name, renamed when the run succeeds; default stdout)\n"
+    "  --csv-keep-formulas     csv: leave cells starting with = + - @ as they are (default:\n"
+    "                          a ' in front, so a spreadsheet does not run them)\n";
+
+static const char usage_output_query[] =
+    "  --show-query            print the equivalent 'flowsweep query' command and exit\n";
+
+static const char usage_summary[] =
+    "  --summary text|json     the run summary on stderr: one text line (default) or one\n"
+    "                          JSON object (files, bad files with offsets, rows, exit...)\n"
+    "  --summary-file FILE     write the summary to FILE instead of stderr\n";
 
 static const char usage_mem[] =
     "Execution:\n"
@@ -58,10 +76,11 @@ static const char usage_exec[] =
     "                          transcoder (same results, slower; for comparison)\n"
     "  --strict                stop at the first unreadable or damaged file (exit 1)\n"
     "  --progress auto|always|never  progress line on stderr (auto: when a TTY)\n"
-    "  -q, --quiet             no progress, no summary (warnings still print)\n"
-    "  -v, --verbose           more detail on stderr\n"
+    "  -q, --quiet             no progress, no text summary (warnings still print)\n"
+    "  -v, --verbose           more detail on stderr (files passed over by name, and why)\n"
     "  -h, --help              this help\n"
-    "Exit status: 0 ok, 1 fatal error, 2 usage error, 3 done but some files were bad.\n";
+    "Exit status: 0 ok, 1 fatal error, 2 usage error, 3 done but some files were bad;\n"
+    "141 (SIGPIPE) when a reader such as 'head' closes the pipe early.\n";
 
 static const char usage_names[] =
     "usage: flowsweep dns-names [OPTIONS] PATH...\n"
@@ -142,8 +161,8 @@ static const char usage_export[] =
     "usage: flowsweep export [OPTIONS] PATH...\n"
     "\n"
     "Writes one flat row per record, so other engines (DuckDB, Spark) can load exactly the\n"
-    "records flowsweep's jobs see. Files in the plan's order, records in file order; the\n"
-    "output is byte-identical for any --threads.\n"
+    "records flowsweep's jobs see. Files in time order (hour from the path, then path),\n"
+    "records in file order; the output is byte-identical for any --threads.\n"
     "Columns: start end (Unix ms) sip dip sport dport proto app bytes packets rbytes\n"
     "         rpackets ndns names types (names and types: arrays, DNS wire order)\n"
     "Names are printable text that maps 1:1 back to the bytes: bytes outside 0x20-0x7E\n"
@@ -155,7 +174,7 @@ static const char usage_export[] =
     "                          forward counts), SiLK's forward and reverse records, or\n"
     "                          forward records only\n"
     "  --where EXPR            rows where EXPR is true (fields and functions as in query)\n"
-    "  -o, --output FILE       write to FILE (default: stdout)\n";
+    "  -o, --output FILE       write to FILE (whole or not at all; default: stdout)\n";
 
 static const char usage_report[] =
     "usage: flowsweep report [OPTIONS] -o FILE PATH...\n"
@@ -186,6 +205,7 @@ print_usage(enum cmd cmd, FILE *f)
         fputs(usage_export, f);
         fputc('\n', f);
         fputs(usage_input, f);
+        fputs(usage_summary, f);
         fputs(usage_export_exec, f);
         fputs(usage_exec, f);
         return;
@@ -205,20 +225,29 @@ print_usage(enum cmd cmd, FILE *f)
           f);
     fputc('\n', f);
     fputs(usage_input, f);
-    fputs(usage_output, f);
+    fputs(usage_output_head, f);
+    if (cmd != CMD_DNS_HUNT) /* dns-hunt is no query preset: --show-query is refused there */
+        fputs(usage_output_query, f);
+    fputs(usage_summary, f);
     fputs(usage_mem, f);
     fputs(usage_exec, f);
 }
 
+/* The command's name for "(try flowsweep CMD --help)"; set once parsing starts. */
+static const char *help_cmd = "";
+
 int
 cli_usage_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "flowsweep: error: ");
+    char msg[2 * ERR_MSG_LEN];
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    fprintf(stderr, fmt, arg);
+    snprintf(msg, sizeof(msg), fmt, arg);
 #pragma GCC diagnostic pop
-    fprintf(stderr, "\n(try --help)\n");
+    /* One line: the message and where to look. */
+    fprintf(stderr, "flowsweep: error: %s (try flowsweep %s%s--help)\n", msg, help_cmd,
+            *help_cmd ? " " : "");
     return EXIT_USAGE;
 }
 
@@ -325,7 +354,13 @@ enum {
     OPT_ALLOW,
     OPT_BASELINE,
     OPT_DECODER,
-    OPT_CACHE
+    OPT_CACHE,
+    OPT_INCLUDE,
+    OPT_EXCLUDE,
+    OPT_CSV_KEEP,
+    OPT_SUMMARY,
+    OPT_SUMMARY_FILE,
+    OPT_END_OF_LIST /* the number of option codes */
 };
 
 static const struct option options[] = {
@@ -362,6 +397,11 @@ static const struct option options[] = {
     {"entropy-norm", required_argument, NULL, OPT_ENTROPY_NORM},
     {"allow", required_argument, NULL, OPT_ALLOW},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"csv-keep-formulas", no_argument, NULL, OPT_CSV_KEEP},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"summary-file", required_argument, NULL, OPT_SUMMARY_FILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -398,16 +438,71 @@ option_applies(int opt, enum cmd cmd)
     case OPT_BYTES:
         return cmd == CMD_DNS_NAMES || cmd == CMD_QUERY;
     case 'o':
-        return cmd == CMD_EXPORT || cmd == CMD_REPORT;
+        return 1;        /* every command writes its results there */
+    case OPT_SHOW_QUERY: /* dns-hunt and report are no query presets */
+        return cmd != CMD_EXPORT && cmd != CMD_REPORT && cmd != CMD_DNS_HUNT;
     case OPT_CACHE: /* export keeps no groups; the report does not use the cache yet */
     case OPT_LIMIT: /* export writes every row and keeps no tables */
-    case OPT_SHOW_QUERY:
         return cmd != CMD_EXPORT && cmd != CMD_REPORT;
     case OPT_FORMAT: /* the report is one page of fixed tables */
         return cmd != CMD_REPORT;
+    case OPT_CSV_KEEP:
+    case OPT_SUMMARY:
+    case OPT_SUMMARY_FILE:
+        return cmd != CMD_REPORT && (opt != OPT_CSV_KEEP || cmd != CMD_EXPORT);
     default:
         return 1;
     }
+}
+
+/* Whether option `opt` may be given more than once. */
+static int
+repeatable(int opt)
+{
+    switch (opt) {
+    case OPT_SRC_CIDR:
+    case OPT_INCLUDE:
+    case OPT_EXCLUDE:
+    case 'v':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Appends `v` to a growing list of borrowed strings. */
+static void
+push(const char ***list, size_t *n, const char *v)
+{
+    *list = mem_realloc(*list, (*n + 1) * sizeof(**list));
+    (*list)[(*n)++] = v;
+}
+
+/* The option as the user wrote it, for messages ("--start", "-t"). */
+static void
+option_name(char *buf, size_t cap, int opt, int longindex)
+{
+    if (longindex >= 0)
+        snprintf(buf, cap, "--%s", options[longindex].name);
+    else
+        snprintf(buf, cap, "-%c", opt);
+}
+
+/* getopt's '?' (unknown) or ':' (value missing) as one line naming the option. */
+static int
+bad_option(int opt, char **argv)
+{
+    char name[80];
+    const char *given = argv[optind - 1];
+
+    /* For "-x" getopt sets optopt; for an unknown "--long" it is 0 and argv names it. */
+    if (optopt != 0 && !(given[0] == '-' && given[1] == '-'))
+        snprintf(name, sizeof(name), "-%c", optopt);
+    else
+        snprintf(name, sizeof(name), "%.60s", given);
+    if (opt == ':')
+        return cli_usage_error("option %s needs a value", name);
+    return cli_usage_error("unknown option %s", name);
 }
 
 /* Returns -1 to go on, or an exit code. */
@@ -416,24 +511,25 @@ parse_args(struct cli *c, int argc, char **argv)
 {
     int opt;
     int longindex = -1;
+    int any_cidr = 0;
+    unsigned char seen[OPT_END_OF_LIST] = {0};
     struct err err;
 
     err_init(&err);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "t:o:qvh", options, &longindex)) != -1) {
-        if (opt == '?')
-            return cli_usage_error("%s", "unknown option or missing argument");
-        if (!option_applies(opt, c->cmd)) {
-            /* argv[optind - 1] would be the value of "--opt value": name the option. */
-            char name[64];
+    opterr = 0; /* getopt prints nothing: one line of ours per error */
+    while ((opt = getopt_long(argc, argv, ":t:o:qvh", options, &longindex)) != -1) {
+        char name[64];
 
-            if (longindex >= 0)
-                snprintf(name, sizeof(name), "--%s", options[longindex].name);
-            else
-                snprintf(name, sizeof(name), "-%c", opt);
-            return cli_usage_error("option %s does not apply to this command", name);
-        }
+        if (opt == '?' || opt == ':')
+            return bad_option(opt, argv);
+        option_name(name, sizeof(name), opt, longindex);
         longindex = -1;
+        if (!option_applies(opt, c->cmd))
+            return cli_usage_error("option %s does not apply to this command", name);
+        /* A single-valued option given twice would silently override: refuse it. */
+        if (seen[opt]++ && !repeatable(opt) && optarg != NULL)
+            return cli_usage_error("option %s given twice (it takes one value)", name);
         switch (opt) {
         case 't': {
             uint64_t n;
@@ -468,6 +564,23 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         case 'o':
             c->output = optarg;
+            break;
+        case OPT_INCLUDE:
+            push(&c->include, &c->ninclude, optarg);
+            break;
+        case OPT_EXCLUDE:
+            push(&c->exclude, &c->nexclude, optarg);
+            break;
+        case OPT_CSV_KEEP:
+            c->csv_keep_formulas = 1;
+            break;
+        case OPT_SUMMARY:
+            if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+                return cli_usage_error("--summary takes text or json, not '%s'", optarg);
+            c->summary_json = strcmp(optarg, "json") == 0;
+            break;
+        case OPT_SUMMARY_FILE:
+            c->summary_file = optarg;
             break;
         case OPT_LIMIT:
             if (parse_u64(optarg, &c->limit) < 0)
@@ -527,9 +640,14 @@ parse_args(struct cli *c, int argc, char **argv)
         case OPT_SRC_CIDR: {
             size_t used = c->cidrs_set ? strlen(c->cidrs) : 0;
 
+            /* "any" (no filter) and a network contradict each other, in either order. */
+            if (strcmp(optarg, "any") == 0 ? used > 0 : any_cidr)
+                return cli_usage_error("%s", "--src-cidr any (no source filter) contradicts "
+                                             "--src-cidr NET; give one or the other");
             if (strcmp(optarg, "any") == 0) {
                 c->cidrs[0] = '\0';
                 c->cidrs_set = 1;
+                any_cidr = 1;
                 break;
             }
             if (used + strlen(optarg) + 3 > sizeof(c->cidrs))
@@ -601,9 +719,13 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         }
         default:
-            return cli_usage_error("%s", "unknown option");
+            return cli_usage_error("unknown option %s", name);
         }
     }
+    if (c->quiet && c->verbose)
+        return cli_usage_error("%s", "-q (quiet) and -v (verbose) contradict each other");
+    if (c->summary_file && !c->summary_json)
+        return cli_usage_error("%s", "--summary-file needs --summary json");
     return -1;
 }
 
@@ -624,6 +746,7 @@ cli_args_parse(struct cli *c, int argc, char **argv)
     }
     memset(c, 0, sizeof(*c));
     cmd = argv[1];
+    help_cmd = "";
     if (strcmp(cmd, "dns-names") == 0)
         c->cmd = CMD_DNS_NAMES;
     else if (strcmp(cmd, "dns-dest") == 0)
@@ -639,6 +762,7 @@ cli_args_parse(struct cli *c, int argc, char **argv)
     else
         return cli_usage_error(
             "unknown command '%s' (dns-names, dns-dest, query, dns-hunt, export, report)", cmd);
+    help_cmd = cmd; /* a known command name: safe to echo */
     c->format = OUT_FORMAT_TABLE;
     c->limit = 20;
     c->names.min_bpp = 70;
@@ -654,10 +778,23 @@ cli_args_parse(struct cli *c, int argc, char **argv)
     rc = parse_args(c, argc - 1, argv + 1);
     if (rc < 0 && c->cache != NULL && c->cache[0] == '\0')
         c->cache = NULL;
-    if (rc >= 0)
+    if (rc >= 0) {
+        cli_args_fini(c);
         return rc;
+    }
+    /* The table keeps Spark's 20 rows; a CSV or JSON file gets every row unless asked. */
+    if (!c->limit_set && c->format != OUT_FORMAT_TABLE)
+        c->limit = 0;
     c->nargs = argc - 1 - optind;
     c->args = argv + 1 + optind;
+    /* The report reads its files once per analytic; standard input can be read only once. */
+    for (int i = 0; c->cmd == CMD_REPORT && i < c->nargs; i++) {
+        if (strcmp(c->args[i], "-") == 0) {
+            cli_args_fini(c);
+            return cli_usage_error("%s", "report reads its input once per analytic: it cannot "
+                                         "read standard input (-); give files or directories");
+        }
+    }
     return -1;
 }
 
@@ -699,4 +836,66 @@ cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *al
         o->allow = allow;
     }
     return -1;
+}
+
+void
+cli_args_fini(struct cli *c)
+{
+    mem_free(c->include);
+    mem_free(c->exclude);
+    c->include = c->exclude = NULL;
+    c->ninclude = c->nexclude = 0;
+}
+
+/* Prints a shell-quoted argument. */
+static void
+put_quoted(const char *s)
+{
+    fputc('\'', stdout);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", stdout);
+        else
+            fputc(*s, stdout);
+    }
+    fputc('\'', stdout);
+}
+
+void
+cli_show_query(const struct cli *c, const struct job_text *t)
+{
+    fputs("flowsweep query", stdout);
+    fputs(" --records ", stdout);
+    put_quoted(t->records ? t->records : "flows");
+    if (t->bytes) {
+        fputs(" --bytes ", stdout);
+        put_quoted(t->bytes);
+    }
+    if (t->where) {
+        fputs(" \\\n  --where ", stdout);
+        put_quoted(t->where);
+    }
+    fputs(" \\\n  --group-by ", stdout);
+    put_quoted(t->group_by);
+    fputs(" \\\n  --agg ", stdout);
+    put_quoted(t->aggs ? t->aggs : "count=count()");
+    if (t->having) {
+        fputs(" \\\n  --having ", stdout);
+        put_quoted(t->having);
+    }
+    if (t->order) {
+        fputs(" \\\n  --order ", stdout);
+        put_quoted(t->order);
+    }
+    if (c->start) { /* the rest of the job as given, so the command runs the same job */
+        fputs(" \\\n  --start ", stdout);
+        put_quoted(c->start);
+    }
+    if (c->end) {
+        fputs(" \\\n  --end ", stdout);
+        put_quoted(c->end);
+    }
+    if (c->format != OUT_FORMAT_TABLE)
+        printf(" \\\n  --format %s", c->format == OUT_FORMAT_CSV ? "csv" : "json");
+    printf(" \\\n  --limit %llu PATH...\n", (unsigned long long)t->limit);
 }

@@ -61,7 +61,16 @@ struct cli {
     const char *baseline; /* --baseline START..END */
     /* export */
     enum rows_format export_format;
-    const char *output; /* -o FILE (export, report); NULL or "-": stdout */
+    const char *output; /* -o FILE (every command; report writes its page); NULL or "-": stdout */
+    /* input selection (partitions/part_name.h) */
+    const char **include; /* --include GLOB values (owned array, borrowed strings) */
+    size_t ninclude;
+    const char **exclude; /* --exclude GLOB values */
+    size_t nexclude;
+    /* output */
+    int csv_keep_formulas;    /* --csv-keep-formulas */
+    int summary_json;         /* --summary json */
+    const char *summary_file; /* --summary-file FILE; NULL: stderr */
     /* PATH arguments */
     int nargs;
     char **args;
@@ -80,6 +89,13 @@ int cli_args_parse(struct cli *c, int argc, char **argv);
  */
 int cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *allow,
                      struct err *err);
+
+/* cli_show_query() - prints --show-query's text: `t` as a `flowsweep query` command with
+ * the window and format of `c`. */
+void cli_show_query(const struct cli *c, const struct job_text *t);
+
+/* cli_args_fini() - frees what cli_args_parse() allocated in `c`; safe to repeat. */
+void cli_args_fini(struct cli *c);
 
 /* cli_usage_error() - prints "flowsweep: error: " fmt/arg and a hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));

@@ -495,6 +495,7 @@ cli_report_run(struct cli *c)
     struct err err;
     struct part_window window;
     struct part_plan plan = {0};
+    struct part_filter filter;
     struct sweep_opts so;
     struct cli_progress prog;
     struct domain_list *dl = NULL;
@@ -533,7 +534,12 @@ cli_report_run(struct cli *c)
         fprintf(stderr, "flowsweep: error: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (part_plan_build((const char *const *)c->args, (size_t)c->nargs, &window, &plan, &err) < 0) {
+    filter.include = c->include; /* the walk's name rules and globs, as for every command */
+    filter.ninclude = c->ninclude;
+    filter.exclude = c->exclude;
+    filter.nexclude = c->nexclude;
+    if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
+                                 &plan, &err) < 0) {
         error_escaped(err.msg);
         code = EXIT_FATAL;
         goto out;

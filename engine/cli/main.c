@@ -19,8 +19,10 @@
 #include "cache.h"
 #include "cli_args.h"
 #include "cli_cache.h"
+#include "cli_output.h"
 #include "cli_progress.h"
 #include "cli_report.h"
+#include "cli_summary.h"
 #include "domain.h"
 #include "esc.h"
 #include "export.h"
@@ -33,49 +35,6 @@
 #include "part_plan.h"
 #include "part_window.h"
 #include "runner.h"
-
-/* Prints a shell-quoted argument. */
-static void
-put_quoted(const char *s)
-{
-    fputc('\'', stdout);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputs("'\\''", stdout);
-        else
-            fputc(*s, stdout);
-    }
-    fputc('\'', stdout);
-}
-
-static void
-show_query(const struct job_text *t)
-{
-    fputs("flowsweep query", stdout);
-    fputs(" --records ", stdout);
-    put_quoted(t->records ? t->records : "flows");
-    if (t->bytes) {
-        fputs(" --bytes ", stdout);
-        put_quoted(t->bytes);
-    }
-    if (t->where) {
-        fputs(" \\\n  --where ", stdout);
-        put_quoted(t->where);
-    }
-    fputs(" \\\n  --group-by ", stdout);
-    put_quoted(t->group_by);
-    fputs(" \\\n  --agg ", stdout);
-    put_quoted(t->aggs ? t->aggs : "count=count()");
-    if (t->having) {
-        fputs(" \\\n  --having ", stdout);
-        put_quoted(t->having);
-    }
-    if (t->order) {
-        fputs(" \\\n  --order ", stdout);
-        put_quoted(t->order);
-    }
-    printf(" \\\n  --limit %llu PATH...\n", (unsigned long long)t->limit);
-}
 
 /* Prints `text` escaped (paths and messages may hold attacker-chosen bytes) at `level`. */
 static void
@@ -104,6 +63,7 @@ plan_inputs(const struct cli *c, struct part_plan *plan)
 {
     struct err err;
     struct part_window window;
+    struct part_filter filter = {c->include, c->ninclude, c->exclude, c->nexclude};
 
     err_init(&err);
     memset(plan, 0, sizeof(*plan));
@@ -113,9 +73,22 @@ plan_inputs(const struct cli *c, struct part_plan *plan)
         fprintf(stderr, "flowsweep: error: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (part_plan_build((const char *const *)c->args, (size_t)c->nargs, &window, plan, &err) < 0) {
+    for (int i = 0; (c->start || c->end) && i < c->nargs; i++)
+        if (strcmp(c->args[i], PART_STDIN) == 0)
+            return cli_usage_error("%s", "--start/--end choose files by the hour in their path; "
+                                         "standard input (-) has none");
+    if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
+                                 plan, &err) < 0) {
         fatal(&err);
         return EXIT_FATAL;
+    }
+    if (c->cmd == CMD_EXPORT)
+        part_plan_order_by_time(plan); /* export writes files in time order */
+    for (size_t i = 0; i < plan->npassed && c->verbose; i++) {
+        char suffix[128];
+
+        snprintf(suffix, sizeof(suffix), ": passed over: %s", plan->passed[i].why);
+        log_escaped(LOG_INFO, "", plan->passed[i].path, suffix);
     }
     for (size_t i = 0; i < plan->nskips; i++) {
         char suffix[128];
@@ -228,17 +201,42 @@ make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *all
         text.limit = c->limit;
     }
     if (c->show_query) {
-        show_query(&text);
-        return 0;
+        cli_show_query(c, &text);
+        return fflush(stdout) != 0 || ferror(stdout) ? EXIT_FATAL : 0;
     }
-    if (job_build(job, &text, &err) < 0) {
-        fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
-        return EXIT_USAGE;
-    }
+    if (job_build(job, &text, &err) < 0)
+        return cli_usage_error("%s", err.msg);
     group_op_init(group, job);
     *op = group;
     *cache_text = cache_job_text_group(job, text.where);
     return -1;
+}
+
+/* The sweep's part of the run summary. */
+static void
+summary_sweep(struct cli_summary *s, const struct sweep_stats *st, const struct sweep_bad *bad,
+              size_t nbad, int threads)
+{
+    s->read = st->files;
+    s->bad = bad;
+    s->nbad = nbad;
+    s->flows = st->flows;
+    s->records = st->records;
+    s->kept = st->kept;
+    s->dns_records = st->dns_rrs;
+    s->threads = threads;
+}
+
+/* Files the walk passed over, for the text summary: ", passed over N" or "". */
+static const char *
+passed_text(const struct part_plan *plan)
+{
+    static char buf[48]; /* main thread only */
+
+    if (plan->npassed == 0)
+        return "";
+    snprintf(buf, sizeof(buf), ", passed over %zu", plan->npassed);
+    return buf;
 }
 
 /* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
@@ -256,18 +254,33 @@ run(struct cli *c)
     struct runner_result res;
     struct cache *cache = NULL;
     char *cache_text = NULL;
+    struct cli_output out;
+    struct out_opts oo = {c->csv_keep_formulas};
+    struct cli_summary sum;
     double t0 = cli_now();
     int rc, code;
 
     err_init(&err);
+    cli_summary_init(&sum, c->cmd == CMD_DNS_NAMES  ? "dns-names"
+                           : c->cmd == CMD_DNS_DEST ? "dns-dest"
+                           : c->cmd == CMD_DNS_HUNT ? "dns-hunt"
+                                                    : "query");
+    sum.limit = (int64_t)c->limit;
     code = make_op(c, &job, &group, &allow, &op, &cache_text);
     if (code >= 0) {
         hunt_allow_fini(&allow);
         return code;
     }
     code = plan_inputs(c, &plan);
-    if (code >= 0)
+    cli_summary_plan(&sum, c, &plan);
+    if (code < 0 && cli_output_open(&out, c->output, &err) < 0) {
+        fatal(&err);
+        code = EXIT_FATAL;
+    }
+    if (code >= 0) {
+        code = cli_summary_finish(c, &sum, code, t0, &err);
         goto done;
+    }
     code = 0;
     sweep_opts_init(c, &prog, &so);
     if (c->cache != NULL) {
@@ -287,18 +300,25 @@ run(struct cli *c)
     if (rc == 0) {
         const struct out_table *table = &res.out.table;
 
-        rc = out_write(stdout, table, c->format, &err);
-        if (!c->quiet) {
+        /* The result goes out whole or not at all (-o: renamed into place on success). */
+        rc = out_write_opts(out.f, table, c->format, &oo, &err);
+        if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)
+            rc = -ERR_IO;
+        sum.groups = (int64_t)res.out.groups;
+        sum.rows_printed = table->nrows;
+        sum.rows_cut = table->has_more;
+        if (!c->quiet && !c->summary_json) {
             const struct sweep_stats *st = &res.sweep.stats;
             double el = cli_now() - t0;
 
             fprintf(stderr,
-                    "flowsweep: summary: files %llu (bad %zu), flows %llu, records %llu (kept "
-                    "%llu), dns records %llu, groups %zu (shown %zu; %.1f MiB in tables), "
+                    "flowsweep: summary: files %llu (bad %zu%s), flows %llu, records %llu (kept "
+                    "%llu), dns records %llu, groups %zu (shown %zu%s; %.1f MiB in tables), "
                     "elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f MiB (%s)\n",
-                    (unsigned long long)st->files, res.sweep.nbad, (unsigned long long)st->flows,
-                    (unsigned long long)st->records, (unsigned long long)st->kept,
-                    (unsigned long long)st->dns_rrs, res.out.groups, table->nrows,
+                    (unsigned long long)st->files, res.sweep.nbad, passed_text(&plan),
+                    (unsigned long long)st->flows, (unsigned long long)st->records,
+                    (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res.out.groups,
+                    table->nrows, table->has_more ? ", more cut by --limit" : "",
                     (double)res.table_bytes / (1024.0 * 1024.0), el,
                     el > 0 ? (double)st->flows / el : 0.0, res.ntables,
                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
@@ -311,6 +331,7 @@ run(struct cli *c)
                         (double)res.cache.written_bytes / (1024.0 * 1024.0));
         }
     }
+    cli_output_close(&out, 0, NULL); /* a failed run leaves no -o file (no-op once closed) */
     if (rc < 0) {
         fatal(&err);
         code = EXIT_FATAL;
@@ -320,6 +341,8 @@ run(struct cli *c)
     if (cache != NULL && c->verbose && res.cache.racy)
         LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
                  (unsigned long long)res.cache.racy);
+    summary_sweep(&sum, &res.sweep.stats, res.sweep.bad, res.sweep.nbad, res.ntables);
+    code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);
     runner_result_fini(&res);
     if (cache != NULL)
         cache_close(cache);
@@ -334,20 +357,6 @@ done:
     return code;
 }
 
-/* Opens the export's destination: -o FILE, or stdout. NULL with `err` set. */
-static FILE *
-export_open(const char *path, struct err *err)
-{
-    FILE *f;
-
-    if (path == NULL || strcmp(path, "-") == 0)
-        return stdout;
-    f = fopen(path, "w");
-    if (f == NULL)
-        ERR_SET_ERRNO(err, errno, "cannot write %s", path);
-    return f;
-}
-
 /* flowsweep export: the job is only its record view and --where. */
 static int
 run_export(struct cli *c)
@@ -359,44 +368,46 @@ run_export(struct cli *c)
     struct sweep_opts so;
     struct cli_progress prog;
     struct export_result res;
-    FILE *out;
+    struct cli_output out;
+    struct cli_summary sum;
     double t0 = cli_now();
     int rc, code;
 
     err_init(&err);
+    cli_summary_init(&sum, "export");
     memset(&text, 0, sizeof(text));
     text.records = c->text.records;
     text.where = c->text.where;
     text.group_by = "sip"; /* job_build() wants keys; export uses none of them */
-    if (job_build(&job, &text, &err) < 0) {
-        fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
-        return EXIT_USAGE;
-    }
+    if (job_build(&job, &text, &err) < 0)
+        return cli_usage_error("%s", err.msg);
     code = plan_inputs(c, &plan);
-    if (code >= 0)
-        goto done;
-    out = export_open(c->output, &err);
-    if (out == NULL) {
+    cli_summary_plan(&sum, c, &plan);
+    if (code < 0 && cli_output_open(&out, c->output, &err) < 0) {
         fatal(&err);
         code = EXIT_FATAL;
+    }
+    if (code >= 0) {
+        code = cli_summary_finish(c, &sum, code, t0, &err);
         goto done;
     }
     sweep_opts_init(c, &prog, &so);
-    rc = export_run(&job, c->export_format, &plan, &so, out, &res, &err);
+    rc = export_run(&job, c->export_format, &plan, &so, out.f, &res, &err);
     cli_progress_clear(&prog);
-    if ((fflush(out) != 0 || (out != stdout && fclose(out) != 0)) && rc == 0)
-        rc = ERR_SET_ERRNO(&err, errno, "writing %s", c->output ? c->output : "stdout");
+    /* -o FILE: renamed into place unless the export failed (exit 1). */
+    if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)
+        rc = -ERR_IO;
     warn_bad_files(res.bad, res.nbad, "exported");
-    if (!c->quiet) {
+    if (!c->quiet && !c->summary_json) {
         double el = cli_now() - t0;
 
         fprintf(stderr,
-                "flowsweep: summary: files %llu (bad %zu), flows %llu, records %llu (exported "
+                "flowsweep: summary: files %llu (bad %zu%s), flows %llu, records %llu (exported "
                 "%llu), dns records %llu, elapsed %.2f s, %.0f flows/s, threads %d, peak memory "
                 "%.0f MiB (%s)\n",
-                (unsigned long long)res.stats.files, res.nbad, (unsigned long long)res.stats.flows,
-                (unsigned long long)res.stats.records, (unsigned long long)res.stats.kept,
-                (unsigned long long)res.stats.dns_rrs, el,
+                (unsigned long long)res.stats.files, res.nbad, passed_text(&plan),
+                (unsigned long long)res.stats.flows, (unsigned long long)res.stats.records,
+                (unsigned long long)res.stats.kept, (unsigned long long)res.stats.dns_rrs, el,
                 el > 0 ? (double)res.stats.flows / el : 0.0, res.threads,
                 (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
     }
@@ -406,6 +417,9 @@ run_export(struct cli *c)
     code = rc < 0 ? EXIT_FATAL : res.nbad ? EXIT_PARTIAL : 0;
     if (rc < 0)
         fatal(&err);
+    summary_sweep(&sum, &res.stats, res.bad, res.nbad, res.threads);
+    sum.rows_printed = res.stats.kept;
+    code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);
     export_result_fini(&res);
 done:
     part_plan_fini(&plan);
@@ -427,9 +441,10 @@ main(int argc, char **argv)
         return rc;
     if (c.verbose)
         log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
-    if (c.cmd == CMD_EXPORT)
-        return run_export(&c);
-    if (c.cmd == CMD_REPORT)
-        return cli_report_run(&c);
-    return run(&c);
+    if (c.output != NULL && cli_output_looks_like_format(c.output))
+        LOG_WARN("-o %s writes the results to a file named '%s' (--format chooses the format)",
+                 c.output, c.output);
+    rc = c.cmd == CMD_EXPORT ? run_export(&c) : c.cmd == CMD_REPORT ? cli_report_run(&c) : run(&c);
+    cli_args_fini(&c);
+    return rc;
 }

@@ -46,7 +46,7 @@ static voidpf
 z_alloc(voidpf opaque, uInt items, uInt size)
 {
     (void)opaque;
-    return mem_alloc((size_t)items * size); /* mem.c stops the process when memory runs out */
+    return mem_try_alloc((size_t)items * size); /* zlib takes NULL as Z_MEM_ERROR */
 }
 
 static void

@@ -422,6 +422,8 @@ def json_text(keys, rows, limit):
 
 
 def render(args, header, json_keys, rows):
+    if args.limit is None:  # the table keeps Spark's 20 rows; CSV and JSON get every row
+        args.limit = 20 if args.format == "table" else 0
     if args.format == "table":
         return table_text(header, rows, args.limit)
     if args.format == "csv":
@@ -475,9 +477,10 @@ def build_parser():
                         default="table",
                         help="table = Spark show(N, false) text "
                         "(default); csv = RFC 4180; json = JSON Lines")
-    common.add_argument("--limit", type=_nonneg_int, default=20,
+    common.add_argument("--limit", type=_nonneg_int, default=None,
                         metavar="N",
-                        help="rows to print (default 20; 0 = all). table: "
+                        help="rows to print (default: 20 for the table, all for "
+                        "csv and json; 0 = all). table: "
                         "Spark show(N) incl. its 'only showing top N rows' "
                         "footer; csv/json: the first N rows")
     common.add_argument("--csv-eol", choices=("crlf", "lf"), default="crlf",

@@ -374,6 +374,14 @@ class TestDnsNames(Base):
             "\n")
         self.assertEqual(self.run_ref(["dns-names"], self.MANY_INPUT), want)
 
+    def test_csv_json_default_to_every_row(self):
+        for fmt in ("csv", "json"):
+            got = self.run_ref(["dns-names", "--format", fmt], self.MANY_INPUT)
+            self.assertEqual(len(got.splitlines()), 22 + (fmt == "csv"))
+            self.assertEqual(
+                got, self.run_ref(["dns-names", "--format", fmt, "--limit", "0"],
+                                  self.MANY_INPUT))
+
     def test_more_than_20_rows_limit_zero(self):
         got = self.run_ref(["dns-names", "--limit", "0"], self.MANY_INPUT)
         lines = got.split("\n")

@@ -1,0 +1,168 @@
+/*
+ * cli_summary.c - the run summary as JSON; see cli_summary.h.
+ */
+#include "cli_summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_output.h"
+#include "cli_progress.h"
+#include "esc.h"
+#include "log.h"
+#include "mem.h"
+#include "part_plan.h"
+
+void
+cli_summary_init(struct cli_summary *s, const char *command)
+{
+    memset(s, 0, sizeof(*s));
+    s->command = command;
+    s->groups = -1;
+    s->limit = -1;
+}
+
+/* `text` escaped (\xHH) and then JSON-quoted. */
+static void
+json_str(FILE *f, const char *text)
+{
+    size_t len = strlen(text);
+    size_t need = esc_len((const uint8_t *)text, len) + 1;
+    char *e = mem_alloc(need);
+
+    esc_bytes(e, need, (const uint8_t *)text, len);
+    fputc('"', f);
+    for (const char *p = e; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+    mem_free(e);
+}
+
+static void
+json_str_or_null(FILE *f, const char *text)
+{
+    if (text != NULL)
+        json_str(f, text);
+    else
+        fputs("null", f);
+}
+
+int64_t
+cli_summary_offset(const char *msg)
+{
+    const char *p = strstr(msg, "offset ");
+    char *end = NULL;
+    unsigned long long v;
+
+    if (p == NULL)
+        return -1;
+    p += strlen("offset ");
+    if (*p < '0' || *p > '9')
+        return -1;
+    v = strtoull(p, &end, 10);
+    return v > INT64_MAX ? -1 : (int64_t)v;
+}
+
+int
+cli_summary_write_json(const struct cli_summary *s, FILE *f)
+{
+    fputs("{\"command\":", f);
+    json_str(f, s->command);
+    fprintf(f,
+            ",\"files\":{\"planned\":%llu,\"read\":%llu,\"bad\":%zu,\"skipped\":%llu,"
+            "\"passed_over\":%llu,\"outside_window\":%llu},\"bad_files\":[",
+            (unsigned long long)s->planned, (unsigned long long)s->read, s->nbad,
+            (unsigned long long)s->skipped, (unsigned long long)s->passed_over,
+            (unsigned long long)s->outside_window);
+    for (size_t i = 0; i < s->nbad; i++) {
+        int64_t off = cli_summary_offset(s->bad[i].msg);
+
+        fputs(i ? ",{\"path\":" : "{\"path\":", f);
+        json_str(f, s->bad[i].path);
+        if (off >= 0)
+            fprintf(f, ",\"offset\":%lld", (long long)off);
+        else
+            fputs(",\"offset\":null", f);
+        fputs(",\"message\":", f);
+        json_str(f, s->bad[i].msg);
+        fprintf(f, ",\"flows_kept\":%llu}", (unsigned long long)s->bad[i].flows_kept);
+    }
+    fprintf(f, "],\"flows\":%llu,\"records\":%llu,\"records_kept\":%llu,\"dns_records\":%llu,",
+            (unsigned long long)s->flows, (unsigned long long)s->records,
+            (unsigned long long)s->kept, (unsigned long long)s->dns_records);
+    if (s->groups >= 0)
+        fprintf(f, "\"groups\":%lld,", (long long)s->groups);
+    else
+        fputs("\"groups\":null,", f);
+    fprintf(f,
+            "\"rows\":{\"printed\":%llu,\"cut\":%s,\"limit\":", (unsigned long long)s->rows_printed,
+            s->rows_cut ? "true" : "false");
+    if (s->limit >= 0)
+        fprintf(f, "%lld},", (long long)s->limit);
+    else
+        fputs("null},", f);
+    fputs("\"window\":{\"start\":", f);
+    json_str_or_null(f, s->start);
+    fputs(",\"end\":", f);
+    json_str_or_null(f, s->end);
+    fprintf(f, "},\"threads\":%d,\"peak_memory_bytes\":%llu,\"elapsed_seconds\":%.3f,", s->threads,
+            (unsigned long long)s->peak_memory, s->elapsed);
+    fprintf(f, "\"exit\":{\"status\":%d,\"why\":", s->exit_status);
+    json_str(f, s->why);
+    fputs("}}\n", f);
+    return fflush(f) != 0 || ferror(f) ? -1 : 0;
+}
+
+void
+cli_summary_plan(struct cli_summary *s, const struct cli *c, const struct part_plan *plan)
+{
+    s->planned = plan->nfiles;
+    s->skipped = plan->nskips;
+    s->passed_over = plan->npassed;
+    s->outside_window = plan->outside_window;
+    s->start = c->start;
+    s->end = c->end;
+}
+
+int
+cli_summary_finish(const struct cli *c, struct cli_summary *s, int code, double t0,
+                   const struct err *err)
+{
+    struct cli_output o;
+    struct err e;
+
+    if (!c->summary_json)
+        return code;
+    s->exit_status = code;
+    s->elapsed = cli_now() - t0;
+    s->peak_memory = mem_peak_rss();
+    if (code == 0)
+        snprintf(s->why, sizeof(s->why), "every file was read cleanly");
+    else if (code == EXIT_PARTIAL)
+        snprintf(s->why, sizeof(s->why),
+                 "%zu input files were unreadable or damaged (see bad_files); the results "
+                 "cover every good record",
+                 s->nbad);
+    else if (code == EXIT_USAGE)
+        snprintf(s->why, sizeof(s->why), "usage error (the message is on stderr)");
+    else if (err != NULL && err->code != ERR_OK)
+        snprintf(s->why, sizeof(s->why), "%s", err->msg);
+    else
+        snprintf(s->why, sizeof(s->why), "exit status %d", code);
+    err_init(&e);
+    if (c->summary_file == NULL) {
+        if (cli_summary_write_json(s, stderr) == 0)
+            return code;
+        ERR_SET(&e, ERR_IO, "writing the summary to stderr");
+    } else if (cli_output_open(&o, c->summary_file, &e) == 0) {
+        if (cli_summary_write_json(s, o.f) < 0)
+            ERR_SET(&e, ERR_IO, "writing the summary");
+        if (cli_output_close(&o, e.code == ERR_OK, &e) == 0 && e.code == ERR_OK)
+            return code;
+    }
+    LOG_ERR("%s", e.msg);
+    return code == 0 || code == EXIT_PARTIAL ? EXIT_FATAL : code;
+}
