@@ -56,7 +56,8 @@ def table_text(cell):
 
 
 def csv_rows(fs, args):
-    p = run([fs] + args + ['--format', 'csv', '-q'])
+    # --limit 20: the page's row count (CSV alone prints every row since issue 14)
+    p = run([fs] + args + ['--format', 'csv', '--limit', '20', '-q'])
     rows = list(csv.reader(io.StringIO(p.stdout)))
     return rows[0], [[table_text(c) for c in r] for r in rows[1:]]
 
