@@ -34,5 +34,5 @@ awk -F'\t' 'NR > 1 && $8 != 0 {print "exit status " $8 ": " $0; bad = 1} END {ex
   "$work/out/results.tsv"
 echo "bench.smoke: ok ($work/performance.md)"
 ]=] _ ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR} ${bench_work})
-  set_tests_properties(bench.smoke PROPERTIES LABELS bench TIMEOUT 300)
+  set_tests_properties(bench.smoke PROPERTIES LABELS bench TIMEOUT 600) # compressed copies of day too
 endif()
