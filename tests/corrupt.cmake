@@ -16,3 +16,14 @@ else()
 endif()
 set_tests_properties(unit.corrupt_matrix PROPERTIES LABELS unit TIMEOUT 300
   SKIP_RETURN_CODE 77 ENVIRONMENT G_SLICE=always-malloc)
+
+# Hostile repositories, round two (issue 17): what is done to the tree, the process limits
+# and the output around the files (tests/corrupt/hostile.py), beside the matrix.
+if(FLOWSWEEP_PYTHON3)
+  add_test(NAME unit.corrupt_hostile
+    COMMAND ${FLOWSWEEP_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/corrupt/hostile.py
+      --gen $<TARGET_FILE:flowsweep-gen> --flowdump $<TARGET_FILE:flowdump>
+      --flowsweep $<TARGET_FILE:flowsweep>)
+  set_tests_properties(unit.corrupt_hostile PROPERTIES LABELS unit TIMEOUT 300
+    ENVIRONMENT G_SLICE=always-malloc)
+endif()

@@ -87,6 +87,10 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     err_init(&ferr);
     memset(&done, 0, sizeof(done));
     s = source_open(w->model, file->path, &ferr);
+    if (s == NULL && ferr.code == ERR_LIMIT) { /* out of descriptors: the run's error */
+        w->err = ferr;
+        return -1;
+    }
     if (s == NULL) {
         add_bad(w, file->path, ferr.msg, 0);
         bad = 1;

@@ -71,6 +71,30 @@ reader_mem_free(struct reader_mem *mem)
 /* ------------------------------------------------------------------------ */
 /* Model                                                                     */
 
+/*
+ * File descriptors. Running out of them (EMFILE, ENFILE) is an error of the
+ * run, not damage of the file being opened: re-fetching that file would not
+ * help. So that it happens the same way on every run, each model holds one
+ * descriptor in reserve from its creation (before any worker reads), and a
+ * reader opens its file only after giving the reserve back: the files of T
+ * workers never need more descriptors than the T reserves, whatever the
+ * timing. Without enough descriptors the models cannot be made and the run
+ * stops before reading anything.
+ */
+static int
+reserve_fd(void)
+{
+    return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static const char *
+fd_exhausted_text(int errnum)
+{
+    return errnum == ENFILE ? "the system is out of file descriptors (ENFILE): try again later"
+                            : "too many open files (EMFILE): each worker thread holds one file; "
+                              "raise the limit (ulimit -n) or use fewer threads (-t)";
+}
+
 static void
 quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
 {
@@ -137,6 +161,17 @@ ipfix_model_create(enum ipfix_decoder dec, struct err *err)
 
     m = mem_calloc(1, sizeof(*m));
     m->dec = dec;
+    m->reserve = reserve_fd();
+    if (m->reserve < 0) {
+        int e = errno;
+
+        if (e == EMFILE || e == ENFILE)
+            ERR_SET(err, ERR_LIMIT, "%s", fd_exhausted_text(e));
+        else
+            ERR_SET_ERRNO(err, e, "ipfix: cannot open / to reserve a file descriptor");
+        ipfix_model_destroy(m);
+        return NULL;
+    }
     if (dec == IPFIX_DECODER_FAST)
         return m; /* no libfixbuf at all */
     g_mutex_lock(&xml_lock);
@@ -163,6 +198,8 @@ ipfix_model_destroy(struct ipfix_model *m)
     reader_mem_free(&m->spare);
     if (m->im)
         fbInfoModelFree(m->im);
+    if (m->reserve >= 0)
+        close(m->reserve);
     mem_free(m);
 }
 
@@ -224,21 +261,42 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
     struct ipfix_reader *r;
     struct stat sb;
     int is_stdin = strcmp(path, IPFIX_READER_STDIN) == 0;
-    int fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY);
+    int fd, e;
 
+    if (m->reserve >= 0) { /* the reserved descriptor becomes this file's */
+        close(m->reserve);
+        m->reserve = -1;
+    }
+    /*
+     * O_NONBLOCK: a FIFO (or a device) swapped in since the walk must not
+     * block open() forever; it is refused below. Regular files ignore it.
+     */
+    fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (is_stdin)
         path = IPFIX_READER_STDIN_NAME;
     if (fd < 0) {
-        ERR_SET_ERRNO(err, errno, "%s: cannot open", path);
+        e = errno;
+        m->reserve = reserve_fd();
+        if (e == EMFILE || e == ENFILE)
+            ERR_SET(err, ERR_LIMIT, "%s: cannot open: %s", path, fd_exhausted_text(e));
+        else
+            ERR_SET_ERRNO(err, e, "%s: cannot open", path);
         return NULL;
     }
-    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
-        int e = errno;
-
+    if (fstat(fd, &sb) != 0 || (!is_stdin && !S_ISREG(sb.st_mode))) {
+        e = errno;
         if (fstat(fd, &sb) == 0)
-            e = EISDIR;
-        ERR_SET_ERRNO(err, e, "%s: cannot read", path);
+            ERR_SET(err, ERR_IO, "%s: cannot read: not a regular file (%s)", path,
+                    S_ISDIR(sb.st_mode)    ? "a directory"
+                    : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                    : S_ISSOCK(sb.st_mode) ? "a socket"
+                    : S_ISCHR(sb.st_mode)  ? "a character device"
+                    : S_ISBLK(sb.st_mode)  ? "a block device"
+                                           : "of another kind");
+        else
+            ERR_SET_ERRNO(err, e, "%s: cannot read", path);
         close(fd);
+        m->reserve = reserve_fd();
         return NULL;
     }
     r = mem_calloc(1, sizeof(*r));
@@ -294,8 +352,10 @@ ipfix_reader_close(struct ipfix_reader *r)
     if (r->live)
         fBufListFree(r->flow_tmpl, (uint8_t *)&r->rec);
     if (r->fb)
-        fBufFree(r->fb); /* also frees the session */
-    bytesrc_close(r->src);
+        fBufFree(r->fb);   /* also frees the session */
+    bytesrc_close(r->src); /* closes the file */
+    if (r->m->reserve < 0)
+        r->m->reserve = reserve_fd();
     reader_mem_release(r);
     mem_free(r->path);
     mem_free(r);

@@ -72,7 +72,10 @@ const char *ipfix_decoder_name(enum ipfix_decoder d);
 /* ipfix_decoder_parse() - "fast"/"fixbuf" into *d; 0, or -1 when unknown. */
 int ipfix_decoder_parse(const char *s, enum ipfix_decoder *d);
 
-/* ipfix_model_create() - a new model for decoder `d`, or NULL with `err` set. */
+/*
+ * ipfix_model_create() - a new model for decoder `d`, or NULL with `err` set
+ * (ERR_LIMIT when no file descriptor is left to reserve, see ipfix_reader_open()).
+ */
 struct ipfix_model *ipfix_model_create(enum ipfix_decoder d, struct err *err);
 
 /* ipfix_model_destroy() - frees `m`; NULL is a no-op. Close its readers first. */
@@ -86,8 +89,14 @@ void ipfix_model_destroy(struct ipfix_model *m);
  * must outlive the reader); IPFIX_READER_STDIN reads one stream from standard
  * input. gzip and zstd data are decompressed while they are read (bytesrc.h);
  * offsets in messages are then "decompressed offset N", and damage in the
- * compressed data is an error naming its compressed offset. Returns NULL with
- * ERR_IO (cannot open) set in `err`, the path named in the message.
+ * compressed data is an error naming its compressed offset. A file is opened
+ * without blocking (a FIFO swapped in for a planned file cannot hang the run)
+ * and must be a regular file. Returns NULL with `err` set, the path named in
+ * the message: ERR_IO when the file cannot be opened or is not a regular file
+ * (a bad file); ERR_LIMIT when the process is out of file descriptors (EMFILE,
+ * ENFILE: an error of the run, not of the file). A model holds one descriptor
+ * in reserve from ipfix_model_create() on, which its reader's file takes over,
+ * so a run of T models never needs more than those T descriptors for its files.
  */
 struct ipfix_reader *ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err);
 

@@ -96,6 +96,7 @@ struct ipfix_model {
     enum ipfix_decoder dec;  /* which decoder readers of this model use */
     fbInfoModel_t *im;       /* CERT + YAF 3 elements; grows with alien elements */
     struct reader_mem spare; /* buffers of the last closed reader (buf NULL: none) */
+    int reserve;             /* descriptor held for the next file, or -1 (see reserve_fd()) */
 };
 
 struct ipfix_reader {

@@ -48,7 +48,8 @@ struct source_model *source_model_create(const struct source_spec *spec, struct 
 /* source_model_destroy() - frees `m`; NULL is a no-op. Close its source first. */
 void source_model_destroy(struct source_model *m);
 
-/* source_open() - opens `path` on `m`, or NULL with `err` set (the input is bad). */
+/* source_open() - opens `path` on `m`, or NULL with `err` set: the input is bad, or ERR_LIMIT when
+ * the process is out of file descriptors (an error of the run). */
 struct source *source_open(struct source_model *m, const char *path, struct err *err);
 
 /*
