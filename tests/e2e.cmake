@@ -58,3 +58,18 @@ add_test(NAME e2e.hunt_real
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/hunt_real.py
           $<TARGET_FILE:flowsweep> ${FLOWSWEEP_SHARED_DATA} ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/hunt-real)
 set_tests_properties(e2e.hunt_real PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77)
+
+# flowsweep query against the reference's own evaluation of the job (issue 13): exact
+# arithmetic, overflow refused, types checked, addresses, lists, either side, times.
+if(TARGET flowsweep-gen)
+  add_test(NAME e2e.query_vs_reference
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/query_vs_reference.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/query-gen gen)
+  set_tests_properties(e2e.query_vs_reference PROPERTIES LABELS e2e)
+endif()
+add_test(NAME e2e.query_vs_reference_real
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/query_vs_reference.sh
+          $<TARGET_FILE:flowsweep> ${FLOWSWEEP_SHARED_DATA}
+          ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/query-real real)
+set_tests_properties(e2e.query_vs_reference_real PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77 TIMEOUT 900)

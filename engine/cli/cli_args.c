@@ -417,8 +417,9 @@ option_applies(int opt, enum cmd cmd)
     case OPT_DIRECTION:
         return cmd == CMD_DNS_DEST || cmd == CMD_REPORT;
     case OPT_RECORDS:
-    case OPT_WHERE:
         return cmd == CMD_QUERY || cmd == CMD_EXPORT;
+    case OPT_WHERE: /* dns-names and dns-dest AND it into their own filter */
+        return cmd != CMD_REPORT && cmd != CMD_DNS_HUNT;
     case OPT_GROUP_BY:
     case OPT_AGG:
     case OPT_HAVING:

@@ -563,10 +563,14 @@ cli_report_run(struct cli *c)
     /* The jobs. */
     memset(text, 0, sizeof(text));
     c->names.limit = TOP;
-    job_preset_dns_names(&c->names, &text[A_NAMES], &tbuf[0]);
+    job_preset_dns_names(&c->names, NULL, &text[A_NAMES], &tbuf[0], &err); /* no --where */
     c->dest.limit = TOP;
     c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
-    job_preset_dns_dest(&c->dest, &text[A_DEST], &tbuf[1]);
+    if (job_preset_dns_dest(&c->dest, NULL, &text[A_DEST], &tbuf[1], &err) < 0) {
+        warn_escaped("error: ", err.msg, "");
+        code = EXIT_USAGE;
+        goto out;
+    }
     hopt[0] = c->hunt;
     hopt[0].by = HUNT_BY_DOMAIN;
     hopt[1] = c->hunt;

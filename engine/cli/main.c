@@ -170,6 +170,7 @@ make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *all
     struct job_text text = c->text;
     struct job_text_buf buf;
     struct err err;
+    int rc;
 
     err_init(&err);
     memset(job, 0, sizeof(*job));
@@ -192,13 +193,18 @@ make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *all
     }
     if (c->cmd == CMD_DNS_NAMES) {
         c->names.limit = c->limit;
-        job_preset_dns_names(&c->names, &text, &buf);
+        rc = job_preset_dns_names(&c->names, c->text.where, &text, &buf, &err);
     } else if (c->cmd == CMD_DNS_DEST) {
         c->dest.limit = c->limit;
         c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
-        job_preset_dns_dest(&c->dest, &text, &buf);
+        rc = job_preset_dns_dest(&c->dest, c->text.where, &text, &buf, &err);
     } else {
+        rc = 0;
         text.limit = c->limit;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
+        return EXIT_USAGE;
     }
     if (c->show_query) {
         cli_show_query(c, &text);

@@ -148,8 +148,14 @@ emit_batch(void *ctx, int wi, size_t i, const struct flow *flows, size_t n, stru
         for (int j = 0; j < nr; j++) {
             struct rows_rec row;
 
+            int rc = job_keep_rec(job, &recs[j], err);
+
             st->records++;
-            if (!job_keep_rec(job, &recs[j]))
+            if (rc < 0) {
+                err_prefix(err, "--where");
+                return -1;
+            }
+            if (rc == 0)
                 continue;
             st->kept++;
             to_row(&recs[j], &row);

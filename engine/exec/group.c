@@ -101,8 +101,14 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
         }
         nr = record_views(f, job->view, job->bytes_total, recs);
         for (int k = 0; k < nr; k++) {
+            int rc = job_keep_rec(job, &recs[k], err);
+
             c->records++;
-            if (!job_keep_rec(job, &recs[k]))
+            if (rc < 0) {
+                err_prefix(err, "--where");
+                return -1;
+            }
+            if (rc == 0)
                 continue;
             c->kept++;
             keypack_build(job, &recs[k], &w->key);

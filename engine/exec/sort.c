@@ -156,11 +156,11 @@ static struct expr_val
 having_get(const void *ctx, int slot)
 {
     const struct having_ctx *h = ctx;
-    struct expr_val v = {EXPR_INT, 0, 0, NULL};
+    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0};
     const struct out_cell *c;
 
     if (slot >= JOB_MAX_COLS) {
-        v.u = h->cells[slot - JOB_MAX_COLS].v.list.n;
+        v.i = h->cells[slot - JOB_MAX_COLS].v.list.n;
         return v;
     }
     c = &h->cells[slot];
@@ -170,7 +170,7 @@ having_get(const void *ctx, int slot)
         v.a = &c->v.addr.family;
         return v;
     }
-    v.u = c->v.u;
+    v.i = c->v.u;
     return v;
 }
 
@@ -265,12 +265,13 @@ prune(const struct job *job, struct row *rows, size_t n, size_t keep)
 
 /*
  * having_part() - the groups of sub-table p that pass --having, as rows from
- * rows[0]; returns how many, or -1 on a malformed key. Entries are visited in
+ * rows[0]; returns how many, -1 on a malformed key, or -2 with `err` set when
+ * --having fails (integer overflow). Entries are visited in
  * slot order, which is random in memory: each is prefetched a few slots ahead.
  */
 static long
 having_part(const struct job *job, const struct htab *t, unsigned p, int order_num,
-            struct row *rows)
+            struct row *rows, struct err *err)
 {
     struct out_cell cells[JOB_MAX_COLS];
     size_t pc = htab_part_cap(t, p), n = 0;
@@ -292,8 +293,11 @@ having_part(const struct job *job, const struct htab *t, unsigned p, int order_n
             return -1;
         if (job->having) {
             struct having_ctx h = {job, cells};
+            int rc = expr_test(job->having, having_get, &h, err);
 
-            if (!expr_true(job->having, having_get, &h))
+            if (rc < 0)
+                return -2;
+            if (rc == 0)
                 continue;
         }
         rows[n].e = e;
@@ -314,6 +318,7 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
     size_t n = 0, cap = htab_count(t), want;
     size_t off[HTAB_PARTS];
     long kept[HTAB_PARTS];
+    struct err *perr = mem_calloc(HTAB_PARTS, sizeof(*perr)); /* --having's failures */
     int bad = 0;
 
     memset(res, 0, sizeof(*res));
@@ -332,20 +337,28 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
 
         /* sub-table p fills rows[off[p] ..); then the kept rows are closed up in order */
 #pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
-    shared(job, t, s, rows, off, kept)
+    shared(job, t, s, rows, off, kept, perr)
     for (unsigned p = 0; p < HTAB_PARTS; p++)
-        kept[p] = having_part(job, t, p, s.order_num, rows + off[p]);
+        kept[p] = having_part(job, t, p, s.order_num, rows + off[p], &perr[p]);
     n = 0;
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        if (kept[p] == -2 && bad != 2) { /* the first sub-table's, for a stable message */
+            *err = perr[p];
+            err_prefix(err, "--having");
+            bad = 2;
+        }
         if (kept[p] < 0) {
-            bad = 1;
+            bad = bad ? bad : 1;
             continue;
         }
         memmove(rows + n, rows + off[p], (size_t)kept[p] * sizeof(*rows));
         n += (size_t)kept[p];
     }
+    mem_free(perr);
     if (bad) {
         mem_free(rows);
+        if (bad == 2)
+            return -(int)err->code;
         return ERR_SET(err, ERR_INTERNAL, "malformed group key");
     }
     res->kept = n;

@@ -4,18 +4,43 @@
  *   expr  := or ;  or := and ("or" and)* ;  and := not ("and" not)*
  *   not   := "not" not | cmp
  *   cmp   := sum [("=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=") sum]
- *          | sum ["not"] "in" "(" cidr ("," cidr)* ")"  |  sum ["not"] "in" cidr
+ *          | sum ["not"] "in" ( "(" item ("," item)* ")" | item | "@" FILE )
+ *   item  := number [".." number] | address ["/" bits] | string
  *   sum   := prod (("+" | "-") prod)* ;  prod := unary (("*" | "/" | "%") unary)*
- *   unary := "-" unary | "(" expr ")" | number | name | name "(" arg ")"
- *   arg   := name | number | "'" text without quotes "'"
+ *   unary := "-" unary | "(" expr ")" | number | address | string | name
+ *          | name "(" (name | string) ")"
+ *   string := "'" text "'"  ('' inside is one quote)
  *
- * Names (fields, output columns, and functions of one column such as
- * size(dnsName)) are resolved by the caller at parse time into slots; at
- * evaluation the caller's getter returns the slot's value. Arithmetic is
- * unsigned 64-bit on integers, except "/" which, as in Spark SQL, always
- * divides in floating point; x / 0 is NULL. Comparisons with NULL are NULL,
- * and a filter keeps a record only when its expression is true (SQL's
- * three-valued logic). Keywords are case-insensitive.
+ * Types are checked when parsing: every name is resolved by the caller into
+ * a slot and a kind (integer, real, address, string; integers may be times),
+ * and an operator given the wrong kinds ("sip = 53") is an error naming both
+ * sides and their kinds. Integers are exact: a slot may hold any value of
+ * -2^127..2^127 (fields are unsigned 64-bit, sums wider), comparisons of
+ * integers are exact, an integer compared with a real is compared exactly
+ * (no rounding of either to the other), and every result of + - * % and
+ * unary - must fit signed 64-bit: when it does not, evaluation fails with an
+ * error that names the sub-expression (never a wrapped value). "/" divides
+ * in floating point as in Spark SQL; x / 0 and x % 0 are NULL. A quoted
+ * string compared with a time slot is an ISO 8601 UTC time
+ * ('2023-09-04', '2023-09-04T01:30', '2023-09-04T01:30:15Z').
+ *
+ * Logic is SQL's three-valued logic plus the error: "a and b" is false when
+ * either side is false (even if the other fails), else an error if either
+ * fails, else NULL if either is NULL, else true; "or" likewise with true.
+ * So the answer and the error do not depend on evaluation order. A filter
+ * keeps a record only when its expression is true.
+ *
+ * A name of many strings (name_at) is tested only with "in": true when one
+ * of its strings is in the list; with `suffix`, the list holds domains
+ * (from the text or a watchlist file: "*." or "." before, "." after
+ * optional) and a string matches when it or one of its label suffixes is
+ * listed, ASCII case-insensitively: "WWW.Example.com." is in (example.com).
+ *
+ * Either-side names (the resolver gives a second slot: "addr" = sip or dip,
+ * "port" = sport or dport): a comparison or "in" naming one is true when it
+ * is true of either side; "!=" and "not in" on them are refused as
+ * ambiguous ("not addr = x" means neither side is x).
+ *
  * Threads: a parsed expr is read-only during evaluation, so one expr may be
  * evaluated by many threads at once.
  */
@@ -27,59 +52,98 @@
 
 #include "err.h"
 
+/* An exact integer value (wide enough for any field, sum, or 64-bit result). */
+__extension__ typedef __int128 expr_int;
+
+#define EXPR_INT64_MIN ((expr_int)INT64_MIN)
+#define EXPR_INT64_MAX ((expr_int)INT64_MAX)
+
 enum expr_kind {
     EXPR_NULL,
-    EXPR_INT,  /* u */
+    EXPR_INT,  /* i */
     EXPR_REAL, /* d */
-    EXPR_ADDR  /* a: 17 bytes, family then 16 address bytes */
+    EXPR_ADDR, /* a: 17 bytes, family then 16 address bytes (IPv4 v4-mapped) */
+    EXPR_STR,  /* a, len: bytes */
+    EXPR_ERR   /* evaluation failed (overflow); internal to evaluation */
 };
 
 struct expr_val {
     enum expr_kind kind;
-    uint64_t u;
+    expr_int i;
     double d;
     const uint8_t *a;
+    size_t len;
 };
 
 /*
- * Resolves `name` (len bytes), applied to function `func` (flen bytes) when
- * flen > 0, to a slot >= 0; or returns -1 with `err` set (unknown name). A
- * quoted function argument is passed with its quotes ('text').
+ * For a name that stands for many strings (the DNS names of a flow): the
+ * getter returns EXPR_STR with `a` pointing to its own object and `len` the
+ * count, and this gives the k-th string (*p) and returns its length.
  */
-typedef int expr_resolve_fn(void *ctx, const char *func, size_t flen, const char *name, size_t len,
+typedef size_t expr_name_at_fn(const void *obj, size_t k, const uint8_t **p);
+
+/* What a name refers to: the resolver's answer. */
+struct expr_name {
+    int slot;                 /* >= 0 */
+    int slot2;                /* -1, or: the name means "slot or slot2" (either side) */
+    enum expr_kind kind;      /* EXPR_INT, EXPR_REAL, EXPR_ADDR or EXPR_STR */
+    int time_ms;              /* integer times: milliseconds per unit (1 or 1000); else 0 */
+    int icase;                /* strings: compare ASCII case-insensitively (DNS names) */
+    int suffix;               /* strings: "in" matches a name when a label suffix is listed */
+    expr_name_at_fn *name_at; /* non-NULL: many strings (only "in" may test them) */
+};
+
+/* A name or function use in the text, as the resolver sees it. */
+struct expr_ref {
+    const char *func; /* function name, or NULL for a bare name */
+    size_t flen;
+    const char *arg; /* the name, or the function's argument */
+    size_t len;
+    int quoted; /* arg was a quoted string; arg is then unescaped ('' -> ') */
+};
+
+/* Resolves `ref` into `out` (returns 0), or returns -1 with `err` set. */
+typedef int expr_resolve_fn(void *ctx, const struct expr_ref *ref, struct expr_name *out,
                             struct err *err);
-/* Returns the current value of `slot`. */
+/* Returns the current value of `slot` (kind as resolved, or EXPR_NULL). */
 typedef struct expr_val expr_get_fn(const void *ctx, int slot);
 
 struct expr; /* opaque */
 
-/* expr_parse() - parses `text`; NULL with ERR_USAGE (position and reason) on error. */
+/*
+ * expr_parse() - parses `text`; NULL with ERR_USAGE (position and reason) on
+ * error. Files named with "in @FILE" are read once, here; their errors name
+ * the file and line.
+ */
 struct expr *expr_parse(const char *text, expr_resolve_fn *resolve, void *ctx, struct err *err);
 
 /* expr_destroy() - frees `e`; NULL is a no-op. */
 void expr_destroy(struct expr *e);
 
-/* expr_true() - 1 if `e` evaluates to true (non-zero, not NULL) with getter `get`. */
-int expr_true(const struct expr *e, expr_get_fn *get, const void *ctx);
+/*
+ * expr_test() - 1 if `e` is true with getter `get`, 0 if false or NULL, or
+ * -ERR_USAGE with `err` set ("integer overflow in \"a * b\"") when the value
+ * depends on an arithmetic result beyond signed 64-bit.
+ */
+int expr_test(const struct expr *e, expr_get_fn *get, const void *ctx, struct err *err);
 
 /*
  * Conjuncts, for callers that compile a filter into direct tests.
  *
- * A filter keeps a row when its expression is true, and "a and b" is true
- * exactly when both sides are true (NULL or false on either side is not), so
- * the root's chain of "and" splits into conjuncts that can be tested one at a
- * time, in any order, stopping at the first that is not true. expr_terms()
- * recognises the shapes a caller can test without the tree:
+ * "a and b" is true exactly when both sides are true, so the root's chain of
+ * "and" splits into conjuncts that can be tested one at a time, in any order:
+ * the row is kept when all are true; it is dropped when one is false (or
+ * NULL), whatever the others give; it fails only when none is false and one
+ * fails. expr_terms() recognises the shapes a caller can test without the tree:
  *   EXPR_TERM_CMP    slot <cmp> constant      (a constant on the left is moved right)
  *   EXPR_TERM_RATIO  slot / slot2 <cmp> constant
- *   EXPR_TERM_IN     slot [not] in CIDR list  (expr_term_in() matches an address)
- *   EXPR_TERM_OTHER  anything else            (expr_term_true() evaluates it)
- * What a direct test must do to agree with the tree: for integer slots and an
- * EXPR_INT constant compare as unsigned 64-bit (expr_cmp_u64); with an
- * EXPR_REAL constant, or for a ratio, compare as doubles (expr_cmp_f64), a
- * ratio whose divisor is 0 being NULL (not true). A slot whose value is not
- * an integer (an address) makes CMP and RATIO NULL, and IN wants an address:
- * a caller that cannot tell a slot's kind uses expr_term_true().
+ *   EXPR_TERM_IN     slot [not] in set        (expr_term_in() / expr_term_in_int())
+ *   EXPR_TERM_OTHER  anything else            (expr_term_test() evaluates it)
+ * A direct test agrees with the tree when integer slots are compared with an
+ * EXPR_INT constant exactly (expr_cmp_int), with an EXPR_REAL constant
+ * exactly too (expr_cmp_int_real), and a ratio as doubles (expr_cmp_f64), a
+ * ratio whose divisor is 0 being NULL (not true). A caller that cannot tell
+ * a slot's kind uses expr_term_test().
  */
 enum expr_cmp {
     EXPR_CMP_EQ,
@@ -98,12 +162,15 @@ enum expr_term_kind {
 };
 
 struct expr_term {
+    expr_int ci;       /* CMP, RATIO: the constant when ck is EXPR_INT */
+    double cd;         /* CMP, RATIO: the constant when ck is EXPR_REAL */
+    enum expr_kind ck; /* CMP, RATIO: EXPR_INT or EXPR_REAL */
     enum expr_term_kind kind;
-    enum expr_cmp cmp; /* CMP, RATIO */
-    int slot;          /* CMP, IN: the slot; RATIO: the dividend */
-    int slot2;         /* RATIO: the divisor */
-    struct expr_val c; /* CMP, RATIO: the constant, EXPR_INT or EXPR_REAL */
-    int node;          /* private: the conjunct's subtree */
+    enum expr_cmp cmp;      /* CMP, RATIO */
+    int slot;               /* CMP, IN: the slot; RATIO: the dividend */
+    int slot2;              /* RATIO: the divisor */
+    enum expr_kind in_kind; /* IN: EXPR_ADDR or EXPR_INT (a set of numbers) */
+    int node;               /* private: the conjunct's subtree */
 };
 
 /*
@@ -112,38 +179,20 @@ struct expr_term {
  */
 size_t expr_terms(const struct expr *e, struct expr_term *out, size_t max);
 
-/* expr_term_true() - 1 if conjunct `t` of `e` is true with getter `get`. */
-int expr_term_true(const struct expr *e, const struct expr_term *t, expr_get_fn *get,
-                   const void *ctx);
+/* expr_term_test() - as expr_test(), for conjunct `t` of `e`. */
+int expr_term_test(const struct expr *e, const struct expr_term *t, expr_get_fn *get,
+                   const void *ctx, struct err *err);
 
-/* expr_term_in() - for an EXPR_TERM_IN conjunct: whether 16-byte address `a` passes it. */
+/* expr_term_in() - for an EXPR_TERM_IN conjunct of addresses: whether 16-byte `a` passes. */
 int expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16]);
 
-/* expr_cmp_u64() / expr_cmp_f64() - `a <cmp> b` as the tree computes it. */
-static inline int
-expr_cmp_u64(enum expr_cmp cmp, uint64_t a, uint64_t b)
-{
-    switch (cmp) {
-    case EXPR_CMP_EQ:
-        return a == b;
-    case EXPR_CMP_NE:
-        return a != b;
-    case EXPR_CMP_LT:
-        return a < b;
-    case EXPR_CMP_LE:
-        return a <= b;
-    case EXPR_CMP_GT:
-        return a > b;
-    default:
-        return a >= b;
-    }
-}
+/* expr_term_in_int() - for an EXPR_TERM_IN conjunct of numbers: whether `v` passes. */
+int expr_term_in_int(const struct expr *e, const struct expr_term *t, expr_int v);
 
+/* expr_cmp_int() / expr_cmp_f64() - `a <cmp> b` as the tree computes it. */
 static inline int
-expr_cmp_f64(enum expr_cmp cmp, double a, double b)
+expr_cmp_of(enum expr_cmp cmp, int c)
 {
-    int c = a < b ? -1 : a > b; /* as the tree: NaN compares equal to everything */
-
     switch (cmp) {
     case EXPR_CMP_EQ:
         return c == 0;
@@ -158,6 +207,52 @@ expr_cmp_f64(enum expr_cmp cmp, double a, double b)
     default:
         return c >= 0;
     }
+}
+
+static inline int
+expr_cmp_int(enum expr_cmp cmp, expr_int a, expr_int b)
+{
+    return expr_cmp_of(cmp, a < b ? -1 : a > b);
+}
+
+static inline int
+expr_cmp_f64(enum expr_cmp cmp, double a, double b)
+{
+    if (a != a || b != b)
+        return 0; /* NaN: NULL */
+    return expr_cmp_of(cmp, a < b ? -1 : a > b);
+}
+
+/*
+ * expr_order_int_real() - the exact order of integer `a` and finite-or-infinite
+ * `b`: -1, 0 or 1 (no rounding: 2^53 + 1 > 2^53 as a real).
+ */
+static inline int
+expr_order_int_real(expr_int a, double b)
+{
+    double fl;
+    expr_int bi;
+
+    if (b >= 0x1p126)
+        return -1;
+    if (b < -0x1p126)
+        return 1;
+    fl = __builtin_floor(b);
+    bi = (expr_int)fl; /* exact: |fl| < 2^126 */
+    if (a < bi)
+        return -1;
+    if (a > bi)
+        return 1;
+    return fl == b ? 0 : -1; /* a == floor(b) < b when b has a fraction */
+}
+
+/* expr_cmp_int_real() - `a <cmp> b` exactly; NULL (0) when b is NaN. */
+static inline int
+expr_cmp_int_real(enum expr_cmp cmp, expr_int a, double b)
+{
+    if (b != b)
+        return 0;
+    return expr_cmp_of(cmp, expr_order_int_real(a, b));
 }
 
 #endif

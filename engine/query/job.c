@@ -56,6 +56,17 @@ set_names(struct job_col *c, const char *name)
     c->json_name[j] = '\0';
 }
 
+/* Whether column c's name or JSON key is already used by another column. */
+static int
+dup_col(const struct job *job, const struct job_col *c)
+{
+    for (size_t i = 0; i < job->ncols; i++)
+        if (strcmp(job->cols[i].name, c->name) == 0 ||
+            strcmp(job->cols[i].json_name, c->json_name) == 0)
+            return 1;
+    return 0;
+}
+
 static int
 find_col(const struct job *job, const char *name, size_t len)
 {
@@ -97,8 +108,11 @@ parse_keys(struct job *job, const char *text, struct err *err)
             return ERR_SET(err, ERR_USAGE, "--group-by: at most %d keys", JOB_MAX_KEYS);
         struct job_col *c = &job->cols[job->ncols];
         set_names(c, name ? name : field);
-        if (find_col(job, c->name, strlen(c->name)) >= 0)
-            return ERR_SET(err, ERR_USAGE, "--group-by: column '%s' named twice", c->name);
+        if (dup_col(job, c))
+            return ERR_SET(err, ERR_USAGE,
+                           "--group-by: column '%s' named twice (names, and JSON keys without "
+                           "'#', must differ; name it with NAME=)",
+                           c->name);
         c->is_key = 1;
         c->field = (enum field_id)id;
         job->ncols++;
@@ -151,7 +165,11 @@ parse_aggs(struct job *job, const char *text, struct err *err)
         if (*p != '(')
             return ERR_SET(err, ERR_USAGE, "--agg: expected '(' after %s", func);
         p++;
-        read_word(&p, arg, sizeof(arg));
+        p = skip_ws(p);
+        if (kind == AGG_COUNT && *p == '*') /* count(*) is count() */
+            p++;
+        else
+            read_word(&p, arg, sizeof(arg));
         p = skip_ws(p);
         if (*p != ')')
             return ERR_SET(err, ERR_USAGE, "--agg: expected ')' after %s(%s", func, arg);
@@ -179,8 +197,11 @@ parse_aggs(struct job *job, const char *text, struct err *err)
             snprintf(def, sizeof(def), "%s%s%s", func, arg[0] ? "_" : "", arg);
             set_names(c, def);
         }
-        if (find_col(job, c->name, strlen(c->name)) >= 0)
-            return ERR_SET(err, ERR_USAGE, "--agg: column '%s' named twice", c->name);
+        if (dup_col(job, c))
+            return ERR_SET(err, ERR_USAGE,
+                           "--agg: column '%s' named twice (names, and JSON keys without '#', "
+                           "must differ; name it with NAME=)",
+                           c->name);
         c->is_key = 0;
         c->agg = (enum agg_kind)kind;
         c->field = id < 0 ? FIELD_COUNT : (enum field_id)id;
@@ -202,9 +223,11 @@ parse_aggs(struct job *job, const char *text, struct err *err)
 }
 
 static int
-pred_resolve(struct job *job, const char *func, size_t flen, const char *arg, size_t len,
-             struct err *err)
+pred_resolve(struct job *job, const struct expr_ref *ref, struct err *err)
 {
+    const char *func = ref->func, *arg = ref->arg;
+    size_t flen = ref->flen, len = ref->len;
+
     static const struct {
         const char *name;
         enum job_pred_kind kind;
@@ -222,18 +245,21 @@ pred_resolve(struct job *job, const char *func, size_t flen, const char *arg, si
         memset(p, 0, sizeof(*p));
         p->kind = preds[i].kind;
         if (p->kind == PRED_NAME || p->kind == PRED_SUFFIX) {
-            if (len < 2 || arg[0] != '\'' || len - 2 >= sizeof(p->text))
+            if (!ref->quoted || len >= sizeof(p->text))
                 return ERR_SET(err, ERR_USAGE,
-                               "--where: %s() takes a quoted name, e.g. %s('example.com.')",
-                               preds[i].name, preds[i].name),
+                               "--where: %s() takes a quoted name of at most %zu bytes, e.g. "
+                               "%s('example.com.')",
+                               preds[i].name, sizeof(p->text) - 1, preds[i].name),
                        -1;
-            memcpy(p->text, arg + 1, len - 2);
-            p->len = len - 2;
+            /* DNS names match ASCII case-insensitively (RFC 4343): kept lower-cased */
+            for (size_t k = 0; k < len; k++)
+                p->text[k] = (char)tolower((unsigned char)arg[k]);
+            p->len = len;
         } else {
             char num[24];
             char *end = NULL;
 
-            if (len == 0 || len >= sizeof(num))
+            if (ref->quoted || len == 0 || len >= sizeof(num))
                 return ERR_SET(err, ERR_USAGE, "--where: %s() takes a number", preds[i].name), -1;
             memcpy(num, arg, len);
             num[len] = '\0';
@@ -246,6 +272,21 @@ pred_resolve(struct job *job, const char *func, size_t flen, const char *arg, si
         return JOB_PRED_SLOT + (int)job->npreds++;
     }
     return -2;
+}
+
+/* Whether name bytes `a` equal lower-case `lower` (len bytes), ASCII case-insensitively. */
+static inline int
+name_eq(const uint8_t *a, const char *lower, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = a[i];
+
+        if (c >= 'A' && c <= 'Z')
+            c = (uint8_t)(c + 32);
+        if (c != (uint8_t)lower[i])
+            return 0;
+    }
+    return 1;
 }
 
 /* job_pred_count() - how many DNS records of `f` match predicate `p`. */
@@ -271,25 +312,38 @@ job_pred_count(const struct job_pred *p, const struct flow *f)
             n += rr->qr == p->num;
             break;
         case PRED_NAME:
-            n += rr->name_len == p->len && memcmp(rr->name, p->text, p->len) == 0;
+            n += rr->name_len == p->len && name_eq(rr->name, p->text, p->len);
             break;
         case PRED_SUFFIX:
             n += rr->name_len >= p->len &&
-                 memcmp(rr->name + rr->name_len - p->len, p->text, p->len) == 0;
+                 name_eq(rr->name + rr->name_len - p->len, p->text, p->len);
             break;
         }
     }
     return n;
 }
 
+size_t
+job_flow_name_at(const void *flow, size_t k, const uint8_t **p)
+{
+    const struct flow *f = flow;
+
+    *p = f->dns[k].name;
+    return f->dns[k].name_len;
+}
+
 struct expr_val
 job_where_get(const void *ctx, int slot)
 {
     const struct job_where_ctx *w = ctx;
-    struct expr_val v = {EXPR_INT, 0, 0, NULL};
+    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0};
 
-    if (slot >= JOB_PRED_SLOT) {
-        v.u = job_pred_count(&w->job->preds[slot - JOB_PRED_SLOT], w->r->f);
+    if (slot == JOB_NAMES_SLOT) {
+        v.kind = EXPR_STR;
+        v.a = (const uint8_t *)w->r->f;
+        v.len = w->r->f->ndns;
+    } else if (slot >= JOB_PRED_SLOT) {
+        v.i = job_pred_count(&w->job->preds[slot - JOB_PRED_SLOT], w->r->f);
     } else if (slot == FIELD_SIP || slot == FIELD_DIP) {
         uint8_t *a = w->addr + (slot == FIELD_SIP ? 0 : 17);
 
@@ -297,37 +351,45 @@ job_where_get(const void *ctx, int slot)
         v.kind = EXPR_ADDR;
         v.a = a;
     } else {
-        v.u = record_num(w->r, (enum field_id)slot);
+        v.i = record_num(w->r, (enum field_id)slot);
     }
     return v;
 }
 
+/* 1 true, 0 false (or NULL), -code with `err` set on overflow. */
 static int
-test_true(const struct job *job, const struct job_test *t, const struct rec *r)
+test_true(const struct job *job, const struct job_test *t, const struct rec *r, struct err *err)
 {
     switch (t->kind) {
     case TEST_NUM:
-        return expr_cmp_u64(t->cmp,
+        return expr_cmp_int(t->cmp,
                             t->pred >= 0 ? job_pred_count(&job->preds[t->pred], r->f)
                                          : record_num(r, t->field),
-                            t->u);
+                            t->c);
     case TEST_REAL:
-        return expr_cmp_f64(t->cmp,
-                            (double)(t->pred >= 0 ? job_pred_count(&job->preds[t->pred], r->f)
-                                                  : record_num(r, t->field)),
-                            t->d);
+        return expr_cmp_int_real(t->cmp,
+                                 t->pred >= 0 ? job_pred_count(&job->preds[t->pred], r->f)
+                                              : record_num(r, t->field),
+                                 t->d);
     case TEST_RATIO: {
-        double b = (double)record_num(r, t->field2);
+        double b = (double)record_num(r, t->field2), q;
 
-        return b != 0 && expr_cmp_f64(t->cmp, (double)record_num(r, t->field) / b, t->d);
+        if (b == 0)
+            return 0;
+        q = (double)record_num(r, t->field) / b;
+        if (t->pred) /* an integer constant: compared exactly, as the tree does */
+            return expr_cmp_of(t->cmp, -expr_order_int_real(t->c, q));
+        return expr_cmp_f64(t->cmp, q, t->d);
     }
     case TEST_IN:
         return expr_term_in(job->where, &t->term, record_addr16(r, t->field));
+    case TEST_IN_NUM:
+        return expr_term_in_int(job->where, &t->term, record_num(r, t->field));
     default: {
         uint8_t addr[34];
         struct job_where_ctx w = {job, r, addr};
 
-        return expr_term_true(job->where, &t->term, job_where_get, &w);
+        return expr_term_test(job->where, &t->term, job_where_get, &w, err);
     }
     }
 }
@@ -338,27 +400,45 @@ job_keep_flow_tests(const struct job *job, const struct flow *f)
     struct rec r;
 
     memset(&r, 0, sizeof(r));
-    r.f = f; /* flow tests read only flow fields */
+    r.f = f; /* flow tests read only flow fields, and never fail */
     for (size_t i = 0; i < job->plan.nflow; i++)
-        if (!test_true(job, &job->plan.flow[i], &r))
+        if (test_true(job, &job->plan.flow[i], &r, NULL) <= 0)
             return 0;
     return 1;
 }
 
 int
-job_keep_rec(const struct job *job, const struct rec *r)
+job_keep_rec(const struct job *job, const struct rec *r, struct err *err)
 {
+    struct err first;
+    int failed = 0;
+
     if (job->where == NULL)
         return 1;
     if (job->plan.whole) {
         uint8_t addr[34];
         struct job_where_ctx w = {job, r, addr};
 
-        return expr_true(job->where, job_where_get, &w);
+        return expr_test(job->where, job_where_get, &w, err);
     }
-    for (size_t i = 0; i < job->plan.nrec; i++)
-        if (!test_true(job, &job->plan.rec[i], r))
+    /*
+     * A false conjunct decides whatever the others give, so an overflow is
+     * reported only when no conjunct is false (expr.h): keep its message
+     * aside until every conjunct has been tested.
+     */
+    first.code = ERR_OK;
+    for (size_t i = 0; i < job->plan.nrec; i++) {
+        int rc = test_true(job, &job->plan.rec[i], r, &first);
+
+        if (rc == 0)
             return 0;
+        failed |= rc < 0;
+    }
+    if (failed) {
+        if (err != NULL && err->code == ERR_OK)
+            *err = first;
+        return -(int)first.code;
+    }
     return 1;
 }
 
@@ -388,11 +468,11 @@ compile_test(const struct expr_term *term, struct job_test *t, int *of_flow)
         else if (is_num_slot(term->slot))
             t->field = (enum field_id)term->slot;
         else
-            return 3; /* an address compared with a number: the tree says NULL */
-        t->kind = term->c.kind == EXPR_INT ? TEST_NUM : TEST_REAL;
+            return 3;
+        t->kind = term->ck == EXPR_INT ? TEST_NUM : TEST_REAL;
         t->cmp = term->cmp;
-        t->u = term->c.u;
-        t->d = term->c.d;
+        t->c = term->ci;
+        t->d = term->cd;
         *of_flow = t->pred >= 0 || record_field_of_flow(t->field);
         return t->pred >= 0 ? 2 : 0;
     case EXPR_TERM_RATIO:
@@ -402,15 +482,24 @@ compile_test(const struct expr_term *term, struct job_test *t, int *of_flow)
         t->cmp = term->cmp;
         t->field = (enum field_id)term->slot;
         t->field2 = (enum field_id)term->slot2;
-        t->d = term->c.kind == EXPR_INT ? (double)term->c.u : term->c.d;
+        t->pred = term->ck == EXPR_INT; /* RATIO: 1 when the constant is an integer */
+        t->c = term->ci;
+        t->d = term->cd;
         *of_flow = record_field_of_flow(t->field) && record_field_of_flow(t->field2);
         return 1;
     case EXPR_TERM_IN:
-        if (term->slot != FIELD_SIP && term->slot != FIELD_DIP)
-            return 3;
-        t->kind = TEST_IN;
-        t->field = (enum field_id)term->slot;
-        return 1;
+        if (term->in_kind == EXPR_ADDR && (term->slot == FIELD_SIP || term->slot == FIELD_DIP)) {
+            t->kind = TEST_IN;
+            t->field = (enum field_id)term->slot;
+            return 1;
+        }
+        if (term->in_kind == EXPR_INT && is_num_slot(term->slot)) {
+            t->kind = TEST_IN_NUM;
+            t->field = (enum field_id)term->slot;
+            *of_flow = record_field_of_flow(t->field);
+            return 1;
+        }
+        return 3;
     default:
         return 3;
     }
@@ -442,59 +531,112 @@ plan_where(struct job *job)
     }
 }
 
-static int
-where_resolve(void *ctx, const char *func, size_t flen, const char *name, size_t len,
-              struct err *err)
+static void
+field_name_kind(enum field_id id, struct expr_name *out)
 {
+    out->kind = record_field_kind(id) == FIELD_KIND_ADDR ? EXPR_ADDR : EXPR_INT;
+    out->time_ms = id == FIELD_START || id == FIELD_END ? 1 : id == FIELD_HOUR ? 1000 : 0;
+}
+
+static int
+where_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err *err)
+{
+    const char *name = ref->arg;
+    size_t len = ref->len;
     int id;
 
-    if (flen) {
-        int slot = pred_resolve(ctx, func, flen, name, len, err);
+    if (ref->func) {
+        int slot = pred_resolve(ctx, ref, err);
 
-        if (slot != -2)
-            return slot;
+        if (slot == -1)
+            return -1;
+        if (slot >= 0) {
+            out->slot = slot;
+            return 0;
+        }
+    }
+    if (ref->quoted)
+        return ERR_SET(err, ERR_USAGE, "--where: %.*s() takes a field, not a string",
+                       (int)ref->flen, ref->func),
+               -1;
+    if (ref->func == NULL && len == 4 && strncasecmp(name, "addr", 4) == 0) {
+        out->slot = FIELD_SIP;
+        out->slot2 = FIELD_DIP;
+        out->kind = EXPR_ADDR;
+        return 0;
+    }
+    if (ref->func == NULL && ((len == 10 && strncasecmp(name, "dns.suffix", 10) == 0) ||
+                              (len == 8 && strncasecmp(name, "dns.name", 8) == 0))) {
+        out->slot = JOB_NAMES_SLOT;
+        out->kind = EXPR_STR;
+        out->icase = 1;
+        out->suffix = len == 10;
+        out->name_at = job_flow_name_at;
+        return 0;
+    }
+    if (ref->func == NULL && len == 4 && strncasecmp(name, "port", 4) == 0) {
+        out->slot = FIELD_SPORT;
+        out->slot2 = FIELD_DPORT;
+        return 0;
     }
     id = record_field_lookup(name, len);
     if (id < 0)
         return ERR_SET(err, ERR_USAGE, "--where: unknown field '%.*s'", (int)len, name), -1;
-    if (flen) {
-        if (flen == 4 && strncasecmp(func, "size", 4) == 0 &&
-            record_field_kind((enum field_id)id) == FIELD_KIND_LIST)
-            return FIELD_NDNS;
-        return ERR_SET(err, ERR_USAGE, "--where: unknown function '%.*s(%.*s)'", (int)flen, func,
-                       (int)len, name),
+    if (ref->func) {
+        if (ref->flen == 4 && strncasecmp(ref->func, "size", 4) == 0 &&
+            record_field_kind((enum field_id)id) == FIELD_KIND_LIST) {
+            out->slot = FIELD_NDNS;
+            return 0;
+        }
+        return ERR_SET(err, ERR_USAGE, "--where: unknown function '%.*s(%.*s)'", (int)ref->flen,
+                       ref->func, (int)len, name),
                -1;
     }
     if (record_field_kind((enum field_id)id) == FIELD_KIND_LIST)
         return ERR_SET(err, ERR_USAGE, "--where: list field '%.*s' can only be used as size(%.*s)",
                        (int)len, name, (int)len, name),
                -1;
-    return id;
+    out->slot = id;
+    field_name_kind((enum field_id)id, out);
+    return 0;
 }
 
 /* Having slots: column index, or JOB_MAX_COLS + index for size(list column). */
 static int
-having_resolve(void *ctx, const char *func, size_t flen, const char *name, size_t len,
-               struct err *err)
+having_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err *err)
 {
     const struct job *job = ctx;
-    int col = find_col(job, name, len);
+    const char *name = ref->arg;
+    size_t len = ref->len;
+    int col = ref->quoted ? -1 : find_col(job, name, len);
+    const struct job_col *c;
 
     if (col < 0)
         return ERR_SET(err, ERR_USAGE, "--having: unknown column '%.*s'", (int)len, name), -1;
-    if (flen) {
-        if (flen == 4 && strncasecmp(func, "size", 4) == 0 && job->cols[col].is_key &&
-            record_field_kind(job->cols[col].field) == FIELD_KIND_LIST)
-            return JOB_MAX_COLS + col;
-        return ERR_SET(err, ERR_USAGE, "--having: unknown function '%.*s(%.*s)'", (int)flen, func,
-                       (int)len, name),
+    c = &job->cols[col];
+    if (ref->func) {
+        if (ref->flen == 4 && strncasecmp(ref->func, "size", 4) == 0 && c->is_key &&
+            record_field_kind(c->field) == FIELD_KIND_LIST) {
+            out->slot = JOB_MAX_COLS + col;
+            return 0;
+        }
+        return ERR_SET(err, ERR_USAGE, "--having: unknown function '%.*s(%.*s)'", (int)ref->flen,
+                       ref->func, (int)len, name),
                -1;
     }
-    if (job->cols[col].is_key && record_field_kind(job->cols[col].field) == FIELD_KIND_LIST)
+    if (c->is_key && record_field_kind(c->field) == FIELD_KIND_LIST)
         return ERR_SET(err, ERR_USAGE, "--having: list column '%.*s' can only be used as size()",
                        (int)len, name),
                -1;
-    return col;
+    out->slot = col;
+    if (c->is_key) {
+        field_name_kind(c->field, out);
+    } else if (c->agg == AGG_MIN || c->agg == AGG_MAX) {
+        field_name_kind(c->field, out); /* min/max of a time is a time */
+    } else {
+        out->kind = EXPR_INT; /* count, sum, distinct */
+    }
+    return 0;
 }
 
 static int
@@ -585,13 +727,32 @@ job_fini(struct job *job)
     job->having = NULL;
 }
 
-void
-job_preset_dns_names(const struct job_dns_names *o, struct job_text *t, struct job_text_buf *buf)
+/* The preset's `base` filter with the user's `where` ANDed in, into buf->where. */
+static int
+and_where(const char *base, const char *where, struct job_text_buf *buf, struct err *err)
+{
+    int n;
+
+    if (where == NULL || *skip_ws(where) == '\0')
+        n = snprintf(buf->where, sizeof(buf->where), "%s", base);
+    else
+        n = snprintf(buf->where, sizeof(buf->where), "(%s) and (%s)", base, where);
+    if (n < 0 || (size_t)n >= sizeof(buf->where))
+        return ERR_SET(err, ERR_USAGE, "--where: longer than %zu bytes with the preset's filter",
+                       sizeof(buf->where) - 64);
+    return 0;
+}
+
+int
+job_preset_dns_names(const struct job_dns_names *o, const char *where, struct job_text *t,
+                     struct job_text_buf *buf, struct err *err)
 {
     memset(t, 0, sizeof(*t));
     t->records = "flows";
     t->bytes = o->bytes_total ? "total" : "forward";
-    t->where = "app = 53 and ndns > 0";
+    if (and_where("app = 53 and ndns > 0", where, buf, err) < 0)
+        return -ERR_USAGE;
+    t->where = buf->where;
     t->group_by = "dnsName=dns.names, dnsRRType=dns.types";
     t->aggs = "flows=count(), #sIP=distinct(sip), #dIP=distinct(dip), bytes=sum(bytes), "
               "packets=sum(packets)";
@@ -600,19 +761,32 @@ job_preset_dns_names(const struct job_dns_names *o, struct job_text *t, struct j
     t->having = buf->having;
     t->order = "bytes desc";
     t->limit = o->limit;
+    return 0;
 }
 
-void
-job_preset_dns_dest(const struct job_dns_dest *o, struct job_text *t, struct job_text_buf *buf)
+int
+job_preset_dns_dest(const struct job_dns_dest *o, const char *where, struct job_text *t,
+                    struct job_text_buf *buf, struct err *err)
 {
+    char base[2048];
+    int n;
+
     memset(t, 0, sizeof(*t));
     t->records = o->forward_only ? "silk-forward" : "silk";
     if (o->src_cidrs && *o->src_cidrs)
-        snprintf(buf->where, sizeof(buf->where),
-                 "app = 53 and sip in (%s) and bytes / packets >= %.17g", o->src_cidrs, o->min_bpp);
+        n = snprintf(base, sizeof(base), "app = 53 and sip in (%s) and bytes / packets >= %.17g",
+                     o->src_cidrs, o->min_bpp);
     else
-        snprintf(buf->where, sizeof(buf->where), "app = 53 and bytes / packets >= %.17g",
-                 o->min_bpp);
+        n = snprintf(base, sizeof(base), "app = 53 and bytes / packets >= %.17g", o->min_bpp);
+    if (n < 0 || (size_t)n >= sizeof(base))
+        return ERR_SET(err, ERR_USAGE, "--src-cidr: longer than %zu bytes", sizeof(base) - 64);
+    if (where == NULL || *skip_ws(where) == '\0') {
+        if (strlen(base) + 1 > sizeof(buf->where))
+            return ERR_SET(err, ERR_USAGE, "--src-cidr: too long");
+        memcpy(buf->where, base, strlen(base) + 1);
+    } else if (and_where(base, where, buf, err) < 0) {
+        return -ERR_USAGE;
+    }
     t->where = buf->where;
     t->group_by = "dIP=dip, protocol=proto";
     t->aggs = "bytes=sum(bytes), flows=count(), packets=sum(packets)";
@@ -620,4 +794,5 @@ job_preset_dns_dest(const struct job_dns_dest *o, struct job_text *t, struct job
     t->having = buf->having;
     t->order = "bytes desc";
     t->limit = o->limit;
+    return 0;
 }

@@ -50,8 +50,12 @@ struct job_col {
     uint32_t width;      /* AGG_DISTINCT: item width (17 addresses, 8 numbers) */
 };
 
-#define JOB_MAX_PREDS 16
-#define JOB_PRED_SLOT 1000 /* --where slots from here on are DNS predicates */
+#define JOB_MAX_PREDS  16
+#define JOB_PRED_SLOT  1000 /* --where slots from here on are DNS predicates */
+#define JOB_NAMES_SLOT 999  /* --where: the flow's DNS names (dns.name, dns.suffix in ...) */
+
+/* job_flow_name_at() - expr_name_at_fn over a struct flow: its k-th DNS name. */
+size_t job_flow_name_at(const void *flow, size_t k, const uint8_t **p);
 
 /* A --where function over the flow's DNS records: how many records match. */
 enum job_pred_kind {
@@ -74,20 +78,21 @@ struct job_pred {
 
 /* A conjunct of --where compiled to a direct test (job_keep_flow/job_keep_rec). */
 enum job_test_kind {
-    TEST_NUM,   /* field (or DNS predicate) <cmp> integer constant */
-    TEST_REAL,  /* field (or DNS predicate) <cmp> real constant, compared as doubles */
-    TEST_RATIO, /* field / field2 <cmp> constant, as doubles; NULL (fails) when field2 is 0 */
-    TEST_IN,    /* address field [not] in CIDR list */
-    TEST_EXPR   /* anything else: the expression tree with job_where_get() */
+    TEST_NUM,    /* field (or DNS predicate) <cmp> integer constant */
+    TEST_REAL,   /* field (or DNS predicate) <cmp> real constant, compared exactly */
+    TEST_RATIO,  /* field / field2 <cmp> constant; NULL (fails) when field2 is 0 */
+    TEST_IN,     /* address field [not] in a set of addresses (CIDR list, watchlist) */
+    TEST_IN_NUM, /* numeric field [not] in a set of numbers and ranges */
+    TEST_EXPR    /* anything else: the expression tree with job_where_get() */
 };
 
 struct job_test {
+    expr_int c; /* NUM, RATIO: the integer constant (exact comparison) */
     enum job_test_kind kind;
     enum expr_cmp cmp;
     enum field_id field;   /* NUM, REAL, RATIO, IN */
     enum field_id field2;  /* RATIO: the divisor */
-    int pred;              /* NUM, REAL: >= 0 tests preds[pred] instead of field */
-    uint64_t u;            /* NUM: the constant */
+    int pred;              /* NUM, REAL: >= 0 tests preds[pred] instead of field; RATIO: 1 if c */
     double d;              /* REAL, RATIO: the constant */
     struct expr_term term; /* IN, EXPR: the conjunct */
 };
@@ -138,10 +143,12 @@ struct expr_val job_where_get(const void *ctx, int slot);
  * job_keep_flow() - 0 when the flow-level conjuncts of --where already fail
  * for `f`, so that none of its records can pass; 1 otherwise (also without
  * --where). Then job_keep_rec() - 1 when record `r` of that flow passes
- * the rest. Together they agree with expr_true(job->where, job_where_get).
+ * the rest, 0 when not, or -ERR_LIMIT with `err` set when an integer
+ * overflow decides (no conjunct false, one overflowing: expr.h). Together
+ * they agree with expr_test(job->where, job_where_get).
  */
 int job_keep_flow_tests(const struct job *job, const struct flow *f);
-int job_keep_rec(const struct job *job, const struct rec *r);
+int job_keep_rec(const struct job *job, const struct rec *r, struct err *err);
 
 static inline int
 job_keep_flow(const struct job *job, const struct flow *f)
@@ -189,12 +196,17 @@ struct job_dns_dest {
  * buffers in `buf`, which must outlive `t`) with the preset's query text.
  */
 struct job_text_buf {
-    char where[1024];
+    char where[1280]; /* the preset filter and the user's --where; longer: use query or @FILE */
     char having[256];
 };
-void job_preset_dns_names(const struct job_dns_names *o, struct job_text *t,
-                          struct job_text_buf *buf);
-void job_preset_dns_dest(const struct job_dns_dest *o, struct job_text *t,
-                         struct job_text_buf *buf);
+/*
+ * `where` (NULL: none) is the user's --where, ANDed into the preset's as
+ * "(preset) and (where)", so --show-query prints the combined job. Returns
+ * 0, or -ERR_USAGE when the combined text does not fit `buf`.
+ */
+int job_preset_dns_names(const struct job_dns_names *o, const char *where, struct job_text *t,
+                         struct job_text_buf *buf, struct err *err);
+int job_preset_dns_dest(const struct job_dns_dest *o, const char *where, struct job_text *t,
+                        struct job_text_buf *buf, struct err *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include "record.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* Field names (their kinds: record_field_kind() in record.h). */
 static const struct {
@@ -31,7 +32,7 @@ int
 record_field_lookup(const char *name, size_t len)
 {
     for (int i = 0; i < FIELD_COUNT; i++)
-        if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0)
+        if (strlen(fields[i].name) == len && strncasecmp(fields[i].name, name, len) == 0)
             return i;
     return -1;
 }

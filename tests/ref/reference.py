@@ -34,10 +34,13 @@ class InputError(Exception):
 
 class Flow:
     __slots__ = ("sip", "dip", "proto", "app", "bytes", "packets",
-                 "rbytes", "rpackets", "names", "rrtypes")
+                 "rbytes", "rpackets", "names", "rrtypes", "start", "end",
+                 "sport", "dport", "rrs")
 
     def __init__(self, sip, dip, proto, app, nbytes, packets, rbytes,
                  rpackets):
+        self.start = self.end = self.sport = self.dport = 0
+        self.rrs = []         # (section, qr, rrtype, rcode, ttl, name)
         self.sip = sip
         self.dip = dip
         self.proto = proto
@@ -98,6 +101,8 @@ def read_flowdump(stream, label):
                 _uint(parts[i], where, what)
             flow.names.append(parts[8])
             flow.rrtypes.append(int(parts[3]))
+            flow.rrs.append((int(parts[1]), int(parts[2]), int(parts[3]),
+                             int(parts[4]), int(parts[6]), parts[8]))
             pending -= 1
             if pending == 0:
                 yield flow
@@ -124,6 +129,10 @@ def read_flowdump(stream, label):
                     _addr(parts[4], where, "dip"),
                     nums["proto"], nums["app"], nums["bytes"],
                     nums["packets"], nums["rbytes"], nums["rpackets"])
+        flow.start = nums["start_ms"]
+        flow.end = nums["end_ms"]
+        flow.sport = nums["sport"]
+        flow.dport = nums["dport"]
         pending = nums["ndns"]
         if pending == 0:
             yield flow
@@ -191,10 +200,30 @@ NAMES_JSON_KEYS = ["dnsName", "dnsRRType", "flows", "sIP", "dIP", "bytes",
                    "packets"]
 
 
-def dns_names(flows, total_bytes=False, min_bpp=70.0, max_names=2):
+def where_keep(where, view, total):
+    """A filter over one flow's records for the presets' --where: a
+    function of (flow, index of the record) -> bool; None without where."""
+    if not where:
+        return None
+    node = QueryParser(where, where_names).parse()
+
+    def keep(f, i):
+        rec = query_records(f, view, total)[i]
+        v = truth(evaluate(node, record_env(rec)))
+        if isinstance(v, _Err):
+            raise QueryError("integer overflow in %s" % v.text)
+        return v == 1
+    return keep
+
+
+def dns_names(flows, total_bytes=False, min_bpp=70.0, max_names=2,
+              where=None):
     groups = {}
+    keep = where_keep(where, "flows", total_bytes)
     for f in flows:
         if f.app != 53 or not f.names:
+            continue
+        if keep is not None and not keep(f, 0):
             continue
         key = (tuple(f.names), tuple(f.rrtypes))
         g = groups.get(key)
@@ -280,14 +309,19 @@ def apply_ipv6_policy(sip, dip, policy):
 
 
 def dns_dest(flows, cidrs=(parse_cidr("192.168.0.0/16"),), min_bpp=70.0,
-             min_bytes=500, direction="both", fields=("dip", "proto"), ipv6_policy="mix"):
+             min_bytes=500, direction="both", fields=("dip", "proto"), ipv6_policy="mix",
+             where=None):
     """cidrs: None (no filter) or (low, high) pairs from parse_cidr().
     min_bpp: None (no filter) or the inclusive lower bound."""
     groups = {}
+    keep = where_keep(where, "silk" if direction == "both" else "silk-forward",
+                      False)
     for f in flows:
         if f.app != 53:
             continue
-        for sip, dip, nbytes, packets in silk_records(f, direction):
+        for i, (sip, dip, nbytes, packets) in enumerate(silk_records(f, direction)):
+            if keep is not None and not keep(f, i):
+                continue
             addrs = apply_ipv6_policy(sip, dip, ipv6_policy)
             if addrs is None:
                 continue
@@ -321,6 +355,678 @@ def dest_header(fields):
     if "proto" in fields:
         head.append("protocol")
     return head + ["bytes", "flows", "packets"]
+
+
+# ----------------------------------------------------------------------------
+# query: the general job (docs/query.md), evaluated by brute force
+#
+# An independent implementation of the expression language: its own tokenizer,
+# parser and evaluator over Python's unbounded integers. Every result of
+# + - * % and unary - must lie in signed 64-bit, else the job fails with
+# "integer overflow"; comparisons are exact (Python compares int and float
+# exactly); "/" is a float division (None when dividing by 0); logic is SQL's
+# three-valued logic where an overflow counts as a fourth value that a false
+# conjunct (true disjunct) overrides.
+
+INT64_MIN = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
+
+
+class QueryError(Exception):
+    """A query the reference refuses (syntax, types) or that overflows."""
+
+
+class _Err:
+    """The overflow value: carries the sub-expression's text."""
+
+    def __init__(self, text):
+        self.text = text
+
+
+TIME_FIELDS = {"start": 1, "end": 1, "hour": 1000}
+ADDR_FIELDS = ("sip", "dip")
+NUM_FIELDS = ("start", "end", "hour", "sport", "dport", "proto", "app",
+              "bytes", "packets", "rbytes", "rpackets", "ndns")
+DNS_FUNCS = ("count_type", "count_section", "count_rcode", "count_qr",
+             "count_name", "count_suffix")
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<str>'(?:[^']|'')*')
+  | (?P<addr>(?:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)(?:/\d+)?
+             |\d+\.\d+\.\d+\.\d+(?:/\d+)?)
+  | (?P<num>\d+(?:\.\d+(?!\.))?(?:[eE][-+]?\d+)?)
+  | (?P<name>[A-Za-z_#][A-Za-z0-9_.#]*)
+  | (?P<op>\.\.|==|!=|<>|<=|>=|[-+*/%()<>=,@])
+""", re.X)
+
+
+def _tokenize(text):
+    out = []
+    i = 0
+    while i < len(text):
+        m = _TOKEN.match(text, i)
+        if not m:
+            raise QueryError("bad character at offset %d" % i)
+        kind = m.lastgroup
+        if kind != "ws":
+            out.append((kind, m.group(), i, m.end()))
+        i = m.end()
+    out.append(("end", "", len(text), len(text)))
+    return out
+
+
+def iso_ms(text):
+    """An ISO 8601 UTC text as Unix ms, or None (datetime does the calendar)."""
+    import datetime
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d)(?::(\d\d)(?::(\d\d)"
+                     r"(?:\.(\d{1,3}))?)?)?(?:Z|\+00:00)?)?", text)
+    if not m:
+        return None
+    y, mo, d, h, mi, sec, frac = m.groups()
+    try:
+        t = datetime.datetime(int(y), int(mo), int(d), int(h or 0),
+                              int(mi or 0), int(sec or 0),
+                              tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    ms = int(t.timestamp()) * 1000
+    if frac:
+        ms += int(frac.ljust(3, "0"))
+    return ms
+
+
+class Node:
+    __slots__ = ("op", "kids", "val", "kind", "time", "text", "neg")
+
+    def __init__(self, op, kids=(), val=None, kind="int", time=0, text="",
+                 neg=False):
+        self.op, self.kids, self.val = op, list(kids), val
+        self.kind, self.time, self.text, self.neg = kind, time, text, neg
+
+
+class QueryParser:
+    """Parses --where (names are fields) or --having (names are columns)."""
+
+    def __init__(self, text, names):
+        self.text = text
+        self.toks = _tokenize(text)
+        self.i = 0
+        self.names = names  # callable: (name, func, strarg) -> Node
+
+    def peek(self, k=0):
+        return self.toks[self.i + k]
+
+    def take(self):
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def kw(self, word):
+        t = self.peek()
+        if t[0] == "name" and t[1].lower() == word:
+            self.i += 1
+            return True
+        return False
+
+    def op(self, sym):
+        if self.peek()[0] == "op" and self.peek()[1] == sym:
+            self.i += 1
+            return True
+        return False
+
+    def span(self, a, b):
+        return self.text[a:b].strip()
+
+    def parse(self):
+        n = self.parse_or()
+        if self.peek()[0] != "end":
+            raise QueryError("unexpected text at offset %d" % self.peek()[2])
+        self.cond(n)
+        return n
+
+    def cond(self, n):
+        if n.kind not in ("int", "real"):
+            raise QueryError("%s is not a condition" % n.text)
+
+    def parse_or(self):
+        n = self.parse_and()
+        while self.kw("or"):
+            r = self.parse_and()
+            self.cond(n)
+            self.cond(r)
+            n = Node("or", (n, r), text=n.text + " or " + r.text)
+        return n
+
+    def parse_and(self):
+        n = self.parse_not()
+        while self.kw("and"):
+            r = self.parse_not()
+            self.cond(n)
+            self.cond(r)
+            n = Node("and", (n, r), text=n.text + " and " + r.text)
+        return n
+
+    def parse_not(self):
+        if self.kw("not"):
+            n = self.parse_not()
+            self.cond(n)
+            return Node("not", (n,), text="not " + n.text)
+        return self.parse_cmp()
+
+    def parse_cmp(self):
+        start = self.peek()[2]
+        left = self.parse_sum()
+        save = self.i
+        neg = False
+        if self.kw("not"):
+            if self.peek()[0] == "name" and self.peek()[1].lower() == "in":
+                neg = True
+            else:
+                self.i = save
+        if self.kw("in"):
+            return self.either(self.parse_in(left, neg))
+        for sym in ("==", "!=", "<>", "<=", ">=", "=", "<", ">"):
+            if self.op(sym):
+                right = self.parse_sum()
+                text = self.span(start, self.toks[self.i - 1][3])
+                return self.either(self.typed_cmp(sym, left, right, text))
+        if left.op == "either":
+            raise QueryError("either-side field outside a comparison")
+        return left
+
+    def typed_cmp(self, sym, l, r, text):
+        sym = {"==": "=", "<>": "!="}.get(sym, sym)
+        for a, b in ((l, r), (r, l)):
+            if a.op == "const" and a.kind == "str" and b.kind == "int" \
+                    and b.time:
+                ms = iso_ms(a.val)
+                if ms is None or ms % b.time:
+                    raise QueryError("not an ISO 8601 time: %r" % a.val)
+                a.val, a.kind, a.time = ms // b.time, "int", b.time
+        num = ("int", "real")
+        if not ((l.kind in num and r.kind in num) or l.kind == r.kind):
+            raise QueryError("cannot compare %s (%s) with %s (%s)"
+                             % (l.text, l.kind, r.text, r.kind))
+        return Node("cmp", (l, r), val=sym, text=text)
+
+    def parse_in(self, left, neg):
+        if left.kind not in ("int", "addr", "str"):
+            raise QueryError("in needs an integer, address or string")
+        items = []
+        paren = self.op("(")
+        while True:
+            t = self.take()
+            if t[0] == "op" and t[1] == "@":
+                m = re.match(r"[^\s,)]+", self.text[t[3]:])
+                path = m.group()
+                end = t[3] + len(path)
+                while self.peek()[2] < end:
+                    self.i += 1
+                items.extend(read_watchlist(path, left))
+            elif left.kind == "addr":
+                if t[0] not in ("addr",):
+                    raise QueryError("expected a CIDR, got %r" % t[1])
+                lo, hi = parse_cidr(t[1])
+                items.append((lo, hi))
+            elif left.kind == "int":
+                sign = 1
+                if t[0] == "op" and t[1] == "-":
+                    sign, t = -1, self.take()
+                if t[0] != "num" or not t[1].isdigit():
+                    raise QueryError("expected an integer, got %r" % t[1])
+                lo = hi = sign * int(t[1])
+                if self.op(".."):
+                    t = self.take()
+                    sign = 1
+                    if t[0] == "op" and t[1] == "-":
+                        sign, t = -1, self.take()
+                    hi = sign * int(t[1])
+                    if hi < lo:
+                        raise QueryError("empty range")
+                items.append((lo, hi))
+            else:
+                if t[0] != "str":
+                    raise QueryError("expected a string")
+                items.append(_domain(t[1][1:-1].replace("''", "'"), left))
+            if not (paren and self.op(",")):
+                break
+        if paren and not self.op(")"):
+            raise QueryError("expected )")
+        return Node("in", (left,), val=items, neg=neg,
+                    text=left.text + " in (...)")
+
+    def either(self, n):
+        """A comparison naming addr/port: true when true of either side."""
+        def has(m):
+            return m.op == "either" or any(has(k) for k in m.kids)
+
+        def side(m, i):
+            if m.op == "either":
+                return m.val[i]
+            c = Node(m.op, [side(k, i) for k in m.kids], m.val, m.kind,
+                     m.time, m.text, m.neg)
+            return c
+        if not has(n):
+            return n
+        if (n.op == "cmp" and n.val == "!=") or (n.op == "in" and n.neg):
+            raise QueryError("ambiguous with an either-side field")
+        return Node("or", (side(n, 0), side(n, 1)), text=n.text)
+
+    def parse_sum(self):
+        n = self.parse_prod()
+        while True:
+            t = self.peek()
+            if t[0] == "op" and t[1] in "+-" and len(t[1]) == 1:
+                self.i += 1
+                r = self.parse_prod()
+                n = self.arith(t[1], n, r)
+            else:
+                return n
+
+    def parse_prod(self):
+        n = self.parse_unary()
+        while True:
+            t = self.peek()
+            if t[0] == "op" and t[1] in ("*", "/", "%"):
+                self.i += 1
+                r = self.parse_unary()
+                n = self.arith(t[1], n, r)
+            else:
+                return n
+
+    def arith(self, sym, l, r):
+        if l.kind not in ("int", "real") or r.kind not in ("int", "real"):
+            raise QueryError("cannot do arithmetic on %s and %s"
+                             % (l.kind, r.kind))
+        kind = "real" if sym == "/" or "real" in (l.kind, r.kind) else "int"
+        time = 0
+        if sym == "+" and bool(l.time) != bool(r.time):
+            time = l.time or r.time
+        if sym == "-" and l.time and not r.time:
+            time = l.time
+        return Node("arith", (l, r), val=sym, kind=kind, time=time,
+                    text="%s %s %s" % (l.text, sym, r.text))
+
+    def parse_unary(self):
+        t = self.peek()
+        if t[0] == "op" and t[1] == "-":
+            self.i += 1
+            nxt = self.peek()
+            if nxt[0] == "num" and nxt[1].isdigit():
+                self.i += 1
+                v = -int(nxt[1])
+                if v < INT64_MIN:
+                    raise QueryError("integer literal beyond signed 64-bit")
+                return Node("const", val=v, text="-" + nxt[1])
+            n = self.parse_unary()
+            if n.kind not in ("int", "real"):
+                raise QueryError("cannot negate %s" % n.text)
+            return Node("neg", (n,), kind=n.kind, text="-" + n.text)
+        return self.parse_primary()
+
+    def parse_primary(self):
+        t = self.take()
+        kind, tok = t[0], t[1]
+        if kind == "op" and tok == "(":
+            start = t[2]
+            n = self.parse_or()
+            if not self.op(")"):
+                raise QueryError("expected )")
+            n.text = self.span(start, self.toks[self.i - 1][3])
+            return n
+        if kind == "num":
+            if re.fullmatch(r"\d+", tok):
+                v = int(tok)
+                if v > INT64_MAX:
+                    raise QueryError("integer literal beyond signed 64-bit")
+                return Node("const", val=v, text=tok)
+            return Node("const", val=float(tok), kind="real", text=tok)
+        if kind == "addr":
+            if "/" in tok:
+                raise QueryError("a CIDR block outside in")
+            return Node("const", val=as_v6_int(tok), kind="addr", text=tok)
+        if kind == "str":
+            return Node("const", val=tok[1:-1].replace("''", "'"), kind="str",
+                        text=tok)
+        if kind == "name":
+            if self.op("("):
+                a = self.take()
+                if not self.op(")"):
+                    raise QueryError("expected ) after the argument")
+                if a[0] == "str":
+                    return self.names(None, tok, a[1][1:-1].replace("''", "'"))
+                return self.names(a[1], tok, None)
+            return self.names(tok, None, None)
+        raise QueryError("unexpected %r" % tok)
+
+
+def _domain(text, left):
+    """A list string: as written, or for dns.suffix a domain with its dot."""
+    if left.val != ("names", "suffix"):
+        return text
+    if text.startswith("*."):
+        text = text[2:]
+    elif text.startswith("."):
+        text = text[1:]
+    if not text or text == ".":
+        raise QueryError("empty domain")
+    return text if text.endswith(".") else text + "."
+
+
+def read_watchlist(path, left):
+    """Items of a watchlist file: one a line, '#' comments, blank lines."""
+    out = []
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if left.kind == "addr":
+                try:
+                    out.append(parse_cidr(line))
+                except argparse.ArgumentTypeError:
+                    raise QueryError("%s:%d: bad address" % (path, lineno))
+            else:
+                out.append(_domain(line, left))
+    return out
+
+
+def _c_mod(a, b):
+    r = abs(a) % abs(b)
+    return -r if a < 0 else r
+
+
+def evaluate(n, env):
+    """env(node) gives a slot's value. Returns a value, None or _Err."""
+    op = n.op
+    if op == "const":
+        return n.val
+    if op == "slot":
+        return env(n)
+    if op == "neg":
+        v = evaluate(n.kids[0], env)
+        if v is None or isinstance(v, _Err):
+            return v
+        if isinstance(v, int):
+            v = -v
+            return v if INT64_MIN <= v <= INT64_MAX else _Err(n.text)
+        return -v
+    if op == "arith":
+        a = evaluate(n.kids[0], env)
+        b = evaluate(n.kids[1], env)
+        for v in (a, b):
+            if isinstance(v, _Err):
+                return v
+        if a is None or b is None:
+            return None
+        sym = n.val
+        if sym == "/":
+            return None if b == 0 else float(a) / float(b)
+        if isinstance(a, int) and isinstance(b, int):
+            if sym == "+":
+                v = a + b
+            elif sym == "-":
+                v = a - b
+            elif sym == "*":
+                v = a * b
+            else:
+                if b == 0:
+                    return None
+                v = _c_mod(a, b)
+            return v if INT64_MIN <= v <= INT64_MAX else _Err(n.text)
+        a, b = float(a), float(b)
+        if sym == "+":
+            return a + b
+        if sym == "-":
+            return a - b
+        if sym == "*":
+            return a * b
+        import math
+        return None if b == 0 else math.fmod(a, b)
+    if op == "cmp":
+        a = evaluate(n.kids[0], env)
+        b = evaluate(n.kids[1], env)
+        for v in (a, b):
+            if isinstance(v, _Err):
+                return v
+        if a is None or b is None:
+            return None
+        if isinstance(a, str):
+            a, b = a.lower(), b.lower()
+        return int({"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b,
+                    ">": a > b, ">=": a >= b}[n.val])
+    if op == "in":
+        v = evaluate(n.kids[0], env)
+        if v is None or isinstance(v, _Err):
+            return v
+        if isinstance(v, tuple):   # the flow's names
+            want = set(x.lower() for x in n.val)
+            hit = False
+            for name in v[1]:
+                name = name.lower()
+                if v[0] == "suffix":
+                    name = name if name.endswith(".") else name + "."
+                    labels = name[:-1].split(".")
+                    cands = [".".join(labels[i:]) + "." for i in
+                             range(len(labels))]
+                else:
+                    cands = [name]
+                if any(c in want for c in cands):
+                    hit = True
+        elif isinstance(v, str):
+            hit = v.lower() in [x.lower() for x in n.val]
+        else:
+            hit = any(lo <= v <= hi for lo, hi in n.val)
+        return int(hit != n.neg)
+    if op in ("and", "or"):
+        stop = 0 if op == "and" else 1
+        vals = []
+        for k in n.kids:
+            t = truth(evaluate(k, env))
+            if t == stop:
+                return stop
+            vals.append(t)
+        errs = [t for t in vals if isinstance(t, _Err)]
+        if errs:
+            return errs[0]
+        return None if None in vals else 1 - stop
+    if op == "not":
+        t = truth(evaluate(n.kids[0], env))
+        if t is None or isinstance(t, _Err):
+            return t
+        return 1 - t
+    raise AssertionError(op)
+
+
+def truth(v):
+    if v is None or isinstance(v, _Err):
+        return v
+    return int(v != 0)
+
+
+def query_records(f, view, total):
+    """The records of one flow as dicts of field values."""
+    base = {"start": f.start, "end": f.end, "hour": f.start // 3600000 * 3600,
+            "proto": f.proto, "app": f.app, "rbytes": f.rbytes,
+            "rpackets": f.rpackets, "ndns": len(f.rrs), "flow": f,
+            "dns.names": tuple(f.names), "dns.types": tuple(f.rrtypes)}
+    if view == "flows":
+        r = dict(base, sip=f.sip, dip=f.dip, sport=f.sport, dport=f.dport,
+                 bytes=f.bytes + (f.rbytes if total else 0),
+                 packets=f.packets + (f.rpackets if total else 0))
+        return [r]
+    out = []
+    if f.packets > 0 and f.bytes > 0:
+        out.append(dict(base, sip=f.sip, dip=f.dip, sport=f.sport,
+                        dport=f.dport, bytes=f.bytes, packets=f.packets))
+    if view == "silk" and f.rpackets > 0 and f.rbytes > 0:
+        out.append(dict(base, sip=f.dip, dip=f.sip, sport=f.dport,
+                        dport=f.sport, bytes=f.rbytes, packets=f.rpackets))
+    return out
+
+
+def _dns_count(f, func, arg):
+    idx = {"count_type": 2, "count_section": 0, "count_rcode": 3,
+           "count_qr": 1}
+    if func in idx:
+        return sum(1 for rr in f.rrs if rr[idx[func]] == arg)
+    arg = arg.lower()
+    if func == "count_name":
+        return sum(1 for rr in f.rrs if rr[5].lower() == arg)
+    return sum(1 for rr in f.rrs if rr[5].lower().endswith(arg))
+
+
+def where_names(name, func, strarg):
+    if func is not None:
+        low = func.lower()
+        if low in DNS_FUNCS:
+            if low in ("count_name", "count_suffix"):
+                if strarg is None:
+                    raise QueryError("%s takes a string" % func)
+                arg = strarg
+            else:
+                if name is None or not name.isdigit():
+                    raise QueryError("%s takes a number" % func)
+                arg = int(name)
+            return Node("slot", val=("dns", low, arg), text="%s(...)" % func)
+        if low == "size" and name in ("dns.names", "dns.types"):
+            return Node("slot", val=("field", "ndns"), text="size(%s)" % name)
+        raise QueryError("unknown function %s" % func)
+    low = name.lower()
+    if low in ("dns.suffix", "dns.name"):
+        return Node("slot", val=("names", low[4:]), kind="str", text=name)
+    if low == "addr":
+        return Node("either", val=(Node("slot", val=("field", "sip"),
+                                        kind="addr", text="sip"),
+                                   Node("slot", val=("field", "dip"),
+                                        kind="addr", text="dip")),
+                    kind="addr", text=name)
+    if low == "port":
+        return Node("either", val=(Node("slot", val=("field", "sport"),
+                                        text="sport"),
+                                   Node("slot", val=("field", "dport"),
+                                        text="dport")), text=name)
+    if low in ADDR_FIELDS:
+        return Node("slot", val=("field", low), kind="addr", text=name)
+    if low in NUM_FIELDS:
+        return Node("slot", val=("field", low), time=TIME_FIELDS.get(low, 0),
+                    text=name)
+    raise QueryError("unknown field %s" % name)
+
+
+def record_env(rec):
+    def env(n):
+        what = n.val
+        if what[0] == "dns":
+            return _dns_count(rec["flow"], what[1], what[2])
+        if what[0] == "names":
+            return (what[1], rec["flow"].names)
+        v = rec[what[1]]
+        if what[1] in ADDR_FIELDS:
+            return as_v6_int(v)
+        return v
+    return env
+
+
+def _agg_specs(text):
+    specs = []
+    for part in [p.strip() for p in text.split(",")]:
+        m = re.fullmatch(r"(?:([A-Za-z_#][A-Za-z0-9_.#]*)\s*=\s*)?"
+                         r"([A-Za-z_]+)\(\s*([A-Za-z_.]*)\s*\)", part)
+        if not m:
+            raise QueryError("bad aggregate %r" % part)
+        name, func, arg = m.groups()
+        func = func.lower()
+        if func == "count_distinct":
+            func = "distinct"
+        if name is None:
+            name = func + ("_" + arg if arg else "")
+        specs.append((name, func, arg.lower()))
+    return specs
+
+
+def _key_specs(text):
+    specs = []
+    for part in [p.strip() for p in text.split(",")]:
+        m = re.fullmatch(r"(?:([A-Za-z_#][A-Za-z0-9_.#]*)\s*=\s*)?"
+                         r"([A-Za-z_.]+)", part)
+        if not m:
+            raise QueryError("bad key %r" % part)
+        name, field = m.groups()
+        specs.append((name or field, field.lower()))
+    return specs
+
+
+def run_query(flows, view="flows", total=False, where=None, group_by="",
+              aggs="count=count()", having=None):
+    """Rows (lists of cells) of the job, unordered; raises QueryError."""
+    wnode = QueryParser(where, where_names).parse() if where else None
+    keys = _key_specs(group_by)
+    specs = _agg_specs(aggs)
+    groups = {}
+    for f in flows:
+        for rec in query_records(f, view, total):
+            if wnode is not None:
+                v = truth(evaluate(wnode, record_env(rec)))
+                if isinstance(v, _Err):
+                    raise QueryError("integer overflow in %s" % v.text)
+                if v != 1:
+                    continue
+            key = tuple(rec[k] for _, k in keys)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = [None] * len(specs)
+            for i, (_, func, arg) in enumerate(specs):
+                x = rec[arg] if arg else None
+                if func == "count":
+                    g[i] = (g[i] or 0) + 1
+                elif func == "sum":
+                    g[i] = (g[i] or 0) + x
+                elif func == "min":
+                    g[i] = x if g[i] is None else min(g[i], x)
+                elif func == "max":
+                    g[i] = x if g[i] is None else max(g[i], x)
+                elif func == "distinct":
+                    if g[i] is None:
+                        g[i] = set()
+                    g[i].add(as_v6_int(x) if arg in ADDR_FIELDS else x)
+    cols = [n for n, _ in keys] + [n for n, _, _ in specs]
+    kinds = {}
+    for (n, k) in keys:
+        kinds[n] = "addr" if k in ADDR_FIELDS else "int"
+    hnode = None
+    if having:
+        def hnames(name, func, strarg):
+            if name not in cols:
+                raise QueryError("unknown column %s" % name)
+            i = cols.index(name)
+            if func is not None:
+                if func.lower() != "size":
+                    raise QueryError("unknown function")
+                return Node("slot", val=("size", i), text=name)
+            return Node("slot", val=("col", i), kind=kinds.get(name, "int"),
+                        text=name)
+        hnode = QueryParser(having, hnames).parse()
+    rows = []
+    for key, g in groups.items():
+        vals = [len(v) if isinstance(v, set) else v for v in g]
+        row = list(key) + vals
+        if hnode is not None:
+            def env(n, row=row):
+                kind, i = n.val
+                if kind == "size":
+                    return len(row[i])
+                if n.kind == "addr":
+                    return as_v6_int(row[i])
+                return row[i]
+            v = truth(evaluate(hnode, env))
+            if isinstance(v, _Err):
+                raise QueryError("integer overflow in %s" % v.text)
+            if v != 1:
+                continue
+        rows.append(row)
+    return cols, rows
 
 
 # ----------------------------------------------------------------------------
@@ -493,7 +1199,7 @@ def build_parser():
         description="Independent reference for flowsweep's dns-names "
         "(Mothra) and dns-dest (SiLK) analytics, over flowdump v1 text. "
         "Semantics: tests/ref/README.md.")
-    sub = p.add_subparsers(dest="cmd", metavar="{dns-names,dns-dest}")
+    sub = p.add_subparsers(dest="cmd", metavar="{dns-names,dns-dest,query}")
     sub.required = True
 
     n = sub.add_parser(
@@ -514,6 +1220,8 @@ def build_parser():
     n.add_argument("--max-names", type=_nonneg_int, default=2,
                    help="keep groups with at most this many names "
                    "(default 2, i.e. size < 3)")
+
+    n.add_argument("--where", help="a query --where ANDed into the preset")
 
     d = sub.add_parser(
         "dns-dest", parents=[common],
@@ -544,6 +1252,22 @@ def build_parser():
                    "asv4: like SiLK --ipv6-policy=asv4, IPv6 records with "
                    "v4-mapped addresses become IPv4, other IPv6 records "
                    "are dropped")
+    d.add_argument("--where", help="a query --where ANDed into the preset")
+
+    q = sub.add_parser(
+        "query", parents=[common],
+        help="the general job (docs/query.md), rows in CSV, sorted by text",
+        description="Brute-force evaluation of a flowsweep query job. "
+        "Prints CSV rows sorted by their text (compare with flowsweep's "
+        "--format csv --limit 0 output sorted the same way). A query that "
+        "overflows signed 64-bit or is refused exits 1 with the reason.")
+    q.add_argument("--records", choices=("flows", "silk", "silk-forward"),
+                   default="flows")
+    q.add_argument("--bytes", choices=("forward", "total"), default="forward")
+    q.add_argument("--where")
+    q.add_argument("--group-by", required=True)
+    q.add_argument("--agg", default="count=count()")
+    q.add_argument("--having")
     return p
 
 
@@ -555,10 +1279,25 @@ def main(argv=None, out=None):
     args = parser.parse_args(argv)
     try:
         flows = read_inputs(args.files)
+        if args.cmd == "query":
+            try:
+                cols, rows = run_query(
+                    flows, view=args.records, total=(args.bytes == "total"),
+                    where=args.where, group_by=args.group_by, aggs=args.agg,
+                    having=args.having)
+            except QueryError as e:
+                print("reference.py: query: %s" % e, file=sys.stderr)
+                return EXIT_INPUT
+            lines = sorted(",".join(_csv_field(csv_cell(c)) for c in r)
+                           for r in rows)
+            text = ",".join(cols) + "\n" + "".join(x + "\n" for x in lines)
+            out.write(text.encode("ascii"))
+            out.flush()
+            return 0
         if args.cmd == "dns-names":
             rows = dns_names(flows, total_bytes=(args.bytes == "total"),
                              min_bpp=args.min_bpp,
-                             max_names=args.max_names)
+                             max_names=args.max_names, where=args.where)
             text = render(args, NAMES_HEADER, NAMES_JSON_KEYS, rows)
         else:
             if args.src_cidr is None:
@@ -574,11 +1313,14 @@ def main(argv=None, out=None):
             rows = dns_dest(flows, cidrs=cidrs, min_bpp=args.min_bpp,
                             min_bytes=args.min_bytes,
                             direction=args.direction, fields=fields,
-                            ipv6_policy=args.ipv6_policy)
+                            ipv6_policy=args.ipv6_policy, where=args.where)
             header = dest_header(fields)
             text = render(args, header, header, rows)
     except InputError as e:
         print("reference.py: %s" % e, file=sys.stderr)
+        return EXIT_INPUT
+    except QueryError as e:
+        print("reference.py: --where: %s" % e, file=sys.stderr)
         return EXIT_INPUT
     out.write(text.encode("ascii"))
     out.flush()

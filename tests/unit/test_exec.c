@@ -9,41 +9,78 @@
 #include "job.h"
 #include "memacct.h"
 
-/* Slots: 0 = a, 1 = b, 2 = ip (address). */
-static uint64_t var_a, var_b;
-static uint8_t var_ip[17];
+/* Slots: 0 = a, 1 = b, 2 = ip (address), 3 = t (a time, ms), 4 = ip2, 5 = s (string); 'ips' = ip or
+ * ip2. */
+static uint64_t var_a, var_b, var_t;
+static uint8_t var_ip[17], var_ip2[17];
+static const char *var_s = "Www.Example.COM.";
+static char last_err[ERR_MSG_LEN];
+static const char *var_names[] = {"badexample.com.", "WWW.Example.COM", "x.org."};
+static size_t var_nnames = 3;
+
+static size_t
+names_at(const void *obj, size_t k, const uint8_t **p)
+{
+    (void)obj;
+    *p = (const uint8_t *)var_names[k];
+    return strlen(var_names[k]);
+}
 
 static int
-resolve(void *ctx, const char *func, size_t flen, const char *name, size_t len, struct err *err)
+resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err *err)
 {
+    const char *name = ref->arg;
+    size_t len = ref->len;
+
     (void)ctx;
-    (void)func;
-    if (flen)
+    if (ref->func)
         return ERR_SET(err, ERR_USAGE, "no functions"), -1;
     if (len == 1 && name[0] == 'a')
-        return 0;
-    if (len == 1 && name[0] == 'b')
-        return 1;
-    if (len == 2 && memcmp(name, "ip", 2) == 0)
-        return 2;
-    return ERR_SET(err, ERR_USAGE, "unknown '%.*s'", (int)len, name), -1;
+        out->slot = 0;
+    else if (len == 1 && name[0] == 'b')
+        out->slot = 1;
+    else if (len == 2 && memcmp(name, "ip", 2) == 0)
+        out->slot = 2, out->kind = EXPR_ADDR;
+    else if (len == 1 && name[0] == 't')
+        out->slot = 3, out->time_ms = 1;
+    else if (len == 3 && memcmp(name, "ip2", 3) == 0)
+        out->slot = 4, out->kind = EXPR_ADDR;
+    else if (len == 3 && memcmp(name, "ips", 3) == 0)
+        out->slot = 2, out->slot2 = 4, out->kind = EXPR_ADDR;
+    else if (len == 1 && name[0] == 's')
+        out->slot = 5, out->kind = EXPR_STR, out->icase = 1;
+    else if (len == 3 && memcmp(name, "dom", 3) == 0)
+        out->slot = 6, out->kind = EXPR_STR, out->icase = 1, out->suffix = 1,
+        out->name_at = names_at;
+    else
+        return ERR_SET(err, ERR_USAGE, "unknown '%.*s'", (int)len, name), -1;
+    return 0;
 }
 
 static struct expr_val
 get(const void *ctx, int slot)
 {
-    struct expr_val v = {EXPR_INT, 0, 0, NULL};
+    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0};
 
     (void)ctx;
-    if (slot == 2) {
+    if (slot == 2 || slot == 4) {
         v.kind = EXPR_ADDR;
-        v.a = var_ip;
+        v.a = slot == 2 ? var_ip : var_ip2;
+    } else if (slot == 6) {
+        v.kind = EXPR_STR;
+        v.a = NULL;
+        v.len = var_nnames;
+    } else if (slot == 5) {
+        v.kind = EXPR_STR;
+        v.a = (const uint8_t *)var_s;
+        v.len = strlen(var_s);
     } else {
-        v.u = slot == 0 ? var_a : var_b;
+        v.i = slot == 0 ? var_a : slot == 1 ? var_b : var_t;
     }
     return v;
 }
 
+/* 1 true, 0 not, -1 parse error, -2 evaluation error (message in last_err). */
 static int
 eval(const char *text)
 {
@@ -54,10 +91,14 @@ eval(const char *text)
     err_init(&err);
     e = expr_parse(text, resolve, NULL, &err);
     if (e == NULL) {
-        fprintf(stderr, "parse failed: %s\n", err.msg);
+        snprintf(last_err, sizeof(last_err), "%s", err.msg);
         return -1;
     }
-    r = expr_true(e, get, NULL);
+    r = expr_test(e, get, NULL, &err);
+    if (r < 0) {
+        snprintf(last_err, sizeof(last_err), "%s", err.msg);
+        r = -2;
+    }
     expr_destroy(e);
     return r;
 }
@@ -120,6 +161,126 @@ test_expr(void)
     CHECK(expr_parse("ip in 10.0.0.0/33", resolve, NULL, &err) == NULL);
     err_init(&err);
     CHECK(expr_parse("a = 1 b", resolve, NULL, &err) == NULL);
+}
+
+/* Exact signed arithmetic, overflow as an error, exact comparisons, types. */
+static void
+test_expr_exact(void)
+{
+    var_a = 55;
+    var_b = 1000;
+    /* unsigned wrap-around used to make these true */
+    CHECK(eval("a - b > 1000000") == 0);
+    CHECK(eval("a > b + 1000000") == 0);
+    CHECK(eval("a - b = -945") == 1);
+    CHECK(eval("a > -1") == 1);
+    CHECK(eval("a - b < 0") == 1);
+    CHECK(eval("-a = 0 - 55") == 1);
+    CHECK(eval("-9223372036854775808 < 0") == 1);
+    CHECK(eval("-7 % 3 = -1") == 1); /* C and Java: the sign of the dividend */
+    CHECK(eval("7 % -3 = 1") == 1);
+    CHECK(eval("a % 0 = 0") == 0); /* NULL */
+    /* overflow: an error naming the sub-expression, never a wrapped value */
+    CHECK(eval("a * 4294967296 * 4294967296 = 0") == -2);
+    CHECK(strstr(last_err, "\"a * 4294967296 * 4294967296\"") != NULL);
+    CHECK(strstr(last_err, "overflow") != NULL);
+    CHECK(eval("9223372036854775807 + 1 > 0") == -2);
+    CHECK(eval("-9223372036854775807 - 2 < 0") == -2);
+    CHECK(eval("-(-9223372036854775807 - 1) > 0") == -2);
+    CHECK(eval("9223372036854775807 + 0 > 0") == 1);
+    CHECK(eval("9223372036854775808 > 0") == -1); /* literal beyond signed 64-bit */
+    CHECK(strstr(last_err, "beyond signed 64-bit") != NULL);
+    /* a false conjunct decides whatever the other gives; else the error */
+    CHECK(eval("a = 1 and a * 9223372036854775807 > 0") == 0);
+    CHECK(eval("a * 9223372036854775807 > 0 and a = 1") == 0);
+    CHECK(eval("a * 9223372036854775807 > 0 and a = 55") == -2);
+    CHECK(eval("a = 55 or a * 9223372036854775807 > 0") == 1);
+    CHECK(eval("a * 9223372036854775807 > 0 or a = 55") == 1);
+    CHECK(eval("a * 9223372036854775807 > 0 or a = 1") == -2);
+    /* exact above 2^53, also against reals */
+    var_a = 9007199254740993ull; /* 2^53 + 1 */
+    CHECK(eval("a > 9007199254740992") == 1);
+    CHECK(eval("a > 9007199254740992.0") == 1);
+    CHECK(eval("a = 9007199254740992.0") == 0);
+    CHECK(eval("a < 9007199254740994.0") == 1);
+    CHECK(eval("a >= 9007199254740993.5") == 0);
+    var_a = 18446744073709551615ull; /* fields are unsigned 64-bit */
+    CHECK(eval("a > 9223372036854775807") == 1);
+    CHECK(eval("a > 0") == 1);
+    CHECK(eval("a - 1 > 0") == -2);
+    CHECK(eval("a * 1 > 0") == -2);
+    CHECK(eval("a * 0 = 0") == 1);
+    /* types are checked when parsing, both sides named */
+    CHECK(eval("ip = 53") == -1);
+    CHECK(strstr(last_err, "ip (an address)") != NULL && strstr(last_err, "53 (an integer)"));
+    CHECK(eval("a = 10.0.0.1") == -1);
+    CHECK(strstr(last_err, "a (an integer)") != NULL &&
+          strstr(last_err, "10.0.0.1 (an address)") != NULL);
+    CHECK(eval("ip + 1 > 0") == -1);
+    CHECK(eval("ip and a") == -1);
+    CHECK(eval("ip") == -1);
+    CHECK(eval("s = 1") == -1);
+    CHECK(eval("a in (10.0.0.0/8)") == -1);
+    CHECK(eval("ip in (1, 2)") == -1);
+}
+
+/* Addresses, lists, ranges, either-side names, strings, times. */
+static void
+test_expr_lists(void)
+{
+    var_a = 5353;
+    set_ip4(192, 168, 2, 64);
+    CHECK(eval("ip = 192.168.2.64") == 1);
+    CHECK(eval("ip != 192.168.2.64") == 0);
+    CHECK(eval("ip = ::ffff:192.168.2.64") == 1); /* v4 and v4-mapped: one address */
+    CHECK(eval("ip != 192.168.2.65") == 1);
+    CHECK(eval("ip < 192.168.2.65 and ip > 10.0.0.1") == 1);
+    CHECK(eval("a in (53, 5353)") == 1);
+    CHECK(eval("a in (53, 5354)") == 0);
+    CHECK(eval("a not in (53, 5354)") == 1);
+    CHECK(eval("a in (1..1023, 5000..6000)") == 1);
+    CHECK(eval("a in 5353") == 1);
+    CHECK(eval("a - 6000 in (-1000..-600)") == 1);
+    CHECK(eval("a in (10..5)") == -1); /* empty range */
+    /* either side: true when one side is */
+    memset(var_ip2, 0, sizeof(var_ip2));
+    var_ip2[0] = 6;
+    var_ip2[1] = 0x20;
+    var_ip2[2] = 0x01;
+    CHECK(eval("ips = 192.168.2.64") == 1);
+    CHECK(eval("ips = 2001::") == 1);
+    CHECK(eval("ips = 10.1.1.1") == 0);
+    CHECK(eval("ips in (10.0.0.0/8, 2001::/16)") == 1);
+    CHECK(eval("not ips = 10.1.1.1") == 1);
+    CHECK(eval("ips != 10.1.1.1") == -1); /* ambiguous: refused */
+    CHECK(eval("ips not in 10.0.0.0/8") == -1);
+    /* strings: '' is a quote; names compare case-insensitively */
+    CHECK(eval("s = 'www.example.com.'") == 1);
+    CHECK(eval("s in ('a.b.', 'WWW.EXAMPLE.COM.')") == 1);
+    CHECK(eval("s = 'it''s'") == 0);
+    var_s = "it's";
+    CHECK(eval("s = 'IT''S'") == 1);
+    var_s = "Www.Example.COM.";
+    /* times: ISO 8601 UTC literals against a time slot */
+    var_t = 1693789200000ull; /* 2023-09-04T01:00:00Z */
+    CHECK(eval("t = '2023-09-04T01:00:00Z'") == 1);
+    CHECK(eval("t >= '2023-09-04T01:00' and t < '2023-09-04T01:01'") == 1);
+    CHECK(eval("t > '2023-09-04'") == 1);
+    CHECK(eval("t < '2023-09-05'") == 1);
+    CHECK(eval("t + 1 > '2023-09-04T01:00:00.000Z'") == 1);
+    CHECK(eval("t = '2023-02-30'") == -1);
+    CHECK(eval("a = '2023-09-04'") == -1); /* not a time */
+    /* domains by label suffix, case-insensitive, with or without the dots */
+    CHECK(eval("dom in ('example.com')") == 1); /* WWW.Example.COM, not badexample.com. */
+    var_nnames = 1;
+    CHECK(eval("dom in ('example.com')") == 0);
+    CHECK(eval("dom in ('*.EXAMPLE.com.', 'com')") == 1);
+    CHECK(eval("dom in ('badexample.com.')") == 1);
+    CHECK(eval("dom in ('.')") == -1); /* empty domain */
+    CHECK(eval("dom = 'x'") == -1);    /* many names: only in */
+    var_nnames = 3;
+    CHECK(eval("dom in ('org')") == 1);
+    CHECK(eval("dom not in ('org', 'net')") == 0);
 }
 
 static void
@@ -230,7 +391,7 @@ test_job_text(void)
     struct err err;
 
     err_init(&err);
-    job_preset_dns_names(&n, &t, &buf);
+    CHECK(job_preset_dns_names(&n, NULL, &t, &buf, &err) == 0);
     CHECK(job_build(&job, &t, &err) == 0);
     CHECK_EQ_U64(job.ncols, 7);
     CHECK_EQ_U64(job.nkeys, 2);
@@ -239,11 +400,27 @@ test_job_text(void)
     CHECK_EQ_STR(job.cols[job.order_col].name, "bytes");
     CHECK(job.order_desc == 1);
     job_fini(&job);
-    job_preset_dns_dest(&d, &t, &buf);
+    CHECK(job_preset_dns_dest(&d, NULL, &t, &buf, &err) == 0);
     CHECK(job_build(&job, &t, &err) == 0);
     CHECK(job.view == REC_SILK);
     CHECK_EQ_STR(job.cols[0].name, "dIP");
     job_fini(&job);
+    /* --where on a preset is ANDed into its filter */
+    CHECK(job_preset_dns_names(&n, "sip in 10.0.0.0/8 or dport = 53", &t, &buf, &err) == 0);
+    CHECK_EQ_STR(t.where, "(app = 53 and ndns > 0) and (sip in 10.0.0.0/8 or dport = 53)");
+    CHECK(job_preset_dns_dest(&d, "dport = 53", &t, &buf, &err) == 0);
+    CHECK(strstr(t.where, ") and (dport = 53)") != NULL);
+    /* count(*), case-insensitive fields, duplicate JSON keys refused */
+    memset(&t, 0, sizeof(t));
+    t.group_by = "PROTO, Dip";
+    t.aggs = "n=count(*), s=SUM(Bytes)";
+    CHECK(job_build(&job, &t, &err) == 0);
+    job_fini(&job);
+    t.aggs = "#x=count(), x=sum(bytes)";
+    err_init(&err);
+    CHECK(job_build(&job, &t, &err) < 0);
+    CHECK(strstr(err.msg, "named twice") != NULL);
+    err_init(&err);
 
     memset(&t, 0, sizeof(t));
     t.group_by = "nosuchfield";
@@ -301,7 +478,12 @@ test_where_plan(void)
         "not (app = 53) and proto = 17",
         "ndns * 2 > 2 and app - 50 = 3",
         "rbytes / rpackets >= 10 and bytes / rpackets < 100.25",
-        "sip = 5 and app = 53",
+        "sip = 192.168.1.10 and app = 53",
+        "addr = 10.1.10.1 and bytes - rbytes > -5",
+        "port in (53, 1000..1024) and bytes - 100 >= -30",
+        "dport in (53) and not addr in 10.0.0.0/8 and bytes * packets > 140",
+        "bytes > -1 and sport - dport < 0",
+        "start >= '1970-01-01T00:00:01Z' and bytes in (0..3, 53)",
         "sip in 10.0.0.0/8 and dip in (::ffff:10.0.0.0/104, 2001:db8::/32)",
         "count_type(16) > 0 and app = 53 and count_suffix('.com.') >= 1",
         "count_name('a.com.') = 1 and ndns >= 1.5",
@@ -375,8 +557,13 @@ test_where_plan(void)
                 CHECK(n == record_count(&f, job.view));
                 for (int i = 0; i < n; i++) {
                     struct job_where_ctx w = {&job, &recs[i], addr};
-                    int want = expr_true(job.where, job_where_get, &w);
-                    int got = keep_flow && job_keep_rec(&job, &recs[i]);
+                    struct err e1, e2;
+                    int want, got;
+
+                    err_init(&e1);
+                    err_init(&e2);
+                    want = expr_test(job.where, job_where_get, &w, &e1);
+                    got = keep_flow ? job_keep_rec(&job, &recs[i], &e2) : 0;
 
                     if (want != got) {
                         fprintf(stderr,
@@ -575,6 +762,8 @@ int
 main(void)
 {
     RUN(test_expr);
+    RUN(test_expr_exact);
+    RUN(test_expr_lists);
     RUN(test_dset);
     RUN(test_htab);
     RUN(test_job_text);

@@ -1,0 +1,32 @@
+/*
+ * isotime.h - ISO 8601 UTC times, to and from Unix milliseconds.
+ *
+ * Accepted (always UTC): YYYY-MM-DD, YYYY-MM-DDTHH, YYYY-MM-DDTHH:MM,
+ * YYYY-MM-DDTHH:MM:SS, with an optional fraction (.s to .sss) after the
+ * seconds, and an optional "Z" or "+00:00"; a space may stand for the "T".
+ * Years 1970..9999. Every field is validated (no 31 April, no hour 24).
+ * Threads: pure functions.
+ */
+#ifndef ENGINE_ISOTIME_H
+#define ENGINE_ISOTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * isotime_parse() - the time in `s` (len bytes) as Unix milliseconds in *ms;
+ * returns 0, or -1 when `s` is not one of the accepted forms or not a valid
+ * time. *prec is set to the unit of the last field given, in milliseconds
+ * (86400000 for a date, 3600000 for an hour, 60000, 1000, or 1).
+ */
+int isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec);
+
+/*
+ * isotime_format() - writes `ms` as "YYYY-MM-DDTHH:MM:SS[.sss]Z" into `buf`
+ * (at least ISOTIME_LEN bytes), the fraction only when `ms` has one; returns
+ * buf. Times outside years 0..9999 are written as the plain number.
+ */
+#define ISOTIME_LEN 80
+char *isotime_format(int64_t ms, char *buf);
+
+#endif

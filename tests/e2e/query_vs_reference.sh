@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# query_vs_reference.sh FLOWSWEEP GEN|SHARED_DIR WORKDIR gen|real
+# flowsweep query against tests/ref/reference.py's brute-force evaluation of the same job
+# (its own parser and evaluator over Python integers; it reads flowdump text, never IPFIX
+# through flowsweep): on a generated repository (the generator's truth) or on the real
+# captures (ipfixDump's decoding). Every job's rows must be equal (as sorted CSV lines), at
+# 1 and 2 threads; jobs the reference refuses (overflow, types) must fail in flowsweep too,
+# with the message naming the expression. Real mode skips (77) without data or ipfixDump.
+set -euo pipefail
+fs=$1 src=$2 work=$3 mode=$4
+ref="$(dirname "$0")/../ref/reference.py"
+rm -rf "$work"; mkdir -p "$work"
+if [ "$mode" = gen ]; then
+  "$src" --out "$work/repo" --seed 13 --start 2024-03-01T23 --hours 2 --flows 20000 \
+    --exfil default --truth "$work/truth.fd" --labels "$work/labels.tsv" -q
+  inputs=("$work/repo"); fds=("$work/truth.fd")
+else
+  [ -d "$src" ] || { echo "no $src: skipped"; exit 77; }
+  command -v ipfixDump >/dev/null || { echo "no ipfixDump: skipped"; exit 77; }
+  inputs=("$src"/*.yaf.ipfix); fds=() # the flow-table captures (the per-packet ones: minutes)
+  for f in "${inputs[@]}"; do
+    ipfixDump --yaf --data --in "$f" 2>/dev/null |
+      python3 "$(dirname "$0")/../ref/ipfixdump2flowdump.py" > "$work/$(basename "$f").fd"
+    fds+=("$work/$(basename "$f").fd")
+  done
+fi
+# An address and a time that occur in the data, for literals.
+addr=$(grep -m1 '^F ' "${fds[0]}" | cut -d' ' -f4)
+t0=$(grep -h '^F ' "${fds[@]}" | cut -d' ' -f2 | sort -n | sed -n '100p')
+iso=$(python3 -c "import datetime,sys; print(datetime.datetime.fromtimestamp($t0 // 60000 * 60, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M'))")
+
+# Watchlists: addresses that occur (and CIDRs, IPv6, comments), domains that occur (in mixed
+# case, with and without "*." and the trailing dot).
+{
+  echo "# watchlist of issue 13"; echo
+  grep -h '^F ' "${fds[@]}" | cut -d' ' -f4 | sort -u | awk 'NR % 7 == 1 && n++ < 300 {print $0 "  # a source"}'
+  echo "10.0.0.0/8"; echo "2001:db8::/32"; echo "::ffff:192.168.1.0/120"
+} > "$work/ips.txt"
+{
+  echo "# domains"
+  grep -h '^R ' "${fds[@]}" | cut -d' ' -f9- | awk -F. 'NF >= 3 {print $(NF-2) "." $(NF-1)}' |
+    sort | uniq -c | sort -rn | awk 'NR % 3 == 1 && n++ < 40 {print $2}' |
+    awk 'NR % 3 == 0 {print "*." toupper($0); next} NR % 3 == 1 {print $0 "."; next} {print}'
+} > "$work/domains.txt"
+printf '10.0.0.1\n# ok\n10.0.0.300\n' > "$work/bad-ips.txt"
+dom1=$(grep -v '^#' "$work/domains.txt" | sed -n 1p)
+
+fail=0 n=0
+# job NAME RECORDS WHERE GROUP_BY AGG HAVING
+job() {
+  local name=$1 records=$2 where=$3 group=$4 agg=$5 having=$6
+  local rargs=(query --records "$records" --group-by "$group" --agg "$agg")
+  local fargs=(query --records "$records" --group-by "$group" --agg "$agg" --format csv --limit 0 -q)
+  [ -n "$where" ] && { rargs+=(--where "$where"); fargs+=(--where "$where"); }
+  [ -n "$having" ] && { rargs+=(--having "$having"); fargs+=(--having "$having"); }
+  n=$((n + 1))
+  local rrc=0 frc
+  python3 "$ref" "${rargs[@]}" "${fds[@]}" > "$work/$name.expected" 2> "$work/$name.referr" || rrc=$?
+  for t in 1 2; do
+    frc=0
+    "$fs" "${fargs[@]}" --threads $t "${inputs[@]}" > "$work/$name.raw$t" 2> "$work/$name.err$t" || frc=$?
+    if [ $rrc -ne 0 ]; then
+      if [ $frc -eq 0 ]; then
+        echo "FAIL $name: the reference refuses ($(cat "$work/$name.referr")) but flowsweep answered"; fail=1
+      fi
+      continue
+    fi
+    if [ $frc -ne 0 ]; then
+      echo "FAIL $name: flowsweep failed: $(cat "$work/$name.err$t")"; fail=1; continue
+    fi
+    tr -d '\r' < "$work/$name.raw$t" | { IFS= read -r h; echo "$h"; LC_ALL=C sort; } > "$work/$name.got$t"
+    LC_ALL=C sort -o "$work/$name.exp.sorted" <(tail -n +2 "$work/$name.expected")
+    { head -1 "$work/$name.expected"; cat "$work/$name.exp.sorted"; } > "$work/$name.exp2"
+    if ! cmp -s "$work/$name.exp2" "$work/$name.got$t"; then
+      echo "FAIL $name at $t threads:"; diff "$work/$name.exp2" "$work/$name.got$t" | head -10; fail=1
+    fi
+  done
+}
+# must_fail NAME PATTERN flowsweep-args...: exits non-zero, message matches PATTERN
+must_fail() {
+  local name=$1 pat=$2; shift 2
+  local rc=0
+  "$fs" "$@" -q "${inputs[@]}" > /dev/null 2> "$work/$name.err" || rc=$?
+  if [ $rc -eq 0 ] || ! grep -qF -- "$pat" "$work/$name.err"; then
+    echo "FAIL $name: want an error with '$pat', got rc=$rc: $(cat "$work/$name.err")"; fail=1
+  fi
+}
+
+# The wrong answers of issue 13.
+job diff-big     flows 'bytes - rbytes > 1000000' 'proto' 'n=count(), b=sum(bytes)' ''
+job diff-big2    flows 'bytes > rbytes + 1000000' 'proto' 'n=count(), b=sum(bytes)' ''
+job diff-small   flows 'bytes - rbytes > 300' 'proto' 'n=count(), b=sum(bytes)' ''
+job diff-small2  flows 'bytes > rbytes + 300' 'proto' 'n=count(), b=sum(bytes)' ''
+job diff-neg     silk 'bytes - rbytes < -1000' 'proto, app' 'n=count(), p=sum(packets)' ''
+job minus-one    flows 'bytes > -1' 'proto' 'n=count()' ''
+job ports        silk 'sport - dport < 0' 'proto' 'n=count()' ''
+job having-neg   flows '' 'app' 'flows=count(), b=sum(bytes)' 'flows - 50000 < 0'
+job having-neg2  flows '' 'app' 'flows=count(), b=sum(bytes)' 'flows - 50000 < 0 and b - 2 * flows > -5'
+job overflow     flows 'bytes * 4294967296 * 4294967296 = 0' 'proto' 'n=count()' ''
+job overflow-and flows 'proto = 255 and bytes * 4294967296 * 4294967296 = 0' 'proto' 'n=count()' ''
+job exact-real   flows 'bytes >= 100.5 and start > 1.0e12' 'proto' 'n=count()' ''
+job mod-neg      flows '(sport - 40000) % 7 = -3' 'proto' 'n=count()' ''
+# Addresses, lists, ranges, either side, times.
+job addr-eq      silk "sip = $addr" 'dip' 'n=count(), b=sum(bytes)' ''
+job addr-ne      flows "sip != $addr and app = 53" 'proto' 'n=count()' ''
+job addr-any     flows "addr = $addr" 'proto, app' 'n=count()' ''
+job addr-none    flows "not addr in ($addr, 10.0.0.0/8)" 'proto' 'n=count()' ''
+job port-any     silk 'port in (53, 5353, 443)' 'proto, app' 'n=count()' ''
+job port-range   flows 'dport in (1..1023) and sport in (1024..65535)' 'dport' 'n=count()' ''
+job cidr-v6      flows 'sip in (::/0) and dip not in 192.168.0.0/16' 'proto' 'n=count()' ''
+job time-iso     flows "start >= '$iso' and end < '2099-01-01'" 'proto' 'n=count()' ''
+job time-hour    flows "hour >= '$iso:00Z' or hour < '1971-01-01T00'" 'proto' 'n=count()' ''
+job dns-icase    flows "count_suffix('.COM.') > 0 or count_name('WWW.EXAMPLE.COM.') = 1" 'proto' 'n=count()' ''
+job in-names     flows "size(dns.names) in (1, 2) and count_type(1) >= 1" 'dns.types' 'n=count()' ''
+
+job wl-sip       silk "sip in @$work/ips.txt" 'proto' 'n=count(), b=sum(bytes)' ''
+job wl-addr      flows "addr in @$work/ips.txt and not dip in @$work/ips.txt" 'proto' 'n=count()' ''
+job wl-dns       flows "dns.suffix in @$work/domains.txt" 'proto, app' 'n=count()' ''
+job wl-dns-not   flows "app = 53 and dns.suffix not in @$work/domains.txt" 'proto' 'n=count()' ''
+job dns-inline   flows "dns.suffix in ('COM', '*.arpa.', '$dom1')" 'proto' 'n=count()' ''
+
+# Refused when parsing, naming the types.
+must_fail wl-bad "bad-ips.txt:3" query --where "sip in @$work/bad-ips.txt" --group-by dip
+must_fail wl-missing "nothere.txt" query --where "sip in @$work/nothere.txt" --group-by dip
+must_fail type-sip '53 (an integer)' query --where 'sip = 53' --group-by dip
+must_fail type-bytes '10.0.0.1 (an address)' query --where 'bytes = 10.0.0.1' --group-by dip
+must_fail overflow-msg '"bytes * 4294967296 * 4294967296" is beyond signed 64-bit' \
+  query --where 'bytes * 4294967296 * 4294967296 = 0' --group-by dip
+must_fail literal-big 'beyond signed 64-bit' query --where 'bytes < 99999999999999999999' --group-by dip
+
+# --where on the presets, ANDed into their filter: byte-exact against the reference's presets.
+net=$(echo "$addr" | awk -F. 'NF == 4 {print $1 "." $2 "." $3 ".0/24"; exit} {print "::/0"}')
+preset() { # NAME, then the arguments for both
+  local name=$1; shift
+  python3 "$ref" "$@" "${fds[@]}" > "$work/$name.expected"
+  "$fs" "$@" -q "${inputs[@]}" > "$work/$name.got" || true
+  n=$((n + 1))
+  cmp -s "$work/$name.expected" "$work/$name.got" ||
+    { echo "FAIL $name:"; diff "$work/$name.expected" "$work/$name.got" | head -10; fail=1; }
+}
+preset names-subnet dns-names --where "sip in ($net)" --format csv --limit 0
+preset names-subnet-table dns-names --where "sip in ($net) or dport != 53"
+preset dest-where dns-dest --where "dport = 53 and bytes - packets > 100" --format csv --limit 0
+preset dest-where-fwd dns-dest --direction forward --min-bytes 0 --where "not addr in ($net)" --format csv --limit 0
+
+# bytes - rbytes > N and bytes > rbytes + N keep the same records (flowsweep itself, every N).
+for N in -1000000 -100 0 100 1000000; do
+  a=$("$fs" query --where "bytes - rbytes > $N" --group-by proto --format csv --limit 0 -q "${inputs[@]}")
+  b=$("$fs" query --where "bytes > rbytes + $N" --group-by proto --format csv --limit 0 -q "${inputs[@]}")
+  [ "$a" = "$b" ] || { echo "FAIL: bytes - rbytes > $N differs from bytes > rbytes + $N"; fail=1; }
+done
+# The examples must have covered both answers: rows kept and the overflow refused.
+[ -s "$work/diff-small.exp.sorted" ] || { echo "FAIL: diff-small kept no rows: a weak test"; fail=1; }
+[ "$(wc -l < "$work/names-subnet.expected")" -gt 1 ] || { echo "FAIL: names-subnet: no rows"; fail=1; }
+[ -s "$work/wl-dns.exp.sorted" ] || { echo "FAIL: the domain watchlist matched nothing"; fail=1; }
+[ -s "$work/wl-sip.exp.sorted" ] || { echo "FAIL: the address watchlist matched nothing"; fail=1; }
+[ -s "$work/overflow.referr" ] || { echo "FAIL: the reference did not refuse the overflow"; fail=1; }
+[ $fail -eq 0 ] && echo "query_vs_reference ($mode): $n jobs equal the reference"
+exit $fail
