@@ -214,7 +214,9 @@ make_op(struct cli *c, struct job *job, struct op *group, struct hunt_allow *all
         return cli_usage_error("%s", err.msg);
     group_op_init(group, job);
     *op = group;
-    *cache_text = cache_job_text_group(job, text.where);
+    /* a watchlist's contents are not in the job text: such a job is never cached */
+    if (text.where == NULL || strchr(text.where, '@') == NULL)
+        *cache_text = cache_job_text_group(job, text.where);
     return -1;
 }
 
@@ -289,7 +291,12 @@ run(struct cli *c)
     }
     code = 0;
     sweep_opts_init(c, &prog, &so);
-    if (c->cache != NULL) {
+    if (c->cache != NULL && cache_text == NULL) {
+        log_escaped(LOG_WARN, "cache: ",
+                    "not used: --where reads a watchlist file (@FILE), whose contents the "
+                    "cache cannot check",
+                    "");
+    } else if (c->cache != NULL) {
         struct err warn;
 
         err_init(&warn);
