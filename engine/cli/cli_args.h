@@ -97,7 +97,4 @@ void cli_show_query(const struct cli *c, const struct job_text *t);
 /* cli_args_fini() - frees what cli_args_parse() allocated in `c`; safe to repeat. */
 void cli_args_fini(struct cli *c);
 
-/* cli_usage_error() - prints "flowsweep: error: " fmt/arg and a hint; returns EXIT_USAGE. */
-int cli_usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
-
 #endif

@@ -12,6 +12,7 @@
 
 #include "cache.h"
 #include "cli_args.h"
+#include "cli_usage.h"
 #include "esc.h"
 #include "mem.h"
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli_progress.h"
+#include "cli_usage.h"
 #include "domain.h"
 #include "esc.h"
 #include "group.h"

@@ -23,6 +23,7 @@
 #include "cli_progress.h"
 #include "cli_report.h"
 #include "cli_summary.h"
+#include "cli_usage.h"
 #include "domain.h"
 #include "esc.h"
 #include "export.h"

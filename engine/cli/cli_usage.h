@@ -1,0 +1,24 @@
+/*
+ * cli_usage.h - the text of `flowsweep --help` and of each command's --help,
+ * and usage errors ("flowsweep: error: ... (try flowsweep CMD --help)", exit 2).
+ */
+#ifndef FLOWSWEEP_CLI_USAGE_H
+#define FLOWSWEEP_CLI_USAGE_H
+
+#include <stdio.h>
+
+#include "cli_args.h"
+
+/* cli_usage_main() - the list of commands (`flowsweep --help`) to `f`. */
+void cli_usage_main(FILE *f);
+
+/* cli_usage_print() - command `cmd`'s --help text to `f`. */
+void cli_usage_print(enum cmd cmd, FILE *f);
+
+/* cli_usage_command() - names the command for the hint of later usage errors ("" for none). */
+void cli_usage_command(const char *cmd);
+
+/* cli_usage_error() - prints "flowsweep: error: " fmt/arg and a hint; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+
+#endif

@@ -1,0 +1,328 @@
+/*
+ * expr_set.c - the sets behind "in": disjoint sorted ranges over 128-bit keys (an
+ * address's 16 bytes, or an integer with its sign bit flipped), looked up by
+ * binary search inside a 65,536-bucket index built once at parse time, so a
+ * list of 100,000 entries costs a few comparisons per lookup; string lists
+ * (names) as a hash set of lower-cased names, domains matched by label suffix.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "expr_tree.h"
+#include "mem.h"
+
+/* ---- sets ------------------------------------------------------------------ */
+
+u128
+expr_addr_key(const uint8_t a[16])
+{
+    u128 k = 0;
+
+    for (int i = 0; i < 16; i++)
+        k = k << 8 | a[i];
+    return k;
+}
+
+u128
+expr_int_key(expr_int v)
+{
+    return (u128)v ^ ((u128)1 << 127);
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+    const struct range *x = a, *y = b;
+
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static unsigned
+bit_len(u128 v)
+{
+    unsigned n = 0;
+
+    while (v) {
+        n++;
+        v >>= 1;
+    }
+    return n;
+}
+
+/* Builds `s` from ranges r[0..n) (reordered): merged, sorted, indexed. */
+void
+expr_rset_build(struct rset *s, struct range *r, size_t n)
+{
+    size_t m = 0;
+
+    if (n > 1)
+        qsort(r, n, sizeof(*r), range_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (m > 0 && (r[i].lo <= r[m - 1].hi || r[i].lo - 1 == r[m - 1].hi)) {
+            if (r[i].hi > r[m - 1].hi)
+                r[m - 1].hi = r[i].hi;
+        } else {
+            r[m++] = r[i];
+        }
+    }
+    s->n = m;
+    s->lo = mem_alloc((m ? m : 1) * sizeof(u128));
+    s->hi = mem_alloc((m ? m : 1) * sizeof(u128));
+    for (size_t i = 0; i < m; i++) {
+        s->lo[i] = r[i].lo;
+        s->hi[i] = r[i].hi;
+    }
+    if (m < 64)
+        return;
+    s->min = s->lo[0];
+    {
+        unsigned bits = bit_len(s->hi[m - 1] - s->min);
+
+        s->shift = bits > 16 ? bits - 16 : 0;
+    }
+    s->nb = (size_t)((s->hi[m - 1] - s->min) >> s->shift) + 1;
+    s->idx = mem_alloc((s->nb + 1) * sizeof(uint32_t));
+    for (size_t b = 0, i = 0; b <= s->nb; b++) {
+        while (i < m && (size_t)((s->hi[i] - s->min) >> s->shift) < b)
+            i++;
+        s->idx[b] = (uint32_t)i;
+    }
+}
+
+int
+expr_rset_has(const struct rset *s, u128 x)
+{
+    size_t lo = 0, hi = s->n; /* search [lo, hi) for the last range with lo[i] <= x */
+
+    if (s->n == 0)
+        return 0;
+    if (s->idx) {
+        size_t b;
+
+        if (x < s->min || x > s->hi[s->n - 1])
+            return 0;
+        b = (size_t)((x - s->min) >> s->shift);
+        lo = s->idx[b];
+        hi = s->idx[b + 1] + 1;
+        if (hi > s->n)
+            hi = s->n;
+    }
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (s->lo[mid] <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return s->lo[lo] <= x && x <= s->hi[lo];
+}
+
+/*
+ * Strings hash from their last byte to their first (FNV-1a), ASCII
+ * lower-cased when icase, so that walking a name backwards yields the hash
+ * of each of its suffixes in turn: a domain list is tested against every
+ * label suffix of a name in one pass over the name.
+ */
+#define FNV_OFF 1469598103934665603ull
+#define FNV_MUL 1099511628211ull
+
+static inline uint64_t
+fnv_step(uint64_t h, uint8_t c, int icase)
+{
+    if (icase && c >= 'A' && c <= 'Z')
+        c = (uint8_t)(c + 32);
+    return (h ^ c) * FNV_MUL;
+}
+
+static uint64_t
+rhash(const uint8_t *p, size_t len, int icase)
+{
+    uint64_t h = FNV_OFF;
+
+    while (len > 0)
+        h = fnv_step(h, p[--len], icase);
+    return h;
+}
+
+void
+expr_rset_index_strs(struct rset *s, int icase)
+{
+    size_t cap = 16;
+
+    while (cap < 2 * s->nstr)
+        cap *= 2;
+    s->tabmask = cap - 1;
+    s->tab = mem_calloc(cap, sizeof(*s->tab));
+    for (size_t i = 0; i < s->nstr; i++) {
+        size_t j = (size_t)rhash((const uint8_t *)s->strs[i], s->lens[i], icase) & s->tabmask;
+
+        while (s->tab[j] != 0)
+            j = (j + 1) & s->tabmask;
+        s->tab[j] = (uint32_t)(i + 1);
+    }
+}
+
+/* Whether `len` bytes at p (with hash h) are in the set. */
+static int
+rset_find(const struct rset *s, uint64_t h, const uint8_t *p, size_t len, int icase)
+{
+    for (size_t j = (size_t)h & s->tabmask; s->tab[j] != 0; j = (j + 1) & s->tabmask) {
+        size_t i = s->tab[j] - 1;
+
+        if (s->lens[i] == len && (icase ? strncasecmp(s->strs[i], (const char *)p, len) == 0
+                                        : memcmp(s->strs[i], p, len) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Whether name p (len bytes) or one of its label suffixes is in the domain
+ * set: "www.Example.com." matches example.com. and com. (a name without a
+ * trailing dot is taken as if it had one).
+ */
+static int
+rset_has_suffix(const struct rset *s, const uint8_t *p, size_t len)
+{
+    uint64_t h = FNV_OFF;
+    int dot = len > 0 && p[len - 1] == '.';
+    size_t full = len + !dot; /* the name's length with its dot */
+    uint8_t buf[512];
+
+    if (s->nstr == 0 || full > sizeof(buf))
+        return 0;
+    memcpy(buf, p, len);
+    buf[full - 1] = '.';
+    for (size_t i = full; i > 0; i--) {
+        h = fnv_step(h, buf[i - 1], 1);
+        if ((i == 1 || buf[i - 2] == '.') && i - 1 < full - 1 &&
+            rset_find(s, h, buf + i - 1, full - i + 1, 1))
+            return 1;
+    }
+    return 0;
+}
+
+int
+expr_rset_has_str(const struct rset *s, const uint8_t *a, size_t len, int icase)
+{
+    if (s->suffix)
+        return rset_has_suffix(s, a, len);
+    if (s->nstr == 0)
+        return 0;
+    return rset_find(s, rhash(a, len, icase), a, len, icase);
+}
+
+void
+expr_rset_free(struct rset *s)
+{
+    if (s == NULL)
+        return;
+    mem_free(s->lo);
+    mem_free(s->hi);
+    mem_free(s->idx);
+    for (size_t i = 0; i < s->nstr; i++)
+        mem_free(s->strs[i]);
+    mem_free(s->strs);
+    mem_free(s->lens);
+    mem_free(s->tab);
+    mem_free(s);
+}
+
+/*
+ * Parses an address or CIDR block in buf (NUL-terminated) into a range of
+ * 128-bit keys (IPv4 v4-mapped). Returns 0, or an error text.
+ */
+const char *
+expr_cidr_range(char *buf, struct range *r)
+{
+    uint8_t a[16];
+    char *slash = strchr(buf, '/');
+    long bits, max;
+
+    if (slash)
+        *slash = '\0';
+    memset(a, 0, sizeof(a));
+    if (inet_pton(AF_INET, buf, a + 12) == 1) {
+        a[10] = a[11] = 0xff;
+        max = 32;
+    } else if (inet_pton(AF_INET6, buf, a) == 1) {
+        max = 128;
+    } else {
+        return "not an IPv4 or IPv6 address";
+    }
+    bits = max;
+    if (slash) {
+        char *end = NULL;
+
+        errno = 0;
+        bits = strtol(slash + 1, &end, 10);
+        if (end == slash + 1 || *end != '\0' || bits < 0 || bits > max || errno)
+            return "bad CIDR prefix length";
+    }
+    bits += 128 - max;
+    {
+        u128 k = expr_addr_key(a);
+        u128 host = bits == 128 ? 0 : (~(u128)0) >> bits;
+
+        r->lo = k & ~host;
+        r->hi = k | host;
+    }
+    return NULL;
+}
+
+/* ---- sets from "in" lists and files ----------------------------------------------- */
+
+void
+expr_rbuf_push(struct rbuf *b, u128 lo, u128 hi)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 16;
+        b->r = mem_realloc(b->r, b->cap * sizeof(*b->r));
+    }
+    b->r[b->n].lo = lo;
+    b->r[b->n].hi = hi;
+    b->n++;
+}
+
+/*
+ * Adds string str to `s`, lower-cased when icase; a domain (s->suffix) is
+ * normalised: a leading "*." or "." dropped, a trailing "." added. Returns
+ * NULL or why the string is refused.
+ */
+const char *
+expr_rset_push_str(struct rset *s, const char *str, size_t len, int icase)
+{
+    char *d;
+
+    if (s->suffix) {
+        if (len >= 2 && str[0] == '*' && str[1] == '.')
+            str += 2, len -= 2;
+        else if (len >= 1 && str[0] == '.')
+            str++, len--;
+        if (len == 0 || (len == 1 && str[0] == '.'))
+            return "an empty domain";
+        if (len > 253)
+            return "a domain longer than 253 bytes";
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)str[i] <= 0x20 || (unsigned char)str[i] >= 0x7f)
+                return "a domain with a space or a byte outside ASCII";
+    }
+    if (s->nstr == s->capstr) {
+        s->capstr = s->capstr ? 2 * s->capstr : 8;
+        s->strs = mem_realloc(s->strs, s->capstr * sizeof(*s->strs));
+        s->lens = mem_realloc(s->lens, s->capstr * sizeof(*s->lens));
+    }
+    d = mem_alloc(len + 2);
+    for (size_t i = 0; i < len; i++)
+        d[i] = icase ? (char)tolower((unsigned char)str[i]) : str[i];
+    if (s->suffix && str[len - 1] != '.')
+        d[len++] = '.';
+    d[len] = '\0';
+    s->strs[s->nstr] = d;
+    s->lens[s->nstr++] = len;
+    return NULL;
+}

@@ -1,0 +1,131 @@
+/*
+ * expr_tree.h - the expression tree shared by the files of the --where/--having
+ * language (expr_token.c, expr_set.c, expr_list.c, expr_parse.c, expr_eval.c);
+ * private to engine/query: the public interface is expr.h.
+ *
+ * Nodes live in one array (children by index), each with its static kind and
+ * the span of text it came from (for error messages).
+ */
+#ifndef FLOWSWEEP_EXPR_TREE_H
+#define FLOWSWEEP_EXPR_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expr.h"
+
+__extension__ typedef unsigned __int128 u128;
+
+enum op {
+    OP_CONST,
+    OP_SLOT,
+    OP_NEG,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_MOD,
+    OP_EQ,
+    OP_NE,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_AND,
+    OP_OR,
+    OP_NOT,
+    OP_IN
+};
+
+/* A set for "in": disjoint ranges sorted by lo; strings as a list. */
+struct rset {
+    size_t n;
+    u128 *lo, *hi;  /* n ranges, lo[i] <= hi[i] < lo[i + 1] */
+    uint32_t *idx;  /* NULL, or nb + 1 entries: first range with hi >= bucket start */
+    u128 min;       /* lo[0] */
+    unsigned shift; /* bucket = (x - min) >> shift */
+    size_t nb;      /* buckets */
+    char **strs;    /* strings (lower-cased when icase) */
+    size_t *lens;
+    size_t nstr, capstr;
+    uint32_t *tab; /* hash table of strs: index + 1, 0 empty; tabmask + 1 slots */
+    size_t tabmask;
+    int suffix; /* strings are domains, matched by label suffix */
+};
+
+struct node {
+    enum op op;
+    int l, r;                 /* children, -1 when absent */
+    int slot, slot2;          /* OP_SLOT; slot2 >= 0: either side */
+    enum expr_kind kind;      /* static kind of the value */
+    int time_ms;              /* integer times: ms per unit; else 0 */
+    int icase;                /* strings: case-insensitive comparison */
+    int suffix;               /* OP_SLOT (and its OP_IN): domains matched by label suffix */
+    expr_name_at_fn *name_at; /* OP_SLOT of many names: the k-th (expr.h) */
+    int negate;               /* OP_IN: "not in" */
+    int owns;                 /* OP_IN: this node frees `set` (clones share it) */
+    struct expr_val val;      /* OP_CONST */
+    char *str;                /* OP_CONST string bytes (owned) */
+    struct rset *set;         /* OP_IN */
+    uint32_t from, to;        /* the node's text: text[from..to) */
+};
+
+struct expr {
+    struct node *nodes;
+    size_t n, cap;
+    int root;
+    char *text; /* a copy of the parsed text, for error messages */
+};
+
+struct parser {
+    const char *text;
+    const char *p;
+    struct expr *e;
+    expr_resolve_fn *resolve;
+    void *ctx;
+    struct err *err;
+    int depth;
+};
+
+#define MAX_DEPTH 64
+#define MAX_NODES 100000
+
+struct range {
+    u128 lo, hi;
+};
+
+struct rbuf {
+    struct range *r;
+    size_t n, cap;
+};
+
+/* expr_token.c */
+int expr_fail(struct parser *ps, const char *what);
+int expr_add_node(struct parser *ps, enum op op, int l, int r);
+void expr_skip_ws(struct parser *ps);
+int expr_is_name_char(char c);
+int expr_accept_kw(struct parser *ps, const char *kw);
+int expr_accept_tok(struct parser *ps, const char *tok);
+int expr_type_fail(struct parser *ps, const char *verb, int l, int r);
+int expr_is_num(enum expr_kind k);
+size_t expr_addr_run(const char *p, int slash);
+int expr_looks_like_addr(const char *p);
+int expr_parse_int_lit(struct parser *ps, expr_int *v);
+char *expr_parse_str_lit(struct parser *ps, size_t *len);
+
+/* expr_set.c */
+u128 expr_addr_key(const uint8_t a[16]);
+u128 expr_int_key(expr_int v);
+void expr_rset_build(struct rset *s, struct range *r, size_t n);
+int expr_rset_has(const struct rset *s, u128 x);
+void expr_rset_index_strs(struct rset *s, int icase);
+int expr_rset_has_str(const struct rset *s, const uint8_t *a, size_t len, int icase);
+void expr_rset_free(struct rset *s);
+const char *expr_cidr_range(char *buf, struct range *r);
+void expr_rbuf_push(struct rbuf *b, u128 lo, u128 hi);
+const char *expr_rset_push_str(struct rset *s, const char *str, size_t len, int icase);
+
+/* expr_list.c */
+int expr_parse_in(struct parser *ps, int left, int negate);
+
+#endif
