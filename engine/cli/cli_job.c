@@ -1,0 +1,103 @@
+/*
+ * cli_job.c - see cli_job.h.
+ */
+#include "cli_job.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <xxhash.h>
+
+#include "cache.h"
+#include "cli_sweep.h"
+#include "cli_usage.h"
+#include "domain.h"
+#include "mem.h"
+
+/*
+ * dns-hunt's state-shaping text for the cache: its key, the --allow list (names left out
+ * while folding), the Public Suffix List file, the size of its state. --baseline, the
+ * norms and --min-names act on the merged table only.
+ */
+static char *
+hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, const struct op *op)
+{
+    static const char *const by[] = {"domain", "domain,source", "server", "client"};
+    XXH3_state_t *h = XXH3_createState();
+    struct stat st;
+    char buf[320];
+
+    XXH3_64bits_reset(h);
+    for (size_t i = 0; c->allow != NULL && i < allow->n; i++)
+        XXH3_64bits_update(h, allow->s[i], strlen(allow->s[i]) + 1);
+    if (stat(DOMAIN_PSL_FILE, &st) != 0)
+        memset(&st, 0, sizeof(st));
+    snprintf(buf, sizeof(buf), "dns-hunt by=%s allow=%zu:%016llx state=%u psl=%lld:%lld.%09ld",
+             c->hunt.by < 4 ? by[c->hunt.by] : "?", c->allow != NULL ? allow->n : 0,
+             (unsigned long long)XXH3_64bits_digest(h), op->val_len, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    XXH3_freeState(h);
+    return mem_strdup(buf);
+}
+
+/*
+ * The operation of the command: dns-hunt's, or the group-by job of a preset
+ * or query text (built into `job`). Returns -1 to go on, or an exit code.
+ */
+int
+cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow,
+             struct op **op, char **cache_text)
+{
+    struct job_text text = c->text;
+    struct job_text_buf buf;
+    struct err err;
+    int rc;
+
+    err_init(&err);
+    memset(job, 0, sizeof(*job));
+    if (c->cmd == CMD_DNS_HUNT) {
+        if (c->show_query)
+            return cli_usage_error("%s",
+                                   "dns-hunt is not a query preset: --show-query does not apply");
+        struct hunt_opts o = c->hunt;
+        int code = cli_hunt_options(c, &o, allow, &err);
+
+        if (code >= 0)
+            return code;
+        *op = hunt_op_create(&o, c->limit, &err);
+        if (*op == NULL) {
+            cli_fatal(&err);
+            return EXIT_FATAL;
+        }
+        *cache_text = hunt_cache_text(c, allow, *op);
+        return -1;
+    }
+    if (c->cmd == CMD_DNS_NAMES) {
+        c->names.limit = c->limit;
+        rc = job_preset_dns_names(&c->names, c->text.where, &text, &buf, &err);
+    } else if (c->cmd == CMD_DNS_DEST) {
+        c->dest.limit = c->limit;
+        c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
+        rc = job_preset_dns_dest(&c->dest, c->text.where, &text, &buf, &err);
+    } else {
+        rc = 0;
+        text.limit = c->limit;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (c->show_query) {
+        cli_show_query(c, &text);
+        return fflush(stdout) != 0 || ferror(stdout) ? EXIT_FATAL : 0;
+    }
+    if (job_build(job, &text, &err) < 0)
+        return cli_usage_error("%s", err.msg);
+    group_op_init(group, job);
+    *op = group;
+    /* a watchlist's contents are not in the job text: such a job is never cached */
+    if (text.where == NULL || strchr(text.where, '@') == NULL)
+        *cache_text = cache_job_text_group(job, text.where);
+    return -1;
+}

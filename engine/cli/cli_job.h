@@ -1,0 +1,25 @@
+/*
+ * cli_job.h - the operation a command runs: a preset's or query's group-by job
+ * (engine/query/job.h, run by group.c) or dns-hunt's (engine/dns/hunt_op.h),
+ * with the text that keys its partial state in the cache.
+ */
+#ifndef FLOWSWEEP_CLI_JOB_H
+#define FLOWSWEEP_CLI_JOB_H
+
+#include "cli_args.h"
+#include "group.h"
+#include "hunt_op.h"
+#include "job.h"
+#include "op.h"
+
+/*
+ * cli_job_make() - the operation of `c`'s command in *op: `group` initialised over `job`
+ * (built from the preset or query text), or a dns-hunt operation (`allow` filled, freed by
+ * hunt_allow_fini(); the op by hunt_op_destroy()). *cache_text: the job's cache key text
+ * (mem_free()), left NULL when the job cannot be cached (a watchlist file). Prints
+ * --show-query. Returns -1 to go on, or an exit code (the message printed).
+ */
+int cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow,
+                 struct op **op, char **cache_text);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * cli_sweep.c - see cli_sweep.h.
+ */
+#include "cli_sweep.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_usage.h"
+#include "esc.h"
+#include "mem.h"
+
+/* Prints `text` escaped (paths and messages may hold attacker-chosen bytes) at `level`. */
+void
+cli_log_escaped(enum log_level level, const char *prefix, const char *text, const char *suffix)
+{
+    size_t len = strlen(text);
+    size_t need = esc_len((const uint8_t *)text, len) + 1;
+    char *buf = mem_alloc(need);
+
+    esc_bytes(buf, need, (const uint8_t *)text, len);
+    log_msg(level, "%s%s%s", prefix, buf, suffix);
+    mem_free(buf);
+}
+
+/* A fatal error: "flowsweep: error: MESSAGE" (docs/errors.md). */
+void
+cli_fatal(const struct err *err)
+{
+    cli_log_escaped(LOG_ERROR, "", err->msg, "");
+}
+
+/* Plans the PATHs (time window, walk, skips, each skip warned). Returns -1 to go on, or an exit
+ * code. */
+int
+cli_plan_inputs(const struct cli *c, struct part_plan *plan)
+{
+    struct err err;
+    struct part_window window;
+    struct part_filter filter = {c->include, c->ninclude, c->exclude, c->nexclude};
+
+    err_init(&err);
+    memset(plan, 0, sizeof(*plan));
+    if (c->nargs == 0)
+        return cli_usage_error("%s", "no PATH given: name files or directories to read");
+    if (part_window_parse(c->start, c->end, &window, &err) < 0) {
+        fprintf(stderr, "flowsweep: error: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    for (int i = 0; (c->start || c->end) && i < c->nargs; i++)
+        if (strcmp(c->args[i], PART_STDIN) == 0)
+            return cli_usage_error("%s", "--start/--end choose files by the hour in their path; "
+                                         "standard input (-) has none");
+    if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
+                                 plan, &err) < 0) {
+        cli_fatal(&err);
+        return EXIT_FATAL;
+    }
+    if (c->cmd == CMD_EXPORT)
+        part_plan_order_by_time(plan); /* export writes files in time order */
+    for (size_t i = 0; i < plan->npassed && c->verbose; i++) {
+        char suffix[128];
+
+        snprintf(suffix, sizeof(suffix), ": passed over: %s", plan->passed[i].why);
+        cli_log_escaped(LOG_INFO, "", plan->passed[i].path, suffix);
+    }
+    for (size_t i = 0; i < plan->nskips; i++) {
+        char suffix[128];
+
+        snprintf(suffix, sizeof(suffix), ": skipped: %s", plan->skips[i].why);
+        cli_log_escaped(LOG_WARN, "", plan->skips[i].path, suffix);
+    }
+    if (plan->outside_window && c->verbose)
+        LOG_INFO("%zu files outside the time window were not read", plan->outside_window);
+    if (plan->nfiles == 0)
+        LOG_WARN("no input files to read%s", plan->outside_window ? " in the time window" : "");
+    return -1;
+}
+
+/* The sweep options of the command line, with the progress line when wanted. */
+void
+cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so)
+{
+    int progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
+
+    if (!c->quiet && (!c->progress || strcmp(c->progress, "auto") == 0))
+        progress_on = isatty(STDERR_FILENO);
+    cli_progress_init(prog, progress_on);
+    memset(so, 0, sizeof(*so));
+    so->threads = c->threads;
+    so->strict = c->strict;
+    so->mem_limit = c->mem_limit;
+    so->source = c->source;
+    so->progress = cli_progress_update;
+    so->progress_ctx = prog;
+}
+
+void
+cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
+{
+    for (size_t i = 0; i < nbad; i++) {
+        char suffix[160];
+
+        snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were %s)",
+                 (unsigned long long)bad[i].flows_kept, what);
+        cli_log_escaped(LOG_WARN, "", bad[i].msg, suffix);
+    }
+}
+
+/* Files the walk passed over, for the text summary: ", passed over N" or "". */
+const char *
+cli_passed_text(const struct part_plan *plan)
+{
+    static char buf[48]; /* main thread only */
+
+    if (plan->npassed == 0)
+        return "";
+    snprintf(buf, sizeof(buf), ", passed over %zu", plan->npassed);
+    return buf;
+}

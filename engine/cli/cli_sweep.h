@@ -1,0 +1,42 @@
+/*
+ * cli_sweep.h - what every sweeping command does around the engine: planning
+ * its PATHs (time window, walk, skips warned), the sweep options with the
+ * progress line, bad files warned, and messages with attacker-chosen bytes
+ * (paths, names) escaped before they reach the terminal.
+ */
+#ifndef FLOWSWEEP_CLI_SWEEP_H
+#define FLOWSWEEP_CLI_SWEEP_H
+
+#include <stddef.h>
+
+#include "cli_args.h"
+#include "cli_progress.h"
+#include "err.h"
+#include "log.h"
+#include "part_plan.h"
+#include "sweep.h"
+
+/* cli_log_escaped() - prefix, `text` escaped, suffix, as one log line at `level`. */
+void cli_log_escaped(enum log_level level, const char *prefix, const char *text,
+                     const char *suffix);
+
+/* cli_fatal() - a fatal error: "flowsweep: error: MESSAGE" (docs/errors.md), escaped. */
+void cli_fatal(const struct err *err);
+
+/*
+ * cli_plan_inputs() - plans the PATHs of `c` into `plan` (time window, walk, skips each
+ * warned). Returns -1 to go on, or an exit code (the message printed).
+ */
+int cli_plan_inputs(const struct cli *c, struct part_plan *plan);
+
+/* cli_sweep_opts_init() - the sweep options of `c`, with the progress line `prog` when wanted. */
+void cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so);
+
+/* cli_warn_bad_files() - one warning per bad file: its message and the flows before the damage
+ * that were `what` ("counted", "exported"). */
+void cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what);
+
+/* cli_passed_text() - ", passed over N" for the text summary, or "" (a static buffer). */
+const char *cli_passed_text(const struct part_plan *plan);
+
+#endif
