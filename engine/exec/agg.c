@@ -50,9 +50,13 @@ agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct mema
         case AGG_COUNT:
             store(s, load(s) + 1);
             break;
-        case AGG_SUM:
-            store(s, load(s) + record_num(r, col->field));
+        case AGG_SUM: { /* 128 bits: 2^64 records of 2^64 - 1 cannot carry out of them */
+            uint64_t v = record_num(r, col->field), lo = load(s) + v;
+
+            store(s, lo);
+            store(s + 8, load(s + 8) + (lo < v));
             break;
+        }
         case AGG_MIN: {
             uint64_t v = ~record_num(r, col->field);
 
@@ -96,9 +100,15 @@ agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acc
 
         switch (col->agg) {
         case AGG_COUNT:
-        case AGG_SUM:
             store(d, load(d) + load(s));
             break;
+        case AGG_SUM: {
+            uint64_t lo = load(d) + load(s);
+
+            store(d + 8, load(d + 8) + load(s + 8) + (lo < load(s)));
+            store(d, lo);
+            break;
+        }
         case AGG_MIN:
         case AGG_MAX:
             if (load(s) > load(d))
@@ -127,19 +137,21 @@ agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acc
     return 0;
 }
 
-uint64_t
-agg_value(const struct job *job, const uint8_t *val, size_t col)
+struct out_cell
+agg_cell(const struct job *job, const uint8_t *val, size_t col)
 {
     const struct job_col *c = &job->cols[col];
     const uint8_t *s = val + c->off;
 
     switch (c->agg) {
     case AGG_MIN:
-        return ~load(s);
+        return out_cell_u64(~load(s));
     case AGG_DISTINCT:
-        return ((const struct dset *)(const void *)s)->n;
+        return out_cell_u64(((const struct dset *)(const void *)s)->n);
+    case AGG_SUM:
+        return load(s + 8) ? out_cell_u128(load(s), load(s + 8)) : out_cell_u64(load(s));
     default:
-        return load(s);
+        return out_cell_u64(load(s));
     }
 }
 

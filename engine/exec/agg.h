@@ -1,10 +1,10 @@
 /*
  * agg.h - aggregate states in a group's value block: update, merge, read out.
  *
- * Layout and kinds come from the job's columns (job.h): count, sum, max are a
- * u64; min is stored complemented (~v) so that a zeroed block means "nothing
- * yet" and both min and max update with one compare; distinct is a struct dset.
- * Threads: thread-confined per value block.
+ * Layout and kinds come from the job's columns (job.h): count and max are a
+ * u64, sum a u128 (low word first; never wraps); min is stored complemented (~v) so that a zeroed
+ * block means "nothing yet" and both min and max update with one compare; distinct is a struct
+ * dset. Threads: thread-confined per value block.
  */
 #ifndef ENGINE_AGG_H
 #define ENGINE_AGG_H
@@ -28,8 +28,11 @@ int agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct 
 int agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct,
               struct err *err);
 
-/* agg_value() - the final value of aggregate column `col`. */
-uint64_t agg_value(const struct job *job, const uint8_t *val, size_t col);
+/*
+ * agg_cell() - the final value of aggregate column `col`: OUT_U64, or OUT_U128
+ * for a sum past 2^64 - 1 (sums are 128-bit, exact).
+ */
+struct out_cell agg_cell(const struct job *job, const uint8_t *val, size_t col);
 
 /* agg_release() - frees what the states of `val` own (distinct sets). */
 void agg_release(const struct job *job, uint8_t *val, struct memacct *acct);

@@ -210,6 +210,10 @@ save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *
 
             memcpy(&v, val + col->off, 8);
             op_bytes_u64(out, v);
+            if (col->agg == AGG_SUM) { /* 128 bits: the high word after the low one */
+                memcpy(&v, val + col->off + 8, 8);
+                op_bytes_u64(out, v);
+            }
         }
     }
     return 0;
@@ -238,6 +242,10 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
 
             rc = op_read_u64(&p, end, &v, col->name, err);
             memcpy(val + col->off, &v, 8);
+            if (rc == 0 && col->agg == AGG_SUM) {
+                rc = op_read_u64(&p, end, &v, col->name, err);
+                memcpy(val + col->off + 8, &v, 8);
+            }
         }
         if (rc < 0)
             return rc;

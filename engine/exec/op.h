@@ -36,7 +36,7 @@
 #include "memacct.h"
 #include "out.h"
 
-#define OP_STATE_VERSION 1 /* first byte of every saved state */
+#define OP_STATE_VERSION 2 /* first byte of every saved state (2: sums are 128-bit) */
 
 /* Records an operation saw and kept while folding (added to the sweep's counts). */
 struct op_counts {

@@ -3,6 +3,7 @@
  */
 #include "sort.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,11 @@
 
 struct row {
     struct htab_entry *e;
-    uint64_t order;   /* the order column's value when it is a number */
-    size_t text;      /* offset of the row's tie-break text in sort_ctx.text, or NO_TEXT */
-    size_t len;       /* bytes of that text */
-    size_t order_len; /* bytes of it (with its NUL) that are the order column (text orders) */
+    uint64_t order;    /* the order column's value when it is a number (low 64 bits) */
+    uint64_t order_hi; /* its high 64 bits (a sum past 2^64 - 1), else 0 */
+    size_t text;       /* offset of the row's tie-break text in sort_ctx.text, or NO_TEXT */
+    size_t len;        /* bytes of that text */
+    size_t order_len;  /* bytes of it (with its NUL) that are the order column (text orders) */
 };
 
 /*
@@ -47,11 +49,8 @@ row_cells(const struct job *job, struct htab_entry *e, struct out_cell *cells)
 
     if (keypack_cells(job, htab_entry_key(e, job->val_len), e->key_len, cells) < 0)
         return -1;
-    for (size_t c = job->nkeys; c < job->ncols; c++) {
-        memset(&cells[c], 0, sizeof(cells[c]));
-        cells[c].kind = OUT_U64;
-        cells[c].v.u = agg_value(job, val, c);
-    }
+    for (size_t c = job->nkeys; c < job->ncols; c++)
+        cells[c] = agg_cell(job, val, c);
     return 0;
 }
 
@@ -100,8 +99,9 @@ row_cmp(struct sort_ctx *s, struct row *x, struct row *y)
     size_t n;
     int c;
 
-    if (s->order_num && x->order != y->order) {
-        c = x->order < y->order ? -1 : 1;
+    if (s->order_num && (x->order_hi != y->order_hi || x->order != y->order)) {
+        c = x->order_hi != y->order_hi ? (x->order_hi < y->order_hi ? -1 : 1)
+                                       : (x->order < y->order ? -1 : 1);
         return job->order_desc ? -c : c;
     }
     row_text(s, x);
@@ -168,6 +168,12 @@ having_get(const void *ctx, int slot)
         /* The cell holds family then address, contiguous: the 17-byte form. */
         v.kind = EXPR_ADDR;
         v.a = &c->v.addr.family;
+        return v;
+    }
+    if (c->kind == OUT_U128) {
+        /* exact: a sum below 2^127 (it would take 2^63 records to pass it) */
+        assert(c->v.w.hi < (UINT64_C(1) << 63));
+        v.i = (expr_int)c->v.w.hi << 64 | (expr_int)c->v.w.lo;
         return v;
     }
     v.i = c->v.u;
@@ -249,6 +255,9 @@ prune(const struct job *job, struct row *rows, size_t n, size_t keep)
 
     if (keep >= n)
         return n;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].order_hi != 0)
+            return n; /* a sum past 2^64 - 1: no cut on 64 bits, all rows are sorted */
     vals = mem_alloc(n * sizeof(*vals));
     for (size_t i = 0; i < n; i++)
         vals[i] = job->order_desc ? ~rows[i].order : rows[i].order;
@@ -301,7 +310,14 @@ having_part(const struct job *job, const struct htab *t, unsigned p, int order_n
                 continue;
         }
         rows[n].e = e;
-        rows[n].order = order_num ? cells[job->order_col].v.u : 0;
+        rows[n].order = 0;
+        rows[n].order_hi = 0;
+        if (order_num && cells[job->order_col].kind == OUT_U128) {
+            rows[n].order = cells[job->order_col].v.w.lo;
+            rows[n].order_hi = cells[job->order_col].v.w.hi;
+        } else if (order_num) {
+            rows[n].order = cells[job->order_col].v.u;
+        }
         rows[n].text = NO_TEXT;
         n++;
     }

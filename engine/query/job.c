@@ -210,7 +210,7 @@ parse_aggs(struct job *job, const char *text, struct err *err)
             c->width = record_field_kind(c->field) == FIELD_KIND_ADDR ? 17 : 8;
             job->val_len += JOB_DISTINCT_STATE;
         } else {
-            job->val_len += 8;
+            job->val_len += kind == AGG_SUM ? 16 : 8; /* a sum is 128 bits: exact, never wrapped */
         }
         job->ncols++;
         p = skip_ws(p);

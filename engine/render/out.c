@@ -75,6 +75,37 @@ str_add_u64(struct out_str *s, uint64_t u)
     str_add(s, buf, (size_t)n);
 }
 
+/* str_add_u128() - hi * 2^64 + lo in decimal, exactly (39 digits at most). */
+static void
+str_add_u128(struct out_str *s, uint64_t lo, uint64_t hi)
+{
+    char buf[40];
+    size_t n = sizeof(buf);
+    /* Long division by 10 over 32-bit limbs, most significant first. */
+    uint32_t limb[4] = {(uint32_t)(hi >> 32), (uint32_t)hi, (uint32_t)(lo >> 32), (uint32_t)lo};
+
+    if (hi == 0) {
+        str_add_u64(s, lo);
+        return;
+    }
+    for (;;) {
+        uint64_t rem = 0;
+        int zero = 1;
+
+        for (int i = 0; i < 4; i++) {
+            uint64_t cur = rem << 32 | limb[i];
+
+            limb[i] = (uint32_t)(cur / 10);
+            rem = cur % 10;
+            zero &= limb[i] == 0;
+        }
+        buf[--n] = (char)('0' + rem);
+        if (zero)
+            break;
+    }
+    str_add(s, buf + n, sizeof(buf) - n);
+}
+
 void
 out_str_fini(struct out_str *s)
 {
@@ -137,6 +168,9 @@ out_cell_render(const struct out_cell *c, struct out_str *s)
     switch (c->kind) {
     case OUT_U64:
         str_add_u64(s, c->v.u);
+        break;
+    case OUT_U128:
+        str_add_u128(s, c->v.w.lo, c->v.w.hi);
         break;
     case OUT_F64:
         render_f64(s, c->v.f);
@@ -377,6 +411,7 @@ json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp)
     out_str_reset(tmp);
     switch (c->kind) {
     case OUT_U64:
+    case OUT_U128: /* JSON numbers have no size limit: the exact digits */
     case OUT_F64:
         out_cell_render(c, o);
         break;

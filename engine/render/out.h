@@ -29,6 +29,7 @@
 
 enum out_kind {
     OUT_U64,       /* v.u */
+    OUT_U128,      /* v.w: an unsigned 128-bit integer (sums past 2^64), rendered exactly */
     OUT_F64,       /* v.f; NaN renders "null" */
     OUT_TEXT,      /* v.list.p / v.list.bytes: raw bytes */
     OUT_TEXT_LIST, /* v.list: n items, each a big-endian u16 length then the bytes */
@@ -41,6 +42,10 @@ struct out_cell {
     union {
         uint64_t u;
         double f;
+        struct {
+            uint64_t lo; /* low 64 bits */
+            uint64_t hi; /* high 64 bits */
+        } w;
         struct {
             const uint8_t *p; /* packed items (see enum out_kind) */
             uint32_t bytes;   /* length of p */
@@ -60,6 +65,16 @@ out_cell_u64(uint64_t u)
     struct out_cell c = {.kind = OUT_U64};
 
     c.v.u = u;
+    return c;
+}
+
+static inline struct out_cell
+out_cell_u128(uint64_t lo, uint64_t hi)
+{
+    struct out_cell c = {.kind = OUT_U128};
+
+    c.v.w.lo = lo;
+    c.v.w.hi = hi;
     return c;
 }
 

@@ -116,6 +116,93 @@ def case_fd_exhaustion(a, run, tmp, repo):
             check(name, rc == 0 and out == want, 'exit %s: %r' % (rc, err[-400:]))
 
 
+# ---------------------------------------------------------------------------------------
+# item 4: sum() is exact past 2^64 in every format and order (Python's integers as truth)
+
+def ipfix_file(path, flows, domain=0):
+    """A minimal flow file: one template (IPv4, ports, proto, ms times, total counters)."""
+    import struct
+    fields = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (152, 8), (153, 8), (85, 8), (86, 8)]
+    t = struct.pack('>HH', 300, len(fields)) + b''.join(struct.pack('>HH', i, n) for i, n in fields)
+    body = struct.pack('>HH', 2, 4 + len(t)) + t
+    recs = b''.join(struct.pack('>IIHHBQQQQ', 0x0A000001, 0x0A000002, 1000, 53, proto,
+                                1714953600000, 1714953600001, octets, 1)
+                    for proto, octets in flows)
+    body += struct.pack('>HH', 300, 4 + len(recs)) + recs
+    with open(path, 'wb') as f:
+        f.write(struct.pack('>HHIII', 10, 16 + len(body), 0, 0, domain) + body)
+
+
+def case_sum(a, run, tmp):
+    import csv
+    import io
+    import json
+    m = 2**64 - 1
+    flows1 = [(6, m), (17, m), (1, 2), (6, m)]  # proto 6 passes 2^64 inside one file too
+    flows2 = [(6, m), (17, 7), (1, 3), (2, m)]
+    d = os.path.join(tmp, 'sums')
+    os.makedirs(d)
+    ipfix_file(os.path.join(d, 'a.ipfix'), flows1)
+    ipfix_file(os.path.join(d, 'b.ipfix'), flows2)
+    want = {}
+    for proto, octets in flows1 + flows2:
+        want[proto] = want.get(proto, 0) + octets
+    assert want[6] == 3 * 18446744073709551615
+    q = ['query', '--group-by', 'proto', '--agg', 'b=sum(bytes), n=count()']
+    for order, limit in (('desc', 0), ('desc', 2), ('asc', 3)):
+        rows = sorted(want.items(), key=lambda kv: kv[1], reverse=order == 'desc')  # no ties
+        rows = rows[:limit] if limit else rows
+        for t in ('1', '2'):
+            base = [a.flowsweep] + q + ['--order', 'b ' + order, '--limit', str(limit), '-q',
+                                        '-t', t]
+            name = 'sum %s limit %d -t %s' % (order, limit, t)
+            rc, out, err = run(base + ['--format', 'csv', d])
+            if sound(name + ' csv', rc, err):
+                got = [(int(r[0]), int(r[1])) for r in list(csv.reader(io.StringIO(
+                    out.decode())))[1:]]
+                check(name + ' csv', rc == 0 and got == rows, 'got %s want %s %r' % (
+                    got, rows, err[-200:]))
+            rc, out, err = run(base + ['--format', 'json', d])
+            if sound(name + ' json', rc, err):
+                got = [(r['proto'], r['b']) for r in map(json.loads, out.decode().splitlines())]
+                check(name + ' json', rc == 0 and got == rows, 'got %s want %s' % (got, rows))
+            rc, out, err = run(base + [d])
+            if sound(name + ' table', rc, err):
+                got = [tuple(int(x) for x in ln.strip('|').split('|')[:2])
+                       for ln in out.decode().splitlines() if ln.startswith('|') and
+                       ln.strip('|').split('|')[0].strip().isdigit()]
+                check(name + ' table', rc == 0 and got == rows, 'got %s want %s' % (got, rows))
+    # --having compares a sum exactly; arithmetic on it past signed 64-bit is an error
+    for bound in (10, 2**63 - 1):  # literals are signed 64-bit; sums compare exactly
+        name = 'sum in --having b > %d' % bound
+        rows = sorted((kv for kv in want.items() if kv[1] > bound), key=lambda kv: -kv[1])
+        rc, out, err = run([a.flowsweep] + q + ['--having', 'b > %d' % bound, '--order', 'b desc',
+                                                '--format', 'csv', '-q', d])
+        if sound(name, rc, err):
+            got = [(int(r[0]), int(r[1])) for r in list(csv.reader(io.StringIO(
+                out.decode())))[1:]]
+            check(name, rc == 0 and got == rows, 'exit %s got %s want %s %r' % (
+                rc, got, rows, err[-200:]))
+    rc, out, err = run([a.flowsweep] + q + ['--having', 'b - 1 > 10', '--format', 'csv', d])
+    if sound('sum arithmetic in --having', rc, err):
+        check('sum arithmetic in --having', rc == 1 and b'overflow' in err and out == b'',
+              'exit %s: %r' % (rc, err[-300:]))
+    # a cached partial keeps all 128 bits: the second run merges the saved states
+    cache = os.path.join(tmp, 'sums.cache')
+    for f in os.listdir(d):  # an hour old: files written just now are not cached (racy)
+        os.utime(os.path.join(d, f), (os.path.getmtime(os.path.join(d, f)) - 3600,) * 2)
+    rows = sorted(want.items(), key=lambda kv: -kv[1])
+    for k in range(2):
+        name = 'sum through --cache, run %d' % k
+        rc, out, err = run([a.flowsweep] + q + ['--order', 'b desc', '--format', 'csv',
+                                                '--cache', cache, '-t', '1', d])
+        if sound(name, rc, err):
+            got = [(int(r[0]), int(r[1])) for r in list(csv.reader(io.StringIO(
+                out.decode())))[1:]]
+            hit = b'cache: %d files from partials' % (2 * k) in err
+            check(name, rc == 0 and got == rows and hit, 'exit %s got %s want %s %r' % (
+                rc, got, rows, err[-300:]))
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--gen', required=True)
@@ -129,6 +216,7 @@ def main():
 
     case_fifo(a, run, tmp)
     case_fd_exhaustion(a, run, tmp, repo)
+    case_sum(a, run, tmp)
 
     print('hostile: %d checks, %d failures' % (COUNT[0], len(FAILS)))
     for f in FAILS:
