@@ -47,7 +47,7 @@ static const char usage_text[] =
     "  --exfil MODE          none | default (all channels, small share) | heavy (every hour,\n"
     "                        ~57% of flows, millions of distinct names) (default: default)\n"
     "  --truth FILE          also write every record as flowdump v1 (small repositories)\n"
-    "  --labels FILE         channel ground truth, TSV (default DIR/labels.tsv)\n"
+    "  --labels FILE         channel ground truth, TSV (default DIR.labels.tsv, beside DIR)\n"
     "  --prefix NAME         file name prefix (default yaf)\n"
     "  --threads N           OpenMP threads (default: all)\n"
     "  -q                    no summary line\n"
@@ -272,7 +272,7 @@ main(int argc, char **argv)
     struct gen_repo_stats st;
     struct err err;
     const char *start = DEFAULT_START;
-    char labels_default[1024];
+    char labels_default[4096 + 16];
     int quiet = 0;
 
     err_init(&err);
@@ -290,7 +290,18 @@ main(int argc, char **argv)
     if (gen_repo_parse_hour(start, &o.world.start_ms, &err) < 0)
         return usage_error("%s", err.msg);
     if (o.labels == NULL) {
-        snprintf(labels_default, sizeof(labels_default), "%s/labels.tsv", o.out);
+        /*
+         * Beside the repository, not inside it: a labels.tsv among the data
+         * files is not IPFIX, so the first sweep of a fresh repository would
+         * report it as a bad file (exit 3).
+         */
+        size_t n = strlen(o.out);
+
+        while (n > 1 && o.out[n - 1] == '/')
+            n--;
+        if ((size_t)snprintf(labels_default, sizeof(labels_default), "%.*s.labels.tsv", (int)n,
+                             o.out) >= sizeof(labels_default))
+            return usage_error("%s", "--out path too long for the default --labels; give --labels");
         o.labels = labels_default;
     }
 

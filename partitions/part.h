@@ -29,6 +29,10 @@
 #define PART_WHY_NOT_REGULAR  "not a regular file"
 #define PART_WHY_DANGLING     "broken symbolic link"
 #define PART_WHY_VANISHED     "vanished during the walk"
+/* Below a PATH, what cannot be walked: its files are missing from the answer (exit 3). */
+#define PART_WHY_UNREADABLE_DIR "directory cannot be read"
+#define PART_WHY_UNREADABLE     "cannot be examined"
+#define PART_WHY_TOO_DEEP       "directories nested deeper than 128 below the PATH"
 /* Files a walk passed over by name (struct part_plan.passed; listed with -v only). */
 #define PART_WHY_NOT_FLOW_NAME "not named like a flow file"
 #define PART_WHY_EXCLUDED      "matches --exclude"
@@ -44,6 +48,8 @@ struct part_file {
 struct part_skip {
     char *path;      /* raw bytes as walked (escape before printing); owned */
     const char *why; /* one of PART_WHY_*; static */
+    int sys_errno;   /* the errno that made it unwalkable, or 0 */
+    int lost;        /* 1: files below or at it may be missing (PART_WHY_UNREADABLE*, TOO_DEEP) */
 };
 
 #endif

@@ -66,46 +66,29 @@ part_plan_build_filtered(const char *const *paths, size_t npaths, const struct p
                          const struct part_filter *filter, struct part_plan *plan, struct err *err)
 {
     struct part_walk walk;
-    int bounded = w != NULL && part_window_is_bounded(w);
-    size_t kept = 0, nskips;
     int rc;
 
     memset(plan, 0, sizeof(*plan));
-    rc = part_walk_paths_filtered(paths, npaths, filter, &walk, err);
+    /* The walk applies the window, before it removes duplicates (part_walk.h). */
+    rc = part_walk_paths_filtered(paths, npaths, filter, w, &walk, err);
     if (rc != 0)
         return rc;
-    /* Room for every file to become a skip, so the loop below never reallocates. */
-    nskips = walk.nskips;
-    walk.skips = mem_realloc(walk.skips, (walk.nskips + walk.nfiles) * sizeof(*walk.skips));
-    for (size_t i = 0; i < walk.nfiles; i++) {
-        struct part_file f = walk.files[i];
-
-        if (!part_hour_from_path(f.path, &f.hour))
-            f.hour = PART_HOUR_UNKNOWN;
-        if (strcmp(f.path, PART_STDIN) == 0) {
-            walk.files[kept++] = f; /* no path to tell an hour from: the caller decides */
-        } else if (bounded && f.hour == PART_HOUR_UNKNOWN) {
-            walk.skips[nskips].path = f.path;
-            walk.skips[nskips].why = PART_WHY_HOUR_UNKNOWN;
-            nskips++;
-        } else if (bounded && !part_window_contains(w, f.hour)) {
-            mem_free(f.path);
-            plan->outside_window++;
-        } else {
-            walk.files[kept++] = f;
-            plan->total_bytes += f.size;
-        }
-    }
-    qsort(walk.files, kept, sizeof(*walk.files), cmp_file);
-    qsort(walk.skips, nskips, sizeof(*walk.skips), cmp_skip);
+    for (size_t i = 0; i < walk.nfiles; i++)
+        plan->total_bytes += walk.files[i].size;
+    if (walk.nfiles > 1) /* qsort() must not see the NULL of an empty array */
+        qsort(walk.files, walk.nfiles, sizeof(*walk.files), cmp_file);
+    if (walk.nskips > 1)
+        qsort(walk.skips, walk.nskips, sizeof(*walk.skips), cmp_skip);
     if (walk.npassed > 1)
         qsort(walk.passed, walk.npassed, sizeof(*walk.passed), cmp_skip);
     plan->passed = walk.passed;
     plan->npassed = walk.npassed;
     plan->files = walk.files;
-    plan->nfiles = kept;
+    plan->nfiles = walk.nfiles;
     plan->skips = walk.skips;
-    plan->nskips = nskips;
+    plan->nskips = walk.nskips;
+    plan->lost = walk.lost;
+    plan->outside_window = walk.outside_window;
     plan->hidden = walk.hidden;
     return 0;
 }

@@ -2,12 +2,11 @@
  * part_plan.h - the work units of a run: the walked files whose hour is in
  * the time window, largest first so dynamic scheduling ends balanced.
  *
- * Rules on top of part_walk's: with a bounded window, a file whose hour is
- * outside it is counted in `outside_window` (not listed: a month of hourly
- * files would flood the terminal) and a file whose hour cannot be told is
- * listed in `skips` (PART_WHY_HOUR_UNKNOWN); with no window every file is kept.
- * Order: size descending, then path ascending (strcmp) - a total order, so the
- * plan is the same on every run over the same tree.
+ * Rules (applied by part_walk, before duplicates are removed): with a bounded window, a file whose
+ * hour is outside it is counted in `outside_window` (not listed: a month of hourly files would
+ * flood the terminal) and a file whose hour cannot be told is listed in `skips`
+ * (PART_WHY_HOUR_UNKNOWN); with no window every file is kept. Order: size descending, then path
+ * ascending (strcmp) - a total order, so the plan is the same on every run over the same tree.
  * Threads: calls part_walk_paths(); run it before worker threads start. The
  * finished plan is read-only and may be shared by any number of threads.
  */
@@ -29,6 +28,7 @@ struct part_plan {
     uint64_t total_bytes;     /* sum of files[].size */
     struct part_skip *skips;  /* paths left out with a reason, sorted by path */
     size_t nskips;            /* entries in skips */
+    size_t lost;              /* skips with `lost` set: files may be missing (exit 3) */
     size_t outside_window;    /* files left out because their hour is outside the window */
     size_t hidden;            /* names starting with '.' not walked */
     struct part_skip *passed; /* files passed over by name (part_name.h), sorted by path */

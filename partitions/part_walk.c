@@ -22,15 +22,11 @@
 #include <sys/stat.h>
 
 #include "err.h"
-#include "esc.h"
 #include "mem.h"
 #include "part_hour.h"
 #include "part_name.h"
 
-#define SHOW_BYTES 100 /* bytes of a path echoed in an error message */
-#define STR(x)     #x
-#define XSTR(x)    STR(x)
-#define LIMIT_TEXT XSTR(PART_WALK_MAX_DEPTH)
+_Static_assert(PART_WALK_MAX_DEPTH == 128, "PART_WHY_TOO_DEEP says 128");
 
 /* An identity set of (st_dev, st_ino): linear probing, at most half full. */
 struct idset {
@@ -48,6 +44,8 @@ struct walker {
     int stdin_seen;                   /* "-" was listed once */
     struct idset dirs;                /* directories entered */
     struct idset files;               /* files listed */
+    const struct part_window *win;    /* the time window, or NULL */
+    int bounded;                      /* win is bounded: files outside it are left out */
     struct err *err;                  /* where failures go */
 };
 
@@ -124,7 +122,21 @@ add_skip(struct walker *wk, char *path, const char *why)
     o->skips = grow(o->skips, o->nskips, &wk->skips_cap, sizeof(*o->skips));
     o->skips[o->nskips].path = path;
     o->skips[o->nskips].why = why;
+    o->skips[o->nskips].sys_errno = 0;
+    o->skips[o->nskips].lost = 0;
     o->nskips++;
+}
+
+/* Takes ownership of `path`: something below a PATH that cannot be walked (files lost). */
+static void
+add_lost(struct walker *wk, char *path, const char *why, int errnum)
+{
+    struct part_walk *o = wk->out;
+
+    add_skip(wk, path, why);
+    o->skips[o->nskips - 1].sys_errno = errnum;
+    o->skips[o->nskips - 1].lost = 1;
+    o->lost++;
 }
 
 /* Takes ownership of `path`: a file passed over by name. */
@@ -136,19 +148,21 @@ add_passed(struct walker *wk, char *path, const char *why)
     o->passed = grow(o->passed, o->npassed, &wk->passed_cap, sizeof(*o->passed));
     o->passed[o->npassed].path = path;
     o->passed[o->npassed].why = why;
+    o->passed[o->npassed].sys_errno = 0;
+    o->passed[o->npassed].lost = 0;
     o->npassed++;
 }
 
 /* Takes ownership of `path`. */
 static void
-add_file(struct walker *wk, char *path, const struct stat *st)
+add_file(struct walker *wk, char *path, const struct stat *st, int64_t hour)
 {
     struct part_walk *o = wk->out;
 
     o->files = grow(o->files, o->nfiles, &wk->files_cap, sizeof(*o->files));
     o->files[o->nfiles].path = path;
     o->files[o->nfiles].size = (uint64_t)st->st_size;
-    o->files[o->nfiles].hour = PART_HOUR_UNKNOWN;
+    o->files[o->nfiles].hour = hour;
     o->nfiles++;
 }
 
@@ -163,23 +177,40 @@ ends_with_lock(const char *name)
 /*
  * A regular file `path` (owned) named `name`; `locked`: "name.lock" exists
  * beside it; `named`: given as a PATH argument (always read, whatever its name).
+ * The window comes before the duplicate check: of two links to one file, the
+ * one in the window is read even when the other was walked first.
  */
 static void
 consider_file(struct walker *wk, char *path, const char *name, const struct stat *st, int locked,
               int named)
 {
     const char *why = named ? NULL : part_name_check(wk->filter, path);
+    int64_t hour;
 
-    if (ends_with_lock(name))
+    if (ends_with_lock(name)) {
         add_skip(wk, path, PART_WHY_LOCK);
-    else if (locked)
+        return;
+    }
+    if (locked) {
         add_skip(wk, path, PART_WHY_WRITING);
-    else if (why != NULL)
+        return;
+    }
+    if (why != NULL) {
         add_passed(wk, path, why);
-    else if (!idset_add(&wk->files, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
+        return;
+    }
+    if (!part_hour_from_path(path, &hour))
+        hour = PART_HOUR_UNKNOWN;
+    if (wk->bounded && hour == PART_HOUR_UNKNOWN) {
+        add_skip(wk, path, PART_WHY_HOUR_UNKNOWN);
+    } else if (wk->bounded && !part_window_contains(wk->win, hour)) {
+        mem_free(path);
+        wk->out->outside_window++;
+    } else if (!idset_add(&wk->files, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
         add_skip(wk, path, PART_WHY_DUPLICATE);
-    else
-        add_file(wk, path, st);
+    } else {
+        add_file(wk, path, st, hour);
+    }
 }
 
 static char *
@@ -206,35 +237,19 @@ lock_name(const char *s)
 }
 
 /*
- * Error helpers. They hold the escaped-path buffer in their own frame, kept
- * out of line so the recursive walk frames stay small.
+ * Error helpers, for PATH arguments only (below a PATH nothing is fatal). The
+ * path goes into the message raw and whole; the CLI escapes it when printing.
  */
-static const char *
-show(char *buf, size_t cap, const char *path)
-{
-    size_t len = strnlen(path, SHOW_BYTES + 1);
-
-    /* Room is kept for "..." after a path cut at SHOW_BYTES. */
-    esc_bytes(buf, cap - 3, (const uint8_t *)path, len > SHOW_BYTES ? SHOW_BYTES : len);
-    if (len > SHOW_BYTES)
-        memcpy(buf + strlen(buf), "...", 4);
-    return buf;
-}
-
 __attribute__((noinline, cold)) static int
 fail_errno(struct walker *wk, int errnum, const char *path)
 {
-    char buf[4 * SHOW_BYTES + 4];
-
-    return ERR_SET_ERRNO(wk->err, errnum, "%s", show(buf, sizeof(buf), path));
+    return ERR_SET_ERRNO(wk->err, errnum, "%s", path);
 }
 
 __attribute__((noinline, cold)) static int
 fail(struct walker *wk, enum err_code code, const char *path, const char *what)
 {
-    char buf[4 * SHOW_BYTES + 4];
-
-    return ERR_SET(wk->err, code, "%s: %s", show(buf, sizeof(buf), path), what);
+    return ERR_SET(wk->err, code, "%s: %s", path, what);
 }
 
 static int
@@ -243,9 +258,13 @@ cmp_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Reads the names in `dir` except "." and ".." into *names (sorted). */
+/*
+ * Reads the names in `dir` except "." and ".." into *names (sorted). A PATH
+ * argument (depth 0) that cannot be read fails the walk; a directory below
+ * one is a lost skip, keeping the names read before a readdir() error.
+ */
 static int
-read_names(struct walker *wk, const char *dir, char ***names, size_t *n)
+read_names(struct walker *wk, const char *dir, int depth, char ***names, size_t *n)
 {
     size_t cap = 0;
     DIR *d = opendir(dir);
@@ -253,16 +272,22 @@ read_names(struct walker *wk, const char *dir, char ***names, size_t *n)
 
     *names = NULL;
     *n = 0;
-    if (d == NULL)
-        return fail_errno(wk, errno, dir);
+    if (d == NULL) {
+        if (depth == 0) /* a PATH argument */
+            return fail_errno(wk, errno, dir);
+        add_lost(wk, mem_strdup(dir), PART_WHY_UNREADABLE_DIR, errno);
+        return 0;
+    }
     for (;;) {
         const struct dirent *e;
 
         errno = 0;
         e = readdir(d); // NOLINT(concurrency-mt-unsafe): the walk runs before threads start
         if (e == NULL) {
-            if (errno != 0)
+            if (errno != 0 && depth == 0)
                 rc = fail_errno(wk, errno, dir);
+            else if (errno != 0) /* the names read so far stay */
+                add_lost(wk, mem_strdup(dir), PART_WHY_UNREADABLE_DIR, errno);
             break;
         }
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -325,9 +350,8 @@ visit_entry(struct walker *wk, const char *dir, char *const *names, size_t n, co
             add_skip(wk, path, PART_WHY_VANISHED);
             return 0;
         }
-        rc = fail_errno(wk, e, path);
-        mem_free(path);
-        return rc;
+        add_lost(wk, path, PART_WHY_UNREADABLE, e); /* EACCES, ENAMETOOLONG, EIO... */
+        return 0;
     }
     if (S_ISDIR(st.st_mode)) {
         if (!idset_add(&wk->dirs, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
@@ -353,9 +377,11 @@ walk_dir(struct walker *wk, const char *dir, int depth)
     size_t n;
     int rc;
 
-    if (depth > PART_WALK_MAX_DEPTH)
-        return fail(wk, ERR_LIMIT, dir, "directories nested deeper than " LIMIT_TEXT);
-    rc = read_names(wk, dir, &names, &n);
+    if (depth > PART_WALK_MAX_DEPTH) {
+        add_lost(wk, mem_strdup(dir), PART_WHY_TOO_DEEP, 0);
+        return 0;
+    }
+    rc = read_names(wk, dir, depth, &names, &n);
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = visit_entry(wk, dir, names, n, names[i], depth);
     free_names(names, n);
@@ -375,8 +401,8 @@ walk_arg(struct walker *wk, const char *arg)
         if (wk->stdin_seen++) {
             add_skip(wk, mem_strdup(arg), PART_WHY_DUPLICATE);
         } else {
-            memset(&st, 0, sizeof(st)); /* size unknown */
-            add_file(wk, mem_strdup(arg), &st);
+            memset(&st, 0, sizeof(st)); /* size unknown; no path to tell an hour from */
+            add_file(wk, mem_strdup(arg), &st, PART_HOUR_UNKNOWN);
         }
         return 0;
     }
@@ -401,12 +427,12 @@ walk_arg(struct walker *wk, const char *arg)
 int
 part_walk_paths(const char *const *paths, size_t npaths, struct part_walk *walk, struct err *err)
 {
-    return part_walk_paths_filtered(paths, npaths, NULL, walk, err);
+    return part_walk_paths_filtered(paths, npaths, NULL, NULL, walk, err);
 }
 
 int
 part_walk_paths_filtered(const char *const *paths, size_t npaths, const struct part_filter *filter,
-                         struct part_walk *walk, struct err *err)
+                         const struct part_window *w, struct part_walk *walk, struct err *err)
 {
     struct walker wk;
     int rc = 0;
@@ -416,6 +442,8 @@ part_walk_paths_filtered(const char *const *paths, size_t npaths, const struct p
     wk.out = walk;
     wk.err = err;
     wk.filter = filter;
+    wk.win = w;
+    wk.bounded = w != NULL && part_window_is_bounded(w);
     for (size_t i = 0; rc == 0 && i < npaths; i++)
         rc = walk_arg(&wk, paths[i]);
     idset_fini(&wk.dirs);

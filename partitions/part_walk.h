@@ -16,7 +16,17 @@
  *    problem to warn about). A PATH argument that is a file is always taken;
  *  - PART_STDIN ("-") as a PATH is standard input, listed as a file of size 0
  *    (once; a second "-" is a duplicate);
- *  - every skip except hidden names is recorded with its reason.
+ *  - every skip except hidden names is recorded with its reason;
+ *  - with a bounded time window (part_walk_paths_filtered()), a file whose
+ *    hour is outside it is counted in `outside_window` and one whose hour
+ *    cannot be told is skipped (PART_WHY_HOUR_UNKNOWN) before duplicates are
+ *    removed, so a hard link whose first path is outside the window still
+ *    reads the file through the path that is inside it;
+ *  - below a PATH, a directory that cannot be read, an entry that cannot be
+ *    stat()ed (permissions, a path longer than PATH_MAX, I/O errors) and a
+ *    directory nested deeper than PART_WALK_MAX_DEPTH are skips with `lost`
+ *    set (their files may be missing from the answer) and the walk goes on,
+ *    as GNU find does. Only a PATH argument itself is fatal.
  * Order: PATH arguments as given, each directory's entries sorted by bytes
  * (strcmp), depth first: the same tree gives the same list whatever order
  * readdir(3) returns.
@@ -30,36 +40,43 @@
 
 #include "part.h"
 #include "part_name.h"
+#include "part_window.h"
 
 struct err;
 
-#define PART_WALK_MAX_DEPTH 128 /* directory nesting below a PATH; deeper is ERR_LIMIT */
+#define PART_WALK_MAX_DEPTH 128 /* directory nesting below a PATH; deeper is a lost skip */
 
 struct part_walk {
-    struct part_file *files;  /* files found, in walk order; hour is PART_HOUR_UNKNOWN */
+    struct part_file *files;  /* files found, in walk order; hour set when told */
     size_t nfiles;            /* entries in files */
     struct part_skip *skips;  /* paths left out, in walk order */
     size_t nskips;            /* entries in skips */
     size_t hidden;            /* names starting with '.' not entered */
+    size_t lost;              /* skips with `lost` set */
+    size_t outside_window;    /* files whose hour is outside the window (not listed) */
     struct part_skip *passed; /* files passed over by name (part_name.h), in walk order */
     size_t npassed;           /* entries in passed */
 };
 
 /*
  * part_walk_paths() - walks `paths[0..npaths)` into `walk` (caller storage,
- * overwritten). Returns 0, or -code with `err` set: ERR_IO naming the path
- * when a PATH does not exist or a directory cannot be read, ERR_USAGE when a
- * PATH is neither a regular file nor a directory, ERR_LIMIT past
- * PART_WALK_MAX_DEPTH. On failure `walk` is left empty. Either way release it
- * with part_walk_fini().
+ * overwritten). Returns 0, or -code with `err` set, naming the whole path:
+ * ERR_IO when a PATH does not exist or cannot be read (a PATH directory that
+ * cannot be listed), ERR_USAGE when a PATH is neither a regular file nor a
+ * directory. On failure `walk` is left empty. Either way release it with
+ * part_walk_fini().
  */
 int part_walk_paths(const char *const *paths, size_t npaths, struct part_walk *walk,
                     struct err *err);
 
-/* part_walk_paths_filtered() - part_walk_paths() with the user's globs (`filter`, may be NULL). */
+/*
+ * part_walk_paths_filtered() - part_walk_paths() with the user's globs
+ * (`filter`, may be NULL) and time window `w` (NULL or unbounded: none),
+ * applied before duplicates are removed.
+ */
 int part_walk_paths_filtered(const char *const *paths, size_t npaths,
-                             const struct part_filter *filter, struct part_walk *walk,
-                             struct err *err);
+                             const struct part_filter *filter, const struct part_window *w,
+                             struct part_walk *walk, struct err *err);
 
 /* part_walk_fini() - frees what `walk` owns and empties it; safe to repeat. */
 void part_walk_fini(struct part_walk *walk);

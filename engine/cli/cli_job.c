@@ -84,13 +84,11 @@ cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow
         rc = 0;
         text.limit = c->limit;
     }
-    if (rc < 0) {
-        fprintf(stderr, "flowsweep: error: %s\n(try --help)\n", err.msg);
-        return EXIT_USAGE;
-    }
+    if (rc < 0)
+        return cli_usage_error("%s", err.msg);
     if (c->show_query) {
         cli_show_query(c, &text);
-        return fflush(stdout) != 0 || ferror(stdout) ? EXIT_FATAL : 0;
+        return 0; /* main() checks that stdout was written */
     }
     if (job_build(job, &text, &err) < 0)
         return cli_usage_error("%s", err.msg);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli_progress.h"
+#include "cli_sweep.h"
 #include "cli_usage.h"
 #include "domain.h"
 #include "esc.h"
@@ -532,7 +533,7 @@ cli_report_run(struct cli *c)
     if (part_window_parse(c->start, c->end, &window, &err) < 0) {
         mem_free(an);
         mem_free(rr);
-        fprintf(stderr, "flowsweep: error: %s\n", err.msg);
+        error_escaped(err.msg); /* it echoes the argument */
         return EXIT_USAGE;
     }
     filter.include = c->include; /* the walk's name rules and globs, as for every command */
@@ -545,12 +546,8 @@ cli_report_run(struct cli *c)
         code = EXIT_FATAL;
         goto out;
     }
-    for (size_t i = 0; i < plan.nskips; i++) {
-        char suffix[128];
-
-        snprintf(suffix, sizeof(suffix), ": skipped: %s", plan.skips[i].why);
-        warn_escaped("", plan.skips[i].path, suffix);
-    }
+    for (size_t i = 0; i < plan.nskips; i++)
+        cli_warn_skip(&plan.skips[i]);
     if (plan.nfiles == 0)
         LOG_WARN("no input files to read%s", plan.outside_window ? " in the time window" : "");
     dl = domain_list_load(&err);
@@ -620,13 +617,7 @@ cli_report_run(struct cli *c)
             if (rc == 0)
                 an[a].table = &rr[a].out.table;
         }
-        for (size_t i = 0; i < an[A_NAMES].res->sweep.nbad; i++) {
-            char suffix[160];
-
-            snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were counted)",
-                     (unsigned long long)an[A_NAMES].res->sweep.bad[i].flows_kept);
-            warn_escaped("", an[A_NAMES].res->sweep.bad[i].msg, suffix);
-        }
+        cli_warn_bad_files(an[A_NAMES].res->sweep.bad, an[A_NAMES].res->sweep.nbad, "counted");
     }
     if (rc < 0) {
         error_escaped(err.msg);
@@ -754,7 +745,7 @@ cli_report_run(struct cli *c)
         code = EXIT_FATAL;
         goto out;
     }
-    code = an[A_NAMES].res->sweep.nbad ? EXIT_PARTIAL : 0;
+    code = an[A_NAMES].res->sweep.nbad || plan.lost ? EXIT_PARTIAL : 0;
     if (!c->quiet) {
         const char *o = c->output && strcmp(c->output, "-") ? c->output : "stdout";
 

@@ -121,6 +121,7 @@ cli_summary_plan(struct cli_summary *s, const struct cli *c, const struct part_p
 {
     s->planned = plan->nfiles;
     s->skipped = plan->nskips;
+    s->lost = plan->lost;
     s->passed_over = plan->npassed;
     s->outside_window = plan->outside_window;
     s->start = c->start;
@@ -141,6 +142,11 @@ cli_summary_finish(const struct cli *c, struct cli_summary *s, int code, double 
     s->peak_memory = mem_peak_rss();
     if (code == 0)
         snprintf(s->why, sizeof(s->why), "every file was read cleanly");
+    else if (code == EXIT_PARTIAL && s->lost)
+        snprintf(s->why, sizeof(s->why),
+                 "%zu input files were unreadable or damaged (see bad_files) and %llu paths below "
+                 "a PATH could not be walked (see the warnings): files may be missing",
+                 s->nbad, (unsigned long long)s->lost);
     else if (code == EXIT_PARTIAL)
         snprintf(s->why, sizeof(s->why),
                  "%zu input files were unreadable or damaged (see bad_files); the results "

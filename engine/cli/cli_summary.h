@@ -25,6 +25,7 @@ struct cli_summary {
     uint64_t planned;            /* files in the plan */
     uint64_t read;               /* files read (to their end or their damage) */
     uint64_t skipped;            /* paths left out with a warning (lock, link, ...) */
+    uint64_t lost;               /* of them, unwalkable below a PATH: files may be missing */
     uint64_t passed_over;        /* files a walk passed over by name (-v lists them) */
     uint64_t outside_window;     /* files whose hour is outside --start/--end */
     const struct sweep_bad *bad; /* bad files (borrowed), nbad entries */

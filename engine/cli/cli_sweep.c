@@ -45,7 +45,7 @@ cli_plan_inputs(const struct cli *c, struct part_plan *plan)
     if (c->nargs == 0)
         return cli_usage_error("%s", "no PATH given: name files or directories to read");
     if (part_window_parse(c->start, c->end, &window, &err) < 0) {
-        fprintf(stderr, "flowsweep: error: %s\n", err.msg);
+        cli_fatal(&err); /* it echoes the argument: escaped */
         return EXIT_USAGE;
     }
     for (int i = 0; (c->start || c->end) && i < c->nargs; i++)
@@ -65,12 +65,8 @@ cli_plan_inputs(const struct cli *c, struct part_plan *plan)
         snprintf(suffix, sizeof(suffix), ": passed over: %s", plan->passed[i].why);
         cli_log_escaped(LOG_INFO, "", plan->passed[i].path, suffix);
     }
-    for (size_t i = 0; i < plan->nskips; i++) {
-        char suffix[128];
-
-        snprintf(suffix, sizeof(suffix), ": skipped: %s", plan->skips[i].why);
-        cli_log_escaped(LOG_WARN, "", plan->skips[i].path, suffix);
-    }
+    for (size_t i = 0; i < plan->nskips; i++)
+        cli_warn_skip(&plan->skips[i]);
     if (plan->outside_window && c->verbose)
         LOG_INFO("%zu files outside the time window were not read", plan->outside_window);
     if (plan->nfiles == 0)
@@ -97,13 +93,30 @@ cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep
 }
 
 void
+cli_warn_skip(const struct part_skip *s)
+{
+    char suffix[256], sys[128];
+
+    if (s->sys_errno == 0 || strerror_r(s->sys_errno, sys, sizeof(sys)) != 0)
+        sys[0] = '\0';
+    snprintf(suffix, sizeof(suffix), ": skipped: %s%s%s%s", s->why, sys[0] ? ": " : "", sys,
+             s->lost ? " (its files are missing from the results)" : "");
+    cli_log_escaped(LOG_WARN, "", s->path, suffix);
+}
+
+void
 cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
 {
     for (size_t i = 0; i < nbad; i++) {
         char suffix[160];
 
-        snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were %s)",
-                 (unsigned long long)bad[i].flows_kept, what);
+        if (bad[i].resumed)
+            snprintf(suffix, sizeof(suffix),
+                     " (%llu flows of the file were %s, before and after the damage)",
+                     (unsigned long long)bad[i].flows_kept, what);
+        else
+            snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were %s)",
+                     (unsigned long long)bad[i].flows_kept, what);
         cli_log_escaped(LOG_WARN, "", bad[i].msg, suffix);
     }
 }

@@ -32,8 +32,14 @@ int cli_plan_inputs(const struct cli *c, struct part_plan *plan);
 /* cli_sweep_opts_init() - the sweep options of `c`, with the progress line `prog` when wanted. */
 void cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so);
 
-/* cli_warn_bad_files() - one warning per bad file: its message and the flows before the damage
- * that were `what` ("counted", "exported"). */
+/*
+ * cli_warn_skip() - one warning for a path the walk left out: "PATH: skipped: WHY[: errno
+ * text]", and for a lost one (part_skip.lost) that its files are missing from the results.
+ */
+void cli_warn_skip(const struct part_skip *s);
+
+/* cli_warn_bad_files() - one warning per bad file: its message and the flows that were `what`
+ * ("counted", "exported"): before the damage, or on both sides when reading resumed after it. */
 void cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what);
 
 /* cli_passed_text() - ", passed over N" for the text summary, or "" (a static buffer). */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 
 #include "err.h"
+#include "esc.h"
+#include "mem.h"
 
 static const char usage_main[] =
     "usage: flowsweep COMMAND [OPTIONS] PATH...\n"
@@ -244,14 +246,25 @@ cli_usage_main(FILE *f)
 int
 cli_usage_error(const char *fmt, const char *arg)
 {
-    char msg[2 * ERR_MSG_LEN];
+    char *msg, *shown;
+    size_t len, need;
+    int n;
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    snprintf(msg, sizeof(msg), fmt, arg);
+    n = snprintf(NULL, 0, fmt, arg);
+    len = (size_t)(n > 0 ? n : 0);
+    msg = mem_alloc(len + 1);
+    snprintf(msg, len + 1, fmt, arg);
 #pragma GCC diagnostic pop
+    /* The echoed argument is escaped like names: no raw control bytes reach the terminal. */
+    need = esc_len((const uint8_t *)msg, len) + 1;
+    shown = mem_alloc(need);
+    esc_bytes(shown, need, (const uint8_t *)msg, len);
     /* One line: the message and where to look. */
-    fprintf(stderr, "flowsweep: error: %s (try flowsweep %s%s--help)\n", msg, help_cmd,
+    fprintf(stderr, "flowsweep: error: %s (try flowsweep %s%s--help)\n", shown, help_cmd,
             *help_cmd ? " " : "");
+    mem_free(shown);
+    mem_free(msg);
     return EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
  * cover every good record).
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ run(struct cli *c)
 {
     struct err err;
     struct part_plan plan;
-    struct job job;
+    struct job *job = mem_calloc(1, sizeof(*job)); /* 11 KB: off the stack */
     struct op group;
     struct op *op = NULL;
     struct hunt_allow allow = {0};
@@ -65,9 +66,10 @@ run(struct cli *c)
                            : c->cmd == CMD_DNS_HUNT ? "dns-hunt"
                                                     : "query");
     sum.limit = (int64_t)c->limit;
-    code = cli_job_make(c, &job, &group, &allow, &op, &cache_text);
+    code = cli_job_make(c, job, &group, &allow, &op, &cache_text);
     if (code >= 0) {
         hunt_allow_fini(&allow);
+        mem_free(job);
         return code;
     }
     code = cli_plan_inputs(c, &plan);
@@ -139,7 +141,7 @@ run(struct cli *c)
     if (rc < 0) {
         cli_fatal(&err);
         code = EXIT_FATAL;
-    } else if (res.sweep.nbad) {
+    } else if (res.sweep.nbad || plan.lost) {
         code = EXIT_PARTIAL;
     }
     if (cache != NULL && c->verbose && res.cache.racy)
@@ -156,7 +158,8 @@ done:
     part_plan_fini(&plan);
     if (op != &group)
         hunt_op_destroy(op);
-    job_fini(&job);
+    job_fini(job);
+    mem_free(job);
     hunt_allow_fini(&allow);
     return code;
 }
@@ -166,7 +169,7 @@ static int
 run_export(struct cli *c)
 {
     struct err err;
-    struct job job;
+    struct job *job = mem_calloc(1, sizeof(*job)); /* 11 KB: off the stack */
     struct job_text text;
     struct part_plan plan;
     struct sweep_opts so;
@@ -183,8 +186,10 @@ run_export(struct cli *c)
     text.records = c->text.records;
     text.where = c->text.where;
     text.group_by = "sip"; /* job_build() wants keys; export uses none of them */
-    if (job_build(&job, &text, &err) < 0)
+    if (job_build(job, &text, &err) < 0) {
+        mem_free(job);
         return cli_usage_error("%s", err.msg);
+    }
     code = cli_plan_inputs(c, &plan);
     cli_summary_plan(&sum, c, &plan);
     if (code < 0 && cli_output_open(&out, c->output, &err) < 0) {
@@ -196,7 +201,7 @@ run_export(struct cli *c)
         goto done;
     }
     cli_sweep_opts_init(c, &prog, &so);
-    rc = export_run(&job, c->export_format, &plan, &so, out.f, &res, &err);
+    rc = export_run(job, c->export_format, &plan, &so, out.f, &res, &err);
     cli_progress_clear(&prog);
     /* -o FILE: renamed into place unless the export failed (exit 1). */
     if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)
@@ -218,7 +223,7 @@ run_export(struct cli *c)
     if (c->verbose)
         LOG_INFO("export: at most %zu bytes of rows held by a worker (chunks of %zu)",
                  res.peak_pending, res.chunk);
-    code = rc < 0 ? EXIT_FATAL : res.nbad ? EXIT_PARTIAL : 0;
+    code = rc < 0 ? EXIT_FATAL : res.nbad || plan.lost ? EXIT_PARTIAL : 0;
     if (rc < 0)
         cli_fatal(&err);
     summary_sweep(&sum, &res.stats, res.bad, res.nbad, res.threads);
@@ -227,12 +232,13 @@ run_export(struct cli *c)
     export_result_fini(&res);
 done:
     part_plan_fini(&plan);
-    job_fini(&job);
+    job_fini(job);
+    mem_free(job);
     return code;
 }
 
-int
-main(int argc, char **argv)
+static int
+dispatch(int argc, char **argv)
 {
     /* static: the parsed command line is large (its filter texts), and clang inlines the
      * commands into main(), which put the frame over -Wframe-larger-than. */
@@ -253,4 +259,41 @@ main(int argc, char **argv)
     rc = c.cmd == CMD_EXPORT ? run_export(&c) : c.cmd == CMD_REPORT ? cli_report_run(&c) : run(&c);
     cli_args_fini(&c);
     return rc;
+}
+
+/*
+ * Whatever went to stdout (rows, --show-query, --help, --version) must have
+ * been written: a full disk or a closed pipe is an error (exit 1), never a
+ * silent exit 0 (as GNU's close_stdout() does).
+ */
+static int
+finish_stdout(int code)
+{
+    int bad = fflush(stdout) != 0;
+    int e = errno;
+
+    bad |= ferror(stdout) != 0;
+    if (!bad || code == EXIT_FATAL) /* a fatal error was reported already */
+        return code;
+    if (e != 0) {
+        char sys[128];
+
+        if (strerror_r(e, sys, sizeof(sys)) != 0)
+            snprintf(sys, sizeof(sys), "errno %d", e);
+        LOG_ERR("writing standard output: %s", sys);
+    } else {
+        LOG_ERR("%s", "writing standard output failed");
+    }
+    return code == EXIT_USAGE ? code : EXIT_FATAL;
+}
+
+int
+main(int argc, char **argv)
+{
+    int code;
+
+    errno = 0;
+    code = dispatch(argc, argv);
+    errno = 0;
+    return finish_stdout(code);
 }

@@ -24,7 +24,8 @@ vset(struct err *e, enum err_code code, int errnum, const char *file, int line, 
     e->sys_errno = errnum;
     e->file = file;
     e->line = line;
-    vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    if (vsnprintf(e->msg, sizeof(e->msg), fmt, ap) >= (int)sizeof(e->msg))
+        memcpy(e->msg + sizeof(e->msg) - 4, "...", 4);
 }
 
 int

@@ -24,7 +24,12 @@ enum err_code {
     ERR_INTERNAL   /* a bug that is reachable in release builds */
 };
 
-#define ERR_MSG_LEN 512
+/*
+ * Room for a whole path (PATH_MAX: 4096 bytes on Linux, with its NUL; the
+ * walk never plans a longer one) and what was wrong with it. A longer message
+ * is cut and ends with "...", never silently.
+ */
+#define ERR_MSG_LEN (4096 + 512)
 
 struct err {
     enum err_code code;    /* ERR_OK while nothing has failed */

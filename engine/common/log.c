@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem.h"
+
 static enum log_level log_level_now = LOG_WARN;
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
@@ -28,23 +30,34 @@ log_enabled(enum log_level level)
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
-    char line[2048];
+    char small[2048];
+    char *line = small;
+    size_t cap = sizeof(small);
     int head;
     int body;
-    va_list ap;
+    va_list ap, ap2;
 
     if (!log_enabled(level))
         return;
-    head = snprintf(line, sizeof(line), "flowsweep: %s: ", level_names[level]);
+    head = snprintf(small, sizeof(small), "flowsweep: %s: ", level_names[level]);
     va_start(ap, fmt);
-    body = vsnprintf(line + head, sizeof(line) - (size_t)head - 1, fmt, ap);
+    va_copy(ap2, ap);
+    body = vsnprintf(small + head, sizeof(small) - (size_t)head - 1, fmt, ap);
     va_end(ap);
     if (body < 0)
         body = 0;
-    if ((size_t)(head + body) > sizeof(line) - 2)
-        body = (int)(sizeof(line) - 2) - head;
+    if ((size_t)(head + body) > sizeof(small) - 2) {
+        /* A long line (a whole path of PATH_MAX bytes, escaped) is never cut. */
+        cap = (size_t)head + (size_t)body + 2;
+        line = mem_alloc(cap);
+        memcpy(line, small, (size_t)head);
+        vsnprintf(line + head, cap - (size_t)head - 1, fmt, ap2);
+    }
+    va_end(ap2);
     line[head + body] = '\n';
     /* One write per line: lines from concurrent threads stay whole. */
     if (write(STDERR_FILENO, line, (size_t)(head + body + 1)) < 0)
-        return;
+        body = 0;
+    if (line != small)
+        mem_free(line);
 }

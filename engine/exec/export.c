@@ -261,8 +261,10 @@ export_run(const struct job *job, enum rows_format fmt, const struct part_plan *
 void
 export_result_fini(struct export_result *res)
 {
-    for (size_t i = 0; i < res->nbad; i++)
+    for (size_t i = 0; i < res->nbad; i++) {
         mem_free(res->bad[i].path);
+        mem_free(res->bad[i].msg);
+    }
     mem_free(res->bad);
     memset(res, 0, sizeof(*res));
 }

@@ -19,12 +19,13 @@
 static const uint8_t head_magic[8] = {0x89, 'F', 'S', 'P', 'A', 'R', 'T', '\n'};
 static const uint8_t tail_magic[8] = {0x89, 'F', 'S', 'P', 'E', 'N', 'D', '\n'};
 
-#define HEAD_FIXED  168u /* bytes before the header's strings */
-#define HEAD_MAX    (HEAD_FIXED + PARTIAL_PATH_MAX + PARTIAL_JOB_MAX + ERR_MSG_LEN + 8u)
-#define BLOCK_HEAD  24u /* partition, reserved, groups, payload length */
-#define TRAILER_LEN 24u /* magic, file length, checksum */
-#define FLAG_BAD    1u
-#define FLAG_PATH   2u /* the message follows the source's path */
+#define HEAD_FIXED   168u /* bytes before the header's strings */
+#define HEAD_MAX     (HEAD_FIXED + PARTIAL_PATH_MAX + PARTIAL_JOB_MAX + ERR_MSG_LEN + 8u)
+#define BLOCK_HEAD   24u /* partition, reserved, groups, payload length */
+#define TRAILER_LEN  24u /* magic, file length, checksum */
+#define FLAG_BAD     1u
+#define FLAG_PATH    2u /* the message follows the source's path */
+#define FLAG_RESUMED 4u /* reading went on after the damage */
 
 /* ---- little-endian bytes ---- */
 
@@ -188,7 +189,9 @@ put_head(struct partial_buf *b, const struct partial_info *info, uint64_t groups
     put_u32(h + 12, hlen);
     put_u32(h + 16, info->state_version);
     put_u32(h + 20, HTAB_PART_BITS);
-    put_u32(h + 24, info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) : 0);
+    put_u32(h + 24, info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) |
+                                    (info->resumed ? FLAG_RESUMED : 0)
+                              : 0);
     /* h + 28: nblocks, filled in when known */
     memcpy(h + 32, info->job_fp, 16);
     put_u64(h + 48, info->src_size);
@@ -409,10 +412,11 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
     if (bits != HTAB_PART_BITS)
         return BAD("%u partition bits, this flowsweep uses %u", bits, HTAB_PART_BITS);
     fl = get_u32(buf + 24);
-    if ((fl & ~(FLAG_BAD | FLAG_PATH)) || fl == FLAG_PATH)
+    if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED)) || (fl && !(fl & FLAG_BAD)))
         return BAD("unknown flags 0x%x", fl);
     in->bad = (fl & FLAG_BAD) != 0;
     in->msg_after_path = (fl & FLAG_PATH) != 0;
+    in->resumed = (fl & FLAG_RESUMED) != 0;
     p->nblocks = get_u32(buf + 28);
     if (p->nblocks > HTAB_PARTS)
         return BAD("%u blocks for %u partitions", p->nblocks, HTAB_PARTS);

@@ -66,7 +66,8 @@ struct partial_info {
     int64_t created_ns;  /* wall clock (ns) when the source was examined for it */
     int bad;             /* the source was damaged: its verdict is msg */
     int msg_after_path;  /* bad: the message is "PATH" + msg, PATH as the run names the source */
-    uint64_t flows_kept; /* bad: flows read before the damage */
+    int resumed;         /* bad: reading went on after the damage (sweep_bad.resumed) */
+    uint64_t flows_kept; /* bad: flows of the source counted (before the damage unless resumed) */
     char msg[ERR_MSG_LEN];
     struct partial_counts counts;
     uint64_t groups; /* groups in all blocks */

@@ -62,8 +62,9 @@ struct cfile {
     struct partial_counts counts; /* hit: what reading it had counted */
     int bad;                      /* hit: the file was damaged */
     uint64_t flows_kept;
-    char *msg;  /* hit and bad: the message, with the path as this run names it */
-    char *warn; /* its partial was rejected: why */
+    int resumed; /* hit and bad: reading went on after the damage */
+    char *msg;   /* hit and bad: the message, with the path as this run names it */
+    char *warn;  /* its partial was rejected: why */
 };
 
 struct run {
@@ -210,6 +211,7 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
             cf->counts = in->counts;
             cf->bad = in->bad;
             cf->flows_kept = in->flows_kept;
+            cf->resumed = in->resumed;
             if (in->bad)
                 cf->msg = dup_msg(in->msg_after_path ? r->files[i].path : "", in->msg);
         } else if (why.code == ERR_LIMIT) {
@@ -283,6 +285,7 @@ cached_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_do
 
             in->bad = 1;
             in->flows_kept = done->b->flows_kept;
+            in->resumed = done->b->resumed;
             if (strncmp(msg, path, plen) ==
                 0) { /* kept without the path: runs may name it otherwise */
                 in->msg_after_path = 1;
@@ -335,8 +338,9 @@ add_hits(struct run *r, size_t nfiles, struct runner_result *res)
                 mem_realloc(res->sweep.bad, (res->sweep.nbad + 1) * sizeof(*res->sweep.bad));
             b = &res->sweep.bad[res->sweep.nbad++];
             b->path = mem_strdup(r->files[i].path);
-            snprintf(b->msg, sizeof(b->msg), "%s", cf->msg);
+            b->msg = mem_strdup(cf->msg);
             b->flows_kept = cf->flows_kept;
+            b->resumed = cf->resumed;
         }
     }
     if (res->sweep.nbad > 1)
@@ -629,6 +633,7 @@ runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan
         for (size_t b = 0; b < sw.nbad; b++) {
             res[k].sweep.bad[b] = sw.bad[b];
             res[k].sweep.bad[b].path = mem_strdup(sw.bad[b].path);
+            res[k].sweep.bad[b].msg = mem_strdup(sw.bad[b].msg);
         }
     }
     for (size_t k = 0; k < nops && rc == 0; k++) {

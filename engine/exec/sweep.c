@@ -8,6 +8,7 @@
  */
 #include "sweep.h"
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,10 +29,13 @@ struct worker {
     char pad[64]; /* keeps workers' counters off one cache line (mem_calloc() is not 64-aligned) */
 };
 
-static void
-add_bad(struct worker *w, const char *path, const char *msg, uint64_t flows)
+/* add_bad() - lists `path` as bad: `flows` counted, `resumed` after the damage, why in fmt. */
+__attribute__((format(printf, 5, 6))) static void
+add_bad(struct worker *w, const char *path, uint64_t flows, int resumed, const char *fmt, ...)
 {
     struct sweep_bad *b;
+    va_list ap;
+    int n;
 
     if (w->nbad == w->capbad) {
         w->capbad = w->capbad ? w->capbad * 2 : 8;
@@ -39,8 +43,15 @@ add_bad(struct worker *w, const char *path, const char *msg, uint64_t flows)
     }
     b = &w->bad[w->nbad++];
     b->path = mem_strdup(path);
-    snprintf(b->msg, sizeof(b->msg), "%s", msg);
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap); /* the whole message, however long the path */
+    va_end(ap);
+    b->msg = mem_alloc((size_t)(n > 0 ? n : 0) + 1);
+    va_start(ap, fmt);
+    vsnprintf(b->msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    va_end(ap);
     b->flows_kept = flows;
+    b->resumed = resumed;
 }
 
 /* Why a file read to its end is bad, or 0 if it is not; the message goes to `w`. */
@@ -49,20 +60,14 @@ note_bad(struct worker *w, const struct sweep_file *file, const struct source_st
          const struct err *ferr, uint64_t flows)
 {
     if (rc < 0) {
-        add_bad(w, file->path, ferr->msg, flows);
+        add_bad(w, file->path, flows, 0, "%s", ferr->msg);
     } else if (st->unknown_sets && !st->damaged) {
-        char msg[ERR_MSG_LEN + 128];
-
-        snprintf(msg, sizeof(msg),
-                 "%s: %llu data sets skipped: their template was never defined (records lost)",
-                 file->path, (unsigned long long)st->unknown_sets);
-        add_bad(w, file->path, msg, flows);
+        add_bad(w, file->path, flows, 1,
+                "%s: %llu data sets skipped: their template was never defined (records lost)",
+                file->path, (unsigned long long)st->unknown_sets);
     } else if (st->damaged) {
-        char msg[2 * ERR_MSG_LEN + 64];
-
-        snprintf(msg, sizeof(msg), "%s: %llu damaged sets or messages skipped; first at %s",
-                 file->path, (unsigned long long)st->damaged, st->first_damage);
-        add_bad(w, file->path, msg, flows);
+        add_bad(w, file->path, flows, 1, "%s: %llu damaged sets or messages skipped; first at %s",
+                file->path, (unsigned long long)st->damaged, st->first_damage);
     } else {
         return 0;
     }
@@ -92,7 +97,7 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
         return -1;
     }
     if (s == NULL) {
-        add_bad(w, file->path, ferr.msg, 0);
+        add_bad(w, file->path, 0, 0, "%s", ferr.msg);
         bad = 1;
     } else {
         done.opened = 1;
@@ -248,8 +253,10 @@ out:
 void
 sweep_result_fini(struct sweep_result *res)
 {
-    for (size_t i = 0; i < res->nbad; i++)
+    for (size_t i = 0; i < res->nbad; i++) {
         mem_free(res->bad[i].path);
+        mem_free(res->bad[i].msg);
+    }
     mem_free(res->bad);
     memset(res, 0, sizeof(*res));
 }

@@ -34,9 +34,11 @@ struct sweep_file {
 };
 
 struct sweep_bad {
-    char *path;            /* owned */
-    char msg[ERR_MSG_LEN]; /* what was wrong, with the byte offset */
-    uint64_t flows_kept;   /* flows read before the damage, all counted */
+    char *path;          /* owned */
+    char *msg;           /* owned: the path, what was wrong and the byte offset, whole */
+    uint64_t flows_kept; /* flows of the file counted */
+    int resumed;         /* 1: reading went on after the damage (flows_kept includes flows
+                            after it); 0: the damage ended the file (all before it) */
 };
 
 struct sweep_stats {

@@ -116,6 +116,188 @@ def case_fd_exhaustion(a, run, tmp, repo):
             check(name, rc == 0 and out == want, 'exit %s: %r' % (rc, err[-400:]))
 
 
+def copy_repo(src, dst):
+    shutil.copytree(src, dst, symlinks=True)
+    return dst
+
+
+def messages(b):
+    out, o = [], 0
+    while o + 16 <= len(b):
+        n = int.from_bytes(b[o + 2:o + 4], 'big')
+        out.append((o, n))
+        o += n
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# item 1: what cannot be walked below a PATH is a warning naming it; the sweep goes on
+
+def case_unwalkable(a, run, tmp, repo):
+    rc0, want, err0 = run([a.flowsweep] + DEST + [repo])
+    assert rc0 == 0, err0
+    # a good file 130 directories below the PATH (PART_WALK_MAX_DEPTH is 128)
+    deep = copy_repo(repo, os.path.join(tmp, 'deep'))
+    d = os.path.join(deep, 'x')
+    for _ in range(130):
+        d = os.path.join(d, 'd')
+    os.makedirs(d)
+    shutil.copy(gen_one(a, run, tmp), os.path.join(d, 'lost.yaf'))
+    rc, out, err = run([a.flowsweep] + DEST + [deep])
+    too_deep = os.path.join(deep, 'x', *(['d'] * 128)).encode()  # depth 129 below the PATH
+    if sound('deeper than 128', rc, err):
+        check('deeper than 128', rc == 3 and out == want and too_deep + b': skipped' in err and
+              b'nested deeper' in err, 'exit %s, rows %s: %r' % (rc, out == want, err[-300:]))
+    # a directory whose path is longer than PATH_MAX, a file inside it
+    longp = copy_repo(repo, os.path.join(tmp, 'long'))
+    fd = os.open(longp, os.O_RDONLY)
+    parts = []
+    for k in range(24):
+        name = ('%02d' % k) + 'L' * 198
+        os.mkdir(name, dir_fd=fd)
+        nfd = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = nfd
+        parts.append(name)
+    with open(gen_one(a, run, tmp), 'rb') as f:
+        data = f.read()
+    wfd = os.open('lost.yaf', os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+    os.write(wfd, data)
+    os.close(wfd)
+    os.close(fd)
+    rc, out, err = run([a.flowsweep] + DEST + [longp])
+    if sound('path over PATH_MAX', rc, err):
+        # the first directory whose path passes PATH_MAX is named whole
+        first = next(os.path.join(longp, *parts[:k + 1]) for k in range(len(parts))
+                     if len(os.path.join(longp, *parts[:k + 1])) >= 4096).encode()
+        ok = rc == 3 and out == want and \
+            b'warn: ' + first + b': skipped: cannot be examined: File name too long' in err
+        check('path over PATH_MAX', ok, 'exit %s, rows %s: %r' % (rc, out == want, err[-600:]))
+    # a directory the user cannot read (root-only lost+found): as an unprivileged user
+    if os.geteuid() == 0:
+        locked = copy_repo(repo, os.path.join(tmp, 'locked'))
+        lf = os.path.join(locked, 'lost+found')
+        os.mkdir(lf, 0o700)
+        shutil.copy(gen_one(a, run, tmp), os.path.join(lf, 'x.yaf'))
+        for dp, dns, fs in os.walk(locked):
+            for n in dns + fs:
+                if os.path.join(dp, n) != lf:
+                    os.chmod(os.path.join(dp, n), 0o755 if n in dns else 0o644)
+        os.chmod(tmp, 0o755)
+        nobody = Run(a)
+        argv = [a.flowsweep] + DEST + [locked]
+        try:
+            p = subprocess.run(argv, capture_output=True, timeout=TIMEOUT, env=nobody.env,
+                               preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+            rc, out, err = p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired:
+            rc, out, err = None, b'', b''
+        if rc == 127 or b'Permission denied' in err and lf.encode() not in err:
+            print('skip: unreadable directory (the binaries are not reachable as nobody)')
+        elif sound('unreadable lost+found', rc, err):
+            check('unreadable lost+found', rc == 3 and out == want and
+                  (lf + ': skipped: directory cannot be read: Permission denied').encode() in err,
+                  'exit %s, rows %s: %r' % (rc, out == want, err[-300:]))
+
+
+_ONE = {}
+
+
+def gen_one(a, run, tmp):
+    """One good file with DNS flows (not in any repository under test)."""
+    if 'f' not in _ONE:
+        _ONE['f'] = gen(a, run, os.path.join(tmp, 'one'), 9, 500, hours=1)[0]
+    return _ONE['f']
+
+
+# ---------------------------------------------------------------------------------------
+# item 7: the time window comes before duplicate removal
+
+def case_window_then_dedup(a, run, tmp, repo):
+    win = ['--start', '2024-05-06T02', '--end', '2024-05-06T02']
+    rc0, want, err0 = run([a.flowsweep] + DEST + win + [repo])
+    assert rc0 == 0 and want.count(b'\n') > 1, err0
+    linked = copy_repo(repo, os.path.join(tmp, 'linked'))
+    f = [x for x in gen(a, run, os.path.join(tmp, 'unused'), 5, 3000, hours=4)
+         if '/02/' in x][0].replace(os.path.join(tmp, 'unused'), linked)
+    # the same file under an hour-00 path, walked first (sorted by bytes)
+    os.link(f, os.path.join(linked, '2024', '05', '06', '00', 'yaf-20240506000000-77777.yaf'))
+    rc, out, err = run([a.flowsweep] + DEST + win + [linked])
+    if sound('hard link outside the window', rc, err):
+        check('hard link outside the window', rc == 0 and out == want,
+              'exit %s, rows equal %s: %r' % (rc, out == want, err[-300:]))
+
+
+# ---------------------------------------------------------------------------------------
+# item 8: a long path is named whole, with the offset and the reason
+
+def case_long_path(a, run, tmp):
+    d = os.path.join(tmp, 'lp', *(['p' * 60] * 8))
+    os.makedirs(d)
+    with open(gen_one(a, run, tmp), 'rb') as f:
+        good = f.read()
+    msgs = messages(good)
+    o, n = msgs[len(msgs) // 2]
+    bad = os.path.join(d, 'yaf-20240506000000-00001.yaf')
+    with open(bad, 'wb') as f:
+        f.write(good[:o + n // 2])     # cut inside a message: fatal at offset o
+    assert len(bad) > 500
+    rc, out, err = run([a.flowsweep] + DEST + [bad])
+    want = ('%s: offset %d: truncated message' % (bad, o)).encode()
+    if sound('500-byte path', rc, err):
+        check('500-byte path', rc == 3 and want in err,
+              'exit %s, want %r in %r' % (rc, want[-80:], err[-300:]))
+
+
+# ---------------------------------------------------------------------------------------
+# item 10: small ones
+
+def case_small(a, run, tmp, repo):
+    for argv in (['dns-dest', '--show-query'], ['dns-names', '--show-query'], ['--help'],
+                 ['--version'], ['dns-dest', '--help']):
+        name = '%s > /dev/full' % ' '.join(argv)
+        with open('/dev/full', 'wb') as full:
+            rc, _, err = run([a.flowsweep] + argv, stdout=full)
+        if sound(name, rc, err):
+            check(name, rc == 1 and b'No space left' in err, 'exit %s: %r' % (rc, err[-200:]))
+    # usage errors echo arguments escaped, like names
+    evil = '\x1b]0;owned\x07\x1b[2J'
+    for argv in ([evil], ['query', '--where', evil, repo], ['dns-dest', '--format', evil, repo],
+                 ['dns-dest', '--start', evil, repo]):
+        name = 'usage error echoing %r' % argv
+        rc, _, err = run([a.flowsweep] + argv)
+        if sound(name, rc, err):
+            check(name, rc == 2 and b'\x1b' not in err and b'\x07' not in err,
+                  'exit %s: %r' % (rc, err[-200:]))
+    # "N flows before the damage": after a non-fatal damage the count covers both sides
+    with open(gen_one(a, run, tmp), 'rb') as f:
+        good = bytearray(f.read())
+    data = [(o, n) for o, n in messages(good)
+            if int.from_bytes(good[o + 16:o + 18], 'big') >= 256]
+    o, _ = data[len(data) // 2]
+    good[o + 16:o + 18] = b'\x00\x01'    # illegal set ID: that set is skipped, reading goes on
+    bad = os.path.join(tmp, 'setid.yaf')
+    with open(bad, 'wb') as f:
+        f.write(good)
+    rc, dump, _ = run([a.flowdump, bad])
+    nflows = sum(1 for ln in dump.split(b'\n') if ln.startswith(b'F '))
+    rc, _, err = run([a.flowsweep] + DEST + [bad])
+    want = b'(%d flows of the file were counted, before and after the damage)' % nflows
+    if sound('flows around a damage', rc, err):
+        check('flows around a damage', rc == 3 and want in err and
+              b'before the damage were' not in err, 'want %r: %r' % (want, err[-300:]))
+    # the generator's labels.tsv goes beside a fresh repository, so its first sweep is clean
+    fresh = os.path.join(tmp, 'fresh')
+    rc, _, err = run([a.gen, '--out', fresh, '--seed', '2', '--hours', '1', '--flows', '300',
+                      '-q', '--threads', '1'])
+    assert rc == 0, err
+    check('labels beside the repository', os.path.exists(fresh + '.labels.tsv') and
+          not os.path.exists(os.path.join(fresh, 'labels.tsv')), os.listdir(fresh))
+    rc, _, err = run([a.flowsweep] + DEST + [fresh])
+    if sound('fresh repository', rc, err):
+        check('fresh repository', rc == 0, 'exit %s: %r' % (rc, err[-300:]))
+
+
 # ---------------------------------------------------------------------------------------
 # item 4: sum() is exact past 2^64 in every format and order (Python's integers as truth)
 
@@ -216,6 +398,10 @@ def main():
 
     case_fifo(a, run, tmp)
     case_fd_exhaustion(a, run, tmp, repo)
+    case_unwalkable(a, run, tmp, repo)
+    case_window_then_dedup(a, run, tmp, repo)
+    case_long_path(a, run, tmp)
+    case_small(a, run, tmp, repo)
     case_sum(a, run, tmp)
 
     print('hostile: %d checks, %d failures' % (COUNT[0], len(FAILS)))

@@ -150,10 +150,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct ipfix_model *fast_m, *ref_m;
-    struct outcome fast = {0}, ref = {0};
+    static struct outcome fast, ref; /* large (messages hold a whole path): off the stack */
     char path[4096];
     struct err err;
 
+    memset(&fast, 0, sizeof(fast));
+    memset(&ref, 0, sizeof(ref));
     err_init(&err);
     if ((!fast_m && !(fast_m = ipfix_model_create(IPFIX_DECODER_FAST, &err))) ||
         (!ref_m && !(ref_m = ipfix_model_create(IPFIX_DECODER_FIXBUF, &err)))) {

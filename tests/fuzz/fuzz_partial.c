@@ -71,7 +71,7 @@ static void
 parse(const uint8_t *data, size_t size, unsigned flags)
 {
     uint8_t *buf = mem_alloc(size + 1);
-    struct partial p;
+    static struct partial p; /* large (messages hold a whole path): off the stack */
     struct partial_cursor c;
     struct partial_entry e;
     struct err err;

@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = malloc(size + 1);
     const char *part[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
     size_t k = 0;
-    struct job job;
+    static struct job job; /* 11 KB: off the stack (one input at a time) */
     struct job_text t;
     struct err err;
     static struct flow f;

@@ -19,7 +19,7 @@ done
 fail() { echo "FAIL: $*"; exit 1; }
 rm -rf "$work" && mkdir -p "$work" || exit 1
 "$gen" --out "$work/repo" --truth "$work/truth" -q "$@" || fail "flowsweep-gen $*"
-labels="$work/repo/labels.tsv"
+labels="$work/repo.labels.tsv"
 [ -r "$labels" ] || fail "no $labels (the default --labels path)"
 head -1 "$labels" | grep -qx "$(printf 'channel\tkind\tbase_domain\tclient\tserver\trrtypes\tfirst_hour\tlast_hour\tflows')" ||
   fail "bad header: $(head -1 "$labels")"

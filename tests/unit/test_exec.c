@@ -383,7 +383,7 @@ test_htab(void)
 static void
 test_job_text(void)
 {
-    struct job job;
+    static struct job job; /* 11 KB: off the stack */
     struct job_text t;
     struct job_text_buf buf;
     struct job_dns_names n = {70, 2, 0, 20};
@@ -506,7 +506,7 @@ test_where_plan(void)
     rng_state = seed;
     for (size_t wi = 0; wi < sizeof(wheres) / sizeof(wheres[0]); wi++) {
         for (size_t vi = 0; vi < 3; vi++) {
-            struct job job;
+            static struct job job; /* 11 KB: off the stack */
             struct job_text t;
             struct err err;
 

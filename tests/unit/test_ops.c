@@ -308,7 +308,7 @@ test_hunt(void)
 static void
 test_group(void)
 {
-    struct job job;
+    static struct job job; /* 11 KB: off the stack */
     struct job_text t = {0};
     struct op op;
     struct err err;

@@ -125,11 +125,11 @@ test_round_trip(void)
     const uint64_t n = 5000;
     struct memacct acct;
     struct htab *t;
-    struct partial_info in;
-    struct partial p;
+    static struct partial_info in; /* static: large (messages hold a whole path) */
+    static struct partial p;
     struct partial_cursor c = {0};
     struct partial_entry e;
-    struct err err;
+    static struct err err;
     char path[512];
     uint8_t *seen = mem_calloc(n, 1);
     uint64_t got = 0;
@@ -200,7 +200,7 @@ test_canonical(void)
     char pa[512], pb[512], pe[512];
     size_t la = 0, lb = 0, le = 0;
     uint8_t *ba, *bb, *be;
-    struct partial p;
+    static struct partial p;
     struct partial_cursor c = {0};
     struct partial_entry e;
 
@@ -241,9 +241,9 @@ test_damage_rejected(void)
 {
     struct memacct acct;
     struct htab *t;
-    struct partial_info in;
-    struct partial p;
-    struct err err;
+    static struct partial_info in;
+    static struct partial p;
+    static struct err err;
     char path[512];
     uint8_t *orig;
     size_t len = 0;
@@ -320,8 +320,8 @@ test_unwritable(void)
 {
     struct memacct acct;
     struct htab *t;
-    struct partial_info in;
-    struct err err;
+    static struct partial_info in;
+    static struct err err;
     char sub[512], path[600];
     DIR *d;
     struct dirent *de;
@@ -405,7 +405,7 @@ test_concurrent_writers(void)
     struct race w[2], rd;
     pthread_t tw[2], tr;
     char path[512];
-    struct partial_info in;
+    static struct partial_info in; /* large: off the stack (main thread only) */
     struct err err;
 
     memacct_init(&acct, 0);
@@ -440,7 +440,7 @@ write_corpus(const char *out)
 {
     static const uint64_t sizes[] = {0, 1, 3, 40};
     struct memacct acct;
-    struct partial_info in;
+    static struct partial_info in;
     struct err err;
     char path[600];
 
