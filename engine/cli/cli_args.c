@@ -125,6 +125,7 @@ enum {
     OPT_CSV_KEEP,
     OPT_SUMMARY,
     OPT_SUMMARY_FILE,
+    OPT_FIELDS,
     OPT_END_OF_LIST /* the number of option codes */
 };
 
@@ -167,6 +168,7 @@ static const struct option options[] = {
     {"csv-keep-formulas", no_argument, NULL, OPT_CSV_KEEP},
     {"summary", required_argument, NULL, OPT_SUMMARY},
     {"summary-file", required_argument, NULL, OPT_SUMMARY_FILE},
+    {"fields", required_argument, NULL, OPT_FIELDS},
     {NULL, 0, NULL, 0},
 };
 
@@ -183,6 +185,8 @@ option_applies(int opt, enum cmd cmd)
         return cmd == CMD_DNS_DEST || cmd == CMD_REPORT;
     case OPT_RECORDS:
         return cmd == CMD_QUERY || cmd == CMD_EXPORT;
+    case OPT_FIELDS:
+        return cmd == CMD_EXPORT;
     case OPT_WHERE: /* dns-names and dns-dest AND it into their own filter */
         return cmd != CMD_REPORT && cmd != CMD_DNS_HUNT;
     case OPT_GROUP_BY:
@@ -330,6 +334,9 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         case 'o':
             c->output = optarg;
+            break;
+        case OPT_FIELDS:
+            c->export_fields = optarg;
             break;
         case OPT_INCLUDE:
             push(&c->include, &c->ninclude, optarg);

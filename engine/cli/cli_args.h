@@ -61,6 +61,7 @@ struct cli {
     const char *baseline; /* --baseline START..END */
     /* export */
     enum rows_format export_format;
+    const char *export_fields; /* --fields LIST; NULL: every column */
     const char *output; /* -o FILE (every command; report writes its page); NULL or "-": stdout */
     /* input selection (partitions/part_name.h) */
     const char **include; /* --include GLOB values (owned array, borrowed strings) */

@@ -146,6 +146,7 @@ table_head(const struct out_table *t, size_t top)
     if (h.nrows > top) {
         h.nrows = top;
         h.has_more = 1;
+        h.left_out = t->left_out + (t->nrows - top);
     }
     return h;
 }

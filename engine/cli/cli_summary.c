@@ -97,9 +97,9 @@ cli_summary_write_json(const struct cli_summary *s, FILE *f)
         fprintf(f, "\"groups\":%lld,", (long long)s->groups);
     else
         fputs("\"groups\":null,", f);
-    fprintf(f,
-            "\"rows\":{\"printed\":%llu,\"cut\":%s,\"limit\":", (unsigned long long)s->rows_printed,
-            s->rows_cut ? "true" : "false");
+    fprintf(f, "\"rows\":{\"printed\":%llu,\"cut\":%s,\"left_out\":%llu,\"limit\":",
+            (unsigned long long)s->rows_printed, s->rows_cut ? "true" : "false",
+            (unsigned long long)s->rows_cut);
     if (s->limit >= 0)
         fprintf(f, "%lld},", (long long)s->limit);
     else

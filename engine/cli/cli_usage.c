@@ -169,6 +169,8 @@ static const char usage_export[] =
     "                          forward counts), SiLK's forward and reverse records, or\n"
     "                          forward records only\n"
     "  --where EXPR            rows where EXPR is true (fields and functions as in query)\n"
+    "  --fields LIST           these columns only, in this order (e.g. start,sip,names;\n"
+    "                          comma-separated, each once; as rwcut --fields)\n"
     "  -o, --output FILE       write to FILE (whole or not at all; default: stdout)\n";
 
 static const char usage_report[] =

@@ -112,10 +112,14 @@ run(struct cli *c)
             rc = -ERR_IO;
         sum.groups = (int64_t)res.out.groups;
         sum.rows_printed = table->nrows;
-        sum.rows_cut = table->has_more;
+        sum.rows_cut = table->left_out;
         if (!c->quiet && !c->summary_json) {
             const struct sweep_stats *st = &res.sweep.stats;
             double el = cli_now() - t0;
+            char more[64] = "";
+
+            if (table->has_more)
+                snprintf(more, sizeof(more), ", %zu more cut by --limit", table->left_out);
 
             fprintf(stderr,
                     "flowsweep: summary: files %llu (bad %zu%s), flows %llu, records %llu (kept "
@@ -124,8 +128,7 @@ run(struct cli *c)
                     (unsigned long long)st->files, res.sweep.nbad, cli_passed_text(&plan),
                     (unsigned long long)st->flows, (unsigned long long)st->records,
                     (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res.out.groups,
-                    table->nrows, table->has_more ? ", more cut by --limit" : "",
-                    (double)res.table_bytes / (1024.0 * 1024.0), el,
+                    table->nrows, more, (double)res.table_bytes / (1024.0 * 1024.0), el,
                     el > 0 ? (double)st->flows / el : 0.0, res.ntables,
                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
             if (cache != NULL)
@@ -175,6 +178,7 @@ run_export(struct cli *c)
     struct sweep_opts so;
     struct cli_progress prog;
     struct export_result res;
+    struct rows_layout layout;
     struct cli_output out;
     struct cli_summary sum;
     double t0 = cli_now();
@@ -186,7 +190,9 @@ run_export(struct cli *c)
     text.records = c->text.records;
     text.where = c->text.where;
     text.group_by = "sip"; /* job_build() wants keys; export uses none of them */
-    if (job_build(job, &text, &err) < 0) {
+    if (job_build(job, &text, &err) < 0 ||
+        rows_layout_init(&layout, c->export_format, c->export_fields, &err) < 0) {
+        job_fini(job);
         mem_free(job);
         return cli_usage_error("%s", err.msg);
     }
@@ -201,7 +207,7 @@ run_export(struct cli *c)
         goto done;
     }
     cli_sweep_opts_init(c, &prog, &so);
-    rc = export_run(job, c->export_format, &plan, &so, out.f, &res, &err);
+    rc = export_run(job, &layout, &plan, &so, out.f, &res, &err);
     cli_progress_clear(&prog);
     /* -o FILE: renamed into place unless the export failed (exit 1). */
     if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)

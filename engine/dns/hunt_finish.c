@@ -401,6 +401,7 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
     res->table.cells = res->cells;
     res->table.nrows = want;
     res->table.has_more = n > want;
+    res->table.left_out = n - want;
     return 0;
 }
 

@@ -33,7 +33,7 @@ struct emit_worker {
 
 struct emit {
     const struct job *job;
-    enum rows_format fmt;
+    const struct rows_layout *layout;
     FILE *out;
     size_t chunk;
     struct memacct acct; /* --mem-limit: the chunks' capacity */
@@ -159,7 +159,7 @@ emit_batch(void *ctx, int wi, size_t i, const struct flow *flows, size_t n, stru
                 continue;
             st->kept++;
             to_row(&recs[j], &row);
-            rows_put(&w->buf, e->fmt, &row);
+            rows_put(&w->buf, e->layout, &row);
             w->rows++;
         }
         if (charge(e, w, err) < 0)
@@ -203,7 +203,7 @@ emit_file_end(void *ctx, int wi, size_t i, int stop, const struct sweep_file_don
 }
 
 int
-export_run(const struct job *job, enum rows_format fmt, const struct part_plan *plan,
+export_run(const struct job *job, const struct rows_layout *layout, const struct part_plan *plan,
            const struct sweep_opts *opts, FILE *out, struct export_result *res, struct err *err)
 {
     struct sweep_file *files = runner_files(plan);
@@ -216,7 +216,7 @@ export_run(const struct job *job, enum rows_format fmt, const struct part_plan *
     memset(res, 0, sizeof(*res));
     memset(&e, 0, sizeof(e));
     e.job = job;
-    e.fmt = fmt;
+    e.layout = layout;
     e.out = out;
     /*
      * A quarter of the budget per worker for its chunk: a buffer's capacity
@@ -231,7 +231,7 @@ export_run(const struct job *job, enum rows_format fmt, const struct part_plan *
     e.w = mem_calloc((size_t)nthreads, sizeof(*e.w));
     pthread_mutex_init(&e.lock, NULL);
     pthread_cond_init(&e.cond, NULL);
-    rows_header(&e.w[0].buf, fmt);
+    rows_header(&e.w[0].buf, layout);
     if (e.w[0].buf.len && fwrite(e.w[0].buf.p, 1, e.w[0].buf.len, out) != e.w[0].buf.len)
         rc = ERR_SET_ERRNO(err, errno, "writing the export");
     e.w[0].buf.len = 0;

@@ -52,9 +52,9 @@ struct export_result {
  * ERR_LIMIT (--mem-limit too small for one flow's rows). `res` is filled
  * either way and must be export_result_fini()'d.
  */
-int export_run(const struct job *job, enum rows_format fmt, const struct part_plan *plan,
-               const struct sweep_opts *opts, FILE *out, struct export_result *res,
-               struct err *err);
+int export_run(const struct job *job, const struct rows_layout *layout,
+               const struct part_plan *plan, const struct sweep_opts *opts, FILE *out,
+               struct export_result *res, struct err *err);
 
 /* export_result_fini() - frees the bad-file list. */
 void export_result_fini(struct export_result *res);

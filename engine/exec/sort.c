@@ -397,6 +397,7 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
     res->table.nrows = want;
     res->table.ncols = job->ncols;
     res->table.has_more = res->kept > want;
+    res->table.left_out = res->kept - want;
     return 0;
 }
 

@@ -109,6 +109,7 @@ struct out_table {
     const struct out_cell *cells; /* nrows * ncols cells, row-major */
     size_t nrows;                 /* rows to print */
     int has_more;                 /* more rows existed than nrows (Spark's footer) */
+    size_t left_out;              /* how many more: rows after nrows that were not kept */
 };
 
 enum out_format {

@@ -7,8 +7,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
+#include "esc.h"
 #include "mem.h"
 
 static const char hex[] = "0123456789ABCDEF";
@@ -174,30 +176,77 @@ rows_format_parse(const char *s, enum rows_format *fmt)
     return 0;
 }
 
-void
-rows_header(struct rows_buf *b, enum rows_format fmt)
+int
+rows_layout_init(struct rows_layout *l, enum rows_format fmt, const char *fields, struct err *err)
 {
-    if (fmt != ROWS_CSV)
+    memset(l, 0, sizeof(*l));
+    l->fmt = fmt;
+    if (fields == NULL) {
+        for (size_t i = 0; i < NCOLUMNS; i++)
+            l->col[l->ncol++] = (uint8_t)i;
+        return 0;
+    }
+    for (const char *p = fields;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *name = p;
+        size_t i;
+        char shown[4 * 32 + 1];
+
+        while (len && (*name == ' ' || *name == '\t'))
+            name++, len--;
+        while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+            len--;
+        for (i = 0; i < NCOLUMNS; i++)
+            if (strlen(columns[i]) == len && strncasecmp(columns[i], name, len) == 0)
+                break;
+        esc_bytes(shown, sizeof(shown), (const uint8_t *)name, len < 32 ? len : 32);
+        if (len == 0)
+            return ERR_SET(err, ERR_USAGE, "%s",
+                           "--fields: an empty column name (two commas, or one at an end)");
+        if (i == NCOLUMNS)
+            return ERR_SET(err, ERR_USAGE,
+                           "--fields: unknown column '%s' (columns: start, end, sip, dip, sport, "
+                           "dport, proto, app, bytes, packets, rbytes, rpackets, ndns, names, "
+                           "types)",
+                           shown);
+        for (size_t k = 0; k < l->ncol; k++)
+            if (l->col[k] == i)
+                return ERR_SET(err, ERR_USAGE, "--fields: column '%s' named twice", shown);
+        l->col[l->ncol++] = (uint8_t)i;
+        if (end == NULL)
+            break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+void
+rows_header(struct rows_buf *b, const struct rows_layout *l)
+{
+    if (l->fmt != ROWS_CSV)
         return;
-    for (size_t i = 0; i < NCOLUMNS; i++) {
-        if (i)
+    for (size_t k = 0; k < l->ncol; k++) {
+        if (k)
             xb_addc(b, ',');
-        xb_adds(b, columns[i]);
+        xb_adds(b, columns[l->col[k]]);
     }
     xb_add(b, "\r\n", 2);
 }
 
 void
-rows_put(struct rows_buf *b, enum rows_format fmt, const struct rows_rec *r)
+rows_put(struct rows_buf *b, const struct rows_layout *l, const struct rows_rec *r)
 {
-    int json = fmt == ROWS_JSONL;
+    int json = l->fmt == ROWS_JSONL;
 
-    for (size_t i = 0; i < 13; i++) {
+    for (size_t k = 0; k < l->ncol; k++) {
+        size_t i = l->col[k];
+
         if (json) {
-            xb_adds(b, i ? ",\"" : "{\"");
+            xb_adds(b, k ? ",\"" : "{\"");
             xb_adds(b, columns[i]);
             xb_add(b, "\":", 2);
-        } else if (i) {
+        } else if (k) {
             xb_addc(b, ',');
         }
         if (i == 0 || i == 1) {
@@ -208,23 +257,21 @@ rows_put(struct rows_buf *b, enum rows_format fmt, const struct rows_rec *r)
             put_addr(b, r->family, i == 2 ? r->sip : r->dip);
             if (json)
                 xb_addc(b, '"');
-        } else {
+        } else if (i < 13) {
             xb_u64(b, r->num[i - 4]);
+        } else if (json) {
+            if (i == 13)
+                put_names(b, r);
+            else
+                put_types(b, r);
+        } else {
+            put_csv_json(b, r, i == 13);
         }
     }
-    if (json) {
-        xb_adds(b, ",\"names\":");
-        put_names(b, r);
-        xb_adds(b, ",\"types\":");
-        put_types(b, r);
-        xb_add(b, "}\n", 2);
-    } else {
-        xb_addc(b, ',');
-        put_csv_json(b, r, 1);
-        xb_addc(b, ',');
-        put_csv_json(b, r, 0);
+    if (json)
+        xb_add(b, l->ncol ? "}\n" : "{}\n", l->ncol ? 2 : 3);
+    else
         xb_add(b, "\r\n", 2);
-    }
 }
 
 void

@@ -5,7 +5,7 @@
  *
  * The caller appends rows to a growable buffer (rows_put()) and writes the
  * buffer out whenever it likes, so rows can stream in bounded chunks.
- * Columns, in order:
+ * Columns, in order (a rows_layout may choose some, in any order):
  *   start end sip dip sport dport proto app bytes packets rbytes rpackets ndns
  *   names types
  * Addresses render as out.h does (dotted quad, or inet_ntop for IPv6, so an
@@ -23,11 +23,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "flow.h"
 
 enum rows_format {
     ROWS_JSONL, /* one JSON object per line */
     ROWS_CSV    /* RFC 4180 with a header row */
+};
+
+#define ROWS_NCOLUMNS 15 /* start ... types */
+
+/* What a row holds: the format and the columns, in output order. */
+struct rows_layout {
+    enum rows_format fmt;
+    size_t ncol;
+    uint8_t col[ROWS_NCOLUMNS]; /* column numbers (the order above), each at most once */
 };
 
 /* A growable byte buffer of rendered rows. */
@@ -50,11 +60,19 @@ struct rows_rec {
 /* rows_format_parse() - "jsonl" (or "json") / "csv" into *fmt; 0, or -1 when unknown. */
 int rows_format_parse(const char *s, enum rows_format *fmt);
 
+/*
+ * rows_layout_init() - `fmt` and the columns named in `fields` (comma-separated,
+ * case-insensitive, each once, as rwcut --fields), or every column when NULL.
+ * Returns 0, or -1 with `err` naming the unknown or repeated column.
+ */
+int rows_layout_init(struct rows_layout *l, enum rows_format fmt, const char *fields,
+                     struct err *err);
+
 /* rows_header() - appends the header row (CSV; nothing for JSON Lines). */
-void rows_header(struct rows_buf *b, enum rows_format fmt);
+void rows_header(struct rows_buf *b, const struct rows_layout *l);
 
 /* rows_put() - appends the row of `r`. */
-void rows_put(struct rows_buf *b, enum rows_format fmt, const struct rows_rec *r);
+void rows_put(struct rows_buf *b, const struct rows_layout *l, const struct rows_rec *r);
 
 /* rows_buf_fini() - frees the buffer. */
 void rows_buf_fini(struct rows_buf *b);

@@ -191,6 +191,13 @@ check(bf.get('path') == victim_file and isinstance(bf.get('offset'), int) and
       'summary: the bad file with offset and message: %s' % bf)
 check(s['rows']['printed'] == 3 and s['rows']['cut'] is True and s['groups'] >= 3,
       'summary: rows printed and cut')
+rc, allrows, err = run(['dns-names', '--format', 'csv', '--limit', '0', '-q', bad])
+nall = len(allrows.decode().splitlines()) - 1  # the header
+check(s['rows']['left_out'] == nall - 3,
+      'summary: rows left out %s = all rows %d - 3' % (s['rows'].get('left_out'), nall))
+rc, out, err = run(['dns-names', '--limit', '3', bad])
+check(('shown 3, %d more cut by --limit' % (nall - 3)) in err,
+      'text summary: how many rows --limit cut')
 for k in ('flows', 'records', 'records_kept', 'threads', 'peak_memory_bytes',
           'elapsed_seconds', 'window'):
     check(k in s, 'summary has %s' % k)
@@ -260,7 +267,21 @@ rc, whole, err = run(['export', '--format', 'csv', '-q', '-t', '2', repo])
 parts_out = [run(['export', '--format', 'csv', '-q', y])[1].split(b'\r\n', 1)[1] for y in order]
 check(rc == 0 and whole.split(b'\r\n', 1)[1] == b''.join(parts_out),
       'export writes files in time order (hour, then path)')
-# export --fields: not built (issue 14, item 11's second half; see the closing note)
+# export --fields: the named columns of the whole export, in the order named (Python's csv
+# module reads both; the names column holds commas and quotes)
+full = list(csv.reader(io.StringIO(whole.decode('ascii'), newline='')))
+rc, some, err = run(['export', '--format', 'csv', '-q', '-t', '2', '--fields', 'names,SIP, dport',
+                     repo])
+got = list(csv.reader(io.StringIO(some.decode('ascii'), newline='')))
+col = {n: i for i, n in enumerate(full[0])}
+want = [[r[col['names']], r[col['sip']], r[col['dport']]] for r in full[1:]]
+check(rc == 0 and got[0] == ['names', 'sip', 'dport'] and got[1:] == want and len(want) > 100,
+      'export --fields names,SIP, dport: those columns of the whole export, in that order')
+rc, some, err = run(['export', '--fields', 'start,port', repo])
+check(rc == 2 and "unknown column 'port'" in err and len(err.strip().splitlines()) == 1,
+      'export --fields with an unknown column: one usage error naming it (%d %r)' % (rc, err))
+rc, some, err = run(['dns-names', '--fields', 'start', repo])
+check(rc == 2, '--fields applies to export only')
 
 print('cli_analyst: %d failures' % len(FAILS))
 sys.exit(1 if FAILS else 0)

@@ -37,7 +37,7 @@ test_spark_example(void)
         u64(3), u64(2), u64(1), u64(501), u64(6),
         list(OUT_TEXT_LIST, one, sizeof(one) - 1, 1), list(OUT_U16_LIST, "\x00\x01", 2, 1),
         u64(1), u64(1), u64(1), u64(80), u64(1)};
-    struct out_table t = {names_cols, 7, cells, 2, 1};
+    struct out_table t = {names_cols, 7, cells, 2, 1, 0};
     char *s = render(&t, OUT_FORMAT_TABLE);
 
     CHECK_EQ_STR(s,
@@ -60,7 +60,7 @@ static void
 test_empty_and_short_columns(void)
 {
     static const struct out_col cols[] = {{"a", "a"}, {"bb", "bb"}};
-    struct out_table t = {cols, 2, NULL, 0, 0};
+    struct out_table t = {cols, 2, NULL, 0, 0, 0};
     char *s = render(&t, OUT_FORMAT_TABLE);
 
     /* Zero rows: sep, header, sep, sep; widths are at least 3. */
@@ -86,7 +86,7 @@ hostile_table(void)
     struct out_cell row[7] = {list(OUT_TEXT_LIST, hostile_names, sizeof(hostile_names) - 1, 3),
                               list(OUT_U16_LIST, "\x00\x10\x00\x01\x00\x00", 6, 3),
                               u64(1), u64(1), u64(1), u64(200), u64(2)};
-    struct out_table t = {names_cols, 7, hostile_cells, 1, 0};
+    struct out_table t = {names_cols, 7, hostile_cells, 1, 0, 0};
 
     memcpy(hostile_cells, row, sizeof(row));
     return t;
@@ -120,7 +120,7 @@ test_addr_render(void)
 {
     static const struct out_col cols[] = {{"dIP", "dIP"}};
     struct out_cell cells[2] = {{.kind = OUT_ADDR}, {.kind = OUT_ADDR}};
-    struct out_table t = {cols, 1, cells, 2, 0};
+    struct out_table t = {cols, 1, cells, 2, 0, 0};
     char *s;
 
     cells[0].v.addr.family = 4;
@@ -149,7 +149,7 @@ test_csv_formulas(void)
                                  "a=b", ""};
     static const char list_item[] = "\x00\x05=1+2.";
     struct out_cell cells[6 * 3];
-    struct out_table t = {cols, 3, cells, 6, 0};
+    struct out_table t = {cols, 3, cells, 6, 0, 0};
     struct out_opts keep = {1};
     char *buf = NULL;
     size_t len = 0;

@@ -58,7 +58,7 @@ test_page(void)
 {
     struct out_col cols[3] = {{"domain", "domain"}, {"flows", "flows"}, {"why", "why"}};
     struct out_cell cells[6];
-    struct out_table t = {cols, 3, cells, 2, 0};
+    struct out_table t = {cols, 3, cells, 2, 0, 0};
     struct page_table pt = {.id = "hunt-domain", .title = "t", .table = &t, .spark_title = "s"};
     uint64_t spark[2 * 3] = {1, 0, 2, 0, 0, 5};
     struct out_cell labels[2];

@@ -133,7 +133,7 @@ render(const struct post_table *pt)
 {
     static struct packed packed[POST_ROWS];
     struct out_cell cells[POST_ROWS * POST_COLS];
-    struct out_table t = {cols, POST_COLS, cells, POST_ROWS, 1 /* more rows existed */};
+    struct out_table t = {cols, POST_COLS, cells, POST_ROWS, 1 /* more rows existed */, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

@@ -62,24 +62,34 @@ v6_row(struct rows_rec *r, uint8_t sip[16], uint8_t dip[16])
 }
 
 static void
-check_rows(enum rows_format fmt, const char *want)
+check_rows_fields(enum rows_format fmt, const char *fields, const char *want)
 {
     struct rows_buf b = {0};
+    struct rows_layout l;
+    struct err err;
     struct rows_rec r;
     struct dns_rr rr[2];
     uint8_t sip[16], dip[16], sip6[16], dip6[16];
     char *got;
 
-    rows_header(&b, fmt);
+    err_init(&err);
+    CHECK(rows_layout_init(&l, fmt, fields, &err) == 0);
+    rows_header(&b, &l);
     v4_row(&r, rr, sip, dip);
-    rows_put(&b, fmt, &r);
+    rows_put(&b, &l, &r);
     v6_row(&r, sip6, dip6);
-    rows_put(&b, fmt, &r);
+    rows_put(&b, &l, &r);
     got = calloc(1, b.len + 1);
     memcpy(got, b.p, b.len);
     CHECK_EQ_STR(got, want);
     free(got);
     rows_buf_fini(&b);
+}
+
+static void
+check_rows(enum rows_format fmt, const char *want)
+{
+    check_rows_fields(fmt, NULL, want);
 }
 
 static void
@@ -104,6 +114,34 @@ test_csv(void)
                          "5,6,::ffff:1.2.3.4,2001:db8::1,1,2,6,0,3,4,5,6,0,[],[]\r\n");
 }
 
+/* --fields: a subset, in the order named, case-insensitive, spaces around names allowed. */
+static void
+test_fields(void)
+{
+    check_rows_fields(ROWS_CSV, "types, SIP,start",
+                      "types,sip,start\r\n\"[16,1]\",192.168.1.2,1\r\n[],::ffff:1.2.3.4,5\r\n");
+    check_rows_fields(ROWS_JSONL, "names,dport",
+                      "{\"names\":[\"a\\\"b\\\\\\\\c\\\\x01.\",\"x,y.\"],\"dport\":53}\n"
+                      "{\"names\":[],\"dport\":2}\n");
+}
+
+static void
+test_fields_refused(void)
+{
+    static const char *const bad[] = {"sip,sip", "sip,,dip", "sip,", "port", "", "sip,SIP",
+                                      "bytes,\x01evil"};
+    struct rows_layout l;
+    struct err err;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err_init(&err);
+        CHECK(rows_layout_init(&l, ROWS_CSV, bad[i], &err) < 0);
+        CHECK(strstr(err.msg, "--fields") != NULL);
+        for (const char *m = err.msg; *m; m++)
+            CHECK((unsigned char)*m >= 0x20 && (unsigned char)*m < 0x7f); /* escaped */
+    }
+}
+
 static void
 test_format_parse(void)
 {
@@ -120,6 +158,8 @@ main(void)
 {
     RUN(test_jsonl);
     RUN(test_csv);
+    RUN(test_fields);
+    RUN(test_fields_refused);
     RUN(test_format_parse);
     return CHECK_DONE();
 }
