@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "isotime.h"
+
 #define SECS_PER_HOUR 3600
 #define SECS_PER_DAY  86400
 
@@ -63,41 +65,14 @@ short_digits(const char *s, char stop, size_t *len)
     return v;
 }
 
-static int
-is_leap(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-static int
-days_in_month(int year, int month)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return month == 2 && is_leap(year) ? 29 : days[month - 1];
-}
-
-/* Days from 1970-01-01 to year-month-day in the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int
 part_hour_from_civil(int year, int month, int day, int hour_of_day, int64_t *hour)
 {
     if (year < PART_HOUR_YEAR_MIN || year > PART_HOUR_YEAR_MAX || month < 1 || month > 12 ||
-        day < 1 || day > days_in_month(year, month) || hour_of_day < 0 || hour_of_day > 23)
+        day < 1 || day > isotime_days_in_month(year, month) || hour_of_day < 0 || hour_of_day > 23)
         return 0;
-    *hour = days_from_civil(year, month, day) * SECS_PER_DAY + (int64_t)hour_of_day * SECS_PER_HOUR;
+    *hour = isotime_days_from_civil(year, month, day) * SECS_PER_DAY +
+            (int64_t)hour_of_day * SECS_PER_HOUR;
     return 1;
 }
 
@@ -105,7 +80,7 @@ char *
 part_hour_format(int64_t hour, char *buf)
 {
     /* Inverse of days_from_civil (civil_from_days), for the accepted years only. */
-    int64_t max = days_from_civil(PART_HOUR_YEAR_MAX + 1, 1, 1) * SECS_PER_DAY;
+    int64_t max = isotime_days_from_civil(PART_HOUR_YEAR_MAX + 1, 1, 1) * SECS_PER_DAY;
     int64_t z, era, doe, yoe, doy, mp, y, m, d, h;
 
     if (hour < 0 || hour >= max) {

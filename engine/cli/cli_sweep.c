@@ -74,6 +74,24 @@ cli_plan_inputs(const struct cli *c, struct part_plan *plan)
     return -1;
 }
 
+int
+cli_sweep_begin(const struct cli *c, struct cli_summary *sum, double t0, struct part_plan *plan,
+                struct cli_output *out)
+{
+    struct err err;
+    int code = cli_plan_inputs(c, plan);
+
+    err_init(&err);
+    cli_summary_plan(sum, c, plan);
+    if (code < 0 && cli_output_open(out, c->output, &err) < 0) {
+        cli_fatal(&err);
+        code = EXIT_FATAL;
+    }
+    if (code >= 0)
+        return cli_summary_finish(c, sum, code, t0, &err);
+    return -1;
+}
+
 /* The sweep options of the command line, with the progress line when wanted. */
 void
 cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so)

@@ -10,7 +10,9 @@
 #include <stddef.h>
 
 #include "cli_args.h"
+#include "cli_output.h"
 #include "cli_progress.h"
+#include "cli_summary.h"
 #include "err.h"
 #include "log.h"
 #include "part_plan.h"
@@ -28,6 +30,14 @@ void cli_fatal(const struct err *err);
  * warned). Returns -1 to go on, or an exit code (the message printed).
  */
 int cli_plan_inputs(const struct cli *c, struct part_plan *plan);
+
+/*
+ * cli_sweep_begin() - a sweeping command's start: plans the PATHs (cli_plan_inputs()), puts
+ * the plan in the summary `sum`, opens -o FILE into `out`. Returns -1 to go on, or the exit
+ * code when the command ends here (its summary written).
+ */
+int cli_sweep_begin(const struct cli *c, struct cli_summary *sum, double t0, struct part_plan *plan,
+                    struct cli_output *out);
 
 /* cli_sweep_opts_init() - the sweep options of `c`, with the progress line `prog` when wanted. */
 void cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so);

@@ -72,16 +72,9 @@ run(struct cli *c)
         mem_free(job);
         return code;
     }
-    code = cli_plan_inputs(c, &plan);
-    cli_summary_plan(&sum, c, &plan);
-    if (code < 0 && cli_output_open(&out, c->output, &err) < 0) {
-        cli_fatal(&err);
-        code = EXIT_FATAL;
-    }
-    if (code >= 0) {
-        code = cli_summary_finish(c, &sum, code, t0, &err);
+    code = cli_sweep_begin(c, &sum, t0, &plan, &out);
+    if (code >= 0)
         goto done;
-    }
     code = 0;
     cli_sweep_opts_init(c, &prog, &so);
     if (c->cache != NULL && cache_text == NULL) {
@@ -196,16 +189,9 @@ run_export(struct cli *c)
         mem_free(job);
         return cli_usage_error("%s", err.msg);
     }
-    code = cli_plan_inputs(c, &plan);
-    cli_summary_plan(&sum, c, &plan);
-    if (code < 0 && cli_output_open(&out, c->output, &err) < 0) {
-        cli_fatal(&err);
-        code = EXIT_FATAL;
-    }
-    if (code >= 0) {
-        code = cli_summary_finish(c, &sum, code, t0, &err);
+    code = cli_sweep_begin(c, &sum, t0, &plan, &out);
+    if (code >= 0)
         goto done;
-    }
     cli_sweep_opts_init(c, &prog, &so);
     rc = export_run(job, &layout, &plan, &so, out.f, &res, &err);
     cli_progress_clear(&prog);

@@ -16,16 +16,16 @@ is_leap(int64_t y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int
-days_in_month(int64_t y, int64_t m)
+int
+isotime_days_in_month(int64_t y, int64_t m)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t
+isotime_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     int64_t era, yoe, doy, doe;
 
@@ -64,7 +64,7 @@ isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec)
     if (mo < 1 || mo > 12 || i >= len || s[i++] != '-')
         return -1;
     d = digits(s, len, &i, 2);
-    if (d < 1 || d > days_in_month(y, mo))
+    if (d < 1 || d > isotime_days_in_month(y, mo))
         return -1;
     if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
         i++;
@@ -109,7 +109,8 @@ isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec)
     }
     if (i != len)
         return -1;
-    *ms = days_from_civil(y, mo, d) * MS_PER_DAY + h * 3600000 + mi * 60000 + sec * 1000 + frac;
+    *ms = isotime_days_from_civil(y, mo, d) * MS_PER_DAY + h * 3600000 + mi * 60000 + sec * 1000 +
+          frac;
     if (prec)
         *prec = p;
     return 0;

@@ -29,4 +29,10 @@ int isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec);
 #define ISOTIME_LEN 80
 char *isotime_format(int64_t ms, char *buf);
 
+/* isotime_days_in_month() - days in month `m` (1-12) of year `y` (proleptic Gregorian). */
+int isotime_days_in_month(int64_t y, int64_t m);
+
+/* isotime_days_from_civil() - days from 1970-01-01 to y-m-d (Hinnant's days_from_civil). */
+int64_t isotime_days_from_civil(int64_t y, int64_t m, int64_t d);
+
 #endif
