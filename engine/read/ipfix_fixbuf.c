@@ -21,6 +21,10 @@ void fBufRewind(fBuf_t *fbuf);
 /* ------------------------------------------------------------------------ */
 /* Session set-up                                                            */
 
+/* The internal template a list template of each class decodes into (0: not decoded). */
+static const uint16_t pair_tid[] = {
+    [IPFIX_PAIR_NONE] = 0, [IPFIX_PAIR_WRAP] = TID_WRAP, [IPFIX_PAIR_DNS] = TID_DNS};
+
 /*
  * new_template() - libfixbuf's new-template callback: classify the external
  * template by its (PEN, ID) fields, register how it decodes inside lists
@@ -35,8 +39,6 @@ new_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl, void *app_c
     struct ipfix_field *fields = f;
     uint32_t n = fbTemplateCountElements(tmpl);
     struct ipfix_tclass cls;
-    static const uint16_t pair_tid[] = {
-        [IPFIX_PAIR_NONE] = 0, [IPFIX_PAIR_WRAP] = TID_WRAP, [IPFIX_PAIR_DNS] = TID_DNS};
 
     (void)app_ctx;
     if (n > sizeof(f) / sizeof(f[0]))
@@ -55,6 +57,23 @@ new_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl, void *app_c
     fbSessionAddTemplatePair(session, tid, pair_tid[cls.pair]);
     *tmpl_ctx = cls.flow_flags ? (void *)(uintptr_t)cls.flow_flags : NULL;
     *free_fn = NULL;
+}
+
+/*
+ * ipfix_fixbuf_set_pairs() - libfixbuf decodes a list by the pair of its
+ * template ID, and keeps one pair table per session: a template of the same ID
+ * in another observation domain (defined, redefined or withdrawn there) would
+ * decide how this domain's lists decode. So before a message is decoded, the
+ * pairs of the list templates it uses are set to what they are in its own
+ * domain, as the scanner found them (and as the fast decoder decodes).
+ */
+void
+ipfix_fixbuf_set_pairs(struct ipfix_reader *r, const struct ipfix_scan_result *res)
+{
+    fbSession_t *s = fBufGetSession(r->fb);
+
+    for (size_t i = 0; i < res->nlist; i++)
+        fbSessionAddTemplatePair(s, res->list_tid[i], pair_tid[res->list_pair[i]]);
 }
 
 /* add_internal() - adds internal template `tid` built from `ies`; 0 or -code. */

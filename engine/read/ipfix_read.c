@@ -468,6 +468,9 @@ ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
 
         r->nflows = r->next_flow = r->nrr = r->committed_rr = 0;
         ipfix_scan_message(r->scan, p, mlen, off, &res); /* fast: decodes too */
+        if (res.fatal) /* a template flood: IPFIX_MAX_TEMPLATE_BYTES */
+            return ERR_SET(err, ERR_FORMAT, "%s: %s %llu: %s", r->path, off_word(r),
+                           (unsigned long long)res.damage_off, res.damage_what);
         r->st.unknown_sets += res.unknown_sets;
         ipfix_read_note_damage(r, res.damaged, res.damage_off, res.damage_what);
         if (res.skip)
@@ -479,6 +482,7 @@ ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
                 r->flows[i].dns = r->flows[i].ndns ? r->rrs + r->rr0[i] : NULL;
             return 1;
         }
+        ipfix_fixbuf_set_pairs(r, &res);
         fBufSetBuffer(r->fb, res.msg, res.len);
         return 1;
     }

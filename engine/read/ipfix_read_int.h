@@ -142,6 +142,12 @@ int ipfix_read_load_message(struct ipfix_reader *r, struct err *err);
 /* ipfix_fixbuf_open() - the libfixbuf session of a reader; 0 or -code. */
 int ipfix_fixbuf_open(struct ipfix_reader *r, struct err *err);
 
+/*
+ * ipfix_fixbuf_set_pairs() - sets libfixbuf's session-wide template pairs of
+ * the list templates message `res` uses to their class in its own domain.
+ */
+void ipfix_fixbuf_set_pairs(struct ipfix_reader *r, const struct ipfix_scan_result *res);
+
 /* ipfix_fixbuf_next() - ipfix_reader_next() for the libfixbuf decoder. */
 int ipfix_fixbuf_next(struct ipfix_reader *r, const struct flow **flow, struct err *err);
 

@@ -38,10 +38,13 @@ struct vtmpl {
 };
 
 struct vdomain {
-    uint32_t id;             /* observation domain */
-    struct vtmpl *page[256]; /* templates by ID: page[tid >> 8][tid & 255] */
-    struct vdomain *next;    /* other domains seen in this file */
+    uint32_t id;              /* observation domain */
+    struct vtmpl **page[256]; /* templates by ID: *page[tid >> 8][tid & 255], NULL if none */
+    struct vdomain *next;     /* other domains seen in this file */
 };
+
+/* What a template costs here (and, with --decoder fixbuf, in libfixbuf): see define(). */
+#define PAGE_BYTES (256 * sizeof(struct vtmpl *))
 
 /* A set of the message being scanned and how much of it survives. */
 struct vset {
@@ -55,11 +58,16 @@ struct ipfix_scan {
     struct vdomain *spare;   /* domains of earlier files, pages kept, templates cleared */
     uint32_t ndomains;       /* entries in domains, <= IPFIX_MAX_DOMAINS */
     struct vdomain *cur;     /* domain of the current message */
-    uint8_t pair[65536];     /* enum ipfix_pair by external template ID (session-wide) */
-    struct vset *sets;       /* sets of the current message */
-    size_t nsets, cap_sets;  /* used, allocated */
-    uint8_t *out;            /* repaired copy of the message */
-    size_t cap_out;          /* bytes allocated in out */
+    size_t tmpl_bytes; /* template state of this file (define()), <= IPFIX_MAX_TEMPLATE_BYTES */
+    /* list templates of the current message, the first use of each (ipfix_scan_result) */
+    uint16_t *list_tid;             /* external template IDs, in first-use order */
+    uint8_t *list_pair;             /* enum ipfix_pair of each in the message's domain then */
+    size_t nlist, cap_list;         /* used, allocated */
+    uint64_t list_seen[65536 / 64]; /* bit per template ID: in list_tid already */
+    struct vset *sets;              /* sets of the current message */
+    size_t nsets, cap_sets;         /* used, allocated */
+    uint8_t *out;                   /* repaired copy of the message */
+    size_t cap_out;                 /* bytes allocated in out */
     /* the visitor, and field positions by list depth for the records it is shown */
     struct ipfix_visitor vis;
     int visiting;
@@ -84,11 +92,23 @@ ipfix_scan_create(void)
     return mem_calloc(1, sizeof(struct ipfix_scan));
 }
 
-static void
-tmpl_clear(struct vtmpl *t)
+/* tmpl_cost() - what a template of `n` fields is charged: ours and libfixbuf's (ipfix_scan.h). */
+static size_t
+tmpl_cost(uint32_t n)
 {
+    return sizeof(struct vtmpl) + IPFIX_FIXBUF_TMPL_COST +
+           n * (sizeof(struct ipfix_field) + IPFIX_FIXBUF_FIELD_COST);
+}
+
+/* tmpl_free() - frees template `t` (NULL: no-op) and returns its cost to the file's count. */
+static void
+tmpl_free(struct ipfix_scan *s, struct vtmpl *t)
+{
+    if (!t)
+        return;
+    s->tmpl_bytes -= tmpl_cost(t->n);
     mem_free(t->f);
-    memset(t, 0, sizeof(*t));
+    mem_free(t);
 }
 
 void
@@ -99,27 +119,27 @@ ipfix_scan_visit(struct ipfix_scan *s, const struct ipfix_visitor *v)
         s->vis = *v;
 }
 
-/* domain_clear() - forgets the templates of `d`, keeping its pages. */
+/* domain_clear() - forgets the templates and pages of `d`. */
 static void
-domain_clear(struct vdomain *d)
+domain_clear(struct ipfix_scan *s, struct vdomain *d)
 {
     for (size_t p = 0; p < 256; p++) {
         if (!d->page[p])
             continue;
         for (size_t i = 0; i < 256; i++)
-            if (d->page[p][i].f) /* tmpl_get() sees only entries with fields */
-                tmpl_clear(&d->page[p][i]);
+            tmpl_free(s, d->page[p][i]);
+        mem_free(d->page[p]);
+        d->page[p] = NULL;
+        s->tmpl_bytes -= PAGE_BYTES;
     }
 }
 
 static void
-domains_free(struct vdomain *d)
+domains_free(struct ipfix_scan *s, struct vdomain *d)
 {
     for (struct vdomain *next; d; d = next) {
         next = d->next;
-        domain_clear(d);
-        for (size_t p = 0; p < 256; p++)
-            mem_free(d->page[p]);
+        domain_clear(s, d);
         mem_free(d);
     }
 }
@@ -129,14 +149,14 @@ ipfix_scan_reset(struct ipfix_scan *s)
 {
     for (struct vdomain *d = s->domains, *next; d; d = next) {
         next = d->next;
-        domain_clear(d);
+        domain_clear(s, d);
         d->next = s->spare;
         s->spare = d;
     }
     s->domains = NULL;
     s->cur = NULL;
     s->ndomains = 0;
-    memset(s->pair, 0, sizeof(s->pair));
+    s->tmpl_bytes = 0;
     s->visiting = 0;
 }
 
@@ -145,8 +165,10 @@ ipfix_scan_destroy(struct ipfix_scan *s)
 {
     if (!s)
         return;
-    domains_free(s->domains);
-    domains_free(s->spare);
+    domains_free(s, s->domains);
+    domains_free(s, s->spare);
+    mem_free(s->list_tid);
+    mem_free(s->list_pair);
     for (size_t d = 0; d <= MAX_DEPTH; d++) {
         mem_free(s->at[d]);
         mem_free(s->alen[d]);
@@ -184,22 +206,21 @@ domain_get(struct ipfix_scan *s, uint32_t id)
 static const struct vtmpl *
 tmpl_get(const struct ipfix_scan *s, uint16_t tid)
 {
-    const struct vtmpl *page = s->cur->page[tid >> 8];
-    const struct vtmpl *t;
+    struct vtmpl *const *page = s->cur->page[tid >> 8];
 
-    if (!page)
-        return NULL;
-    t = &page[tid & 255];
-    return t->f ? t : NULL;
+    return page ? page[tid & 255] : NULL;
 }
 
-static struct vtmpl *
+/* tmpl_slot() - where template `tid` of the current domain is kept (its page made if need be). */
+static struct vtmpl **
 tmpl_slot(struct ipfix_scan *s, uint16_t tid)
 {
-    struct vtmpl **page = &s->cur->page[tid >> 8];
+    struct vtmpl ***page = &s->cur->page[tid >> 8];
 
-    if (!*page)
-        *page = mem_calloc(256, sizeof(struct vtmpl));
+    if (!*page) {
+        *page = mem_calloc(256, sizeof(struct vtmpl *));
+        s->tmpl_bytes += PAGE_BYTES;
+    }
     return &(*page)[tid & 255];
 }
 
@@ -330,6 +351,24 @@ visit_rec(const struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, i
     r->flow_flags = t->cls.flow_flags;
 }
 
+/* list_use() - notes the first use in this message of list template `tid`, with its pair. */
+static void
+list_use(struct ipfix_scan *s, uint16_t tid, uint8_t pair)
+{
+    uint64_t bit = (uint64_t)1 << (tid & 63);
+
+    if (s->list_seen[tid >> 6] & bit)
+        return;
+    s->list_seen[tid >> 6] |= bit;
+    if (s->nlist == s->cap_list) {
+        s->cap_list = s->cap_list ? 2 * s->cap_list : 64;
+        s->list_tid = mem_realloc(s->list_tid, s->cap_list * sizeof(*s->list_tid));
+        s->list_pair = mem_realloc(s->list_pair, s->cap_list * sizeof(*s->list_pair));
+    }
+    s->list_tid[s->nlist] = tid;
+    s->list_pair[s->nlist++] = pair;
+}
+
 /* walk_records() - the records of a list entry of template `tid`; 0 ok, -1 damage. */
 static int
 walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t *end, int depth,
@@ -338,14 +377,22 @@ walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
     const struct vtmpl *t = tmpl_get(s, tid);
     enum walk_ctx ctx;
 
-    /* libfixbuf skips lists whose template is unknown or unpaired */
-    if (!t || s->pair[tid] == IPFIX_PAIR_NONE)
-        return 0;
+    if (!t)
+        return 0; /* libfixbuf skips lists whose template is unknown */
+    /*
+     * How a list is decoded depends on its template in this message's domain
+     * (the template's own class), never on a template of the same ID in
+     * another domain; the reader gives libfixbuf's session-wide pair table
+     * these pairs before it decodes the message (ipfix_scan_result.list_tid).
+     */
+    list_use(s, tid, t->cls.pair);
+    if (t->cls.pair == IPFIX_PAIR_NONE)
+        return 0; /* not decoded: libfixbuf skips unpaired lists */
     if (depth > MAX_DEPTH) {
         damage(s, p, "lists nested deeper than %d levels", MAX_DEPTH);
         return -1;
     }
-    ctx = s->pair[tid] == IPFIX_PAIR_WRAP ? CTX_WRAP : CTX_LEAF;
+    ctx = t->cls.pair == IPFIX_PAIR_WRAP ? CTX_WRAP : CTX_LEAF;
     for (uint32_t count = 0; p < end; count++) {
         size_t n;
 
@@ -441,14 +488,26 @@ grow_positions(struct ipfix_scan *s, uint32_t n)
     s->cap_fields = n;
 }
 
-/* define() - stores template `tid` as parsed from the wire and classifies it. */
-static void
+/*
+ * define() - stores template `tid` as parsed from the wire and classifies it.
+ * Returns 0, or -1 (nothing stored) when the file's template state would pass
+ * IPFIX_MAX_TEMPLATE_BYTES: tmpl_cost() counts the struct and its fields and
+ * what libfixbuf keeps for it, with either decoder.
+ */
+static int
 define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint32_t scope)
 {
-    struct vtmpl *t = tmpl_slot(s, tid);
+    struct vtmpl **slot = tmpl_slot(s, tid);
+    struct vtmpl *t;
+    size_t cost = tmpl_cost(n);
 
-    tmpl_clear(t);
-    t->f = mem_alloc(n * sizeof(struct ipfix_field));
+    tmpl_free(s, *slot);
+    *slot = NULL;
+    if (s->tmpl_bytes + cost > IPFIX_MAX_TEMPLATE_BYTES)
+        return -1;
+    s->tmpl_bytes += cost;
+    t = *slot = mem_calloc(1, sizeof(*t));
+    t->f = mem_alloc((n ? n : 1) * sizeof(struct ipfix_field));
     t->n = n;
     t->stml_idx = -1;
     t->dpi_idx = -1;
@@ -476,10 +535,10 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
             t->dpi_idx = (int32_t)i;
     }
     ipfix_scan_classify(t->f, n, scope, &t->cls);
-    s->pair[tid] = t->cls.pair; /* what the reader's new-template callback will register */
     plan_slots(t, ipfix_int_flow, IPFIX_INT_FLOW_N, t->plan.flow);
     plan_slots(t, ipfix_int_dns, IPFIX_INT_DNS_N, t->plan.dns);
     grow_positions(s, n);
+    return 0;
 }
 
 /* scan_tset() - a template (2) or options template (3) set; returns bytes to keep. */
@@ -510,7 +569,14 @@ scan_tset(struct ipfix_scan *s, const uint8_t *p, size_t slen, uint16_t sid)
             }
             q += (q[0] & 0x80) ? 8 : 4;
         }
-        define(s, tid, rec + hdr, n, scope);
+        if (define(s, tid, rec + hdr, n, scope) < 0) {
+            s->res->fatal = 1;
+            damage(s, rec,
+                   "template %u: the file's templates need more than %d MiB (%u observation "
+                   "domains; docs/format.md, Limits); rest of file skipped",
+                   tid, IPFIX_MAX_TEMPLATE_BYTES >> 20, s->ndomains);
+            return (size_t)(rec - p);
+        }
     }
     /*
      * 4 or 5 bytes left in an options template set cannot hold a record
@@ -616,6 +682,9 @@ ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t off,
     memset(res, 0, sizeof(*res));
     res->msg = msg;
     res->len = len;
+    for (size_t i = 0; i < s->nlist; i++) /* forget the last message's list templates */
+        s->list_seen[s->list_tid[i] >> 6] = 0;
+    s->nlist = 0;
     s->msg = msg;
     s->off = off;
     s->res = res;
@@ -668,7 +737,14 @@ ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t off,
         if (keep != slen)
             cut = 1;
         p += slen;
+        if (res->fatal) { /* the file ends here: nothing of this message is decoded */
+            res->skip = 1;
+            return;
+        }
     }
     if (cut)
         repair(s, msg, res);
+    res->list_tid = s->list_tid;
+    res->list_pair = s->list_pair;
+    res->nlist = s->nlist;
 }

@@ -26,11 +26,14 @@
  * fixed up), so libfixbuf only ever decodes well-formed data, and the exact
  * byte offset of each problem is known.
  *
- * The scanner mirrors two pieces of libfixbuf session state: the external
- * templates (per observation domain) and the session-wide template pairs
- * (which sub-templates libfixbuf decodes in lists). Both are updated by the
- * same ipfix_scan_classify() the reader's new-template callback uses, in the
- * same stream order, so the two always agree on what gets decoded.
+ * The scanner mirrors libfixbuf's external templates (per observation domain),
+ * classified by the same ipfix_scan_classify() the reader's new-template
+ * callback uses, in the same stream order. Which sub-templates are decoded in
+ * lists follows each template's class in the message's own domain; libfixbuf
+ * keeps that in one session-wide pair table, which another domain's template
+ * of the same ID would overwrite, so the reader resets the pairs of the list
+ * templates a message uses (ipfix_scan_result.list_tid) before libfixbuf
+ * decodes it. So the two always agree on what gets decoded.
  *
  * Threads: a scanner is confined to one reader.
  */
@@ -44,11 +47,25 @@
 
 /*
  * Observation domains one file may use. Each has its own template tables here
- * and in libfixbuf (up to ~2.6 MB here); without a cap a hostile file of tiny
- * messages, each naming a new domain, would grow memory ~100x its size.
- * Messages of further domains are skipped whole, as damage.
+ * and in libfixbuf; without a cap a hostile file of tiny messages, each naming
+ * a new domain, would grow memory ~100x its size. Messages of further domains
+ * are skipped whole, as damage.
  */
 #define IPFIX_MAX_DOMAINS 64
+
+/*
+ * Template state one file may hold, over all its domains: each template costs
+ * its struct here (~500 bytes, the fast decoder's plan) plus 8 bytes a field,
+ * and what libfixbuf keeps for it with --decoder fixbuf (charged as
+ * IPFIX_FIXBUF_TMPL_COST + IPFIX_FIXBUF_FIELD_COST a field, measured at about
+ * 380 + 96), plus 2 KiB per 256 template IDs of a domain in use. Both decoders
+ * are charged the same, so they stop at the same template. A file that needs
+ * more (a template flood) ends there as a bad file: a worker's templates stay
+ * under this bound whatever the input (docs/format.md).
+ */
+#define IPFIX_MAX_TEMPLATE_BYTES (16u << 20)
+#define IPFIX_FIXBUF_TMPL_COST   512u
+#define IPFIX_FIXBUF_FIELD_COST  128u
 
 /* Well-known enterprise numbers. */
 #define IPFIX_PEN_IANA    0u
@@ -190,6 +207,16 @@ struct ipfix_scan_result {
     uint32_t unknown_sets; /* data sets dropped: template unknown */
     uint32_t damaged;      /* damaged sets (or message tails) dropped */
     int skip;              /* 1: decode nothing of this message (msg, len unset) */
+    int fatal;             /* 1: the file cannot go on (IPFIX_MAX_TEMPLATE_BYTES); skip is set */
+    /*
+     * The list templates the message uses, each once, in first-use order, with
+     * how it decodes in this message's domain then (enum ipfix_pair); valid
+     * until the next call. libfixbuf's pair table is one per session, not per
+     * domain: the libfixbuf reader sets these pairs before each message.
+     */
+    const uint16_t *list_tid;
+    const uint8_t *list_pair;
+    size_t nlist;
     uint64_t damage_off;   /* file offset of the first damage, if damaged */
     char damage_what[200]; /* what was wrong there */
 };

@@ -385,6 +385,55 @@ def case_sum(a, run, tmp):
             check(name, rc == 0 and got == rows and hit, 'exit %s got %s want %s %r' % (
                 rc, got, rows, err[-300:]))
 
+# ---------------------------------------------------------------------------------------
+# item 2: template memory is bounded; a template flood is a bad file, never an OOM
+
+def flood_file(path, ndomains=63, ntemplates=4096):
+    import struct
+    out = bytearray()
+    for d in range(ndomains):
+        for first in range(256, 256 + ntemplates, 2048):
+            recs = b''.join(struct.pack('>HHHH', t, 1, 8, 4) for t in range(first, first + 2048))
+            body = struct.pack('>HH', 2, 4 + len(recs)) + recs
+            out += struct.pack('>HHIII', 10, 16 + len(body), 0, 0, d + 1) + body
+    with open(path, 'wb') as f:
+        f.write(out)
+
+
+def peak_rss_run(argv, env):
+    """(exit, stdout, stderr, peak RSS in MiB) of one child, from wait4()."""
+    with tempfile.TemporaryFile() as o, tempfile.TemporaryFile() as e:
+        p = subprocess.Popen(argv, stdout=o, stderr=e, env=env)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        o.seek(0)
+        e.seek(0)
+        return p.returncode, o.read(), e.read(), ru.ru_maxrss / 1024.0
+
+
+def case_template_flood(a, run, tmp, repo):
+    d = copy_repo(repo, os.path.join(tmp, 'flood'))
+    bad = [os.path.join(d, 'flood-%d.ipfix' % k) for k in (1, 2)]
+    for b in bad:
+        flood_file(b)
+    rc0, want, err0 = run([a.flowsweep] + DEST + [repo])
+    assert rc0 == 0, err0
+    with open(a.flowsweep, 'rb') as f:
+        sanitized = b'AddressSanitizer' in f.read()
+    for dec in ('fast', 'fixbuf'):
+        name = 'template flood, --mem-limit 64M -t 2 --decoder ' + dec
+        rc, out, err, rss = peak_rss_run([a.flowsweep] + DEST + [
+            '--mem-limit', '64M', '-t', '2', '--decoder', dec, d], run.env)
+        if not sound(name, rc, err):
+            continue
+        named = all((b + ': offset').encode() in err for b in bad)
+        check(name, rc == 3 and out == want and named and b'more than 16 MiB' in err,
+              'exit %s, rows %s, named %s: %r' % (rc, out == want, named, err[-300:]))
+        # the bound: the limit plus 64 MiB (sanitizer builds keep shadow memory: not measured)
+        check(name + ' peak RSS', sanitized or rss <= 64 + 64,
+              'peak RSS %.0f MiB > 128 MiB' % rss)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--gen', required=True)
@@ -403,6 +452,7 @@ def main():
     case_long_path(a, run, tmp)
     case_small(a, run, tmp, repo)
     case_sum(a, run, tmp)
+    case_template_flood(a, run, tmp, repo)
 
     print('hostile: %d checks, %d failures' % (COUNT[0], len(FAILS)))
     for f in FAILS:

@@ -463,6 +463,31 @@ def structural(m, good, msgs, w, full, pre):
     m.case('63 more domains', good + doms(63), 'clean', exact=full)
     m.case('20000 more domains', good + doms(20000), 'damage', exact=full,
            grep='observation domain')
+    # DNS template links belong to a domain (issue 17): another domain defining, redefining
+    # or withdrawing the same template IDs must not change this domain's DNS records, with
+    # either decoder (libfixbuf's pair table is one per session: the reader resets it)
+    list_tids = sorted({rd16(good, eo) for _, eo in w.entries} | {w.dns_rec[0]})
+    other_dom = dom + 1
+    not_dns = msg(tset([tmpl(t, [(0, 8, 4), (0, 12, 4)]) for t in list_tids]), other_dom)
+    m.case('other domain redefines the DNS templates', good[:cut] + not_dns + good[cut:],
+           'clean', exact=full)
+    same = msg(tset([tmpl(t, w.t[t]) for t in list_tids]), other_dom)
+    gone = msg(tset([struct.pack('>HH', t, 0) for t in list_tids]), other_dom)
+    m.case('other domain withdraws the DNS templates', good[:cut] + same + gone + good[cut:],
+           'clean', exact=full)
+    # and the other way round: a domain whose template of that ID is not DNS gets no records
+    # from this domain's DNS template (both decoders, the records of domain `dom` unchanged)
+    m.case('both domains, interleaved', good[:cut] + not_dns + msg(b'', other_dom) +
+           good[cut:] + not_dns, 'clean', exact=full)
+    # template flood (issue 17): the file's template state is bounded (16 MiB charged);
+    # past it the file ends as damage, named, every flow before it kept
+    flood = bytearray()
+    for d in range(63):                 # 64 domains in all: the domain cap is not what stops it
+        for first in range(256, 256 + 4096, 2048):
+            recs = b''.join(struct.pack('>HHHH', t, 1, 8, 4) for t in range(first, first + 2048))
+            flood += msg(tset([recs]), other_dom + d)
+    m.case('template flood', good + bytes(flood), 'damage', exact=full, grep='more than 16 MiB')
+
     # an STML entry naming an unknown template: that entry's DNS records are skipped
     i, eo = w.entries[0]
     b = bytearray(good)
