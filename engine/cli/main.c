@@ -14,6 +14,7 @@
 
 #include "cache.h"
 #include "cli_cache.h"
+#include "cli_exec.h"
 #include "cli_job.h"
 #include "cli_output.h"
 #include "cli_report.h"
@@ -39,9 +40,22 @@ summary_sweep(struct cli_summary *s, const struct sweep_stats *st, const struct 
     s->threads = threads;
 }
 
-/* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
+/* The result in this process alone. */
 static int
-run(struct cli *c)
+run_local(const struct cli_exec *x, const struct cli *c, const struct op *op,
+          const struct part_plan *plan, const struct sweep_opts *so, struct cache *cache,
+          struct runner_result *res, struct err *err)
+{
+    (void)x;
+    (void)c;
+    return runner_run_cached(op, plan, so, cache, res, err);
+}
+
+static const struct cli_exec exec_local = {run_local, NULL, 0, 0, 0, "flowsweep"};
+
+/* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
+int
+cli_run_job(struct cli *c, const struct cli_exec *x)
 {
     struct err err;
     struct part_plan plan;
@@ -72,9 +86,20 @@ run(struct cli *c)
         mem_free(job);
         return code;
     }
-    code = cli_sweep_begin(c, &sum, t0, &plan, &out);
-    if (code >= 0)
+    if (x->no_plan)
+        memset(&plan, 0, sizeof(plan));
+    else
+        code = cli_plan_inputs(c, &plan);
+    cli_summary_plan(&sum, c, &plan);
+    if (code < 0 &&
+        cli_output_open(&out, x->quiet || x->shard ? "/dev/null" : c->output, &err) < 0) {
+        cli_fatal(&err);
+        code = EXIT_FATAL;
+    }
+    if (code >= 0) {
+        code = cli_summary_finish(c, &sum, code, t0, &err);
         goto done;
+    }
     code = 0;
     cli_sweep_opts_init(c, &prog, &so);
     if (c->cache != NULL && cache_text == NULL) {
@@ -91,12 +116,25 @@ run(struct cli *c)
         if (warn.code != ERR_OK)
             cli_log_escaped(LOG_WARN, "cache: ", warn.msg, "");
     }
-    rc = runner_run_cached(op, &plan, &so, cache, &res, &err);
+    rc = x->run(x, c, op, &plan, &so, cache, &res, &err);
     cli_progress_clear(&prog);
     for (size_t i = 0; i < res.ncache_warn; i++)
         cli_log_escaped(LOG_WARN, "cache: ", res.cache_warn[i], "");
-    cli_warn_bad_files(res.sweep.bad, res.sweep.nbad, "counted");
-    if (rc == 0) {
+    if (!x->quiet)
+        cli_warn_bad_files(res.sweep.bad, res.sweep.nbad,
+                           x->shard ? "counted in the partial file" : "counted");
+    if (rc == 0 && x->shard && !c->quiet && !c->summary_json) {
+        const struct sweep_stats *st = &res.sweep.stats;
+
+        fprintf(stderr,
+                "flowsweep: summary: shard: files %llu (bad %zu), flows %llu, records %llu "
+                "(kept %llu), groups %zu (%.1f MiB in tables), elapsed %.2f s, threads %d\n",
+                (unsigned long long)st->files, res.sweep.nbad, (unsigned long long)st->flows,
+                (unsigned long long)st->records, (unsigned long long)st->kept,
+                res.tables ? htab_count(res.tables[0]) : 0,
+                (double)res.table_bytes / (1024.0 * 1024.0), cli_now() - t0, res.ntables);
+    }
+    if (rc == 0 && res.finished && !x->quiet) {
         const struct out_table *table = &res.out.table;
 
         /* The result goes out whole or not at all (-o: renamed into place on success). */
@@ -133,18 +171,22 @@ run(struct cli *c)
                         (double)res.cache.written_bytes / (1024.0 * 1024.0));
         }
     }
+    if (x->quiet || x->shard)
+        cli_output_close(&out, 1, NULL);
     cli_output_close(&out, 0, NULL); /* a failed run leaves no -o file (no-op once closed) */
     if (rc < 0) {
-        cli_fatal(&err);
+        if (!x->quiet)
+            cli_fatal(&err);
         code = EXIT_FATAL;
-    } else if (res.sweep.nbad || plan.lost) {
-        code = EXIT_PARTIAL;
+    } else if ((res.sweep.nbad && !x->shard) || plan.lost) {
+        code = EXIT_PARTIAL; /* a shard's bad files are named again, with exit 3, by merge */
     }
     if (cache != NULL && c->verbose && res.cache.racy)
         LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
                  (unsigned long long)res.cache.racy);
     summary_sweep(&sum, &res.sweep.stats, res.sweep.bad, res.sweep.nbad, res.ntables);
-    code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);
+    if (!x->quiet)
+        code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);
     runner_result_fini(&res);
     if (cache != NULL)
         cache_close(cache);
@@ -230,15 +272,23 @@ done:
 }
 
 static int
-dispatch(int argc, char **argv)
+dispatch(int argc, char **argv, const struct cli_exec *x)
 {
     /* static: the parsed command line is large (its filter texts), and clang inlines the
      * commands into main(), which put the frame over -Wframe-larger-than. */
     static struct cli c;
     int rc;
 
-    if (argc >= 2 && strcmp(argv[1], "cache") == 0)
-        return cli_cache_main(argc, argv);
+    if (x == NULL) {
+        if (argc >= 2 && strcmp(argv[1], "cache") == 0)
+            return cli_cache_main(argc, argv);
+        if (argc >= 2 && strcmp(argv[1], "merge") == 0)
+            return cli_merge_main(argc, argv);
+        rc = cli_shard_main(argc, argv);
+        if (rc >= 0)
+            return rc;
+        x = &exec_local;
+    }
     rc = cli_args_parse(&c, argc, argv);
 
     if (rc >= 0)
@@ -248,7 +298,13 @@ dispatch(int argc, char **argv)
     if (c.output != NULL && cli_output_looks_like_format(c.output))
         LOG_WARN("-o %s writes the results to a file named '%s' (--format chooses the format)",
                  c.output, c.output);
-    rc = c.cmd == CMD_EXPORT ? run_export(&c) : c.cmd == CMD_REPORT ? cli_report_run(&c) : run(&c);
+    if (x != &exec_local && (c.cmd == CMD_EXPORT || c.cmd == CMD_REPORT))
+        rc = cli_usage_error("%s runs in one process only (not under flowsweep-mpi)",
+                             c.cmd == CMD_EXPORT ? "export" : "report");
+    else
+        rc = c.cmd == CMD_EXPORT   ? run_export(&c)
+             : c.cmd == CMD_REPORT ? cli_report_run(&c)
+                                   : cli_run_job(&c, x->run ? x : &exec_local);
     cli_args_fini(&c);
     return rc;
 }
@@ -280,12 +336,18 @@ finish_stdout(int code)
 }
 
 int
-main(int argc, char **argv)
+cli_main(int argc, char **argv, const struct cli_exec *x)
 {
     int code;
 
     errno = 0;
-    code = dispatch(argc, argv);
+    code = dispatch(argc, argv, x);
     errno = 0;
     return finish_stdout(code);
+}
+
+int
+main(int argc, char **argv)
+{
+    return cli_main(argc, argv, NULL);
 }

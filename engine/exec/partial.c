@@ -214,10 +214,12 @@ put_head(struct partial_buf *b, const struct partial_info *info, uint64_t groups
     memcpy(h + HEAD_FIXED + path_len + job_len, info->msg, msg_len);
 }
 
-/* Encodes the whole file into `b`. Returns 0 or the save callback's -code. */
+/* Encodes the file of the partitions p with p % mod == rem into `b`. 0 or the save callback's
+ * -code. */
 static int
 encode(struct partial_buf *b, const struct partial_info *info, const struct htab *t,
-       uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err)
+       uint32_t val_len, partial_save_fn *save, const void *ctx, unsigned mod, unsigned rem,
+       struct err *err)
 {
     uint64_t sums[HTAB_PARTS + 1];
     uint32_t nblocks = 0;
@@ -227,13 +229,18 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
     size_t hlen;
     int rc = 0;
 
-    put_head(b, info, htab_count(t));
+    uint64_t groups = 0;
+
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        if (p % mod == rem)
+            groups += htab_part_count(t, p);
+    put_head(b, info, groups);
     hlen = b->len;
     for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
         size_t n = htab_part_count(t, p), k = 0, cap = htab_part_cap(t, p);
         size_t start, payload;
 
-        if (n == 0)
+        if (n == 0 || p % mod != rem)
             continue;
         if (n > cap_ents) {
             cap_ents = n;
@@ -303,6 +310,30 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
     return 0;
 }
 
+int
+partial_encode(struct partial_buf *b, const struct partial_info *info, const struct htab *t,
+               uint32_t val_len, partial_save_fn *save, const void *ctx, unsigned mod, unsigned rem,
+               struct err *err)
+{
+    size_t start = b->len;
+    struct partial_buf own = {0};
+    int rc;
+
+    if (mod == 0 || rem >= mod)
+        return ERR_SET(err, ERR_INTERNAL, "partition %u of every %u", rem, mod);
+    /* encode() writes offsets from the start of its buffer: encode alone, then append. */
+    rc = encode(&own, info, t, val_len, save, ctx, mod, rem, err);
+    if (rc == 0) {
+        if (start == 0 && b->p == NULL) {
+            *b = own;
+            return 0;
+        }
+        partial_buf_put(b, own.p, own.len);
+    }
+    partial_buf_fini(&own);
+    return rc;
+}
+
 static atomic_uint tmp_counter;
 
 /* Writes all of p[0..len) to fd. 0 or errno. */
@@ -337,7 +368,7 @@ partial_write(const char *path, const struct partial_info *info, const struct ht
 
     if (strlen(info->src_path) >= PARTIAL_PATH_MAX - 1)
         return ERR_SET(err, ERR_LIMIT, "source path too long to keep in a partial");
-    rc = encode(&b, info, t, val_len, save, ctx, err);
+    rc = encode(&b, info, t, val_len, save, ctx, 1, 0, err);
     if (rc < 0) {
         partial_buf_fini(&b);
         return rc;

@@ -100,6 +100,16 @@ typedef int partial_save_fn(const void *ctx, const uint8_t *val, struct partial_
 int64_t partial_write(const char *path, const struct partial_info *info, const struct htab *t,
                       uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err);
 
+/*
+ * partial_encode() - appends to `b` the bytes partial_write() would write, of
+ * the hash partitions p of `t` with p % mod == rem only (mod 1, rem 0: all):
+ * the unit ranks exchange (engine/dist) and shard files carry (shard.h).
+ * Returns 0, or the save callback's -code.
+ */
+int partial_encode(struct partial_buf *b, const struct partial_info *info, const struct htab *t,
+                   uint32_t val_len, partial_save_fn *save, const void *ctx, unsigned mod,
+                   unsigned rem, struct err *err);
+
 /* A loaded partial: the whole file, checked, and its header. */
 struct partial {
     struct partial_info info;

@@ -432,6 +432,26 @@ int
 runner_run_cached(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
                   struct cache *cache, struct runner_result *res, struct err *err)
 {
+    int rc = runner_map(op, plan, opts, cache, res, err);
+
+    if (rc == 0)
+        rc = runner_finish(res, opts->threads, err);
+    return rc;
+}
+
+int
+runner_finish(struct runner_result *res, int threads, struct err *err)
+{
+    int rc = res->op->finish(res->op, res->tables[0], threads, &res->out, err);
+
+    res->finished = 1;
+    return rc;
+}
+
+int
+runner_map(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
+           struct cache *cache, struct runner_result *res, struct err *err)
+{
     struct sweep_file *files = runner_files(plan);
     struct fold_ctx f;
     struct sweep_sink sink;
@@ -485,10 +505,6 @@ runner_run_cached(const struct op *op, const struct part_plan *plan, const struc
         rc = merge_run(op, res->tables, res->ntables, &res->acct, opts->threads, err);
     /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
     res->table_bytes = atomic_load_explicit(&res->acct.used, memory_order_relaxed);
-    if (rc == 0) {
-        rc = op->finish(op, res->tables[0], opts->threads, &res->out, err);
-        res->finished = 1;
-    }
 out:
     if (r != NULL) {
         for (int t = 0; t < res->ntables; t++) {
@@ -512,6 +528,59 @@ out:
     mem_free(f.scratch);
     mem_free(files);
     return rc;
+}
+
+int
+runner_result_empty(struct runner_result *res, const struct op *op, size_t mem_limit,
+                    struct err *err)
+{
+    memset(res, 0, sizeof(*res));
+    res->op = op;
+    memacct_init(&res->acct, mem_limit);
+    res->ntables = 1;
+    res->tables = mem_calloc(1, sizeof(*res->tables));
+    res->tables[0] = htab_create(op->val_len, &res->acct, err);
+    return res->tables[0] == NULL ? -ERR_LIMIT : 0;
+}
+
+int
+runner_absorb(struct runner_result *res, const struct partial *p, struct err *err)
+{
+    struct htab *t = htab_create(res->op->val_len, &res->acct, err);
+    int rc;
+
+    if (t == NULL)
+        return -ERR_LIMIT;
+    rc = load_partial(res->op, p, &t, &res->acct, err);
+    if (rc == 0)
+        rc = move_into(res->op, res->tables[0], &t, &res->acct, err);
+    if (t != NULL) {
+        release_all(res->op, t, &res->acct);
+        htab_destroy(t);
+    }
+    res->table_bytes = atomic_load_explicit(&res->acct.used, memory_order_relaxed);
+    return rc;
+}
+
+int
+runner_encode(const struct runner_result *res, const struct partial_info *info, unsigned mod,
+              unsigned rem, struct partial_buf *out, struct err *err)
+{
+    return partial_encode(out, info, res->tables[0], res->op->val_len, save_state, res->op, mod,
+                          rem, err);
+}
+
+int
+runner_clear(struct runner_result *res, struct err *err)
+{
+    if (res->tables[0] != NULL)
+        release_all(res->op, res->tables[0], &res->acct);
+    for (int t = 0; t < res->ntables; t++) {
+        htab_destroy(res->tables[t]);
+        res->tables[t] = NULL;
+    }
+    res->tables[0] = htab_create(res->op->val_len, &res->acct, err);
+    return res->tables[0] == NULL ? -ERR_LIMIT : 0;
 }
 
 void

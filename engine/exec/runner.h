@@ -91,6 +91,34 @@ int runner_run_cached(const struct op *op, const struct part_plan *plan,
                       const struct sweep_opts *opts, struct cache *cache, struct runner_result *res,
                       struct err *err);
 
+/*
+ * The pieces of runner_run_cached(), for runs whose groups travel between
+ * processes (shards and merge, shard.h; MPI ranks, engine/dist):
+ * runner_map() - the map and merge phases only: res->tables[0] holds every
+ *   group of the files of `plan`; the other tables are then empty. Returns
+ *   0 or -code as runner_run_cached(); runner_result_fini() `res` either way.
+ * runner_finish() - op->finish() of res->tables[0] (once).
+ * runner_result_empty() - `res` with one empty table of `op`, to absorb
+ *   partials into; 0 or -ERR_LIMIT.
+ * runner_absorb() - the groups of loaded partial `p` (made by the same job)
+ *   merged into res->tables[0]; 0 or -code (ERR_LIMIT, the op's load error).
+ * runner_encode() - appends to `out` the partial (partial_encode()) of
+ *   res->tables[0]'s partitions p with p % mod == rem, header `info`.
+ * runner_clear() - releases every group (the table is then one empty table).
+ */
+int runner_map(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
+               struct cache *cache, struct runner_result *res, struct err *err);
+int runner_finish(struct runner_result *res, int threads, struct err *err);
+int runner_result_empty(struct runner_result *res, const struct op *op, size_t mem_limit,
+                        struct err *err);
+struct partial;
+struct partial_info;
+struct partial_buf;
+int runner_absorb(struct runner_result *res, const struct partial *p, struct err *err);
+int runner_encode(const struct runner_result *res, const struct partial_info *info, unsigned mod,
+                  unsigned rem, struct partial_buf *out, struct err *err);
+int runner_clear(struct runner_result *res, struct err *err);
+
 /* runner_result_fini() - releases every group's state, the tables and the output. */
 void runner_result_fini(struct runner_result *res);
 

@@ -1,0 +1,531 @@
+/*
+ * cli_shard.c - shards and merge, for schedulers without MPI
+ * (docs/distributed.md):
+ *   flowsweep COMMAND [OPTIONS] --shard I/N --partial-out FILE PATH...
+ *       plans PATH... as the plain command does, folds shard I of N of the
+ *       plan (shard_split(): balanced by bytes, the same on every host) and
+ *       writes its groups, counts and bad files to FILE (shard.h);
+ *   flowsweep merge [OUTPUT OPTIONS] FILE...
+ *       checks that the files are the N shards of one job over one plan, each
+ *       once, merges their groups and finishes and prints as the plain
+ *       command would, bad files named and exit 3 included.
+ * The shard file keeps the job's command words (everything but the PATHs
+ * and these two options), so merge rebuilds the same operation; the output
+ * options of merge's own command line (--format, --limit, --order, -o...)
+ * take the place of the shard runs' ones.
+ * Threads: main thread only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_exec.h"
+#include "cli_usage.h"
+#include "esc.h"
+#include "log.h"
+#include "mem.h"
+#include "shard.h"
+
+struct shard_run {
+    unsigned index, count;
+    const char *path; /* --partial-out */
+    char *job;        /* the command words, each NUL-ended (owned) */
+    size_t job_len;
+};
+
+/* Prints "flowsweep: error: PREFIX: MSG" escaped; returns EXIT_FATAL. */
+static int
+fail_named(const char *name, const char *msg)
+{
+    size_t nlen = strlen(name), mlen = strlen(msg);
+    size_t cap = esc_len((const uint8_t *)name, nlen) + esc_len((const uint8_t *)msg, mlen) + 4;
+    char *buf = mem_alloc(cap);
+    size_t n = esc_bytes(buf, cap, (const uint8_t *)name, nlen);
+
+    snprintf(buf + n, cap - n, ": ");
+    esc_bytes(buf + n + 2, cap - n - 2, (const uint8_t *)msg, mlen);
+    LOG_ERR("%s", buf);
+    mem_free(buf);
+    return EXIT_FATAL;
+}
+
+static int
+is_grouping(const char *cmd)
+{
+    return strcmp(cmd, "dns-names") == 0 || strcmp(cmd, "dns-dest") == 0 ||
+           strcmp(cmd, "query") == 0 || strcmp(cmd, "dns-hunt") == 0;
+}
+
+/* The value of option `name` at argv[*i] ("--name V" or "--name=V"), or NULL when not it. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t len = strlen(name);
+
+    if (strncmp(argv[*i], name, len) != 0)
+        return NULL;
+    if (argv[*i][len] == '=')
+        return argv[*i] + len + 1;
+    if (argv[*i][len] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int
+parse_shard(const char *s, struct shard_run *r)
+{
+    char *end;
+    unsigned long i, n;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    i = strtoul(s, &end, 10);
+    if (*end != '/' || end[1] < '0' || end[1] > '9')
+        return -1;
+    n = strtoul(end + 1, &end, 10);
+    if (*end != '\0' || n == 0 || n > SHARD_MAX || i >= n)
+        return -1;
+    r->index = (unsigned)i;
+    r->count = (unsigned)n;
+    return 0;
+}
+
+/* The shard: map shard I of the plan, write its partial file. */
+static int
+run_shard(const struct cli_exec *x, const struct cli *c, const struct op *op,
+          const struct part_plan *plan, const struct sweep_opts *so, struct cache *cache,
+          struct runner_result *res, struct err *err)
+{
+    const struct shard_run *r = x->ctx;
+    struct part_plan sub;
+    struct shard_head h;
+    int64_t n;
+    int rc;
+
+    (void)c;
+    for (size_t i = 0; i < plan->nfiles; i++)
+        if (strcmp(plan->files[i].path, PART_STDIN) == 0) {
+            memset(res, 0, sizeof(*res));
+            return ERR_SET(err, ERR_USAGE, "--shard cannot read standard input (-)");
+        }
+    shard_split(plan, r->index, r->count, &sub);
+    rc = runner_map(op, &sub, so, cache, res, err);
+    if (rc == 0) {
+        memset(&h, 0, sizeof(h));
+        h.index = r->index;
+        h.count = r->count;
+        h.plan_files = plan->nfiles;
+        h.plan_fp = shard_plan_fp(plan);
+        h.files = sub.nfiles;
+        h.stats = res->sweep.stats;
+        h.job = r->job;
+        h.job_len = r->job_len;
+        h.bad = res->sweep.bad; /* borrowed: no shard_head_fini() */
+        h.nbad = res->sweep.nbad;
+        n = shard_write(r->path, &h, res, err);
+        if (n < 0)
+            rc = (int)n;
+        else if (c->verbose)
+            LOG_INFO("shard %u/%u: %zu of %zu files, %lld bytes written", r->index, r->count,
+                     sub.nfiles, plan->nfiles, (long long)n);
+    }
+    shard_plan_fini(&sub);
+    return rc;
+}
+
+/*
+ * Words of an option that says how a process runs, not what the job is: 2 (it and its
+ * value), 1 (a flag, or --name=value, -t4), 0 (part of the job).
+ */
+static int
+run_option(const char *w)
+{
+    static const char *const with_value[] = {"--threads",      "--mem-limit", "--cache",
+                                             "--progress",     "--output",    "--summary",
+                                             "--summary-file", "--decoder"};
+    static const char *const flags[] = {"-q", "-v", "--quiet", "--verbose", "--strict"};
+
+    for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+        if (strcmp(w, flags[k]) == 0)
+            return 1;
+    if (w[0] == '-' && (w[1] == 't' || w[1] == 'o'))
+        return w[2] == '\0' ? 2 : 1;
+    for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+        size_t len = strlen(with_value[k]);
+
+        if (strncmp(w, with_value[k], len) == 0)
+            return w[len] == '\0' ? 2 : w[len] == '=' ? 1 : 0;
+    }
+    return 0;
+}
+
+int
+cli_shard_main(int argc, char **argv)
+{
+    static struct cli c; /* large: not on the stack */
+    struct shard_run r;
+    struct cli_exec x = {run_shard, &r, 0, 0, 1, "flowsweep"};
+    char **av;
+    int ac = 0, have_shard = 0, rc;
+
+    memset(&r, 0, sizeof(r));
+    for (int i = 2; i < argc; i++)
+        if (strncmp(argv[i], "--shard", 7) == 0 || strncmp(argv[i], "--partial-out", 13) == 0)
+            have_shard = 1;
+    if (argc < 3 || !have_shard)
+        return -1;
+    if (!is_grouping(argv[1]))
+        return cli_usage_error("--shard and --partial-out apply to dns-names, dns-dest, query "
+                               "and dns-hunt, not '%s'",
+                               argv[1]);
+    av = mem_calloc((size_t)argc + 1, sizeof(*av));
+    av[ac++] = argv[0];
+    av[ac++] = argv[1];
+    for (int i = 2; i < argc; i++) {
+        int missing = 0;
+        const char *v;
+
+        if ((v = opt_value(argc, argv, &i, "--shard", &missing)) != NULL) {
+            if (parse_shard(v, &r) < 0) {
+                mem_free(av);
+                return cli_usage_error("--shard takes I/N with 0 <= I < N <= 100000, not '%s'", v);
+            }
+            have_shard = 2;
+        } else if ((v = opt_value(argc, argv, &i, "--partial-out", &missing)) != NULL) {
+            r.path = v;
+        } else if (missing) {
+            mem_free(av);
+            return cli_usage_error("%s needs a value", argv[i]);
+        } else {
+            av[ac++] = argv[i];
+        }
+    }
+    if (r.path == NULL || r.path[0] == '\0') {
+        mem_free(av);
+        return cli_usage_error("%s", "--shard needs --partial-out FILE (where the shard's "
+                                     "groups go for 'flowsweep merge')");
+    }
+    if (have_shard != 2) {
+        r.index = 0;
+        r.count = 1;
+    }
+    rc = cli_args_parse(&c, ac, av);
+    if (rc >= 0) {
+        mem_free(av);
+        return rc;
+    }
+    if (c.show_query) {
+        cli_args_fini(&c);
+        mem_free(av);
+        return cli_usage_error("%s", "--show-query prints the job; it does not run a shard");
+    }
+    /* The job: every word before the PATHs (getopt moved them to the end), but how this
+     * process ran it (threads, memory, cache, output, messages): shards may differ there. */
+    for (char **w = av + 1; w < c.args; w++)
+        r.job_len += strlen(*w) + 1;
+    r.job = mem_alloc(r.job_len + 1);
+    r.job_len = 0;
+    for (char **w = av + 1; w < c.args; w++) {
+        size_t len = strlen(*w) + 1;
+        int skip = run_option(*w);
+
+        if (skip) {
+            w += skip - 1;
+            continue;
+        }
+        memcpy(r.job + r.job_len, *w, len);
+        r.job_len += len;
+    }
+    if (r.job_len > SHARD_JOB_MAX)
+        rc = cli_usage_error("%s", "the job's command line is too long for a shard file");
+    else
+        rc = cli_run_job(&c, &x);
+    cli_args_fini(&c);
+    mem_free(r.job);
+    mem_free(av);
+    return rc;
+}
+
+/* ---- merge ---- */
+
+struct merge_run {
+    char **files;
+    int nfiles;
+    struct shard_file *first; /* files[0], loaded */
+};
+
+static int
+bad_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct sweep_bad *)a)->path, ((const struct sweep_bad *)b)->path);
+}
+
+/* Is shard `f` (of file `name`) a shard of the same job and plan as `first`? 0 or -code. */
+static int
+same_job(const struct shard_head *f, const struct shard_head *first, const char *first_name,
+         struct err *err)
+{
+    if (f->job_len != first->job_len || memcmp(f->job, first->job, f->job_len) != 0)
+        return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
+    if (f->count != first->count)
+        return ERR_SET(err, ERR_USAGE, "shard %u of %u, but %s is one of %u", f->index, f->count,
+                       first_name, first->count);
+    if (f->plan_files != first->plan_files || f->plan_fp != first->plan_fp)
+        return ERR_SET(err, ERR_USAGE,
+                       "planned other files than %s (%llu files; %llu there): every shard must "
+                       "plan the same PATHs",
+                       first_name, (unsigned long long)f->plan_files,
+                       (unsigned long long)first->plan_files);
+    return 0;
+}
+
+static int
+run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
+          const struct part_plan *plan, const struct sweep_opts *so, struct cache *cache,
+          struct runner_result *res, struct err *err)
+{
+    const struct merge_run *m = x->ctx;
+    const struct shard_head *h0 = &m->first->head;
+    int *seen;
+    int rc;
+
+    (void)c;
+    (void)plan;
+    (void)cache;
+    rc = runner_result_empty(res, op, so->mem_limit, err);
+    if (rc < 0)
+        return rc;
+    seen = mem_calloc(h0->count, sizeof(*seen));
+    for (int k = 0; k < m->nfiles && rc == 0; k++) {
+        struct shard_file own;
+        struct shard_file *f = k == 0 ? m->first : &own;
+        const struct shard_head *h;
+
+        if (k > 0 && (rc = shard_load(m->files[k], &own, err)) < 0) {
+            shard_file_fini(&own);
+            err_prefix(err, "%s", m->files[k]);
+            break;
+        }
+        h = &f->head;
+        if ((rc = same_job(h, h0, m->files[0], err)) < 0) {
+        } else if (seen[h->index]) {
+            rc = ERR_SET(err, ERR_USAGE, "shard %u of %u given twice (also %s)", h->index, h->count,
+                         m->files[seen[h->index] - 1]);
+        } else {
+            seen[h->index] = k + 1;
+            rc = runner_absorb(res, &f->part, err);
+        }
+        if (rc < 0) {
+            err_prefix(err, "%s", m->files[k]);
+        } else {
+            struct sweep_stats *st = &res->sweep.stats;
+
+            st->files += h->stats.files;
+            st->bytes += h->stats.bytes;
+            st->flows += h->stats.flows;
+            st->records += h->stats.records;
+            st->kept += h->stats.kept;
+            st->dns_rrs += h->stats.dns_rrs;
+            st->other += h->stats.other;
+            st->damaged += h->stats.damaged;
+            res->sweep.bad =
+                mem_realloc(res->sweep.bad, (res->sweep.nbad + h->nbad + 1) * sizeof(*h->bad));
+            for (size_t b = 0; b < h->nbad; b++) {
+                res->sweep.bad[res->sweep.nbad] = h->bad[b];
+                res->sweep.bad[res->sweep.nbad++].path = mem_strdup(h->bad[b].path);
+            }
+        }
+        if (k > 0)
+            shard_file_fini(&own);
+    }
+    for (unsigned i = 0; i < h0->count && rc == 0; i++)
+        if (!seen[i])
+            rc = ERR_SET(err, ERR_USAGE,
+                         "shard %u of %u is missing: merge needs the partial file of every "
+                         "shard",
+                         i, h0->count);
+    mem_free(seen);
+    if (res->sweep.nbad > 1)
+        qsort(res->sweep.bad, res->sweep.nbad, sizeof(*res->sweep.bad), bad_cmp);
+    res->sweep.threads = 1;
+    if (rc == 0)
+        rc = runner_finish(res, so->threads, err);
+    return rc;
+}
+
+static const char usage_merge[] =
+    "usage: flowsweep merge [OPTIONS] FILE...\n"
+    "\n"
+    "Finish a job from the partial files of its shards (flowsweep COMMAND --shard I/N\n"
+    "--partial-out FILE PATH...): every shard 0..N-1 once, all of one job over one plan.\n"
+    "Prints what the command alone would print; bad files are named, exit status 3.\n"
+    "\n"
+    "Options (the rest of the job comes from the files):\n"
+    "  --format table|csv|json, --limit N, --order \"COL [asc|desc]\" (query),\n"
+    "  --having EXPR (query), -o FILE, --csv-keep-formulas, --summary text|json,\n"
+    "  --summary-file FILE, -t N, --mem-limit SIZE, --progress WHEN, -q, -v\n";
+
+/* Is argv[*i] one of merge's options? 1 (its value skipped), 0, or -1 (value missing). */
+static int
+merge_option(int argc, char **argv, int *i)
+{
+    static const char *const with_value[] = {
+        "--format",  "--limit",        "--order",   "--having",    "--output",
+        "--summary", "--summary-file", "--threads", "--mem-limit", "--progress"};
+    static const char *const flags[] = {"-q", "--quiet", "-v", "--verbose", "--csv-keep-formulas"};
+    const char *a = argv[*i];
+
+    for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+        if (strcmp(a, flags[k]) == 0)
+            return 1;
+    if ((a[1] == 't' || a[1] == 'o') && a[0] == '-') {
+        if (a[2] != '\0')
+            return 1; /* -t4, -oFILE */
+        if (*i + 1 >= argc)
+            return -1;
+        ++*i;
+        return 1;
+    }
+    for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+        int missing = 0;
+
+        if (opt_value(argc, argv, i, with_value[k], &missing) != NULL)
+            return 1;
+        if (missing)
+            return -1;
+    }
+    return 0;
+}
+
+/* Has option `name` been given among words[0..n)? */
+static int
+given(char **words, int n, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (int i = 0; i < n; i++)
+        if (strncmp(words[i], name, len) == 0 && (words[i][len] == '\0' || words[i][len] == '='))
+            return 1;
+    return 0;
+}
+
+int
+cli_merge_main(int argc, char **argv)
+{
+    static struct cli job, opt; /* large: not on the stack */
+    static struct cli merged;
+    struct merge_run m;
+    struct shard_file first;
+    struct cli_exec x = {run_merge, &m, 0, 1, 0, "flowsweep"};
+    char **files = mem_calloc((size_t)argc + 1, sizeof(*files));
+    char **opts = mem_calloc((size_t)argc + 3, sizeof(*opts));
+    char **jav = NULL;
+    struct err err;
+    int nfiles = 0, nopts = 0, jac = 0, rc = -1, only_files = 0;
+
+    err_init(&err);
+    memset(&first, 0, sizeof(first));
+    opts[nopts++] = argv[0];
+    opts[nopts++] = NULL; /* the job's command, once known */
+    for (int i = 2; i < argc && rc < 0; i++) {
+        int start = i, k;
+
+        if (only_files || argv[i][0] != '-') {
+            files[nfiles++] = argv[i];
+            continue;
+        }
+        if (strcmp(argv[i], "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage_merge, stdout);
+            rc = 0;
+            break;
+        }
+        k = merge_option(argc, argv, &i);
+        if (k < 0)
+            rc = cli_usage_error("merge: %s needs a value", argv[i]);
+        else if (k == 0 && strcmp(argv[i], "-") == 0)
+            rc = cli_usage_error("%s", "merge reads shard files, not standard input (-)");
+        else if (k == 0)
+            rc = cli_usage_error("merge takes output options only (the job comes from the "
+                                 "partial files), not '%s'",
+                                 argv[i]);
+        for (int j = start; j <= i && rc < 0; j++)
+            opts[nopts++] = argv[j];
+    }
+    if (rc < 0 && nfiles == 0)
+        rc = cli_usage_error("%s", "merge needs the partial files of every shard (FILE...)");
+    if (rc < 0 && shard_load(files[0], &first, &err) < 0)
+        rc = fail_named(files[0], err.msg);
+    if (rc < 0) {
+        /* The job's command line as the shards were given it, without their PATHs. */
+        const struct shard_head *h = &first.head;
+
+        jav = mem_calloc(h->job_len + 2, sizeof(*jav));
+        jav[jac++] = argv[0];
+        for (size_t off = 0; off < h->job_len; off += strlen(h->job + off) + 1)
+            jav[jac++] = h->job + off;
+        if (jac < 2 || !is_grouping(jav[1]))
+            rc = fail_named(files[0], "holds no dns-names, dns-dest, query or dns-hunt job");
+    }
+    if (rc < 0) {
+        rc = cli_args_parse(&job, jac, jav);
+        if (rc >= 0)
+            fail_named(files[0], "its job does not parse here (another flowsweep version?)");
+        else if (job.nargs != 0)
+            rc = fail_named(files[0], "its job names PATHs");
+    }
+    if (rc < 0) {
+        opts[1] = jav[1];
+        rc = cli_args_parse(&opt, nopts, opts);
+        if (rc >= 0)
+            cli_args_fini(&job);
+    }
+    if (rc < 0) {
+        merged = job;
+        merged.cache = NULL;
+        merged.output = opt.output;
+        merged.quiet = opt.quiet;
+        merged.verbose = opt.verbose;
+        merged.progress = opt.progress;
+        merged.summary_json = opt.summary_json;
+        merged.summary_file = opt.summary_file;
+        merged.csv_keep_formulas = opt.csv_keep_formulas || job.csv_keep_formulas;
+        if (opt.threads)
+            merged.threads = opt.threads;
+        if (opt.mem_limit)
+            merged.mem_limit = opt.mem_limit;
+        if (given(opts + 2, nopts - 2, "--format")) {
+            merged.format = opt.format;
+            if (!job.limit_set)
+                merged.limit = opt.limit; /* the format's default --limit */
+        }
+        if (opt.limit_set) {
+            merged.limit = opt.limit;
+            merged.limit_set = 1;
+        }
+        if (opt.text.order)
+            merged.text.order = opt.text.order;
+        if (opt.text.having)
+            merged.text.having = opt.text.having;
+        if (merged.verbose)
+            log_set_level(LOG_INFO);
+        m.files = files;
+        m.nfiles = nfiles;
+        m.first = &first;
+        rc = cli_run_job(&merged, &x);
+        cli_args_fini(&job);
+        cli_args_fini(&opt);
+    }
+    shard_file_fini(&first);
+    mem_free(jav);
+    mem_free(opts);
+    mem_free(files);
+    return rc;
+}

@@ -1,0 +1,415 @@
+/*
+ * shard.c - see shard.h.
+ */
+#include "shard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "mem.h"
+#include "op.h"
+
+static const uint8_t magic[8] = {0x89, 'F', 'S', 'S', 'H', 'R', 'D', '\n'};
+
+#define HEAD_FIXED 116u /* magic .. counts */
+
+/* ---- the split ---- */
+
+void
+shard_split(const struct part_plan *plan, unsigned i, unsigned n, struct part_plan *sub)
+{
+    uint64_t *bytes = mem_calloc(n, sizeof(*bytes));
+    uint64_t *files = mem_calloc(n, sizeof(*files));
+
+    memset(sub, 0, sizeof(*sub));
+    sub->files = mem_calloc(plan->nfiles + 1, sizeof(*sub->files));
+    for (size_t f = 0; f < plan->nfiles; f++) {
+        unsigned best = 0;
+
+        for (unsigned k = 1; k < n; k++)
+            if (bytes[k] < bytes[best] || (bytes[k] == bytes[best] && files[k] < files[best]))
+                best = k;
+        bytes[best] += plan->files[f].size;
+        files[best]++;
+        if (best == i) {
+            sub->files[sub->nfiles++] = plan->files[f];
+            sub->total_bytes += plan->files[f].size;
+        }
+    }
+    mem_free(bytes);
+    mem_free(files);
+}
+
+void
+shard_plan_fini(struct part_plan *sub)
+{
+    mem_free(sub->files);
+    memset(sub, 0, sizeof(*sub));
+}
+
+uint64_t
+shard_plan_fp(const struct part_plan *plan)
+{
+    XXH3_state_t *st = XXH3_createState();
+    uint64_t fp;
+
+    XXH3_64bits_reset(st);
+    for (size_t f = 0; f < plan->nfiles; f++) {
+        uint8_t size[8];
+
+        for (int b = 0; b < 8; b++)
+            size[b] = (uint8_t)(plan->files[f].size >> (8 * b));
+        XXH3_64bits_update(st, plan->files[f].path, strlen(plan->files[f].path) + 1);
+        XXH3_64bits_update(st, size, sizeof(size));
+    }
+    fp = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+    return fp;
+}
+
+/* ---- the head ---- */
+
+static void
+put_u32(struct partial_buf *b, uint32_t v)
+{
+    uint8_t x[4];
+
+    for (int i = 0; i < 4; i++)
+        x[i] = (uint8_t)(v >> (8 * i));
+    partial_buf_put(b, x, 4);
+}
+
+static void
+put_u64(struct partial_buf *b, uint64_t v)
+{
+    uint8_t x[8];
+
+    for (int i = 0; i < 8; i++)
+        x[i] = (uint8_t)(v >> (8 * i));
+    partial_buf_put(b, x, 8);
+}
+
+static uint32_t
+get_u32(const uint8_t *p)
+{
+    uint32_t v = 0;
+
+    for (int i = 0; i < 4; i++)
+        v |= (uint32_t)p[i] << (8 * i);
+    return v;
+}
+
+static uint64_t
+get_u64(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* The counts in their order in the head. */
+static void
+stats_to(const struct sweep_stats *s, uint64_t v[8])
+{
+    v[0] = s->files;
+    v[1] = s->bytes;
+    v[2] = s->flows;
+    v[3] = s->records;
+    v[4] = s->kept;
+    v[5] = s->dns_rrs;
+    v[6] = s->other;
+    v[7] = s->damaged;
+}
+
+static void
+stats_from(struct sweep_stats *s, const uint64_t v[8])
+{
+    s->files = v[0];
+    s->bytes = v[1];
+    s->flows = v[2];
+    s->records = v[3];
+    s->kept = v[4];
+    s->dns_rrs = v[5];
+    s->other = v[6];
+    s->damaged = v[7];
+}
+
+void
+shard_head_encode(const struct shard_head *h, struct partial_buf *b)
+{
+    size_t start = b->len;
+    uint64_t sum, v[8];
+
+    partial_buf_put(b, magic, 8);
+    put_u32(b, SHARD_VERSION);
+    put_u32(b, 0); /* head length, filled in below */
+    put_u32(b, h->index);
+    put_u32(b, h->count);
+    put_u64(b, h->plan_files);
+    put_u64(b, h->plan_fp);
+    put_u64(b, h->files);
+    stats_to(&h->stats, v);
+    for (int i = 0; i < 8; i++)
+        put_u64(b, v[i]);
+    put_u32(b, (uint32_t)h->job_len);
+    partial_buf_put(b, h->job, h->job_len);
+    put_u32(b, (uint32_t)h->nbad);
+    for (size_t i = 0; i < h->nbad; i++) {
+        size_t plen = strlen(h->bad[i].path), mlen = strnlen(h->bad[i].msg, sizeof(h->bad[i].msg));
+
+        put_u32(b, (uint32_t)plen);
+        partial_buf_put(b, h->bad[i].path, plen);
+        put_u32(b, (uint32_t)mlen);
+        partial_buf_put(b, h->bad[i].msg, mlen);
+        put_u64(b, h->bad[i].flows_kept);
+    }
+    {
+        size_t hlen = b->len - start + 8;
+
+        for (int i = 0; i < 4; i++)
+            b->p[start + 12 + (size_t)i] = (uint8_t)(hlen >> (8 * i));
+    }
+    sum = XXH3_64bits(b->p + start, b->len - start);
+    put_u64(b, sum);
+}
+
+#define BAD(...) ERR_SET(err, ERR_FORMAT, __VA_ARGS__)
+
+/* Takes a u32 length and that many bytes at *q before `end`; NULL when cut short. */
+static const uint8_t *
+take(const uint8_t **q, const uint8_t *end, size_t *len)
+{
+    const uint8_t *s;
+
+    if (end - *q < 4)
+        return NULL;
+    *len = get_u32(*q);
+    *q += 4;
+    if ((size_t)(end - *q) < *len)
+        return NULL;
+    s = *q;
+    *q += *len;
+    return s;
+}
+
+int
+shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *used, struct err *err)
+{
+    const uint8_t *q, *end, *s;
+    uint32_t version, hlen, nbad;
+    uint64_t v[8];
+    size_t n;
+
+    memset(h, 0, sizeof(*h));
+    if (len < 16 || memcmp(p, magic, 8) != 0)
+        return BAD("not a flowsweep shard file (%s)", len < 16 ? "too short" : "bad magic");
+    version = get_u32(p + 8);
+    if (version != SHARD_VERSION)
+        return BAD("shard format version %u, this flowsweep reads version %u", version,
+                   SHARD_VERSION);
+    hlen = get_u32(p + 12);
+    if (hlen < HEAD_FIXED + 4 + 8 || hlen > len)
+        return BAD("cut short in the head (%zu bytes, the head says %u)", len, hlen);
+    if (XXH3_64bits(p, hlen - 8) != get_u64(p + hlen - 8))
+        return BAD("%s", "head checksum mismatch");
+    end = p + hlen - 8;
+    h->index = get_u32(p + 16);
+    h->count = get_u32(p + 20);
+    if (h->count == 0 || h->count > SHARD_MAX || h->index >= h->count)
+        return BAD("shard %u of %u", h->index, h->count);
+    h->plan_files = get_u64(p + 24);
+    h->plan_fp = get_u64(p + 32);
+    h->files = get_u64(p + 40);
+    for (int i = 0; i < 8; i++)
+        v[i] = get_u64(p + 48 + 8 * i);
+    stats_from(&h->stats, v);
+    q = p + HEAD_FIXED - 4;
+    s = take(&q, end, &n);
+    if (s == NULL || n > SHARD_JOB_MAX)
+        return BAD("%s", "bad job length");
+    if (n > 0 && s[n - 1] != '\0')
+        return BAD("%s", "the job's last word is not ended");
+    h->job = mem_alloc(n + 1);
+    memcpy(h->job, s, n);
+    h->job[n] = '\0';
+    h->job_len = n;
+    if (end - q < 4)
+        return BAD("%s", "cut short before the bad files");
+    nbad = get_u32(q);
+    q += 4;
+    if (nbad > (size_t)(end - q) / 16)
+        return BAD("%u bad files cannot fit in the head", nbad);
+    h->bad = mem_calloc((size_t)nbad + 1, sizeof(*h->bad));
+    for (uint32_t i = 0; i < nbad; i++) {
+        size_t plen, mlen;
+        const uint8_t *path = take(&q, end, &plen), *msg;
+
+        if (path == NULL || plen == 0 || memchr(path, '\0', plen) != NULL)
+            return BAD("bad file %u: bad path", i);
+        h->bad[i].path = mem_alloc(plen + 1);
+        memcpy(h->bad[i].path, path, plen);
+        h->bad[i].path[plen] = '\0';
+        h->nbad++;
+        msg = take(&q, end, &mlen);
+        if (msg == NULL || mlen >= sizeof(h->bad[i].msg) || memchr(msg, '\0', mlen) != NULL ||
+            end - q < 8)
+            return BAD("bad file %u: bad message", i);
+        memcpy(h->bad[i].msg, msg, mlen);
+        h->bad[i].flows_kept = get_u64(q);
+        q += 8;
+    }
+    if (q != end)
+        return BAD("%zu stray bytes in the head", (size_t)(end - q));
+    *used = hlen;
+    return 0;
+}
+
+void
+shard_head_fini(struct shard_head *h)
+{
+    for (size_t i = 0; i < h->nbad; i++)
+        mem_free(h->bad[i].path);
+    mem_free(h->bad);
+    mem_free(h->job);
+    memset(h, 0, sizeof(*h));
+}
+
+/* ---- the file ---- */
+
+/* Writes all of p[0..len) to fd. 0 or errno. */
+static int
+write_all(int fd, const uint8_t *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int64_t
+shard_write(const char *path, const struct shard_head *h, const struct runner_result *res,
+            struct err *err)
+{
+    struct partial_buf b = {0};
+    struct partial_info *info = mem_calloc(1, sizeof(*info));
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0, tmp_cap = strlen(path) + 64;
+    char *tmp = mem_alloc(tmp_cap);
+    int64_t rc;
+    int fd, e;
+
+    shard_head_encode(h, &b);
+    info->state_version = OP_STATE_VERSION;
+    snprintf(info->job, sizeof(info->job), "shard %u/%u", h->index, h->count);
+    rc = runner_encode(res, info, 1, 0, &b, err);
+    mem_free(info);
+    if (rc < 0)
+        goto out;
+    snprintf(tmp, tmp_cap, "%.*s.tmp-%s.%ld", (int)dir_len, path, path + dir_len, (long)getpid());
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = ERR_SET_ERRNO(err, errno, "cannot create %s", tmp);
+        goto out;
+    }
+    e = write_all(fd, b.p, b.len);
+    if (e == 0 && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e != 0) {
+        rc = ERR_SET_ERRNO(err, e, "cannot write %s", tmp);
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
+        rc = ERR_SET_ERRNO(err, errno, "cannot rename %s to %s", tmp, path);
+        unlink(tmp);
+        goto out;
+    }
+    rc = (int64_t)b.len;
+out:
+    mem_free(tmp);
+    partial_buf_fini(&b);
+    return rc;
+}
+
+int
+shard_load(const char *path, struct shard_file *f, struct err *err)
+{
+    struct stat st;
+    uint8_t *buf;
+    size_t len, got = 0, used = 0;
+    int fd, rc;
+
+    memset(f, 0, sizeof(*f));
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return ERR_SET_ERRNO(err, errno, "cannot open");
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+
+        close(fd);
+        return ERR_SET_ERRNO(err, e, "cannot stat");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return ERR_SET(err, ERR_FORMAT, "not a regular file");
+    }
+    len = (size_t)st.st_size;
+    buf = mem_alloc(len + 1);
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+
+            close(fd);
+            mem_free(buf);
+            return ERR_SET_ERRNO(err, e, "cannot read");
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    rc = shard_head_decode(buf, got, &f->head, &used, err);
+    if (rc < 0) {
+        mem_free(buf);
+        return rc;
+    }
+    memmove(buf, buf + used, got - used); /* the partial owns the buffer from its start */
+    rc = partial_parse(buf, got - used, 0, &f->part, err);
+    if (rc < 0) {
+        err_prefix(err, "its groups");
+        return rc;
+    }
+    if (f->part.info.state_version != OP_STATE_VERSION)
+        return BAD("group state version %u, this flowsweep reads version %u",
+                   f->part.info.state_version, OP_STATE_VERSION);
+    return 0;
+}
+
+void
+shard_file_fini(struct shard_file *f)
+{
+    shard_head_fini(&f->head);
+    partial_fini(&f->part);
+}

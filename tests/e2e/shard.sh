@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# shard.sh FLOWSWEEP GEN WORKDIR - shards and merge (docs/distributed.md).
+# On a generated repository of 7 files, one of them truncated (exit 3, named):
+#  1. for dns-names, dns-dest, query (every aggregate) and dns-hunt, and N = 1..4 and 9
+#     (more shards than files), `--shard i/N --partial-out` for every i, then `merge`,
+#     prints the bytes one flowsweep process prints, with its exit status and its
+#     bad-file warning; merge's own --format/--limit take the place of the job's;
+#  2. merge refuses, naming the file: a missing shard, a shard given twice, a shard of
+#     another job, of another plan, of another split, a truncated or altered file, a
+#     file that is not a shard file.
+set -euo pipefail
+fs=$1 gen=$2 work=$3
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+cd "$work"
+"$gen" --out repo --seed 11 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
+  --flows 12000 --exfil default -q
+first=$(find repo -name '*.yaf' | sort | head -1)
+head -c $(($(stat -c %s "$first") * 2 / 3)) "$first" > repo/2024/03/01/21/yaf-cut.yaf
+
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+warnings() { grep -v -e '^flowsweep: summary:' "$1" | sed 's/ were counted.*//' || true; }
+fsrun() { # PREFIX ARGS...: stdout, stderr, status
+  local p=$1; shift
+  local rc=0
+  "$fs" "$@" > "$p.out" 2> "$p.err" || rc=$?
+  echo "$rc" > "$p.rc"
+}
+same() { # PLAIN GOT
+  cmp -s "$1.out" "$2.out" || { bad "$2: output differs from $1"; diff "$1.out" "$2.out" | head -5; }
+  [ "$(cat "$1.rc")" = "$(cat "$2.rc")" ] || bad "$2: exit $(cat "$2.rc"), want $(cat "$1.rc")"
+  diff <(warnings "$1.err") <(warnings "$2.err") > /dev/null || { bad "$2: warnings differ"; diff <(warnings "$1.err") <(warnings "$2.err") | head -5; }
+}
+
+declare -A job
+job[names]="dns-names --limit 0 --format csv"
+job[dest]="dns-dest --limit 0 --format csv"
+job[query]="query --records silk --where app=53 --group-by dip,proto --agg n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport) --order b --limit 0 --format csv"
+job[hunt]="dns-hunt --limit 0 --format csv"
+
+for name in names dest query hunt; do
+  read -r -a args <<< "${job[$name]}"
+  fsrun "$name.plain" "${args[@]}" --threads 1 repo
+  [ "$(cat "$name.plain.rc")" = 3 ] || bad "$name: the plain run should exit 3 (a bad file)"
+  for n in 1 2 3 4 9; do
+    parts=()
+    for ((i = 0; i < n; i++)); do
+      t=$((1 + i % 2))
+      fsrun "$name.s$i-$n" "${args[@]}" --threads "$t" --shard "$i/$n" --partial-out "$name.$i-$n.part" repo
+      [ "$(cat "$name.s$i-$n.rc")" = 0 ] || bad "$name: shard $i/$n exited $(cat "$name.s$i-$n.rc")"
+      parts+=("$name.$i-$n.part")
+    done
+    # merge in reverse order: the order of the files does not matter
+    fsrun "$name.m$n" merge $(printf '%s\n' "${parts[@]}" | sort -r)
+    same "$name.plain" "$name.m$n"
+  done
+done
+# merge's output options replace the job's
+fsrun names.plainj dns-names --format json --limit 7 repo
+fsrun names.mj merge --format json --limit 7 names.0-2.part names.1-2.part
+same names.plainj names.mj
+fsrun query.plaino query --records silk --where app=53 --group-by dip,proto --agg "n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport)" --order "n asc" --limit 0 --format csv repo
+fsrun query.mo merge --order "n asc" query.0-3.part query.1-3.part query.2-3.part
+same query.plaino query.mo
+# --partial-out alone is shard 0/1
+fsrun names.whole dns-names --limit 0 --format csv --partial-out names.whole.part repo
+fsrun names.mw merge names.whole.part
+same names.plain names.mw
+
+# ---- 2. refusals, each naming the file ----
+refuse() { # WHAT PATTERN FILE...
+  local what=$1 pat=$2; shift 2
+  local rc=0
+  "$fs" merge "$@" > refuse.out 2> refuse.err || rc=$?
+  if [ "$rc" = 0 ] || [ "$rc" = 3 ]; then bad "$what: merge exited $rc"; fi
+  [ -s refuse.out ] && bad "$what: merge printed results"
+  grep -q -- "$pat" refuse.err || { bad "$what: no '$pat' in: $(cat refuse.err)"; }
+}
+refuse "missing shard" "shard 1 of 3 is missing" names.0-3.part names.2-3.part
+refuse "twice" "names.2-3.part: shard 2 of 3 given twice" names.0-3.part names.2-3.part names.1-3.part names.2-3.part
+refuse "other job" "dest.1-3.part: made by a different job" names.0-3.part dest.1-3.part names.2-3.part
+refuse "other split" "names.1-2.part: shard 1 of 2, but" names.0-3.part names.1-2.part names.2-3.part
+"$fs" dns-names --limit 0 --format csv --shard 1/3 --partial-out other-plan.part repo/2024/03/01/20 repo/2024/03/01/21 2> /dev/null
+refuse "other plan" "other-plan.part: planned other files" names.0-3.part other-plan.part names.2-3.part
+head -c $(($(stat -c %s names.1-3.part) - 9)) names.1-3.part > cut.part
+refuse "truncated" "cut.part: " names.0-3.part cut.part names.2-3.part
+cp names.1-3.part flip.part
+size=$(stat -c %s flip.part)
+printf '\x55' | dd of=flip.part bs=1 seek=$((size / 2)) conv=notrunc 2> /dev/null
+refuse "altered" "flip.part: .*checksum mismatch" names.0-3.part flip.part names.2-3.part
+printf 'not a shard\n' > junk.part
+refuse "junk first" "junk.part: not a flowsweep shard file" junk.part names.0-3.part
+refuse "junk later" "junk.part: not a flowsweep shard file" names.0-3.part junk.part
+refuse "missing file" "nosuch.part: cannot open" names.0-3.part nosuch.part
+# option errors
+rc=0; "$fs" merge --where app=53 names.0-1.part > /dev/null 2> opt.err || rc=$?
+[ "$rc" = 2 ] && grep -q "output options only" opt.err || bad "merge --where: exit $rc, $(cat opt.err)"
+rc=0; "$fs" export --shard 0/2 --partial-out x.part repo > /dev/null 2> opt.err || rc=$?
+[ "$rc" = 2 ] || bad "export --shard: exit $rc"
+rc=0; "$fs" dns-names --shard 2/2 --partial-out x.part repo > /dev/null 2> opt.err || rc=$?
+[ "$rc" = 2 ] || bad "--shard 2/2: exit $rc"
+rc=0; "$fs" dns-names --shard 0/2 repo > /dev/null 2> opt.err || rc=$?
+[ "$rc" = 2 ] || bad "--shard without --partial-out: exit $rc"
+
+[ "$fail" = 0 ] && echo "shard: all passed"
+exit "$fail"
