@@ -290,6 +290,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
 {
     const struct merge_run *m = x->ctx;
     const struct shard_head *h0 = &m->first->head;
+    struct shard_file *own;
     int *seen;
     int rc;
 
@@ -300,13 +301,13 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
     if (rc < 0)
         return rc;
     seen = mem_calloc(h0->count, sizeof(*seen));
+    own = mem_calloc(1, sizeof(*own)); /* large: not on the stack */
     for (int k = 0; k < m->nfiles && rc == 0; k++) {
-        struct shard_file own;
-        struct shard_file *f = k == 0 ? m->first : &own;
+        struct shard_file *f = k == 0 ? m->first : own;
         const struct shard_head *h;
 
-        if (k > 0 && (rc = shard_load(m->files[k], &own, err)) < 0) {
-            shard_file_fini(&own);
+        if (k > 0 && (rc = shard_load(m->files[k], own, err)) < 0) {
+            shard_file_fini(own);
             err_prefix(err, "%s", m->files[k]);
             break;
         }
@@ -336,12 +337,14 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
                 mem_realloc(res->sweep.bad, (res->sweep.nbad + h->nbad + 1) * sizeof(*h->bad));
             for (size_t b = 0; b < h->nbad; b++) {
                 res->sweep.bad[res->sweep.nbad] = h->bad[b];
+                res->sweep.bad[res->sweep.nbad].msg = mem_strdup(h->bad[b].msg);
                 res->sweep.bad[res->sweep.nbad++].path = mem_strdup(h->bad[b].path);
             }
         }
         if (k > 0)
-            shard_file_fini(&own);
+            shard_file_fini(own);
     }
+    mem_free(own);
     for (unsigned i = 0; i < h0->count && rc == 0; i++)
         if (!seen[i])
             rc = ERR_SET(err, ERR_USAGE,
@@ -419,7 +422,7 @@ cli_merge_main(int argc, char **argv)
     static struct cli job, opt; /* large: not on the stack */
     static struct cli merged;
     struct merge_run m;
-    struct shard_file first;
+    struct shard_file *first = mem_calloc(1, sizeof(*first)); /* large: not on the stack */
     struct cli_exec x = {run_merge, &m, 0, 1, 0, "flowsweep"};
     char **files = mem_calloc((size_t)argc + 1, sizeof(*files));
     char **opts = mem_calloc((size_t)argc + 3, sizeof(*opts));
@@ -428,7 +431,6 @@ cli_merge_main(int argc, char **argv)
     int nfiles = 0, nopts = 0, jac = 0, rc = -1, only_files = 0;
 
     err_init(&err);
-    memset(&first, 0, sizeof(first));
     opts[nopts++] = argv[0];
     opts[nopts++] = NULL; /* the job's command, once known */
     for (int i = 2; i < argc && rc < 0; i++) {
@@ -461,11 +463,11 @@ cli_merge_main(int argc, char **argv)
     }
     if (rc < 0 && nfiles == 0)
         rc = cli_usage_error("%s", "merge needs the partial files of every shard (FILE...)");
-    if (rc < 0 && shard_load(files[0], &first, &err) < 0)
+    if (rc < 0 && shard_load(files[0], first, &err) < 0)
         rc = fail_named(files[0], err.msg);
     if (rc < 0) {
         /* The job's command line as the shards were given it, without their PATHs. */
-        const struct shard_head *h = &first.head;
+        const struct shard_head *h = &first->head;
 
         jav = mem_calloc(h->job_len + 2, sizeof(*jav));
         jav[jac++] = argv[0];
@@ -518,12 +520,13 @@ cli_merge_main(int argc, char **argv)
             log_set_level(LOG_INFO);
         m.files = files;
         m.nfiles = nfiles;
-        m.first = &first;
+        m.first = first;
         rc = cli_run_job(&merged, &x);
         cli_args_fini(&job);
         cli_args_fini(&opt);
     }
-    shard_file_fini(&first);
+    shard_file_fini(first);
+    mem_free(first);
     mem_free(jav);
     mem_free(opts);
     mem_free(files);

@@ -163,13 +163,14 @@ shard_head_encode(const struct shard_head *h, struct partial_buf *b)
     partial_buf_put(b, h->job, h->job_len);
     put_u32(b, (uint32_t)h->nbad);
     for (size_t i = 0; i < h->nbad; i++) {
-        size_t plen = strlen(h->bad[i].path), mlen = strnlen(h->bad[i].msg, sizeof(h->bad[i].msg));
+        size_t plen = strlen(h->bad[i].path), mlen = h->bad[i].msg ? strlen(h->bad[i].msg) : 0;
 
         put_u32(b, (uint32_t)plen);
         partial_buf_put(b, h->bad[i].path, plen);
         put_u32(b, (uint32_t)mlen);
         partial_buf_put(b, h->bad[i].msg, mlen);
         put_u64(b, h->bad[i].flows_kept);
+        put_u32(b, (uint32_t)h->bad[i].resumed);
     }
     {
         size_t hlen = b->len - start + 8;
@@ -245,7 +246,7 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
         return BAD("%s", "cut short before the bad files");
     nbad = get_u32(q);
     q += 4;
-    if (nbad > (size_t)(end - q) / 16)
+    if (nbad > (size_t)(end - q) / 20)
         return BAD("%u bad files cannot fit in the head", nbad);
     h->bad = mem_calloc((size_t)nbad + 1, sizeof(*h->bad));
     for (uint32_t i = 0; i < nbad; i++) {
@@ -259,12 +260,14 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
         h->bad[i].path[plen] = '\0';
         h->nbad++;
         msg = take(&q, end, &mlen);
-        if (msg == NULL || mlen >= sizeof(h->bad[i].msg) || memchr(msg, '\0', mlen) != NULL ||
-            end - q < 8)
+        if (msg == NULL || memchr(msg, '\0', mlen) != NULL || end - q < 12)
             return BAD("bad file %u: bad message", i);
+        h->bad[i].msg = mem_alloc(mlen + 1);
         memcpy(h->bad[i].msg, msg, mlen);
+        h->bad[i].msg[mlen] = '\0';
         h->bad[i].flows_kept = get_u64(q);
-        q += 8;
+        h->bad[i].resumed = get_u32(q + 8) != 0;
+        q += 12;
     }
     if (q != end)
         return BAD("%zu stray bytes in the head", (size_t)(end - q));
@@ -275,8 +278,10 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
 void
 shard_head_fini(struct shard_head *h)
 {
-    for (size_t i = 0; i < h->nbad; i++)
+    for (size_t i = 0; i < h->nbad; i++) {
         mem_free(h->bad[i].path);
+        mem_free(h->bad[i].msg);
+    }
     mem_free(h->bad);
     mem_free(h->job);
     memset(h, 0, sizeof(*h));

@@ -17,10 +17,9 @@
  *   flows, records, kept, dns records, other, damaged), the job (u32 length,
  *   then its command words each ended by a NUL byte), the bad files (u32
  *   count, then each: u32 path length, path, u32 message length, message,
- *   u64 flows before the damage), XXH3-64 of everything before it;
- *   then the partial, which checks itself (partial_parse()).
- * Integers are little-endian. The head alone (shard_head_encode()) also
- * carries a rank's counts and bad files to rank 0 under MPI.
+ *   u64 flows counted, u32 1 when reading went on after the damage), XXH3-64 of everything before
+ * it; then the partial, which checks itself (partial_parse()). Integers are little-endian. The head
+ * alone (shard_head_encode()) also carries a rank's counts and bad files to rank 0 under MPI.
  * Written to a dot-prefixed temporary name, then renamed: whole or absent.
  * Threads: every call works on caller-owned objects.
  */
