@@ -61,31 +61,6 @@ struct analytic {
     const struct out_table *table;
 };
 
-static void
-warn_escaped(const char *prefix, const char *text, const char *suffix)
-{
-    size_t len = strlen(text);
-    size_t need = esc_len((const uint8_t *)text, len) + 1;
-    char *buf = mem_alloc(need);
-
-    esc_bytes(buf, need, (const uint8_t *)text, len);
-    LOG_WARN("%s%s%s", prefix, buf, suffix);
-    mem_free(buf);
-}
-
-/* A fatal error, escaped: "flowsweep: error: MESSAGE" (docs/errors.md). */
-static void
-error_escaped(const char *text)
-{
-    size_t len = strlen(text);
-    size_t need = esc_len((const uint8_t *)text, len) + 1;
-    char *buf = mem_alloc(need);
-
-    esc_bytes(buf, need, (const uint8_t *)text, len);
-    LOG_ERR("%s", buf);
-    mem_free(buf);
-}
-
 /* Makes the operation of `text` (or dns-hunt when `hunt_opts` is set) in a->op. */
 static int
 analytic_build(struct analytic *a, const struct job_text *text, const struct hunt_opts *hunt_opts,
@@ -498,7 +473,6 @@ cli_report_run(struct cli *c)
     struct err err;
     struct part_window window;
     struct part_plan plan = {0};
-    struct part_filter filter;
     struct sweep_opts so;
     struct cli_progress prog;
     struct domain_list *dl = NULL;
@@ -526,34 +500,14 @@ cli_report_run(struct cli *c)
     size_t nrun = 0;
 
     err_init(&err);
-    if (c->nargs == 0) {
-        mem_free(an);
-        mem_free(rr);
-        return cli_usage_error("%s", "no PATH given: name files or directories to read");
-    }
-    if (part_window_parse(c->start, c->end, &window, &err) < 0) {
-        mem_free(an);
-        mem_free(rr);
-        error_escaped(err.msg); /* it echoes the argument */
-        return EXIT_USAGE;
-    }
-    filter.include = c->include; /* the walk's name rules and globs, as for every command */
-    filter.ninclude = c->ninclude;
-    filter.exclude = c->exclude;
-    filter.nexclude = c->nexclude;
-    if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
-                                 &plan, &err) < 0) {
-        error_escaped(err.msg);
-        code = EXIT_FATAL;
+    code = cli_plan_inputs(c, &plan);
+    if (code >= 0)
         goto out;
-    }
-    for (size_t i = 0; i < plan.nskips; i++)
-        cli_warn_skip(&plan.skips[i]);
-    if (plan.nfiles == 0)
-        LOG_WARN("no input files to read%s", plan.outside_window ? " in the time window" : "");
+    code = 0;
+    part_window_parse(c->start, c->end, &window, &err); /* cli_plan_inputs() parsed it */
     dl = domain_list_load(&err);
     if (dl == NULL) {
-        error_escaped(err.msg);
+        cli_fatal(&err);
         code = EXIT_FATAL;
         goto out;
     }
@@ -566,7 +520,7 @@ cli_report_run(struct cli *c)
     c->dest.limit = TOP;
     c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
     if (job_preset_dns_dest(&c->dest, NULL, &text[A_DEST], &tbuf[1], &err) < 0) {
-        warn_escaped("error: ", err.msg, "");
+        cli_log_escaped(LOG_WARN, "error: ", err.msg, "");
         code = EXIT_USAGE;
         goto out;
     }
@@ -621,7 +575,7 @@ cli_report_run(struct cli *c)
         cli_warn_bad_files(an[A_NAMES].res->sweep.bad, an[A_NAMES].res->sweep.nbad, "counted");
     }
     if (rc < 0) {
-        error_escaped(err.msg);
+        cli_fatal(&err);
         code = EXIT_FATAL;
         goto out;
     }
@@ -742,7 +696,7 @@ cli_report_run(struct cli *c)
     pg.scatter = &sc;
     rc = write_page(c->output, &pg, &err);
     if (rc < 0) {
-        error_escaped(err.msg);
+        cli_fatal(&err);
         code = EXIT_FATAL;
         goto out;
     }
