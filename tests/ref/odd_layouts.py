@@ -13,35 +13,17 @@ libfixbuf 2.4.1's transcoding rules (integers big-endian, a shorter field
 zero-extended, a longer one keeping its low-order bytes; one-byte integers and
 octet arrays keeping their first bytes; the first occurrence of a repeated
 element; DNS records of the two lists in template order)."""
+import os
 import struct
 import sys
 
-CERT = 6871
-
-
-def fld(ie, length, pen=0):
-    if pen:
-        return struct.pack("!HHI", ie | 0x8000, length, pen)
-    return struct.pack("!HH", ie, length)
-
-
-def varlen(b):
-    if len(b) < 255:
-        return bytes([len(b)]) + b
-    return b"\xff" + struct.pack("!H", len(b)) + b
-
-
-def tmpl(tid, fields):
-    return struct.pack("!HH", tid, len(fields)) + b"".join(fields)
-
-
-def set_(sid, body):
-    return struct.pack("!HH", sid, 4 + len(body)) + body
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ipfix_writer import CERT, fld, set_, tmpl, varlen  # noqa: E402,F401
+from ipfix_writer import message as _message  # noqa: E402
 
 
 def message(sets, seq):
-    body = b"".join(sets)
-    return struct.pack("!HHIII", 10, 16 + len(body), 1700000000, seq, 7) + body
+    return _message(sets, seq, 1700000000, 7)
 
 
 DNS_T, FLOW4_T, FLOW6_T, WRAP_T = 400, 401, 402, 403

@@ -4,9 +4,14 @@ Written by hand from RFC 7011 / RFC 6313 (as tests/ref/odd_layouts.py is), so th
 names reach flowsweep byte for byte: each flow carries one TXT query in a
 subTemplateMultiList, from 192.168.7.7 to 198.51.100.66:53 (the hostile domains'
 server), with enough bytes per packet to pass both of the post's filters."""
+import os
 import struct
+import sys
 
-CERT = 6871
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ref"))
+from ipfix_writer import CERT, fld, set_, tmpl, varlen  # noqa: E402
+from ipfix_writer import message as _message  # noqa: E402
+
 DNS_T, FLOW_T = 300, 301
 
 # Names that would be markup if a page pasted them in. The ones that set the title
@@ -20,29 +25,8 @@ HOSTILE = [
 ]
 
 
-def fld(ie, length, pen=0):
-    if pen:
-        return struct.pack("!HHI", ie | 0x8000, length, pen)
-    return struct.pack("!HH", ie, length)
-
-
-def varlen(b):
-    if len(b) < 255:
-        return bytes([len(b)]) + b
-    return b"\xff" + struct.pack("!H", len(b)) + b
-
-
-def tmpl(tid, fields):
-    return struct.pack("!HH", tid, len(fields)) + b"".join(fields)
-
-
-def set_(sid, body):
-    return struct.pack("!HH", sid, 4 + len(body)) + body
-
-
 def message(sets, seq, export_time):
-    body = b"".join(sets)
-    return struct.pack("!HHIII", 10, 16 + len(body), export_time, seq, 0) + body
+    return _message(sets, seq, export_time, 0)
 
 
 DNS_FIELDS = [fld(179, 65535, CERT), fld(175, 2, CERT), fld(199, 4, CERT), fld(174, 1, CERT),
