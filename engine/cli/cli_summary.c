@@ -51,9 +51,15 @@ json_str_or_null(FILE *f, const char *text)
 }
 
 int64_t
-cli_summary_offset(const char *msg)
+cli_summary_offset(const char *path, const char *msg)
 {
-    const char *p = strstr(msg, "offset ");
+    size_t plen = strlen(path);
+    const char *p;
+
+    /* after the path: a path may itself hold "offset 12" */
+    if (strncmp(msg, path, plen) == 0)
+        msg += plen;
+    p = strstr(msg, "offset ");
     char *end = NULL;
     unsigned long long v;
 
@@ -78,7 +84,7 @@ cli_summary_write_json(const struct cli_summary *s, FILE *f)
             (unsigned long long)s->skipped, (unsigned long long)s->passed_over,
             (unsigned long long)s->outside_window);
     for (size_t i = 0; i < s->nbad; i++) {
-        int64_t off = cli_summary_offset(s->bad[i].msg);
+        int64_t off = cli_summary_offset(s->bad[i].path, s->bad[i].msg);
 
         fputs(i ? ",{\"path\":" : "{\"path\":", f);
         json_str(f, s->bad[i].path);

@@ -64,7 +64,8 @@ void cli_summary_plan(struct cli_summary *s, const struct cli *c, const struct p
 int cli_summary_finish(const struct cli *c, struct cli_summary *s, int code, double t0,
                        const struct err *err);
 
-/* cli_summary_offset() - the byte offset named in a reader's message ("offset N"), or -1. */
-int64_t cli_summary_offset(const char *msg);
+/* cli_summary_offset() - the byte offset named in a reader's message about `path` ("PATH:
+ * offset N: ..."; looked for after the path), or -1. */
+int64_t cli_summary_offset(const char *path, const char *msg);
 
 #endif

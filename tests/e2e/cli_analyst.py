@@ -191,6 +191,14 @@ check(bf.get('path') == victim_file and isinstance(bf.get('offset'), int) and
       'summary: the bad file with offset and message: %s' % bf)
 check(s['rows']['printed'] == 3 and s['rows']['cut'] is True and s['groups'] >= 3,
       'summary: rows printed and cut')
+# a path that itself says "offset N" does not change the offset the summary gives
+odd = os.path.join(WORK, 'copy offset 999999')
+os.makedirs(odd, exist_ok=True)
+shutil.copy(victim_file, os.path.join(odd, 'yaf-20240501000000-00000.yaf'))
+rc, out, err = run(['dns-names', '--summary', 'json', '--summary-file', sumfile, odd])
+s2 = json.load(open(sumfile))
+check(rc == 3 and s2['bad_files'] and s2['bad_files'][0]['offset'] == bf.get('offset'),
+      'summary: the offset of the damage, not a number in the path: %s' % s2['bad_files'])
 rc, allrows, err = run(['dns-names', '--format', 'csv', '--limit', '0', '-q', bad])
 nall = len(allrows.decode().splitlines()) - 1  # the header
 check(s['rows']['left_out'] == nall - 3,
