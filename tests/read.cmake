@@ -148,3 +148,9 @@ if LC_ALL=C tr -d '\r\n' < "$t/rows.csv" | LC_ALL=C grep -q '[[:cntrl:]]'; then 
 exit 0
 ]=] sh ${CMAKE_CURRENT_SOURCE_DIR}/ref/odd_layouts.py $<TARGET_FILE:flowsweep>)
 set_tests_properties(e2e.export_odd_layouts PROPERTIES LABELS e2e)
+
+# fuzz.compressed: the reader on gzip and zstd input against the same bytes uncompressed
+# (whole: the same flows; cut short: a prefix, the cut reported; flipped or garbage: no
+# crash). Its corpus: small IPFIX files (P, behind a first byte choosing the case).
+flowsweep_fuzz_target(compressed SOURCES fuzz/fuzz_compressed.c fuzz/fuzz_file.c
+                      LIBS engine_read engine_common PkgConfig::ZLIB PkgConfig::ZSTD)
