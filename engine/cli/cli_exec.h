@@ -33,6 +33,8 @@ struct cli_exec {
     int no_plan;      /* 1: plans no PATH (merge reads shard files instead) */
     int shard;        /* 1: the result is a shard file, not a table: summary and warnings only */
     const char *prog; /* the program's name in messages: "flowsweep" */
+    /* code() - the exit status every process returns, from this one's (NULL: its own) */
+    int (*code)(const struct cli_exec *x, int code);
 };
 
 /*

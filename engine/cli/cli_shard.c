@@ -168,7 +168,7 @@ cli_shard_main(int argc, char **argv)
 {
     static struct cli c; /* large: not on the stack */
     struct shard_run r;
-    struct cli_exec x = {run_shard, &r, 0, 0, 1, "flowsweep"};
+    struct cli_exec x = {run_shard, &r, 0, 0, 1, "flowsweep", NULL};
     char **av;
     int ac = 0, have_shard = 0, rc;
 
@@ -423,7 +423,7 @@ cli_merge_main(int argc, char **argv)
     static struct cli merged;
     struct merge_run m;
     struct shard_file *first = mem_calloc(1, sizeof(*first)); /* large: not on the stack */
-    struct cli_exec x = {run_merge, &m, 0, 1, 0, "flowsweep"};
+    struct cli_exec x = {run_merge, &m, 0, 1, 0, "flowsweep", NULL};
     char **files = mem_calloc((size_t)argc + 1, sizeof(*files));
     char **opts = mem_calloc((size_t)argc + 3, sizeof(*opts));
     char **jav = NULL;

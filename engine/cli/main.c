@@ -51,7 +51,7 @@ run_local(const struct cli_exec *x, const struct cli *c, const struct op *op,
     return runner_run_cached(op, plan, so, cache, res, err);
 }
 
-static const struct cli_exec exec_local = {run_local, NULL, 0, 0, 0, "flowsweep"};
+static const struct cli_exec exec_local = {run_local, NULL, 0, 0, 0, "flowsweep", NULL};
 
 /* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
 int
@@ -187,6 +187,8 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     summary_sweep(&sum, &res.sweep.stats, res.sweep.bad, res.sweep.nbad, res.ntables);
     if (!x->quiet)
         code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);
+    if (x->code != NULL)
+        code = x->code(x, code); /* MPI: rank 0's status on every rank */
     runner_result_fini(&res);
     if (cache != NULL)
         cache_close(cache);
@@ -295,6 +297,8 @@ dispatch(int argc, char **argv, const struct cli_exec *x)
         return rc;
     if (c.verbose)
         log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
+    if (x->quiet)
+        log_set_level(LOG_ERROR); /* MPI ranks but 0: their errors only */
     if (c.output != NULL && cli_output_looks_like_format(c.output))
         LOG_WARN("-o %s writes the results to a file named '%s' (--format chooses the format)",
                  c.output, c.output);
@@ -344,10 +348,4 @@ cli_main(int argc, char **argv, const struct cli_exec *x)
     code = dispatch(argc, argv, x);
     errno = 0;
     return finish_stdout(code);
-}
-
-int
-main(int argc, char **argv)
-{
-    return cli_main(argc, argv, NULL);
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# mpi.sh FLOWSWEEP FLOWSWEEP-MPI GEN WORKDIR - flowsweep-mpi under mpirun (docs/distributed.md).
+# One script (mpirun is slow to start), run in the release pass only (label mpi):
+#  1. dns-names, dns-dest, query (every aggregate) and dns-hunt: mpirun -np N for N = 1..4,
+#     1 or 2 threads per rank (oversubscribed), print the bytes one flowsweep process
+#     prints, with its exit status (3: a truncated file) and its bad-file warning;
+#     more ranks than files; exchange rounds forced small (FLOWSWEEP_MPI_CHUNK);
+#     --cache per rank, cold and warm;
+#  2. a rank killed, or exiting without MPI_Finalize, once it has mapped its share, ends
+#     the job with a non-zero status within seconds (timeout 60 s; measured < 20 s);
+#     a rank over --mem-limit stops every rank with "rank R: memory limit ...", exit 1.
+set -euo pipefail
+fs=$1 fsmpi=$2 gen=$3 work=$4
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+cd "$work"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+# Docker and CI hosts: no shared-memory transport surprises, no network interface guessing
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+# a rank exiting 3 (bad files) makes mpirun end the others: no 1 s grace before SIGKILL
+export OMPI_MCA_odls_base_sigkill_timeout=0
+mpi() { timeout 60 mpirun -np "$1" --bind-to none "${@:2}"; }
+"$gen" --out repo --seed 12 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
+  --flows 9000 --exfil default -q
+first=$(find repo -name '*.yaf' | sort | head -1)
+head -c $(($(stat -c %s "$first") * 2 / 3)) "$first" > repo/2024/03/01/21/yaf-cut.yaf
+
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+warnings() { grep '^flowsweep: warn:' "$1" || true; }
+fsrun() { # PREFIX COMMAND...: stdout, stderr, status
+  local p=$1; shift
+  local rc=0
+  "$@" > "$p.out" 2> "$p.err" || rc=$?
+  echo "$rc" > "$p.rc"
+}
+same() { # PLAIN GOT
+  cmp -s "$1.out" "$2.out" || { bad "$2: output differs from $1"; diff "$1.out" "$2.out" | head -5; }
+  [ "$(cat "$1.rc")" = "$(cat "$2.rc")" ] || bad "$2: exit $(cat "$2.rc"), want $(cat "$1.rc")"
+  diff <(warnings "$1.err") <(warnings "$2.err") > /dev/null || { bad "$2: warnings differ"; diff <(warnings "$1.err") <(warnings "$2.err") | head -5; }
+}
+
+declare -A job
+job[names]="dns-names --limit 0 --format csv"
+job[dest]="dns-dest --limit 0 --format csv"
+job[query]="query --records silk --where app=53 --group-by dip,proto --agg n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport) --order b --limit 0 --format csv"
+job[hunt]="dns-hunt --limit 0 --format csv"
+
+for name in names dest query hunt; do
+  read -r -a args <<< "${job[$name]}"
+  fsrun "$name.plain" "$fs" "${args[@]}" --threads 1 repo
+  [ "$(cat "$name.plain.rc")" = 3 ] || bad "$name: the plain run should exit 3 (a bad file)"
+  for n in 1 2 3 4; do
+    t=$((1 + n % 2))
+    fsrun "$name.np$n" mpi "$n" "$fsmpi" "${args[@]}" --threads "$t" repo
+    same "$name.plain" "$name.np$n"
+  done
+done
+# more ranks than files
+fsrun small.plain "$fs" dns-names --limit 0 --format csv repo/2024/03/01/22
+fsrun small.np4 mpi 4 "$fsmpi" dns-names --limit 0 --format csv --threads 1 repo/2024/03/01/22
+same small.plain small.np4
+# many exchange rounds: 4 KiB per peer per round
+FLOWSWEEP_MPI_CHUNK=4096 fsrun names.chunk mpi 3 "$fsmpi" dns-names --limit 0 --format csv --threads 1 repo
+same names.plain names.chunk
+rounds=$(sed -n 's/.*(\([0-9]*\) rounds).*/\1/p' names.chunk.err)
+[ "${rounds:-0}" -gt 1 ] || bad "FLOWSWEEP_MPI_CHUNK=4096: ${rounds:-no} rounds, want several"
+# --cache per rank: cold then warm
+find repo -type f -exec touch -d '-2 hours' {} +
+for k in cold warm; do
+  fsrun "names.cache$k" mpi 2 "$fsmpi" dns-names --limit 0 --format csv --threads 1 --cache cache repo
+  same names.plain "names.cache$k"
+done
+grep -q 'cache: [1-9][0-9]* files from partials, 0 read' names.cachewarm.err || bad "warm --cache run: $(grep cache: names.cachewarm.err)"
+
+# ---- 2. failures end the job, never a hang ----
+for how in kill exit; do
+  t0=$(date +%s)
+  rc=0
+  FLOWSWEEP_DIST_FAULT="1:$how" mpi 2 "$fsmpi" dns-names --threads 1 repo > "fault.$how.out" 2> "fault.$how.err" || rc=$?
+  el=$(($(date +%s) - t0))
+  [ "$rc" != 0 ] || bad "rank 1 $how: exit 0"
+  [ "$rc" != 124 ] || bad "rank 1 $how: the job hung (timeout)"
+  [ "$el" -lt 20 ] || bad "rank 1 $how: took $el s"
+  [ -s "fault.$how.out" ] && bad "rank 1 $how: results printed"
+  grep -q -i 'rank 1\|signal 9\|killed\|without calling "finalize"\|exited' "fault.$how.err" || bad "rank 1 $how: no clear error: $(cat "fault.$how.err")"
+done
+rc=0
+mpi 3 "$fsmpi" dns-names --threads 1 --mem-limit 64K repo > mem.out 2> mem.err || rc=$?
+[ "$rc" = 1 ] || bad "--mem-limit: exit $rc, want 1"
+grep -q '^flowsweep: error: rank [0-9]: memory limit' mem.err || bad "--mem-limit: $(cat mem.err)"
+[ -s mem.out ] && bad "--mem-limit: results printed"
+
+[ "$fail" = 0 ] && echo "mpi: all passed"
+exit "$fail"
