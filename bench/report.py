@@ -583,11 +583,45 @@ class Report:
                table(["analytic", "full sweep s", "fill s", "fill over full", "new day s",
                       "new day / full", "cache / repo"], rows), "")
 
+    def mpi_section(self):
+        """flowsweep-mpi: ranks x threads on the day workload (issue 12)."""
+        keys = sorted((k for k in self.series if k[0] == "day" and k[1] == "mpi"),
+                      key=lambda k: (k[3], k[2]))
+        if not keys:
+            return
+        rows = []
+        for k in keys:
+            s = self.series[k]
+            line = read_text(os.path.join(self.dir, "summary", f"day.{k[2]}.t{k[3]}.txt"))
+            m = re.search(r"mpi: ranks (\d+), map ([\d.]+) s .*?exchange ([\d.]+) MiB in ([\d.]+) s "
+                          r"\((\d+) rounds\), merge ([\d.]+) s, gather to rank 0 ([\d.]+) MiB in "
+                          r"([\d.]+) s", line)
+            el = parse_summary(line) or {}
+            rt = k[2].rsplit("-", 1)[-1]
+            one = self.s("day", "flowsweep", "dns-names", k[3])
+            rows.append([f"{rt} (ranks x threads)", fs(s.median) + status_note(s),
+                         fs(one.median) if one else "-",
+                         m.group(2) if m else "-", m.group(3) if m else "-",
+                         m.group(4) if m else "-", m.group(6) if m else "-",
+                         f"{m.group(7)} in {m.group(8)}" if m else "-",
+                         f"{float(m.group(4)) / el['elapsed'] * 100:.0f}%"
+                         if m and el.get("elapsed") else "-"])
+        self.p("## Ranks x threads: `flowsweep-mpi dns-names` on `day`", "",
+               "`mpirun -np R --bind-to none flowsweep-mpi dns-names --threads T` (issue 12), "
+               "median wall seconds of the runs (mpirun's start included), beside one "
+               "`flowsweep` process with R x T threads. From the warm-up's summary: the slowest "
+               "rank's map, the exchange (MiB sent to other ranks, seconds to encode and send "
+               "them), the merge of what was received, the gather to rank 0 (MiB, s) and the "
+               "exchange's share of rank 0's elapsed time.", "",
+               table(["run", "wall s", "flowsweep s (same cores)", "map s", "exchange MiB",
+                      "exchange s", "merge s", "gather MiB in s", "exchange share"], rows), "")
+
     def build(self):
         self.header()
         self.workloads_section()
         for w in self.workloads:
             self.workload_results(w)
+        self.mpi_section()
         self.month_section()
         self.peers_section()
         self.checks()

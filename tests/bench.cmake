@@ -26,6 +26,12 @@ for w in day highcard small; do
     grep -qP "^$w\t[a-z]+\t$c\t" "$work/out/results.tsv" || { echo "no result: $w $c"; exit 1; }
   done
 done
+# flowsweep-mpi's ranks x threads rows (issue 12), when it was built
+if [ -x "$build/flowsweep-mpi" ] && command -v mpirun > /dev/null; then
+  for c in dns-names-1x2 dns-names-2x1; do
+    grep -qP "^day\tmpi\t$c\t" "$work/out/results.tsv" || { echo "no result: day $c"; exit 1; }
+  done
+fi
 # the day workload's gzip and zstd copies (issue 14)
 for c in decompress-gzip decode-fast-gzip decompress-zstd decode-fast-zstd dns-names-gzip dns-names-zstd; do
   grep -qP "^day\t[a-z]+\t$c\t" "$work/out/results.tsv" || { echo "no result: day $c"; exit 1; }

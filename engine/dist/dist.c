@@ -201,16 +201,17 @@ shuffle(struct dist *d, struct runner_result *res, struct err *err)
 
     info->state_version = OP_STATE_VERSION;
     for (int j = 0; j < n && rc == 0; j++) {
+        if (j == d->rank)
+            continue; /* its own partitions stay in its table */
         rc = runner_encode(res, info, (unsigned)n, (unsigned)j, &blob[j], err);
         send[j] = blob[j].p;
         slen[j] = blob[j].len;
-        if (j != d->rank)
-            d->exch_bytes += blob[j].len;
+        d->exch_bytes += blob[j].len;
     }
     mem_free(info);
     rc = agree(d, rc, err);
     if (rc == 0)
-        rc = agree(d, runner_clear(res, err), err);
+        rc = agree(d, runner_keep_parts(res, (unsigned)n, (unsigned)d->rank, err), err);
     if (rc < 0) {
         for (int j = 0; j < n; j++)
             partial_buf_fini(&blob[j]);
@@ -227,7 +228,7 @@ shuffle(struct dist *d, struct runner_result *res, struct err *err)
     d->exch_s = omp_get_wtime() - t0;
     t0 = omp_get_wtime();
     for (int j = 0; j < n; j++) {
-        if (rc == 0)
+        if (rc == 0 && j != d->rank)
             rc = absorb_bytes(res, recv[j], rlen[j], err); /* takes recv[j] */
         else
             mem_free(recv[j]);

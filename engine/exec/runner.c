@@ -571,6 +571,49 @@ runner_encode(const struct runner_result *res, const struct partial_info *info, 
 }
 
 int
+runner_keep_parts(struct runner_result *res, unsigned mod, unsigned rem, struct err *err)
+{
+    const struct op *op = res->op;
+    uint32_t val_len = op->val_len;
+    struct htab *src = res->tables[0], *dst = htab_create(val_len, &res->acct, err);
+    int rc = dst == NULL ? -ERR_LIMIT : 0;
+
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        size_t cap = htab_part_cap(src, p);
+
+        for (size_t i = 0; i < cap; i++) {
+            struct htab_entry *e = htab_part_slot(src, p, i), *d;
+            int is_new;
+
+            if (e == NULL)
+                continue;
+            if (rc < 0 || p % mod != rem) {
+                op->release(op, htab_entry_val(e), &res->acct);
+                continue;
+            }
+            d = htab_upsert(dst, htab_entry_key(e, val_len), e->key_len, e->hash, &is_new, err);
+            if (d == NULL) {
+                rc = -ERR_LIMIT;
+                op->release(op, htab_entry_val(e), &res->acct);
+                continue;
+            }
+            memcpy(htab_entry_val(d), htab_entry_val(e), val_len); /* groups are unique here */
+        }
+    }
+    for (int t = 0; t < res->ntables; t++) {
+        htab_destroy(res->tables[t]);
+        res->tables[t] = NULL;
+    }
+    if (rc < 0 && dst != NULL) {
+        release_all(op, dst, &res->acct);
+        htab_destroy(dst);
+        dst = htab_create(val_len, &res->acct, NULL);
+    }
+    res->tables[0] = dst;
+    return rc;
+}
+
+int
 runner_clear(struct runner_result *res, struct err *err)
 {
     if (res->tables[0] != NULL)

@@ -105,6 +105,9 @@ int runner_run_cached(const struct op *op, const struct part_plan *plan,
  * runner_encode() - appends to `out` the partial (partial_encode()) of
  *   res->tables[0]'s partitions p with p % mod == rem, header `info`.
  * runner_clear() - releases every group (the table is then one empty table).
+ * runner_keep_parts() - keeps the groups of partitions p with p % mod == rem
+ *   only (moved into one new table; the others released). 0 or -ERR_LIMIT
+ *   (then the table is empty).
  */
 int runner_map(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
                struct cache *cache, struct runner_result *res, struct err *err);
@@ -118,6 +121,7 @@ int runner_absorb(struct runner_result *res, const struct partial *p, struct err
 int runner_encode(const struct runner_result *res, const struct partial_info *info, unsigned mod,
                   unsigned rem, struct partial_buf *out, struct err *err);
 int runner_clear(struct runner_result *res, struct err *err);
+int runner_keep_parts(struct runner_result *res, unsigned mod, unsigned rem, struct err *err);
 
 /* runner_result_fini() - releases every group's state, the tables and the output. */
 void runner_result_fini(struct runner_result *res);
