@@ -297,17 +297,34 @@ domain_sparks(const struct out_table *hourly, const struct keys *k, const struct
     domain_cache_destroy(cache);
 }
 
+__extension__ typedef unsigned __int128 u128;
+
+/* A count cell (OUT_U64, or OUT_U128 past 2^64) as a number. */
+static u128
+cell_u128(const struct out_cell *c)
+{
+    return c->kind == OUT_U128 ? (u128)c->v.w.hi << 64 | c->v.w.lo : c->v.u;
+}
+
+/* A count as a cell: OUT_U64 while it fits, else OUT_U128 (exact). */
+static struct out_cell
+u128_cell(u128 v)
+{
+    return v >> 64 ? out_cell_u128((uint64_t)v, (uint64_t)(v >> 64)) : out_cell_u64((uint64_t)v);
+}
+
 /* One (server, hour) row of the server jobs. */
 struct srv_row {
     char *key;            /* rendered address */
     struct out_cell cell; /* the address (self-contained) */
-    uint64_t hour, flows, bytes;
+    uint64_t hour, flows;
+    u128 bytes; /* a sum(bytes) cell: past 2^64 it is OUT_U128 */
 };
 
 /* One server's total, for choosing the stacked chart's series. */
 struct srv_total {
     const struct srv_row *first; /* its first row (key, cell) */
-    uint64_t bytes;
+    u128 bytes;
 };
 
 static int
@@ -329,7 +346,7 @@ srv_total_cmp(const void *a, const void *b)
 /* The stacked chart's data, owned. */
 struct stack_data {
     struct out_cell labels[NSTACK + 1];
-    uint64_t *v;
+    struct out_cell *v; /* nseries x hours counts */
     size_t nseries;
 };
 
@@ -356,7 +373,7 @@ server_charts(const struct out_table *const *srv, const struct keys *k, const st
             rows[o].cell = row[0];
             rows[o].hour = row[1].v.u;
             rows[o].flows = row[2].v.u;
-            rows[o].bytes = row[3].v.u;
+            rows[o].bytes = cell_u128(&row[3]);
             o++;
         }
     }
@@ -373,6 +390,8 @@ server_charts(const struct out_table *const *srv, const struct keys *k, const st
     }
     qsort(tot, nt, sizeof(*tot), srv_total_cmp);
     sd->nseries = nt > NSTACK ? NSTACK + 1 : nt;
+    u128 *sum = mem_calloc(sd->nseries * h->nhours + 1, sizeof(*sum));
+
     sd->v = mem_calloc(sd->nseries * h->nhours + 1, sizeof(*sd->v));
     for (size_t s = 0; s < sd->nseries && s < NSTACK; s++)
         sd->labels[s] = tot[s].first->cell;
@@ -387,8 +406,11 @@ server_charts(const struct out_table *const *srv, const struct keys *k, const st
             if (strcmp(tot[q].first->key, rows[r].key) == 0)
                 s = q;
         if (s < sd->nseries && hour_index(h, rows[r].hour, &hi))
-            sd->v[s * h->nhours + hi] += rows[r].bytes;
+            sum[s * h->nhours + hi] += rows[r].bytes;
     }
+    for (size_t i = 0; i < sd->nseries * h->nhours; i++)
+        sd->v[i] = u128_cell(sum[i]);
+    mem_free(sum);
     for (size_t r = 0; r < n; r++)
         mem_free(rows[r].key);
     mem_free(rows);
@@ -489,7 +511,8 @@ cli_report_run(struct cli *c)
     struct page_stack stack;
     struct page_scatter sc;
     struct out_cell *sc_labels = NULL;
-    uint64_t *sc_x = NULL, *sc_y = NULL, *spark_d = NULL, *spark_s = NULL;
+    uint64_t *sc_x = NULL, *spark_d = NULL, *spark_s = NULL;
+    struct out_cell *sc_y = NULL;
     struct out_str tmp = {0};
     struct page pg;
     char wtext[256], when[64], note[256];
@@ -607,7 +630,7 @@ cli_report_run(struct cli *c)
         for (size_t r = 0; r < n && cn > 0 && cb > 0; r++) {
             sc_labels[r] = t->cells[r * t->ncols];
             sc_x[r] = t->cells[r * t->ncols + (size_t)cn].v.u;
-            sc_y[r] = t->cells[r * t->ncols + (size_t)cb].v.u;
+            sc_y[r] = t->cells[r * t->ncols + (size_t)cb]; /* OUT_U64 or OUT_U128 */
         }
         memset(&sc, 0, sizeof(sc));
         sc.title = t->nrows > MAXPOINTS ? "Domains: distinct names against bytes (the "

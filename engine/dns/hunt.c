@@ -252,13 +252,15 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
 
             s->touched[ntouched++] = e;
             v->flows++;
-            v->qbytes += cb;
-            v->qpackets += cp;
-            v->rbytes += sb;
-            v->rpackets += sp;
-            v->busy += busy;
-            v->hidden += busy > 2 ? busy - 2 : 0;
-            v->dur_ms += f->end_ms > f->start_ms ? (uint64_t)(f->end_ms - f->start_ms) : 0;
+            hunt_wide_add(&v->qbytes, cb);
+            hunt_wide_add(&v->qpackets, cp);
+            hunt_wide_add(&v->rbytes, sb);
+            hunt_wide_add(&v->rpackets, sp);
+            hunt_wide_add(&v->busy, busy);
+            hunt_wide_add(&v->hidden, busy > 2 ? busy - 2 : 0);
+            hunt_wide_add(&v->dur_ms, f->end_ms > f->start_ms
+                                          ? (uint64_t)f->end_ms - (uint64_t)f->start_ms
+                                          : 0);
             if (~(uint64_t)f->start_ms > v->first_ms)
                 v->first_ms = ~(uint64_t)f->start_ms;
             if ((uint64_t)f->start_ms > v->last_ms)
@@ -324,8 +326,8 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
             return -ERR_LIMIT;
         v = (struct hunt_val *)(void *)htab_entry_val(e);
         v->flows++;
-        v->qbytes += cb;
-        v->rbytes += sb;
+        hunt_wide_add(&v->qbytes, cb);
+        hunt_wide_add(&v->rbytes, sb);
     }
     return 0;
 }
@@ -343,13 +345,13 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
     d->flows += s->flows;
     d->queries += s->queries;
     d->records += s->records;
-    d->qbytes += s->qbytes;
-    d->qpackets += s->qpackets;
-    d->rbytes += s->rbytes;
-    d->rpackets += s->rpackets;
-    d->busy += s->busy;
-    d->hidden += s->hidden;
-    d->dur_ms += s->dur_ms;
+    hunt_wide_merge(&d->qbytes, &s->qbytes);
+    hunt_wide_merge(&d->qpackets, &s->qpackets);
+    hunt_wide_merge(&d->rbytes, &s->rbytes);
+    hunt_wide_merge(&d->rpackets, &s->rpackets);
+    hunt_wide_merge(&d->busy, &s->busy);
+    hunt_wide_merge(&d->hidden, &s->hidden);
+    hunt_wide_merge(&d->dur_ms, &s->dur_ms);
     d->len_sum += s->len_sum;
     d->qlen_sum += s->qlen_sum;
     d->ent_sum += s->ent_sum;

@@ -66,18 +66,54 @@ struct hunt_times {
     uint32_t n, cap;
 };
 
+/*
+ * A sum of 64-bit flow counts (bytes, packets, durations): 128 bits as two words, low first
+ * (the table's value blocks are only 8-byte aligned), so that it never wraps: the counts come
+ * from the files, and a few flows of 2^64 - 1 bytes must not sum to a small number.
+ */
+struct hunt_wide {
+    uint64_t lo, hi;
+};
+
+static inline void
+hunt_wide_add(struct hunt_wide *w, uint64_t x)
+{
+    w->lo += x;
+    w->hi += w->lo < x;
+}
+
+static inline void
+hunt_wide_merge(struct hunt_wide *d, const struct hunt_wide *s)
+{
+    d->lo += s->lo;
+    d->hi += s->hi + (d->lo < s->lo);
+}
+
+static inline struct hunt_wide
+hunt_wide_sum(struct hunt_wide a, struct hunt_wide b)
+{
+    hunt_wide_merge(&a, &b);
+    return a;
+}
+
+static inline double
+hunt_wide_f64(struct hunt_wide w)
+{
+    return (double)w.hi * 18446744073709551616.0 + (double)w.lo;
+}
+
 /* The state of one group; lives in the group table's value block. */
 struct hunt_val {
     uint64_t flows, queries,
-        records;               /* flows touching the group; query records; all named records */
-    uint64_t qbytes, qpackets; /* client -> server counts of those flows */
-    uint64_t rbytes, rpackets; /* server -> client counts */
-    uint64_t busy;             /* sum over flows of the packets of the busier direction */
-    uint64_t hidden;           /* sum over flows of max(0, that - 2) */
-    uint64_t dur_ms;           /* sum of flow durations */
-    uint64_t len_sum, len_max; /* full name lengths over records */
-    uint64_t qlen_sum;         /* query-part lengths over records */
-    uint64_t ent_sum;          /* query-part entropy over records, micro-bits/char */
+        records; /* flows touching the group; query records; all named records */
+    struct hunt_wide qbytes, qpackets; /* client -> server counts of those flows */
+    struct hunt_wide rbytes, rpackets; /* server -> client counts */
+    struct hunt_wide busy;             /* sum over flows of the packets of the busier direction */
+    struct hunt_wide hidden;           /* sum over flows of max(0, that - 2) */
+    struct hunt_wide dur_ms;           /* sum of flow durations */
+    uint64_t len_sum, len_max;         /* full name lengths over records */
+    uint64_t qlen_sum;                 /* query-part lengths over records */
+    uint64_t ent_sum;                  /* query-part entropy over records, micro-bits/char */
     uint64_t n_txt, n_null, n_cname, n_mx, n_other, n_err; /* records by type; rcode != 0 */
     uint64_t first_ms;       /* ~(earliest flow start): zero means none yet */
     uint64_t last_ms;        /* latest flow start */

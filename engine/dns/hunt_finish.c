@@ -49,7 +49,7 @@ struct hrow {
 
 struct ctot {
     uint32_t chash;
-    uint64_t bytes;
+    double bytes; /* the client's DNS bytes (only a share of them is taken) */
 };
 
 static const uint8_t *
@@ -110,7 +110,7 @@ clamp01(double x)
  */
 static void
 timing(const struct hunt_val *v, uint64_t *buf, uint64_t window_hours, const struct ctot *ct,
-       size_t nct, struct hrow *row, uint64_t *client_bytes)
+       size_t nct, struct hrow *row, double *client_bytes)
 {
     size_t n = v->times.n;
 
@@ -172,8 +172,15 @@ timing(const struct hunt_val *v, uint64_t *buf, uint64_t window_hours, const str
     }
 }
 
+/* A 128-bit count as an output cell: OUT_U64 while it fits, else OUT_U128 (exact). */
+static struct out_cell
+wide_cell(struct hunt_wide w)
+{
+    return w.hi ? out_cell_u128(w.lo, w.hi) : out_cell_u64(w.lo);
+}
+
 static void
-score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, uint64_t client_bytes)
+score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, double client_bytes)
 {
     double r = v->records ? (double)v->records : 1.0;
     double flows = v->flows ? (double)v->flows : 1.0;
@@ -183,16 +190,18 @@ score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, uint
 
     if (by_host && v->domains.n > 1)
         doms = (double)v->domains.n;
-    row->vol = log2(1.0 + ((double)v->names.n + (double)v->hidden) / (clients * doms));
+    row->vol = log2(1.0 + ((double)v->names.n + hunt_wide_f64(v->hidden)) / (clients * doms));
     row->t[T_LEN] = fmin(1.0, (double)v->qlen_sum / r / h->o.len_norm);
     row->t[T_ENT] = fmin(1.0, (double)v->ent_sum / MICRO / r / h->o.entropy_norm);
     row->t[T_TYPES] = (double)(v->n_txt + v->n_null + v->n_cname + v->n_mx + v->n_other) / r;
-    if (v->qpackets)
-        row->t[T_SIZE] =
-            clamp01(((double)v->qbytes / (double)v->qpackets - SIZE_FLOOR) / SIZE_SPAN);
-    row->t[T_SESSION] = clamp01(log2((double)v->busy / flows / 2.0) / log2(SESSION_FULL / 2.0));
+    if (v->qpackets.lo || v->qpackets.hi)
+        row->t[T_SIZE] = clamp01(
+            (hunt_wide_f64(v->qbytes) / hunt_wide_f64(v->qpackets) - SIZE_FLOOR) / SIZE_SPAN);
+    row->t[T_SESSION] =
+        clamp01(log2(hunt_wide_f64(v->busy) / flows / 2.0) / log2(SESSION_FULL / 2.0));
     if (!by_host && client_bytes > 0)
-        row->t[T_SHARE] = clamp01((double)(v->qbytes + v->rbytes) / (double)client_bytes);
+        row->t[T_SHARE] =
+            clamp01(hunt_wide_f64(hunt_wide_sum(v->qbytes, v->rbytes)) / client_bytes);
     if (h->o.baseline_end_ms > 0 && ~v->first_ms >= (uint64_t)h->o.baseline_end_ms)
         row->t[T_NEW] = 1;
     for (int i = 0; i < T_COUNT; i++)
@@ -293,7 +302,7 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
             v = val_of(e);
             if (e->key_len == HUNT_TAG_LEN) {
                 memcpy(&ct[nct].chash, entry_key(e), 4);
-                ct[nct++].bytes = v->qbytes + v->rbytes;
+                ct[nct++].bytes = hunt_wide_f64(hunt_wide_sum(v->qbytes, v->rbytes));
                 continue;
             }
             if (~v->first_ms / 3600000u < first_hour)
@@ -312,7 +321,7 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
         for (size_t i = 0; i < htab_part_cap(t, p); i++) {
             struct htab_entry *e = htab_part_slot(t, p, i);
             const struct hunt_val *v;
-            uint64_t client_bytes;
+            double client_bytes;
 
             if (e == NULL || e->key_len == HUNT_TAG_LEN)
                 continue;
@@ -367,14 +376,16 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
         *c++ = out_cell_u64(v->queries);
         *c++ = out_cell_u64(v->names.n);
         *c++ = out_cell_u64(v->clients.n);
-        *c++ = out_cell_u64(v->qbytes + v->rbytes);
-        *c++ = out_cell_u64(v->qpackets + v->rpackets);
-        *c++ = out_cell_u64(v->qbytes);
-        *c++ = out_cell_u64(v->qpackets);
-        *c++ = out_cell_u64(v->hidden);
-        *c++ = out_cell_f64(round3((double)(v->qpackets + v->rpackets) / flows));
-        *c++ = out_cell_f64(round3(v->qpackets ? (double)v->qbytes / (double)v->qpackets : 0));
-        *c++ = out_cell_f64(round3((double)v->dur_ms / 1000.0 / flows));
+        *c++ = wide_cell(hunt_wide_sum(v->qbytes, v->rbytes));
+        *c++ = wide_cell(hunt_wide_sum(v->qpackets, v->rpackets));
+        *c++ = wide_cell(v->qbytes);
+        *c++ = wide_cell(v->qpackets);
+        *c++ = wide_cell(v->hidden);
+        *c++ = out_cell_f64(round3(hunt_wide_f64(hunt_wide_sum(v->qpackets, v->rpackets)) / flows));
+        *c++ = out_cell_f64(round3(v->qpackets.lo || v->qpackets.hi
+                                       ? hunt_wide_f64(v->qbytes) / hunt_wide_f64(v->qpackets)
+                                       : 0));
+        *c++ = out_cell_f64(round3(hunt_wide_f64(v->dur_ms) / 1000.0 / flows));
         *c++ = out_cell_f64(round3((double)v->len_sum / rec));
         *c++ = out_cell_u64(v->len_max);
         *c++ = out_cell_f64(round3((double)v->ent_sum / MICRO / rec));

@@ -145,6 +145,8 @@ emit_batch(void *ctx, int wi, size_t i, const struct flow *flows, size_t n, stru
             continue;
         }
         nr = record_views(f, job->view, job->bytes_total, recs);
+        if (nr < 0)
+            return record_total_error(f, err);
         for (int j = 0; j < nr; j++) {
             struct rows_rec row;
 

@@ -100,6 +100,8 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
             continue;
         }
         nr = record_views(f, job->view, job->bytes_total, recs);
+        if (nr < 0)
+            return record_total_error(f, err);
         for (int k = 0; k < nr; k++) {
             int rc = job_keep_rec(job, &recs[k], err);
 

@@ -104,6 +104,8 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
         while ((rc = source_next_batch(s, &f, &n, &ferr)) == 1) {
             flows += n;
             if (sink->batch(sink->ctx, wi, i, f, n, &w->stats, &w->err) < 0) {
+                if (w->err.code == ERR_FORMAT) /* a flow the job cannot take: name its file */
+                    err_prefix(&w->err, "%s", file->path);
                 source_close(s);
                 return -1;
             }

@@ -56,13 +56,27 @@ fill(struct rec *r, const struct flow *f, int reverse, uint64_t bytes, uint64_t 
 }
 
 int
+record_total_error(const struct flow *f, struct err *err)
+{
+    return ERR_SET(err, ERR_FORMAT,
+                   "--bytes total: a flow's forward and reverse counts sum past 2^64 - 1 (bytes "
+                   "%llu + %llu, packets %llu + %llu); no record holds that exactly",
+                   (unsigned long long)f->bytes, (unsigned long long)f->rev_bytes,
+                   (unsigned long long)f->packets, (unsigned long long)f->rev_packets);
+}
+
+int
 record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2])
 {
     int n = 0;
 
     if (view == REC_FLOWS) {
-        fill(&out[0], f, 0, f->bytes + (bytes_total ? f->rev_bytes : 0),
-             f->packets + (bytes_total ? f->rev_packets : 0));
+        uint64_t bytes = f->bytes, packets = f->packets;
+
+        if (bytes_total && (__builtin_add_overflow(bytes, f->rev_bytes, &bytes) ||
+                            __builtin_add_overflow(packets, f->rev_packets, &packets)))
+            return -1; /* forward + reverse past 2^64 - 1: no exact record */
+        fill(&out[0], f, 0, bytes, packets);
         return 1;
     }
     /*

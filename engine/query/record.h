@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "err.h"
 #include "flow.h"
 
 enum rec_view {
@@ -150,9 +151,13 @@ record_addr16(const struct rec *r, enum field_id id)
 
 /*
  * record_views() - expands flow `f` into its records under `view` (0, 1 or 2,
- * written to out[]), bytes_total adding reverse counts in REC_FLOWS.
+ * written to out[]), bytes_total adding reverse counts in REC_FLOWS. Returns
+ * -1 when those sums pass 2^64 - 1 (no exact record: record_total_error() says why).
  */
 int record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2]);
+
+/* record_total_error() - the error for flow `f` whose record_views() returned -1. */
+int record_total_error(const struct flow *f, struct err *err);
 
 /* record_count() - how many records record_views() makes of `f`, without making them. */
 static inline int

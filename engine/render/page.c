@@ -68,6 +68,15 @@ put_cell(FILE *f, const struct out_cell *c, struct out_str *tmp)
     page_put_text(f, tmp->p, tmp->len);
 }
 
+/* A count cell (OUT_U64, OUT_U128) as a double, for drawing only: the text stays exact. */
+static double
+cell_f64(const struct out_cell *c)
+{
+    if (c->kind == OUT_U128)
+        return (double)c->v.w.hi * 18446744073709551616.0 + (double)c->v.w.lo;
+    return (double)c->v.u;
+}
+
 /* "2024-05-01 13:00" for Unix seconds `t`, UTC. */
 static void
 fmt_hour(char *buf, size_t cap, uint64_t t)
@@ -442,7 +451,7 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
         double sum = 0;
 
         for (size_t s = 0; s < st->nseries; s++)
-            sum += (double)st->v[s * nh + i];
+            sum += cell_f64(&st->v[s * nh + i]);
         if (sum > max)
             max = sum;
     }
@@ -488,21 +497,22 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
         fprintf(f, "<g class=\"series\" data-series=\"%zu\" fill=\"%s\">", s,
                 palette[s < NPALETTE ? s : NPALETTE - 1]);
         for (size_t i = 0; i < nh; i++) {
-            double below = 0, v = (double)st->v[s * nh + i];
+            double below = 0, v = cell_f64(&st->v[s * nh + i]);
             char hb[32], vb[32];
 
             if (v == 0)
                 continue;
             for (size_t k = 0; k < s; k++)
-                below += (double)st->v[k * nh + i];
+                below += cell_f64(&st->v[k * nh + i]);
             fmt_hour(hb, sizeof(hb), hour_at(p, i));
             fmt_value(vb, sizeof(vb), v, st->unit);
             fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"><title>",
                     ML + bw * (double)i, MT + ph - ph * (below + v) / top, bw > 2 ? bw - 1 : bw,
                     ph * v / top);
             put_cell(f, &st->labels[s], tmp);
-            fprintf(f, " %s UTC: %s (%llu)</title></rect>", hb, vb,
-                    (unsigned long long)st->v[s * nh + i]);
+            fprintf(f, " %s UTC: %s (", hb, vb);
+            put_cell(f, &st->v[s * nh + i], tmp);
+            fputs(")</title></rect>", f);
         }
         fputs("</g>\n", f);
     }
@@ -512,9 +522,9 @@ write_stack(FILE *f, const struct page *p, const struct page_stack *st, struct o
 }
 
 static double
-log_pos(uint64_t v, double lo, double hi)
+log_pos(double v, double lo, double hi)
 {
-    double l = log10(v < 1 ? 1.0 : (double)v);
+    double l = log10(v < 1 ? 1.0 : v);
 
     return hi > lo ? (l - lo) / (hi - lo) : 0.5;
 }
@@ -583,7 +593,7 @@ write_scatter(FILE *f, const struct page_scatter *sc, struct out_str *tmp)
     }
     for (size_t i = 0; i < sc->n; i++) {
         double x = log10(sc->x[i] < 1 ? 1.0 : (double)sc->x[i]);
-        double y = log10(sc->y[i] < 1 ? 1.0 : (double)sc->y[i]);
+        double y = log10(cell_f64(&sc->y[i]) < 1 ? 1.0 : cell_f64(&sc->y[i]));
 
         xhi = x > xhi ? x : xhi;
         yhi = y > yhi ? y : yhi;
@@ -629,16 +639,17 @@ write_scatter(FILE *f, const struct page_scatter *sc, struct out_str *tmp)
 
             if (marked != pass)
                 continue;
-            px = ML + pw * log_pos(sc->x[i], 0, xhi);
-            py = MT + ph - ph * log_pos(sc->y[i], 0, yhi);
+            px = ML + pw * log_pos((double)sc->x[i], 0, xhi);
+            py = MT + ph - ph * log_pos(cell_f64(&sc->y[i]), 0, yhi);
             fprintf(f,
                     "<circle class=\"dot%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" "
                     "fill-opacity=\"%s\"><title>",
                     marked ? " marked" : "", px, py, marked ? "5" : "3.5",
                     marked ? "#d55e00" : palette[0], marked ? "0.9" : "0.45");
             put_cell(f, &sc->labels[i], tmp);
-            fprintf(f, ": %llu names, %llu bytes</title></circle>\n", (unsigned long long)sc->x[i],
-                    (unsigned long long)sc->y[i]);
+            fprintf(f, ": %llu names, ", (unsigned long long)sc->x[i]);
+            put_cell(f, &sc->y[i], tmp);
+            fputs(" bytes</title></circle>\n", f);
             if (marked) {
                 out_str_reset(tmp);
                 out_cell_render(&sc->labels[i], tmp);

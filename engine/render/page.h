@@ -69,7 +69,7 @@ struct page_stack {
     const char *unit;              /* "bytes": axis labels in KiB/MiB/GiB */
     const struct out_cell *labels; /* nseries labels (rendered as cells) */
     size_t nseries;
-    const uint64_t *v; /* nseries x page.nhours values */
+    const struct out_cell *v; /* nseries x page.nhours values: OUT_U64 or OUT_U128 (exact) */
 };
 
 /* Points on log-log axes (values below 1 are drawn at 1). */
@@ -77,7 +77,8 @@ struct page_scatter {
     const char *title;
     const char *xlabel, *ylabel;
     const struct out_cell *labels; /* n labels */
-    const uint64_t *x, *y;         /* n values each (the y axis is labelled in bytes) */
+    const uint64_t *x;             /* n values */
+    const struct out_cell *y;      /* n values, OUT_U64 or OUT_U128 (the y axis is in bytes) */
     size_t n;
     size_t nmarked; /* the first nmarked points are highlighted and labelled */
 };

@@ -62,10 +62,11 @@ test_page(void)
     struct page_table pt = {.id = "hunt-domain", .title = "t", .table = &t, .spark_title = "s"};
     uint64_t spark[2 * 3] = {1, 0, 2, 0, 0, 5};
     struct out_cell labels[2];
-    uint64_t sv[2 * 3] = {10, 20, 30, 1, 0, 0};
+    struct out_cell sv[2 * 3];
     struct page_stack st = {
         .title = "stack", .unit = "bytes", .labels = labels, .nseries = 2, .v = sv};
-    uint64_t x[2] = {1000, 1}, y[2] = {1 << 20, 100};
+    uint64_t x[2] = {1000, 1};
+    struct out_cell y[2];
     struct page_scatter sc = {.title = "sc",
                               .xlabel = "x",
                               .ylabel = "y",
@@ -98,6 +99,14 @@ test_page(void)
     cells[3] = out_cell_list(OUT_TEXT, closer, sizeof(closer) - 1, 1);
     cells[4] = out_cell_u64(5);
     cells[5] = out_cell_list(OUT_TEXT, "", 0, 1);
+    sv[0] = out_cell_u64(10);
+    sv[1] = out_cell_u64(20);
+    sv[2] = out_cell_u128(7, 2); /* 2 * 2^64 + 7: past 2^64, exact in its title */
+    sv[3] = out_cell_u64(1);
+    sv[4] = out_cell_u64(0);
+    sv[5] = out_cell_u64(0);
+    y[0] = out_cell_u128(0, 40); /* 40 * 2^64 */
+    y[1] = out_cell_u64(100);
     labels[0] = cells[0];
     labels[1] = cells[3];
     pt.spark = spark;
@@ -115,6 +124,9 @@ test_page(void)
         CHECK(*p == '\n' || (*p >= 0x20 && *p <= 0x7e));
     CHECK(count(html, "&lt;img src=x onerror=alert(1)&gt;.evil.") >= 5); /* path, cell, titles */
     CHECK(count(html, "&lt;/svg&gt;&lt;script&gt;&quot;&#39;&amp;\\x1B\\xFF") >= 4);
+    /* counts past 2^64 are printed exactly (2 * 2^64 + 7, 40 * 2^64) */
+    CHECK(strstr(html, "(36893488147419103239)</title>") != NULL);
+    CHECK(strstr(html, "1000 names, 737869762948382064640 bytes</title>") != NULL);
     /* one mark per row, series, point */
     CHECK_EQ_U64(count(html, "<svg class=\"spark\""), 2);
     CHECK_EQ_U64(count(html, "<g class=\"series\""), 2);
