@@ -36,9 +36,9 @@
 #include "memacct.h"
 #include "out.h"
 
-#define OP_STATE_VERSION                                                                         \
-    3 /* first byte of every saved state (2: sums are 128-bit; 3: so are dns-hunt's byte, packet \
-         and duration counts) */
+/* The first byte of every saved state (2: sums are 128-bit; 3: so are dns-hunt's byte, packet and
+ * duration counts). */
+#define OP_STATE_VERSION 3
 
 /* Records an operation saw and kept while folding (added to the sweep's counts). */
 struct op_counts {
