@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +42,8 @@ parse_double(const char *s, double *out)
 
     errno = 0;
     v = strtod(s, &end);
-    if (errno || end == s || *end != '\0' || v != v)
-        return -1;
+    if (errno || end == s || *end != '\0' || v != v || !isfinite(v))
+        return -1; /* NaN and inf are no thresholds */
     *out = v;
     return 0;
 }
@@ -430,8 +432,10 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         }
         case OPT_MIN_BYTES:
-            if (parse_u64(optarg, &c->dest.min_bytes) < 0)
-                return cli_usage_error("--min-bytes needs a whole number, not '%s'", optarg);
+            if (parse_u64(optarg, &c->dest.min_bytes) < 0 || c->dest.min_bytes > INT64_MAX)
+                return cli_usage_error(
+                    "--min-bytes needs a whole number from 0 to 9223372036854775807, not '%s'",
+                    optarg);
             break;
         case OPT_DIRECTION:
             if (strcmp(optarg, "both") && strcmp(optarg, "forward"))

@@ -30,6 +30,8 @@ expect 2 "option of another command" "$fs" dns-names --src-cidr 10.0.0.0/8 "$wor
 expect 2 "no PATH" "$fs" dns-names
 expect 2 "bad --threads" "$fs" dns-names --threads 0 "$work/repo"
 expect 2 "bad --start" "$fs" dns-names --start 2024-13-01 "$work/repo"
+expect 2 "--min-bytes past signed 64-bit (it becomes a --where literal)" "$fs" dns-dest --min-bytes 18446744073709551615 "$work/repo"
+expect 2 "--min-bpp inf" "$fs" dns-names --min-bpp inf "$work/repo"
 expect 2 "bad --format" "$fs" dns-names --format xml "$work/repo"
 expect 2 "bad CIDR" "$fs" dns-dest --src-cidr 10.0.0.0/99 "$work/repo"
 has "$work/err" "CIDR" "bad CIDR message"
