@@ -7,25 +7,70 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mem.h"
+
 void
 err_init(struct err *e)
 {
     memset(e, 0, sizeof(*e));
 }
 
-static void vset(struct err *e, enum err_code code, int errnum, const char *file, int line,
-                 const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+/* Bytes kept from the end of a message too long for struct err: the reason is at the end. */
+#define KEEP_TAIL 1024
 
+/*
+ * Stores text[0..n) in e->msg: whole when it fits, else its start, " ... ", and its last
+ * KEEP_TAIL bytes, so a very long path still leaves what went wrong readable.
+ */
 static void
-vset(struct err *e, enum err_code code, int errnum, const char *file, int line, const char *fmt,
-     va_list ap)
+fit(struct err *e, const char *text, size_t n)
 {
+    static const char cut[] = " ... ";
+    size_t head = sizeof(e->msg) - 1 - KEEP_TAIL - (sizeof(cut) - 1);
+
+    if (n < sizeof(e->msg)) {
+        memcpy(e->msg, text, n);
+        e->msg[n] = '\0';
+        return;
+    }
+    memcpy(e->msg, text, head);
+    memcpy(e->msg + head, cut, sizeof(cut) - 1);
+    memcpy(e->msg + head + sizeof(cut) - 1, text + n - KEEP_TAIL, KEEP_TAIL);
+    e->msg[sizeof(e->msg) - 1] = '\0';
+}
+
+static void vset(struct err *e, enum err_code code, int errnum, const char *file, int line,
+                 const char *suffix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
+/* Formats the message (any length) with `suffix` after it, then fit()s it into e->msg. */
+static void
+vset(struct err *e, enum err_code code, int errnum, const char *file, int line, const char *suffix,
+     const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    size_t len, slen = suffix ? strlen(suffix) : 0;
+    char *buf;
+
     e->code = code;
     e->sys_errno = errnum;
     e->file = file;
     e->line = line;
-    if (vsnprintf(e->msg, sizeof(e->msg), fmt, ap) >= (int)sizeof(e->msg))
-        memcpy(e->msg + sizeof(e->msg) - 4, "...", 4);
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        snprintf(e->msg, sizeof(e->msg), "(unprintable message)");
+        return;
+    }
+    len = (size_t)n;
+    buf = mem_alloc(len + slen + 1);
+    vsnprintf(buf, len + 1, fmt, ap);
+    if (slen)
+        memcpy(buf + len, suffix, slen + 1);
+    fit(e, buf, len + slen);
+    mem_free(buf);
 }
 
 int
@@ -35,7 +80,7 @@ err_set_at(struct err *e, enum err_code code, const char *file, int line, const 
         va_list ap;
 
         va_start(ap, fmt);
-        vset(e, code, 0, file, line, fmt, ap);
+        vset(e, code, 0, file, line, NULL, fmt, ap);
         va_end(ap);
     }
     return -(int)code;
@@ -45,18 +90,16 @@ int
 err_set_errno_at(struct err *e, int errnum, const char *file, int line, const char *fmt, ...)
 {
     if (e != NULL && e->code == ERR_OK) {
-        char sys[128];
-        size_t used;
+        char sys[128], suffix[132];
         va_list ap;
 
-        va_start(ap, fmt);
-        vset(e, ERR_IO, errnum, file, line, fmt, ap);
-        va_end(ap);
         /* POSIX strerror_r (we build with _POSIX_C_SOURCE, so not the GNU one). */
         if (strerror_r(errnum, sys, sizeof(sys)) != 0)
             snprintf(sys, sizeof(sys), "errno %d", errnum);
-        used = strlen(e->msg);
-        snprintf(e->msg + used, sizeof(e->msg) - used, ": %s", sys);
+        snprintf(suffix, sizeof(suffix), ": %s", sys);
+        va_start(ap, fmt);
+        vset(e, ERR_IO, errnum, file, line, suffix, fmt, ap);
+        va_end(ap);
     }
     return -(int)ERR_IO;
 }
@@ -64,25 +107,29 @@ err_set_errno_at(struct err *e, int errnum, const char *file, int line, const ch
 void
 err_prefix(struct err *e, const char *fmt, ...)
 {
-    char buf[ERR_MSG_LEN];
-    size_t used;
-    size_t old_len;
-    va_list ap;
+    char *buf;
+    size_t old_len, len;
+    va_list ap, ap2;
+    int n;
 
     if (e == NULL || e->code == ERR_OK)
         return;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    used = strlen(buf);
-    if (used + 2 < sizeof(buf)) {
-        buf[used++] = ':';
-        buf[used++] = ' ';
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        va_end(ap);
+        return;
     }
     old_len = strlen(e->msg);
-    if (old_len > sizeof(buf) - 1 - used)
-        old_len = sizeof(buf) - 1 - used;
-    memcpy(buf + used, e->msg, old_len);
-    buf[used + old_len] = '\0';
-    memcpy(e->msg, buf, sizeof(buf));
+    len = (size_t)n;
+    buf = mem_alloc(len + 2 + old_len + 1);
+    vsnprintf(buf, len + 1, fmt, ap);
+    va_end(ap);
+    buf[len++] = ':';
+    buf[len++] = ' ';
+    memcpy(buf + len, e->msg, old_len + 1);
+    fit(e, buf, len + old_len);
+    mem_free(buf);
 }

@@ -1,4 +1,6 @@
 /* test_common.c - err, esc. */
+#include <string.h>
+
 #include "check.h"
 #include "err.h"
 #include "esc.h"
@@ -15,6 +17,30 @@ test_err_first_wins(void)
     CHECK_EQ_STR(e.msg, "first 1");
     err_prefix(&e, "file %s", "a.yaf");
     CHECK_EQ_STR(e.msg, "file a.yaf: first 1");
+}
+
+/* A message longer than struct err holds keeps its start and its end (the reason), cut between. */
+static void
+test_err_long(void)
+{
+    static char path[3 * ERR_MSG_LEN];
+    struct err e;
+    size_t n;
+
+    memset(path, 'd', sizeof(path) - 1);
+    path[0] = '/';
+    err_init(&e);
+    ERR_SET_ERRNO(&e, 36, "%s", path); /* ENAMETOOLONG */
+    n = strlen(e.msg);
+    CHECK(n == ERR_MSG_LEN - 1);
+    CHECK(e.msg[0] == '/' && strstr(e.msg, "d ... d") != NULL);
+    CHECK(strcmp(e.msg + n - strlen(": File name too long"), ": File name too long") == 0);
+    err_init(&e);
+    ERR_SET(&e, ERR_FORMAT, "offset 12: %s", "bad set");
+    err_prefix(&e, "%s", path);
+    n = strlen(e.msg);
+    CHECK(n == ERR_MSG_LEN - 1 && e.msg[0] == '/');
+    CHECK(strcmp(e.msg + n - strlen("d: offset 12: bad set"), "d: offset 12: bad set") == 0);
 }
 
 static void
@@ -37,6 +63,7 @@ int
 main(void)
 {
     RUN(test_err_first_wins);
+    RUN(test_err_long);
     RUN(test_esc);
     return CHECK_DONE();
 }
