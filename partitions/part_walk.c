@@ -363,6 +363,15 @@ visit_entry(struct walker *wk, const char *dir, char *const *names, size_t n, co
         return rc;
     }
     if (!S_ISREG(st.st_mode)) {
+        int64_t hour;
+
+        /* outside the window it would not be read anyway: counted as such, not warned */
+        if (wk->bounded && part_hour_from_path(path, &hour) &&
+            !part_window_contains(wk->win, hour)) {
+            mem_free(path);
+            wk->out->outside_window++;
+            return 0;
+        }
         add_skip(wk, path, PART_WHY_NOT_REGULAR);
         return 0;
     }

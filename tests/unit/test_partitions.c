@@ -733,6 +733,45 @@ test_plan(void)
     }
 }
 
+/*
+ * A FIFO whose path tells an hour outside --start/--end is counted as outside the window
+ * (it would not be read), not warned; inside the window, or with none, it is a skip.
+ */
+static void
+test_walk_fifo_window(void)
+{
+    const char *paths[1] = {root};
+    struct part_window w;
+    struct part_plan plan;
+    struct err err;
+    char p[512];
+
+    make_dirs("2024/05/01/11");
+    path_of(p, sizeof(p), "2024/05/01/11/pipe.yaf");
+    CHECK(mkfifo(p, 0644) == 0);
+    err_init(&err);
+    CHECK(part_window_parse("2024-05-01T13", "2024-05-01T14", &w, &err) == 0);
+    CHECK(part_plan_build(paths, 1, &w, &plan, &err) == 0);
+    CHECK_EQ_U64(plan.outside_window, 3); /* old.yaf, c.yaf, and now pipe.yaf */
+    for (size_t i = 0; i < plan.nskips; i++)
+        CHECK(strcmp(rel(plan.skips[i].path), "2024/05/01/11/pipe.yaf") != 0);
+    part_plan_fini(&plan);
+    CHECK(part_window_parse("2024-05-01T11", "2024-05-01T11", &w, &err) == 0);
+    CHECK(part_plan_build(paths, 1, &w, &plan, &err) == 0);
+    {
+        int found = 0;
+
+        for (size_t i = 0; i < plan.nskips; i++)
+            found |= strcmp(rel(plan.skips[i].path), "2024/05/01/11/pipe.yaf") == 0 &&
+                     strcmp(plan.skips[i].why, PART_WHY_NOT_REGULAR) == 0;
+        CHECK(found);
+    }
+    part_plan_fini(&plan);
+    unlink(p);
+    path_of(p, sizeof(p), "2024/05/01/11");
+    rmdir(p);
+}
+
 int
 main(void)
 {
@@ -747,6 +786,7 @@ main(void)
         RUN(test_walk_args);
         RUN(test_plan);
         RUN(test_walk_depth);
+        RUN(test_walk_fifo_window);
         remove_tree(root);
         unlink(outside);
     } else {
