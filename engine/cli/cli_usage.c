@@ -74,7 +74,8 @@ static const char usage_exec[] =
     "  -q, --quiet             no progress, no text summary (warnings still print)\n"
     "  -v, --verbose           more detail on stderr (files passed over by name, and why)\n"
     "  -h, --help              this help\n"
-    "Exit status: 0 ok, 1 fatal error, 2 usage error, 3 done but some files were bad;\n"
+    "Exit status: 0 ok, 1 fatal error, 2 usage error, 3 done but some files were bad or\n"
+    "some directories below a PATH could not be read (named in warnings);\n"
     "141 (SIGPIPE) when a reader such as 'head' closes the pipe early.\n";
 
 static const char usage_names[] =
@@ -97,8 +98,8 @@ static const char usage_dest[] =
     "The SiLK analytic of the SEI post, as\n"
     "  rwfilter --application=53 --scidr=192.168.0.0/16 --bytes-per-packet=70- |\n"
     "  rwuniq --fields=dip,proto --bytes=500-\n"
-    "on SiLK's unidirectional records (a biflow is its forward record and, when it has\n"
-    "reverse packets, a reverse record). By bytes descending.\n"
+    "on SiLK's unidirectional records (a biflow is its forward record and, when its\n"
+    "reverse packets and bytes are non-zero, a reverse record). By bytes descending.\n"
     "Columns: dIP|protocol|bytes|flows|packets\n"
     "\n"
     "  --src-cidr CIDR         keep records whose source is inside CIDR (repeatable; IPv4 or\n"

@@ -120,7 +120,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     cli_progress_clear(&prog);
     for (size_t i = 0; i < res.ncache_warn; i++)
         cli_log_escaped(LOG_WARN, "cache: ", res.cache_warn[i], "");
-    if (!x->quiet)
+    if (!x->quiet && !(c->strict && rc < 0)) /* --strict: the error names the bad file */
         cli_warn_bad_files(res.sweep.bad, res.sweep.nbad,
                            x->shard ? "counted in the partial file" : "counted");
     if (rc == 0 && x->shard && !c->quiet && !c->summary_json) {
@@ -242,7 +242,8 @@ run_export(struct cli *c)
     /* -o FILE: renamed into place unless the export failed (exit 1). */
     if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)
         rc = -ERR_IO;
-    cli_warn_bad_files(res.bad, res.nbad, "exported");
+    if (!(c->strict && rc < 0)) /* --strict: the error names the bad file */
+        cli_warn_bad_files(res.bad, res.nbad, "exported");
     if (!c->quiet && !c->summary_json) {
         double el = cli_now() - t0;
 

@@ -191,6 +191,11 @@ check(bf.get('path') == victim_file and isinstance(bf.get('offset'), int) and
       'summary: the bad file with offset and message: %s' % bf)
 check(s['rows']['printed'] == 3 and s['rows']['cut'] is True and s['groups'] >= 3,
       'summary: rows printed and cut')
+# --strict: the bad file is named once, by the error (no warning repeating it)
+for cmd in (['dns-names', '--strict', '-t', '1', bad], ['export', '--strict', '-t', '1', bad]):
+    rc, out, err = run(cmd)
+    check(rc == 1 and err.count(victim_file) == 1 and 'error:' in err,
+          '%s --strict: exit 1, the bad file named once (%d, %r)' % (cmd[0], rc, err[-300:]))
 # a path that itself says "offset N" does not change the offset the summary gives
 odd = os.path.join(WORK, 'copy offset 999999')
 os.makedirs(odd, exist_ok=True)
