@@ -184,10 +184,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (mode < 4)
             cn = 1 + pick % (cn - 1); /* 1 .. cn-1 bytes: always short */
         else
-            c[pick % cn] ^= (uint8_t)(1u << (p[n - 1] & 7));
+            c[pick % cn] ^= (uint8_t)(1u << ((n ? p[n - 1] : 0) & 7)); /* n = 0: bit 0 */
     }
-    read_file(model, c, cn, mode % 2 == 0 ? "fuzz_compressed.gz" : "fuzz_compressed.zst",
-              &packed);
+    read_file(model, c, cn, mode % 2 == 0 ? "fuzz_compressed.gz" : "fuzz_compressed.zst", &packed);
     free(c);
     if (mode < 2) { /* whole: the same read */
         if (packed.flows != plain.flows || packed.dns_rrs != plain.dns_rrs ||
