@@ -99,6 +99,7 @@ enum {
     OPT_FORMAT,
     OPT_LIMIT,
     OPT_MEM,
+    OPT_TMP_DIR,
     OPT_STRICT,
     OPT_PROGRESS,
     OPT_SHOW_QUERY,
@@ -142,6 +143,7 @@ static const struct option options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"limit", required_argument, NULL, OPT_LIMIT},
     {"mem-limit", required_argument, NULL, OPT_MEM},
+    {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"cache", required_argument, NULL, OPT_CACHE},
     {"decoder", required_argument, NULL, OPT_DECODER},
@@ -214,6 +216,7 @@ option_applies(int opt, enum cmd cmd)
     case OPT_SHOW_QUERY: /* dns-hunt and report are no query presets */
         return cmd != CMD_EXPORT && cmd != CMD_REPORT && cmd != CMD_DNS_HUNT;
     case OPT_CACHE: /* export keeps no groups; the report does not use the cache yet */
+    case OPT_TMP_DIR: /* export keeps no groups; the report does not spill yet */
     case OPT_LIMIT: /* export writes every row and keeps no tables */
         return cmd != CMD_EXPORT && cmd != CMD_REPORT;
     case OPT_FORMAT: /* the report is one page of fixed tables */
@@ -369,6 +372,11 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         case OPT_STRICT:
             c->strict = 1;
+            break;
+        case OPT_TMP_DIR:
+            if (optarg[0] == '\0')
+                return cli_usage_error("--tmp-dir needs a directory, not '%s'", optarg);
+            c->tmp_dir = optarg;
             break;
         case OPT_CACHE:
             c->cache = optarg;

@@ -19,6 +19,7 @@ cli_summary_init(struct cli_summary *s, const char *command)
     memset(s, 0, sizeof(*s));
     s->command = command;
     s->groups = -1;
+    s->mem_budget = s->tables_peak = s->spill_bytes = s->spill_runs = -1;
     s->limit = -1;
 }
 
@@ -103,6 +104,14 @@ cli_summary_write_json(const struct cli_summary *s, FILE *f)
         fprintf(f, "\"groups\":%lld,", (long long)s->groups);
     else
         fputs("\"groups\":null,", f);
+    if (s->tables_peak >= 0)
+        fprintf(f,
+                "\"memory\":{\"budget_bytes\":%lld,\"tables_peak_bytes\":%lld,"
+                "\"spilled_bytes\":%lld,\"spill_runs\":%lld},",
+                (long long)s->mem_budget, (long long)s->tables_peak, (long long)s->spill_bytes,
+                (long long)s->spill_runs);
+    else
+        fputs("\"memory\":null,", f);
     fprintf(f, "\"rows\":{\"printed\":%llu,\"cut\":%s,\"left_out\":%llu,\"limit\":",
             (unsigned long long)s->rows_printed, s->rows_cut ? "true" : "false",
             (unsigned long long)s->rows_cut);

@@ -35,6 +35,10 @@ struct cli_summary {
     uint64_t kept;               /* records that passed --where */
     uint64_t dns_records;        /* DNS records read */
     int64_t groups;              /* groups after the merge; -1: not a grouping command */
+    int64_t mem_budget;          /* --mem-limit in force (bytes); -1: not a grouping command */
+    int64_t tables_peak;         /* most bytes the group tables held at once; -1: as groups */
+    int64_t spill_bytes;         /* bytes of tables spilled to --tmp-dir; -1: as groups */
+    int64_t spill_runs;          /* runs spilled; -1: as groups */
     uint64_t rows_printed;       /* result rows written */
     uint64_t rows_cut;           /* rows --limit left out */
     int64_t limit;               /* --limit in force; -1: none (export) */

@@ -62,7 +62,9 @@ static const char usage_summary[] =
 static const char usage_mem[] =
     "Execution:\n"
     "  -t, --threads N         worker threads (default: all cores)\n"
-    "  --mem-limit SIZE        cap on the group tables, e.g. 512M, 8G (default: none)\n"
+    "  --mem-limit SIZE        budget for the group tables, e.g. 512M, 8G (default: 75% of\n"
+    "                          physical memory); past it tables spill to --tmp-dir\n"
+    "  --tmp-dir DIR           where spilled tables go (default: $TMPDIR, else /tmp)\n"
     "  --cache DIR             keep each file's partial result in DIR and reuse it while\n"
     "                          the file is unchanged (default: $FLOWSWEEP_CACHE; '' = off)\n";
 

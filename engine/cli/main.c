@@ -102,6 +102,9 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     }
     code = 0;
     cli_sweep_opts_init(c, &prog, &so);
+    so.tmp_dir = c->tmp_dir;
+    if (so.mem_limit == 0) /* the group tables' budget: 3/4 of physical memory */
+        so.mem_limit = mem_default_budget();
     if (c->cache != NULL && cache_text == NULL) {
         cli_log_escaped(LOG_WARN, "cache: ",
                         "not used: --where reads a watchlist file (@FILE), whose contents the "
@@ -142,6 +145,10 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)
             rc = -ERR_IO;
         sum.groups = (int64_t)res.out.groups;
+        sum.tables_peak = (int64_t)res.table_peak;
+        sum.spill_bytes = (int64_t)res.spill_bytes;
+        sum.spill_runs = (int64_t)res.spill_runs;
+        sum.mem_budget = (int64_t)so.mem_limit;
         sum.rows_printed = table->nrows;
         sum.rows_cut = table->left_out;
         if (!c->quiet && !c->summary_json) {
@@ -154,12 +161,16 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
 
             fprintf(stderr,
                     "flowsweep: summary: files %llu (bad %zu%s), flows %llu, records %llu (kept "
-                    "%llu), dns records %llu, groups %zu (shown %zu%s; %.1f MiB in tables), "
+                    "%llu), dns records %llu, groups %zu (shown %zu%s; %.1f MiB in tables, "
+                    "peak %.1f MiB, spilled %.1f MiB in %llu runs), "
                     "elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f MiB (%s)\n",
                     (unsigned long long)st->files, res.sweep.nbad, cli_passed_text(&plan),
                     (unsigned long long)st->flows, (unsigned long long)st->records,
                     (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res.out.groups,
-                    table->nrows, more, (double)res.table_bytes / (1024.0 * 1024.0), el,
+                    table->nrows, more, (double)res.table_bytes / (1024.0 * 1024.0),
+                    (double)res.table_peak / (1024.0 * 1024.0),
+                    (double)res.spill_bytes / (1024.0 * 1024.0),
+                    (unsigned long long)res.spill_runs, el,
                     el > 0 ? (double)st->flows / el : 0.0, res.ntables,
                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
             if (cache != NULL)

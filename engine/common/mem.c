@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 static void
 oom(size_t n, const char *file, int line)
@@ -106,6 +107,16 @@ mem_allocator_name(void)
     /* "5.3.0-0-g54eaed1d..." -> "jemalloc 5.3.0" */
     snprintf(name, sizeof(name), "jemalloc %.*s", (int)strcspn(version, "-"), version);
     return name;
+}
+
+size_t
+mem_default_budget(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+
+    if (pages <= 0 || page <= 0)
+        return 0;
+    return (size_t)pages / 4 * 3 * (size_t)page;
 }
 
 size_t

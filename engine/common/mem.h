@@ -67,6 +67,12 @@ char *mem_strdup(const char *s);
  */
 const char *mem_allocator_name(void);
 
+/*
+ * mem_default_budget() - the group tables' default budget: 3/4 of physical
+ * memory (sysconf), or 0 (none) when it cannot be known.
+ */
+size_t mem_default_budget(void);
+
 /* mem_peak_rss() - the process's peak resident set size in bytes (getrusage). */
 size_t mem_peak_rss(void);
 

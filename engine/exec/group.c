@@ -257,6 +257,13 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
     return 0;
 }
 
+static int
+select_groups(const struct op *op, const struct htab *t, int threads, struct htab_entry **keep,
+              size_t *n, size_t *passed, struct err *err)
+{
+    return sort_select(op->ctx, t, threads, keep, n, passed, err);
+}
+
 void
 group_op_init(struct op *op, const struct job *job)
 {
@@ -273,4 +280,5 @@ group_op_init(struct op *op, const struct job *job)
     op->release = release;
     op->save = save;
     op->load = load;
+    op->select = select_groups;
 }

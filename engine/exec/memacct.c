@@ -9,11 +9,31 @@ memacct_init(struct memacct *a, size_t limit)
     atomic_init(&a->used, 0);
     atomic_init(&a->peak, 0);
     a->limit = limit;
+    a->parent = NULL;
+}
+
+void
+memacct_init_child(struct memacct *a, struct memacct *parent)
+{
+    memacct_init(a, 0);
+    a->parent = parent;
+}
+
+size_t
+memacct_used(const struct memacct *a)
+{
+    return atomic_load_explicit(&a->used, memory_order_relaxed);
 }
 
 int
 memacct_charge(struct memacct *a, size_t n, struct err *err)
 {
+    if (a->parent != NULL) {
+        if (memacct_charge(a->parent, n, err) < 0)
+            return -ERR_LIMIT;
+        atomic_fetch_add_explicit(&a->used, n, memory_order_relaxed);
+        return 0;
+    }
     size_t now = atomic_fetch_add_explicit(&a->used, n, memory_order_relaxed) + n;
     size_t peak = atomic_load_explicit(&a->peak, memory_order_relaxed);
 
@@ -34,4 +54,6 @@ void
 memacct_release(struct memacct *a, size_t n)
 {
     atomic_fetch_sub_explicit(&a->used, n, memory_order_relaxed);
+    if (a->parent != NULL)
+        memacct_release(a->parent, n);
 }

@@ -16,13 +16,25 @@
 #include "err.h"
 
 struct memacct {
-    atomic_size_t used; /* bytes charged now */
-    atomic_size_t peak; /* most bytes charged at once */
-    size_t limit;       /* bytes; 0 = no limit */
+    atomic_size_t used;     /* bytes charged now */
+    atomic_size_t peak;     /* most bytes charged at once */
+    size_t limit;           /* bytes; 0 = no limit */
+    struct memacct *parent; /* charges go there too (its limit applies); NULL: none */
 };
 
 /* memacct_init() - an empty budget of `limit` bytes (0: unlimited). */
 void memacct_init(struct memacct *a, size_t limit);
+
+/*
+ * memacct_init_child() - an account without a limit of its own whose charges
+ * also go to `parent` (a worker's share of the budget: the spill decision
+ * reads its `used`). Releases must go to the account that was charged, or to
+ * the parent once the child is no longer read.
+ */
+void memacct_init_child(struct memacct *a, struct memacct *parent);
+
+/* memacct_used() - bytes charged now. */
+size_t memacct_used(const struct memacct *a);
 
 /* memacct_charge() - takes `n` bytes from the budget, or fails with ERR_LIMIT. */
 int memacct_charge(struct memacct *a, size_t n, struct err *err);

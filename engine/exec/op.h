@@ -85,6 +85,16 @@ struct op {
     int (*save)(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err);
     int (*load)(const struct op *op, uint8_t *val, const uint8_t *p, size_t len,
                 struct memacct *acct, struct err *err);
+    /*
+     * select() - may be NULL (then every group is kept). For finishing groups
+     * a part at a time (spilled runs, spill.h): the groups of `t` that can be
+     * in the output whatever the other parts hold (with --limit L, the first
+     * L of `t` in the output's total order after --having) into keep[] (room
+     * for htab_count(t)); *n their count, *passed the groups of `t` that
+     * pass --having. 0 or -code.
+     */
+    int (*select)(const struct op *op, const struct htab *t, int threads, struct htab_entry **keep,
+                  size_t *n, size_t *passed, struct err *err);
 };
 
 /* op_bytes_put() - appends p[0..len) to `b`. */

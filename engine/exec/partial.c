@@ -672,3 +672,383 @@ partial_fini(struct partial *p)
     p->buf = NULL;
     p->len = 0;
 }
+
+/* ---- streaming ---- */
+
+#define STREAM_BUF (256u << 10) /* bytes buffered before a write */
+
+/* Writes buf[0..len) at the file's end. */
+static int
+stream_flush(struct partial_stream *w, struct err *err)
+{
+    int e;
+
+    if (w->len == 0)
+        return 0;
+    e = write_all(w->fd, w->buf, w->len);
+    if (e != 0)
+        return ERR_SET_ERRNO(err, e, "cannot write %s", w->name);
+    w->off += w->len;
+    w->len = 0;
+    return 0;
+}
+
+static int
+stream_put(struct partial_stream *w, const void *p, size_t n, struct err *err)
+{
+    /* an open block stays buffered while it fits, so that its checksum needs no reading back */
+    size_t most = w->in_block && w->block_at >= w->off ? 4 * STREAM_BUF : STREAM_BUF;
+
+    if (n == 0)
+        return 0;
+    if (w->len > 0 && w->len + n > most && stream_flush(w, err) < 0)
+        return -ERR_IO;
+    w->buf = mem_grow(w->buf, &w->cap, w->len + n, 4096);
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+    return 0;
+}
+
+/* pwrite() all of p[0..len) at `off`. 0 or errno. */
+static int
+pwrite_all(int fd, const uint8_t *p, size_t len, uint64_t off)
+{
+    while (len > 0) {
+        ssize_t n = pwrite(fd, p, len, (off_t)off);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
+    }
+    return 0;
+}
+
+int
+partial_stream_open(struct partial_stream *w, int fd, const char *name, const char *job,
+                    struct err *err)
+{
+    struct partial_info *info = mem_calloc(1, sizeof(*info));
+    struct partial_buf b = {0};
+    int rc;
+
+    memset(w, 0, sizeof(*w));
+    w->fd = fd;
+    w->name = name;
+    snprintf(info->job, sizeof(info->job), "%s", job);
+    put_head(&b, info, 0);
+    mem_free(info);
+    w->hlen = (uint32_t)b.len;
+    rc = stream_put(w, b.p, b.len, err);
+    partial_buf_fini(&b);
+    return rc;
+}
+
+int
+partial_stream_block(struct partial_stream *w, unsigned p, struct err *err)
+{
+    uint8_t head[BLOCK_HEAD] = {0};
+
+    if (w->in_block || p >= HTAB_PARTS || (w->nblocks && p <= w->part))
+        return ERR_SET(err, ERR_INTERNAL, "%s: partition %u out of order", w->name, p);
+    w->block_at = w->off + w->len;
+    w->block_groups = 0;
+    w->part = p;
+    if (stream_put(w, head, sizeof(head), err) < 0)
+        return -ERR_IO;
+    w->in_block = 1;
+    return 0;
+}
+
+int
+partial_stream_put(struct partial_stream *w, uint64_t hash, const uint8_t *key, uint32_t key_len,
+                   const uint8_t *state, size_t state_len, struct err *err)
+{
+    uint8_t h[8 + 10];
+    size_t n = 8;
+    uint32_t v[2] = {key_len, (uint32_t)state_len};
+
+    if (state_len > UINT32_MAX)
+        return ERR_SET(err, ERR_LIMIT, "a group's state of %zu bytes is too big to save",
+                       state_len);
+    put_u64(h, hash);
+    for (int i = 0; i < 2; i++) { /* LEB128, as put_varint() */
+        uint32_t x = v[i];
+
+        do {
+            h[n] = (uint8_t)(x & 0x7f);
+            x >>= 7;
+            if (x)
+                h[n] |= 0x80;
+            n++;
+        } while (x);
+    }
+    if (stream_put(w, h, n, err) < 0 || stream_put(w, key, key_len, err) < 0 ||
+        stream_put(w, state, state_len, err) < 0)
+        return -ERR_IO;
+    w->block_groups++;
+    return 0;
+}
+
+int
+partial_stream_end(struct partial_stream *w, struct err *err)
+{
+    uint8_t head[BLOCK_HEAD];
+    uint64_t payload, sum;
+    uint8_t s8[8];
+
+    if (!w->in_block)
+        return 0;
+    w->in_block = 0;
+    if (w->block_groups == 0) { /* nothing put: drop the head */
+        w->len -= BLOCK_HEAD;
+        return 0;
+    }
+    payload = w->off + w->len - w->block_at - BLOCK_HEAD;
+    put_u32(head, w->part);
+    put_u32(head + 4, 0);
+    put_u64(head + 8, w->block_groups);
+    put_u64(head + 16, payload);
+    if (w->block_at >= w->off) { /* the whole block is still in the buffer */
+        memcpy(w->buf + (w->block_at - w->off), head, BLOCK_HEAD);
+        sum = XXH3_64bits(w->buf + (w->block_at - w->off), BLOCK_HEAD + payload);
+    } else { /* written out in part: fix its head on disk, hash it back */
+        XXH3_state_t *st = XXH3_createState();
+        uint8_t *tmp;
+        uint64_t at = w->block_at, end;
+        int e;
+
+        if (stream_flush(w, err) < 0) {
+            XXH3_freeState(st);
+            return -ERR_IO;
+        }
+        end = w->off;
+        e = pwrite_all(w->fd, head, BLOCK_HEAD, at);
+        if (e != 0) {
+            XXH3_freeState(st);
+            return ERR_SET_ERRNO(err, e, "cannot write %s", w->name);
+        }
+        tmp = mem_alloc(STREAM_BUF);
+        XXH3_64bits_reset(st);
+        while (at < end) {
+            size_t n = end - at < STREAM_BUF ? (size_t)(end - at) : STREAM_BUF;
+            ssize_t r = pread(w->fd, tmp, n, (off_t)at);
+
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                e = r < 0 ? errno : EIO;
+                mem_free(tmp);
+                XXH3_freeState(st);
+                return ERR_SET_ERRNO(err, e, "cannot read back %s", w->name);
+            }
+            XXH3_64bits_update(st, tmp, (size_t)r);
+            at += (uint64_t)r;
+        }
+        sum = XXH3_64bits_digest(st);
+        mem_free(tmp);
+        XXH3_freeState(st);
+    }
+    put_u64(s8, sum);
+    w->sums[1 + w->nblocks] = sum;
+    w->at[w->part] = w->block_at;
+    w->nblocks++;
+    w->groups += w->block_groups;
+    return stream_put(w, s8, 8, err);
+}
+
+int
+partial_stream_close(struct partial_stream *w, struct err *err)
+{
+    uint8_t *h = mem_alloc(w->hlen);
+    uint8_t tr[TRAILER_LEN], tmp[8 * (HTAB_PARTS + 2)];
+    uint64_t off;
+    int e;
+
+    if (partial_stream_end(w, err) < 0 || stream_flush(w, err) < 0) {
+        mem_free(h);
+        return -ERR_IO;
+    }
+    /* the header, written when the file was opened: block count, groups, checksum */
+    if (pread(w->fd, h, w->hlen, 0) != (ssize_t)w->hlen) {
+        mem_free(h);
+        return ERR_SET_ERRNO(err, errno ? errno : EIO, "cannot read back %s", w->name);
+    }
+    put_u32(h + 28, w->nblocks);
+    put_u64(h + 88, w->groups);
+    w->sums[0] = XXH3_64bits(h, w->hlen - 8);
+    put_u64(h + w->hlen - 8, w->sums[0]);
+    e = pwrite_all(w->fd, h, w->hlen, 0);
+    mem_free(h);
+    if (e != 0)
+        return ERR_SET_ERRNO(err, e, "cannot write %s", w->name);
+    off = w->off;
+    memcpy(tr, tail_magic, 8);
+    put_u64(tr + 8, off);
+    for (uint32_t i = 0; i <= w->nblocks; i++)
+        put_u64(tmp + 8 * i, w->sums[i]);
+    put_u64(tmp + 8 * (w->nblocks + 1), off);
+    put_u64(tr + 16, XXH3_64bits(tmp, 8 * ((size_t)w->nblocks + 2)));
+    if (stream_put(w, tr, TRAILER_LEN, err) < 0 || stream_flush(w, err) < 0)
+        return -ERR_IO;
+    return 0;
+}
+
+uint64_t
+partial_stream_bytes(const struct partial_stream *w)
+{
+    return w->off + w->len;
+}
+
+void
+partial_stream_fini(struct partial_stream *w)
+{
+    mem_free(w->buf);
+    w->buf = NULL;
+    w->len = w->cap = 0;
+}
+
+/* Reads more of the block into the buffer so that at least `need` bytes are unparsed. */
+static int
+block_fill(struct partial_block_reader *r, size_t need, struct err *err)
+{
+    while (r->len - r->at < need) {
+        uint64_t file_at = r->pos + r->len;
+        size_t want;
+        ssize_t n;
+
+        if (r->at > 0) { /* move the unparsed bytes to the front */
+            memmove(r->buf, r->buf + r->at, r->len - r->at);
+            r->pos += r->at;
+            r->len -= r->at;
+            r->at = 0;
+        }
+        if (need > r->cap - r->len || r->cap - r->len < r->chunk)
+            r->buf = mem_grow(r->buf, &r->cap, r->len + (need > r->chunk ? need : r->chunk), 4096);
+        want = r->cap - r->len;
+        if (want > r->end + 8 - file_at)
+            want = (size_t)(r->end + 8 - file_at);
+        if (want == 0)
+            return ERR_SET(err, ERR_FORMAT, "%s: block of partition %u cut short", r->name,
+                           r->part);
+        n = pread(r->fd, r->buf + r->len, want, (off_t)file_at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return ERR_SET_ERRNO(err, errno, "cannot read %s", r->name);
+        if (n == 0)
+            return ERR_SET(err, ERR_FORMAT, "%s: cut short in partition %u", r->name, r->part);
+        /* hash what lies in the block (not its trailing checksum) */
+        if (file_at < r->end)
+            XXH3_64bits_update(r->sum_state, r->buf + r->len,
+                               (size_t)n < r->end - file_at ? (size_t)n : (size_t)(r->end - file_at));
+        r->len += (size_t)n;
+    }
+    return 0;
+}
+
+int
+partial_block_open(struct partial_block_reader *r, int fd, const char *name, uint64_t at,
+                   unsigned part, size_t chunk, struct err *err)
+{
+    uint8_t head[BLOCK_HEAD];
+    ssize_t n;
+
+    memset(r, 0, sizeof(*r));
+    r->fd = fd;
+    r->name = name;
+    r->part = part;
+    r->chunk = chunk < 4096 ? 4096 : chunk;
+    do
+        n = pread(fd, head, BLOCK_HEAD, (off_t)at);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return ERR_SET_ERRNO(err, errno, "cannot read %s", name);
+    if (n != BLOCK_HEAD || get_u32(head) != part || get_u32(head + 4) != 0)
+        return ERR_SET(err, ERR_FORMAT, "%s: no block of partition %u at offset %llu", name, part,
+                       (unsigned long long)at);
+    r->left = get_u64(head + 8);
+    r->end = at + BLOCK_HEAD + get_u64(head + 16);
+    r->pos = at + BLOCK_HEAD;
+    r->sum_state = XXH3_createState();
+    XXH3_64bits_reset(r->sum_state);
+    XXH3_64bits_update(r->sum_state, head, BLOCK_HEAD);
+    return 0;
+}
+
+int
+partial_block_next(struct partial_block_reader *r, struct partial_entry *e, struct err *err)
+{
+    const uint8_t *q, *end;
+    uint32_t klen, slen;
+    uint64_t hash;
+    size_t head;
+
+    if (r->left == 0) {
+        if (r->pos + r->at != r->end)
+            return ERR_SET(err, ERR_FORMAT, "%s: partition %u: bytes after its last group",
+                           r->name, r->part);
+        if (block_fill(r, 8, err) < 0)
+            return -(int)err->code;
+        if (XXH3_64bits_digest(r->sum_state) != get_u64(r->buf + r->at))
+            return ERR_SET(err, ERR_FORMAT, "%s: partition %u: checksum mismatch", r->name,
+                           r->part);
+        r->at += 8;
+        return 0;
+    }
+    /* hash and both varints: at most 18 bytes, never past the block's end */
+    head = r->end - (r->pos + r->at) < 18 ? (size_t)(r->end - (r->pos + r->at)) : 18;
+    if (head < 10 || block_fill(r, head, err) < 0)
+        return head < 10 ? ERR_SET(err, ERR_FORMAT, "%s: partition %u cut short", r->name, r->part)
+                         : -(int)err->code;
+    q = r->buf + r->at;
+    end = q + head;
+    hash = get_u64(q);
+    q += 8;
+    if (get_varint(&q, end, &klen) < 0 || get_varint(&q, end, &slen) < 0)
+        return ERR_SET(err, ERR_FORMAT, "%s: partition %u: bad length", r->name, r->part);
+    head = (size_t)(q - (r->buf + r->at));
+    if ((uint64_t)head + klen + slen > r->end - (r->pos + r->at))
+        return ERR_SET(err, ERR_FORMAT, "%s: partition %u: a group runs past its block", r->name,
+                       r->part);
+    if (block_fill(r, head + klen + slen, err) < 0)
+        return -(int)err->code;
+    q = r->buf + r->at + head;
+    if (htab_part_of(hash) != r->part)
+        return ERR_SET(err, ERR_FORMAT, "%s: partition %u: a group of partition %u", r->name,
+                       r->part, htab_part_of(hash));
+    if (r->prev_key != NULL && ent_cmp(r->prev_hash, r->prev_key, r->prev_len, hash, q, klen) >= 0)
+        return ERR_SET(err, ERR_FORMAT, "%s: partition %u: groups out of order", r->name,
+                       r->part);
+    if (klen > r->prev_cap || r->prev_key == NULL) {
+        r->prev_cap = klen + 64;
+        mem_free(r->prev_key);
+        r->prev_key = mem_alloc(r->prev_cap);
+    }
+    memcpy(r->prev_key, q, klen);
+    r->prev_len = klen;
+    r->prev_hash = hash;
+    e->part = r->part;
+    e->hash = hash;
+    e->key = q;
+    e->key_len = klen;
+    e->state = q + klen;
+    e->state_len = slen;
+    r->at += head + klen + slen;
+    r->left--;
+    return 1;
+}
+
+void
+partial_block_fini(struct partial_block_reader *r)
+{
+    mem_free(r->buf);
+    mem_free(r->prev_key);
+    if (r->sum_state != NULL)
+        XXH3_freeState(r->sum_state);
+    memset(r, 0, sizeof(*r));
+}

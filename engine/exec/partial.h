@@ -160,4 +160,80 @@ int partial_next(const struct partial *p, struct partial_cursor *c, struct parti
 /* partial_fini() - frees what partial_load() kept. */
 void partial_fini(struct partial *p);
 
+/*
+ * Streaming: a partial written block by block to an open file, and read back
+ * one block at a time, so neither side holds the whole file (spilling,
+ * spill.h). The bytes are those of partial_write() for the same groups: the
+ * header is rewritten in place when the file is closed. The caller owns the
+ * descriptor (an unlinked temporary file, typically) and names it in messages.
+ */
+struct partial_stream {
+    int fd;
+    const char *name; /* for messages */
+    uint8_t *buf;     /* bytes not yet written, from file offset `off` */
+    size_t len, cap;
+    uint64_t off;
+    uint32_t hlen;
+    uint32_t nblocks;
+    uint64_t groups;
+    uint64_t sums[HTAB_PARTS + 1];
+    int in_block;
+    unsigned part;         /* the open block's partition */
+    uint64_t block_at;     /* its file offset */
+    uint64_t block_groups; /* groups put into it */
+    uint64_t at[HTAB_PARTS]; /* file offset of each partition's block; 0: none */
+};
+
+/*
+ * partial_stream_open() - starts a partial (no source, job text `job`) on the
+ * empty file `fd`. partial_stream_block() opens partition p's block (p
+ * ascending), partial_stream_put() appends one group (groups in canonical
+ * order: hash, then key bytes), partial_stream_end() closes the block (an
+ * empty one is dropped), partial_stream_close() writes the trailer and the
+ * header. Each returns 0 or -ERR_IO naming `name`; the file's bytes so far
+ * are partial_stream_bytes().
+ */
+int partial_stream_open(struct partial_stream *w, int fd, const char *name, const char *job,
+                        struct err *err);
+int partial_stream_block(struct partial_stream *w, unsigned p, struct err *err);
+int partial_stream_put(struct partial_stream *w, uint64_t hash, const uint8_t *key,
+                       uint32_t key_len, const uint8_t *state, size_t state_len, struct err *err);
+int partial_stream_end(struct partial_stream *w, struct err *err);
+int partial_stream_close(struct partial_stream *w, struct err *err);
+uint64_t partial_stream_bytes(const struct partial_stream *w);
+
+/* partial_stream_fini() - frees the buffers (the descriptor stays the caller's). */
+void partial_stream_fini(struct partial_stream *w);
+
+/*
+ * A reader of one block of a streamed partial (at file offset `at`, of
+ * partition `part`): groups in order, each valid until the next call; the
+ * block's checksum and order are checked as it is read.
+ */
+struct partial_block_reader {
+    int fd;
+    const char *name;
+    unsigned part;
+    uint64_t pos;      /* file offset of buf[0] */
+    uint64_t end;      /* file offset of the block's checksum */
+    uint64_t left;     /* groups not yet returned */
+    uint8_t *buf;      /* buf[at..len) not yet parsed */
+    size_t at, len, cap;
+    size_t chunk;      /* bytes read at once */
+    void *sum_state;   /* XXH3 streaming state over the block's bytes */
+    uint64_t prev_hash;
+    uint8_t *prev_key; /* previous key, for the order check */
+    uint32_t prev_len, prev_cap;
+};
+
+/*
+ * partial_block_open() - starts reading; `chunk` bytes are read at a time
+ * (grown for a bigger group). partial_block_next() - the next group into *e:
+ * 1, 0 after the last (checksum checked), or -code (ERR_IO, ERR_FORMAT).
+ */
+int partial_block_open(struct partial_block_reader *r, int fd, const char *name, uint64_t at,
+                       unsigned part, size_t chunk, struct err *err);
+int partial_block_next(struct partial_block_reader *r, struct partial_entry *e, struct err *err);
+void partial_block_fini(struct partial_block_reader *r);
+
 #endif

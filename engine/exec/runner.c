@@ -15,13 +15,59 @@
 #include "mem.h"
 #include "merge.h"
 #include "partial.h"
+#include "spill.h"
 
-/* The fold sink: worker w folds into tables[w] with its scratch[w]. */
+/*
+ * Spilling: a worker spills its table when its share of the budget,
+ * SPILL_SHARE_NUM/SPILL_SHARE_DEN of --mem-limit over the workers, is
+ * passed after a batch; the rest of the budget covers the batch in flight,
+ * a table's slot arrays doubling and the spill's own buffers. The final
+ * merge gives each thread the same share for its chunk table.
+ */
+#define SPILL_SHARE_NUM 1
+#define SPILL_SHARE_DEN 2
+
+/* Each worker's share of the budget, or 0 without a budget (no spilling). */
+static size_t
+spill_share(const struct sweep_opts *opts, int nworkers)
+{
+    if (opts->mem_limit == 0 || nworkers <= 0)
+        return 0;
+    return opts->mem_limit / SPILL_SHARE_DEN * SPILL_SHARE_NUM / (size_t)nworkers;
+}
+
+/* Writes worker w's table `*t` as a run and gives it an empty one. 0 or -code. */
+static int
+spill_worker(const struct op *op, struct spill *sp, struct htab **t, struct memacct *wacct,
+             struct err *err)
+{
+    int rc = spill_table(sp, *t, err);
+
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        size_t cap = htab_part_cap(*t, p);
+
+        for (size_t i = 0; i < cap; i++) {
+            struct htab_entry *e = htab_part_slot(*t, p, i);
+
+            if (e)
+                op->release(op, htab_entry_val(e), wacct);
+        }
+    }
+    htab_destroy(*t);
+    *t = htab_create(op->val_len, wacct, rc < 0 ? NULL : err);
+    if (*t == NULL && rc == 0)
+        rc = -ERR_LIMIT;
+    return rc;
+}
+
+/* The fold sink: worker w folds into tables[w] with its scratch[w], charging wacct[w]. */
 struct fold_ctx {
     const struct op *op;
     struct htab **tables;
     struct op_scratch **scratch;
-    struct memacct *acct;
+    struct memacct *wacct;
+    struct spill *spill; /* NULL: no budget */
+    size_t share;
 };
 
 static int
@@ -33,9 +79,11 @@ fold_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
     int rc;
 
     (void)i;
-    rc = f->op->fold(f->op, f->scratch[w], f->tables[w], flows, n, &c, f->acct, err);
+    rc = f->op->fold(f->op, f->scratch[w], f->tables[w], flows, n, &c, &f->wacct[w], err);
     st->records += c.records;
     st->kept += c.kept;
+    if (rc == 0 && f->spill != NULL && memacct_used(&f->wacct[w]) > f->share)
+        rc = spill_worker(f->op, f->spill, &f->tables[w], &f->wacct[w], err);
     return rc < 0 ? -1 : 0;
 }
 
@@ -77,7 +125,9 @@ struct run {
     struct htab **tables;
     struct htab **own; /* per worker: the table of the file being read for its partial */
     struct op_scratch **scratch;
-    struct memacct *acct;
+    struct memacct *wacct; /* per worker */
+    struct spill *spill;   /* NULL: no budget */
+    size_t share;
     atomic_uint_fast64_t written, written_bytes;
     atomic_int write_failed;
     char write_err[ERR_MSG_LEN + 32];
@@ -200,10 +250,12 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
     }
     look = cache_lookup(r->cache, cf->src, &p, &why);
     if (look == CACHE_HIT) {
-        if (load_partial(r->op, &p, &r->own[w], r->acct, &why) == 0) {
+        if (load_partial(r->op, &p, &r->own[w], &r->wacct[w], &why) == 0) {
             const struct partial_info *in = &p.info;
 
-            if (move_into(r->op, r->tables[w], &r->own[w], r->acct, err) < 0) {
+            if (move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
+                (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
+                 spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)) {
                 partial_fini(&p);
                 return -1;
             }
@@ -235,11 +287,14 @@ cached_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, str
 {
     struct run *r = ctx;
     struct op_counts c = {0, 0};
-    struct htab *t = r->cf[r->miss[i]].own_table ? r->own[w] : r->tables[w];
-    int rc = r->op->fold(r->op, r->scratch[w], t, flows, n, &c, r->acct, err);
+    int own = r->cf[r->miss[i]].own_table;
+    struct htab *t = own ? r->own[w] : r->tables[w];
+    int rc = r->op->fold(r->op, r->scratch[w], t, flows, n, &c, &r->wacct[w], err);
 
     st->records += c.records;
     st->kept += c.kept;
+    if (rc == 0 && !own && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share)
+        rc = spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err);
     return rc < 0 ? -1 : 0;
 }
 
@@ -303,7 +358,12 @@ cached_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_do
         }
         mem_free(in);
     }
-    return move_into(r->op, r->tables[w], &r->own[w], r->acct, err) < 0 ? -1 : 0;
+    if (move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0)
+        return -1;
+    if (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
+        spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)
+        return -1;
+    return 0;
 }
 
 static int
@@ -421,6 +481,10 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
     return rc;
 }
 
+static int map_phase(const struct op *op, const struct part_plan *plan,
+                     const struct sweep_opts *opts, struct cache *cache, int finishing,
+                     struct runner_result *res, struct err *err);
+
 int
 runner_run(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
            struct runner_result *res, struct err *err)
@@ -432,7 +496,7 @@ int
 runner_run_cached(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
                   struct cache *cache, struct runner_result *res, struct err *err)
 {
-    int rc = runner_map(op, plan, opts, cache, res, err);
+    int rc = map_phase(op, plan, opts, cache, 1, res, err);
 
     if (rc == 0)
         rc = runner_finish(res, opts->threads, err);
@@ -445,6 +509,13 @@ runner_finish(struct runner_result *res, int threads, struct err *err)
     int rc = res->op->finish(res->op, res->tables[0], threads, &res->out, err);
 
     res->finished = 1;
+    if (rc == 0 && res->selected) { /* spilled: the table holds only what select() kept */
+        struct out_table *t = &res->out.table;
+
+        res->out.groups = (size_t)res->sel_groups;
+        t->left_out = res->sel_passed > t->nrows ? (size_t)(res->sel_passed - t->nrows) : 0;
+        t->has_more = t->left_out > 0;
+    }
     return rc;
 }
 
@@ -452,10 +523,23 @@ int
 runner_map(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
            struct cache *cache, struct runner_result *res, struct err *err)
 {
+    return map_phase(op, plan, opts, cache, 0, res, err);
+}
+
+/*
+ * The map and merge phases. `finishing`: runner_finish() follows, so a
+ * spilled merge may keep only what op->select() keeps; else (runner_map(),
+ * whose caller encodes the table) every group is kept.
+ */
+static int
+map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
+          struct cache *cache, int finishing, struct runner_result *res, struct err *err)
+{
     struct sweep_file *files = runner_files(plan);
     struct fold_ctx f;
     struct sweep_sink sink;
     struct run *r = NULL;
+    struct spill sp;
     int rc = 0;
 
     memset(res, 0, sizeof(*res));
@@ -463,12 +547,17 @@ runner_map(const struct op *op, const struct part_plan *plan, const struct sweep
     memacct_init(&res->acct, opts->mem_limit);
     res->ntables = sweep_threads(opts, plan->nfiles);
     res->tables = mem_calloc((size_t)res->ntables, sizeof(*res->tables));
+    res->wacct = mem_calloc((size_t)res->ntables, sizeof(*res->wacct));
+    spill_init(&sp, op, opts->tmp_dir);
     f.op = op;
     f.tables = res->tables;
     f.scratch = mem_calloc((size_t)res->ntables, sizeof(*f.scratch));
-    f.acct = &res->acct;
+    f.wacct = res->wacct;
+    f.share = spill_share(opts, res->ntables);
+    f.spill = f.share ? &sp : NULL;
     for (int t = 0; t < res->ntables; t++) {
-        res->tables[t] = htab_create(op->val_len, &res->acct, err);
+        memacct_init_child(&res->wacct[t], &res->acct);
+        res->tables[t] = htab_create(op->val_len, &res->wacct[t], err);
         if (res->tables[t] == NULL) {
             rc = -ERR_LIMIT;
             goto out;
@@ -485,10 +574,12 @@ runner_map(const struct op *op, const struct part_plan *plan, const struct sweep
         r->miss = mem_calloc(plan->nfiles + 1, sizeof(*r->miss));
         r->tables = res->tables;
         r->scratch = f.scratch;
-        r->acct = &res->acct;
+        r->wacct = res->wacct;
+        r->spill = f.spill;
+        r->share = f.share;
         r->own = mem_calloc((size_t)res->ntables, sizeof(*r->own));
         for (int t = 0; t < res->ntables; t++) {
-            r->own[t] = htab_create(op->val_len, &res->acct, err);
+            r->own[t] = htab_create(op->val_len, &res->wacct[t], err);
             if (r->own[t] == NULL) {
                 rc = -ERR_LIMIT;
                 goto out;
@@ -501,15 +592,58 @@ runner_map(const struct op *op, const struct part_plan *plan, const struct sweep
         sink.file_end = NULL;
         rc = sweep_run(files, plan->nfiles, opts, &sink, &res->sweep, err); /* map */
     }
-    if (rc == 0)
+    if (rc == 0 && sp.nruns > 0) {
+        /* spilled: every table becomes a run, then the runs are merged a partition at a time */
+        uint64_t groups = 0, passed = 0;
+        struct err *errs = mem_calloc((size_t)res->ntables, sizeof(*errs));
+        struct htab *final = NULL;
+        int nt = res->ntables;
+
+#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) \
+    shared(op, sp, res, errs, nt)
+        for (int t = 0; t < nt; t++) {
+            err_init(&errs[t]);
+            if (htab_count(res->tables[t]) > 0)
+                (void)spill_worker(op, &sp, &res->tables[t], &res->wacct[t], &errs[t]);
+        }
+        for (int t = 0; t < nt && rc == 0; t++)
+            if (errs[t].code != ERR_OK) {
+                *err = errs[t];
+                rc = -(int)errs[t].code;
+            }
+        mem_free(errs);
+        if (rc == 0) {
+            int mt = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+
+            mt = mt < nt ? mt : nt; /* a merge thread charges a worker's account */
+            /* under a tiny budget, fewer threads: each has tables of fixed size besides its share */
+            while (mt > 1 && spill_share(opts, mt) < SPILL_MERGE_MIN)
+                mt--;
+            sp.no_select = !finishing;
+            rc = spill_finish(&sp, res->wacct, mt, spill_share(opts, mt), &final, &groups, &passed,
+                              err);
+        }
+        if (final != NULL) { /* it takes worker 0's place (the other tables are empty) */
+            htab_destroy(res->tables[0]);
+            res->tables[0] = final;
+        }
+        res->spill_runs = sp.nruns;
+        res->spill_bytes = atomic_load(&sp.bytes);
+        res->selected = finishing && op->select != NULL;
+        res->sel_groups = groups;
+        res->sel_passed = passed;
+    } else if (rc == 0) {
         rc = merge_run(op, res->tables, res->ntables, &res->acct, opts->threads, err);
+    }
     /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
-    res->table_bytes = atomic_load_explicit(&res->acct.used, memory_order_relaxed);
+    res->table_bytes = memacct_used(&res->acct);
+    res->table_peak = atomic_load_explicit(&res->acct.peak, memory_order_relaxed);
 out:
+    spill_fini(&sp);
     if (r != NULL) {
         for (int t = 0; t < res->ntables; t++) {
             if (r->own[t] != NULL) {
-                release_all(op, r->own[t], &res->acct);
+                release_all(op, r->own[t], &res->wacct[t]);
                 htab_destroy(r->own[t]);
             }
         }
@@ -650,6 +784,7 @@ runner_result_fini(struct runner_result *res)
     for (int t = 0; t < res->ntables; t++)
         htab_destroy(res->tables[t]);
     mem_free(res->tables);
+    mem_free(res->wacct); /* after the tables: they give their bytes back through it */
     sweep_result_fini(&res->sweep);
     for (size_t i = 0; i < res->ncache_warn; i++)
         mem_free(res->cache_warn[i]);

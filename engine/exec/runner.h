@@ -42,6 +42,9 @@ struct runner_result {
     struct sweep_result sweep; /* counts, bad files (sorted by path), workers; with the
                                   cache, files taken from partials are counted too */
     size_t table_bytes;        /* bytes the group tables held once merged */
+    size_t table_peak;         /* most bytes the group tables held at once (the budget's peak) */
+    uint64_t spill_runs;       /* runs written to --tmp-dir (0: all in memory) */
+    uint64_t spill_bytes;      /* their bytes */
     struct runner_cache_stats cache;
     char **cache_warn; /* partials rejected and why, and a failed write (owned), plan order */
     size_t ncache_warn;
@@ -50,6 +53,10 @@ struct runner_result {
     struct htab **tables;
     int ntables;
     struct memacct acct;
+    struct memacct *wacct; /* per worker: its share, children of acct */
+    int selected;          /* spilled, and tables[0] holds only what op->select() kept: */
+    uint64_t sel_groups;   /* ... of this many groups, */
+    uint64_t sel_passed;   /* ... of which this many passed --having */
     int finished;
 };
 

@@ -324,9 +324,13 @@ having_part(const struct job *job, const struct htab *t, unsigned p, int order_n
     return (long)n;
 }
 
-int
-sort_run(const struct job *job, const struct htab *t, int threads, struct sort_result *res,
-         struct err *err)
+/*
+ * Having, prune and sort: the first `want` rows of `t` in order (all when
+ * the job has no limit) into *rows_out (mem_free() it), their count into *n.
+ */
+static int
+sorted_rows(const struct job *job, const struct htab *t, int threads, struct row **rows_out,
+            size_t *nrows, size_t *groups, size_t *passed, struct err *err)
 {
     struct sort_ctx s;
     struct row *rows;
@@ -337,7 +341,6 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
     struct err *perr = mem_calloc(HTAB_PARTS, sizeof(*perr)); /* --having's failures */
     int bad = 0;
 
-    memset(res, 0, sizeof(*res));
     memset(&s, 0, sizeof(s));
     s.job = job;
     s.order_num = !job->cols[job->order_col].is_key ||
@@ -347,7 +350,7 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
         off[p] = n;
         n += htab_part_count(t, p);
     }
-    res->groups = n;
+    *groups = n;
     if (threads <= 0)
         threads = omp_get_max_threads();
 
@@ -377,7 +380,7 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
             return -(int)err->code;
         return ERR_SET(err, ERR_INTERNAL, "malformed group key");
     }
-    res->kept = n;
+    *passed = n;
     want = job->limit ? (size_t)job->limit : n;
     if (s.order_num && job->limit && want < n)
         n = prune(job, rows, n, want + 1);
@@ -386,9 +389,23 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
     mem_free(tmp);
     out_str_fini(&s.cell);
     mem_free(s.text);
+    *rows_out = rows;
+    *nrows = want > n ? n : want;
+    return 0;
+}
 
-    if (want > n)
-        want = n;
+int
+sort_run(const struct job *job, const struct htab *t, int threads, struct sort_result *res,
+         struct err *err)
+{
+    struct row *rows;
+    size_t want;
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    rc = sorted_rows(job, t, threads, &rows, &want, &res->groups, &res->kept, err);
+    if (rc < 0)
+        return rc;
     res->cells = mem_calloc(want * job->ncols + 1, sizeof(*res->cells));
     for (size_t r = 0; r < want; r++)
         row_cells(job, rows[r].e, res->cells + r * job->ncols);
@@ -398,6 +415,23 @@ sort_run(const struct job *job, const struct htab *t, int threads, struct sort_r
     res->table.ncols = job->ncols;
     res->table.has_more = res->kept > want;
     res->table.left_out = res->kept - want;
+    return 0;
+}
+
+int
+sort_select(const struct job *job, const struct htab *t, int threads, struct htab_entry **keep,
+            size_t *n, size_t *passed, struct err *err)
+{
+    struct row *rows;
+    size_t want, groups;
+    int rc = sorted_rows(job, t, threads, &rows, &want, &groups, passed, err);
+
+    if (rc < 0)
+        return rc;
+    for (size_t r = 0; r < want; r++)
+        keep[r] = rows[r].e;
+    *n = want;
+    mem_free(rows);
     return 0;
 }
 

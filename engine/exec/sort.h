@@ -34,6 +34,16 @@ struct sort_result {
 int sort_run(const struct job *job, const struct htab *t, int threads, struct sort_result *res,
              struct err *err);
 
+/*
+ * sort_select() - the entries of `t` that sort_run() would print (all that
+ * pass --having when the job has no limit), in order, into keep[] (room for
+ * htab_count(t)); *n their count, *passed the groups passing --having. The
+ * order is total, so the first L of a table are among the first L of each
+ * part that holds them: finishing parts one at a time keeps only these.
+ */
+int sort_select(const struct job *job, const struct htab *t, int threads, struct htab_entry **keep,
+                size_t *n, size_t *passed, struct err *err);
+
 /* sort_result_fini() - frees what sort_run() allocated. */
 void sort_result_fini(struct sort_result *res);
 

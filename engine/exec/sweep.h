@@ -66,6 +66,7 @@ struct sweep_opts {
     int threads;                 /* workers; <= 0: all cores */
     int strict;                  /* stop at the first bad file (ERR_FORMAT) */
     size_t mem_limit;            /* bytes for the sink's memory (tables, row chunks); 0 = none */
+    const char *tmp_dir;         /* where group tables spill past mem_limit (NULL: $TMPDIR, /tmp) */
     struct source_spec source;   /* how files are decoded */
     sweep_progress_fn *progress; /* may be NULL; called from workers, one at a time per file */
     void *progress_ctx;

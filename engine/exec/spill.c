@@ -1,0 +1,526 @@
+/*
+ * spill.c - see spill.h.
+ */
+#include "spill.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "mem.h"
+#include "partial.h"
+
+#define READ_CHUNK_MAX (256u << 10) /* bytes a run's block reader reads at once, at most */
+#define READ_CHUNK_MIN (4u << 10)
+
+const char *
+spill_dir_default(void)
+{
+    const char *d = getenv("TMPDIR");
+
+    return d != NULL && d[0] != '\0' ? d : "/tmp";
+}
+
+void
+spill_init(struct spill *s, const struct op *op, const char *dir)
+{
+    size_t n;
+
+    memset(s, 0, sizeof(*s));
+    s->op = op;
+    s->dir = mem_strdup(dir != NULL ? dir : spill_dir_default());
+    n = strlen(s->dir) + 64;
+    s->name = mem_alloc(n);
+    snprintf(s->name, n, "a spill file in %s (--tmp-dir)", s->dir);
+    atomic_init(&s->bytes, 0);
+    atomic_init(&s->counter, 0);
+}
+
+void
+spill_fini(struct spill *s)
+{
+    for (size_t i = 0; i < s->nruns; i++)
+        close(s->runs[i].fd);
+    mem_free(s->runs);
+    mem_free(s->dir);
+    mem_free(s->name);
+    memset(s, 0, sizeof(*s));
+}
+
+/* A new anonymous file in the directory: created, unlinked, kept open. fd or -code. */
+static int
+spill_file(struct spill *s, struct err *err)
+{
+    size_t n = strlen(s->dir) + 96;
+    char *path = mem_alloc(n);
+    int fd;
+
+    snprintf(path, n, "%s/.flowsweep-spill-%ld-%u", s->dir, (long)getpid(),
+             atomic_fetch_add(&s->counter, 1));
+    fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int e = errno;
+
+        mem_free(path);
+        return ERR_SET_ERRNO(err, e, "cannot create a spill file in %s (--tmp-dir)", s->dir);
+    }
+    if (unlink(path) != 0) {
+        int e = errno;
+
+        close(fd);
+        mem_free(path);
+        return ERR_SET_ERRNO(err, e, "cannot remove a spill file in %s (--tmp-dir)", s->dir);
+    }
+    mem_free(path);
+    return fd;
+}
+
+struct ent {
+    uint64_t hash;
+    const struct htab_entry *e;
+};
+
+static int
+key_cmp(uint64_t ha, const uint8_t *ka, uint32_t la, uint64_t hb, const uint8_t *kb, uint32_t lb)
+{
+    int c;
+
+    if (ha != hb)
+        return ha < hb ? -1 : 1;
+    c = memcmp(ka, kb, la < lb ? la : lb);
+    if (c != 0)
+        return c;
+    return la < lb ? -1 : la > lb;
+}
+
+static const uint8_t *
+entry_key(const struct htab_entry *e, uint32_t val_len)
+{
+    return htab_entry_key(e, val_len);
+}
+
+static int
+ent_cmp_v(const struct ent *a, const struct ent *b, uint32_t val_len)
+{
+    return key_cmp(a->hash, entry_key(a->e, val_len), a->e->key_len, b->hash,
+                   entry_key(b->e, val_len), b->e->key_len);
+}
+
+/* Heap sort of v[0..n) by (hash, key): in place, with the value size as context (qsort has none). */
+static void
+sift(struct ent *v, size_t n, size_t i, uint32_t val_len)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        struct ent t;
+
+        if (l < n && ent_cmp_v(&v[l], &v[m], val_len) > 0)
+            m = l;
+        if (l + 1 < n && ent_cmp_v(&v[l + 1], &v[m], val_len) > 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        t = v[i];
+        v[i] = v[m];
+        v[m] = t;
+        i = m;
+    }
+}
+
+static void
+sort_ents(struct ent *v, size_t n, uint32_t val_len)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift(v, n, i, val_len);
+    for (size_t k = n; k > 1; k--) {
+        struct ent t = v[0];
+
+        v[0] = v[k - 1];
+        v[k - 1] = t;
+        sift(v, k - 1, 0, val_len);
+    }
+}
+
+int
+spill_table(struct spill *s, const struct htab *t, struct err *err)
+{
+    const struct op *op = s->op;
+    struct partial_stream w;
+    struct op_bytes b = {0};
+    struct ent *v = NULL;
+    size_t cap_v = 0;
+    struct spill_run run;
+    int fd = spill_file(s, err);
+    int rc = 0;
+
+    if (fd < 0)
+        return fd;
+    rc = partial_stream_open(&w, fd, s->name, "spill", err);
+    for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
+        size_t n = htab_part_count(t, p), cap = htab_part_cap(t, p), k = 0;
+
+        if (n == 0)
+            continue;
+        if (n > cap_v) {
+            mem_free(v);
+            cap_v = n;
+            v = mem_alloc(n * sizeof(*v));
+        }
+        for (size_t i = 0; i < cap && k < n; i++) {
+            const struct htab_entry *e = htab_part_slot(t, p, i);
+
+            if (e != NULL) {
+                v[k].hash = e->hash;
+                v[k++].e = e;
+            }
+        }
+        sort_ents(v, k, op->val_len);
+        rc = partial_stream_block(&w, p, err);
+        for (size_t i = 0; i < k && rc == 0; i++) {
+            const struct htab_entry *e = v[i].e;
+
+            b.len = 0;
+            rc = op->save(op, htab_entry_val((struct htab_entry *)(uintptr_t)e), &b, err);
+            if (rc == 0)
+                rc = partial_stream_put(&w, e->hash, entry_key(e, op->val_len), e->key_len, b.p,
+                                        b.len, err);
+        }
+        if (rc == 0)
+            rc = partial_stream_end(&w, err);
+    }
+    if (rc == 0)
+        rc = partial_stream_close(&w, err);
+    mem_free(v);
+    op_bytes_fini(&b);
+    memset(&run, 0, sizeof(run));
+    run.fd = fd;
+    memcpy(run.at, w.at, sizeof(run.at));
+    run.bytes = partial_stream_bytes(&w);
+    partial_stream_fini(&w);
+    if (rc < 0) {
+        close(fd);
+        return rc < 0 ? rc : -ERR_IO;
+    }
+    atomic_fetch_add(&s->bytes, run.bytes);
+#pragma omp critical(spill_runs)
+    {
+        if (s->nruns == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 16;
+            s->runs = mem_realloc(s->runs, s->cap * sizeof(*s->runs));
+        }
+        s->runs[s->nruns++] = run;
+    }
+    return 0;
+}
+
+/* ---- the merge ---- */
+
+/* One thread of the merge: its chunk of merged groups, what select() kept so far. */
+struct worker {
+    struct memacct acct; /* child of the budget: chunk and kept tables */
+    struct htab *chunk;
+    struct htab *kept;
+    size_t kept_max; /* reduce `kept` with select() past this many groups */
+    struct htab_entry **sel;
+    size_t cap_sel;
+    uint8_t *tmp; /* a zeroed state block to load into */
+    uint64_t groups, passed;
+    int all; /* keep every group (spill.no_select) */
+};
+
+static void
+release_table(const struct op *op, struct htab *t, struct memacct *acct)
+{
+    if (t == NULL)
+        return;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        size_t cap = htab_part_cap(t, p);
+
+        for (size_t i = 0; i < cap; i++) {
+            struct htab_entry *e = htab_part_slot(t, p, i);
+
+            if (e != NULL)
+                op->release(op, htab_entry_val(e), acct);
+        }
+    }
+    htab_destroy(t);
+}
+
+/* Moves entry `e` (its state: ownership too) into `dst`. 0 or -ERR_LIMIT. */
+static int
+move_entry(const struct op *op, struct htab *dst, struct htab_entry *e, struct err *err)
+{
+    int is_new;
+    struct htab_entry *d =
+        htab_upsert(dst, entry_key(e, op->val_len), e->key_len, e->hash, &is_new, err);
+
+    if (d == NULL)
+        return -ERR_LIMIT;
+    if (!is_new)
+        return ERR_SET(err, ERR_INTERNAL, "spill: a group merged twice");
+    memcpy(htab_entry_val(d), htab_entry_val(e), op->val_len);
+    memset(htab_entry_val(e), 0, op->val_len);
+    return 0;
+}
+
+/*
+ * The groups of `*from` that select() keeps move into `*into` (a new table
+ * when *into is NULL); the rest are released and *from destroyed (and, when
+ * `fresh`, remade empty). count: add the groups to the totals.
+ */
+static int
+keep_selected(const struct op *op, struct worker *w, struct htab **from, struct htab **into,
+              int count, int fresh, struct err *err)
+{
+    size_t n = htab_count(*from), nkeep = 0, passed = 0;
+    int rc = 0;
+
+    if (n > w->cap_sel) {
+        mem_free(w->sel);
+        w->cap_sel = n + n / 2;
+        w->sel = mem_alloc(w->cap_sel * sizeof(*w->sel));
+    }
+    if (op->select != NULL && !w->all) {
+        rc = op->select(op, *from, 1, w->sel, &nkeep, &passed, err);
+    } else {
+        for (unsigned p = 0; p < HTAB_PARTS; p++)
+            for (size_t i = 0; i < htab_part_cap(*from, p); i++)
+                if (htab_part_slot(*from, p, i) != NULL)
+                    w->sel[nkeep++] = htab_part_slot(*from, p, i);
+        passed = nkeep;
+    }
+    if (count) {
+        w->groups += n;
+        w->passed += passed;
+    }
+    if (rc == 0 && *into == NULL) {
+        *into = htab_create(op->val_len, &w->acct, err);
+        if (*into == NULL)
+            rc = -ERR_LIMIT;
+    }
+    for (size_t i = 0; i < nkeep && rc == 0; i++)
+        rc = move_entry(op, *into, w->sel[i], err);
+    release_table(op, *from, &w->acct);
+    *from = NULL;
+    if (fresh && rc == 0) {
+        *from = htab_create(op->val_len, &w->acct, err);
+        if (*from == NULL)
+            rc = -ERR_LIMIT;
+    }
+    return rc;
+}
+
+/* The chunk is full (or the merge done): keep what select() keeps, reduce `kept` when big. */
+static int
+flush_chunk(const struct op *op, struct worker *w, int fresh, struct err *err)
+{
+    int rc;
+
+    if (htab_count(w->chunk) == 0 && fresh)
+        return 0;
+    rc = keep_selected(op, w, &w->chunk, &w->kept, 1, fresh, err);
+    if (rc == 0 && w->kept != NULL && htab_count(w->kept) > w->kept_max) {
+        struct htab *into = NULL;
+
+        rc = keep_selected(op, w, &w->kept, &into, 0, 0, err);
+        w->kept = into;
+        if (rc == 0 && htab_count(w->kept) > w->kept_max / 2)
+            w->kept_max *= 2; /* select() keeps most: reduce less often */
+    }
+    return rc;
+}
+
+/* A cursor over one run's block of the partition being merged. */
+struct cur {
+    struct partial_block_reader r;
+    struct partial_entry e;
+};
+
+static int
+cur_cmp(const struct cur *a, const struct cur *b)
+{
+    return key_cmp(a->e.hash, a->e.key, a->e.key_len, b->e.hash, b->e.key, b->e.key_len);
+}
+
+static void
+heap_down(struct cur **h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        struct cur *t;
+
+        if (l < n && cur_cmp(h[l], h[m]) < 0)
+            m = l;
+        if (l + 1 < n && cur_cmp(h[l + 1], h[m]) < 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* Merges partition p of every run into w's chunk. 0 or -code. */
+static int
+merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t chunk,
+           struct err *err)
+{
+    const struct op *op = s->op;
+    struct cur *cs = mem_calloc(s->nruns + 1, sizeof(*cs));
+    struct cur **h = mem_calloc(s->nruns + 1, sizeof(*h));
+    size_t n = 0, opened = 0;
+    int rc = 0;
+
+    for (size_t i = 0; i < s->nruns && rc == 0; i++) {
+        if (s->runs[i].at[p] == 0)
+            continue;
+        rc = partial_block_open(&cs[opened].r, s->runs[i].fd, s->name, s->runs[i].at[p], p, chunk,
+                                err);
+        opened++;
+        if (rc == 0) {
+            rc = partial_block_next(&cs[opened - 1].r, &cs[opened - 1].e, err);
+            if (rc == 1) {
+                h[n++] = &cs[opened - 1];
+                rc = 0;
+            } else if (rc == 0) {
+                rc = ERR_SET(err, ERR_FORMAT, "%s: an empty block", s->name);
+            }
+        }
+    }
+    for (size_t i = n / 2; i-- > 0 && rc == 0;)
+        heap_down(h, n, i);
+    while (n > 0 && rc == 0) {
+        struct cur *c = h[0];
+        struct htab_entry *g;
+        int is_new, first = 1;
+
+        g = htab_upsert(w->chunk, c->e.key, c->e.key_len, c->e.hash, &is_new, err);
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+            break;
+        }
+        if (!is_new) {
+            rc = ERR_SET(err, ERR_INTERNAL, "spill: a group merged twice");
+            break;
+        }
+        /* every run's state of this key, one after the other */
+        while (n > 0 && rc == 0) {
+            c = h[0];
+            if (!first && (c->e.hash != g->hash || c->e.key_len != g->key_len ||
+                           memcmp(c->e.key, entry_key(g, op->val_len), g->key_len) != 0))
+                break;
+            if (first) {
+                rc = op->load(op, htab_entry_val(g), c->e.state, c->e.state_len, &w->acct, err);
+            } else {
+                memset(w->tmp, 0, op->val_len);
+                rc = op->load(op, w->tmp, c->e.state, c->e.state_len, &w->acct, err);
+                if (rc == 0)
+                    rc = op->merge(op, htab_entry_val(g), w->tmp, &w->acct, err);
+                else
+                    op->release(op, w->tmp, &w->acct);
+            }
+            first = 0;
+            if (rc < 0)
+                break;
+            rc = partial_block_next(&c->r, &c->e, err);
+            if (rc == 1) {
+                rc = 0;
+                heap_down(h, n, 0);
+            } else if (rc == 0) {
+                h[0] = h[--n];
+                heap_down(h, n, 0);
+            }
+        }
+        if (rc == 0 && memacct_used(&w->acct) > share)
+            rc = flush_chunk(op, w, 1, err);
+    }
+    for (size_t i = 0; i < opened; i++)
+        partial_block_fini(&cs[i].r);
+    mem_free(cs);
+    mem_free(h);
+    return rc < 0 ? rc : 0;
+}
+
+int
+spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share, struct htab **out,
+             uint64_t *groups, uint64_t *passed, struct err *err)
+{
+    const struct op *op = s->op;
+    struct worker *ws;
+    struct err *errs;
+    atomic_bool stop = false;
+    size_t chunk;
+    int rc = 0;
+
+    *out = NULL;
+    *groups = *passed = 0;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    /* each thread reads every run's block at once: a sixteenth of its share for those buffers */
+    chunk = share / 16 / (s->nruns ? s->nruns : 1);
+    chunk = chunk > READ_CHUNK_MAX ? READ_CHUNK_MAX : chunk < READ_CHUNK_MIN ? READ_CHUNK_MIN : chunk;
+    ws = mem_calloc((size_t)threads, sizeof(*ws));
+    errs = mem_calloc((size_t)threads, sizeof(*errs));
+    for (int t = 0; t < threads && rc == 0; t++) {
+        err_init(&errs[t]);
+        memacct_init_child(&ws[t].acct, acct);
+        ws[t].chunk = htab_create(op->val_len, &ws[t].acct, err);
+        ws[t].kept_max = 1u << 16;
+        ws[t].tmp = mem_calloc(1, op->val_len + 8);
+        if (ws[t].chunk == NULL)
+            rc = -ERR_LIMIT;
+    }
+    if (rc == 0) {
+#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
+    shared(s, ws, errs, stop, share, chunk)
+        for (unsigned p = 0; p < HTAB_PARTS; p++) {
+            int t = omp_get_thread_num();
+
+            if (atomic_load_explicit(&stop, memory_order_relaxed))
+                continue;
+            if (merge_part(s, &ws[t], p, share, chunk, &errs[t]) < 0)
+                atomic_store_explicit(&stop, true, memory_order_relaxed);
+        }
+        for (int t = 0; t < threads && rc == 0; t++)
+            if (errs[t].code != ERR_OK) {
+                *err = errs[t];
+                rc = -(int)errs[t].code;
+            }
+    }
+    /* every thread's last chunk, then one table of what each kept */
+    for (int t = 0; t < threads && rc == 0; t++)
+        if (ws[t].chunk != NULL)
+            rc = flush_chunk(op, &ws[t], 0, err);
+    if (rc == 0) {
+        *out = htab_create(op->val_len, acct, err);
+        if (*out == NULL)
+            rc = -ERR_LIMIT;
+    }
+    for (int t = 0; t < threads; t++) {
+        struct htab *k = ws[t].kept;
+
+        for (unsigned p = 0; p < HTAB_PARTS && k != NULL && rc == 0; p++)
+            for (size_t i = 0; i < htab_part_cap(k, p) && rc == 0; i++)
+                if (htab_part_slot(k, p, i) != NULL)
+                    rc = move_entry(op, *out, htab_part_slot(k, p, i), err);
+        /* what was moved is zeroed (releasing it is a no-op); charges go back to the budget */
+        release_table(op, ws[t].chunk, acct);
+        release_table(op, ws[t].kept, acct);
+        *groups += ws[t].groups;
+        *passed += ws[t].passed;
+        mem_free(ws[t].sel);
+        mem_free(ws[t].tmp);
+    }
+    mem_free(ws);
+    mem_free(errs);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * spill.h - group tables beyond the memory budget: sorted runs on disk and a
+ * partitioned merge that finishes a part at a time.
+ *
+ * When a worker's tables pass its share of --mem-limit, the runner writes its
+ * table as one run (spill_table()): a partial file (partial.h, streamed: one
+ * block per hash partition, groups sorted by hash then key bytes, each state
+ * as op->save() writes it), in --tmp-dir, and goes on with an empty table.
+ * After the scan, spill_finish() merges partition by partition on all
+ * threads: the blocks of partition p of every run are read in step (a k-way
+ * merge of sorted runs, as SiLK's rwuniq does), so the groups of one key
+ * meet one after the other and are merged with op->load() + op->merge()
+ * without a table of the whole partition; merged groups gather in a worker's
+ * chunk table and, each time that passes its share, op->select() keeps only
+ * those that can be in the output (the first --limit L in the total order)
+ * and the rest is released. No partition is ever held whole, so none needs
+ * splitting again, whatever its size. An operation without select() keeps
+ * every group (its final table must fit the budget).
+ * Files: created in the directory and unlinked at once, kept open; the
+ * kernel frees them when the process ends however it ends (success, error,
+ * SIGINT, SIGTERM, SIGKILL). An unwritable or full directory is one ERR_IO
+ * naming it.
+ * Threads: spill_table() from any worker (runs are appended under a lock);
+ * spill_finish() from one thread (it starts its own).
+ */
+#ifndef ENGINE_SPILL_H
+#define ENGINE_SPILL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "htab.h"
+#include "memacct.h"
+#include "op.h"
+
+struct spill_run {
+    int fd;
+    uint64_t at[HTAB_PARTS]; /* file offset of partition p's block; 0: none */
+    uint64_t bytes;
+};
+
+struct spill {
+    const struct op *op;
+    char *dir;  /* owned */
+    char *name; /* "a spill file in DIR (--tmp-dir)", for messages (owned) */
+    struct spill_run *runs;
+    size_t nruns, cap;
+    atomic_uint_fast64_t bytes;
+    atomic_uint counter;
+    int no_select; /* keep every group (the caller encodes the table rather than finishing it) */
+};
+
+/* spill_dir_default() - $TMPDIR when set and not empty, else /tmp. */
+const char *spill_dir_default(void);
+
+/* spill_init() - no runs yet; files go to `dir` (NULL: spill_dir_default()). */
+void spill_init(struct spill *s, const struct op *op, const char *dir);
+
+/* spill_fini() - closes (so frees) every run. */
+void spill_fini(struct spill *s);
+
+/*
+ * spill_table() - writes the groups of `t` as one run. `t` is left as it was
+ * (the caller releases it). 0 or -code: ERR_IO naming the directory.
+ */
+int spill_table(struct spill *s, const struct htab *t, struct err *err);
+
+/*
+ * spill_finish() - merges every run, a partition at a time on `threads`
+ * threads, each with `share` bytes of `acct` for its chunk table, into the
+ * table *out (made here) of the groups op->select() keeps. *groups: the
+ * groups merged; *passed: those passing --having (both summed over the
+ * chunks, when op->select is set). 0 or -code (ERR_LIMIT, ERR_IO, ERR_FORMAT).
+ */
+int spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share,
+                 struct htab **out, uint64_t *groups, uint64_t *passed, struct err *err);
+
+#endif
