@@ -35,11 +35,28 @@ struct htab {
     struct memacct *acct;
     uint32_t val_len;   /* multiple of 8 */
     size_t chunk_bytes; /* charged for arena chunks (slot arrays: from each part's cap) */
+    size_t chunk_max;   /* largest arena chunk: CHUNK_MAX, less under a small budget */
 };
 
 #define PART_INIT_CAP 16u
 #define CHUNK_MIN     (64u << 10)
 #define CHUNK_MAX     (4u << 20)
+#define CHUNK_FLOOR   (8u << 10)
+
+/* A chunk of at most 1/64 of the budget, so that a table's growth steps stay small in it. */
+static size_t
+chunk_max_for(const struct memacct *a)
+{
+    size_t limit = 0, m;
+
+    for (; a != NULL; a = a->parent)
+        if (a->limit)
+            limit = a->limit;
+    if (limit == 0)
+        return CHUNK_MAX;
+    m = limit / 64;
+    return m > CHUNK_MAX ? CHUNK_MAX : m < CHUNK_FLOOR ? CHUNK_FLOOR : m;
+}
 
 struct htab *
 htab_create(uint32_t val_len, struct memacct *acct, struct err *err)
@@ -49,6 +66,7 @@ htab_create(uint32_t val_len, struct memacct *acct, struct err *err)
 
     t->acct = acct;
     t->val_len = (val_len + 7u) & ~7u;
+    t->chunk_max = chunk_max_for(acct);
     if (memacct_charge(acct, bytes, err) < 0) {
         mem_free(t);
         return NULL;
@@ -99,8 +117,8 @@ arena_alloc(struct htab *t, size_t n, struct err *err)
     if (c == NULL || c->size - c->used < n) {
         size_t size = c == NULL ? CHUNK_MIN : c->size * 2;
 
-        if (size > CHUNK_MAX)
-            size = CHUNK_MAX;
+        if (size > t->chunk_max)
+            size = t->chunk_max;
         if (size < n)
             size = n;
         if (memacct_charge(t->acct, size + sizeof(*c), err) < 0)

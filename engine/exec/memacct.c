@@ -40,9 +40,10 @@ memacct_charge(struct memacct *a, size_t n, struct err *err)
     if (a->limit && now > a->limit) {
         atomic_fetch_sub_explicit(&a->used, n, memory_order_relaxed);
         return ERR_SET(err, ERR_LIMIT,
-                       "memory limit of %zu MiB reached (--mem-limit): the group tables need more; "
+                       "memory limit of %zu %s reached (--mem-limit): the group tables need more; "
                        "raise --mem-limit, narrow the time window or the filter",
-                       a->limit >> 20);
+                       a->limit >= (1u << 20) ? a->limit >> 20 : a->limit >> 10,
+                       a->limit >= (1u << 20) ? "MiB" : "KiB");
     }
     while (now > peak && !atomic_compare_exchange_weak_explicit(
                              &a->peak, &peak, now, memory_order_relaxed, memory_order_relaxed))

@@ -26,6 +26,7 @@
  */
 #define SPILL_SHARE_NUM 1
 #define SPILL_SHARE_DEN 2
+#define SPILL_MERGE_MIN (128u << 10) /* least share of a merge thread */
 
 /* Each worker's share of the budget, or 0 without a budget (no spilling). */
 static size_t

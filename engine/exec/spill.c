@@ -224,10 +224,10 @@ spill_table(struct spill *s, const struct htab *t, struct err *err)
 
 /* One thread of the merge: its chunk of merged groups, what select() kept so far. */
 struct worker {
-    struct memacct acct; /* child of the budget: chunk and kept tables */
+    struct memacct *acct; /* the thread's share (a child of the budget): chunk and kept tables */
     struct htab *chunk;
     struct htab *kept;
-    size_t kept_max; /* reduce `kept` with select() past this many groups */
+    size_t kept_max; /* reduce `kept` with select() when the thread holds more bytes than this */
     struct htab_entry **sel;
     size_t cap_sel;
     uint8_t *tmp; /* a zeroed state block to load into */
@@ -301,16 +301,16 @@ keep_selected(const struct op *op, struct worker *w, struct htab **from, struct 
         w->passed += passed;
     }
     if (rc == 0 && *into == NULL) {
-        *into = htab_create(op->val_len, &w->acct, err);
+        *into = htab_create(op->val_len, w->acct, err);
         if (*into == NULL)
             rc = -ERR_LIMIT;
     }
     for (size_t i = 0; i < nkeep && rc == 0; i++)
         rc = move_entry(op, *into, w->sel[i], err);
-    release_table(op, *from, &w->acct);
+    release_table(op, *from, w->acct);
     *from = NULL;
     if (fresh && rc == 0) {
-        *from = htab_create(op->val_len, &w->acct, err);
+        *from = htab_create(op->val_len, w->acct, err);
         if (*from == NULL)
             rc = -ERR_LIMIT;
     }
@@ -326,13 +326,13 @@ flush_chunk(const struct op *op, struct worker *w, int fresh, struct err *err)
     if (htab_count(w->chunk) == 0 && fresh)
         return 0;
     rc = keep_selected(op, w, &w->chunk, &w->kept, 1, fresh, err);
-    if (rc == 0 && w->kept != NULL && htab_count(w->kept) > w->kept_max) {
+    if (rc == 0 && w->kept != NULL && memacct_used(w->acct) > w->kept_max) {
         struct htab *into = NULL;
 
         rc = keep_selected(op, w, &w->kept, &into, 0, 0, err);
         w->kept = into;
-        if (rc == 0 && htab_count(w->kept) > w->kept_max / 2)
-            w->kept_max *= 2; /* select() keeps most: reduce less often */
+        if (rc == 0 && memacct_used(w->acct) > w->kept_max / 2)
+            w->kept_max = 2 * memacct_used(w->acct); /* select() keeps most: reduce less often */
     }
     return rc;
 }
@@ -419,14 +419,14 @@ merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t c
                            memcmp(c->e.key, entry_key(g, op->val_len), g->key_len) != 0))
                 break;
             if (first) {
-                rc = op->load(op, htab_entry_val(g), c->e.state, c->e.state_len, &w->acct, err);
+                rc = op->load(op, htab_entry_val(g), c->e.state, c->e.state_len, w->acct, err);
             } else {
                 memset(w->tmp, 0, op->val_len);
-                rc = op->load(op, w->tmp, c->e.state, c->e.state_len, &w->acct, err);
+                rc = op->load(op, w->tmp, c->e.state, c->e.state_len, w->acct, err);
                 if (rc == 0)
-                    rc = op->merge(op, htab_entry_val(g), w->tmp, &w->acct, err);
+                    rc = op->merge(op, htab_entry_val(g), w->tmp, w->acct, err);
                 else
-                    op->release(op, w->tmp, &w->acct);
+                    op->release(op, w->tmp, w->acct);
             }
             first = 0;
             if (rc < 0)
@@ -440,7 +440,7 @@ merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t c
                 heap_down(h, n, 0);
             }
         }
-        if (rc == 0 && memacct_used(&w->acct) > share)
+        if (rc == 0 && memacct_used(w->acct) > share)
             rc = flush_chunk(op, w, 1, err);
     }
     for (size_t i = 0; i < opened; i++)
@@ -451,20 +451,18 @@ merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t c
 }
 
 int
-spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share, struct htab **out,
+spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share, struct htab **out,
              uint64_t *groups, uint64_t *passed, struct err *err)
 {
     const struct op *op = s->op;
     struct worker *ws;
     struct err *errs;
     atomic_bool stop = false;
-    size_t chunk;
-    int rc = 0;
+    size_t chunk, most = 0;
+    int rc = 0, big = 0;
 
     *out = NULL;
     *groups = *passed = 0;
-    if (threads <= 0)
-        threads = omp_get_max_threads();
     /* each thread reads every run's block at once: a sixteenth of its share for those buffers */
     chunk = share / 16 / (s->nruns ? s->nruns : 1);
     chunk = chunk > READ_CHUNK_MAX ? READ_CHUNK_MAX : chunk < READ_CHUNK_MIN ? READ_CHUNK_MIN : chunk;
@@ -472,9 +470,9 @@ spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share, s
     errs = mem_calloc((size_t)threads, sizeof(*errs));
     for (int t = 0; t < threads && rc == 0; t++) {
         err_init(&errs[t]);
-        memacct_init_child(&ws[t].acct, acct);
-        ws[t].chunk = htab_create(op->val_len, &ws[t].acct, err);
-        ws[t].kept_max = 1u << 16;
+        ws[t].acct = &waccts[t];
+        ws[t].chunk = htab_create(op->val_len, ws[t].acct, err);
+        ws[t].kept_max = share / 2;
         ws[t].tmp = mem_calloc(1, op->val_len + 8);
         if (ws[t].chunk == NULL)
             rc = -ERR_LIMIT;
@@ -496,13 +494,19 @@ spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share, s
                 rc = -(int)errs[t].code;
             }
     }
-    /* every thread's last chunk, then one table of what each kept */
+    /* every thread's last chunk; then the biggest kept table takes in the others' */
     for (int t = 0; t < threads && rc == 0; t++)
         if (ws[t].chunk != NULL)
             rc = flush_chunk(op, &ws[t], 0, err);
+    for (int t = 0; t < threads; t++)
+        if (ws[t].kept != NULL && htab_count(ws[t].kept) > most) {
+            most = htab_count(ws[t].kept);
+            big = t;
+        }
     if (rc == 0) {
-        *out = htab_create(op->val_len, acct, err);
-        if (*out == NULL)
+        *out = ws[big].kept;
+        ws[big].kept = NULL;
+        if (*out == NULL && (*out = htab_create(op->val_len, &waccts[0], err)) == NULL)
             rc = -ERR_LIMIT;
     }
     for (int t = 0; t < threads; t++) {
@@ -512,9 +516,9 @@ spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share, s
             for (size_t i = 0; i < htab_part_cap(k, p) && rc == 0; i++)
                 if (htab_part_slot(k, p, i) != NULL)
                     rc = move_entry(op, *out, htab_part_slot(k, p, i), err);
-        /* what was moved is zeroed (releasing it is a no-op); charges go back to the budget */
-        release_table(op, ws[t].chunk, acct);
-        release_table(op, ws[t].kept, acct);
+        /* what was moved is zeroed (releasing it is a no-op) */
+        release_table(op, ws[t].chunk, ws[t].acct);
+        release_table(op, ws[t].kept, ws[t].acct);
         *groups += ws[t].groups;
         *passed += ws[t].passed;
         mem_free(ws[t].sel);
@@ -522,5 +526,8 @@ spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share, s
     }
     mem_free(ws);
     mem_free(errs);
+    if (rc == -ERR_LIMIT)
+        err_prefix(err, "merging the spilled tables (the groups the output holds must fit: every "
+                        "group with --limit 0 or for dns-hunt)");
     return rc;
 }

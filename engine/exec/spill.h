@@ -69,12 +69,15 @@ int spill_table(struct spill *s, const struct htab *t, struct err *err);
 
 /*
  * spill_finish() - merges every run, a partition at a time on `threads`
- * threads, each with `share` bytes of `acct` for its chunk table, into the
- * table *out (made here) of the groups op->select() keeps. *groups: the
- * groups merged; *passed: those passing --having (both summed over the
- * chunks, when op->select is set). 0 or -code (ERR_LIMIT, ERR_IO, ERR_FORMAT).
+ * threads, thread t charging waccts[t] (children of the budget, which must
+ * outlive *out) and flushing its chunk past `share` bytes, into the table
+ * *out (made here) of the groups op->select() keeps. *groups: the groups
+ * merged; *passed: those passing --having (both summed over the chunks;
+ * meaningful when op->select is set). 0 or -code (ERR_LIMIT, ERR_IO,
+ * ERR_FORMAT). Memory: the kept groups, plus `share` a thread for its
+ * chunk, plus read buffers of share/16 a thread.
  */
-int spill_finish(struct spill *s, struct memacct *acct, int threads, size_t share,
+int spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
                  struct htab **out, uint64_t *groups, uint64_t *passed, struct err *err);
 
 #endif

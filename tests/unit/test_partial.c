@@ -5,6 +5,7 @@
  * replaced while readers load them.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,6 +462,164 @@ write_corpus(const char *out)
     return 0;
 }
 
+struct sent {
+    uint64_t hash;
+    const struct htab_entry *e;
+};
+
+static int
+sent_cmp(const void *a, const void *b)
+{
+    const struct sent *x = a, *y = b;
+    const uint8_t *kx = htab_entry_key(x->e, VAL_LEN), *ky = htab_entry_key(y->e, VAL_LEN);
+    uint32_t lx = x->e->key_len, ly = y->e->key_len;
+    int c;
+
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    c = memcmp(kx, ky, lx < ly ? lx : ly);
+    return c ? c : (lx < ly ? -1 : lx > ly);
+}
+
+/* Streams `t` (partitions ascending, groups sorted) into `fd` as spill.c does. */
+static int
+stream_table(int fd, const struct htab *t, struct partial_stream *w, struct err *err)
+{
+    struct partial_buf b = {0};
+    int rc = partial_stream_open(w, fd, "the test's stream", "spill", err);
+
+    for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
+        size_t n = htab_part_count(t, p), k = 0;
+        struct sent *v = mem_alloc((n + 1) * sizeof(*v));
+
+        for (size_t i = 0; i < htab_part_cap(t, p); i++)
+            if (htab_part_slot(t, p, i) != NULL) {
+                v[k].e = htab_part_slot(t, p, i);
+                v[k].hash = v[k].e->hash;
+                k++;
+            }
+        qsort(v, k, sizeof(*v), sent_cmp);
+        rc = partial_stream_block(w, p, err);
+        for (size_t i = 0; i < k && rc == 0; i++) {
+            b.len = 0;
+            save_val(NULL, htab_entry_val((struct htab_entry *)(uintptr_t)v[i].e), &b, err);
+            rc = partial_stream_put(w, v[i].hash, htab_entry_key(v[i].e, VAL_LEN), v[i].e->key_len,
+                                    b.p, b.len, err);
+        }
+        if (rc == 0)
+            rc = partial_stream_end(w, err);
+        mem_free(v);
+    }
+    if (rc == 0)
+        rc = partial_stream_close(w, err);
+    partial_buf_fini(&b);
+    return rc;
+}
+
+/*
+ * The streamed writer (spilling) makes the bytes partial_write() makes for the
+ * same groups, whether a block fits its buffer or is hashed back from the file
+ * (one partition of 60000 groups: a block of several MiB); every block read
+ * back with the block reader gives the groups partial_load() gives, and a
+ * changed byte in a block is caught by its checksum.
+ */
+static void
+test_stream(void)
+{
+    struct memacct acct;
+    struct htab *small, *skew;
+    static struct partial_info in;
+    struct partial_stream w;
+    struct err err;
+    char path[512], spath[512];
+
+    memacct_init(&acct, 0);
+    err_init(&err);
+    small = make_table(4000, 7, &acct);
+    skew = htab_create(VAL_LEN, &acct, &err);
+    for (uint64_t i = 0; i < 60000; i++) { /* all in partition 5 */
+        uint8_t key[64];
+        uint32_t len;
+        int is_new;
+        uint64_t h, v[2] = {i + 1, i * 3};
+        struct htab_entry *e;
+
+        make_key(i, key, &len);
+        h = (XXH3_64bits(key, len) >> HTAB_PART_BITS) | ((uint64_t)5 << (64 - HTAB_PART_BITS));
+        e = htab_upsert(skew, key, len, h, &is_new, &err);
+        memcpy(htab_entry_val(e), v, sizeof(v));
+    }
+    memset(&in, 0, sizeof(in));
+    snprintf(in.job, sizeof(in.job), "spill");
+    for (int k = 0; k < 2; k++) {
+        const struct htab *t = k ? skew : small;
+        size_t la = 0, lb = 0;
+        uint8_t *ba, *bb;
+        int fd;
+        struct partial p;
+        struct partial_cursor c = {0};
+        struct partial_entry e, f;
+        uint64_t n = 0;
+
+        snprintf(path, sizeof(path), "%s/stream%d.part", dir, k);
+        snprintf(spath, sizeof(spath), "%s/stream%d.spill", dir, k);
+        CHECK(partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) > 0);
+        fd = open(spath, O_RDWR | O_CREAT | O_TRUNC, 0600);
+        CHECK(fd >= 0);
+        CHECK(stream_table(fd, t, &w, &err) == 0);
+        ba = read_file(path, &la);
+        bb = read_file(spath, &lb);
+        CHECK(la == lb && la > 0 && memcmp(ba, bb, la) == 0);
+        CHECK_EQ_U64(partial_stream_bytes(&w), lb);
+        /* block by block, as the merge reads it */
+        CHECK(partial_load(path, 0, &p, &err) == 0);
+        for (unsigned part = 0; part < HTAB_PARTS; part++) {
+            struct partial_block_reader r;
+            int got;
+
+            if (w.at[part] == 0)
+                continue;
+            CHECK(partial_block_open(&r, fd, "s", w.at[part], part, 4096, &err) == 0);
+            while ((got = partial_block_next(&r, &f, &err)) == 1) {
+                CHECK(partial_next(&p, &c, &e) == 1);
+                CHECK(e.part == part && e.hash == f.hash && e.key_len == f.key_len &&
+                      memcmp(e.key, f.key, e.key_len) == 0 && e.state_len == f.state_len &&
+                      memcmp(e.state, f.state, e.state_len) == 0);
+                n++;
+            }
+            CHECK(got == 0);
+            partial_block_fini(&r);
+        }
+        CHECK(partial_next(&p, &c, &e) == 0);
+        CHECK_EQ_U64(n, htab_count(t));
+        partial_fini(&p);
+        /* one byte changed in the last block's payload: its checksum says so */
+        for (unsigned part = HTAB_PARTS; part-- > 0;) {
+            struct partial_block_reader r;
+            uint8_t x;
+            int got;
+
+            if (w.at[part] == 0)
+                continue;
+            CHECK(pread(fd, &x, 1, (off_t)w.at[part] + 40) == 1);
+            x ^= 0x10;
+            CHECK(pwrite(fd, &x, 1, (off_t)w.at[part] + 40) == 1);
+            CHECK(partial_block_open(&r, fd, "s", w.at[part], part, 4096, &err) == 0);
+            while ((got = partial_block_next(&r, &f, &err)) == 1)
+                ;
+            CHECK(got < 0);
+            partial_block_fini(&r);
+            break;
+        }
+        partial_stream_fini(&w);
+        close(fd);
+        mem_free(ba);
+        mem_free(bb);
+    }
+    htab_destroy(small);
+    htab_destroy(skew);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -478,6 +637,7 @@ main(int argc, char **argv)
     RUN(test_damage_rejected);
     RUN(test_unwritable);
     RUN(test_concurrent_writers);
+    RUN(test_stream);
     snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s' && rm -rf '%s'", dir, dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# spill.sh FLOWSWEEP GEN WORKDIR - group tables past --mem-limit spill to --tmp-dir (issue 16).
+# On a generated repository of many distinct names (--exfil heavy):
+#  1. dns-names, dns-dest, a query with distinct(sip) and min/max/sum, and dns-hunt, at
+#     --limit 0, the default limit and a small one, under tiny budgets (many spill rounds:
+#     every worker spills after a few batches, and the final merge's chunks fill and are
+#     cut down by select() many times) at 1 and 2 threads (3 for dns-names) print exactly
+#     what the run in memory prints, exit 0, keep the tables' peak within the budget and
+#     say in the JSON summary that they spilled;
+#  2. the spilled dns-names and query equal tests/ref/reference.py on the
+#     generator's truth;
+#  3. --tmp-dir missing, not a directory, or full (a 64 KiB tmpfs, when a user namespace
+#     can mount one) is one error naming the directory, exit 1, no partial answer;
+#  4. no spill file is left in --tmp-dir after success, an error, SIGINT or SIGTERM.
+set -euo pipefail
+fs=$1 gen=$2 work=$3
+ref="$(dirname "$0")/../ref/reference.py"
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+repo=$work/repo
+"$gen" --out "$repo" --seed 16 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
+  --flows 30000 --exfil heavy --truth "$work/truth.fd" --labels "$work/labels.tsv" -q
+tmp=$work/tmp
+mkdir -p "$tmp"
+
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+fsrun() { # PREFIX ARGS... : stdout, stderr and status kept
+  local p=$1; shift
+  local rc=0
+  "$fs" "$@" > "$p.out" 2> "$p.err" || rc=$?
+  echo "$rc" > "$p.rc"
+}
+json_field() { # FILE KEY -> memory.KEY of the JSON summary in FILE
+  python3 -c 'import json,sys; s=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); print((s.get("memory") or {}).get(sys.argv[2], ""))' "$1" "$2"
+}
+bytes_of() { case $1 in *K) echo $((${1%K} * 1024)) ;; *M) echo $((${1%M} * 1048576)) ;; esac; }
+left_in_tmp() { find "$tmp" -mindepth 1 | head -3; }
+
+# Each job with its budgets: the small ones force many rounds; --limit 0 and dns-hunt keep
+# every group for the output, so their budget must hold the output (1.5 times the tables).
+declare -A job budgets
+job[names]="dns-names"
+budgets[names]="1M 3M"
+job[names5]="dns-names --limit 5 --format json"
+budgets[names5]="1M"
+job[names0]="dns-names --limit 0 --format csv"
+budgets[names0]="14M"
+job[dest0]="dns-dest --limit 0 --format csv"
+budgets[dest0]="192K"
+job[query0]="query --records silk --where app=53 --group-by dip --agg n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip) --limit 0 --format csv"
+budgets[query0]="384K"
+job[query7]="query --records silk --where app=53 --group-by dip,sip --agg n=count(),s=distinct(sport) --having n>1 --order n --limit 7 --format csv"
+budgets[query7]="768K"
+job[qnames]="query --group-by dns.names --agg n=count(),s=distinct(sip),d=distinct(dip) --order dns.names --limit 30 --format csv"
+budgets[qnames]="1M"
+job[hunt0]="dns-hunt --limit 0 --format csv"
+budgets[hunt0]="5M"
+job[hunt_src]="dns-hunt --by domain,source --format csv"
+budgets[hunt_src]="8M"
+
+# ---- 1. spilled == in memory, many rounds, 1-3 threads ----
+for name in "${!job[@]}"; do
+  read -r -a args <<< "${job[$name]}"
+  fsrun "$work/$name.mem" "${args[@]}" --threads 1 --summary json "$repo"
+  [ "$(cat "$work/$name.mem.rc")" = 0 ] || { bad "$name: the run in memory exits $(cat "$work/$name.mem.rc"): $(head -c 300 "$work/$name.mem.err")"; continue; }
+  [ "$(json_field "$work/$name.mem.err" spill_runs)" = 0 ] || bad "$name: the run in memory spilled"
+  threads="1 2"
+  [ "$name" != names ] || threads="1 2 3"
+  for t in $threads; do
+    for budget in ${budgets[$name]}; do
+      p=$work/$name.t$t.$budget
+      fsrun "$p" "${args[@]}" --threads "$t" --mem-limit "$budget" --tmp-dir "$tmp" --summary json "$repo"
+      [ "$(cat "$p.rc")" = 0 ] || { bad "$name t$t $budget: exit $(cat "$p.rc"): $(head -c 300 "$p.err")"; continue; }
+      cmp -s "$work/$name.mem.out" "$p.out" || { bad "$name t$t $budget: output differs from the run in memory"; diff "$work/$name.mem.out" "$p.out" | head -5; }
+      runs=$(json_field "$p.err" spill_runs)
+      lim=$(bytes_of "$budget")
+      want=1
+      [ "$lim" -gt 3145728 ] || [ "$name" = dest0 ] || [ "$name" = query0 ] || want=4
+      [ "${runs:-0}" -ge "$want" ] || bad "$name t$t $budget: '${runs}' spill runs (want $want or more)"
+      peak=$(json_field "$p.err" tables_peak_bytes)
+      [ "${peak:-0}" -gt 0 ] && [ "$peak" -le "$lim" ] || bad "$name t$t $budget: table peak '$peak' not within the budget $lim"
+      [ -z "$(left_in_tmp)" ] || bad "$name t$t $budget: files left in --tmp-dir: $(left_in_tmp)"
+    done
+  done
+done
+
+# ---- 2. spilled == the reference on the truth ----
+python3 "$ref" dns-names --limit 0 --format csv "$work/truth.fd" > "$work/names.ref"
+cmp -s "$work/names.ref" "$work/names0.t2.14M.out" || { bad "spilled dns-names differs from the reference"; diff "$work/names.ref" "$work/names0.t2.14M.out" | head -5; }
+read -r -a qargs <<< "${job[query0]}"
+python3 "$ref" "${qargs[@]:0:9}" "$work/truth.fd" > "$work/query.ref" # its options before --limit
+sorted_csv() { tr -d '\r' < "$1" | { IFS= read -r h; echo "$h"; LC_ALL=C sort; }; }
+cmp -s <(sorted_csv "$work/query.ref") <(sorted_csv "$work/query0.t2.384K.out") ||
+  { bad "spilled query differs from the reference"; diff <(sorted_csv "$work/query.ref") <(sorted_csv "$work/query0.t2.384K.out") | head -5; }
+
+# ---- 3. an unusable --tmp-dir: one error naming it, exit 1 ----
+check_err() { # PREFIX DIR WHAT
+  local p=$1 dir=$2 what=$3
+  [ "$(cat "$p.rc")" = 1 ] || bad "$what: exit $(cat "$p.rc"), want 1"
+  [ ! -s "$p.out" ] || bad "$what: a partial answer was printed"
+  grep -q "^flowsweep: error: .*$dir.*--tmp-dir" "$p.err" || { bad "$what: the error does not name $dir"; cat "$p.err"; }
+}
+fsrun "$work/nodir" dns-names --limit 0 --mem-limit 1M --tmp-dir "$work/no/such/dir" "$repo"
+check_err "$work/nodir" "$work/no/such/dir" "missing --tmp-dir"
+fsrun "$work/notdir" dns-names --limit 0 --mem-limit 1M --tmp-dir "$work/truth.fd" "$repo"
+check_err "$work/notdir" "$work/truth.fd" "--tmp-dir a file"
+if unshare -rm true 2> /dev/null; then
+  # shellcheck disable=SC2016
+  unshare -rm sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" && exec "$2" dns-names --limit 0 --mem-limit 1M --tmp-dir "$1" "$3"' \
+    sh "$tmp" "$fs" "$repo" > "$work/full.out" 2> "$work/full.err" && echo 0 > "$work/full.rc" || echo $? > "$work/full.rc"
+  check_err "$work/full" "$tmp" "a full --tmp-dir"
+  grep -q "No space left on device" "$work/full.err" || bad "a full --tmp-dir: the error does not say so: $(cat "$work/full.err")"
+else
+  echo "note: no user namespace here: the full --tmp-dir case is not checked"
+fi
+[ -z "$(left_in_tmp)" ] || bad "files left in --tmp-dir after the errors: $(left_in_tmp)"
+
+# ---- 4. SIGINT / SIGTERM mid-run leave nothing behind ----
+for sig in INT TERM; do
+  "$fs" dns-names --limit 0 --threads 1 --mem-limit 1M --tmp-dir "$tmp" "$repo" "$repo" "$repo" \
+    > /dev/null 2>&1 &
+  pid=$!
+  sleep 0.3
+  kill -s "$sig" "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+  [ -z "$(left_in_tmp)" ] || bad "SIG$sig: files left in --tmp-dir: $(left_in_tmp)"
+done
+
+[ $fail -eq 0 ] && echo "spill: every spilled run equals the run in memory and the reference"
+exit $fail
