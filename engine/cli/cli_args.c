@@ -215,9 +215,9 @@ option_applies(int opt, enum cmd cmd)
         return 1;        /* every command writes its results there */
     case OPT_SHOW_QUERY: /* dns-hunt and report are no query presets */
         return cmd != CMD_EXPORT && cmd != CMD_REPORT && cmd != CMD_DNS_HUNT;
-    case OPT_CACHE: /* export keeps no groups; the report does not use the cache yet */
+    case OPT_CACHE:   /* export keeps no groups; the report does not use the cache yet */
     case OPT_TMP_DIR: /* export keeps no groups; the report does not spill yet */
-    case OPT_LIMIT: /* export writes every row and keeps no tables */
+    case OPT_LIMIT:   /* export writes every row and keeps no tables */
         return cmd != CMD_EXPORT && cmd != CMD_REPORT;
     case OPT_FORMAT: /* the report is one page of fixed tables */
         return cmd != CMD_REPORT;

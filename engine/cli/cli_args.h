@@ -40,7 +40,7 @@ struct cli {
     uint64_t limit;
     int limit_set;
     size_t mem_limit;
-    const char *tmp_dir; /* --tmp-dir; NULL: $TMPDIR, then /tmp */
+    const char *tmp_dir;       /* --tmp-dir; NULL: $TMPDIR, then /tmp */
     struct source_spec source; /* --decoder */
     int strict;
     int quiet;

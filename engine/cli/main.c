@@ -169,9 +169,8 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
                     (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res.out.groups,
                     table->nrows, more, (double)res.table_bytes / (1024.0 * 1024.0),
                     (double)res.table_peak / (1024.0 * 1024.0),
-                    (double)res.spill_bytes / (1024.0 * 1024.0),
-                    (unsigned long long)res.spill_runs, el,
-                    el > 0 ? (double)st->flows / el : 0.0, res.ntables,
+                    (double)res.spill_bytes / (1024.0 * 1024.0), (unsigned long long)res.spill_runs,
+                    el, el > 0 ? (double)st->flows / el : 0.0, res.ntables,
                     (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
             if (cache != NULL)
                 fprintf(stderr,

@@ -945,7 +945,8 @@ block_fill(struct partial_block_reader *r, size_t need, struct err *err)
         /* hash what lies in the block (not its trailing checksum) */
         if (file_at < r->end)
             XXH3_64bits_update(r->sum_state, r->buf + r->len,
-                               (size_t)n < r->end - file_at ? (size_t)n : (size_t)(r->end - file_at));
+                               (size_t)n < r->end - file_at ? (size_t)n
+                                                            : (size_t)(r->end - file_at));
         r->len += (size_t)n;
     }
     return 0;
@@ -990,8 +991,8 @@ partial_block_next(struct partial_block_reader *r, struct partial_entry *e, stru
 
     if (r->left == 0) {
         if (r->pos + r->at != r->end)
-            return ERR_SET(err, ERR_FORMAT, "%s: partition %u: bytes after its last group",
-                           r->name, r->part);
+            return ERR_SET(err, ERR_FORMAT, "%s: partition %u: bytes after its last group", r->name,
+                           r->part);
         if (block_fill(r, 8, err) < 0)
             return -(int)err->code;
         if (XXH3_64bits_digest(r->sum_state) != get_u64(r->buf + r->at))
@@ -1022,8 +1023,7 @@ partial_block_next(struct partial_block_reader *r, struct partial_entry *e, stru
         return ERR_SET(err, ERR_FORMAT, "%s: partition %u: a group of partition %u", r->name,
                        r->part, htab_part_of(hash));
     if (r->prev_key != NULL && ent_cmp(r->prev_hash, r->prev_key, r->prev_len, hash, q, klen) >= 0)
-        return ERR_SET(err, ERR_FORMAT, "%s: partition %u: groups out of order", r->name,
-                       r->part);
+        return ERR_SET(err, ERR_FORMAT, "%s: partition %u: groups out of order", r->name, r->part);
     if (klen > r->prev_cap || r->prev_key == NULL) {
         r->prev_cap = klen + 64;
         mem_free(r->prev_key);

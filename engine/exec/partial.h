@@ -178,9 +178,9 @@ struct partial_stream {
     uint64_t groups;
     uint64_t sums[HTAB_PARTS + 1];
     int in_block;
-    unsigned part;         /* the open block's partition */
-    uint64_t block_at;     /* its file offset */
-    uint64_t block_groups; /* groups put into it */
+    unsigned part;           /* the open block's partition */
+    uint64_t block_at;       /* its file offset */
+    uint64_t block_groups;   /* groups put into it */
     uint64_t at[HTAB_PARTS]; /* file offset of each partition's block; 0: none */
 };
 
@@ -214,13 +214,13 @@ struct partial_block_reader {
     int fd;
     const char *name;
     unsigned part;
-    uint64_t pos;      /* file offset of buf[0] */
-    uint64_t end;      /* file offset of the block's checksum */
-    uint64_t left;     /* groups not yet returned */
-    uint8_t *buf;      /* buf[at..len) not yet parsed */
+    uint64_t pos;  /* file offset of buf[0] */
+    uint64_t end;  /* file offset of the block's checksum */
+    uint64_t left; /* groups not yet returned */
+    uint8_t *buf;  /* buf[at..len) not yet parsed */
     size_t at, len, cap;
-    size_t chunk;      /* bytes read at once */
-    void *sum_state;   /* XXH3 streaming state over the block's bytes */
+    size_t chunk;    /* bytes read at once */
+    void *sum_state; /* XXH3 streaming state over the block's bytes */
     uint64_t prev_hash;
     uint8_t *prev_key; /* previous key, for the order check */
     uint32_t prev_len, prev_cap;

@@ -617,7 +617,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
             int mt = opts->threads > 0 ? opts->threads : omp_get_max_threads();
 
             mt = mt < nt ? mt : nt; /* a merge thread charges a worker's account */
-            /* under a tiny budget, fewer threads: each has tables of fixed size besides its share */
+            /* under a tiny budget, fewer threads: each has tables of fixed size besides its share
+             */
             while (mt > 1 && spill_share(opts, mt) < SPILL_MERGE_MIN)
                 mt--;
             sp.no_select = !finishing;

@@ -113,7 +113,8 @@ ent_cmp_v(const struct ent *a, const struct ent *b, uint32_t val_len)
                    entry_key(b->e, val_len), b->e->key_len);
 }
 
-/* Heap sort of v[0..n) by (hash, key): in place, with the value size as context (qsort has none). */
+/* Heap sort of v[0..n) by (hash, key): in place, with the value size as context (qsort has none).
+ */
 static void
 sift(struct ent *v, size_t n, size_t i, uint32_t val_len)
 {
@@ -209,7 +210,7 @@ spill_table(struct spill *s, const struct htab *t, struct err *err)
         return rc < 0 ? rc : -ERR_IO;
     }
     atomic_fetch_add(&s->bytes, run.bytes);
-#pragma omp critical(spill_runs)
+#pragma omp critical
     {
         if (s->nruns == s->cap) {
             s->cap = s->cap ? 2 * s->cap : 16;
@@ -465,7 +466,9 @@ spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
     *groups = *passed = 0;
     /* each thread reads every run's block at once: a sixteenth of its share for those buffers */
     chunk = share / 16 / (s->nruns ? s->nruns : 1);
-    chunk = chunk > READ_CHUNK_MAX ? READ_CHUNK_MAX : chunk < READ_CHUNK_MIN ? READ_CHUNK_MIN : chunk;
+    chunk = chunk > READ_CHUNK_MAX   ? READ_CHUNK_MAX
+            : chunk < READ_CHUNK_MIN ? READ_CHUNK_MIN
+                                     : chunk;
     ws = mem_calloc((size_t)threads, sizeof(*ws));
     errs = mem_calloc((size_t)threads, sizeof(*errs));
     for (int t = 0; t < threads && rc == 0; t++) {
