@@ -529,7 +529,8 @@ test_stream(void)
     struct memacct acct;
     struct htab *small, *skew;
     static struct partial_info in;
-    struct partial_stream w;
+    static struct partial_stream w;
+    static struct partial p;
     struct err err;
     char path[512], spath[512];
 
@@ -556,7 +557,6 @@ test_stream(void)
         size_t la = 0, lb = 0;
         uint8_t *ba, *bb;
         int fd;
-        struct partial p;
         struct partial_cursor c = {0};
         struct partial_entry e, f;
         uint64_t n = 0;
