@@ -243,6 +243,11 @@ run_export(struct cli *c)
         mem_free(job);
         return cli_usage_error("%s", err.msg);
     }
+    if (job->view == REC_DNS) {
+        job_fini(job);
+        mem_free(job);
+        return cli_usage_error("export: --records %s is a query view (export writes flows)", "dns");
+    }
     code = cli_sweep_begin(c, &sum, t0, &plan, &out);
     if (code >= 0)
         goto done;

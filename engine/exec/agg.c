@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "dset.h"
 
 _Static_assert(sizeof(struct dset) == JOB_DISTINCT_STATE, "job.h sizes distinct states");
@@ -76,6 +78,26 @@ agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct mema
 
             if (col->width == 17) {
                 record_addr(r, col->field, item);
+            } else if (col->width == 16) {
+                /*
+                 * A string (dns.name, dns.domain): its 128-bit hash stands for
+                 * it (docs/query.md: two names would have to share all 128
+                 * bits to be counted once).
+                 */
+                uint8_t buf[DOMAIN_MAX + 1];
+                const uint8_t *p = buf;
+                size_t len;
+                XXH128_hash_t h;
+
+                if (col->field == FIELD_DNS_NAME && r->rr != NULL) {
+                    p = r->rr->name;
+                    len = r->rr->name_len;
+                } else {
+                    len = job_rec_str(r, col->field, buf, sizeof(buf));
+                }
+                h = XXH3_128bits(p, len);
+                memcpy(item, &h.low64, 8);
+                memcpy(item + 8, &h.high64, 8);
             } else {
                 uint64_t v = record_num(r, col->field);
 

@@ -85,6 +85,8 @@ view_name(enum rec_view v)
         return "silk";
     case REC_SILK_FORWARD:
         return "silk-forward";
+    case REC_DNS:
+        return "dns";
     }
     return "?";
 }

@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "agg.h"
+#include "domain.h"
 #include "dset.h"
 #include "keypack.h"
 #include "mem.h"
@@ -34,7 +35,8 @@ struct pend {
 
 struct op_scratch {
     struct keybuf key;
-    struct pend *pend; /* the batch's kept records */
+    struct domain_cache *dcache; /* --records dns with dns.domain: this worker's cache */
+    struct pend *pend;           /* the batch's kept records */
     size_t cap_pend;
     uint8_t *keys; /* their keys, packed */
     size_t cap_keys;
@@ -43,8 +45,12 @@ struct op_scratch {
 static struct op_scratch *
 scratch_create(const struct op *op)
 {
-    (void)op;
-    return mem_calloc(1, sizeof(struct op_scratch));
+    const struct job *job = op->ctx;
+    struct op_scratch *s = mem_calloc(1, sizeof(struct op_scratch));
+
+    if (job->dl != NULL)
+        s->dcache = domain_cache_create();
+    return s;
 }
 
 static void
@@ -53,6 +59,7 @@ scratch_destroy(struct op_scratch *s)
     if (s == NULL)
         return;
     keybuf_fini(&s->key);
+    domain_cache_destroy(s->dcache);
     mem_free(s->pend);
     mem_free(s->keys);
     mem_free(s);
@@ -82,6 +89,33 @@ pend_push(struct op_scratch *w, struct htab *t, const struct rec *r, size_t *np,
     htab_prefetch(t, p->hash);
 }
 
+/* fold_rrs() - the first pass of fold() for the records of `f` under --records dns. */
+static int
+fold_rrs(const struct job *job, struct op_scratch *w, struct htab *t, const struct flow *f,
+         size_t *np, size_t *keys_len, struct op_counts *c, struct err *err)
+{
+    for (uint32_t k = 0; k < f->ndns; k++) {
+        struct rec r;
+        int rc;
+
+        if (record_at(f, REC_DNS, job->bytes_total, k, &r) < 0)
+            return record_total_error(f, err);
+        job_rec_domain(job, w->dcache, &r);
+        rc = job_keep_rec(job, &r, err);
+        c->records++;
+        if (rc < 0) {
+            err_prefix(err, "--where");
+            return -1;
+        }
+        if (rc == 0)
+            continue;
+        c->kept++;
+        keypack_build(job, &r, &w->key);
+        pend_push(w, t, &r, np, keys_len);
+    }
+    return 0;
+}
+
 /* fold() - folds the flows[0..n) of one batch, in two passes (struct pend). */
 static int
 fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flow *flows, size_t n,
@@ -97,6 +131,11 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
 
         if (!job_keep_flow(job, f)) {
             c->records += (uint64_t)record_count(f, job->view);
+            continue;
+        }
+        if (job->view == REC_DNS) {
+            if (fold_rrs(job, w, t, f, &np, &keys_len, c, err) < 0)
+                return -1;
             continue;
         }
         nr = record_views(f, job->view, job->bytes_total, recs);

@@ -55,6 +55,18 @@ keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
             record_addr(r, id, p);
             k->len += 17;
             break;
+        case FIELD_KIND_STR: {
+            /* dns.name cut as list names are; dns.domain is at most DOMAIN_MAX - 1 */
+            size_t len, cap = id == FIELD_DNS_NAME && r->rr ? r->rr->name_len : DOMAIN_MAX;
+
+            if (cap > KEYPACK_MAX_NAME)
+                cap = KEYPACK_MAX_NAME;
+            p = reserve(k, 2 + cap);
+            len = job_rec_str(r, id, p + 2, cap);
+            put_u16(p, (uint32_t)len);
+            k->len += 2 + len;
+            break;
+        }
         case FIELD_KIND_LIST:
             p = reserve(k, 2);
             put_u16(p, n);
@@ -109,6 +121,21 @@ keypack_cells(const struct job *job, const uint8_t *key, size_t len, struct out_
             memcpy(cell->v.addr.a, key + at + 1, 16);
             at += 17;
             break;
+        case FIELD_KIND_STR: {
+            uint32_t l;
+
+            if (at + 2 > len)
+                return -1;
+            l = (uint32_t)key[at] << 8 | key[at + 1];
+            at += 2;
+            if (at + l > len)
+                return -1;
+            cell->kind = OUT_TEXT;
+            cell->v.list.p = key + at;
+            cell->v.list.bytes = l;
+            at += l;
+            break;
+        }
         case FIELD_KIND_LIST: {
             uint32_t n;
             size_t start;

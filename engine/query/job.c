@@ -23,6 +23,18 @@ is_word(char c)
     return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '#';
 }
 
+/* Whether `needle` occurs in `s`, ASCII case-insensitively. */
+static int
+strcasestr_ascii(const char *s, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *s; s++)
+        if (strncasecmp(s, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
 /* Reads a word at *p into buf; returns its length (0 if none). */
 static size_t
 read_word(const char **p, char *buf, size_t cap)
@@ -104,6 +116,10 @@ parse_keys(struct job *job, const char *text, struct err *err)
         if (id < 0)
             return ERR_SET(err, ERR_USAGE, "--group-by: unknown field '%s' (see --help for fields)",
                            field);
+        if (record_field_of_rr((enum field_id)id) && job->view != REC_DNS)
+            return ERR_SET(err, ERR_USAGE,
+                           "--group-by: %s is a field of one DNS record: use --records dns",
+                           record_field_name((enum field_id)id));
         if (job->nkeys == JOB_MAX_KEYS)
             return ERR_SET(err, ERR_USAGE, "--group-by: at most %d keys", JOB_MAX_KEYS);
         struct job_col *c = &job->cols[job->ncols];
@@ -181,6 +197,9 @@ parse_aggs(struct job *job, const char *text, struct err *err)
             if (record_field_kind((enum field_id)id) == FIELD_KIND_LIST)
                 return ERR_SET(err, ERR_USAGE, "--agg: %s() of a list field is not supported",
                                func);
+            if (record_field_of_rr((enum field_id)id) && job->view != REC_DNS)
+                return ERR_SET(err, ERR_USAGE,
+                               "--agg: %s is a field of one DNS record: use --records dns", arg);
             if (kind != AGG_DISTINCT && kind != AGG_COUNT &&
                 record_field_kind((enum field_id)id) != FIELD_KIND_NUM)
                 return ERR_SET(err, ERR_USAGE, "--agg: %s() needs a numeric field, not '%s'", func,
@@ -207,7 +226,9 @@ parse_aggs(struct job *job, const char *text, struct err *err)
         c->field = id < 0 ? FIELD_COUNT : (enum field_id)id;
         c->off = job->val_len;
         if (kind == AGG_DISTINCT) {
-            c->width = record_field_kind(c->field) == FIELD_KIND_ADDR ? 17 : 8;
+            enum field_kind k = record_field_kind(c->field);
+
+            c->width = k == FIELD_KIND_ADDR ? 17 : k == FIELD_KIND_STR ? 16 : 8;
             job->val_len += JOB_DISTINCT_STATE;
         } else {
             job->val_len += kind == AGG_SUM ? 16 : 8; /* a sum is 128 bits: exact, never wrapped */
@@ -323,6 +344,45 @@ job_pred_count(const struct job_pred *p, const struct flow *f)
     return n;
 }
 
+void
+job_rec_domain(const struct job *job, struct domain_cache *c, struct rec *r)
+{
+    struct domain_parts d;
+
+    if (job->dl == NULL || r->rr == NULL)
+        return;
+    if (domain_split(job->dl, c, r->rr->name, r->rr->name_len, &d)) {
+        r->dom_off = (uint32_t)d.domain_off;
+        r->dom_len = (uint32_t)d.domain_len; /* with the dot: never 0 */
+    } else {
+        r->dom_len = 0; /* an empty name: no domain */
+    }
+}
+
+size_t
+job_rec_str(const struct rec *r, enum field_id id, uint8_t *buf, size_t cap)
+{
+    size_t len;
+
+    if (r->rr == NULL)
+        return 0;
+    if (id == FIELD_DNS_NAME) {
+        len = r->rr->name_len < cap ? r->rr->name_len : cap;
+        memcpy(buf, r->rr->name, len);
+        return len;
+    }
+    len = r->dom_len;
+    if (len == 0 || len > cap)
+        return 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        uint8_t ch = r->rr->name[r->dom_off + i];
+
+        buf[i] = ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch + 32) : ch;
+    }
+    buf[len - 1] = '.';
+    return len;
+}
+
 size_t
 job_flow_name_at(const void *flow, size_t k, const uint8_t **p)
 {
@@ -338,7 +398,18 @@ job_where_get(const void *ctx, int slot)
     const struct job_where_ctx *w = ctx;
     struct expr_val v = {EXPR_INT, 0, 0, NULL, 0};
 
-    if (slot == JOB_NAMES_SLOT) {
+    if (slot == JOB_RR_NAME || slot == JOB_RR_DOMAIN) {
+        if (w->r->rr == NULL)
+            return (struct expr_val){EXPR_NULL, 0, 0, NULL, 0};
+        v.kind = EXPR_STR;
+        if (slot == JOB_RR_NAME) {
+            v.a = w->r->rr->name;
+            v.len = w->r->rr->name_len;
+        } else {
+            v.len = job_rec_str(w->r, FIELD_DNS_DOMAIN, w->addr + 34, DOMAIN_MAX + 1);
+            v.a = w->addr + 34;
+        }
+    } else if (slot == JOB_NAMES_SLOT) {
         v.kind = EXPR_STR;
         v.a = (const uint8_t *)w->r->f;
         v.len = w->r->f->ndns;
@@ -386,7 +457,7 @@ test_true(const struct job *job, const struct job_test *t, const struct rec *r, 
     case TEST_IN_NUM:
         return expr_term_in_int(job->where, &t->term, record_num(r, t->field));
     default: {
-        uint8_t addr[34];
+        uint8_t addr[JOB_WHERE_SCRATCH];
         struct job_where_ctx w = {job, r, addr};
 
         return expr_term_test(job->where, &t->term, job_where_get, &w, err);
@@ -416,7 +487,7 @@ job_keep_rec(const struct job *job, const struct rec *r, struct err *err)
     if (job->where == NULL)
         return 1;
     if (job->plan.whole) {
-        uint8_t addr[34];
+        uint8_t addr[JOB_WHERE_SCRATCH];
         struct job_where_ctx w = {job, r, addr};
 
         return expr_test(job->where, job_where_get, &w, err);
@@ -541,6 +612,7 @@ field_name_kind(enum field_id id, struct expr_name *out)
 static int
 where_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err *err)
 {
+    const struct job *job = ctx;
     const char *name = ref->arg;
     size_t len = ref->len;
     int id;
@@ -563,6 +635,17 @@ where_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, stru
         out->slot = FIELD_SIP;
         out->slot2 = FIELD_DIP;
         out->kind = EXPR_ADDR;
+        return 0;
+    }
+    if (ref->func == NULL && job->view == REC_DNS &&
+        ((len == 10 && strncasecmp(name, "dns.suffix", 10) == 0) ||
+         (len == 8 && strncasecmp(name, "dns.name", 8) == 0) ||
+         (len == 10 && strncasecmp(name, "dns.domain", 10) == 0))) {
+        /* one record, one name: compared like any string, case-insensitively */
+        out->slot = len == 8 || name[4] == 's' || name[4] == 'S' ? JOB_RR_NAME : JOB_RR_DOMAIN;
+        out->kind = EXPR_STR;
+        out->icase = 1;
+        out->suffix = out->slot == JOB_RR_NAME && len == 10;
         return 0;
     }
     if (ref->func == NULL && ((len == 10 && strncasecmp(name, "dns.suffix", 10) == 0) ||
@@ -596,6 +679,12 @@ where_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, stru
         return ERR_SET(err, ERR_USAGE, "--where: list field '%.*s' can only be used as size(%.*s)",
                        (int)len, name, (int)len, name),
                -1;
+    if (record_field_of_rr((enum field_id)id) && job->view != REC_DNS)
+        return ERR_SET(err, ERR_USAGE,
+                       "--where: %s is a field of one DNS record: use --records dns (or the "
+                       "flow's count_*() functions)",
+                       record_field_name((enum field_id)id)),
+               -1;
     out->slot = id;
     field_name_kind((enum field_id)id, out);
     return 0;
@@ -626,6 +715,12 @@ having_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, str
     }
     if (c->is_key && record_field_kind(c->field) == FIELD_KIND_LIST)
         return ERR_SET(err, ERR_USAGE, "--having: list column '%.*s' can only be used as size()",
+                       (int)len, name),
+               -1;
+    if (c->is_key && record_field_kind(c->field) == FIELD_KIND_STR)
+        return ERR_SET(err, ERR_USAGE,
+                       "--having: text column '%.*s' cannot be tested (filter it "
+                       "with --where)",
                        (int)len, name),
                -1;
     out->slot = col;
@@ -664,6 +759,18 @@ parse_order(struct job *job, const char *text, struct err *err)
     return 0;
 }
 
+/* Whether the job names dns.domain (a key, an aggregate's field, or in --where). */
+static int
+job_uses_domain(const struct job *job, const char *where)
+{
+    if (job->view != REC_DNS)
+        return 0;
+    for (size_t i = 0; i < job->ncols; i++)
+        if (job->cols[i].field == FIELD_DNS_DOMAIN)
+            return 1;
+    return where != NULL && strcasestr_ascii(where, "dns.domain");
+}
+
 int
 job_build(struct job *job, const struct job_text *t, struct err *err)
 {
@@ -678,17 +785,19 @@ job_build(struct job *job, const struct job_text *t, struct err *err)
         job->view = REC_SILK;
     else if (strcmp(records, "silk-forward") == 0)
         job->view = REC_SILK_FORWARD;
+    else if (strcmp(records, "dns") == 0)
+        job->view = REC_DNS;
     else
-        return ERR_SET(err, ERR_USAGE, "--records: expected flows, silk or silk-forward, not '%s'",
-                       records);
+        return ERR_SET(err, ERR_USAGE,
+                       "--records: expected flows, silk, silk-forward or dns, not '%s'", records);
     if (strcmp(bytes, "forward") == 0)
         job->bytes_total = 0;
     else if (strcmp(bytes, "total") == 0)
         job->bytes_total = 1;
     else
         return ERR_SET(err, ERR_USAGE, "--bytes: expected forward or total, not '%s'", bytes);
-    if (job->bytes_total && job->view != REC_FLOWS)
-        return ERR_SET(err, ERR_USAGE, "--bytes total applies to the flows view only");
+    if (job->bytes_total && job->view != REC_FLOWS && job->view != REC_DNS)
+        return ERR_SET(err, ERR_USAGE, "--bytes total applies to the flows and dns views only");
     if (t->group_by == NULL || *skip_ws(t->group_by) == '\0')
         return ERR_SET(err, ERR_USAGE, "--group-by is required");
     rc = parse_keys(job, t->group_by, err);
@@ -713,6 +822,10 @@ job_build(struct job *job, const struct job_text *t, struct err *err)
         }
     }
     job->limit = t->limit;
+    if (rc == 0 && job_uses_domain(job, t->where)) {
+        job->dl = domain_list_load(err);
+        rc = job->dl ? 0 : -ERR_IO;
+    }
     if (rc < 0)
         job_fini(job);
     return rc;
@@ -723,8 +836,10 @@ job_fini(struct job *job)
 {
     expr_destroy(job->where);
     expr_destroy(job->having);
+    domain_list_free(job->dl);
     job->where = NULL;
     job->having = NULL;
+    job->dl = NULL;
 }
 
 /* The preset's `base` filter with the user's `where` ANDed in, into buf->where. */

@@ -2,7 +2,7 @@
  * job.h - the general job: filter, group by, aggregate, filter groups, order, limit.
  *
  * Every analytic is one struct job built from query text (docs/query.md):
- *   records   flows | silk | silk-forward      (record.h views)
+ *   records   flows | silk | silk-forward | dns (record.h views)
  *   bytes     forward | total                  (flows view: add reverse counts)
  *   where     expression over record fields    (expr.h), e.g. "app = 53 and ndns > 0"
  *   group-by  "[name=]field, ..."              e.g. "dnsName=dns.names, dnsRRType=dns.types"
@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "err.h"
 #include "expr.h"
 #include "out.h"
@@ -47,12 +48,14 @@ struct job_col {
     enum field_id field; /* the key's field, or the aggregate's argument */
     enum agg_kind agg;   /* aggregates only */
     uint32_t off;        /* aggregates: offset of the state in the value block */
-    uint32_t width;      /* AGG_DISTINCT: item width (17 addresses, 8 numbers) */
+    uint32_t width;      /* AGG_DISTINCT: item width (17 addresses, 8 numbers, 16 strings) */
 };
 
 #define JOB_MAX_PREDS  16
 #define JOB_PRED_SLOT  1000 /* --where slots from here on are DNS predicates */
 #define JOB_NAMES_SLOT 999  /* --where: the flow's DNS names (dns.name, dns.suffix in ...) */
+#define JOB_RR_NAME    998  /* --where, --records dns: the record's name (dns.name, dns.suffix) */
+#define JOB_RR_DOMAIN  997  /* --where, --records dns: the record's dns.domain */
 
 /* job_flow_name_at() - expr_name_at_fn over a struct flow: its k-th DNS name. */
 size_t job_flow_name_at(const void *flow, size_t k, const uint8_t **p);
@@ -126,16 +129,33 @@ struct job {
     struct job_pred preds[JOB_MAX_PREDS]; /* DNS predicates of --where */
     size_t npreds;
     struct job_where_plan plan; /* job->where compiled (job_build) */
+    struct domain_list *dl;     /* the Public Suffix List when dns.domain is used; else NULL */
 };
+
+/*
+ * job_rec_domain() - finds the registered domain of record `r`'s DNS name
+ * (REC_DNS, when the job uses dns.domain: job->dl) into r->dom_off/dom_len,
+ * with `c` a per-thread cache (domain.h; may be NULL). A no-op otherwise.
+ */
+void job_rec_domain(const struct job *job, struct domain_cache *c, struct rec *r);
+
+/*
+ * job_rec_str() - the bytes of string field `id` (dns.name, dns.domain) of
+ * `r` into buf (cap >= DOMAIN_MAX + 1 bytes); returns the length. dns.domain
+ * is lowercased with its trailing dot ("" for an empty name), as dns-hunt
+ * groups it; dns.name as exported.
+ */
+size_t job_rec_str(const struct rec *r, enum field_id id, uint8_t *buf, size_t cap);
 
 /*
  * job_where_get() - the getter of --where over a record: `ctx` is a
  * struct job_where_ctx. Addresses are made in its buffers on first use.
  */
+#define JOB_WHERE_SCRATCH (34 + DOMAIN_MAX + 1)
 struct job_where_ctx {
     const struct job *job;
     const struct rec *r;
-    uint8_t *addr; /* 34 bytes of scratch: the 17-byte sip, then dip */
+    uint8_t *addr; /* JOB_WHERE_SCRATCH bytes: the 17-byte sip, then dip, then dns.domain */
 };
 struct expr_val job_where_get(const void *ctx, int slot);
 
@@ -158,7 +178,7 @@ job_keep_flow(const struct job *job, const struct flow *f)
 
 /* The query text of a job; NULL members take their defaults. */
 struct job_text {
-    const char *records;  /* default "flows" */
+    const char *records;  /* default "flows"; flows, silk, silk-forward or dns */
     const char *bytes;    /* default "forward" */
     const char *where;    /* default: none */
     const char *group_by; /* required */

@@ -26,6 +26,13 @@ static const struct {
     [FIELD_NDNS] = {"ndns"},
     [FIELD_DNS_NAMES] = {"dns.names"},
     [FIELD_DNS_TYPES] = {"dns.types"},
+    [FIELD_DNS_NAME] = {"dns.name"},
+    [FIELD_DNS_TYPE] = {"dns.type"},
+    [FIELD_DNS_QR] = {"dns.qr"},
+    [FIELD_DNS_RCODE] = {"dns.rcode"},
+    [FIELD_DNS_SECTION] = {"dns.section"},
+    [FIELD_DNS_TTL] = {"dns.ttl"},
+    [FIELD_DNS_DOMAIN] = {"dns.domain"},
 };
 
 int
@@ -53,6 +60,9 @@ fill(struct rec *r, const struct flow *f, int reverse, uint64_t bytes, uint64_t 
     r->dport = reverse ? f->sport : f->dport;
     r->bytes = bytes;
     r->packets = packets;
+    r->rr = NULL;
+    r->dom_off = 0;
+    r->dom_len = 0;
 }
 
 int
@@ -89,4 +99,31 @@ record_views(const struct flow *f, enum rec_view view, int bytes_total, struct r
     if (view == REC_SILK && f->rev_packets > 0 && f->rev_bytes > 0)
         fill(&out[n++], f, 1, f->rev_bytes, f->rev_packets);
     return n;
+}
+
+int
+record_at(const struct flow *f, enum rec_view view, int bytes_total, uint32_t k, struct rec *out)
+{
+    uint64_t bytes = f->bytes, packets = f->packets;
+    int fwd;
+
+    switch (view) {
+    case REC_FLOWS:
+    case REC_DNS:
+        if (bytes_total && (__builtin_add_overflow(bytes, f->rev_bytes, &bytes) ||
+                            __builtin_add_overflow(packets, f->rev_packets, &packets)))
+            return -1; /* as record_views() */
+        fill(out, f, 0, bytes, packets);
+        if (view == REC_DNS)
+            out->rr = &f->dns[k];
+        return 0;
+    default:
+        /* as record_views(): the forward record first, when it exists */
+        fwd = f->packets > 0 && f->bytes > 0;
+        if (k == 0 && fwd)
+            fill(out, f, 0, f->bytes, f->packets);
+        else
+            fill(out, f, 1, f->rev_bytes, f->rev_packets);
+        return 0;
+    }
 }

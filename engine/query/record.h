@@ -8,7 +8,10 @@
  *                     record, and a reverse record with addresses and ports
  *                     swapped and the reverse counts; each side only when its
  *                     packets and bytes are both non-zero;
- *   REC_SILK_FORWARD  the forward records only.
+ *   REC_SILK_FORWARD  the forward records only;
+ *   REC_DNS           one record per DNS resource record of a flow (a flow
+ *                     without DNS records gives none): the flow's fields as
+ *                     in REC_FLOWS, plus the RR's dns.* fields.
  * Fields are named in the query syntax (docs/query.md) and resolved once to an
  * enum field_id; the scan then reads them from a struct rec without lookups.
  * Threads: pure functions.
@@ -26,7 +29,8 @@
 enum rec_view {
     REC_FLOWS,
     REC_SILK,
-    REC_SILK_FORWARD
+    REC_SILK_FORWARD,
+    REC_DNS
 };
 
 enum field_id {
@@ -46,13 +50,22 @@ enum field_id {
     FIELD_NDNS,      /* DNS records in the flow */
     FIELD_DNS_NAMES, /* list of DNS names, wire order */
     FIELD_DNS_TYPES, /* list of DNS RR types, wire order */
+    /* REC_DNS only: the record's resource record */
+    FIELD_DNS_NAME,    /* its name, as exported */
+    FIELD_DNS_TYPE,    /* dnsRRType */
+    FIELD_DNS_QR,      /* dnsQueryResponse */
+    FIELD_DNS_RCODE,   /* response code */
+    FIELD_DNS_SECTION, /* 0 question .. 3 additional */
+    FIELD_DNS_TTL,     /* seconds */
+    FIELD_DNS_DOMAIN,  /* registered domain of the name (domain.h), lowercased, trailing dot */
     FIELD_COUNT
 };
 
 enum field_kind {
     FIELD_KIND_NUM,  /* unsigned 64-bit number */
     FIELD_KIND_ADDR, /* 17 bytes: family, 16 address bytes */
-    FIELD_KIND_LIST  /* packed list (names or types) */
+    FIELD_KIND_LIST, /* packed list (names or types) */
+    FIELD_KIND_STR   /* one string (dns.name, dns.domain) */
 };
 
 struct rec {
@@ -63,6 +76,9 @@ struct rec {
     uint64_t packets;     /* per view */
     uint16_t sport;
     uint16_t dport;
+    const struct dns_rr *rr; /* REC_DNS: the record's resource record; else NULL */
+    uint32_t dom_off;        /* REC_DNS: where the registered domain starts in rr->name */
+    uint32_t dom_len;        /* its bytes, without the dot (0: none; see job_rec_domain()) */
 };
 
 /* record_field_lookup() - the field named `name` (len bytes), or -1. */
@@ -82,6 +98,9 @@ record_field_kind(enum field_id id)
     case FIELD_DNS_NAMES:
     case FIELD_DNS_TYPES:
         return FIELD_KIND_LIST;
+    case FIELD_DNS_NAME:
+    case FIELD_DNS_DOMAIN:
+        return FIELD_KIND_STR;
     default:
         return FIELD_KIND_NUM;
     }
@@ -118,9 +137,26 @@ record_num(const struct rec *r, enum field_id id)
         return f->rev_packets;
     case FIELD_NDNS:
         return f->ndns;
+    case FIELD_DNS_TYPE:
+        return r->rr ? r->rr->rrtype : 0;
+    case FIELD_DNS_QR:
+        return r->rr ? r->rr->qr : 0;
+    case FIELD_DNS_RCODE:
+        return r->rr ? r->rr->rcode : 0;
+    case FIELD_DNS_SECTION:
+        return r->rr ? r->rr->section : 0;
+    case FIELD_DNS_TTL:
+        return r->rr ? r->rr->ttl : 0;
     default:
         return 0;
     }
+}
+
+/* record_field_of_rr() - whether `id` is a field of one DNS record (REC_DNS only). */
+static inline int
+record_field_of_rr(enum field_id id)
+{
+    return id >= FIELD_DNS_NAME && id <= FIELD_DNS_DOMAIN;
 }
 
 /*
@@ -131,7 +167,7 @@ static inline int
 record_field_of_flow(enum field_id id)
 {
     return id != FIELD_SPORT && id != FIELD_DPORT && id != FIELD_BYTES && id != FIELD_PACKETS &&
-           id != FIELD_SIP && id != FIELD_DIP;
+           id != FIELD_SIP && id != FIELD_DIP && !record_field_of_rr(id);
 }
 
 /* record_addr() - the 17-byte form (family, address) of address field `id`. */
@@ -153,18 +189,30 @@ record_addr16(const struct rec *r, enum field_id id)
  * record_views() - expands flow `f` into its records under `view` (0, 1 or 2,
  * written to out[]), bytes_total adding reverse counts in REC_FLOWS. Returns
  * -1 when those sums pass 2^64 - 1 (no exact record: record_total_error() says why).
+ * Not for REC_DNS (record_at()).
  */
 int record_views(const struct flow *f, enum rec_view view, int bytes_total, struct rec out[2]);
 
 /* record_total_error() - the error for flow `f` whose record_views() returned -1. */
 int record_total_error(const struct flow *f, struct err *err);
 
-/* record_count() - how many records record_views() makes of `f`, without making them. */
+/*
+ * record_at() - makes record `k` (k < record_count(f, view)) of `f` under
+ * `view` in *out; any view. In REC_DNS bytes/packets are the flow's, as in
+ * REC_FLOWS (bytes_total adds the reverse counts), and the domain is not
+ * found yet (dom_len 0: job_rec_domain()). Returns 0, or -1 as record_views().
+ */
+int record_at(const struct flow *f, enum rec_view view, int bytes_total, uint32_t k,
+              struct rec *out);
+
+/* record_count() - how many records `f` makes under `view`, without making them. */
 static inline int
 record_count(const struct flow *f, enum rec_view view)
 {
     if (view == REC_FLOWS)
         return 1;
+    if (view == REC_DNS)
+        return (int)f->ndns; /* a flow's records fit one IPFIX message: far below INT_MAX */
     return (f->packets > 0 && f->bytes > 0) +
            (view == REC_SILK && f->rev_packets > 0 && f->rev_bytes > 0);
 }

@@ -118,8 +118,18 @@ job wl-addr      flows "addr in @$work/ips.txt and not dip in @$work/ips.txt" 'p
 job wl-dns       flows "dns.suffix in @$work/domains.txt" 'proto, app' 'n=count()' ''
 job wl-dns-not   flows "app = 53 and dns.suffix not in @$work/domains.txt" 'proto' 'n=count()' ''
 job dns-inline   flows "dns.suffix in ('COM', '*.arpa.', '$dom1')" 'proto' 'n=count()' ''
+# --records dns: one record per resource record (issue 13 item 6); dns.domain is the
+# reference's own Public Suffix List walk over Debian's list file, not libpsl.
+job rr-name-type dns '' 'dns.name, dns.type' 'n=count()' ''
+job rr-fields    dns 'dns.section > 0 or dns.rcode = 3' 'dns.qr, dns.rcode, dns.section' 'n=count(), ttl=max(dns.ttl), t=min(dns.ttl), b=sum(bytes)' ''
+job rr-domain    dns '' 'dns.domain' 'n=count(), names=distinct(dns.name), src=distinct(sip)' ''
+job rr-where     dns "dns.suffix in ('arpa', '$dom1') or dns.domain = 'EXAMPLE.com.' or dns.name = 'X'" 'dns.domain, dns.type' 'n=count()' ''
+job rr-distinct  dns 'dns.type in (1, 28)' 'sip' 'names=distinct(dns.name), domains=distinct(dns.domain)' ''
+job rr-wl        dns "dns.suffix in @$work/domains.txt" 'dns.name' 'n=count()' ''
 
 # Refused when parsing, naming the types.
+must_fail rr-view 'use --records dns' query --group-by dns.name
+must_fail rr-view-where 'use --records dns' query --where 'dns.ttl > 0' --group-by sip
 must_fail wl-bad "bad-ips.txt:3" query --where "sip in @$work/bad-ips.txt" --group-by dip
 must_fail wl-missing "nothere.txt" query --where "sip in @$work/nothere.txt" --group-by dip
 must_fail type-sip '53 (an integer)' query --where 'sip = 53' --group-by dip
@@ -154,6 +164,7 @@ done
 [ "$(wc -l < "$work/names-subnet.expected")" -gt 1 ] || { echo "FAIL: names-subnet: no rows"; fail=1; }
 [ -s "$work/wl-dns.exp.sorted" ] || { echo "FAIL: the domain watchlist matched nothing"; fail=1; }
 [ -s "$work/wl-sip.exp.sorted" ] || { echo "FAIL: the address watchlist matched nothing"; fail=1; }
+[ -s "$work/rr-where.exp.sorted" ] || { echo "FAIL: rr-where matched nothing"; fail=1; }
 [ -s "$work/overflow.referr" ] || { echo "FAIL: the reference did not refuse the overflow"; fail=1; }
 [ $fail -eq 0 ] && echo "query_vs_reference ($mode): $n jobs equal the reference"
 exit $fail

@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sample_rec.dip = f.dip;
     if (job_build(&job, &t, &err) == 0) {
         if (job.where) {
-            uint8_t addr[34];
+            uint8_t addr[JOB_WHERE_SCRATCH];
             struct job_where_ctx w = {&job, &sample_rec, addr};
 
             (void)expr_test(job.where, job_where_get, &w, &err);

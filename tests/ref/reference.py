@@ -388,6 +388,9 @@ TIME_FIELDS = {"start": 1, "end": 1, "hour": 1000}
 ADDR_FIELDS = ("sip", "dip")
 NUM_FIELDS = ("start", "end", "hour", "sport", "dport", "proto", "app",
               "bytes", "packets", "rbytes", "rpackets", "ndns")
+# --records dns: the fields of one resource record
+RR_NUM_FIELDS = ("dns.type", "dns.qr", "dns.rcode", "dns.section", "dns.ttl")
+RR_STR_FIELDS = ("dns.name", "dns.domain")
 DNS_FUNCS = ("count_type", "count_section", "count_rcode", "count_qr",
              "count_name", "count_suffix")
 
@@ -704,7 +707,9 @@ class QueryParser:
 
 def _domain(text, left):
     """A list string: as written, or for dns.suffix a domain with its dot."""
-    if left.val != ("names", "suffix"):
+    if left.val != ("names", "suffix") and not (
+            isinstance(left.val, tuple) and left.val[0] == "rrstr"
+            and left.val[2]):
         return text
     if text.startswith("*."):
         text = text[2:]
@@ -801,6 +806,9 @@ def evaluate(n, env):
         v = evaluate(n.kids[0], env)
         if v is None or isinstance(v, _Err):
             return v
+        left = n.kids[0]
+        if left.op == "slot" and left.val[0] == "rrstr" and left.val[2]:
+            v = ("suffix", [v])    # --records dns: dns.suffix of one name
         if isinstance(v, tuple):   # the flow's names
             want = set(x.lower() for x in n.val)
             hit = False
@@ -846,17 +854,139 @@ def truth(v):
     return int(v != 0)
 
 
+# ----------------------------------------------------------------------------
+# registered domains (dns.domain), without libpsl: the Public Suffix List's
+# own algorithm (publicsuffix.org/list/) over Debian's list file, and the
+# reverse zones as docs/dns-hunt.md defines them.
+
+PSL_FILE = "/usr/share/publicsuffix/public_suffix_list.dat"
+_PSL = None
+_VIEW = ["flows"]        # the view of the query being parsed (where_names)
+
+
+def _psl_rules():
+    """The list as {rule: flags}: "=" a rule, "!" an exception, "*" the
+    parent of a wildcard rule ("*.ck" makes "ck" an entry that matches
+    one more label)."""
+    global _PSL
+    if _PSL is None:
+        rules = {}
+        with open(PSL_FILE, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith("//"):
+                    continue
+                rule = line.split()[0]
+                flag = "="
+                if rule.startswith("!"):
+                    rule, flag = rule[1:], "!"
+                elif rule.startswith("*."):
+                    rule, flag = rule[2:], "*"
+                labels = []
+                for lab in rule.split("."):
+                    if not lab.isascii():
+                        lab = lab.encode("idna").decode("ascii")
+                    labels.append(lab.lower())
+                rules.setdefault(".".join(labels), set()).add(flag)
+        _PSL = rules
+    return _PSL
+
+
+def _is_public_suffix(d):
+    """libpsl's test (psl_is_public_suffix, any type, with the implicit "*"
+    rule): a leading dot is skipped; one label is a suffix; a listed name
+    is one unless it is an exception; else a name one label below a
+    wildcard rule's parent; an empty label after the first counts as such
+    a match ("b." is a suffix, as libpsl answers)."""
+    rules = _psl_rules()
+    if d.startswith("."):
+        d = d[1:]
+    if "." not in d:
+        return True
+    flags = rules.get(d)
+    if flags:
+        return "!" not in flags
+    rest = d[d.index(".") + 1:]
+    if rest == "":
+        return True
+    return "*" in rules.get(rest, ())
+
+
+def _registrable(s):
+    """libpsl's psl_registrable_domain(): the walk from the left that stops
+    at the first public suffix; None for a name starting with a dot or
+    that is a suffix itself."""
+    if s.startswith("."):
+        return None
+    reg = None
+    while not _is_public_suffix(s):
+        if "." not in s:
+            break
+        reg = s
+        s = s[s.index(".") + 1:]
+    return reg
+
+
+_ESC = re.compile(r"(\\x[0-9A-Fa-f]{2})|([A-Z]+)")
+
+
+def _lower_name(name):
+    """ASCII lowercase of a name as flowdump prints it, \\xHH escapes kept
+    (they stand for one byte each, which lowercasing leaves alone)."""
+    return _ESC.sub(lambda m: m.group(1) or m.group(2).lower(), name)
+
+
+def _octet(label):
+    return (label.isdigit() and len(label) <= 3
+            and (len(label) == 1 or label[0] != "0"))
+
+
+def _nibble(label):
+    return len(label) == 1 and label in "0123456789abcdef"
+
+
+def registered_domain(name):
+    """The dns.domain of a name: "" for an empty name; else lowercased, with
+    its trailing dot: for X.in-addr.arpa up to three octet labels before the
+    suffix, for X.ip6.arpa up to 16 nibbles; otherwise the public suffix and
+    one label more (the whole name when it is itself a public suffix)."""
+    s = _lower_name(name)
+    if s.endswith("."):
+        s = s[:-1]
+    if not s:
+        return ""
+    labels = s.split(".")
+    for suffix, most, ok in (("in-addr.arpa", 3, _octet),
+                             ("ip6.arpa", 16, _nibble)):
+        if s.endswith("." + suffix):
+            keep = suffix.count(".") + 1
+            while (keep - (suffix.count(".") + 1) < most
+                   and keep < len(labels)
+                   and ok(labels[len(labels) - keep - 1])):
+                keep += 1
+            return ".".join(labels[len(labels) - keep:]) + "."
+    reg = _registrable(s)
+    return (reg if reg is not None else s) + "."
+
+
 def query_records(f, view, total):
     """The records of one flow as dicts of field values."""
     base = {"start": f.start, "end": f.end, "hour": f.start // 3600000 * 3600,
             "proto": f.proto, "app": f.app, "rbytes": f.rbytes,
             "rpackets": f.rpackets, "ndns": len(f.rrs), "flow": f,
             "dns.names": tuple(f.names), "dns.types": tuple(f.rrtypes)}
-    if view == "flows":
+    if view in ("flows", "dns"):
         r = dict(base, sip=f.sip, dip=f.dip, sport=f.sport, dport=f.dport,
                  bytes=f.bytes + (f.rbytes if total else 0),
                  packets=f.packets + (f.rpackets if total else 0))
-        return [r]
+        if view == "flows":
+            return [r]
+        # one record per resource record: (section, qr, rrtype, rcode, ttl, name)
+        return [dict(r, **{"dns.section": rr[0], "dns.qr": rr[1],
+                           "dns.type": rr[2], "dns.rcode": rr[3],
+                           "dns.ttl": rr[4], "dns.name": rr[5],
+                           "dns.domain": registered_domain(rr[5])})
+                for rr in f.rrs]
     out = []
     if f.packets > 0 and f.bytes > 0:
         out.append(dict(base, sip=f.sip, dip=f.dip, sport=f.sport,
@@ -895,6 +1025,15 @@ def where_names(name, func, strarg):
             return Node("slot", val=("field", "ndns"), text="size(%s)" % name)
         raise QueryError("unknown function %s" % func)
     low = name.lower()
+    if _VIEW[0] == "dns" and low in ("dns.suffix", "dns.name", "dns.domain"):
+        # one record, one name: compared as a string, case-insensitively
+        field = "dns.domain" if low == "dns.domain" else "dns.name"
+        return Node("slot", val=("rrstr", field, low == "dns.suffix"),
+                    kind="str", text=name)
+    if low in RR_NUM_FIELDS:
+        if _VIEW[0] != "dns":
+            raise QueryError("%s needs --records dns" % name)
+        return Node("slot", val=("field", low), text=name)
     if low in ("dns.suffix", "dns.name"):
         return Node("slot", val=("names", low[4:]), kind="str", text=name)
     if low == "addr":
@@ -919,6 +1058,8 @@ def where_names(name, func, strarg):
 def record_env(rec):
     def env(n):
         what = n.val
+        if what[0] == "rrstr":
+            return rec[what[1]]
         if what[0] == "dns":
             return _dns_count(rec["flow"], what[1], what[2])
         if what[0] == "names":
@@ -962,9 +1103,13 @@ def _key_specs(text):
 def run_query(flows, view="flows", total=False, where=None, group_by="",
               aggs="count=count()", having=None):
     """Rows (lists of cells) of the job, unordered; raises QueryError."""
+    _VIEW[0] = view
     wnode = QueryParser(where, where_names).parse() if where else None
     keys = _key_specs(group_by)
     specs = _agg_specs(aggs)
+    for _, k in keys + [(a, b) for _, a, b in specs]:
+        if (k in RR_NUM_FIELDS or k in RR_STR_FIELDS) and view != "dns":
+            raise QueryError("%s needs --records dns" % k)
     groups = {}
     for f in flows:
         for rec in query_records(f, view, total):
@@ -1262,7 +1407,8 @@ def build_parser():
         "Prints CSV rows sorted by their text (compare with flowsweep's "
         "--format csv --limit 0 output sorted the same way). A query that "
         "overflows signed 64-bit or is refused exits 1 with the reason.")
-    q.add_argument("--records", choices=("flows", "silk", "silk-forward"),
+    q.add_argument("--records",
+                   choices=("flows", "silk", "silk-forward", "dns"),
                    default="flows")
     q.add_argument("--bytes", choices=("forward", "total"), default="forward")
     q.add_argument("--where")

@@ -524,7 +524,7 @@ test_where_plan(void)
                 struct flow f;
                 struct dns_rr rr[3];
                 struct rec recs[2];
-                uint8_t addr[34];
+                uint8_t addr[JOB_WHERE_SCRATCH];
                 int n, keep_flow;
 
                 memset(&f, 0, sizeof(f));

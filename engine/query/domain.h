@@ -35,6 +35,7 @@ struct domain_list; /* opaque: a loaded Public Suffix List */
 struct domain_parts {
     char domain[DOMAIN_MAX]; /* lowercased group domain with its trailing dot */
     size_t domain_len;       /* bytes in domain */
+    size_t domain_off;       /* where domain (without its dot) starts in the caller's name */
     const uint8_t *query;    /* query part: points into the caller's name */
     size_t query_len;        /* bytes of the query part (0: none) */
     int whole; /* 1: the top label is no public suffix (the whole name is the query) */

@@ -164,6 +164,7 @@ found:
     if (out->domain_len > DOMAIN_MAX - 2)
         out->domain_len = DOMAIN_MAX - 2;
     memcpy(out->domain, s + dstart, out->domain_len);
+    out->domain_off = skip + (size_t)dstart;
     out->domain[out->domain_len++] = '.';
     out->domain[out->domain_len] = '\0';
     out->whole = whole;
