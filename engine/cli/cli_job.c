@@ -29,6 +29,10 @@ hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, const struc
     char buf[320];
 
     XXH3_64bits_reset(h);
+    if (c->text.where != NULL) { /* --where: marked, so that no allow list hashes the same */
+        XXH3_64bits_update(h, "\xffwhere", 6);
+        XXH3_64bits_update(h, c->text.where, strlen(c->text.where) + 1);
+    }
     for (size_t i = 0; c->allow != NULL && i < allow->n; i++)
         XXH3_64bits_update(h, allow->s[i], strlen(allow->s[i]) + 1);
     if (stat(DOMAIN_PSL_FILE, &st) != 0)
@@ -65,12 +69,24 @@ cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow
 
         if (code >= 0)
             return code;
+        if (c->text.where != NULL) {
+            /* --where: the flows dns-hunt reads, as the flows view sees them */
+            memset(&text, 0, sizeof(text));
+            text.where = c->text.where;
+            text.group_by = "sip"; /* job_build() wants keys; only --where is used */
+            if (job_build(job, &text, &err) < 0)
+                return cli_usage_error("%s", err.msg);
+            o.where = job;
+        }
         *op = hunt_op_create(&o, c->limit, &err);
         if (*op == NULL) {
+            job_fini(job);
             cli_fatal(&err);
             return EXIT_FATAL;
         }
-        *cache_text = hunt_cache_text(c, allow, *op);
+        /* a watchlist's contents are not in the job text: such a job is never cached */
+        if (c->text.where == NULL || strchr(c->text.where, '@') == NULL)
+            *cache_text = hunt_cache_text(c, allow, *op);
         return -1;
     }
     if (c->cmd == CMD_DNS_NAMES) {

@@ -48,6 +48,7 @@ struct hunt_opts {
     double entropy_norm; /* bits/char at which the entropy term is full (default 4) */
     uint64_t min_names;  /* groups with fewer distinct names are not shown (default 1) */
     const struct hunt_allow *allow; /* NULL: nothing left out */
+    const struct job *where;        /* --where: only the flows it keeps (flows view); NULL: all */
     int64_t baseline_end_ms;   /* --baseline: groups first seen at or after it are new; 0 none */
     int64_t baseline_start_ms; /* its start (shown in the docs' sense only) */
 };

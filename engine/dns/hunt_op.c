@@ -40,17 +40,36 @@ scratch_destroy(struct op_scratch *s)
     mem_free(s);
 }
 
-/* Each flow is one record, always kept: hunt_fold() picks the DNS flows itself. */
+/*
+ * Each flow is one record, kept unless --where drops it (the flows view:
+ * the flow's fields, its DNS functions and names); hunt_fold() picks the DNS
+ * flows itself.
+ */
 static int
 fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flow *flows, size_t n,
      struct op_counts *c, struct memacct *acct, struct err *err)
 {
     const struct hunt *h = op->ctx;
+    const struct job *where = h->o.where;
 
     for (size_t i = 0; i < n; i++) {
         int rc;
 
         c->records++;
+        if (where != NULL) {
+            struct rec r;
+
+            if (!job_keep_flow(where, &flows[i]))
+                continue;
+            record_at(&flows[i], REC_FLOWS, 0, 0, &r);
+            rc = job_keep_rec(where, &r, err);
+            if (rc < 0) {
+                err_prefix(err, "--where");
+                return rc;
+            }
+            if (rc == 0)
+                continue;
+        }
         c->kept++;
         rc = hunt_fold(h, t, &s->key, &s->hunt, &flows[i], acct, err);
         if (rc < 0)

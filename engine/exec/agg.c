@@ -52,11 +52,14 @@ agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct mema
         case AGG_COUNT:
             store(s, load(s) + 1);
             break;
-        case AGG_SUM: { /* 128 bits: 2^64 records of 2^64 - 1 cannot carry out of them */
+        case AGG_SUM:   /* 128 bits: 2^64 records of 2^64 - 1 cannot carry out of them */
+        case AGG_AVG: { /* that sum, then the count */
             uint64_t v = record_num(r, col->field), lo = load(s) + v;
 
             store(s, lo);
             store(s + 8, load(s + 8) + (lo < v));
+            if (col->agg == AGG_AVG)
+                store(s + 16, load(s + 16) + 1);
             break;
         }
         case AGG_MIN: {
@@ -124,11 +127,14 @@ agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acc
         case AGG_COUNT:
             store(d, load(d) + load(s));
             break;
-        case AGG_SUM: {
+        case AGG_SUM:
+        case AGG_AVG: {
             uint64_t lo = load(d) + load(s);
 
             store(d + 8, load(d + 8) + load(s + 8) + (lo < load(s)));
             store(d, lo);
+            if (col->agg == AGG_AVG)
+                store(d + 16, load(d + 16) + load(s + 16));
             break;
         }
         case AGG_MIN:
@@ -172,6 +178,8 @@ agg_cell(const struct job *job, const uint8_t *val, size_t col)
         return out_cell_u64(((const struct dset *)(const void *)s)->n);
     case AGG_SUM:
         return load(s + 8) ? out_cell_u128(load(s), load(s + 8)) : out_cell_u64(load(s));
+    case AGG_AVG:
+        return out_cell_ratio(load(s), load(s + 8), load(s + 16));
     default:
         return out_cell_u64(load(s));
     }

@@ -30,7 +30,7 @@ int agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct 
 
 /*
  * agg_cell() - the final value of aggregate column `col`: OUT_U64, or OUT_U128
- * for a sum past 2^64 - 1 (sums are 128-bit, exact).
+ * for a sum past 2^64 - 1 (sums are 128-bit, exact), or OUT_RATIO for avg.
  */
 struct out_cell agg_cell(const struct job *job, const uint8_t *val, size_t col);
 

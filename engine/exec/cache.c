@@ -105,6 +105,8 @@ agg_name(enum agg_kind k)
         return "max";
     case AGG_DISTINCT:
         return "distinct";
+    case AGG_AVG:
+        return "avg";
     }
     return "?";
 }

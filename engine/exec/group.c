@@ -249,10 +249,11 @@ save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *
         } else {
             uint64_t v;
 
-            memcpy(&v, val + col->off, 8);
-            op_bytes_u64(out, v);
-            if (col->agg == AGG_SUM) { /* 128 bits: the high word after the low one */
-                memcpy(&v, val + col->off + 8, 8);
+            /* a sum is 128 bits: the high word after the low one; avg: then its count */
+            size_t words = col->agg == AGG_SUM ? 2 : col->agg == AGG_AVG ? 3 : 1;
+
+            for (size_t k = 0; k < words; k++) {
+                memcpy(&v, val + col->off + 8 * k, 8);
                 op_bytes_u64(out, v);
             }
         }
@@ -279,13 +280,14 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
             rc = op_load_dset((struct dset *)(void *)(val + col->off), col->width, &p, end, acct,
                               err);
         } else {
-            uint64_t v = 0;
+            size_t words = col->agg == AGG_SUM ? 2 : col->agg == AGG_AVG ? 3 : 1;
 
-            rc = op_read_u64(&p, end, &v, col->name, err);
-            memcpy(val + col->off, &v, 8);
-            if (rc == 0 && col->agg == AGG_SUM) {
+            rc = 0;
+            for (size_t k = 0; k < words && rc == 0; k++) {
+                uint64_t v = 0;
+
                 rc = op_read_u64(&p, end, &v, col->name, err);
-                memcpy(val + col->off + 8, &v, 8);
+                memcpy(val + col->off + 8 * k, &v, 8);
             }
         }
         if (rc < 0)

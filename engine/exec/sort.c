@@ -34,9 +34,12 @@ struct row {
  */
 struct sort_ctx {
     const struct job *job;
-    int order_num;       /* order column compares as a number */
-    struct out_str cell; /* one rendered cell */
-    char *text;          /* every rendered row text, end to end */
+    int order_num; /* order column compares as a number */
+    int general;   /* several --order keys, or an avg one: cells compared key by key */
+    struct out_cell xc[JOB_MAX_COLS], yc[JOB_MAX_COLS]; /* general: the two rows' cells */
+    struct out_str xs, ys;                              /* general: two rendered cells */
+    struct out_str cell;                                /* one rendered cell */
+    char *text;                                         /* every rendered row text, end to end */
     size_t text_len, text_cap;
     struct out_cell cells[JOB_MAX_COLS];
 };
@@ -91,6 +94,34 @@ row_text(struct sort_ctx *s, struct row *x)
     x->len = s->text_len - start;
 }
 
+/*
+ * The order keys compared one by one (general mode): numbers exactly (an avg
+ * as its fraction), other cells by their rendered text. 0 when all tie.
+ */
+static int
+keys_cmp(struct sort_ctx *s, struct row *x, struct row *y)
+{
+    const struct job *job = s->job;
+
+    row_cells(job, x->e, s->xc); /* the keys were checked when the rows were made */
+    row_cells(job, y->e, s->yc);
+    for (size_t k = 0; k < job->norder; k++) {
+        int col = job->order_cols[k];
+        int c = out_cell_cmp_num(&s->xc[col], &s->yc[col]);
+
+        if (c == 2) {
+            out_str_reset(&s->xs);
+            out_str_reset(&s->ys);
+            out_cell_render(&s->xc[col], &s->xs);
+            out_cell_render(&s->yc[col], &s->ys);
+            c = strcmp(s->xs.p, s->ys.p);
+        }
+        if (c)
+            return job->order_descs[k] ? -c : c;
+    }
+    return 0;
+}
+
 static int
 row_cmp(struct sort_ctx *s, struct row *x, struct row *y)
 {
@@ -99,7 +130,11 @@ row_cmp(struct sort_ctx *s, struct row *x, struct row *y)
     size_t n;
     int c;
 
-    if (s->order_num && (x->order_hi != y->order_hi || x->order != y->order)) {
+    if (s->general) {
+        c = keys_cmp(s, x, y);
+        if (c)
+            return c;
+    } else if (s->order_num && (x->order_hi != y->order_hi || x->order != y->order)) {
         c = x->order_hi != y->order_hi ? (x->order_hi < y->order_hi ? -1 : 1)
                                        : (x->order < y->order ? -1 : 1);
         return job->order_desc ? -c : c;
@@ -108,7 +143,7 @@ row_cmp(struct sort_ctx *s, struct row *x, struct row *y)
     row_text(s, y);
     a = s->text + x->text;
     b = s->text + y->text;
-    if (!s->order_num) {
+    if (!s->order_num && !s->general) {
         c = strcmp(a, b);
         if (c)
             return job->order_desc ? -c : c;
@@ -168,6 +203,12 @@ having_get(const void *ctx, int slot)
         /* The cell holds family then address, contiguous: the 17-byte form. */
         v.kind = EXPR_ADDR;
         v.a = &c->v.addr.family;
+        return v;
+    }
+    if (c->kind == OUT_RATIO) { /* avg: a real (docs/query.md) */
+        v.kind = EXPR_REAL;
+        v.d = (double)((long double)((expr_int)c->v.r.hi << 64 | c->v.r.lo) /
+                       (long double)c->v.r.den);
         return v;
     }
     if (c->kind == OUT_U128) {
@@ -343,8 +384,11 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, struct row
 
     memset(&s, 0, sizeof(s));
     s.job = job;
-    s.order_num = !job->cols[job->order_col].is_key ||
-                  record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_NUM;
+    s.general = job->norder > 1 ||
+                (!job->cols[job->order_col].is_key && job->cols[job->order_col].agg == AGG_AVG);
+    s.order_num =
+        !s.general && (!job->cols[job->order_col].is_key ||
+                       record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_NUM);
     rows = mem_alloc((cap ? cap : 1) * sizeof(*rows));
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
         off[p] = n;
@@ -388,6 +432,8 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, struct row
     merge_sort(&s, rows, tmp, n);
     mem_free(tmp);
     out_str_fini(&s.cell);
+    out_str_fini(&s.xs);
+    out_str_fini(&s.ys);
     mem_free(s.text);
     *rows_out = rows;
     *nrows = want > n ? n : want;

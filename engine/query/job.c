@@ -149,9 +149,9 @@ parse_aggs(struct job *job, const char *text, struct err *err)
     static const struct {
         const char *name;
         enum agg_kind kind;
-    } funcs[] = {{"count", AGG_COUNT},       {"sum", AGG_SUM},
-                 {"min", AGG_MIN},           {"max", AGG_MAX},
-                 {"distinct", AGG_DISTINCT}, {"count_distinct", AGG_DISTINCT}};
+    } funcs[] = {{"count", AGG_COUNT}, {"sum", AGG_SUM},           {"min", AGG_MIN},
+                 {"max", AGG_MAX},     {"distinct", AGG_DISTINCT}, {"count_distinct", AGG_DISTINCT},
+                 {"avg", AGG_AVG},     {"mean", AGG_AVG}};
     const char *p = text;
 
     for (;;) {
@@ -176,7 +176,8 @@ parse_aggs(struct job *job, const char *text, struct err *err)
                 kind = (int)funcs[i].kind;
         if (kind < 0)
             return ERR_SET(err, ERR_USAGE,
-                           "--agg: unknown function '%s' (count, sum, min, max, distinct)", func);
+                           "--agg: unknown function '%s' (count, sum, min, max, distinct, avg)",
+                           func);
         p = skip_ws(p);
         if (*p != '(')
             return ERR_SET(err, ERR_USAGE, "--agg: expected '(' after %s", func);
@@ -231,7 +232,8 @@ parse_aggs(struct job *job, const char *text, struct err *err)
             c->width = k == FIELD_KIND_ADDR ? 17 : k == FIELD_KIND_STR ? 16 : 8;
             job->val_len += JOB_DISTINCT_STATE;
         } else {
-            job->val_len += kind == AGG_SUM ? 16 : 8; /* a sum is 128 bits: exact, never wrapped */
+            /* a sum is 128 bits: exact, never wrapped; avg is that sum and a count */
+            job->val_len += kind == AGG_SUM ? 16 : kind == AGG_AVG ? 24 : 8;
         }
         job->ncols++;
         p = skip_ws(p);
@@ -728,34 +730,57 @@ having_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, str
         field_name_kind(c->field, out);
     } else if (c->agg == AGG_MIN || c->agg == AGG_MAX) {
         field_name_kind(c->field, out); /* min/max of a time is a time */
+    } else if (c->agg == AGG_AVG) {
+        out->kind = EXPR_REAL; /* sum / count as a double (docs/query.md) */
     } else {
         out->kind = EXPR_INT; /* count, sum, distinct */
     }
     return 0;
 }
 
+/* "column [asc|desc], ..." */
 static int
 parse_order(struct job *job, const char *text, struct err *err)
 {
     const char *p = text;
-    char name[64], dir[16];
-    int col;
 
-    if (!read_word(&p, name, sizeof(name)))
-        return ERR_SET(err, ERR_USAGE, "--order \"%s\": expected a column name", text);
-    col = find_col(job, name, strlen(name));
-    if (col < 0)
-        return ERR_SET(err, ERR_USAGE, "--order: unknown column '%s'", name);
-    job->order_col = col;
-    job->order_desc = 0;
-    if (read_word(&p, dir, sizeof(dir))) {
-        if (strcasecmp(dir, "desc") == 0)
-            job->order_desc = 1;
-        else if (strcasecmp(dir, "asc") != 0)
-            return ERR_SET(err, ERR_USAGE, "--order: expected asc or desc, not '%s'", dir);
+    job->norder = 0;
+    for (;;) {
+        char name[64], dir[16];
+        const char *save;
+        int col, desc = 0;
+
+        if (!read_word(&p, name, sizeof(name)))
+            return ERR_SET(err, ERR_USAGE, "--order \"%s\": expected a column name", text);
+        col = find_col(job, name, strlen(name));
+        if (col < 0)
+            return ERR_SET(err, ERR_USAGE, "--order: unknown column '%s'", name);
+        save = p;
+        if (read_word(&p, dir, sizeof(dir))) {
+            if (strcasecmp(dir, "desc") == 0)
+                desc = 1;
+            else if (strcasecmp(dir, "asc") != 0)
+                return ERR_SET(err, ERR_USAGE, "--order: expected asc or desc, not '%s'", dir);
+        } else {
+            p = save;
+        }
+        for (size_t i = 0; i < job->norder; i++)
+            if (job->order_cols[i] == col)
+                return ERR_SET(err, ERR_USAGE, "--order: column '%s' given twice", name);
+        if (job->norder == JOB_MAX_ORDER)
+            return ERR_SET(err, ERR_USAGE, "--order: at most %d columns", JOB_MAX_ORDER);
+        job->order_cols[job->norder] = col;
+        job->order_descs[job->norder++] = desc;
+        p = skip_ws(p);
+        if (*p == '\0')
+            break;
+        if (*p != ',')
+            return ERR_SET(err, ERR_USAGE, "--order \"%s\": expected ',' or the end at \"%s\"",
+                           text, p);
+        p++;
     }
-    if (*skip_ws(p) != '\0')
-        return ERR_SET(err, ERR_USAGE, "--order \"%s\": unexpected text after the direction", text);
+    job->order_col = job->order_cols[0];
+    job->order_desc = job->order_descs[0];
     return 0;
 }
 
@@ -819,6 +844,9 @@ job_build(struct job *job, const struct job_text *t, struct err *err)
         } else {
             job->order_col = (int)job->nkeys;
             job->order_desc = 1;
+            job->order_cols[0] = job->order_col;
+            job->order_descs[0] = 1;
+            job->norder = 1;
         }
     }
     job->limit = t->limit;

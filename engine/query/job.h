@@ -6,9 +6,9 @@
  *   bytes     forward | total                  (flows view: add reverse counts)
  *   where     expression over record fields    (expr.h), e.g. "app = 53 and ndns > 0"
  *   group-by  "[name=]field, ..."              e.g. "dnsName=dns.names, dnsRRType=dns.types"
- *   agg       "[name=]func(field), ..."        count() sum() min() max() distinct()
+ *   agg       "[name=]func(field), ..."        count() sum() min() max() distinct() avg()
  *   having    expression over output columns   e.g. "bytes / packets > 70 and size(dnsName) < 3"
- *   order     "column [asc|desc]"              ties: the other columns' rendered text, ascending
+ *   order     "column [asc|desc], ..."         ties: the other columns' rendered text, ascending
  *   limit     rows to print, 0 = all
  * The output columns are the group-by keys, then the aggregates, in the order given.
  * The presets dns-names and dns-dest are such texts (job_preset_*), so what the
@@ -27,9 +27,10 @@
 #include "out.h"
 #include "record.h"
 
-#define JOB_MAX_KEYS 8
-#define JOB_MAX_AGGS 16
-#define JOB_MAX_COLS (JOB_MAX_KEYS + JOB_MAX_AGGS)
+#define JOB_MAX_KEYS  8
+#define JOB_MAX_AGGS  16
+#define JOB_MAX_COLS  (JOB_MAX_KEYS + JOB_MAX_AGGS)
+#define JOB_MAX_ORDER 8 /* --order keys */
 /* Bytes of one distinct aggregate's state (struct dset; agg.c checks the size). */
 #define JOB_DISTINCT_STATE 32
 
@@ -38,7 +39,8 @@ enum agg_kind {
     AGG_SUM,
     AGG_MIN,
     AGG_MAX,
-    AGG_DISTINCT
+    AGG_DISTINCT,
+    AGG_AVG /* exact: a 128-bit sum and a count, rendered as a rounded decimal (out.h) */
 };
 
 struct job_col {
@@ -123,8 +125,11 @@ struct job {
     size_t ncols;
     size_t nkeys;                         /* cols[0..nkeys) are keys */
     uint32_t val_len;                     /* bytes of aggregate state per group */
-    int order_col;                        /* index into cols */
+    int order_col;                        /* index into cols: the first --order key */
     int order_desc;                       /* 1: descending */
+    int order_cols[JOB_MAX_ORDER];        /* every --order key, the first one included */
+    int order_descs[JOB_MAX_ORDER];       /* 1: that key descending */
+    size_t norder;                        /* keys in order_cols (1 when --order is not given) */
     uint64_t limit;                       /* 0: all rows */
     struct job_pred preds[JOB_MAX_PREDS]; /* DNS predicates of --where */
     size_t npreds;

@@ -106,6 +106,101 @@ str_add_u128(struct out_str *s, uint64_t lo, uint64_t hi)
     str_add(s, buf + n, sizeof(buf) - n);
 }
 
+__extension__ typedef unsigned __int128 u128; /* gcc/clang: exact 128-bit arithmetic */
+
+/*
+ * str_add_ratio() - (hi * 2^64 + lo) / den in decimal, rounded exactly to 6
+ * decimals, half to even, trailing zeros (and a bare point) dropped.
+ */
+static void
+str_add_ratio(struct out_str *s, uint64_t lo, uint64_t hi, uint64_t den)
+{
+    u128 num = (u128)hi << 64 | lo, q, r;
+    char frac[8];
+    int n = 6;
+
+    if (den == 0) {
+        str_adds(s, "null");
+        return;
+    }
+    q = num / den;
+    r = num % den; /* < den < 2^64: r * 10 fits */
+    for (int i = 0; i < 6; i++) {
+        r *= 10;
+        frac[i] = (char)('0' + (int)(r / den));
+        r %= den;
+    }
+    /* round: up when the rest is over half, or exactly half and the last digit odd */
+    if (2 * r > den || (2 * r == den && (frac[5] - '0') % 2 == 1)) {
+        int i = 5;
+
+        while (i >= 0 && frac[i] == '9')
+            frac[i--] = '0';
+        if (i >= 0)
+            frac[i]++;
+        else
+            q++;
+    }
+    str_add_u128(s, (uint64_t)q, (uint64_t)(q >> 64));
+    while (n > 0 && frac[n - 1] == '0')
+        n--;
+    if (n > 0) {
+        str_add(s, ".", 1);
+        str_add(s, frac, (size_t)n);
+    }
+}
+
+/* As an exact fraction: numerator (128 bits) and denominator. */
+static int
+as_ratio(const struct out_cell *c, u128 *num, uint64_t *den)
+{
+    switch (c->kind) {
+    case OUT_U64:
+        *num = c->v.u;
+        *den = 1;
+        return 0;
+    case OUT_U128:
+        *num = (u128)c->v.w.hi << 64 | c->v.w.lo;
+        *den = 1;
+        return 0;
+    case OUT_RATIO:
+        *num = (u128)c->v.r.hi << 64 | c->v.r.lo;
+        *den = c->v.r.den;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* num * m as 192 bits, most significant word first. */
+static void
+mul_192(u128 num, uint64_t m, uint64_t out[3])
+{
+    u128 lo = (u128)(uint64_t)num * m;
+    u128 hi = (u128)(uint64_t)(num >> 64) * m;
+    u128 mid = (lo >> 64) + (uint64_t)hi;
+
+    out[2] = (uint64_t)lo;
+    out[1] = (uint64_t)mid;
+    out[0] = (uint64_t)(hi >> 64) + (uint64_t)(mid >> 64);
+}
+
+int
+out_cell_cmp_num(const struct out_cell *a, const struct out_cell *b)
+{
+    u128 na, nb;
+    uint64_t da, db, x[3], y[3];
+
+    if (as_ratio(a, &na, &da) < 0 || as_ratio(b, &nb, &db) < 0)
+        return 2;
+    mul_192(na, db, x); /* a < b  <=>  na * db < nb * da (denominators > 0) */
+    mul_192(nb, da, y);
+    for (int i = 0; i < 3; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
 void
 out_str_fini(struct out_str *s)
 {
@@ -171,6 +266,9 @@ out_cell_render(const struct out_cell *c, struct out_str *s)
         break;
     case OUT_U128:
         str_add_u128(s, c->v.w.lo, c->v.w.hi);
+        break;
+    case OUT_RATIO:
+        str_add_ratio(s, c->v.r.lo, c->v.r.hi, c->v.r.den);
         break;
     case OUT_F64:
         render_f64(s, c->v.f);
@@ -412,6 +510,7 @@ json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp)
     switch (c->kind) {
     case OUT_U64:
     case OUT_U128: /* JSON numbers have no size limit: the exact digits */
+    case OUT_RATIO:
     case OUT_F64:
         out_cell_render(c, o);
         break;

@@ -10,7 +10,9 @@
  * Rendering rules of the table (out_cell_render()):
  *   integers in decimal; text escaped; address as dotted quad (IPv4) or RFC
  *   5952 (IPv6); lists as "[" + join(", ", elements) + "]" (Spark's array
- *   rendering, so [""] renders "[]"); floats with up to 6 decimals, trimmed.
+ *   rendering, so [""] renders "[]"); floats with up to 6 decimals, trimmed;
+ *   a ratio (avg) exactly rounded to 6 decimals, half to even, trailing zeros
+ *   trimmed (7 / 2 renders 3.5, 2 / 3 renders 0.666667, 1 / 8000000 renders 0).
  * CSV cells are the same except lists, which are their JSON array text (the
  *   --format json value: ["a.","b."], [1,28]) so an element holding ", "
  *   stays one element, and text cells starting with = + - @ (a formula to a
@@ -34,7 +36,8 @@ enum out_kind {
     OUT_TEXT,      /* v.list.p / v.list.bytes: raw bytes */
     OUT_TEXT_LIST, /* v.list: n items, each a big-endian u16 length then the bytes */
     OUT_U16_LIST,  /* v.list: n items, each a big-endian u16 */
-    OUT_ADDR       /* v.addr: family 4 (v4-mapped in a[]) or 6 */
+    OUT_ADDR,      /* v.addr: family 4 (v4-mapped in a[]) or 6 */
+    OUT_RATIO      /* v.r: (hi * 2^64 + lo) / den exactly, rendered rounded (out_cell_render) */
 };
 
 struct out_cell {
@@ -46,6 +49,11 @@ struct out_cell {
             uint64_t lo; /* low 64 bits */
             uint64_t hi; /* high 64 bits */
         } w;
+        struct {
+            uint64_t lo;  /* numerator, low 64 bits */
+            uint64_t hi;  /* numerator, high 64 bits */
+            uint64_t den; /* denominator, > 0 */
+        } r;
         struct {
             const uint8_t *p; /* packed items (see enum out_kind) */
             uint32_t bytes;   /* length of p */
@@ -77,6 +85,23 @@ out_cell_u128(uint64_t lo, uint64_t hi)
     c.v.w.hi = hi;
     return c;
 }
+
+static inline struct out_cell
+out_cell_ratio(uint64_t lo, uint64_t hi, uint64_t den)
+{
+    struct out_cell c = {.kind = OUT_RATIO};
+
+    c.v.r.lo = lo;
+    c.v.r.hi = hi;
+    c.v.r.den = den;
+    return c;
+}
+
+/*
+ * out_cell_cmp_num() - the exact order (-1, 0, 1) of two numeric cells
+ * (OUT_U64, OUT_U128, OUT_RATIO); 2 when either is of another kind.
+ */
+int out_cell_cmp_num(const struct out_cell *a, const struct out_cell *b);
 
 static inline struct out_cell
 out_cell_f64(double f)

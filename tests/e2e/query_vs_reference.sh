@@ -127,6 +127,26 @@ job rr-where     dns "dns.suffix in ('arpa', '$dom1') or dns.domain = 'EXAMPLE.c
 job rr-distinct  dns 'dns.type in (1, 28)' 'sip' 'names=distinct(dns.name), domains=distinct(dns.domain)' ''
 job rr-wl        dns "dns.suffix in @$work/domains.txt" 'dns.name' 'n=count()' ''
 
+# avg (exact, rounded half to even at 6 decimals) and several --order keys: the rows in the
+# reference's order, byte for byte (no sorting of either side).
+job avg-proto    flows '' 'proto, app' 'n=count(), m=avg(bytes), p=avg(packets), s=sum(bytes)' ''
+job avg-rr       dns '' 'dns.type' 'ttl=avg(dns.ttl), n=count()' 'ttl > 100.5'
+ordered() { # NAME RECORDS GROUP_BY AGG ORDER LIMIT
+  local name=$1 records=$2 group=$3 agg=$4 order=$5 limit=$6
+  n=$((n + 1))
+  python3 "$ref" query --records "$records" --group-by "$group" --agg "$agg" --order "$order" \
+    --limit "$limit" "${fds[@]}" > "$work/$name.expected"
+  for t in 1 2; do
+    "$fs" query --records "$records" --group-by "$group" --agg "$agg" --order "$order" \
+      --limit "$limit" --format csv -q --threads $t "${inputs[@]}" | tr -d '\r' > "$work/$name.got$t"
+    cmp -s "$work/$name.expected" "$work/$name.got$t" ||
+      { echo "FAIL $name at $t threads:"; diff "$work/$name.expected" "$work/$name.got$t" | head -10; fail=1; }
+  done
+}
+ordered ord-two    flows 'proto, app' 'flows=count(), b=sum(bytes)' 'app desc, flows asc' 0
+ordered ord-avg    flows 'sip' 'n=count(), m=avg(bytes)' 'm desc, n' 25
+ordered ord-text   dns 'dns.domain, dns.type' 'n=count(), t=avg(dns.ttl)' 'dns.type, n desc, t' 40
+
 # Refused when parsing, naming the types.
 must_fail rr-view 'use --records dns' query --group-by dns.name
 must_fail rr-view-where 'use --records dns' query --where 'dns.ttl > 0' --group-by sip
@@ -152,6 +172,18 @@ preset names-subnet dns-names --where "sip in ($net)" --format csv --limit 0
 preset names-subnet-table dns-names --where "sip in ($net) or dport != 53"
 preset dest-where dns-dest --where "dport = 53 and bytes - packets > 100" --format csv --limit 0
 preset dest-where-fwd dns-dest --direction forward --min-bytes 0 --where "not addr in ($net)" --format csv --limit 0
+
+# dns-hunt --where (ANDed with dns-hunt's own choice of flows): a filter every DNS flow passes
+# changes nothing; one none passes leaves no rows; one subnet's clients with --by client
+# gives exactly the unfiltered rows of those clients (a client's group holds only its own
+# flows), in the same order; --show-query is refused (dns-hunt is no query preset).
+"$fs" dns-hunt --format csv --limit 0 -q "${inputs[@]}" > "$work/hunt-all.csv"
+"$fs" dns-hunt --where 'app = 53 and ndns > 0' --format csv --limit 0 -q "${inputs[@]}" > "$work/hunt-app.csv"
+cmp -s "$work/hunt-all.csv" "$work/hunt-app.csv" || { echo "FAIL: dns-hunt --where 'app = 53' changed the rows"; fail=1; }
+"$fs" dns-hunt --where 'proto = 254' --format csv --limit 0 -q "${inputs[@]}" > "$work/hunt-none.csv"
+[ "$(wc -l < "$work/hunt-none.csv")" -eq 1 ] || { echo "FAIL: dns-hunt --where 'proto = 254' kept rows"; fail=1; }
+must_fail hunt-show 'not a query preset' dns-hunt --where 'app = 53' --show-query
+n=$((n + 3))
 
 # bytes - rbytes > N and bytes > rbytes + N keep the same records (flowsweep itself, every N).
 for N in -1000000 -100 0 100 1000000; do

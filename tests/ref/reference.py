@@ -16,6 +16,7 @@ meant to be read next to it. Standard library only (Python >= 3.8).
 """
 
 import argparse
+import fractions
 import ipaddress
 import os
 import json
@@ -184,6 +185,23 @@ def order_rows(rows, bytes_col):
                      if i != bytes_col)
         return (-row[bytes_col],) + rest
     return sorted(rows, key=key)
+
+
+class Avg:
+    """avg(f): the exact fraction sum / count, written rounded to 6
+    decimals, half to even, trailing zeros and a bare point dropped."""
+
+    def __init__(self, total, n):
+        self.q = fractions.Fraction(total, n)
+
+    def __str__(self):
+        scaled = self.q * 10 ** 6
+        r = round(scaled)            # Fraction rounds half to even
+        whole, frac = divmod(r, 10 ** 6)
+        text = str(whole)
+        if frac:
+            text += "." + ("%06d" % frac).rstrip("0")
+        return text
 
 
 def cell_text(cell):
@@ -1082,6 +1100,8 @@ def _agg_specs(text):
         func = func.lower()
         if func == "count_distinct":
             func = "distinct"
+        if func == "mean":
+            func = "avg"
         if name is None:
             name = func + ("_" + arg if arg else "")
         specs.append((name, func, arg.lower()))
@@ -1098,6 +1118,32 @@ def _key_specs(text):
         name, field = m.groups()
         specs.append((name or field, field.lower()))
     return specs
+
+
+def order_query(cols, rows, order):
+    """Rows in --order: each key ascending or descending (numbers by value,
+    an avg by its exact fraction, other cells by their text), ties by the
+    other columns' text in column order, ascending."""
+    keys = []
+    for part in [p.strip() for p in order.split(",")]:
+        words = part.split()
+        if words[0] not in cols or len(words) > 2:
+            raise QueryError("bad --order %r" % part)
+        keys.append((cols.index(words[0]),
+                     len(words) == 2 and words[1].lower() == "desc"))
+    first = keys[0][0]
+
+    def num(c):
+        return c.q if isinstance(c, Avg) else c
+
+    out = sorted(rows, key=lambda r: tuple(
+        cell_text(c) for i, c in enumerate(r) if i != first))
+    for col, desc in reversed(keys):
+        def key(r, col=col):
+            c = r[col]
+            return num(c) if isinstance(c, (int, Avg)) else cell_text(c)
+        out.sort(key=key, reverse=desc)
+    return out
 
 
 def run_query(flows, view="flows", total=False, where=None, group_by="",
@@ -1133,6 +1179,9 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                     g[i] = x if g[i] is None else min(g[i], x)
                 elif func == "max":
                     g[i] = x if g[i] is None else max(g[i], x)
+                elif func == "avg":
+                    t, c = g[i] or (0, 0)
+                    g[i] = (t + x, c + 1)
                 elif func == "distinct":
                     if g[i] is None:
                         g[i] = set()
@@ -1156,7 +1205,8 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
         hnode = QueryParser(having, hnames).parse()
     rows = []
     for key, g in groups.items():
-        vals = [len(v) if isinstance(v, set) else v for v in g]
+        vals = [len(v) if isinstance(v, set) else
+                Avg(*v) if specs[i][1] == "avg" else v for i, v in enumerate(g)]
         row = list(key) + vals
         if hnode is not None:
             def env(n, row=row):
@@ -1165,6 +1215,8 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                     return len(row[i])
                 if n.kind == "addr":
                     return as_v6_int(row[i])
+                if isinstance(row[i], Avg):    # a real in --having
+                    return float(row[i].q)
                 return row[i]
             v = truth(evaluate(hnode, env))
             if isinstance(v, _Err):
@@ -1415,6 +1467,8 @@ def build_parser():
     q.add_argument("--group-by", required=True)
     q.add_argument("--agg", default="count=count()")
     q.add_argument("--having")
+    q.add_argument("--order", help="print rows in this order (default: "
+                   "sorted by their CSV text)")
     return p
 
 
@@ -1435,8 +1489,15 @@ def main(argv=None, out=None):
             except QueryError as e:
                 print("reference.py: query: %s" % e, file=sys.stderr)
                 return EXIT_INPUT
-            lines = sorted(",".join(_csv_field(csv_cell(c)) for c in r)
-                           for r in rows)
+            if args.order:
+                rows = order_query(cols, rows, args.order)
+                if args.limit:
+                    rows = rows[:args.limit]
+                lines = [",".join(_csv_field(csv_cell(c)) for c in r)
+                         for r in rows]
+            else:
+                lines = sorted(",".join(_csv_field(csv_cell(c)) for c in r)
+                               for r in rows)
             text = ",".join(cols) + "\n" + "".join(x + "\n" for x in lines)
             out.write(text.encode("ascii"))
             out.flush()
