@@ -182,7 +182,7 @@ preset dest-where-fwd dns-dest --direction forward --min-bytes 0 --where "not ad
 cmp -s "$work/hunt-all.csv" "$work/hunt-app.csv" || { echo "FAIL: dns-hunt --where 'app = 53' changed the rows"; fail=1; }
 "$fs" dns-hunt --where 'proto = 254' --format csv --limit 0 -q "${inputs[@]}" > "$work/hunt-none.csv"
 [ "$(wc -l < "$work/hunt-none.csv")" -eq 1 ] || { echo "FAIL: dns-hunt --where 'proto = 254' kept rows"; fail=1; }
-must_fail hunt-show 'not a query preset' dns-hunt --where 'app = 53' --show-query
+must_fail hunt-show 'does not apply' dns-hunt --where 'app = 53' --show-query
 n=$((n + 3))
 
 # bytes - rbytes > N and bytes > rbytes + N keep the same records (flowsweep itself, every N).
