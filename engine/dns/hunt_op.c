@@ -61,7 +61,7 @@ fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flo
 
             if (!job_keep_flow(where, &flows[i]))
                 continue;
-            record_at(&flows[i], REC_FLOWS, 0, 0, &r);
+            (void)record_at(&flows[i], REC_FLOWS, 0, 0, &r); /* forward counts: never fails */
             rc = job_keep_rec(where, &r, err);
             if (rc < 0) {
                 err_prefix(err, "--where");
