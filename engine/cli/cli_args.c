@@ -191,8 +191,8 @@ option_applies(int opt, enum cmd cmd)
         return cmd == CMD_QUERY || cmd == CMD_EXPORT;
     case OPT_FIELDS:
         return cmd == CMD_EXPORT;
-    case OPT_WHERE: /* dns-names, dns-dest and dns-hunt AND it into their own filter */
-        return cmd != CMD_REPORT;
+    case OPT_WHERE: /* every analytic ANDs it into its own filter (the report: into each) */
+        return 1;
     case OPT_GROUP_BY:
     case OPT_AGG:
     case OPT_HAVING:

@@ -61,7 +61,23 @@ struct analytic {
     const struct out_table *table;
 };
 
-/* Makes the operation of `text` (or dns-hunt when `hunt_opts` is set) in a->op. */
+/* `base`, with --where `where` ANDed in when given (*owned: the string to free, or NULL). */
+static const char *
+with_where(const char *base, const char *where, char **owned)
+{
+    size_t cap;
+
+    *owned = NULL;
+    if (where == NULL)
+        return base;
+    cap = strlen(base) + strlen(where) + 16;
+    *owned = mem_alloc(cap);
+    snprintf(*owned, cap, "(%s) and (%s)", base, where);
+    return *owned;
+}
+
+/* Makes the operation of `text` (or dns-hunt when `hunt_opts` is set: `text` gives only its
+ * --where) in a->op. */
 static int
 analytic_build(struct analytic *a, const struct job_text *text, const struct hunt_opts *hunt_opts,
                uint64_t limit, struct err *err)
@@ -70,7 +86,14 @@ analytic_build(struct analytic *a, const struct job_text *text, const struct hun
 
     memset(a, 0, sizeof(*a));
     if (hunt_opts) {
-        a->op = hunt_op_create(hunt_opts, limit, err);
+        struct hunt_opts o = *hunt_opts;
+
+        if (text != NULL && text->where != NULL) { /* --where: the flows dns-hunt reads */
+            if ((rc = job_build(&a->job, text, err)) < 0)
+                return rc;
+            o.where = &a->job;
+        }
+        a->op = hunt_op_create(&o, limit, err);
         if (a->op == NULL)
             return -(int)err->code;
     } else if ((rc = job_build(&a->job, text, err)) < 0) {
@@ -475,6 +498,13 @@ window_text(const struct cli *c, char *buf, size_t cap)
         snprintf(buf, cap, "--end %s", c->end);
     else
         buf[0] = '\0';
+    if (c->text.where != NULL) { /* every table and chart is of the flows it keeps: say so */
+        size_t n = strlen(buf);
+
+        if (snprintf(buf + n, cap - n, "%s--where %s", n ? "; " : "", c->text.where) >=
+            (int)(cap - n))
+            memcpy(buf + cap - 4, "...", 4);
+    }
 }
 
 int
@@ -499,6 +529,7 @@ cli_report_run(struct cli *c)
     struct cli_progress prog;
     struct domain_list *dl = NULL;
     struct job_text text[NA];
+    char *wheres[3] = {NULL, NULL, NULL}; /* the hourly and server jobs' filters with --where */
     struct job_text_buf tbuf[2];
     struct hunt_opts hopt[2];
     struct out_table tabs[4];
@@ -515,7 +546,7 @@ cli_report_run(struct cli *c)
     struct out_cell *sc_y = NULL;
     struct out_str tmp = {0};
     struct page pg;
-    char wtext[256], when[64], note[256];
+    char wtext[1024], when[64], note[256];
     double t0 = cli_now();
     time_t now = time(NULL);
     struct tm tm;
@@ -539,10 +570,14 @@ cli_report_run(struct cli *c)
     /* The jobs. */
     memset(text, 0, sizeof(text));
     c->names.limit = TOP;
-    job_preset_dns_names(&c->names, NULL, &text[A_NAMES], &tbuf[0], &err); /* no --where */
+    if (job_preset_dns_names(&c->names, c->text.where, &text[A_NAMES], &tbuf[0], &err) < 0) {
+        cli_log_escaped(LOG_ERROR, "", err.msg, "");
+        code = EXIT_USAGE;
+        goto out;
+    }
     c->dest.limit = TOP;
     c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
-    if (job_preset_dns_dest(&c->dest, NULL, &text[A_DEST], &tbuf[1], &err) < 0) {
+    if (job_preset_dns_dest(&c->dest, c->text.where, &text[A_DEST], &tbuf[1], &err) < 0) {
         cli_log_escaped(LOG_WARN, "error: ", err.msg, "");
         code = EXIT_USAGE;
         goto out;
@@ -551,13 +586,18 @@ cli_report_run(struct cli *c)
     hopt[0].by = HUNT_BY_DOMAIN;
     hopt[1] = c->hunt;
     hopt[1].by = HUNT_BY_SERVER;
-    text[A_HOURLY].where = "app == 53 and ndns > 0";
+    text[A_HUNT_D].where = text[A_HUNT_S].where = c->text.where; /* NULL: every flow */
+    text[A_HUNT_D].group_by = text[A_HUNT_S].group_by = "sip";   /* keys unused: --where only */
+    text[A_HOURLY].where = with_where("app == 53 and ndns > 0", c->text.where, &wheres[0]);
     text[A_HOURLY].group_by = "hour, dns.names";
     text[A_HOURLY].aggs = "flows=count()";
-    text[A_SRV_D].where = "app == 53 and ndns > 0 and (" DNS_DPORT " or not " DNS_SPORT ")";
+    text[A_SRV_D].where =
+        with_where("app == 53 and ndns > 0 and (" DNS_DPORT " or not " DNS_SPORT ")", c->text.where,
+                   &wheres[1]);
     text[A_SRV_D].group_by = "server=dip, hour";
     text[A_SRV_D].aggs = "flows=count(), bytes=sum(bytes)";
-    text[A_SRV_S].where = "app == 53 and ndns > 0 and not " DNS_DPORT " and " DNS_SPORT;
+    text[A_SRV_S].where = with_where("app == 53 and ndns > 0 and not " DNS_DPORT " and " DNS_SPORT,
+                                     c->text.where, &wheres[2]);
     text[A_SRV_S].group_by = "server=sip, hour";
     text[A_SRV_S].aggs = "flows=count(), bytes=sum(bytes)";
 
@@ -578,6 +618,11 @@ cli_report_run(struct cli *c)
         uint64_t limit = a == A_NAMES || a == A_DEST || a == A_HUNT_S ? TOP : 0;
 
         rc = analytic_build(&an[a], &text[a], hunt ? &hopt[a - A_HUNT_D] : NULL, limit, &err);
+        if (rc == -ERR_USAGE) { /* --where that does not parse, named by the preset's */
+            cli_log_escaped(LOG_ERROR, "", err.msg, "");
+            code = EXIT_USAGE;
+            goto out;
+        }
     }
     if (rc == 0) {
         /* One sweep: every file read and decoded once, its flows folded by every job. */
@@ -735,6 +780,8 @@ cli_report_run(struct cli *c)
                 (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
     }
 out:
+    for (int i = 0; i < 3; i++)
+        mem_free(wheres[i]);
     for (int a = 0; a < NA; a++)
         analytic_fini(&an[a]);
     mem_free(rr);

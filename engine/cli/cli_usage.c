@@ -193,7 +193,10 @@ static const char usage_report[] =
     "                          place; default or '-': stdout)\n"
     "  --min-bpp X --max-names N --src-cidr CIDR --min-bytes N --direction D  as for\n"
     "                          dns-names and dns-dest\n"
-    "  --min-names N --len-norm X --entropy-norm X  as for dns-hunt\n";
+    "  --min-names N --len-norm X --entropy-norm X  as for dns-hunt\n"
+    "  --where EXPR            only the flows EXPR keeps, in every table and chart (ANDed into\n"
+    "                          each analytic's filter, as each command does; shown in the "
+    "header)\n";
 
 static const char usage_export_exec[] =
     "Execution:\n"

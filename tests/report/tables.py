@@ -68,6 +68,33 @@ def summary(fs, args):
     return tuple(int(x) for x in m.groups()) if m else None
 
 
+def compare_tables(a, doc, repo, extra):
+    """The page's four tables equal the separate commands' rows (with the same `extra`)."""
+    for ident, args in (('mothra', ['dns-names']), ('silk', ['dns-dest']),
+                        ('hunt-domain', ['dns-hunt', '--by', 'domain']),
+                        ('hunt-server', ['dns-hunt', '--by', 'server'])):
+        head, want = csv_rows(a.flowsweep, args + extra + [repo])
+        shown, rows = dom.table_rows(doc.by_id(ident))
+        spark = 'DNS flows per hour' in shown
+        cols = [c for c in shown if c != 'DNS flows per hour']
+        check(len(rows) == len(want) and len(want) > 0,
+              '%s: %d rows in the page, %d from %s' % (ident, len(rows), len(want), args + extra))
+        check(all(c in head for c in cols), '%s: columns %r not all in %r' % (ident, cols, head))
+        for r, (cells, w) in enumerate(zip(rows, want)):
+            got = [td.text() for td in cells if 'spark' not in
+                   [c for n in td.iter() for c in n.classes()]]
+            exp = [w[head.index(c)] for c in cols]
+            check(got == exp, '%s row %d: page %r, command %r' % (ident, r + 1, got, exp))
+            if spark:
+                svg = cells[1].find_all('svg', 'spark')[0]
+                m = re.match(r'(\d+) in (\d+) of', svg.find_all('title')[0].text())
+                check(m and m.group(1) == w[head.index('flows')] and
+                      m.group(2) == w[head.index('hours')],
+                      '%s row %d: sparkline %r, flows %s, hours %s' % (
+                          ident, r + 1, m and m.groups(), w[head.index('flows')],
+                          w[head.index('hours')]))
+
+
 def tables(a, tmp):
     repo = os.path.join(tmp, 'repo')
     subprocess.run([a.gen, '--out', repo, '--seed', '5', '--start', '2024-05-01T00', '--hours',
@@ -87,29 +114,17 @@ def tables(a, tmp):
         p = run([a.flowsweep, 'report', '-q', '--threads', t, '-o', other, repo])
         check(p.returncode == 0 and steady(open(other).read()) == steady(page),
               'report at %s threads differs from the default' % t)
-    for ident, args in (('mothra', ['dns-names']), ('silk', ['dns-dest']),
-                        ('hunt-domain', ['dns-hunt', '--by', 'domain']),
-                        ('hunt-server', ['dns-hunt', '--by', 'server'])):
-        head, want = csv_rows(a.flowsweep, args + [repo])
-        shown, rows = dom.table_rows(doc.by_id(ident))
-        spark = 'DNS flows per hour' in shown
-        cols = [c for c in shown if c != 'DNS flows per hour']
-        check(len(rows) == len(want) and len(want) > 0,
-              '%s: %d rows in the page, %d from %s' % (ident, len(rows), len(want), args))
-        check(all(c in head for c in cols), '%s: columns %r not all in %r' % (ident, cols, head))
-        for r, (cells, w) in enumerate(zip(rows, want)):
-            got = [td.text() for td in cells if 'spark' not in
-                   [c for n in td.iter() for c in n.classes()]]
-            exp = [w[head.index(c)] for c in cols]
-            check(got == exp, '%s row %d: page %r, command %r' % (ident, r + 1, got, exp))
-            if spark:
-                svg = cells[1].find_all('svg', 'spark')[0]
-                m = re.match(r'(\d+) in (\d+) of', svg.find_all('title')[0].text())
-                check(m and m.group(1) == w[head.index('flows')] and
-                      m.group(2) == w[head.index('hours')],
-                      '%s row %d: sparkline %r, flows %s, hours %s' % (
-                          ident, r + 1, m and m.groups(), w[head.index('flows')],
-                          w[head.index('hours')]))
+    compare_tables(a, doc, repo, [])
+    # --where: every table of the page is of the flows it keeps, as each command's --where
+    where = "start < '2024-05-01T04:00:00Z'"
+    wout = os.path.join(tmp, 'report.where.html')
+    p = run([a.flowsweep, 'report', '-q', '--where', where, '-o', wout, repo])
+    check(p.returncode == 0, 'report --where exit %d: %s' % (p.returncode, p.stderr))
+    wdoc = dom.parse(open(wout, encoding='ascii').read())
+    compare_tables(a, wdoc, repo, ['--where', where])
+    check('--where start &lt; &#39;2024-05-01T04:00:00Z&#39;' in open(wout).read() or
+          "--where start &lt; '2024-05-01T04:00:00Z'" in open(wout).read(),
+          'report --where: the header shows the filter')
     s = summary(a.flowsweep, ['dns-names', repo])
     files = doc.by_id('files').text()
     flows = doc.by_id('flows').text()
