@@ -434,6 +434,44 @@ def case_template_flood(a, run, tmp, repo):
               'peak RSS %.0f MiB > 128 MiB' % rss)
 
 
+
+# ---------------------------------------------------------------------------------------
+# item 4, dns-hunt: its byte and packet sums are exact past 2^64 - 1, as query's sum()
+# (in one file: the fold; across files on two workers: the merge), never wrapped
+
+def dns_file(path, flows):
+    """DNS flows (one TXT query each, tests/report/hostile_ipfix.py's layout): (name, bytes)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'report'))
+    import hostile_ipfix as h
+    recs = [h.flow(1714953600000 + k * 1000, name, nbytes=n, npkts=2)
+            for k, (name, n) in enumerate(flows)]
+    with open(path, 'wb') as f:
+        f.write(h.message([h.set_(2, h.tmpl(h.DNS_T, h.DNS_FIELDS) + h.tmpl(h.FLOW_T,
+                                                                          h.FLOW_FIELDS))],
+                          0, 1714953600) + h.message([h.set_(h.FLOW_T, b''.join(recs))], 1,
+                                                     1714953600))
+
+
+def case_hunt_sum(a, run, tmp):
+    import csv
+    import io
+    m = 2**64 - 1
+    d = os.path.join(tmp, 'huntsum')
+    os.makedirs(d)
+    half = m // 2
+    dns_file(os.path.join(d, 'a.ipfix'), [(b'a1.tunnel.example.com.', half)])
+    dns_file(os.path.join(d, 'b.ipfix'), [(b'a2.tunnel.example.com.', half),
+                                          (b'a4.tunnel.example.com.', m)])
+    dns_file(os.path.join(d, 'c.ipfix'), [(b'a3.tunnel.example.com.', 2)])
+    want = 2 * half + m + 2                     # 2^65 - 1: past 64 bits in b.ipfix and merged
+    for t in ('1', '2'):
+        name = 'dns-hunt bytes past 2^64 -t ' + t
+        rc, out, err = run([a.flowsweep, 'dns-hunt', '--format', 'csv', '-q', '-t', t, d])
+        if sound(name, rc, err):
+            rows = list(csv.DictReader(io.StringIO(out.decode())))
+            ok = rc == 0 and len(rows) == 1 and int(rows[0]['bytes']) == want
+            check(name, ok, 'exit %s rows %r %r' % (rc, rows, err[-200:]))
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--gen', required=True)
@@ -452,6 +490,7 @@ def main():
     case_long_path(a, run, tmp)
     case_small(a, run, tmp, repo)
     case_sum(a, run, tmp)
+    case_hunt_sum(a, run, tmp)
     case_template_flood(a, run, tmp, repo)
 
     print('hostile: %d checks, %d failures' % (COUNT[0], len(FAILS)))
