@@ -25,6 +25,12 @@ for w in day highcard small; do
     grep -qP \"^\$w\\t[a-z]+\\t\$c\\t\" \"\$work/out/results.tsv\" || { echo \"no result: \$w \$c\"; exit 1; }
   done
 done
+# flowsweep-mpi's ranks x threads rows (issue 12), when it was built
+if [ -x \"\$build/flowsweep-mpi\" ] && command -v mpirun > /dev/null; then
+  for c in dns-names-1x2 dns-names-2x1; do
+    grep -qP \"^day\\tmpi\\t\$c\\t\" \"\$work/out/results.tsv\" || { echo \"no result: day \$c\"; exit 1; }
+  done
+fi
 # the day workload's gzip and zstd copies (issue 14)
 for c in decompress-gzip decode-fast-gzip decompress-zstd decode-fast-zstd dns-names-gzip dns-names-zstd; do
   grep -qP \"^day\\t[a-z]+\\t\$c\\t\" \"\$work/out/results.tsv\" || { echo \"no result: day \$c\"; exit 1; }
@@ -42,12 +48,20 @@ add_test([=[unit.cache]=] "/work/wt-query/build2/tests/test_cache")
 set_tests_properties([=[unit.cache]=] PROPERTIES  LABELS "unit" SKIP_RETURN_CODE "77" _BACKTRACE_TRIPLES "/work/wt-query/tests/CMakeLists.txt;12;add_test;/work/wt-query/tests/cache.cmake;4;flowsweep_unit_test;/work/wt-query/tests/cache.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[e2e.cache]=] "/work/wt-query/tests/e2e/cache.sh" "/work/wt-query/build2/flowsweep" "/work/wt-query/build2/flowsweep-gen" "/work/wt-query/build2/tests/e2e-work/cache")
 set_tests_properties([=[e2e.cache]=] PROPERTIES  LABELS "e2e" _BACKTRACE_TRIPLES "/work/wt-query/tests/cache.cmake;6;add_test;/work/wt-query/tests/cache.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
+add_test([=[e2e.spill]=] "/work/wt-query/tests/e2e/spill.sh" "/work/wt-query/build2/flowsweep" "/work/wt-query/build2/flowsweep-gen" "/work/wt-query/build2/tests/e2e-work/spill")
+set_tests_properties([=[e2e.spill]=] PROPERTIES  LABELS "e2e" _BACKTRACE_TRIPLES "/work/wt-query/tests/cache.cmake;14;add_test;/work/wt-query/tests/cache.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[unit.common]=] "/work/wt-query/build2/tests/test_common")
 set_tests_properties([=[unit.common]=] PROPERTIES  LABELS "unit" SKIP_RETURN_CODE "77" _BACKTRACE_TRIPLES "/work/wt-query/tests/CMakeLists.txt;12;add_test;/work/wt-query/tests/common.cmake;1;flowsweep_unit_test;/work/wt-query/tests/common.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[unit.corrupt_matrix]=] "/root/.pyenv/shims/python3" "/work/wt-query/tests/corrupt/matrix.py" "--gen" "/work/wt-query/build2/flowsweep-gen" "--flowdump" "/work/wt-query/build2/tests/flowdump" "--flowsweep" "/work/wt-query/build2/flowsweep")
 set_tests_properties([=[unit.corrupt_matrix]=] PROPERTIES  ENVIRONMENT "G_SLICE=always-malloc" LABELS "unit" SKIP_RETURN_CODE "77" TIMEOUT "300" _BACKTRACE_TRIPLES "/work/wt-query/tests/corrupt.cmake;10;add_test;/work/wt-query/tests/corrupt.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[unit.corrupt_hostile]=] "/root/.pyenv/shims/python3" "/work/wt-query/tests/corrupt/hostile.py" "--gen" "/work/wt-query/build2/flowsweep-gen" "--flowdump" "/work/wt-query/build2/tests/flowdump" "--flowsweep" "/work/wt-query/build2/flowsweep")
 set_tests_properties([=[unit.corrupt_hostile]=] PROPERTIES  ENVIRONMENT "G_SLICE=always-malloc" LABELS "unit" TIMEOUT "300" _BACKTRACE_TRIPLES "/work/wt-query/tests/corrupt.cmake;23;add_test;/work/wt-query/tests/corrupt.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
+add_test([=[e2e.shard]=] "/work/wt-query/tests/e2e/shard.sh" "/work/wt-query/build2/flowsweep" "/work/wt-query/build2/flowsweep-gen" "/work/wt-query/build2/tests/e2e-work/shard")
+set_tests_properties([=[e2e.shard]=] PROPERTIES  LABELS "e2e" TIMEOUT "120" _BACKTRACE_TRIPLES "/work/wt-query/tests/dist.cmake;3;add_test;/work/wt-query/tests/dist.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
+add_test([=[mpi.ranks]=] "/work/wt-query/tests/e2e/mpi.sh" "/work/wt-query/build2/flowsweep" "/work/wt-query/build2/flowsweep-mpi" "/work/wt-query/build2/flowsweep-gen" "/work/wt-query/build2/tests/e2e-work/mpi")
+set_tests_properties([=[mpi.ranks]=] PROPERTIES  LABELS "mpi" TIMEOUT "300" _BACKTRACE_TRIPLES "/work/wt-query/tests/dist.cmake;14;add_test;/work/wt-query/tests/dist.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
+add_test([=[unit.shard]=] "/work/wt-query/build2/tests/test_shard")
+set_tests_properties([=[unit.shard]=] PROPERTIES  LABELS "unit" SKIP_RETURN_CODE "77" _BACKTRACE_TRIPLES "/work/wt-query/tests/CMakeLists.txt;12;add_test;/work/wt-query/tests/dist.cmake;21;flowsweep_unit_test;/work/wt-query/tests/dist.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[e2e.presets_vs_reference.yaf2]=] "/work/wt-query/tests/e2e/presets_vs_reference.sh" "/work/wt-query/build2/flowsweep" "/work/wt-query/build2/flowsweep-gen" "/work/wt-query/build2/tests/e2e-work/presets-yaf2" "2")
 set_tests_properties([=[e2e.presets_vs_reference.yaf2]=] PROPERTIES  LABELS "e2e" _BACKTRACE_TRIPLES "/work/wt-query/tests/e2e.cmake;6;add_test;/work/wt-query/tests/e2e.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[e2e.presets_vs_reference.yaf3]=] "/work/wt-query/tests/e2e/presets_vs_reference.sh" "/work/wt-query/build2/flowsweep" "/work/wt-query/build2/flowsweep-gen" "/work/wt-query/build2/tests/e2e-work/presets-yaf3" "3")
@@ -74,6 +88,8 @@ add_test([=[e2e.query_vs_reference]=] "/work/wt-query/tests/e2e/query_vs_referen
 set_tests_properties([=[e2e.query_vs_reference]=] PROPERTIES  LABELS "e2e" _BACKTRACE_TRIPLES "/work/wt-query/tests/e2e.cmake;65;add_test;/work/wt-query/tests/e2e.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[e2e.query_vs_reference_real]=] "/work/wt-query/tests/e2e/query_vs_reference.sh" "/work/wt-query/build2/flowsweep" "/work/wt-query/../shared/data/real" "/work/wt-query/build2/tests/e2e-work/query-real" "real")
 set_tests_properties([=[e2e.query_vs_reference_real]=] PROPERTIES  LABELS "e2e;real" SKIP_RETURN_CODE "77" TIMEOUT "900" _BACKTRACE_TRIPLES "/work/wt-query/tests/e2e.cmake;71;add_test;/work/wt-query/tests/e2e.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
+add_test([=[e2e.wide_counts]=] "python3" "/work/wt-query/tests/e2e/wide_counts.py" "/work/wt-query/build2/flowsweep" "/work/wt-query/build2/tests/e2e-work/wide-counts")
+set_tests_properties([=[e2e.wide_counts]=] PROPERTIES  LABELS "e2e" _BACKTRACE_TRIPLES "/work/wt-query/tests/e2e.cmake;79;add_test;/work/wt-query/tests/e2e.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[unit.out]=] "/work/wt-query/build2/tests/test_out")
 set_tests_properties([=[unit.out]=] PROPERTIES  LABELS "unit" SKIP_RETURN_CODE "77" _BACKTRACE_TRIPLES "/work/wt-query/tests/CMakeLists.txt;12;add_test;/work/wt-query/tests/exec.cmake;1;flowsweep_unit_test;/work/wt-query/tests/exec.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[unit.out_json_parses]=] "sh" "-c" "/work/wt-query/build2/tests/test_out --print-json | python3 -c 'import json,sys; rows=[json.loads(l) for l in sys.stdin]; assert rows[0][\"dnsName\"][0] == chr(92)+\"x1B[31mred\"+chr(92)+\"x00\"+chr(92)+\"x0A,\", rows'")
@@ -1145,6 +1161,8 @@ if LC_ALL=C tr -d '\\r\\n' < \"\$t/rows.csv\" | LC_ALL=C grep -q '[[:cntrl:]]'; 
 exit 0
 " "sh" "/work/wt-query/tests/ref/odd_layouts.py" "/work/wt-query/build2/flowsweep")
 set_tests_properties([=[e2e.export_odd_layouts]=] PROPERTIES  LABELS "e2e" _BACKTRACE_TRIPLES "/work/wt-query/tests/read.cmake;137;add_test;/work/wt-query/tests/read.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
+add_test([=[fuzz.compressed]=] "/work/wt-query/build2/tests/fuzz_compressed" "/work/wt-query/tests/fuzz/corpus/compressed")
+set_tests_properties([=[fuzz.compressed]=] PROPERTIES  LABELS "fuzz" _BACKTRACE_TRIPLES "/work/wt-query/tests/CMakeLists.txt;29;add_test;/work/wt-query/tests/read.cmake;155;flowsweep_fuzz_target;/work/wt-query/tests/read.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[ref.selftest]=] "python3" "/work/wt-query/tests/ref/test_reference.py")
 set_tests_properties([=[ref.selftest]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/wt-query/tests/ref.cmake;6;add_test;/work/wt-query/tests/ref.cmake;0;;/work/wt-query/tests/CMakeLists.txt;38;include;/work/wt-query/tests/CMakeLists.txt;0;")
 add_test([=[ref.silk_by_dip]=] "python3" "/work/wt-query/tests/ref/test_reference.py" "--silk" "--data" "/work/wt-query/../shared/data/real")

@@ -126,6 +126,7 @@ enum {
     OPT_INCLUDE,
     OPT_EXCLUDE,
     OPT_CSV_KEEP,
+    OPT_EPOCH,
     OPT_SUMMARY,
     OPT_SUMMARY_FILE,
     OPT_FIELDS,
@@ -170,6 +171,7 @@ static const struct option options[] = {
     {"include", required_argument, NULL, OPT_INCLUDE},
     {"exclude", required_argument, NULL, OPT_EXCLUDE},
     {"csv-keep-formulas", no_argument, NULL, OPT_CSV_KEEP},
+    {"epoch", no_argument, NULL, OPT_EPOCH},
     {"summary", required_argument, NULL, OPT_SUMMARY},
     {"summary-file", required_argument, NULL, OPT_SUMMARY_FILE},
     {"fields", required_argument, NULL, OPT_FIELDS},
@@ -221,6 +223,8 @@ option_applies(int opt, enum cmd cmd)
         return cmd != CMD_EXPORT && cmd != CMD_REPORT;
     case OPT_FORMAT: /* the report is one page of fixed tables */
         return cmd != CMD_REPORT;
+    case OPT_EPOCH: /* the presets print no times */
+        return cmd == CMD_QUERY;
     case OPT_CSV_KEEP:
     case OPT_SUMMARY:
     case OPT_SUMMARY_FILE:
@@ -351,6 +355,9 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         case OPT_CSV_KEEP:
             c->csv_keep_formulas = 1;
+            break;
+        case OPT_EPOCH:
+            c->epoch = 1;
             break;
         case OPT_SUMMARY:
             if (strcmp(optarg, "text") && strcmp(optarg, "json"))

@@ -71,6 +71,7 @@ struct cli {
     size_t nexclude;
     /* output */
     int csv_keep_formulas;    /* --csv-keep-formulas */
+    int epoch;                /* --epoch: query's time columns as numbers, not ISO 8601 */
     int summary_json;         /* --summary json */
     const char *summary_file; /* --summary-file FILE; NULL: stderr */
     /* PATH arguments */

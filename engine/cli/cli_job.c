@@ -108,6 +108,7 @@ cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow
     }
     if (job_build(job, &text, &err) < 0)
         return cli_usage_error("%s", err.msg);
+    job->time_cells = c->cmd == CMD_QUERY && !c->epoch; /* ISO 8601 unless --epoch */
     group_op_init(group, job);
     *op = group;
     /* a watchlist's contents are not in the job text: such a job is never cached */

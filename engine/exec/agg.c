@@ -171,6 +171,9 @@ agg_cell(const struct job *job, const uint8_t *val, size_t col)
     const struct job_col *c = &job->cols[col];
     const uint8_t *s = val + c->off;
 
+    if (job->time_cells && (c->agg == AGG_MIN || c->agg == AGG_MAX) && job_time_ms(c->field))
+        return out_cell_time(c->agg == AGG_MIN ? ~load(s) : load(s),
+                             (uint32_t)job_time_ms(c->field));
     switch (c->agg) {
     case AGG_MIN:
         return out_cell_u64(~load(s));

@@ -119,9 +119,13 @@ cache_job_text_group(const struct job *job, const char *where)
 
     len = (size_t)snprintf(s, cap, "group records=%s bytes=%s keys=", view_name(job->view),
                            job->bytes_total ? "total" : "forward");
-    for (size_t i = 0; i < job->nkeys; i++)
+    for (size_t i = 0; i < job->nkeys; i++) {
         len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? "," : "",
                                 record_field_name(job->cols[i].field));
+        if (job->cols[i].bin) /* bin(field, W): W in the field's unit */
+            len +=
+                (size_t)snprintf(s + len, cap - len, "/%llu", (unsigned long long)job->cols[i].bin);
+    }
     len += (size_t)snprintf(s + len, cap - len, " aggs=");
     for (size_t i = job->nkeys; i < job->ncols; i++) {
         const struct job_col *c = &job->cols[i];

@@ -44,6 +44,9 @@ keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
         case FIELD_KIND_NUM: {
             uint64_t v = record_num(r, id);
 
+            if (job->cols[c].bin)
+                v -= v % job->cols[c].bin; /* the start of its bin */
+
             p = reserve(k, 8);
             for (int i = 0; i < 8; i++)
                 p[i] = (uint8_t)(v >> (56 - 8 * i));
@@ -111,6 +114,8 @@ keypack_cells(const struct job *job, const uint8_t *key, size_t len, struct out_
             cell->kind = OUT_U64;
             for (int i = 0; i < 8; i++)
                 cell->v.u = cell->v.u << 8 | key[at + i];
+            if (job->time_cells && job_time_ms(id))
+                *cell = out_cell_time(cell->v.u, (uint32_t)job_time_ms(id));
             at += 8;
             break;
         case FIELD_KIND_ADDR:

@@ -88,6 +88,44 @@ find_col(const struct job *job, const char *name, size_t len)
     return -1;
 }
 
+/*
+ * "5m" as a count of the unit `unit_ms` (1 ms, 1000 s) into *out; -1 when it is
+ * no whole positive number of s, m, h or d, or not a whole number of units.
+ */
+static int
+parse_width(const char *w, int unit_ms, uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long n;
+    uint64_t ms;
+
+    if (!isdigit((unsigned char)w[0]))
+        return -1;
+    n = strtoull(w, &end, 10);
+    if (n == 0 || n > 100000000ull)
+        return -1;
+    switch (*end) {
+    case 's':
+        ms = n * 1000u;
+        break;
+    case 'm':
+        ms = n * 60000u;
+        break;
+    case 'h':
+        ms = n * 3600000u;
+        break;
+    case 'd':
+        ms = n * 86400000u;
+        break;
+    default:
+        return -1;
+    }
+    if (end[1] != '\0' || ms % (uint64_t)unit_ms != 0)
+        return -1;
+    *out = ms / (uint64_t)unit_ms;
+    return 0;
+}
+
 /* "[name=]field, ..." */
 static int
 parse_keys(struct job *job, const char *text, struct err *err)
@@ -112,6 +150,34 @@ parse_keys(struct job *job, const char *text, struct err *err)
         } else {
             field = a;
         }
+        uint64_t bin = 0;
+        char binned[80];
+
+        p = skip_ws(p);
+        if (*p == '(' && strcasecmp(field, "bin") == 0) { /* bin(field, W) */
+            char arg[64], width[32];
+
+            p++;
+            if (!read_word(&p, arg, sizeof(arg)) || *(p = skip_ws(p)) != ',')
+                return ERR_SET(err, ERR_USAGE, "--group-by: expected bin(FIELD, WIDTH)");
+            p++;
+            if (!read_word(&p, width, sizeof(width)) || *(p = skip_ws(p)) != ')')
+                return ERR_SET(err, ERR_USAGE, "--group-by: expected bin(FIELD, WIDTH)");
+            p++;
+            id = record_field_lookup(arg, strlen(arg));
+            if (id < 0 || !job_time_ms((enum field_id)id))
+                return ERR_SET(err, ERR_USAGE,
+                               "--group-by: bin() takes start, end or hour, not '%s'", arg);
+            if (parse_width(width, job_time_ms((enum field_id)id), &bin) < 0)
+                return ERR_SET(err, ERR_USAGE,
+                               "--group-by: bin(%s, %s): the width is a whole number of s, m, h or "
+                               "d (e.g. 5m), at least the field's unit",
+                               arg, width);
+            snprintf(binned, sizeof(binned), "%s_%s", record_field_name((enum field_id)id), width);
+            if (name == NULL)
+                name = binned;
+            field = record_field_name((enum field_id)id);
+        }
         id = record_field_lookup(field, strlen(field));
         if (id < 0)
             return ERR_SET(err, ERR_USAGE, "--group-by: unknown field '%s' (see --help for fields)",
@@ -131,6 +197,7 @@ parse_keys(struct job *job, const char *text, struct err *err)
                            c->name);
         c->is_key = 1;
         c->field = (enum field_id)id;
+        c->bin = bin;
         job->ncols++;
         job->nkeys++;
         p = skip_ws(p);

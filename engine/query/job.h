@@ -51,6 +51,7 @@ struct job_col {
     enum agg_kind agg;   /* aggregates only */
     uint32_t off;        /* aggregates: offset of the state in the value block */
     uint32_t width;      /* AGG_DISTINCT: item width (17 addresses, 8 numbers, 16 strings) */
+    uint64_t bin;        /* keys: bin(field, W): W in the field's unit (start of the bin); 0 none */
 };
 
 #define JOB_MAX_PREDS  16
@@ -135,7 +136,15 @@ struct job {
     size_t npreds;
     struct job_where_plan plan; /* job->where compiled (job_build) */
     struct domain_list *dl;     /* the Public Suffix List when dns.domain is used; else NULL */
+    int time_cells; /* 1: time columns are OUT_TIME cells (ISO 8601); 0: numbers (the caller's) */
 };
+
+/* job_time_ms() - milliseconds per unit of time field `id` (1 start/end, 1000 hour), else 0. */
+static inline int
+job_time_ms(enum field_id id)
+{
+    return id == FIELD_START || id == FIELD_END ? 1 : id == FIELD_HOUR ? 1000 : 0;
+}
 
 /*
  * job_rec_domain() - finds the registered domain of record `r`'s DNS name

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "esc.h"
+#include "isotime.h"
 #include "mem.h"
 
 int
@@ -270,6 +271,15 @@ out_cell_render(const struct out_cell *c, struct out_str *s)
     case OUT_RATIO:
         str_add_ratio(s, c->v.r.lo, c->v.r.hi, c->v.r.den);
         break;
+    case OUT_TIME: {
+        char buf[ISOTIME_LEN];
+
+        if (c->v.t.v > (uint64_t)INT64_MAX / c->v.t.unit_ms)
+            str_add_u64(s, c->v.t.v); /* no such year: the number */
+        else
+            str_adds(s, isotime_format((int64_t)(c->v.t.v * c->v.t.unit_ms), buf));
+        break;
+    }
     case OUT_F64:
         render_f64(s, c->v.f);
         break;
@@ -516,6 +526,7 @@ json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp)
         break;
     case OUT_TEXT:
     case OUT_ADDR:
+    case OUT_TIME:
         out_cell_render(c, tmp);
         json_string(o, tmp->p, tmp->len);
         break;

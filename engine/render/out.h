@@ -11,6 +11,8 @@
  *   integers in decimal; text escaped; address as dotted quad (IPv4) or RFC
  *   5952 (IPv6); lists as "[" + join(", ", elements) + "]" (Spark's array
  *   rendering, so [""] renders "[]"); floats with up to 6 decimals, trimmed;
+ *   a time as ISO 8601 UTC, "2024-03-01T23:05:00Z" (".250" before the Z
+ *   when it has milliseconds; a JSON string);
  *   a ratio (avg) exactly rounded to 6 decimals, half to even, trailing zeros
  *   trimmed (7 / 2 renders 3.5, 2 / 3 renders 0.666667, 1 / 8000000 renders 0).
  * CSV cells are the same except lists, which are their JSON array text (the
@@ -37,7 +39,8 @@ enum out_kind {
     OUT_TEXT_LIST, /* v.list: n items, each a big-endian u16 length then the bytes */
     OUT_U16_LIST,  /* v.list: n items, each a big-endian u16 */
     OUT_ADDR,      /* v.addr: family 4 (v4-mapped in a[]) or 6 */
-    OUT_RATIO      /* v.r: (hi * 2^64 + lo) / den exactly, rendered rounded (out_cell_render) */
+    OUT_RATIO,     /* v.r: (hi * 2^64 + lo) / den exactly, rendered rounded (out_cell_render) */
+    OUT_TIME       /* v.t: a time, v in units of unit_ms milliseconds; ISO 8601 UTC text */
 };
 
 struct out_cell {
@@ -49,6 +52,10 @@ struct out_cell {
             uint64_t lo; /* low 64 bits */
             uint64_t hi; /* high 64 bits */
         } w;
+        struct {
+            uint64_t v;       /* the time in its unit (first: v.u reads it too) */
+            uint32_t unit_ms; /* milliseconds per unit (1 or 1000) */
+        } t;
         struct {
             uint64_t lo;  /* numerator, low 64 bits */
             uint64_t hi;  /* numerator, high 64 bits */
@@ -83,6 +90,16 @@ out_cell_u128(uint64_t lo, uint64_t hi)
 
     c.v.w.lo = lo;
     c.v.w.hi = hi;
+    return c;
+}
+
+static inline struct out_cell
+out_cell_time(uint64_t v, uint32_t unit_ms)
+{
+    struct out_cell c = {.kind = OUT_TIME};
+
+    c.v.t.v = v;
+    c.v.t.unit_ms = unit_ms;
     return c;
 }
 

@@ -47,10 +47,11 @@ dom1=$(grep -v '^#' "$work/domains.txt" | sed -n 1p)
 
 fail=0 n=0
 # job NAME RECORDS WHERE GROUP_BY AGG HAVING
-job() {
-  local name=$1 records=$2 where=$3 group=$4 agg=$5 having=$6
+job() { # [EXTRA]: one more option for both (--epoch)
+  local name=$1 records=$2 where=$3 group=$4 agg=$5 having=$6 extra=${7:-}
   local rargs=(query --records "$records" --group-by "$group" --agg "$agg")
   local fargs=(query --records "$records" --group-by "$group" --agg "$agg" --format csv --limit 0 -q)
+  [ -n "$extra" ] && { rargs+=("$extra"); fargs+=("$extra"); }
   [ -n "$where" ] && { rargs+=(--where "$where"); fargs+=(--where "$where"); }
   [ -n "$having" ] && { rargs+=(--having "$having"); fargs+=(--having "$having"); }
   n=$((n + 1))
@@ -146,6 +147,11 @@ ordered() { # NAME RECORDS GROUP_BY AGG ORDER LIMIT
 ordered ord-two    flows 'proto, app' 'flows=count(), b=sum(bytes)' 'app desc, flows asc' 0
 ordered ord-avg    flows 'sip' 'n=count(), m=avg(bytes)' 'm desc, n' 25
 ordered ord-text   dns 'dns.domain, dns.type' 'n=count(), t=avg(dns.ttl)' 'dns.type, n desc, t' 40
+
+# Times: ISO 8601 UTC columns (--epoch: numbers), bin(time, W) keys as rwcount's bins.
+job bin-5m       flows '' 'bin(start, 5m), proto' 'n=count(), b=sum(bytes), p=sum(packets), first=min(start), last=max(end)' ''
+job bin-epoch    silk "start >= '$iso'" 't=bin(start, 1h), hour' 'n=count(), b=sum(bytes)' 't > 0' --epoch
+job bin-rr       dns '' 'bin(end, 1d), dns.type' 'n=count(), h=min(hour)' ''
 
 # Refused when parsing, naming the types.
 must_fail rr-view 'use --records dns' query --group-by dns.name

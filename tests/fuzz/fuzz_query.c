@@ -2,7 +2,8 @@
  * fuzz_query.c - the query syntax: arbitrary bytes split at NUL into
  * records, where, group-by, aggs, having, order; job_build() must accept or
  * reject each without crashing, and an accepted --where must evaluate on a
- * sample record. Inputs with '@' are skipped: "in @FILE" opens files.
+ * sample record (with --records dns, the record of its one DNS RR and that
+ * name's registered domain). Inputs with '@' are skipped: "in @FILE" opens files.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,7 +58,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sample_rec.packets = f.packets;
     sample_rec.sip = f.sip;
     sample_rec.dip = f.dip;
+    sample_rec.rr = NULL;
+    sample_rec.dom_len = 0;
     if (job_build(&job, &t, &err) == 0) {
+        if (job.view == REC_DNS) { /* --records dns: the record of the flow's one RR */
+            sample_rec.rr = &rr;
+            job_rec_domain(&job, NULL, &sample_rec);
+        }
         if (job.where) {
             uint8_t addr[JOB_WHERE_SCRATCH];
             struct job_where_ctx w = {&job, &sample_rec, addr};

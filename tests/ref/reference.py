@@ -204,6 +204,28 @@ class Avg:
         return text
 
 
+class IsoTime:
+    """A time column's value (start/end in ms, hour in s): printed as ISO
+    8601 UTC ("2024-03-01T23:05:00Z", ".250" before the Z when it has
+    milliseconds), or as the number with --epoch."""
+
+    EPOCH = [False]
+
+    def __init__(self, v, unit_ms):
+        self.v, self.unit_ms = v, unit_ms
+
+    def __str__(self):
+        if IsoTime.EPOCH[0]:
+            return str(self.v)
+        ms = self.v * self.unit_ms
+        import datetime
+        t = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
+        text = t.strftime("%Y-%m-%dT%H:%M:%S")
+        if ms % 1000:
+            text += ".%03d" % (ms % 1000)
+        return text + "Z"
+
+
 def cell_text(cell):
     if isinstance(cell, (list, tuple)):
         return render_list(cell)
@@ -1108,15 +1130,31 @@ def _agg_specs(text):
     return specs
 
 
+_BIN_UNITS = {"s": 1000, "m": 60000, "h": 3600000, "d": 86400000}
+
+
 def _key_specs(text):
+    """(name, field, bin width in the field's unit or 0) per key."""
     specs = []
+    text = re.sub(r"\(\s*([A-Za-z_.]+)\s*,\s*", r"(\1;", text)  # bin(f, w)
     for part in [p.strip() for p in text.split(",")]:
         m = re.fullmatch(r"(?:([A-Za-z_#][A-Za-z0-9_.#]*)\s*=\s*)?"
-                         r"([A-Za-z_.]+)", part)
+                         r"(?:[bB][iI][nN]\(([A-Za-z_.]+);(\d+)([smhd])\s*\)"
+                         r"|([A-Za-z_.]+))", part)
         if not m:
             raise QueryError("bad key %r" % part)
-        name, field = m.groups()
-        specs.append((name or field, field.lower()))
+        name, bfield, n, unit, field = m.groups()
+        if bfield is None:
+            specs.append((name or field, field.lower(), 0))
+            continue
+        bfield = bfield.lower()
+        if bfield not in TIME_FIELDS:
+            raise QueryError("bin() takes a time field")
+        ms = int(n) * _BIN_UNITS[unit]
+        per = 1 if TIME_FIELDS[bfield] == 1 else 1000
+        if ms == 0 or ms % per:
+            raise QueryError("bad bin width")
+        specs.append((name or "%s_%s%s" % (bfield, n, unit), bfield, ms // per))
     return specs
 
 
@@ -1134,14 +1172,14 @@ def order_query(cols, rows, order):
     first = keys[0][0]
 
     def num(c):
-        return c.q if isinstance(c, Avg) else c
+        return c.q if isinstance(c, Avg) else c.v if isinstance(c, IsoTime) else c
 
     out = sorted(rows, key=lambda r: tuple(
         cell_text(c) for i, c in enumerate(r) if i != first))
     for col, desc in reversed(keys):
         def key(r, col=col):
             c = r[col]
-            return num(c) if isinstance(c, (int, Avg)) else cell_text(c)
+            return num(c) if isinstance(c, (int, Avg, IsoTime)) else cell_text(c)
         out.sort(key=key, reverse=desc)
     return out
 
@@ -1153,7 +1191,7 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
     wnode = QueryParser(where, where_names).parse() if where else None
     keys = _key_specs(group_by)
     specs = _agg_specs(aggs)
-    for _, k in keys + [(a, b) for _, a, b in specs]:
+    for _, k in [(a, b) for a, b, _ in keys] + [(a, b) for _, a, b in specs]:
         if (k in RR_NUM_FIELDS or k in RR_STR_FIELDS) and view != "dns":
             raise QueryError("%s needs --records dns" % k)
     groups = {}
@@ -1165,7 +1203,7 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                     raise QueryError("integer overflow in %s" % v.text)
                 if v != 1:
                     continue
-            key = tuple(rec[k] for _, k in keys)
+            key = tuple(rec[k] - rec[k] % w if w else rec[k] for _, k, w in keys)
             g = groups.get(key)
             if g is None:
                 g = groups[key] = [None] * len(specs)
@@ -1186,9 +1224,9 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                     if g[i] is None:
                         g[i] = set()
                     g[i].add(as_v6_int(x) if arg in ADDR_FIELDS else x)
-    cols = [n for n, _ in keys] + [n for n, _, _ in specs]
+    cols = [n for n, _, _ in keys] + [n for n, _, _ in specs]
     kinds = {}
-    for (n, k) in keys:
+    for (n, k, _) in keys:
         kinds[n] = "addr" if k in ADDR_FIELDS else "int"
     hnode = None
     if having:
@@ -1224,6 +1262,14 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
             if v != 1:
                 continue
         rows.append(row)
+    # time columns: keys of time fields, min/max of them (IsoTime prints them)
+    timecols = [i for i, (_, k, _) in enumerate(keys) if k in TIME_FIELDS]
+    timecols += [len(keys) + i for i, (_, f, a) in enumerate(specs)
+                 if f in ("min", "max") and a in TIME_FIELDS]
+    for row in rows:
+        for i in timecols:
+            field = keys[i][1] if i < len(keys) else specs[i - len(keys)][2]
+            row[i] = IsoTime(row[i], 1 if TIME_FIELDS[field] == 1 else 1000)
     return cols, rows
 
 
@@ -1467,6 +1513,8 @@ def build_parser():
     q.add_argument("--group-by", required=True)
     q.add_argument("--agg", default="count=count()")
     q.add_argument("--having")
+    q.add_argument("--epoch", action="store_true",
+                   help="time columns as numbers, not ISO 8601")
     q.add_argument("--order", help="print rows in this order (default: "
                    "sorted by their CSV text)")
     return p
@@ -1481,6 +1529,7 @@ def main(argv=None, out=None):
     try:
         flows = read_inputs(args.files)
         if args.cmd == "query":
+            IsoTime.EPOCH[0] = args.epoch
             try:
                 cols, rows = run_query(
                     flows, view=args.records, total=(args.bytes == "total"),
