@@ -35,6 +35,9 @@ struct cli_exec {
     const char *prog; /* the program's name in messages: "flowsweep" */
     /* code() - the exit status every process returns, from this one's (NULL: its own) */
     int (*code)(const struct cli_exec *x, int code);
+    /* no_plan: what the shards' walk found (skips warned again, counts in the summary, exit 3
+     * when files may be missing); its `files` is NULL, its `nfiles` the files planned */
+    const struct part_plan *walked;
 };
 
 /*

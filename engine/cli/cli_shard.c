@@ -126,6 +126,10 @@ run_shard(const struct cli_exec *x, const struct cli *c, const struct op *op,
         h.job_len = r->job_len;
         h.bad = res->sweep.bad; /* borrowed: no shard_head_fini() */
         h.nbad = res->sweep.nbad;
+        h.outside_window = plan->outside_window;
+        h.passed = plan->npassed;
+        h.skips = plan->skips; /* borrowed */
+        h.nskips = plan->nskips;
         n = shard_write(r->path, &h, res, err);
         if (n < 0)
             rc = (int)n;
@@ -168,7 +172,7 @@ cli_shard_main(int argc, char **argv)
 {
     static struct cli c; /* large: not on the stack */
     struct shard_run r;
-    struct cli_exec x = {run_shard, &r, 0, 0, 1, "flowsweep", NULL};
+    struct cli_exec x = {run_shard, &r, 0, 0, 1, "flowsweep", NULL, NULL};
     char **av;
     int ac = 0, have_shard = 0, rc;
 
@@ -280,6 +284,11 @@ same_job(const struct shard_head *f, const struct shard_head *first, const char 
                        "plan the same PATHs",
                        first_name, (unsigned long long)f->plan_files,
                        (unsigned long long)first->plan_files);
+    if (f->lost != first->lost || f->nskips != first->nskips)
+        return ERR_SET(err, ERR_USAGE,
+                       "its walk skipped other paths than %s's (%zu skipped, %zu with files "
+                       "missing; %zu and %zu there): every shard must see the same PATHs",
+                       first_name, f->nskips, f->lost, first->nskips, first->lost);
     return 0;
 }
 
@@ -421,9 +430,10 @@ cli_merge_main(int argc, char **argv)
 {
     static struct cli job, opt; /* large: not on the stack */
     static struct cli merged;
+    struct part_plan walked;
     struct merge_run m;
     struct shard_file *first = mem_calloc(1, sizeof(*first)); /* large: not on the stack */
-    struct cli_exec x = {run_merge, &m, 0, 1, 0, "flowsweep", NULL};
+    struct cli_exec x = {run_merge, &m, 0, 1, 0, "flowsweep", NULL, NULL};
     char **files = mem_calloc((size_t)argc + 1, sizeof(*files));
     char **opts = mem_calloc((size_t)argc + 3, sizeof(*opts));
     char **jav = NULL;
@@ -521,6 +531,15 @@ cli_merge_main(int argc, char **argv)
         m.files = files;
         m.nfiles = nfiles;
         m.first = first;
+        /* The walk as the shards saw it (every shard walks every PATH; same plan checked). */
+        memset(&walked, 0, sizeof(walked));
+        walked.nfiles = (size_t)first->head.plan_files;
+        walked.skips = first->head.skips;
+        walked.nskips = first->head.nskips;
+        walked.lost = first->head.lost;
+        walked.outside_window = (size_t)first->head.outside_window;
+        walked.npassed = (size_t)first->head.passed;
+        x.walked = &walked;
         rc = cli_run_job(&merged, &x);
         cli_args_fini(&job);
         cli_args_fini(&opt);

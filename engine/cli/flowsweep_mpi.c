@@ -72,7 +72,7 @@ int
 main(int argc, char **argv)
 {
     struct err err;
-    struct cli_exec x = {run_mpi, &d, 0, 0, 0, "flowsweep-mpi", code_mpi};
+    struct cli_exec x = {run_mpi, &d, 0, 0, 0, "flowsweep-mpi", code_mpi, NULL};
     const char *chunk = getenv("FLOWSWEEP_MPI_CHUNK"); /* NOLINT(concurrency-mt-unsafe) */
     int code;
 

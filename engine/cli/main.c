@@ -51,7 +51,7 @@ run_local(const struct cli_exec *x, const struct cli *c, const struct op *op,
     return runner_run_cached(op, plan, so, cache, res, err);
 }
 
-static const struct cli_exec exec_local = {run_local, NULL, 0, 0, 0, "flowsweep", NULL};
+static const struct cli_exec exec_local = {run_local, NULL, 0, 0, 0, "flowsweep", NULL, NULL};
 
 /* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
 int
@@ -71,6 +71,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     struct cli_output out;
     struct out_opts oo = {c->csv_keep_formulas};
     struct cli_summary sum;
+    const struct part_plan *walked;
     double t0 = cli_now();
     int rc, code;
 
@@ -90,7 +91,12 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         memset(&plan, 0, sizeof(plan));
     else
         code = cli_plan_inputs(c, &plan);
-    cli_summary_plan(&sum, c, &plan);
+    walked = x->walked != NULL ? x->walked : &plan;
+    for (size_t i = 0; x->walked != NULL && i < walked->nskips; i++)
+        cli_warn_skip(&walked->skips[i]);
+    if (x->walked != NULL && walked->outside_window && c->verbose)
+        LOG_INFO("%zu files outside the time window were not read", walked->outside_window);
+    cli_summary_plan(&sum, c, walked);
     if (code < 0 &&
         cli_output_open(&out, x->quiet || x->shard ? "/dev/null" : c->output, &err) < 0) {
         cli_fatal(&err);
@@ -164,7 +170,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
                     "%llu), dns records %llu, groups %zu (shown %zu%s; %.1f MiB in tables, "
                     "peak %.1f MiB, spilled %.1f MiB in %llu runs), "
                     "elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f MiB (%s)\n",
-                    (unsigned long long)st->files, res.sweep.nbad, cli_passed_text(&plan),
+                    (unsigned long long)st->files, res.sweep.nbad, cli_passed_text(walked),
                     (unsigned long long)st->flows, (unsigned long long)st->records,
                     (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res.out.groups,
                     table->nrows, more, (double)res.table_bytes / (1024.0 * 1024.0),
@@ -188,8 +194,9 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         if (!x->quiet)
             cli_fatal(&err);
         code = EXIT_FATAL;
-    } else if ((res.sweep.nbad && !x->shard) || plan.lost) {
-        code = EXIT_PARTIAL; /* a shard's bad files are named again, with exit 3, by merge */
+    } else if ((res.sweep.nbad || walked->lost) && !x->shard) {
+        code =
+            EXIT_PARTIAL; /* a shard's bad files and lost paths are named again, exit 3, by merge */
     }
     if (cache != NULL && c->verbose && res.cache.racy)
         LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",

@@ -172,6 +172,19 @@ shard_head_encode(const struct shard_head *h, struct partial_buf *b)
         put_u64(b, h->bad[i].flows_kept);
         put_u32(b, (uint32_t)h->bad[i].resumed);
     }
+    put_u64(b, h->outside_window);
+    put_u64(b, h->passed);
+    put_u32(b, (uint32_t)h->nskips);
+    for (size_t i = 0; i < h->nskips; i++) {
+        size_t plen = strlen(h->skips[i].path), wlen = strlen(h->skips[i].why);
+
+        put_u32(b, (uint32_t)plen);
+        partial_buf_put(b, h->skips[i].path, plen);
+        put_u32(b, (uint32_t)wlen);
+        partial_buf_put(b, h->skips[i].why, wlen);
+        put_u32(b, (uint32_t)h->skips[i].sys_errno);
+        put_u32(b, (uint32_t)(h->skips[i].lost != 0));
+    }
     {
         size_t hlen = b->len - start + 8;
 
@@ -205,7 +218,7 @@ int
 shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *used, struct err *err)
 {
     const uint8_t *q, *end, *s;
-    uint32_t version, hlen, nbad;
+    uint32_t version, hlen, nbad, nskips;
     uint64_t v[8];
     size_t n;
 
@@ -269,6 +282,39 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
         h->bad[i].resumed = get_u32(q + 8) != 0;
         q += 12;
     }
+    if (end - q < 20)
+        return BAD("%s", "cut short before the walk's skips");
+    h->outside_window = get_u64(q);
+    h->passed = get_u64(q + 8);
+    nskips = get_u32(q + 16);
+    q += 20;
+    if (nskips > (size_t)(end - q) / 17)
+        return BAD("%u skipped paths cannot fit in the head", nskips);
+    h->skips = mem_calloc((size_t)nskips + 1, sizeof(*h->skips));
+    for (uint32_t i = 0; i < nskips; i++) {
+        size_t plen, wlen;
+        const uint8_t *path = take(&q, end, &plen), *why;
+        char *both;
+
+        if (path == NULL || plen == 0 || memchr(path, '\0', plen) != NULL)
+            return BAD("skipped path %u: bad path", i);
+        why = take(&q, end, &wlen);
+        if (why == NULL || wlen == 0 || memchr(why, '\0', wlen) != NULL || end - q < 8)
+            return BAD("skipped path %u: bad reason", i);
+        both = mem_alloc(plen + wlen + 2); /* the path, then the reason: one block */
+        memcpy(both, path, plen);
+        both[plen] = '\0';
+        memcpy(both + plen + 1, why, wlen);
+        both[plen + 1 + wlen] = '\0';
+        h->skips[i].path = both;
+        h->skips[i].why = both + plen + 1;
+        h->skips[i].sys_errno = (int)get_u32(q);
+        h->skips[i].lost = get_u32(q + 4) != 0;
+        q += 8;
+        h->nskips++;
+        if (h->skips[i].lost)
+            h->lost++;
+    }
     if (q != end)
         return BAD("%zu stray bytes in the head", (size_t)(end - q));
     *used = hlen;
@@ -283,6 +329,9 @@ shard_head_fini(struct shard_head *h)
         mem_free(h->bad[i].msg);
     }
     mem_free(h->bad);
+    for (size_t i = 0; i < h->nskips; i++)
+        mem_free(h->skips[i].path); /* its reason is in the same block */
+    mem_free(h->skips);
     mem_free(h->job);
     memset(h, 0, sizeof(*h));
 }

@@ -17,11 +17,13 @@
  *   flows, records, kept, dns records, other, damaged), the job (u32 length,
  *   then its command words each ended by a NUL byte), the bad files (u32
  *   count, then each: u32 path length, path, u32 message length, message,
- *   u64 flows counted, u32 1 when reading went on after the damage), XXH3-64 of everything before
- * it; then the partial, which checks itself (partial_parse()). Integers are little-endian. The head
- * alone (shard_head_encode()) also carries a rank's counts and bad files to rank 0 under MPI.
- * Written to a dot-prefixed temporary name, then renamed: whole or absent.
- * Threads: every call works on caller-owned objects.
+ *   u64 flows counted, u32 1 when reading went on after the damage), the walk's files outside the
+ *   time window and passed over by name (u64 each), the walk's skips (u32 count, then each: u32
+ *   path length, path, u32 reason length, reason, u32 errno, u32 1 when files may be missing
+ *   below it), XXH3-64 of everything before it; then the partial, which checks itself
+ * (partial_parse()). Integers are little-endian. The head alone (shard_head_encode()) also carries
+ * a rank's counts and bad files to rank 0 under MPI. Written to a dot-prefixed temporary name, then
+ * renamed: whole or absent. Threads: every call works on caller-owned objects.
  */
 #ifndef ENGINE_SHARD_H
 #define ENGINE_SHARD_H
@@ -35,7 +37,7 @@
 #include "runner.h"
 #include "sweep.h"
 
-#define SHARD_VERSION 1          /* format version: bump on any layout change */
+#define SHARD_VERSION 2          /* format version: bump on any layout change */
 #define SHARD_MAX     100000u    /* most shards (or ranks) a job is split into */
 #define SHARD_JOB_MAX (1u << 20) /* longest job text kept */
 
@@ -64,6 +66,11 @@ struct shard_head {
     size_t job_len;        /* bytes of job */
     struct sweep_bad *bad; /* bad files of this shard, sorted by path (owned) */
     size_t nbad;
+    uint64_t outside_window; /* the walk's: files outside --start/--end */
+    uint64_t passed;         /* the walk's: files passed over by name */
+    struct part_skip *skips; /* the walk's skips, sorted by path (owned when decoded) */
+    size_t nskips;
+    size_t lost; /* skips with `lost` set (decoded: counted, not stored) */
 };
 
 /* shard_head_encode() - appends head `h` (with its checksum) to `b`. */

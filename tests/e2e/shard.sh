@@ -69,6 +69,31 @@ fsrun names.whole dns-names --limit 0 --format csv --partial-out names.whole.par
 fsrun names.mw merge names.whole.part
 same names.plain names.mw
 
+# ---- 1b. the walk's skips travel in the shard file (a directory nested too deep is a lost
+# skip, as an unreadable one is): shards exit 0, merge warns as one process does and exits 3;
+# merge's --summary json counts the files planned, skipped and outside the window as one process
+mkdir -p walk
+cp -r repo/2024 walk/
+d=walk/deep
+for ((k = 0; k < 130; k++)); do d=$d/d; done
+mkdir -p "$d"
+cp "$first" "$d/yaf-deep.yaf"
+files() { grep -o '"files":{[^}]*}' "$1" || echo "no files in $1"; }
+for win in "" "--start 2024-03-01T21 --end 2024-03-01T22"; do
+  read -r -a w <<< "$win"
+  fsrun walk.plain dns-dest --limit 0 --format csv ${w[@]+"${w[@]}"} --summary json --summary-file walk.plain.json walk
+  [ "$(cat walk.plain.rc)" = 3 ] || bad "walk: the plain run should exit 3 (a lost path)"
+  grep -q "deeper than 128" walk.plain.err || bad "walk: the plain run did not warn of the deep directory"
+  for i in 0 1; do
+    fsrun "walk.s$i" dns-dest --limit 0 --format csv ${w[@]+"${w[@]}"} --shard "$i/2" --partial-out "walk.$i.part" walk
+    [ "$(cat "walk.s$i.rc")" = 0 ] || bad "walk${win:+ $win}: shard $i/2 exited $(cat "walk.s$i.rc"), want 0"
+  done
+  fsrun walk.m merge --limit 0 --format csv --summary json --summary-file walk.m.json walk.1.part walk.0.part
+  same walk.plain walk.m
+  [ "$(files walk.plain.json)" = "$(files walk.m.json)" ] ||
+    bad "walk${win:+ $win}: merge's summary $(files walk.m.json), one process $(files walk.plain.json)"
+done
+
 # ---- 2. refusals, each naming the file ----
 refuse() { # WHAT PATTERN FILE...
   local what=$1 pat=$2; shift 2
