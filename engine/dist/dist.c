@@ -357,6 +357,40 @@ gather(struct dist *d, struct runner_result *res, struct err *err)
     return agree(d, rc, err);
 }
 
+/*
+ * When the operation can say which of a rank's groups may be printed (op->select(): the
+ * group-by jobs: those passing --having, and with --limit L only the first L), each rank
+ * keeps only those: rank 0 then gathers a few groups per rank instead of all, and learns
+ * every rank's groups and kept counts (*total) to put in the output. *cut = 1 then.
+ * Every rank decides alike (the operation decides).
+ */
+static int
+keep_top(struct dist *d, const struct op *op, struct runner_result *res, int threads,
+         uint64_t total[2], int *cut, struct err *err)
+{
+    struct htab_entry **ents = NULL;
+    uint64_t mine[2] = {0, 0};
+    size_t n = 0, passed = 0;
+    int rc = 0;
+
+    *cut = 0;
+    if (op->select != NULL) {
+        mine[0] = htab_count(res->tables[0]);
+        ents = mem_calloc(mine[0] + 1, sizeof(*ents));
+        rc = op->select(op, res->tables[0], threads, ents, &n, &passed, err);
+        mine[1] = passed;
+        if (rc == 0) {
+            *cut = 1;
+            rc = runner_keep_entries(res, ents, n, err);
+        }
+    }
+    mem_free(ents);
+    rc = agree(d, rc, err);
+    if (rc == 0 && *cut)
+        MPI_Reduce(mine, total, 2, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    return rc;
+}
+
 /* Rank 0 learns the slowest rank's times and the bytes of all. */
 static void
 measure(struct dist *d)
@@ -382,8 +416,9 @@ dist_run(struct dist *d, const struct op *op, const struct part_plan *plan,
          struct err *err)
 {
     struct part_plan sub;
+    uint64_t total[2] = {0, 0};
     double t0;
-    int rc;
+    int rc, cut = 0;
 
     memset(res, 0, sizeof(*res));
     rc = dist_start(d, 1, plan, err);
@@ -403,11 +438,21 @@ dist_run(struct dist *d, const struct op *op, const struct part_plan *plan,
     if (rc == 0 && d->size > 1)
         rc = shuffle(d, res, err);
     if (rc == 0 && d->size > 1)
+        rc = keep_top(d, op, res, opts->threads, total, &cut, err);
+    if (rc == 0 && d->size > 1)
         rc = gather(d, res, err);
     if (rc == 0)
         measure(d);
     if (rc == 0 && d->rank == 0)
         rc = runner_finish(res, opts->threads, err);
+    if (rc == 0 && d->rank == 0 && cut) {
+        /* the counts of every group, not only of the candidates gathered */
+        struct out_table *tb = &res->out.table;
+
+        res->out.groups = (size_t)total[0];
+        tb->left_out = total[1] > tb->nrows ? total[1] - tb->nrows : 0;
+        tb->has_more = tb->left_out > 0;
+    }
     return rc;
 }
 

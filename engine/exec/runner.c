@@ -750,6 +750,41 @@ runner_keep_parts(struct runner_result *res, unsigned mod, unsigned rem, struct 
 }
 
 int
+runner_keep_entries(struct runner_result *res, struct htab_entry *const *keep, size_t n,
+                    struct err *err)
+{
+    const struct op *op = res->op;
+    uint32_t val_len = op->val_len;
+    struct htab *dst = htab_create(val_len, &res->acct, err);
+    int rc = dst == NULL ? -ERR_LIMIT : 0;
+
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct htab_entry *e = keep[i], *d;
+        int is_new;
+
+        d = htab_upsert(dst, htab_entry_key(e, val_len), e->key_len, e->hash, &is_new, err);
+        if (d == NULL) {
+            rc = -ERR_LIMIT;
+            break;
+        }
+        memcpy(htab_entry_val(d), htab_entry_val(e), val_len); /* the state moves */
+        memset(htab_entry_val(e), 0, val_len);
+    }
+    release_all(op, res->tables[0], &res->acct); /* the rest (a moved state is all zero) */
+    for (int t = 0; t < res->ntables; t++) {
+        htab_destroy(res->tables[t]);
+        res->tables[t] = NULL;
+    }
+    if (rc < 0 && dst != NULL) {
+        release_all(op, dst, &res->acct);
+        htab_destroy(dst);
+        dst = htab_create(val_len, &res->acct, NULL);
+    }
+    res->tables[0] = dst;
+    return rc;
+}
+
+int
 runner_clear(struct runner_result *res, struct err *err)
 {
     if (res->tables[0] != NULL)

@@ -115,6 +115,7 @@ int runner_run_cached(const struct op *op, const struct part_plan *plan,
  * runner_keep_parts() - keeps the groups of partitions p with p % mod == rem
  *   only (moved into one new table; the others released). 0 or -ERR_LIMIT
  *   (then the table is empty).
+ * runner_keep_entries() - keeps entries keep[0..n) of res->tables[0] only, likewise.
  */
 int runner_map(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
                struct cache *cache, struct runner_result *res, struct err *err);
@@ -129,6 +130,8 @@ int runner_encode(const struct runner_result *res, const struct partial_info *in
                   unsigned rem, struct partial_buf *out, struct err *err);
 int runner_clear(struct runner_result *res, struct err *err);
 int runner_keep_parts(struct runner_result *res, unsigned mod, unsigned rem, struct err *err);
+int runner_keep_entries(struct runner_result *res, struct htab_entry *const *keep, size_t n,
+                        struct err *err);
 
 /* runner_result_fini() - releases every group's state, the tables and the output. */
 void runner_result_fini(struct runner_result *res);

@@ -5,7 +5,8 @@
 #     1 or 2 threads per rank (oversubscribed), print the bytes one flowsweep process
 #     prints, with its exit status (3: a truncated file) and its bad-file warning;
 #     more ranks than files; exchange rounds forced small (FLOWSWEEP_MPI_CHUNK);
-#     --cache per rank, cold and warm;
+#     --cache per rank, cold and warm; with --limit (ranks send rank 0 their top rows
+#     only), the same rows and the same group counts in the summary;
 #  2. a rank killed, or exiting without MPI_Finalize, once it has mapped its share, ends
 #     the job with a non-zero status within seconds (timeout 60 s; measured < 20 s);
 #     a rank over --mem-limit stops every rank with "rank R: memory limit ...", exit 1.
@@ -56,6 +57,21 @@ for name in names dest query hunt; do
     fsrun "$name.np$n" mpi "$n" "$fsmpi" "${args[@]}" --threads "$t" repo
     same "$name.plain" "$name.np$n"
   done
+done
+# --limit: each rank sends rank 0 only the groups that can be printed; the counts of all
+# groups still reach the summary ("groups N (shown L, M more cut by --limit")
+shown() { sed -n 's/.*\(groups [0-9]* (shown [^;]*\);.*/\1/p' "$1"; }
+fsrun names.lim.plain "$fs" dns-names --threads 1 repo
+fsrun query.lim.plain "$fs" query --records silk --where app=53 --group-by sip,dip --agg "n=count(),b=sum(bytes),s=distinct(sport)" --having "n > 1" --order "b asc" --limit 7 --format json repo
+for n in 2 3; do
+  fsrun "names.lim.np$n" mpi "$n" "$fsmpi" dns-names --threads 1 repo
+  same names.lim.plain "names.lim.np$n"
+  [ "$(shown names.lim.plain.err)" = "$(shown "names.lim.np$n.err")" ] && [ -n "$(shown names.lim.plain.err)" ] ||
+    bad "names.lim.np$n: summary '$(shown "names.lim.np$n.err")', want '$(shown names.lim.plain.err)'"
+  fsrun "query.lim.np$n" mpi "$n" "$fsmpi" query --records silk --where app=53 --group-by sip,dip --agg "n=count(),b=sum(bytes),s=distinct(sport)" --having "n > 1" --order "b asc" --limit 7 --format json --threads 2 repo
+  same query.lim.plain "query.lim.np$n"
+  [ "$(shown query.lim.plain.err)" = "$(shown "query.lim.np$n.err")" ] ||
+    bad "query.lim.np$n: summary '$(shown "query.lim.np$n.err")', want '$(shown query.lim.plain.err)'"
 done
 # more ranks than files
 fsrun small.plain "$fs" dns-names --limit 0 --format csv repo/2024/03/01/22
