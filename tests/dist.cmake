@@ -4,7 +4,7 @@ if(TARGET flowsweep-gen)
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/shard.sh
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/shard)
-  set_tests_properties(e2e.shard PROPERTIES LABELS e2e TIMEOUT 120)
+  set_tests_properties(e2e.shard PROPERTIES LABELS e2e TIMEOUT 400) # ~70 runs: slow under the sanitizers
 endif()
 # flowsweep-mpi under mpirun: one script (mpirun is slow to start); the release pass only
 # (scripts/test leaves the label mpi out of the sanitizer passes).

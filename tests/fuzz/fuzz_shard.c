@@ -46,22 +46,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap(); /* keeps the walk */
         {
             uint8_t *rest = mem_alloc(size - used + 1);
-            struct partial p;
+            struct partial *p = mem_calloc(1, sizeof(*p)); /* large: not on the stack */
             struct partial_cursor c;
             struct partial_entry e;
 
             memcpy(rest, copy + used, size - used);
-            if (partial_parse(rest, size - used, PARTIAL_LOAD_SKIP_SUMS, &p, &err) == 0) {
+            if (partial_parse(rest, size - used, PARTIAL_LOAD_SKIP_SUMS, p, &err) == 0) {
                 uint64_t bytes = 0;
 
                 memset(&c, 0, sizeof(c));
-                while (partial_next(&p, &c, &e)) /* every key and state inside the input */
+                while (partial_next(p, &c, &e)) /* every key and state inside the input */
                     bytes += (uint64_t)e.key_len + e.state_len + (e.key_len ? (e.key[0] & 0) : 0) +
                              (e.state_len ? (e.state[e.state_len - 1] & 0) : 0);
                 if (bytes > size)
                     __builtin_trap();
             }
-            partial_fini(&p);
+            partial_fini(p);
+            mem_free(p);
         }
     } else if (err.code == ERR_OK) {
         __builtin_trap(); /* a refusal always says why */
