@@ -9,7 +9,8 @@
 #     only), the same rows and the same group counts in the summary;
 #  2. a rank killed, or exiting without MPI_Finalize, once it has mapped its share, ends
 #     the job with a non-zero status within seconds (timeout 60 s; measured < 20 s);
-#     a rank over --mem-limit stops every rank with "rank R: memory limit ...", exit 1.
+#     a failure on the ranks (over --mem-limit, spills cannot be written) stops every rank
+#     with "rank R: ...", exit 1.
 set -euo pipefail
 fs=$1 fsmpi=$2 gen=$3 work=$4
 rm -rf "$work"
@@ -102,10 +103,11 @@ for how in kill exit; do
   [ -s "fault.$how.out" ] && bad "rank 1 $how: results printed"
   grep -q -i 'rank 1\|signal 9\|killed\|without calling "finalize"\|exited' "fault.$how.err" || bad "rank 1 $how: no clear error: $(cat "fault.$how.err")"
 done
+# a failure on the ranks (the tables pass --mem-limit and cannot spill to --tmp-dir)
 rc=0
-mpi 3 "$fsmpi" dns-names --threads 1 --mem-limit 64K repo > mem.out 2> mem.err || rc=$?
+mpi 3 "$fsmpi" dns-names --threads 1 --mem-limit 64K --tmp-dir "$work/no-such-dir" repo > mem.out 2> mem.err || rc=$?
 [ "$rc" = 1 ] || bad "--mem-limit: exit $rc, want 1"
-grep -q '^flowsweep: error: rank [0-9]: memory limit' mem.err || bad "--mem-limit: $(cat mem.err)"
+grep -q '^flowsweep: error: rank [0-9]: cannot create a spill file' mem.err || bad "--mem-limit: $(cat mem.err)"
 [ -s mem.out ] && bad "--mem-limit: results printed"
 
 [ "$fail" = 0 ] && echo "mpi: all passed"
