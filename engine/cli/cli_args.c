@@ -553,7 +553,9 @@ cli_args_parse(struct cli *c, int argc, char **argv)
         c->cmd = CMD_REPORT;
     else
         return cli_usage_error(
-            "unknown command '%s' (dns-names, dns-dest, query, dns-hunt, export, report)", cmd);
+            "unknown command '%s' (dns-names, dns-dest, query, dns-hunt, export, report, merge, "
+            "cache)",
+            cmd);
     cli_usage_command(cmd); /* a known command name: safe to echo */
     c->format = OUT_FORMAT_TABLE;
     c->limit = 20;

@@ -142,27 +142,43 @@ run_shard(const struct cli_exec *x, const struct cli *c, const struct op *op,
 }
 
 /*
- * Words of an option that says how a process runs, not what the job is: 2 (it and its
- * value), 1 (a flag, or --name=value, -t4), 0 (part of the job).
+ * Words of an option that says how a process runs or prints, not what the job is: 2 (it and
+ * its value), 1 (a flag, --name=value, -t4, a bundle of such short options: -qt1), 0 (part
+ * of the job). Long names may be abbreviated as getopt allows.
  */
 static int
 run_option(const char *w)
 {
-    static const char *const with_value[] = {"--threads",      "--mem-limit", "--cache",
-                                             "--progress",     "--output",    "--summary",
-                                             "--summary-file", "--decoder"};
-    static const char *const flags[] = {"-q", "-v", "--quiet", "--verbose", "--strict"};
+    static const char *const with_value[] = {
+        "--threads", "--mem-limit",    "--cache",   "--progress", "--output",
+        "--summary", "--summary-file", "--decoder", "--format",   "--limit"};
+    static const char *const flags[] = {"--quiet", "--verbose", "--strict", "--csv-keep-formulas"};
+    size_t nl;
 
-    for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
-        if (strcmp(w, flags[k]) == 0)
-            return 1;
-    if (w[0] == '-' && (w[1] == 't' || w[1] == 'o'))
-        return w[2] == '\0' ? 2 : 1;
-    for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
-        size_t len = strlen(with_value[k]);
-
-        if (strncmp(w, with_value[k], len) == 0)
-            return w[len] == '\0' ? 2 : w[len] == '=' ? 1 : 0;
+    if (w[0] != '-' || w[1] == '\0')
+        return 0;
+    if (w[1] != '-') { /* short options, maybe bundled: -q, -v, -t N, -o FILE */
+        for (const char *p = w + 1; *p; p++) {
+            if (*p == 'q' || *p == 'v')
+                continue;
+            if (*p == 't' || *p == 'o')
+                return p[1] == '\0' ? 2 : 1;
+            return 0;
+        }
+        return 1;
+    }
+    /* The name as given: getopt took it, so it is a whole name or an abbreviation of one
+     * option only (--thread); a whole name first (--summary, not --summary-file). */
+    nl = strcspn(w, "=");
+    for (int abbrev = 0; abbrev < 2; abbrev++) {
+        for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+            if (w[nl] == '\0' &&
+                (abbrev ? strncmp(w, flags[k], nl) == 0 && nl > 2 : strcmp(w, flags[k]) == 0))
+                return 1;
+        for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+            if (abbrev ? strncmp(w, with_value[k], nl) == 0 && nl > 2
+                       : nl == strlen(with_value[k]) && strncmp(w, with_value[k], nl) == 0)
+                return w[nl] == '\0' ? 2 : 1;
     }
     return 0;
 }
@@ -186,6 +202,7 @@ cli_shard_main(int argc, char **argv)
         return cli_usage_error("--shard and --partial-out apply to dns-names, dns-dest, query "
                                "and dns-hunt, not '%s'",
                                argv[1]);
+    cli_usage_command(argv[1]); /* a known command name: safe to echo */
     av = mem_calloc((size_t)argc + 1, sizeof(*av));
     av[ac++] = argv[0];
     av[ac++] = argv[1];
@@ -194,12 +211,20 @@ cli_shard_main(int argc, char **argv)
         const char *v;
 
         if ((v = opt_value(argc, argv, &i, "--shard", &missing)) != NULL) {
+            if (have_shard == 2) {
+                mem_free(av);
+                return cli_usage_error("%s", "--shard given twice (one shard per run)");
+            }
             if (parse_shard(v, &r) < 0) {
                 mem_free(av);
                 return cli_usage_error("--shard takes I/N with 0 <= I < N <= 100000, not '%s'", v);
             }
             have_shard = 2;
         } else if ((v = opt_value(argc, argv, &i, "--partial-out", &missing)) != NULL) {
+            if (r.path != NULL) {
+                mem_free(av);
+                return cli_usage_error("%s", "--partial-out given twice (one file per shard)");
+            }
             r.path = v;
         } else if (missing) {
             mem_free(av);
@@ -222,6 +247,13 @@ cli_shard_main(int argc, char **argv)
         mem_free(av);
         return rc;
     }
+    for (int i = 0; i < c.nargs; i++)
+        if (strcmp(c.args[i], "-") == 0) {
+            cli_args_fini(&c);
+            mem_free(av);
+            return cli_usage_error("%s", "--shard cannot read standard input (-): every shard "
+                                         "must plan the same files");
+        }
     if (c.show_query) {
         cli_args_fini(&c);
         mem_free(av);
@@ -273,8 +305,6 @@ static int
 same_job(const struct shard_head *f, const struct shard_head *first, const char *first_name,
          struct err *err)
 {
-    if (f->job_len != first->job_len || memcmp(f->job, first->job, f->job_len) != 0)
-        return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
     if (f->count != first->count)
         return ERR_SET(err, ERR_USAGE, "shard %u of %u, but %s is one of %u", f->index, f->count,
                        first_name, first->count);
@@ -289,6 +319,8 @@ same_job(const struct shard_head *f, const struct shard_head *first, const char 
                        "its walk skipped other paths than %s's (%zu skipped, %zu with files "
                        "missing; %zu and %zu there): every shard must see the same PATHs",
                        first_name, f->nskips, f->lost, first->nskips, first->lost);
+    if (f->job_len != first->job_len || memcmp(f->job, first->job, f->job_len) != 0)
+        return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
     return 0;
 }
 
@@ -355,11 +387,22 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
     }
     mem_free(own);
     for (unsigned i = 0; i < h0->count && rc == 0; i++)
-        if (!seen[i])
+        if (!seen[i]) {
+            size_t len = 0, cap = 1;
+            char *names;
+
+            for (int k = 0; k < m->nfiles; k++)
+                cap += strlen(m->files[k]) + 2;
+            names = mem_alloc(cap);
+            names[0] = '\0';
+            for (int k = 0; k < m->nfiles; k++)
+                len += (size_t)snprintf(names + len, cap - len, "%s%s", k ? ", " : "", m->files[k]);
             rc = ERR_SET(err, ERR_USAGE,
                          "shard %u of %u is missing: merge needs the partial file of every "
-                         "shard",
-                         i, h0->count);
+                         "shard (given: %s)",
+                         i, h0->count, names);
+            mem_free(names);
+        }
     mem_free(seen);
     if (res->sweep.nbad > 1)
         qsort(res->sweep.bad, res->sweep.nbad, sizeof(*res->sweep.bad), bad_cmp);
@@ -413,18 +456,6 @@ merge_option(int argc, char **argv, int *i)
     return 0;
 }
 
-/* Has option `name` been given among words[0..n)? */
-static int
-given(char **words, int n, const char *name)
-{
-    size_t len = strlen(name);
-
-    for (int i = 0; i < n; i++)
-        if (strncmp(words[i], name, len) == 0 && (words[i][len] == '\0' || words[i][len] == '='))
-            return 1;
-    return 0;
-}
-
 int
 cli_merge_main(int argc, char **argv)
 {
@@ -441,6 +472,7 @@ cli_merge_main(int argc, char **argv)
     int nfiles = 0, nopts = 0, jac = 0, rc = -1, only_files = 0;
 
     err_init(&err);
+    cli_usage_command("merge");
     opts[nopts++] = argv[0];
     opts[nopts++] = NULL; /* the job's command, once known */
     for (int i = 2; i < argc && rc < 0; i++) {
@@ -513,15 +545,10 @@ cli_merge_main(int argc, char **argv)
             merged.threads = opt.threads;
         if (opt.mem_limit)
             merged.mem_limit = opt.mem_limit;
-        if (given(opts + 2, nopts - 2, "--format")) {
-            merged.format = opt.format;
-            if (!job.limit_set)
-                merged.limit = opt.limit; /* the format's default --limit */
-        }
-        if (opt.limit_set) {
-            merged.limit = opt.limit;
-            merged.limit_set = 1;
-        }
+        /* merge's own output options, defaults as for the command (not the shards') */
+        merged.format = opt.format;
+        merged.limit = opt.limit;
+        merged.limit_set = opt.limit_set;
         if (opt.text.order)
             merged.text.order = opt.text.order;
         if (opt.text.having)

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "err.h"
 #include "esc.h"
@@ -22,6 +23,8 @@ static const char usage_main[] =
     "  dns-hunt    tunnels that exact names hide: DNS grouped by registered domain, scored\n"
     "  export      flat per-record rows (JSON Lines or CSV) for loading into other engines\n"
     "  report      every analytic over the same files as one HTML page (-o FILE)\n"
+    "  merge       finish a job from its shards' --partial-out files (docs/distributed.md)\n"
+    "  cache       the partial cache: flowsweep cache stats [DIR]\n"
     "\n"
     "  flowsweep COMMAND --help    options of a command\n"
     "  flowsweep --version         version and allocator\n"
@@ -53,6 +56,13 @@ static const char usage_output_head[] =
 
 static const char usage_output_query[] =
     "  --show-query            print the equivalent 'flowsweep query' command and exit\n";
+
+static const char usage_shard[] =
+    "Shards (docs/distributed.md):\n"
+    "  --shard I/N             read shard I (0-based) of N of the planned files; needs\n"
+    "                          --partial-out; exits 0 once the file is written\n"
+    "  --partial-out FILE      write the shard's groups, counts, bad files and skips to\n"
+    "                          FILE for 'flowsweep merge' (alone: shard 0/1)\n";
 
 static const char usage_summary[] =
     "  --summary text|json     the run summary on stderr: one text line (default) or one\n"
@@ -241,6 +251,7 @@ cli_usage_print(enum cmd cmd, FILE *f)
     fputs(usage_summary, f);
     fputs(usage_mem, f);
     fputs(usage_exec, f);
+    fputs(usage_shard, f);
 }
 
 /* The command's name for "(try flowsweep CMD --help)"; set once parsing starts. */
@@ -249,6 +260,8 @@ static const char *help_cmd = "";
 void
 cli_usage_command(const char *cmd)
 {
+    if (strcmp(help_cmd, "merge") == 0)
+        return; /* merge parses its shards' job: its own --help still describes its options */
     help_cmd = cmd;
 }
 

@@ -223,6 +223,12 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
     size_t n;
 
     memset(h, 0, sizeof(*h));
+    if (len >= 16 && memcmp(p,
+                            "\x89"
+                            "FSPART\n",
+                            8) == 0)
+        return BAD("%s", "not a flowsweep shard file: a partial of the cache (--cache), which "
+                         "merge does not read; merge takes the --partial-out files of the shards");
     if (len < 16 || memcmp(p, magic, 8) != 0)
         return BAD("not a flowsweep shard file (%s)", len < 16 ? "too short" : "bad magic");
     version = get_u32(p + 8);

@@ -53,7 +53,7 @@ for name in names dest query hunt; do
       parts+=("$name.$i-$n.part")
     done
     # merge in reverse order: the order of the files does not matter
-    fsrun "$name.m$n" merge $(printf '%s\n' "${parts[@]}" | sort -r)
+    fsrun "$name.m$n" merge --limit 0 --format csv $(printf '%s\n' "${parts[@]}" | sort -r)
     same "$name.plain" "$name.m$n"
   done
 done
@@ -62,12 +62,26 @@ fsrun names.plainj dns-names --format json --limit 7 repo
 fsrun names.mj merge --format json --limit 7 names.0-2.part names.1-2.part
 same names.plainj names.mj
 fsrun query.plaino query --records silk --where app=53 --group-by dip,proto --agg "n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport)" --order "n asc" --limit 0 --format csv repo
-fsrun query.mo merge --order "n asc" query.0-3.part query.1-3.part query.2-3.part
+fsrun query.mo merge --limit 0 --format csv --order "n asc" query.0-3.part query.1-3.part query.2-3.part
 same query.plaino query.mo
 # --partial-out alone is shard 0/1
 fsrun names.whole dns-names --limit 0 --format csv --partial-out names.whole.part repo
-fsrun names.mw merge names.whole.part
+fsrun names.mw merge --limit 0 --format csv names.whole.part
 same names.plain names.mw
+
+# ---- 1a. how a shard runs and prints is no part of its job: summaries, threads (abbreviated,
+# bundled), --format and --limit may differ; merge prints with its own output options, whose
+# defaults are the command's (not the shards')
+fsrun mix.s0 dns-names --summary json --summary-file mix.0.json --shard 0/3 --partial-out mix.0.part repo
+fsrun mix.s1 dns-names -qt1 --summary-file=mix.1.json --summary=json --shard 1/3 --partial-out mix.1.part repo
+fsrun mix.s2 dns-names --limit 5 --format json --thread 1 --shard 2/3 --partial-out mix.2.part repo
+for i in 0 1 2; do [ "$(cat mix.s$i.rc)" = 0 ] || bad "mix: shard $i/3 exited $(cat mix.s$i.rc): $(cat mix.s$i.err)"; done
+fsrun mix.plain dns-names repo
+fsrun mix.m merge mix.2.part mix.0.part mix.1.part
+same mix.plain mix.m
+fsrun mix.plainj dns-names --format json repo
+fsrun mix.mj merge --format json mix.2.part mix.0.part mix.1.part
+same mix.plainj mix.mj
 
 # ---- 1b. the walk's skips travel in the shard file (a directory nested too deep is a lost
 # skip, as an unreadable one is): shards exit 0, merge warns as one process does and exits 3;
@@ -103,7 +117,7 @@ refuse() { # WHAT PATTERN FILE...
   [ -s refuse.out ] && bad "$what: merge printed results"
   grep -q -- "$pat" refuse.err || { bad "$what: no '$pat' in: $(cat refuse.err)"; }
 }
-refuse "missing shard" "shard 1 of 3 is missing" names.0-3.part names.2-3.part
+refuse "missing shard" "shard 1 of 3 is missing.*(given: names.0-3.part, names.2-3.part)" names.0-3.part names.2-3.part
 refuse "twice" "names.2-3.part: shard 2 of 3 given twice" names.0-3.part names.2-3.part names.1-3.part names.2-3.part
 refuse "other job" "dest.1-3.part: made by a different job" names.0-3.part dest.1-3.part names.2-3.part
 refuse "other split" "names.1-2.part: shard 1 of 2, but" names.0-3.part names.1-2.part names.2-3.part
@@ -119,6 +133,17 @@ printf 'not a shard\n' > junk.part
 refuse "junk first" "junk.part: not a flowsweep shard file" junk.part names.0-3.part
 refuse "junk later" "junk.part: not a flowsweep shard file" names.0-3.part junk.part
 refuse "missing file" "nosuch.part: cannot open" names.0-3.part nosuch.part
+"$fs" dns-names --limit 0 --format csv --start 2024-03-01T21 --shard 1/3 --partial-out win.part repo 2> /dev/null
+refuse "other window" "win.part: planned other files" names.0-3.part win.part names.2-3.part
+mkdir -p cachedir
+"$fs" dns-names -q --cache cachedir repo > /dev/null 2>&1 || true
+cpart=$(find cachedir -name '*.part' | head -1)
+if [ -n "$cpart" ]; then
+  cp "$cpart" cache.part
+  refuse "cache partial" "cache.part: .*a partial of the cache" cache.part names.0-3.part
+else
+  bad "no cache partial written in cachedir"
+fi
 # option errors
 rc=0; "$fs" merge --where app=53 names.0-1.part > /dev/null 2> opt.err || rc=$?
 [ "$rc" = 2 ] && grep -q "output options only" opt.err || bad "merge --where: exit $rc, $(cat opt.err)"
@@ -128,6 +153,24 @@ rc=0; "$fs" dns-names --shard 2/2 --partial-out x.part repo > /dev/null 2> opt.e
 [ "$rc" = 2 ] || bad "--shard 2/2: exit $rc"
 rc=0; "$fs" dns-names --shard 0/2 repo > /dev/null 2> opt.err || rc=$?
 [ "$rc" = 2 ] || bad "--shard without --partial-out: exit $rc"
+
+usage() { # WHAT PATTERN ARGS...: exit 2, the message and a --help hint
+  local what=$1 pat=$2; shift 2
+  local rc=0
+  "$fs" "$@" > /dev/null 2> opt.err < /dev/null || rc=$?
+  [ "$rc" = 2 ] && grep -q -- "$pat" opt.err || bad "$what: exit $rc, $(cat opt.err)"
+}
+usage "--shard twice" "--shard given twice.*(try flowsweep dns-names --help)" dns-names --shard 0/2 --shard 1/2 --partial-out y.part repo
+usage "--partial-out twice" "--partial-out given twice" dns-names --shard 0/2 --partial-out a.part --partial-out b.part repo
+[ -e a.part ] || [ -e b.part ] && bad "--partial-out twice wrote a file"
+usage "--shard -" "standard input.*(try flowsweep dns-names --help)" dns-names --shard 0/1 --partial-out x.part -
+usage "merge --format xml" "(try flowsweep merge --help)" merge --format xml names.0-1.part
+"$fs" merge --help | grep -q "usage: flowsweep merge" || bad "merge --help"
+"$fs" --help | grep -q "^  merge " || bad "flowsweep --help lists no merge"
+"$fs" --help | grep -q "^  cache " || bad "flowsweep --help lists no cache"
+"$fs" dns-names --help | grep -q -- "--partial-out" || bad "dns-names --help has no --partial-out"
+rc=0; "$fs" nosuch 2> opt.err || rc=$?
+grep -q "merge, cache" opt.err || bad "unknown command: $(cat opt.err)"
 
 [ "$fail" = 0 ] && echo "shard: all passed"
 exit "$fail"
