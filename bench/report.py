@@ -616,12 +616,46 @@ class Report:
                table(["run", "wall s", "flowsweep s (same cores)", "map s", "exchange MiB",
                       "exchange s", "merge s", "gather MiB in s", "exchange share"], rows), "")
 
+    def spill_section(self):
+        """Beyond memory: highcard under a quarter of its in-memory peak RSS (issue 16)."""
+        rows = []
+        for (w, group, name, t), s in sorted(self.series.items()):
+            if group != "spill" or name.endswith("-spill"):
+                continue
+            sp = self.s(w, "spill", name + "-spill", t)
+            budget = self.meta.get(f"spill:{w}:{name}:t{t}:budget_kib")
+            same = self.meta.get(f"spill:{w}:{name}:t{t}:identical", "-")
+            if not sp or not budget:
+                continue
+            b_mib = int(budget) / 1024.0
+            line = read_text(os.path.join(self.dir, "summary", f"{w}.{name}-spill.t{t}.txt"))
+            m = re.search(r"spilled ([\d.]+) MiB in (\d+) runs", line or "")
+            ok_rss = sp.peak_rss_mib is not None and sp.peak_rss_mib <= b_mib + 64
+            ok_time = s.median and sp.median <= 2 * s.median
+            rows.append([f"`{name}`" + status_note(sp), t, fs(s.median), fs(sp.median),
+                         ratio(sp.median, s.median), fs(s.peak_rss_mib, 1), fs(b_mib, 1),
+                         fs(sp.peak_rss_mib, 1), "yes" if ok_rss else "NO",
+                         f"{m.group(1)} MiB / {m.group(2)}" if m else "-",
+                         "yes" if ok_time else "NO", same])
+        if not rows:
+            return
+        self.p("## Beyond memory: `highcard` under a quarter of its peak", "",
+               "Each analytic in memory, then with `--mem-limit` set to a quarter of the "
+               "in-memory warm-up's peak RSS (issue 16): the group tables spill sorted runs to "
+               "`--tmp-dir` and merge them back a partition at a time. Done when the peak RSS is "
+               "at most the budget plus 64 MiB, the spilled run takes at most twice the time, and "
+               "the output is byte-identical.", "",
+               table(["analytic", "threads", "in memory s", "spilled s", "spilled / in memory",
+                      "in-memory RSS MiB", "budget MiB", "spilled RSS MiB", "RSS <= budget + 64",
+                      "spilled / runs", "time <= 2x", "identical"], rows), "")
+
     def build(self):
         self.header()
         self.workloads_section()
         for w in self.workloads:
             self.workload_results(w)
         self.mpi_section()
+        self.spill_section()
         self.month_section()
         self.peers_section()
         self.checks()

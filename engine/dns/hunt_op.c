@@ -201,6 +201,29 @@ load_times(struct hunt_times *t, const uint8_t **p, const uint8_t *end, struct m
     return 0;
 }
 
+/*
+ * compact() - hunt_finish() reads only the counts of the distinct sets
+ * (clients, names, hours, domains): a whole state keeps those and frees the
+ * items. The times series stays (the timing terms read it).
+ */
+static void
+compact(const struct op *op, uint8_t *val, struct memacct *acct)
+{
+    static const struct {
+        size_t off, width;
+    } all[] = {
+        {SET_AT(clients), 17}, {SET_AT(names), 16}, {SET_AT(hours), 8}, {SET_AT(domains), 8}};
+
+    (void)op;
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        struct dset *d = set_at(val, all[i].off);
+        uint32_t n = d->n;
+
+        dset_fini(d, all[i].width, acct);
+        d->n = n; /* cap 0: nothing owned; only the count is read from here on */
+    }
+}
+
 static int
 save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err)
 {
@@ -284,6 +307,7 @@ hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
     ho->op.output_fini = output_fini;
     ho->op.release = release;
     ho->op.save = save;
+    ho->op.compact = compact;
     ho->op.load = load;
     return &ho->op;
 }

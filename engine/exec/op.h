@@ -95,6 +95,13 @@ struct op {
      */
     int (*select)(const struct op *op, const struct htab *t, int threads, struct htab_entry **keep,
                   size_t *n, size_t *passed, struct err *err);
+    /*
+     * compact() - may be NULL. A group's state is whole (every part of it
+     * merged) and will only be finished, never merged or saved again: it may
+     * give back what finish() does not read (dns-hunt: its distinct sets
+     * become their counts). Used when finishing spilled runs (spill.h).
+     */
+    void (*compact)(const struct op *op, uint8_t *val, struct memacct *acct);
 };
 
 /* op_bytes_put() - appends p[0..len) to `b`. */

@@ -441,6 +441,8 @@ merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t c
                 heap_down(h, n, 0);
             }
         }
+        if (rc == 0 && op->compact != NULL && !w->all) /* whole now: finish() is next */
+            op->compact(op, htab_entry_val(g), w->acct);
         if (rc == 0 && memacct_used(w->acct) > share)
             rc = flush_chunk(op, w, 1, err);
     }
