@@ -1,6 +1,0 @@
-# CMake generated Testfile for 
-# Source directory: /work/wt-query/engine/read
-# Build directory: /work/wt-query/build2/engine/read
-# 
-# This file includes the relevant testing commands required for 
-# testing this directory and lists subdirectories to be tested as well.
