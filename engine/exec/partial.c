@@ -336,9 +336,8 @@ partial_encode(struct partial_buf *b, const struct partial_info *info, const str
 
 static atomic_uint tmp_counter;
 
-/* Writes all of p[0..len) to fd. 0 or errno. */
-static int
-write_all(int fd, const uint8_t *p, size_t len)
+int
+partial_write_all(int fd, const uint8_t *p, size_t len)
 {
     while (len > 0) {
         ssize_t w = write(fd, p, len);
@@ -383,7 +382,7 @@ partial_write(const char *path, const struct partial_info *info, const struct ht
         rc = ERR_SET_ERRNO(err, errno, "cannot create %s", tmp);
         goto out;
     }
-    e = write_all(fd, b.p, b.len);
+    e = partial_write_all(fd, b.p, b.len);
     if (close(fd) != 0 && e == 0)
         e = errno;
     if (e != 0) {
@@ -685,7 +684,7 @@ stream_flush(struct partial_stream *w, struct err *err)
 
     if (w->len == 0)
         return 0;
-    e = write_all(w->fd, w->buf, w->len);
+    e = partial_write_all(w->fd, w->buf, w->len);
     if (e != 0)
         return ERR_SET_ERRNO(err, e, "cannot write %s", w->name);
     w->off += w->len;

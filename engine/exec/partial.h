@@ -236,4 +236,7 @@ int partial_block_open(struct partial_block_reader *r, int fd, const char *name,
 int partial_block_next(struct partial_block_reader *r, struct partial_entry *e, struct err *err);
 void partial_block_fini(struct partial_block_reader *r);
 
+/* partial_write_all() - writes all of p[0..len) to fd (EINTR retried). 0, or errno. */
+int partial_write_all(int fd, const uint8_t *p, size_t len);
+
 #endif

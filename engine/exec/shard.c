@@ -344,24 +344,6 @@ shard_head_fini(struct shard_head *h)
 
 /* ---- the file ---- */
 
-/* Writes all of p[0..len) to fd. 0 or errno. */
-static int
-write_all(int fd, const uint8_t *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 int64_t
 shard_write(const char *path, const struct shard_head *h, const struct runner_result *res,
             struct err *err)
@@ -387,7 +369,7 @@ shard_write(const char *path, const struct shard_head *h, const struct runner_re
         rc = ERR_SET_ERRNO(err, errno, "cannot create %s", tmp);
         goto out;
     }
-    e = write_all(fd, b.p, b.len);
+    e = partial_write_all(fd, b.p, b.len);
     if (e == 0 && fsync(fd) != 0)
         e = errno;
     if (close(fd) != 0 && e == 0)
