@@ -107,22 +107,19 @@ agree(const struct dist *d, int rc, struct err *err)
 }
 
 /*
- * Sends send[j] (slen[j] bytes) to rank j and receives recv[j] from it, with
- * MPI_Alltoallv in rounds of at most d->chunk bytes per peer. recv[] are
- * mem_alloc'ed here (mem_free them).
+ * Sends send[j] (slen[j] bytes) to rank j and receives recv[j] from it: each
+ * pair of ranks exchanges nonblocking point-to-point messages of at most
+ * d->chunk bytes straight between the buffers (the equivalent of MPI_Alltoallv
+ * rounds with no staging copy). recv[] are mem_alloc'ed here (mem_free them).
  */
 static void
 exchange(struct dist *d, uint8_t *const *send, const uint64_t *slen, uint8_t **recv, uint64_t *rlen)
 {
     int n = d->size;
-    size_t chunk = d->chunk;
+    size_t chunk = d->chunk < (size_t)INT_MAX ? d->chunk : (size_t)INT_MAX;
     uint64_t most = 0, all_most = 0, rounds;
-    int *sc = mem_calloc((size_t)n, sizeof(int)), *sd = mem_calloc((size_t)n, sizeof(int));
-    int *rcnt = mem_calloc((size_t)n, sizeof(int)), *rd = mem_calloc((size_t)n, sizeof(int));
-    uint8_t *sbuf, *rbuf;
+    MPI_Request *req = mem_calloc(2 * (size_t)n, sizeof(*req));
 
-    if (chunk > (size_t)INT_MAX / (size_t)n)
-        chunk = (size_t)INT_MAX / (size_t)n;
     if (chunk == 0)
         chunk = 1;
     MPI_Alltoall(slen, 1, MPI_UINT64_T, rlen, 1, MPI_UINT64_T, MPI_COMM_WORLD);
@@ -135,37 +132,29 @@ exchange(struct dist *d, uint8_t *const *send, const uint64_t *slen, uint8_t **r
     }
     MPI_Allreduce(&most, &all_most, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
     rounds = (all_most + chunk - 1) / chunk;
-    sbuf = mem_alloc(chunk * (size_t)n);
-    rbuf = mem_alloc(chunk * (size_t)n);
     for (uint64_t k = 0; k < rounds; k++) {
         uint64_t off = k * chunk;
-        int s = 0, r = 0;
+        int nreq = 0;
 
         for (int j = 0; j < n; j++) {
+            uint64_t left = rlen[j] > off ? rlen[j] - off : 0;
+
+            if (j != d->rank && left > 0)
+                MPI_Irecv(recv[j] + off, (int)(left < chunk ? left : chunk), MPI_BYTE, j, 3,
+                          MPI_COMM_WORLD, &req[nreq++]);
+        }
+        for (int i = 1; i < n; i++) { /* peers in a staggered order: not all to rank 0 first */
+            int j = (d->rank + i) % n;
             uint64_t left = slen[j] > off ? slen[j] - off : 0;
 
-            sc[j] = (int)(left < chunk ? left : chunk);
-            sd[j] = s;
-            if (sc[j] > 0)
-                memcpy(sbuf + s, send[j] + off, (size_t)sc[j]);
-            s += sc[j];
-            left = rlen[j] > off ? rlen[j] - off : 0;
-            rcnt[j] = (int)(left < chunk ? left : chunk);
-            rd[j] = r;
-            r += rcnt[j];
+            if (left > 0)
+                MPI_Isend(send[j] + off, (int)(left < chunk ? left : chunk), MPI_BYTE, j, 3,
+                          MPI_COMM_WORLD, &req[nreq++]);
         }
-        MPI_Alltoallv(sbuf, sc, sd, MPI_BYTE, rbuf, rcnt, rd, MPI_BYTE, MPI_COMM_WORLD);
-        for (int j = 0; j < n; j++)
-            if (rcnt[j] > 0)
-                memcpy(recv[j] + off, rbuf + rd[j], (size_t)rcnt[j]);
+        MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE);
     }
     d->rounds = (unsigned)rounds;
-    mem_free(sbuf);
-    mem_free(rbuf);
-    mem_free(sc);
-    mem_free(sd);
-    mem_free(rcnt);
-    mem_free(rd);
+    mem_free(req);
 }
 
 /* Loads partial bytes buf[0..len) (taken over) into res->tables[0]. 0 or -code. */
@@ -173,7 +162,7 @@ static int
 absorb_bytes(struct runner_result *res, uint8_t *buf, size_t len, struct err *err)
 {
     struct partial *p = mem_calloc(1, sizeof(*p));
-    int rc = partial_parse(buf, len, 0, p, err);
+    int rc = partial_parse(buf, len, PARTIAL_LOAD_ANY_ORDER, p, err);
 
     if (rc < 0)
         err_prefix(err, "partitions received");
@@ -200,6 +189,7 @@ shuffle(struct dist *d, struct runner_result *res, struct err *err)
     int rc = 0;
 
     info->state_version = OP_STATE_VERSION;
+    info->any_order = 1; /* the receiver merges by hash: no canonical sort */
     for (int j = 0; j < n && rc == 0; j++) {
         if (j == d->rank)
             continue; /* its own partitions stay in its table */

@@ -6,7 +6,8 @@
  * balanced by bytes), maps it on its OpenMP threads into one merged table
  * (runner_map()), then:
  *   exchange  the table's hash partitions go to their owners (partition p to
- *             rank p mod N) as partials (partial.h), with MPI_Alltoallv in
+ *             rank p mod N) as partials in no order (partial.h's any_order:
+ *             nothing sorted), by nonblocking point-to-point messages in
  *             rounds of at most `chunk` bytes per peer (MPI 3.1 counts are
  *             int: no message near 2 GiB);
  *   merge     each rank absorbs what it received (runner_absorb()), on its

@@ -288,6 +288,15 @@ htab_part_count(const struct htab *t, unsigned p)
     return t->parts[p].n;
 }
 
+void
+htab_part_clear(struct htab *t, unsigned p)
+{
+    struct part *pt = &t->parts[p];
+
+    memset(pt->slots, 0, (size_t)pt->cap * sizeof(*pt->slots));
+    pt->n = 0;
+}
+
 size_t
 htab_count(const struct htab *t)
 {

@@ -119,7 +119,8 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
     (void)err;
     items = mem_alloc((size_t)s->n * width + 1);
     n = dset_items(s, width, items);
-    sort_items(items, n, width);
+    if (!out->any_order)
+        sort_items(items, n, width);
     if (width != 17) {
         put_u32(out, n);
         op_bytes_put(out, items, n * width);

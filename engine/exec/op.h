@@ -55,9 +55,11 @@ struct op_output {
 
 /* Growable bytes, for op->save(). */
 struct op_bytes {
-    uint8_t *p; /* owned */
-    size_t len; /* bytes used */
-    size_t cap; /* bytes allocated */
+    uint8_t *p;    /* owned */
+    size_t len;    /* bytes used */
+    size_t cap;    /* bytes allocated */
+    int any_order; /* distinct sets' items may be saved in any order (a message between ranks,
+                      partial.h's any_order): not canonical, but load() takes them alike */
 };
 
 struct op_scratch; /* an operation's per-worker scratch, opaque */
@@ -122,8 +124,8 @@ int op_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *v, const char *
 
 /*
  * op_save_dset() / op_load_dset() - a distinct set as u32 count + its items,
- * ascending. Address sets (width 17: family, 16 bytes) are kept as three
- * such lists: IPv4 addresses as their 4 bytes, IPv6 addresses as their 16,
+ * ascending (unless out->any_order: then as the set holds them). Address sets (width 17: family, 16
+ * bytes) are kept as three such lists: IPv4 addresses as their 4 bytes, IPv6 addresses as their 16,
  * then any other item whole (17 bytes).
  */
 struct dset;

@@ -26,6 +26,7 @@ static const uint8_t tail_magic[8] = {0x89, 'F', 'S', 'P', 'E', 'N', 'D', '\n'};
 #define FLAG_BAD     1u
 #define FLAG_PATH    2u /* the message follows the source's path */
 #define FLAG_RESUMED 4u /* reading went on after the damage */
+#define FLAG_ANY     8u /* groups in no order: a message between ranks, never a file */
 
 /* ---- little-endian bytes ---- */
 
@@ -189,9 +190,10 @@ put_head(struct partial_buf *b, const struct partial_info *info, uint64_t groups
     put_u32(h + 12, hlen);
     put_u32(h + 16, info->state_version);
     put_u32(h + 20, HTAB_PART_BITS);
-    put_u32(h + 24, info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) |
-                                    (info->resumed ? FLAG_RESUMED : 0)
-                              : 0);
+    put_u32(h + 24, (info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) |
+                                     (info->resumed ? FLAG_RESUMED : 0)
+                               : 0) |
+                        (info->any_order ? FLAG_ANY : 0));
     /* h + 28: nblocks, filled in when known */
     memcpy(h + 32, info->job_fp, 16);
     put_u64(h + 48, info->src_size);
@@ -258,7 +260,8 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
             ents[k].e = e;
             k++;
         }
-        qsort(ents, k, sizeof(*ents), sort_ent_cmp);
+        if (!info->any_order)
+            qsort(ents, k, sizeof(*ents), sort_ent_cmp);
         start = b->len;
         buf_room(b, BLOCK_HEAD);
         for (size_t i = 0; i < k; i++) {
@@ -442,8 +445,12 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
     if (bits != HTAB_PART_BITS)
         return BAD("%u partition bits, this flowsweep uses %u", bits, HTAB_PART_BITS);
     fl = get_u32(buf + 24);
-    if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED)) || (fl && !(fl & FLAG_BAD)))
+    if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED | FLAG_ANY)) ||
+        ((fl & (FLAG_PATH | FLAG_RESUMED)) && !(fl & FLAG_BAD)))
         return BAD("unknown flags 0x%x", fl);
+    if ((fl & FLAG_ANY) && !(flags & PARTIAL_LOAD_ANY_ORDER))
+        return BAD("groups in no order: a message between ranks, not a partial file");
+    in->any_order = (fl & FLAG_ANY) != 0;
     in->bad = (fl & FLAG_BAD) != 0;
     in->msg_after_path = (fl & FLAG_PATH) != 0;
     in->resumed = (fl & FLAG_RESUMED) != 0;
@@ -479,9 +486,11 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
     return 0;
 }
 
-/* Checks one block's payload: entries parse, sit in partition `part`, in canonical order. */
+/* Checks one block's payload: entries parse, sit in partition `part`, in canonical order
+ * (unless `any_order`). */
 static int
-check_payload(const uint8_t *q, const uint8_t *end, unsigned part, uint64_t groups, struct err *err)
+check_payload(const uint8_t *q, const uint8_t *end, unsigned part, uint64_t groups, int any_order,
+              struct err *err)
 {
     const uint8_t *prev_key = NULL;
     uint32_t prev_len = 0;
@@ -503,7 +512,7 @@ check_payload(const uint8_t *q, const uint8_t *end, unsigned part, uint64_t grou
         if (htab_part_of(hash) != part)
             return BAD("partition %u: group %llu: its hash belongs to partition %u", part,
                        (unsigned long long)n, htab_part_of(hash));
-        if (prev_key && ent_cmp(prev_hash, prev_key, prev_len, hash, q, klen) >= 0)
+        if (prev_key && !any_order && ent_cmp(prev_hash, prev_key, prev_len, hash, q, klen) >= 0)
             return BAD("partition %u: group %llu: out of order or repeated", part,
                        (unsigned long long)n);
         prev_key = q;
@@ -557,7 +566,8 @@ partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struc
         if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
             XXH3_64bits(buf + off, BLOCK_HEAD + payload) != sums[1 + b])
             return BAD("block %u (partition %u): checksum mismatch", b, part);
-        rc = check_payload(buf + off + BLOCK_HEAD, buf + off + BLOCK_HEAD + payload, part, n, err);
+        rc = check_payload(buf + off + BLOCK_HEAD, buf + off + BLOCK_HEAD + payload, part, n,
+                           p->info.any_order, err);
         if (rc < 0)
             return rc;
         groups += n;

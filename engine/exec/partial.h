@@ -71,6 +71,8 @@ struct partial_info {
     char msg[ERR_MSG_LEN];
     struct partial_counts counts;
     uint64_t groups; /* groups in all blocks */
+    int any_order;   /* groups and distinct sets' items in no order: a message between ranks of
+                        one job (engine/dist), never a file; loaded with PARTIAL_LOAD_ANY_ORDER */
 };
 
 /* Growable bytes the save callback appends a state to. */
@@ -104,7 +106,9 @@ int64_t partial_write(const char *path, const struct partial_info *info, const s
  * partial_encode() - appends to `b` the bytes partial_write() would write, of
  * the hash partitions p of `t` with p % mod == rem only (mod 1, rem 0: all):
  * the unit ranks exchange (engine/dist) and shard files carry (shard.h).
- * Returns 0, or the save callback's -code.
+ * With info->any_order, the groups are left in the table's order (no sort:
+ * the bytes are then not canonical, and only PARTIAL_LOAD_ANY_ORDER loads
+ * them). Returns 0, or the save callback's -code.
  */
 int partial_encode(struct partial_buf *b, const struct partial_info *info, const struct htab *t,
                    uint32_t val_len, partial_save_fn *save, const void *ctx, unsigned mod,
@@ -139,7 +143,8 @@ struct partial_cursor {
 
 enum {
     PARTIAL_LOAD_SKIP_SUMS = 1, /* fuzzing only: checksums are not compared */
-    PARTIAL_LOAD_HEAD_ONLY = 2  /* read and check the header only (no groups) */
+    PARTIAL_LOAD_HEAD_ONLY = 2, /* read and check the header only (no groups) */
+    PARTIAL_LOAD_ANY_ORDER = 4  /* accept groups in no order (info.any_order: a message) */
 };
 
 /*

@@ -304,7 +304,21 @@ static int
 save_state(const void *ctx, const uint8_t *val, struct partial_buf *out, struct err *err)
 {
     const struct op *op = ctx;
-    struct op_bytes b = {out->p, out->len, out->cap};
+    struct op_bytes b = {out->p, out->len, out->cap, 0};
+    int rc = op->save(op, val, &b, err);
+
+    out->p = b.p;
+    out->len = b.len;
+    out->cap = b.cap;
+    return rc;
+}
+
+/* save_state() for a message between ranks: distinct sets' items in any order. */
+static int
+save_state_any(const void *ctx, const uint8_t *val, struct partial_buf *out, struct err *err)
+{
+    const struct op *op = ctx;
+    struct op_bytes b = {out->p, out->len, out->cap, 1};
     int rc = op->save(op, val, &b, err);
 
     out->p = b.p;
@@ -682,18 +696,33 @@ runner_result_empty(struct runner_result *res, const struct op *op, size_t mem_l
 int
 runner_absorb(struct runner_result *res, const struct partial *p, struct err *err)
 {
-    struct htab *t = htab_create(res->op->val_len, &res->acct, err);
-    int rc;
+    const struct op *op = res->op;
+    uint8_t *tmp = mem_alloc(op->val_len + 1); /* a group both hold: loaded here, then merged */
+    struct partial_cursor c;
+    struct partial_entry e;
+    int rc = 0;
 
-    if (t == NULL)
-        return -ERR_LIMIT;
-    rc = load_partial(res->op, p, &t, &res->acct, err);
-    if (rc == 0)
-        rc = move_into(res->op, res->tables[0], &t, &res->acct, err);
-    if (t != NULL) {
-        release_all(res->op, t, &res->acct);
-        htab_destroy(t);
+    /* Straight into the table: a new group's state is loaded in place (nothing to move or
+     * merge); a group already there is loaded aside and merged into it. */
+    memset(&c, 0, sizeof(c));
+    while (rc == 0 && partial_next(p, &c, &e)) {
+        int is_new;
+        struct htab_entry *g = htab_upsert(res->tables[0], e.key, e.key_len, e.hash, &is_new, err);
+
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+        } else if (is_new) {
+            rc = op->load(op, htab_entry_val(g), e.state, e.state_len, &res->acct, err);
+        } else {
+            memset(tmp, 0, op->val_len);
+            rc = op->load(op, tmp, e.state, e.state_len, &res->acct, err);
+            if (rc == 0)
+                rc = op->merge(op, htab_entry_val(g), tmp, &res->acct, err); /* releases tmp */
+            else
+                op->release(op, tmp, &res->acct);
+        }
     }
+    mem_free(tmp);
     res->table_bytes = atomic_load_explicit(&res->acct.used, memory_order_relaxed);
     return rc;
 }
@@ -702,51 +731,31 @@ int
 runner_encode(const struct runner_result *res, const struct partial_info *info, unsigned mod,
               unsigned rem, struct partial_buf *out, struct err *err)
 {
-    return partial_encode(out, info, res->tables[0], res->op->val_len, save_state, res->op, mod,
-                          rem, err);
+    return partial_encode(out, info, res->tables[0], res->op->val_len,
+                          info->any_order ? save_state_any : save_state, res->op, mod, rem, err);
 }
 
 int
 runner_keep_parts(struct runner_result *res, unsigned mod, unsigned rem, struct err *err)
 {
-    const struct op *op = res->op;
-    uint32_t val_len = op->val_len;
-    struct htab *src = res->tables[0], *dst = htab_create(val_len, &res->acct, err);
-    int rc = dst == NULL ? -ERR_LIMIT : 0;
+    struct htab *t = res->tables[0];
 
+    (void)err;
+    /* In place: the other partitions' states are released and their sub-tables emptied. */
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        size_t cap = htab_part_cap(src, p);
+        size_t cap = htab_part_cap(t, p);
 
+        if (p % mod == rem)
+            continue;
         for (size_t i = 0; i < cap; i++) {
-            struct htab_entry *e = htab_part_slot(src, p, i), *d;
-            int is_new;
+            struct htab_entry *e = htab_part_slot(t, p, i);
 
-            if (e == NULL)
-                continue;
-            if (rc < 0 || p % mod != rem) {
-                op->release(op, htab_entry_val(e), &res->acct);
-                continue;
-            }
-            d = htab_upsert(dst, htab_entry_key(e, val_len), e->key_len, e->hash, &is_new, err);
-            if (d == NULL) {
-                rc = -ERR_LIMIT;
-                op->release(op, htab_entry_val(e), &res->acct);
-                continue;
-            }
-            memcpy(htab_entry_val(d), htab_entry_val(e), val_len); /* groups are unique here */
+            if (e)
+                res->op->release(res->op, htab_entry_val(e), &res->acct);
         }
+        htab_part_clear(t, p);
     }
-    for (int t = 0; t < res->ntables; t++) {
-        htab_destroy(res->tables[t]);
-        res->tables[t] = NULL;
-    }
-    if (rc < 0 && dst != NULL) {
-        release_all(op, dst, &res->acct);
-        htab_destroy(dst);
-        dst = htab_create(val_len, &res->acct, NULL);
-    }
-    res->tables[0] = dst;
-    return rc;
+    return 0;
 }
 
 int

@@ -108,14 +108,16 @@ int runner_run_cached(const struct op *op, const struct part_plan *plan,
  * runner_result_empty() - `res` with one empty table of `op`, to absorb
  *   partials into; 0 or -ERR_LIMIT.
  * runner_absorb() - the groups of loaded partial `p` (made by the same job)
- *   merged into res->tables[0]; 0 or -code (ERR_LIMIT, the op's load error).
+ *   merged into res->tables[0]; 0 or -code (ERR_LIMIT, the op's load error:
+ *   then the table may hold part of `p`, and the run is to fail).
  * runner_encode() - appends to `out` the partial (partial_encode()) of
  *   res->tables[0]'s partitions p with p % mod == rem, header `info`.
  * runner_clear() - releases every group (the table is then one empty table).
  * runner_keep_parts() - keeps the groups of partitions p with p % mod == rem
- *   only (moved into one new table; the others released). 0 or -ERR_LIMIT
- *   (then the table is empty).
- * runner_keep_entries() - keeps entries keep[0..n) of res->tables[0] only, likewise.
+ *   only, in place (the others' states released, their sub-tables emptied). 0.
+ * runner_keep_entries() - keeps entries keep[0..n) of res->tables[0] only
+ *   (moved into one new table; the others released). 0 or -ERR_LIMIT (then
+ *   the table is empty).
  */
 int runner_map(const struct op *op, const struct part_plan *plan, const struct sweep_opts *opts,
                struct cache *cache, struct runner_result *res, struct err *err);

@@ -210,7 +210,7 @@ test_dset_addresses(void)
 {
     struct memacct acct;
     struct dset s, back;
-    struct op_bytes b = {NULL, 0, 0};
+    struct op_bytes b = {NULL, 0, 0, 0};
     struct err err;
     uint8_t item[17];
     const uint8_t *p;
@@ -246,7 +246,7 @@ test_dset_addresses(void)
     CHECK(p == b.p + b.len);
     CHECK_EQ_U64(back.n, 300);
     {
-        struct op_bytes again = {NULL, 0, 0};
+        struct op_bytes again = {NULL, 0, 0, 0};
 
         CHECK(op_save_dset(&back, 17, &again, &err) == 0);
         CHECK(again.len == b.len && memcmp(again.p, b.p, b.len) == 0);

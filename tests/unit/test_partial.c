@@ -236,6 +236,80 @@ test_canonical(void)
     htab_destroy(empty);
 }
 
+/*
+ * A message between ranks (info.any_order): groups in the table's order, every group there
+ * once; only PARTIAL_LOAD_ANY_ORDER loads it (a file never holds one), and its groups are the
+ * canonical partial's.
+ */
+static void
+test_any_order(void)
+{
+    const uint64_t n = 3001;
+    struct memacct acct;
+    struct htab *t;
+    static struct partial_info in;
+    static struct partial p;
+    struct partial_buf canon = {0}, any = {0};
+    struct partial_cursor c = {0};
+    struct partial_entry e;
+    struct err err;
+    uint8_t *seen = mem_calloc(n, 1), *copy;
+    uint64_t got = 0, prev = 0;
+    int ordered = 1;
+
+    memacct_init(&acct, 0);
+    t = make_table(n, 1013, &acct);
+    fill_info(&in);
+    in.bad = 0;
+    err_init(&err);
+    CHECK(partial_encode(&canon, &in, t, VAL_LEN, save_val, NULL, 1, 0, &err) == 0);
+    in.any_order = 1;
+    CHECK(partial_encode(&any, &in, t, VAL_LEN, save_val, NULL, 1, 0, &err) == 0);
+    CHECK(canon.len == any.len);
+    copy = mem_alloc(any.len);
+    memcpy(copy, any.p, any.len);
+    CHECK(partial_parse(copy, any.len, 0, &p, &err) < 0); /* takes copy */
+    CHECK(strstr(err.msg, "groups in no order") != NULL);
+    partial_fini(&p);
+    err_init(&err);
+    copy = mem_alloc(any.len);
+    memcpy(copy, any.p, any.len);
+    CHECK(partial_parse(copy, any.len, PARTIAL_LOAD_ANY_ORDER, &p, &err) == 0);
+    CHECK(p.info.any_order == 1);
+    CHECK_EQ_U64(p.info.groups, n);
+    while (partial_next(&p, &c, &e)) {
+        uint64_t v[2];
+        uint8_t key[64];
+        uint32_t len;
+
+        memcpy(v, e.state, sizeof(v));
+        CHECK(v[0] >= 1 && v[0] <= n);
+        if (v[0] < 1 || v[0] > n)
+            break;
+        make_key(v[0] - 1, key, &len);
+        CHECK(e.key_len == len && memcmp(e.key, key, len) == 0);
+        CHECK(!seen[v[0] - 1]);
+        seen[v[0] - 1] = 1;
+        if (got > 0 && e.hash < prev && htab_part_of(e.hash) == htab_part_of(prev))
+            ordered = 0;
+        prev = e.hash;
+        got++;
+    }
+    CHECK_EQ_U64(got, n);
+    CHECK(!ordered); /* not sorted: the point of the form */
+    partial_fini(&p);
+    /* the canonical form loads either way */
+    copy = mem_alloc(canon.len);
+    memcpy(copy, canon.p, canon.len);
+    CHECK(partial_parse(copy, canon.len, PARTIAL_LOAD_ANY_ORDER, &p, &err) == 0);
+    CHECK(p.info.any_order == 0);
+    partial_fini(&p);
+    partial_buf_fini(&canon);
+    partial_buf_fini(&any);
+    mem_free(seen);
+    htab_destroy(t);
+}
+
 /* Every truncation and every single-byte change of a small partial is rejected. */
 static void
 test_damage_rejected(void)
@@ -634,6 +708,7 @@ main(int argc, char **argv)
     snprintf(dir, sizeof(dir), "%s", tmpl);
     RUN(test_round_trip);
     RUN(test_canonical);
+    RUN(test_any_order);
     RUN(test_damage_rejected);
     RUN(test_unwritable);
     RUN(test_concurrent_writers);
