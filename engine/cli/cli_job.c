@@ -48,10 +48,11 @@ hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, const struc
 /*
  * The operation of the command: dns-hunt's, or the group-by job of a preset
  * or query text (built into `job`). Returns -1 to go on, or an exit code.
+ * `always`: *cache_text even for a job that reads a watchlist file (its name is in it).
  */
-int
-cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow,
-             struct op **op, char **cache_text)
+static int
+job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow, struct op **op,
+         char **cache_text, int always)
 {
     struct job_text text = c->text;
     struct job_text_buf buf;
@@ -85,7 +86,7 @@ cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow
             return EXIT_FATAL;
         }
         /* a watchlist's contents are not in the job text: such a job is never cached */
-        if (c->text.where == NULL || strchr(c->text.where, '@') == NULL)
+        if (always || c->text.where == NULL || strchr(c->text.where, '@') == NULL)
             *cache_text = hunt_cache_text(c, allow, *op);
         return -1;
     }
@@ -112,7 +113,34 @@ cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow
     group_op_init(group, job);
     *op = group;
     /* a watchlist's contents are not in the job text: such a job is never cached */
-    if (text.where == NULL || strchr(text.where, '@') == NULL)
+    if (always || text.where == NULL || strchr(text.where, '@') == NULL)
         *cache_text = cache_job_text_group(job, text.where);
     return -1;
+}
+
+int
+cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow,
+             struct op **op, char **cache_text)
+{
+    return job_make(c, job, group, allow, op, cache_text, 0);
+}
+
+char *
+cli_job_identity(struct cli *c, int *code)
+{
+    struct job *job = mem_calloc(1, sizeof(*job)); /* 11 KB: off the stack */
+    struct op group, *op = NULL;
+    struct hunt_allow allow = {0};
+    char *text = NULL;
+
+    c->show_query = 0;
+    *code = job_make(c, job, &group, &allow, &op, &text, 1);
+    if (*code < 0) {
+        if (op != &group)
+            hunt_op_destroy(op);
+        job_fini(job);
+    }
+    hunt_allow_fini(&allow);
+    mem_free(job);
+    return text;
 }

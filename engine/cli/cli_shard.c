@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli_exec.h"
+#include "cli_job.h"
 #include "cli_usage.h"
 #include "esc.h"
 #include "log.h"
@@ -301,10 +302,39 @@ bad_cmp(const void *a, const void *b)
 }
 
 /* Is shard `f` (of file `name`) a shard of the same job and plan as `first`? 0 or -code. */
+/*
+ * Which groups the job in shard head `h` makes (cli_job_identity(): its words
+ * parsed and built as on a command line, so two spellings of one job agree).
+ * mem_free() it; NULL when the job does not parse or build here.
+ */
+static char *
+head_identity(const struct shard_head *h)
+{
+    static struct cli c; /* large: not on the stack */
+    static char prog[] = "flowsweep";
+    char **jav = mem_calloc(h->job_len + 2, sizeof(*jav));
+    char *text = NULL;
+    int jac = 0, code;
+
+    jav[jac++] = prog;
+    for (size_t off = 0; off < h->job_len; off += strlen(h->job + off) + 1)
+        jav[jac++] = h->job + off;
+    if (jac >= 2 && is_grouping(jav[1]) && cli_args_parse(&c, jac, jav) < 0) {
+        if (c.nargs == 0)
+            text = cli_job_identity(&c, &code);
+        cli_args_fini(&c);
+    }
+    mem_free(jav);
+    return text;
+}
+
 static int
 same_job(const struct shard_head *f, const struct shard_head *first, const char *first_name,
-         struct err *err)
+         const char *first_id, struct err *err)
 {
+    char *id;
+    int same;
+
     if (f->count != first->count)
         return ERR_SET(err, ERR_USAGE, "shard %u of %u, but %s is one of %u", f->index, f->count,
                        first_name, first->count);
@@ -319,7 +349,12 @@ same_job(const struct shard_head *f, const struct shard_head *first, const char 
                        "its walk skipped other paths than %s's (%zu skipped, %zu with files "
                        "missing; %zu and %zu there): every shard must see the same PATHs",
                        first_name, f->nskips, f->lost, first->nskips, first->lost);
-    if (f->job_len != first->job_len || memcmp(f->job, first->job, f->job_len) != 0)
+    if (f == first || (f->job_len == first->job_len && memcmp(f->job, first->job, f->job_len) == 0))
+        return 0; /* the same words */
+    id = head_identity(f);
+    same = id != NULL && strcmp(id, first_id) == 0;
+    mem_free(id);
+    if (!same)
         return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
     return 0;
 }
@@ -332,6 +367,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
     const struct merge_run *m = x->ctx;
     const struct shard_head *h0 = &m->first->head;
     struct shard_file *own;
+    char *id0;
     int *seen;
     int rc;
 
@@ -341,6 +377,9 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
     rc = runner_result_empty(res, op, so->mem_limit, err);
     if (rc < 0)
         return rc;
+    id0 = head_identity(h0);
+    if (id0 == NULL)
+        return ERR_SET(err, ERR_USAGE, "%s: its job does not build here", m->files[0]);
     seen = mem_calloc(h0->count, sizeof(*seen));
     own = mem_calloc(1, sizeof(*own)); /* large: not on the stack */
     for (int k = 0; k < m->nfiles && rc == 0; k++) {
@@ -353,7 +392,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
             break;
         }
         h = &f->head;
-        if ((rc = same_job(h, h0, m->files[0], err)) < 0) {
+        if ((rc = same_job(h, h0, m->files[0], id0, err)) < 0) {
         } else if (seen[h->index]) {
             rc = ERR_SET(err, ERR_USAGE, "shard %u of %u given twice (also %s)", h->index, h->count,
                          m->files[seen[h->index] - 1]);
@@ -404,6 +443,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
             mem_free(names);
         }
     mem_free(seen);
+    mem_free(id0);
     if (res->sweep.nbad > 1)
         qsort(res->sweep.bad, res->sweep.nbad, sizeof(*res->sweep.bad), bad_cmp);
     res->sweep.threads = 1;

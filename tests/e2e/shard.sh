@@ -5,8 +5,10 @@
 #     (more shards than files), `--shard i/N --partial-out` for every i, then `merge`,
 #     prints the bytes one flowsweep process prints, with its exit status and its
 #     bad-file warning; merge's own --format/--limit take the place of the job's;
+#     two spellings of one job (options in another order, --opt=value, a --having) are
+#     one job (cli_job_identity());
 #  2. merge refuses, naming the file: a missing shard, a shard given twice, a shard of
-#     another job, of another plan, of another split, a truncated or altered file, a
+#     another job (another command, --where or aggregate), of another plan, of another split, a truncated or altered file, a
 #     file that is not a shard file.
 set -euo pipefail
 fs=$1 gen=$2 work=$3
@@ -83,7 +85,19 @@ fsrun mix.plainj dns-names --format json repo
 fsrun mix.mj merge --format json mix.2.part mix.0.part mix.1.part
 same mix.plainj mix.mj
 
-# ---- 1b. the walk's skips travel in the shard file (a directory nested too deep is a lost
+# ---- 1b. a shard's job is the job the words make, not the words: another spelling of the
+# same query (options in another order, --opt=value, a --having of its own) merges with it
+fsrun spell.s0 query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --shard 0/2 --partial-out spell.0.part repo
+fsrun spell.s1 query --agg "n=count(),s=distinct(sip)" --group-by=dip,proto --where=app=53 --records=silk --having "n > 1" --shard 1/2 --partial-out spell.1.part repo
+fsrun spell.plain query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --limit 0 --format csv repo
+fsrun spell.m merge --limit 0 --format csv spell.1.part spell.0.part
+# (the finishing options come from the first FILE: spell.1's --having)
+fsrun spell.plainh query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --having "n > 1" --limit 0 --format csv repo
+same spell.plainh spell.m
+fsrun spell.m0 merge --limit 0 --format csv spell.0.part spell.1.part
+same spell.plain spell.m0
+
+# ---- 1c. the walk's skips travel in the shard file (a directory nested too deep is a lost
 # skip, as an unreadable one is): shards exit 0, merge warns as one process does and exits 3;
 # merge's --summary json counts the files planned, skipped and outside the window as one process
 mkdir -p walk
@@ -120,6 +134,10 @@ refuse() { # WHAT PATTERN FILE...
 refuse "missing shard" "shard 1 of 3 is missing.*(given: names.0-3.part, names.2-3.part)" names.0-3.part names.2-3.part
 refuse "twice" "names.2-3.part: shard 2 of 3 given twice" names.0-3.part names.2-3.part names.1-3.part names.2-3.part
 refuse "other job" "dest.1-3.part: made by a different job" names.0-3.part dest.1-3.part names.2-3.part
+fsrun spell.s2 query --records silk --where app=80 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --shard 1/2 --partial-out spell.2.part repo
+refuse "other where" "spell.2.part: made by a different job" spell.0.part spell.2.part
+fsrun spell.s3 query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(dip)" --shard 1/2 --partial-out spell.3.part repo
+refuse "other aggregate" "spell.3.part: made by a different job" spell.0.part spell.3.part
 refuse "other split" "names.1-2.part: shard 1 of 2, but" names.0-3.part names.1-2.part names.2-3.part
 "$fs" dns-names --limit 0 --format csv --shard 1/3 --partial-out other-plan.part repo/2024/03/01/20 repo/2024/03/01/21 2> /dev/null
 refuse "other plan" "other-plan.part: planned other files" names.0-3.part other-plan.part names.2-3.part
