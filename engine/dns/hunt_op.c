@@ -224,6 +224,181 @@ compact(const struct op *op, uint8_t *val, struct memacct *acct)
     }
 }
 
+/* ---- merge_saved(): whole groups from spilled runs, sets counted as streams ---- */
+
+static int load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len,
+                struct memacct *acct, struct err *err);
+
+/* The item lists of a saved state, in save()'s order: clients (IPv4, IPv6, other), names,
+ * hours, domains; and where the times series lies. */
+#define NLISTS 6
+static const size_t list_width[NLISTS] = {4, 16, 17, 16, 8, 8};
+
+struct saved {
+    const uint8_t *list[NLISTS]; /* first item */
+    uint32_t n[NLISTS];          /* items */
+    const uint8_t *times;        /* the series: u32 count, then 8-byte items */
+    const uint8_t *after_times;  /* the domains' count */
+};
+
+static int
+saved_count(const uint8_t **p, const uint8_t *end, size_t width, uint32_t *n, struct err *err)
+{
+    uint32_t v = 0;
+
+    if (end - *p < 4)
+        return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt set cut short");
+    for (int i = 0; i < 4; i++)
+        v |= (uint32_t)(*p)[i] << (8 * i);
+    *p += 4;
+    if ((size_t)(end - *p) / width < v)
+        return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt set of %u items cut short", v);
+    *n = v;
+    *p += (size_t)v * width;
+    return 0;
+}
+
+/* Where the lists of saved state p[0..len) lie. 0 or -ERR_FORMAT. */
+static int
+saved_parse(const uint8_t *p, size_t len, struct saved *sv, struct err *err)
+{
+    const uint8_t *end = p + len;
+    uint32_t nt;
+
+    if (len < 1 + NCOUNTERS * 8 || p[0] != OP_STATE_VERSION)
+        return ERR_SET(err, ERR_FORMAT, "saved state: version %d, not %d", len ? p[0] : -1,
+                       OP_STATE_VERSION);
+    p += 1 + NCOUNTERS * 8;
+    for (int k = 0; k < 5; k++) {
+        sv->list[k] = p + 4;
+        if (saved_count(&p, end, list_width[k], &sv->n[k], err) < 0)
+            return -ERR_FORMAT;
+    }
+    sv->times = p;
+    if (saved_count(&p, end, 8, &nt, err) < 0)
+        return -ERR_FORMAT;
+    sv->after_times = p;
+    sv->list[5] = p + 4;
+    if (saved_count(&p, end, list_width[5], &sv->n[5], err) < 0)
+        return -ERR_FORMAT;
+    if (p != end)
+        return ERR_SET(err, ERR_FORMAT, "saved state: %zu bytes left over", (size_t)(end - p));
+    return 0;
+}
+
+/*
+ * The size of the union of k ascending lists of `width`-byte items: a k-way merge that
+ * holds one position per list. -1 when a list is not strictly ascending.
+ */
+static int64_t
+union_count(struct saved *sv, size_t k, int list, size_t width, uint32_t *pos)
+{
+    int64_t n = 0;
+    const uint8_t *last = NULL;
+
+    memset(pos, 0, k * sizeof(*pos));
+    for (;;) {
+        const uint8_t *min = NULL;
+
+        for (size_t i = 0; i < k; i++) {
+            const uint8_t *it;
+
+            if (pos[i] == sv[i].n[list])
+                continue;
+            it = sv[i].list[list] + (size_t)pos[i] * width;
+            if (min == NULL || memcmp(it, min, width) < 0)
+                min = it;
+        }
+        if (min == NULL)
+            return n;
+        if (last != NULL && memcmp(min, last, width) < 0)
+            return -1; /* a list went backwards */
+        n++;
+        last = min;
+        /* every list at this item moves on (a list repeating it is out of order) */
+        for (size_t i = 0; i < k; i++) {
+            const uint8_t *it;
+
+            if (pos[i] == sv[i].n[list])
+                continue;
+            it = sv[i].list[list] + (size_t)pos[i] * width;
+            if (memcmp(it, min, width) != 0)
+                continue;
+            pos[i]++;
+            if (pos[i] < sv[i].n[list] && memcmp(it + width, it, width) <= 0)
+                return -1;
+        }
+    }
+}
+
+/* The state s[0..len) without its set items (empty lists), and without its times when
+ * `no_times`, appended to `out`. */
+static void
+saved_strip(const uint8_t *s, const struct saved *sv, int no_times, struct op_bytes *out)
+{
+    static const uint8_t zero[4] = {0, 0, 0, 0};
+
+    op_bytes_put(out, s, 1 + NCOUNTERS * 8);
+    for (int k = 0; k < 5; k++)
+        op_bytes_put(out, zero, 4);
+    if (no_times)
+        op_bytes_put(out, zero, 4);
+    else
+        op_bytes_put(out, sv->times, (size_t)(sv->after_times - sv->times));
+    op_bytes_put(out, zero, 4);
+}
+
+static int
+merge_saved(const struct op *op, uint8_t *val, const uint8_t *const *s, const size_t *len, size_t n,
+            struct memacct *acct, struct err *err)
+{
+    struct hunt_val *v = (struct hunt_val *)(void *)val;
+    struct saved *sv = mem_calloc(n + 1, sizeof(*sv));
+    uint32_t *pos = mem_calloc(n + 1, sizeof(*pos));
+    uint8_t *tmp = mem_alloc(sizeof(struct hunt_val));
+    struct op_bytes b = {0};
+    int64_t count[NLISTS];
+    int rc = 0, no_times;
+
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = saved_parse(s[i], len[i], &sv[i], err);
+    for (int k = 0; k < NLISTS && rc == 0; k++) {
+        count[k] = union_count(sv, n, k, list_width[k], pos);
+        if (count[k] < 0 || count[k] > UINT32_MAX)
+            rc = ERR_SET(err, ERR_FORMAT, "saved state: a dns-hunt set out of order");
+    }
+    /* the merged group's times are dropped when its clients are many (hunt_merge()) */
+    no_times = rc == 0 && count[0] + count[1] + count[2] > HUNT_TIMING_CLIENTS;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        b.len = 0;
+        saved_strip(s[i], &sv[i], no_times, &b);
+        if (i == 0) {
+            rc = load(op, val, b.p, b.len, acct, err);
+        } else {
+            memset(tmp, 0, sizeof(struct hunt_val));
+            rc = load(op, tmp, b.p, b.len, acct, err);
+            if (rc == 0)
+                rc = merge(op, val, tmp, acct, err); /* releases tmp */
+            else
+                release(op, tmp, acct);
+        }
+    }
+    if (rc == 0) {
+        if (no_times)
+            v->no_times = 1;    /* no state's times were loaded */
+        compact(op, val, acct); /* the sets are empty: their counts follow */
+        v->clients.n = (uint32_t)(count[0] + count[1] + count[2]);
+        v->names.n = (uint32_t)count[3];
+        v->hours.n = (uint32_t)count[4];
+        v->domains.n = (uint32_t)count[5];
+    }
+    op_bytes_fini(&b);
+    mem_free(tmp);
+    mem_free(pos);
+    mem_free(sv);
+    return rc;
+}
+
 static int
 save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err)
 {
@@ -308,6 +483,7 @@ hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
     ho->op.release = release;
     ho->op.save = save;
     ho->op.compact = compact;
+    ho->op.merge_saved = merge_saved;
     ho->op.load = load;
     return &ho->op;
 }

@@ -104,6 +104,18 @@ struct op {
      * become their counts). Used when finishing spilled runs (spill.h).
      */
     void (*compact)(const struct op *op, uint8_t *val, struct memacct *acct);
+    /*
+     * merge_saved() - may be NULL; only with compact(). State `val` (zeroed) of
+     * one group made whole from its saved states s[0..n) (save()'s bytes, one
+     * per spilled run, distinct sets' items ascending) as load() of each,
+     * merge() of all and compact() would leave it, without holding a distinct
+     * set whole: a set's count is the size of the union of the runs' sorted
+     * item lists, counted by a k-way merge of them. Used when finishing
+     * spilled runs (spill.h), so that one group's sets need not fit the
+     * budget. 0 or -code (ERR_FORMAT: a state that does not parse).
+     */
+    int (*merge_saved)(const struct op *op, uint8_t *val, const uint8_t *const *s,
+                       const size_t *len, size_t n, struct memacct *acct, struct err *err);
 };
 
 /* op_bytes_put() - appends p[0..len) to `b`. */

@@ -370,6 +370,66 @@ heap_down(struct cur **h, size_t n, size_t i)
     }
 }
 
+/*
+ * merge_part()'s loop for an operation with merge_saved(): every run's state of the
+ * smallest key is gathered (each stays in its reader's buffer), then made whole and
+ * compacted at once, so no distinct set is ever built. h[0..n) is a heap.
+ */
+static int
+merge_part_saved(struct spill *s, struct worker *w, struct cur **h, size_t n, size_t share,
+                 struct err *err)
+{
+    const struct op *op = s->op;
+    const uint8_t **st = mem_calloc(n + 1, sizeof(*st));
+    size_t *len = mem_calloc(n + 1, sizeof(*len));
+    struct cur **same = mem_calloc(n + 1, sizeof(*same));
+    int rc = 0;
+
+    while (n > 0 && rc == 0) {
+        const struct partial_entry *min = &h[0]->e;
+        struct htab_entry *g;
+        size_t k = 0;
+        int is_new;
+
+        for (size_t i = 0; i < n; i++)
+            if (cur_cmp(h[i], h[0]) == 0) {
+                same[k] = h[i];
+                st[k] = h[i]->e.state;
+                len[k++] = h[i]->e.state_len;
+            }
+        g = htab_upsert(w->chunk, min->key, min->key_len, min->hash, &is_new, err);
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+            break;
+        }
+        if (!is_new) {
+            rc = ERR_SET(err, ERR_INTERNAL, "spill: a group merged twice");
+            break;
+        }
+        rc = op->merge_saved(op, htab_entry_val(g), st, len, k, w->acct, err);
+        for (size_t j = 0; j < k && rc == 0; j++) {
+            rc = partial_block_next(&same[j]->r, &same[j]->e, err);
+            if (rc == 0) { /* this run's block is done: out of the heap */
+                for (size_t i = 0; i < n; i++)
+                    if (h[i] == same[j]) {
+                        h[i] = h[--n];
+                        break;
+                    }
+            } else if (rc == 1) {
+                rc = 0;
+            }
+        }
+        for (size_t i = n / 2; i-- > 0 && rc == 0;)
+            heap_down(h, n, i);
+        if (rc == 0 && memacct_used(w->acct) > share)
+            rc = flush_chunk(op, w, 1, err);
+    }
+    mem_free(st);
+    mem_free(len);
+    mem_free(same);
+    return rc < 0 ? rc : 0;
+}
+
 /* Merges partition p of every run into w's chunk. 0 or -code. */
 static int
 merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t chunk,
@@ -399,6 +459,10 @@ merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t c
     }
     for (size_t i = n / 2; i-- > 0 && rc == 0;)
         heap_down(h, n, i);
+    if (op->merge_saved != NULL && op->compact != NULL && !w->all) {
+        rc = merge_part_saved(s, w, h, n, share, err);
+        n = 0;
+    }
     while (n > 0 && rc == 0) {
         struct cur *c = h[0];
         struct htab_entry *g;
