@@ -250,11 +250,21 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
         return 0;
     }
     look = cache_lookup(r->cache, cf->src, &p, &why);
+    /* under a budget, room first: the worker's groups go to a run before a partial comes in */
+    if (look == CACHE_HIT && r->spill != NULL && htab_count(r->tables[w]) > 0 &&
+        memacct_used(&r->wacct[w]) > r->share / 2 &&
+        spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0) {
+        partial_fini(&p);
+        return -1;
+    }
     if (look == CACHE_HIT) {
         if (load_partial(r->op, &p, &r->own[w], &r->wacct[w], &why) == 0) {
             const struct partial_info *in = &p.info;
 
-            if (move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
+            /* a partial past the worker's share goes to a run whole; then into the table */
+            if ((r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
+                 spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err) < 0) ||
+                move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
                 (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
                  spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)) {
                 partial_fini(&p);
@@ -267,6 +277,8 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
             cf->resumed = in->resumed;
             if (in->bad)
                 cf->msg = dup_msg(in->msg_after_path ? r->files[i].path : "", in->msg);
+        } else if (why.code == ERR_LIMIT && r->spill != NULL) {
+            look = CACHE_MISS; /* its groups pass the budget at once: the file is read */
         } else if (why.code == ERR_LIMIT) {
             *err = why;
             partial_fini(&p);
@@ -294,8 +306,17 @@ cached_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, str
 
     st->records += c.records;
     st->kept += c.kept;
-    if (rc == 0 && !own && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share)
-        rc = spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err);
+    if (rc == 0 && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share) {
+        /* room first: the worker's groups of other files go to a run */
+        if (!own || htab_count(r->tables[w]) > 0)
+            rc = spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err);
+        if (rc == 0 && own && memacct_used(&r->wacct[w]) > r->share) {
+            /* this file's groups pass the worker's share alone: it gets no partial this
+             * time; what it made so far goes to a run, the rest of it to the worker's table */
+            r->cf[r->miss[i]].own_table = 0;
+            rc = spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err);
+        }
+    }
     return rc < 0 ? -1 : 0;
 }
 

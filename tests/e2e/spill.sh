@@ -8,6 +8,7 @@
 #     held whole take) at 1 and 2 threads (3 for one) print exactly
 #     what the run in memory prints, exit 0, keep the tables' peak within the budget and
 #     say in the JSON summary that they spilled;
+#     with --cache (filled and used) under budgets smaller than one file's groups too;
 #  2. the spilled dns-names and query equal tests/ref/reference.py on the
 #     generator's truth;
 #  3. --tmp-dir missing, not a directory, or full (a 64 KiB tmpfs, when a user namespace
@@ -101,6 +102,30 @@ for name in "${!job[@]}"; do
     done
   done
 done
+
+# ---- 1b. --cache under a budget smaller than one file's groups: a file read into its own
+# table for its partial gives up the partial once that table passes the worker's share
+# (its groups go to a run); a partial bigger than the budget is not loaded (the file is
+# read); the output stays the run in memory's, filling the cache and using it ----
+fsrun "$work/cache.mem" dns-names --threads 1 "$repo"
+for t in 1 2; do
+  for budget in 512K 4M; do
+    rm -rf "$work/cache"
+    for pass in fill use; do
+      p=$work/cache.t$t.$budget.$pass
+      fsrun "$p" dns-names --threads "$t" --mem-limit "$budget" --tmp-dir "$tmp" --cache "$work/cache" "$repo"
+      [ "$(cat "$p.rc")" = 0 ] || { bad "cache t$t $budget $pass: exit $(cat "$p.rc"): $(head -c 300 "$p.err")"; continue; }
+      cmp -s "$work/cache.mem.out" "$p.out" || bad "cache t$t $budget $pass: output differs from the run in memory"
+    done
+  done
+done
+# a cache filled without a budget, used under a tiny one
+rm -rf "$work/cache"
+"$fs" dns-names -q --threads 1 --cache "$work/cache" "$repo" > /dev/null 2>&1
+fsrun "$work/cache.big.use" dns-names --threads 2 --mem-limit 512K --tmp-dir "$tmp" --cache "$work/cache" "$repo"
+[ "$(cat "$work/cache.big.use.rc")" = 0 ] || bad "cache filled big, used at 512K: exit $(cat "$work/cache.big.use.rc"): $(head -c 300 "$work/cache.big.use.err")"
+cmp -s "$work/cache.mem.out" "$work/cache.big.use.out" || bad "cache filled big, used at 512K: output differs from the run in memory"
+[ -z "$(left_in_tmp)" ] || bad "cache: files left in --tmp-dir: $(left_in_tmp)"
 
 # ---- 2. spilled == the reference on the truth ----
 python3 "$ref" dns-names --limit 0 --format csv "$work/truth.fd" > "$work/names.ref"
