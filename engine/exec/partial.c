@@ -144,9 +144,9 @@ struct sort_ent {
     const struct htab_entry *e;
 };
 
-/* The canonical order of groups: key hash, then key bytes, then key length. */
-static int
-ent_cmp(uint64_t ha, const uint8_t *ka, uint32_t la, uint64_t hb, const uint8_t *kb, uint32_t lb)
+int
+partial_key_cmp(uint64_t ha, const uint8_t *ka, uint32_t la, uint64_t hb, const uint8_t *kb,
+                uint32_t lb)
 {
     int c;
 
@@ -163,7 +163,7 @@ sort_ent_cmp(const void *a, const void *b)
 {
     const struct sort_ent *x = a, *y = b;
 
-    return ent_cmp(x->hash, x->key, x->key_len, y->hash, y->key, y->key_len);
+    return partial_key_cmp(x->hash, x->key, x->key_len, y->hash, y->key, y->key_len);
 }
 
 static size_t
@@ -512,7 +512,8 @@ check_payload(const uint8_t *q, const uint8_t *end, unsigned part, uint64_t grou
         if (htab_part_of(hash) != part)
             return BAD("partition %u: group %llu: its hash belongs to partition %u", part,
                        (unsigned long long)n, htab_part_of(hash));
-        if (prev_key && !any_order && ent_cmp(prev_hash, prev_key, prev_len, hash, q, klen) >= 0)
+        if (prev_key && !any_order &&
+            partial_key_cmp(prev_hash, prev_key, prev_len, hash, q, klen) >= 0)
             return BAD("partition %u: group %llu: out of order or repeated", part,
                        (unsigned long long)n);
         prev_key = q;
@@ -1031,7 +1032,8 @@ partial_block_next(struct partial_block_reader *r, struct partial_entry *e, stru
     if (htab_part_of(hash) != r->part)
         return ERR_SET(err, ERR_FORMAT, "%s: partition %u: a group of partition %u", r->name,
                        r->part, htab_part_of(hash));
-    if (r->prev_key != NULL && ent_cmp(r->prev_hash, r->prev_key, r->prev_len, hash, q, klen) >= 0)
+    if (r->prev_key != NULL &&
+        partial_key_cmp(r->prev_hash, r->prev_key, r->prev_len, hash, q, klen) >= 0)
         return ERR_SET(err, ERR_FORMAT, "%s: partition %u: groups out of order", r->name, r->part);
     if (klen > r->prev_cap || r->prev_key == NULL) {
         r->prev_cap = klen + 64;

@@ -241,6 +241,13 @@ int partial_block_open(struct partial_block_reader *r, int fd, const char *name,
 int partial_block_next(struct partial_block_reader *r, struct partial_entry *e, struct err *err);
 void partial_block_fini(struct partial_block_reader *r);
 
+/*
+ * partial_key_cmp() - the canonical order of groups: key hash, then key bytes, then key
+ * length (<0, 0, >0). Blocks are sorted by it; spilled runs are merged by it.
+ */
+int partial_key_cmp(uint64_t ha, const uint8_t *ka, uint32_t la, uint64_t hb, const uint8_t *kb,
+                    uint32_t lb);
+
 /* partial_write_all() - writes all of p[0..len) to fd (EINTR retried). 0, or errno. */
 int partial_write_all(int fd, const uint8_t *p, size_t len);
 

@@ -87,19 +87,6 @@ struct ent {
     const struct htab_entry *e;
 };
 
-static int
-key_cmp(uint64_t ha, const uint8_t *ka, uint32_t la, uint64_t hb, const uint8_t *kb, uint32_t lb)
-{
-    int c;
-
-    if (ha != hb)
-        return ha < hb ? -1 : 1;
-    c = memcmp(ka, kb, la < lb ? la : lb);
-    if (c != 0)
-        return c;
-    return la < lb ? -1 : la > lb;
-}
-
 static const uint8_t *
 entry_key(const struct htab_entry *e, uint32_t val_len)
 {
@@ -109,8 +96,8 @@ entry_key(const struct htab_entry *e, uint32_t val_len)
 static int
 ent_cmp_v(const struct ent *a, const struct ent *b, uint32_t val_len)
 {
-    return key_cmp(a->hash, entry_key(a->e, val_len), a->e->key_len, b->hash,
-                   entry_key(b->e, val_len), b->e->key_len);
+    return partial_key_cmp(a->hash, entry_key(a->e, val_len), a->e->key_len, b->hash,
+                           entry_key(b->e, val_len), b->e->key_len);
 }
 
 /* Heap sort of v[0..n) by (hash, key): in place, with the value size as context (qsort has none).
@@ -347,7 +334,7 @@ struct cur {
 static int
 cur_cmp(const struct cur *a, const struct cur *b)
 {
-    return key_cmp(a->e.hash, a->e.key, a->e.key_len, b->e.hash, b->e.key, b->e.key_len);
+    return partial_key_cmp(a->e.hash, a->e.key, a->e.key_len, b->e.hash, b->e.key, b->e.key_len);
 }
 
 static void
