@@ -305,6 +305,86 @@ select_groups(const struct op *op, const struct htab *t, int threads, struct hta
     return sort_select(op->ctx, t, threads, keep, n, passed, err);
 }
 
+/* group_keep() - ipfix_need.keep: the flow-level conjuncts of --where that read no DNS record. */
+static int
+group_keep(const void *ctx, const struct flow *f, uint64_t *records)
+{
+    const struct job *job = ctx;
+
+    if (job_keep_flow_pre(job, f))
+        return 1;
+    *records += (uint64_t)record_count(f, job->view); /* as fold() counts a flow it drops */
+    return 0;
+}
+
+#define USES(f) ((uint64_t)1 << (f))
+
+/* flow_need() - the flow fields (enum ipfix_need_flow) that fields `uses` read under `job`. */
+static uint32_t
+flow_need(const struct job *job, uint64_t uses)
+{
+    uint32_t n = 0;
+
+    if (uses & (USES(FIELD_START) | USES(FIELD_END) | USES(FIELD_HOUR)))
+        n |= IPFIX_NEED_TIME;
+    if (uses & (USES(FIELD_SIP) | USES(FIELD_DIP)))
+        n |= IPFIX_NEED_ADDRS;
+    if (uses & (USES(FIELD_SPORT) | USES(FIELD_DPORT)))
+        n |= IPFIX_NEED_PORTS;
+    if (uses & USES(FIELD_PROTO))
+        n |= IPFIX_NEED_PROTO;
+    if (uses & USES(FIELD_APP))
+        n |= IPFIX_NEED_APP;
+    if (uses & (USES(FIELD_BYTES) | USES(FIELD_PACKETS)))
+        n |= IPFIX_NEED_COUNTS;
+    if (uses & (USES(FIELD_RBYTES) | USES(FIELD_RPACKETS)))
+        n |= IPFIX_NEED_REV;
+    /* the views: SiLK's records exist by both sides' counts; a total is checked for overflow */
+    if (job->view == REC_SILK || job->view == REC_SILK_FORWARD || job->bytes_total)
+        n |= IPFIX_NEED_COUNTS | IPFIX_NEED_REV;
+    return n;
+}
+
+/* dns_need() - the DNS record parts (enum ipfix_need_dns) the job reads. */
+static uint32_t
+dns_need(const struct job *job, uint64_t uses)
+{
+    uint32_t n = 0;
+
+    if (uses & (USES(FIELD_DNS_NAMES) | USES(FIELD_DNS_NAME) | USES(FIELD_DNS_DOMAIN)))
+        n |= IPFIX_NEED_DNS_NAME;
+    if (uses & (USES(FIELD_DNS_TYPES) | USES(FIELD_DNS_TYPE)))
+        n |= IPFIX_NEED_DNS_TYPE;
+    if (uses & USES(FIELD_DNS_QR))
+        n |= IPFIX_NEED_DNS_QR;
+    if (uses & USES(FIELD_DNS_RCODE))
+        n |= IPFIX_NEED_DNS_RCODE;
+    if (uses & USES(FIELD_DNS_SECTION))
+        n |= IPFIX_NEED_DNS_SECTION;
+    if (uses & USES(FIELD_DNS_TTL))
+        n |= IPFIX_NEED_DNS_TTL;
+    if (job->view == REC_DNS && n == 0) /* its records point into flow.dns[] */
+        n = IPFIX_NEED_DNS_TYPE;
+    return n;
+}
+
+/* group_need() - the projection of `job` into op->need (op.h). */
+static void
+group_need(struct op *op, const struct job *job)
+{
+    struct ipfix_need *n = &op->need;
+
+    op->projected = 1;
+    n->flow = flow_need(job, job->uses);
+    n->dns = dns_need(job, job->uses);
+    if (job->plan.npre > 0) {
+        n->keep = group_keep;
+        n->keep_ctx = job;
+        /* what the tests read, and what record_count() reads of a flow it drops */
+        n->keep_flow = flow_need(job, job_pre_uses(job));
+    }
+}
+
 void
 group_op_init(struct op *op, const struct job *job)
 {
@@ -322,4 +402,5 @@ group_op_init(struct op *op, const struct job *job)
     op->save = save;
     op->load = load;
     op->select = select_groups;
+    group_need(op, job);
 }

@@ -35,6 +35,7 @@
 #include "htab.h"
 #include "memacct.h"
 #include "out.h"
+#include "source.h"
 
 /* The first byte of every saved state (2: sums are 128-bit; 3: so are dns-hunt's byte, packet and
  * duration counts). */
@@ -68,6 +69,14 @@ struct op {
     const char *name; /* for messages: "group", "dns-hunt" */
     uint32_t val_len; /* bytes of one group's state */
     const void *ctx;  /* the operation's parameters (struct job, struct hunt) */
+    /*
+     * What fold() reads of each flow, and the flows it would drop anyway
+     * (the read layer's projection, ipfix_read.h), when `projected` is 1;
+     * else the reader decodes everything. runner_run() hands it to the
+     * reader; a sweep feeding several operations at once does not.
+     */
+    int projected;
+    struct ipfix_need need;
     /* scratch_create() - a worker's scratch; never NULL. scratch_destroy(NULL) is a no-op. */
     struct op_scratch *(*scratch_create)(const struct op *op);
     void (*scratch_destroy)(struct op_scratch *s);

@@ -576,8 +576,14 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
     struct sweep_sink sink;
     struct run *r = NULL;
     struct spill sp;
+    struct sweep_opts po;
     int rc = 0;
 
+    if (op->projected && opts->source.need == NULL) { /* the reader decodes what fold reads */
+        po = *opts;
+        po.source.need = &op->need;
+        opts = &po;
+    }
     memset(res, 0, sizeof(*res));
     res->op = op;
     memacct_init(&res->acct, opts->mem_limit);

@@ -83,7 +83,6 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     struct source *s;
     struct source_stats st;
     const struct flow *f;
-    uint64_t flows = 0;
     size_t n, nbad = w->nbad;
     int rc, bad, stop;
     struct sweep_file_done done;
@@ -102,7 +101,6 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     } else {
         done.opened = 1;
         while ((rc = source_next_batch(s, &f, &n, &ferr)) == 1) {
-            flows += n;
             if (sink->batch(sink->ctx, wi, i, f, n, &w->stats, &w->err) < 0) {
                 if (w->err.code == ERR_FORMAT) /* a flow the job cannot take: name its file */
                     err_prefix(&w->err, "%s", file->path);
@@ -115,10 +113,11 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
         w->stats.files++;
         w->stats.bytes += st.file_bytes;
         w->stats.flows += st.flows;
+        w->stats.records += st.records_dropped; /* the flows the source dropped (need->keep()) */
         w->stats.dns_rrs += st.dns_rrs;
         w->stats.other += st.other_records;
         w->stats.damaged += st.damaged;
-        bad = note_bad(w, file, &st, rc, &ferr, flows);
+        bad = note_bad(w, file, &st, rc, &ferr, st.flows);
     }
     stop = bad && opts->strict;
     done.b = w->nbad > nbad ? &w->bad[w->nbad - 1] : NULL;

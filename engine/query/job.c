@@ -548,6 +548,34 @@ job_keep_flow_tests(const struct job *job, const struct flow *f)
 }
 
 int
+job_keep_flow_pre(const struct job *job, const struct flow *f)
+{
+    struct rec r;
+
+    memset(&r, 0, sizeof(r));
+    r.f = f;
+    for (size_t i = 0; i < job->plan.npre; i++)
+        if (test_true(job, &job->plan.flow[i], &r, NULL) <= 0)
+            return 0;
+    return 1;
+}
+
+uint64_t
+job_pre_uses(const struct job *job)
+{
+    uint64_t u = 0;
+
+    for (size_t i = 0; i < job->plan.npre; i++) {
+        const struct job_test *t = &job->plan.flow[i];
+
+        u |= (uint64_t)1 << t->field;
+        if (t->kind == TEST_RATIO)
+            u |= (uint64_t)1 << t->field2;
+    }
+    return u;
+}
+
+int
 job_keep_rec(const struct job *job, const struct rec *r, struct err *err)
 {
     struct err first;
@@ -663,10 +691,14 @@ plan_where(struct job *job)
 
             if (compile_test(&terms[i], &t, &of_flow) != rank)
                 continue;
-            if (of_flow)
+            if (of_flow) {
                 pl->flow[pl->nflow++] = t;
-            else
+                /* ranks 0 and 1 read flow fields only (DNS functions are rank 2) */
+                if (rank < 2)
+                    pl->npre = pl->nflow;
+            } else {
                 pl->rec[pl->nrec++] = t;
+            }
         }
     }
 }
@@ -678,8 +710,54 @@ field_name_kind(enum field_id id, struct expr_name *out)
     out->time_ms = id == FIELD_START || id == FIELD_END ? 1 : id == FIELD_HOUR ? 1000 : 0;
 }
 
+/* The record part a DNS function reads (job.uses). */
+static enum field_id
+pred_field(enum job_pred_kind k)
+{
+    switch (k) {
+    case PRED_TYPE:
+        return FIELD_DNS_TYPE;
+    case PRED_SECTION:
+        return FIELD_DNS_SECTION;
+    case PRED_RCODE:
+        return FIELD_DNS_RCODE;
+    case PRED_QR:
+        return FIELD_DNS_QR;
+    default:
+        return FIELD_DNS_NAME;
+    }
+}
+
+static int where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out,
+                              struct err *err);
+
+/* where_resolve() - where_resolve_name(), noting what the name reads in job->uses. */
 static int
 where_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err *err)
+{
+    struct job *job = ctx;
+    int rc = where_resolve_name(ctx, ref, out, err);
+    int slots[2] = {out->slot, out->slot2};
+
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < (out->slot2 >= 0 ? 2 : 1); i++) {
+        int sl = slots[i];
+
+        if (sl >= JOB_PRED_SLOT)
+            job->uses |= (uint64_t)1 << pred_field(job->preds[sl - JOB_PRED_SLOT].kind);
+        else if (sl == JOB_NAMES_SLOT || sl == JOB_RR_NAME)
+            job->uses |= (uint64_t)1 << FIELD_DNS_NAME;
+        else if (sl == JOB_RR_DOMAIN)
+            job->uses |= (uint64_t)1 << FIELD_DNS_DOMAIN | (uint64_t)1 << FIELD_DNS_NAME;
+        else if (sl >= 0 && sl < FIELD_COUNT)
+            job->uses |= (uint64_t)1 << sl;
+    }
+    return 0;
+}
+
+static int
+where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err *err)
 {
     const struct job *job = ctx;
     const char *name = ref->arg;
@@ -917,6 +995,14 @@ job_build(struct job *job, const struct job_text *t, struct err *err)
         }
     }
     job->limit = t->limit;
+    for (size_t i = 0; i < job->ncols; i++) {
+        enum field_id f = job->cols[i].field;
+
+        if (f < FIELD_COUNT)
+            job->uses |= (uint64_t)1 << f;
+        if (f == FIELD_DNS_DOMAIN) /* found in the name */
+            job->uses |= (uint64_t)1 << FIELD_DNS_NAME;
+    }
     if (rc == 0 && job_uses_domain(job, t->where)) {
         job->dl = domain_list_load(err);
         rc = job->dl ? 0 : -ERR_IO;

@@ -112,6 +112,7 @@ struct job_test {
 struct job_where_plan {
     struct job_test flow[JOB_MAX_TESTS]; /* per flow, cheapest first */
     size_t nflow;
+    size_t npre;                        /* flow[0..npre) read no DNS record (job_keep_flow_pre()) */
     struct job_test rec[JOB_MAX_TESTS]; /* per record, cheapest first */
     size_t nrec;
     int whole; /* 1: evaluate job->where whole per record */
@@ -137,6 +138,14 @@ struct job {
     struct job_where_plan plan; /* job->where compiled (job_build) */
     struct domain_list *dl;     /* the Public Suffix List when dns.domain is used; else NULL */
     int time_cells; /* 1: time columns are OUT_TIME cells (ISO 8601); 0: numbers (the caller's) */
+    /*
+     * What the job reads of a flow (a bit per enum field_id, 1u << id): its
+     * keys, aggregates and --where. The DNS functions and dns.names/dns.name
+     * in --where count as the fields of the record parts they read
+     * (FIELD_DNS_NAME, FIELD_DNS_TYPE, ...), so the reader can decode only
+     * those (projection; the view's own needs are the caller's).
+     */
+    uint64_t uses;
 };
 
 /* job_time_ms() - milliseconds per unit of time field `id` (1 start/end, 1000 hour), else 0. */
@@ -189,6 +198,17 @@ job_keep_flow(const struct job *job, const struct flow *f)
 {
     return job->plan.nflow == 0 || job_keep_flow_tests(job, f);
 }
+
+/*
+ * job_keep_flow_pre() - 0 when one of the flow-level conjuncts that read no
+ * DNS record (plan.flow[0..npre): app, proto, ndns, ...) fails for `f`, so
+ * that job_keep_flow() would be 0 too; 1 otherwise. It reads only the fields
+ * in job_pre_uses(). For a reader that drops flows before it decodes them.
+ */
+int job_keep_flow_pre(const struct job *job, const struct flow *f);
+
+/* job_pre_uses() - the fields (1u << enum field_id) job_keep_flow_pre() reads. */
+uint64_t job_pre_uses(const struct job *job);
 
 /* The query text of a job; NULL members take their defaults. */
 struct job_text {

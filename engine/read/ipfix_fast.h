@@ -16,12 +16,16 @@
 #define ENGINE_IPFIX_FAST_H
 
 #include "flow.h"
+#include "ipfix_read.h"
 #include "ipfix_scan.h"
 
-/* ipfix_fast_flow() - the flow fields of `r` into *f (f->ndns and f->dns untouched). */
-void ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f);
+/*
+ * ipfix_fast_flow() - the flow fields `need` (enum ipfix_need_flow) of `r`
+ * into *f, the others 0 (f->ndns and f->dns untouched).
+ */
+void ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need);
 
-/* ipfix_fast_rr() - the DNS record `r` into *d. */
-void ipfix_fast_rr(const struct ipfix_rec *r, struct dns_rr *d);
+/* ipfix_fast_rr() - the parts `need` (enum ipfix_need_dns) of DNS record `r` into *d, others 0. */
+void ipfix_fast_rr(const struct ipfix_rec *r, struct dns_rr *d, uint32_t need);
 
 #endif

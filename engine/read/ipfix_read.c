@@ -161,6 +161,7 @@ ipfix_model_create(enum ipfix_decoder dec, struct err *err)
 
     m = mem_calloc(1, sizeof(*m));
     m->dec = dec;
+    ipfix_model_need(m, NULL);
     m->reserve = reserve_fd();
     if (m->reserve < 0) {
         int e = errno;
@@ -191,6 +192,18 @@ ipfix_model_create(enum ipfix_decoder dec, struct err *err)
 }
 
 void
+ipfix_model_need(struct ipfix_model *m, const struct ipfix_need *need)
+{
+    if (need) {
+        m->need = *need;
+    } else {
+        memset(&m->need, 0, sizeof(m->need));
+        m->need.flow = IPFIX_NEED_FLOW_ALL;
+        m->need.dns = IPFIX_NEED_DNS_ALL;
+    }
+}
+
+void
 ipfix_model_destroy(struct ipfix_model *m)
 {
     if (!m)
@@ -207,14 +220,6 @@ ipfix_model_destroy(struct ipfix_model *m)
 /* Fast decoder: the scanner's visitor (ipfix_scan.h)                        */
 
 static void
-fast_begin_flow(void *ctx)
-{
-    struct ipfix_reader *r = ctx;
-
-    r->nrr = r->committed_rr; /* DNS records of a damaged flow record are void */
-}
-
-static void
 fast_dns(void *ctx, const struct ipfix_rec *rec)
 {
     struct ipfix_reader *r = ctx;
@@ -223,9 +228,14 @@ fast_dns(void *ctx, const struct ipfix_rec *rec)
         r->cap_rrs = r->cap_rrs ? 2 * r->cap_rrs : 64;
         r->rrs = mem_realloc(r->rrs, r->cap_rrs * sizeof(*r->rrs));
     }
-    ipfix_fast_rr(rec, &r->rrs[r->nrr++]);
+    ipfix_fast_rr(rec, &r->rrs[r->nrr++], r->need.dns);
 }
 
+/*
+ * fast_flow() - a whole flow record (its lists walked, its DNS records
+ * counted): the fields the job reads, its keep() test, then its DNS records
+ * only when the flow is kept and the job reads them (ipfix_read.h).
+ */
 static void
 fast_flow(void *ctx, const struct ipfix_rec *rec)
 {
@@ -238,10 +248,22 @@ fast_flow(void *ctx, const struct ipfix_rec *rec)
         r->rr0 = mem_realloc(r->rr0, r->cap_flows * sizeof(*r->rr0));
     }
     f = &r->flows[r->nflows];
-    ipfix_fast_flow(rec, f);
-    f->ndns = (uint32_t)(r->nrr - r->committed_rr);
-    r->rr0[r->nflows++] = (uint32_t)r->committed_rr;
-    r->committed_rr = r->nrr;
+    f->ndns = rec->ndns;
+    if (r->need.keep) {
+        ipfix_fast_flow(rec, f, r->need.keep_flow);
+        if (!r->need.keep(r->need.keep_ctx, f, &r->st.records_dropped)) {
+            r->st.flows++;
+            r->st.dns_rrs += rec->ndns;
+            return;
+        }
+        if (r->need.flow & ~r->need.keep_flow)
+            ipfix_fast_flow(rec, f, r->need.flow | r->need.keep_flow);
+    } else {
+        ipfix_fast_flow(rec, f, r->need.flow);
+    }
+    r->rr0[r->nflows++] = (uint32_t)r->nrr;
+    if (rec->ndns && r->need.dns)
+        ipfix_scan_flow_dns(r->scan, rec, fast_dns, r);
 }
 
 static void
@@ -318,8 +340,9 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
         r->scan = ipfix_scan_create();
     }
     r->fast = m->dec == IPFIX_DECODER_FAST;
+    r->need = m->need;
     if (r->fast) {
-        const struct ipfix_visitor v = {fast_begin_flow, fast_dns, fast_flow, fast_other, r};
+        const struct ipfix_visitor v = {fast_flow, fast_other, r};
 
         ipfix_scan_visit(r->scan, &v);
     } else if (ipfix_fixbuf_open(r, err)) {
@@ -466,7 +489,7 @@ ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
         r->msg_off = off;
         r->st.messages++;
 
-        r->nflows = r->next_flow = r->nrr = r->committed_rr = 0;
+        r->nflows = r->next_flow = r->nrr = 0;
         ipfix_scan_message(r->scan, p, mlen, off, &res); /* fast: decodes too */
         if (res.fatal) /* a template flood: IPFIX_MAX_TEMPLATE_BYTES */
             return ERR_SET(err, ERR_FORMAT, "%s: %s %llu: %s", r->path, off_word(r),
@@ -478,8 +501,8 @@ ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
         if (r->fast) {
             if (r->nflows == 0)
                 continue;
-            for (size_t i = 0; i < r->nflows; i++)
-                r->flows[i].dns = r->flows[i].ndns ? r->rrs + r->rr0[i] : NULL;
+            for (size_t i = 0; i < r->nflows; i++) /* NULL when none, or none decoded */
+                r->flows[i].dns = r->flows[i].ndns && r->need.dns ? r->rrs + r->rr0[i] : NULL;
             return 1;
         }
         ipfix_fixbuf_set_pairs(r, &res);

@@ -46,13 +46,14 @@ struct ipfix_model;  /* opaque: the decoder's per-thread state (and libfixbuf's 
 struct ipfix_reader; /* opaque: one open file */
 
 struct ipfix_read_stats {
-    uint64_t messages;              /* IPFIX messages read */
-    uint64_t flows;                 /* flow records yielded by next() */
-    uint64_t dns_rrs;               /* DNS records attached to the yielded flows */
-    uint64_t other_records;         /* options and non-flow data records skipped */
-    uint64_t unknown_sets;          /* data sets skipped because their template is unknown */
-    uint64_t damaged;               /* damaged sets/messages skipped (records lost there) */
-    uint64_t file_bytes;            /* size of the file in bytes */
+    uint64_t messages;        /* IPFIX messages read */
+    uint64_t flows;           /* flow records yielded by next(), or dropped by ipfix_need.keep() */
+    uint64_t dns_rrs;         /* DNS records attached to the yielded flows */
+    uint64_t other_records;   /* options and non-flow data records skipped */
+    uint64_t unknown_sets;    /* data sets skipped because their template is unknown */
+    uint64_t damaged;         /* damaged sets/messages skipped (records lost there) */
+    uint64_t file_bytes;      /* size of the file in bytes */
+    uint64_t records_dropped; /* what ipfix_need.keep() counted for the flows it dropped */
     char first_damage[ERR_MSG_LEN]; /* "offset N: what was wrong", "" if none */
 };
 
@@ -66,6 +67,49 @@ enum ipfix_decoder {
     IPFIX_DECODER_FIXBUF = 1 /* libfixbuf 2.4.1's transcoder (the reference) */
 };
 
+/*
+ * Projection (docs/format.md, "What a job reads"): which parts of each flow
+ * the caller will read. The fast decoder decodes those alone and leaves the
+ * others 0; libfixbuf's decodes everything. Whatever is asked, every record
+ * is still walked (and damage found) the same way, flows and DNS records
+ * are counted the same way, and ndns is always set.
+ */
+enum ipfix_need_flow {
+    IPFIX_NEED_TIME = 1u << 0,   /* start_ms, end_ms */
+    IPFIX_NEED_COUNTS = 1u << 1, /* bytes, packets */
+    IPFIX_NEED_REV = 1u << 2,    /* rev_bytes, rev_packets */
+    IPFIX_NEED_ADDRS = 1u << 3,  /* sip, dip (family is always set) */
+    IPFIX_NEED_PORTS = 1u << 4,  /* sport, dport */
+    IPFIX_NEED_PROTO = 1u << 5,  /* proto */
+    IPFIX_NEED_APP = 1u << 6,    /* app_label */
+    IPFIX_NEED_FLOW_ALL = (1u << 7) - 1
+};
+enum ipfix_need_dns {
+    IPFIX_NEED_DNS_NAME = 1u << 0,    /* name, name_len */
+    IPFIX_NEED_DNS_TYPE = 1u << 1,    /* rrtype */
+    IPFIX_NEED_DNS_TTL = 1u << 2,     /* ttl */
+    IPFIX_NEED_DNS_QR = 1u << 3,      /* qr */
+    IPFIX_NEED_DNS_AA = 1u << 4,      /* aa */
+    IPFIX_NEED_DNS_RCODE = 1u << 5,   /* rcode */
+    IPFIX_NEED_DNS_SECTION = 1u << 6, /* section */
+    IPFIX_NEED_DNS_ID = 1u << 7,      /* id */
+    IPFIX_NEED_DNS_ALL = (1u << 8) - 1
+};
+struct ipfix_need {
+    uint32_t flow; /* enum ipfix_need_flow */
+    uint32_t dns;  /* enum ipfix_need_dns; 0: no DNS record is decoded (dns NULL, ndns counts) */
+    /*
+     * keep() - may be NULL. Called with each flow decoded for `keep_flow`
+     * (enum ipfix_need_flow) and ndns, before anything else of it is: 0 drops
+     * it (it is counted in stats.flows and its DNS records in stats.dns_rrs,
+     * but never handed out), after adding the records the caller would have
+     * made of it to *records (stats.records_dropped). 1 keeps it.
+     */
+    int (*keep)(const void *ctx, const struct flow *f, uint64_t *records);
+    const void *keep_ctx;
+    uint32_t keep_flow;
+};
+
 /* ipfix_decoder_name() - "fast" or "fixbuf". */
 const char *ipfix_decoder_name(enum ipfix_decoder d);
 
@@ -77,6 +121,12 @@ int ipfix_decoder_parse(const char *s, enum ipfix_decoder *d);
  * (ERR_LIMIT when no file descriptor is left to reserve, see ipfix_reader_open()).
  */
 struct ipfix_model *ipfix_model_create(enum ipfix_decoder d, struct err *err);
+
+/*
+ * ipfix_model_need() - readers of `m` opened from now on decode what `need`
+ * asks (copied; NULL: everything, the default).
+ */
+void ipfix_model_need(struct ipfix_model *m, const struct ipfix_need *need);
 
 /* ipfix_model_destroy() - frees `m`; NULL is a no-op. Close its readers first. */
 void ipfix_model_destroy(struct ipfix_model *m);

@@ -96,6 +96,7 @@ struct ipfix_model {
     enum ipfix_decoder dec;  /* which decoder readers of this model use */
     fbInfoModel_t *im;       /* CERT + YAF 3 elements; grows with alien elements */
     struct reader_mem spare; /* buffers of the last closed reader (buf NULL: none) */
+    struct ipfix_need need;  /* what its readers decode (ipfix_model_need()) */
     int reserve;             /* descriptor held for the next file, or -1 (see reserve_fd()) */
 };
 
@@ -122,12 +123,12 @@ struct ipfix_reader {
     struct ipfix_read_stats st; /* counts */
     /* fast decoder: the flows of the current message, decoded while it is checked */
     int fast;                 /* model's decoder is IPFIX_DECODER_FAST */
+    struct ipfix_need need;   /* what the fast decoder decodes (the model's) */
     struct flow *flows;       /* decoded flows */
     uint32_t *rr0;            /* rr0[i]: index in rrs of flows[i]'s first DNS record */
     size_t nflows, cap_flows; /* used, allocated */
     size_t next_flow;         /* next flow next() hands out */
-    size_t nrr;               /* DNS records in rrs (some may be void: see ipfix_visitor) */
-    size_t committed_rr;      /* DNS records of flows already decoded */
+    size_t nrr;               /* DNS records in rrs */
 };
 
 /* ipfix_read_note_damage() - counts `n` damages; the first of the file is described. */

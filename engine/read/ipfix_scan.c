@@ -32,8 +32,9 @@ struct vtmpl {
     uint32_t first_var;      /* index of the first varlen field, n if none */
     uint32_t prefix_len;     /* bytes of the fixed fields before it */
     struct ipfix_plan plan;  /* the fast decoder's view of the record */
-    int32_t stml_idx;        /* index of the first 0/293 field, -1 if none */
-    int32_t dpi_idx;         /* index of the first 6871/432 field, -1 if none */
+    int16_t stml_idx;        /* index of the first 0/293 field, -1 if none */
+    int16_t dpi_idx;         /* index of the first 6871/432 field, -1 if none */
+    uint32_t nvar;           /* varlen fields; the skeleton follows f[] (skel(), vkind()) */
     struct ipfix_tclass cls; /* classification */
 };
 
@@ -68,12 +69,15 @@ struct ipfix_scan {
     size_t nsets, cap_sets;         /* used, allocated */
     uint8_t *out;                   /* repaired copy of the message */
     size_t cap_out;                 /* bytes allocated in out */
-    /* the visitor, and field positions by list depth for the records it is shown */
+    /* the visitor, and varlen value positions by list depth for the records it is shown */
     struct ipfix_visitor vis;
     int visiting;
-    const uint8_t **at[MAX_DEPTH + 1];
-    uint16_t *alen[MAX_DEPTH + 1];
-    uint32_t cap_fields; /* entries in each at[] and alen[] */
+    const uint8_t **vs[MAX_DEPTH + 1];
+    uint16_t *vl[MAX_DEPTH + 1];
+    uint32_t cap_fields;  /* entries in each vs[] and vl[] */
+    uint32_t ndns;        /* DNS records the top-level record being walked yields */
+    ipfix_dns_fn *dns_fn; /* ipfix_scan_flow_dns(): where its DNS records go, else NULL */
+    void *dns_ctx;
     /* per message */
     const uint8_t *msg;            /* message being scanned */
     uint64_t off;                  /* its file offset */
@@ -170,8 +174,8 @@ ipfix_scan_destroy(struct ipfix_scan *s)
     mem_free(s->list_tid);
     mem_free(s->list_pair);
     for (size_t d = 0; d <= MAX_DEPTH; d++) {
-        mem_free(s->at[d]);
-        mem_free(s->alen[d]);
+        mem_free(s->vs[d]);
+        mem_free(s->vl[d]);
     }
     mem_free(s->sets);
     mem_free(s->out);
@@ -236,6 +240,29 @@ rd32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/*
+ * The skeleton of a template, kept after its fields (one allocation): skel[k]
+ * bytes of fixed fields before varlen field k, skel[nvar] after the last one;
+ * vkind[k] what varlen field k is when walked (enum vkind).
+ */
+enum vkind {
+    VK_STML = 1u << 0, /* the first 0/293: walked in a top-level flow */
+    VK_DPI = 1u << 1,  /* the first 6871/432: walked in a top-level flow */
+    VK_WRAP = 1u << 2  /* field 0, ID 292: walked in a wrapper */
+};
+
+static inline const uint32_t *
+skel(const struct vtmpl *t)
+{
+    return (const uint32_t *)(const void *)(t->f + t->n);
+}
+
+static inline const uint8_t *
+vkind(const struct vtmpl *t)
+{
+    return (const uint8_t *)(skel(t) + t->nvar + 1);
+}
+
 static void
 wr16(uint8_t *p, size_t v)
 {
@@ -282,10 +309,10 @@ static size_t
 walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8_t *p,
             const uint8_t *end, enum walk_ctx ctx, int depth, unsigned collect)
 {
-    const uint8_t **at = s->at[depth];
-    uint16_t *alen = s->alen[depth];
+    const uint8_t **vs = s->vs[depth];
+    uint16_t *vlen = s->vl[depth];
     const uint8_t *q = p;
-    uint32_t i = 0;
+    uint32_t i = 0, k = 0;
 
     /* the fixed prefix at once; when it does not fit, the loop says where it breaks */
     if ((size_t)(end - p) >= t->prefix_len) {
@@ -303,8 +330,6 @@ walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uin
                        flen - (size_t)(end - q), depth ? "list" : "set");
                 return 0;
             }
-            at[i] = q;
-            alen[i] = flen;
             q += flen;
             continue;
         }
@@ -322,8 +347,8 @@ walk_record(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uin
                    vl, t->f[i].ent, t->f[i].id, depth ? "list" : "set", vl - (size_t)(end - q));
             return 0;
         }
-        at[i] = q;
-        alen[i] = (uint16_t)vl;
+        vs[k] = q;
+        vlen[k++] = (uint16_t)vl;
         if (ctx == CTX_FLOW && (int32_t)i == t->stml_idx) {
             if (walk_stml(s, q, vl, depth + 1))
                 return 0;
@@ -345,10 +370,12 @@ visit_rec(const struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, i
           struct ipfix_rec *r)
 {
     r->p = p;
-    r->at = s->at[depth];
-    r->len = s->alen[depth];
+    r->vs = s->vs[depth];
+    r->vl = s->vl[depth];
     r->plan = &t->plan;
+    r->tmpl = t;
     r->flow_flags = t->cls.flow_flags;
+    r->ndns = 0;
 }
 
 /* list_use() - notes the first use in this message of list template `tid`, with its pair. */
@@ -404,12 +431,8 @@ walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
         n = walk_record(s, t, tid, p, end, ctx, depth, collect);
         if (!n)
             return -1;
-        if (ctx == CTX_LEAF && (collect & COLLECT_DNS) && s->visiting) {
-            struct ipfix_rec r;
-
-            visit_rec(s, t, p, depth, &r);
-            s->vis.dns(s->vis.ctx, &r);
-        }
+        if (ctx == CTX_LEAF && (collect & COLLECT_DNS))
+            s->ndns++;
         p += n;
     }
     return 0;
@@ -454,23 +477,178 @@ walk_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
     return 0;
 }
 
+/*
+ * The fast walk: the same checks as walk_record() and the list walks above,
+ * by the template's skeleton (a run of fixed bytes, a varlen field, ...)
+ * instead of field by field, and reporting nothing: it returns 0 (or -1) at
+ * the first thing that is wrong, and the caller walks the record again with
+ * walk_record(), which finds the same problem and reports it. So the fast
+ * walk decides nothing alone: a record it passes, walk_record() passes too
+ * (they check the same lengths against the same ends). It also hands the
+ * DNS records to s->dns_fn when set (ipfix_scan_flow_dns()).
+ */
+static int fast_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth,
+                    unsigned collect);
+static int fast_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth);
+
+static size_t
+fast_record(struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, const uint8_t *end,
+            enum walk_ctx ctx, int depth, unsigned collect)
+{
+    const uint32_t *sk = skel(t);
+    const uint8_t *vk = vkind(t);
+    const uint8_t **vs = s->vs[depth];
+    uint16_t *vl = s->vl[depth];
+    const uint8_t *q = p;
+
+    for (uint32_t k = 0; k < t->nvar; k++) {
+        size_t l;
+
+        if ((size_t)(end - q) <= sk[k]) /* the run, and at least the length byte */
+            return 0;
+        q += sk[k];
+        l = *q++;
+        if (l == 255) {
+            if (end - q < 2)
+                return 0;
+            l = rd16(q);
+            q += 2;
+        }
+        if ((size_t)(end - q) < l)
+            return 0;
+        vs[k] = q;
+        vl[k] = (uint16_t)l;
+        if (vk[k]) {
+            if (ctx == CTX_FLOW && (vk[k] & VK_STML)) {
+                if (fast_stml(s, q, l, depth + 1))
+                    return 0;
+            } else if (ctx == CTX_WRAP && (vk[k] & VK_WRAP)) {
+                if (fast_stl(s, q, l, depth + 1, (collect & COLLECT_WRAP) ? COLLECT_DNS : 0))
+                    return 0;
+            } else if (ctx == CTX_FLOW && (vk[k] & VK_DPI)) {
+                if (fast_stl(s, q, l, depth + 1, COLLECT_DNS))
+                    return 0;
+            }
+        }
+        q += l;
+    }
+    if ((size_t)(end - q) < sk[t->nvar])
+        return 0;
+    return (size_t)(q - p) + sk[t->nvar];
+}
+
+static int
+fast_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t *end, int depth,
+             unsigned collect)
+{
+    const struct vtmpl *t = tmpl_get(s, tid);
+    enum walk_ctx ctx;
+
+    if (!t)
+        return 0;
+    list_use(s, tid, t->cls.pair);
+    if (t->cls.pair == IPFIX_PAIR_NONE)
+        return 0;
+    if (depth > MAX_DEPTH)
+        return -1;
+    ctx = t->cls.pair == IPFIX_PAIR_WRAP ? CTX_WRAP : CTX_LEAF;
+    for (uint32_t count = 0; p < end; count++) {
+        size_t n;
+
+        if (count == IPFIX_LIST_MAX_RECORDS)
+            return -1;
+        n = fast_record(s, t, p, end, ctx, depth, collect);
+        if (!n)
+            return -1;
+        if (ctx == CTX_LEAF && (collect & COLLECT_DNS)) {
+            s->ndns++;
+            if (s->dns_fn) {
+                struct ipfix_rec r;
+
+                visit_rec(s, t, p, depth, &r);
+                s->dns_fn(s->dns_ctx, &r);
+            }
+        }
+        p += n;
+    }
+    return 0;
+}
+
+static int
+fast_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth, unsigned collect)
+{
+    if (len < 3)
+        return -1;
+    return fast_records(s, rd16(p + 1), p + 3, p + len, depth, collect);
+}
+
+static int
+fast_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
+{
+    const uint8_t *end = p + len;
+
+    if (len < 1)
+        return -1;
+    for (p++; p < end;) {
+        size_t elen;
+
+        if (end - p < 4)
+            return -1;
+        elen = rd16(p + 2);
+        if (elen < 4 || elen > (size_t)(end - p))
+            return -1;
+        if (fast_records(s, rd16(p), p + 4, p + elen, depth, COLLECT_DNS | COLLECT_WRAP))
+            return -1;
+        p += elen;
+    }
+    return 0;
+}
+
+void
+ipfix_scan_flow_dns(struct ipfix_scan *s, const struct ipfix_rec *r, ipfix_dns_fn *fn, void *ctx)
+{
+    const struct vtmpl *t = r->tmpl;
+    const uint8_t *vk = vkind(t);
+
+    s->dns_fn = fn;
+    s->dns_ctx = ctx;
+    for (uint32_t k = 0; k < t->nvar; k++) {
+        if (vk[k] & VK_STML)
+            (void)fast_stml(s, r->vs[k], r->vl[k], 1);
+        else if (vk[k] & VK_DPI)
+            (void)fast_stl(s, r->vs[k], r->vl[k], 1, COLLECT_DNS);
+    }
+    s->dns_fn = NULL;
+}
+
 /* plan_slots() - where each of `ies` is in records of `t` (first occurrence). */
 static void
 plan_slots(const struct vtmpl *t, const struct ipfix_int_ie *ies, size_t nies,
            struct ipfix_slot *out)
 {
     for (size_t j = 0; j < nies; j++) {
-        uint32_t off = 0;
+        uint32_t off = 0, var = 0, voff = 0;
 
-        out[j] = (struct ipfix_slot){-1, -1, 0};
+        out[j] = (struct ipfix_slot){.off = -1, .idx = -1};
         for (uint32_t i = 0; i < t->n; i++) {
+            uint16_t len = t->f[i].len;
+
             if (t->f[i].ent == ies[j].ent && t->f[i].id == ies[j].id) {
-                out[j] = (struct ipfix_slot){(int32_t)i, i < t->first_var ? (int32_t)off : -1,
-                                             t->f[i].len};
+                out[j] = (struct ipfix_slot){.off = i < t->first_var ? (int32_t)off : -1,
+                                             .idx = (int16_t)i,
+                                             .len = len,
+                                             .var = (uint16_t)var,
+                                             .voff = (uint16_t)voff};
                 break;
             }
             if (i < t->first_var)
-                off += t->f[i].len;
+                off += len;
+            if (len == IPFIX_VARLEN) {
+                var++;
+                voff = 0;
+            } else {
+                voff += len;
+            }
         }
     }
 }
@@ -482,8 +660,8 @@ grow_positions(struct ipfix_scan *s, uint32_t n)
     if (n <= s->cap_fields)
         return;
     for (size_t d = 0; d <= MAX_DEPTH; d++) {
-        s->at[d] = mem_realloc(s->at[d], n * sizeof(*s->at[d]));
-        s->alen[d] = mem_realloc(s->alen[d], n * sizeof(*s->alen[d]));
+        s->vs[d] = mem_realloc(s->vs[d], n * sizeof(*s->vs[d]));
+        s->vl[d] = mem_realloc(s->vl[d], n * sizeof(*s->vl[d]));
     }
     s->cap_fields = n;
 }
@@ -507,7 +685,8 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
         return -1;
     s->tmpl_bytes += cost;
     t = *slot = mem_calloc(1, sizeof(*t));
-    t->f = mem_alloc((n ? n : 1) * sizeof(struct ipfix_field));
+    /* the fields, then the skeleton (skel(), vkind()): at most n varlen fields */
+    t->f = mem_alloc(n * sizeof(struct ipfix_field) + (n + 1) * sizeof(uint32_t) + n + 1);
     t->n = n;
     t->stml_idx = -1;
     t->dpi_idx = -1;
@@ -530,9 +709,30 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
         if (t->first_var == n)
             t->prefix_len += f->len;
         if (f->ent == 0 && f->id == 293 && t->stml_idx < 0)
-            t->stml_idx = (int32_t)i;
+            t->stml_idx = (int16_t)i;
         if (f->ent == IPFIX_PEN_CERT && f->id == 432 && t->dpi_idx < 0)
-            t->dpi_idx = (int32_t)i;
+            t->dpi_idx = (int16_t)i;
+    }
+    {
+        uint32_t *sk = (uint32_t *)(void *)(t->f + n), run = 0;
+        uint8_t *vk;
+
+        for (uint32_t i = 0; i < n; i++)
+            t->nvar += t->f[i].len == IPFIX_VARLEN;
+        vk = (uint8_t *)(sk + t->nvar + 1);
+        for (uint32_t i = 0, k = 0; i < n; i++) {
+            if (t->f[i].len != IPFIX_VARLEN) {
+                run += t->f[i].len;
+                continue;
+            }
+            sk[k] = run;
+            run = 0;
+            vk[k] = (uint8_t)(((int32_t)i == t->stml_idx ? VK_STML : 0) |
+                              ((int32_t)i == t->dpi_idx ? VK_DPI : 0) |
+                              (i == 0 && t->f[0].id == 292 ? VK_WRAP : 0));
+            k++;
+        }
+        sk[t->nvar] = run;
     }
     ipfix_scan_classify(t->f, n, scope, &t->cls);
     plan_slots(t, ipfix_int_flow, IPFIX_INT_FLOW_N, t->plan.flow);
@@ -608,9 +808,12 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
     while ((size_t)(end - q) >= t->min_len) {
         size_t n;
 
-        if (ctx == CTX_FLOW && s->visiting)
-            s->vis.begin_flow(s->vis.ctx);
-        n = walk_record(s, t, tid, q, end, ctx, 0, 0);
+        s->ndns = 0;
+        n = fast_record(s, t, q, end, ctx, 0, 0);
+        if (!n) { /* something is wrong (or n == 0 fields): walk it again, reporting */
+            s->ndns = 0;
+            n = walk_record(s, t, tid, q, end, ctx, 0, 0);
+        }
         if (!n)
             break;
         if (s->visiting) {
@@ -618,6 +821,7 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
                 struct ipfix_rec r;
 
                 visit_rec(s, t, q, 0, &r);
+                r.ndns = s->ndns;
                 s->vis.flow(s->vis.ctx, &r);
             } else {
                 s->vis.other(s->vis.ctx);

@@ -225,12 +225,20 @@ struct ipfix_scan_result {
  * The fast decoder's plan for one template, compiled when the template is
  * defined: where each of the reader's elements sits in a record. libfixbuf
  * transcodes the FIRST wire occurrence of an element (RFC 7011 allows
- * repeats), so the plan points at the first one too.
+ * repeats), so the plan points at the first one too. A record is a run of
+ * fixed fields, a varlen field, a run of fixed fields, ... (its skeleton):
+ * a fixed field is at a constant offset from the end of the varlen field
+ * before it (or from the record start), so the walk keeps only where each
+ * varlen value starts and how long it is.
  */
 struct ipfix_slot {
-    int32_t idx;  /* wire field index; -1 when the template lacks the element */
     int32_t off;  /* constant byte offset in every record; -1 when a varlen field precedes it */
+    int16_t idx;  /* wire field index (< 16384: 4 bytes a field); -1 when absent */
     uint16_t len; /* wire length, or IPFIX_VARLEN */
+    uint16_t
+        var; /* varlen: its number among the varlen fields; fixed: the varlen fields before it */
+    uint16_t voff; /* fixed, var > 0: offset after the end of varlen field var - 1 (a record that
+                      holds the field is < 65536 bytes) */
 };
 struct ipfix_plan {
     struct ipfix_slot flow[IPFIX_INT_FLOW_N]; /* by enum ipfix_int_flow_idx */
@@ -239,36 +247,36 @@ struct ipfix_plan {
 
 /*
  * One record the scanner has walked and found whole, handed to a visitor.
- * Fields at a constant offset are at p + slot.off; the others (from the
- * first varlen field on) at at[slot.idx], with len[slot.idx] value bytes
- * (after any varlen prefix).
+ * Fields at a constant offset are at p + slot.off; varlen field k's value
+ * at vs[k], vl[k] bytes (after its length prefix).
  */
 struct ipfix_rec {
     const uint8_t *p;              /* first byte of the record */
-    const uint8_t *const *at;      /* value of wire field i, for i >= the first varlen field */
-    const uint16_t *len;           /* its length, same validity */
+    const uint8_t *const *vs;      /* value of varlen field k */
+    const uint16_t *vl;            /* its length */
     const struct ipfix_plan *plan; /* the record's template plan */
+    const void *tmpl;              /* the scanner's template (ipfix_scan_flow_dns()) */
     uint32_t flow_flags;           /* enum ipfix_flow_flag of the template (flows only) */
+    uint32_t ndns;                 /* flows: the DNS records its lists yield */
 };
 
 /*
  * What ipfix_scan_message() reports, record by record, as it walks; exactly
  * the records libfixbuf would decode from the checked message and in the same
- * order. For a flow: begin_flow(), then dns() for each DNS record its lists
- * yield, then flow() if the whole record is sound; when the record turns out
- * damaged, flow() is not called and the next begin_flow() (or the end of the
- * message) tells that the DNS records since the last flow() are void.
- * other() is called for each top-level record that is not a flow.
- * The records point into the message given to ipfix_scan_message(); they are
- * valid until the next call.
+ * order. flow() is called for each whole flow record (its lists already
+ * walked and found whole, its DNS records counted in ndns, not yet shown:
+ * ipfix_scan_flow_dns() shows them); other() for each top-level record that
+ * is not a flow. The records point into the message given to
+ * ipfix_scan_message(); they are valid until the next call.
  */
 struct ipfix_visitor {
-    void (*begin_flow)(void *ctx);
-    void (*dns)(void *ctx, const struct ipfix_rec *r);
     void (*flow)(void *ctx, const struct ipfix_rec *r);
     void (*other)(void *ctx);
     void *ctx;
 };
+
+/* A DNS record of a flow, handed out by ipfix_scan_flow_dns(). */
+typedef void ipfix_dns_fn(void *ctx, const struct ipfix_rec *r);
 
 struct ipfix_scan; /* opaque */
 
@@ -297,5 +305,14 @@ void ipfix_scan_destroy(struct ipfix_scan *s);
  */
 void ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t off,
                         struct ipfix_scan_result *res);
+
+/*
+ * ipfix_scan_flow_dns() - from the flow visitor only: walks the lists of flow
+ * record `r` again and hands each of its r->ndns DNS records to fn(ctx, rr),
+ * in wire order. Only flows a job keeps pay for it (projection: a job that
+ * reads no DNS field never calls it).
+ */
+void ipfix_scan_flow_dns(struct ipfix_scan *s, const struct ipfix_rec *r, ipfix_dns_fn *fn,
+                         void *ctx);
 
 #endif

@@ -9,7 +9,11 @@
 struct source_model *
 source_model_create(const struct source_spec *spec, struct err *err)
 {
-    return (struct source_model *)ipfix_model_create(spec->decoder, err);
+    struct ipfix_model *m = ipfix_model_create(spec->decoder, err);
+
+    if (m)
+        ipfix_model_need(m, spec->need);
+    return (struct source_model *)m;
 }
 
 void
@@ -37,6 +41,7 @@ source_stats(const struct source *s, struct source_stats *st)
 
     st->file_bytes = r->file_bytes;
     st->flows = r->flows;
+    st->records_dropped = r->records_dropped;
     st->dns_rrs = r->dns_rrs;
     st->other_records = r->other_records;
     st->unknown_sets = r->unknown_sets;

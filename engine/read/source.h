@@ -25,13 +25,15 @@
 
 /* How inputs are decoded: passed from the command line to source_model_create(). */
 struct source_spec {
-    enum ipfix_decoder decoder; /* IPFIX_DECODER_FAST (default, 0) or _FIXBUF */
+    enum ipfix_decoder decoder;    /* IPFIX_DECODER_FAST (default, 0) or _FIXBUF */
+    const struct ipfix_need *need; /* what the caller reads of each flow (borrowed); NULL: all */
 };
 
 /* What reading one input found (all zero for an input that could not be opened). */
 struct source_stats {
     uint64_t file_bytes;            /* bytes of the input */
-    uint64_t flows;                 /* flows yielded */
+    uint64_t flows;                 /* flows yielded, or dropped by need->keep() */
+    uint64_t records_dropped;       /* what need->keep() counted for the flows it dropped */
     uint64_t dns_rrs;               /* DNS records attached to them */
     uint64_t other_records;         /* options and non-flow records skipped */
     uint64_t unknown_sets;          /* data sets skipped: template never defined */

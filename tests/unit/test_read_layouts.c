@@ -877,6 +877,112 @@ test_layouts(void)
     }
 }
 
+/* keep() of test_projection(): the app 53 flows; a dropped flow is one record. */
+static int
+keep_app53(const void *ctx, const struct flow *f, uint64_t *records)
+{
+    (void)ctx;
+    if (f->app_label == 53)
+        return 1;
+    (*records)++;
+    return 0;
+}
+
+/*
+ * Projection (ipfix_read.h, struct ipfix_need): the layouts file read for
+ * some fields only gives those fields as a whole read does (the others 0,
+ * no DNS record decoded unless asked), drops the flows keep() drops, and
+ * counts every flow and DNS record as a whole read does. The fast decoder
+ * decodes what is asked; libfixbuf's decodes everything, and both must
+ * yield what is asked the same.
+ */
+static void
+test_projection(void)
+{
+    struct ipfix_need need;
+    struct ipfix_reader *r;
+    const struct flow *f;
+    struct err err;
+    char path[512];
+    int flows = nexpect, k = 0, kept = 0, rc;
+    uint64_t rrs = 0;
+
+    for (int i = 0; i < flows; i++) {
+        rrs += (uint64_t)expect[i].nrr;
+        kept += expect[i].app == 53;
+    }
+    CHECK(kept > 0 && kept < flows);
+    path_of(path, sizeof(path), "layouts.ipfix");
+    err_init(&err);
+    /* 1. counters of the app 53 flows, no DNS record */
+    memset(&need, 0, sizeof(need));
+    need.flow = IPFIX_NEED_COUNTS;
+    need.keep = keep_app53;
+    need.keep_flow = IPFIX_NEED_APP;
+    ipfix_model_need(model, &need);
+    r = ipfix_reader_open(model, path, &err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    while ((rc = ipfix_reader_next(r, &f, &err)) == 1) {
+        if (f->app_label != 53) /* libfixbuf's decoder drops nothing: the caller does */
+            continue;
+        while (k < flows && expect[k].app != 53)
+            k++;
+        CHECK(k < flows);
+        if (k == flows)
+            break;
+        CHECK_EQ_U64(f->bytes, expect[k].bytes);
+        CHECK_EQ_U64(f->packets, expect[k].packets);
+        CHECK_EQ_U64(f->ndns, expect[k].nrr);
+        CHECK_EQ_U64(f->app_label, 53);
+        if (f->dns == NULL && f->ndns > 0) /* the fast decoder: nothing else decoded */
+            CHECK(f->sport == 0 && f->start_ms == 0 && f->rev_bytes == 0);
+        k++;
+    }
+    CHECK_EQ_U64(rc, 0);
+    for (; k < flows; k++)
+        CHECK(expect[k].app != 53);                    /* every app 53 flow was read */
+    CHECK_EQ_U64(ipfix_reader_stats(r)->flows, flows); /* dropped ones too */
+    CHECK_EQ_U64(ipfix_reader_stats(r)->dns_rrs, rrs);
+    /* libfixbuf's decoder drops nothing: the caller's own filter does */
+    if (ipfix_reader_stats(r)->records_dropped)
+        CHECK_EQ_U64(ipfix_reader_stats(r)->records_dropped, flows - kept);
+    ipfix_reader_close(r);
+    /* 2. ports, DNS names and types of every flow */
+    memset(&need, 0, sizeof(need));
+    need.flow = IPFIX_NEED_PORTS;
+    need.dns = IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE;
+    ipfix_model_need(model, &need);
+    r = ipfix_reader_open(model, path, &err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    k = 0;
+    while ((rc = ipfix_reader_next(r, &f, &err)) == 1) {
+        const struct xflow *x = NULL;
+
+        for (int i = 0; i < nexpect; i++)
+            if (expect[i].sport == f->sport)
+                x = &expect[i];
+        CHECK(x != NULL);
+        if (!x)
+            continue;
+        k++;
+        CHECK_EQ_U64(f->ndns, x->nrr);
+        CHECK(x->nrr == 0 || f->dns != NULL);
+        for (int i = 0; i < x->nrr && f->dns; i++) {
+            CHECK_EQ_U64(f->dns[i].name_len, strlen(x->rr[i].name));
+            CHECK(memcmp(f->dns[i].name, x->rr[i].name, f->dns[i].name_len) == 0);
+            CHECK_EQ_U64(f->dns[i].rrtype, x->rr[i].type);
+        }
+    }
+    CHECK_EQ_U64(rc, 0);
+    CHECK_EQ_U64(k, flows);
+    ipfix_reader_close(r);
+    ipfix_model_need(model, NULL);
+}
+
 /* The damage base: 3 messages of 4 DNS flows each (YAF 2.x layout). */
 static void
 write_base(const char *name)
@@ -1117,6 +1223,7 @@ main(void)
             return 1;
         }
         RUN(test_layouts);
+        RUN(test_projection);
         RUN(test_truncated);
         RUN(test_stl_length);
         RUN(test_set_length);
