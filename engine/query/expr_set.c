@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "expr_tree.h"
@@ -19,11 +20,11 @@
 u128
 expr_addr_key(const uint8_t a[16])
 {
-    u128 k = 0;
+    uint64_t hi, lo; /* the 16 bytes big-endian: two loads, not a 128-bit shift per byte */
 
-    for (int i = 0; i < 16; i++)
-        k = k << 8 | a[i];
-    return k;
+    memcpy(&hi, a, 8);
+    memcpy(&lo, a + 8, 8);
+    return (u128)__builtin_bswap64(hi) << 64 | __builtin_bswap64(lo);
 }
 
 u128

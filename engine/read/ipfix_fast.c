@@ -104,28 +104,20 @@ ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need)
                     : (fl & IPFIX_F_END_US) ? ipfix_ntp_ms(be(r, &s[IPFIX_IF_END_US], 8), 1)
                     : (fl & IPFIX_F_END_NS) ? ipfix_ntp_ms(be(r, &s[IPFIX_IF_END_NS], 8), 0)
                                             : 0;
-    } else {
-        f->start_ms = f->end_ms = 0;
     }
     if (need & IPFIX_NEED_COUNTS) {
         f->bytes = be(r, &s[(fl & IPFIX_F_OCT_TOTAL) ? IPFIX_IF_OCT_TOTAL : IPFIX_IF_OCT_DELTA], 8);
         f->packets =
             be(r, &s[(fl & IPFIX_F_PKT_TOTAL) ? IPFIX_IF_PKT_TOTAL : IPFIX_IF_PKT_DELTA], 8);
-    } else {
-        f->bytes = f->packets = 0;
     }
     if (need & IPFIX_NEED_REV) {
         f->rev_bytes =
             be(r, &s[(fl & IPFIX_F_ROCT_TOTAL) ? IPFIX_IF_ROCT_TOTAL : IPFIX_IF_ROCT_DELTA], 8);
         f->rev_packets =
             be(r, &s[(fl & IPFIX_F_RPKT_TOTAL) ? IPFIX_IF_RPKT_TOTAL : IPFIX_IF_RPKT_DELTA], 8);
-    } else {
-        f->rev_bytes = f->rev_packets = 0;
     }
     f->family = (fl & IPFIX_F_V4) ? FLOW_IPV4 : FLOW_IPV6;
     if (!(need & IPFIX_NEED_ADDRS)) {
-        memset(f->sip, 0, 16);
-        memset(f->dip, 0, 16);
     } else if (fl & IPFIX_F_V4) {
         ipfix_v4_mapped(f->sip, (uint32_t)be(r, &s[IPFIX_IF_SIP4], 4));
         ipfix_v4_mapped(f->dip, (uint32_t)be(r, &s[IPFIX_IF_DIP4], 4));
@@ -139,11 +131,11 @@ ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need)
                    : (fl & IPFIX_F_ICMP4) ? (uint16_t)be(r, &s[IPFIX_IF_ICMP4], 2)
                    : (fl & IPFIX_F_ICMP6) ? (uint16_t)be(r, &s[IPFIX_IF_ICMP6], 2)
                                           : 0;
-    } else {
-        f->sport = f->dport = 0;
     }
-    f->app_label = (need & IPFIX_NEED_APP) ? (uint16_t)be(r, &s[IPFIX_IF_APP], 2) : 0;
-    f->proto = (need & IPFIX_NEED_PROTO) ? byte(r, &s[IPFIX_IF_PROTO]) : 0;
+    if (need & IPFIX_NEED_APP)
+        f->app_label = (uint16_t)be(r, &s[IPFIX_IF_APP], 2);
+    if (need & IPFIX_NEED_PROTO)
+        f->proto = byte(r, &s[IPFIX_IF_PROTO]);
 }
 
 void

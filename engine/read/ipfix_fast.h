@@ -21,7 +21,7 @@
 
 /*
  * ipfix_fast_flow() - the flow fields `need` (enum ipfix_need_flow) of `r`
- * into *f, the others 0 (f->ndns and f->dns untouched).
+ * into *f, and its family; the others untouched (so are f->ndns and f->dns).
  */
 void ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need);
 

@@ -248,6 +248,8 @@ fast_flow(void *ctx, const struct ipfix_rec *rec)
         r->rr0 = mem_realloc(r->rr0, r->cap_flows * sizeof(*r->rr0));
     }
     f = &r->flows[r->nflows];
+    if (r->need.flow != IPFIX_NEED_FLOW_ALL)
+        memset(f, 0, sizeof(*f)); /* what is not decoded reads as 0 */
     f->ndns = rec->ndns;
     if (r->need.keep) {
         ipfix_fast_flow(rec, f, r->need.keep_flow);
@@ -257,7 +259,7 @@ fast_flow(void *ctx, const struct ipfix_rec *rec)
             return;
         }
         if (r->need.flow & ~r->need.keep_flow)
-            ipfix_fast_flow(rec, f, r->need.flow | r->need.keep_flow);
+            ipfix_fast_flow(rec, f, r->need.flow & ~r->need.keep_flow);
     } else {
         ipfix_fast_flow(rec, f, r->need.flow);
     }

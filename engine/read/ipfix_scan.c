@@ -14,6 +14,7 @@
  */
 #include "ipfix_scan.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,14 +75,27 @@ struct ipfix_scan {
     int visiting;
     const uint8_t **vs[MAX_DEPTH + 1];
     uint16_t *vl[MAX_DEPTH + 1];
-    uint32_t cap_fields;  /* entries in each vs[] and vl[] */
-    uint32_t ndns;        /* DNS records the top-level record being walked yields */
-    ipfix_dns_fn *dns_fn; /* ipfix_scan_flow_dns(): where its DNS records go, else NULL */
-    void *dns_ctx;
+    uint32_t cap_fields; /* entries in each vs[] and vl[] */
+    uint32_t ndns;       /* DNS records the top-level record being walked yields */
+    struct leaf *leaf;   /* where they are (ipfix_scan_flow_dns()) */
+    uint32_t cap_leaf;
     /* per message */
     const uint8_t *msg;            /* message being scanned */
     uint64_t off;                  /* its file offset */
     struct ipfix_scan_result *res; /* where findings go */
+};
+
+/*
+ * A DNS record a flow yields, found by the walk (the flow's s->ndns of them in
+ * s->leaf), with where its first LEAF_VARS varlen values are.
+ */
+#define LEAF_VARS 4
+struct leaf {
+    const uint8_t *p;
+    const struct vtmpl *t;
+    size_t len;
+    const uint8_t *vs[LEAF_VARS];
+    uint16_t vl[LEAF_VARS];
 };
 
 enum walk_ctx {
@@ -179,6 +193,7 @@ ipfix_scan_destroy(struct ipfix_scan *s)
     }
     mem_free(s->sets);
     mem_free(s->out);
+    mem_free(s->leaf);
     mem_free(s);
 }
 
@@ -294,6 +309,22 @@ enum collect {
     COLLECT_DNS = 1u << 0, /* DNS records of this list are yielded */
     COLLECT_WRAP = 1u << 1 /* wrappers of this list yield their list's DNS records */
 };
+
+/* leaf_add() - DNS record `p` of template `t` is the next the flow yields; fill it in. */
+static inline struct leaf *
+leaf_add(struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p)
+{
+    struct leaf *l;
+
+    if (s->ndns == s->cap_leaf) {
+        s->cap_leaf = s->cap_leaf ? 2 * s->cap_leaf : 64;
+        s->leaf = mem_realloc(s->leaf, s->cap_leaf * sizeof(*s->leaf));
+    }
+    l = &s->leaf[s->ndns++];
+    l->p = p;
+    l->t = t;
+    return l;
+}
 
 static int walk_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth,
                     unsigned collect);
@@ -431,8 +462,15 @@ walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
         n = walk_record(s, t, tid, p, end, ctx, depth, collect);
         if (!n)
             return -1;
-        if (ctx == CTX_LEAF && (collect & COLLECT_DNS))
-            s->ndns++;
+        if (ctx == CTX_LEAF && (collect & COLLECT_DNS)) {
+            struct leaf *l = leaf_add(s, t, p);
+
+            l->len = n;
+            for (uint32_t k = 0; k < t->nvar && k < LEAF_VARS; k++) {
+                l->vs[k] = s->vs[depth][k];
+                l->vl[k] = s->vl[depth][k];
+            }
+        }
         p += n;
     }
     return 0;
@@ -484,8 +522,8 @@ walk_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
  * the first thing that is wrong, and the caller walks the record again with
  * walk_record(), which finds the same problem and reports it. So the fast
  * walk decides nothing alone: a record it passes, walk_record() passes too
- * (they check the same lengths against the same ends). It also hands the
- * DNS records to s->dns_fn when set (ipfix_scan_flow_dns()).
+ * (they check the same lengths against the same ends). Both note where the
+ * DNS records a flow yields are (s->leaf), for ipfix_scan_flow_dns().
  */
 static int fast_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth,
                     unsigned collect);
@@ -542,7 +580,6 @@ fast_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
              unsigned collect)
 {
     const struct vtmpl *t = tmpl_get(s, tid);
-    enum walk_ctx ctx;
 
     if (!t)
         return 0;
@@ -551,25 +588,58 @@ fast_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
         return 0;
     if (depth > MAX_DEPTH)
         return -1;
-    ctx = t->cls.pair == IPFIX_PAIR_WRAP ? CTX_WRAP : CTX_LEAF;
-    for (uint32_t count = 0; p < end; count++) {
-        size_t n;
+    if (t->cls.pair == IPFIX_PAIR_WRAP) {
+        for (uint32_t count = 0; p < end; count++) {
+            size_t n;
 
-        if (count == IPFIX_LIST_MAX_RECORDS)
-            return -1;
-        n = fast_record(s, t, p, end, ctx, depth, collect);
-        if (!n)
-            return -1;
-        if (ctx == CTX_LEAF && (collect & COLLECT_DNS)) {
-            s->ndns++;
-            if (s->dns_fn) {
-                struct ipfix_rec r;
-
-                visit_rec(s, t, p, depth, &r);
-                s->dns_fn(s->dns_ctx, &r);
-            }
+            if (count == IPFIX_LIST_MAX_RECORDS)
+                return -1;
+            n = fast_record(s, t, p, end, CTX_WRAP, depth, collect);
+            if (!n)
+                return -1;
+            p += n;
         }
-        p += n;
+        return 0;
+    }
+    /* DNS records (CTX_LEAF): no list is entered, only the skeleton's lengths */
+    {
+        const uint32_t *sk = skel(t);
+        uint32_t nvar = t->nvar, last = sk[nvar];
+
+        for (uint32_t count = 0; p < end; count++) {
+            const uint8_t *q = p;
+            struct leaf *lf = (collect & COLLECT_DNS) ? leaf_add(s, t, p) : NULL;
+
+            if (count == IPFIX_LIST_MAX_RECORDS)
+                return -1;
+            for (uint32_t k = 0; k < nvar; k++) {
+                size_t l;
+
+                if ((size_t)(end - q) <= sk[k])
+                    return -1;
+                q += sk[k];
+                l = *q++;
+                if (l == 255) {
+                    if (end - q < 2)
+                        return -1;
+                    l = rd16(q);
+                    q += 2;
+                }
+                if ((size_t)(end - q) < l)
+                    return -1;
+                if (lf && k < LEAF_VARS) {
+                    lf->vs[k] = q;
+                    lf->vl[k] = (uint16_t)l;
+                }
+                q += l;
+            }
+            if ((size_t)(end - q) < last || q + last == p) /* a record is never 0 bytes */
+                return -1;
+            q += last;
+            if (lf)
+                lf->len = (size_t)(q - p);
+            p = q;
+        }
     }
     return 0;
 }
@@ -607,48 +677,90 @@ fast_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
 void
 ipfix_scan_flow_dns(struct ipfix_scan *s, const struct ipfix_rec *r, ipfix_dns_fn *fn, void *ctx)
 {
-    const struct vtmpl *t = r->tmpl;
-    const uint8_t *vk = vkind(t);
+    (void)r; /* its DNS records are those the walk just found (s->leaf) */
+    for (uint32_t i = 0; i < s->ndns; i++) {
+        const struct leaf *l = &s->leaf[i];
+        struct ipfix_rec rr;
 
-    s->dns_fn = fn;
-    s->dns_ctx = ctx;
-    for (uint32_t k = 0; k < t->nvar; k++) {
-        if (vk[k] & VK_STML)
-            (void)fast_stml(s, r->vs[k], r->vl[k], 1);
-        else if (vk[k] & VK_DPI)
-            (void)fast_stl(s, r->vs[k], r->vl[k], 1, COLLECT_DNS);
+        if (l->t->nvar <= LEAF_VARS) { /* where its values are is known */
+            rr.p = l->p;
+            rr.vs = l->vs;
+            rr.vl = l->vl;
+            rr.plan = &l->t->plan;
+            rr.tmpl = l->t;
+            rr.flow_flags = 0;
+            rr.ndns = 0;
+        } else { /* a whole record: this walk only finds where its varlen values are */
+            (void)fast_record(s, l->t, l->p, l->p + l->len, CTX_LEAF, 1, 0);
+            visit_rec(s, l->t, l->p, 1, &rr);
+        }
+        fn(ctx, &rr);
     }
-    s->dns_fn = NULL;
 }
 
-/* plan_slots() - where each of `ies` is in records of `t` (first occurrence). */
-static void
-plan_slots(const struct vtmpl *t, const struct ipfix_int_ie *ies, size_t nies,
-           struct ipfix_slot *out)
+/*
+ * Which element of ipfix_int_flow[] (lut_flow) and ipfix_int_dns[] (lut_dns)
+ * a wire field is, plus 1 (0: none), by PEN (IANA, reverse, CERT) and ID:
+ * built once from those tables, so that a template's plan costs one pass over
+ * its fields (a sweep of many small files defines the same templates in each).
+ */
+#define LUT_IDS 512
+static uint8_t lut_flow[3][LUT_IDS], lut_dns[3][LUT_IDS];
+static pthread_once_t lut_once = PTHREAD_ONCE_INIT;
+
+static int
+lut_pen(uint32_t ent)
 {
-    for (size_t j = 0; j < nies; j++) {
-        uint32_t off = 0, var = 0, voff = 0;
+    return ent == IPFIX_PEN_IANA      ? 0
+           : ent == IPFIX_PEN_REVERSE ? 1
+           : ent == IPFIX_PEN_CERT    ? 2
+                                      : -1;
+}
 
+static void
+lut_fill(uint8_t lut[3][LUT_IDS], const struct ipfix_int_ie *ies, size_t nies)
+{
+    for (size_t j = nies; j-- > 0;) { /* the first of two equal entries wins */
+        int pen = lut_pen(ies[j].ent);
+
+        if (pen >= 0 && ies[j].id < LUT_IDS)
+            lut[pen][ies[j].id] = (uint8_t)(j + 1);
+    }
+}
+
+static void
+lut_init(void)
+{
+    lut_fill(lut_flow, ipfix_int_flow, IPFIX_INT_FLOW_N);
+    lut_fill(lut_dns, ipfix_int_dns, IPFIX_INT_DNS_N);
+}
+
+/* plan_slots() - where each element of `lut` is in records of `t` (first occurrence). */
+static void
+plan_slots(const struct vtmpl *t, uint8_t lut[3][LUT_IDS], size_t nies, struct ipfix_slot *out)
+{
+    uint32_t off = 0, var = 0, voff = 0;
+
+    for (size_t j = 0; j < nies; j++)
         out[j] = (struct ipfix_slot){.off = -1, .idx = -1};
-        for (uint32_t i = 0; i < t->n; i++) {
-            uint16_t len = t->f[i].len;
+    for (uint32_t i = 0; i < t->n; i++) {
+        uint16_t len = t->f[i].len;
+        int pen = lut_pen(t->f[i].ent);
+        int j = pen >= 0 && t->f[i].id < LUT_IDS ? lut[pen][t->f[i].id] - 1 : -1;
 
-            if (t->f[i].ent == ies[j].ent && t->f[i].id == ies[j].id) {
-                out[j] = (struct ipfix_slot){.off = i < t->first_var ? (int32_t)off : -1,
-                                             .idx = (int16_t)i,
-                                             .len = len,
-                                             .var = (uint16_t)var,
-                                             .voff = (uint16_t)voff};
-                break;
-            }
-            if (i < t->first_var)
-                off += len;
-            if (len == IPFIX_VARLEN) {
-                var++;
-                voff = 0;
-            } else {
-                voff += len;
-            }
+        if (j >= 0 && out[j].idx < 0)
+            out[j] = (struct ipfix_slot){.off = i < t->first_var ? (int32_t)off : -1,
+                                         .idx = (int16_t)i,
+                                         .len = len,
+                                         .var = (uint16_t)var,
+                                         .voff = (uint16_t)voff};
+        if (i < t->first_var)
+            off += len;
+        if (len == IPFIX_VARLEN) {
+            var++;
+            voff = 0;
+        } else {
+            voff += len;
         }
     }
 }
@@ -735,8 +847,9 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
         sk[t->nvar] = run;
     }
     ipfix_scan_classify(t->f, n, scope, &t->cls);
-    plan_slots(t, ipfix_int_flow, IPFIX_INT_FLOW_N, t->plan.flow);
-    plan_slots(t, ipfix_int_dns, IPFIX_INT_DNS_N, t->plan.dns);
+    pthread_once(&lut_once, lut_init);
+    plan_slots(t, lut_flow, IPFIX_INT_FLOW_N, t->plan.flow);
+    plan_slots(t, lut_dns, IPFIX_INT_DNS_N, t->plan.dns);
     grow_positions(s, n);
     return 0;
 }

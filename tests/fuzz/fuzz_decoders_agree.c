@@ -9,6 +9,12 @@
  * message); and every count of ipfix_read_stats, including the damage count
  * and the description of the first damage. Any difference aborts with a
  * description of the first one, so the input lands in the crash corpus.
+ *
+ * A third read holds the projection (ipfix_read.h, struct ipfix_need) to the
+ * same: the fast decoder asked for some fields and DNS parts, dropping flows
+ * whose app is not 53, must give those fields of the flows libfixbuf's
+ * decoder yields with app 53, and the same counts (the dropped flows
+ * counted, one record each).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +88,71 @@ put_flow(struct outcome *o, const struct flow *f)
     }
 }
 
+/* The projection of the third read: what it keeps of a flow. */
+static struct ipfix_need proj;
+
+static int
+keep53(const void *ctx, const struct flow *f, uint64_t *records)
+{
+    (void)ctx;
+    if (f->app_label == 53)
+        return 1;
+    (*records)++;
+    return 0;
+}
+
+/* put_proj() - the fields of `f` that `proj` asks for; 1 when keep53() keeps it. */
+static int
+put_proj(struct outcome *o, const struct flow *f)
+{
+    uint32_t n = proj.flow;
+
+    if (f->app_label != 53)
+        return 0;
+    if (n & IPFIX_NEED_TIME) {
+        PUT(o, f->start_ms);
+        PUT(o, f->end_ms);
+    }
+    if (n & IPFIX_NEED_COUNTS) {
+        PUT(o, f->bytes);
+        PUT(o, f->packets);
+    }
+    if (n & IPFIX_NEED_REV) {
+        PUT(o, f->rev_bytes);
+        PUT(o, f->rev_packets);
+    }
+    if (n & IPFIX_NEED_ADDRS) {
+        put(o, f->sip, 16);
+        put(o, f->dip, 16);
+    }
+    if (n & IPFIX_NEED_PORTS) {
+        PUT(o, f->sport);
+        PUT(o, f->dport);
+    }
+    if (n & IPFIX_NEED_PROTO)
+        PUT(o, f->proto);
+    PUT(o, f->family);
+    PUT(o, f->ndns);
+    if (!proj.dns)
+        return 1;
+    if (f->ndns && !f->dns)
+        abort();
+    for (uint32_t i = 0; i < f->ndns; i++) {
+        const struct dns_rr *d = &f->dns[i];
+
+        if (proj.dns & IPFIX_NEED_DNS_NAME) {
+            PUT(o, d->name_len);
+            if (d->name_len)
+                put(o, d->name, d->name_len);
+        }
+        if (proj.dns & IPFIX_NEED_DNS_TYPE)
+            PUT(o, d->rrtype);
+        if (proj.dns & IPFIX_NEED_DNS_TTL)
+            PUT(o, d->ttl);
+    }
+    return 1;
+}
+
 /* run() - reads `path` with model `m`, flow by flow or (`batch`) with next_batch(). */
 static void
 run(struct ipfix_model *m, const char *path, int batch, struct outcome *o)
@@ -106,6 +177,9 @@ run(struct ipfix_model *m, const char *path, int batch, struct outcome *o)
                 put_flow(o, &f[i]);
             o->flows += n;
         }
+    } else if (batch < 0) { /* the projection (third read), or its reference */
+        while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1)
+            o->flows += (uint64_t)put_proj(o, f);
     } else {
         while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1) {
             put_flow(o, f);
@@ -149,7 +223,7 @@ differ(const char *what, const struct outcome *fast, const struct outcome *ref)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct ipfix_model *fast_m, *ref_m;
+    static struct ipfix_model *fast_m, *ref_m, *proj_m;
     static struct outcome fast, ref; /* large (messages hold a whole path): off the stack */
     char path[4096];
     struct err err;
@@ -166,7 +240,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     run(fast_m, path, size % 2, &fast); /* the batch interface on half the inputs */
     run(ref_m, path, 0, &ref);
-    unlink(path);
 
     if (fast.rc != ref.rc || strcmp(fast.msg, ref.msg) != 0)
         differ("the fatal verdict", &fast, &ref);
@@ -179,6 +252,42 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fast.st.file_bytes != ref.st.file_bytes ||
         strcmp(fast.st.first_damage, ref.st.first_damage) != 0)
         differ("the counts", &fast, &ref);
+    mem_free(fast.buf);
+    mem_free(ref.buf);
+
+    /* the projection: a few shapes, by the input's size */
+    memset(&fast, 0, sizeof(fast));
+    memset(&ref, 0, sizeof(ref));
+    if (!proj_m && !(proj_m = ipfix_model_create(IPFIX_DECODER_FAST, &err))) {
+        fprintf(stderr, "fuzz_decoders_agree: %s
+", err.msg);
+        abort();
+    }
+    memset(&proj, 0, sizeof(proj));
+    proj.flow = (size % 3 == 0)   ? IPFIX_NEED_COUNTS | IPFIX_NEED_REV | IPFIX_NEED_ADDRS
+                : (size % 3 == 1) ? IPFIX_NEED_TIME | IPFIX_NEED_PORTS | IPFIX_NEED_PROTO
+                                  : IPFIX_NEED_FLOW_ALL;
+    proj.dns = (size % 4 == 0)   ? 0
+               : (size % 4 == 1) ? IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE
+               : (size % 4 == 2) ? IPFIX_NEED_DNS_TTL
+                                 : IPFIX_NEED_DNS_ALL;
+    proj.keep = keep53;
+    proj.keep_flow = IPFIX_NEED_APP;
+    ipfix_model_need(proj_m, &proj);
+    run(proj_m, path, -1, &fast);
+    run(ref_m, path, -1, &ref);
+    unlink(path);
+    if (fast.rc != ref.rc || strcmp(fast.msg, ref.msg) != 0)
+        differ("the fatal verdict (projected)", &fast, &ref);
+    if (fast.flows != ref.flows || fast.len != ref.len ||
+        (fast.len && memcmp(fast.buf, ref.buf, fast.len) != 0))
+        differ("the flows (projected)", &fast, &ref);
+    if (fast.st.messages != ref.st.messages || fast.st.flows != ref.st.flows ||
+        fast.st.dns_rrs != ref.st.dns_rrs || fast.st.other_records != ref.st.other_records ||
+        fast.st.unknown_sets != ref.st.unknown_sets || fast.st.damaged != ref.st.damaged ||
+        fast.st.records_dropped != ref.st.flows - ref.flows ||
+        strcmp(fast.st.first_damage, ref.st.first_damage) != 0)
+        differ("the counts (projected)", &fast, &ref);
     mem_free(fast.buf);
     mem_free(ref.buf);
     return 0;
