@@ -169,7 +169,10 @@ run(struct ipfix_model *m, const char *path, int batch, struct outcome *o)
         snprintf(o->msg, sizeof(o->msg), "%s", err.msg);
         return;
     }
-    if (batch) {
+    if (batch < 0) { /* the projection (third read), or its reference */
+        while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1)
+            o->flows += (uint64_t)put_proj(o, f);
+    } else if (batch) {
         while ((o->rc = ipfix_reader_next_batch(r, &f, &n, &err)) == 1) {
             if (n == 0)
                 abort(); /* a batch holds at least one flow */
@@ -177,9 +180,6 @@ run(struct ipfix_model *m, const char *path, int batch, struct outcome *o)
                 put_flow(o, &f[i]);
             o->flows += n;
         }
-    } else if (batch < 0) { /* the projection (third read), or its reference */
-        while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1)
-            o->flows += (uint64_t)put_proj(o, f);
     } else {
         while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1) {
             put_flow(o, f);
@@ -259,8 +259,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&fast, 0, sizeof(fast));
     memset(&ref, 0, sizeof(ref));
     if (!proj_m && !(proj_m = ipfix_model_create(IPFIX_DECODER_FAST, &err))) {
-        fprintf(stderr, "fuzz_decoders_agree: %s
-", err.msg);
+        fprintf(stderr, "fuzz_decoders_agree: %s\n", err.msg);
         abort();
     }
     memset(&proj, 0, sizeof(proj));
