@@ -59,8 +59,8 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
 {
     struct err err;
     struct part_plan plan;
-    struct job *job = mem_calloc(1, sizeof(*job)); /* 11 KB: off the stack */
-    struct op group;
+    struct job *job = mem_calloc(1, sizeof(*job));    /* 11 KB: off the stack */
+    struct op *group = mem_calloc(1, sizeof(*group)); /* off the stack too */
     struct op *op = NULL;
     struct hunt_allow allow = {0};
     struct sweep_opts so;
@@ -81,10 +81,11 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
                            : c->cmd == CMD_DNS_HUNT ? "dns-hunt"
                                                     : "query");
     sum.limit = (int64_t)c->limit;
-    code = cli_job_make(c, job, &group, &allow, &op, &cache_text);
+    code = cli_job_make(c, job, group, &allow, &op, &cache_text);
     if (code >= 0) {
         hunt_allow_fini(&allow);
         mem_free(job);
+        mem_free(group);
         return code;
     }
     if (x->no_plan)
@@ -213,8 +214,9 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
 done:
     mem_free(cache_text);
     part_plan_fini(&plan);
-    if (op != &group)
+    if (op != group)
         hunt_op_destroy(op);
+    mem_free(group);
     job_fini(job);
     mem_free(job);
     hunt_allow_fini(&allow);
