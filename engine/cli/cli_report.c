@@ -4,16 +4,12 @@
  * The analytics (operations fed by one sweep over the plan, runner_run_many()):
  *   names    dns-names, top 20 (the Mothra table, as show() orders it)
  *   dest     dns-dest, top 20 (the SiLK table)
- *   hunt-d   dns-hunt --by domain, every group (top 20 shown; all in the scatter)
- *   hunt-s   dns-hunt --by server, top 20
- *   hourly   flows per (hour, list of names) of DNS flows: each list's names
- *            mapped to their registered domains (domain.h, as dns-hunt maps
- *            them), a flow counted once per domain: the domain sparklines,
- *            whose sum over the hours is dns-hunt's flows column
- *   servers  flows and bytes per (server, hour) of DNS flows with records,
- *            the server being the side on a DNS port as dns-hunt takes it
- *            (two jobs: destination side, source side): the server
- *            sparklines and the stacked chart
+ *   hunt     dns-hunt --by domain with its server view (hunt.h: every flow also
+ *            folded into its server's group, as --by server folds it) and each
+ *            group's flows and bytes per hour: the domain table (every group, top
+ *            20 shown, all in the scatter) and the server table (every server: top
+ *            20 shown, all in the stacked chart) are finished from one table; the
+ *            sparklines are the rows' own hours, so they total the rows' flows
  * Each file is read and decoded once; every batch of its flows is folded by
  * each job into that job's own tables, which are merged and finished apart.
  */
@@ -29,7 +25,6 @@
 #include "cli_progress.h"
 #include "cli_sweep.h"
 #include "cli_usage.h"
-#include "domain.h"
 #include "esc.h"
 #include "group.h"
 #include "hunt_op.h"
@@ -47,10 +42,6 @@
 #define MAXPOINTS 4000      /* domains in the scatter, by score */
 #define MAXHOURS  (24 * 92) /* hours in the charts (the last ones, when longer) */
 
-/* A server side: "dport on a DNS port, or sport not" is the destination. */
-#define DNS_DPORT "(dport == 53 or dport == 5353 or dport == 5355)"
-#define DNS_SPORT "(sport == 53 or sport == 5353 or sport == 5355)"
-
 /* One analytic, run and finished; its table borrows from its group tables. */
 struct analytic {
     struct job job;
@@ -60,21 +51,6 @@ struct analytic {
     int ran;                   /* res is to be freed */
     const struct out_table *table;
 };
-
-/* `base`, with --where `where` ANDed in when given (*owned: the string to free, or NULL). */
-static const char *
-with_where(const char *base, const char *where, char **owned)
-{
-    size_t cap;
-
-    *owned = NULL;
-    if (where == NULL)
-        return base;
-    cap = strlen(base) + strlen(where) + 16;
-    *owned = mem_alloc(cap);
-    snprintf(*owned, cap, "(%s) and (%s)", base, where);
-    return *owned;
-}
 
 /* Makes the operation of `text` (or dns-hunt when `hunt_opts` is set: `text` gives only its
  * --where) in a->op. */
@@ -149,36 +125,6 @@ table_head(const struct out_table *t, size_t top)
     return h;
 }
 
-/* Keys of a table's first rows, rendered, to match hourly rows against. */
-struct keys {
-    char *text[TOP];
-    size_t n;
-};
-
-static void
-keys_init(struct keys *k, const struct out_table *t, struct out_str *tmp)
-{
-    k->n = t->nrows < TOP ? t->nrows : TOP;
-    for (size_t r = 0; r < k->n; r++)
-        k->text[r] = cell_text(&t->cells[r * t->ncols], tmp);
-}
-
-static void
-keys_fini(struct keys *k)
-{
-    for (size_t r = 0; r < k->n; r++)
-        mem_free(k->text[r]);
-}
-
-static int
-keys_find(const struct keys *k, const char *s)
-{
-    for (size_t r = 0; r < k->n; r++)
-        if (strcmp(k->text[r], s) == 0)
-            return (int)r;
-    return -1;
-}
-
 /*
  * The charts' hours: [hour0, hour0 + nhours), or, when that would be longer than
  * MAXHOURS, the hours with data only (list, ascending).
@@ -224,21 +170,23 @@ u64_cmp(const void *a, const void *b)
 
 /*
  * The charts' hours: the window's bounds where given, else the first and last
- * hour with DNS flows (rows of the hourly table `t`, column `hc`).
+ * hour with DNS flows dns-hunt counts (the hours of every server row of `srv`).
  */
 static struct hours
-hours_of(const struct part_window *w, const struct out_table *const *t, const int *hc, size_t nt)
+hours_of(const struct part_window *w, const struct op_output *srv)
 {
     struct hours h = {0, 0, NULL};
     uint64_t lo = UINT64_MAX, hi = 0;
+    size_t n = 0;
 
-    for (size_t k = 0; k < nt; k++) {
-        for (size_t r = 0; r < t[k]->nrows; r++) {
-            uint64_t v = t[k]->cells[r * t[k]->ncols + (size_t)hc[k]].v.u;
+    for (size_t r = 0; r < srv->table.nrows; r++) {
+        const struct hunt_hourly *hh = hunt_op_hourly(srv, r);
 
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
-        }
+        if (hh->n == 0)
+            continue;
+        lo = hh->p[0].hour * 3600 < lo ? hh->p[0].hour * 3600 : lo;
+        hi = hh->p[hh->n - 1].hour * 3600 > hi ? hh->p[hh->n - 1].hour * 3600 : hi;
+        n += hh->n;
     }
     if (w->has_start)
         lo = (uint64_t)w->first_hour;
@@ -250,18 +198,19 @@ hours_of(const struct part_window *w, const struct out_table *const *t, const in
     h.nhours = (size_t)((hi - lo) / 3600 + 1);
     if (h.nhours > MAXHOURS) {
         /* captures years apart: an axis of the hours with data, gaps left out */
-        size_t n = 0, o = 0;
+        size_t o = 0;
 
-        for (size_t k = 0; k < nt; k++)
-            n += t[k]->nrows;
         h.list = mem_calloc(n + 1, sizeof(*h.list));
-        for (size_t k = 0; k < nt; k++)
-            for (size_t r = 0; r < t[k]->nrows; r++) {
-                uint64_t v = t[k]->cells[r * t[k]->ncols + (size_t)hc[k]].v.u;
+        for (size_t r = 0; r < srv->table.nrows; r++) {
+            const struct hunt_hourly *hh = hunt_op_hourly(srv, r);
+
+            for (uint32_t k = 0; k < hh->n; k++) {
+                uint64_t v = hh->p[k].hour * 3600;
 
                 if (v >= lo && v <= hi)
                     h.list[o++] = v;
             }
+        }
         qsort(h.list, o, sizeof(*h.list), u64_cmp);
         n = 0;
         for (size_t r = 0; r < o; r++)
@@ -278,55 +227,28 @@ hours_of(const struct part_window *w, const struct out_table *const *t, const in
     return h;
 }
 
-/*
- * Domain sparklines: for each row of `hourly` (hour, dns.names, flows), each
- * distinct registered domain of its names that is one of `k` gets the row's
- * flows in that hour.
- */
+/* Sparklines: each of the first TOP rows of `o`, its flows per hour of the charts' hours. */
 static void
-domain_sparks(const struct out_table *hourly, const struct keys *k, const struct hours *h,
-              const struct domain_list *dl, uint64_t *spark, struct out_str *tmp)
+row_sparks(const struct op_output *o, const struct hours *h, uint64_t *spark)
 {
-    struct domain_cache *cache = domain_cache_create();
+    for (size_t r = 0; r < o->table.nrows && r < TOP; r++) {
+        const struct hunt_hourly *hh = hunt_op_hourly(o, r);
 
-    for (size_t r = 0; r < hourly->nrows; r++) {
-        const struct out_cell *row = &hourly->cells[r * hourly->ncols];
-        const uint8_t *p = row[1].v.list.p;
-        uint32_t seen = 0; /* bit i: row i of k already counted for this flow group */
-        size_t hi;
+        for (uint32_t k = 0; k < hh->n; k++) {
+            size_t hi;
 
-        if (!hour_index(h, row[0].v.u, &hi))
-            continue;
-        for (uint32_t n = 0; n < row[1].v.list.n; n++) {
-            size_t len = ((size_t)p[0] << 8) | p[1];
-            struct domain_parts d;
-            int i;
-
-            if (domain_split(dl, cache, p + 2, len, &d)) {
-                out_str_reset(tmp);
-                out_cell_render(&(struct out_cell){.kind = OUT_TEXT,
-                                                   .v.list = {(const uint8_t *)d.domain,
-                                                              (uint32_t)d.domain_len, 1}},
-                                tmp);
-                i = keys_find(k, tmp->p ? tmp->p : "");
-                if (i >= 0 && !(seen & (1u << i))) {
-                    seen |= 1u << i;
-                    spark[(size_t)i * h->nhours + hi] += row[2].v.u;
-                }
-            }
-            p += 2 + len;
+            if (hour_index(h, hh->p[k].hour * 3600, &hi))
+                spark[r * h->nhours + hi] += hh->p[k].flows;
         }
     }
-    domain_cache_destroy(cache);
 }
 
 __extension__ typedef unsigned __int128 u128;
 
-/* A count cell (OUT_U64, or OUT_U128 past 2^64) as a number. */
 static u128
-cell_u128(const struct out_cell *c)
+wide_u128(struct hunt_wide w)
 {
-    return c->kind == OUT_U128 ? (u128)c->v.w.hi << 64 | c->v.w.lo : c->v.u;
+    return (u128)w.hi << 64 | w.lo;
 }
 
 /* A count as a cell: OUT_U64 while it fits, else OUT_U128 (exact). */
@@ -336,25 +258,12 @@ u128_cell(u128 v)
     return v >> 64 ? out_cell_u128((uint64_t)v, (uint64_t)(v >> 64)) : out_cell_u64((uint64_t)v);
 }
 
-/* One (server, hour) row of the server jobs. */
-struct srv_row {
-    char *key;            /* rendered address */
-    struct out_cell cell; /* the address (self-contained) */
-    uint64_t hour, flows;
-    u128 bytes; /* a sum(bytes) cell: past 2^64 it is OUT_U128 */
-};
-
 /* One server's total, for choosing the stacked chart's series. */
 struct srv_total {
-    const struct srv_row *first; /* its first row (key, cell) */
+    size_t row; /* in the server table */
+    char *key;  /* its rendered address */
     u128 bytes;
 };
-
-static int
-srv_row_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct srv_row *)a)->key, ((const struct srv_row *)b)->key);
-}
 
 static int
 srv_total_cmp(const void *a, const void *b)
@@ -363,7 +272,7 @@ srv_total_cmp(const void *a, const void *b)
 
     if (x->bytes != y->bytes)
         return x->bytes > y->bytes ? -1 : 1;
-    return strcmp(x->first->key, y->first->key);
+    return strcmp(x->key, y->key);
 }
 
 /* The stacked chart's data, owned. */
@@ -376,67 +285,52 @@ struct stack_data {
 static const char other_servers[] = "all other servers";
 
 /*
- * Server sparklines (flows per hour of the servers of `k`) and the stacked
- * chart (bytes per hour of the NSTACK servers with the most DNS bytes, the
- * rest as one series) from the two server jobs' rows (server, hour, flows, bytes).
+ * The stacked chart: bytes per hour of the NSTACK servers with the most bytes
+ * (dns-hunt's bytes column: each band totals its server's row), the rest as one
+ * series, from every row of the server table `o`.
  */
 static void
-server_charts(const struct out_table *const *srv, const struct keys *k, const struct hours *h,
-              uint64_t *spark, struct stack_data *sd, struct out_str *tmp)
+stack_chart(const struct op_output *o, const struct hours *h, struct stack_data *sd,
+            struct out_str *tmp)
 {
-    size_t n = srv[0]->nrows + srv[1]->nrows, o = 0, nt = 0;
-    struct srv_row *rows = mem_calloc(n + 1, sizeof(*rows));
-    struct srv_total *tot = mem_calloc(n + 1, sizeof(*tot));
+    size_t nt = o->table.nrows;
+    struct srv_total *tot = mem_calloc(nt + 1, sizeof(*tot));
+    u128 *sum;
 
-    for (int t = 0; t < 2; t++) {
-        for (size_t r = 0; r < srv[t]->nrows; r++) {
-            const struct out_cell *row = &srv[t]->cells[r * srv[t]->ncols];
+    for (size_t r = 0; r < nt; r++) {
+        const struct hunt_hourly *hh = hunt_op_hourly(o, r);
 
-            rows[o].key = cell_text(&row[0], tmp);
-            rows[o].cell = row[0];
-            rows[o].hour = row[1].v.u;
-            rows[o].flows = row[2].v.u;
-            rows[o].bytes = cell_u128(&row[3]);
-            o++;
-        }
-    }
-    qsort(rows, n, sizeof(*rows), srv_row_cmp);
-    for (size_t r = 0; r < n; r++) {
-        int i = keys_find(k, rows[r].key);
-        size_t hi;
-
-        if (r == 0 || strcmp(rows[r].key, rows[r - 1].key) != 0)
-            tot[nt++].first = &rows[r];
-        tot[nt - 1].bytes += rows[r].bytes;
-        if (i >= 0 && hour_index(h, rows[r].hour, &hi))
-            spark[(size_t)i * h->nhours + hi] += rows[r].flows;
+        tot[r].row = r;
+        tot[r].key = cell_text(&o->table.cells[r * o->table.ncols], tmp);
+        for (uint32_t k = 0; k < hh->n; k++)
+            tot[r].bytes += wide_u128(hh->p[k].bytes);
     }
     qsort(tot, nt, sizeof(*tot), srv_total_cmp);
     sd->nseries = nt > NSTACK ? NSTACK + 1 : nt;
-    u128 *sum = mem_calloc(sd->nseries * h->nhours + 1, sizeof(*sum));
-
+    sum = mem_calloc(sd->nseries * h->nhours + 1, sizeof(*sum));
     sd->v = mem_calloc(sd->nseries * h->nhours + 1, sizeof(*sd->v));
     for (size_t s = 0; s < sd->nseries && s < NSTACK; s++)
-        sd->labels[s] = tot[s].first->cell;
+        sd->labels[s] = o->table.cells[tot[s].row * o->table.ncols];
     if (nt > NSTACK)
         sd->labels[NSTACK] = (struct out_cell){
             .kind = OUT_TEXT,
             .v.list = {(const uint8_t *)other_servers, sizeof(other_servers) - 1, 1}};
-    for (size_t r = 0; r < n; r++) {
-        size_t s = NSTACK, hi;
+    for (size_t q = 0; q < nt; q++) {
+        const struct hunt_hourly *hh = hunt_op_hourly(o, tot[q].row);
+        size_t s = q < NSTACK ? q : NSTACK;
 
-        for (size_t q = 0; q < NSTACK && q < nt; q++)
-            if (strcmp(tot[q].first->key, rows[r].key) == 0)
-                s = q;
-        if (s < sd->nseries && hour_index(h, rows[r].hour, &hi))
-            sum[s * h->nhours + hi] += rows[r].bytes;
+        for (uint32_t k = 0; k < hh->n; k++) {
+            size_t hi;
+
+            if (hour_index(h, hh->p[k].hour * 3600, &hi))
+                sum[s * h->nhours + hi] += wide_u128(hh->p[k].bytes);
+        }
     }
     for (size_t i = 0; i < sd->nseries * h->nhours; i++)
         sd->v[i] = u128_cell(sum[i]);
     mem_free(sum);
-    for (size_t r = 0; r < n; r++)
-        mem_free(rows[r].key);
-    mem_free(rows);
+    for (size_t r = 0; r < nt; r++)
+        mem_free(tot[r].key);
     mem_free(tot);
 }
 
@@ -513,11 +407,7 @@ cli_report_run(struct cli *c)
     enum {
         A_NAMES,
         A_DEST,
-        A_HUNT_D,
-        A_HUNT_S,
-        A_HOURLY,
-        A_SRV_D,
-        A_SRV_S,
+        A_HUNT, /* by domain, with the server view and the hours */
         NA
     };
     struct analytic *an = mem_calloc(NA, sizeof(*an));
@@ -527,16 +417,15 @@ cli_report_run(struct cli *c)
     struct part_plan plan = {0};
     struct sweep_opts so;
     struct cli_progress prog;
-    struct domain_list *dl = NULL;
     struct job_text text[NA];
-    char *wheres[3] = {NULL, NULL, NULL}; /* the hourly and server jobs' filters with --where */
     struct job_text_buf tbuf[2];
-    struct hunt_opts hopt[2];
+    struct hunt_opts hopt;
+    struct op_output srv = {0}; /* the server view of the hunt job */
+    int srv_done = 0;
     struct out_table tabs[4];
     struct page_table pt[4];
     size_t cols[4][16];
     struct page_bad *bad = NULL;
-    struct keys kd = {0}, ks = {0};
     struct hours hrs = {0, 0, NULL};
     struct stack_data sd = {0};
     struct page_stack stack;
@@ -559,12 +448,6 @@ cli_report_run(struct cli *c)
         goto out;
     code = 0;
     part_window_parse(c->start, c->end, &window, &err); /* cli_plan_inputs() parsed it */
-    dl = domain_list_load(&err);
-    if (dl == NULL) {
-        cli_fatal(&err);
-        code = EXIT_FATAL;
-        goto out;
-    }
     hunt_init_tables();
 
     /* The jobs. */
@@ -582,24 +465,12 @@ cli_report_run(struct cli *c)
         code = EXIT_USAGE;
         goto out;
     }
-    hopt[0] = c->hunt;
-    hopt[0].by = HUNT_BY_DOMAIN;
-    hopt[1] = c->hunt;
-    hopt[1].by = HUNT_BY_SERVER;
-    text[A_HUNT_D].where = text[A_HUNT_S].where = c->text.where; /* NULL: every flow */
-    text[A_HUNT_D].group_by = text[A_HUNT_S].group_by = "sip";   /* keys unused: --where only */
-    text[A_HOURLY].where = with_where("app == 53 and ndns > 0", c->text.where, &wheres[0]);
-    text[A_HOURLY].group_by = "hour, dns.names";
-    text[A_HOURLY].aggs = "flows=count()";
-    text[A_SRV_D].where =
-        with_where("app == 53 and ndns > 0 and (" DNS_DPORT " or not " DNS_SPORT ")", c->text.where,
-                   &wheres[1]);
-    text[A_SRV_D].group_by = "server=dip, hour";
-    text[A_SRV_D].aggs = "flows=count(), bytes=sum(bytes)";
-    text[A_SRV_S].where = with_where("app == 53 and ndns > 0 and not " DNS_DPORT " and " DNS_SPORT,
-                                     c->text.where, &wheres[2]);
-    text[A_SRV_S].group_by = "server=sip, hour";
-    text[A_SRV_S].aggs = "flows=count(), bytes=sum(bytes)";
+    hopt = c->hunt;
+    hopt.by = HUNT_BY_DOMAIN;
+    hopt.server_view = 1; /* --by server in the same fold */
+    hopt.hourly = 1;      /* each group's hours: the sparklines and the stacked chart */
+    text[A_HUNT].where = c->text.where; /* NULL: every flow */
+    text[A_HUNT].group_by = "sip";      /* keys unused: --where only */
 
     progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
     if (!c->quiet && (!c->progress || strcmp(c->progress, "auto") == 0))
@@ -614,10 +485,9 @@ cli_report_run(struct cli *c)
     so.progress_ctx = &prog;
 
     for (int a = 0; a < NA && rc == 0; a++) {
-        int hunt = a == A_HUNT_D || a == A_HUNT_S;
-        uint64_t limit = a == A_NAMES || a == A_DEST || a == A_HUNT_S ? TOP : 0;
+        uint64_t limit = a == A_NAMES || a == A_DEST ? TOP : 0;
 
-        rc = analytic_build(&an[a], &text[a], hunt ? &hopt[a - A_HUNT_D] : NULL, limit, &err);
+        rc = analytic_build(&an[a], &text[a], a == A_HUNT ? &hopt : NULL, limit, &err);
         if (rc == -ERR_USAGE) { /* --where that does not parse, named by the preset's */
             cli_log_escaped(LOG_ERROR, "", err.msg, "");
             code = EXIT_USAGE;
@@ -642,30 +512,28 @@ cli_report_run(struct cli *c)
         }
         cli_warn_bad_files(an[A_NAMES].res->sweep.bad, an[A_NAMES].res->sweep.nbad, "counted");
     }
+    if (rc == 0) { /* every server (the stacked chart), of which the table shows TOP */
+        rc = hunt_op_finish_view(an[A_HUNT].op, runner_merged(&rr[A_HUNT]), HUNT_BY_SERVER, 0, &srv,
+                                 &err);
+        srv_done = 1;
+    }
     if (rc < 0) {
         cli_fatal(&err);
         code = EXIT_FATAL;
         goto out;
     }
 
-    /* The hunt tables' keys, the charts' hours, the sparklines and the stacked chart. */
-    keys_init(&kd, an[A_HUNT_D].table, &tmp);
-    keys_init(&ks, an[A_HUNT_S].table, &tmp);
-    {
-        const struct out_table *ht[3] = {an[A_HOURLY].table, an[A_SRV_D].table, an[A_SRV_S].table};
-        const int hc[3] = {0, 1, 1};
-        const struct out_table *srv[2] = {an[A_SRV_D].table, an[A_SRV_S].table};
-
-        hrs = hours_of(&window, ht, hc, 3);
-        spark_d = mem_calloc(TOP * hrs.nhours + 1, sizeof(*spark_d));
-        spark_s = mem_calloc(TOP * hrs.nhours + 1, sizeof(*spark_s));
-        domain_sparks(an[A_HOURLY].table, &kd, &hrs, dl, spark_d, &tmp);
-        server_charts(srv, &ks, &hrs, spark_s, &sd, &tmp);
-    }
+    /* The charts' hours, the sparklines (the rows' own hours) and the stacked chart. */
+    hrs = hours_of(&window, &srv);
+    spark_d = mem_calloc(TOP * hrs.nhours + 1, sizeof(*spark_d));
+    spark_s = mem_calloc(TOP * hrs.nhours + 1, sizeof(*spark_s));
+    row_sparks(&rr[A_HUNT].out, &hrs, spark_d);
+    row_sparks(&srv, &hrs, spark_s);
+    stack_chart(&srv, &hrs, &sd, &tmp);
 
     /* The scatter: every domain group (up to MAXPOINTS, by score), the top 10 marked. */
     {
-        const struct out_table *t = an[A_HUNT_D].table;
+        const struct out_table *t = an[A_HUNT].table;
         int cn = col_of(t, "names"), cb = col_of(t, "bytes");
         size_t n = t->nrows < MAXPOINTS ? t->nrows : MAXPOINTS;
 
@@ -694,8 +562,8 @@ cli_report_run(struct cli *c)
     memset(pt, 0, sizeof(pt));
     tabs[0] = table_head(an[A_NAMES].table, TOP);
     tabs[1] = table_head(an[A_DEST].table, TOP);
-    tabs[2] = table_head(an[A_HUNT_D].table, TOP);
-    tabs[3] = table_head(an[A_HUNT_S].table, TOP);
+    tabs[2] = table_head(an[A_HUNT].table, TOP);
+    tabs[3] = table_head(&srv.table, TOP);
     pt[0] = (struct page_table){.id = "mothra",
                                 .title = "Mothra: DNS flows by (names, RR types)",
                                 .caption = "flowsweep dns-names PATH...",
@@ -780,13 +648,11 @@ cli_report_run(struct cli *c)
                 (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
     }
 out:
-    for (int i = 0; i < 3; i++)
-        mem_free(wheres[i]);
+    if (srv_done)
+        an[A_HUNT].op->output_fini(an[A_HUNT].op, &srv);
     for (int a = 0; a < NA; a++)
         analytic_fini(&an[a]);
     mem_free(rr);
-    keys_fini(&kd);
-    keys_fini(&ks);
     mem_free(an);
     mem_free(bad);
     mem_free(sd.v);
@@ -798,6 +664,5 @@ out:
     mem_free(hrs.list);
     out_str_fini(&tmp);
     part_plan_fini(&plan);
-    domain_list_free(dl);
     return code;
 }

@@ -182,6 +182,214 @@ add_time(struct hunt_val *v, uint64_t item, struct memacct *acct, struct err *er
     return 0;
 }
 
+/* ---- hourly counts (hunt_opts.hourly) ---- */
+
+static void
+hourly_fini(struct hunt_hourly *hh, struct memacct *acct)
+{
+    if (hh->cap) {
+        memacct_release(acct, (size_t)hh->cap * sizeof(*hh->p));
+        mem_free(hh->p);
+    }
+    memset(hh, 0, sizeof(*hh));
+}
+
+static int
+hourly_reserve(struct hunt_hourly *hh, uint32_t need, struct memacct *acct, struct err *err)
+{
+    uint32_t cap = hh->cap ? hh->cap : 2;
+
+    if (need <= hh->cap)
+        return 0;
+    while (cap < need)
+        cap *= 2;
+    if (memacct_charge(acct, (size_t)(cap - hh->cap) * sizeof(*hh->p), err) < 0)
+        return -ERR_LIMIT;
+    hh->p = mem_realloc(hh->p, (size_t)cap * sizeof(*hh->p));
+    hh->cap = cap;
+    return 0;
+}
+
+/* One flow of qb + rb bytes in `hour`: the last hour is checked first (files are hourly). */
+static int
+hourly_add(struct hunt_hourly *hh, uint64_t hour, uint64_t qb, uint64_t rb, struct memacct *acct,
+           struct err *err)
+{
+    uint32_t lo = 0, hi = hh->n;
+    struct hunt_hour *x;
+
+    if (hh->n && hh->p[hh->n - 1].hour == hour) {
+        x = &hh->p[hh->n - 1];
+    } else {
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+
+            if (hh->p[mid].hour < hour)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == hh->n || hh->p[lo].hour != hour) {
+            if (hourly_reserve(hh, hh->n + 1, acct, err) < 0)
+                return -ERR_LIMIT;
+            memmove(hh->p + lo + 1, hh->p + lo, (size_t)(hh->n - lo) * sizeof(*hh->p));
+            memset(&hh->p[lo], 0, sizeof(hh->p[lo]));
+            hh->p[lo].hour = hour;
+            hh->n++;
+        }
+        x = &hh->p[lo];
+    }
+    x->flows++;
+    hunt_wide_add(&x->bytes, qb);
+    hunt_wide_add(&x->bytes, rb);
+    return 0;
+}
+
+/* `src`'s hours into `dst` (both ascending); `src` is left as it was. */
+static int
+hourly_merge(struct hunt_hourly *dst, const struct hunt_hourly *src, struct memacct *acct,
+             struct err *err)
+{
+    uint32_t i, j, o;
+    struct hunt_hour *m;
+
+    if (src->n == 0)
+        return 0;
+    m = mem_alloc(((size_t)dst->n + src->n) * sizeof(*m));
+    for (i = j = o = 0; i < dst->n || j < src->n;) {
+        if (j == src->n || (i < dst->n && dst->p[i].hour < src->p[j].hour)) {
+            m[o++] = dst->p[i++];
+        } else if (i == dst->n || src->p[j].hour < dst->p[i].hour) {
+            m[o++] = src->p[j++];
+        } else {
+            m[o] = dst->p[i++];
+            m[o].flows += src->p[j].flows;
+            hunt_wide_merge(&m[o++].bytes, &src->p[j++].bytes);
+        }
+    }
+    if (hourly_reserve(dst, o, acct, err) < 0) {
+        mem_free(m);
+        return -ERR_LIMIT;
+    }
+    memcpy(dst->p, m, (size_t)o * sizeof(*m));
+    dst->n = o;
+    mem_free(m);
+    return 0;
+}
+
+int
+hunt_hourly_load(struct hunt_hourly *hh, uint32_t n, struct memacct *acct, struct err *err)
+{
+    return hourly_reserve(hh, n, acct, err);
+}
+
+/* ---- the server view (hunt_opts.server_view) ---- */
+
+/* What one flow adds to each group it touches. */
+struct hflow {
+    const uint8_t *client;
+    uint64_t cb, cp, sb, sp, busy, item, hour;
+};
+
+/* The flow's counts into `v` (once per flow and group), as hunt_fold() adds them. */
+static int
+flow_part(const struct hunt *h, struct hunt_val *v, const struct flow *f, const struct hflow *x,
+          struct memacct *acct, struct err *err)
+{
+    v->flows++;
+    hunt_wide_add(&v->qbytes, x->cb);
+    hunt_wide_add(&v->qpackets, x->cp);
+    hunt_wide_add(&v->rbytes, x->sb);
+    hunt_wide_add(&v->rpackets, x->sp);
+    hunt_wide_add(&v->busy, x->busy);
+    hunt_wide_add(&v->hidden, x->busy > 2 ? x->busy - 2 : 0);
+    hunt_wide_add(&v->dur_ms,
+                  f->end_ms > f->start_ms ? (uint64_t)f->end_ms - (uint64_t)f->start_ms : 0);
+    if (~(uint64_t)f->start_ms > v->first_ms)
+        v->first_ms = ~(uint64_t)f->start_ms;
+    if ((uint64_t)f->start_ms > v->last_ms)
+        v->last_ms = (uint64_t)f->start_ms;
+    if (dset_add(&v->clients, x->client, 17, acct, err) < 0 ||
+        dset_add(&v->hours, (const uint8_t *)&x->hour, 8, acct, err) < 0 ||
+        add_time(v, x->item, acct, err) < 0)
+        return -ERR_LIMIT;
+    if (h->o.hourly && hourly_add(&v->byhr, x->hour, x->cb, x->sb, acct, err) < 0)
+        return -ERR_LIMIT;
+    return 0;
+}
+
+/*
+ * Record `rr` (named, its domain `d`, query-part entropy `ent`; `same`: the name of the
+ * last named record) into the flow's server group *se (made on the flow's first record),
+ * exactly as --by server folds it.
+ */
+static int
+server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f,
+           const struct hflow *x, const uint8_t *server, struct htab_entry **se,
+           const struct dns_rr *rr, const struct domain_parts *d, uint64_t ent, int same,
+           struct memacct *acct, struct err *err)
+{
+    struct hunt_val *v;
+
+    if (*se == NULL) {
+        int is_new;
+
+        memcpy(s->srv, server, 17);
+        /* The key is its first 17 bytes (the rest are zeros): hash only those, as --by server. */
+        *se = htab_upsert(t, s->srv, HUNT_SRV_LEN, XXH3_64bits(s->srv, 17), &is_new, err);
+        if (*se == NULL)
+            return -ERR_LIMIT;
+        if (flow_part(h, (struct hunt_val *)(void *)htab_entry_val(*se), f, x, acct, err) < 0)
+            return -ERR_LIMIT;
+    }
+    v = (struct hunt_val *)(void *)htab_entry_val(*se);
+    v->records++;
+    v->queries += rr->qr == 0 && rr->section == 0;
+    v->len_sum += rr->name_len;
+    if (rr->name_len > v->len_max)
+        v->len_max = rr->name_len;
+    v->qlen_sum += d->query_len;
+    v->ent_sum += ent;
+    switch (rr->rrtype) {
+    case 1:  /* A */
+    case 28: /* AAAA */
+    case 12: /* PTR */
+        break;
+    case 16:
+        v->n_txt++;
+        break;
+    case 10:
+        v->n_null++;
+        break;
+    case 5:
+        v->n_cname++;
+        break;
+    case 15:
+        v->n_mx++;
+        break;
+    default:
+        v->n_other++;
+        break;
+    }
+    v->n_err += rr->rcode != 0;
+    if (!same) { /* a repeated name is already in the set */
+        XXH128_hash_t fp = XXH3_128bits(rr->name, rr->name_len);
+        uint8_t fpi[16];
+
+        memcpy(fpi, &fp.low64, 8);
+        memcpy(fpi + 8, &fp.high64, 8);
+        if (dset_add(&v->names, fpi, 16, acct, err) < 0)
+            return -ERR_LIMIT;
+        if (!d->whole) {
+            uint64_t dh = XXH3_64bits(d->domain, d->domain_len);
+
+            if (dset_add(&v->domains, (const uint8_t *)&dh, 8, acct, err) < 0)
+                return -ERR_LIMIT;
+        }
+    }
+    return 0;
+}
+
 int
 hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_scratch *s,
           const struct flow *f, struct memacct *acct, struct err *err)
@@ -216,7 +424,9 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
         s->touched = mem_realloc(s->touched, s->cap * sizeof(*s->touched));
     }
     struct domain_parts d;
-    struct htab_entry *e = NULL;
+    struct htab_entry *e = NULL, *se = NULL; /* se: the server view's group of this flow */
+    struct hflow x = {client, cb,   cp,   sb,
+                      sp,     busy, item, f->start_ms > 0 ? (uint64_t)f->start_ms / 3600000u : 0};
     const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
     uint64_t ent = 0;
     int skip = 0;
@@ -269,6 +479,8 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
                 dset_add(&v->hours, (const uint8_t *)&hour, 8, acct, err) < 0 ||
                 add_time(v, item, acct, err) < 0)
                 return -ERR_LIMIT;
+            if (h->o.hourly && hourly_add(&v->byhr, hour, cb, sb, acct, err) < 0)
+                return -ERR_LIMIT;
         }
         v->records++;
         v->queries += rr->qr == 0 && rr->section == 0;
@@ -314,6 +526,9 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
                     return -ERR_LIMIT;
             }
         }
+        if (h->o.server_view &&
+            server_rec(h, t, s, f, &x, server, &se, rr, &d, ent, same, acct, err) < 0)
+            return -ERR_LIMIT;
     }
     if (ntouched > 0) { /* the client's DNS bytes, once per flow, for the share term */
         struct hunt_val *v;
@@ -393,6 +608,8 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
             d->times.n += s->times.n;
         }
     }
+    if (rc == 0)
+        rc = hourly_merge(&d->byhr, &s->byhr, acct, err);
     hunt_release(src, acct);
     return rc;
 }
@@ -407,6 +624,7 @@ hunt_release(uint8_t *val, struct memacct *acct)
     dset_fini(&v->hours, 8, acct);
     times_fini(&v->times, acct);
     dset_fini(&v->domains, 8, acct);
+    hourly_fini(&v->byhr, acct);
 }
 
 /* ---- --allow ---------------------------------------------------------------- */

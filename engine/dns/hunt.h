@@ -51,6 +51,14 @@ struct hunt_opts {
     const struct job *where;        /* --where: only the flows it keeps (flows view); NULL: all */
     int64_t baseline_end_ms;   /* --baseline: groups first seen at or after it are new; 0 none */
     int64_t baseline_start_ms; /* its start (shown in the docs' sense only) */
+    /*
+     * For the report (docs/report.md), in one fold: hourly keeps each group's flows and
+     * bytes per hour (struct hunt_hourly); server_view (with --by domain only) also folds
+     * every flow into its server's group exactly as --by server does, keyed apart
+     * (HUNT_SRV_LEN), so one table holds both views (hunt_finish() takes one).
+     */
+    int hourly;
+    int server_view;
 };
 
 struct hunt {
@@ -103,6 +111,19 @@ hunt_wide_f64(struct hunt_wide w)
     return (double)w.hi * 18446744073709551616.0 + (double)w.lo;
 }
 
+/* A group's flows and bytes (qbytes + rbytes: its `bytes` column) in one hour. */
+struct hunt_hour {
+    uint64_t hour; /* flow start / 3600 s (0: no start) */
+    uint64_t flows;
+    struct hunt_wide bytes;
+};
+
+/* hunt_opts.hourly: the hours of a group, ascending, each once. */
+struct hunt_hourly {
+    struct hunt_hour *p;
+    uint32_t n, cap;
+};
+
 /* The state of one group; lives in the group table's value block. */
 struct hunt_val {
     uint64_t flows, queries,
@@ -124,6 +145,7 @@ struct hunt_val {
     struct dset hours;       /* 8-byte hour numbers */
     struct hunt_times times; /* (client hash << 32 | start second) of each flow, unsorted */
     struct dset domains;     /* --by server|client: 8-byte hashes of public-suffix domains */
+    struct hunt_hourly byhr; /* hunt_opts.hourly: flows and bytes by hour; else empty */
 };
 
 /* hunt_init_tables() - fills the entropy table; call once before threads start. */
@@ -133,12 +155,18 @@ void hunt_init_tables(void);
 /* Key length of the per-client DNS byte totals kept beside the groups (longer than any group key).
  */
 #define HUNT_TAG_LEN 300
+/*
+ * Key length of the server view's groups (hunt_opts.server_view): the server's address
+ * (17 bytes), then zeros; longer than any domain key, shorter than HUNT_TAG_LEN.
+ */
+#define HUNT_SRV_LEN 280
 
 struct hunt_scratch {
     struct htab_entry **touched; /* groups this flow already counted */
     size_t cap;
     struct domain_cache *cache; /* this worker's PSL answers */
     uint8_t tag[HUNT_TAG_LEN];  /* client-total key: client hash, then zeros */
+    uint8_t srv[HUNT_SRV_LEN];  /* server-view key: server address, then zeros */
 };
 
 void hunt_scratch_fini(struct hunt_scratch *s);
@@ -146,6 +174,9 @@ void hunt_scratch_fini(struct hunt_scratch *s);
 /* hunt_fold() - folds flow `f` into table `t`. Returns 0 or -ERR_LIMIT. */
 int hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_scratch *s,
               const struct flow *f, struct memacct *acct, struct err *err);
+
+/* hunt_hourly_load() - room for `n` hours in an empty `hh` (for a saved state). 0 or -ERR_LIMIT. */
+int hunt_hourly_load(struct hunt_hourly *hh, uint32_t n, struct memacct *acct, struct err *err);
 
 /* hunt_merge() - folds value `src` into `dst`, releasing what `src` owned. */
 int hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err);
@@ -157,13 +188,18 @@ struct hunt_result {
     struct out_table table; /* columns and rows to print */
     struct out_col *cols;
     struct out_cell *cells;
-    char *text;    /* owned storage of the text cells */
-    char *why;     /* owned storage of the why cells */
-    size_t groups; /* all groups */
-    size_t kept;   /* groups passing --min-names */
+    char *text;                        /* owned storage of the text cells */
+    char *why;                         /* owned storage of the why cells */
+    size_t groups;                     /* all groups */
+    size_t kept;                       /* groups passing --min-names */
+    const struct hunt_hourly **hourly; /* per row: the group's hours (hunt_opts.hourly) */
 };
 
-/* hunt_finish() - scores, orders (score desc, then key text asc) and lays out rows. */
+/*
+ * hunt_finish() - scores, orders (score desc, then key text asc) and lays out rows.
+ * With h->o.server_view, the table holds two views: h->o.by HUNT_BY_SERVER finishes the
+ * server groups, HUNT_BY_DOMAIN the domain groups.
+ */
 int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct hunt_result *res,
                 struct err *err);
 

@@ -288,6 +288,8 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
     struct ctot *ct = mem_alloc((htab_count(t) + 1) * sizeof(*ct));
     uint64_t first_hour = UINT64_MAX, last_hour = 0, window_hours = 0;
     uint64_t *buf;
+    /* With the server view in the table: the server groups, or the others. */
+    uint32_t srv_len = h->o.server_view && h->o.by == HUNT_BY_SERVER ? HUNT_SRV_LEN : 0;
 
     (void)err;
     memset(res, 0, sizeof(*res));
@@ -305,6 +307,8 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
                 ct[nct++].bytes = hunt_wide_f64(hunt_wide_sum(v->qbytes, v->rbytes));
                 continue;
             }
+            if (h->o.server_view && (e->key_len == HUNT_SRV_LEN) != (srv_len != 0))
+                continue;
             if (~v->first_ms / 3600000u < first_hour)
                 first_hour = ~v->first_ms / 3600000u;
             if (v->last_ms / 3600000u > last_hour)
@@ -323,7 +327,8 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
             const struct hunt_val *v;
             double client_bytes;
 
-            if (e == NULL || e->key_len == HUNT_TAG_LEN)
+            if (e == NULL || e->key_len == HUNT_TAG_LEN ||
+                (h->o.server_view && (e->key_len == HUNT_SRV_LEN) != (srv_len != 0)))
                 continue;
             res->groups++;
             v = val_of(e);
@@ -350,6 +355,7 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
     res->cells = mem_calloc(want * ncols + 1, sizeof(*res->cells));
     res->text = mem_alloc(want * 2 * TIME_LEN + 1);
     res->why = mem_alloc(want * WHY_LEN + 1);
+    res->hourly = mem_calloc(want + 1, sizeof(*res->hourly));
     for (size_t r = 0; r < want; r++) {
         const struct htab_entry *e = rows[r].e;
         const struct hunt_val *v = val_of(e);
@@ -368,6 +374,7 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
             *c++ = addr(key);
             *c++ = out_cell_list(OUT_TEXT, key + 17, (uint32_t)(e->key_len - 17), 0);
         }
+        res->hourly[r] = &v->byhr;
         format_ms(first, ~v->first_ms);
         format_ms(last, v->last_ms);
         format_why(why, WHY_LEN, &rows[r]);
@@ -423,5 +430,6 @@ hunt_result_fini(struct hunt_result *res)
     mem_free(res->cells);
     mem_free(res->text);
     mem_free(res->why);
+    mem_free(res->hourly);
     memset(res, 0, sizeof(*res));
 }

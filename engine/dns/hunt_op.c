@@ -125,7 +125,9 @@ release(const struct op *op, uint8_t *val, struct memacct *acct)
 /*
  * struct hunt_val is a run of uint64_t counters, then the distinct sets
  * clients, names and hours, the flow-time series `times` (a multiset: its
- * items are saved ascending, as a set's are) and the distinct set domains.
+ * items are saved ascending, as a set's are), the distinct set domains and
+ * the hours' counts (u32 count, then hour, flows, bytes low and high words
+ * of each, ascending by hour; none without hunt_opts.hourly).
  * save() writes them in that order; a change of struct hunt_val changes the
  * saved format, and the asserts below say when one was made.
  */
@@ -136,7 +138,8 @@ _Static_assert(SET_AT(names) == SET_AT(clients) + sizeof(struct dset) &&
                    SET_AT(hours) == SET_AT(names) + sizeof(struct dset) &&
                    SET_AT(times) == SET_AT(hours) + sizeof(struct dset) &&
                    SET_AT(domains) == SET_AT(times) + sizeof(struct hunt_times) &&
-                   sizeof(struct hunt_val) == SET_AT(domains) + sizeof(struct dset),
+                   SET_AT(byhr) == SET_AT(domains) + sizeof(struct dset) &&
+                   sizeof(struct hunt_val) == SET_AT(byhr) + sizeof(struct hunt_hourly),
                "hunt_val changed: update hunt_op.c's save() and load()");
 
 static const struct {
@@ -198,6 +201,54 @@ load_times(struct hunt_times *t, const uint8_t **p, const uint8_t *end, struct m
     for (uint32_t i = 0; i < n; i++)
         if (op_read_u64(p, end, &t->p[t->n++], "dns-hunt time", err) < 0)
             return -ERR_FORMAT;
+    return 0;
+}
+
+static void
+save_hourly(const struct hunt_hourly *hh, struct op_bytes *out)
+{
+    uint8_t le[4];
+
+    for (int i = 0; i < 4; i++)
+        le[i] = (uint8_t)(hh->n >> (8 * i));
+    op_bytes_put(out, le, 4);
+    for (uint32_t i = 0; i < hh->n; i++) {
+        op_bytes_u64(out, hh->p[i].hour);
+        op_bytes_u64(out, hh->p[i].flows);
+        op_bytes_u64(out, hh->p[i].bytes.lo);
+        op_bytes_u64(out, hh->p[i].bytes.hi);
+    }
+}
+
+static int
+load_hourly(struct hunt_hourly *hh, const uint8_t **p, const uint8_t *end, struct memacct *acct,
+            struct err *err)
+{
+    uint32_t n = 0;
+
+    if (end - *p < 4)
+        return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt hours cut short");
+    for (int i = 0; i < 4; i++)
+        n |= (uint32_t)(*p)[i] << (8 * i);
+    *p += 4;
+    if ((size_t)(end - *p) / 32 < n)
+        return ERR_SET(err, ERR_FORMAT, "saved state: %u dns-hunt hours cut short", n);
+    if (n == 0)
+        return 0;
+    if (hunt_hourly_load(hh, n, acct, err) < 0)
+        return -ERR_LIMIT;
+    for (uint32_t i = 0; i < n; i++) {
+        struct hunt_hour *x = &hh->p[i];
+
+        if (op_read_u64(p, end, &x->hour, "dns-hunt hour", err) < 0 ||
+            op_read_u64(p, end, &x->flows, "dns-hunt hour", err) < 0 ||
+            op_read_u64(p, end, &x->bytes.lo, "dns-hunt hour", err) < 0 ||
+            op_read_u64(p, end, &x->bytes.hi, "dns-hunt hour", err) < 0)
+            return -ERR_FORMAT;
+        if (i > 0 && x->hour <= hh->p[i - 1].hour)
+            return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt hours out of order");
+        hh->n = i + 1;
+    }
     return 0;
 }
 
@@ -420,6 +471,7 @@ save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *
     save_times(&t, out);
     if (op_save_dset(set_at(val, SET_AT(domains)), 8, out, err) < 0)
         return -ERR_INTERNAL;
+    save_hourly((const struct hunt_hourly *)(const void *)(val + SET_AT(byhr)), out);
     return 0;
 }
 
@@ -452,6 +504,9 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
         return rc;
     if (op_load_dset(set_at(val, SET_AT(domains)), 8, &p, end, acct, err) < 0)
         return -(int)err->code;
+    if ((rc = load_hourly((struct hunt_hourly *)(void *)(val + SET_AT(byhr)), &p, end, acct, err)) <
+        0)
+        return rc;
     if (p != end)
         return ERR_SET(err, ERR_FORMAT, "saved state: %zu bytes left over", (size_t)(end - p));
     return 0;
@@ -486,6 +541,34 @@ hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
     ho->op.merge_saved = merge_saved;
     ho->op.load = load;
     return &ho->op;
+}
+
+int
+hunt_op_finish_view(const struct op *op, const struct htab *t, enum hunt_by by, uint64_t limit,
+                    struct op_output *out, struct err *err)
+{
+    const struct hunt_op *ho = (const struct hunt_op *)op;
+    struct hunt view = ho->hunt;
+    struct hunt_result *res = mem_calloc(1, sizeof(*res));
+    int rc;
+
+    view.o.by = by;
+    memset(out, 0, sizeof(*out));
+    out->priv = res;
+    rc = hunt_finish(&view, t, limit, res, err);
+    if (rc < 0)
+        return rc;
+    out->table = res->table;
+    out->groups = res->groups;
+    return 0;
+}
+
+const struct hunt_hourly *
+hunt_op_hourly(const struct op_output *out, size_t row)
+{
+    const struct hunt_result *res = out->priv;
+
+    return res != NULL && row < res->table.nrows ? res->hourly[row] : NULL;
 }
 
 void

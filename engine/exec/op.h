@@ -38,8 +38,8 @@
 #include "source.h"
 
 /* The first byte of every saved state (2: sums are 128-bit; 3: so are dns-hunt's byte, packet and
- * duration counts). */
-#define OP_STATE_VERSION 3
+ * duration counts; 4: dns-hunt's hours' counts, for the report). */
+#define OP_STATE_VERSION 4
 
 /* Records an operation saw and kept while folding (added to the sweep's counts). */
 struct op_counts {

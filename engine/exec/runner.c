@@ -833,6 +833,12 @@ runner_clear(struct runner_result *res, struct err *err)
     return res->tables[0] == NULL ? -ERR_LIMIT : 0;
 }
 
+const struct htab *
+runner_merged(const struct runner_result *res)
+{
+    return res->tables[0];
+}
+
 void
 runner_result_fini(struct runner_result *res)
 {

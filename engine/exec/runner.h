@@ -135,6 +135,9 @@ int runner_keep_parts(struct runner_result *res, unsigned mod, unsigned rem, str
 int runner_keep_entries(struct runner_result *res, struct htab_entry *const *keep, size_t n,
                         struct err *err);
 
+/* runner_merged() - the merged table of a run that returned 0 (its groups, for a second finish). */
+const struct htab *runner_merged(const struct runner_result *res);
+
 /* runner_result_fini() - releases every group's state, the tables and the output. */
 void runner_result_fini(struct runner_result *res);
 

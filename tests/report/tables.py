@@ -6,8 +6,10 @@
    equals the row of the separate command (dns-names, dns-dest, dns-hunt --by domain and
    --by server, each run on its own with --format csv): same rows, same order, same cell
    text in every column the page shows; the header's files and flows are the commands'.
-   Each dns-hunt row's sparkline (a separate job: flows per hour) totals its flows column,
-   and its active hours are the row's `hours` column.
+   Each dns-hunt row's sparkline totals its flows column, and its active hours are the
+   row's `hours` column; each bar (hour, flows) and each block of the stacked chart (server,
+   hour, exact bytes) equals what dns-hunt --by domain / --by server says of that key when
+   run on its own over that hour only (--where on the flow start).
 2. Over the files of the corruption matrix (tests/corrupt/matrix.py, run here with its
    files kept): every file the matrix expects to be damaged is named in the page's bad
    files, with its message; no file it expects clean is; the exit status is 3."""
@@ -95,6 +97,63 @@ def compare_tables(a, doc, repo, extra):
                           w[head.index('hours')]))
 
 
+def hunt_by_hour(fs, repo, by, hours):
+    """{hour text: {key: (flows, bytes)}} from dns-hunt --by BY run once per hour."""
+    out = {}
+    for h in hours:
+        where = "start >= '2024-05-01T%02d:00:00Z' and start < '2024-05-01T%02d:00:00Z'" % (
+            h, h + 1) if h < 23 else "start >= '2024-05-01T23:00:00Z'"
+        p = run([fs, 'dns-hunt', '--by', by, '--where', where, '--format', 'csv', '--limit', '0',
+                 '-q', repo])
+        rows = list(csv.reader(io.StringIO(p.stdout)))
+        head = rows[0]
+        out['2024-05-01 %02d:00' % h] = {
+            table_text(r[0]): (int(r[head.index('flows')]), int(r[head.index('bytes')]))
+            for r in rows[1:]}
+    return out
+
+
+def compare_hours(a, doc, repo):
+    """Sparkline bars and stacked blocks against dns-hunt run over each hour alone."""
+    hours = range(8)
+    for ident, by in (('hunt-domain', 'domain'), ('hunt-server', 'server')):
+        want = hunt_by_hour(a.flowsweep, repo, by, hours)
+        _, rows = dom.table_rows(doc.by_id(ident))
+        check(len(rows) > 0, '%s: no rows' % ident)
+        for r, cells in enumerate(rows):
+            key = cells[0].text()
+            svg = cells[1].find_all('svg', 'spark')[0]
+            bars = {}
+            for rect in svg.find_all('rect'):
+                m = re.match(r'(.+): (\d+)$', rect.find_all('title')[0].text())
+                bars[m.group(1)] = int(m.group(2))
+            exp = {hb: kv[key][0] for hb, kv in want.items() if key in kv}
+            check(bars == exp, '%s row %d (%s): bars %r, dns-hunt per hour %r' % (
+                ident, r + 1, key, bars, exp))
+        if by != 'server':
+            continue
+        # the stacked chart: each named server's block is its bytes that hour; the rest is
+        # every other server's
+        stack = doc.by_id('stack')
+        named = set()
+        blocks = []
+        for g in stack.find_all('g', 'series'):
+            for rect in g.find_all('rect'):
+                m = re.match(r'(.+) (\S+ \S+) UTC: .*\((\d+)\)$', rect.find_all('title')[0].text())
+                check(m is not None, 'stacked block title %r' % rect.find_all('title')[0].text())
+                if m:
+                    blocks.append((m.group(1), m.group(2), int(m.group(3))))
+                    named.add(m.group(1))
+        got = {(k, hb): v for k, hb, v in blocks}
+        exp = {}
+        for hb, kv in want.items():
+            for k, (_, b) in kv.items():
+                series = k if k in named else 'all other servers'
+                exp[(series, hb)] = exp.get((series, hb), 0) + b
+        exp = {k: v for k, v in exp.items() if v}
+        check(got == exp, 'stacked chart %r, dns-hunt --by server per hour %r' % (got, exp))
+
+
 def tables(a, tmp):
     repo = os.path.join(tmp, 'repo')
     subprocess.run([a.gen, '--out', repo, '--seed', '5', '--start', '2024-05-01T00', '--hours',
@@ -115,6 +174,7 @@ def tables(a, tmp):
         check(p.returncode == 0 and steady(open(other).read()) == steady(page),
               'report at %s threads differs from the default' % t)
     compare_tables(a, doc, repo, [])
+    compare_hours(a, doc, repo)
     # --where: every table of the page is of the flows it keeps, as each command's --where
     where = "start < '2024-05-01T04:00:00Z'"
     wout = os.path.join(tmp, 'report.where.html')
