@@ -32,3 +32,13 @@ add_test(NAME e2e.report_real
           ${FLOWSWEEP_SHARED_DATA})
 set_tests_properties(e2e.report_real PROPERTIES LABELS "e2e;real" SKIP_RETURN_CODE 77
   TIMEOUT 300)
+
+# report --cache DIR: cold, warm and after new hours equal the report without the cache;
+# a re-run opens only the new files (strace); dns-names and dns-dest share its partials.
+if(TARGET flowsweep-gen)
+  add_test(NAME e2e.report_cache
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/report/cache.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/report-cache)
+  set_tests_properties(e2e.report_cache PROPERTIES LABELS e2e TIMEOUT 300)
+endif()

@@ -217,7 +217,8 @@ option_applies(int opt, enum cmd cmd)
         return 1;        /* every command writes its results there */
     case OPT_SHOW_QUERY: /* dns-hunt and report are no query presets */
         return cmd != CMD_EXPORT && cmd != CMD_REPORT && cmd != CMD_DNS_HUNT;
-    case OPT_CACHE:   /* export keeps no groups; the report does not use the cache yet */
+    case OPT_CACHE: /* export keeps no groups */
+        return cmd != CMD_EXPORT;
     case OPT_TMP_DIR: /* export keeps no groups; the report does not spill yet */
     case OPT_LIMIT:   /* export writes every row and keeps no tables */
         return cmd != CMD_EXPORT && cmd != CMD_REPORT;
@@ -567,7 +568,7 @@ cli_args_parse(struct cli *c, int argc, char **argv)
     c->hunt.len_norm = 40;
     c->hunt.entropy_norm = 4;
     c->hunt.min_names = 1;
-    if (c->cmd != CMD_EXPORT && c->cmd != CMD_REPORT)
+    if (c->cmd != CMD_EXPORT)
         c->cache = getenv("FLOWSWEEP_CACHE"); /* NOLINT(concurrency-mt-unsafe): before threads */
     rc = parse_args(c, argc - 1, argv + 1);
     if (rc < 0 && c->cache != NULL && c->cache[0] == '\0')

@@ -20,8 +20,9 @@
  * while folding), the Public Suffix List file, the size of its state. --baseline, the
  * norms and --min-names act on the merged table only.
  */
-static char *
-hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, const struct op *op)
+char *
+cli_job_hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, const struct op *op,
+                        const char *by_text)
 {
     static const char *const by[] = {"domain", "domain,source", "server", "client"};
     XXH3_state_t *h = XXH3_createState();
@@ -33,12 +34,15 @@ hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, const struc
         XXH3_64bits_update(h, "\xffwhere", 6);
         XXH3_64bits_update(h, c->text.where, strlen(c->text.where) + 1);
     }
-    for (size_t i = 0; c->allow != NULL && i < allow->n; i++)
+    for (size_t i = 0; c->allow != NULL && allow != NULL && i < allow->n; i++)
         XXH3_64bits_update(h, allow->s[i], strlen(allow->s[i]) + 1);
     if (stat(DOMAIN_PSL_FILE, &st) != 0)
         memset(&st, 0, sizeof(st));
     snprintf(buf, sizeof(buf), "dns-hunt by=%s allow=%zu:%016llx state=%u psl=%lld:%lld.%09ld",
-             c->hunt.by < 4 ? by[c->hunt.by] : "?", c->allow != NULL ? allow->n : 0,
+             by_text          ? by_text
+             : c->hunt.by < 4 ? by[c->hunt.by]
+                              : "?",
+             c->allow != NULL && allow != NULL ? allow->n : 0,
              (unsigned long long)XXH3_64bits_digest(h), op->val_len, (long long)st.st_size,
              (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     XXH3_freeState(h);
@@ -87,7 +91,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
         }
         /* a watchlist's contents are not in the job text: such a job is never cached */
         if (always || c->text.where == NULL || strchr(c->text.where, '@') == NULL)
-            *cache_text = hunt_cache_text(c, allow, *op);
+            *cache_text = cli_job_hunt_cache_text(c, allow, *op, NULL);
         return -1;
     }
     if (c->cmd == CMD_DNS_NAMES) {

@@ -31,4 +31,12 @@ int cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_a
  */
 char *cli_job_identity(struct cli *c, int *code);
 
+/*
+ * cli_job_hunt_cache_text() - dns-hunt's state-shaping text for the cache (its key: `by_text`,
+ * or NULL for c->hunt.by; --where; the --allow list `allow`, may be NULL; the Public Suffix
+ * List file; op's state size). mem_free() it.
+ */
+char *cli_job_hunt_cache_text(const struct cli *c, const struct hunt_allow *allow,
+                              const struct op *op, const char *by_text);
+
 #endif

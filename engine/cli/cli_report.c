@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
+#include "cli_job.h"
 #include "cli_progress.h"
 #include "cli_sweep.h"
 #include "cli_usage.h"
@@ -381,6 +383,43 @@ write_page(const char *path, const struct page *pg, struct err *err)
     return rc;
 }
 
+/*
+ * --cache DIR: a cache per job (`an[0..3)`: dns-names, dns-dest, dns-hunt), each keyed by
+ * its own job text, so dns-names' and dns-dest's partials are those of the commands alone.
+ * Returns the number opened (3), or 0 (no --cache, or a watchlist in --where).
+ */
+static int
+open_caches(const struct cli *c, const struct analytic *an, const struct job_text *text,
+            struct cache **caches)
+{
+    char *jt[3];
+
+    if (c->cache == NULL)
+        return 0;
+    if (c->text.where != NULL && strchr(c->text.where, '@') != NULL) {
+        cli_log_escaped(LOG_WARN, "cache: ",
+                        "not used: --where reads a watchlist file (@FILE), whose contents the "
+                        "cache cannot check",
+                        "");
+        return 0;
+    }
+    jt[0] = cache_job_text_group(&an[0].job, text[0].where);
+    jt[1] = cache_job_text_group(&an[1].job, text[1].where);
+    /* by domain with its server view and hours: a state of its own */
+    jt[2] = cli_job_hunt_cache_text(c, NULL, an[2].op, "domain+server,hours");
+    for (int k = 0; k < 3; k++) {
+        struct err warn;
+
+        err_init(&warn);
+        caches[k] = mem_calloc(1, sizeof(*caches[k]));
+        cache_open(caches[k], c->cache, jt[k], OP_STATE_VERSION, &warn);
+        if (warn.code != ERR_OK && k == 0) /* the same directory: say it once */
+            cli_log_escaped(LOG_WARN, "cache: ", warn.msg, "");
+        mem_free(jt[k]);
+    }
+    return 3;
+}
+
 static void
 window_text(const struct cli *c, char *buf, size_t cap)
 {
@@ -422,6 +461,8 @@ cli_report_run(struct cli *c)
     struct hunt_opts hopt;
     struct op_output srv = {0}; /* the server view of the hunt job */
     int srv_done = 0;
+    struct cache *caches[NA] = {NULL}; /* --cache: one per job (its own job text) */
+    int ncaches = 0;
     struct out_table tabs[4];
     struct page_table pt[4];
     size_t cols[4][16];
@@ -500,7 +541,10 @@ cli_report_run(struct cli *c)
 
         for (int a = 0; a < NA; a++)
             ops[a] = an[a].op;
-        rc = runner_run_many(ops, NA, &plan, &so, rr, &err);
+        ncaches = open_caches(c, an, text, caches);
+        rc = runner_run_many_cached(ops, NA, &plan, &so, ncaches ? caches : NULL, rr, &err);
+        for (size_t i = 0; i < rr[0].ncache_warn; i++)
+            cli_log_escaped(LOG_WARN, "cache: ", rr[0].cache_warn[i], "");
         cli_progress_clear(&prog);
         nrun = 1;
         for (int a = 0; a < NA; a++) {
@@ -646,10 +690,22 @@ cli_report_run(struct cli *c)
                 o, (unsigned long long)pg.h.files, pg.h.nbad, (unsigned long long)pg.h.flows, nrun,
                 cli_now() - t0, an[A_NAMES].res->ntables,
                 (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+        if (ncaches)
+            fprintf(stderr,
+                    "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
+                    "partials written (%.1f MiB)\n",
+                    (unsigned long long)rr[0].cache.from_partials,
+                    (unsigned long long)rr[0].cache.read, (unsigned long long)rr[0].cache.written,
+                    (double)rr[0].cache.written_bytes / (1024.0 * 1024.0));
     }
 out:
     if (srv_done)
         an[A_HUNT].op->output_fini(an[A_HUNT].op, &srv);
+    for (int a = 0; a < NA; a++) {
+        if (caches[a] != NULL)
+            cache_close(caches[a]);
+        mem_free(caches[a]);
+    }
     for (int a = 0; a < NA; a++)
         analytic_fini(&an[a]);
     mem_free(rr);

@@ -878,6 +878,29 @@ struct many_ctx {
     struct runner_result *res;    /* nops results: res[k].tables[w] */
     struct op_scratch ***scratch; /* scratch[k][w] */
     uint64_t (*counts)[2];        /* per op and worker: records, kept (worker-major) */
+    /* with the caches (runner_run_many_cached()), else NULL: */
+    struct cache *const *caches; /* per op */
+    const struct sweep_file *files;
+    struct mfile *mf;       /* per planned file */
+    size_t *miss;           /* sweep index -> plan index */
+    struct htab ***own;     /* own[k][w]: the file being read for its partials */
+    uint64_t (*fcounts)[2]; /* per op and worker: this file's records, kept */
+    atomic_uint_fast64_t written, written_bytes;
+    atomic_int write_failed;
+    char write_err[ERR_MSG_LEN + 32];
+};
+
+/* What a run of several operations knows of planned file i with the caches. */
+struct mfile {
+    struct cache_src *src;        /* NULL: not identified */
+    int hit;                      /* every op's partial was merged */
+    int own_table;                /* read into tables of its own, then the partials written */
+    struct partial_counts counts; /* hit: op 0's (the file's counts) */
+    uint64_t (*rk)[2];            /* hit: per op, records and kept */
+    int bad, resumed;
+    uint64_t flows_kept;
+    char *msg;  /* hit and bad */
+    char *warn; /* a partial was rejected: why */
 };
 
 static int
@@ -885,18 +908,22 @@ many_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
            struct err *err)
 {
     struct many_ctx *m = ctx;
+    int own = m->mf != NULL && m->mf[m->miss[i]].own_table;
 
-    (void)i;
     for (size_t k = 0; k < m->nops; k++) {
         struct op_counts c = {0, 0};
         const struct op *op = m->ops[k];
         uint64_t *cnt = m->counts[(size_t)w * m->nops + k];
+        struct htab *t = own ? m->own[k][w] : m->res[k].tables[w];
 
-        if (op->fold(op, m->scratch[k][w], m->res[k].tables[w], flows, n, &c, &m->res[k].acct,
-                     err) < 0)
+        if (op->fold(op, m->scratch[k][w], t, flows, n, &c, &m->res[k].acct, err) < 0)
             return -1;
         cnt[0] += c.records;
         cnt[1] += c.kept;
+        if (m->fcounts != NULL) {
+            m->fcounts[(size_t)w * m->nops + k][0] += c.records;
+            m->fcounts[(size_t)w * m->nops + k][1] += c.kept;
+        }
         if (k == 0) {
             st->records += c.records;
             st->kept += c.kept;
@@ -905,9 +932,223 @@ many_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
     return 0;
 }
 
+/* Plan file i: every op's partial, if all are valid (worker w). 0, or -1 with `err` set. */
+static int
+many_use_partials(struct many_ctx *m, int w, size_t i, struct err *err)
+{
+    struct mfile *mf = &m->mf[i];
+    struct partial *p = mem_calloc(m->nops, sizeof(*p));
+    size_t loaded = 0;
+    struct err why;
+    int rc = 0, all = 1;
+
+    err_init(&why);
+    mf->src = mem_alloc(sizeof(*mf->src));
+    if (cache_identify(m->files[i].path, mf->src, &why) < 0) {
+        mem_free(mf->src); /* it is read as without the cache; the sweep reports it */
+        mf->src = NULL;
+        mem_free(p);
+        return 0;
+    }
+    for (size_t k = 0; k < m->nops && all; k++) {
+        enum cache_look look = cache_lookup(m->caches[k], mf->src, &p[k], &why);
+
+        if (look == CACHE_HIT) {
+            loaded = k + 1;
+            if (load_partial(m->ops[k], &p[k], &m->own[k][w], &m->res[k].acct, &why) == 0)
+                continue;
+            if (why.code == ERR_LIMIT) {
+                *err = why;
+                rc = -1;
+            } else {
+                err_prefix(&why, "the partial of %s", mf->src->path);
+                mf->warn = dup_msg(why.msg, " (ignored; rebuilt from its file)");
+            }
+        } else if (look == CACHE_BAD) {
+            mf->warn = dup_msg(why.msg, " (ignored; rebuilt from its file)");
+        }
+        all = 0;
+    }
+    if (all && rc == 0) {
+        const struct partial_info *in = &p[0].info;
+
+        for (size_t k = 0; k < m->nops && rc == 0; k++)
+            if (move_into(m->ops[k], m->res[k].tables[w], &m->own[k][w], &m->res[k].acct, err) < 0)
+                rc = -1;
+        mf->hit = rc == 0;
+        mf->counts = in->counts;
+        mf->bad = in->bad;
+        mf->flows_kept = in->flows_kept;
+        mf->resumed = in->resumed;
+        mf->rk = mem_calloc(m->nops, sizeof(*mf->rk));
+        for (size_t k = 0; k < m->nops; k++) {
+            mf->rk[k][0] = p[k].info.counts.records;
+            mf->rk[k][1] = p[k].info.counts.kept;
+        }
+        if (in->bad)
+            mf->msg = dup_msg(in->msg_after_path ? m->files[i].path : "", in->msg);
+    } else {
+        for (size_t k = 0; k < m->nops && k < loaded; k++) { /* what was loaded goes */
+            release_all(m->ops[k], m->own[k][w], &m->res[k].acct);
+            htab_destroy(m->own[k][w]);
+            m->own[k][w] = htab_create(m->ops[k]->val_len, &m->res[k].acct, NULL);
+            if (m->own[k][w] == NULL && rc == 0) {
+                rc = -1;
+                ERR_SET(err, ERR_LIMIT, "%s", "memory limit reached (--mem-limit)");
+            }
+        }
+    }
+    for (size_t k = 0; k < loaded; k++)
+        partial_fini(&p[k]);
+    mem_free(p);
+    return rc;
+}
+
+/* A read file's partials (one per op) written, then its tables merged into the worker's. */
+static int
+many_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_done *done,
+              struct err *err)
+{
+    struct many_ctx *m = ctx;
+    struct mfile *mf = &m->mf[m->miss[i]];
+    const char *path = m->files[m->miss[i]].path;
+    int rc = 0;
+
+    for (size_t k = 0; k < m->nops; k++) {
+        uint64_t *fc = m->fcounts[(size_t)w * m->nops + k];
+
+        if (mf->own_table && done->opened && !stop && atomic_load(&m->caches[k]->write_ok)) {
+            struct partial_info *in = mem_calloc(1, sizeof(*in));
+            struct err werr;
+            int64_t n;
+
+            in->counts.bytes = done->stats.bytes;
+            in->counts.flows = done->stats.flows;
+            in->counts.records = fc[0];
+            in->counts.kept = fc[1];
+            in->counts.dns_rrs = done->stats.dns_rrs;
+            in->counts.other = done->stats.other;
+            in->counts.damaged = done->stats.damaged;
+            if (done->b != NULL) {
+                size_t plen = strlen(path);
+                const char *msg = done->b->msg;
+
+                in->bad = 1;
+                in->flows_kept = done->b->flows_kept;
+                in->resumed = done->b->resumed;
+                if (strncmp(msg, path, plen) == 0) { /* kept without the path */
+                    in->msg_after_path = 1;
+                    msg += plen;
+                }
+                snprintf(in->msg, sizeof(in->msg), "%s", msg);
+            }
+            err_init(&werr);
+            n = cache_store(m->caches[k], mf->src, in, m->own[k][w], m->ops[k]->val_len, save_state,
+                            m->ops[k], &werr);
+            if (n >= 0) {
+                atomic_fetch_add(&m->written, 1);
+                atomic_fetch_add(&m->written_bytes, (uint64_t)n);
+            } else if (atomic_exchange(&m->write_failed, 1) == 0) {
+                snprintf(m->write_err, sizeof(m->write_err), "cannot write partials: %s", werr.msg);
+            }
+            mem_free(in);
+        }
+        fc[0] = fc[1] = 0;
+        if (mf->own_table && rc == 0 &&
+            move_into(m->ops[k], m->res[k].tables[w], &m->own[k][w], &m->res[k].acct, err) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+/* The map phase of several operations with their caches: partials first, then the rest read. */
+static int
+many_map_cached(struct many_ctx *m, size_t nfiles, int nt, const struct sweep_opts *opts,
+                struct sweep_result *sw, struct runner_result *res0, struct err *err)
+{
+    struct sweep_file *mfiles = mem_calloc(nfiles + 1, sizeof(*mfiles));
+    struct err *errs = mem_calloc((size_t)nt, sizeof(*errs));
+    struct sweep_sink sink;
+    atomic_bool stop = false;
+    size_t nmiss = 0;
+    int rc = 0;
+
+    for (int t = 0; t < nt; t++)
+        err_init(&errs[t]);
+#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) \
+    shared(m, nfiles, errs, stop)
+    for (size_t i = 0; i < nfiles; i++) {
+        int w = omp_get_thread_num();
+
+        if (atomic_load_explicit(&stop, memory_order_relaxed))
+            continue;
+        if (many_use_partials(m, w, i, &errs[w]) < 0)
+            atomic_store_explicit(&stop, true, memory_order_relaxed);
+    }
+    for (int t = 0; t < nt && rc == 0; t++)
+        if (errs[t].code != ERR_OK) {
+            *err = errs[t];
+            rc = -(int)errs[t].code;
+        }
+    mem_free(errs);
+    for (size_t i = 0; i < nfiles; i++) {
+        struct mfile *mf = &m->mf[i];
+        int write_ok = 1;
+
+        if (mf->warn) {
+            res0->cache_warn =
+                mem_realloc(res0->cache_warn, (res0->ncache_warn + 1) * sizeof(*res0->cache_warn));
+            res0->cache_warn[res0->ncache_warn++] = mf->warn;
+            mf->warn = NULL;
+            res0->cache.rejected++;
+        }
+        if (mf->hit) {
+            res0->cache.from_partials++;
+            continue;
+        }
+        if (mf->src != NULL && cache_racy(mf->src))
+            res0->cache.racy++;
+        for (size_t k = 0; k < m->nops; k++)
+            write_ok = write_ok && atomic_load(&m->caches[k]->write_ok);
+        mf->own_table = mf->src != NULL && !cache_racy(mf->src) && write_ok;
+        m->miss[nmiss] = i;
+        mfiles[nmiss++] = m->files[i];
+    }
+    res0->cache.read = nmiss;
+    if (rc == 0 && opts->strict) { /* a bad file known from its partial stops the run too */
+        for (size_t i = 0; i < nfiles && rc == 0; i++)
+            if (m->mf[i].hit && m->mf[i].bad)
+                rc = ERR_SET(err, ERR_FORMAT, "%s (--strict stops at the first bad file)",
+                             m->mf[i].msg);
+    }
+    if (rc == 0) {
+        sink.ctx = m;
+        sink.batch = many_batch;
+        sink.file_end = many_file_end;
+        rc = sweep_run(mfiles, nmiss, opts, &sink, sw, err);
+    }
+    res0->cache.written = atomic_load(&m->written);
+    res0->cache.written_bytes = atomic_load(&m->written_bytes);
+    if (atomic_load(&m->write_failed)) {
+        res0->cache_warn =
+            mem_realloc(res0->cache_warn, (res0->ncache_warn + 1) * sizeof(*res0->cache_warn));
+        res0->cache_warn[res0->ncache_warn++] = mem_strdup(m->write_err);
+    }
+    mem_free(mfiles);
+    return rc;
+}
+
 int
 runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan *plan,
                 const struct sweep_opts *opts, struct runner_result *res, struct err *err)
+{
+    return runner_run_many_cached(ops, nops, plan, opts, NULL, res, err);
+}
+
+int
+runner_run_many_cached(const struct op *const *ops, size_t nops, const struct part_plan *plan,
+                       const struct sweep_opts *opts, struct cache *const *caches,
+                       struct runner_result *res, struct err *err)
 {
     struct sweep_file *files = runner_files(plan);
     struct many_ctx m;
@@ -917,6 +1158,7 @@ runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan
     int rc = 0;
 
     memset(&sw, 0, sizeof(sw));
+    memset(&m, 0, sizeof(m));
     m.ops = ops;
     m.nops = nops;
     m.res = res;
@@ -940,11 +1182,59 @@ runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan
             m.scratch[k][t] = ops[k]->scratch_create(ops[k]);
         }
     }
-    sink.ctx = &m;
-    sink.batch = many_batch;
-    sink.file_end = NULL;
-    if (rc == 0)
+    if (caches != NULL) {
+        m.caches = caches;
+        m.files = files;
+        m.mf = mem_calloc(plan->nfiles + 1, sizeof(*m.mf));
+        m.miss = mem_calloc(plan->nfiles + 1, sizeof(*m.miss));
+        m.fcounts = mem_calloc((size_t)nt * nops + 1, sizeof(*m.fcounts));
+        m.own = mem_calloc(nops + 1, sizeof(*m.own));
+        for (size_t k = 0; k < nops; k++) {
+            m.own[k] = mem_calloc((size_t)nt, sizeof(*m.own[k]));
+            for (int t = 0; t < nt && rc == 0; t++) {
+                m.own[k][t] = htab_create(ops[k]->val_len, &res[k].acct, err);
+                if (m.own[k][t] == NULL)
+                    rc = -ERR_LIMIT;
+            }
+        }
+        if (rc == 0)
+            rc = many_map_cached(&m, plan->nfiles, nt, opts, &sw, &res[0], err); /* map */
+    } else if (rc == 0) {
+        sink.ctx = &m;
+        sink.batch = many_batch;
+        sink.file_end = NULL;
         rc = sweep_run(files, plan->nfiles, opts, &sink, &sw, err); /* one map for all */
+    }
+    if (m.mf != NULL) { /* the files taken from partials: their counts and verdicts */
+        for (size_t i = 0; i < plan->nfiles; i++) {
+            const struct mfile *mf = &m.mf[i];
+
+            if (!mf->hit)
+                continue;
+            sw.stats.files++;
+            sw.stats.bytes += mf->counts.bytes;
+            sw.stats.flows += mf->counts.flows;
+            sw.stats.dns_rrs += mf->counts.dns_rrs;
+            sw.stats.other += mf->counts.other;
+            sw.stats.damaged += mf->counts.damaged;
+            for (size_t k = 0; k < nops; k++) {
+                m.counts[k][0] += mf->rk[k][0]; /* worker 0's row */
+                m.counts[k][1] += mf->rk[k][1];
+            }
+            if (mf->bad) {
+                struct sweep_bad *b;
+
+                sw.bad = mem_realloc(sw.bad, (sw.nbad + 1) * sizeof(*sw.bad));
+                b = &sw.bad[sw.nbad++];
+                b->path = mem_strdup(files[i].path);
+                b->msg = mem_strdup(mf->msg);
+                b->flows_kept = mf->flows_kept;
+                b->resumed = mf->resumed;
+            }
+        }
+        if (sw.nbad > 1)
+            qsort(sw.bad, sw.nbad, sizeof(*sw.bad), bad_cmp);
+    }
     for (size_t k = 0; k < nops; k++) {
         /* each op gets the sweep's counts (its own records and kept) and bad files */
         res[k].sweep.stats = sw.stats;
@@ -975,6 +1265,27 @@ runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan
             if (m.scratch[k][t])
                 ops[k]->scratch_destroy(m.scratch[k][t]);
         mem_free(m.scratch[k]);
+    }
+    if (m.mf != NULL) {
+        for (size_t k = 0; k < nops; k++) {
+            for (int t = 0; t < nt; t++) {
+                if (m.own[k][t] != NULL) {
+                    release_all(ops[k], m.own[k][t], &res[k].acct);
+                    htab_destroy(m.own[k][t]);
+                }
+            }
+            mem_free(m.own[k]);
+        }
+        for (size_t i = 0; i < plan->nfiles; i++) {
+            mem_free(m.mf[i].src);
+            mem_free(m.mf[i].rk);
+            mem_free(m.mf[i].msg);
+            mem_free(m.mf[i].warn);
+        }
+        mem_free(m.own);
+        mem_free(m.mf);
+        mem_free(m.miss);
+        mem_free(m.fcounts);
     }
     sweep_result_fini(&sw);
     mem_free(m.scratch);

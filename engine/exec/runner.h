@@ -85,6 +85,20 @@ int runner_run_many(const struct op *const *ops, size_t nops, const struct part_
                     const struct sweep_opts *opts, struct runner_result *res, struct err *err);
 
 /*
+ * runner_run_many_cached() - runner_run_many() with a partial cache per operation
+ * (caches[k], cache.h, opened with op k's own job text; NULL: none): a planned file
+ * whose partials are valid in every op's cache is not read, each op merging its own
+ * partial; any other file is read once for all ops, into tables of its own when its
+ * partials can be written, and one partial per op written (each with that op's records
+ * and kept; the file's counts and damage verdict in each). The outputs are
+ * byte-identical to runner_run_many()'s. Partials rejected, and a failed write, are
+ * listed in res[0].cache_warn; res[0].cache counts files (a partial per op each).
+ */
+int runner_run_many_cached(const struct op *const *ops, size_t nops, const struct part_plan *plan,
+                           const struct sweep_opts *opts, struct cache *const *caches,
+                           struct runner_result *res, struct err *err);
+
+/*
  * runner_run_cached() - runner_run() with the partial cache `cache` (cache.h;
  * NULL: none). For each planned file, a valid partial is merged instead of
  * reading the file (its counts and damage verdict come with it); every other
