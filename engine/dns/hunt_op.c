@@ -290,6 +290,8 @@ struct saved {
     uint32_t n[NLISTS];          /* items */
     const uint8_t *times;        /* the series: u32 count, then 8-byte items */
     const uint8_t *after_times;  /* the domains' count */
+    const uint8_t *byhr;         /* the hours' counts: u32 count, then 32 bytes each */
+    size_t byhr_len;
 };
 
 static int
@@ -332,6 +334,10 @@ saved_parse(const uint8_t *p, size_t len, struct saved *sv, struct err *err)
     sv->list[5] = p + 4;
     if (saved_count(&p, end, list_width[5], &sv->n[5], err) < 0)
         return -ERR_FORMAT;
+    sv->byhr = p;
+    if (saved_count(&p, end, 32, &nt, err) < 0)
+        return -ERR_FORMAT;
+    sv->byhr_len = (size_t)(p - sv->byhr);
     if (p != end)
         return ERR_SET(err, ERR_FORMAT, "saved state: %zu bytes left over", (size_t)(end - p));
     return 0;
@@ -383,7 +389,7 @@ union_count(struct saved *sv, size_t k, int list, size_t width, uint32_t *pos)
 }
 
 /* The state s[0..len) without its set items (empty lists), and without its times when
- * `no_times`, appended to `out`. */
+ * `no_times`, appended to `out` (the hours' counts kept: load() and merge() add them). */
 static void
 saved_strip(const uint8_t *s, const struct saved *sv, int no_times, struct op_bytes *out)
 {
@@ -397,6 +403,7 @@ saved_strip(const uint8_t *s, const struct saved *sv, int no_times, struct op_by
     else
         op_bytes_put(out, sv->times, (size_t)(sv->after_times - sv->times));
     op_bytes_put(out, zero, 4);
+    op_bytes_put(out, sv->byhr, sv->byhr_len);
 }
 
 static int
