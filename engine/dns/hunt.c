@@ -424,6 +424,7 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
         s->touched = mem_realloc(s->touched, s->cap * sizeof(*s->touched));
     }
     struct domain_parts d;
+    struct domain_fp fp = {0, 0};            /* the last named record's fingerprint */
     struct htab_entry *e = NULL, *se = NULL; /* se: the server view's group of this flow */
     struct hflow x = {client, cb,   cp,   sb,
                       sp,     busy, item, f->start_ms > 0 ? (uint64_t)f->start_ms / 3600000u : 0};
@@ -442,7 +443,8 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
 
             if (s->cache == NULL)
                 s->cache = domain_cache_create();
-            if (!domain_split(h->dl, s->cache, rr->name, rr->name_len, &d))
+            fp = domain_fingerprint(rr->name, rr->name_len);
+            if (!domain_split_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d))
                 continue;
             prev = rr;
             skip = h->o.allow && allowed(h->o.allow, d.domain);
@@ -452,7 +454,14 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
             e = htab_upsert(t, k->p, (uint32_t)k->len, XXH3_64bits(k->p, k->len), &is_new, err);
             if (e == NULL)
                 return -ERR_LIMIT;
-            ent = entropy_micro(d.query, d.query_len);
+            /* The query part's entropy, kept with the name in the cache (stored + 1). */
+            if (d.memo != NULL && *d.memo != 0) {
+                ent = *d.memo - 1;
+            } else {
+                ent = entropy_micro(d.query, d.query_len);
+                if (d.memo != NULL)
+                    *d.memo = (uint32_t)ent + 1;
+            }
         } else if (skip) {
             continue;
         }
@@ -512,11 +521,10 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
         }
         v->n_err += rr->rcode != 0;
         if (!same) { /* a repeated name is already in the set */
-            XXH128_hash_t fp = XXH3_128bits(rr->name, rr->name_len);
             uint8_t fpi[16];
 
-            memcpy(fpi, &fp.low64, 8);
-            memcpy(fpi + 8, &fp.high64, 8);
+            memcpy(fpi, &fp.lo, 8);
+            memcpy(fpi + 8, &fp.hi, 8);
             if (dset_add(&v->names, fpi, 16, acct, err) < 0)
                 return -ERR_LIMIT;
             if (by_host && !d.whole) {

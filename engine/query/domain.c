@@ -16,17 +16,34 @@ struct domain_list {
     psl_ctx_t *psl;
 };
 
-#define CACHE_SLOTS 8192
+/*
+ * The cache: 2^15 sets of two ways, one 64-byte line each (2 MiB). A name's
+ * key is the XXH3-128 fingerprint of its bytes as sent (domain.h); the value
+ * is where its group domain starts, whether it is whole, and the caller's 32
+ * bits (struct domain_parts.memo). A set keeps its ways most recently used
+ * first. The fingerprint is the name's identity, as it is in dns-hunt's set
+ * of distinct names: two names with one fingerprint already count as one name
+ * there.
+ */
+#define CACHE_SETS 32768
+#define CACHE_WAYS 2
+#define META_VALID (1u << 17)
+#define META_WHOLE (1u << 16)
 
-struct cache_slot {
-    uint8_t len;                      /* lowercased name length; 0 = empty slot */
-    uint8_t whole;                    /* the whole name is the query part */
-    uint16_t dstart;                  /* where the group domain starts */
-    char name[DOMAIN_CACHE_NAME + 2]; /* lowercased, no trailing dot */
+struct cache_way {
+    uint64_t lo, hi; /* the fingerprint */
+    uint32_t meta;   /* META_VALID | META_WHOLE? | domain start (16 bits); 0: empty */
+    uint32_t memo;   /* the caller's */
+    uint64_t pad;
 };
 
+struct cache_set {
+    struct cache_way way[CACHE_WAYS];
+};
+_Static_assert(sizeof(struct cache_set) == 64, "one cache line per set");
+
 struct domain_cache {
-    struct cache_slot slot[CACHE_SLOTS];
+    struct cache_set set[CACHE_SETS];
 };
 
 struct domain_cache *
@@ -39,6 +56,39 @@ void
 domain_cache_destroy(struct domain_cache *c)
 {
     mem_free(c);
+}
+
+struct domain_fp
+domain_fingerprint(const uint8_t *name, size_t len)
+{
+    XXH128_hash_t h = XXH3_128bits(name, len);
+
+    return (struct domain_fp){h.low64, h.high64};
+}
+
+/* The way of `fp`, moved to its set's front, or NULL. */
+static struct cache_way *
+cache_get(struct cache_set *s, const struct domain_fp *fp)
+{
+    if (s->way[0].lo == fp->lo && s->way[0].hi == fp->hi && s->way[0].meta != 0)
+        return &s->way[0];
+    if (s->way[1].lo == fp->lo && s->way[1].hi == fp->hi && s->way[1].meta != 0) {
+        struct cache_way w = s->way[1];
+
+        s->way[1] = s->way[0];
+        s->way[0] = w;
+        return &s->way[0];
+    }
+    return NULL;
+}
+
+/* Puts `fp` at its set's front (its memo 0); the least recently used way leaves. */
+static struct cache_way *
+cache_put(struct cache_set *s, const struct domain_fp *fp, uint32_t meta)
+{
+    s->way[1] = s->way[0];
+    s->way[0] = (struct cache_way){fp->lo, fp->hi, meta, 0, 0};
+    return &s->way[0];
 }
 
 struct domain_list *
@@ -110,63 +160,84 @@ int
 domain_split(const struct domain_list *l, struct domain_cache *c, const uint8_t *name, size_t len,
              struct domain_parts *out)
 {
-    struct cache_slot *slot = NULL;
-    char s[1024];
-    size_t n = len, skip = 0;
-    long dstart;
-    int whole = 0; /* the top label is no public suffix: every label is the query's */
+    struct domain_fp fp;
 
-    memset(out, 0, sizeof(*out));
+    if (c == NULL)
+        return domain_split_fp(l, NULL, name, len, NULL, out);
+    fp = domain_fingerprint(name, len);
+    return domain_split_fp(l, c, name, len, &fp, out);
+}
+
+/* Where the group domain starts in `s` (n bytes, lowercased, no trailing dot); *whole set. */
+static long
+find_domain(const struct domain_list *l, char *s, size_t n, int *whole)
+{
+    const char *reg;
+    const char *tld;
+
+    *whole = 0;
+    if (n > 13 && strcmp(s + n - 13, ".in-addr.arpa") == 0)
+        return reverse_zone(s, n, 13, 3, is_octet);
+    if (n > 9 && strcmp(s + n - 9, ".ip6.arpa") == 0)
+        return reverse_zone(s, n, 9, 16, is_nibble);
+    tld = strrchr(s, '.');
+    tld = tld ? tld + 1 : s;
+    *whole = !psl_is_public_suffix2(l->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+    reg = psl_registrable_domain(l->psl, s);
+    return reg ? (long)(reg - s) : 0;
+}
+
+static char
+lower(uint8_t ch)
+{
+    return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : (char)ch;
+}
+
+int
+domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
+                size_t len, const struct domain_fp *fp, struct domain_parts *out)
+{
+    struct cache_way *way = NULL;
+    size_t n = len, skip = 0, dlen;
+    long dstart;
+    int whole; /* the top label is no public suffix: every label is the query's */
+
     if (n > 0 && name[n - 1] == '.')
         n--;
-    if (n == 0)
+    if (n == 0) {
+        memset(out, 0, sizeof(*out));
         return 0;
-    if (n >= sizeof(s)) { /* the domain is at the end: keep the end */
-        skip = n - (sizeof(s) - 1);
-        n = sizeof(s) - 1;
     }
-    for (size_t i = 0; i < n; i++) {
-        char ch = (char)name[skip + i];
-
-        s[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+    if (n >= DOMAIN_SPLIT_MAX) { /* the domain is at the end: keep the end */
+        skip = n - (DOMAIN_SPLIT_MAX - 1);
+        n = DOMAIN_SPLIT_MAX - 1;
     }
-    s[n] = '\0';
-
-    if (c != NULL && n <= DOMAIN_CACHE_NAME) {
-        slot = &c->slot[XXH3_64bits(s, n) & (CACHE_SLOTS - 1)];
-        if (slot->len == n && memcmp(slot->name, s, n) == 0) {
-            dstart = slot->dstart;
-            whole = slot->whole;
-            goto found;
-        }
-    }
-    if (n > 13 && strcmp(s + n - 13, ".in-addr.arpa") == 0) {
-        dstart = reverse_zone(s, n, 13, 3, is_octet);
-    } else if (n > 9 && strcmp(s + n - 9, ".ip6.arpa") == 0) {
-        dstart = reverse_zone(s, n, 9, 16, is_nibble);
+    if (c != NULL)
+        way = cache_get(&c->set[fp->lo & (CACHE_SETS - 1)], fp);
+    if (way != NULL) {
+        dstart = (long)(way->meta & 0xFFFFu);
+        whole = (way->meta & META_WHOLE) != 0;
     } else {
-        const char *tld = strrchr(s, '.');
-        const char *reg;
+        char s[DOMAIN_SPLIT_MAX];
 
-        tld = tld ? tld + 1 : s;
-        whole = !psl_is_public_suffix2(l->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
-        reg = psl_registrable_domain(l->psl, s);
-        dstart = reg ? (long)(reg - s) : 0;
+        for (size_t i = 0; i < n; i++)
+            s[i] = lower(name[skip + i]);
+        s[n] = '\0';
+        dstart = find_domain(l, s, n, &whole);
+        if (c != NULL)
+            way = cache_put(&c->set[fp->lo & (CACHE_SETS - 1)], fp,
+                            META_VALID | (whole ? META_WHOLE : 0) | (uint32_t)dstart);
     }
-    if (slot != NULL) {
-        slot->len = (uint8_t)n;
-        slot->whole = (uint8_t)whole;
-        slot->dstart = (uint16_t)dstart;
-        memcpy(slot->name, s, n);
-    }
-found:
-    out->domain_len = n - (size_t)dstart;
-    if (out->domain_len > DOMAIN_MAX - 2)
-        out->domain_len = DOMAIN_MAX - 2;
-    memcpy(out->domain, s + dstart, out->domain_len);
+    out->memo = way != NULL ? &way->memo : NULL;
+    dlen = n - (size_t)dstart;
+    if (dlen > DOMAIN_MAX - 2)
+        dlen = DOMAIN_MAX - 2;
+    for (size_t i = 0; i < dlen; i++)
+        out->domain[i] = lower(name[skip + (size_t)dstart + i]);
+    out->domain[dlen] = '.';
+    out->domain[dlen + 1] = '\0';
+    out->domain_len = dlen + 1;
     out->domain_off = skip + (size_t)dstart;
-    out->domain[out->domain_len++] = '.';
-    out->domain[out->domain_len] = '\0';
     out->whole = whole;
     out->query = name + skip;
     out->query_len = whole ? n : dstart > 0 ? (size_t)dstart - 1 : 0; /* without its dot */

@@ -28,9 +28,9 @@
 struct domain_list; /* opaque: a loaded Public Suffix List */
 
 /* The Public Suffix List read (psl_latest(): the newer of it and libpsl's built-in copy). */
-#define DOMAIN_PSL_FILE   "/usr/share/publicsuffix/public_suffix_list.dat"
-#define DOMAIN_MAX        256 /* longer group domains are cut (and still grouped) */
-#define DOMAIN_CACHE_NAME 118 /* longer names are not cached */
+#define DOMAIN_PSL_FILE  "/usr/share/publicsuffix/public_suffix_list.dat"
+#define DOMAIN_MAX       256  /* longer group domains are cut (and still grouped) */
+#define DOMAIN_SPLIT_MAX 1024 /* longer names: only their last 1023 bytes are split */
 
 struct domain_parts {
     char domain[DOMAIN_MAX]; /* lowercased group domain with its trailing dot */
@@ -38,7 +38,9 @@ struct domain_parts {
     size_t domain_off;       /* where domain (without its dot) starts in the caller's name */
     const uint8_t *query;    /* query part: points into the caller's name */
     size_t query_len;        /* bytes of the query part (0: none) */
-    int whole; /* 1: the top label is no public suffix (the whole name is the query) */
+    int whole;      /* 1: the top label is no public suffix (the whole name is the query) */
+    uint32_t *memo; /* with a cache: 32 bits its one caller keeps with this name, 0 until
+                       the caller stores a value (valid until the next call); else NULL */
 };
 
 /* domain_list_load() - loads the newest PSL on this machine, or NULL with ERR_IO. */
@@ -49,12 +51,25 @@ void domain_list_free(struct domain_list *l);
 
 /*
  * A per-thread cache of recent answers (benign names repeat a lot; libpsl
- * walks its DAFSA several times per name). Direct-mapped, names up to
- * DOMAIN_CACHE_NAME bytes; it changes speed, never results.
+ * checks every suffix of a name, thousands of instructions each). Keyed by the
+ * name's fingerprint (struct domain_fp); set-associative, least recently used
+ * out; it changes speed, never results.
  */
 struct domain_cache;
 
-/* domain_cache_create() - an empty cache (about 1 MiB). */
+/*
+ * The XXH3-128 fingerprint of a name's bytes as sent (case and trailing dot
+ * included): dns-hunt computes it once per name for its distinct-name set and
+ * for this cache.
+ */
+struct domain_fp {
+    uint64_t lo, hi;
+};
+
+/* domain_fingerprint() - the fingerprint of `name` (len bytes). */
+struct domain_fp domain_fingerprint(const uint8_t *name, size_t len);
+
+/* domain_cache_create() - an empty cache (2 MiB). */
 struct domain_cache *domain_cache_create(void);
 
 /* domain_cache_destroy() - frees `c`; NULL is a no-op. */
@@ -66,5 +81,12 @@ void domain_cache_destroy(struct domain_cache *c);
  */
 int domain_split(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
                  size_t len, struct domain_parts *out);
+
+/*
+ * domain_split_fp() - domain_split() with the name's fingerprint already made
+ * (`fp` = domain_fingerprint(name, len); may be NULL when `c` is NULL).
+ */
+int domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
+                    size_t len, const struct domain_fp *fp, struct domain_parts *out);
 
 #endif

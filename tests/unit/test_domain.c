@@ -28,7 +28,7 @@ test_split(struct domain_cache *c)
     expect(c, "WWW.Example.COM.", "example.com.", "WWW"); /* grouped lowercase, query as sent */
     expect(c, "a.b.example.co.uk.", "example.co.uk.", "a.b");
     expect(c, "example.com.", "example.com.", "");
-    expect(c, "x.y.github.io.", "y.github.io.", "x");      /* github.io is a public suffix */
+    expect(c, "x.y.github.io.", "y.github.io.", "x"); /* github.io is a public suffix */
     expect(c, "4.20.168.192.in-addr.arpa.", "20.168.192.in-addr.arpa.", "4");
     expect(c, "data.5.173.10.in-addr.arpa.", "5.173.10.in-addr.arpa.", "data");
     /* Top label that is no public suffix: every label was chosen by the sender. */
@@ -62,6 +62,80 @@ test_uncached_and_cached(void)
     domain_cache_destroy(c);
 }
 
+/* The i-th of many names of several shapes (some longer than DOMAIN_SPLIT_MAX). */
+static size_t
+make_name(char *buf, size_t cap, unsigned i)
+{
+    unsigned o = i % 256;
+    int n;
+
+    if (i % 997 == 0) { /* longer than the split keeps */
+        memset(buf, 'q', 1500);
+        n = snprintf(buf + 1500, cap - 1500, ".%u.example.net.", i);
+        return 1500 + (size_t)n;
+    }
+    switch (i % 8) {
+    case 0:
+        n = snprintf(buf, cap, "h%u.example.com.", i);
+        break;
+    case 1:
+        n = snprintf(buf, cap, "x.%u.y.github.io.", i);
+        break;
+    case 2:
+        n = snprintf(buf, cap, "WWW%u.Example.CO.UK.", i);
+        break;
+    case 3:
+        n = snprintf(buf, cap, "%u.%u.168.192.in-addr.arpa.", o, i);
+        break;
+    case 4:
+        n = snprintf(buf, cap, "v%uaaaa.pirate.sea.", i);
+        break;
+    case 5:
+        n = snprintf(buf, cap, "a.b.c.d.e.f.g.h.i.j.k%u.example.org.", i);
+        break;
+    case 6:
+        n = snprintf(buf, cap, "n%u.com.lan", i);
+        break;
+    default:
+        n = snprintf(buf, cap, "%u.CK.", i);
+        break;
+    }
+    return (size_t)n;
+}
+
+/* Many names through a small-set cache, twice: every answer as without the cache. */
+static void
+test_cache_many(void)
+{
+    struct domain_cache *c = domain_cache_create();
+    static char name[2100];
+    unsigned bad = 0, foreign = 0, hits = 0;
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned i = 0; i < 20000; i++) {
+            size_t len = make_name(name, sizeof(name), i);
+            struct domain_parts a, b;
+
+            CHECK(domain_split(list, NULL, (const uint8_t *)name, len, &a) == 1);
+            CHECK(domain_split(list, c, (const uint8_t *)name, len, &b) == 1);
+            bad += a.domain_len != b.domain_len || strcmp(a.domain, b.domain) != 0 ||
+                   a.domain_off != b.domain_off || a.query != b.query ||
+                   a.query_len != b.query_len || a.whole != b.whole;
+            CHECK(a.memo == NULL && b.memo != NULL);
+            if (b.memo == NULL)
+                continue;
+            /* The caller's memo: its own value or, if the name left the cache, 0. */
+            foreign += *b.memo != 0 && *b.memo != i + 1;
+            hits += *b.memo == i + 1;
+            *b.memo = i + 1;
+        }
+    }
+    CHECK_EQ_U64(bad, 0);
+    CHECK_EQ_U64(foreign, 0);
+    CHECK(hits > 0);
+    domain_cache_destroy(c);
+}
+
 int
 main(void)
 {
@@ -75,6 +149,7 @@ main(void)
     }
     RUN(test_uncached_and_cached);
     RUN(test_long_name);
+    RUN(test_cache_many);
     domain_list_free(list);
     return CHECK_DONE();
 }
