@@ -42,8 +42,16 @@ struct cache_set {
 };
 _Static_assert(sizeof(struct cache_set) == 64, "one cache line per set");
 
+/*
+ * The suffix memo: libpsl's registrable domain of each suffix a missed name
+ * was split into (below, suffix_reg()), keyed by the fingerprint of the
+ * lowercased suffix: 2^14 sets (1 MiB).
+ */
+#define SUFFIX_SETS 16384
+
 struct domain_cache {
-    struct cache_set set[CACHE_SETS];
+    struct cache_set set[CACHE_SETS];     /* names as sent */
+    struct cache_set suffix[SUFFIX_SETS]; /* lowercased suffixes */
 };
 
 struct domain_cache *
@@ -168,12 +176,70 @@ domain_split(const struct domain_list *l, struct domain_cache *c, const uint8_t 
     return domain_split_fp(l, c, name, len, &fp, out);
 }
 
-/* Where the group domain starts in `s` (n bytes, lowercased, no trailing dot); *whole set. */
-static long
-find_domain(const struct domain_list *l, char *s, size_t n, int *whole)
+/* Whether the top label `tld` is no public suffix (the whole name is then the query). */
+static int
+tld_whole(const struct domain_list *l, const char *tld)
 {
-    const char *reg;
-    const char *tld;
+    return !psl_is_public_suffix2(l->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+}
+
+struct suffix_ans {
+    long off;  /* where the registrable domain starts in the suffix; -1: none */
+    int whole; /* tld_whole() of the suffix's top label */
+};
+
+/*
+ * psl_registrable_domain(d) with what repeats remembered. libpsl walks the
+ * suffixes of d from the left, one public-suffix test (a DAFSA lookup or two,
+ * some 2,000 instructions) each, and returns the suffix just before the first
+ * public one. So with rest = d after its first dot:
+ *     reg(d) = none                     if d is a public suffix or has no dot,
+ *              reg(rest), else d        otherwise,
+ * each public-suffix test being libpsl's own (psl_is_public_suffix2() with
+ * type 0, the test psl_registrable_domain() makes). A new name then costs one
+ * test for each of its suffixes not met before (www.example.com: one, when
+ * example.com was seen) instead of one for every suffix. The memo is keyed by
+ * the suffix's fingerprint; unit.domain compares the answers with
+ * psl_registrable_domain()'s on names made from every rule of the list.
+ */
+static struct suffix_ans
+suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d)
+{
+    size_t dn = strlen(d);
+    struct domain_fp fp = domain_fingerprint((const uint8_t *)d, dn);
+    struct cache_set *set = &c->suffix[fp.lo & (SUFFIX_SETS - 1)];
+    struct cache_way *w = cache_get(set, &fp);
+    const char *dot;
+    struct suffix_ans a;
+
+    if (w != NULL)
+        return (struct suffix_ans){(long)(w->meta & 0xFFFFu) - 1, (w->meta & META_WHOLE) != 0};
+    dot = strchr(d, '.');
+    if (dot == NULL) {
+        a.off = -1;
+        a.whole = tld_whole(l, d);
+    } else {
+        a = suffix_reg(l, c, dot + 1);
+        if (psl_is_public_suffix2(l->psl, d, 0))
+            a.off = -1;
+        else
+            a.off = a.off >= 0 ? a.off + (dot + 1 - d) : 0;
+    }
+    cache_put(set, &fp, META_VALID | (a.whole ? META_WHOLE : 0) | (uint32_t)(a.off + 1));
+    return a;
+}
+
+/*
+ * Where the group domain starts in `s` (n bytes, lowercased, no trailing dot);
+ * *whole set. Without a cache libpsl answers directly; with one, suffix_reg()
+ * gives the same answer.
+ */
+static long
+find_domain(const struct domain_list *l, struct domain_cache *c, char *s, size_t n, int *whole)
+{
+    const char *tld, *start = s;
+    struct suffix_ans a;
+    int dots = 0;
 
     *whole = 0;
     if (n > 13 && strcmp(s + n - 13, ".in-addr.arpa") == 0)
@@ -182,9 +248,26 @@ find_domain(const struct domain_list *l, char *s, size_t n, int *whole)
         return reverse_zone(s, n, 9, 16, is_nibble);
     tld = strrchr(s, '.');
     tld = tld ? tld + 1 : s;
-    *whole = !psl_is_public_suffix2(l->psl, tld, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
-    reg = psl_registrable_domain(l->psl, s);
-    return reg ? (long)(reg - s) : 0;
+    if (c == NULL) {
+        const char *reg = psl_registrable_domain(l->psl, s);
+
+        *whole = tld_whole(l, tld);
+        return reg ? (long)(reg - s) : 0;
+    }
+    if (s[0] == '.') { /* psl_registrable_domain() refuses a leading dot */
+        *whole = suffix_reg(l, c, tld).whole;
+        return 0;
+    }
+    /* As psl_registrable_domain() (libpsl 0.21) does: only the last 9 labels are tried. */
+    for (const char *p = s + strlen(s); p-- > s;) {
+        if (*p == '.' && ++dots > 8) {
+            start = p + 1;
+            break;
+        }
+    }
+    a = suffix_reg(l, c, start);
+    *whole = a.whole;
+    return a.off >= 0 ? (long)(start - s) + a.off : 0;
 }
 
 static char
@@ -223,7 +306,7 @@ domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8
         for (size_t i = 0; i < n; i++)
             s[i] = lower(name[skip + i]);
         s[n] = '\0';
-        dstart = find_domain(l, s, n, &whole);
+        dstart = find_domain(l, c, s, n, &whole);
         if (c != NULL)
             way = cache_put(&c->set[fp->lo & (CACHE_SETS - 1)], fp,
                             META_VALID | (whole ? META_WHOLE : 0) | (uint32_t)dstart);

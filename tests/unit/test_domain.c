@@ -136,6 +136,99 @@ test_cache_many(void)
     domain_cache_destroy(c);
 }
 
+/* One name with and without the cache: the same parts. Returns 1 if they differ. */
+static int
+differs(struct domain_cache *c, const char *name, size_t len)
+{
+    struct domain_parts a, b;
+    int ra = domain_split(list, NULL, (const uint8_t *)name, len, &a);
+    int rb = domain_split(list, c, (const uint8_t *)name, len, &b);
+
+    if (ra != rb)
+        return 1;
+    if (ra == 0)
+        return 0;
+    if (a.domain_len != b.domain_len || strcmp(a.domain, b.domain) != 0 ||
+        a.domain_off != b.domain_off || a.query != b.query || a.query_len != b.query_len ||
+        a.whole != b.whole) {
+        fprintf(stderr, "differs: %.*s: %s / %s\n", (int)len, name, a.domain, b.domain);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Names made from every rule of the Public Suffix List (plain, wildcard and
+ * exception rules; the rule itself, under one or two labels, under its parent,
+ * ten labels deep, upper case, with empty labels and a leading dot): the
+ * cache's memo of suffixes answers as libpsl's psl_registrable_domain() does
+ * (the uncached path), twice (the second time from the memo).
+ */
+static void
+test_psl_rules(void)
+{
+    FILE *fp = fopen(DOMAIN_PSL_FILE, "r");
+    struct domain_cache *c = domain_cache_create();
+    char line[512], name[1200];
+    unsigned bad = 0, rules = 0;
+
+    if (fp == NULL) {
+        fprintf(stderr, "skip: %s\n", DOMAIN_PSL_FILE);
+        domain_cache_destroy(c);
+        return;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        rewind(fp);
+        while (fgets(line, sizeof(line), fp) != NULL) {
+            char *r = line, *parent;
+            size_t len = strcspn(line, " \t\r\n");
+
+            line[len] = '\0';
+            if (len == 0 || (line[0] == '/' && line[1] == '/'))
+                continue;
+            if (r[0] == '!')
+                r++;
+            else if (r[0] == '*' && r[1] == '.')
+                r += 2;
+            rules += pass == 0;
+            parent = strchr(r, '.');
+            parent = parent ? parent + 1 : r;
+            for (int f = 0; f < 7; f++) {
+                int n;
+
+                switch (f) {
+                case 0:
+                    n = snprintf(name, sizeof(name), "%s.", r);
+                    break;
+                case 1:
+                    n = snprintf(name, sizeof(name), "x.%s.", r);
+                    break;
+                case 2:
+                    n = snprintf(name, sizeof(name), "a.B.%s.", r);
+                    break;
+                case 3:
+                    n = snprintf(name, sizeof(name), "1.2.3.4.5.6.7.8.9.10.%s.", r);
+                    break;
+                case 4:
+                    n = snprintf(name, sizeof(name), ".x.%s", r);
+                    break;
+                case 5:
+                    n = snprintf(name, sizeof(name), "x..%s.", r);
+                    break;
+                default:
+                    n = snprintf(name, sizeof(name), "y.z.%s", parent);
+                    break;
+                }
+                bad += differs(c, name, (size_t)n);
+            }
+        }
+    }
+    fclose(fp);
+    CHECK(rules > 5000);
+    CHECK_EQ_U64(bad, 0);
+    domain_cache_destroy(c);
+}
+
 int
 main(void)
 {
@@ -150,6 +243,7 @@ main(void)
     RUN(test_uncached_and_cached);
     RUN(test_long_name);
     RUN(test_cache_many);
+    RUN(test_psl_rules);
     domain_list_free(list);
     return CHECK_DONE();
 }
