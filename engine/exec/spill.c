@@ -529,6 +529,7 @@ spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
         ws[t].acct = &waccts[t];
         ws[t].chunk = htab_create(op->val_len, ws[t].acct, err);
         ws[t].kept_max = share / 2;
+        ws[t].all = s->no_select;
         ws[t].tmp = mem_calloc(1, op->val_len + 8);
         if (ws[t].chunk == NULL)
             rc = -ERR_LIMIT;
