@@ -139,6 +139,18 @@ cli_job_identity(struct cli *c, int *code)
 
     c->show_query = 0;
     *code = job_make(c, job, &group, &allow, &op, &text, 1);
+    if (*code < 0 && op == &group && text != NULL) {
+        /* the columns' names: merge prints them, so shards naming them otherwise differ */
+        size_t len = strlen(text), cap = len + 16 + 130 * job->ncols;
+        char *named = mem_alloc(cap);
+
+        len = (size_t)snprintf(named, cap, "%s names=", text);
+        for (size_t i = 0; i < job->ncols; i++)
+            len += (size_t)snprintf(named + len, cap - len, "%s%s/%s", i ? "," : "",
+                                    job->cols[i].name, job->cols[i].json_name);
+        mem_free(text);
+        text = named;
+    }
     if (*code < 0) {
         if (op != &group)
             hunt_op_destroy(op);

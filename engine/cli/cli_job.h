@@ -24,8 +24,9 @@ int cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_a
 
 /*
  * cli_job_identity() - which groups `c`'s job makes, as text: its cache key text (the
- * record view, keys, aggregates, --where, dns-hunt's state-shaping options), with a
- * watchlist file named as given; nothing of --having, --order, --limit or the output.
+ * record view, keys, aggregates, --where, dns-hunt's state-shaping options) and the
+ * columns' names (merge prints them), with a watchlist file named as given; nothing of
+ * --having, --order, --limit or the output.
  * Two spellings of one job give the same text. mem_free() it; NULL with *code the exit
  * code when the job cannot be made (its message printed), else *code is -1.
  */

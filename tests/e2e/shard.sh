@@ -8,7 +8,7 @@
 #     two spellings of one job (options in another order, --opt=value, a --having) are
 #     one job (cli_job_identity());
 #  2. merge refuses, naming the file: a missing shard, a shard given twice, a shard of
-#     another job (another command, --where or aggregate), of another plan, of another split, a truncated or altered file, a
+#     another job (another command, --where, aggregate or column name), of another plan, of another split, a truncated or altered file, a
 #     file that is not a shard file.
 set -euo pipefail
 fs=$1 gen=$2 work=$3
@@ -138,6 +138,9 @@ fsrun spell.s2 query --records silk --where app=80 --group-by dip,proto --agg "n
 refuse "other where" "spell.2.part: made by a different job" spell.0.part spell.2.part
 fsrun spell.s3 query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(dip)" --shard 1/2 --partial-out spell.3.part repo
 refuse "other aggregate" "spell.3.part: made by a different job" spell.0.part spell.3.part
+# the same aggregates under other names: merge prints the names, so they are part of the job
+fsrun spell.s4 query --records silk --where app=53 --group-by dip,proto --agg "count=count(),s=distinct(sip)" --shard 1/2 --partial-out spell.4.part repo
+refuse "other column name" "spell.4.part: made by a different job" spell.0.part spell.4.part
 refuse "other split" "names.1-2.part: shard 1 of 2, but" names.0-3.part names.1-2.part names.2-3.part
 "$fs" dns-names --limit 0 --format csv --shard 1/3 --partial-out other-plan.part repo/2024/03/01/20 repo/2024/03/01/21 2> /dev/null
 refuse "other plan" "other-plan.part: planned other files" names.0-3.part other-plan.part names.2-3.part
