@@ -137,7 +137,9 @@ int expr_test(const struct expr *e, expr_get_fn *get, const void *ctx, struct er
  * fails. expr_terms() recognises the shapes a caller can test without the tree:
  *   EXPR_TERM_CMP    slot <cmp> constant      (a constant on the left is moved right)
  *   EXPR_TERM_RATIO  slot / slot2 <cmp> constant
- *   EXPR_TERM_IN     slot [not] in set        (expr_term_in() / expr_term_in_int())
+ *   EXPR_TERM_IN     slot [not] in set        (expr_term_in() / expr_term_in_int()); for
+ *                    addresses also "not" over it and "slot in set or slot2 in set" (what
+ *                    "addr in set" becomes), "not" over that
  *   EXPR_TERM_OTHER  anything else            (expr_term_test() evaluates it)
  * A direct test agrees with the tree when integer slots are compared with an
  * EXPR_INT constant exactly (expr_cmp_int), with an EXPR_REAL constant
@@ -168,9 +170,10 @@ struct expr_term {
     enum expr_term_kind kind;
     enum expr_cmp cmp;      /* CMP, RATIO */
     int slot;               /* CMP, IN: the slot; RATIO: the dividend */
-    int slot2;              /* RATIO: the divisor */
+    int slot2;              /* RATIO: the divisor; IN: the other side's slot, or -1 */
     enum expr_kind in_kind; /* IN: EXPR_ADDR or EXPR_INT (a set of numbers) */
     int node;               /* private: the conjunct's subtree */
+    int in_node, in_neg;    /* private, IN: the "in" node with the set, negated answer */
 };
 
 /*
@@ -183,8 +186,12 @@ size_t expr_terms(const struct expr *e, struct expr_term *out, size_t max);
 int expr_term_test(const struct expr *e, const struct expr_term *t, expr_get_fn *get,
                    const void *ctx, struct err *err);
 
-/* expr_term_in() - for an EXPR_TERM_IN conjunct of addresses: whether 16-byte `a` passes. */
-int expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16]);
+/*
+ * expr_term_in() - for an EXPR_TERM_IN conjunct of addresses: whether the
+ * 16-byte address `a` of slot (and `b` of slot2 when slot2 >= 0, else NULL) passes.
+ */
+int expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16],
+                 const uint8_t b[16]);
 
 /* expr_term_in_int() - for an EXPR_TERM_IN conjunct of numbers: whether `v` passes. */
 int expr_term_in_int(const struct expr *e, const struct expr_term *t, expr_int v);

@@ -203,7 +203,7 @@ in_set(const struct node *nd, struct expr_val v)
 {
     switch (v.kind) {
     case EXPR_ADDR:
-        return expr_rset_has(nd->set, expr_addr_key(v.a + 1));
+        return expr_rset_has_addr(nd->set, v.a + 1);
     case EXPR_INT:
         return expr_rset_has(nd->set, expr_int_key(v.i));
     case EXPR_STR:
@@ -360,6 +360,58 @@ is_int_slot(const struct node *nd)
     return nd->op == OP_SLOT && nd->kind == EXPR_INT && nd->slot2 < 0;
 }
 
+/*
+ * Whether node i is "X in S" of an address slot X (one side), not negated
+ * unless may_negate; sets *slot.
+ */
+static int
+is_addr_in(const struct expr *e, int i, int may_negate, int *slot)
+{
+    const struct node *nd = &e->nodes[i];
+
+    if (nd->op != OP_IN || (nd->negate && !may_negate))
+        return 0;
+    nd = &e->nodes[nd->l];
+    if (nd->op != OP_SLOT || nd->slot2 >= 0 || nd->kind != EXPR_ADDR)
+        return 0;
+    *slot = nd->slot;
+    return 1;
+}
+
+/*
+ * A test of address sets: "[not] X in S", "[not] (X in S or Y in S)" (what
+ * "addr in S" expands to), "not" over them. An address "in" is never NULL,
+ * so "not" just flips the answer. Returns whether node i is one; sets t.
+ */
+static int
+classify_addr_in(const struct expr *e, int i, struct expr_term *t)
+{
+    const struct node *nd = &e->nodes[i];
+    int neg = 0, a, b;
+
+    while (nd->op == OP_NOT) {
+        neg = !neg;
+        i = nd->l;
+        nd = &e->nodes[i];
+    }
+    if (is_addr_in(e, i, 1, &a)) {
+        t->slot = a;
+        t->slot2 = -1;
+        t->in_node = i;
+        t->in_neg = neg ^ nd->negate;
+        return 1;
+    }
+    if (nd->op == OP_OR && is_addr_in(e, nd->l, 0, &a) && is_addr_in(e, nd->r, 0, &b) &&
+        e->nodes[nd->l].set == e->nodes[nd->r].set) {
+        t->slot = a;
+        t->slot2 = b;
+        t->in_node = nd->l;
+        t->in_neg = neg;
+        return 1;
+    }
+    return 0;
+}
+
 static void
 classify(const struct expr *e, int i, struct expr_term *t)
 {
@@ -368,11 +420,17 @@ classify(const struct expr *e, int i, struct expr_term *t)
     memset(t, 0, sizeof(*t));
     t->kind = EXPR_TERM_OTHER;
     t->node = i;
-    if (nd->op == OP_IN && e->nodes[nd->l].op == OP_SLOT && e->nodes[nd->l].slot2 < 0 &&
-        (e->nodes[nd->l].kind == EXPR_ADDR || e->nodes[nd->l].kind == EXPR_INT)) {
+    if (classify_addr_in(e, i, t)) {
+        t->kind = EXPR_TERM_IN;
+        t->in_kind = EXPR_ADDR;
+    } else if (nd->op == OP_IN && e->nodes[nd->l].op == OP_SLOT && e->nodes[nd->l].slot2 < 0 &&
+               e->nodes[nd->l].kind == EXPR_INT) {
         t->kind = EXPR_TERM_IN;
         t->slot = e->nodes[nd->l].slot;
-        t->in_kind = e->nodes[nd->l].kind;
+        t->slot2 = -1;
+        t->in_kind = EXPR_INT;
+        t->in_node = i;
+        t->in_neg = nd->negate;
     } else if (is_cmp(nd->op)) {
         const struct node *l = &e->nodes[nd->l], *r = &e->nodes[nd->r];
         int swap = is_num_const(l) && !is_num_const(r);
@@ -422,19 +480,19 @@ expr_term_test(const struct expr *e, const struct expr_term *t, expr_get_fn *get
 }
 
 int
-expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16])
+expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16],
+             const uint8_t b[16])
 {
-    const struct node *nd = &e->nodes[t->node];
-    int hit = expr_rset_has(nd->set, expr_addr_key(a));
+    const struct rset *set = e->nodes[t->in_node].set;
+    int hit = expr_rset_has_addr(set, a) || (b != NULL && expr_rset_has_addr(set, b));
 
-    return nd->negate ? !hit : hit;
+    return hit ^ t->in_neg;
 }
 
 int
 expr_term_in_int(const struct expr *e, const struct expr_term *t, expr_int v)
 {
-    const struct node *nd = &e->nodes[t->node];
-    int hit = expr_rset_has(nd->set, expr_int_key(v));
+    int hit = expr_rset_has(e->nodes[t->in_node].set, expr_int_key(v));
 
-    return nd->negate ? !hit : hit;
+    return hit ^ t->in_neg;
 }

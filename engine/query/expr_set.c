@@ -18,16 +18,6 @@
 /* ---- sets ------------------------------------------------------------------ */
 
 u128
-expr_addr_key(const uint8_t a[16])
-{
-    uint64_t hi, lo; /* the 16 bytes big-endian: two loads, not a 128-bit shift per byte */
-
-    memcpy(&hi, a, 8);
-    memcpy(&lo, a + 8, 8);
-    return (u128)__builtin_bswap64(hi) << 64 | __builtin_bswap64(lo);
-}
-
-u128
 expr_int_key(expr_int v)
 {
     return (u128)v ^ ((u128)1 << 127);
@@ -53,6 +43,95 @@ bit_len(u128 v)
     return n;
 }
 
+#define V4_LO (((u128)0xffff) << 32) /* ::ffff:0.0.0.0 */
+#define V4_HI (V4_LO | 0xffffffffu)  /* ::ffff:255.255.255.255 */
+
+/* Adds single IPv4 address ip to s's hash table. */
+static void
+h4_put(struct rset *s, uint32_t ip)
+{
+    uint32_t mask = (1u << s->h4bits) - 1;
+    uint32_t j = (ip * 2654435769u) >> (32 - s->h4bits);
+
+    if (ip == 0) {
+        s->h4zero = 1;
+        return;
+    }
+    while (s->h4[j] != 0)
+        j = (j + 1) & mask;
+    s->h4[j] = ip;
+}
+
+/* Marks the /24s of IPv4 range [lo, hi] in s->bm4. */
+static void
+bm4_mark(struct rset *s, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t b = lo >> 8;; b++) {
+        s->bm4[b >> 6] |= (uint64_t)1 << (b & 63);
+        if (b == hi >> 8)
+            break;
+    }
+}
+
+/* Sets with at least this many IPv4 entries get the /24 bitmap (2 MiB). */
+#define BM4_MIN 4096
+
+/*
+ * The parts of s's ranges inside the v4-mapped block, as IPv4: single
+ * addresses hashed, wider ranges sorted and indexed by /16, the /24s of
+ * both marked in a bitmap when there are many.
+ */
+static void
+build_v4(struct rset *s)
+{
+    size_t nsingle = 0, m = 0;
+
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->lo[i] <= V4_HI && s->hi[i] >= V4_LO) {
+            if (s->lo[i] == s->hi[i])
+                nsingle++;
+            else
+                m++;
+        }
+    }
+    if (nsingle > 0) {
+        s->h4bits = 1;
+        while (((size_t)1 << s->h4bits) < 2 * nsingle)
+            s->h4bits++;
+        s->h4 = mem_calloc((size_t)1 << s->h4bits, sizeof(uint32_t));
+    }
+    if (nsingle + m >= BM4_MIN)
+        s->bm4 = mem_calloc(((size_t)1 << 24) / 64, sizeof(uint64_t));
+    s->n4 = m;
+    s->lo4 = mem_alloc((m ? m : 1) * sizeof(uint32_t));
+    s->hi4 = mem_alloc((m ? m : 1) * sizeof(uint32_t));
+    m = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->lo[i] > V4_HI || s->hi[i] < V4_LO)
+            continue;
+        if (s->lo[i] == s->hi[i]) {
+            h4_put(s, (uint32_t)(s->lo[i] - V4_LO));
+            if (s->bm4)
+                bm4_mark(s, (uint32_t)(s->lo[i] - V4_LO), (uint32_t)(s->lo[i] - V4_LO));
+            continue;
+        }
+        s->lo4[m] = s->lo[i] < V4_LO ? 0 : (uint32_t)(s->lo[i] - V4_LO);
+        s->hi4[m] = s->hi[i] > V4_HI ? 0xffffffffu : (uint32_t)(s->hi[i] - V4_LO);
+        if (s->bm4)
+            bm4_mark(s, s->lo4[m], s->hi4[m]);
+        m++;
+    }
+    if (m < 64)
+        return;
+    s->idx4 = mem_alloc(((size_t)65536 + 1) * sizeof(uint32_t));
+    for (size_t b = 0, i = 0; b < 65536; b++) {
+        while (i < m && s->hi4[i] < (uint32_t)(b << 16))
+            i++;
+        s->idx4[b] = (uint32_t)i;
+    }
+    s->idx4[65536] = (uint32_t)m;
+}
+
 /* Builds `s` from ranges r[0..n) (reordered): merged, sorted, indexed. */
 void
 expr_rset_build(struct rset *s, struct range *r, size_t n)
@@ -76,6 +155,7 @@ expr_rset_build(struct rset *s, struct range *r, size_t n)
         s->lo[i] = r[i].lo;
         s->hi[i] = r[i].hi;
     }
+    build_v4(s);
     if (m < 64)
         return;
     s->min = s->lo[0];
@@ -225,6 +305,11 @@ expr_rset_free(struct rset *s)
     mem_free(s->lo);
     mem_free(s->hi);
     mem_free(s->idx);
+    mem_free(s->lo4);
+    mem_free(s->hi4);
+    mem_free(s->idx4);
+    mem_free(s->h4);
+    mem_free(s->bm4);
     for (size_t i = 0; i < s->nstr; i++)
         mem_free(s->strs[i]);
     mem_free(s->strs);

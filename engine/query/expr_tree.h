@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "expr.h"
 
@@ -51,6 +52,22 @@ struct rset {
     uint32_t *tab; /* hash table of strs: index + 1, 0 empty; tabmask + 1 slots */
     size_t tabmask;
     int suffix; /* strings are domains, matched by label suffix */
+    /*
+     * The ranges' parts inside the v4-mapped block ::ffff:0:0/96 again as
+     * IPv4 (host order), where an IPv4 address is looked up alone: single
+     * addresses in a hash table (h4: 2^h4bits slots, 0 empty, h4zero for
+     * 0.0.0.0), wider ranges sorted (lo4[i] <= hi4[i] < lo4[i + 1]) with idx4
+     * (65,537 entries when n4 >= 64, else NULL): the first of them with
+     * hi4 >= the start of each /16. A large set also has bm4, a bit per /24
+     * (2^24 bits): set when an address or range of the set is in that /24.
+     */
+    uint64_t *bm4;
+    size_t n4;
+    uint32_t *lo4, *hi4;
+    uint32_t *idx4;
+    uint32_t *h4;
+    unsigned h4bits;
+    int h4zero;
 };
 
 struct node {
@@ -114,7 +131,6 @@ int expr_parse_int_lit(struct parser *ps, expr_int *v);
 char *expr_parse_str_lit(struct parser *ps, size_t *len);
 
 /* expr_set.c */
-u128 expr_addr_key(const uint8_t a[16]);
 u128 expr_int_key(expr_int v);
 void expr_rset_build(struct rset *s, struct range *r, size_t n);
 int expr_rset_has(const struct rset *s, u128 x);
@@ -124,6 +140,73 @@ void expr_rset_free(struct rset *s);
 const char *expr_cidr_range(char *buf, struct range *r);
 void expr_rbuf_push(struct rbuf *b, u128 lo, u128 hi);
 const char *expr_rset_push_str(struct rset *s, const char *str, size_t len, int icase);
+
+/* expr_be64() - the big-endian 64-bit number at p (one load and a byte swap). */
+static inline uint64_t
+expr_be64(const uint8_t *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+/* expr_addr_key() - the 128-bit key of 16 address bytes (big-endian). */
+static inline u128
+expr_addr_key(const uint8_t a[16])
+{
+    return (u128)expr_be64(a) << 64 | expr_be64(a + 8);
+}
+
+/* expr_rset_has4() - whether IPv4 address ip (host order) is in `s`. */
+static inline __attribute__((always_inline)) int
+expr_rset_has4(const struct rset *s, uint32_t ip)
+{
+    size_t lo = 0, hi = s->n4; /* the first range with hi4 >= ip is in [lo, hi] */
+
+    if (s->bm4 != NULL && !(s->bm4[ip >> 14] >> (ip >> 8 & 63) & 1))
+        return 0;
+    if (ip == 0) {
+        if (s->h4zero)
+            return 1;
+    } else if (s->h4 != NULL) {
+        uint32_t mask = (1u << s->h4bits) - 1;
+
+        for (uint32_t j = (ip * 2654435769u) >> (32 - s->h4bits);; j = (j + 1) & mask) {
+            if (s->h4[j] == ip)
+                return 1;
+            if (s->h4[j] == 0)
+                break;
+        }
+    }
+    if (s->idx4) {
+        lo = s->idx4[ip >> 16];
+        hi = s->idx4[(ip >> 16) + 1];
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (s->hi4[mid] < ip)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n4 && s->lo4[lo] <= ip;
+}
+
+/* expr_rset_has_addr() - whether 16-byte address a (IPv4 v4-mapped) is in `s`. */
+static inline __attribute__((always_inline)) int
+expr_rset_has_addr(const struct rset *s, const uint8_t a[16])
+{
+    uint64_t hi = expr_be64(a), lo = expr_be64(a + 8);
+
+    if (hi == 0 && lo >> 32 == 0xffff)
+        return expr_rset_has4(s, (uint32_t)lo);
+    return expr_rset_has(s, (u128)hi << 64 | lo);
+}
 
 /* expr_list.c */
 int expr_parse_in(struct parser *ps, int left, int negate);

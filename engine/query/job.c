@@ -522,7 +522,8 @@ test_true(const struct job *job, const struct job_test *t, const struct rec *r, 
         return expr_cmp_f64(t->cmp, q, t->d);
     }
     case TEST_IN:
-        return expr_term_in(job->where, &t->term, record_addr16(r, t->field));
+        return expr_term_in(job->where, &t->term, record_addr16(r, t->field),
+                            t->term.slot2 >= 0 ? record_addr16(r, t->field2) : NULL);
     case TEST_IN_NUM:
         return expr_term_in_int(job->where, &t->term, record_num(r, t->field));
     default: {
@@ -540,7 +541,9 @@ job_keep_flow_tests(const struct job *job, const struct flow *f)
     struct rec r;
 
     memset(&r, 0, sizeof(r));
-    r.f = f; /* flow tests read only flow fields, and never fail */
+    r.f = f; /* flow tests read only flow fields (and both addresses), and never fail */
+    r.sip = f->sip;
+    r.dip = f->dip;
     for (size_t i = 0; i < job->plan.nflow; i++)
         if (test_true(job, &job->plan.flow[i], &r, NULL) <= 0)
             return 0;
@@ -554,6 +557,8 @@ job_keep_flow_pre(const struct job *job, const struct flow *f)
 
     memset(&r, 0, sizeof(r));
     r.f = f;
+    r.sip = f->sip; /* an either-side address test reads both */
+    r.dip = f->dip;
     for (size_t i = 0; i < job->plan.npre; i++)
         if (test_true(job, &job->plan.flow[i], &r, NULL) <= 0)
             return 0;
@@ -569,26 +574,19 @@ job_pre_uses(const struct job *job)
         const struct job_test *t = &job->plan.flow[i];
 
         u |= (uint64_t)1 << t->field;
-        if (t->kind == TEST_RATIO)
+        if (t->kind == TEST_RATIO || (t->kind == TEST_IN && t->term.slot2 >= 0))
             u |= (uint64_t)1 << t->field2;
     }
     return u;
 }
 
-int
-job_keep_rec(const struct job *job, const struct rec *r, struct err *err)
+/* job_keep_rec() for a plan of per-record conjuncts, one of which can fail. */
+static int
+keep_rec_tests(const struct job *job, const struct rec *r, struct err *err)
 {
     struct err first;
     int failed = 0;
 
-    if (job->where == NULL)
-        return 1;
-    if (job->plan.whole) {
-        uint8_t addr[JOB_WHERE_SCRATCH];
-        struct job_where_ctx w = {job, r, addr};
-
-        return expr_test(job->where, job_where_get, &w, err);
-    }
     /*
      * A false conjunct decides whatever the others give, so an overflow is
      * reported only when no conjunct is false (expr.h): keep its message
@@ -607,6 +605,23 @@ job_keep_rec(const struct job *job, const struct rec *r, struct err *err)
             *err = first;
         return -(int)first.code;
     }
+    return 1;
+}
+
+int
+job_keep_rec_tests(const struct job *job, const struct rec *r, struct err *err)
+{
+    if (job->plan.whole) {
+        uint8_t addr[JOB_WHERE_SCRATCH];
+        struct job_where_ctx w = {job, r, addr};
+
+        return expr_test(job->where, job_where_get, &w, err);
+    }
+    if (job->plan.rec_may_fail)
+        return keep_rec_tests(job, r, err);
+    for (size_t i = 0; i < job->plan.nrec; i++) /* direct tests: never fail */
+        if (test_true(job, &job->plan.rec[i], r, NULL) == 0)
+            return 0;
     return 1;
 }
 
@@ -656,9 +671,14 @@ compile_test(const struct expr_term *term, struct job_test *t, int *of_flow)
         *of_flow = record_field_of_flow(t->field) && record_field_of_flow(t->field2);
         return 1;
     case EXPR_TERM_IN:
-        if (term->in_kind == EXPR_ADDR && (term->slot == FIELD_SIP || term->slot == FIELD_DIP)) {
+        if (term->in_kind == EXPR_ADDR && (term->slot == FIELD_SIP || term->slot == FIELD_DIP) &&
+            (term->slot2 < 0 || term->slot2 == FIELD_SIP || term->slot2 == FIELD_DIP)) {
             t->kind = TEST_IN;
             t->field = (enum field_id)term->slot;
+            if (term->slot2 >= 0)
+                t->field2 = (enum field_id)term->slot2;
+            /* every record of a flow has the flow's two addresses, maybe swapped */
+            *of_flow = term->slot2 >= 0 && term->slot2 != term->slot;
             return 1;
         }
         if (term->in_kind == EXPR_INT && is_num_slot(term->slot)) {
@@ -699,6 +719,8 @@ plan_where(struct job *job)
             } else {
                 pl->rec[pl->nrec++] = t;
             }
+            if (!of_flow && t.kind == TEST_EXPR)
+                pl->rec_may_fail = 1;
         }
     }
 }

@@ -87,7 +87,7 @@ enum job_test_kind {
     TEST_NUM,    /* field (or DNS predicate) <cmp> integer constant */
     TEST_REAL,   /* field (or DNS predicate) <cmp> real constant, compared exactly */
     TEST_RATIO,  /* field / field2 <cmp> constant; NULL (fails) when field2 is 0 */
-    TEST_IN,     /* address field [not] in a set of addresses (CIDR list, watchlist) */
+    TEST_IN,     /* address field (or field2) [not] in a set of addresses (CIDR list, watchlist) */
     TEST_IN_NUM, /* numeric field [not] in a set of numbers and ranges */
     TEST_EXPR    /* anything else: the expression tree with job_where_get() */
 };
@@ -97,7 +97,7 @@ struct job_test {
     enum job_test_kind kind;
     enum expr_cmp cmp;
     enum field_id field;   /* NUM, REAL, RATIO, IN */
-    enum field_id field2;  /* RATIO: the divisor */
+    enum field_id field2;  /* RATIO: the divisor; IN: the other side when term.slot2 >= 0 */
     int pred;              /* NUM, REAL: >= 0 tests preds[pred] instead of field; RATIO: 1 if c */
     double d;              /* REAL, RATIO: the constant */
     struct expr_term term; /* IN, EXPR: the conjunct */
@@ -115,7 +115,8 @@ struct job_where_plan {
     size_t npre;                        /* flow[0..npre) read no DNS record (job_keep_flow_pre()) */
     struct job_test rec[JOB_MAX_TESTS]; /* per record, cheapest first */
     size_t nrec;
-    int whole; /* 1: evaluate job->where whole per record */
+    int whole;        /* 1: evaluate job->where whole per record */
+    int rec_may_fail; /* a per-record test evaluates a tree (it can fail on overflow) */
 };
 
 struct job {
@@ -191,7 +192,7 @@ struct expr_val job_where_get(const void *ctx, int slot);
  * they agree with expr_test(job->where, job_where_get).
  */
 int job_keep_flow_tests(const struct job *job, const struct flow *f);
-int job_keep_rec(const struct job *job, const struct rec *r, struct err *err);
+int job_keep_rec_tests(const struct job *job, const struct rec *r, struct err *err);
 
 static inline int
 job_keep_flow(const struct job *job, const struct flow *f)
@@ -209,6 +210,14 @@ int job_keep_flow_pre(const struct job *job, const struct flow *f);
 
 /* job_pre_uses() - the fields (1u << enum field_id) job_keep_flow_pre() reads. */
 uint64_t job_pre_uses(const struct job *job);
+
+static inline int
+job_keep_rec(const struct job *job, const struct rec *r, struct err *err)
+{
+    if (job->where == NULL || (!job->plan.whole && job->plan.nrec == 0))
+        return 1;
+    return job_keep_rec_tests(job, r, err);
+}
 
 /* The query text of a job; NULL members take their defaults. */
 struct job_text {

@@ -1,6 +1,8 @@
 /* test_exec.c - expr, dset, htab, job text; expected values worked out by hand. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "dset.h"
@@ -485,6 +487,12 @@ test_where_plan(void)
         "bytes > -1 and sport - dport < 0",
         "start >= '1970-01-01T00:00:01Z' and bytes in (0..3, 53)",
         "sip in 10.0.0.0/8 and dip in (::ffff:10.0.0.0/104, 2001:db8::/32)",
+        "not addr in (10.0.0.0/8, 192.168.1.0/24) and proto = 17",
+        "addr in (10.1.0.0/16, 192.168.1.1) and not sip in 10.1.0.0/16",
+        "not not dip not in (192.168.0.0/16) and not (not addr in (1.0.0.0/8))",
+        "(sip in (10.0.0.0/8) or dip in (10.0.0.0/8)) and (sip in 10.0.0.0/8 or dip in "
+        "192.0.0.0/8)",
+        "not (sip not in (10.0.0.0/8) or dip not in (10.0.0.0/8)) and app = 53",
         "count_type(16) > 0 and app = 53 and count_suffix('.com.') >= 1",
         "count_name('a.com.') = 1 and ndns >= 1.5",
         "app = 53 and (ndns > 0 and bytes > 100) and (packets < 3 or proto = 6)",
@@ -758,12 +766,172 @@ test_dset_addresses(void)
     CHECK_EQ_U64(atomic_load(&acct.used), 0);
 }
 
+/* ---- address sets against a linear scan ---------------------------------- */
+
+__extension__ typedef unsigned __int128 u128_t;
+
+struct tr {
+    u128_t lo, hi;
+};
+
+static void
+bytes_of(u128_t k, uint8_t a[16])
+{
+    for (int i = 15; i >= 0; i--, k >>= 8)
+        a[i] = (uint8_t)k;
+}
+
+#define V4M ((u128_t)0xffff << 32) /* ::ffff:0.0.0.0 */
+
+/* A random 128-bit key: mostly IPv4 (v4-mapped) from few /8s, some near the block's ends. */
+static u128_t
+rand_key(void)
+{
+    static const uint8_t tops[] = {0, 10, 192, 255, 1};
+    uint32_t v4 = (uint32_t)tops[rng() % 5] << 24 | (uint32_t)(rng() % 4) << 16 |
+                  (uint32_t)(rng() % 256) << 8 | (uint32_t)(rng() % 256);
+
+    switch (rng() % 8) {
+    case 0:
+        return V4M - 1 - rng() % 3; /* just below the v4-mapped block */
+    case 1:
+        return V4M + 0xffffffffu + 1 + rng() % 3; /* just above it */
+    case 2:
+        return (u128_t)0x20010db8u << 96 | (u128_t)(rng() % 4) << 64 | rng() % 4;
+    case 3:
+        return V4M + (uint32_t)rng();
+    default:
+        return V4M + v4;
+    }
+}
+
+/* Writes n random entries (addresses and CIDR blocks of both families) to path and r[]. */
+static void
+write_list(const char *path, struct tr *r, size_t n)
+{
+    FILE *f = fopen(path, "w");
+
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    fprintf(f, "# generated\n");
+    for (size_t i = 0; i < n; i++) {
+        u128_t k = rand_key();
+        unsigned bits = 128;
+        uint8_t a[16];
+        char txt[64];
+        int v4 = k >= V4M && k <= V4M + 0xffffffffu;
+
+        if (rng() % 6 == 0)
+            bits = v4 ? 96 + 20 + (unsigned)(rng() % 12) : 120 + (unsigned)(rng() % 8);
+        if (i == n / 2 && (n == 300 || n == 700)) {
+            k = V4M + 7;
+            bits = n == 700 ? 0 : 95; /* everything, or the v4-mapped block and below */
+        }
+        if (bits < 128)
+            k &= ~(~(u128_t)0 >> bits);
+        r[i].lo = k;
+        r[i].hi = k | (bits == 128 ? 0 : ~(u128_t)0 >> bits);
+        bytes_of(k, a);
+        if (v4 && bits >= 96 && r[i].lo >= V4M)
+            fprintf(f, "%u.%u.%u.%u/%u  # v4\n", a[12], a[13], a[14], a[15], bits - 96);
+        else
+            fprintf(f, "%s/%u\n", inet_ntop(AF_INET6, a, txt, sizeof(txt)), bits);
+    }
+    fclose(f);
+}
+
+/*
+ * "ip in @FILE" for lists of every size the set's indexes switch at (a /16
+ * index from 64 IPv4 ranges, the /24 bitmap from 4,096 IPv4 entries) against
+ * a linear scan of the entries, probing the entries' ends and their
+ * neighbours, the ends of the v4-mapped block and random addresses.
+ */
+static void
+test_addr_sets(void)
+{
+    static const size_t sizes[] = {3, 70, 300, 700, 12000}; /* the last: > 4,096 in IPv4 */
+    char path[] = "/tmp/test_exec_wl_XXXXXX";
+    int fd = mkstemp(path);
+
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    close(fd);
+    rng_state = 1313;
+    for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+        size_t n = sizes[si];
+        struct tr *r = calloc(n, sizeof(*r));
+        char text[128];
+        struct expr *e[2];
+        struct err err;
+
+        write_list(path, r, n);
+        snprintf(text, sizeof(text), "ip in @%s", path);
+        err_init(&err);
+        e[0] = expr_parse(text, resolve, NULL, &err);
+        snprintf(text, sizeof(text), "not ips in @%s", path);
+        e[1] = expr_parse(text, resolve, NULL, &err);
+        CHECK(e[0] != NULL && e[1] != NULL);
+        for (size_t p = 0; p < (n < 2000 ? 4 * n + 4000 : 5000) && e[0] && e[1]; p++) {
+            u128_t x;
+            int want = 0, got;
+
+            switch (p % 5) {
+            case 0:
+                x = r[rng() % n].lo;
+                break;
+            case 1:
+                x = r[rng() % n].hi;
+                break;
+            case 2:
+                x = r[rng() % n].lo - 1;
+                break;
+            case 3:
+                x = r[rng() % n].hi + 1;
+                break;
+            default:
+                x = rand_key();
+                break;
+            }
+            for (size_t i = 0; i < n && !want; i++)
+                want = r[i].lo <= x && x <= r[i].hi;
+            memset(var_ip, 0, sizeof(var_ip));
+            memset(var_ip2, 0, sizeof(var_ip2));
+            var_ip[0] = x >= V4M && x <= V4M + 0xffffffffu ? 4 : 6;
+            bytes_of(x, var_ip + 1);
+            var_ip2[0] = 6; /* ::, in a list only through ::/0 */
+            got = expr_test(e[0], get, NULL, &err);
+            if (got != want) {
+                fprintf(stderr, "list of %zu, probe %zu: want %d, got %d\n", n, p, want, got);
+                CHECK(0);
+                break;
+            }
+            for (size_t i = 0; i < n && want == 0; i++) /* ip2 = ::, listed by ::/0 alone */
+                want = r[i].lo == 0;
+            want = !want;
+            got = expr_test(e[1], get, NULL, &err);
+            if (got != want) {
+                fprintf(stderr, "not ips, list of %zu, probe %zu: want %d, got %d\n", n, p, want,
+                        got);
+                CHECK(0);
+                break;
+            }
+        }
+        expr_destroy(e[0]);
+        expr_destroy(e[1]);
+        free(r);
+    }
+    unlink(path);
+}
+
 int
 main(void)
 {
     RUN(test_expr);
     RUN(test_expr_exact);
     RUN(test_expr_lists);
+    RUN(test_addr_sets);
     RUN(test_dset);
     RUN(test_htab);
     RUN(test_job_text);
