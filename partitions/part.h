@@ -20,15 +20,14 @@
 #define PART_STDIN "-" /* the PATH that means standard input (one IPFIX stream) */
 
 /* Reasons a path is left out (struct part_skip.why); static strings. */
-#define PART_WHY_LOCK         "lock file"
-#define PART_WHY_WRITING      "being written (.lock present)"
-#define PART_WHY_HOUR_UNKNOWN "hour unknown with a time window"
-#define PART_WHY_OUTSIDE      "outside the time window" /* counted, never listed */
-#define PART_WHY_DUPLICATE    "same file as an earlier path"
-#define PART_WHY_DIR_SEEN     "directory already walked (symlink loop or repeated path)"
-#define PART_WHY_NOT_REGULAR  "not a regular file"
-#define PART_WHY_DANGLING     "broken symbolic link"
-#define PART_WHY_VANISHED     "vanished during the walk"
+#define PART_WHY_LOCK        "lock file"
+#define PART_WHY_WRITING     "being written (.lock present)"
+#define PART_WHY_OUTSIDE     "outside the time window" /* counted, never listed */
+#define PART_WHY_DUPLICATE   "same file as an earlier path"
+#define PART_WHY_DIR_SEEN    "directory already walked (symlink loop or repeated path)"
+#define PART_WHY_NOT_REGULAR "not a regular file"
+#define PART_WHY_DANGLING    "broken symbolic link"
+#define PART_WHY_VANISHED    "vanished during the walk"
 /* Below a PATH, what cannot be walked: its files are missing from the answer (exit 3). */
 #define PART_WHY_UNREADABLE_DIR "directory cannot be read"
 #define PART_WHY_UNREADABLE     "cannot be examined"

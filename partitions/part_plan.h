@@ -4,8 +4,8 @@
  *
  * Rules (applied by part_walk, before duplicates are removed): with a bounded window, a file whose
  * hour is outside it is counted in `outside_window` (not listed: a month of hourly files would
- * flood the terminal) and a file whose hour cannot be told is listed in `skips`
- * (PART_WHY_HOUR_UNKNOWN); with no window every file is kept. Order: size descending, then path
+ * flood the terminal); a file whose hour cannot be told is kept (the sweep filters its records
+ * by their start time); with no window every file is kept. Order: size descending, then path
  * ascending (strcmp) - a total order, so the plan is the same on every run over the same tree.
  * Threads: calls part_walk_paths(); run it before worker threads start. The
  * finished plan is read-only and may be shared by any number of threads.

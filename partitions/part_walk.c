@@ -201,9 +201,7 @@ consider_file(struct walker *wk, char *path, const char *name, const struct stat
     }
     if (!part_hour_from_path(path, &hour))
         hour = PART_HOUR_UNKNOWN;
-    if (wk->bounded && hour == PART_HOUR_UNKNOWN) {
-        add_skip(wk, path, PART_WHY_HOUR_UNKNOWN);
-    } else if (wk->bounded && !part_window_contains(wk->win, hour)) {
+    if (wk->bounded && hour != PART_HOUR_UNKNOWN && !part_window_contains(wk->win, hour)) {
         mem_free(path);
         wk->out->outside_window++;
     } else if (!idset_add(&wk->files, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {

@@ -18,10 +18,10 @@
  *    (once; a second "-" is a duplicate);
  *  - every skip except hidden names is recorded with its reason;
  *  - with a bounded time window (part_walk_paths_filtered()), a file whose
- *    hour is outside it is counted in `outside_window` and one whose hour
- *    cannot be told is skipped (PART_WHY_HOUR_UNKNOWN) before duplicates are
- *    removed, so a hard link whose first path is outside the window still
- *    reads the file through the path that is inside it;
+ *    hour is outside it is counted in `outside_window` (a file whose hour
+ *    cannot be told is kept: the sweep filters its records by their start
+ *    time, sweep.h) before duplicates are removed, so a hard link whose first path is outside the
+ * window still reads the file through the path that is inside it;
  *  - below a PATH, a directory that cannot be read, an entry that cannot be
  *    stat()ed (permissions, a path longer than PATH_MAX, I/O errors) and a
  *    directory nested deeper than PART_WALK_MAX_DEPTH are skips with `lost`

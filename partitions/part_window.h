@@ -1,10 +1,12 @@
 /*
- * part_window.h - the time window of a run: whole hours, both ends inclusive,
- * as SiLK's --start-date/--end-date.
+ * part_window.h - the time window of a run: both ends inclusive at the
+ * precision written, as SiLK's --start-date/--end-date for hours.
  *
- * Accepted forms (UTC): YYYY-MM-DDTHH, YYYY-MM-DD, and SiLK's YYYY/MM/DD:HH,
- * YYYY/MM/DD. A date alone is its first hour (00) as a start and its last
- * hour (23) as an end. Either end may be absent (open). Threads: pure.
+ * Accepted forms (UTC): YYYY-MM-DDTHH, YYYY-MM-DD, SiLK's YYYY/MM/DD:HH and
+ * YYYY/MM/DD, and ISO 8601's YYYY-MM-DDTHH:MM and YYYY-MM-DDTHH:MM:SS (each
+ * with an optional Z). A date alone is its first hour (00) as a start and its
+ * last hour (23) as an end; an end with minutes or seconds runs through the
+ * end of that minute or second. Either end may be absent (open). Threads: pure.
  */
 #ifndef ENGINE_PART_WINDOW_H
 #define ENGINE_PART_WINDOW_H
@@ -18,6 +20,9 @@ struct part_window {
     int has_end;        /* 0: no upper bound */
     int64_t first_hour; /* Unix seconds, start of the first hour in the window (if has_start) */
     int64_t last_hour;  /* Unix seconds, start of the last hour in the window (if has_end) */
+    int64_t start_ms;   /* Unix ms of the start itself (if has_start) */
+    int64_t end_ms;     /* Unix ms just after the end (if has_end): the window is [start, end) */
+    int subhour;        /* a bound has minutes or seconds other than whole hours */
 };
 
 /*

@@ -67,6 +67,13 @@ if(TARGET flowsweep-gen)
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/query-gen gen)
   set_tests_properties(e2e.query_vs_reference PROPERTIES LABELS e2e)
+  # --start/--end to the minute and second, and capture files (no hour) filtered by record
+  # start time, against the reference (issue 13 item 4).
+  add_test(NAME e2e.window_vs_reference
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/window_vs_reference.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/window)
+  set_tests_properties(e2e.window_vs_reference PROPERTIES LABELS e2e)
 endif()
 add_test(NAME e2e.query_vs_reference_real
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/query_vs_reference.sh

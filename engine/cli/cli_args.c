@@ -14,6 +14,7 @@
 #include "cli_usage.h"
 #include "esc.h"
 #include "ipfix_read.h"
+#include "isotime.h"
 #include "log.h"
 #include "mem.h"
 #include "part_window.h"
@@ -522,6 +523,42 @@ parse_args(struct cli *c, int argc, char **argv)
     return -1;
 }
 
+/*
+ * A --start/--end with minutes or seconds also keeps records by their own
+ * start time: c->text.where becomes "(WHERE) and start >= 'S' and start <
+ * 'E'" (the window's exact bounds, E just after the end). A bad window is
+ * left for cli_plan_inputs() to report.
+ */
+static void
+window_where(struct cli *c)
+{
+    struct part_window w;
+    struct err err;
+    char lo[ISOTIME_LEN], hi[ISOTIME_LEN];
+    size_t cap;
+    int n;
+
+    err_init(&err);
+    if ((c->start == NULL && c->end == NULL) || part_window_parse(c->start, c->end, &w, &err) < 0 ||
+        !w.subhour)
+        return;
+    isotime_format(w.start_ms, lo);
+    isotime_format(w.end_ms, hi);
+    if (w.has_end && w.end_ms >= 253402300800000LL) /* past 9999-12-31: no upper bound */
+        w.has_end = 0;
+    if (!w.has_start && !w.has_end)
+        return;
+    cap = (c->text.where ? strlen(c->text.where) : 0) + 2 * ISOTIME_LEN + 64;
+    c->where_window = mem_alloc(cap);
+    n = c->text.where ? snprintf(c->where_window, cap, "(%s)", c->text.where) : 0;
+    if (w.has_start)
+        n +=
+            snprintf(c->where_window + n, cap - (size_t)n, "%sstart >= '%s'", n ? " and " : "", lo);
+    if (w.has_end)
+        snprintf(c->where_window + n, cap - (size_t)n, "%sstart < '%s'", n ? " and " : "", hi);
+    c->text.where = c->where_window;
+}
+
 int
 cli_args_parse(struct cli *c, int argc, char **argv)
 {
@@ -582,6 +619,7 @@ cli_args_parse(struct cli *c, int argc, char **argv)
         c->limit = 0;
     c->nargs = argc - 1 - optind;
     c->args = argv + 1 + optind;
+    window_where(c);
     /* The report reads its files once per analytic; standard input can be read only once. */
     for (int i = 0; c->cmd == CMD_REPORT && i < c->nargs; i++) {
         if (strcmp(c->args[i], "-") == 0) {
@@ -638,6 +676,8 @@ cli_args_fini(struct cli *c)
 {
     mem_free(c->include);
     mem_free(c->exclude);
+    mem_free(c->where_window);
+    c->where_window = NULL;
     c->include = c->exclude = NULL;
     c->ninclude = c->nexclude = 0;
 }

@@ -74,6 +74,7 @@ struct cli {
     int epoch;                /* --epoch: query's time columns as numbers, not ISO 8601 */
     int summary_json;         /* --summary json */
     const char *summary_file; /* --summary-file FILE; NULL: stderr */
+    char *where_window;       /* --where with --start/--end's record filter (owned), or NULL */
     /* PATH arguments */
     int nargs;
     char **args;

@@ -524,6 +524,7 @@ cli_report_run(struct cli *c)
     so.source = c->source;
     so.progress = cli_progress_update;
     so.progress_ctx = &prog;
+    cli_sweep_window(c, &so);
 
     for (int a = 0; a < NA && rc == 0; a++) {
         uint64_t limit = a == A_NAMES || a == A_DEST ? TOP : 0;

@@ -48,10 +48,6 @@ cli_plan_inputs(const struct cli *c, struct part_plan *plan)
         cli_fatal(&err); /* it echoes the argument: escaped */
         return EXIT_USAGE;
     }
-    for (int i = 0; (c->start || c->end) && i < c->nargs; i++)
-        if (strcmp(c->args[i], PART_STDIN) == 0)
-            return cli_usage_error("%s", "--start/--end choose files by the hour in their path; "
-                                         "standard input (-) has none");
     if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
                                  plan, &err) < 0) {
         cli_fatal(&err);
@@ -92,6 +88,23 @@ cli_sweep_begin(const struct cli *c, struct cli_summary *sum, double t0, struct 
     return -1;
 }
 
+/* --start/--end for the files with no hour in their path: their records by start time. */
+void
+cli_sweep_window(const struct cli *c, struct sweep_opts *so)
+{
+    struct part_window w;
+    struct err err;
+
+    err_init(&err);
+    if ((c->start == NULL && c->end == NULL) ||
+        part_window_parse(c->start, c->end, &w, &err) < 0) /* a bad one: refused when planning */
+        return;
+    so->win_lo_set = w.has_start;
+    so->win_lo_ms = w.start_ms;
+    so->win_hi_set = w.has_end;
+    so->win_hi_ms = w.end_ms;
+}
+
 /* The sweep options of the command line, with the progress line when wanted. */
 void
 cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so)
@@ -108,6 +121,7 @@ cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep
     so->source = c->source;
     so->progress = cli_progress_update;
     so->progress_ctx = prog;
+    cli_sweep_window(c, so);
 }
 
 void

@@ -39,6 +39,9 @@ int cli_plan_inputs(const struct cli *c, struct part_plan *plan);
 int cli_sweep_begin(const struct cli *c, struct cli_summary *sum, double t0, struct part_plan *plan,
                     struct cli_output *out);
 
+/* cli_sweep_window() - --start/--end into so's filter of the files with no hour (sweep.h). */
+void cli_sweep_window(const struct cli *c, struct sweep_opts *so);
+
 /* cli_sweep_opts_init() - the sweep options of `c`, with the progress line `prog` when wanted. */
 void cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so);
 

@@ -18,6 +18,7 @@
 #include <omp.h>
 
 #include "mem.h"
+#include "part_hour.h"
 
 struct worker {
     struct source_model *model;
@@ -25,7 +26,9 @@ struct worker {
     struct sweep_bad *bad;
     size_t nbad;
     size_t capbad;
-    struct err err; /* the failure that stopped this worker */
+    struct err err;   /* the failure that stopped this worker */
+    struct flow *win; /* the flows of a batch in the time window (win_cap of them) */
+    size_t win_cap;
     char pad[64]; /* keeps workers' counters off one cache line (mem_calloc() is not 64-aligned) */
 };
 
@@ -75,6 +78,32 @@ note_bad(struct worker *w, const struct sweep_file *file, const struct source_st
 }
 
 /* Reads file `i` into the sink. Returns 0, or -1 when the whole sweep must stop (w->err). */
+/*
+ * The flows of *f[0..n) that start in the time window, copied to w->win
+ * (*f pointed there); returns how many. Their DNS records stay where the
+ * source put them, valid until its next batch.
+ */
+static size_t
+in_window(struct worker *w, const struct sweep_opts *opts, const struct flow **f, size_t n)
+{
+    size_t k = 0;
+
+    if (w->win_cap < n) {
+        mem_free(w->win);
+        w->win = mem_alloc(n * sizeof(*w->win));
+        w->win_cap = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct flow *x = &(*f)[i];
+
+        if ((!opts->win_lo_set || x->start_ms >= opts->win_lo_ms) &&
+            (!opts->win_hi_set || x->start_ms < opts->win_hi_ms))
+            w->win[k++] = *x;
+    }
+    *f = w->win;
+    return k;
+}
+
 static int
 sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
            const struct sweep_opts *opts, const struct sweep_sink *sink)
@@ -87,6 +116,7 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     int rc, bad, stop;
     struct sweep_file_done done;
     const struct sweep_stats before = w->stats;
+    int filter = file->hour == PART_HOUR_UNKNOWN && (opts->win_lo_set || opts->win_hi_set);
 
     err_init(&ferr);
     memset(&done, 0, sizeof(done));
@@ -101,6 +131,10 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     } else {
         done.opened = 1;
         while ((rc = source_next_batch(s, &f, &n, &ferr)) == 1) {
+            if (filter)
+                n = in_window(w, opts, &f, n);
+            if (n == 0)
+                continue;
             if (sink->batch(sink->ctx, wi, i, f, n, &w->stats, &w->err) < 0) {
                 if (w->err.code == ERR_FORMAT) /* a flow the job cannot take: name its file */
                     err_prefix(&w->err, "%s", file->path);
@@ -246,6 +280,7 @@ out:
     for (int t = 0; t < nthreads; t++) {
         source_model_destroy(workers[t].model);
         mem_free(workers[t].bad);
+        mem_free(workers[t].win);
     }
     mem_free(workers);
     return rc;

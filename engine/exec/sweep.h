@@ -70,6 +70,14 @@ struct sweep_opts {
     struct source_spec source;   /* how files are decoded */
     sweep_progress_fn *progress; /* may be NULL; called from workers, one at a time per file */
     void *progress_ctx;
+    /*
+     * --start/--end for files whose hour is unknown (sweep_file.hour): only
+     * their flows that start in [win_lo_ms, win_hi_ms) reach the sink (a
+     * bound applies when its *_set is 1). Files whose hour is known were
+     * chosen by it and are read whole.
+     */
+    int win_lo_set, win_hi_set;
+    int64_t win_lo_ms, win_hi_ms;
 };
 
 /*

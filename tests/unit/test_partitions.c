@@ -259,20 +259,41 @@ test_window_forms(void)
     CHECK(part_window_contains(&w, PART_HOUR_UNKNOWN) == 1);
     CHECK(part_window_contains(&w, H_2024_05_01T13) == 1);
     CHECK(err.code == ERR_OK);
+
+    /* Minutes and seconds (ISO 8601, Z optional): the hours they touch, and the exact bounds. */
+    CHECK(part_window_parse("2024-05-01T13:30", "2024-05-01T14:15:59Z", &w, &err) == 0);
+    CHECK(w.first_hour == H_2024_05_01T13 && w.last_hour == H_2024_05_01T13 + 3600);
+    CHECK(w.start_ms == (H_2024_05_01T13 + 1800) * 1000);
+    CHECK(w.end_ms == (H_2024_05_01T13 + 3600 + 15 * 60 + 60) * 1000);
+    CHECK(w.subhour == 1);
+    CHECK(part_window_parse("2024-05-01T13:00Z", "2024-05-01T13:59", &w, &err) == 0);
+    CHECK(w.subhour == 0 && w.first_hour == H_2024_05_01T13 && w.last_hour == H_2024_05_01T13);
+    CHECK(w.start_ms == H_2024_05_01T13 * 1000 && w.end_ms == (H_2024_05_01T13 + 3600) * 1000);
+    CHECK(part_window_parse(NULL, "2024-05-01T13:05", &w, &err) == 0);
+    CHECK(w.subhour == 1 && w.end_ms == (H_2024_05_01T13 + 360) * 1000);
+    CHECK(part_window_parse("2024-05-01T13:05:07", "2024-05-01T13:05:07", &w, &err) == 0);
+    CHECK(w.end_ms - w.start_ms == 1000);
+    CHECK(err.code == ERR_OK);
+    CHECK(part_window_parse("2024-05-01T13:05:08", "2024-05-01T13:05:07", &w, &err) == -ERR_USAGE);
+    CHECK(strstr(err.msg, "2024-05-01T13:05:08") != NULL && strstr(err.msg, "13:05:07") != NULL);
 }
 
 static void
 test_window_errors(void)
 {
     static const char *const bad[] = {
-        "2024-02-30",    "2023-02-29",       "2024-13-01",    "2024-00-10",
-        "2024-05-00",    "2024-05-01T24",    "2024-05-01T1",  "2024-05-01T130",
-        "2024-05-01 13", "2024-05-01T13:00", "24-05-01",      "",
-        "2024-5-1",      "2024/05/01T13",    "2024-05-01:13", "2024-05/01",
-        "abcd-ef-gh",    "1969-12-31",       "2024-05-01T",   "+024-05-01",
-        "2024-05-01T-1",
+        "2024-02-30",         "2023-02-29",         "2024-13-01",
+        "2024-00-10",         "2024-05-00",         "2024-05-01T24",
+        "2024-05-01T1",       "2024-05-01T130",     "2024-05-01 13",
+        "2024-05-01T13:60",   "24-05-01",           "",
+        "2024-5-1",           "2024/05/01T13",      "2024-05-01:13",
+        "2024-05/01",         "abcd-ef-gh",         "1969-12-31",
+        "2024-05-01T",        "+024-05-01",         "2024-05-01T-1",
+        "2024-05-01T13:0",    "2024/05/01:13:00",   "2024-05-01T13:00:60",
+        "2024-05-01T13Z",     "2024-05-01T13:00Z1", "2024-05-01T13:00:00ZZ",
+        "2024-05-01T13:00:0",
     };
-    struct part_window w = {7, 7, 7, 7};
+    struct part_window w = {7, 7, 7, 7, 7, 7, 7};
     struct err err;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -672,35 +693,37 @@ test_plan(void)
     CHECK_EQ_U64(plan.nfiles, 8);
     part_plan_fini(&plan);
 
-    /* A window: hours 13-14 of 2024-05-01. */
+    /* A window: hours 13-14 of 2024-05-01; files whose hour is unknown are kept (their
+       records are filtered by time, sweep.h). */
     CHECK(part_window_parse("2024-05-01T13", "2024-05-01T14", &w, &err) == 0);
     CHECK(part_plan_build(paths, 1, &w, &plan, &err) == 0);
-    CHECK_EQ_U64(plan.nfiles, 4);
-    if (plan.nfiles == 4) {
+    CHECK_EQ_U64(plan.nfiles, 6);
+    if (plan.nfiles == 6) {
         CHECK_EQ_STR(rel(plan.files[0].path), "2024/05/01/14/big.yaf");
         CHECK_EQ_STR(rel(plan.files[1].path), "2024/05/01/13/a.yaf");
         CHECK_EQ_STR(rel(plan.files[2].path), "2024/05/01/13/b.yaf");
         CHECK_EQ_STR(rel(plan.files[3].path), "yaf-20240501130512-00042.yaf");
+        CHECK_EQ_STR(rel(plan.files[4].path), "ext.yaf");
+        CHECK_EQ_STR(rel(plan.files[5].path), "misc/notes.yaf");
+        CHECK(plan.files[4].hour == PART_HOUR_UNKNOWN && plan.files[5].hour == PART_HOUR_UNKNOWN);
     }
-    CHECK_EQ_U64(plan.total_bytes, 1700);
+    CHECK_EQ_U64(plan.total_bytes, 1747);
     CHECK_EQ_U64(plan.outside_window, 2); /* old.yaf (T12), c.yaf (05-02T00) */
-    /* Skips sorted by path; the unknown hours are listed. */
-    CHECK_EQ_U64(plan.nskips, 9);
-    if (plan.nskips == 9) {
+    /* Skips sorted by path. */
+    CHECK_EQ_U64(plan.nskips, 7);
+    if (plan.nskips == 7) {
         static const struct {
             const char *path, *why;
         } want[] = {
             {"2024/05/01/14/writing.yaf", PART_WHY_WRITING},
             {"2024/05/01/14/writing.yaf.lock", PART_WHY_LOCK},
             {"dangling", PART_WHY_DANGLING},
-            {"ext.yaf", PART_WHY_HOUR_UNKNOWN},
             {"fifo", PART_WHY_NOT_REGULAR},
-            {"link.yaf", PART_WHY_HOUR_UNKNOWN}, /* the window first, then duplicates */
+            {"link.yaf", PART_WHY_DUPLICATE},
             {"loop", PART_WHY_DIR_SEEN},
-            {"misc/notes.yaf", PART_WHY_HOUR_UNKNOWN},
             {"misc/up", PART_WHY_DIR_SEEN},
         };
-        for (size_t i = 0; i < 9; i++) {
+        for (size_t i = 0; i < 7; i++) {
             CHECK_EQ_STR(rel(plan.skips[i].path), want[i].path);
             CHECK_EQ_STR(plan.skips[i].why, want[i].why);
         }
@@ -710,15 +733,15 @@ test_plan(void)
     /* Start only, from a date-only end's hour on. */
     CHECK(part_window_parse("2024-05-01T14", NULL, &w, &err) == 0);
     CHECK(part_plan_build(paths, 1, &w, &plan, &err) == 0);
-    CHECK_EQ_U64(plan.nfiles, 2); /* big.yaf, c.yaf */
+    CHECK_EQ_U64(plan.nfiles, 4); /* big.yaf, c.yaf, and the two with no hour */
     CHECK_EQ_U64(plan.outside_window, 4);
     part_plan_fini(&plan);
 
-    /* A window that matches nothing: an empty plan, not an error. */
+    /* A window that matches no hour: the files with no hour only, not an error. */
     CHECK(part_window_parse("2030-01-01", "2030-01-01", &w, &err) == 0);
     CHECK(part_plan_build(paths, 1, &w, &plan, &err) == 0);
-    CHECK_EQ_U64(plan.nfiles, 0);
-    CHECK_EQ_U64(plan.total_bytes, 0);
+    CHECK_EQ_U64(plan.nfiles, 3); /* ext.yaf, misc/notes.yaf, link.yaf (big.yaf): no hour */
+    CHECK_EQ_U64(plan.total_bytes, 1047);
     CHECK_EQ_U64(plan.outside_window, 6);
     part_plan_fini(&plan);
     CHECK(err.code == ERR_OK);
