@@ -110,8 +110,12 @@ check(b[0] == 0 and b[1] == a[1], 'stdin (-) gives the rows of the file')
 check(c[0] == 0 and c[1] == a[1], 'gzip data on stdin gives the rows of the file')
 rc, out, err = run(['dns-dest', '-q', '-'], stdin=raw[:len(raw) // 2])
 check(rc == 3 and '(stdin)' in err, 'a cut stream on stdin: exit 3 naming (stdin)')
-rc, out, err = run(['dns-dest', '--start', '2024-05-01', '-'], stdin=raw)
-check(rc == 2, '--start with stdin is a usage error')
+# stdin has no hour: with --start/--end its records are kept by their start time
+d = run(['dns-dest', '--format', 'csv', '-q', '--start', '2024-04-30', '-'], stdin=raw)
+check(d[0] == 0 and d[1] == a[1], '--start before every flow: stdin gives all the rows')
+d = run(['dns-dest', '--format', 'csv', '-q', '--start', '2024-05-02', '-'], stdin=raw)
+check(d[0] == 0 and d[1] != a[1] and len(d[1].splitlines()) <= 1,
+      '--start after every flow: stdin gives no row (%r)' % d[1][:200])
 
 # ---- 4. -o FILE on every command -------------------------------------------------------
 for cmd in (['dns-names'], ['dns-dest'], ['query', '--group-by', 'dip'], ['dns-hunt'],
