@@ -17,6 +17,7 @@
 
 #include <omp.h>
 
+#include "ipfix_read.h"
 #include "mem.h"
 #include "part_hour.h"
 
@@ -202,6 +203,17 @@ sweep_run(const struct sweep_file *files, size_t nfiles, const struct sweep_opts
     atomic_uint_fast64_t flows_done = 0;
     uint64_t bytes_total = 0;
     int rc = 0;
+    struct ipfix_need need;
+    struct sweep_opts wo;
+
+    if ((opts->win_lo_set || opts->win_hi_set) && opts->source.need != NULL &&
+        !(opts->source.need->flow & IPFIX_NEED_TIME)) { /* the window reads start times */
+        need = *opts->source.need;
+        need.flow |= IPFIX_NEED_TIME;
+        wo = *opts;
+        wo.source.need = &need;
+        opts = &wo;
+    }
 
     memset(res, 0, sizeof(*res));
     res->threads = nthreads;
