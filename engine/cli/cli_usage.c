@@ -41,10 +41,8 @@ static const char usage_input[] =
     "                          with '/' matches the path, else the name)\n"
     "  --exclude GLOB          pass over walked files matching GLOB (repeatable; wins)\n"
     "  --start YYYY-MM-DD[THH] first hour to read (inclusive; the hour comes from the path);\n"
-    "                          with :MM or :MM:SS also each record by its start time\n"
-    "  --end YYYY-MM-DD[THH]   last hour to read (inclusive; a date alone means its hour 23);\n"
-    "                          :MM, :MM:SS as --start. Files with no hour in their path\n"
-    "                          are read, their records kept by start time\n";
+    "                          :MM[:SS] also keeps records by start time (docs/usage.md)\n"
+    "  --end YYYY-MM-DD[THH]   last hour to read (inclusive; a date alone means its hour 23)\n";
 
 static const char usage_output_head[] =
     "Output:\n"
