@@ -23,7 +23,6 @@
 #include "cli_usage.h"
 #include "export.h"
 #include "mem.h"
-#include "part_hour.h"
 #include "runner.h"
 
 /* The sweep's part of the run summary. */
@@ -121,24 +120,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     } else if (c->cache != NULL) {
         struct err warn;
 
-        if (so.win_lo_set || so.win_hi_set) {
-            /* a file with no hour is folded with its records in the window: its partial
-               holds for this window alone (those of the other files for any) */
-            int nohour = 0;
-
-            for (size_t i = 0; i < walked->nfiles && !nohour; i++)
-                nohour = walked->files[i].hour == PART_HOUR_UNKNOWN;
-            if (nohour) {
-                size_t len = strlen(cache_text) + 80;
-                char *t = mem_alloc(len);
-
-                snprintf(t, len, "%s\nwindow %s%lld %s%lld", cache_text,
-                         so.win_lo_set ? "" : "open ", (long long)so.win_lo_ms,
-                         so.win_hi_set ? "" : "open ", (long long)so.win_hi_ms);
-                mem_free(cache_text);
-                cache_text = t;
-            }
-        }
+        cache_text = cli_cache_text_window(cache_text, &so, walked);
         err_init(&warn);
         cache = mem_calloc(1, sizeof(*cache));
         cache_open(cache, c->cache, cache_text, OP_STATE_VERSION, &warn);
