@@ -186,10 +186,10 @@ usage "--partial-out twice" "--partial-out given twice" dns-names --shard 0/2 --
 [ -e a.part ] || [ -e b.part ] && bad "--partial-out twice wrote a file"
 usage "--shard -" "standard input.*(try flowsweep dns-names --help)" dns-names --shard 0/1 --partial-out x.part -
 usage "merge --format xml" "(try flowsweep merge --help)" merge --format xml names.0-1.part
-"$fs" merge --help | grep -q "usage: flowsweep merge" || bad "merge --help"
-"$fs" --help | grep -q "^  merge " || bad "flowsweep --help lists no merge"
-"$fs" --help | grep -q "^  cache " || bad "flowsweep --help lists no cache"
-"$fs" dns-names --help | grep -q -- "--partial-out" || bad "dns-names --help has no --partial-out"
+"$fs" merge --help | grep -c "usage: flowsweep merge" > /dev/null || bad "merge --help"
+"$fs" --help | grep -c "^  merge " > /dev/null || bad "flowsweep --help lists no merge"
+"$fs" --help | grep -c "^  cache " > /dev/null || bad "flowsweep --help lists no cache"
+"$fs" dns-names --help | grep -c -- "--partial-out" > /dev/null || bad "dns-names --help has no --partial-out"
 rc=0; "$fs" nosuch 2> opt.err || rc=$?
 grep -q "merge, cache" opt.err || bad "unknown command: $(cat opt.err)"
 
