@@ -212,6 +212,14 @@ static const char usage_report[] =
     "                          each analytic's filter, as each command does; shown in the "
     "header)\n";
 
+static const char usage_report_mem[] =
+    "Execution:\n"
+    "  -t, --threads N         worker threads (default: all cores)\n"
+    "  --mem-limit SIZE        cap on the group tables, e.g. 512M (default: 75% of physical\n"
+    "                          memory); the report does not spill: past it, it stops (exit 1)\n"
+    "  --cache DIR             keep each file's partial results in DIR and reuse them while\n"
+    "                          the file is unchanged (default: $FLOWSWEEP_CACHE; '' = off)\n";
+
 static const char usage_export_exec[] =
     "Execution:\n"
     "  -t, --threads N         workers decoding files (default: all cores); each renders\n"
@@ -235,7 +243,7 @@ cli_usage_print(enum cmd cmd, FILE *f)
         fputs(usage_report, f);
         fputc('\n', f);
         fputs(usage_input, f);
-        fputs(usage_mem, f);
+        fputs(usage_report_mem, f);
         fputs(usage_exec, f);
         return;
     }

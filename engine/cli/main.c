@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "cli_cache.h"
@@ -368,8 +369,15 @@ finish_stdout(int code)
 int
 cli_main(int argc, char **argv, const struct cli_exec *x)
 {
+    /* Not a terminal: a 64 KiB buffer (glibc ignores the size given with a NULL one),
+     * so a --help or --show-query text longer than stdio's 4 KiB default reaches
+     * finish_stdout() unwritten and a failed write is reported with its cause (a write
+     * failing inside fputs() loses its errno). */
+    static char outbuf[1 << 16];
     int code;
 
+    if (!isatty(STDOUT_FILENO))
+        (void)setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
     errno = 0;
     code = dispatch(argc, argv, x);
     errno = 0;
