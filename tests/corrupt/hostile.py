@@ -419,7 +419,8 @@ def case_template_flood(a, run, tmp, repo):
     rc0, want, err0 = run([a.flowsweep] + DEST + [repo])
     assert rc0 == 0, err0
     with open(a.flowsweep, 'rb') as f:
-        sanitized = b'AddressSanitizer' in f.read()
+        exe = f.read()
+        sanitized = b'AddressSanitizer' in exe or b'ThreadSanitizer' in exe
     for dec in ('fast', 'fixbuf'):
         name = 'template flood, --mem-limit 64M -t 2 --decoder ' + dec
         rc, out, err, rss = peak_rss_run([a.flowsweep] + DEST + [
