@@ -129,7 +129,7 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
         struct rec recs[2];
         int nr;
 
-        if (!job_keep_flow(job, f)) {
+        if (!job_keep_flow_post(job, f)) { /* f passed op->need.keep (op.h) */
             c->records += (uint64_t)record_count(f, job->view);
             continue;
         }

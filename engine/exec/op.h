@@ -73,7 +73,10 @@ struct op {
      * What fold() reads of each flow, and the flows it would drop anyway
      * (the read layer's projection, ipfix_read.h), when `projected` is 1;
      * else the reader decodes everything. runner_run() hands it to the
-     * reader; a sweep feeding several operations at once does not.
+     * reader; a sweep feeding several operations at once does not. Either
+     * way fold() is handed only flows that passed need.keep() (when set):
+     * the reader or else the runner applies it, and fold() need not test
+     * again what keep() tested.
      */
     int projected;
     struct ipfix_need need;

@@ -61,9 +61,47 @@ spill_worker(const struct op *op, struct spill *sp, struct htab **t, struct mema
     return rc;
 }
 
+/*
+ * fold_kept() - op->fold() of flows[0..n), when `filter` after dropping those
+ * that fail op->need.keep() (op.h: fold() sees only flows that passed it; a
+ * reader that was not handed op->need did not apply it).
+ */
+static int
+fold_kept(const struct op *op, int filter, struct op_scratch *s, struct htab *t,
+          const struct flow *flows, size_t n, struct op_counts *c, struct memacct *acct,
+          struct err *err)
+{
+    size_t i = 0;
+
+    if (!filter)
+        return op->fold(op, s, t, flows, n, c, acct, err);
+    while (i < n) { /* each run of kept flows in one fold() */
+        size_t j = i;
+        int rc;
+
+        while (j < n && op->need.keep(op->need.keep_ctx, &flows[j], &c->records))
+            j++;
+        if (j > i && (rc = op->fold(op, s, t, flows + i, j - i, c, acct, err)) < 0)
+            return rc;
+        i = j + 1; /* flows[j], if any, was dropped (and its records counted) */
+    }
+    return 0;
+}
+
+/* Whether flows read with `opts` still need op->need.keep() applied (fold_kept()). */
+static int
+keep_not_applied(const struct op *op, const struct sweep_opts *opts)
+{
+    const struct ipfix_need *n = opts->source.need;
+
+    return op->need.keep != NULL &&
+           (n == NULL || n->keep != op->need.keep || n->keep_ctx != op->need.keep_ctx);
+}
+
 /* The fold sink: worker w folds into tables[w] with its scratch[w], charging wacct[w]. */
 struct fold_ctx {
     const struct op *op;
+    int filter; /* keep_not_applied() */
     struct htab **tables;
     struct op_scratch **scratch;
     struct memacct *wacct;
@@ -80,7 +118,7 @@ fold_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
     int rc;
 
     (void)i;
-    rc = f->op->fold(f->op, f->scratch[w], f->tables[w], flows, n, &c, &f->wacct[w], err);
+    rc = fold_kept(f->op, f->filter, f->scratch[w], f->tables[w], flows, n, &c, &f->wacct[w], err);
     st->records += c.records;
     st->kept += c.kept;
     if (rc == 0 && f->spill != NULL && memacct_used(&f->wacct[w]) > f->share)
@@ -118,6 +156,7 @@ struct cfile {
 
 struct run {
     const struct op *op;
+    int filter; /* keep_not_applied() */
     const struct sweep_opts *opts;
     struct cache *cache;
     const struct sweep_file *files; /* the plan's */
@@ -302,7 +341,7 @@ cached_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, str
     struct op_counts c = {0, 0};
     int own = r->cf[r->miss[i]].own_table;
     struct htab *t = own ? r->own[w] : r->tables[w];
-    int rc = r->op->fold(r->op, r->scratch[w], t, flows, n, &c, &r->wacct[w], err);
+    int rc = fold_kept(r->op, r->filter, r->scratch[w], t, flows, n, &c, &r->wacct[w], err);
 
     st->records += c.records;
     st->kept += c.kept;
@@ -592,6 +631,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
     res->wacct = mem_calloc((size_t)res->ntables, sizeof(*res->wacct));
     spill_init(&sp, op, opts->tmp_dir);
     f.op = op;
+    f.filter = keep_not_applied(op, opts);
     f.tables = res->tables;
     f.scratch = mem_calloc((size_t)res->ntables, sizeof(*f.scratch));
     f.wacct = res->wacct;
@@ -609,6 +649,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
     if (cache != NULL) {
         r = mem_calloc(1, sizeof(*r));
         r->op = op;
+        r->filter = f.filter;
         r->opts = opts;
         r->cache = cache;
         r->files = files;
@@ -916,7 +957,9 @@ many_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
         uint64_t *cnt = m->counts[(size_t)w * m->nops + k];
         struct htab *t = own ? m->own[k][w] : m->res[k].tables[w];
 
-        if (op->fold(op, m->scratch[k][w], t, flows, n, &c, &m->res[k].acct, err) < 0)
+        /* the reader was handed no op's need: each op's keep() is applied here */
+        if (fold_kept(op, op->need.keep != NULL, m->scratch[k][w], t, flows, n, &c, &m->res[k].acct,
+                      err) < 0)
             return -1;
         cnt[0] += c.records;
         cnt[1] += c.kept;

@@ -535,34 +535,39 @@ test_true(const struct job *job, const struct job_test *t, const struct rec *r, 
     }
 }
 
-int
-job_keep_flow_tests(const struct job *job, const struct flow *f)
+/* Whether flow f passes the flow-level conjuncts plan.flow[from..to). */
+static int
+keep_flow_tests(const struct job *job, const struct flow *f, size_t from, size_t to)
 {
     struct rec r;
 
     memset(&r, 0, sizeof(r));
-    r.f = f; /* flow tests read only flow fields (and both addresses), and never fail */
+    r.f = f; /* flow tests read only flow fields and both addresses (either-side tests), and never
+                fail */
     r.sip = f->sip;
     r.dip = f->dip;
-    for (size_t i = 0; i < job->plan.nflow; i++)
+    for (size_t i = from; i < to; i++)
         if (test_true(job, &job->plan.flow[i], &r, NULL) <= 0)
             return 0;
     return 1;
 }
 
 int
+job_keep_flow_tests(const struct job *job, const struct flow *f)
+{
+    return keep_flow_tests(job, f, 0, job->plan.nflow);
+}
+
+int
+job_keep_flow_post_tests(const struct job *job, const struct flow *f)
+{
+    return keep_flow_tests(job, f, job->plan.npre, job->plan.nflow);
+}
+
+int
 job_keep_flow_pre(const struct job *job, const struct flow *f)
 {
-    struct rec r;
-
-    memset(&r, 0, sizeof(r));
-    r.f = f;
-    r.sip = f->sip; /* an either-side address test reads both */
-    r.dip = f->dip;
-    for (size_t i = 0; i < job->plan.npre; i++)
-        if (test_true(job, &job->plan.flow[i], &r, NULL) <= 0)
-            return 0;
-    return 1;
+    return keep_flow_tests(job, f, 0, job->plan.npre);
 }
 
 uint64_t

@@ -194,6 +194,19 @@ struct expr_val job_where_get(const void *ctx, int slot);
 int job_keep_flow_tests(const struct job *job, const struct flow *f);
 int job_keep_rec_tests(const struct job *job, const struct rec *r, struct err *err);
 
+/*
+ * job_keep_flow_post() - job_keep_flow() for a flow that already passed
+ * job_keep_flow_pre() (a reader's ipfix_need.keep): only the flow-level
+ * conjuncts that read DNS records are tested again.
+ */
+int job_keep_flow_post_tests(const struct job *job, const struct flow *f);
+
+static inline int
+job_keep_flow_post(const struct job *job, const struct flow *f)
+{
+    return job->plan.nflow == job->plan.npre || job_keep_flow_post_tests(job, f);
+}
+
 static inline int
 job_keep_flow(const struct job *job, const struct flow *f)
 {

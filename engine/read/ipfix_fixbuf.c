@@ -331,6 +331,10 @@ ipfix_fixbuf_next(struct ipfix_reader *r, const struct flow **flow, struct err *
         to_flow(r, fl);
         r->st.flows++;
         r->st.dns_rrs += r->flow.ndns;
+        if (r->need.keep && !r->need.keep(r->need.keep_ctx, &r->flow, &r->st.records_dropped)) {
+            release(r); /* decoded whole (this decoder does not project), then dropped */
+            continue;
+        }
         *flow = &r->flow;
         return 1;
     }

@@ -103,7 +103,8 @@ struct ipfix_need {
      * (enum ipfix_need_flow) and ndns, before anything else of it is: 0 drops
      * it (it is counted in stats.flows and its DNS records in stats.dns_rrs,
      * but never handed out), after adding the records the caller would have
-     * made of it to *records (stats.records_dropped). 1 keeps it.
+     * made of it to *records (stats.records_dropped). 1 keeps it. Both
+     * decoders apply it (libfixbuf's after decoding the whole flow).
      */
     int (*keep)(const void *ctx, const struct flow *f, uint64_t *records);
     const void *keep_ctx;

@@ -123,7 +123,7 @@ struct ipfix_reader {
     struct ipfix_read_stats st; /* counts */
     /* fast decoder: the flows of the current message, decoded while it is checked */
     int fast;                 /* model's decoder is IPFIX_DECODER_FAST */
-    struct ipfix_need need;   /* what the fast decoder decodes (the model's) */
+    struct ipfix_need need;   /* the model's: what the fast decoder decodes; keep() both apply */
     struct flow *flows;       /* decoded flows */
     uint32_t *rr0;            /* rr0[i]: index in rrs of flows[i]'s first DNS record */
     size_t nflows, cap_flows; /* used, allocated */
