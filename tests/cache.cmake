@@ -8,6 +8,12 @@ if(TARGET flowsweep-gen)
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cache)
   set_tests_properties(e2e.cache PROPERTIES LABELS e2e)
+  # What a cache entry is keyed on (the Public Suffix List) and where it lives (no links).
+  add_test(NAME e2e.cache_keys
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cache_keys.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cache_keys)
+  set_tests_properties(e2e.cache_keys PROPERTIES LABELS e2e)
 endif()
 # Group tables past --mem-limit spill to --tmp-dir as runs and merge back exactly (issue 16).
 if(TARGET flowsweep-gen)

@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <xxhash.h>
 
@@ -26,8 +25,7 @@ cli_job_hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, con
 {
     static const char *const by[] = {"domain", "domain,source", "server", "client"};
     XXH3_state_t *h = XXH3_createState();
-    struct stat st;
-    char buf[320];
+    char psl[DOMAIN_LIST_ID_MAX], buf[320];
 
     XXH3_64bits_reset(h);
     if (c->text.where != NULL) { /* --where: marked, so that no allow list hashes the same */
@@ -36,15 +34,13 @@ cli_job_hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, con
     }
     for (size_t i = 0; c->allow != NULL && allow != NULL && i < allow->n; i++)
         XXH3_64bits_update(h, allow->s[i], strlen(allow->s[i]) + 1);
-    if (stat(DOMAIN_PSL_FILE, &st) != 0)
-        memset(&st, 0, sizeof(st));
-    snprintf(buf, sizeof(buf), "dns-hunt by=%s allow=%zu:%016llx state=%u psl=%lld:%lld.%09ld",
+    domain_list_identity(psl, sizeof(psl));
+    snprintf(buf, sizeof(buf), "dns-hunt by=%s allow=%zu:%016llx state=%u %s",
              by_text          ? by_text
              : c->hunt.by < 4 ? by[c->hunt.by]
                               : "?",
              c->allow != NULL && allow != NULL ? allow->n : 0,
-             (unsigned long long)XXH3_64bits_digest(h), op->val_len, (long long)st.st_size,
-             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+             (unsigned long long)XXH3_64bits_digest(h), op->val_len, psl);
     XXH3_freeState(h);
     return mem_strdup(buf);
 }

@@ -381,16 +381,25 @@ keep_top(struct dist *d, const struct op *op, struct runner_result *res, int thr
     return rc;
 }
 
-/* Rank 0 learns the slowest rank's times and the bytes of all. */
+/* Rank 0 learns the slowest rank's times, the bytes of all, and what every rank's cache did. */
 static void
-measure(struct dist *d)
+measure(struct dist *d, struct runner_result *res)
 {
+    struct runner_cache_stats *c = &res->cache;
     double t[4] = {d->map_s, d->exch_s, d->merge_s, d->gather_s}, tmax[4];
-    uint64_t b[2] = {d->exch_bytes, d->gather_bytes}, bsum[2];
+    uint64_t b[8] = {d->exch_bytes, d->gather_bytes,  c->from_partials, c->read,
+                     c->written,    c->written_bytes, c->rejected,      c->racy},
+             bsum[8];
 
     MPI_Reduce(t, tmax, 4, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    MPI_Reduce(b, bsum, 2, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    MPI_Reduce(b, bsum, 8, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
     if (d->rank == 0) {
+        c->from_partials = bsum[2];
+        c->read = bsum[3];
+        c->written = bsum[4];
+        c->written_bytes = bsum[5];
+        c->rejected = bsum[6];
+        c->racy = bsum[7];
         d->map_s = tmax[0];
         d->exch_s = tmax[1];
         d->merge_s = tmax[2];
@@ -432,7 +441,7 @@ dist_run(struct dist *d, const struct op *op, const struct part_plan *plan,
     if (rc == 0 && d->size > 1)
         rc = gather(d, res, err);
     if (rc == 0)
-        measure(d);
+        measure(d, res);
     if (rc == 0 && d->rank == 0)
         rc = runner_finish(res, opts->threads, err);
     if (rc == 0 && d->rank == 0 && cut) {

@@ -18,6 +18,7 @@
 
 #include <xxhash.h>
 
+#include "domain.h"
 #include "job.h"
 #include "mem.h"
 #include "record.h"
@@ -114,7 +115,7 @@ agg_name(enum agg_kind k)
 char *
 cache_job_text_group(const struct job *job, const char *where)
 {
-    size_t cap = 256 + (where ? strlen(where) : 0) + 96 * job->ncols, len;
+    size_t cap = 256 + DOMAIN_LIST_ID_MAX + (where ? strlen(where) : 0) + 96 * job->ncols, len;
     char *s = mem_alloc(cap);
 
     len = (size_t)snprintf(s, cap, "group records=%s bytes=%s keys=", view_name(job->view),
@@ -134,7 +135,13 @@ cache_job_text_group(const struct job *job, const char *where)
                                 agg_name(c->agg),
                                 c->agg == AGG_COUNT ? "" : record_field_name(c->field));
     }
-    snprintf(s + len, cap - len, " where=%s", where ? where : "");
+    len += (size_t)snprintf(s + len, cap - len, " where=%s", where ? where : "");
+    if (job->dl != NULL) { /* dns.domain: which Public Suffix List made the domains */
+        char id[DOMAIN_LIST_ID_MAX];
+
+        domain_list_identity(id, sizeof(id));
+        snprintf(s + len, cap - len, " %s", id);
+    }
     return s;
 }
 
@@ -162,6 +169,12 @@ cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_ver
     e = make_dir(dir);
     if (e == 0)
         e = make_dir(c->job_dir);
+    if (e == 0) { /* a job directory is the cache's own: never followed out of DIR */
+        struct stat st;
+
+        if (lstat(c->job_dir, &st) == 0 && !S_ISDIR(st.st_mode))
+            e = ELOOP;
+    }
     if (e == 0) { /* can a partial be created here? (root passes mode bits: try it) */
         char *probe = join(c->job_dir, ".tmp-probe");
         size_t len = strlen(probe) + 32;
@@ -182,7 +195,7 @@ cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_ver
     {
         struct stat st;
 
-        c->read_ok = stat(c->job_dir, &st) == 0 && S_ISDIR(st.st_mode);
+        c->read_ok = lstat(c->job_dir, &st) == 0 && S_ISDIR(st.st_mode);
     }
     if (e != 0) {
         atomic_store(&c->write_ok, 0);
@@ -339,14 +352,19 @@ walk(const char *dir, walk_fn *fn, void *ctx, int remove_empty, struct err *err)
         char *jd;
         DIR *j;
         struct dirent *fe;
+        int fd;
 
         if (!is_job_dir_name(de->d_name))
             continue;
         jd = join(dir, de->d_name);
-        j = opendir(jd);
+        /* not followed when a symbolic link: what prune removes stays inside DIR */
+        fd = open(jd, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        j = fd >= 0 ? fdopendir(fd) : NULL;
         if (j == NULL) {
+            if (fd >= 0)
+                close(fd);
             mem_free(jd);
-            continue; /* not a directory */
+            continue; /* not a directory, or a link */
         }
         while (rc == 0 && (fe = readdir(j)) != NULL) {
             char *fp;

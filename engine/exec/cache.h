@@ -55,8 +55,9 @@ struct job;
 /*
  * cache_job_text_group() - the state-shaping text of group-by job `job`
  * whose --where text is `where` (NULL: none): record view, bytes mode, key
- * fields, aggregate functions and fields, --where; not the column names,
- * --having, --order, --limit. mem_free() it.
+ * fields, aggregate functions and fields, --where, the Public Suffix List
+ * when the job reads dns.domain; not the column names, --having, --order,
+ * --limit. mem_free() it.
  */
 char *cache_job_text_group(const struct job *job, const char *where);
 

@@ -4,13 +4,23 @@
 #include "domain.h"
 
 #include <libpsl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xxhash.h>
 
 #include "mem.h"
 
-#define PSL_FILE DOMAIN_PSL_FILE
+
+/* The Public Suffix List file: $FLOWSWEEP_PSL_FILE when set and not empty, else Debian's. */
+static const char *
+psl_file(void)
+{
+    const char *f = getenv("FLOWSWEEP_PSL_FILE");
+
+    return f != NULL && *f != '\0' ? f : DOMAIN_PSL_FILE;
+}
 
 struct domain_list {
     psl_ctx_t *psl;
@@ -105,14 +115,36 @@ domain_list_load(struct err *err)
     struct domain_list *l = mem_calloc(1, sizeof(*l));
 
     /* The newer of libpsl's built-in list and Debian's publicsuffix file. */
-    l->psl = psl_latest(PSL_FILE);
+    l->psl = psl_latest(psl_file());
     if (l->psl == NULL) {
         mem_free(l);
         ERR_SET(err, ERR_IO, "cannot load the Public Suffix List (%s; package publicsuffix)",
-                PSL_FILE);
+                psl_file());
         return NULL;
     }
     return l;
+}
+
+void
+domain_list_identity(char *buf, size_t cap)
+{
+    FILE *f = fopen(psl_file(), "rb"); // NOLINT(cert-err33-c): NULL is "none"
+    XXH3_state_t *h = XXH3_createState();
+    char file[24] = "none";
+    uint8_t chunk[8192];
+    size_t n;
+
+    if (f != NULL && h != NULL) {
+        XXH3_64bits_reset(h);
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            XXH3_64bits_update(h, chunk, n);
+        if (!ferror(f))
+            snprintf(file, sizeof(file), "%016llx", (unsigned long long)XXH3_64bits_digest(h));
+    }
+    if (f != NULL)
+        fclose(f);
+    XXH3_freeState(h);
+    snprintf(buf, cap, "psl=%s,builtin=%.16s", file, psl_builtin_sha1sum());
 }
 
 void

@@ -27,7 +27,8 @@
 
 struct domain_list; /* opaque: a loaded Public Suffix List */
 
-/* The Public Suffix List read (psl_latest(): the newer of it and libpsl's built-in copy). */
+/* The Public Suffix List read (psl_latest(): the newer of it and libpsl's built-in copy),
+ * unless $FLOWSWEEP_PSL_FILE names another file. */
 #define DOMAIN_PSL_FILE  "/usr/share/publicsuffix/public_suffix_list.dat"
 #define DOMAIN_MAX       256  /* longer group domains are cut (and still grouped) */
 #define DOMAIN_SPLIT_MAX 1024 /* longer names: only their last 1023 bytes are split */
@@ -45,6 +46,16 @@ struct domain_parts {
 
 /* domain_list_load() - loads the newest PSL on this machine, or NULL with ERR_IO. */
 struct domain_list *domain_list_load(struct err *err);
+
+/*
+ * domain_list_identity() - which Public Suffix List domain_list_load() would
+ * load, as text into buf (cap >= DOMAIN_LIST_ID_MAX): a hash of the file's
+ * bytes ("none" without it) and libpsl's built-in list's checksum. What a
+ * job that reads registered domains must add to its cache key and shard
+ * identity, since another list gives other domains.
+ */
+#define DOMAIN_LIST_ID_MAX 96
+void domain_list_identity(char *buf, size_t cap);
 
 /* domain_list_free() - frees `l`; NULL is a no-op. */
 void domain_list_free(struct domain_list *l);
