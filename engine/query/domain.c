@@ -12,7 +12,6 @@
 
 #include "mem.h"
 
-
 /* The Public Suffix List file: $FLOWSWEEP_PSL_FILE when set and not empty, else Debian's. */
 static const char *
 psl_file(void)
