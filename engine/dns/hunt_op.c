@@ -78,6 +78,43 @@ fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flo
     return 0;
 }
 
+/*
+ * hunt_keep() - ipfix_need.keep without --where: the flows hunt_fold() skips (not DNS, or no
+ * DNS record) are dropped by the reader before the rest of them is decoded. Each is one record,
+ * and kept (no --where drops it): ipfix_need.dropped_kept.
+ */
+static int
+hunt_keep(const void *ctx, const struct flow *f, uint64_t *records)
+{
+    (void)ctx;
+    if (f->app_label == 53 && f->ndns > 0)
+        return 1;
+    *records += 1;
+    return 0;
+}
+
+/*
+ * hunt_need() - what hunt_fold() reads (op->need): times, both directions' counts, addresses,
+ * ports and the label of each flow; name, type, QR, RCODE and section of each DNS record.
+ * With --where the job may read any field: the reader decodes everything.
+ */
+static void
+hunt_need(struct op *op, const struct hunt_opts *o)
+{
+    struct ipfix_need *n = &op->need;
+
+    if (o->where != NULL)
+        return;
+    op->projected = 1;
+    n->flow = IPFIX_NEED_TIME | IPFIX_NEED_COUNTS | IPFIX_NEED_REV | IPFIX_NEED_ADDRS |
+              IPFIX_NEED_PORTS | IPFIX_NEED_APP;
+    n->dns = IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE | IPFIX_NEED_DNS_QR | IPFIX_NEED_DNS_RCODE |
+             IPFIX_NEED_DNS_SECTION;
+    n->keep = hunt_keep;
+    n->keep_flow = IPFIX_NEED_APP;
+    n->dropped_kept = 1;
+}
+
 static int
 merge(const struct op *op, uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
 {
@@ -547,6 +584,7 @@ hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
     ho->op.compact = compact;
     ho->op.merge_saved = merge_saved;
     ho->op.load = load;
+    hunt_need(&ho->op, o);
     return &ho->op;
 }
 

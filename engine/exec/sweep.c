@@ -149,6 +149,8 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
         w->stats.bytes += st.file_bytes;
         w->stats.flows += st.flows;
         w->stats.records += st.records_dropped; /* the flows the source dropped (need->keep()) */
+        if (opts->source.need != NULL && opts->source.need->dropped_kept)
+            w->stats.kept += st.records_dropped;
         w->stats.dns_rrs += st.dns_rrs;
         w->stats.other += st.other_records;
         w->stats.damaged += st.damaged;

@@ -109,6 +109,12 @@ struct ipfix_need {
     int (*keep)(const void *ctx, const struct flow *f, uint64_t *records);
     const void *keep_ctx;
     uint32_t keep_flow;
+    /*
+     * 1: the records keep() counts for the flows it drops are kept records too (the sweep adds
+     * them to its kept count): the job's own --where would have kept them, it skips them for
+     * another reason (dns-hunt: flows with no DNS record). 0: they are records --where drops.
+     */
+    int dropped_kept;
 };
 
 /* ipfix_decoder_name() - "fast" or "fixbuf". */
