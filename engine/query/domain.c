@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <xxhash.h>
 
@@ -23,6 +24,14 @@ psl_file(void)
 
 struct domain_list {
     psl_ctx_t *psl;
+    /*
+     * The parent filter (suffix_reg()): the fingerprints (domain_fp.lo, ascending) of every
+     * string of the list libpsl answers from (the rules, each wildcard's base) and of every
+     * suffix of them after a dot. A name "x.rest" can be a public suffix only if rest is
+     * among them; when it is not, libpsl is not asked. NULL (nparents 0): no filter.
+     */
+    uint64_t *parents;
+    size_t nparents;
 };
 
 /*
@@ -34,10 +43,11 @@ struct domain_list {
  * of distinct names: two names with one fingerprint already count as one name
  * there.
  */
-#define CACHE_SETS 32768
-#define CACHE_WAYS 2
-#define META_VALID (1u << 17)
-#define META_WHOLE (1u << 16)
+#define CACHE_SETS  32768
+#define CACHE_WAYS  2
+#define META_PARENT (1u << 18) /* suffix memo: the suffix may have public children */
+#define META_VALID  (1u << 17)
+#define META_WHOLE  (1u << 16)
 
 struct cache_way {
     uint64_t lo, hi; /* the fingerprint */
@@ -108,13 +118,213 @@ cache_put(struct cache_set *s, const struct domain_fp *fp, uint32_t meta)
     return &s->way[0];
 }
 
+/* ---- the parent filter: the strings of libpsl's DAFSA file -------------------------------- */
+
+#define DAFSA_MAX      (4u << 20) /* a bigger file is not taken apart (psl_latest() answers) */
+#define DAFSA_MAX_KEYS (1u << 20)
+
+struct dafsa_walk {
+    const uint8_t *g, *end; /* the graph */
+    char key[256];          /* the string walked so far */
+    uint64_t *out;          /* fingerprints collected */
+    size_t n, cap;
+    int bad; /* the graph is not as expected: no filter */
+};
+
+static void
+walk_add(struct dafsa_walk *w, const char *p, size_t len)
+{
+    if (w->n == w->cap) {
+        if (w->cap >= DAFSA_MAX_KEYS) {
+            w->bad = 1;
+            return;
+        }
+        w->cap = w->cap ? 2 * w->cap : 4096;
+        w->out = mem_realloc(w->out, w->cap * sizeof(*w->out));
+    }
+    w->out[w->n++] = domain_fingerprint((const uint8_t *)p, len).lo;
+}
+
+/* A string of the list (flags whatever they are): it and each of its suffixes after a dot. */
+static void
+walk_key(struct dafsa_walk *w, size_t len)
+{
+    walk_add(w, w->key, len);
+    for (size_t i = 0; i < len && !w->bad; i++)
+        if (w->key[i] == '.')
+            walk_add(w, w->key + i + 1, len - i - 1);
+}
+
+/*
+ * The children at `pos` of the string key[0..len): the node layout libpsl's
+ * lookup_string_in_fixed_set.c reads (Chromium's make_dafsa.py): a list of offsets, each
+ * to a node of <char>* then an end char (its children's list follows) or a return value.
+ */
+static void
+walk_list(struct dafsa_walk *w, const uint8_t *pos, size_t len)
+{
+    const uint8_t *off = pos;
+
+    while (!w->bad && pos < w->end) {
+        const uint8_t *o;
+        size_t l = len;
+        int last = (pos[0] & 0x80) != 0;
+
+        if (pos + 2 >= w->end) {
+            w->bad = 1;
+            return;
+        }
+        switch (pos[0] & 0x60) {
+        case 0x60:
+            off += ((size_t)(pos[0] & 0x1F) << 16) | ((size_t)pos[1] << 8) | pos[2];
+            pos += 3;
+            break;
+        case 0x40:
+            off += ((size_t)(pos[0] & 0x1F) << 8) | pos[1];
+            pos += 2;
+            break;
+        default:
+            off += pos[0] & 0x3F;
+            pos += 1;
+        }
+        for (o = off; o < w->end && !(*o & 0x80); o++) {
+            if (l + 1 >= sizeof(w->key)) {
+                w->bad = 1;
+                return;
+            }
+            w->key[l++] = (char)*o;
+        }
+        if (o >= w->end) {
+            w->bad = 1;
+            return;
+        }
+        if ((*o & 0xE0) == 0x80) { /* a return value: key[0..l) is in the list */
+            walk_key(w, l);
+        } else {
+            if (l + 1 >= sizeof(w->key) || (*o & 0x7F) == 0) {
+                w->bad = 1;
+                return;
+            }
+            w->key[l++] = (char)(*o & 0x7F);
+            walk_list(w, o + 1, l);
+        }
+        if (last)
+            return;
+    }
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static time_t
+mtime_of(const char *path)
+{
+    struct stat sb;
+
+    return path != NULL && *path && stat(path, &sb) == 0 ? sb.st_mtime : 0;
+}
+
+/*
+ * The list from libpsl's DAFSA file (psl_dist_filename(), Debian's publicsuffix package
+ * compiled), with the parent filter made from the same bytes, when it is the file
+ * psl_latest() would load: strictly newer than the text list and than libpsl's built-in
+ * copy. Only the ASCII form (version 0: libpsl turns other names to punycode first). 1, or 0
+ * (then psl_latest() loads the list, with no filter).
+ */
+static int
+load_dafsa(struct domain_list *l)
+{
+    const char *path = psl_dist_filename();
+    time_t t = mtime_of(path);
+    static const char magic[] = ".DAFSA@PSL_0";
+    struct dafsa_walk w;
+    uint8_t *buf;
+    size_t n, hdr;
+    FILE *fp;
+    struct stat sb;
+
+    if (t == 0 || t <= mtime_of(psl_file()) || t <= psl_builtin_file_time() ||
+        t <= mtime_of(psl_builtin_filename()))
+        return 0;
+    fp = fopen(path, "rb");
+    if (fp == NULL)
+        return 0;
+    if (fstat(fileno(fp), &sb) != 0 || sb.st_size <= 0 || (uint64_t)sb.st_size > DAFSA_MAX) {
+        fclose(fp);
+        return 0;
+    }
+    buf = mem_alloc((size_t)sb.st_size);
+    n = fread(buf, 1, (size_t)sb.st_size, fp);
+    fclose(fp);
+    hdr = sizeof(magic) - 1;
+    while (hdr < n && buf[hdr] != '\n')
+        hdr++;
+    if (n != (size_t)sb.st_size || hdr >= n || memcmp(buf, magic, sizeof(magic) - 1) != 0 ||
+        (buf[sizeof(magic) - 1] != ' ' && buf[sizeof(magic) - 1] != '\n')) {
+        mem_free(buf);
+        return 0;
+    }
+    memset(&w, 0, sizeof(w));
+    w.g = buf + hdr + 1;
+    w.end = buf + n;
+    walk_list(&w, w.g, 0);
+    if (!w.bad && w.n > 0) {
+        fp = fmemopen(buf, n, "rb"); /* libpsl reads the bytes the filter was made from */
+        if (fp != NULL) {
+            l->psl = psl_load_fp(fp);
+            fclose(fp);
+        }
+    }
+    mem_free(buf);
+    if (w.bad || l->psl == NULL) {
+        mem_free(w.out);
+        return 0;
+    }
+    qsort(w.out, w.n, sizeof(*w.out), cmp_u64);
+    l->nparents = 0;
+    for (size_t i = 0; i < w.n; i++)
+        if (i == 0 || w.out[i] != w.out[i - 1])
+            w.out[l->nparents++] = w.out[i];
+    l->parents = w.out;
+    return 1;
+}
+
+/* Whether `fp` is among the list's parents (a hash match only: a false "yes" asks libpsl). */
+static int
+is_parent(const struct domain_list *l, uint64_t fp)
+{
+    size_t lo = 0, hi = l->nparents;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (l->parents[mid] < fp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < l->nparents && l->parents[lo] == fp;
+}
+
+int
+domain_list_filtered(const struct domain_list *l)
+{
+    return l->parents != NULL;
+}
+
 struct domain_list *
 domain_list_load(struct err *err)
 {
     struct domain_list *l = mem_calloc(1, sizeof(*l));
 
-    /* The newer of libpsl's built-in list and Debian's publicsuffix file. */
-    l->psl = psl_latest(psl_file());
+    /* The newest of libpsl's built-in list, the list file and Debian's compiled list. */
+    if (!load_dafsa(l))
+        l->psl = psl_latest(psl_file());
     if (l->psl == NULL) {
         mem_free(l);
         ERR_SET(err, ERR_IO, "cannot load the Public Suffix List (%s; package publicsuffix)",
@@ -152,6 +362,7 @@ domain_list_free(struct domain_list *l)
     if (l == NULL)
         return;
     psl_free(l->psl);
+    mem_free(l->parents);
     mem_free(l);
 }
 
@@ -215,9 +426,19 @@ tld_whole(const struct domain_list *l, const char *tld)
 }
 
 struct suffix_ans {
-    long off;  /* where the registrable domain starts in the suffix; -1: none */
-    int whole; /* tld_whole() of the suffix's top label */
+    long off;   /* where the registrable domain starts in the suffix; -1: none */
+    int whole;  /* tld_whole() of the suffix's top label */
+    int parent; /* the suffix may have public children (the parent filter; 1 without it) */
 };
+
+static int
+is_ascii(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((uint8_t)p[i] >= 0x80)
+            return 0;
+    return 1;
+}
 
 /*
  * psl_registrable_domain(d) with what repeats remembered. libpsl walks the
@@ -232,6 +453,12 @@ struct suffix_ans {
  * example.com was seen) instead of one for every suffix. The memo is keyed by
  * the suffix's fingerprint; unit.domain compares the answers with
  * psl_registrable_domain()'s on names made from every rule of the list.
+ * The parent filter spares most tests that remain (new names under a known
+ * domain: tunnels): libpsl finds d = "x.rest" public only by a rule "x.rest"
+ * or "*.rest" of its list, so when rest ends no string of the list after a dot
+ * and is none (domain_list.parents), d is not public. Names with bytes past
+ * ASCII (libpsl makes them punycode first) and with a leading dot (libpsl
+ * tests d without it) are always tested.
  */
 static struct suffix_ans
 suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d)
@@ -242,21 +469,32 @@ suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d)
     struct cache_way *w = cache_get(set, &fp);
     const char *dot;
     struct suffix_ans a;
+    int ascii;
 
     if (w != NULL)
-        return (struct suffix_ans){(long)(w->meta & 0xFFFFu) - 1, (w->meta & META_WHOLE) != 0};
+        return (struct suffix_ans){(long)(w->meta & 0xFFFFu) - 1, (w->meta & META_WHOLE) != 0,
+                                   (w->meta & META_PARENT) != 0};
     dot = strchr(d, '.');
+    ascii = l->parents != NULL && is_ascii(d, dn);
     if (dot == NULL) {
         a.off = -1;
         a.whole = tld_whole(l, d);
+        a.parent = !ascii || is_parent(l, fp.lo);
     } else {
         a = suffix_reg(l, c, dot + 1);
-        if (psl_is_public_suffix2(l->psl, d, 0))
-            a.off = -1;
-        else
+        if (ascii && d[0] != '.' && !a.parent) { /* no rule x.rest nor *.rest: not public */
             a.off = a.off >= 0 ? a.off + (dot + 1 - d) : 0;
+        } else {
+            if (psl_is_public_suffix2(l->psl, d, 0))
+                a.off = -1;
+            else
+                a.off = a.off >= 0 ? a.off + (dot + 1 - d) : 0;
+            a.parent = !ascii || (a.parent && is_parent(l, fp.lo));
+        }
     }
-    cache_put(set, &fp, META_VALID | (a.whole ? META_WHOLE : 0) | (uint32_t)(a.off + 1));
+    cache_put(set, &fp,
+              META_VALID | (a.whole ? META_WHOLE : 0) | (a.parent ? META_PARENT : 0) |
+                  (uint32_t)(a.off + 1));
     return a;
 }
 

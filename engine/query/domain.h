@@ -12,8 +12,11 @@
  *                      at all (iodine's "pirate.sea.", dnscat2's direct
  *                      "dnscat.<hex>."), the whole name is the query part:
  *                      the attacker chose every label of it.
- * The list is Debian's publicsuffix package, loaded by libpsl (psl_latest()),
- * never a copy in this repository.
+ * The list is Debian's publicsuffix package, loaded by libpsl, never a copy in
+ * this repository: the file psl_latest() would load, the newer of the package's
+ * files and libpsl's built-in copy. When that is the package's compiled form
+ * (public_suffix_list.dafsa), it is read once: libpsl loads those bytes and the
+ * cache's parent filter (domain_cache) is made from the strings in them.
  * Threads: domain_list_load() once before threads start; the list is then
  * read-only and domain_split() may run on every thread.
  */
@@ -57,6 +60,12 @@ struct domain_list *domain_list_load(struct err *err);
 #define DOMAIN_LIST_ID_MAX 96
 void domain_list_identity(char *buf, size_t cap);
 
+/*
+ * domain_list_filtered() - 1 when `l` has the parent filter (its list came from the DAFSA
+ * file), so that cached splits of new names under known domains ask libpsl nothing.
+ */
+int domain_list_filtered(const struct domain_list *l);
+
 /* domain_list_free() - frees `l`; NULL is a no-op. */
 void domain_list_free(struct domain_list *l);
 
@@ -65,7 +74,8 @@ void domain_list_free(struct domain_list *l);
  * checks every suffix of a name, thousands of instructions each). Keyed by the
  * name's fingerprint (struct domain_fp); set-associative, least recently used
  * out; beside it a memo of libpsl's answers per suffix, so that a new name
- * under a known domain costs one public-suffix test. It changes speed, never
+ * under a known domain costs one public-suffix test, or none with the parent
+ * filter (domain_list_filtered()). It changes speed, never
  * results (unit.domain compares both with libpsl's answers).
  */
 struct domain_cache;

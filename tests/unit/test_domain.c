@@ -1,5 +1,6 @@
 /* test_domain.c - registered domains and query parts; expected values from the PSL rules. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "domain.h"
@@ -229,6 +230,45 @@ test_psl_rules(void)
     domain_cache_destroy(c);
 }
 
+/*
+ * The parent filter (domain.c) is on wherever Debian's compiled list is the newest, as on CI
+ * (so test_psl_rules() above checks its answers against libpsl's); names past ASCII, with
+ * punycode labels, empty labels or under wildcard and exception rules are asked of libpsl.
+ */
+static void
+test_parent_filter(void)
+{
+    static const char *const names[] = {"x.\xe5\x85\xac\xe5\x8f\xb8.cn.",
+                                        "\xc3\xa9t\xc3\xa9.example.com.",
+                                        "a.xn--55qx5d.cn.",
+                                        "b.a.xn--55qx5d.cn.",
+                                        "q.x.ck.",
+                                        "q.www.ck.",
+                                        "x..com.",
+                                        "..",
+                                        "a..b..",
+                                        "q1.q2.q3.compute.amazonaws.com.",
+                                        "q1.q2.s3.amazonaws.com.",
+                                        "z9.z8.blogspot.com.",
+                                        "zz.",
+                                        ".zz",
+                                        "x.zz.",
+                                        "x.y.zz.",
+                                        "a.b.c.d.e.f.g.h.i.j.k.uk."};
+    struct domain_cache *c = domain_cache_create();
+    struct stat dafsa, dat;
+    unsigned bad = 0;
+
+    if (stat("/usr/share/publicsuffix/public_suffix_list.dafsa", &dafsa) == 0 &&
+        stat(DOMAIN_PSL_FILE, &dat) == 0 && dafsa.st_mtime > dat.st_mtime)
+        CHECK(domain_list_filtered(list));
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+            bad += differs(c, names[i], strlen(names[i])); /* \x..: raw bytes past ASCII */
+    CHECK_EQ_U64(bad, 0);
+    domain_cache_destroy(c);
+}
+
 int
 main(void)
 {
@@ -244,6 +284,7 @@ main(void)
     RUN(test_long_name);
     RUN(test_cache_many);
     RUN(test_psl_rules);
+    RUN(test_parent_filter);
     domain_list_free(list);
     return CHECK_DONE();
 }
