@@ -318,38 +318,30 @@ flow_part(const struct hunt *h, struct hunt_val *v, const struct flow *f, const 
     return 0;
 }
 
-/*
- * Record `rr` (named, its domain `d`, query-part entropy `ent`; `same`: the name of the
- * last named record) into the flow's server group *se (made on the flow's first record),
- * exactly as --by server folds it.
- */
+/* What one named record adds to each group it is folded into (made once per record). */
+struct hrec {
+    const struct dns_rr *rr;
+    const struct domain_parts *d;
+    const struct domain_fp *fp; /* the name's fingerprint */
+    uint64_t ent;               /* query-part entropy, micro-bits/char */
+    uint64_t dhash;             /* XXH3-64 of d->domain, made when first needed (dhash_set) */
+    int dhash_set;
+    int same; /* the name of the last named record: already in the name sets */
+};
+
+/* The record's counts into `v`, then (a new name) its name and, with `domains`, its domain. */
 static int
-server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f,
-           const struct hflow *x, const uint8_t *server, struct htab_entry **se,
-           const struct dns_rr *rr, const struct domain_parts *d, uint64_t ent, int same,
-           struct memacct *acct, struct err *err)
+rec_part(struct hunt_val *v, struct hrec *r, int domains, struct memacct *acct, struct err *err)
 {
-    struct hunt_val *v;
+    const struct dns_rr *rr = r->rr;
 
-    if (*se == NULL) {
-        int is_new;
-
-        memcpy(s->srv, server, 17);
-        /* The key is its first 17 bytes (the rest are zeros): hash only those, as --by server. */
-        *se = htab_upsert(t, s->srv, HUNT_SRV_LEN, XXH3_64bits(s->srv, 17), &is_new, err);
-        if (*se == NULL)
-            return -ERR_LIMIT;
-        if (flow_part(h, (struct hunt_val *)(void *)htab_entry_val(*se), f, x, acct, err) < 0)
-            return -ERR_LIMIT;
-    }
-    v = (struct hunt_val *)(void *)htab_entry_val(*se);
     v->records++;
     v->queries += rr->qr == 0 && rr->section == 0;
     v->len_sum += rr->name_len;
     if (rr->name_len > v->len_max)
         v->len_max = rr->name_len;
-    v->qlen_sum += d->query_len;
-    v->ent_sum += ent;
+    v->qlen_sum += r->d->query_len;
+    v->ent_sum += r->ent;
     switch (rr->rrtype) {
     case 1:  /* A */
     case 28: /* AAAA */
@@ -372,22 +364,46 @@ server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const s
         break;
     }
     v->n_err += rr->rcode != 0;
-    if (!same) { /* a repeated name is already in the set */
-        XXH128_hash_t fp = XXH3_128bits(rr->name, rr->name_len);
+    if (!r->same) { /* a repeated name is already in the set */
         uint8_t fpi[16];
 
-        memcpy(fpi, &fp.low64, 8);
-        memcpy(fpi + 8, &fp.high64, 8);
+        memcpy(fpi, &r->fp->lo, 8);
+        memcpy(fpi + 8, &r->fp->hi, 8);
         if (dset_add(&v->names, fpi, 16, acct, err) < 0)
             return -ERR_LIMIT;
-        if (!d->whole) {
-            uint64_t dh = XXH3_64bits(d->domain, d->domain_len);
-
-            if (dset_add(&v->domains, (const uint8_t *)&dh, 8, acct, err) < 0)
+        if (domains && !r->d->whole) {
+            if (!r->dhash_set) {
+                r->dhash = XXH3_64bits(r->d->domain, r->d->domain_len);
+                r->dhash_set = 1;
+            }
+            if (dset_add(&v->domains, (const uint8_t *)&r->dhash, 8, acct, err) < 0)
                 return -ERR_LIMIT;
         }
     }
     return 0;
+}
+
+/*
+ * Record `r` into the flow's server group *se (made on the flow's first named record),
+ * exactly as --by server folds it.
+ */
+static int
+server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f,
+           const struct hflow *x, const uint8_t *server, struct htab_entry **se, struct hrec *r,
+           struct memacct *acct, struct err *err)
+{
+    if (*se == NULL) {
+        int is_new;
+
+        memcpy(s->srv, server, 17);
+        /* The key is its first 17 bytes (the rest are zeros): hash only those, as --by server. */
+        *se = htab_upsert(t, s->srv, HUNT_SRV_LEN, XXH3_64bits(s->srv, 17), &is_new, err);
+        if (*se == NULL)
+            return -ERR_LIMIT;
+        if (flow_part(h, (struct hunt_val *)(void *)htab_entry_val(*se), f, x, acct, err) < 0)
+            return -ERR_LIMIT;
+    }
+    return rec_part((struct hunt_val *)(void *)htab_entry_val(*se), r, 1, acct, err);
 }
 
 int
@@ -429,7 +445,7 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
     struct hflow x = {client, cb,   cp,   sb,
                       sp,     busy, item, f->start_ms > 0 ? (uint64_t)f->start_ms / 3600000u : 0};
     const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
-    uint64_t ent = 0;
+    struct hrec r = {NULL, &d, &fp, 0, 0, 0, 0};
     int skip = 0;
 
     for (uint32_t i = 0; i < f->ndns; i++) {
@@ -444,6 +460,7 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
             if (s->cache == NULL)
                 s->cache = domain_cache_create();
             fp = domain_fingerprint(rr->name, rr->name_len);
+            r.dhash_set = 0; /* d changes */
             if (!domain_split_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d))
                 continue;
             prev = rr;
@@ -456,86 +473,26 @@ hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_sc
                 return -ERR_LIMIT;
             /* The query part's entropy, kept with the name in the cache (stored + 1). */
             if (d.memo != NULL && *d.memo != 0) {
-                ent = *d.memo - 1;
+                r.ent = *d.memo - 1;
             } else {
-                ent = entropy_micro(d.query, d.query_len);
+                r.ent = entropy_micro(d.query, d.query_len);
                 if (d.memo != NULL)
-                    *d.memo = (uint32_t)ent + 1;
+                    *d.memo = (uint32_t)r.ent + 1;
             }
         } else if (skip) {
             continue;
         }
         v = (struct hunt_val *)(void *)htab_entry_val(e);
         if (!seen_in_flow(s, ntouched, e)) {
-            uint64_t hour = f->start_ms > 0 ? (uint64_t)f->start_ms / 3600000u : 0;
-
             s->touched[ntouched++] = e;
-            v->flows++;
-            hunt_wide_add(&v->qbytes, cb);
-            hunt_wide_add(&v->qpackets, cp);
-            hunt_wide_add(&v->rbytes, sb);
-            hunt_wide_add(&v->rpackets, sp);
-            hunt_wide_add(&v->busy, busy);
-            hunt_wide_add(&v->hidden, busy > 2 ? busy - 2 : 0);
-            hunt_wide_add(&v->dur_ms, f->end_ms > f->start_ms
-                                          ? (uint64_t)f->end_ms - (uint64_t)f->start_ms
-                                          : 0);
-            if (~(uint64_t)f->start_ms > v->first_ms)
-                v->first_ms = ~(uint64_t)f->start_ms;
-            if ((uint64_t)f->start_ms > v->last_ms)
-                v->last_ms = (uint64_t)f->start_ms;
-            if (dset_add(&v->clients, client, 17, acct, err) < 0 ||
-                dset_add(&v->hours, (const uint8_t *)&hour, 8, acct, err) < 0 ||
-                add_time(v, item, acct, err) < 0)
-                return -ERR_LIMIT;
-            if (h->o.hourly && hourly_add(&v->byhr, hour, cb, sb, acct, err) < 0)
+            if (flow_part(h, v, f, &x, acct, err) < 0)
                 return -ERR_LIMIT;
         }
-        v->records++;
-        v->queries += rr->qr == 0 && rr->section == 0;
-        v->len_sum += rr->name_len;
-        if (rr->name_len > v->len_max)
-            v->len_max = rr->name_len;
-        v->qlen_sum += d.query_len;
-        v->ent_sum += ent;
-        switch (rr->rrtype) {
-        case 1:  /* A */
-        case 28: /* AAAA */
-        case 12: /* PTR */
-            break;
-        case 16:
-            v->n_txt++;
-            break;
-        case 10:
-            v->n_null++;
-            break;
-        case 5:
-            v->n_cname++;
-            break;
-        case 15:
-            v->n_mx++;
-            break;
-        default:
-            v->n_other++;
-            break;
-        }
-        v->n_err += rr->rcode != 0;
-        if (!same) { /* a repeated name is already in the set */
-            uint8_t fpi[16];
-
-            memcpy(fpi, &fp.lo, 8);
-            memcpy(fpi + 8, &fp.hi, 8);
-            if (dset_add(&v->names, fpi, 16, acct, err) < 0)
-                return -ERR_LIMIT;
-            if (by_host && !d.whole) {
-                uint64_t dh = XXH3_64bits(d.domain, d.domain_len);
-
-                if (dset_add(&v->domains, (const uint8_t *)&dh, 8, acct, err) < 0)
-                    return -ERR_LIMIT;
-            }
-        }
-        if (h->o.server_view &&
-            server_rec(h, t, s, f, &x, server, &se, rr, &d, ent, same, acct, err) < 0)
+        r.rr = rr;
+        r.same = same;
+        if (rec_part(v, &r, by_host, acct, err) < 0)
+            return -ERR_LIMIT;
+        if (h->o.server_view && server_rec(h, t, s, f, &x, server, &se, &r, acct, err) < 0)
             return -ERR_LIMIT;
     }
     if (ntouched > 0) { /* the client's DNS bytes, once per flow, for the share term */

@@ -545,6 +545,26 @@ lower(uint8_t ch)
     return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : (char)ch;
 }
 
+/* dst[i] = lower(src[i]) for i < n, eight bytes at a time (a byte in 'A'..'Z' gains 0x20). */
+static void
+lower_copy(char *dst, const uint8_t *src, size_t n)
+{
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, h, up;
+
+        memcpy(&x, src + i, 8);
+        h = x & 0x7F7F7F7F7F7F7F7Full;
+        up = ~x & ((h + 0x3F3F3F3F3F3F3F3Full) ^ (h + 0x2525252525252525ull)) &
+             0x8080808080808080ull; /* bit 7 of each byte: ASCII, >= 'A', not > 'Z' */
+        x |= up >> 2;
+        memcpy(dst + i, &x, 8);
+    }
+    for (; i < n; i++)
+        dst[i] = lower(src[i]);
+}
+
 int
 domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
                 size_t len, const struct domain_fp *fp, struct domain_parts *out)
@@ -572,8 +592,7 @@ domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8
     } else {
         char s[DOMAIN_SPLIT_MAX];
 
-        for (size_t i = 0; i < n; i++)
-            s[i] = lower(name[skip + i]);
+        lower_copy(s, name + skip, n);
         s[n] = '\0';
         dstart = find_domain(l, c, s, n, &whole);
         if (c != NULL)
@@ -584,8 +603,7 @@ domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8
     dlen = n - (size_t)dstart;
     if (dlen > DOMAIN_MAX - 2)
         dlen = DOMAIN_MAX - 2;
-    for (size_t i = 0; i < dlen; i++)
-        out->domain[i] = lower(name[skip + (size_t)dstart + i]);
+    lower_copy(out->domain, name + skip + (size_t)dstart, dlen);
     out->domain[dlen] = '.';
     out->domain[dlen + 1] = '\0';
     out->domain_len = dlen + 1;

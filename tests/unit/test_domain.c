@@ -36,6 +36,8 @@ test_split(struct domain_cache *c)
     expect(c, "vaaaakardli.pirate.sea.", "pirate.sea.", "vaaaakardli.pirate.sea");
     expect(c, "dnscat.5b6e01f5.", "dnscat.5b6e01f5.", "dnscat.5b6e01f5");
     expect(c, "no-dot-at-end.example.org", "example.org.", "no-dot-at-end");
+    /* Lowercased eight bytes at a time: only 'A'..'Z' change (not '@', '[', '`', '{'). */
+    expect(c, "Q.@AZ[`az{|~MN0.COM.", "@az[`az{|~mn0.com.", "Q");
     CHECK(domain_split(list, c, (const uint8_t *)"", 0, &p) == 0);
     CHECK(domain_split(list, c, (const uint8_t *)".", 1, &p) == 0);
 }
