@@ -545,24 +545,38 @@ lower(uint8_t ch)
     return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : (char)ch;
 }
 
-/* dst[i] = lower(src[i]) for i < n, eight bytes at a time (a byte in 'A'..'Z' gains 0x20). */
-static void
+/* Eight bytes of `src` lowercased (a byte in 'A'..'Z' gains 0x20) into `dst`. */
+static inline void
+lower8(char *dst, const uint8_t *src)
+{
+    uint64_t x, h, up;
+
+    memcpy(&x, src, 8);
+    h = x & 0x7F7F7F7F7F7F7F7Full;
+    up = ~x & ((h + 0x3F3F3F3F3F3F3F3Full) ^ (h + 0x2525252525252525ull)) &
+         0x8080808080808080ull; /* bit 7 of each byte: ASCII, >= 'A', not > 'Z' */
+    x |= up >> 2;
+    memcpy(dst, &x, 8);
+}
+
+/*
+ * dst[i] = lower(src[i]) for i < n, eight bytes at a time; the last eight again when n is no
+ * multiple of eight (lowercasing twice changes nothing).
+ */
+static inline void
 lower_copy(char *dst, const uint8_t *src, size_t n)
 {
     size_t i = 0;
 
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, h, up;
-
-        memcpy(&x, src + i, 8);
-        h = x & 0x7F7F7F7F7F7F7F7Full;
-        up = ~x & ((h + 0x3F3F3F3F3F3F3F3Full) ^ (h + 0x2525252525252525ull)) &
-             0x8080808080808080ull; /* bit 7 of each byte: ASCII, >= 'A', not > 'Z' */
-        x |= up >> 2;
-        memcpy(dst + i, &x, 8);
+    if (n < 8) {
+        for (; i < n; i++)
+            dst[i] = lower(src[i]);
+        return;
     }
-    for (; i < n; i++)
-        dst[i] = lower(src[i]);
+    for (; i + 8 <= n; i += 8)
+        lower8(dst + i, src + i);
+    if (i < n)
+        lower8(dst + n - 8, src + n - 8);
 }
 
 int
