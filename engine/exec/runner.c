@@ -77,10 +77,13 @@ fold_kept(const struct op *op, int filter, struct op_scratch *s, struct htab *t,
         return op->fold(op, s, t, flows, n, c, acct, err);
     while (i < n) { /* each run of kept flows in one fold() */
         size_t j = i;
+        uint64_t r0 = c->records;
         int rc;
 
         while (j < n && op->need.keep(op->need.keep_ctx, &flows[j], &c->records))
             j++;
+        if (op->need.dropped_kept) /* what keep() counted for flows[j] is kept too */
+            c->kept += c->records - r0;
         if (j > i && (rc = op->fold(op, s, t, flows + i, j - i, c, acct, err)) < 0)
             return rc;
         i = j + 1; /* flows[j], if any, was dropped (and its records counted) */
