@@ -337,23 +337,30 @@ domain_list_load(struct err *err)
 void
 domain_list_identity(char *buf, size_t cap)
 {
-    FILE *f = fopen(psl_file(), "rb"); // NOLINT(cert-err33-c): NULL is "none"
-    XXH3_state_t *h = XXH3_createState();
-    char file[24] = "none";
+    /* every list psl_latest() and load_dafsa() may take: the text file, libpsl's compiled one */
+    const char *paths[2] = {psl_file(), psl_dist_filename()};
+    char file[2][24];
     uint8_t chunk[8192];
-    size_t n;
 
-    if (f != NULL && h != NULL) {
-        XXH3_64bits_reset(h);
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            XXH3_64bits_update(h, chunk, n);
-        if (!ferror(f))
-            snprintf(file, sizeof(file), "%016llx", (unsigned long long)XXH3_64bits_digest(h));
+    for (int i = 0; i < 2; i++) {
+        FILE *f = paths[i] != NULL && *paths[i] != '\0' ? fopen(paths[i], "rb") : NULL;
+        XXH3_state_t *h = XXH3_createState();
+        size_t n;
+
+        snprintf(file[i], sizeof(file[i]), "none");
+        if (f != NULL && h != NULL) {
+            XXH3_64bits_reset(h);
+            while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                XXH3_64bits_update(h, chunk, n);
+            if (!ferror(f))
+                snprintf(file[i], sizeof(file[i]), "%016llx",
+                         (unsigned long long)XXH3_64bits_digest(h));
+        }
+        if (f != NULL)
+            fclose(f);
+        XXH3_freeState(h);
     }
-    if (f != NULL)
-        fclose(f);
-    XXH3_freeState(h);
-    snprintf(buf, cap, "psl=%s,builtin=%.16s", file, psl_builtin_sha1sum());
+    snprintf(buf, cap, "psl=%s,dafsa=%s,builtin=%.16s", file[0], file[1], psl_builtin_sha1sum());
 }
 
 void

@@ -52,8 +52,9 @@ struct domain_list *domain_list_load(struct err *err);
 
 /*
  * domain_list_identity() - which Public Suffix List domain_list_load() would
- * load, as text into buf (cap >= DOMAIN_LIST_ID_MAX): a hash of the file's
- * bytes ("none" without it) and libpsl's built-in list's checksum. What a
+ * load, as text into buf (cap >= DOMAIN_LIST_ID_MAX): hashes of the bytes of
+ * the text list and of libpsl's compiled (DAFSA) list ("none" without one)
+ * and libpsl's built-in list's checksum. What a
  * job that reads registered domains must add to its cache key and shard
  * identity, since another list gives other domains.
  */
