@@ -98,8 +98,10 @@ stats(const char *dir)
     for (size_t i = 0; i < n; i++) {
         const struct cache_job_stats *j = &jobs[i];
 
-        printf("job %s: %llu partials, %.2f MiB, %llu of damaged sources, %llu unreadable",
-               j->fp_hex, (unsigned long long)j->entries, mib(j->bytes),
+        printf("job %s: %llu partials (%llu roll-ups of %llu files in all), %.2f MiB, %llu of "
+               "damaged sources, %llu unreadable",
+               j->fp_hex, (unsigned long long)j->entries, (unsigned long long)j->rollups,
+               (unsigned long long)j->roll_members, mib(j->bytes),
                (unsigned long long)j->damaged_sources, (unsigned long long)j->unreadable);
         if (j->entries) {
             fputs(", oldest ", stdout);

@@ -76,8 +76,9 @@ static const char usage_mem[] =
     "  --mem-limit SIZE        budget for the group tables, e.g. 512M, 8G (default: 75% of\n"
     "                          physical memory); past it tables spill to --tmp-dir\n"
     "  --tmp-dir DIR           where spilled tables go (default: $TMPDIR, else /tmp)\n"
-    "  --cache DIR             keep each file's partial result in DIR and reuse it while\n"
-    "                          the file is unchanged (default: $FLOWSWEEP_CACHE; '' = off)\n";
+    "  --cache DIR             keep partial results (a week's files, all files) in DIR and\n"
+    "                          reuse them while their files are unchanged (default:\n"
+    "                          $FLOWSWEEP_CACHE; '' = off)\n";
 
 static const char usage_exec[] =
     "  --decoder fast|fixbuf   IPFIX decoder: the in-place fast path (default) or libfixbuf's\n"

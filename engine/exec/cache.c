@@ -322,6 +322,237 @@ cache_store(struct cache *c, const struct cache_src *s, struct partial_info *inf
     return rc;
 }
 
+/* ---- roll-ups ---- */
+
+struct src_ref {
+    const char *path;
+    size_t i;
+};
+
+static int
+src_ref_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct src_ref *)a)->path, ((const struct src_ref *)b)->path);
+}
+
+/* Plan index of the file at real path `path`, or (size_t)-1. */
+static size_t
+find_src(const struct src_ref *refs, size_t n, const char *path)
+{
+    struct src_ref key = {path, 0};
+    const struct src_ref *r = bsearch(&key, refs, n, sizeof(*refs), src_ref_cmp);
+
+    return r ? r->i : (size_t)-1;
+}
+
+/* Whether member `m` is file `s` as it is now, and was old enough when examined. */
+static int
+member_valid(const struct partial_member *m, const struct cache_src *s)
+{
+    return strcmp(m->path, s->path) == 0 && m->size == s->size && m->mtime_ns == s->mtime_ns &&
+           m->ino == s->ino && m->dev == s->dev && m->examined_ns - m->mtime_ns >= CACHE_RACY_NS;
+}
+
+void
+cache_drop(struct cache *c, const char *path)
+{
+    if (atomic_load(&c->write_ok))
+        (void)unlink(path);
+}
+
+static int
+roll_cmp(const void *a, const void *b)
+{
+    const struct cache_roll *x = a, *y = b;
+
+    if (x->nmembers != y->nmembers)
+        return x->nmembers > y->nmembers ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static void
+add_warn(char ***warns, size_t *nwarns, const char *path, const char *why, const char *what)
+{
+    size_t len = strlen(path) + strlen(why) + strlen(what) + 64;
+    char *w = mem_alloc(len);
+
+    snprintf(w, len, "the roll-up %s: %s (%s)", path, why, what);
+    *warns = mem_realloc(*warns, (*nwarns + 1) * sizeof(**warns));
+    (*warns)[(*nwarns)++] = w;
+}
+
+size_t
+cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cache_roll **rolls,
+            char ***warns, size_t *nwarns)
+{
+    struct src_ref *refs = mem_calloc(n + 1, sizeof(*refs));
+    struct cache_roll *cand = NULL;
+    size_t nrefs = 0, ncand = 0, cap = 0, nchosen = 0;
+    uint8_t *taken;
+    DIR *d;
+    struct dirent *de;
+
+    *rolls = NULL;
+    if (!c->read_ok || (d = opendir(c->job_dir)) == NULL) {
+        mem_free(refs);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (srcs[i] != NULL) {
+            refs[nrefs].path = srcs[i]->path;
+            refs[nrefs++].i = i;
+        }
+    qsort(refs, nrefs, sizeof(*refs), src_ref_cmp);
+    while ((de = readdir(d)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        struct partial p;
+        struct err why;
+        char *path;
+        size_t *idx;
+        int ok = 1, stale = 0;
+
+        if (de->d_name[0] == '.' || nl < 6 || strcmp(de->d_name + nl - 5, ".roll") != 0)
+            continue;
+        path = join(c->job_dir, de->d_name);
+        err_init(&why);
+        if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, &p, &why) < 0 ||
+            (p.info.nmembers == 0 && ERR_SET(&why, ERR_FORMAT, "%s", "not a roll-up") < 0) ||
+            ((memcmp(p.info.job_fp, c->fp, 16) != 0 || p.info.state_version != c->state_version) &&
+             ERR_SET(&why, ERR_FORMAT, "%s", "made for another job or state version") < 0)) {
+            if (!(why.code == ERR_IO && why.sys_errno == ENOENT)) { /* not removed meanwhile */
+                add_warn(warns, nwarns, path, why.msg, "ignored and removed");
+                cache_drop(c, path);
+            }
+            partial_fini(&p);
+            mem_free(path);
+            continue;
+        }
+        idx = mem_alloc(p.info.nmembers * sizeof(*idx));
+        for (uint32_t k = 0; k < p.info.nmembers && ok; k++) {
+            size_t i = find_src(refs, nrefs, p.info.members[k].path);
+
+            if (i == (size_t)-1)
+                ok = 0; /* not planned this time: kept for a run that plans it */
+            else if (!member_valid(&p.info.members[k], srcs[i]))
+                ok = 0, stale = 1;
+            else
+                idx[k] = i;
+        }
+        if (ok) {
+            if (ncand == cap) {
+                cap = cap ? 2 * cap : 16;
+                cand = mem_realloc(cand, cap * sizeof(*cand));
+            }
+            cand[ncand].path = path;
+            cand[ncand].nmembers = p.info.nmembers;
+            cand[ncand++].idx = idx;
+        } else {
+            if (stale) /* a member changed: it never serves again */
+                cache_drop(c, path);
+            mem_free(path);
+            mem_free(idx);
+        }
+        partial_fini(&p);
+    }
+    closedir(d);
+    mem_free(refs);
+    if (ncand > 1)
+        qsort(cand, ncand, sizeof(*cand), roll_cmp);
+    taken = mem_calloc(n + 1, 1);
+    for (size_t k = 0; k < ncand; k++) {
+        int free_ = 1;
+
+        for (uint32_t j = 0; j < cand[k].nmembers && free_; j++)
+            free_ = !taken[cand[k].idx[j]];
+        if (!free_) {
+            mem_free(cand[k].path);
+            mem_free(cand[k].idx);
+            continue;
+        }
+        for (uint32_t j = 0; j < cand[k].nmembers; j++)
+            taken[cand[k].idx[j]] = 1;
+        cand[nchosen++] = cand[k];
+    }
+    mem_free(taken);
+    *rolls = cand;
+    return nchosen;
+}
+
+void
+cache_rolls_free(struct cache_roll *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        mem_free(r[i].path);
+        mem_free(r[i].idx);
+    }
+    mem_free(r);
+}
+
+int
+cache_roll_matches(const struct cache *c, const struct partial *p, const struct cache_roll *r,
+                   struct cache_src *const *srcs)
+{
+    if (memcmp(p->info.job_fp, c->fp, 16) != 0 || p->info.state_version != c->state_version ||
+        p->info.nmembers != r->nmembers)
+        return 0;
+    for (uint32_t k = 0; k < r->nmembers; k++)
+        if (!member_valid(&p->info.members[k], srcs[r->idx[k]]))
+            return 0;
+    return 1;
+}
+
+static int
+member_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct partial_member *)a)->path,
+                  ((const struct partial_member *)b)->path);
+}
+
+int64_t
+cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, const struct htab *t,
+                 uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err)
+{
+    struct partial_info *info = mem_calloc(1, sizeof(*info));
+    XXH3_state_t *hs = XXH3_createState();
+    XXH128_canonical_t h;
+    char name[40], *path;
+    struct err first;
+    int64_t rc;
+
+    qsort(m, n, sizeof(*m), member_cmp);
+    XXH3_128bits_reset(hs);
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t id[4] = {m[i].size, (uint64_t)m[i].mtime_ns, m[i].ino, m[i].dev};
+
+        XXH3_128bits_update(hs, m[i].path, strlen(m[i].path) + 1);
+        XXH3_128bits_update(hs, id, sizeof(id));
+    }
+    XXH128_canonicalFromHash(&h, XXH3_128bits_digest(hs));
+    XXH3_freeState(hs);
+    hex(name, h.digest, 16);
+    memcpy(name + 32, ".roll", 6);
+    path = join(c->job_dir, name);
+    memcpy(info->job_fp, c->fp, 16);
+    snprintf(info->job, sizeof(info->job), "%s", c->job);
+    info->state_version = c->state_version;
+    info->created_ns = now_ns();
+    info->nmembers = n;
+    info->members = m;
+    info->any_order = 1; /* no sorting: loaded by hash, the bytes need not be canonical */
+    err_init(&first);
+    rc = partial_write(path, info, t, val_len, save, ctx, &first);
+    if (rc < 0 && first.sys_errno == ENOENT && make_dir(c->dir) == 0 &&
+        make_dir(c->job_dir) == 0) /* a prune removed the emptied job directory meanwhile */
+        rc = partial_write(path, info, t, val_len, save, ctx, err);
+    else if (rc < 0)
+        *err = first;
+    mem_free(path);
+    mem_free(info);
+    if (rc == -ERR_IO)
+        atomic_store(&c->write_ok, 0);
+    return rc;
+}
+
 /* ---- stats and prune: walking DIR/<job>/ ---- */
 
 static int
@@ -419,7 +650,7 @@ stats_one(void *ctx, const char *job_hex, const char *path, const char *name, co
     if (name[0] == '.')
         return 0; /* a temporary being written */
     err_init(&e);
-    if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY, &p, &e) < 0) {
+    if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, &p, &e) < 0) {
         row->unreadable++;
         row->unreadable_bytes += (uint64_t)st->st_size;
     } else {
@@ -432,6 +663,12 @@ stats_one(void *ctx, const char *job_hex, const char *path, const char *name, co
         row->entries++;
         row->bytes += (uint64_t)st->st_size;
         row->damaged_sources += p.info.bad != 0;
+        if (p.info.nmembers > 0) {
+            row->rollups++;
+            row->roll_members += p.info.nmembers;
+            for (uint32_t k = 0; k < p.info.nmembers; k++)
+                row->damaged_sources += p.info.members[k].bad != 0;
+        }
     }
     partial_fini(&p);
     return 0;
@@ -465,15 +702,30 @@ struct prune_ctx {
 
 /* Whether the source of partial header `in` is gone or no longer the file it was made from. */
 static int
-source_changed(const struct partial_info *in)
+file_changed(const char *path, uint64_t size, int64_t mtime_ns, uint64_t ino, uint64_t dev)
 {
     struct stat st;
 
-    if (stat(in->src_path, &st) != 0)
+    if (stat(path, &st) != 0)
         return 1;
-    return (uint64_t)st.st_size != in->src_size ||
-           (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != in->src_mtime_ns ||
-           (uint64_t)st.st_ino != in->src_ino || (uint64_t)st.st_dev != in->src_dev;
+    return (uint64_t)st.st_size != size ||
+           (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != mtime_ns ||
+           (uint64_t)st.st_ino != ino || (uint64_t)st.st_dev != dev;
+}
+
+/* Whether a source of partial header `in` (a roll-up: any member) is gone or changed. */
+static int
+source_changed(const struct partial_info *in)
+{
+    if (in->nmembers == 0)
+        return file_changed(in->src_path, in->src_size, in->src_mtime_ns, in->src_ino, in->src_dev);
+    for (uint32_t k = 0; k < in->nmembers; k++) {
+        const struct partial_member *m = &in->members[k];
+
+        if (file_changed(m->path, m->size, m->mtime_ns, m->ino, m->dev))
+            return 1;
+    }
+    return 0;
 }
 
 static int
@@ -493,7 +745,8 @@ prune_one(void *ctx, const char *job_hex, const char *path, const char *name, co
         drop = pc->now - mt > 3600LL * 1000000000LL;
     } else {
         err_init(&e);
-        if (partial_load(path, 0, &p, &e) < 0) { /* whole: what a sweep would reject goes */
+        if (partial_load(path, PARTIAL_LOAD_ANY_ORDER, &p, &e) <
+            0) { /* whole: what a sweep would reject goes */
             drop = 1;
         } else {
             drop = (pc->o->older_than_days >= 0 && (double)(pc->now - p.info.created_ns) >

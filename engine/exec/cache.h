@@ -36,6 +36,11 @@
 
 /* Bump by hand when decoding or aggregation meaning changes and the saved bytes do not. */
 #define CACHE_SEMANTICS 1
+/* A roll-up's unit: CACHE_UNIT_DAYS days (by the hour in the files' paths), from a Monday. */
+#ifndef CACHE_UNIT_DAYS
+#    define CACHE_UNIT_DAYS 7
+#endif
+#define CACHE_UNIT_SHIFT (CACHE_UNIT_DAYS == 7 ? 3 : 0) /* day 0 (1970-01-01) was a Thursday */
 /* A file must be this much older than its partial (ns) for its size and mtime to be trusted. */
 #define CACHE_RACY_NS (2LL * 1000000000LL)
 
@@ -109,11 +114,56 @@ int64_t cache_store(struct cache *c, const struct cache_src *s, struct partial_i
                     const struct htab *t, uint32_t val_len, partial_save_fn *save, const void *ctx,
                     struct err *err);
 
+/*
+ * Roll-ups: a partial of many source files (partial_info.members), named
+ * DIR/<job>/<XXH3-128 of its members' paths and identities>.roll. A run folds
+ * the files of one unit (a day by the hour in their paths, else a directory)
+ * that one worker reads into one table and writes it as a roll-up; a run that
+ * was made of many pieces writes one roll-up of everything. A roll-up serves a
+ * run when every one of its members is a planned file, unchanged (path, size,
+ * mtime, inode, device) and old enough (the racy rule, per member).
+ */
+struct cache_roll {
+    char *path; /* the roll-up's file (owned) */
+    uint32_t nmembers;
+    size_t *idx; /* plan index of each member, in the file's member order (owned) */
+};
+
+/*
+ * cache_cover() - the roll-ups serving planned files srcs[0..n) (srcs[i] NULL:
+ * not cached), chosen greedily, most members first, no two sharing a file;
+ * *rolls (cache_rolls_free() it). A roll-up whose head or members do not load
+ * is named in *warns (mem_free each and the array) and removed; one with a
+ * member changed or too young is removed (when the cache is writable).
+ * Returns the number chosen.
+ */
+size_t cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n,
+                   struct cache_roll **rolls, char ***warns, size_t *nwarns);
+void cache_rolls_free(struct cache_roll *r, size_t n);
+
+/* cache_roll_matches() - 1 when loaded roll-up `p` has the members `r` was chosen for, unchanged.
+ */
+int cache_roll_matches(const struct cache *c, const struct partial *p, const struct cache_roll *r,
+                       struct cache_src *const *srcs);
+
+/* cache_drop() - removes cache entry `path` (when the cache is writable). */
+void cache_drop(struct cache *c, const char *path);
+
+/*
+ * cache_store_roll() - writes the roll-up of members m[0..n) (sorted here by
+ * path) with groups `t`. Returns bytes written or -code, as cache_store().
+ */
+int64_t cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n,
+                         const struct htab *t, uint32_t val_len, partial_save_fn *save,
+                         const void *ctx, struct err *err);
+
 /* What `cache stats` shows of one job's partials. */
 struct cache_job_stats {
     char fp_hex[33];
     char job[PARTIAL_JOB_MAX]; /* from the newest readable partial's header */
-    uint64_t entries;          /* partials that load */
+    uint64_t entries;          /* partials that load (roll-ups included) */
+    uint64_t rollups;          /* of which roll-ups */
+    uint64_t roll_members;     /* source files in them */
     uint64_t bytes;            /* their bytes */
     uint64_t damaged_sources;  /* partials that keep a damaged file's verdict */
     uint64_t unreadable;       /* files that do not load as partials */

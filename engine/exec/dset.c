@@ -354,6 +354,75 @@ v4_add(struct dset *s, uint32_t ip, struct memacct *acct, struct err *err)
     return 1;
 }
 
+size_t
+dset_v4_items(const struct dset *s, uint8_t *out)
+{
+    uint32_t cap = s->cap & ~DSET_V4, n = 0;
+
+    if (s->n == 0)
+        return 0;
+    if (s->cap == DSET_MIXED || !(s->cap & DSET_V4))
+        return (size_t)-1;
+    if (cap == 0) {
+        memcpy(out, s->u.inl, 4 * (size_t)s->n);
+        return s->n;
+    }
+    for (uint32_t i = 0; i < cap; i++) {
+        uint64_t v = v4_slots(s)[i];
+
+        if (v) {
+            uint32_t ip = (uint32_t)v;
+
+            memcpy(out + 4 * (size_t)n++, &ip, 4);
+        }
+    }
+    return n;
+}
+
+int
+dset_load_v4(struct dset *s, const uint8_t *p, uint32_t n, struct memacct *acct, struct err *err)
+{
+    uint32_t cap = 16, ip;
+    uint64_t *slots;
+
+    if (s->n != 0 || s->cap != 0)
+        return ERR_SET(err, ERR_INTERNAL, "%s", "dset_load_v4() on a set that is not empty");
+    if (n == 0)
+        return 1;
+    s->cap = DSET_V4;
+    if (n <= DSET_V4_INLINE) {
+        for (uint32_t i = 0; i < n; i++) {
+            memcpy(&ip, p + 4 * i, 4);
+            for (uint32_t j = 0; j < s->n; j++)
+                if (load32(s->u.inl + 4 * j) == ip)
+                    return 0;
+            store32(s->u.inl + 4 * s->n, ip);
+            s->n++;
+        }
+        return 1;
+    }
+    while (cap < 2u * n) /* the load v4_add() keeps: at most 1/2 */
+        cap *= 2;
+    if (memacct_charge(acct, (size_t)cap * 8, err) < 0) {
+        s->cap = 0;
+        return -ERR_LIMIT;
+    }
+    slots = mem_zalloc((size_t)cap, 8);
+    s->u.heap = (uint8_t *)slots;
+    s->cap = DSET_V4 | cap;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k;
+
+        memcpy(&ip, p + 4 * i, 4);
+        for (k = (uint32_t)mix64(ip) & (cap - 1); slots[k] != 0; k = (k + 1) & (cap - 1))
+            if (slots[k] == (V4_TAG | ip))
+                return 0;
+        slots[k] = V4_TAG | ip;
+        s->n++;
+    }
+    return 1;
+}
+
 /*
  * Mixed address sets: once IPv4 and other items meet in one set, it keeps
  * both kinds apart (DSET_MIXED, u.heap -> struct mixed): the IPv4 part stays

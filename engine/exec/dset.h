@@ -52,6 +52,21 @@ int dset_merge(struct dset *dst, const struct dset *src, size_t width, struct me
  */
 size_t dset_items(const struct dset *s, size_t width, uint8_t *out);
 
+/*
+ * dset_v4_items() - the items of address set `s` as 4-byte IPv4 addresses (as
+ * dset_load_v4() takes them) to out[0 .. 4n), in no particular order, when every
+ * item is IPv4; returns n, or (size_t)-1 when the set holds other addresses.
+ */
+size_t dset_v4_items(const struct dset *s, uint8_t *out);
+
+/*
+ * dset_load_v4() - fills the empty address set `s` (17-byte items) with the n
+ * IPv4 addresses at p (4 bytes each, as saved), sized once. Returns 1, 0 when
+ * an address repeats (the set then holds those before it), or -code.
+ */
+int dset_load_v4(struct dset *s, const uint8_t *p, uint32_t n, struct memacct *acct,
+                 struct err *err);
+
 /* dset_fini() - frees the heap part, gives its bytes back to `acct`. */
 void dset_fini(struct dset *s, size_t width, struct memacct *acct);
 

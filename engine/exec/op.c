@@ -19,11 +19,18 @@ op_bytes_put(struct op_bytes *b, const void *p, size_t len)
 void
 op_bytes_u64(struct op_bytes *b, uint64_t v)
 {
-    uint8_t le[8];
+    uint8_t *q;
 
+    if (b->cap - b->len < 8 || b->p == NULL)
+        b->p = mem_grow(b->p, &b->cap, b->len + 8, 256);
+    q = b->p + b->len;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(q, &v, 8);
+#else
     for (int i = 0; i < 8; i++)
-        le[i] = (uint8_t)(v >> (8 * i));
-    op_bytes_put(b, le, 8);
+        q[i] = (uint8_t)(v >> (8 * i));
+#endif
+    b->len += 8;
 }
 
 void
@@ -105,7 +112,7 @@ static const uint8_t v4_prefix[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xF
 static int
 addr_kind(const uint8_t *it)
 {
-    if (memcmp(it, v4_prefix, sizeof(v4_prefix)) == 0)
+    if (it[0] == 4 && memcmp(it, v4_prefix, sizeof(v4_prefix)) == 0)
         return 0;
     return it[0] == 6 ? 1 : 2;
 }
@@ -117,6 +124,21 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
     size_t n;
 
     (void)err;
+    if (width == 17 && out->any_order) { /* an IPv4 set: its 4-byte items as they are */
+        size_t room = 12 + 4 * (size_t)s->n;
+        uint8_t *q;
+
+        out->p = mem_grow(out->p, &out->cap, out->len + room, 256);
+        q = out->p + out->len;
+        n = dset_v4_items(s, q + 4);
+        if (n != (size_t)-1) {
+            for (int b = 0; b < 4; b++)
+                q[b] = (uint8_t)(n >> (8 * b));
+            memset(q + 4 + 4 * n, 0, 8); /* no IPv6, no other items */
+            out->len += 12 + 4 * n;
+            return 0;
+        }
+    }
     items = mem_alloc((size_t)s->n * width + 1);
     n = dset_items(s, width, items);
     if (!out->any_order)
@@ -126,17 +148,27 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
         op_bytes_put(out, items, n * width);
     } else {
         static const size_t skip[3] = {13, 1, 0}, len[3] = {4, 16, 17};
+        size_t m[3] = {0, 0, 0}, at[3];
+        uint8_t *q;
 
-        for (int k = 0; k < 3; k++) {
-            size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            m[addr_kind(items + 17 * i)]++;
+        /* room for the three lists at once, each a u32 count and its items */
+        out->p = mem_grow(out->p, &out->cap, out->len + 12 + 4 * m[0] + 16 * m[1] + 17 * m[2], 256);
+        q = out->p + out->len;
+        at[0] = 4;
+        at[1] = at[0] + 4 * m[0] + 4;
+        at[2] = at[1] + 16 * m[1] + 4;
+        for (int k = 0; k < 3; k++)
+            for (int b = 0; b < 4; b++)
+                q[at[k] - 4 + (size_t)b] = (uint8_t)(m[k] >> (8 * b));
+        for (size_t i = 0; i < n; i++) {
+            int k = addr_kind(items + 17 * i);
 
-            for (size_t i = 0; i < n; i++)
-                m += addr_kind(items + 17 * i) == k;
-            put_u32(out, m);
-            for (size_t i = 0; i < n; i++)
-                if (addr_kind(items + 17 * i) == k)
-                    op_bytes_put(out, items + 17 * i + skip[k], len[k]);
+            memcpy(q + at[k], items + 17 * i + skip[k], len[k]);
+            at[k] += len[k];
         }
+        out->len += 12 + 4 * m[0] + 16 * m[1] + 17 * m[2];
     }
     mem_free(items);
     return 0;
@@ -189,6 +221,15 @@ op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t *end
 
         if ((rc = read_count(p, end, len[k], &n, err)) < 0)
             return rc;
+        if (k == 0) { /* the IPv4 list comes first, into the empty set: sized once */
+            rc = dset_load_v4(s, *p, n, acct, err);
+            if (rc == 0)
+                return ERR_SET(err, ERR_FORMAT, "saved state: distinct set repeats an item");
+            if (rc < 0)
+                return rc;
+            *p += (size_t)n * 4;
+            continue;
+        }
         for (uint32_t i = 0; i < n; i++, *p += len[k]) {
             uint8_t item[17];
 

@@ -24,9 +24,12 @@ static const uint8_t tail_magic[8] = {0x89, 'F', 'S', 'P', 'E', 'N', 'D', '\n'};
 #define BLOCK_HEAD   24u /* partition, reserved, groups, payload length */
 #define TRAILER_LEN  24u /* magic, file length, checksum */
 #define FLAG_BAD     1u
-#define FLAG_PATH    2u /* the message follows the source's path */
-#define FLAG_RESUMED 4u /* reading went on after the damage */
-#define FLAG_ANY     8u /* groups in no order: a message between ranks, never a file */
+#define FLAG_PATH    2u   /* the message follows the source's path */
+#define FLAG_RESUMED 4u   /* reading went on after the damage */
+#define FLAG_ANY     8u   /* groups in no order: a message between ranks, never a file */
+#define FLAG_ROLLUP  16u  /* a roll-up: the members section follows the header */
+#define MEMBERS_HEAD 16u  /* member count, reserved, entries length */
+#define MEMBER_FIXED 112u /* a member entry's bytes before its strings */
 
 /* ---- little-endian bytes ---- */
 
@@ -95,20 +98,18 @@ buf_room(struct partial_buf *b, size_t n)
     return b->p + b->len - n;
 }
 
-static void
-put_varint(struct partial_buf *b, uint32_t v)
+/* Writes `v` as LEB128 at q; returns the byte after it. */
+static uint8_t *
+put_varint_at(uint8_t *q, uint32_t v)
 {
-    uint8_t tmp[5];
-    size_t n = 0;
-
     do {
-        tmp[n] = (uint8_t)(v & 0x7f);
+        *q = (uint8_t)(v & 0x7f);
         v >>= 7;
         if (v)
-            tmp[n] |= 0x80;
-        n++;
+            *q |= 0x80;
+        q++;
     } while (v);
-    partial_buf_put(b, tmp, n);
+    return q;
 }
 
 /* get_varint() - a LEB128 u32 at *p before `end`; -1 when cut short or overlong. */
@@ -193,7 +194,7 @@ put_head(struct partial_buf *b, const struct partial_info *info, uint64_t groups
     put_u32(h + 24, (info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) |
                                      (info->resumed ? FLAG_RESUMED : 0)
                                : 0) |
-                        (info->any_order ? FLAG_ANY : 0));
+                        (info->any_order ? FLAG_ANY : 0) | (info->nmembers ? FLAG_ROLLUP : 0));
     /* h + 28: nblocks, filled in when known */
     memcpy(h + 32, info->job_fp, 16);
     put_u64(h + 48, info->src_size);
@@ -230,14 +231,48 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
     struct partial_buf state = {0};
     size_t hlen;
     int rc = 0;
-
-    uint64_t groups = 0;
+    uint64_t groups = 0, msum = 0;
 
     for (unsigned p = 0; p < HTAB_PARTS; p++)
         if (p % mod == rem)
             groups += htab_part_count(t, p);
     put_head(b, info, groups);
     hlen = b->len;
+    if (info->nmembers > 0) { /* the members section: its checksum goes with the blocks' */
+        size_t start = b->len;
+
+        buf_room(b, MEMBERS_HEAD);
+        for (uint32_t i = 0; i < info->nmembers; i++) {
+            const struct partial_member *m = &info->members[i];
+            size_t pl = strnlen_cap(m->path, PARTIAL_PATH_MAX - 1);
+            size_t ml = m->bad && m->msg ? strnlen_cap(m->msg, ERR_MSG_LEN - 1) : 0;
+            uint8_t *q = buf_room(b, MEMBER_FIXED);
+            const uint64_t *c = &m->counts.bytes;
+
+            put_u64(q, m->size);
+            put_u64(q + 8, (uint64_t)m->mtime_ns);
+            put_u64(q + 16, m->ino);
+            put_u64(q + 24, m->dev);
+            put_u64(q + 32, (uint64_t)m->examined_ns);
+            for (int k = 0; k < 7; k++)
+                put_u64(q + 40 + 8 * k, c[k]);
+            put_u64(q + 96, m->bad ? m->flows_kept : 0);
+            put_u32(q + 104, m->bad ? FLAG_BAD | (m->msg_after_path ? FLAG_PATH : 0) |
+                                          (m->resumed ? FLAG_RESUMED : 0)
+                                    : 0);
+            q[108] = (uint8_t)pl;
+            q[109] = (uint8_t)(pl >> 8);
+            q[110] = (uint8_t)ml;
+            q[111] = (uint8_t)(ml >> 8);
+            partial_buf_put(b, m->path, pl);
+            partial_buf_put(b, m->msg, ml);
+        }
+        put_u32(b->p + start, info->nmembers);
+        put_u32(b->p + start + 4, 0);
+        put_u64(b->p + start + 8, b->len - start - MEMBERS_HEAD);
+        msum = XXH3_64bits(b->p + start, b->len - start);
+        put_u64(buf_room(b, 8), msum);
+    }
     for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
         size_t n = htab_part_count(t, p), k = 0, cap = htab_part_cap(t, p);
         size_t start, payload;
@@ -274,11 +309,22 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
                              state.len);
                 break;
             }
-            put_u64(buf_room(b, 8), ents[i].hash);
-            put_varint(b, ents[i].key_len);
-            put_varint(b, (uint32_t)state.len);
-            partial_buf_put(b, ents[i].key, ents[i].key_len);
-            partial_buf_put(b, state.p, state.len);
+            {
+                /* room for the group at once: hash, two varints, key, state */
+                uint8_t *q = buf_room(b, 8 + 10 + ents[i].key_len + state.len);
+                uint8_t *q0 = q;
+
+                put_u64(q, ents[i].hash);
+                q += 8;
+                q = put_varint_at(q, ents[i].key_len);
+                q = put_varint_at(q, (uint32_t)state.len);
+                memcpy(q, ents[i].key, ents[i].key_len);
+                q += ents[i].key_len;
+                if (state.len)
+                    memcpy(q, state.p, state.len);
+                q += state.len;
+                b->len -= (size_t)(8 + 10 + ents[i].key_len + state.len) - (size_t)(q - q0);
+            }
         }
         if (rc < 0)
             break;
@@ -301,14 +347,18 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
     {
         size_t off = b->len;
         uint8_t *tr = buf_room(b, TRAILER_LEN);
-        uint8_t tmp[8 * (HTAB_PARTS + 2)];
+        uint8_t tmp[8 * (HTAB_PARTS + 3)];
+        size_t n = 0;
 
         memcpy(tr, tail_magic, 8);
         put_u64(tr + 8, off);
-        for (uint32_t i = 0; i <= nblocks; i++)
-            put_u64(tmp + 8 * i, sums[i]);
-        put_u64(tmp + 8 * (nblocks + 1), off);
-        put_u64(tr + 16, XXH3_64bits(tmp, 8 * ((size_t)nblocks + 2)));
+        put_u64(tmp + 8 * n++, sums[0]);
+        if (info->nmembers > 0)
+            put_u64(tmp + 8 * n++, msum);
+        for (uint32_t i = 1; i <= nblocks; i++)
+            put_u64(tmp + 8 * n++, sums[i]);
+        put_u64(tmp + 8 * n++, off);
+        put_u64(tr + 16, XXH3_64bits(tmp, 8 * n));
     }
     return 0;
 }
@@ -418,6 +468,87 @@ copy_str(char *dst, size_t cap, const uint8_t *src, size_t len)
     dst[len] = '\0';
 }
 
+/* Checks a roll-up's members section at buf[p->first_block..len); moves first_block past it. */
+static int
+parse_members(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, struct err *err)
+{
+    size_t off = p->first_block, end, slen = 0;
+    uint32_t n;
+    uint64_t entries;
+    char *sp;
+
+    if (len - off < MEMBERS_HEAD + 8)
+        return BAD("cut short in the members section");
+    n = get_u32(buf + off);
+    entries = get_u64(buf + off + 8);
+    if (n == 0 || n > PARTIAL_MEMBERS_MAX || get_u32(buf + off + 4) != 0)
+        return BAD("members section: %u members out of range", n);
+    if (entries > len - off - MEMBERS_HEAD - 8)
+        return BAD("cut short in the members section (%llu bytes of entries)",
+                   (unsigned long long)entries);
+    end = off + MEMBERS_HEAD + (size_t)entries;
+    if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
+        XXH3_64bits(buf + off, MEMBERS_HEAD + (size_t)entries) != get_u64(buf + end))
+        return BAD("members section: checksum mismatch");
+    p->members = mem_calloc(n, sizeof(*p->members));
+    p->strings = mem_alloc((size_t)entries + 2u * n + 1);
+    sp = p->strings;
+    off += MEMBERS_HEAD;
+    for (uint32_t i = 0; i < n; i++) {
+        struct partial_member *m = &p->members[i];
+        uint64_t *c = &m->counts.bytes;
+        uint32_t fl;
+        size_t pl, ml;
+
+        if (end - off < MEMBER_FIXED)
+            return BAD("members section: member %u cut short", i);
+        m->size = get_u64(buf + off);
+        m->mtime_ns = (int64_t)get_u64(buf + off + 8);
+        m->ino = get_u64(buf + off + 16);
+        m->dev = get_u64(buf + off + 24);
+        m->examined_ns = (int64_t)get_u64(buf + off + 32);
+        for (int k = 0; k < 7; k++)
+            c[k] = get_u64(buf + off + 40 + 8 * k);
+        m->flows_kept = get_u64(buf + off + 96);
+        fl = get_u32(buf + off + 104);
+        pl = get_u16(buf + off + 108);
+        ml = get_u16(buf + off + 110);
+        if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED)) ||
+            ((fl & (FLAG_PATH | FLAG_RESUMED)) && !(fl & FLAG_BAD)) ||
+            (!(fl & FLAG_BAD) && m->flows_kept != 0))
+            return BAD("members section: member %u: unknown flags 0x%x", i, fl);
+        m->bad = (fl & FLAG_BAD) != 0;
+        m->msg_after_path = (fl & FLAG_PATH) != 0;
+        m->resumed = (fl & FLAG_RESUMED) != 0;
+        if (pl == 0 || pl >= PARTIAL_PATH_MAX || ml >= ERR_MSG_LEN || (ml && !m->bad) ||
+            end - off - MEMBER_FIXED < pl + ml)
+            return BAD("members section: member %u: string lengths out of range", i);
+        off += MEMBER_FIXED;
+        if (memchr(buf + off, '\0', pl + ml) != NULL)
+            return BAD("members section: member %u: a string holds a NUL byte", i);
+        memcpy(sp, buf + off, pl);
+        sp[pl] = '\0';
+        m->path = sp;
+        sp += pl + 1;
+        memcpy(sp, buf + off + pl, ml);
+        sp[ml] = '\0';
+        m->msg = sp;
+        sp += ml + 1;
+        slen += pl + ml;
+        off += pl + ml;
+        if (i > 0 && strcmp(p->members[i - 1].path, m->path) >= 0)
+            return BAD("members section: member %u: out of order or repeated", i);
+    }
+    if (off != end)
+        return BAD("members section: %zu bytes left over", end - off);
+    (void)slen;
+    p->info.nmembers = n;
+    p->info.members = p->members;
+    p->members_sum = get_u64(buf + end);
+    p->first_block = end + 8;
+    return 0;
+}
+
 /* Checks the header in buf[0..len) and fills p->info. */
 static int
 parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, struct err *err)
@@ -445,8 +576,9 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
     if (bits != HTAB_PART_BITS)
         return BAD("%u partition bits, this flowsweep uses %u", bits, HTAB_PART_BITS);
     fl = get_u32(buf + 24);
-    if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED | FLAG_ANY)) ||
-        ((fl & (FLAG_PATH | FLAG_RESUMED)) && !(fl & FLAG_BAD)))
+    if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED | FLAG_ANY | FLAG_ROLLUP)) ||
+        ((fl & (FLAG_PATH | FLAG_RESUMED)) && !(fl & FLAG_BAD)) ||
+        ((fl & FLAG_ROLLUP) && (fl & FLAG_BAD)))
         return BAD("unknown flags 0x%x", fl);
     if ((fl & FLAG_ANY) && !(flags & PARTIAL_LOAD_ANY_ORDER))
         return BAD("groups in no order: a message between ranks, not a partial file");
@@ -483,6 +615,9 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
     if (memchr(buf + HEAD_FIXED, '\0', path_len + job_len + msg_len) != NULL)
         return BAD("a header string holds a NUL byte");
     p->first_block = hlen;
+    p->hlen = hlen;
+    if (fl & FLAG_ROLLUP)
+        return parse_members(p, buf, len, flags, err);
     return 0;
 }
 
@@ -544,7 +679,7 @@ partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struc
     rc = parse_head(p, buf, len, flags, err);
     if (rc < 0 || (flags & PARTIAL_LOAD_HEAD_ONLY))
         return rc;
-    sums[0] = get_u64(buf + p->first_block - 8);
+    sums[0] = get_u64(buf + p->hlen - 8);
     off = p->first_block;
     for (uint32_t b = 0; b < p->nblocks; b++) {
         unsigned part;
@@ -587,16 +722,37 @@ partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struc
         return BAD("length %zu, the trailer says %llu", len,
                    (unsigned long long)(get_u64(buf + off + 8) + TRAILER_LEN));
     {
-        uint8_t tmp[8 * (HTAB_PARTS + 2)];
+        uint8_t tmp[8 * (HTAB_PARTS + 3)];
+        size_t k = 0;
 
-        for (uint32_t i = 0; i <= p->nblocks; i++)
-            put_u64(tmp + 8 * i, sums[i]);
-        put_u64(tmp + 8 * (p->nblocks + 1), off);
-        if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
-            XXH3_64bits(tmp, 8 * ((size_t)p->nblocks + 2)) != get_u64(buf + off + 16))
+        put_u64(tmp + 8 * k++, sums[0]);
+        if (p->info.nmembers > 0)
+            put_u64(tmp + 8 * k++, p->members_sum);
+        for (uint32_t i = 1; i <= p->nblocks; i++)
+            put_u64(tmp + 8 * k++, sums[i]);
+        put_u64(tmp + 8 * k++, off);
+        if (!(flags & PARTIAL_LOAD_SKIP_SUMS) && XXH3_64bits(tmp, 8 * k) != get_u64(buf + off + 16))
             return BAD("trailer checksum mismatch");
     }
     return 0;
+}
+
+/* Reads up to `want` bytes into buf[got..want). The new total, or -errno. */
+static ssize_t
+read_more(int fd, uint8_t *buf, size_t got, size_t want)
+{
+    while (got < want) {
+        ssize_t r = read(fd, buf + got, want - got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -errno;
+        if (r == 0)
+            break; /* shrank under us: the checks say what is missing */
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
 }
 
 int
@@ -604,7 +760,8 @@ partial_load(const char *path, unsigned flags, struct partial *p, struct err *er
 {
     struct stat st;
     uint8_t *buf;
-    size_t len, got = 0;
+    size_t len, want;
+    ssize_t got;
     int fd;
 
     memset(p, 0, sizeof(*p));
@@ -622,27 +779,32 @@ partial_load(const char *path, unsigned flags, struct partial *p, struct err *er
         return ERR_SET(err, ERR_FORMAT, "not a regular file");
     }
     len = (size_t)st.st_size;
-    if ((flags & PARTIAL_LOAD_HEAD_ONLY) && len > HEAD_MAX)
-        len = HEAD_MAX;
-    buf = mem_alloc(len + 1);
-    while (got < len) {
-        ssize_t r = read(fd, buf + got, len - got);
+    want = len;
+    if ((flags & PARTIAL_LOAD_HEAD_ONLY) && want > HEAD_MAX + MEMBERS_HEAD)
+        want = HEAD_MAX + MEMBERS_HEAD;
+    buf = mem_alloc(want + 1);
+    got = read_more(fd, buf, 0, want);
+    if (got >= 0 && want < len && (size_t)got == want && (get_u32(buf + 24) & FLAG_ROLLUP)) {
+        /* a roll-up's head: its members section too */
+        uint32_t hlen = get_u32(buf + 12);
 
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
+        if (hlen <= HEAD_MAX && (size_t)hlen + MEMBERS_HEAD <= want) {
+            uint64_t more = get_u64(buf + hlen + 8) + 8;
+            size_t need =
+                more <= len - hlen - MEMBERS_HEAD ? hlen + MEMBERS_HEAD + (size_t)more : len;
 
-            close(fd);
-            mem_free(buf);
-            return ERR_SET_ERRNO(err, e, "cannot read");
+            if (need > want) {
+                buf = mem_realloc(buf, need + 1);
+                got = read_more(fd, buf, (size_t)got, need);
+            }
         }
-        if (r == 0)
-            break; /* shrank under us: the checks below say what is missing */
-        got += (size_t)r;
     }
     close(fd);
-    return partial_parse(buf, got, flags, p, err);
+    if (got < 0) {
+        mem_free(buf);
+        return ERR_SET_ERRNO(err, (int)-got, "cannot read");
+    }
+    return partial_parse(buf, (size_t)got, flags, p, err);
 }
 
 int
@@ -679,7 +841,13 @@ void
 partial_fini(struct partial *p)
 {
     mem_free(p->buf);
+    mem_free(p->members);
+    mem_free(p->strings);
     p->buf = NULL;
+    p->members = NULL;
+    p->strings = NULL;
+    p->info.members = NULL;
+    p->info.nmembers = 0;
     p->len = 0;
 }
 

@@ -37,7 +37,7 @@
 #include "err.h"
 #include "htab.h"
 
-#define PARTIAL_VERSION  1    /* format version: bump on any layout change */
+#define PARTIAL_VERSION  2    /* format version: bump on any layout change */
 #define PARTIAL_PATH_MAX 4096 /* longest source path kept (longer: not cached) */
 #define PARTIAL_JOB_MAX  2048 /* longest job text kept */
 
@@ -51,6 +51,26 @@ struct partial_counts {
     uint64_t other;   /* options / non-flow records */
     uint64_t damaged; /* damaged sets or messages skipped */
 };
+
+/*
+ * One source file of a roll-up (a partial of many files, cache.h): its identity,
+ * what reading it counted and its verdict, as struct partial_info keeps a single
+ * source's. Strings are NUL-terminated; msg is "" unless bad.
+ */
+struct partial_member {
+    const char *path; /* real path */
+    const char *msg;  /* bad: the damage message, without the path when msg_after_path */
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t ino;
+    uint64_t dev;
+    int64_t examined_ns; /* wall clock (ns) when it was examined */
+    struct partial_counts counts;
+    uint64_t flows_kept;
+    int bad, msg_after_path, resumed;
+};
+
+#define PARTIAL_MEMBERS_MAX (1u << 20) /* most members of one roll-up */
 
 /* The header: who made the partial, from what, and what the source was like. */
 struct partial_info {
@@ -73,6 +93,10 @@ struct partial_info {
     uint64_t groups; /* groups in all blocks */
     int any_order;   /* groups and distinct sets' items in no order: a message between ranks of
                         one job (engine/dist), never a file; loaded with PARTIAL_LOAD_ANY_ORDER */
+    /* a roll-up (nmembers > 0): the groups of several sources, listed here in strictly
+     * ascending path order; the src_* fields, bad and counts above are then 0 */
+    uint32_t nmembers;
+    const struct partial_member *members; /* written: the caller's; loaded: the partial's */
 };
 
 /* Growable bytes the save callback appends a state to. */
@@ -121,6 +145,10 @@ struct partial {
     size_t len;
     size_t first_block; /* offset of the first block */
     uint32_t nblocks;
+    size_t hlen;                    /* header length */
+    struct partial_member *members; /* a roll-up's (owned; info.members points here) */
+    char *strings;                  /* their paths and messages (owned) */
+    uint64_t members_sum;           /* the members section's checksum */
 };
 
 /* One group of a loaded partial. */
@@ -143,7 +171,7 @@ struct partial_cursor {
 
 enum {
     PARTIAL_LOAD_SKIP_SUMS = 1, /* fuzzing only: checksums are not compared */
-    PARTIAL_LOAD_HEAD_ONLY = 2, /* read and check the header only (no groups) */
+    PARTIAL_LOAD_HEAD_ONLY = 2, /* read and check the header (and a roll-up's members) only */
     PARTIAL_LOAD_ANY_ORDER = 4  /* accept groups in no order (info.any_order: a message) */
 };
 

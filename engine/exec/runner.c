@@ -3,6 +3,7 @@
  */
 #include "runner.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,10 +11,12 @@
 #include <string.h>
 
 #include <omp.h>
+#include <xxhash.h>
 
 #include "cache.h"
 #include "mem.h"
 #include "merge.h"
+#include "part_hour.h"
 #include "partial.h"
 #include "spill.h"
 
@@ -147,14 +150,26 @@ runner_files(const struct part_plan *plan)
 /* What the run knows of planned file i. */
 struct cfile {
     struct cache_src *src;        /* NULL: not identified (no partial read or written) */
-    int hit;                      /* its partial was merged */
-    int own_table;                /* read into a table of its own, then its partial written */
-    struct partial_counts counts; /* hit: what reading it had counted */
-    int bad;                      /* hit: the file was damaged */
+    int hit;                      /* its partial (or a roll-up holding it) was merged */
+    int covered;                  /* a roll-up holding it was merged */
+    int own_table;                /* read into its worker's unit table (a roll-up to be) */
+    int member;                   /* read whole into a unit table: counts and verdict below */
+    struct partial_counts counts; /* hit or member: what reading it counted */
+    int bad;                      /* hit or member: the file was damaged */
     uint64_t flows_kept;
-    int resumed; /* hit and bad: reading went on after the damage */
-    char *msg;   /* hit and bad: the message, with the path as this run names it */
-    char *warn;  /* its partial was rejected: why */
+    int resumed;        /* bad: reading went on after the damage */
+    int msg_after_path; /* bad: raw is the message after the path */
+    char *raw;          /* bad: the message as kept in a partial */
+    char *msg;          /* hit and bad: the message, with the path as this run names it */
+    char *warn;         /* its partial was rejected: why */
+};
+
+/* A worker's unit table (run->own[w]): the files of one unit it read, a roll-up to be. */
+struct useg {
+    uint64_t unit;
+    int poisoned; /* holds groups of a file that is not a member: not written */
+    size_t *m;    /* plan indexes of its members */
+    size_t n, cap;
 };
 
 struct run {
@@ -174,6 +189,14 @@ struct run {
     atomic_uint_fast64_t written, written_bytes;
     atomic_int write_failed;
     char write_err[ERR_MSG_LEN + 32];
+    uint64_t *unit;           /* per planned file: its unit (day, else directory) */
+    struct cache_src **srcs;  /* per planned file: cf[i].src */
+    struct cache_roll *rolls; /* the roll-ups chosen */
+    size_t nrolls;
+    uint8_t *roll_used;   /* per chosen roll-up: merged */
+    struct useg *seg;     /* per worker */
+    atomic_size_t pieces; /* roll-ups, partials and unit tables the groups came from */
+    size_t covered;       /* files served by roll-ups */
 };
 
 /* Releases every state of `t` (the table is then empty of owners). */
@@ -285,12 +308,8 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
     enum cache_look look;
 
     err_init(&why);
-    cf->src = mem_alloc(sizeof(*cf->src));
-    if (cache_identify(r->files[i].path, cf->src, &why) < 0) {
-        mem_free(cf->src); /* it is read as without the cache; the sweep reports it */
-        cf->src = NULL;
-        return 0;
-    }
+    if (cf->src == NULL)
+        return 0; /* not identified: it is read as without the cache; the sweep reports it */
     look = cache_lookup(r->cache, cf->src, &p, &why);
     /* under a budget, room first: the worker's groups go to a run before a partial comes in */
     if (look == CACHE_HIT && r->spill != NULL && htab_count(r->tables[w]) > 0 &&
@@ -317,8 +336,12 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
             cf->bad = in->bad;
             cf->flows_kept = in->flows_kept;
             cf->resumed = in->resumed;
-            if (in->bad)
+            cf->msg_after_path = in->msg_after_path;
+            atomic_fetch_add(&r->pieces, 1);
+            if (in->bad) {
+                cf->raw = mem_strdup(in->msg);
                 cf->msg = dup_msg(in->msg_after_path ? r->files[i].path : "", in->msg);
+            }
         } else if (why.code == ERR_LIMIT && r->spill != NULL) {
             look = CACHE_MISS; /* its groups pass the budget at once: the file is read */
         } else if (why.code == ERR_LIMIT) {
@@ -336,26 +359,100 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
     return 0;
 }
 
+static int save_state_any(const void *ctx, const uint8_t *val, struct partial_buf *out,
+                          struct err *err);
+
+/* Writes worker w's unit table as a roll-up (unless poisoned) and moves it into its table. */
+static int
+seg_flush(struct run *r, int w, struct err *err)
+{
+    struct useg *sg = &r->seg[w];
+
+    if (!sg->poisoned && sg->n > 0 && atomic_load(&r->cache->write_ok)) {
+        struct partial_member *m = mem_calloc(sg->n, sizeof(*m));
+        struct err werr;
+        int64_t n;
+
+        for (size_t k = 0; k < sg->n; k++) {
+            const struct cfile *cf = &r->cf[sg->m[k]];
+
+            m[k].path = cf->src->path;
+            m[k].msg = cf->raw ? cf->raw : "";
+            m[k].size = cf->src->size;
+            m[k].mtime_ns = cf->src->mtime_ns;
+            m[k].ino = cf->src->ino;
+            m[k].dev = cf->src->dev;
+            m[k].examined_ns = cf->src->now_ns;
+            m[k].counts = cf->counts;
+            m[k].flows_kept = cf->flows_kept;
+            m[k].bad = cf->bad;
+            m[k].msg_after_path = cf->msg_after_path;
+            m[k].resumed = cf->resumed;
+        }
+        err_init(&werr);
+        n = cache_store_roll(r->cache, m, (uint32_t)sg->n, r->own[w], r->op->val_len,
+                             save_state_any, r->op, &werr);
+        if (n >= 0) {
+            atomic_fetch_add(&r->written, 1);
+            atomic_fetch_add(&r->written_bytes, (uint64_t)n);
+        } else if (atomic_exchange(&r->write_failed, 1) == 0) {
+            snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", werr.msg);
+        }
+        mem_free(m);
+    }
+    if (sg->n > 0 || sg->poisoned)
+        atomic_fetch_add(&r->pieces, 1);
+    for (size_t k = 0; sg->poisoned && k < sg->n; k++)
+        r->cf[sg->m[k]].member = 0; /* in no roll-up */
+    sg->n = 0;
+    sg->poisoned = 0;
+    if (htab_count(r->own[w]) == 0)
+        return 0;
+    if (move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0)
+        return -1;
+    if (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
+        spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)
+        return -1;
+    return 0;
+}
+
+/* Worker w starts on planned file pi (read into its unit table): another unit flushes it. */
+static int
+seg_enter(struct run *r, int w, size_t pi, struct err *err)
+{
+    struct useg *sg = &r->seg[w];
+
+    if ((sg->n > 0 || sg->poisoned) && sg->unit != r->unit[pi] && seg_flush(r, w, err) < 0)
+        return -1;
+    sg->unit = r->unit[pi];
+    return 0;
+}
+
 static int
 cached_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struct sweep_stats *st,
              struct err *err)
 {
     struct run *r = ctx;
     struct op_counts c = {0, 0};
-    int own = r->cf[r->miss[i]].own_table;
-    struct htab *t = own ? r->own[w] : r->tables[w];
-    int rc = fold_kept(r->op, r->filter, r->scratch[w], t, flows, n, &c, &r->wacct[w], err);
+    struct cfile *cf = &r->cf[r->miss[i]];
+    int own = cf->own_table, rc;
+    struct htab *t;
 
+    if (own && seg_enter(r, w, r->miss[i], err) < 0)
+        return -1;
+    t = own ? r->own[w] : r->tables[w];
+    rc = fold_kept(r->op, r->filter, r->scratch[w], t, flows, n, &c, &r->wacct[w], err);
     st->records += c.records;
     st->kept += c.kept;
     if (rc == 0 && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share) {
-        /* room first: the worker's groups of other files go to a run */
+        /* room first: the worker's groups of other units go to a run */
         if (!own || htab_count(r->tables[w]) > 0)
             rc = spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err);
         if (rc == 0 && own && memacct_used(&r->wacct[w]) > r->share) {
-            /* this file's groups pass the worker's share alone: it gets no partial this
-             * time; what it made so far goes to a run, the rest of it to the worker's table */
-            r->cf[r->miss[i]].own_table = 0;
+            /* the unit's groups pass the worker's share alone: no roll-up of it this time;
+             * what it holds goes to a run, the rest of this file to the worker's table */
+            cf->own_table = 0;
+            r->seg[w].poisoned = 1;
             rc = spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err);
         }
     }
@@ -395,52 +492,45 @@ cached_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_do
                 struct err *err)
 {
     struct run *r = ctx;
-    struct cfile *cf = &r->cf[r->miss[i]];
-    const char *path = r->files[r->miss[i]].path;
+    size_t pi = r->miss[i];
+    struct cfile *cf = &r->cf[pi];
+    const char *path = r->files[pi].path;
+    struct useg *sg = &r->seg[w];
 
     if (!cf->own_table)
         return 0;
-    if (done->opened && !stop && atomic_load(&r->cache->write_ok)) {
-        struct partial_info *in = mem_calloc(1, sizeof(*in));
-        struct err werr;
-        int64_t n;
-
-        in->counts.bytes = done->stats.bytes;
-        in->counts.flows = done->stats.flows;
-        in->counts.records = done->stats.records;
-        in->counts.kept = done->stats.kept;
-        in->counts.dns_rrs = done->stats.dns_rrs;
-        in->counts.other = done->stats.other;
-        in->counts.damaged = done->stats.damaged;
-        if (done->b != NULL) {
-            size_t plen = strlen(path);
-            const char *msg = done->b->msg;
-
-            in->bad = 1;
-            in->flows_kept = done->b->flows_kept;
-            in->resumed = done->b->resumed;
-            if (strncmp(msg, path, plen) ==
-                0) { /* kept without the path: runs may name it otherwise */
-                in->msg_after_path = 1;
-                msg += plen;
-            }
-            snprintf(in->msg, sizeof(in->msg), "%s", msg);
-        }
-        err_init(&werr);
-        n = cache_store(r->cache, cf->src, in, r->own[w], r->op->val_len, save_state, r->op, &werr);
-        if (n >= 0) {
-            atomic_fetch_add(&r->written, 1);
-            atomic_fetch_add(&r->written_bytes, (uint64_t)n);
-        } else if (atomic_exchange(&r->write_failed, 1) == 0) {
-            snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", werr.msg);
-        }
-        mem_free(in);
+    if (seg_enter(r, w, pi, err) < 0)
+        return -1;
+    if (!done->opened)
+        return 0; /* nothing of it was folded */
+    if (stop) {
+        sg->poisoned = 1; /* cut short: no roll-up */
+        return 0;
     }
-    if (move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0)
-        return -1;
-    if (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
-        spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)
-        return -1;
+    cf->counts.bytes = done->stats.bytes;
+    cf->counts.flows = done->stats.flows;
+    cf->counts.records = done->stats.records;
+    cf->counts.kept = done->stats.kept;
+    cf->counts.dns_rrs = done->stats.dns_rrs;
+    cf->counts.other = done->stats.other;
+    cf->counts.damaged = done->stats.damaged;
+    if (done->b != NULL) {
+        size_t plen = strlen(path);
+        const char *msg = done->b->msg;
+
+        cf->bad = 1;
+        cf->flows_kept = done->b->flows_kept;
+        cf->resumed = done->b->resumed;
+        if (strncmp(msg, path, plen) == 0) { /* kept without the path: runs may name it otherwise */
+            cf->msg_after_path = 1;
+            msg += plen;
+        }
+        cf->raw = mem_alloc(ERR_MSG_LEN);
+        snprintf(cf->raw, ERR_MSG_LEN, "%s", msg);
+    }
+    cf->member = 1;
+    sg->m = mem_grow(sg->m, &sg->cap, (sg->n + 1) * sizeof(*sg->m), 16 * sizeof(*sg->m));
+    sg->m[sg->n++] = pi;
     return 0;
 }
 
@@ -485,25 +575,217 @@ add_hits(struct run *r, size_t nfiles, struct runner_result *res)
         qsort(res->sweep.bad, res->sweep.nbad, sizeof(*res->sweep.bad), bad_cmp);
 }
 
-/* The map phase with the cache: partials first (in parallel), then the sweep of the rest. */
+/*
+ * Loads partial `p` into table `t`, which may hold groups already: a group it
+ * holds gets the loaded state merged in. 0 or -code (what was loaded stays in `t`).
+ */
+static int
+load_into(const struct op *op, const struct partial *p, struct htab *t, struct memacct *acct,
+          struct err *err)
+{
+    struct partial_cursor c;
+    struct partial_entry e;
+    uint8_t *tmp = mem_calloc(1, op->val_len + 8);
+    int rc = 0;
+
+    memset(&c, 0, sizeof(c));
+    while (rc == 0 && partial_next(p, &c, &e)) {
+        int is_new;
+        struct htab_entry *g = htab_upsert(t, e.key, e.key_len, e.hash, &is_new, err);
+
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+        } else if (is_new) {
+            rc = op->load(op, htab_entry_val(g), e.state, e.state_len, acct, err);
+        } else {
+            memset(tmp, 0, op->val_len);
+            rc = op->load(op, tmp, e.state, e.state_len, acct, err);
+            if (rc < 0)
+                op->release(op, tmp, acct);
+            else
+                rc = op->merge(op, htab_entry_val(g), tmp, acct, err);
+        }
+    }
+    mem_free(tmp);
+    return rc;
+}
+
+/* Chosen roll-up k (worker w): merged, its members marked; else its files go the per-file way. */
+static int
+use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
+{
+    struct partial p;
+    struct err why;
+    int rc;
+
+    err_init(&why);
+    if (partial_load(roll->path, PARTIAL_LOAD_ANY_ORDER, &p, &why) < 0) {
+        if (!(why.code == ERR_IO && why.sys_errno == ENOENT)) { /* else removed meanwhile */
+            struct cfile *cf0 = &r->cf[roll->idx[0]];
+            size_t n = strlen(roll->path) + strlen(why.msg) + 64;
+
+            mem_free(cf0->warn);
+            cf0->warn = mem_alloc(n);
+            snprintf(cf0->warn, n, "the roll-up %s: %s (ignored and removed; its files read)",
+                     roll->path, why.msg);
+            cache_drop(r->cache, roll->path);
+        }
+        partial_fini(&p);
+        return 0;
+    }
+    if (!cache_roll_matches(r->cache, &p, roll, r->srcs)) { /* replaced meanwhile */
+        partial_fini(&p);
+        return 0;
+    }
+    if (r->spill == NULL || memacct_used(&r->wacct[w]) + 8 * p.len < r->share) {
+        /* room enough (a loaded state takes a few times its saved bytes): straight in */
+        rc = load_into(r->op, &p, r->tables[w], &r->wacct[w], err);
+        if (rc == 0 && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share)
+            rc = spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err);
+    } else { /* under a budget, as a partial of one file (use_partial()) */
+        rc = (htab_count(r->tables[w]) > 0 && memacct_used(&r->wacct[w]) > r->share / 2 &&
+              spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0) ||
+                     load_partial(r->op, &p, &r->own[w], &r->wacct[w], err) < 0 ||
+                     (memacct_used(&r->wacct[w]) > r->share &&
+                      spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err) < 0) ||
+                     move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
+                     (memacct_used(&r->wacct[w]) > r->share &&
+                      spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)
+                 ? -1
+                 : 0;
+    }
+    if (rc < 0) {
+        partial_fini(&p);
+        return -1;
+    }
+    for (uint32_t k = 0; k < roll->nmembers; k++) {
+        const struct partial_member *m = &p.info.members[k];
+        size_t i = roll->idx[k];
+        struct cfile *cf = &r->cf[i];
+
+        cf->hit = cf->covered = 1;
+        cf->counts = m->counts;
+        cf->bad = m->bad;
+        cf->flows_kept = m->flows_kept;
+        cf->resumed = m->resumed;
+        cf->msg_after_path = m->msg_after_path;
+        if (m->bad) {
+            cf->raw = mem_strdup(m->msg);
+            cf->msg = dup_msg(m->msg_after_path ? r->files[i].path : "", m->msg);
+        }
+    }
+    atomic_fetch_add(&r->pieces, 1);
+    partial_fini(&p);
+    return 0;
+}
+
+struct unit_ent {
+    uint64_t unit, unit_bytes;
+    size_t pos; /* in the plan order (largest first) */
+    size_t pi;
+};
+
+static int
+unit_ent_cmp(const void *a, const void *b)
+{
+    const struct unit_ent *x = a, *y = b;
+
+    if (x->unit_bytes != y->unit_bytes)
+        return x->unit_bytes > y->unit_bytes ? -1 : 1;
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int
+unit_only_cmp(const void *a, const void *b)
+{
+    const struct unit_ent *x = a, *y = b;
+
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The files to read, unit by unit (the biggest unit first, a unit's files in
+ * plan order), so that a worker reads runs of one unit's files and their
+ * unit tables become roll-ups of many files each.
+ */
+static void
+unit_order(struct run *r, struct sweep_file *mfiles, size_t n)
+{
+    struct unit_ent *e = mem_calloc(n + 1, sizeof(*e));
+
+    for (size_t k = 0; k < n; k++) {
+        e[k].unit = r->unit[r->miss[k]];
+        e[k].pos = k;
+        e[k].pi = r->miss[k];
+    }
+    if (n > 1)
+        qsort(e, n, sizeof(*e), unit_only_cmp);
+    for (size_t a = 0, b; a < n; a = b) { /* each unit's bytes */
+        uint64_t bytes = 0;
+
+        for (b = a; b < n && e[b].unit == e[a].unit; b++)
+            bytes += r->files[e[b].pi].size;
+        for (size_t k = a; k < b; k++)
+            e[k].unit_bytes = bytes;
+    }
+    if (n > 1)
+        qsort(e, n, sizeof(*e), unit_ent_cmp);
+    for (size_t k = 0; k < n; k++) {
+        r->miss[k] = e[k].pi;
+        mfiles[k] = r->files[e[k].pi];
+    }
+    mem_free(e);
+}
+
+/* The map phase with the cache: roll-ups and partials first (in parallel), then the rest read. */
 static int
 map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, struct err *err)
 {
     struct sweep_file *mfiles = mem_calloc(nfiles + 1, sizeof(*mfiles));
     struct err *errs = mem_calloc((size_t)nt, sizeof(*errs));
     struct sweep_sink sink;
+    char **rwarn = NULL;
+    size_t nrwarn = 0;
     atomic_bool stop = false;
     size_t nmiss = 0;
     int rc = 0;
 
     for (int t = 0; t < nt; t++)
         err_init(&errs[t]);
+#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 16) shared(r, nfiles)
+    for (size_t i = 0; i < nfiles; i++) {
+        struct cache_src *s = mem_alloc(sizeof(*s));
+        struct err why;
+
+        err_init(&why);
+        if (cache_identify(r->files[i].path, s, &why) < 0)
+            mem_free(s); /* it is read as without the cache; the sweep reports it */
+        else
+            r->srcs[i] = r->cf[i].src = s;
+    }
+    r->nrolls = cache_cover(r->cache, r->srcs, nfiles, &r->rolls, &rwarn, &nrwarn);
+    r->roll_used = mem_calloc(r->nrolls + 1, 1);
+#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(r, errs, stop)
+    for (size_t k = 0; k < r->nrolls; k++) {
+        int w = omp_get_thread_num();
+
+        if (atomic_load_explicit(&stop, memory_order_relaxed))
+            continue;
+        if (use_roll(r, w, &r->rolls[k], &errs[w]) < 0)
+            atomic_store_explicit(&stop, true, memory_order_relaxed);
+        else
+            r->roll_used[k] = r->cf[r->rolls[k].idx[0]].covered != 0;
+    }
 #pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) \
     shared(r, nfiles, errs, stop)
     for (size_t i = 0; i < nfiles; i++) {
         int w = omp_get_thread_num();
 
-        if (atomic_load_explicit(&stop, memory_order_relaxed))
+        if (atomic_load_explicit(&stop, memory_order_relaxed) || r->cf[i].hit)
             continue;
         if (use_partial(r, w, i, &errs[w]) < 0)
             atomic_store_explicit(&stop, true, memory_order_relaxed);
@@ -514,6 +796,13 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
             rc = -(int)errs[t].code;
         }
     mem_free(errs);
+    for (size_t k = 0; k < nrwarn; k++) { /* roll-ups whose head did not load */
+        res->cache_warn =
+            mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
+        res->cache_warn[res->ncache_warn++] = rwarn[k];
+        res->cache.rejected++;
+    }
+    mem_free(rwarn);
     for (size_t i = 0; i < nfiles; i++) {
         struct cfile *cf = &r->cf[i];
 
@@ -524,6 +813,7 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
             cf->warn = NULL;
             res->cache.rejected++;
         }
+        r->covered += cf->covered;
         if (cf->hit) {
             res->cache.from_partials++;
             continue;
@@ -535,6 +825,7 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
         mfiles[nmiss++] = r->files[i];
     }
     res->cache.read = nmiss;
+    unit_order(r, mfiles, nmiss);
     if (rc == 0 && r->opts->strict) { /* a bad file known from its partial stops the run too */
         for (size_t i = 0; i < nfiles && rc == 0; i++)
             if (r->cf[i].hit && r->cf[i].bad)
@@ -547,6 +838,12 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
         sink.file_end = cached_file_end;
         rc = sweep_run(mfiles, nmiss, r->opts, &sink, &res->sweep, err);
     }
+    for (int w = 0; w < nt; w++) { /* the last unit tables */
+        if (rc != 0)
+            r->seg[w].poisoned = 1;
+        if (seg_flush(r, w, rc == 0 ? err : &(struct err){0}) < 0 && rc == 0)
+            rc = -(int)err->code;
+    }
     add_hits(r, nfiles, res);
     res->cache.written = atomic_load(&r->written);
     res->cache.written_bytes = atomic_load(&r->written_bytes);
@@ -557,6 +854,83 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
     }
     mem_free(mfiles);
     return rc;
+}
+
+/*
+ * After the merge: a run made of many pieces, most of its files outside roll-ups,
+ * writes one roll-up of all its files (table t), so that the next run loads one.
+ */
+static void
+write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_result *res)
+{
+    struct partial_member *m;
+    struct err werr;
+    int64_t n;
+
+    if (nfiles < 2 || atomic_load(&r->pieces) < 2 || (nfiles - r->covered) * 20 <= nfiles ||
+        !atomic_load(&r->cache->write_ok) || nfiles > PARTIAL_MEMBERS_MAX)
+        return;
+    for (size_t i = 0; i < nfiles; i++)
+        if (!r->cf[i].hit && !r->cf[i].member)
+            return; /* its groups are in the table, it cannot be a member */
+    m = mem_calloc(nfiles, sizeof(*m));
+    for (size_t i = 0; i < nfiles; i++) {
+        const struct cfile *cf = &r->cf[i];
+
+        m[i].path = cf->src->path;
+        m[i].msg = cf->raw ? cf->raw : "";
+        m[i].size = cf->src->size;
+        m[i].mtime_ns = cf->src->mtime_ns;
+        m[i].ino = cf->src->ino;
+        m[i].dev = cf->src->dev;
+        m[i].examined_ns = cf->src->now_ns;
+        m[i].counts = cf->counts;
+        m[i].flows_kept = cf->flows_kept;
+        m[i].bad = cf->bad;
+        m[i].msg_after_path = cf->msg_after_path;
+        m[i].resumed = cf->resumed;
+    }
+    err_init(&werr);
+    n = cache_store_roll(r->cache, m, (uint32_t)nfiles, t, r->op->val_len, save_state_any, r->op,
+                         &werr);
+    if (n >= 0) {
+        res->cache.written++;
+        res->cache.written_bytes += (uint64_t)n;
+        /* the roll-ups of many units it merged are superseded by it (unit ones are kept, for
+         * runs that plan fewer files): removed, so the cache does not grow by a whole each time */
+        for (size_t k = 0; k < r->nrolls; k++) {
+            const struct cache_roll *ro = &r->rolls[k];
+            int multi = 0;
+
+            for (uint32_t j = 1; j < ro->nmembers && !multi; j++)
+                multi = r->unit[ro->idx[j]] != r->unit[ro->idx[0]];
+            if (r->roll_used[k] && multi)
+                cache_drop(r->cache, ro->path);
+        }
+    } else if (!atomic_load(&r->write_failed)) {
+        res->cache_warn =
+            mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
+        res->cache_warn[res->ncache_warn++] = dup_msg("cannot write partials: ", werr.msg);
+    }
+    mem_free(m);
+}
+
+/* The unit of a file: its day (UTC) when its path gives its hour, else its directory. */
+static uint64_t
+unit_of(const struct sweep_file *f)
+{
+    const char *slash;
+
+    if (f->hour != PART_HOUR_UNKNOWN) {
+        int64_t day = f->hour >= 0 ? f->hour / 86400 : (f->hour - 86399) / 86400;
+
+        day += CACHE_UNIT_SHIFT; /* CACHE_UNIT_DAYS > 1: blocks of days from a Monday */
+        return (uint64_t)(day >= 0 ? day / CACHE_UNIT_DAYS
+                                   : (day - CACHE_UNIT_DAYS + 1) / CACHE_UNIT_DAYS) &
+               ~(1ULL << 63);
+    }
+    slash = strrchr(f->path, '/');
+    return XXH3_64bits(f->path, slash ? (size_t)(slash - f->path) : 0) | (1ULL << 63);
 }
 
 static int map_phase(const struct op *op, const struct part_plan *plan,
@@ -664,6 +1038,11 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         r->spill = f.spill;
         r->share = f.share;
         r->own = mem_calloc((size_t)res->ntables, sizeof(*r->own));
+        r->seg = mem_calloc((size_t)res->ntables, sizeof(*r->seg));
+        r->srcs = mem_calloc(plan->nfiles + 1, sizeof(*r->srcs));
+        r->unit = mem_calloc(plan->nfiles + 1, sizeof(*r->unit));
+        for (size_t i = 0; i < plan->nfiles; i++)
+            r->unit[i] = unit_of(&files[i]);
         for (int t = 0; t < res->ntables; t++) {
             r->own[t] = htab_create(op->val_len, &res->wacct[t], err);
             if (r->own[t] == NULL) {
@@ -721,6 +1100,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         res->sel_passed = passed;
     } else if (rc == 0) {
         rc = merge_run(op, res->tables, res->ntables, &res->acct, opts->threads, err);
+        if (rc == 0 && r != NULL)
+            write_whole(r, plan->nfiles, res->tables[0], res);
     }
     /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
     res->table_bytes = memacct_used(&res->acct);
@@ -737,8 +1118,16 @@ out:
         for (size_t i = 0; i < plan->nfiles; i++) {
             mem_free(r->cf[i].src);
             mem_free(r->cf[i].msg);
+            mem_free(r->cf[i].raw);
             mem_free(r->cf[i].warn);
         }
+        for (int t = 0; t < res->ntables; t++)
+            mem_free(r->seg[t].m);
+        cache_rolls_free(r->rolls, r->nrolls);
+        mem_free(r->roll_used);
+        mem_free(r->seg);
+        mem_free(r->srcs);
+        mem_free(r->unit);
         mem_free(r->own);
         mem_free(r->cf);
         mem_free(r->miss);

@@ -7,7 +7,8 @@
 #     same bad files; --strict stops as the plain run does;
 #  2. a re-run after new hours arrive opens only the new files (strace) and equals
 #     tests/ref/reference.py on the generator's truth;
-#  3. truncated, altered, other-version and garbage partials are reported
+#     a mix of roll-ups, per-file partials (the report's) and read files is exact too;
+#  3. truncated, altered, other-version and garbage roll-ups are reported
 #     ("flowsweep: warn: cache: ..."), never change the answer, and are rebuilt;
 #  4. two sweeps filling one cache at once both answer right; an unusable cache
 #     directory gives one warning and the plain answer; FLOWSWEEP_CACHE works;
@@ -72,16 +73,23 @@ for name in names dest query hunt hunt_src; do
   [ "${hits:-x}" = 0 ] && [ "${read_n:-x}" = 8 ] || bad "$name: cold run: '$hits' from partials, '$read_n' read (want 0, 8)"
   read -r hits read_n <<< "$(summary_field "$work/$name.c4.err")"
   [ "${hits:-x}" = 8 ] && [ "${read_n:-x}" = 0 ] || bad "$name: warm run: '$hits' from partials, '$read_n' read (want 8, 0)"
-  # Half the partials gone: a mix of cached and read files.
-  n=0
-  for f in "$c"/*/*.part; do
-    n=$((n + 1))
-    [ $((n % 2)) -eq 0 ] && rm -f "$f"
-  done
+  # A mix: a roll-up of hour 21's files (the cut one among them), for dns-names also
+  # the report's per-file partials of hour 22 (the non-IPFIX one among them), the rest read.
+  rm -rf "$c"
+  "$fs" "${args[@]}" --threads 1 --cache "$c" "$repo/2024/03/01/21" > /dev/null 2>&1 || true
+  want="3 5"
+  if [ "$name" = names ]; then
+    "$fs" report --progress never --threads 1 --cache "$c" -o "$work/sub22.html" "$repo/2024/03/01/22" 2> /dev/null || true
+    want="6 2"
+  fi
   fsrun "$work/$name.mixed" "${args[@]}" --threads 2 --cache "$c" "$repo"
   same "$name" "$work/$name.mixed"
-  read -r hits read_n <<< "$(summary_field "$work/$name.mixed.err")"
-  [ "${hits:-x}" -ge 1 ] && [ "${read_n:-x}" -ge 2 ] || bad "$name: mixed run: '$hits' from partials, '$read_n' read"
+  [ "$(summary_field "$work/$name.mixed.err")" = "$want" ] || bad "$name: mixed run: '$(summary_field "$work/$name.mixed.err")' from partials and read, want '$want'"
+  if [ "$name" = names ]; then # what the mixed run wrote serves the next one whole
+    fsrun "$work/$name.mixed2" "${args[@]}" --threads 4 --cache "$c" "$repo"
+    same "$name" "$work/$name.mixed2"
+    [ "$(summary_field "$work/$name.mixed2.err")" = "8 0" ] || bad "$name: after the mixed run: '$(summary_field "$work/$name.mixed2.err")', want '8 0'"
+  fi
 done
 # --strict: stops at a bad file whether its verdict comes from a partial or not.
 fsrun "$work/strict.plain" dns-names --strict --threads 1 "$repo"
@@ -118,11 +126,13 @@ python3 "$ref" dns-dest --limit 0 --format csv "$work/truthA.fd" "$work/truthB.f
 "$fs" dns-dest --limit 0 --format csv --cache "$c" "$work/clean" > "$work/rerun-dest.out" 2> /dev/null
 cmp -s "$work/rerun-dest.expected" "$work/rerun-dest.out" || bad "re-run dns-dest differs from the reference"
 
-# ---- 3. damaged partials: reported, rebuilt, the answer unchanged ----
-c=$work/cache-names
-fsrun "$work/names.refill" dns-names --limit 0 --format csv --threads 2 --cache "$c" "$repo"
-mapfile -t parts < <(ls "$c"/*/*.part | sort)
-[ "${#parts[@]}" -ge 5 ] || bad "expected at least 5 partials, found ${#parts[@]}"
+# ---- 3. damaged roll-ups: reported, removed, rebuilt, the answer unchanged ----
+c=$work/cache-damaged
+for f in $(find "$repo" -name '*.yaf' | sort | head -6); do # a roll-up of each of 6 files alone
+  "$fs" dns-names --limit 0 --format csv --threads 1 --cache "$c" "$f" > /dev/null 2>&1 || true
+done
+mapfile -t parts < <(ls "$c"/*/*.roll | sort)
+[ "${#parts[@]}" = 6 ] || bad "expected 6 roll-ups, found ${#parts[@]}"
 truncate -s -7 "${parts[0]}"                                           # cut short
 printf '\xff' | dd of="${parts[1]}" bs=1 seek=200 conv=notrunc 2> /dev/null   # a byte altered
 printf '\x63' | dd of="${parts[2]}" bs=1 seek=8 conv=notrunc 2> /dev/null     # another format version
@@ -131,12 +141,13 @@ printf 'garbage\n' > "${parts[3]}"                                     # not a p
 fsrun "$work/names.damaged" dns-names --limit 0 --format csv --threads 2 --cache "$c" "$repo"
 same names "$work/names.damaged"
 nwarn=$(grep -c '^flowsweep: warn: cache: ' "$work/names.damaged.err" || true)
-[ "$nwarn" = 5 ] || { bad "damaged partials: $nwarn cache warnings, want 5"; cat "$work/names.damaged.err"; }
+[ "$nwarn" = 5 ] || { bad "damaged roll-ups: $nwarn cache warnings, want 5"; cat "$work/names.damaged.err"; }
 grep -q 'format version 99' "$work/names.damaged.err" || bad "no 'format version' reason"
 grep -q 'checksum mismatch' "$work/names.damaged.err" || bad "no checksum reason"
+[ "$(summary_field "$work/names.damaged.err")" = "1 7" ] || bad "damaged: '$(summary_field "$work/names.damaged.err")', want '1 7'"
 fsrun "$work/names.rebuilt" dns-names --limit 0 --format csv --threads 2 --cache "$c" "$repo"
 same names "$work/names.rebuilt"
-! grep -q '^flowsweep: warn: cache: ' "$work/names.rebuilt.err" || bad "damaged partials were not rebuilt"
+! grep -q '^flowsweep: warn: cache: ' "$work/names.rebuilt.err" || bad "damaged roll-ups were not removed and rebuilt"
 read -r hits read_n <<< "$(summary_field "$work/names.rebuilt.err")"
 [ "${hits:-x}" = 8 ] || bad "after the rebuild: '$hits' from partials, want 8"
 
@@ -163,8 +174,8 @@ same names "$work/unusable"
 rc=0
 FLOWSWEEP_CACHE=$work/cache-env "$fs" dns-names --limit 20 --cache "" "$repo" > /dev/null 2>&1 || rc=$?
 [ ! -d "$work/cache-env" ] || bad "--cache '' should turn FLOWSWEEP_CACHE off"
-FLOWSWEEP_CACHE=$work/cache-env "$fs" dns-names --limit 20 "$repo" > "$work/limit20.out" 2> /dev/null || true
-ls "$work"/cache-env/*/*.part > /dev/null 2>&1 || bad "FLOWSWEEP_CACHE did not fill a cache"
+FLOWSWEEP_CACHE=$work/cache-env "$fs" dns-names --threads 1 --limit 20 "$repo" > "$work/limit20.out" 2> /dev/null || true
+ls "$work"/cache-env/*/*.roll > /dev/null 2>&1 || bad "FLOWSWEEP_CACHE did not fill a cache"
 fsrun "$work/limit50" dns-names --limit 50 --cache "$work/cache-env" "$repo"
 "$fs" dns-names --limit 50 "$repo" > "$work/limit50.plain" 2> /dev/null || true
 cmp -s "$work/limit50.plain" "$work/limit50.out" || bad "--limit 50 from --limit 20's partials differs"
@@ -172,15 +183,17 @@ read -r hits read_n <<< "$(summary_field "$work/limit50.err")"
 [ "${hits:-x}" = 8 ] || bad "--limit 50 did not reuse --limit 20's partials ('$hits' from partials)"
 
 "$fs" cache stats "$work/cache-env" > "$work/stats.out"
-grep -q '1 jobs, 8 partials' "$work/stats.out" || { bad "cache stats"; cat "$work/stats.out"; }
+grep -q '1 jobs, 1 partials' "$work/stats.out" && grep -q '(1 roll-ups of 8 files in all)' "$work/stats.out" ||
+  { bad "cache stats"; cat "$work/stats.out"; }
 grep -q 'of damaged sources' "$work/stats.out" || bad "cache stats: no damaged-source count"
 "$fs" cache prune "$work/cache-env" --missing-sources > "$work/prune1.out"
 grep -q 'removed 0 files' "$work/prune1.out" || { bad "prune removed partials of present sources"; cat "$work/prune1.out"; }
 rm "$first"
 "$fs" cache prune "$work/cache-env" --missing-sources > "$work/prune2.out"
 grep -q 'removed 1 files' "$work/prune2.out" || { bad "prune --missing-sources"; cat "$work/prune2.out"; }
+"$fs" dns-names --threads 1 --cache "$work/cache-env" "$repo" > /dev/null 2>&1 || true
 "$fs" cache prune "$work/cache-env" --older-than 0 > "$work/prune3.out"
-grep -q 'removed 7 files' "$work/prune3.out" || { bad "prune --older-than 0"; cat "$work/prune3.out"; }
+grep -q 'removed 1 files' "$work/prune3.out" || { bad "prune --older-than 0"; cat "$work/prune3.out"; }
 
 [ $fail -eq 0 ] && echo "cache: every cached run equals the plain run and the reference"
 exit $fail

@@ -389,6 +389,112 @@ test_damage_rejected(void)
     htab_destroy(t);
 }
 
+/* A roll-up of three members (one damaged): 16 groups. */
+static void
+fill_rollup(struct partial_info *in, struct partial_member *m)
+{
+    static const char *paths[3] = {"/repo/2024/05/01/00/a.yaf", "/repo/2024/05/01/01/b.yaf",
+                                   "/repo/2024/05/01/02/c.yaf"};
+
+    fill_info(in);
+    in->bad = in->msg_after_path = 0;
+    in->flows_kept = 0;
+    in->src_path[0] = '\0';
+    in->src_size = in->src_ino = in->src_dev = 0;
+    in->src_mtime_ns = 0;
+    memset(&in->counts, 0, sizeof(in->counts));
+    in->msg[0] = '\0';
+    memset(m, 0, 3 * sizeof(*m));
+    for (int i = 0; i < 3; i++) {
+        m[i].path = paths[i];
+        m[i].msg = "";
+        m[i].size = 1000u + (uint64_t)i;
+        m[i].mtime_ns = 1714567890123456789LL + i;
+        m[i].ino = 40u + (uint64_t)i;
+        m[i].dev = 2049;
+        m[i].examined_ns = 1714567999000000000LL;
+        m[i].counts.bytes = 1000u + (uint64_t)i;
+        m[i].counts.flows = 10u * (uint64_t)i;
+    }
+    m[1].bad = 1;
+    m[1].msg_after_path = 1;
+    m[1].resumed = 1;
+    m[1].flows_kept = 7;
+    m[1].msg = ": offset 4096: set length 3 < 4";
+    in->nmembers = 3;
+    in->members = m;
+}
+
+/* Roll-ups: members round-trip (head only too); every truncation and bit flip is rejected. */
+static void
+test_rollup(void)
+{
+    struct memacct acct;
+    struct htab *t;
+    static struct partial_info in;
+    static struct partial p;
+    struct partial_member m[3];
+    struct err err;
+    char path[512];
+    uint8_t *orig;
+    size_t len = 0, accepted = 0;
+    uint64_t groups = 0;
+
+    memacct_init(&acct, 0);
+    t = make_table(16, 1, &acct);
+    fill_rollup(&in, m);
+    snprintf(path, sizeof(path), "%s/r.roll", dir);
+    err_init(&err);
+    CHECK(partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) > 0);
+    for (int head = 0; head < 2; head++) {
+        err_init(&err);
+        CHECK(partial_load(path, head ? PARTIAL_LOAD_HEAD_ONLY : 0, &p, &err) == 0);
+        CHECK_EQ_U64(p.info.nmembers, 3);
+        for (uint32_t i = 0; i < 3 && p.info.nmembers == 3; i++) {
+            const struct partial_member *x = &p.info.members[i];
+
+            CHECK(strcmp(x->path, m[i].path) == 0 && strcmp(x->msg, m[i].msg) == 0);
+            CHECK(x->size == m[i].size && x->mtime_ns == m[i].mtime_ns && x->ino == m[i].ino &&
+                  x->dev == m[i].dev && x->examined_ns == m[i].examined_ns);
+            CHECK(x->counts.bytes == m[i].counts.bytes && x->counts.flows == m[i].counts.flows);
+            CHECK(x->bad == m[i].bad && x->msg_after_path == m[i].msg_after_path &&
+                  x->resumed == m[i].resumed && x->flows_kept == m[i].flows_kept);
+        }
+        if (!head) {
+            struct partial_cursor c;
+            struct partial_entry e;
+
+            memset(&c, 0, sizeof(c));
+            while (partial_next(&p, &c, &e))
+                groups++;
+        }
+        partial_fini(&p);
+    }
+    CHECK_EQ_U64(groups, 16);
+    orig = read_file(path, &len);
+    CHECK(orig != NULL && len > 300);
+    for (size_t cut = 0; orig && cut < len; cut++) {
+        uint8_t *b = mem_alloc(cut + 1);
+
+        memcpy(b, orig, cut);
+        err_init(&err);
+        accepted += partial_parse(b, cut, 0, &p, &err) == 0;
+        partial_fini(&p);
+    }
+    for (size_t i = 0; orig && i < len; i++) {
+        uint8_t *b = mem_alloc(len);
+
+        memcpy(b, orig, len);
+        b[i] ^= (uint8_t)(1u << (i % 8));
+        err_init(&err);
+        accepted += partial_parse(b, len, 0, &p, &err) == 0;
+        partial_fini(&p);
+    }
+    CHECK_EQ_U64(accepted, 0);
+    mem_free(orig);
+    htab_destroy(t);
+}
+
 /* A directory that cannot be written: ERR_IO, and no temporary file left behind. */
 static void
 test_unwritable(void)
@@ -526,6 +632,19 @@ write_corpus(const char *out)
         fill_info(&in);
         in.bad = (int)(i & 1);
         snprintf(path, sizeof(path), "%s/seed-%zu-groups.part", out, (size_t)sizes[i]);
+        err_init(&err);
+        if (partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) < 0) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        htab_destroy(t);
+    }
+    {
+        struct htab *t = make_table(5, 1, &acct);
+        struct partial_member m[3];
+
+        fill_rollup(&in, m);
+        snprintf(path, sizeof(path), "%s/seed-rollup.part", out);
         err_init(&err);
         if (partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) < 0) {
             fprintf(stderr, "%s\n", err.msg);
@@ -710,6 +829,7 @@ main(int argc, char **argv)
     RUN(test_canonical);
     RUN(test_any_order);
     RUN(test_damage_rejected);
+    RUN(test_rollup);
     RUN(test_unwritable);
     RUN(test_concurrent_writers);
     RUN(test_stream);
