@@ -255,8 +255,9 @@ cache_racy(const struct cache_src *s)
     return s->now_ns - s->mtime_ns < CACHE_RACY_NS;
 }
 
-enum cache_look
-cache_lookup(const struct cache *c, const struct cache_src *s, struct partial *p, struct err *why)
+static enum cache_look
+lookup(const struct cache *c, const struct cache_src *s, struct partial *p, unsigned flags,
+       struct err *why)
 {
     char *path = entry_path(c, s);
     const struct partial_info *in = &p->info;
@@ -268,7 +269,7 @@ cache_lookup(const struct cache *c, const struct cache_src *s, struct partial *p
         memset(p, 0, sizeof(*p));
         return CACHE_MISS;
     }
-    rc = partial_load(path, 0, p, why);
+    rc = partial_load(path, flags, p, why);
     if (rc < 0) {
         err_prefix(why, "%s", path);
         mem_free(path);
@@ -289,6 +290,26 @@ cache_lookup(const struct cache *c, const struct cache_src *s, struct partial *p
         return CACHE_STALE;
     }
     return CACHE_HIT;
+}
+
+enum cache_look
+cache_lookup(const struct cache *c, const struct cache_src *s, struct partial *p, struct err *why)
+{
+    return lookup(c, s, p, 0, why);
+}
+
+int
+cache_head_valid(const struct cache *c, const struct cache_src *s)
+{
+    struct partial p;
+    struct err why;
+    enum cache_look look;
+
+    err_init(&why);
+    look = lookup(c, s, &p, PARTIAL_LOAD_HEAD_ONLY, &why);
+    if (look == CACHE_HIT)
+        partial_fini(&p);
+    return look == CACHE_HIT;
 }
 
 int64_t
@@ -383,7 +404,7 @@ add_warn(char ***warns, size_t *nwarns, const char *path, const char *why, const
 
 size_t
 cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cache_roll **rolls,
-            char ***warns, size_t *nwarns)
+            char ***warns, size_t *nwarns, size_t *seen)
 {
     struct src_ref *refs = mem_calloc(n + 1, sizeof(*refs));
     struct cache_roll *cand = NULL;
@@ -393,6 +414,7 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
     struct dirent *de;
 
     *rolls = NULL;
+    *seen = 0;
     if (!c->read_ok || (d = opendir(c->job_dir)) == NULL) {
         mem_free(refs);
         return 0;
@@ -414,6 +436,7 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
         if (de->d_name[0] == '.' || nl < 6 || strcmp(de->d_name + nl - 5, ".roll") != 0)
             continue;
         path = join(c->job_dir, de->d_name);
+        (*seen)++;
         err_init(&why);
         if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, &p, &why) < 0 ||
             (p.info.nmembers == 0 && ERR_SET(&why, ERR_FORMAT, "%s", "not a roll-up") < 0) ||

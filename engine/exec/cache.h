@@ -101,6 +101,12 @@ enum cache_look {
 enum cache_look cache_lookup(const struct cache *c, const struct cache_src *s, struct partial *p,
                              struct err *why);
 
+/*
+ * cache_head_valid() - 1 when the partial of `s` has a header that would make it a
+ * CACHE_HIT (its body is not read: a damaged body shows when it is loaded).
+ */
+int cache_head_valid(const struct cache *c, const struct cache_src *s);
+
 /* cache_racy() - 1 when a partial of `s` would not be trusted (the file is too young). */
 int cache_racy(const struct cache_src *s);
 
@@ -135,10 +141,10 @@ struct cache_roll {
  * *rolls (cache_rolls_free() it). A roll-up whose head or members do not load
  * is named in *warns (mem_free each and the array) and removed; one with a
  * member changed or too young is removed (when the cache is writable).
- * Returns the number chosen.
+ * *seen: the roll-ups the job directory held. Returns the number chosen.
  */
 size_t cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n,
-                   struct cache_roll **rolls, char ***warns, size_t *nwarns);
+                   struct cache_roll **rolls, char ***warns, size_t *nwarns, size_t *seen);
 void cache_rolls_free(struct cache_roll *r, size_t n);
 
 /* cache_roll_matches() - 1 when loaded roll-up `p` has the members `r` was chosen for, unchanged.

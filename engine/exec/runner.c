@@ -153,7 +153,8 @@ struct cfile {
     int hit;                      /* its partial (or a roll-up holding it) was merged */
     int covered;                  /* a roll-up holding it was merged */
     int own_table;                /* read into its worker's unit table (a roll-up to be) */
-    int member;                   /* read whole into a unit table: counts and verdict below */
+    int direct;                   /* cacheable, read straight into its worker's table */
+    int member;                   /* read whole into the tables: counts and verdict below */
     struct partial_counts counts; /* hit or member: what reading it counted */
     int bad;                      /* hit or member: the file was damaged */
     uint64_t flows_kept;
@@ -197,6 +198,7 @@ struct run {
     struct useg *seg;     /* per worker */
     atomic_size_t pieces; /* roll-ups, partials and unit tables the groups came from */
     size_t covered;       /* files served by roll-ups */
+    int cold;             /* the job directory held no roll-up: no unit tables, a whole */
 };
 
 /* Releases every state of `t` (the table is then empty of owners). */
@@ -497,14 +499,14 @@ cached_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_do
     const char *path = r->files[pi].path;
     struct useg *sg = &r->seg[w];
 
-    if (!cf->own_table)
+    if (!cf->own_table && !cf->direct)
         return 0;
-    if (seg_enter(r, w, pi, err) < 0)
+    if (cf->own_table && seg_enter(r, w, pi, err) < 0)
         return -1;
     if (!done->opened)
         return 0; /* nothing of it was folded */
     if (stop) {
-        sg->poisoned = 1; /* cut short: no roll-up */
+        sg->poisoned = cf->own_table; /* cut short: no roll-up */
         return 0;
     }
     cf->counts.bytes = done->stats.bytes;
@@ -529,6 +531,8 @@ cached_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_do
         snprintf(cf->raw, ERR_MSG_LEN, "%s", msg);
     }
     cf->member = 1;
+    if (!cf->own_table)
+        return 0; /* in the worker's table: a member of the whole only */
     sg->m = mem_grow(sg->m, &sg->cap, (sg->n + 1) * sizeof(*sg->m), 16 * sizeof(*sg->m));
     sg->m[sg->n++] = pi;
     return 0;
@@ -749,7 +753,7 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
     struct err *errs = mem_calloc((size_t)nt, sizeof(*errs));
     struct sweep_sink sink;
     char **rwarn = NULL;
-    size_t nrwarn = 0;
+    size_t nrwarn = 0, seen = 0;
     atomic_bool stop = false;
     size_t nmiss = 0;
     int rc = 0;
@@ -767,7 +771,10 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
         else
             r->srcs[i] = r->cf[i].src = s;
     }
-    r->nrolls = cache_cover(r->cache, r->srcs, nfiles, &r->rolls, &rwarn, &nrwarn);
+    r->nrolls = cache_cover(r->cache, r->srcs, nfiles, &r->rolls, &rwarn, &nrwarn, &seen);
+    /* A cold cache gets one roll-up of everything, as cheap as can be (no unit tables):
+     * unit roll-ups come with the next runs, which read only what changed. */
+    r->cold = seen == 0;
     r->roll_used = mem_calloc(r->nrolls + 1, 1);
 #pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(r, errs, stop)
     for (size_t k = 0; k < r->nrolls; k++) {
@@ -821,6 +828,10 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
         if (cf->src != NULL && cache_racy(cf->src))
             res->cache.racy++;
         cf->own_table = cf->src != NULL && !cache_racy(cf->src) && atomic_load(&r->cache->write_ok);
+        if (r->cold) { /* straight into the worker's table */
+            cf->direct = cf->own_table;
+            cf->own_table = 0;
+        }
         r->miss[nmiss] = i;
         mfiles[nmiss++] = r->files[i];
     }
@@ -867,8 +878,8 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
     struct err werr;
     int64_t n;
 
-    if (nfiles < 2 || atomic_load(&r->pieces) < 2 || (nfiles - r->covered) * 20 <= nfiles ||
-        !atomic_load(&r->cache->write_ok) || nfiles > PARTIAL_MEMBERS_MAX)
+    if (nfiles == 0 || !atomic_load(&r->cache->write_ok) || nfiles > PARTIAL_MEMBERS_MAX ||
+        (!r->cold && (atomic_load(&r->pieces) < 2 || (nfiles - r->covered) * 20 <= nfiles)))
         return;
     for (size_t i = 0; i < nfiles; i++)
         if (!r->cf[i].hit && !r->cf[i].member)
@@ -1332,8 +1343,9 @@ struct mfile {
     uint64_t (*rk)[2];            /* hit: per op, records and kept */
     int bad, resumed;
     uint64_t flows_kept;
-    char *msg;  /* hit and bad */
-    char *warn; /* a partial was rejected: why */
+    char *msg;      /* hit and bad */
+    char *warn;     /* a partial was rejected: why */
+    uint8_t *valid; /* not hit: per op, 1 when its partial is valid (not written again) */
 };
 
 static int
@@ -1385,13 +1397,16 @@ many_use_partials(struct many_ctx *m, int w, size_t i, struct err *err)
         mem_free(p);
         return 0;
     }
+    mf->valid = mem_calloc(m->nops + 1, 1);
     for (size_t k = 0; k < m->nops && all; k++) {
         enum cache_look look = cache_lookup(m->caches[k], mf->src, &p[k], &why);
 
         if (look == CACHE_HIT) {
             loaded = k + 1;
-            if (load_partial(m->ops[k], &p[k], &m->own[k][w], &m->res[k].acct, &why) == 0)
+            if (load_partial(m->ops[k], &p[k], &m->own[k][w], &m->res[k].acct, &why) == 0) {
+                mf->valid[k] = 1;
                 continue;
+            }
             if (why.code == ERR_LIMIT) {
                 *err = why;
                 rc = -1;
@@ -1403,6 +1418,9 @@ many_use_partials(struct many_ctx *m, int w, size_t i, struct err *err)
             mf->warn = dup_msg(why.msg, " (ignored; rebuilt from its file)");
         }
         all = 0;
+        /* the file is read: the partials of the ops after this one that are valid stay */
+        for (size_t j = k + 1; j < m->nops; j++)
+            mf->valid[j] = (uint8_t)cache_head_valid(m->caches[j], mf->src);
     }
     if (all && rc == 0) {
         const struct partial_info *in = &p[0].info;
@@ -1452,7 +1470,8 @@ many_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_done
     for (size_t k = 0; k < m->nops; k++) {
         uint64_t *fc = m->fcounts[(size_t)w * m->nops + k];
 
-        if (mf->own_table && done->opened && !stop && atomic_load(&m->caches[k]->write_ok)) {
+        if (mf->own_table && done->opened && !stop && atomic_load(&m->caches[k]->write_ok) &&
+            (mf->valid == NULL || !mf->valid[k])) { /* a valid partial is not written again */
             struct partial_info *in = mem_calloc(1, sizeof(*in));
             struct err werr;
             int64_t n;
@@ -1716,6 +1735,7 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
             mem_free(m.mf[i].rk);
             mem_free(m.mf[i].msg);
             mem_free(m.mf[i].warn);
+            mem_free(m.mf[i].valid);
         }
         mem_free(m.own);
         mem_free(m.mf);

@@ -7,7 +7,9 @@
 #  2. after new hours arrive, the re-run reads only the new files (the summary's counts,
 #     and strace: only they are opened) and equals the report without the cache;
 #  3. dns-names and dns-dest run alone with the same --cache read the report's partials
-#     (the same job text) and print what they print without it.
+#     (the same job text) and print what they print without it;
+#  4. with one job's partial of one file gone, that file is read and only that partial
+#     written again (the other jobs' valid partials of it are left as they are).
 set -euo pipefail
 fs=$1 gen=$2 work=$3
 rm -rf "$work"
@@ -96,9 +98,21 @@ for cmd in dns-names dns-dest; do
     bad "$cmd: '$(counts "$work/$cmd.err")' with the report's partials, want '$((nfiles + nnew)) 0'"
 done
 
+# ---- 4. one job's partial of one file gone: that file is read, only that partial written ----
+hunt_dir=$(for d in "$work"/c/*/; do ls "$d" | grep -q '\.roll$' || echo "$d"; done | head -1)
+victim=$(ls "$hunt_dir"*.part | head -1)
+rm -f "$victim"
+rep one --threads 2 --cache "$work/c" "$repo"
+same one plain2
+[ "$(counts "$work/one.err")" = "$((nfiles + nnew - 1)) 1" ] ||
+  bad "one partial gone: '$(counts "$work/one.err")', want '$((nfiles + nnew - 1)) 1'"
+grep -q ' 1 partials written' "$work/one.err" ||
+  bad "one partial gone: not just it written: $(grep 'cache:' "$work/one.err")"
+[ -f "$victim" ] || bad "one partial gone: it was not written again"
+
 if [ "$fail" -ne 0 ]; then
   echo "kept: $work"
   exit 1
 fi
 rm -rf "$work"
-echo "ok: report --cache cold, warm (1, 4 threads), after new hours (only they read), shared partials"
+echo "ok: report --cache cold, warm (1, 4 threads), after new hours (only they read), shared partials, one partial rebuilt alone"
