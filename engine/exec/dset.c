@@ -389,6 +389,8 @@ dset_load_v4(struct dset *s, const uint8_t *p, uint32_t n, struct memacct *acct,
         return ERR_SET(err, ERR_INTERNAL, "%s", "dset_load_v4() on a set that is not empty");
     if (n == 0)
         return 1;
+    if (n > (1u << 30))
+        return ERR_SET(err, ERR_LIMIT, "a distinct set of %u addresses is too big to load", n);
     s->cap = DSET_V4;
     if (n <= DSET_V4_INLINE) {
         for (uint32_t i = 0; i < n; i++) {

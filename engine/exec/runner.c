@@ -642,16 +642,37 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
         return 0;
     }
     if (r->spill == NULL || memacct_used(&r->wacct[w]) + 8 * p.len < r->share) {
-        /* room enough (a loaded state takes a few times its saved bytes): straight in */
+        /* room enough (a loaded state takes a few times its saved bytes): straight in; a
+         * failure leaves part of it in the table, so it stops the run (never a wrong answer) */
         rc = load_into(r->op, &p, r->tables[w], &r->wacct[w], err);
+        if (rc < 0)
+            err_prefix(err, "the roll-up %s", roll->path);
         if (rc == 0 && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share)
             rc = spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err);
     } else { /* under a budget, as a partial of one file (use_partial()) */
-        rc = (htab_count(r->tables[w]) > 0 && memacct_used(&r->wacct[w]) > r->share / 2 &&
-              spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0) ||
-                     load_partial(r->op, &p, &r->own[w], &r->wacct[w], err) < 0 ||
-                     (memacct_used(&r->wacct[w]) > r->share &&
-                      spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err) < 0) ||
+        if (htab_count(r->tables[w]) > 0 && memacct_used(&r->wacct[w]) > r->share / 2 &&
+            spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0) {
+            partial_fini(&p);
+            return -1;
+        }
+        err_init(&why);
+        if (load_partial(r->op, &p, &r->own[w], &r->wacct[w], &why) < 0) {
+            /* nothing of it stays in own[w]: its files are read instead */
+            if (why.code != ERR_LIMIT) { /* a state that does not load: a damaged roll-up */
+                struct cfile *cf0 = &r->cf[roll->idx[0]];
+                size_t n = strlen(roll->path) + strlen(why.msg) + 64;
+
+                mem_free(cf0->warn);
+                cf0->warn = mem_alloc(n);
+                snprintf(cf0->warn, n, "the roll-up %s: %s (ignored and removed; its files read)",
+                         roll->path, why.msg);
+                cache_drop(r->cache, roll->path);
+            }
+            partial_fini(&p);
+            return 0;
+        }
+        rc = (memacct_used(&r->wacct[w]) > r->share &&
+              spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err) < 0) ||
                      move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
                      (memacct_used(&r->wacct[w]) > r->share &&
                       spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)

@@ -158,7 +158,7 @@ refuse "missing file" "nosuch.part: cannot open" names.0-3.part nosuch.part
 refuse "other window" "win.part: planned other files" names.0-3.part win.part names.2-3.part
 mkdir -p cachedir
 "$fs" dns-names -q --cache cachedir repo > /dev/null 2>&1 || true
-cpart=$(find cachedir -name '*.part' | head -1)
+cpart=$(find cachedir -name '*.part' -o -name '*.roll' | head -1)
 if [ -n "$cpart" ]; then
   cp "$cpart" cache.part
   refuse "cache partial" "cache.part: .*a partial of the cache" cache.part names.0-3.part
