@@ -528,7 +528,8 @@ cli_report_run(struct cli *c)
     cli_sweep_window(c, &so);
 
     for (int a = 0; a < NA && rc == 0; a++) {
-        uint64_t limit = a == A_NAMES || a == A_DEST ? TOP : 0;
+        /* the domain rows: the scatter's points (the table shows the first TOP) */
+        uint64_t limit = a == A_NAMES || a == A_DEST ? TOP : MAXPOINTS;
 
         rc = analytic_build(&an[a], &text[a], a == A_HUNT ? &hopt : NULL, limit, &err);
         if (rc == -ERR_USAGE) { /* --where that does not parse, named by the preset's */
@@ -592,9 +593,9 @@ cli_report_run(struct cli *c)
             sc_y[r] = t->cells[r * t->ncols + (size_t)cb]; /* OUT_U64 or OUT_U128 */
         }
         memset(&sc, 0, sizeof(sc));
-        sc.title = t->nrows > MAXPOINTS ? "Domains: distinct names against bytes (the "
-                                          "4000 with the highest scores)"
-                                        : "Domains: distinct names against bytes";
+        sc.title = t->has_more ? "Domains: distinct names against bytes (the "
+                                 "4000 with the highest scores)"
+                               : "Domains: distinct names against bytes";
         sc.xlabel = "distinct names (log scale)";
         sc.ylabel = "bytes (log scale)";
         sc.labels = sc_labels;
