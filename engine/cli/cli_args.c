@@ -131,6 +131,7 @@ enum {
     OPT_SUMMARY,
     OPT_SUMMARY_FILE,
     OPT_FIELDS,
+    OPT_JOB,
     OPT_END_OF_LIST /* the number of option codes */
 };
 
@@ -176,6 +177,7 @@ static const struct option options[] = {
     {"summary", required_argument, NULL, OPT_SUMMARY},
     {"summary-file", required_argument, NULL, OPT_SUMMARY_FILE},
     {"fields", required_argument, NULL, OPT_FIELDS},
+    {"job", no_argument, NULL, OPT_JOB},
     {NULL, 0, NULL, 0},
 };
 
@@ -194,6 +196,8 @@ option_applies(int opt, enum cmd cmd)
         return cmd == CMD_QUERY || cmd == CMD_EXPORT;
     case OPT_FIELDS:
         return cmd == CMD_EXPORT;
+    case OPT_JOB:
+        return cmd == CMD_QUERY;
     case OPT_WHERE: /* every analytic ANDs it into its own filter (the report: into each) */
         return 1;
     case OPT_GROUP_BY:
@@ -286,6 +290,48 @@ bad_option(int opt, char **argv)
     return cli_usage_error("unknown option %s", name);
 }
 
+/* Whether option `opt` belongs to a query --job block (each block may give it once). */
+static int
+block_option(int opt)
+{
+    switch (opt) {
+    case OPT_RECORDS:
+    case OPT_BYTES:
+    case OPT_WHERE:
+    case OPT_GROUP_BY:
+    case OPT_AGG:
+    case OPT_HAVING:
+    case OPT_ORDER:
+    case OPT_LIMIT:
+    case 'o':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Ends the current query block (c->text, --limit, -o) into c->blocks; the next starts empty. */
+static void
+end_block(struct cli *c, unsigned char *seen)
+{
+    struct cli_block *b;
+
+    c->blocks = mem_realloc(c->blocks, (c->nblocks + 1) * sizeof(*c->blocks));
+    b = &c->blocks[c->nblocks++];
+    memset(b, 0, sizeof(*b));
+    b->text = c->text;
+    b->limit = c->limit;
+    b->limit_set = c->limit_set;
+    b->output = c->output;
+    memset(&c->text, 0, sizeof(c->text));
+    c->limit = 20;
+    c->limit_set = 0;
+    c->output = NULL;
+    for (int o = 0; seen != NULL && o < OPT_END_OF_LIST; o++)
+        if (block_option(o))
+            seen[o] = 0;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int
 parse_args(struct cli *c, int argc, char **argv)
@@ -312,6 +358,9 @@ parse_args(struct cli *c, int argc, char **argv)
         if (seen[opt]++ && !repeatable(opt) && optarg != NULL)
             return cli_usage_error("option %s given twice (it takes one value)", name);
         switch (opt) {
+        case OPT_JOB:
+            end_block(c, seen);
+            break;
         case 't': {
             uint64_t n;
 
@@ -516,6 +565,8 @@ parse_args(struct cli *c, int argc, char **argv)
             return cli_usage_error("unknown option %s", name);
         }
     }
+    if (c->nblocks > 0)
+        end_block(c, NULL); /* the last block */
     if (c->quiet && c->verbose)
         return cli_usage_error("%s", "-q (quiet) and -v (verbose) contradict each other");
     if (c->summary_file && !c->summary_json)
@@ -530,7 +581,7 @@ parse_args(struct cli *c, int argc, char **argv)
  * left for cli_plan_inputs() to report.
  */
 static void
-window_where(struct cli *c)
+window_where(const struct cli *c, struct job_text *text, char **storage)
 {
     struct part_window w;
     struct err err;
@@ -548,15 +599,14 @@ window_where(struct cli *c)
         w.has_end = 0;
     if (!w.has_start && !w.has_end)
         return;
-    cap = (c->text.where ? strlen(c->text.where) : 0) + 2 * ISOTIME_LEN + 64;
-    c->where_window = mem_alloc(cap);
-    n = c->text.where ? snprintf(c->where_window, cap, "(%s)", c->text.where) : 0;
+    cap = (text->where ? strlen(text->where) : 0) + 2 * ISOTIME_LEN + 64;
+    *storage = mem_alloc(cap);
+    n = text->where ? snprintf(*storage, cap, "(%s)", text->where) : 0;
     if (w.has_start)
-        n +=
-            snprintf(c->where_window + n, cap - (size_t)n, "%sstart >= '%s'", n ? " and " : "", lo);
+        n += snprintf(*storage + n, cap - (size_t)n, "%sstart >= '%s'", n ? " and " : "", lo);
     if (w.has_end)
-        snprintf(c->where_window + n, cap - (size_t)n, "%sstart < '%s'", n ? " and " : "", hi);
-    c->text.where = c->where_window;
+        snprintf(*storage + n, cap - (size_t)n, "%sstart < '%s'", n ? " and " : "", hi);
+    text->where = *storage;
 }
 
 int
@@ -619,7 +669,14 @@ cli_args_parse(struct cli *c, int argc, char **argv)
         c->limit = 0;
     c->nargs = argc - 1 - optind;
     c->args = argv + 1 + optind;
-    window_where(c);
+    window_where(c, &c->text, &c->where_window);
+    for (size_t i = 0; i < c->nblocks; i++) { /* each --job block likewise */
+        struct cli_block *b = &c->blocks[i];
+
+        if (!b->limit_set && c->format != OUT_FORMAT_TABLE)
+            b->limit = 0;
+        window_where(c, &b->text, &b->where_window);
+    }
     /* The report reads its files once per analytic; standard input can be read only once. */
     for (int i = 0; c->cmd == CMD_REPORT && i < c->nargs; i++) {
         if (strcmp(c->args[i], "-") == 0) {
@@ -678,6 +735,11 @@ cli_args_fini(struct cli *c)
     mem_free(c->exclude);
     mem_free(c->where_window);
     c->where_window = NULL;
+    for (size_t i = 0; i < c->nblocks; i++)
+        mem_free(c->blocks[i].where_window);
+    mem_free(c->blocks);
+    c->blocks = NULL;
+    c->nblocks = 0;
     c->include = c->exclude = NULL;
     c->ninclude = c->nexclude = 0;
 }

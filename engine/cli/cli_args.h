@@ -31,6 +31,18 @@ enum cmd {
     CMD_REPORT
 };
 
+/*
+ * One block of `query --job` (docs/usage.md, "Several queries over one sweep"): the options
+ * before the first --job are block 1, each --job starts the next one.
+ */
+struct cli_block {
+    struct job_text text; /* --records, --bytes, --where, --group-by, --agg, --having, --order */
+    uint64_t limit;       /* --limit (its default as the command's) */
+    int limit_set;
+    const char *output; /* -o FILE; NULL: stdout */
+    char *where_window; /* as cli.where_window, for this block (owned), or NULL */
+};
+
 struct cli {
     enum cmd cmd;
     int threads;
@@ -56,6 +68,8 @@ struct cli {
     int cidrs_set;
     /* query */
     struct job_text text;
+    struct cli_block *blocks; /* query --job: every block (owned; >= 2 entries), or NULL */
+    size_t nblocks;
     /* dns-hunt */
     struct hunt_opts hunt;
     const char *allow;    /* --allow @FILE or a list */

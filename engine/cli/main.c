@@ -17,6 +17,7 @@
 #include "cli_cache.h"
 #include "cli_exec.h"
 #include "cli_job.h"
+#include "cli_jobs.h"
 #include "cli_output.h"
 #include "cli_report.h"
 #include "cli_summary.h"
@@ -77,6 +78,12 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     int rc, code;
 
     err_init(&err);
+    if (c->nblocks > 0) { /* only here under --shard, --partial-out, merge or flowsweep-mpi */
+        mem_free(job);
+        mem_free(group);
+        return cli_usage_error("%s", "several --job blocks run in one process over one sweep: "
+                                     "not with --shard, --partial-out, merge or flowsweep-mpi");
+    }
     cli_summary_init(&sum, c->cmd == CMD_DNS_NAMES  ? "dns-names"
                            : c->cmd == CMD_DNS_DEST ? "dns-dest"
                            : c->cmd == CMD_DNS_HUNT ? "dns-hunt"
@@ -335,7 +342,9 @@ dispatch(int argc, char **argv, const struct cli_exec *x)
     else
         rc = c.cmd == CMD_EXPORT   ? run_export(&c)
              : c.cmd == CMD_REPORT ? cli_report_run(&c)
-                                   : cli_run_job(&c, x->run ? x : &exec_local);
+             : c.nblocks > 0 && x == &exec_local
+                 ? cli_jobs_run(&c) /* query --job: several blocks over one sweep */
+                 : cli_run_job(&c, x->run ? x : &exec_local);
     cli_args_fini(&c);
     return rc;
 }

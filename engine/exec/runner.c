@@ -1613,6 +1613,70 @@ many_map_cached(struct many_ctx *m, size_t nfiles, int nt, const struct sweep_op
     return rc;
 }
 
+/*
+ * The projection of several operations read in one sweep: the union of what
+ * each reads, when every one is projected (op.h); with their keep()s (without
+ * the caches) a flow is dropped only when every operation would drop it, and
+ * the records each operation's keep() counts for it are kept per operation
+ * (dropped[k]; operation 0's go to the reader's count too, as runner_run() has
+ * them), so that each operation's records are what running it alone counts.
+ */
+struct many_need {
+    struct ipfix_need need;
+    const struct op *const *ops;
+    size_t nops;
+    atomic_uint_fast64_t *dropped; /* per op */
+};
+
+static int
+many_keep(const void *ctx, const struct flow *f, uint64_t *records)
+{
+    const struct many_need *mn = ctx;
+    uint64_t r[8];
+
+    for (size_t k = 0; k < mn->nops; k++) {
+        const struct ipfix_need *n = &mn->ops[k]->need;
+
+        r[k] = 0;
+        if (n->keep(n->keep_ctx, f, &r[k]))
+            return 1;
+    }
+    for (size_t k = 0; k < mn->nops; k++)
+        if (r[k] != 0)
+            atomic_fetch_add_explicit(&mn->dropped[k], r[k], memory_order_relaxed);
+    *records += r[0];
+    return 0;
+}
+
+/* Sets mn->need when every op is projected (0), else 1: the reader decodes everything. */
+static int
+many_need_init(struct many_need *mn, const struct op *const *ops, size_t nops, int with_keep)
+{
+    int keep = with_keep && nops <= 8;
+
+    memset(mn, 0, sizeof(*mn));
+    mn->ops = ops;
+    mn->nops = nops;
+    for (size_t k = 0; k < nops; k++) {
+        if (!ops[k]->projected)
+            return 1;
+        mn->need.flow |= ops[k]->need.flow;
+        mn->need.dns |= ops[k]->need.dns;
+        mn->need.keep_flow |= ops[k]->need.keep_flow;
+        keep = keep && ops[k]->need.keep != NULL;
+    }
+    if (keep) {
+        mn->dropped = mem_calloc(nops, sizeof(*mn->dropped));
+        for (size_t k = 0; k < nops; k++)
+            atomic_init(&mn->dropped[k], 0);
+        mn->need.keep = many_keep;
+        mn->need.keep_ctx = mn;
+    } else {
+        mn->need.keep_flow = 0;
+    }
+    return 0;
+}
+
 int
 runner_run_many(const struct op *const *ops, size_t nops, const struct part_plan *plan,
                 const struct sweep_opts *opts, struct runner_result *res, struct err *err)
@@ -1629,9 +1693,16 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
     struct many_ctx m;
     struct sweep_sink sink;
     struct sweep_result sw;
+    struct sweep_opts po;
+    struct many_need mn;
     int nt = sweep_threads(opts, plan->nfiles);
     int rc = 0;
 
+    if (many_need_init(&mn, ops, nops, caches == NULL) == 0 && opts->source.need == NULL) {
+        po = *opts; /* the reader decodes what the folds read */
+        po.source.need = &mn.need;
+        opts = &po;
+    }
     memset(&sw, 0, sizeof(sw));
     memset(&m, 0, sizeof(m));
     m.ops = ops;
@@ -1718,6 +1789,8 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
             res[k].sweep.stats.records += m.counts[(size_t)t * nops + k][0];
             res[k].sweep.stats.kept += m.counts[(size_t)t * nops + k][1];
         }
+        if (mn.dropped != NULL) /* the flows the reader dropped for every op */
+            res[k].sweep.stats.records += atomic_load(&mn.dropped[k]);
         res[k].sweep.threads = sw.threads;
         res[k].sweep.nbad = sw.nbad;
         res[k].sweep.bad = mem_calloc(sw.nbad + 1, sizeof(*sw.bad));
@@ -1766,6 +1839,7 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
     sweep_result_fini(&sw);
     mem_free(m.scratch);
     mem_free(m.counts);
+    mem_free(mn.dropped);
     mem_free(files);
     return rc;
 }

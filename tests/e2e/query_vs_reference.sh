@@ -45,7 +45,8 @@ iso=$(python3 -c "import datetime,sys; print(datetime.datetime.fromtimestamp($t0
 printf '10.0.0.1\n# ok\n10.0.0.300\n' > "$work/bad-ips.txt"
 dom1=$(grep -v '^#' "$work/domains.txt" | sed -n 1p)
 
-fail=0 n=0
+fail=0 n=0 blocks=() block_args=()
+mkdir -p "$work/multi"
 # job NAME RECORDS WHERE GROUP_BY AGG HAVING
 job() { # [EXTRA]: one more option for both (--epoch)
   local name=$1 records=$2 where=$3 group=$4 agg=$5 having=$6 extra=${7:-}
@@ -57,6 +58,13 @@ job() { # [EXTRA]: one more option for both (--epoch)
   n=$((n + 1))
   local rrc=0 frc
   python3 "$ref" "${rargs[@]}" "${fds[@]}" > "$work/$name.expected" 2> "$work/$name.referr" || rrc=$?
+  # the jobs the reference answers, as --job blocks of one sweep (below)
+  if [ $rrc -eq 0 ] && [ -z "$extra" ]; then
+    blocks+=("$name"); block_args+=(--job --records "$records" --group-by "$group" --agg "$agg" --limit 0)
+    [ -n "$where" ] && block_args+=(--where "$where")
+    [ -n "$having" ] && block_args+=(--having "$having")
+    block_args+=(-o "$work/multi/$name.csv")
+  fi
   local runs=(1 2) targs
   [ -n "${FLOWSWEEP_TEST_SANITIZER:-}" ] && runs=(2) # 1 thread: compared in the release pass
   [ "${FIXBUF:-}" = 1 ] && runs+=(fixbuf) # also libfixbuf's decoder (it drops flows apart)
@@ -167,6 +175,9 @@ must_fail type-bytes '10.0.0.1 (an address)' query --where 'bytes = 10.0.0.1' --
 must_fail overflow-msg '"bytes * 4294967296 * 4294967296" is beyond signed 64-bit' \
   query --where 'bytes * 4294967296 * 4294967296 = 0' --group-by dip
 must_fail literal-big 'beyond signed 64-bit' query --where 'bytes < 99999999999999999999' --group-by dip
+must_fail job-empty '--job block 2: --group-by is required' query --group-by dip --job
+must_fail job-csv 'one stream per output' query --group-by dip --job --group-by sip --format csv
+must_fail job-shard 'not with --shard' query --shard 0/2 --partial-out "$work/p" --group-by dip --job --group-by sip
 
 # --where on the presets, ANDed into their filter: byte-exact against the reference's presets.
 net=$(echo "$addr" | awk -F. 'NF == 4 {print $1 "." $2 "." $3 ".0/24"; exit} {print "::/0"}')
@@ -201,6 +212,72 @@ for N in -1000000 -100 0 100 1000000; do
   b=$("$fs" query --where "bytes > rbytes + $N" --group-by proto --format csv --limit 0 -q "${inputs[@]}")
   [ "$a" = "$b" ] || { echo "FAIL: bytes - rbytes > $N differs from bytes > rbytes + $N"; fail=1; }
 done
+# Several --job blocks over one sweep (issue 19): each block's rows byte for byte those of
+# the query alone (checked against the reference above), at 2 threads; then through --cache
+# (the blocks without a watchlist), cold and warm (every file from its partials).
+multi() { # LABEL, then the flowsweep arguments before the blocks
+  local label=$1; shift
+  rm -f "$work"/multi/*.csv
+  if ! "$fs" query "$@" --format csv -q --threads 2 "${block_args[@]:1}" "${inputs[@]}" 2> "$work/multi.err"; then
+    echo "FAIL multi $label: $(head -3 "$work/multi.err")"; fail=1; return
+  fi
+  for b in "${blocks[@]}"; do
+    tr -d '\r' < "$work/multi/$b.csv" | cmp -s - <(tr -d '\r' < "$work/$b.raw2") ||
+      { echo "FAIL multi $label: block $b differs from the query alone"; fail=1; }
+  done
+  n=$((n + 1))
+}
+multi plain
+all_blocks=("${blocks[@]}") all_args=("${block_args[@]}")
+blocks=() block_args=()
+for ((i = 0, j = 0; i < ${#all_blocks[@]}; i++)); do # each block's arguments end with -o FILE
+  b=${all_blocks[$i]} k=$j
+  while [ "${all_args[$j]}" != -o ]; do j=$((j + 1)); done
+  j=$((j + 2))
+  case "${all_args[*]:$k:$((j - k))}" in *@*) continue ;; esac
+  blocks+=("$b"); block_args+=("${all_args[@]:$k:$((j - k))}")
+done
+rm -rf "$work/cache"
+multi cache-cold --cache "$work/cache"
+multi cache-warm --cache "$work/cache"
+"$fs" query --cache "$work/cache" --threads 2 "${block_args[@]:1}" --format csv "${inputs[@]}" \
+  > /dev/null 2> "$work/multi-warm.err" || true
+grep -q "summary: cache: [1-9][0-9]* files from partials, 0 read" \
+  "$work/multi-warm.err" || { echo "FAIL multi: the warm run read files: $(grep cache: "$work/multi-warm.err")"; fail=1; }
+# Blocks that all drop flows by their flow-level conjuncts: the reader drops a flow only when
+# every block would; each block's records and kept as the query alone counts them.
+keep_jobs=(addr-ne port-range diff-big wl-dns-not)
+blocks=() block_args=()
+for b in "${keep_jobs[@]}"; do
+  for ((i = 0, j = 0; i < ${#all_blocks[@]}; i++)); do
+    k=$j
+    while [ "${all_args[$j]}" != -o ]; do j=$((j + 1)); done
+    j=$((j + 2))
+    [ "${all_blocks[$i]}" = "$b" ] && { blocks+=("$b"); block_args+=("${all_args[@]:$k:$((j - k))}"); }
+  done
+done
+rm -f "$work"/multi/*.csv
+"$fs" query --threads 2 "${block_args[@]:1}" --format csv "${inputs[@]}" > /dev/null 2> "$work/multi-keep.err" ||
+  { echo "FAIL multi keep: $(head -3 "$work/multi-keep.err")"; fail=1; }
+for ((i = 0; i < ${#blocks[@]}; i++)); do
+  b=${blocks[$i]}
+  tr -d '\r' < "$work/multi/$b.csv" | cmp -s - <(tr -d '\r' < "$work/$b.raw2") ||
+    { echo "FAIL multi keep: block $b differs from the query alone"; fail=1; }
+  # the block's arguments again, alone, for its summary's records and kept
+  k=0 args=()
+  for ((x = 0, y = 0; x <= i; x++)); do
+    k=$y
+    while [ "${block_args[$y]}" != -o ]; do y=$((y + 1)); done
+    y=$((y + 2))
+  done
+  args=("${block_args[@]:$((k + 1)):$((y - k - 3))}")
+  want=$("$fs" query "${args[@]}" --format csv --threads 2 "${inputs[@]}" 2>&1 >/dev/null | grep -o 'records [0-9]* (kept [0-9]*)')
+  got=$(grep "block $((i + 1)):" "$work/multi-keep.err" | grep -o 'records [0-9]* (kept [0-9]*)')
+  [ -n "$want" ] && [ "$want" = "$got" ] ||
+    { echo "FAIL multi keep: block $b counts '$got', the query alone '$want'"; fail=1; }
+done
+n=$((n + 1))
+
 # The examples must have covered both answers: rows kept and the overflow refused.
 [ -s "$work/diff-small.exp.sorted" ] || { echo "FAIL: diff-small kept no rows: a weak test"; fail=1; }
 [ "$(wc -l < "$work/names-subnet.expected")" -gt 1 ] || { echo "FAIL: names-subnet: no rows"; fail=1; }
