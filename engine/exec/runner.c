@@ -1382,7 +1382,8 @@ many_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
         uint64_t *cnt = m->counts[(size_t)w * m->nops + k];
         struct htab *t = own ? m->own[k][w] : m->res[k].tables[w];
 
-        /* the reader was handed no op's need: each op's keep() is applied here */
+        /* the reader dropped only what every op's keep() drops (many_keep()), or nothing:
+         * each op's keep() is applied here */
         if (fold_kept(op, op->need.keep != NULL, m->scratch[k][w], t, flows, n, &c, &m->res[k].acct,
                       err) < 0)
             return -1;
