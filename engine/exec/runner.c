@@ -1790,8 +1790,13 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
             res[k].sweep.stats.records += m.counts[(size_t)t * nops + k][0];
             res[k].sweep.stats.kept += m.counts[(size_t)t * nops + k][1];
         }
-        if (mn.dropped != NULL) /* the flows the reader dropped for every op */
-            res[k].sweep.stats.records += atomic_load(&mn.dropped[k]);
+        if (mn.dropped != NULL) { /* the flows the reader dropped for every op */
+            uint64_t d = atomic_load(&mn.dropped[k]);
+
+            res[k].sweep.stats.records += d;
+            if (ops[k]->need.dropped_kept) /* kept records too (ipfix_read.h) */
+                res[k].sweep.stats.kept += d;
+        }
         res[k].sweep.threads = sw.threads;
         res[k].sweep.nbad = sw.nbad;
         res[k].sweep.bad = mem_calloc(sw.nbad + 1, sizeof(*sw.bad));
