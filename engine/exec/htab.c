@@ -282,6 +282,12 @@ htab_part_slot(const struct htab *t, unsigned p, size_t i)
     return t->parts[p].slots[i].e;
 }
 
+uint64_t
+htab_part_slot_hash(const struct htab *t, unsigned p, size_t i)
+{
+    return t->parts[p].slots[i].hash;
+}
+
 size_t
 htab_part_count(const struct htab *t, unsigned p)
 {

@@ -85,6 +85,9 @@ htab_part_of(uint64_t hash)
 size_t htab_part_cap(const struct htab *t, unsigned p);
 struct htab_entry *htab_part_slot(const struct htab *t, unsigned p, size_t i);
 
+/* htab_part_slot_hash() - the hash of slot i's entry (kept in the slot: the entry is not read). */
+uint64_t htab_part_slot_hash(const struct htab *t, unsigned p, size_t i);
+
 /*
  * htab_part_clear() - empties sub-table p (its slot array is kept). The
  * entries stay in the arena until htab_destroy(): release their states first.

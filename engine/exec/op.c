@@ -9,28 +9,9 @@
 #include "mem.h"
 
 void
-op_bytes_put(struct op_bytes *b, const void *p, size_t len)
+op_bytes_reserve(struct op_bytes *b, size_t len)
 {
     b->p = mem_grow(b->p, &b->cap, b->len + len, 256);
-    memcpy(b->p + b->len, p, len);
-    b->len += len;
-}
-
-void
-op_bytes_u64(struct op_bytes *b, uint64_t v)
-{
-    uint8_t *q;
-
-    if (b->cap - b->len < 8 || b->p == NULL)
-        b->p = mem_grow(b->p, &b->cap, b->len + 8, 256);
-    q = b->p + b->len;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(q, &v, 8);
-#else
-    for (int i = 0; i < 8; i++)
-        q[i] = (uint8_t)(v >> (8 * i));
-#endif
-    b->len += 8;
 }
 
 void
@@ -41,17 +22,9 @@ op_bytes_fini(struct op_bytes *b)
 }
 
 int
-op_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *v, const char *what, struct err *err)
+op_read_u64_short(const char *what, struct err *err)
 {
-    uint64_t x = 0;
-
-    if (end - *p < 8)
-        return ERR_SET(err, ERR_FORMAT, "saved state: %s cut short", what);
-    for (int i = 0; i < 8; i++)
-        x |= (uint64_t)(*p)[i] << (8 * i);
-    *p += 8;
-    *v = x;
-    return 0;
+    return ERR_SET(err, ERR_FORMAT, "saved state: %s cut short", what);
 }
 
 static void

@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "err.h"
 #include "flow.h"
@@ -132,21 +133,60 @@ struct op {
                        const size_t *len, size_t n, struct memacct *acct, struct err *err);
 };
 
-/* op_bytes_put() - appends p[0..len) to `b`. */
-void op_bytes_put(struct op_bytes *b, const void *p, size_t len);
+/* op_bytes_reserve() - room in `b` for `len` more bytes. */
+void op_bytes_reserve(struct op_bytes *b, size_t len);
+
+/* op_bytes_put() - appends p[0..len) to `b` (inline: save() calls it per value). */
+static inline void
+op_bytes_put(struct op_bytes *b, const void *p, size_t len)
+{
+    if (b->cap - b->len < len)
+        op_bytes_reserve(b, len);
+    memcpy(b->p + b->len, p, len);
+    b->len += len;
+}
 
 /* op_bytes_u64() - appends `v` as 8 bytes, little-endian. */
-void op_bytes_u64(struct op_bytes *b, uint64_t v);
+static inline void
+op_bytes_u64(struct op_bytes *b, uint64_t v)
+{
+    uint8_t le[8];
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(le, &v, 8);
+#else
+    for (int i = 0; i < 8; i++)
+        le[i] = (uint8_t)(v >> (8 * i));
+#endif
+    op_bytes_put(b, le, 8);
+}
 
 /* op_bytes_fini() - frees `b`'s bytes. */
 void op_bytes_fini(struct op_bytes *b);
 
 /*
  * op_read_u64() - reads 8 little-endian bytes at *p (advancing it) if they lie
- * before `end`; 0, or -ERR_FORMAT with `err` set naming `what`.
+ * before `end`; 0, or -ERR_FORMAT with `err` set naming `what` (op_read_u64_short()'s).
  */
-int op_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *v, const char *what,
-                struct err *err);
+int op_read_u64_short(const char *what, struct err *err);
+static inline int
+op_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *v, const char *what, struct err *err)
+{
+    uint64_t x = 0;
+
+    *v = 0; /* set either way: the compiler cannot see that the error is negative */
+    if (end - *p < 8)
+        return op_read_u64_short(what, err);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&x, *p, 8);
+#else
+    for (int i = 0; i < 8; i++)
+        x |= (uint64_t)(*p)[i] << (8 * i);
+#endif
+    *p += 8;
+    *v = x;
+    return 0;
+}
 
 /*
  * op_save_dset() / op_load_dset() - a distinct set as u32 count + its items,

@@ -93,46 +93,60 @@ entry_key(const struct htab_entry *e, uint32_t val_len)
     return htab_entry_key(e, val_len);
 }
 
-static int
+/* partial_key_cmp()'s order, the hashes compared here: the keys are read only when they tie */
+static inline int
 ent_cmp_v(const struct ent *a, const struct ent *b, uint32_t val_len)
 {
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
     return partial_key_cmp(a->hash, entry_key(a->e, val_len), a->e->key_len, b->hash,
                            entry_key(b->e, val_len), b->e->key_len);
 }
 
-/* Heap sort of v[0..n) by (hash, key): in place, with the value size as context (qsort has none).
- */
+/* Insertion sort of v[0..n) by (hash, key): for the few entries of one bucket. */
 static void
-sift(struct ent *v, size_t n, size_t i, uint32_t val_len)
+insertion_sort(struct ent *v, size_t n, uint32_t val_len)
 {
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        struct ent t;
+    for (size_t i = 1; i < n; i++) {
+        struct ent t = v[i];
+        size_t j = i;
 
-        if (l < n && ent_cmp_v(&v[l], &v[m], val_len) > 0)
-            m = l;
-        if (l + 1 < n && ent_cmp_v(&v[l + 1], &v[m], val_len) > 0)
-            m = l + 1;
-        if (m == i)
-            return;
-        t = v[i];
-        v[i] = v[m];
-        v[m] = t;
-        i = m;
+        for (; j > 0 && ent_cmp_v(&t, &v[j - 1], val_len) < 0; j--)
+            v[j] = v[j - 1];
+        v[j] = t;
     }
 }
 
-static void
-sort_ents(struct ent *v, size_t n, uint32_t val_len)
-{
-    for (size_t i = n / 2; i-- > 0;)
-        sift(v, n, i, val_len);
-    for (size_t k = n; k > 1; k--) {
-        struct ent t = v[0];
+/*
+ * Sorts v[0..n) (entries of one partition: the same top HTAB_PART_BITS of the hash) by (hash,
+ * key) into out[0..n): a counting pass on the next hash bits puts about four entries in each
+ * bucket, in order, then each bucket is sorted by insertion. `count` has room for
+ * SORT_BUCKETS_MAX + 1 counters.
+ */
+#define SORT_BITS_MAX    16
+#define SORT_BUCKETS_MAX (1u << SORT_BITS_MAX)
 
-        v[0] = v[k - 1];
-        v[k - 1] = t;
-        sift(v, k - 1, 0, val_len);
+static void
+sort_ents(const struct ent *v, struct ent *out, uint32_t *count, size_t n, uint32_t val_len)
+{
+    unsigned bits = 1, shift;
+    size_t nb;
+
+    while (bits < SORT_BITS_MAX && ((size_t)4 << bits) < n)
+        bits++;
+    nb = (size_t)1 << bits;
+    shift = 64 - HTAB_PART_BITS - bits;
+    memset(count, 0, (nb + 1) * sizeof(*count));
+    for (size_t i = 0; i < n; i++)
+        count[((v[i].hash >> shift) & (nb - 1)) + 1]++;
+    for (size_t b = 1; b <= nb; b++)
+        count[b] += count[b - 1];
+    for (size_t i = 0; i < n; i++)
+        out[count[(v[i].hash >> shift) & (nb - 1)]++] = v[i];
+    /* count[b] is now the end of bucket b (the start of b + 1) */
+    for (size_t b = 0, at = 0; b < nb; b++) {
+        insertion_sort(out + at, count[b] - at, val_len);
+        at = count[b];
     }
 }
 
@@ -142,7 +156,8 @@ spill_table(struct spill *s, const struct htab *t, struct err *err)
     const struct op *op = s->op;
     struct partial_stream w;
     struct op_bytes b = {0};
-    struct ent *v = NULL;
+    struct ent *v = NULL, *sorted = NULL;
+    uint32_t *count;
     size_t cap_v = 0;
     struct spill_run run;
     int fd = spill_file(s, err);
@@ -150,6 +165,7 @@ spill_table(struct spill *s, const struct htab *t, struct err *err)
 
     if (fd < 0)
         return fd;
+    count = mem_alloc((SORT_BUCKETS_MAX + 1) * sizeof(*count));
     rc = partial_stream_open(&w, fd, s->name, "spill", err);
     for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
         size_t n = htab_part_count(t, p), cap = htab_part_cap(t, p), k = 0;
@@ -158,21 +174,26 @@ spill_table(struct spill *s, const struct htab *t, struct err *err)
             continue;
         if (n > cap_v) {
             mem_free(v);
+            mem_free(sorted);
             cap_v = n;
             v = mem_alloc(n * sizeof(*v));
+            sorted = mem_alloc(n * sizeof(*sorted));
         }
         for (size_t i = 0; i < cap && k < n; i++) {
             const struct htab_entry *e = htab_part_slot(t, p, i);
 
             if (e != NULL) {
-                v[k].hash = e->hash;
+                v[k].hash = htab_part_slot_hash(t, p, i); /* the entry is read only to save it */
                 v[k++].e = e;
             }
         }
-        sort_ents(v, k, op->val_len);
+        sort_ents(v, sorted, count, k, op->val_len);
         rc = partial_stream_block(&w, p, err);
         for (size_t i = 0; i < k && rc == 0; i++) {
-            const struct htab_entry *e = v[i].e;
+            const struct htab_entry *e = sorted[i].e;
+
+            if (i + 2 < k) /* the next entries' state and key, while this one is written */
+                __builtin_prefetch(sorted[i + 2].e);
 
             b.len = 0;
             rc = op->save(op, htab_entry_val((struct htab_entry *)(uintptr_t)e), &b, err);
@@ -186,6 +207,8 @@ spill_table(struct spill *s, const struct htab *t, struct err *err)
     if (rc == 0)
         rc = partial_stream_close(&w, err);
     mem_free(v);
+    mem_free(sorted);
+    mem_free(count);
     op_bytes_fini(&b);
     memset(&run, 0, sizeof(run));
     run.fd = fd;
@@ -331,9 +354,11 @@ struct cur {
     struct partial_entry e;
 };
 
-static int
+static inline int
 cur_cmp(const struct cur *a, const struct cur *b)
 {
+    if (a->e.hash != b->e.hash)
+        return a->e.hash < b->e.hash ? -1 : 1;
     return partial_key_cmp(a->e.hash, a->e.key, a->e.key_len, b->e.hash, b->e.key, b->e.key_len);
 }
 
