@@ -282,6 +282,24 @@ htab_part_slot(const struct htab *t, unsigned p, size_t i)
     return t->parts[p].slots[i].e;
 }
 
+#define EACH_AHEAD 8 /* slots: entries loaded ahead of the one being visited */
+
+void
+htab_part_each(const struct htab *t, unsigned p, void (*fn)(struct htab_entry *e, void *ctx),
+               void *ctx)
+{
+    const struct part *pt = &t->parts[p];
+
+    for (uint32_t i = 0; i < pt->cap; i++) {
+        if (i + EACH_AHEAD < pt->cap && pt->slots[i + EACH_AHEAD].e != NULL) {
+            __builtin_prefetch(pt->slots[i + EACH_AHEAD].e);
+            __builtin_prefetch((const uint8_t *)pt->slots[i + EACH_AHEAD].e + 64);
+        }
+        if (pt->slots[i].e != NULL)
+            fn(pt->slots[i].e, ctx);
+    }
+}
+
 uint64_t
 htab_part_slot_hash(const struct htab *t, unsigned p, size_t i)
 {

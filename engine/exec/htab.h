@@ -85,6 +85,13 @@ htab_part_of(uint64_t hash)
 size_t htab_part_cap(const struct htab *t, unsigned p);
 struct htab_entry *htab_part_slot(const struct htab *t, unsigned p, size_t i);
 
+/*
+ * htab_part_each() - fn(e, ctx) for every entry of sub-table p, in slot order, each entry loaded
+ * a few slots ahead (a walk over a table larger than the caches waits on several at once).
+ */
+void htab_part_each(const struct htab *t, unsigned p, void (*fn)(struct htab_entry *e, void *ctx),
+                    void *ctx);
+
 /* htab_part_slot_hash() - the hash of slot i's entry (kept in the slot: the entry is not read). */
 uint64_t htab_part_slot_hash(const struct htab *t, unsigned p, size_t i);
 

@@ -40,6 +40,29 @@ spill_share(const struct sweep_opts *opts, int nworkers)
     return opts->mem_limit / SPILL_SHARE_DEN * SPILL_SHARE_NUM / (size_t)nworkers;
 }
 
+struct release_ctx {
+    const struct op *op;
+    struct memacct *acct;
+};
+
+static void
+release_one(struct htab_entry *e, void *ctx)
+{
+    const struct release_ctx *rc = ctx;
+
+    rc->op->release(rc->op, htab_entry_val(e), rc->acct);
+}
+
+/* Releases every state of `t` (the table is then empty of owners). */
+static void
+release_all(const struct op *op, struct htab *t, struct memacct *acct)
+{
+    struct release_ctx rc = {op, acct};
+
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        htab_part_each(t, p, release_one, &rc);
+}
+
 /* Writes worker w's table `*t` as a run and gives it an empty one. 0 or -code. */
 static int
 spill_worker(const struct op *op, struct spill *sp, struct htab **t, struct memacct *wacct,
@@ -47,16 +70,7 @@ spill_worker(const struct op *op, struct spill *sp, struct htab **t, struct mema
 {
     int rc = spill_table(sp, *t, err);
 
-    for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        size_t cap = htab_part_cap(*t, p);
-
-        for (size_t i = 0; i < cap; i++) {
-            struct htab_entry *e = htab_part_slot(*t, p, i);
-
-            if (e)
-                op->release(op, htab_entry_val(e), wacct);
-        }
-    }
+    release_all(op, *t, wacct);
     htab_destroy(*t);
     *t = htab_create(op->val_len, wacct, rc < 0 ? NULL : err);
     if (*t == NULL && rc == 0)
@@ -200,22 +214,6 @@ struct run {
     size_t covered;       /* files served by roll-ups */
     int cold;             /* the job directory held no roll-up: no unit tables, a whole */
 };
-
-/* Releases every state of `t` (the table is then empty of owners). */
-static void
-release_all(const struct op *op, struct htab *t, struct memacct *acct)
-{
-    for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        size_t cap = htab_part_cap(t, p);
-
-        for (size_t i = 0; i < cap; i++) {
-            struct htab_entry *e = htab_part_slot(t, p, i);
-
-            if (e)
-                op->release(op, htab_entry_val(e), acct);
-        }
-    }
-}
 
 /*
  * Moves every group of `src` into `dst` (op->merge() for a group both hold),
@@ -1309,21 +1307,17 @@ runner_result_fini(struct runner_result *res)
 {
     if (res->finished)
         res->op->output_fini(res->op, &res->out);
+    /* a table of every group may outgrow the caches: its partitions on the workers' threads */
     for (int t = 0; t < res->ntables; t++) {
         struct htab *h = res->tables[t];
+        struct release_ctx rc = {res->op, &res->acct};
+        int nt = res->ntables > 1 ? res->ntables : 1;
 
-        if (h == NULL)
+        if (h == NULL || htab_count(h) == 0)
             continue;
-        for (unsigned p = 0; p < HTAB_PARTS; p++) {
-            size_t cap = htab_part_cap(h, p);
-
-            for (size_t i = 0; i < cap; i++) {
-                struct htab_entry *e = htab_part_slot(h, p, i);
-
-                if (e)
-                    res->op->release(res->op, htab_entry_val(e), &res->acct);
-            }
-        }
+#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(h, rc)
+        for (unsigned p = 0; p < HTAB_PARTS; p++)
+            htab_part_each(h, p, release_one, &rc);
     }
     for (int t = 0; t < res->ntables; t++)
         htab_destroy(res->tables[t]);

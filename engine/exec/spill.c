@@ -246,21 +246,28 @@ struct worker {
     int all; /* keep every group (spill.no_select) */
 };
 
+struct release_ctx {
+    const struct op *op;
+    struct memacct *acct;
+};
+
+static void
+release_one(struct htab_entry *e, void *ctx)
+{
+    const struct release_ctx *rc = ctx;
+
+    rc->op->release(rc->op, htab_entry_val(e), rc->acct);
+}
+
 static void
 release_table(const struct op *op, struct htab *t, struct memacct *acct)
 {
+    struct release_ctx rc = {op, acct};
+
     if (t == NULL)
         return;
-    for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        size_t cap = htab_part_cap(t, p);
-
-        for (size_t i = 0; i < cap; i++) {
-            struct htab_entry *e = htab_part_slot(t, p, i);
-
-            if (e != NULL)
-                op->release(op, htab_entry_val(e), acct);
-        }
-    }
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        htab_part_each(t, p, release_one, &rc);
     htab_destroy(t);
 }
 
