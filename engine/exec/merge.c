@@ -10,6 +10,8 @@
 
 #include "mem.h"
 
+#define MERGE_AHEAD 8 /* slots */
+
 static int
 merge_part(const struct op *op, struct htab **tables, int ntables, struct memacct *acct, unsigned p,
            struct err *err)
@@ -25,6 +27,13 @@ merge_part(const struct op *op, struct htab **tables, int ntables, struct memacc
             struct htab_entry *d;
             int linked;
 
+            /* a table of every group outgrows the caches: the slot a few entries ahead will
+             * probe in dst (its hash is in src's slot), and that entry, start loading now */
+            if (i + MERGE_AHEAD < cap && htab_part_slot(src, p, i + MERGE_AHEAD) != NULL) {
+                __builtin_prefetch(htab_part_slot(src, p, i + MERGE_AHEAD));
+                htab_prefetch(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD));
+                htab_prefetch_entry(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD / 2));
+            }
             if (e == NULL)
                 continue;
             d = htab_part_link(dst, p, e, &linked, err);
