@@ -90,11 +90,209 @@ octets16(const struct ipfix_rec *r, const struct ipfix_slot *sl, uint8_t out[16]
         memcpy(out, p, len);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The specialised path: offsets and lengths settled when the template came   */
+
+/* src_be() - an "endian" element of `size` bytes from `sl`; 0 when it is not at a constant offset.
+ */
+static int
+src_be(const struct ipfix_slot *sl, uint32_t size, struct ipfix_src *out)
+{
+    uint32_t off, len;
+
+    *out = (struct ipfix_src){0, 0};
+    if (sl->idx < 0)
+        return 1; /* absent: reads 0 */
+    if (sl->off < 0 || sl->len == IPFIX_VARLEN)
+        return 0;
+    off = (uint32_t)sl->off;
+    len = sl->len;
+    if (len > size) { /* keep the low-order bytes (be()) */
+        off += len - size;
+        len = size;
+    }
+    if (off > UINT16_MAX)
+        return 0;
+    *out = (struct ipfix_src){(uint16_t)off, (uint8_t)len};
+    return 1;
+}
+
+/* src_byte() - a one-byte element: its first byte (byte()). */
+static int
+src_byte(const struct ipfix_slot *sl, struct ipfix_src *out)
+{
+    if (!src_be(sl, 8, out)) /* where it is (the offset of its first byte when <= 8 bytes) */
+        return 0;
+    if (sl->idx >= 0 && sl->len > 8)
+        return 0;
+    if (out->len > 1)
+        out->len = 1;
+    return 1;
+}
+
+/* src_octets16() - an IPv6 address: its first 16 bytes, or absent; shorter ones take the general
+ * path. */
+static int
+src_octets16(const struct ipfix_slot *sl, struct ipfix_src *out)
+{
+    *out = (struct ipfix_src){0, 0};
+    if (sl->idx < 0)
+        return 1;
+    if (sl->off < 0 || sl->len == IPFIX_VARLEN || sl->len < 16 || sl->off > UINT16_MAX)
+        return 0;
+    *out = (struct ipfix_src){(uint16_t)sl->off, 16};
+    return 1;
+}
+
+void
+ipfix_fast_compile(struct ipfix_plan *plan, uint32_t fl)
+{
+    const struct ipfix_slot *s = plan->flow;
+    struct ipfix_fixed *x = &plan->fixed;
+    int ok = 1;
+
+    memset(x, 0, sizeof(*x));
+    if (!(fl & IPFIX_F_FLOW))
+        return;
+    x->start_kind = (fl & IPFIX_F_START_MS)   ? IPFIX_T_MS
+                    : (fl & IPFIX_F_START_US) ? IPFIX_T_US
+                                              : IPFIX_T_NS;
+    ok &= src_be(&s[x->start_kind == IPFIX_T_MS   ? IPFIX_IF_START_MS
+                    : x->start_kind == IPFIX_T_US ? IPFIX_IF_START_US
+                                                  : IPFIX_IF_START_NS],
+                 8, &x->start);
+    x->end_kind = (fl & IPFIX_F_END_MS)   ? IPFIX_T_MS
+                  : (fl & IPFIX_F_END_US) ? IPFIX_T_US
+                  : (fl & IPFIX_F_END_NS) ? IPFIX_T_NS
+                                          : IPFIX_T_NONE;
+    if (x->end_kind != IPFIX_T_NONE)
+        ok &= src_be(&s[x->end_kind == IPFIX_T_MS   ? IPFIX_IF_END_MS
+                        : x->end_kind == IPFIX_T_US ? IPFIX_IF_END_US
+                                                    : IPFIX_IF_END_NS],
+                     8, &x->end);
+    ok &= src_be(&s[(fl & IPFIX_F_OCT_TOTAL) ? IPFIX_IF_OCT_TOTAL : IPFIX_IF_OCT_DELTA], 8,
+                 &x->bytes);
+    ok &= src_be(&s[(fl & IPFIX_F_PKT_TOTAL) ? IPFIX_IF_PKT_TOTAL : IPFIX_IF_PKT_DELTA], 8,
+                 &x->packets);
+    ok &= src_be(&s[(fl & IPFIX_F_ROCT_TOTAL) ? IPFIX_IF_ROCT_TOTAL : IPFIX_IF_ROCT_DELTA], 8,
+                 &x->rev_bytes);
+    ok &= src_be(&s[(fl & IPFIX_F_RPKT_TOTAL) ? IPFIX_IF_RPKT_TOTAL : IPFIX_IF_RPKT_DELTA], 8,
+                 &x->rev_packets);
+    x->v4 = (fl & IPFIX_F_V4) != 0;
+    if (x->v4) {
+        ok &= src_be(&s[IPFIX_IF_SIP4], 4, &x->sip);
+        ok &= src_be(&s[IPFIX_IF_DIP4], 4, &x->dip);
+    } else {
+        ok &= src_octets16(&s[IPFIX_IF_SIP6], &x->sip);
+        ok &= src_octets16(&s[IPFIX_IF_DIP6], &x->dip);
+    }
+    ok &= src_be(&s[IPFIX_IF_SPORT], 2, &x->sport);
+    if (fl & (IPFIX_F_DPORT | IPFIX_F_ICMP4 | IPFIX_F_ICMP6))
+        ok &= src_be(&s[(fl & IPFIX_F_DPORT)   ? IPFIX_IF_DPORT
+                        : (fl & IPFIX_F_ICMP4) ? IPFIX_IF_ICMP4
+                                               : IPFIX_IF_ICMP6],
+                     2, &x->dport);
+    ok &= src_be(&s[IPFIX_IF_APP], 2, &x->app);
+    ok &= src_byte(&s[IPFIX_IF_PROTO], &x->proto);
+    x->ok = (uint8_t)ok;
+}
+
+/* ld() - `len` (0..8) big-endian bytes at `p`, zero-extended. */
+static inline uint64_t
+ld(const uint8_t *p, uint32_t len)
+{
+    uint64_t v = 0;
+
+    switch (len) {
+    case 8: {
+        uint64_t x;
+
+        memcpy(&x, p, 8);
+        return __builtin_bswap64(x);
+    }
+    case 4: {
+        uint32_t x;
+
+        memcpy(&x, p, 4);
+        return __builtin_bswap32(x);
+    }
+    case 2:
+        return (uint64_t)p[0] << 8 | p[1];
+    case 1:
+        return p[0];
+    case 0:
+        return 0;
+    default:
+        for (uint32_t i = 0; i < len; i++)
+            v = v << 8 | p[i];
+        return v;
+    }
+}
+
+#define LD(p, src) ld((p) + (src).off, (src).len)
+
+static inline int64_t
+fixed_time(const uint8_t *p, struct ipfix_src src, uint8_t kind)
+{
+    uint64_t v = LD(p, src);
+
+    return kind == IPFIX_T_MS ? (int64_t)v : ipfix_ntp_ms(v, kind == IPFIX_T_US);
+}
+
+/* fixed_flow() - ipfix_fast_flow() by the specialised plan `x`. */
+static inline void
+fixed_flow(const uint8_t *p, const struct ipfix_fixed *x, struct flow *f, uint32_t need)
+{
+    if (need & IPFIX_NEED_TIME) {
+        f->start_ms = fixed_time(p, x->start, x->start_kind);
+        f->end_ms = x->end_kind == IPFIX_T_NONE ? 0 : fixed_time(p, x->end, x->end_kind);
+    }
+    if (need & IPFIX_NEED_COUNTS) {
+        f->bytes = LD(p, x->bytes);
+        f->packets = LD(p, x->packets);
+    }
+    if (need & IPFIX_NEED_REV) {
+        f->rev_bytes = LD(p, x->rev_bytes);
+        f->rev_packets = LD(p, x->rev_packets);
+    }
+    f->family = x->v4 ? FLOW_IPV4 : FLOW_IPV6;
+    if (!(need & IPFIX_NEED_ADDRS)) {
+    } else if (x->v4) {
+        ipfix_v4_mapped(f->sip, (uint32_t)LD(p, x->sip));
+        ipfix_v4_mapped(f->dip, (uint32_t)LD(p, x->dip));
+    } else {
+        if (x->sip.len)
+            memcpy(f->sip, p + x->sip.off, 16);
+        else
+            memset(f->sip, 0, 16);
+        if (x->dip.len)
+            memcpy(f->dip, p + x->dip.off, 16);
+        else
+            memset(f->dip, 0, 16);
+    }
+    if (need & IPFIX_NEED_PORTS) {
+        f->sport = (uint16_t)LD(p, x->sport);
+        f->dport = (uint16_t)LD(p, x->dport);
+    }
+    if (need & IPFIX_NEED_APP)
+        f->app_label = (uint16_t)LD(p, x->app);
+    if (need & IPFIX_NEED_PROTO)
+        f->proto = (uint8_t)LD(p, x->proto);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The general path                                                          */
+
 void
 ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need)
 {
     const struct ipfix_slot *s = r->plan->flow;
     uint32_t fl = r->flow_flags;
+
+    if (r->plan->fixed.ok) {
+        fixed_flow(r->p, &r->plan->fixed, f, need);
+        return;
+    }
 
     if (need & IPFIX_NEED_TIME) {
         f->start_ms = (fl & IPFIX_F_START_MS)   ? (int64_t)be(r, &s[IPFIX_IF_START_MS], 8)

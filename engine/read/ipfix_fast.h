@@ -20,6 +20,14 @@
 #include "ipfix_scan.h"
 
 /*
+ * ipfix_fast_compile() - plan->fixed for a template of `flow_flags` whose
+ * plan->flow slots are set: ok when every flow element the template's flags
+ * select is absent or at a constant offset with a length the specialised path
+ * reads (else ipfix_fast_flow() keeps the general path for its records).
+ */
+void ipfix_fast_compile(struct ipfix_plan *plan, uint32_t flow_flags);
+
+/*
  * ipfix_fast_flow() - the flow fields `need` (enum ipfix_need_flow) of `r`
  * into *f, and its family; the others untouched (so are f->ndns and f->dns).
  */

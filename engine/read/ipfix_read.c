@@ -344,7 +344,7 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
     r->fast = m->dec == IPFIX_DECODER_FAST;
     r->need = m->need;
     if (r->fast) {
-        const struct ipfix_visitor v = {fast_flow, fast_other, r};
+        const struct ipfix_visitor v = {fast_flow, fast_other, r, r->need.dns != 0};
 
         ipfix_scan_visit(r->scan, &v);
     } else if (ipfix_fixbuf_open(r, err)) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipfix_fast.h"
 #include "mem.h"
 
 #define MAX_DEPTH 4 /* list nesting the reader ever needs is 3 (STML, wrapper, STL) */
@@ -42,6 +43,10 @@ struct vtmpl {
 struct vdomain {
     uint32_t id;              /* observation domain */
     struct vtmpl **page[256]; /* templates by ID: *page[tid >> 8][tid & 255], NULL if none */
+    uint8_t used[256];        /* which pages are allocated (their tid >> 8), in order */
+    uint32_t nused;           /* entries in used */
+    uint16_t *tids;           /* IDs of the templates stored (each once; kept between files) */
+    uint32_t ntids, cap_tids; /* used, allocated */
     struct vdomain *next;     /* other domains seen in this file */
 };
 
@@ -73,6 +78,7 @@ struct ipfix_scan {
     /* the visitor, and varlen value positions by list depth for the records it is shown */
     struct ipfix_visitor vis;
     int visiting;
+    int leaves; /* the fast walk notes where DNS records are (vis.dns) */
     const uint8_t **vs[MAX_DEPTH + 1];
     uint16_t *vl[MAX_DEPTH + 1];
     uint32_t cap_fields; /* entries in each vs[] and vl[] */
@@ -133,6 +139,7 @@ void
 ipfix_scan_visit(struct ipfix_scan *s, const struct ipfix_visitor *v)
 {
     s->visiting = v != NULL;
+    s->leaves = !v || v->dns;
     if (v)
         s->vis = *v;
 }
@@ -141,15 +148,22 @@ ipfix_scan_visit(struct ipfix_scan *s, const struct ipfix_visitor *v)
 static void
 domain_clear(struct ipfix_scan *s, struct vdomain *d)
 {
-    for (size_t p = 0; p < 256; p++) {
-        if (!d->page[p])
-            continue;
-        for (size_t i = 0; i < 256; i++)
-            tmpl_free(s, d->page[p][i]);
+    /* the templates and pages in use, not all 65536 slots */
+    for (uint32_t i = 0; i < d->ntids; i++) {
+        struct vtmpl **slot = &d->page[d->tids[i] >> 8][d->tids[i] & 255];
+
+        tmpl_free(s, *slot);
+        *slot = NULL;
+    }
+    d->ntids = 0;
+    for (uint32_t u = 0; u < d->nused; u++) {
+        size_t p = d->used[u];
+
         mem_free(d->page[p]);
         d->page[p] = NULL;
         s->tmpl_bytes -= PAGE_BYTES;
     }
+    d->nused = 0;
 }
 
 static void
@@ -158,6 +172,7 @@ domains_free(struct ipfix_scan *s, struct vdomain *d)
     for (struct vdomain *next; d; d = next) {
         next = d->next;
         domain_clear(s, d);
+        mem_free(d->tids);
         mem_free(d);
     }
 }
@@ -239,6 +254,7 @@ tmpl_slot(struct ipfix_scan *s, uint16_t tid)
     if (!*page) {
         *page = mem_calloc(256, sizeof(struct vtmpl *));
         s->tmpl_bytes += PAGE_BYTES;
+        s->cur->used[s->cur->nused++] = (uint8_t)(tid >> 8);
     }
     return &(*page)[tid & 255];
 }
@@ -608,7 +624,14 @@ fast_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
 
         for (uint32_t count = 0; p < end; count++) {
             const uint8_t *q = p;
-            struct leaf *lf = (collect & COLLECT_DNS) ? leaf_add(s, t, p) : NULL;
+            struct leaf *lf = NULL;
+
+            if (collect & COLLECT_DNS) { /* counted; where it is only when it will be read */
+                if (s->leaves)
+                    lf = leaf_add(s, t, p);
+                else
+                    s->ndns++;
+            }
 
             if (count == IPFIX_LIST_MAX_RECORDS)
                 return -1;
@@ -791,8 +814,18 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
     struct vtmpl *t;
     size_t cost = tmpl_cost(n);
 
-    tmpl_free(s, *slot);
-    *slot = NULL;
+    if (*slot) {
+        tmpl_free(s, *slot);
+        *slot = NULL;
+    } else { /* a slot newly used: domain_clear() frees what it holds */
+        struct vdomain *d = s->cur;
+
+        if (d->ntids == d->cap_tids) {
+            d->cap_tids = d->cap_tids ? 2 * d->cap_tids : 16;
+            d->tids = mem_realloc(d->tids, d->cap_tids * sizeof(*d->tids));
+        }
+        d->tids[d->ntids++] = tid;
+    }
     if (s->tmpl_bytes + cost > IPFIX_MAX_TEMPLATE_BYTES)
         return -1;
     s->tmpl_bytes += cost;
@@ -850,6 +883,7 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
     pthread_once(&lut_once, lut_init);
     plan_slots(t, lut_flow, IPFIX_INT_FLOW_N, t->plan.flow);
     plan_slots(t, lut_dns, IPFIX_INT_DNS_N, t->plan.dns);
+    ipfix_fast_compile(&t->plan, t->cls.flow_flags);
     grow_positions(s, n);
     return 0;
 }

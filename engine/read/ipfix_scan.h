@@ -240,9 +240,37 @@ struct ipfix_slot {
     uint16_t voff; /* fixed, var > 0: offset after the end of varlen field var - 1 (a record that
                       holds the field is < 65536 bytes) */
 };
+/*
+ * The specialised flow plan (ipfix_fast_compile()): for templates whose flow
+ * elements all sit at constant offsets (YAF's and super_mediator's layouts:
+ * the lists come last), where each field of struct flow comes from, with the
+ * template's choices (total or delta counters, ms/us/ns times, IPv4 or IPv6,
+ * dport or ICMP type) and libfixbuf's reduced-length rules settled once: a
+ * value is `len` big-endian bytes at `off` (len 0: absent, reads 0).
+ */
+struct ipfix_src {
+    uint16_t off;
+    uint8_t len; /* 0..8 (an IPv6 address: 16) */
+};
+enum ipfix_tkind {
+    IPFIX_T_NONE,
+    IPFIX_T_MS,
+    IPFIX_T_US,
+    IPFIX_T_NS
+};
+struct ipfix_fixed {
+    uint8_t ok;                   /* 1: ipfix_fast_flow() takes the specialised path */
+    uint8_t v4;                   /* IPv4 addresses (else IPv6) */
+    uint8_t start_kind, end_kind; /* enum ipfix_tkind */
+    struct ipfix_src start, end;  /* the time elements chosen */
+    struct ipfix_src bytes, packets, rev_bytes, rev_packets;
+    struct ipfix_src sip, dip; /* 4 bytes (v4) or 16/0 (v6) */
+    struct ipfix_src sport, dport, app, proto;
+};
 struct ipfix_plan {
     struct ipfix_slot flow[IPFIX_INT_FLOW_N]; /* by enum ipfix_int_flow_idx */
     struct ipfix_slot dns[IPFIX_INT_DNS_N];   /* by enum ipfix_int_dns_idx */
+    struct ipfix_fixed fixed;                 /* flow templates: the specialised path */
 };
 
 /*
@@ -273,6 +301,7 @@ struct ipfix_visitor {
     void (*flow)(void *ctx, const struct ipfix_rec *r);
     void (*other)(void *ctx);
     void *ctx;
+    int dns; /* 0: flow() never calls ipfix_scan_flow_dns() (the walk counts DNS records only) */
 };
 
 /* A DNS record of a flow, handed out by ipfix_scan_flow_dns(). */

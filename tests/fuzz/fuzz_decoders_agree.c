@@ -53,6 +53,19 @@ put(struct outcome *o, const void *p, size_t n)
 
 #define PUT(o, v) put((o), &(v), sizeof(v))
 
+/* reset() - `o` empty for the next input; its buffer is kept (a fresh one per input cost page
+ * faults). */
+static void
+reset(struct outcome *o)
+{
+    uint8_t *buf = o->buf;
+    size_t cap = o->cap;
+
+    memset(o, 0, sizeof(*o));
+    o->buf = buf;
+    o->cap = cap;
+}
+
 static void
 put_flow(struct outcome *o, const struct flow *f)
 {
@@ -153,9 +166,14 @@ put_proj(struct outcome *o, const struct flow *f)
     return 1;
 }
 
-/* run() - reads `path` with model `m`, flow by flow or (`batch`) with next_batch(). */
+/*
+ * run() - reads `path` with model `m`, flow by flow or (`batch`) with next_batch();
+ * batch < 0: the projected fields only (put_proj()). `po` (may be NULL, flow by
+ * flow only) gets the projection of the same flows too: libfixbuf's decoder
+ * decodes everything whatever is asked, so one read of it gives both references.
+ */
 static void
-run(struct ipfix_model *m, const char *path, int batch, struct outcome *o)
+run(struct ipfix_model *m, const char *path, int batch, struct outcome *o, struct outcome *po)
 {
     struct ipfix_reader *r;
     const struct flow *f;
@@ -167,9 +185,13 @@ run(struct ipfix_model *m, const char *path, int batch, struct outcome *o)
     if (!r) {
         o->rc = -1000;
         snprintf(o->msg, sizeof(o->msg), "%s", err.msg);
+        if (po) {
+            po->rc = o->rc;
+            snprintf(po->msg, sizeof(po->msg), "%s", o->msg);
+        }
         return;
     }
-    if (batch < 0) { /* the projection (third read), or its reference */
+    if (batch < 0) { /* the projection (third read) */
         while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1)
             o->flows += (uint64_t)put_proj(o, f);
     } else if (batch) {
@@ -184,10 +206,17 @@ run(struct ipfix_model *m, const char *path, int batch, struct outcome *o)
         while ((o->rc = ipfix_reader_next(r, &f, &err)) == 1) {
             put_flow(o, f);
             o->flows++;
+            if (po)
+                po->flows += (uint64_t)put_proj(po, f);
         }
     }
     snprintf(o->msg, sizeof(o->msg), "%s", o->rc < 0 ? err.msg : "");
     o->st = *ipfix_reader_stats(r);
+    if (po) {
+        po->rc = o->rc;
+        snprintf(po->msg, sizeof(po->msg), "%s", o->msg);
+        po->st = o->st;
+    }
     ipfix_reader_close(r);
 }
 
@@ -224,22 +253,41 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct ipfix_model *fast_m, *ref_m, *proj_m;
-    static struct outcome fast, ref; /* large (messages hold a whole path): off the stack */
+    /* large (messages hold a whole path): off the stack */
+    static struct outcome fast, ref, fast_p, ref_p;
     char path[4096];
     struct err err;
 
-    memset(&fast, 0, sizeof(fast));
-    memset(&ref, 0, sizeof(ref));
+    reset(&fast);
+    reset(&ref);
+    reset(&fast_p);
+    reset(&ref_p);
     err_init(&err);
     if ((!fast_m && !(fast_m = ipfix_model_create(IPFIX_DECODER_FAST, &err))) ||
-        (!ref_m && !(ref_m = ipfix_model_create(IPFIX_DECODER_FIXBUF, &err)))) {
+        (!ref_m && !(ref_m = ipfix_model_create(IPFIX_DECODER_FIXBUF, &err))) ||
+        (!proj_m && !(proj_m = ipfix_model_create(IPFIX_DECODER_FAST, &err)))) {
         fprintf(stderr, "fuzz_decoders_agree: %s\n", err.msg);
         abort();
     }
     if (fuzz_write_temp(data, size, "fuzz_decoders_agree", path, sizeof(path)) != 0)
         return 0;
-    run(fast_m, path, size % 2, &fast); /* the batch interface on half the inputs */
-    run(ref_m, path, 0, &ref);
+    /* the projection of the third read: a few shapes, by the input's size */
+    memset(&proj, 0, sizeof(proj));
+    proj.flow = (size % 3 == 0)   ? IPFIX_NEED_COUNTS | IPFIX_NEED_REV | IPFIX_NEED_ADDRS
+                : (size % 3 == 1) ? IPFIX_NEED_TIME | IPFIX_NEED_PORTS | IPFIX_NEED_PROTO
+                                  : IPFIX_NEED_FLOW_ALL;
+    proj.dns = (size % 4 == 0)   ? 0
+               : (size % 4 == 1) ? IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE
+               : (size % 4 == 2) ? IPFIX_NEED_DNS_TTL
+                                 : IPFIX_NEED_DNS_ALL;
+    proj.keep = keep53;
+    proj.keep_flow = IPFIX_NEED_APP;
+    ipfix_model_need(proj_m, &proj);
+
+    run(fast_m, path, size % 2, &fast, NULL); /* the batch interface on half the inputs */
+    run(ref_m, path, 0, &ref, &ref_p);        /* libfixbuf's: both references at once */
+    run(proj_m, path, -1, &fast_p, NULL);
+    unlink(path);
 
     if (fast.rc != ref.rc || strcmp(fast.msg, ref.msg) != 0)
         differ("the fatal verdict", &fast, &ref);
@@ -252,42 +300,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fast.st.file_bytes != ref.st.file_bytes ||
         strcmp(fast.st.first_damage, ref.st.first_damage) != 0)
         differ("the counts", &fast, &ref);
-    mem_free(fast.buf);
-    mem_free(ref.buf);
 
-    /* the projection: a few shapes, by the input's size */
-    memset(&fast, 0, sizeof(fast));
-    memset(&ref, 0, sizeof(ref));
-    if (!proj_m && !(proj_m = ipfix_model_create(IPFIX_DECODER_FAST, &err))) {
-        fprintf(stderr, "fuzz_decoders_agree: %s\n", err.msg);
-        abort();
-    }
-    memset(&proj, 0, sizeof(proj));
-    proj.flow = (size % 3 == 0)   ? IPFIX_NEED_COUNTS | IPFIX_NEED_REV | IPFIX_NEED_ADDRS
-                : (size % 3 == 1) ? IPFIX_NEED_TIME | IPFIX_NEED_PORTS | IPFIX_NEED_PROTO
-                                  : IPFIX_NEED_FLOW_ALL;
-    proj.dns = (size % 4 == 0)   ? 0
-               : (size % 4 == 1) ? IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE
-               : (size % 4 == 2) ? IPFIX_NEED_DNS_TTL
-                                 : IPFIX_NEED_DNS_ALL;
-    proj.keep = keep53;
-    proj.keep_flow = IPFIX_NEED_APP;
-    ipfix_model_need(proj_m, &proj);
-    run(proj_m, path, -1, &fast);
-    run(ref_m, path, -1, &ref);
-    unlink(path);
-    if (fast.rc != ref.rc || strcmp(fast.msg, ref.msg) != 0)
-        differ("the fatal verdict (projected)", &fast, &ref);
-    if (fast.flows != ref.flows || fast.len != ref.len ||
-        (fast.len && memcmp(fast.buf, ref.buf, fast.len) != 0))
-        differ("the flows (projected)", &fast, &ref);
-    if (fast.st.messages != ref.st.messages || fast.st.flows != ref.st.flows ||
-        fast.st.dns_rrs != ref.st.dns_rrs || fast.st.other_records != ref.st.other_records ||
-        fast.st.unknown_sets != ref.st.unknown_sets || fast.st.damaged != ref.st.damaged ||
-        fast.st.records_dropped != ref.st.flows - ref.flows ||
-        strcmp(fast.st.first_damage, ref.st.first_damage) != 0)
-        differ("the counts (projected)", &fast, &ref);
-    mem_free(fast.buf);
-    mem_free(ref.buf);
+    if (fast_p.rc != ref_p.rc || strcmp(fast_p.msg, ref_p.msg) != 0)
+        differ("the fatal verdict (projected)", &fast_p, &ref_p);
+    if (fast_p.flows != ref_p.flows || fast_p.len != ref_p.len ||
+        (fast_p.len && memcmp(fast_p.buf, ref_p.buf, fast_p.len) != 0))
+        differ("the flows (projected)", &fast_p, &ref_p);
+    if (fast_p.st.messages != ref_p.st.messages || fast_p.st.flows != ref_p.st.flows ||
+        fast_p.st.dns_rrs != ref_p.st.dns_rrs ||
+        fast_p.st.other_records != ref_p.st.other_records ||
+        fast_p.st.unknown_sets != ref_p.st.unknown_sets || fast_p.st.damaged != ref_p.st.damaged ||
+        fast_p.st.records_dropped != ref_p.st.flows - ref_p.flows ||
+        strcmp(fast_p.st.first_damage, ref_p.st.first_damage) != 0)
+        differ("the counts (projected)", &fast_p, &ref_p);
     return 0;
 }
