@@ -100,7 +100,7 @@ src_be(const struct ipfix_slot *sl, uint32_t size, struct ipfix_src *out)
 {
     uint32_t off, len;
 
-    *out = (struct ipfix_src){0, 0};
+    *out = (struct ipfix_src){.len = 0};
     if (sl->idx < 0)
         return 1; /* absent: reads 0 */
     if (sl->off < 0 || sl->len == IPFIX_VARLEN)
@@ -113,7 +113,7 @@ src_be(const struct ipfix_slot *sl, uint32_t size, struct ipfix_src *out)
     }
     if (off > UINT16_MAX)
         return 0;
-    *out = (struct ipfix_src){(uint16_t)off, (uint8_t)len};
+    *out = (struct ipfix_src){.off = (uint16_t)off, .len = (uint8_t)len};
     return 1;
 }
 
@@ -135,13 +135,26 @@ src_byte(const struct ipfix_slot *sl, struct ipfix_src *out)
 static int
 src_octets16(const struct ipfix_slot *sl, struct ipfix_src *out)
 {
-    *out = (struct ipfix_src){0, 0};
+    *out = (struct ipfix_src){.len = 0};
     if (sl->idx < 0)
         return 1;
     if (sl->off < 0 || sl->len == IPFIX_VARLEN || sl->len < 16 || sl->off > UINT16_MAX)
         return 0;
-    *out = (struct ipfix_src){(uint16_t)sl->off, 16};
+    *out = (struct ipfix_src){.off = (uint16_t)sl->off, .len = 16};
     return 1;
+}
+
+/* src_pos() - pos and mask of `x` (struct ipfix_src). */
+static void
+src_pos(struct ipfix_src *x)
+{
+    if (x->len == 0 || x->len > 8) {
+        x->pos = -8;
+        x->mask = 0;
+        return;
+    }
+    x->pos = (int32_t)x->off + x->len - 8;
+    x->mask = x->len == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * x->len)) - 1;
 }
 
 void
@@ -194,42 +207,28 @@ ipfix_fast_compile(struct ipfix_plan *plan, uint32_t fl)
                      2, &x->dport);
     ok &= src_be(&s[IPFIX_IF_APP], 2, &x->app);
     ok &= src_byte(&s[IPFIX_IF_PROTO], &x->proto);
+    {
+        struct ipfix_src *all[] = {&x->start,     &x->end,         &x->bytes, &x->packets,
+                                   &x->rev_bytes, &x->rev_packets, &x->sip,   &x->dip,
+                                   &x->sport,     &x->dport,       &x->app,   &x->proto};
+
+        for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+            src_pos(all[i]);
+    }
     x->ok = (uint8_t)ok;
 }
 
-/* ld() - `len` (0..8) big-endian bytes at `p`, zero-extended. */
+/* LD() - the value `src` (struct ipfix_src) of the record at `p`: one load, no branch. */
 static inline uint64_t
-ld(const uint8_t *p, uint32_t len)
+ld(const uint8_t *p, const struct ipfix_src *src)
 {
-    uint64_t v = 0;
+    uint64_t x;
 
-    switch (len) {
-    case 8: {
-        uint64_t x;
-
-        memcpy(&x, p, 8);
-        return __builtin_bswap64(x);
-    }
-    case 4: {
-        uint32_t x;
-
-        memcpy(&x, p, 4);
-        return __builtin_bswap32(x);
-    }
-    case 2:
-        return (uint64_t)p[0] << 8 | p[1];
-    case 1:
-        return p[0];
-    case 0:
-        return 0;
-    default:
-        for (uint32_t i = 0; i < len; i++)
-            v = v << 8 | p[i];
-        return v;
-    }
+    memcpy(&x, p + src->pos, 8);
+    return __builtin_bswap64(x) & src->mask;
 }
 
-#define LD(p, src) ld((p) + (src).off, (src).len)
+#define LD(p, src) ld((p), &(src))
 
 static inline int64_t
 fixed_time(const uint8_t *p, struct ipfix_src src, uint8_t kind)

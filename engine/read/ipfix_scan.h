@@ -251,6 +251,14 @@ struct ipfix_slot {
 struct ipfix_src {
     uint16_t off;
     uint8_t len; /* 0..8 (an IPv6 address: 16) */
+    /*
+     * How it is read without a branch: the 8 bytes ending where the value
+     * ends (p + pos, pos >= -8), big-endian, & mask (0 when absent: then pos
+     * is -8). A top-level record starts 20 bytes or more into its message
+     * (message and set headers), so those 8 bytes are always in the message.
+     */
+    int32_t pos;
+    uint64_t mask;
 };
 enum ipfix_tkind {
     IPFIX_T_NONE,
