@@ -262,4 +262,15 @@ expr_cmp_int_real(enum expr_cmp cmp, expr_int a, double b)
     return expr_cmp_of(cmp, expr_order_int_real(a, b));
 }
 
+/*
+ * expr_domain_norm() - one entry of a domain list (dns.suffix lists and
+ * watchlists, dns-hunt --allow) as it is matched: a leading "*." or "."
+ * dropped, ASCII lower-cased, a trailing "." added, into out (cap >= 256
+ * bytes), its length in *outlen. Returns NULL, or why the entry can never
+ * match a name and is refused: empty, longer than 253 bytes, a space or a
+ * byte outside ASCII, a '*' elsewhere than a leading "*.", an empty label
+ * ("a..b", "x.."), a label over 63 bytes, or an IPv4/IPv6 address.
+ */
+const char *expr_domain_norm(const char *in, size_t len, char *out, size_t cap, size_t *outlen);
+
 #endif

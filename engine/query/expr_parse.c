@@ -71,6 +71,7 @@ parse_name(struct parser *ps)
     ps->e->nodes[n].slot2 = nm.slot2;
     ps->e->nodes[n].kind = nm.kind;
     ps->e->nodes[n].time_ms = nm.time_ms;
+    ps->e->nodes[n].unit_ms = nm.time_ms;
     ps->e->nodes[n].icase = nm.icase;
     ps->e->nodes[n].suffix = nm.suffix;
     ps->e->nodes[n].name_at = nm.name_at;
@@ -227,10 +228,37 @@ parse_unary(struct parser *ps)
         if (n < 0)
             return -1;
         ps->e->nodes[n].kind = ps->e->nodes[l].kind;
+        ps->e->nodes[n].unit_ms = ps->e->nodes[l].unit_ms;
         ps->e->nodes[n].from = (uint32_t)(start - ps->text);
         return n;
     }
     return parse_primary(ps);
+}
+
+static const char *
+unit_name(int unit_ms)
+{
+    return unit_ms == 1 ? "milliseconds" : unit_ms == 1000 ? "seconds" : "another unit";
+}
+
+/*
+ * Times and durations carry a unit (start, end: milliseconds; hour: seconds):
+ * adding, subtracting or comparing two in different units is refused, naming
+ * both; a product or quotient is a plain number (hour * 1000 is milliseconds).
+ */
+static int
+units_agree(struct parser *ps, int l, int r)
+{
+    const struct node *a = &ps->e->nodes[l], *b = &ps->e->nodes[r];
+
+    if (a->unit_ms == 0 || b->unit_ms == 0 || a->unit_ms == b->unit_ms)
+        return 0;
+    return ERR_SET(ps->err, ERR_USAGE,
+                   "in expression \"%s\": \"%.*s\" is in %s and \"%.*s\" in %s: convert one "
+                   "(hour * 1000 is in milliseconds, start / 1000 in seconds)",
+                   ps->text, (int)(a->to - a->from), ps->text + a->from, unit_name(a->unit_ms),
+                   (int)(b->to - b->from), ps->text + b->from, unit_name(b->unit_ms)),
+           -1;
 }
 
 /* Types an arithmetic node over l and r; returns n or -1. */
@@ -251,6 +279,8 @@ arith_node(struct parser *ps, enum op op, int l, int r)
                               : op == OP_MUL ? "multiply"
                                              : "divide",
                               l, r);
+    if ((op == OP_ADD || op == OP_SUB) && units_agree(ps, l, r) < 0)
+        return -1;
     n = expr_add_node(ps, op, l, r);
     if (n < 0)
         return -1;
@@ -263,6 +293,8 @@ arith_node(struct parser *ps, enum op op, int l, int r)
         ps->e->nodes[n].time_ms = a->time_ms ? a->time_ms : b->time_ms;
     if (op == OP_SUB && a->time_ms && !b->time_ms)
         ps->e->nodes[n].time_ms = a->time_ms;
+    if (op == OP_ADD || op == OP_SUB)
+        ps->e->nodes[n].unit_ms = a->unit_ms ? a->unit_ms : b->unit_ms;
     return n;
 }
 
@@ -406,9 +438,35 @@ coerce_str(struct parser *ps, int s, int other)
         k->val.i = ms / o->time_ms;
         k->val.a = NULL;
         k->time_ms = o->time_ms;
+        k->unit_ms = o->unit_ms;
         return 0;
     }
     return -1;
+}
+
+/*
+ * A string constant s compared with a DNS name (other: dns.name, dns.domain,
+ * case-insensitive, names exported with their trailing dot) is a name too:
+ * a missing trailing dot is added, so that 'example.com' and 'example.com.'
+ * are the same name (as in dns.suffix lists). The empty string stays empty.
+ */
+static void
+name_dot(struct parser *ps, int s, int other)
+{
+    struct node *k = &ps->e->nodes[s];
+    char *d;
+
+    if (k->op != OP_CONST || k->kind != EXPR_STR || ps->e->nodes[other].kind != EXPR_STR ||
+        !ps->e->nodes[other].icase || ps->e->nodes[other].op != OP_SLOT || k->val.len == 0 ||
+        k->str[k->val.len - 1] == '.')
+        return;
+    d = mem_alloc(k->val.len + 2);
+    memcpy(d, k->str, k->val.len);
+    d[k->val.len++] = '.';
+    d[k->val.len] = '\0';
+    mem_free(k->str);
+    k->str = d;
+    k->val.a = (const uint8_t *)d;
 }
 
 static int
@@ -432,10 +490,14 @@ cmp_node(struct parser *ps, enum op op, int l, int r)
         if (rc == -2)
             return -1;
     }
+    name_dot(ps, l, r);
+    name_dot(ps, r, l);
     a = &ps->e->nodes[l];
     b = &ps->e->nodes[r];
     if (a->name_at || b->name_at)
         return expr_type_fail(ps, "stands for many names: test it with in", a->name_at ? l : r, -1);
+    if (units_agree(ps, l, r) < 0)
+        return -1;
     ok = (expr_is_num(a->kind) && expr_is_num(b->kind)) ||
          (a->kind == b->kind && a->kind != EXPR_NULL);
     if (!ok)

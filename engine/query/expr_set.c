@@ -15,6 +15,8 @@
 #include "expr_tree.h"
 #include "mem.h"
 
+static int parse_ipv4(const char *s, uint8_t a[4]);
+
 /* ---- sets ------------------------------------------------------------------ */
 
 u128
@@ -461,26 +463,71 @@ expr_rbuf_push(struct rbuf *b, u128 lo, u128 hi)
 
 /*
  * Adds string str to `s`, lower-cased when icase; a domain (s->suffix) is
- * normalised: a leading "*." or "." dropped, a trailing "." added. Returns
+ * normalised: a leading "*." or "." dropped, a trailing "." added; a name
+ * (icase: the strings of dns.name lists) gets its missing trailing "." too. Returns
  * NULL or why the string is refused.
  */
+const char *
+expr_domain_norm(const char *in, size_t len, char *out, size_t cap, size_t *outlen)
+{
+    size_t n = 0, label = 0;
+    uint8_t a[16];
+    char tmp[64];
+
+    if (len >= 2 && in[0] == '*' && in[1] == '.')
+        in += 2, len -= 2;
+    else if (len >= 1 && in[0] == '.')
+        in++, len--;
+    if (len > 0 && in[len - 1] == '.')
+        len--; /* added back below */
+    if (len == 0)
+        return "an empty domain";
+    if (len > 253 || len + 2 > cap)
+        return "a domain longer than 253 bytes";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+
+        if (c <= 0x20 || c >= 0x7f)
+            return "a domain with a space or a byte outside ASCII";
+        if (c == '*')
+            return "a '*' that is not a leading \"*.\" (a domain list matches label suffixes)";
+        if (c == '.') {
+            if (label == 0)
+                return "an empty label (two dots in a row)";
+            label = 0;
+        } else if (++label > 63) {
+            return "a label longer than 63 bytes";
+        }
+        out[n++] = (char)tolower(c);
+    }
+    if (label == 0)
+        return "an empty label (two dots in a row)";
+    if (len < sizeof(tmp)) {
+        memcpy(tmp, in, len);
+        tmp[len] = '\0';
+        if (parse_ipv4(tmp, a) || inet_pton(AF_INET, tmp, a) == 1 ||
+            inet_pton(AF_INET6, tmp, a) == 1)
+            return "an address, not a domain (a reverse zone is written like "
+                   "1.0.0.10.in-addr.arpa)";
+    }
+    out[n++] = '.';
+    out[n] = '\0';
+    *outlen = n;
+    return NULL;
+}
+
 const char *
 expr_rset_push_str(struct rset *s, const char *str, size_t len, int icase)
 {
     char *d;
+    char dom[256];
 
     if (s->suffix) {
-        if (len >= 2 && str[0] == '*' && str[1] == '.')
-            str += 2, len -= 2;
-        else if (len >= 1 && str[0] == '.')
-            str++, len--;
-        if (len == 0 || (len == 1 && str[0] == '.'))
-            return "an empty domain";
-        if (len > 253)
-            return "a domain longer than 253 bytes";
-        for (size_t i = 0; i < len; i++)
-            if ((unsigned char)str[i] <= 0x20 || (unsigned char)str[i] >= 0x7f)
-                return "a domain with a space or a byte outside ASCII";
+        const char *why = expr_domain_norm(str, len, dom, sizeof(dom), &len);
+
+        if (why)
+            return why;
+        str = dom;
     }
     if (s->nstr == s->capstr) {
         s->capstr = s->capstr ? 2 * s->capstr : 8;
@@ -490,8 +537,8 @@ expr_rset_push_str(struct rset *s, const char *str, size_t len, int icase)
     d = mem_alloc(len + 2);
     for (size_t i = 0; i < len; i++)
         d[i] = icase ? (char)tolower((unsigned char)str[i]) : str[i];
-    if (s->suffix && str[len - 1] != '.')
-        d[len++] = '.';
+    if ((s->suffix || icase) && len > 0 && str[len - 1] != '.')
+        d[len++] = '.'; /* a name (icase: dns.name) is compared with its trailing dot */
     d[len] = '\0';
     s->strs[s->nstr] = d;
     s->lens[s->nstr++] = len;

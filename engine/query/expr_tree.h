@@ -76,6 +76,7 @@ struct node {
     int slot, slot2;          /* OP_SLOT; slot2 >= 0: either side */
     enum expr_kind kind;      /* static kind of the value */
     int time_ms;              /* integer times: ms per unit; else 0 */
+    int unit_ms;              /* times and their sums and differences: ms per unit; else 0 */
     int icase;                /* strings: case-insensitive comparison */
     int suffix;               /* OP_SLOT (and its OP_IN): domains matched by label suffix */
     expr_name_at_fn *name_at; /* OP_SLOT of many names: the k-th (expr.h) */

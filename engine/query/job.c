@@ -335,15 +335,18 @@ pred_resolve(struct job *job, const struct expr_ref *ref, struct err *err)
         memset(p, 0, sizeof(*p));
         p->kind = preds[i].kind;
         if (p->kind == PRED_NAME || p->kind == PRED_SUFFIX) {
-            if (!ref->quoted || len >= sizeof(p->text))
+            if (!ref->quoted || len + 1 >= sizeof(p->text))
                 return ERR_SET(err, ERR_USAGE,
                                "--where: %s() takes a quoted name of at most %zu bytes, e.g. "
                                "%s('example.com.')",
-                               preds[i].name, sizeof(p->text) - 1, preds[i].name),
+                               preds[i].name, sizeof(p->text) - 2, preds[i].name),
                        -1;
             /* DNS names match ASCII case-insensitively (RFC 4343): kept lower-cased */
             for (size_t k = 0; k < len; k++)
                 p->text[k] = (char)tolower((unsigned char)arg[k]);
+            /* a name without its trailing dot is taken as if it had one */
+            if (len > 0 && arg[len - 1] != '.')
+                p->text[len++] = '.';
             p->len = len;
         } else {
             char num[24];

@@ -39,6 +39,23 @@ expect 2 "bad --by" "$fs" dns-hunt --by nothing "$work/repo"
 expect 2 "hunt option on another command" "$fs" dns-names --by server "$work/repo"
 expect 2 "bad query field" "$fs" query --group-by nosuch "$work/repo"
 has "$work/err" "nosuch" "bad field message"
+# Domain lists (dns-hunt --allow, dns.suffix watchlists): entries that can never match a name
+# are refused with the file and line; a missing file is a usage error in both.
+printf 'ok.example\n# fine\n*.b.example\n*\n' > "$work/star.txt"
+printf 'a..b\n' > "$work/dots.txt"
+printf 'x.example..\n' > "$work/dots2.txt"
+printf '*foodsonline.com\n' > "$work/star2.txt"
+printf '10.0.0.1\n' > "$work/ip.txt"
+for f in star dots dots2 star2 ip; do
+  expect 2 "--allow @$f.txt" "$fs" dns-hunt --allow "@$work/$f.txt" "$work/repo"
+  has "$work/err" "$f.txt:" "--allow @$f.txt names the file and line"
+  expect 2 "dns.suffix in @$f.txt" "$fs" query --where "dns.suffix in @$work/$f.txt" --group-by sip "$work/repo"
+  has "$work/err" "$f.txt:" "watchlist $f.txt names the file and line"
+done
+has "$work/err" "an address" "an address in a domain list is named as such"
+expect 2 "--allow '*'" "$fs" dns-hunt --allow '*' "$work/repo"
+expect 2 "--allow missing file" "$fs" dns-hunt --allow "@$work/nothere.txt" "$work/repo"
+expect 2 "missing watchlist" "$fs" query --where "sip in @$work/nothere.txt" --group-by sip "$work/repo"
 expect 1 "missing path" "$fs" dns-names "$work/does-not-exist"
 has "$work/err" "does-not-exist" "missing path named"
 

@@ -101,7 +101,8 @@ for name, seed, hours, flows in cases:
             fail(f"{tag}: the PTR channel's (client, zone) is not among the top rows by domain,source")
         allow = d + ".allow"
         with open(allow, "w") as f:
-            f.write("# leave the beacon out\n" + kinds["beacon"]["base_domain"].upper() + "\n")
+            # "*.X" is read as X, as a dns.suffix watchlist reads it
+            f.write("# leave the beacon out\n*." + kinds["beacon"]["base_domain"].upper() + "\n")
         _, arows = hunt(d, "--allow", "@" + allow)
         # (the others stay, their order may move: the beacon client's share terms change)
         if {r["domain"] for r in arows} != {r["domain"] for r in rows} - {kinds["beacon"]["base_domain"]}:

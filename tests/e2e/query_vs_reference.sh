@@ -121,7 +121,7 @@ job addr-none    flows "not addr in ($addr, 10.0.0.0/8)" 'proto' 'n=count()' ''
 job port-any     silk 'port in (53, 5353, 443)' 'proto, app' 'n=count()' ''
 job port-range   flows 'dport in (1..1023) and sport in (1024..65535)' 'dport' 'n=count()' ''
 job cidr-v6      flows 'sip in (::/0) and dip not in 192.168.0.0/16' 'proto' 'n=count()' ''
-job time-iso     flows "start >= '$iso' and end < '2099-01-01'" 'proto' 'n=count()' ''
+job time-iso     flows "start >= '$iso' and end < '2099-01-01' and start < hour * 1000 + 3600000 and end - start >= 0" 'proto' 'n=count()' ''
 job time-hour    flows "hour >= '$iso:00Z' or hour < '1971-01-01T00'" 'proto' 'n=count()' ''
 job dns-icase    flows "count_suffix('.COM.') > 0 or count_name('WWW.EXAMPLE.COM.') = 1" 'proto' 'n=count()' ''
 FIXBUF=1 job in-names     flows "size(dns.names) in (1, 2) and count_type(1) >= 1" 'dns.types' 'n=count()' ''
@@ -139,6 +139,10 @@ job rr-domain    dns '' 'dns.domain' 'n=count(), names=distinct(dns.name), src=d
 job rr-where     dns "dns.suffix in ('arpa', '$dom1') or dns.domain = 'EXAMPLE.com.' or dns.name = 'X'" 'dns.domain, dns.type' 'n=count()' ''
 job rr-distinct  dns 'dns.type in (1, 28)' 'sip' 'names=distinct(dns.name), domains=distinct(dns.domain)' ''
 job rr-wl        dns "dns.suffix in @$work/domains.txt" 'dns.name' 'n=count()' ''
+# Name literals without their trailing dot are the same names (they matched nothing before).
+name1=$(grep -h -m1 '^R ' "${fds[@]}" | cut -d' ' -f9- | head -1)
+job rr-nodot     dns "dns.domain = '${dom1%.}' or dns.name in ('${name1%.}') or count_suffix('${dom1%.}') > 0" 'dns.domain' 'n=count()' ''
+job flow-nodot   flows "count_name('${name1%.}') > 0 or dns.name in ('${dom1%.}')" 'proto' 'n=count()' ''
 
 # avg (exact, rounded half to even at 6 decimals) and several --order keys: the rows in the
 # reference's order, byte for byte (no sorting of either side).
@@ -178,6 +182,10 @@ must_fail literal-big 'beyond signed 64-bit' query --where 'bytes < 999999999999
 must_fail job-empty '--job block 2: --group-by is required' query --group-by dip --job
 must_fail job-csv 'one stream per output' query --group-by dip --job --group-by sip --format csv
 must_fail job-shard 'not with --shard' query --shard 0/2 --partial-out "$work/p" --group-by dip --job --group-by sip
+# Times in different units (start, end: ms; hour: s) are refused, by the reference too.
+job unit-cmp     flows 'start < hour + 3600' 'proto' 'n=count()' ''
+must_fail unit-dur '"end - start" is in milliseconds and "hour" in seconds' query --where 'end - start < hour' --group-by dip
+must_fail unit-msg '"hour" is in seconds and "start" in milliseconds' query --where 'hour = start' --group-by dip
 
 # --where on the presets, ANDed into their filter: byte-exact against the reference's presets.
 net=$(echo "$addr" | awk -F. 'NF == 4 {print $1 "." $2 "." $3 ".0/24"; exit} {print "::/0"}')
@@ -284,6 +292,8 @@ n=$((n + 1))
 [ -s "$work/wl-dns.exp.sorted" ] || { echo "FAIL: the domain watchlist matched nothing"; fail=1; }
 [ -s "$work/wl-sip.exp.sorted" ] || { echo "FAIL: the address watchlist matched nothing"; fail=1; }
 [ -s "$work/rr-where.exp.sorted" ] || { echo "FAIL: rr-where matched nothing"; fail=1; }
+[ -s "$work/rr-nodot.exp.sorted" ] || { echo "FAIL: rr-nodot matched nothing"; fail=1; }
+[ -s "$work/unit-cmp.referr" ] || { echo "FAIL: the reference did not refuse mixed units"; fail=1; }
 [ -s "$work/overflow.referr" ] || { echo "FAIL: the reference did not refuse the overflow"; fail=1; }
 [ $fail -eq 0 ] && echo "query_vs_reference ($mode): $n jobs equal the reference"
 exit $fail

@@ -481,12 +481,21 @@ def iso_ms(text):
 
 
 class Node:
-    __slots__ = ("op", "kids", "val", "kind", "time", "text", "neg")
+    __slots__ = ("op", "kids", "val", "kind", "time", "text", "neg", "unit")
 
     def __init__(self, op, kids=(), val=None, kind="int", time=0, text="",
-                 neg=False):
+                 neg=False, unit=None):
         self.op, self.kids, self.val = op, list(kids), val
         self.kind, self.time, self.text, self.neg = kind, time, text, neg
+        # ms per unit of a time or of a sum/difference of times (0: a number)
+        self.unit = time if unit is None else unit
+
+
+def _same_unit(a, b):
+    """Times in different units (ms, s) are never added or compared."""
+    if a.unit and b.unit and a.unit != b.unit:
+        raise QueryError("%s and %s are times in different units"
+                         % (a.text, b.text))
 
 
 class QueryParser:
@@ -588,7 +597,12 @@ class QueryParser:
                 if ms is None or ms % b.time:
                     raise QueryError("not an ISO 8601 time: %r" % a.val)
                 a.val, a.kind, a.time = ms // b.time, "int", b.time
+                a.unit = b.unit
+            if a.op == "const" and a.kind == "str" and b.op == "slot" \
+                    and b.kind == "str":
+                a.val = _name(a.val)   # compared with a DNS name: a name
         num = ("int", "real")
+        _same_unit(l, r)
         if not ((l.kind in num and r.kind in num) or l.kind == r.kind):
             raise QueryError("cannot compare %s (%s) with %s (%s)"
                              % (l.text, l.kind, r.text, r.kind))
@@ -649,7 +663,7 @@ class QueryParser:
             if m.op == "either":
                 return m.val[i]
             c = Node(m.op, [side(k, i) for k in m.kids], m.val, m.kind,
-                     m.time, m.text, m.neg)
+                     m.time, m.text, m.neg, m.unit)
             return c
         if not has(n):
             return n
@@ -689,8 +703,12 @@ class QueryParser:
             time = l.time or r.time
         if sym == "-" and l.time and not r.time:
             time = l.time
+        unit = 0
+        if sym in "+-":
+            _same_unit(l, r)
+            unit = l.unit or r.unit
         return Node("arith", (l, r), val=sym, kind=kind, time=time,
-                    text="%s %s %s" % (l.text, sym, r.text))
+                    text="%s %s %s" % (l.text, sym, r.text), unit=unit)
 
     def parse_unary(self):
         t = self.peek()
@@ -706,7 +724,8 @@ class QueryParser:
             n = self.parse_unary()
             if n.kind not in ("int", "real"):
                 raise QueryError("cannot negate %s" % n.text)
-            return Node("neg", (n,), kind=n.kind, text="-" + n.text)
+            return Node("neg", (n,), kind=n.kind, text="-" + n.text,
+                        unit=n.unit)
         return self.parse_primary()
 
     def parse_primary(self):
@@ -745,19 +764,46 @@ class QueryParser:
         raise QueryError("unexpected %r" % tok)
 
 
+def _name(text):
+    """A DNS name literal: a missing trailing dot added ('' stays '')."""
+    return text if text == "" or text.endswith(".") else text + "."
+
+
 def _domain(text, left):
-    """A list string: as written, or for dns.suffix a domain with its dot."""
+    """A list string: a name with its dot, for dns.suffix a domain too."""
     if left.val != ("names", "suffix") and not (
             isinstance(left.val, tuple) and left.val[0] == "rrstr"
             and left.val[2]):
-        return text
+        return _name(text)
+    return domain_entry(text)
+
+
+def domain_entry(text):
+    """A domain list's entry as matched ("*.x", ".x", "x", "x." alike), or
+    QueryError for one that can never match a name: empty, a space or byte
+    outside ASCII, a '*' elsewhere, an empty label, a label over 63 bytes,
+    over 253 bytes, or an IPv4/IPv6 address."""
+    import ipaddress
     if text.startswith("*."):
         text = text[2:]
     elif text.startswith("."):
         text = text[1:]
-    if not text or text == ".":
+    if text.endswith("."):
+        text = text[:-1]
+    if not text:
         raise QueryError("empty domain")
-    return text if text.endswith(".") else text + "."
+    if len(text) > 253:
+        raise QueryError("domain longer than 253 bytes")
+    if any(ord(c) <= 0x20 or ord(c) >= 0x7f or c == "*" for c in text):
+        raise QueryError("bad byte in domain %r" % text)
+    if any(not lab or len(lab) > 63 for lab in text.split(".")):
+        raise QueryError("empty or long label in domain %r" % text)
+    try:
+        ipaddress.ip_address(text)
+        raise QueryError("an address in a domain list: %r" % text)
+    except ValueError:
+        pass
+    return text.lower() + "."
 
 
 def read_watchlist(path, left):
@@ -1055,7 +1101,7 @@ def where_names(name, func, strarg):
             if low in ("count_name", "count_suffix"):
                 if strarg is None:
                     raise QueryError("%s takes a string" % func)
-                arg = strarg
+                arg = _name(strarg)
             else:
                 if name is None or not name.isdigit():
                     raise QueryError("%s takes a number" % func)
@@ -1226,8 +1272,13 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                     g[i].add(as_v6_int(x) if arg in ADDR_FIELDS else x)
     cols = [n for n, _, _ in keys] + [n for n, _, _ in specs]
     kinds = {}
+    units = {}   # time columns (as flowsweep types them): ms per unit
     for (n, k, _) in keys:
         kinds[n] = "addr" if k in ADDR_FIELDS else "int"
+        units[n] = TIME_FIELDS.get(k, 0)
+    for (n, func, arg) in specs:
+        if func in ("min", "max"):
+            units[n] = TIME_FIELDS.get(arg, 0)
     hnode = None
     if having:
         def hnames(name, func, strarg):
@@ -1239,7 +1290,7 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                     raise QueryError("unknown function")
                 return Node("slot", val=("size", i), text=name)
             return Node("slot", val=("col", i), kind=kinds.get(name, "int"),
-                        text=name)
+                        time=units.get(name, 0), text=name)
         hnode = QueryParser(having, hnames).parse()
     rows = []
     for key, g in groups.items():
