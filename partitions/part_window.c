@@ -45,7 +45,7 @@ parse_bound(const char *text, int date_hour, int64_t *hour, int64_t *sec, int64_
     int y1, y2, mo, d, h = date_hour, mi = 0, se = 0;
 
     *unit = 3600;
-    if (len >= 16 && text[len - 1] == 'Z')
+    if (len >= 14 && text[len - 1] == 'Z' && text[4] == '-') /* YYYY-MM-DDTHHZ and longer */
         len--;
     if (len != 10 && len != 13 && len != 16 && len != 19)
         return 0;

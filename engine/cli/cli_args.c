@@ -840,10 +840,30 @@ cli_args_fini(struct cli *c)
     c->ninclude = c->nexclude = 0;
 }
 
-/* Prints a shell-quoted argument. */
+/*
+ * Prints a shell-quoted argument: '...' when every byte is printable, else
+ * bash's $'...' with each byte outside 0x20-0x7E as \xHH (as esc_bytes()
+ * writes it), so a control byte from --where never reaches the terminal raw
+ * and the printed command still runs the same job.
+ */
 static void
 put_quoted(const char *s)
 {
+    if (!esc_is_plain((const uint8_t *)s, strlen(s))) {
+        fputs("$'", stdout);
+        for (; *s; s++) {
+            unsigned char ch = (unsigned char)*s;
+
+            if (ch == '\'' || ch == '\\')
+                printf("\\%c", ch);
+            else if (ch < 0x20 || ch > 0x7e)
+                printf("\\x%02X", ch);
+            else
+                fputc(ch, stdout);
+        }
+        fputc('\'', stdout);
+        return;
+    }
     fputc('\'', stdout);
     for (; *s; s++) {
         if (*s == '\'')

@@ -61,10 +61,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
 
     err_init(&err);
     memset(job, 0, sizeof(*job));
-    if (c->cmd == CMD_DNS_HUNT) {
-        if (c->show_query)
-            return cli_usage_error("%s",
-                                   "dns-hunt is not a query preset: --show-query does not apply");
+    if (c->cmd == CMD_DNS_HUNT) { /* --show-query: refused with the options (cli_args.c) */
         struct hunt_opts o = c->hunt;
         int code = cli_hunt_options(c, &o, allow, &err);
 
@@ -86,7 +83,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
             return EXIT_FATAL;
         }
         /* a watchlist's contents are not in the job text: such a job is never cached */
-        if (always || c->text.where == NULL || strchr(c->text.where, '@') == NULL)
+        if (always || !expr_reads_file(job->where))
             *cache_text = cli_job_hunt_cache_text(c, allow, *op, NULL);
         return -1;
     }
@@ -113,7 +110,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
     group_op_init(group, job);
     *op = group;
     /* a watchlist's contents are not in the job text: such a job is never cached */
-    if (always || text.where == NULL || strchr(text.where, '@') == NULL)
+    if (always || !expr_reads_file(job->where))
         *cache_text = cache_job_text_group(job, text.where);
     return -1;
 }

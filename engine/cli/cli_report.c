@@ -396,7 +396,8 @@ open_caches(const struct cli *c, const struct analytic *an, const struct job_tex
 
     if (c->cache == NULL)
         return 0;
-    if (c->text.where != NULL && strchr(c->text.where, '@') != NULL) {
+    if (expr_reads_file(
+            an[0].job.where)) { /* the parsed --where, not its text: a '@' in a string is no file */
         cli_log_escaped(LOG_WARN, "cache: ",
                         "not used: --where reads a watchlist file (@FILE), whose contents the "
                         "cache cannot check",

@@ -187,3 +187,15 @@ cli_summary_finish(const struct cli *c, struct cli_summary *s, int code, double 
     LOG_ERR("%s", e.msg);
     return code == 0 || code == EXIT_PARTIAL ? EXIT_FATAL : code;
 }
+
+int
+cli_summary_probe(const struct cli *c, struct err *err)
+{
+    struct cli_output o;
+
+    if (!c->summary_json || c->summary_file == NULL || strcmp(c->summary_file, "-") == 0)
+        return 0;
+    if (cli_output_open(&o, c->summary_file, err) < 0)
+        return -1;
+    return cli_output_close(&o, 0, err) < 0 ? -1 : 0;
+}

@@ -68,6 +68,13 @@ void cli_summary_plan(struct cli_summary *s, const struct cli *c, const struct p
 int cli_summary_finish(const struct cli *c, struct cli_summary *s, int code, double t0,
                        const struct err *err);
 
+/*
+ * cli_summary_probe() - with --summary-file FILE, checks before any input is
+ * read that FILE can be written (opens its temporary file and removes it), so
+ * an unwritable FILE fails before the rows, not after. 0, or -1 with `err` set.
+ */
+int cli_summary_probe(const struct cli *c, struct err *err);
+
 /* cli_summary_offset() - the byte offset named in a reader's message about `path` ("PATH:
  * offset N: ..."; looked for after the path), or -1. */
 int64_t cli_summary_offset(const char *path, const char *msg);

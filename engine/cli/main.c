@@ -106,6 +106,11 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     if (x->walked != NULL && walked->outside_window && c->verbose)
         LOG_INFO("%zu files outside the time window were not read", walked->outside_window);
     cli_summary_plan(&sum, c, walked);
+    if (code < 0 && cli_summary_probe(c, &err) < 0) {
+        cli_fatal(&err); /* before any row: the summary could not be written */
+        code = EXIT_FATAL;
+        goto done;
+    }
     if (code < 0 &&
         cli_output_open(&out, x->quiet || x->shard ? "/dev/null" : c->output, &err) < 0) {
         cli_fatal(&err);
@@ -251,6 +256,11 @@ run_export(struct cli *c)
 
     err_init(&err);
     cli_summary_init(&sum, "export");
+    if (cli_summary_probe(c, &err) < 0) { /* before any row, as for the other commands */
+        cli_fatal(&err);
+        mem_free(job);
+        return EXIT_FATAL;
+    }
     memset(&text, 0, sizeof(text));
     text.records = c->text.records;
     text.where = c->text.where;

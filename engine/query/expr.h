@@ -120,6 +120,9 @@ struct expr *expr_parse(const char *text, expr_resolve_fn *resolve, void *ctx, s
 /* expr_destroy() - frees `e`; NULL is a no-op. */
 void expr_destroy(struct expr *e);
 
+/* expr_reads_file() - 1 if parsed `e` (NULL: none) read a watchlist file (in @FILE), else 0. */
+int expr_reads_file(const struct expr *e);
+
 /*
  * expr_test() - 1 if `e` is true with getter `get`, 0 if false or NULL, or
  * -ERR_USAGE with `err` set ("integer overflow in \"a * b\"") when the value

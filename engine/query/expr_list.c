@@ -47,7 +47,10 @@ read_list_file(struct parser *ps, const char *path, struct rbuf *b, struct rset 
         if (set->suffix) {
             why = expr_rset_push_str(set, s, strlen(s), 1);
         } else {
-            why = expr_cidr_range(s, &r);
+            char entry[sizeof(line)];
+
+            memcpy(entry, s, strlen(s) + 1); /* expr_cidr_range() cuts at the '/' */
+            why = expr_cidr_range(entry, &r);
             if (why == NULL)
                 expr_rbuf_push(b, r.lo, r.hi);
         }
@@ -103,6 +106,7 @@ parse_item(struct parser *ps, const struct node *left, struct rbuf *b, struct rs
         if (path == NULL)
             return -1;
         rc = read_list_file(ps, path, b, s);
+        ps->e->files++;
         mem_free(path);
         return rc;
     }

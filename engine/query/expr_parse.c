@@ -145,6 +145,11 @@ parse_primary(struct parser *ps)
 
             if (end == start || !isfinite(d) || expr_is_name_char(*end))
                 return expr_fail(ps, "bad number");
+            if (d == 0) { /* 1e-400: a non-zero literal never silently becomes 0 */
+                for (const char *q = start; q < end && *q != 'e' && *q != 'E'; q++)
+                    if (*q >= '1' && *q <= '9')
+                        return expr_fail(ps, "bad number (too small: it would be 0)");
+            }
             nd = &ps->e->nodes[n];
             nd->kind = nd->val.kind = EXPR_REAL;
             nd->val.d = d;
@@ -636,6 +641,12 @@ expr_parse(const char *text, expr_resolve_fn *resolve, void *ctx, struct err *er
         return NULL;
     }
     return e;
+}
+
+int
+expr_reads_file(const struct expr *e)
+{
+    return e != NULL && e->files > 0;
 }
 
 void

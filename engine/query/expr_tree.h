@@ -93,6 +93,7 @@ struct expr {
     size_t n, cap;
     int root;
     char *text; /* a copy of the parsed text, for error messages */
+    int files;  /* watchlist files (in @FILE) read */
 };
 
 struct parser {

@@ -361,6 +361,19 @@ pred_resolve(struct job *job, const struct expr_ref *ref, struct err *err)
                 return ERR_SET(err, ERR_USAGE, "--where: %s() takes a number, not '%s'",
                                preds[i].name, num),
                        -1;
+            {
+                /* the field's range: a number outside it could never match */
+                uint64_t max = p->kind == PRED_TYPE      ? 65535
+                               : p->kind == PRED_SECTION ? 3
+                               : p->kind == PRED_QR      ? 1
+                                                         : 255; /* rcode: 8 bits */
+
+                if (p->num > max)
+                    return ERR_SET(err, ERR_USAGE,
+                                   "--where: %s(%s) can never match: it takes 0 to %llu",
+                                   preds[i].name, num, (unsigned long long)max),
+                           -1;
+            }
         }
         return JOB_PRED_SLOT + (int)job->npreds++;
     }

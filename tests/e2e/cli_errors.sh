@@ -30,6 +30,8 @@ expect 2 "option of another command" "$fs" dns-names --src-cidr 10.0.0.0/8 "$wor
 expect 2 "no PATH" "$fs" dns-names
 expect 2 "bad --threads" "$fs" dns-names --threads 0 "$work/repo"
 expect 2 "bad --start" "$fs" dns-names --start 2024-13-01 "$work/repo"
+expect 0 "--start YYYY-MM-DDTHHZ (the form its message gives)" "$fs" dns-names --start 2024-01-01T01Z --end 2024-01-01T01Z -q "$work/repo"
+expect 2 "--start YYYY/MM/DD:HHZ (no Z in SiLK's form)" "$fs" dns-names --start 2024/01/01:01Z -q "$work/repo"
 expect 2 "--min-bytes past signed 64-bit (it becomes a --where literal)" "$fs" dns-dest --min-bytes 18446744073709551615 "$work/repo"
 expect 2 "--min-bpp inf" "$fs" dns-names --min-bpp inf "$work/repo"
 expect 2 "bad --format" "$fs" dns-names --format xml "$work/repo"
@@ -85,5 +87,34 @@ has "$work/q.txt" "group-by" "--show-query"
   --having 'bytes / packets > 70 and size(dnsName) <= 2' --order 'bytes desc' --limit 20 \
   -q "$work/repo" > "$work/b.txt"
 cmp -s "$work/a.txt" "$work/b.txt" || { echo "FAIL: query text of dns-names differs from the preset"; fail=1; }
+# Small traps of issue 13's review: refused when parsing, or before any row.
+expect 2 "count_section(9)" "$fs" query --where 'count_section(9) > 0' --group-by sip "$work/repo"
+has "$work/err" "0 to 3" "count_section's range"
+expect 2 "count_qr(2)" "$fs" query --where 'count_qr(2) > 0' --group-by sip "$work/repo"
+expect 2 "count_type(70000)" "$fs" query --where 'count_type(70000) > 0' --group-by sip "$work/repo"
+expect 0 "count_type(65535)" "$fs" query --where 'count_type(65535) > 0' --group-by sip -q "$work/repo"
+expect 2 "1e-400 (underflow)" "$fs" query --where 'bytes = 1e-400' --group-by sip "$work/repo"
+expect 2 "1e400 (overflow)" "$fs" query --where 'bytes = 1e400' --group-by sip "$work/repo"
+printf '10.0.0.0/33\n' > "$work/cidr.txt"
+expect 2 "bad CIDR in a watchlist" "$fs" query --where "sip in @$work/cidr.txt" --group-by sip "$work/repo"
+has "$work/err" '"10.0.0.0/33"' "the whole bad entry is quoted"
+for cmd in dns-names export; do
+  expect 1 "unwritable --summary-file ($cmd)" "$fs" $cmd --summary json --summary-file "$work/no-such-dir/s.json" "$work/repo"
+  [ -s "$work/out" ] && { echo "FAIL: $cmd printed rows before the --summary-file error"; fail=1; }
+  has "$work/err" "no-such-dir" "the --summary-file named"
+done
+# A '@' inside a string is no watchlist file: the cache is used.
+expect 0 "'@' in a string" "$fs" query --records dns --where "dns.name in ('a@b.')" --group-by sip --cache "$work/cache" "$work/repo"
+if grep -q "watchlist" "$work/err"; then echo "FAIL: a '@' in a string turned the cache off"; fail=1; fi
+# --show-query prints control bytes from --where escaped (\xHH in bash's $'...'), never raw.
+bad=$(printf "count_suffix('\033]0;PWN\007') > 0")
+expect 0 "--show-query with control bytes" "$fs" query --where "$bad" --group-by sip --show-query
+if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$work/out"; then
+  echo "FAIL: --show-query printed a control byte raw"; fail=1
+fi
+has "$work/out" '\\x1B]0;PWN\\x07' "--show-query escapes the control bytes"
+w=$(sed -n 's/^  --where \(.*\) \\$/\1/p' "$work/out")
+eval "got=$w"
+[ "$got" = "$bad" ] || { echo "FAIL: --show-query's --where does not give back the same text"; fail=1; }
 [ $fail -eq 0 ] && echo "cli_errors: all passed"
 exit $fail

@@ -744,7 +744,12 @@ class QueryParser:
                 if v > INT64_MAX:
                     raise QueryError("integer literal beyond signed 64-bit")
                 return Node("const", val=v, text=tok)
-            return Node("const", val=float(tok), kind="real", text=tok)
+            v = float(tok)
+            mant = re.split("[eE]", tok)[0]
+            if v in (float("inf"), float("-inf")) or (
+                    v == 0 and mant.strip("0.") != ""):
+                raise QueryError("bad number %s" % tok)
+            return Node("const", val=v, kind="real", text=tok)
         if kind == "addr":
             if "/" in tok:
                 raise QueryError("a CIDR block outside in")
@@ -1106,6 +1111,10 @@ def where_names(name, func, strarg):
                 if name is None or not name.isdigit():
                     raise QueryError("%s takes a number" % func)
                 arg = int(name)
+                most = {"count_type": 65535, "count_section": 3,
+                        "count_qr": 1, "count_rcode": 255}[low]
+                if arg > most:
+                    raise QueryError("%s(%d) can never match" % (func, arg))
             return Node("slot", val=("dns", low, arg), text="%s(...)" % func)
         if low == "size" and name in ("dns.names", "dns.types"):
             return Node("slot", val=("field", "ndns"), text="size(%s)" % name)
