@@ -84,12 +84,13 @@ typedef size_t expr_name_at_fn(const void *obj, size_t k, const uint8_t **p);
 
 /* What a name refers to: the resolver's answer. */
 struct expr_name {
-    int slot;                 /* >= 0 */
-    int slot2;                /* -1, or: the name means "slot or slot2" (either side) */
-    enum expr_kind kind;      /* EXPR_INT, EXPR_REAL, EXPR_ADDR or EXPR_STR */
-    int time_ms;              /* integer times: milliseconds per unit (1 or 1000); else 0 */
-    int icase;                /* strings: compare ASCII case-insensitively (DNS names) */
-    int suffix;               /* strings: "in" matches a name when a label suffix is listed */
+    int slot;            /* >= 0 */
+    int slot2;           /* -1, or: the name means "slot or slot2" (either side) */
+    enum expr_kind kind; /* EXPR_INT, EXPR_REAL, EXPR_ADDR or EXPR_STR */
+    int time_ms;         /* integer times: milliseconds per unit (1 or 1000); else 0 */
+    int icase;           /* strings: compare ASCII case-insensitively (DNS names) */
+    int suffix;          /* strings: "in" matches a name when a label suffix is listed */
+    int dotted;          /* DNS names (trailing dot): a literal compared with one gets its dot */
     expr_name_at_fn *name_at; /* non-NULL: many strings (only "in" may test them) */
 };
 

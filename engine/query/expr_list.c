@@ -178,6 +178,7 @@ expr_parse_in(struct parser *ps, int left, int negate)
                               left, -1);
     }
     s->suffix = left_copy.suffix;
+    s->dotted = left_copy.dotted;
     paren = expr_accept_tok(ps, "(");
     do {
         if (parse_item(ps, &left_copy, &b, s) < 0) {

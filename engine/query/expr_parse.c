@@ -74,6 +74,7 @@ parse_name(struct parser *ps)
     ps->e->nodes[n].unit_ms = nm.time_ms;
     ps->e->nodes[n].icase = nm.icase;
     ps->e->nodes[n].suffix = nm.suffix;
+    ps->e->nodes[n].dotted = nm.dotted;
     ps->e->nodes[n].name_at = nm.name_at;
     ps->e->nodes[n].from = (uint32_t)(start - ps->text);
     ps->e->nodes[n].to = (uint32_t)(end - ps->text);
@@ -462,7 +463,7 @@ name_dot(struct parser *ps, int s, int other)
     char *d;
 
     if (k->op != OP_CONST || k->kind != EXPR_STR || ps->e->nodes[other].kind != EXPR_STR ||
-        !ps->e->nodes[other].icase || ps->e->nodes[other].op != OP_SLOT || k->val.len == 0 ||
+        !ps->e->nodes[other].dotted || ps->e->nodes[other].op != OP_SLOT || k->val.len == 0 ||
         k->str[k->val.len - 1] == '.')
         return;
     d = mem_alloc(k->val.len + 2);

@@ -464,7 +464,7 @@ expr_rbuf_push(struct rbuf *b, u128 lo, u128 hi)
 /*
  * Adds string str to `s`, lower-cased when icase; a domain (s->suffix) is
  * normalised: a leading "*." or "." dropped, a trailing "." added; a name
- * (icase: the strings of dns.name lists) gets its missing trailing "." too. Returns
+ * (s->dotted: the strings of dns.name lists) gets its missing trailing "." too. Returns
  * NULL or why the string is refused.
  */
 const char *
@@ -537,8 +537,8 @@ expr_rset_push_str(struct rset *s, const char *str, size_t len, int icase)
     d = mem_alloc(len + 2);
     for (size_t i = 0; i < len; i++)
         d[i] = icase ? (char)tolower((unsigned char)str[i]) : str[i];
-    if ((s->suffix || icase) && len > 0 && str[len - 1] != '.')
-        d[len++] = '.'; /* a name (icase: dns.name) is compared with its trailing dot */
+    if ((s->suffix || s->dotted) && len > 0 && str[len - 1] != '.')
+        d[len++] = '.'; /* a DNS name is compared with its trailing dot */
     d[len] = '\0';
     s->strs[s->nstr] = d;
     s->lens[s->nstr++] = len;

@@ -52,6 +52,7 @@ struct rset {
     uint32_t *tab; /* hash table of strs: index + 1, 0 empty; tabmask + 1 slots */
     size_t tabmask;
     int suffix; /* strings are domains, matched by label suffix */
+    int dotted; /* strings are DNS names: a missing trailing dot is added */
     /*
      * The ranges' parts inside the v4-mapped block ::ffff:0:0/96 again as
      * IPv4 (host order), where an IPv4 address is looked up alone: single
@@ -79,6 +80,7 @@ struct node {
     int unit_ms;              /* times and their sums and differences: ms per unit; else 0 */
     int icase;                /* strings: case-insensitive comparison */
     int suffix;               /* OP_SLOT (and its OP_IN): domains matched by label suffix */
+    int dotted;               /* OP_SLOT: DNS names, compared with literals given their dot */
     expr_name_at_fn *name_at; /* OP_SLOT of many names: the k-th (expr.h) */
     int negate;               /* OP_IN: "not in" */
     int owns;                 /* OP_IN: this node frees `set` (clones share it) */

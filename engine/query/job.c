@@ -835,6 +835,7 @@ where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out,
         out->slot = len == 8 || name[4] == 's' || name[4] == 'S' ? JOB_RR_NAME : JOB_RR_DOMAIN;
         out->kind = EXPR_STR;
         out->icase = 1;
+        out->dotted = 1;
         out->suffix = out->slot == JOB_RR_NAME && len == 10;
         return 0;
     }
@@ -843,6 +844,7 @@ where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out,
         out->slot = JOB_NAMES_SLOT;
         out->kind = EXPR_STR;
         out->icase = 1;
+        out->dotted = 1;
         out->suffix = len == 10;
         out->name_at = job_flow_name_at;
         return 0;

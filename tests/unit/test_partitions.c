@@ -222,6 +222,9 @@ test_window_forms(void)
     CHECK(part_window_contains(&w, H_2024_05_01T14 + 3600) == 0);
     CHECK(part_window_contains(&w, PART_HOUR_UNKNOWN) == 0);
     CHECK(part_window_is_bounded(&w));
+    /* YYYY-MM-DDTHHZ, as the forms in the error message allow */
+    CHECK(part_window_parse("2024-05-01T13Z", "2024-05-01T14Z", &w, &err) == 0);
+    CHECK(w.first_hour == H_2024_05_01T13 && w.last_hour == H_2024_05_01T14);
 
     /* A date alone: its first hour as a start, its last hour as an end. */
     CHECK(part_window_parse("2024-05-01", "2024-05-01", &w, &err) == 0);
@@ -290,7 +293,7 @@ test_window_errors(void)
         "2024-05/01",         "abcd-ef-gh",         "1969-12-31",
         "2024-05-01T",        "+024-05-01",         "2024-05-01T-1",
         "2024-05-01T13:0",    "2024/05/01:13:00",   "2024-05-01T13:00:60",
-        "2024-05-01T13Z",     "2024-05-01T13:00Z1", "2024-05-01T13:00:00ZZ",
+        "2024/05/01:13Z",     "2024-05-01T13:00Z1", "2024-05-01T13:00:00ZZ",
         "2024-05-01T13:00:0",
     };
     struct part_window w = {7, 7, 7, 7, 7, 7, 7};
