@@ -75,8 +75,8 @@ struct op {
      * (the read layer's projection, ipfix_read.h), when `projected` is 1;
      * else the reader decodes everything. runner_run() hands it to the
      * reader; a sweep feeding several operations at once (runner_run_many())
-     * hands it the union of theirs when every one is projected, and drops a
-     * flow (keep()) only when every operation's keep() drops it. Either
+     * hands it the union of theirs (without keep()) when every one is
+     * projected. Either
      * way fold() is handed only flows that passed need.keep() (when set):
      * the reader or else the runner applies it, and fold() need not test
      * again what keep() tested.

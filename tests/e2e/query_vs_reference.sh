@@ -252,8 +252,8 @@ multi cache-warm --cache "$work/cache"
   > /dev/null 2> "$work/multi-warm.err" || true
 grep -q "summary: cache: [1-9][0-9]* files from partials, 0 read" \
   "$work/multi-warm.err" || { echo "FAIL multi: the warm run read files: $(grep cache: "$work/multi-warm.err")"; fail=1; }
-# Blocks that all drop flows by their flow-level conjuncts: the reader drops a flow only when
-# every block would; each block's records and kept as the query alone counts them.
+# Blocks that all drop flows by their flow-level conjuncts (each block's keep() applied to the
+# one sweep's flows): each block's records and kept as the query alone counts them.
 keep_jobs=(addr-ne port-range diff-big wl-dns-not)
 blocks=() block_args=()
 for b in "${keep_jobs[@]}"; do
