@@ -3,6 +3,7 @@
  */
 #include "domain.h"
 
+#include <errno.h>
 #include <libpsl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,20 @@
 
 #include "mem.h"
 
-/* The Public Suffix List file: $FLOWSWEEP_PSL_FILE when set and not empty, else Debian's. */
+/* $FLOWSWEEP_PSL_FILE when set and not empty (the list to use, whatever its age), else NULL. */
 static const char *
-psl_file(void)
+psl_named(void)
 {
     const char *f = getenv("FLOWSWEEP_PSL_FILE");
 
-    return f != NULL && *f != '\0' ? f : DOMAIN_PSL_FILE;
+    return f != NULL && *f != '\0' ? f : NULL;
+}
+
+/* The Public Suffix List text file: the one named, else Debian's. */
+static const char *
+psl_file(void)
+{
+    return psl_named() != NULL ? psl_named() : DOMAIN_PSL_FILE;
 }
 
 struct domain_list {
@@ -321,7 +329,25 @@ struct domain_list *
 domain_list_load(struct err *err)
 {
     struct domain_list *l = mem_calloc(1, sizeof(*l));
+    const char *named = psl_named();
 
+    if (named != NULL) { /* exactly the list named: never an older or newer one instead */
+        struct stat sb;
+        int e = stat(named, &sb) != 0 ? errno : S_ISDIR(sb.st_mode) ? EISDIR : 0;
+
+        l->psl = e ? NULL : psl_load_file(named);
+        if (l->psl == NULL || psl_suffix_count(l->psl) <= 0) {
+            psl_free(l->psl);
+            mem_free(l);
+            if (e)
+                ERR_SET_ERRNO(err, e, "FLOWSWEEP_PSL_FILE=%s", named);
+            else
+                ERR_SET(err, ERR_IO,
+                        "FLOWSWEEP_PSL_FILE=%s: not a Public Suffix List (no rule read)", named);
+            return NULL;
+        }
+        return l;
+    }
     /* The newest of libpsl's built-in list, the list file and Debian's compiled list. */
     if (!load_dafsa(l))
         l->psl = psl_latest(psl_file());
@@ -337,8 +363,9 @@ domain_list_load(struct err *err)
 void
 domain_list_identity(char *buf, size_t cap)
 {
-    /* every list psl_latest() and load_dafsa() may take: the text file, libpsl's compiled one */
-    const char *paths[2] = {psl_file(), psl_dist_filename()};
+    /* every list psl_latest() and load_dafsa() may take: the text file, libpsl's compiled one
+     * (only the file named by $FLOWSWEEP_PSL_FILE when set) */
+    const char *paths[2] = {psl_file(), psl_named() != NULL ? NULL : psl_dist_filename()};
     char file[2][24];
     uint8_t chunk[8192];
 

@@ -310,15 +310,20 @@ expr_rset_index_strs(struct rset *s, int icase)
     }
 }
 
-/* Whether `len` bytes at p (with hash h) are in the set. */
+/*
+ * Whether `len` bytes at p, then a '.' when dot (with hash h of them all),
+ * are in the set.
+ */
 static int
-rset_find(const struct rset *s, uint64_t h, const uint8_t *p, size_t len, int icase)
+rset_find(const struct rset *s, uint64_t h, const uint8_t *p, size_t len, int dot, int icase)
 {
     for (size_t j = (size_t)h & s->tabmask; s->tab[j] != 0; j = (j + 1) & s->tabmask) {
         size_t i = s->tab[j] - 1;
 
-        if (s->lens[i] == len && (icase ? strncasecmp(s->strs[i], (const char *)p, len) == 0
-                                        : memcmp(s->strs[i], p, len) == 0))
+        if (s->lens[i] == len + (size_t)dot &&
+            (icase ? strncasecmp(s->strs[i], (const char *)p, len) == 0
+                   : memcmp(s->strs[i], p, len) == 0) &&
+            (!dot || s->strs[i][len] == '.'))
             return 1;
     }
     return 0;
@@ -333,18 +338,18 @@ static int
 rset_has_suffix(const struct rset *s, const uint8_t *p, size_t len)
 {
     uint64_t h = FNV_OFF;
-    int dot = len > 0 && p[len - 1] == '.';
-    size_t full = len + !dot; /* the name's length with its dot */
-    uint8_t buf[512];
+    int add = !(len > 0 && p[len - 1] == '.'); /* the dot a name without one is taken to have */
 
-    if (s->nstr == 0 || full > sizeof(buf))
+    if (s->nstr == 0)
         return 0;
-    memcpy(buf, p, len);
-    buf[full - 1] = '.';
-    for (size_t i = full; i > 0; i--) {
-        h = fnv_step(h, buf[i - 1], 1);
-        if ((i == 1 || buf[i - 2] == '.') && i - 1 < full - 1 &&
-            rset_find(s, h, buf + i - 1, full - i + 1, 1))
+    if (add)
+        h = fnv_step(h, '.', 1);
+    /* the suffix p[i..len), then the added dot: each one that starts a label (not the
+     * root's dot alone), whatever the name's length */
+    for (size_t i = len; i > 0; i--) {
+        h = fnv_step(h, p[i - 1], 1);
+        if ((i == 1 || p[i - 2] == '.') && (len - (i - 1)) + (size_t)add > 1 &&
+            rset_find(s, h, p + i - 1, len - (i - 1), add, 1))
             return 1;
     }
     return 0;
@@ -357,7 +362,7 @@ expr_rset_has_str(const struct rset *s, const uint8_t *a, size_t len, int icase)
         return rset_has_suffix(s, a, len);
     if (s->nstr == 0)
         return 0;
-    return rset_find(s, rhash(a, len, icase), a, len, icase);
+    return rset_find(s, rhash(a, len, icase), a, len, 0, icase);
 }
 
 void

@@ -4,6 +4,7 @@
 #     Public Suffix List's bytes: after the list changes ($FLOWSWEEP_PSL_FILE), a cached run
 #     over partly changed files equals the plain run under the new list (never the old
 #     list's answer, nor a mix of both), and the old list's partials still serve it after;
+#     the list named is used whatever its age; a missing, unreadable or empty one is an error;
 #  2. a job directory that is a symbolic link is never followed: a sweep warns once and
 #     writes nothing through it; `cache prune` leaves the link's target alone.
 set -euo pipefail
@@ -30,6 +31,7 @@ if [ -r "$psl" ]; then
   # The busiest registered domain becomes a public suffix: its names group one label lower.
   top=$(sed -n 2p "$work/q.old.plain" | cut -d, -f1)
   { cat "$psl"; printf '\n// cache_keys.sh\n%s\n' "${top%.}"; } > "$work/psl.dat"
+  touch -d 2000-01-01 "$work/psl.dat" # older than every other list: still the one used
   touch -d '-1 hour' "$repo"/2024/05/01/00/*.yaf # one hour changed: its files are read again
   export FLOWSWEEP_PSL_FILE=$work/psl.dat
   "$fs" "${Q[@]}" "$repo" > "$work/q.new.plain"
@@ -39,6 +41,12 @@ if [ -r "$psl" ]; then
   cmp -s "$work/q.old.plain" "$work/q.new.plain" && bad "the new list changes no domain ($top): the test proves nothing"
   cmp -s "$work/q.new.plain" "$work/q.new.cached" || { bad "query: cached run under another Public Suffix List differs"; diff "$work/q.new.plain" "$work/q.new.cached" | head -5; }
   cmp -s "$work/h.new.plain" "$work/h.new.cached" || bad "dns-hunt: cached run under another Public Suffix List differs"
+  for f in "$work/no-such.dat" "$work" /dev/null; do # missing, a directory, no rule: errors
+    rc=0
+    FLOWSWEEP_PSL_FILE=$f "$fs" "${Q[@]}" "$repo" > /dev/null 2> "$work/psl-bad.err" || rc=$?
+    [ $rc != 0 ] && grep -q "FLOWSWEEP_PSL_FILE=$f" "$work/psl-bad.err" ||
+      bad "FLOWSWEEP_PSL_FILE=$f: exit $rc, $(cat "$work/psl-bad.err")"
+  done
   unset FLOWSWEEP_PSL_FILE
   "$fs" "${Q[@]}" --cache "$work/c" "$repo" > "$work/q.back.cached"
   cmp -s "$work/q.old.plain" "$work/q.back.cached" || bad "query: back on the old list, the cached run differs"

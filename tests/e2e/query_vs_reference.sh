@@ -44,6 +44,9 @@ iso=$(python3 -c "import datetime,sys; print(datetime.datetime.fromtimestamp($t0
 } > "$work/domains.txt"
 printf '10.0.0.1\n# ok\n10.0.0.300\n' > "$work/bad-ips.txt"
 dom1=$(grep -v '^#' "$work/domains.txt" | sed -n 1p)
+# The domain of the longest name (past 512 bytes of text in the generated exfiltration).
+longdom=$(grep -h '^R ' "${fds[@]}" | cut -d' ' -f9- |
+  awk 'length($0) > m {m = length($0); n = $0} END {k = split(n, l, "."); print l[k-2] "." l[k-1]}')
 
 fail=0 n=0 blocks=() block_args=()
 mkdir -p "$work/multi"
@@ -129,6 +132,7 @@ FIXBUF=1 job in-names     flows "size(dns.names) in (1, 2) and count_type(1) >= 
 job wl-sip       silk "sip in @$work/ips.txt" 'proto' 'n=count(), b=sum(bytes)' ''
 FIXBUF=1 job wl-addr      flows "addr in @$work/ips.txt and not dip in @$work/ips.txt" 'proto' 'n=count()' ''
 job wl-dns       flows "dns.suffix in @$work/domains.txt" 'proto, app' 'n=count()' ''
+job suffix-long  dns "dns.suffix in ('$longdom')" 'sip' 'n=count()' ''
 FIXBUF=1 job wl-dns-not   flows "app = 53 and dns.suffix not in @$work/domains.txt" 'proto' 'n=count()' ''
 job dns-inline   flows "dns.suffix in ('COM', '*.arpa.', '$dom1')" 'proto' 'n=count()' ''
 # --records dns: one record per resource record (issue 13 item 6); dns.domain is the
