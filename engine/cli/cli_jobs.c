@@ -121,7 +121,7 @@ cli_jobs_run(struct cli *c)
         group_op_init(&groups[b], &jobs[b]);
         ops[b] = &groups[b];
         /* a watchlist's contents are not in the job text: such a job is never cached */
-        if (text.where != NULL && strchr(text.where, '@') != NULL)
+        if (expr_reads_file(jobs[b].where)) /* from the parsed --where, not its text */
             cached = 0;
         else
             cache_text[b] = cache_job_text_group(&jobs[b], text.where);

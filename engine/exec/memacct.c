@@ -3,6 +3,21 @@
  */
 #include "memacct.h"
 
+#include <stdio.h>
+
+void
+memacct_limit_text(size_t bytes, char *buf, size_t cap)
+{
+    if (bytes >= ((size_t)1 << 20) && bytes % ((size_t)1 << 20) == 0)
+        snprintf(buf, cap, "%zu MiB", bytes >> 20);
+    else if (bytes < ((size_t)1 << 20) && bytes % 1024 == 0)
+        snprintf(buf, cap, "%zu KiB", bytes >> 10);
+    else if (bytes >= ((size_t)1 << 20))
+        snprintf(buf, cap, "%.2f MiB", (double)bytes / (1024.0 * 1024.0));
+    else
+        snprintf(buf, cap, "%zu bytes", bytes);
+}
+
 void
 memacct_init(struct memacct *a, size_t limit)
 {
@@ -38,12 +53,14 @@ memacct_charge(struct memacct *a, size_t n, struct err *err)
     size_t peak = atomic_load_explicit(&a->peak, memory_order_relaxed);
 
     if (a->limit && now > a->limit) {
+        char lim[MEMACCT_TEXT_MAX];
+
         atomic_fetch_sub_explicit(&a->used, n, memory_order_relaxed);
+        memacct_limit_text(a->limit, lim, sizeof(lim));
         return ERR_SET(err, ERR_LIMIT,
-                       "memory limit of %zu %s reached (--mem-limit): the group tables need more; "
+                       "memory limit of %s reached (--mem-limit): the group tables need more; "
                        "raise --mem-limit, narrow the time window or the filter",
-                       a->limit >= (1u << 20) ? a->limit >> 20 : a->limit >> 10,
-                       a->limit >= (1u << 20) ? "MiB" : "KiB");
+                       lim);
     }
     while (now > peak && !atomic_compare_exchange_weak_explicit(
                              &a->peak, &peak, now, memory_order_relaxed, memory_order_relaxed))

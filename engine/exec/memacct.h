@@ -33,6 +33,14 @@ void memacct_init(struct memacct *a, size_t limit);
  */
 void memacct_init_child(struct memacct *a, struct memacct *parent);
 
+/*
+ * memacct_limit_text() - budget `bytes` as a message says it, into buf (cap >=
+ * MEMACCT_TEXT_MAX): whole MiB or KiB as such ("512 MiB", "900 KiB"), else MiB
+ * to two decimals ("1.46 MiB"), so that the message never names a rounded budget.
+ */
+#define MEMACCT_TEXT_MAX 32
+void memacct_limit_text(size_t bytes, char *buf, size_t cap);
+
 /* memacct_used() - bytes charged now. */
 size_t memacct_used(const struct memacct *a);
 

@@ -616,13 +616,15 @@ spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
     mem_free(ws);
     mem_free(errs);
     if (rc == -ERR_LIMIT) {
-        size_t lim = waccts[0].parent != NULL ? waccts[0].parent->limit : 0;
+        char lim[MEMACCT_TEXT_MAX];
 
+        memacct_limit_text(waccts[0].parent != NULL ? waccts[0].parent->limit : 0, lim,
+                           sizeof(lim));
         ERR_SET(err, ERR_LIMIT,
-                "memory limit of %zu %s reached (--mem-limit) merging the spilled tables: the "
+                "memory limit of %s reached (--mem-limit) merging the spilled tables: the "
                 "groups the output holds must fit (every group with --limit 0, or for dns-hunt); "
                 "raise --mem-limit or set a --limit",
-                lim >= (1u << 20) ? lim >> 20 : lim >> 10, lim >= (1u << 20) ? "MiB" : "KiB");
+                lim);
     }
     return rc;
 }

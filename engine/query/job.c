@@ -855,6 +855,10 @@ where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out,
         return 0;
     }
     id = record_field_lookup(name, len);
+    if (id < 0 && ref->func != NULL && !(ref->flen == 4 && strncasecmp(ref->func, "size", 4) == 0))
+        return ERR_SET(err, ERR_USAGE, "--where: unknown function '%.*s(%.*s)'", (int)ref->flen,
+                       ref->func, (int)len, name),
+               -1; /* count_rrs(): the function is what is wrong, not its (empty) argument */
     if (id < 0)
         return ERR_SET(err, ERR_USAGE, "--where: unknown field '%.*s'", (int)len, name), -1;
     if (ref->func) {

@@ -77,6 +77,10 @@ rm -f "$work/repo/broken.yaf" "$work/repo/text.yaf"
 # A memory limit that cannot hold the groups: a clear error, never a crash.
 expect 1 "--mem-limit too small" "$fs" query --group-by sip,dip,sport,dport --mem-limit 64K -q "$work/repo"
 has "$work/err" "mem-limit" "memory limit named"
+expect 1 "--mem-limit not a whole KiB" "$fs" query --group-by sip,dip,sport,dport --mem-limit 65000 -q "$work/repo"
+has "$work/err" "memory limit of 65000 bytes" "the budget as given, not rounded"
+expect 2 "an unknown function" "$fs" query --group-by proto --where 'count_rrs() > 2' "$work/repo"
+has "$work/err" "unknown function 'count_rrs" "the unknown function named (not its empty argument)"
 # The presets' query text runs and gives the same answer as the preset.
 "$fs" dns-names --show-query > "$work/q.txt"
 has "$work/q.txt" "group-by" "--show-query"
