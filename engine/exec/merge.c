@@ -32,8 +32,11 @@ merge_part(const struct op *op, struct htab **tables, int ntables, struct memacc
             if (i + MERGE_AHEAD < cap && htab_part_slot(src, p, i + MERGE_AHEAD) != NULL) {
                 __builtin_prefetch(htab_part_slot(src, p, i + MERGE_AHEAD));
                 htab_prefetch(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD));
-                htab_prefetch_entry(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD / 2));
             }
+            /* only an occupied slot's hash is of partition p: an empty one's would point
+             * into a partition another thread is growing (ASan: heap-use-after-free) */
+            if (i + MERGE_AHEAD / 2 < cap && htab_part_slot(src, p, i + MERGE_AHEAD / 2) != NULL)
+                htab_prefetch_entry(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD / 2));
             if (e == NULL)
                 continue;
             d = htab_part_link(dst, p, e, &linked, err);
