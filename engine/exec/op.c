@@ -223,3 +223,31 @@ op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t *end
     }
     return 0;
 }
+
+struct release_ctx {
+    const struct op *op;
+    struct memacct *acct;
+};
+
+static void
+release_one(struct htab_entry *e, void *ctx)
+{
+    const struct release_ctx *rc = ctx;
+
+    rc->op->release(rc->op, htab_entry_val(e), rc->acct);
+}
+
+void
+op_release_part(const struct op *op, struct htab *t, unsigned p, struct memacct *acct)
+{
+    struct release_ctx rc = {op, acct};
+
+    htab_part_each(t, p, release_one, &rc);
+}
+
+void
+op_release_all(const struct op *op, struct htab *t, struct memacct *acct)
+{
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        op_release_part(op, t, p, acct);
+}

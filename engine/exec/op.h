@@ -199,4 +199,12 @@ int op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struc
 int op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t *end,
                  struct memacct *acct, struct err *err);
 
+/*
+ * op_release_part() - op->release() of every state in sub-table p of `t`
+ * (then empty of owners); op_release_all() - of every sub-table. Distinct
+ * sub-tables may be released on distinct threads.
+ */
+void op_release_part(const struct op *op, struct htab *t, unsigned p, struct memacct *acct);
+void op_release_all(const struct op *op, struct htab *t, struct memacct *acct);
+
 #endif

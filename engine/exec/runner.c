@@ -40,29 +40,6 @@ spill_share(const struct sweep_opts *opts, int nworkers)
     return opts->mem_limit / SPILL_SHARE_DEN * SPILL_SHARE_NUM / (size_t)nworkers;
 }
 
-struct release_ctx {
-    const struct op *op;
-    struct memacct *acct;
-};
-
-static void
-release_one(struct htab_entry *e, void *ctx)
-{
-    const struct release_ctx *rc = ctx;
-
-    rc->op->release(rc->op, htab_entry_val(e), rc->acct);
-}
-
-/* Releases every state of `t` (the table is then empty of owners). */
-static void
-release_all(const struct op *op, struct htab *t, struct memacct *acct)
-{
-    struct release_ctx rc = {op, acct};
-
-    for (unsigned p = 0; p < HTAB_PARTS; p++)
-        htab_part_each(t, p, release_one, &rc);
-}
-
 /* Writes worker w's table `*t` as a run and gives it an empty one. 0 or -code. */
 static int
 spill_worker(const struct op *op, struct spill *sp, struct htab **t, struct memacct *wacct,
@@ -70,7 +47,7 @@ spill_worker(const struct op *op, struct spill *sp, struct htab **t, struct mema
 {
     int rc = spill_table(sp, *t, err);
 
-    release_all(op, *t, wacct);
+    op_release_all(op, *t, wacct);
     htab_destroy(*t);
     *t = htab_create(op->val_len, wacct, rc < 0 ? NULL : err);
     if (*t == NULL && rc == 0)
@@ -179,6 +156,24 @@ struct cfile {
     char *warn;         /* its partial was rejected: why */
 };
 
+/* roll_member_of() - what a roll-up records of file `cf` (its identity, counts and verdict). */
+static void
+roll_member_of(const struct cfile *cf, struct partial_member *m)
+{
+    m->path = cf->src->path;
+    m->msg = cf->raw ? cf->raw : "";
+    m->size = cf->src->size;
+    m->mtime_ns = cf->src->mtime_ns;
+    m->ino = cf->src->ino;
+    m->dev = cf->src->dev;
+    m->examined_ns = cf->src->now_ns;
+    m->counts = cf->counts;
+    m->flows_kept = cf->flows_kept;
+    m->bad = cf->bad;
+    m->msg_after_path = cf->msg_after_path;
+    m->resumed = cf->resumed;
+}
+
 /* A worker's unit table (run->own[w]): the files of one unit it read, a roll-up to be. */
 struct useg {
     uint64_t unit;
@@ -251,7 +246,7 @@ move_into(const struct op *op, struct htab *dst, struct htab **src, struct memac
         }
     }
     if (rc < 0)
-        release_all(op, s, acct); /* what was not moved yet */
+        op_release_all(op, s, acct); /* what was not moved yet */
     htab_destroy(s);
     *src = htab_create(op->val_len, acct, err);
     if (*src == NULL && rc == 0)
@@ -279,7 +274,7 @@ load_partial(const struct op *op, const struct partial *p, struct htab **t, stru
             rc = op->load(op, htab_entry_val(g), e.state, e.state_len, acct, err);
     }
     if (rc < 0) {
-        release_all(op, *t, acct);
+        op_release_all(op, *t, acct);
         htab_destroy(*t);
         *t = htab_create(op->val_len, acct, NULL);
         if (*t == NULL)
@@ -373,22 +368,8 @@ seg_flush(struct run *r, int w, struct err *err)
         struct err werr;
         int64_t n;
 
-        for (size_t k = 0; k < sg->n; k++) {
-            const struct cfile *cf = &r->cf[sg->m[k]];
-
-            m[k].path = cf->src->path;
-            m[k].msg = cf->raw ? cf->raw : "";
-            m[k].size = cf->src->size;
-            m[k].mtime_ns = cf->src->mtime_ns;
-            m[k].ino = cf->src->ino;
-            m[k].dev = cf->src->dev;
-            m[k].examined_ns = cf->src->now_ns;
-            m[k].counts = cf->counts;
-            m[k].flows_kept = cf->flows_kept;
-            m[k].bad = cf->bad;
-            m[k].msg_after_path = cf->msg_after_path;
-            m[k].resumed = cf->resumed;
-        }
+        for (size_t k = 0; k < sg->n; k++)
+            roll_member_of(&r->cf[sg->m[k]], &m[k]);
         err_init(&werr);
         n = cache_store_roll(r->cache, m, (uint32_t)sg->n, r->own[w], r->op->val_len,
                              save_state_any, r->op, &werr);
@@ -904,22 +885,8 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
         if (!r->cf[i].hit && !r->cf[i].member)
             return; /* its groups are in the table, it cannot be a member */
     m = mem_calloc(nfiles, sizeof(*m));
-    for (size_t i = 0; i < nfiles; i++) {
-        const struct cfile *cf = &r->cf[i];
-
-        m[i].path = cf->src->path;
-        m[i].msg = cf->raw ? cf->raw : "";
-        m[i].size = cf->src->size;
-        m[i].mtime_ns = cf->src->mtime_ns;
-        m[i].ino = cf->src->ino;
-        m[i].dev = cf->src->dev;
-        m[i].examined_ns = cf->src->now_ns;
-        m[i].counts = cf->counts;
-        m[i].flows_kept = cf->flows_kept;
-        m[i].bad = cf->bad;
-        m[i].msg_after_path = cf->msg_after_path;
-        m[i].resumed = cf->resumed;
-    }
+    for (size_t i = 0; i < nfiles; i++)
+        roll_member_of(&r->cf[i], &m[i]);
     err_init(&werr);
     n = cache_store_roll(r->cache, m, (uint32_t)nfiles, t, r->op->val_len, save_state_any, r->op,
                          &werr);
@@ -1141,7 +1108,7 @@ out:
     if (r != NULL) {
         for (int t = 0; t < res->ntables; t++) {
             if (r->own[t] != NULL) {
-                release_all(op, r->own[t], &res->wacct[t]);
+                op_release_all(op, r->own[t], &res->wacct[t]);
                 htab_destroy(r->own[t]);
             }
         }
@@ -1269,13 +1236,13 @@ runner_keep_entries(struct runner_result *res, struct htab_entry *const *keep, s
         memcpy(htab_entry_val(d), htab_entry_val(e), val_len); /* the state moves */
         memset(htab_entry_val(e), 0, val_len);
     }
-    release_all(op, res->tables[0], &res->acct); /* the rest (a moved state is all zero) */
+    op_release_all(op, res->tables[0], &res->acct); /* the rest (a moved state is all zero) */
     for (int t = 0; t < res->ntables; t++) {
         htab_destroy(res->tables[t]);
         res->tables[t] = NULL;
     }
     if (rc < 0 && dst != NULL) {
-        release_all(op, dst, &res->acct);
+        op_release_all(op, dst, &res->acct);
         htab_destroy(dst);
         dst = htab_create(val_len, &res->acct, NULL);
     }
@@ -1287,7 +1254,7 @@ int
 runner_clear(struct runner_result *res, struct err *err)
 {
     if (res->tables[0] != NULL)
-        release_all(res->op, res->tables[0], &res->acct);
+        op_release_all(res->op, res->tables[0], &res->acct);
     for (int t = 0; t < res->ntables; t++) {
         htab_destroy(res->tables[t]);
         res->tables[t] = NULL;
@@ -1310,14 +1277,15 @@ runner_result_fini(struct runner_result *res)
     /* a table of every group may outgrow the caches: its partitions on the workers' threads */
     for (int t = 0; t < res->ntables; t++) {
         struct htab *h = res->tables[t];
-        struct release_ctx rc = {res->op, &res->acct};
+        const struct op *op = res->op;
+        struct memacct *acct = &res->acct;
         int nt = res->ntables > 1 ? res->ntables : 1;
 
         if (h == NULL || htab_count(h) == 0)
             continue;
-#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(h, rc)
+#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(h, op, acct)
         for (unsigned p = 0; p < HTAB_PARTS; p++)
-            htab_part_each(h, p, release_one, &rc);
+            op_release_part(op, h, p, acct);
     }
     for (int t = 0; t < res->ntables; t++)
         htab_destroy(res->tables[t]);
@@ -1457,7 +1425,7 @@ many_use_partials(struct many_ctx *m, int w, size_t i, struct err *err)
             mf->msg = dup_msg(in->msg_after_path ? m->files[i].path : "", in->msg);
     } else {
         for (size_t k = 0; k < m->nops && k < loaded; k++) { /* what was loaded goes */
-            release_all(m->ops[k], m->own[k][w], &m->res[k].acct);
+            op_release_all(m->ops[k], m->own[k][w], &m->res[k].acct);
             htab_destroy(m->own[k][w]);
             m->own[k][w] = htab_create(m->ops[k]->val_len, &m->res[k].acct, NULL);
             if (m->own[k][w] == NULL && rc == 0) {
@@ -1767,7 +1735,7 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
         for (size_t k = 0; k < nops; k++) {
             for (int t = 0; t < nt; t++) {
                 if (m.own[k][t] != NULL) {
-                    release_all(ops[k], m.own[k][t], &res[k].acct);
+                    op_release_all(ops[k], m.own[k][t], &res[k].acct);
                     htab_destroy(m.own[k][t]);
                 }
             }

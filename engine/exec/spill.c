@@ -246,28 +246,12 @@ struct worker {
     int all; /* keep every group (spill.no_select) */
 };
 
-struct release_ctx {
-    const struct op *op;
-    struct memacct *acct;
-};
-
-static void
-release_one(struct htab_entry *e, void *ctx)
-{
-    const struct release_ctx *rc = ctx;
-
-    rc->op->release(rc->op, htab_entry_val(e), rc->acct);
-}
-
 static void
 release_table(const struct op *op, struct htab *t, struct memacct *acct)
 {
-    struct release_ctx rc = {op, acct};
-
     if (t == NULL)
         return;
-    for (unsigned p = 0; p < HTAB_PARTS; p++)
-        htab_part_each(t, p, release_one, &rc);
+    op_release_all(op, t, acct);
     htab_destroy(t);
 }
 
