@@ -642,6 +642,13 @@ domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8
 
         lower_copy(s, name + skip, n);
         s[n] = '\0';
+        /* A NUL is a byte of its label like any other: libpsl and the walks below read C
+         * strings, so it stands in as 0x01, which no rule of the list holds either (the
+         * split is an offset: the domain's bytes are the name's own). */
+        if (memchr(s, '\0', n) != NULL)
+            for (size_t i = 0; i < n; i++)
+                if (s[i] == '\0')
+                    s[i] = '\x01';
         dstart = find_domain(l, c, s, n, &whole);
         if (c != NULL)
             way = cache_put(&c->set[fp->lo & (CACHE_SETS - 1)], fp,

@@ -54,6 +54,42 @@ test_long_name(void)
     CHECK_EQ_STR(p.domain, "example.net.");
 }
 
+/* A NUL byte is a byte of its label (attacker-chosen names): the domain is the one of the
+ * same name with any other byte there, and it holds the NUL when it falls in it. */
+static void
+test_nul_bytes(void)
+{
+#define BYTES(s) s, sizeof(s) - 1
+    static const struct {
+        const char *name;
+        size_t len;
+        const char *domain;
+        size_t domain_len;
+        size_t query_len;
+    } cases[] = {
+        {BYTES("abc\0def.tunnel-evil.com."), BYTES("tunnel-evil.com."), 7},
+        {BYTES("\0.tunnel-evil.com."), BYTES("tunnel-evil.com."), 1},
+        {BYTES("x.ev\0il.com."), BYTES("ev\0il.com."), 1},
+        /* the top label is no public suffix: the whole name is the query */
+        {BYTES("a.b.example.co.uk\0."), BYTES("co.uk\0."), 18}, /* as co.ukx. */
+        {BYTES("a.example.com.\0"), BYTES("com.\0."), 15},
+    };
+#undef BYTES
+    struct domain_cache *c = domain_cache_create();
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        for (int cached = 0; cached < 2; cached++) {
+            struct domain_parts p;
+
+            CHECK(domain_split(list, cached ? c : NULL, (const uint8_t *)cases[i].name,
+                               cases[i].len, &p) == 1);
+            CHECK_EQ_U64(p.domain_len, cases[i].domain_len);
+            CHECK(memcmp(p.domain, cases[i].domain, cases[i].domain_len) == 0);
+            CHECK_EQ_U64(p.query_len, cases[i].query_len);
+        }
+    domain_cache_destroy(c);
+}
+
 static void
 test_uncached_and_cached(void)
 {
@@ -284,6 +320,7 @@ main(void)
     }
     RUN(test_uncached_and_cached);
     RUN(test_long_name);
+    RUN(test_nul_bytes);
     RUN(test_cache_many);
     RUN(test_psl_rules);
     RUN(test_parent_filter);
