@@ -118,14 +118,14 @@ part_window_parse(const char *start, const char *end, struct part_window *w, str
             return bad_text(err, "start", start);
         r.has_start = 1;
         r.start_ms = start_sec * 1000;
-        r.subhour |= start_sec != r.first_hour;
+        r.subhour |= unit != 3600; /* minutes or seconds written, even :00 */
     }
     if (end != NULL) {
         if (!parse_bound(end, 23, &r.last_hour, &end_sec, &unit))
             return bad_text(err, "end", end);
         r.has_end = 1;
         r.end_ms = (end_sec + unit) * 1000;
-        r.subhour |= end_sec + unit != r.last_hour + 3600;
+        r.subhour |= unit != 3600;
     }
     if (r.has_start && r.has_end && r.start_ms >= r.end_ms) {
         char a[PART_HOUR_TEXT_LEN + 8], b[PART_HOUR_TEXT_LEN + 8];
@@ -150,10 +150,16 @@ part_window_contains(const struct part_window *w, int64_t t)
 {
     if (t == PART_HOUR_UNKNOWN)
         return !part_window_is_bounded(w);
-    if (w->has_start && t < w->first_hour)
+    /* A window finer than hours keeps records by their start time: a flow is written when it
+     * ends, so one that starts in the window may be in the file of the hour before (a file
+     * rotated at 12:59 holds flows that start at 13:00) or after (written up to its active
+     * timeout later): those hours are read too. */
+    int64_t margin = w->subhour ? PART_WINDOW_MARGIN : 0;
+
+    if (w->has_start && t < w->first_hour - margin)
         return 0;
-    /* last_hour <= 9999-12-31T23, so + 3600 cannot overflow. */
-    if (w->has_end && t >= w->last_hour + 3600)
+    /* last_hour <= 9999-12-31T23, so + 3600 + margin cannot overflow. */
+    if (w->has_end && t >= w->last_hour + 3600 + margin)
         return 0;
     return 1;
 }

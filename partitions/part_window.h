@@ -22,8 +22,11 @@ struct part_window {
     int64_t last_hour;  /* Unix seconds, start of the last hour in the window (if has_end) */
     int64_t start_ms;   /* Unix ms of the start itself (if has_start) */
     int64_t end_ms;     /* Unix ms just after the end (if has_end): the window is [start, end) */
-    int subhour;        /* a bound has minutes or seconds other than whole hours */
+    int subhour;        /* a bound is written with minutes or seconds (":00" too) */
 };
+
+/* Seconds of files read beyond a subhour window on each side (part_window_contains()). */
+#define PART_WINDOW_MARGIN 3600
 
 /*
  * part_window_parse() - fills `w` from the --start and --end texts; NULL
@@ -38,9 +41,11 @@ int part_window_parse(const char *start, const char *end, struct part_window *w,
 int part_window_is_bounded(const struct part_window *w);
 
 /*
- * part_window_contains() - 1 if Unix second `t` falls in one of the window's
- * hours (first_hour <= t < last_hour + 3600), else 0. PART_HOUR_UNKNOWN is
- * contained only in a window with no bounds.
+ * part_window_contains() - 1 if the file of the hour starting at Unix second `t` is read:
+ * when `t` falls in one of the window's hours (first_hour <= t < last_hour + 3600) or, in
+ * a subhour window, in the hour before or after them (PART_WINDOW_MARGIN: flows that start
+ * in the window but were written in a neighbouring hour's file); else 0. PART_HOUR_UNKNOWN
+ * is contained only in a window with no bounds.
  */
 int part_window_contains(const struct part_window *w, int64_t t);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # window_vs_reference.sh FLOWSWEEP GEN WORKDIR
-# --start/--end to the minute and second (issue 13): on hourly files, the hours touched are read
-# and, the window being finer than an hour, every record is kept by its own start time; on
+# --start/--end to the minute and second (issue 13): on hourly files, the hours touched (and the
+# hour on each side) are read and, the window being finer than an hour, every record is kept by
+# its own start time, also on an hour's edge (:00, :59:59); on
 # capture files (no hour in their names) every record is kept by its start time, whatever the
 # window's precision. Each answer must equal tests/ref/reference.py's brute-force evaluation of
 # the generator's truth with the window written as a --where on start (the reference never sees
@@ -29,7 +30,7 @@ check() {
   "$fs" query --records flows --group-by proto --agg 'n=count(), b=sum(bytes)' --format csv \
     --limit 0 -q "$@" "$input" | tr -d '\r' | tail -n +2 | LC_ALL=C sort > "$work/$name.got"
   if ! cmp -s "$work/$name.exp" "$work/$name.got"; then
-    echo "FAIL $name:"; diff "$work/$name.exp" "$work/$name.got" | head -6; fail=1
+    echo "FAIL $name:"; diff "$work/$name.exp" "$work/$name.got" | head -6 || true; fail=1
   fi
 }
 # Hourly files: a window finer than an hour keeps records by their start time.
@@ -37,6 +38,17 @@ check repo-minutes "$work/repo" "start >= '2024-03-01T23:20' and start < '2024-0
   --start 2024-03-01T23:20 --end 2024-03-02T00:10
 check repo-seconds "$work/repo" "start >= '2024-03-01T23:59:30Z'" --start 2024-03-01T23:59:30Z
 check repo-hours "$work/repo" "" --start 2024-03-01T23 --end 2024-03-02T00:59
+# A bound to the minute or second on an hour's edge is no whole hour: records by their start
+# time, and a flow written in the file of the hour before or after its start counts by its
+# start (the same files, the one of 00:00 in hour 23's directory as if rotated at 23:59).
+mkdir -p "$work/edge/2024/03/01/23" "$work/edge/2024/03/02/00"
+cp "$work"/repo/2024/03/01/23/*.yaf "$work/edge/2024/03/01/23/"
+cp "$work/repo/2024/03/02/00/yaf-20240302000000-00002.yaf" "$work/edge/2024/03/01/23/yaf-20240301235900-00002.yaf"
+cp "$work/repo/2024/03/02/00/yaf-20240302003000-00003.yaf" "$work/edge/2024/03/02/00/"
+check edge-start "$work/edge" "start >= '2024-03-02T00:00'" --start 2024-03-02T00:00
+check edge-end "$work/edge" "start < '2024-03-02T00:00'" --end 2024-03-01T23:59:59
+check edge-both "$work/edge" "start >= '2024-03-01T23:00' and start < '2024-03-02T00:00'" \
+  --start 2024-03-01T23:00Z --end 2024-03-01T23:59
 # Capture files: every window filters records, hours included.
 check cap-minutes "$work/cap" "start >= '2024-03-01T23:20' and start < '2024-03-02T00:11'" \
   --start 2024-03-01T23:20 --end 2024-03-02T00:10

@@ -269,9 +269,20 @@ test_window_forms(void)
     CHECK(w.start_ms == (H_2024_05_01T13 + 1800) * 1000);
     CHECK(w.end_ms == (H_2024_05_01T13 + 3600 + 15 * 60 + 60) * 1000);
     CHECK(w.subhour == 1);
+    /* Written to the minute, even on the hour's edges: by the records' start times (a flow
+     * that starts at 14:00:00.003 in the file rotated at 13:59 is out, one that starts at
+     * 13:00 in the file of hour 12 in), so the hour on each side is read too. */
     CHECK(part_window_parse("2024-05-01T13:00Z", "2024-05-01T13:59", &w, &err) == 0);
-    CHECK(w.subhour == 0 && w.first_hour == H_2024_05_01T13 && w.last_hour == H_2024_05_01T13);
+    CHECK(w.subhour == 1 && w.first_hour == H_2024_05_01T13 && w.last_hour == H_2024_05_01T13);
     CHECK(w.start_ms == H_2024_05_01T13 * 1000 && w.end_ms == (H_2024_05_01T13 + 3600) * 1000);
+    CHECK(part_window_contains(&w, H_2024_05_01T13 - 3600) == 1);
+    CHECK(part_window_contains(&w, H_2024_05_01T13 - 3601) == 0);
+    CHECK(part_window_contains(&w, H_2024_05_01T13 + 7199) == 1);
+    CHECK(part_window_contains(&w, H_2024_05_01T13 + 7200) == 0);
+    CHECK(part_window_parse(NULL, "2024-05-01T13:59:59", &w, &err) == 0);
+    CHECK(w.subhour == 1 && w.end_ms == (H_2024_05_01T13 + 3600) * 1000);
+    CHECK(part_window_parse("2024-05-01T13", "2024-05-01T13", &w, &err) == 0);
+    CHECK(w.subhour == 0 && part_window_contains(&w, H_2024_05_01T13 - 3600) == 0);
     CHECK(part_window_parse(NULL, "2024-05-01T13:05", &w, &err) == 0);
     CHECK(w.subhour == 1 && w.end_ms == (H_2024_05_01T13 + 360) * 1000);
     CHECK(part_window_parse("2024-05-01T13:05:07", "2024-05-01T13:05:07", &w, &err) == 0);
