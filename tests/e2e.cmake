@@ -88,3 +88,11 @@ add_test(NAME e2e.wide_counts
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/wide_counts.py
           $<TARGET_FILE:flowsweep> ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/wide-counts)
 set_tests_properties(e2e.wide_counts PROPERTIES LABELS e2e)
+
+# Outputs named by the user that are no regular files (a FIFO, as /dev/null) are written in
+# place, never replaced by a renamed temporary file.
+add_test(NAME e2e.output_special
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/output_special.sh
+          $<TARGET_FILE:flowsweep> ${CMAKE_CURRENT_SOURCE_DIR}/data/dnscat2-ndpi.yaf.ipfix
+          ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/output-special)
+set_tests_properties(e2e.output_special PROPERTIES LABELS e2e TIMEOUT 120)

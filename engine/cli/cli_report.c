@@ -24,6 +24,7 @@
 
 #include "cache.h"
 #include "cli_job.h"
+#include "cli_output.h"
 #include "cli_progress.h"
 #include "cli_sweep.h"
 #include "cli_usage.h"
@@ -354,32 +355,24 @@ hunt_cols(const struct out_table *t, size_t *cols)
     return n;
 }
 
-/* Writes the page to `path` through a temporary file renamed into place ("-": stdout). */
+/*
+ * Writes the page to `path` as every -o does (cli_output: a temporary file renamed into place,
+ * a device or FIFO written as it is: a rename over /dev/null replaced the device); "-": stdout.
+ */
 static int
 write_page(const char *path, const struct page *pg, struct err *err)
 {
-    char tmp[4096];
-    FILE *f;
-    int rc;
+    struct cli_output o;
+    struct err later;
+    int rc = cli_output_open(&o, path, err);
 
-    if (path == NULL || strcmp(path, "-") == 0) {
-        rc = page_write(stdout, pg, err);
-        if (fflush(stdout) != 0 && rc == 0)
-            rc = ERR_SET_ERRNO(err, errno, "%s", "writing stdout");
-        return rc;
-    }
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >= sizeof(tmp))
-        return ERR_SET(err, ERR_USAGE, "%s", "-o: path too long");
-    f = fopen(tmp, "w");
-    if (f == NULL)
-        return ERR_SET_ERRNO(err, errno, "cannot write %s", tmp);
-    rc = page_write(f, pg, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = ERR_SET_ERRNO(err, errno, "writing %s", tmp);
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = ERR_SET_ERRNO(err, errno, "cannot rename %s to %s", tmp, path);
     if (rc < 0)
-        unlink(tmp);
+        return rc;
+    rc = page_write(o.f, pg, err);
+    if (rc == 0)
+        return cli_output_close(&o, 1, err);
+    err_init(&later); /* the first error is the one told */
+    cli_output_close(&o, 0, &later);
     return rc;
 }
 

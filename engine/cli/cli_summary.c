@@ -3,8 +3,11 @@
  */
 #include "cli_summary.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli_output.h"
 #include "cli_progress.h"
@@ -193,8 +196,21 @@ cli_summary_probe(const struct cli *c, struct err *err)
 {
     struct cli_output o;
 
+    struct stat st;
+
     if (!c->summary_json || c->summary_file == NULL || strcmp(c->summary_file, "-") == 0)
         return 0;
+    /* A FIFO opened and closed here would end its reader's input before the summary came. */
+    if (stat(c->summary_file, &st) == 0 && !S_ISREG(st.st_mode)) {
+        char shown[4 * 200 + 1];
+        size_t len = strnlen(c->summary_file, 200);
+
+        if (access(c->summary_file, W_OK) == 0)
+            return 0;
+        esc_bytes(shown, sizeof(shown), (const uint8_t *)c->summary_file, len);
+        ERR_SET_ERRNO(err, errno, "cannot write %s", shown);
+        return -1;
+    }
     if (cli_output_open(&o, c->summary_file, err) < 0)
         return -1;
     return cli_output_close(&o, 0, err) < 0 ? -1 : 0;

@@ -353,6 +353,7 @@ shard_write(const char *path, const struct shard_head *h, const struct runner_re
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0, tmp_cap = strlen(path) + 64;
     char *tmp = mem_alloc(tmp_cap);
+    struct stat st;
     int64_t rc;
     int fd, e;
 
@@ -363,6 +364,14 @@ shard_write(const char *path, const struct shard_head *h, const struct runner_re
     mem_free(info);
     if (rc < 0)
         goto out;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* /dev/null, a FIFO: no rename over it */
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        e = fd < 0 ? errno : partial_write_all(fd, b.p, b.len);
+        if (fd >= 0 && close(fd) != 0 && e == 0)
+            e = errno;
+        rc = e != 0 ? ERR_SET_ERRNO(err, e, "cannot write %s", path) : (int64_t)b.len;
+        goto out;
+    }
     snprintf(tmp, tmp_cap, "%.*s.tmp-%s.%ld", (int)dir_len, path, path + dir_len, (long)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
