@@ -79,6 +79,8 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
         *op = hunt_op_create(&o, c->limit, &err);
         if (*op == NULL) {
             job_fini(job);
+            if (err.code == ERR_USAGE) /* a bad FLOWSWEEP_PSL_FILE, as query says it */
+                return cli_usage_error("%s", err.msg);
             cli_fatal(&err);
             return EXIT_FATAL;
         }

@@ -337,12 +337,17 @@ domain_list_load(struct err *err)
 
         l->psl = e ? NULL : psl_load_file(named);
         if (l->psl == NULL || psl_suffix_count(l->psl) <= 0) {
+            char sys[128];
+
             psl_free(l->psl);
             mem_free(l);
+            /* a file the user named, as a watchlist or --allow file: a usage error (exit 2) */
+            if (e != 0 && strerror_r(e, sys, sizeof(sys)) != 0)
+                snprintf(sys, sizeof(sys), "errno %d", e);
             if (e)
-                ERR_SET_ERRNO(err, e, "FLOWSWEEP_PSL_FILE=%s", named);
+                ERR_SET(err, ERR_USAGE, "FLOWSWEEP_PSL_FILE=%s: %s", named, sys);
             else
-                ERR_SET(err, ERR_IO,
+                ERR_SET(err, ERR_USAGE,
                         "FLOWSWEEP_PSL_FILE=%s: not a Public Suffix List (no rule read)", named);
             return NULL;
         }

@@ -47,7 +47,10 @@ struct domain_parts {
                        the caller stores a value (valid until the next call); else NULL */
 };
 
-/* domain_list_load() - loads the newest PSL on this machine, or NULL with ERR_IO. */
+/*
+ * domain_list_load() - loads the newest PSL on this machine, or NULL with
+ * ERR_IO; the file $FLOWSWEEP_PSL_FILE names when set, or NULL with ERR_USAGE.
+ */
 struct domain_list *domain_list_load(struct err *err);
 
 /*

@@ -197,6 +197,22 @@ int expr_term_test(const struct expr *e, const struct expr_term *t, expr_get_fn 
 int expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16],
                  const uint8_t b[16]);
 
+/*
+ * expr_term_in_pair() - expr_term_in() for an either-side conjunct (`addr in
+ * S`, slot2 >= 0) over a flow's two addresses, v4 = 1 when both are
+ * v4-mapped (FLOW_IPV4): one bit test each when the set has a /24 bitmap.
+ */
+int expr_term_in_pair(const struct expr *e, const struct expr_term *t, const uint8_t a[16],
+                      const uint8_t b[16], int v4);
+
+/*
+ * expr_term_v4_filter() - for an EXPR_TERM_IN conjunct of addresses: NULL, or
+ * a bitmap of the IPv4 /24s (bit ip >> 8 of 2^24) that hold an address of its
+ * set (a large set has one): an IPv4 address whose bit is clear is not in the
+ * set, so the conjunct gives t->in_neg for it. Valid as long as `e`.
+ */
+const uint64_t *expr_term_v4_filter(const struct expr *e, const struct expr_term *t);
+
 /* expr_term_in_int() - for an EXPR_TERM_IN conjunct of numbers: whether `v` passes. */
 int expr_term_in_int(const struct expr *e, const struct expr_term *t, expr_int v);
 

@@ -490,6 +490,26 @@ expr_term_in(const struct expr *e, const struct expr_term *t, const uint8_t a[16
 }
 
 int
+expr_term_in_pair(const struct expr *e, const struct expr_term *t, const uint8_t a[16],
+                  const uint8_t b[16], int v4)
+{
+    const struct rset *set = e->nodes[t->in_node].set;
+    int hit;
+
+    if (v4)
+        hit = expr_rset_has4(set, expr_addr_v4(a)) || expr_rset_has4(set, expr_addr_v4(b));
+    else
+        hit = expr_rset_has_addr(set, a) || expr_rset_has_addr(set, b);
+    return hit ^ t->in_neg;
+}
+
+const uint64_t *
+expr_term_v4_filter(const struct expr *e, const struct expr_term *t)
+{
+    return e->nodes[t->in_node].set->bm4;
+}
+
+int
 expr_term_in_int(const struct expr *e, const struct expr_term *t, expr_int v)
 {
     int hit = expr_rset_has(e->nodes[t->in_node].set, expr_int_key(v));

@@ -5,64 +5,180 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "expr_tree.h"
 #include "mem.h"
 
+#define LIST_LINE_MAX 510 /* bytes of a watchlist line, its '\n' not counted */
+#define V4_MAPPED     ((u128)0xffff << 32)
+
+static int
+is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * The IPv4 address or CIDR block in [p, e) (dotted quad, no leading zero,
+ * an optional "/BITS" of 1 or 2 digits up to 32) into *r: 1, or 0 when it is
+ * not written so (expr_cidr_range() then decides, as for any other entry).
+ * The byte at e is no digit, '.' or '/' (a blank, '#', '\n' or the buffer's
+ * sentinel), so that the digits are read without bounds checks: watchlists
+ * hold 100,000s of addresses.
+ */
+static int
+v4_entry(const char *p, const char *e, struct range *r)
+{
+    uint32_t ip = 0, bits = 32, host;
+
+    for (int part = 0; part < 4; part++) {
+        unsigned v = (unsigned)(unsigned char)*p - '0', d;
+
+        if (v > 9)
+            return 0;
+        if ((d = (unsigned)(unsigned char)*++p - '0') <= 9) {
+            if (v == 0)
+                return 0; /* a leading 0 */
+            v = v * 10 + d;
+            if ((d = (unsigned)(unsigned char)*++p - '0') <= 9) {
+                v = v * 10 + d;
+                if (v > 255 || (unsigned)(unsigned char)*++p - '0' <= 9)
+                    return 0;
+            }
+        }
+        ip = ip << 8 | v;
+        if (part < 3 && *p++ != '.')
+            return 0;
+    }
+    if (*p == '/') {
+        unsigned d = (unsigned)(unsigned char)*++p - '0';
+
+        if (d > 9)
+            return 0;
+        bits = d;
+        if ((d = (unsigned)(unsigned char)*++p - '0') <= 9) {
+            bits = bits * 10 + d;
+            p++;
+        }
+        if (bits > 32)
+            return 0;
+    }
+    if (p != e)
+        return 0;
+    host = bits == 32 ? 0 : 0xffffffffu >> bits;
+    r->lo = V4_MAPPED | (ip & ~host);
+    r->hi = V4_MAPPED | (ip | host);
+    return 1;
+}
+
+/*
+ * Reads the whole of `f` into a buffer (mem_free()), its length in *len,
+ * followed by a '\n' (the sentinel v4_entry() relies on); NULL on a read error.
+ */
+static char *
+read_all(FILE *f, size_t *len)
+{
+    size_t cap = (size_t)1 << 16, n = 0;
+    char *buf = mem_alloc(cap + 1);
+
+    for (;;) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        cap *= 2;
+        buf = mem_realloc(buf, cap + 1);
+    }
+    if (ferror(f)) {
+        mem_free(buf);
+        return NULL;
+    }
+    buf[n] = '\n';
+    *len = n;
+    return buf;
+}
+
+/* expr_rbuf_push() inline: a watchlist pushes 100,000s of ranges. */
+static inline void
+push_range(struct rbuf *b, const struct range *r)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 1024;
+        b->r = mem_realloc(b->r, b->cap * sizeof(*b->r));
+    }
+    b->r[b->n++] = *r;
+}
+
 /*
  * Reads watchlist `path`: one item a line (addresses and CIDR blocks into
- * `b`, or domains into `set` when set->suffix), '#' starting a comment.
+ * `b`, or domains into `set` when set->suffix), '#' starting a comment. A
+ * list without an entry is refused: it would match nothing, silently.
  */
 static int
 read_list_file(struct parser *ps, const char *path, struct rbuf *b, struct rset *set)
 {
     FILE *f = fopen(path, "r"); // NOLINT(cert-err33-c): checked below
-    char line[512];
+    char *buf;
+    size_t len = 0, entries = 0;
     long lineno = 0;
     int rc = 0;
 
     if (f == NULL)
         return ERR_SET_ERRNO(ps->err, errno, "watchlist %s", path), -1;
-    while (fgets(line, sizeof(line), f)) {
-        char *s = line, *end;
+    buf = read_all(f, &len);
+    if (buf == NULL) {
+        rc = ERR_SET_ERRNO(ps->err, errno, "watchlist %s: read", path);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    for (const char *p = buf, *end = buf + len; p < end && rc == 0;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *s = p, *e = nl ? nl : end, *hash;
         struct range r;
-        const char *why;
+        const char *why = NULL;
 
         lineno++;
-        if (strchr(line, '\n') == NULL && !feof(f)) {
-            rc = ERR_SET(ps->err, ERR_USAGE, "watchlist %s:%ld: line longer than %zu bytes", path,
-                         lineno, sizeof(line) - 2);
+        p = nl ? nl + 1 : end;
+        if (e - s > LIST_LINE_MAX) {
+            rc = ERR_SET(ps->err, ERR_USAGE, "watchlist %s:%ld: line longer than %d bytes", path,
+                         lineno, LIST_LINE_MAX);
             break;
         }
-        end = strchr(s, '#');
-        if (end)
-            *end = '\0';
-        while (isspace((unsigned char)*s))
+        hash = memchr(s, '#', (size_t)(e - s));
+        if (hash)
+            e = hash;
+        while (s < e && is_blank(*s))
             s++;
-        end = s + strlen(s);
-        while (end > s && isspace((unsigned char)end[-1]))
-            *--end = '\0';
-        if (*s == '\0')
+        while (e > s && is_blank(e[-1]))
+            e--;
+        if (s == e)
             continue;
+        entries++;
         if (set->suffix) {
-            why = expr_rset_push_str(set, s, strlen(s), 1);
+            why = expr_rset_push_str(set, s, (size_t)(e - s), 1);
+        } else if (v4_entry(s, e, &r)) {
+            push_range(b, &r);
         } else {
-            char entry[sizeof(line)];
+            char entry[LIST_LINE_MAX + 1];
 
-            memcpy(entry, s, strlen(s) + 1); /* expr_cidr_range() cuts at the '/' */
-            why = expr_cidr_range(entry, &r);
+            memcpy(entry, s, (size_t)(e - s));
+            entry[e - s] = '\0';
+            why = memchr(s, '\0', (size_t)(e - s)) ? "not an IPv4 or IPv6 address"
+                                                   : expr_cidr_range(entry, &r);
             if (why == NULL)
                 expr_rbuf_push(b, r.lo, r.hi);
         }
-        if (why) {
-            rc = ERR_SET(ps->err, ERR_USAGE, "watchlist %s:%ld: %s: \"%.64s\"", path, lineno, why,
-                         s);
-            break;
-        }
+        if (why)
+            rc = ERR_SET(ps->err, ERR_USAGE, "watchlist %s:%ld: %s: \"%.*s\"", path, lineno, why,
+                         e - s > 64 ? 64 : (int)(e - s), s);
     }
-    if (rc == 0 && ferror(f))
-        rc = ERR_SET_ERRNO(ps->err, errno, "watchlist %s: read", path);
-    fclose(f);
+    mem_free(buf);
+    if (rc == 0 && entries == 0)
+        rc = ERR_SET(ps->err, ERR_USAGE,
+                     "watchlist %s: no entries (only blank lines and comments): it would match "
+                     "nothing",
+                     path);
     return rc < 0 ? -1 : 0;
 }
 

@@ -67,11 +67,57 @@ radix_ranges(struct range *r, struct range *tmp, size_t n)
         memcpy(r, from, n * sizeof(*r));
 }
 
+/* Lists with at least this many IPv4 ranges sort them by sort_v4(). */
+#define V4_SORT_MIN 4096
+
+/*
+ * Sorts r[0..n), all inside the v4-mapped block, by lo: as 64-bit words (lo's
+ * 32 bits, then hi's) in two passes of 16 bits over lo. Returns 0, leaving r
+ * as it was, when one of them ends past the block (an integer range).
+ */
+static int
+sort_v4(struct range *r, size_t n)
+{
+    uint64_t *a, *b;
+    size_t *count;
+
+    for (size_t i = 0; i < n; i++)
+        if (r[i].hi > V4_HI)
+            return 0;
+    a = mem_alloc(2 * n * sizeof(*a));
+    b = a + n;
+    count = mem_alloc((65536 + 1) * sizeof(*count));
+    for (size_t i = 0; i < n; i++)
+        a[i] = (uint64_t)(uint32_t)(r[i].lo - V4_LO) << 32 | (uint32_t)(r[i].hi - V4_LO);
+    for (unsigned shift = 32; shift < 64; shift += 16) {
+        memset(count, 0, (65536 + 1) * sizeof(*count));
+        for (size_t i = 0; i < n; i++)
+            count[(a[i] >> shift & 0xffff) + 1]++;
+        for (size_t d = 1; d <= 65536; d++)
+            count[d] += count[d - 1];
+        for (size_t i = 0; i < n; i++)
+            b[count[a[i] >> shift & 0xffff]++] = a[i];
+        {
+            uint64_t *x = a;
+
+            a = b;
+            b = x;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        r[i].lo = V4_LO | (a[i] >> 32);
+        r[i].hi = V4_LO | (uint32_t)a[i];
+    }
+    mem_free(count);
+    mem_free(a < b ? a : b); /* the block allocated */
+    return 1;
+}
+
 /*
  * Sorts r[0..n) by lo: those below the v4-mapped block, those in it, those
  * above it, each radix-sorted apart, so that the IPv4 entries of a
- * 100,000-entry watchlist take 4 passes (their 4 bytes that vary), whatever
- * IPv6 entries the list holds besides.
+ * 100,000-entry watchlist take 2 passes (sort_v4()), whatever IPv6 entries
+ * the list holds besides.
  */
 static void
 sort_ranges(struct range *r, size_t n)
@@ -93,7 +139,8 @@ sort_ranges(struct range *r, size_t n)
         tmp[at[(r[i].lo >= V4_LO) + (r[i].lo > V4_HI)]++] = r[i];
     memcpy(r, tmp, n * sizeof(*r));
     radix_ranges(r, tmp, nbelow);
-    radix_ranges(r + nbelow, tmp, nv4);
+    if (nv4 < V4_SORT_MIN || !sort_v4(r + nbelow, nv4))
+        radix_ranges(r + nbelow, tmp, nv4);
     radix_ranges(r + nbelow + nv4, tmp, n - nbelow - nv4);
     mem_free(tmp);
 }

@@ -165,6 +165,19 @@ expr_addr_key(const uint8_t a[16])
     return (u128)expr_be64(a) << 64 | expr_be64(a + 8);
 }
 
+/* expr_addr_v4() - the IPv4 address (host order) of v4-mapped 16-byte address a. */
+static inline uint32_t
+expr_addr_v4(const uint8_t a[16])
+{
+    uint32_t v;
+
+    memcpy(&v, a + 12, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
 /* expr_rset_has4() - whether IPv4 address ip (host order) is in `s`. */
 static inline __attribute__((always_inline)) int
 expr_rset_has4(const struct rset *s, uint32_t ip)

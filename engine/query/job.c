@@ -581,7 +581,7 @@ job_keep_flow_post_tests(const struct job *job, const struct flow *f)
 }
 
 int
-job_keep_flow_pre(const struct job *job, const struct flow *f)
+job_keep_flow_pre_tests(const struct job *job, const struct flow *f)
 {
     return keep_flow_tests(job, f, 0, job->plan.npre);
 }
@@ -744,6 +744,10 @@ plan_where(struct job *job)
                 pl->rec_may_fail = 1;
         }
     }
+    /* either side: which of the two addresses is field and which field2 does not matter */
+    pl->pre_in = pl->npre == 1 && pl->flow[0].kind == TEST_IN && pl->flow[0].term.slot2 >= 0;
+    if (pl->pre_in)
+        pl->pre_v4 = expr_term_v4_filter(job->where, &pl->flow[0].term);
 }
 
 static void

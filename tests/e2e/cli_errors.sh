@@ -58,6 +58,17 @@ has "$work/err" "an address" "an address in a domain list is named as such"
 expect 2 "--allow '*'" "$fs" dns-hunt --allow '*' "$work/repo"
 expect 2 "--allow missing file" "$fs" dns-hunt --allow "@$work/nothere.txt" "$work/repo"
 expect 2 "missing watchlist" "$fs" query --where "sip in @$work/nothere.txt" --group-by sip "$work/repo"
+# A watchlist without an entry would match nothing, silently: refused, the file named.
+printf '# nothing yet\n\n   \n' > "$work/empty-wl.txt"
+for w in "not addr in @$work/empty-wl.txt" "dns.suffix in @$work/empty-wl.txt"; do
+  expect 2 "empty watchlist ($w)" "$fs" query --where "$w" --group-by sip "$work/repo"
+  has "$work/err" "empty-wl.txt: no entries" "the empty watchlist named"
+done
+# A FLOWSWEEP_PSL_FILE that cannot be used: the same usage error from query and dns-hunt.
+for cmd in "query --records dns --group-by dns.domain" dns-hunt; do
+  FLOWSWEEP_PSL_FILE=$work/nothere.dat expect 2 "missing FLOWSWEEP_PSL_FILE ($cmd)" "$fs" $cmd -q "$work/repo"
+  has "$work/err" "FLOWSWEEP_PSL_FILE=$work/nothere.dat" "the PSL file named"
+done
 expect 1 "missing path" "$fs" dns-names "$work/does-not-exist"
 has "$work/err" "does-not-exist" "missing path named"
 

@@ -601,6 +601,10 @@ class QueryParser:
             if a.op == "const" and a.kind == "str" and b.op == "slot" \
                     and b.kind == "str":
                 a.val = _name(a.val)   # compared with a DNS name: a name
+        for a in (l, r):  # the flows view: many names, tested with in (flowsweep)
+            if a.op == "slot" and a.val[0] == "names":
+                raise QueryError("%s stands for many names: test it with in"
+                                 % a.text)
         num = ("int", "real")
         _same_unit(l, r)
         if not ((l.kind in num and r.kind in num) or l.kind == r.kind):
@@ -826,6 +830,8 @@ def read_watchlist(path, left):
                     raise QueryError("%s:%d: bad address" % (path, lineno))
             else:
                 out.append(_domain(line, left))
+    if not out:  # it would match nothing: refused, as flowsweep refuses it
+        raise QueryError("%s: no entries" % path)
     return out
 
 

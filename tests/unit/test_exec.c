@@ -467,10 +467,52 @@ pick(const uint64_t *v, size_t n)
  * view, including NULLs (x / 0), real constants, swapped sides, CIDR lists,
  * DNS predicates, and filters with more conjuncts than the plan holds.
  */
+/*
+ * A watchlist of 5,000 IPv4 entries (so its set has the /24 bitmap) into
+ * path: some of the flows' addresses below (every byte from octets[]), some
+ * in their /24s but not them, /24 blocks, and random ones that miss.
+ */
+static void
+write_flow_watchlist(const char *path, const uint8_t octets[5])
+{
+    FILE *f = fopen(path, "w");
+
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    for (int i = 0; i < 5000; i++) {
+        const uint8_t *o = octets;
+
+        switch (i % 10) {
+        case 0:
+            fprintf(f, "%u.%u.%u.%u\n", o[rng() % 5], o[rng() % 5], o[rng() % 5], o[rng() % 5]);
+            break;
+        case 1:
+            fprintf(f, "%u.%u.%u.77 # same /24\n", o[rng() % 5], o[rng() % 5], o[rng() % 5]);
+            break;
+        case 2:
+            if (i % 100 == 2)
+                fprintf(f, "%u.%u.%u.0/24\n", o[rng() % 5], o[rng() % 5], o[rng() % 5]);
+            else
+                fprintf(f, "2001:db8::%x/128\n", (unsigned)(rng() % 8));
+            break;
+        default:
+            fprintf(f, "%u.%u.%u.%u\n", (unsigned)(rng() % 223 + 1), (unsigned)(rng() % 256),
+                    (unsigned)(rng() % 256), (unsigned)(rng() % 256));
+        }
+    }
+    fclose(f);
+}
+
 static void
 test_where_plan(void)
 {
+    static char wl_where[2][64];
     static const char *const wheres[] = {
+        wl_where[0],
+        wl_where[1],
+        "not addr in (10.0.0.0/8, 192.168.1.0/24)",
+        "addr in (10.1.0.0/16, 192.168.1.1, ::ffff:1.0.0.0/104)",
         "app = 53 and ndns > 0",
         "app = 53 and bytes / packets >= 70",
         "app = 53 and sip in (192.168.0.0/16, 10.0.0.0/8) and bytes / packets >= 70",
@@ -510,8 +552,17 @@ test_where_plan(void)
     static const uint8_t octets[] = {10, 192, 168, 1, 0};
     static const char *const names[] = {"a.com.", "b.org.", "x.a.com."};
     unsigned seed = 12345;
+    char path[] = "/tmp/test_exec_plan_XXXXXX";
+    int fd = mkstemp(path);
 
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    close(fd);
     rng_state = seed;
+    write_flow_watchlist(path, octets);
+    snprintf(wl_where[0], sizeof(wl_where[0]), "not addr in @%s", path);
+    snprintf(wl_where[1], sizeof(wl_where[1]), "addr in @%s", path);
     for (size_t wi = 0; wi < sizeof(wheres) / sizeof(wheres[0]); wi++) {
         for (size_t vi = 0; vi < 3; vi++) {
             static struct job job; /* 11 KB: off the stack */
@@ -548,6 +599,14 @@ test_where_plan(void)
                     f.sip[b] = octets[rng() % 5];
                     f.dip[b] = octets[rng() % 5];
                 }
+                if (rng() % 8 == 0) { /* IPv6: v4-mapped as exported (flow.h), or 2001:db8::x */
+                    f.family = 6;
+                    if (rng() % 2) {
+                        memset(f.sip, 0, 12);
+                        f.sip[0] = 0x20, f.sip[1] = 0x01, f.sip[2] = 0x0d, f.sip[3] = 0xb8;
+                        f.sip[15] = (uint8_t)(rng() % 8);
+                    }
+                }
                 f.sport = (uint16_t)(rng() % 2 ? 53 : 40000);
                 f.dport = (uint16_t)(rng() % 2 ? 53 : 1000);
                 f.app_label = apps[rng() % 3];
@@ -561,6 +620,15 @@ test_where_plan(void)
                 }
                 f.dns = f.ndns ? rr : NULL;
                 keep_flow = job_keep_flow(&job, &f);
+                /* the reader's pre-test (a watchlist's direct path) as the plan's tests */
+                if (job_keep_flow_pre(&job, &f) != job_keep_flow_pre_tests(&job, &f) ||
+                    (keep_flow && !job_keep_flow_pre(&job, &f))) {
+                    fprintf(stderr, "seed=%u where \"%s\" view %s flow %d: pre-test %d, plan %d\n",
+                            seed, wheres[wi], views[vi], k, job_keep_flow_pre(&job, &f),
+                            job_keep_flow_pre_tests(&job, &f));
+                    CHECK(0);
+                    break;
+                }
                 n = record_views(&f, job.view, job.bytes_total, recs);
                 CHECK(n == record_count(&f, job.view));
                 for (int i = 0; i < n; i++) {
@@ -586,6 +654,7 @@ test_where_plan(void)
             job_fini(&job);
         }
     }
+    unlink(path);
 }
 
 /*
