@@ -190,6 +190,11 @@ must_fail job-csv 'one stream per output' query --group-by dip --job --group-by 
 must_fail job-shard 'not with --shard' query --shard 0/2 --partial-out "$work/p" --group-by dip --job --group-by sip
 # Times in different units (start, end: ms; hour: s) are refused, by the reference too.
 job unit-cmp     flows 'start < hour + 3600' 'proto' 'n=count()' ''
+# One flow's many names compared with one string (the flows view): refused by both; so is a
+# watchlist with no entry (it would match nothing, silently).
+job names-eq     flows "dns.name = 'www.example.com'" 'proto' 'n=count()' ''
+printf '# no entry yet\n\n' > "$work/wl-empty.txt"
+job wl-empty     flows "not addr in @$work/wl-empty.txt" 'proto' 'n=count()' ''
 must_fail unit-dur '"end - start" is in milliseconds and "hour" in seconds' query --where 'end - start < hour' --group-by dip
 must_fail unit-msg '"hour" is in seconds and "start" in milliseconds' query --where 'hour = start' --group-by dip
 
@@ -306,6 +311,8 @@ n=$((n + 1))
 [ -s "$work/rr-where.exp.sorted" ] || { echo "FAIL: rr-where matched nothing"; fail=1; }
 [ -s "$work/rr-nodot.exp.sorted" ] || { echo "FAIL: rr-nodot matched nothing"; fail=1; }
 [ -s "$work/unit-cmp.referr" ] || { echo "FAIL: the reference did not refuse mixed units"; fail=1; }
+[ -s "$work/names-eq.referr" ] || { echo "FAIL: the reference did not refuse dns.name = 'x' (flows)"; fail=1; }
+[ -s "$work/wl-empty.referr" ] || { echo "FAIL: the reference did not refuse an empty watchlist"; fail=1; }
 [ -s "$work/overflow.referr" ] || { echo "FAIL: the reference did not refuse the overflow"; fail=1; }
 [ $fail -eq 0 ] && echo "query_vs_reference ($mode): $n jobs equal the reference"
 exit $fail

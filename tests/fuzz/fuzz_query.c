@@ -4,10 +4,16 @@
  * reject each without crashing, and an accepted --where must evaluate on a
  * sample record (with --records dns, the record of its one DNS RR and that
  * name's registered domain). Inputs with '@' are skipped: "in @FILE" opens files.
+ * An input whose first byte is 0x01 is a watchlist file instead (the rest of
+ * it, written to a temporary file): read for addresses and for domains, and
+ * where accepted, the reader's direct pre-test of a flow must agree with the
+ * plan's tests on a few flows.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "job.h"
 #include "record.h"
@@ -15,6 +21,60 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct rec sample_rec;
+
+/* The watchlist mode: data[0..size) as a watchlist file. */
+static void
+fuzz_watchlist(const uint8_t *data, size_t size)
+{
+    static char path[] = "/tmp/fuzz_query_wl_XXXXXX";
+    static int made;
+    static const char *const wheres[] = {"not addr in @", "addr in @", "dns.suffix in @",
+                                         "proto = 6 and sip in @"};
+    static struct job job;
+    FILE *f;
+
+    if (!made) {
+        int fd = mkstemp(path);
+
+        if (fd < 0)
+            abort();
+        close(fd);
+        made = 1;
+    }
+    f = fopen(path, "wb");
+    if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
+        abort();
+    for (size_t w = 0; w < sizeof(wheres) / sizeof(wheres[0]); w++) {
+        char where[128];
+        struct job_text t;
+        struct err err;
+
+        snprintf(where, sizeof(where), "%s%s", wheres[w], path);
+        memset(&t, 0, sizeof(t));
+        t.where = where;
+        t.group_by = "dip";
+        err_init(&err);
+        if (job_build(&job, &t, &err) != 0)
+            continue;
+        for (int k = 0; k < 4; k++) { /* IPv4 flows in and out of a few /24s, an IPv6 one */
+            struct flow fl;
+            static const uint8_t v4[4][4] = {
+                {10, 0, 0, 1}, {192, 168, 1, 7}, {0, 0, 0, 0}, {255, 255, 255, 255}};
+
+            memset(&fl, 0, sizeof(fl));
+            fl.family = k == 3 ? FLOW_IPV6 : FLOW_IPV4;
+            fl.sip[10] = fl.sip[11] = fl.dip[10] = fl.dip[11] = 0xff;
+            memcpy(fl.sip + 12, v4[k], 4);
+            memcpy(fl.dip + 12, v4[(k + 1) % 4], 4);
+            if (k == 3)
+                fl.sip[0] = 0x20, fl.sip[1] = 0x01, fl.sip[10] = fl.sip[11] = 0;
+            if (job_keep_flow_pre(&job, &fl) != job_keep_flow_pre_tests(&job, &fl))
+                abort();
+        }
+        job_fini(&job);
+    }
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,6 +87,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct flow f;
     static struct dns_rr rr;
 
+    if (size > 0 && data[0] == 0x01) {
+        free(text);
+        fuzz_watchlist(data + 1, size - 1);
+        return 0;
+    }
     if (text == NULL || memchr(data, '@', size) != NULL) { /* @FILE would read files */
         free(text);
         return 0;
