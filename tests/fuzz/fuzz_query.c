@@ -22,11 +22,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct rec sample_rec;
 
+static char path[] = "/tmp/fuzz_query_wl_XXXXXX";
+
+static void
+remove_watchlist(void)
+{
+    unlink(path);
+}
+
 /* The watchlist mode: data[0..size) as a watchlist file. */
 static void
 fuzz_watchlist(const uint8_t *data, size_t size)
 {
-    static char path[] = "/tmp/fuzz_query_wl_XXXXXX";
     static int made;
     static const char *const wheres[] = {"not addr in @", "addr in @", "dns.suffix in @",
                                          "proto = 6 and sip in @"};
@@ -40,6 +47,7 @@ fuzz_watchlist(const uint8_t *data, size_t size)
             abort();
         close(fd);
         made = 1;
+        atexit(remove_watchlist);
     }
     f = fopen(path, "wb");
     if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
