@@ -21,6 +21,9 @@ hunt_scratch_fini(struct hunt_scratch *s)
 {
     mem_free(s->touched);
     domain_cache_destroy(s->cache);
+    mem_free(s->pend);
+    mem_free(s->pflow);
+    mem_free(s->keys);
     memset(s, 0, sizeof(*s));
 }
 
@@ -78,31 +81,6 @@ pack_addr(uint8_t *out, uint8_t family, const uint8_t *a)
 {
     out[0] = family;
     memcpy(out + 1, a, 16);
-}
-
-/* The group key of one named record, by h->o.by. */
-static void
-pack_key(const struct hunt *h, struct keybuf *k, const uint8_t *client, const uint8_t *server,
-         const struct domain_parts *d)
-{
-    size_t need = 17 + d->domain_len;
-
-    if (k->cap < need) {
-        k->p = mem_realloc(k->p, need + 64);
-        k->cap = need + 64;
-    }
-    k->len = 0;
-    if (h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT) {
-        memcpy(k->p, h->o.by == HUNT_BY_SERVER ? server : client, 17);
-        k->len = 17;
-        return;
-    }
-    if (h->o.by == HUNT_BY_DOMAIN_SOURCE) {
-        memcpy(k->p, client, 17);
-        k->len = 17;
-    }
-    memcpy(k->p + k->len, d->domain, d->domain_len);
-    k->len += d->domain_len;
 }
 
 static int
@@ -318,20 +296,57 @@ flow_part(const struct hunt *h, struct hunt_val *v, const struct flow *f, const 
     return 0;
 }
 
-/* What one named record adds to each group it is folded into (made once per record). */
-struct hrec {
+/*
+ * The fold of a batch (the flows of one IPFIX message) runs in two passes, as the group-by
+ * job's does (group.c): the group table, the groups' sets of names and clients and the
+ * per-client totals are far bigger than the caches, so a record folded as soon as its key is
+ * made waits for the slot, then the entry, then the set's slot, one after another. The first
+ * pass splits every name (the domain cache), makes each group key and its hash and prefetches
+ * the slots (the group's and the client total's); the second folds the records in the same
+ * order, loading each group's entry PREFETCH_AHEAD records ahead and its sets' slots half as
+ * far ahead, and each client total's entry TAG_AHEAD flows ahead. Every update is made in the
+ * order of a fold flow by flow, so every result is unchanged.
+ */
+#define PREFETCH_AHEAD 16
+#define TAG_AHEAD      8
+
+/* One named record of the batch between the passes: what the record adds, made once. */
+struct hunt_pend {
     const struct dns_rr *rr;
-    const struct domain_parts *d;
-    const struct domain_fp *fp; /* the name's fingerprint */
-    uint64_t ent;               /* query-part entropy, micro-bits/char */
-    uint64_t dhash;             /* XXH3-64 of d->domain, made when first needed (dhash_set) */
-    int dhash_set;
-    int same; /* the name of the last named record: already in the name sets */
+    struct domain_fp fp;       /* the name's fingerprint (!same) */
+    uint64_t hash;             /* of the group key (!same) */
+    uint64_t ent;              /* query-part entropy, micro-bits/char */
+    uint64_t dhash;            /* XXH3-64 of the domain (!same, !whole, when needed) */
+    uint32_t key_off, key_len; /* the group key in hunt_scratch.keys (!same) */
+    uint32_t query_len;        /* bytes of the query part */
+    uint8_t same;  /* the name of the flow's last named record: its group, no new name */
+    uint8_t whole; /* the name's top label is no public suffix */
 };
+
+/* One flow of the batch with at least one record to fold. */
+struct hunt_pflow {
+    const struct flow *f;
+    uint8_t client[17], server[17];
+    uint64_t cb, cp, sb, sp; /* client -> server bytes and packets, and back */
+    uint64_t tag_hash;       /* of the client total's key */
+    uint32_t chash;          /* the client's hash */
+    uint32_t first, n;       /* its records: pend[first .. first + n) */
+};
+
+/* Room for `more` items past `n` in the array *p of *cap items of `size` bytes. */
+static void
+reserve(void **p, size_t *cap, size_t n, size_t more, size_t size)
+{
+    if (n + more <= *cap)
+        return;
+    *cap = 2 * (n + more) + 64;
+    *p = mem_realloc(*p, *cap * size);
+}
 
 /* The record's counts into `v`, then (a new name) its name and, with `domains`, its domain. */
 static int
-rec_part(struct hunt_val *v, struct hrec *r, int domains, struct memacct *acct, struct err *err)
+rec_part(struct hunt_val *v, const struct hunt_pend *r, int domains, struct memacct *acct,
+         struct err *err)
 {
     const struct dns_rr *rr = r->rr;
 
@@ -340,7 +355,7 @@ rec_part(struct hunt_val *v, struct hrec *r, int domains, struct memacct *acct, 
     v->len_sum += rr->name_len;
     if (rr->name_len > v->len_max)
         v->len_max = rr->name_len;
-    v->qlen_sum += r->d->query_len;
+    v->qlen_sum += r->query_len;
     v->ent_sum += r->ent;
     switch (rr->rrtype) {
     case 1:  /* A */
@@ -367,18 +382,13 @@ rec_part(struct hunt_val *v, struct hrec *r, int domains, struct memacct *acct, 
     if (!r->same) { /* a repeated name is already in the set */
         uint8_t fpi[16];
 
-        memcpy(fpi, &r->fp->lo, 8);
-        memcpy(fpi + 8, &r->fp->hi, 8);
+        memcpy(fpi, &r->fp.lo, 8);
+        memcpy(fpi + 8, &r->fp.hi, 8);
         if (dset_add(&v->names, fpi, 16, acct, err) < 0)
             return -ERR_LIMIT;
-        if (domains && !r->d->whole) {
-            if (!r->dhash_set) {
-                r->dhash = XXH3_64bits(r->d->domain, r->d->domain_len);
-                r->dhash_set = 1;
-            }
-            if (dset_add(&v->domains, (const uint8_t *)&r->dhash, 8, acct, err) < 0)
-                return -ERR_LIMIT;
-        }
+        if (domains && !r->whole &&
+            dset_add(&v->domains, (const uint8_t *)&r->dhash, 8, acct, err) < 0)
+            return -ERR_LIMIT;
     }
     return 0;
 }
@@ -389,14 +399,14 @@ rec_part(struct hunt_val *v, struct hrec *r, int domains, struct memacct *acct, 
  */
 static int
 server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f,
-           const struct hflow *x, const uint8_t *server, struct htab_entry **se, struct hrec *r,
-           struct memacct *acct, struct err *err)
+           const struct hflow *x, const uint8_t *server, struct htab_entry **se,
+           const struct hunt_pend *r, struct memacct *acct, struct err *err)
 {
     if (*se == NULL) {
         int is_new;
 
         memcpy(s->srv, server, 17);
-        /* The key is its first 17 bytes (the rest are zeros): hash only those, as --by server. */
+        /* The hash is of the address alone, as --by server hashes its key. */
         *se = htab_upsert(t, s->srv, HUNT_SRV_LEN, XXH3_64bits(s->srv, 17), &is_new, err);
         if (*se == NULL)
             return -ERR_LIMIT;
@@ -406,110 +416,226 @@ server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const s
     return rec_part((struct hunt_val *)(void *)htab_entry_val(*se), r, 1, acct, err);
 }
 
-int
-hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_scratch *s,
-          const struct flow *f, struct memacct *acct, struct err *err)
+/* The group key of one named record, by h->o.by, appended to s->keys; its length. */
+static uint32_t
+push_key(const struct hunt *h, struct hunt_scratch *s, const uint8_t *client, const uint8_t *server,
+         const struct domain_parts *d)
 {
-    uint8_t sip[17], dip[17];
-    const uint8_t *client = sip, *server = dip;
-    size_t ntouched = 0;
-    uint64_t cb = f->bytes, cp = f->packets, sb = f->rev_bytes, sp = f->rev_packets;
-    uint64_t busy, item;
-    uint32_t chash;
-    int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
+    uint8_t *k;
+    size_t len = 0;
+
+    reserve((void **)&s->keys, &s->cap_keys, s->keys_len, 17 + d->domain_len, 1);
+    k = s->keys + s->keys_len;
+    if (h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT) {
+        memcpy(k, h->o.by == HUNT_BY_SERVER ? server : client, 17);
+        len = 17;
+    } else {
+        if (h->o.by == HUNT_BY_DOMAIN_SOURCE) {
+            memcpy(k, client, 17);
+            len = 17;
+        }
+        memcpy(k + len, d->domain, d->domain_len);
+        len += d->domain_len;
+    }
+    s->keys_len += len;
+    return (uint32_t)len;
+}
+
+/* The first pass over flow `f`: its records to fold into s->pend, the flow into s->pflow. */
+static void
+pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f)
+{
+    struct hunt_pflow *pf;
+    const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
+    struct domain_parts d;
+    struct domain_fp fp = {0, 0};
+    uint64_t ent = 0;
+    uint32_t qlen = 0;
+    int skip = 0;
+    int dhash_needed = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT || h->o.server_view;
 
     if (f->app_label != 53 || f->ndns == 0)
-        return 0;
-    pack_addr(sip, f->family, f->sip);
-    pack_addr(dip, f->family, f->dip);
+        return;
+    reserve((void **)&s->pflow, &s->cap_pflow, s->npflow, 1, sizeof(*s->pflow));
+    reserve((void **)&s->pend, &s->cap_pend, s->npend, f->ndns, sizeof(*s->pend));
+    pf = &s->pflow[s->npflow];
+    pf->f = f;
+    pack_addr(pf->client, f->family, f->sip);
+    pack_addr(pf->server, f->family, f->dip);
+    pf->cb = f->bytes;
+    pf->cp = f->packets;
+    pf->sb = f->rev_bytes;
+    pf->sp = f->rev_packets;
     /* The server is the side on a DNS port (a response flow runs server -> client). */
     if (!is_dns_port(f->dport) && is_dns_port(f->sport)) {
-        client = dip;
-        server = sip;
-        cb = f->rev_bytes;
-        cp = f->rev_packets;
-        sb = f->bytes;
-        sp = f->packets;
+        pack_addr(pf->client, f->family, f->dip);
+        pack_addr(pf->server, f->family, f->sip);
+        pf->cb = f->rev_bytes;
+        pf->cp = f->rev_packets;
+        pf->sb = f->bytes;
+        pf->sp = f->packets;
     }
-    busy = f->packets > f->rev_packets ? f->packets : f->rev_packets;
-    chash = (uint32_t)XXH3_64bits(client, 17);
-    item = (uint64_t)chash << 32 |
-           (uint64_t)(uint32_t)(f->start_ms > 0 ? (uint64_t)f->start_ms / 1000u : 0);
-    if (s->cap < f->ndns) {
-        s->cap = f->ndns;
-        s->touched = mem_realloc(s->touched, s->cap * sizeof(*s->touched));
-    }
-    struct domain_parts d;
-    struct domain_fp fp = {0, 0};            /* the last named record's fingerprint */
-    struct htab_entry *e = NULL, *se = NULL; /* se: the server view's group of this flow */
-    struct hflow x = {client, cb,   cp,   sb,
-                      sp,     busy, item, f->start_ms > 0 ? (uint64_t)f->start_ms / 3600000u : 0};
-    const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
-    struct hrec r = {NULL, &d, &fp, 0, 0, 0, 0};
-    int skip = 0;
-
+    pf->first = (uint32_t)s->npend;
+    pf->n = 0;
+    if (s->cache == NULL)
+        s->cache = domain_cache_create();
     for (uint32_t i = 0; i < f->ndns; i++) {
         const struct dns_rr *rr = &f->dns[i];
-        struct hunt_val *v;
+        struct hunt_pend *p = &s->pend[s->npend];
         int same = prev && prev->name_len == rr->name_len &&
                    memcmp(prev->name, rr->name, rr->name_len) == 0;
 
         if (!same) {
-            int is_new;
-
-            if (s->cache == NULL)
-                s->cache = domain_cache_create();
             fp = domain_fingerprint(rr->name, rr->name_len);
-            r.dhash_set = 0; /* d changes */
-            if (!domain_split_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d))
+            if (!domain_split_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d)) {
+                qlen = 0; /* d was cleared: a repeat of prev takes that (as it always did) */
                 continue;
+            }
             prev = rr;
             skip = h->o.allow && allowed(h->o.allow, d.domain);
             if (skip)
                 continue;
-            pack_key(h, k, client, server, &d);
-            e = htab_upsert(t, k->p, (uint32_t)k->len, XXH3_64bits(k->p, k->len), &is_new, err);
-            if (e == NULL)
-                return -ERR_LIMIT;
+            p->key_off = (uint32_t)s->keys_len;
+            p->key_len = push_key(h, s, pf->client, pf->server, &d);
+            p->hash = XXH3_64bits(s->keys + p->key_off, p->key_len);
+            htab_prefetch(t, p->hash);
             /* The query part's entropy, kept with the name in the cache (stored + 1). */
             if (d.memo != NULL && *d.memo != 0) {
-                r.ent = *d.memo - 1;
+                ent = *d.memo - 1;
             } else {
-                r.ent = entropy_micro(d.query, d.query_len);
+                ent = entropy_micro(d.query, d.query_len);
                 if (d.memo != NULL)
-                    *d.memo = (uint32_t)r.ent + 1;
+                    *d.memo = (uint32_t)ent + 1;
             }
+            qlen = (uint32_t)d.query_len;
+            p->fp = fp;
+            p->whole = (uint8_t)d.whole;
+            p->dhash = dhash_needed && !d.whole ? XXH3_64bits(d.domain, d.domain_len) : 0;
         } else if (skip) {
             continue;
         }
-        v = (struct hunt_val *)(void *)htab_entry_val(e);
-        if (!seen_in_flow(s, ntouched, e)) {
-            s->touched[ntouched++] = e;
-            if (flow_part(h, v, f, &x, acct, err) < 0)
-                return -ERR_LIMIT;
-        }
-        r.rr = rr;
-        r.same = same;
-        if (rec_part(v, &r, by_host, acct, err) < 0)
-            return -ERR_LIMIT;
-        if (h->o.server_view && server_rec(h, t, s, f, &x, server, &se, &r, acct, err) < 0)
-            return -ERR_LIMIT;
+        p->rr = rr;
+        p->same = (uint8_t)same;
+        p->ent = ent;
+        p->query_len = qlen;
+        s->npend++;
+        pf->n++;
     }
-    if (ntouched > 0) { /* the client's DNS bytes, once per flow, for the share term */
+    if (pf->n == 0)
+        return;
+    pf->chash = (uint32_t)XXH3_64bits(pf->client, 17);
+    /* The hash is of the client hash alone (its last byte tells the key kind). */
+    pf->tag_hash = XXH3_64bits(&pf->chash, 4);
+    htab_prefetch(t, pf->tag_hash);
+    s->npflow++;
+}
+
+/* Loads the entry in the slot `hash` is probed at first (a hint): `lines` cache lines. */
+static void
+prefetch_entry(const struct htab *t, uint64_t hash, unsigned lines)
+{
+    const uint8_t *e = (const uint8_t *)htab_peek(t, hash);
+
+    if (e != NULL)
+        for (unsigned i = 0; i < lines; i++)
+            __builtin_prefetch(e + 64 * i);
+}
+
+/* The entry of a group, its value and its key's first bytes. */
+#define GROUP_LINES ((sizeof(struct htab_entry) + sizeof(struct hunt_val) + 63) / 64 + 1)
+
+/* The second pass: the records of s->pend, flow by flow, into `t`. */
+static int
+pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memacct *acct,
+      struct err *err)
+{
+    int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
+
+    for (size_t q = 0; q < s->npflow; q++) {
+        const struct hunt_pflow *pf = &s->pflow[q];
+        const struct flow *f = pf->f;
+        uint64_t busy = f->packets > f->rev_packets ? f->packets : f->rev_packets;
+        struct hflow x = {
+            pf->client,
+            pf->cb,
+            pf->cp,
+            pf->sb,
+            pf->sp,
+            busy,
+            (uint64_t)pf->chash << 32 |
+                (uint64_t)(uint32_t)(f->start_ms > 0 ? (uint64_t)f->start_ms / 1000u : 0),
+            f->start_ms > 0 ? (uint64_t)f->start_ms / 3600000u : 0};
+        struct htab_entry *e = NULL, *se = NULL; /* se: the server view's group of this flow */
         struct hunt_val *v;
+        size_t ntouched = 0;
         int is_new;
 
-        memcpy(s->tag, &chash, 4);
-        /* The key is its first 4 bytes (the rest are zeros): hash only those. */
-        e = htab_upsert(t, s->tag, HUNT_TAG_LEN, XXH3_64bits(s->tag, 4), &is_new, err);
+        if (q + TAG_AHEAD < s->npflow) { /* a client total: its value's counts and its key */
+            const uint8_t *g = (const uint8_t *)htab_peek(t, s->pflow[q + TAG_AHEAD].tag_hash);
+
+            if (g != NULL) {
+                __builtin_prefetch(g);
+                __builtin_prefetch(g + 64);
+                __builtin_prefetch(g + sizeof(struct htab_entry) + sizeof(struct hunt_val));
+            }
+        }
+        for (size_t j = pf->first; j < (size_t)pf->first + pf->n; j++) {
+            const struct hunt_pend *p = &s->pend[j];
+
+            if (j + PREFETCH_AHEAD < s->npend && !s->pend[j + PREFETCH_AHEAD].same)
+                prefetch_entry(t, s->pend[j + PREFETCH_AHEAD].hash, GROUP_LINES);
+            if (j + PREFETCH_AHEAD / 2 < s->npend && !s->pend[j + PREFETCH_AHEAD / 2].same) {
+                const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD / 2];
+                struct htab_entry *g = htab_peek(t, a->hash);
+
+                if (g != NULL) { /* in cache by now: its sets' slots */
+                    const struct hunt_val *gv = (const struct hunt_val *)(void *)htab_entry_val(g);
+                    uint8_t fpi[16];
+
+                    memcpy(fpi, &a->fp.lo, 8);
+                    memcpy(fpi + 8, &a->fp.hi, 8);
+                    dset_prefetch(&gv->names, fpi, 16);
+                }
+            }
+            if (!p->same) {
+                e = htab_upsert(t, s->keys + p->key_off, p->key_len, p->hash, &is_new, err);
+                if (e == NULL)
+                    return -ERR_LIMIT;
+            }
+            v = (struct hunt_val *)(void *)htab_entry_val(e);
+            if (!seen_in_flow(s, ntouched, e)) {
+                s->touched[ntouched++] = e;
+                if (flow_part(h, v, f, &x, acct, err) < 0)
+                    return -ERR_LIMIT;
+            }
+            if (rec_part(v, p, by_host, acct, err) < 0)
+                return -ERR_LIMIT;
+            if (h->o.server_view && server_rec(h, t, s, f, &x, pf->server, &se, p, acct, err) < 0)
+                return -ERR_LIMIT;
+        }
+        /* the client's DNS bytes, once per flow, for the share term */
+        memcpy(s->tag, &pf->chash, 4);
+        e = htab_upsert(t, s->tag, HUNT_TAG_LEN, pf->tag_hash, &is_new, err);
         if (e == NULL)
             return -ERR_LIMIT;
         v = (struct hunt_val *)(void *)htab_entry_val(e);
         v->flows++;
-        hunt_wide_add(&v->qbytes, cb);
-        hunt_wide_add(&v->rbytes, sb);
+        hunt_wide_add(&v->qbytes, pf->cb);
+        hunt_wide_add(&v->rbytes, pf->sb);
     }
     return 0;
+}
+
+int
+hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
+          const struct flow *const *flows, size_t n, struct memacct *acct, struct err *err)
+{
+    s->npend = s->npflow = s->keys_len = 0;
+    for (size_t i = 0; i < n; i++)
+        pass1(h, t, s, flows[i]);
+    for (size_t i = 0; i < s->npflow; i++) /* touched: at most a flow's records */
+        reserve((void **)&s->touched, &s->cap, 0, s->pflow[i].n, sizeof(*s->touched));
+    return pass2(h, t, s, acct, err);
 }
 
 int

@@ -25,7 +25,6 @@
 #include "err.h"
 #include "flow.h"
 #include "htab.h"
-#include "keypack.h"
 #include "memacct.h"
 #include "out.h"
 
@@ -152,28 +151,51 @@ struct hunt_val {
 void hunt_init_tables(void);
 
 /* Per-worker scratch for hunt_fold(). */
-/* Key length of the per-client DNS byte totals kept beside the groups (longer than any group key).
- */
-#define HUNT_TAG_LEN 300
 /*
- * Key length of the server view's groups (hunt_opts.server_view): the server's address
- * (17 bytes), then zeros; longer than any domain key, shorter than HUNT_TAG_LEN.
+ * Keys kept beside the groups, told apart from them by length and by their last byte: every
+ * domain key (--by domain, and the domain part of --by domain,source) ends in '.', and an
+ * address key (--by server|client) is 17 bytes. Short, since a probe compares the whole key.
+ * The per-client DNS byte totals: the client's 32-bit hash, then HUNT_KEY_END.
  */
-#define HUNT_SRV_LEN 280
+#define HUNT_TAG_LEN 5
+/* The server view's groups (hunt_opts.server_view, --by domain only): the server's address
+ * (17 bytes), then HUNT_KEY_END. */
+#define HUNT_SRV_LEN 18
+#define HUNT_KEY_END 0 /* not '.' */
+
+/* hunt_key_is() - whether `e` (a dns-hunt table's entry) has the key kind of length `len`. */
+static inline int
+hunt_key_is(const struct htab_entry *e, uint32_t len)
+{
+    return e->key_len == len &&
+           htab_entry_key(e, (uint32_t)sizeof(struct hunt_val))[len - 1] == HUNT_KEY_END;
+}
+
+struct hunt_pend;  /* hunt.c: a record between the fold's two passes */
+struct hunt_pflow; /* hunt.c: a flow between them */
 
 struct hunt_scratch {
     struct htab_entry **touched; /* groups this flow already counted */
     size_t cap;
     struct domain_cache *cache; /* this worker's PSL answers */
-    uint8_t tag[HUNT_TAG_LEN];  /* client-total key: client hash, then zeros */
-    uint8_t srv[HUNT_SRV_LEN];  /* server-view key: server address, then zeros */
+    uint8_t tag[HUNT_TAG_LEN];  /* client-total key: client hash, then HUNT_KEY_END */
+    uint8_t srv[HUNT_SRV_LEN];  /* server-view key: server address, then HUNT_KEY_END */
+    struct hunt_pend *pend;     /* the batch's records to fold */
+    size_t npend, cap_pend;
+    struct hunt_pflow *pflow; /* the batch's flows with records to fold */
+    size_t npflow, cap_pflow;
+    uint8_t *keys; /* the records' group keys, packed */
+    size_t keys_len, cap_keys;
 };
 
 void hunt_scratch_fini(struct hunt_scratch *s);
 
-/* hunt_fold() - folds flow `f` into table `t`. Returns 0 or -ERR_LIMIT. */
-int hunt_fold(const struct hunt *h, struct htab *t, struct keybuf *k, struct hunt_scratch *s,
-              const struct flow *f, struct memacct *acct, struct err *err);
+/*
+ * hunt_fold() - folds flows[0..n) (one batch: the flows of a message that the job keeps)
+ * into table `t`, in two passes (hunt.c). Returns 0 or -ERR_LIMIT.
+ */
+int hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
+              const struct flow *const *flows, size_t n, struct memacct *acct, struct err *err);
 
 /* hunt_hourly_load() - room for `n` hours in an empty `hh` (for a saved state). 0 or -ERR_LIMIT. */
 int hunt_hourly_load(struct hunt_hourly *hh, uint32_t n, struct memacct *acct, struct err *err);

@@ -302,12 +302,12 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
             if (e == NULL)
                 continue;
             v = val_of(e);
-            if (e->key_len == HUNT_TAG_LEN) {
+            if (hunt_key_is(e, HUNT_TAG_LEN)) {
                 memcpy(&ct[nct].chash, entry_key(e), 4);
                 ct[nct++].bytes = hunt_wide_f64(hunt_wide_sum(v->qbytes, v->rbytes));
                 continue;
             }
-            if (h->o.server_view && (e->key_len == HUNT_SRV_LEN) != (srv_len != 0))
+            if (h->o.server_view && hunt_key_is(e, HUNT_SRV_LEN) != (srv_len != 0))
                 continue;
             if (~v->first_ms / 3600000u < first_hour)
                 first_hour = ~v->first_ms / 3600000u;
@@ -327,8 +327,8 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
             const struct hunt_val *v;
             double client_bytes;
 
-            if (e == NULL || e->key_len == HUNT_TAG_LEN ||
-                (h->o.server_view && (e->key_len == HUNT_SRV_LEN) != (srv_len != 0)))
+            if (e == NULL || hunt_key_is(e, HUNT_TAG_LEN) ||
+                (h->o.server_view && hunt_key_is(e, HUNT_SRV_LEN) != (srv_len != 0)))
                 continue;
             res->groups++;
             v = val_of(e);

@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "domain.h"
-#include "keypack.h"
+#include "job.h"
 #include "mem.h"
+#include "record.h"
 
 struct hunt_op {
     struct op op; /* first: a struct op * is a struct hunt_op * */
@@ -19,8 +20,9 @@ struct hunt_op {
 };
 
 struct op_scratch {
-    struct keybuf key;
     struct hunt_scratch hunt;
+    const struct flow **kept; /* the batch's flows --where keeps */
+    size_t cap;
 };
 
 static struct op_scratch *
@@ -35,8 +37,8 @@ scratch_destroy(struct op_scratch *s)
 {
     if (s == NULL)
         return;
-    keybuf_fini(&s->key);
     hunt_scratch_fini(&s->hunt);
+    mem_free(s->kept);
     mem_free(s);
 }
 
@@ -51,13 +53,17 @@ fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flo
 {
     const struct hunt *h = op->ctx;
     const struct job *where = h->o.where;
+    size_t m = 0;
 
+    if (s->cap < n) {
+        s->cap = n;
+        s->kept = mem_realloc(s->kept, n * sizeof(*s->kept));
+    }
     for (size_t i = 0; i < n; i++) {
-        int rc;
-
         c->records++;
         if (where != NULL) {
             struct rec r;
+            int rc;
 
             if (!job_keep_flow(where, &flows[i]))
                 continue;
@@ -71,11 +77,9 @@ fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flo
                 continue;
         }
         c->kept++;
-        rc = hunt_fold(h, t, &s->key, &s->hunt, &flows[i], acct, err);
-        if (rc < 0)
-            return rc;
+        s->kept[m++] = &flows[i];
     }
-    return 0;
+    return hunt_fold(h, t, &s->hunt, s->kept, m, acct, err);
 }
 
 /*

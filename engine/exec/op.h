@@ -39,8 +39,9 @@
 #include "source.h"
 
 /* The first byte of every saved state (2: sums are 128-bit; 3: so are dns-hunt's byte, packet and
- * duration counts; 4: dns-hunt's hours' counts, for the report). */
-#define OP_STATE_VERSION 4
+ * duration counts; 4: dns-hunt's hours' counts, for the report; 5: dns-hunt's per-client totals
+ * and server-view groups have short keys, hunt.h). */
+#define OP_STATE_VERSION 5
 
 /* Records an operation saw and kept while folding (added to the sweep's counts). */
 struct op_counts {
