@@ -24,6 +24,7 @@ hunt_scratch_fini(struct hunt_scratch *s)
     mem_free(s->pend);
     mem_free(s->pflow);
     mem_free(s->keys);
+    mem_free(s->fps);
     memset(s, 0, sizeof(*s));
 }
 
@@ -297,15 +298,16 @@ flow_part(const struct hunt *h, struct hunt_val *v, const struct flow *f, const 
 }
 
 /*
- * The fold of a batch (the flows of one IPFIX message) runs in two passes, as the group-by
- * job's does (group.c): the group table, the groups' sets of names and clients and the
- * per-client totals are far bigger than the caches, so a record folded as soon as its key is
- * made waits for the slot, then the entry, then the set's slot, one after another. The first
- * pass splits every name (the domain cache), makes each group key and its hash and prefetches
- * the slots (the group's and the client total's); the second folds the records in the same
- * order, loading each group's entry PREFETCH_AHEAD records ahead and its sets' slots half as
- * far ahead, and each client total's entry TAG_AHEAD flows ahead. Every update is made in the
- * order of a fold flow by flow, so every result is unchanged.
+ * The fold of a batch (the flows of one IPFIX message) runs in passes, as the group-by job's
+ * does (group.c): the domain cache, the group table, the groups' sets of names and the
+ * per-client totals are bigger than the CPU's caches, so a record folded as soon as it is
+ * read waits for the cache's line, then the slot, then the entry, then the set's slot, one
+ * after another. The first pass fingerprints every name and prefetches its line of the
+ * domain cache; the second splits every name, makes each group key and its hash and
+ * prefetches the slots (the group's and the client total's); the third folds the records in
+ * the same order, loading each group's entry PREFETCH_AHEAD records ahead and its name set's
+ * slot half as far ahead, and each client total's entry TAG_AHEAD flows ahead. Every update
+ * is made in the order of a fold flow by flow, so every result is unchanged.
  */
 #define PREFETCH_AHEAD 16
 #define TAG_AHEAD      8
@@ -441,10 +443,56 @@ push_key(const struct hunt *h, struct hunt_scratch *s, const uint8_t *client, co
     return (uint32_t)len;
 }
 
-/* The first pass over flow `f`: its records to fold into s->pend, the flow into s->pflow. */
-static void
-pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f)
+/* Whether hunt_fold() folds flow `f`. */
+static int
+is_hunted(const struct flow *f)
 {
+    return f->app_label == 53 && f->ndns > 0;
+}
+
+/*
+ * The first pass: the fingerprint of every record's name into s->fps (a name repeating the
+ * record before it has its fingerprint), its domain-cache line loaded.
+ */
+static void
+pass0(struct hunt_scratch *s, const struct flow *const *flows, size_t n)
+{
+    size_t k = 0, total = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (is_hunted(flows[i]))
+            total += flows[i]->ndns;
+    reserve((void **)&s->fps, &s->cap_fps, 0, total, sizeof(*s->fps));
+    if (s->cache == NULL)
+        s->cache = domain_cache_create();
+    for (size_t i = 0; i < n; i++) {
+        const struct flow *f = flows[i];
+
+        if (!is_hunted(f))
+            continue;
+        for (uint32_t j = 0; j < f->ndns; j++, k++) {
+            const struct dns_rr *rr = &f->dns[j];
+
+            if (j > 0 && rr->name_len == rr[-1].name_len &&
+                memcmp(rr->name, rr[-1].name, rr->name_len) == 0) {
+                s->fps[k] = s->fps[k - 1];
+                continue;
+            }
+            s->fps[k] = domain_fingerprint(rr->name, rr->name_len);
+            domain_cache_prefetch(s->cache, &s->fps[k]);
+        }
+    }
+}
+
+/*
+ * The second pass over flow `f`: its records to fold into s->pend, the flow into s->pflow;
+ * its names' fingerprints are s->fps[*k ...) (advanced past them).
+ */
+static void
+pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f, size_t *k)
+{
+    const struct domain_fp *fps = s->fps + *k;
+
     struct hunt_pflow *pf;
     const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
     struct domain_parts d;
@@ -454,8 +502,9 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     int skip = 0;
     int dhash_needed = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT || h->o.server_view;
 
-    if (f->app_label != 53 || f->ndns == 0)
+    if (!is_hunted(f))
         return;
+    *k += f->ndns;
     reserve((void **)&s->pflow, &s->cap_pflow, s->npflow, 1, sizeof(*s->pflow));
     reserve((void **)&s->pend, &s->cap_pend, s->npend, f->ndns, sizeof(*s->pend));
     pf = &s->pflow[s->npflow];
@@ -477,8 +526,6 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     }
     pf->first = (uint32_t)s->npend;
     pf->n = 0;
-    if (s->cache == NULL)
-        s->cache = domain_cache_create();
     for (uint32_t i = 0; i < f->ndns; i++) {
         const struct dns_rr *rr = &f->dns[i];
         struct hunt_pend *p = &s->pend[s->npend];
@@ -486,7 +533,7 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
                    memcmp(prev->name, rr->name, rr->name_len) == 0;
 
         if (!same) {
-            fp = domain_fingerprint(rr->name, rr->name_len);
+            fp = fps[i];
             if (!domain_split_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d)) {
                 qlen = 0; /* d was cleared: a repeat of prev takes that (as it always did) */
                 continue;
@@ -544,7 +591,7 @@ prefetch_entry(const struct htab *t, uint64_t hash, unsigned lines)
 /* The entry of a group, its value and its key's first bytes. */
 #define GROUP_LINES ((sizeof(struct htab_entry) + sizeof(struct hunt_val) + 63) / 64 + 1)
 
-/* The second pass: the records of s->pend, flow by flow, into `t`. */
+/* The third pass: the records of s->pend, flow by flow, into `t`. */
 static int
 pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memacct *acct,
       struct err *err)
@@ -630,9 +677,12 @@ int
 hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
           const struct flow *const *flows, size_t n, struct memacct *acct, struct err *err)
 {
+    size_t k = 0;
+
     s->npend = s->npflow = s->keys_len = 0;
+    pass0(s, flows, n);
     for (size_t i = 0; i < n; i++)
-        pass1(h, t, s, flows[i]);
+        pass1(h, t, s, flows[i], &k);
     for (size_t i = 0; i < s->npflow; i++) /* touched: at most a flow's records */
         reserve((void **)&s->touched, &s->cap, 0, s->pflow[i].n, sizeof(*s->touched));
     return pass2(h, t, s, acct, err);

@@ -171,7 +171,7 @@ hunt_key_is(const struct htab_entry *e, uint32_t len)
            htab_entry_key(e, (uint32_t)sizeof(struct hunt_val))[len - 1] == HUNT_KEY_END;
 }
 
-struct hunt_pend;  /* hunt.c: a record between the fold's two passes */
+struct hunt_pend;  /* hunt.c: a record between the fold's passes */
 struct hunt_pflow; /* hunt.c: a flow between them */
 
 struct hunt_scratch {
@@ -186,13 +186,15 @@ struct hunt_scratch {
     size_t npflow, cap_pflow;
     uint8_t *keys; /* the records' group keys, packed */
     size_t keys_len, cap_keys;
+    struct domain_fp *fps; /* the fingerprint of each record's name (the DNS flows' records) */
+    size_t cap_fps;
 };
 
 void hunt_scratch_fini(struct hunt_scratch *s);
 
 /*
  * hunt_fold() - folds flows[0..n) (one batch: the flows of a message that the job keeps)
- * into table `t`, in two passes (hunt.c). Returns 0 or -ERR_LIMIT.
+ * into table `t`, in three passes (hunt.c). Returns 0 or -ERR_LIMIT.
  */
 int hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
               const struct flow *const *flows, size_t n, struct memacct *acct, struct err *err);
