@@ -88,6 +88,7 @@ struct cli {
     int epoch;                /* --epoch: query's time columns as numbers, not ISO 8601 */
     int summary_json;         /* --summary json */
     const char *summary_file; /* --summary-file FILE; NULL: stderr */
+    const char *partial_out;  /* --partial-out FILE of a shard (cli_shard.c), else NULL */
     char *where_window;       /* --where with --start/--end's record filter (owned), or NULL */
     /* PATH arguments */
     int nargs;

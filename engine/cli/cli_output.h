@@ -44,4 +44,21 @@ int cli_output_close(struct cli_output *o, int keep, struct err *err);
  */
 int cli_output_looks_like_format(const char *path);
 
+/* One output file of a command line: the option that names it and its path. */
+struct cli_output_use {
+    const char *opt;  /* "-o", "--summary-file", "--partial-out", "--job block 2's -o" */
+    const char *path; /* as given; NULL or "-": stdout or stderr, never checked */
+};
+
+/*
+ * cli_output_clash() - whether two outputs name the same file, or an output names one of the
+ * input files `ins[0..nins)` (PART_STDIN "-" and paths that cannot be stat()ed are left out),
+ * as cp's "are the same file": the same st_dev and st_ino when the files exist, the same
+ * resolved directory and name when they do not yet. Files that exist and are not regular
+ * files (a FIFO, a terminal) and paths under /dev/ never clash. Returns 0, or -ERR_USAGE with `err`
+ * naming both (the names raw: the caller escapes the message).
+ */
+int cli_output_clash(const struct cli_output_use *outs, size_t nouts, const char *const *ins,
+                     size_t nins, struct err *err);
+
 #endif

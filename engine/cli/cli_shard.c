@@ -21,6 +21,7 @@
 
 #include "cli_exec.h"
 #include "cli_job.h"
+#include "cli_sweep.h"
 #include "cli_usage.h"
 #include "esc.h"
 #include "log.h"
@@ -279,8 +280,10 @@ cli_shard_main(int argc, char **argv)
     }
     if (r.job_len > SHARD_JOB_MAX)
         rc = cli_usage_error("%s", "the job's command line is too long for a shard file");
-    else
+    else {
+        c.partial_out = r.path; /* checked against -o, --summary-file and the inputs */
         rc = cli_run_job(&c, &x);
+    }
     cli_args_fini(&c);
     mem_free(r.job);
     mem_free(av);
@@ -607,7 +610,9 @@ cli_merge_main(int argc, char **argv)
         walked.outside_window = (size_t)first->head.outside_window;
         walked.npassed = (size_t)first->head.passed;
         x.walked = &walked;
-        rc = cli_run_job(&merged, &x);
+        rc = cli_check_outputs(&merged, NULL, (const char *const *)files, (size_t)nfiles);
+        if (rc < 0)
+            rc = cli_run_job(&merged, &x);
         cli_args_fini(&job);
         cli_args_fini(&opt);
     }

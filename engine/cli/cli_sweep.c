@@ -35,7 +35,42 @@ cli_fatal(const struct err *err)
 /* Plans the PATHs (time window, walk, skips, each skip warned). Returns -1 to go on, or an exit
  * code. */
 int
-cli_plan_inputs(const struct cli *c, struct part_plan *plan)
+cli_check_outputs(struct cli *c, const struct part_plan *plan, const char *const *ins, size_t nins)
+{
+    size_t nouts = 0, nall = 0, nfiles = plan != NULL ? plan->nfiles : 0;
+    struct cli_output_use *outs = mem_calloc(c->nblocks + 4, sizeof(*outs));
+    char(*names)[48] = mem_calloc(c->nblocks + 1, sizeof(*names));
+    const char **all = mem_calloc((size_t)c->nargs + nfiles + nins + 1, sizeof(*all));
+    struct err err;
+    int rc;
+
+    err_init(&err);
+    outs[nouts++] = (struct cli_output_use){"-o", c->output};
+    for (size_t b = 0; b < c->nblocks; b++) {
+        snprintf(names[b], sizeof(names[b]), "--job block %zu's -o", b + 1);
+        outs[nouts++] = (struct cli_output_use){names[b], c->blocks[b].output};
+    }
+    if (c->summary_json)
+        outs[nouts++] = (struct cli_output_use){"--summary-file", c->summary_file};
+    outs[nouts++] = (struct cli_output_use){"--partial-out", c->partial_out};
+    for (int i = 0; i < c->nargs; i++)
+        all[nall++] = c->args[i];
+    for (size_t i = 0; i < nfiles; i++)
+        all[nall++] = plan->files[i].path;
+    for (size_t i = 0; i < nins; i++)
+        all[nall++] = ins[i];
+    rc = cli_output_clash(outs, nouts, all, nall, &err);
+    mem_free(all);
+    mem_free(names);
+    mem_free(outs);
+    if (rc == 0)
+        return -1;
+    c->summary_file = NULL; /* the summary of this usage error: on stderr, replacing nothing */
+    return cli_usage_error("%s", err.msg);
+}
+
+int
+cli_plan_inputs(struct cli *c, struct part_plan *plan)
 {
     struct err err;
     struct part_window window;
@@ -54,6 +89,8 @@ cli_plan_inputs(const struct cli *c, struct part_plan *plan)
         cli_fatal(&err);
         return EXIT_FATAL;
     }
+    if (cli_check_outputs(c, plan, NULL, 0) >= 0)
+        return EXIT_USAGE; /* the plan is released by the caller (part_plan_fini) */
     if (c->cmd == CMD_EXPORT)
         part_plan_order_by_time(plan); /* export writes files in time order */
     for (size_t i = 0; i < plan->npassed && c->verbose; i++) {
@@ -72,7 +109,7 @@ cli_plan_inputs(const struct cli *c, struct part_plan *plan)
 }
 
 int
-cli_sweep_begin(const struct cli *c, struct cli_summary *sum, double t0, struct part_plan *plan,
+cli_sweep_begin(struct cli *c, struct cli_summary *sum, double t0, struct part_plan *plan,
                 struct cli_output *out)
 {
     struct err err;

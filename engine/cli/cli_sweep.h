@@ -27,16 +27,26 @@ void cli_fatal(const struct err *err);
 
 /*
  * cli_plan_inputs() - plans the PATHs of `c` into `plan` (time window, walk, skips each
- * warned). Returns -1 to go on, or an exit code (the message printed).
+ * warned) and checks its outputs (cli_check_outputs()). Returns -1 to go on, or an exit
+ * code (the message printed).
  */
-int cli_plan_inputs(const struct cli *c, struct part_plan *plan);
+int cli_plan_inputs(struct cli *c, struct part_plan *plan);
+
+/*
+ * cli_check_outputs() - refuses (usage error printed, EXIT_USAGE) two outputs of `c` (-o,
+ * --summary-file, --partial-out, each --job block's -o) that are the same file, or one that
+ * is the same file as an input: c's PATHs, the files of `plan` (may be NULL) or `ins`.
+ * Then the run's summary goes to stderr, not to --summary-file. Returns -1 when none clash.
+ */
+int cli_check_outputs(struct cli *c, const struct part_plan *plan, const char *const *ins,
+                      size_t nins);
 
 /*
  * cli_sweep_begin() - a sweeping command's start: plans the PATHs (cli_plan_inputs()), puts
  * the plan in the summary `sum`, opens -o FILE into `out`. Returns -1 to go on, or the exit
  * code when the command ends here (its summary written).
  */
-int cli_sweep_begin(const struct cli *c, struct cli_summary *sum, double t0, struct part_plan *plan,
+int cli_sweep_begin(struct cli *c, struct cli_summary *sum, double t0, struct part_plan *plan,
                     struct cli_output *out);
 
 /* cli_sweep_window() - --start/--end into so's filter of the files with no hour (sweep.h). */

@@ -131,5 +131,33 @@ has "$work/out" '\\x1B]0;PWN\\x07' "--show-query escapes the control bytes"
 w=$(sed -n 's/^  --where \(.*\) \\$/\1/p' "$work/out")
 eval "got=$w"
 [ "$got" = "$bad" ] || { echo "FAIL: --show-query's --where does not give back the same text"; fail=1; }
+# An output that is an input, or two outputs naming one file: usage error (exit 2) naming
+# both, the input file unchanged (cp's "are the same file"; docs/errors.md).
+f=$(find "$work/repo" -type f -name '*.yaf*' | sort | head -1)
+cp "$f" "$work/victim.yaf"; cksum < "$work/victim.yaf" > "$work/victim.sum"
+ln -sf victim.yaf "$work/vlink"
+for args in "dns-dest -q -o $work/victim.yaf $work/victim.yaf" \
+            "dns-dest -q -o $work/vlink $work" \
+            "dns-names -q -o $work/../$(basename "$work")/victim.yaf $work" \
+            "query --group-by sip --summary json --summary-file $work/victim.yaf $work/victim.yaf" \
+            "export -o $work/victim.yaf $work/victim.yaf" \
+            "report -o $work/victim.yaf $work/victim.yaf" \
+            "dns-dest --shard 0/1 --partial-out $work/victim.yaf $work/victim.yaf"; do
+  expect 2 "output is an input: $args" "$fs" $args
+  has "$work/err" "are the same file" "the clash named ($args)"
+  cksum < "$work/victim.yaf" | cmp -s - "$work/victim.sum" || { echo "FAIL: $args changed the input"; fail=1; cp "$f" "$work/victim.yaf"; }
+done
+has "$work/err" "partial-out '$work/victim.yaf' and the input '$work/victim.yaf'" "both names in the message"
+expect 0 "shard" "$fs" dns-dest -q --shard 0/1 --partial-out "$work/p0" "$work/victim.yaf"
+expect 2 "merge -o over its partial file" "$fs" merge -o "$work/p0" "$work/p0"
+has "$work/err" "the input '$work/p0'" "merge's clash named"
+rm -f "$work/same.out"
+for args in "dns-dest -q --limit 2 --format csv -o $work/same.out --summary json --summary-file $work/same.out" \
+            "dns-dest -q -o $work/same.out --summary json --summary-file $work/./same.out" \
+            "query --group-by sip -o $work/same.out --job --group-by dip -o $work/./same.out"; do
+  expect 2 "two outputs one file: $args" "$fs" $args "$work/victim.yaf"
+  has "$work/err" "are the same file: one output would replace the other" "the pair named ($args)"
+  [ -e "$work/same.out" ] && { echo "FAIL: $args wrote same.out"; fail=1; rm -f "$work/same.out"; }
+done
 [ $fail -eq 0 ] && echo "cli_errors: all passed"
 exit $fail
