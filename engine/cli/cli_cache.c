@@ -22,8 +22,9 @@ static const char usage_cache[] =
     "\n"
     "The partial cache of --cache DIR (default: $FLOWSWEEP_CACHE).\n"
     "  stats              per job: partials, bytes, damaged sources kept, oldest and newest\n"
-    "  prune              removes files that are not valid partials, temporaries of\n"
-    "                     crashed writers, and the partials chosen by:\n"
+    "  prune              removes partials that do not load, temporaries of crashed\n"
+    "                     writers, and the partials chosen by the options below; files\n"
+    "                     the cache does not write are left (and named)\n"
     "  --older-than DAYS  partials made more than DAYS days ago (a decimal number)\n"
     "  --missing-sources  partials whose source file is gone or has changed\n";
 
@@ -124,12 +125,23 @@ prune(const char *dir, const struct cache_prune_opts *o)
     struct err err;
 
     err_init(&err);
-    if (cache_prune(dir, o, &r, &err) < 0)
+    if (cache_prune(dir, o, &r, &err) < 0) {
+        cache_prune_result_fini(&r);
         return fail(&err);
+    }
     fputs("cache ", stdout);
     put_escaped(dir);
     printf(": removed %llu files, %.2f MiB; kept %llu, %.2f MiB\n", (unsigned long long)r.removed,
            mib(r.removed_bytes), (unsigned long long)r.kept, mib(r.kept_bytes));
+    if (r.foreign > 0) {
+        printf("cache: left %llu files that are not the cache's:", (unsigned long long)r.foreign);
+        for (size_t i = 0; i < CACHE_PRUNE_NAMED && r.foreign_path[i] != NULL; i++) {
+            fputs(i ? ", " : " ", stdout);
+            put_escaped(r.foreign_path[i]);
+        }
+        fputs(r.foreign > CACHE_PRUNE_NAMED ? ", ...\n" : "\n", stdout);
+    }
+    cache_prune_result_fini(&r);
     return 0;
 }
 

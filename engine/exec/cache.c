@@ -589,6 +589,53 @@ is_job_dir_name(const char *name)
     return 1;
 }
 
+/* Whether name[0..n) is n lowercase hex digits. */
+static int
+is_hex(const char *name, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* Whether `s` is one or more decimal digits. */
+static int
+is_num(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+/*
+ * What a file of a job directory is by its name: 1 a partial or roll-up
+ * (<32 hex>.part, <32 hex>.roll), 2 a temporary of the cache (a writer's
+ * .tmp-<32 hex>.part.PID.N or .roll.PID.N, partial.c; the probe's
+ * .tmp-probe.PID), 0 a file the cache never writes.
+ */
+static int
+own_name(const char *name)
+{
+    size_t len = strlen(name);
+    const char *dot;
+
+    if (len == 37 && is_hex(name, 32) &&
+        (strcmp(name + 32, ".part") == 0 || strcmp(name + 32, ".roll") == 0))
+        return 1;
+    if (strncmp(name, ".tmp-probe.", 11) == 0)
+        return is_num(name + 11, len - 11) ? 2 : 0;
+    if (len < 46 || strncmp(name, ".tmp-", 5) != 0 || !is_hex(name + 5, 32) ||
+        (strncmp(name + 37, ".part.", 6) != 0 && strncmp(name + 37, ".roll.", 6) != 0))
+        return 0;
+    dot = strchr(name + 43, '.');
+    return dot != NULL && is_num(name + 43, (size_t)(dot - name - 43)) &&
+                   is_num(dot + 1, strlen(dot + 1))
+               ? 2
+               : 0;
+}
+
 /* Calls fn for every file of every job directory of DIR. */
 typedef int walk_fn(void *ctx, const char *job_hex, const char *path, const char *name,
                     const struct stat *st, struct err *err);
@@ -758,11 +805,18 @@ prune_one(void *ctx, const char *job_hex, const char *path, const char *name, co
     struct prune_ctx *pc = ctx;
     struct partial p;
     struct err e;
-    int drop;
+    int drop, kind;
 
     (void)job_hex;
     (void)err;
-    if (name[0] == '.') { /* a temporary: a crashed writer's once it is an hour old */
+    kind = own_name(name);
+    if (kind == 0) { /* not the cache's: left, and named */
+        if (pc->r->foreign < CACHE_PRUNE_NAMED)
+            pc->r->foreign_path[pc->r->foreign] = mem_strdup(path);
+        pc->r->foreign++;
+        return 0;
+    }
+    if (kind == 2) { /* a temporary: a crashed writer's once it is an hour old */
         int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 
         drop = pc->now - mt > 3600LL * 1000000000LL;
@@ -799,4 +853,13 @@ cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prun
     pc.r = r;
     pc.now = now_ns();
     return walk(dir, prune_one, &pc, 1, err);
+}
+
+void
+cache_prune_result_fini(struct cache_prune_result *r)
+{
+    for (size_t i = 0; i < CACHE_PRUNE_NAMED; i++) {
+        mem_free(r->foreign_path[i]);
+        r->foreign_path[i] = NULL;
+    }
 }

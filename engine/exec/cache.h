@@ -189,18 +189,28 @@ struct cache_prune_opts {
     int missing_sources;    /* 1: remove partials whose source is gone or changed */
 };
 
+#define CACHE_PRUNE_NAMED 8 /* files not the cache's named in a prune's result, at most */
+
 struct cache_prune_result {
     uint64_t removed,
         removed_bytes; /* partials (and unreadable files, stale temporaries) removed */
     uint64_t kept, kept_bytes;
+    uint64_t foreign;                      /* files of job directories that are not the cache's */
+    char *foreign_path[CACHE_PRUNE_NAMED]; /* the first of them (owned), NULL after the last */
 };
 
 /*
- * cache_prune() - removes the partials of DIR that match `o`, every file that
- * does not load as a partial, and temporaries older than an hour (a crashed
- * writer's); then empty job directories. Returns 0 or -code.
+ * cache_prune() - removes the partials of DIR that match `o`, every partial or
+ * roll-up (by its name: 32 hex digits, .part or .roll) that does not load, and
+ * the cache's temporaries older than an hour (a crashed writer's); then empty
+ * job directories. A file whose name is not one the cache writes is never
+ * removed: it is counted in r->foreign (a job directory holding one stays).
+ * Returns 0 or -code; cache_prune_result_fini(r) either way.
  */
 int cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prune_result *r,
                 struct err *err);
+
+/* cache_prune_result_fini() - frees r's foreign_path names. */
+void cache_prune_result_fini(struct cache_prune_result *r);
 
 #endif

@@ -6,7 +6,8 @@
 #     list's answer, nor a mix of both), and the old list's partials still serve it after;
 #     the list named is used whatever its age; a missing, unreadable or empty one is an error;
 #  2. a job directory that is a symbolic link is never followed: a sweep warns once and
-#     writes nothing through it; `cache prune` leaves the link's target alone.
+#     writes nothing through it; `cache prune` leaves the link's target alone;
+#  3. `cache prune` removes only the files the cache writes (by name), and names the others.
 set -euo pipefail
 export LC_ALL=C
 fs=$1 gen=$2 work=$3
@@ -71,6 +72,30 @@ cmp -s "$work/p.plain" "$work/p.link" || bad "a linked job directory: output dif
 [ "$(ls -A "$work/outside")" = notes.txt ] || bad "a sweep wrote through a linked job directory: $(ls -A "$work/outside")"
 "$fs" cache prune "$work/c2" --older-than 0 > /dev/null
 [ -f "$work/outside/notes.txt" ] || bad "cache prune removed a file outside the cache, through a link"
+
+# ---- 3. prune removes the cache's own files only (by their names), and names the others ----
+hexd=0123456789abcdef0123456789abcdef
+mkdir -p "$work/pr/$hexd"
+f=$(find "$repo" -type f | sort | head -1)
+cp "$f" "$work/pr/$hexd/flows.yaf"
+echo keep > "$work/pr/$hexd/notes.txt"
+echo keep > "$work/pr/$hexd/$(printf 'x\033]0;PWN\007')"
+echo keep > "$work/pr/$hexd/.tmp-notes"
+echo keep > "$work/pr/$hexd/ABCDEF0123456789ABCDEF0123456789.part" # upper case: not the cache's
+echo junk > "$work/pr/$hexd/$hexd.part"                          # the cache's name, not loadable
+echo junk > "$work/pr/$hexd/.tmp-$hexd.roll.123.4"              # a crashed writer's temporary
+touch -d '-2 hours' "$work/pr/$hexd/.tmp-$hexd.roll.123.4"
+"$fs" cache prune "$work/pr" --older-than 30 > "$work/prune.out"
+grep -q 'removed 2 files' "$work/prune.out" || bad "prune: want the damaged partial and the old temporary removed: $(cat "$work/prune.out")"
+grep -q "left 5 files that are not the cache's" "$work/prune.out" || bad "prune: the files left not counted: $(cat "$work/prune.out")"
+grep -q "$hexd/flows.yaf" "$work/prune.out" || bad "prune: the flow file left is not named"
+LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$work/prune.out" && bad "prune printed a control byte raw"
+[ "$(ls -A "$work/pr/$hexd" | wc -l)" = 5 ] || bad "prune removed a file that is not the cache's: $(ls -A "$work/pr/$hexd")"
+cmp -s "$f" "$work/pr/$hexd/flows.yaf" || bad "prune changed a flow file"
+"$fs" query --group-by proto --agg 'n=count()' --format csv -q --cache "$work/c3" "$repo" > /dev/null
+"$fs" cache prune "$work/c3" --older-than 0 > "$work/prune3.out"
+[ -z "$(ls -A "$work/c3")" ] || bad "prune --older-than 0 left a job directory: $(ls -A "$work/c3")"
+grep -q "not the cache's" "$work/prune3.out" && bad "prune named a file of its own as not the cache's"
 
 [ $fail -eq 0 ] && echo "cache_keys: the list is in the key; links are not followed"
 exit $fail
