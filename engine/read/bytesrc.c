@@ -329,6 +329,9 @@ sniff(struct bytesrc *s, uint8_t *buf, size_t cap, size_t *got, struct err *err)
         s->kind = BYTESRC_GZIP;
     else if (n >= 4 && buf[0] == 0x28 && buf[1] == 0xb5 && buf[2] == 0x2f && buf[3] == 0xfd)
         s->kind = BYTESRC_ZSTD;
+    else if (n >= 4 && (buf[0] & 0xf0) == 0x50 && buf[1] == 0x2a && buf[2] == 0x4d &&
+             buf[3] == 0x18)
+        s->kind = BYTESRC_ZSTD; /* a skippable frame first (0x184D2A5?, LE): pzstd writes one */
     *got = n;
     if (s->kind == BYTESRC_PLAIN)
         return 0;

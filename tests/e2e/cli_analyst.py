@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -110,6 +111,19 @@ check(b[0] == 0 and b[1] == a[1], 'stdin (-) gives the rows of the file')
 check(c[0] == 0 and c[1] == a[1], 'gzip data on stdin gives the rows of the file')
 rc, out, err = run(['dns-dest', '-q', '-'], stdin=raw[:len(raw) // 2])
 check(rc == 3 and '(stdin)' in err, 'a cut stream on stdin: exit 3 naming (stdin)')
+# zstd data that starts with a skippable frame (magic 0x184D2A50..0x184D2A5F, little-endian;
+# pzstd writes one first), as a file and on stdin: the rows of the file
+z = subprocess.run(['zstd', '-q', '-c'], input=raw, stdout=subprocess.PIPE, check=True).stdout
+for magic in (0x184D2A50, 0x184D2A5F):
+    pz = struct.pack('<II', magic, 4) + b'pzst' + z
+    pzf = os.path.join(WORK, 'skippable-%x.zst' % magic)
+    with open(pzf, 'wb') as f:
+        f.write(pz)
+    e = run(['dns-dest', '--format', 'csv', '-q', pzf])
+    f2 = run(['dns-dest', '--format', 'csv', '-q', '-'], stdin=pz)
+    check(e[0] == 0 and e[1] == a[1], 'zstd after a skippable frame 0x%X: the rows of the file '
+          '(exit %d: %s)' % (magic, e[0], e[2][-200:]))
+    check(f2[0] == 0 and f2[1] == a[1], 'the same on stdin (exit %d)' % f2[0])
 # stdin has no hour: with --start/--end its records are kept by their start time
 d = run(['dns-dest', '--format', 'csv', '-q', '--start', '2024-04-30', '-'], stdin=raw)
 check(d[0] == 0 and d[1] == a[1], '--start before every flow: stdin gives all the rows')
