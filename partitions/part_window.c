@@ -13,70 +13,48 @@
 
 #include "err.h"
 #include "esc.h"
+#include "isotime.h"
 #include "part_hour.h"
 
-#define FORMS                                                                              \
-    "YYYY-MM-DDTHH[:MM[:SS]][Z], YYYY-MM-DD, YYYY/MM/DD:HH or YYYY/MM/DD (UTC, both ends " \
-    "inclusive)"
+#define FORMS                                                                             \
+    "YYYY-MM-DDTHH[:MM[:SS[.sss]]][Z], YYYY-MM-DD, YYYY/MM/DD:HH or YYYY/MM/DD (UTC, as " \
+    "--where's time literals; both ends inclusive)"
 #define SHOW_BYTES 64 /* bytes of a bad text echoed in a message */
 
-static int
-digits2(const char *s)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return -1;
-    return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
 /*
- * One bound: "YYYY?MM?DD" (10 bytes) or "YYYY?MM?DD!HH" (13) where ? is '-'
- * and ! is 'T', or ? is '/' and ! is ':' (SiLK); with '-' also
- * "YYYY-MM-DDTHH:MM" (16) and "YYYY-MM-DDTHH:MM:SS" (19), each with an
- * optional 'Z'. A date alone is hour `date_hour`. Returns 1 with *hour (the
- * hour's start, Unix seconds), *sec (the time itself, Unix seconds) and
- * *unit (seconds to the end of the precision written: 3600, 60 or 1) set,
- * 0 if `text` is not a valid time.
+ * One bound, as --where's time literals (isotime_parse(): YYYY-MM-DD, then
+ * optionally T or a space, HH, :MM, :SS, .sss, Z or +00:00), or SiLK's
+ * YYYY/MM/DD and YYYY/MM/DD:HH. Returns 1 with *ms (the time written, Unix
+ * ms) and *prec (ms to the end of the precision written: a day, an hour, a
+ * minute, a second or a millisecond) set, 0 if `text` is not a valid time.
  */
 static int
-parse_bound(const char *text, int date_hour, int64_t *hour, int64_t *sec, int64_t *unit)
+parse_bound(const char *text, int64_t *ms, int64_t *prec)
 {
-    size_t len = strnlen(text, 21);
-    char sep, hsep;
-    int y1, y2, mo, d, h = date_hour, mi = 0, se = 0;
+    size_t len = strnlen(text, SHOW_BYTES + 1);
+    int64_t hour;
 
-    *unit = 3600;
-    if (len >= 14 && text[len - 1] == 'Z' && text[4] == '-') /* YYYY-MM-DDTHHZ and longer */
-        len--;
-    if (len != 10 && len != 13 && len != 16 && len != 19)
+    if (len > SHOW_BYTES)
         return 0;
-    sep = text[4];
-    hsep = sep == '-' ? 'T' : ':';
-    if ((sep != '-' && sep != '/') || text[7] != sep)
-        return 0;
-    y1 = digits2(text);
-    y2 = digits2(text + 2);
-    mo = digits2(text + 5);
-    d = digits2(text + 8);
-    if (y1 < 0 || y2 < 0 || mo < 0 || d < 0)
-        return 0;
-    if (len >= 13) {
-        if (text[10] != hsep || (h = digits2(text + 11)) < 0)
+    if (len >= 10 && text[4] == '/') { /* SiLK: YYYY/MM/DD[:HH] */
+        char iso[14];
+
+        if ((len != 10 && len != 13) || text[7] != '/' || (len == 13 && text[10] != ':'))
             return 0;
-    }
-    if (len >= 16) {
-        if (sep != '-' || text[13] != ':' || (mi = digits2(text + 14)) < 0 || mi > 59)
+        memcpy(iso, text, len);
+        iso[4] = iso[7] = '-';
+        if (len == 13)
+            iso[10] = 'T';
+        for (size_t i = 0; i < len; i++)
+            if (i != 4 && i != 7 && i != 10 && (iso[i] < '0' || iso[i] > '9'))
+                return 0;
+        if (isotime_parse(iso, len, ms, prec) < 0)
             return 0;
-        *unit = 60;
-    }
-    if (len == 19) {
-        if (text[16] != ':' || (se = digits2(text + 17)) < 0 || se > 59)
-            return 0;
-        *unit = 1;
-    }
-    if (!part_hour_from_civil(y1 * 100 + y2, mo, d, h, hour))
+    } else if (isotime_parse(text, len, ms, prec) < 0) {
         return 0;
-    *sec = *hour + mi * 60 + se;
-    return 1;
+    }
+    /* the hours the window may name: years PART_HOUR_YEAR_MIN..MAX */
+    return part_hour_from_civil(PART_HOUR_YEAR_MIN, 1, 1, 0, &hour) && *ms >= hour * 1000;
 }
 
 static int
@@ -86,7 +64,12 @@ bad_text(struct err *err, const char *what, const char *text)
     size_t len = strnlen(text, SHOW_BYTES + 1);
 
     esc_bytes(shown, sizeof(shown), (const uint8_t *)text, len > SHOW_BYTES ? SHOW_BYTES : len);
-    return ERR_SET(err, ERR_USAGE, "%s time \"%s%s\" is not a valid hour; use %s", what, shown,
+    if (isotime_has_offset(text, len))
+        return ERR_SET(err, ERR_USAGE,
+                       "%s time \"%s%s\" has a UTC offset: times are UTC (write the time in UTC; "
+                       "Z, +00:00 and -00:00 are accepted); use %s",
+                       what, shown, len > SHOW_BYTES ? "..." : "", FORMS);
+    return ERR_SET(err, ERR_USAGE, "%s time \"%s%s\" is not a valid time; use %s", what, shown,
                    len > SHOW_BYTES ? "..." : "", FORMS);
 }
 
@@ -110,22 +93,24 @@ int
 part_window_parse(const char *start, const char *end, struct part_window *w, struct err *err)
 {
     struct part_window r;
-    int64_t start_sec = 0, end_sec = 0, unit;
+    int64_t start_ms = 0, end_ms = 0, prec;
 
     memset(&r, 0, sizeof(r));
     if (start != NULL) {
-        if (!parse_bound(start, 0, &r.first_hour, &start_sec, &unit))
+        if (!parse_bound(start, &start_ms, &prec))
             return bad_text(err, "start", start);
         r.has_start = 1;
-        r.start_ms = start_sec * 1000;
-        r.subhour |= unit != 3600; /* minutes or seconds written, even :00 */
+        r.start_ms = start_ms;
+        r.first_hour = start_ms / 3600000 * 3600;
+        r.subhour |= prec < 3600000; /* minutes or seconds written, even :00 */
     }
     if (end != NULL) {
-        if (!parse_bound(end, 23, &r.last_hour, &end_sec, &unit))
+        if (!parse_bound(end, &end_ms, &prec))
             return bad_text(err, "end", end);
         r.has_end = 1;
-        r.end_ms = (end_sec + unit) * 1000;
-        r.subhour |= unit != 3600;
+        r.end_ms = end_ms + prec; /* through the end of the precision written */
+        r.last_hour = (r.end_ms - 1) / 3600000 * 3600;
+        r.subhour |= prec < 3600000;
     }
     if (r.has_start && r.has_end && r.start_ms >= r.end_ms) {
         char a[PART_HOUR_TEXT_LEN + 8], b[PART_HOUR_TEXT_LEN + 8];
@@ -133,7 +118,8 @@ part_window_parse(const char *start, const char *end, struct part_window *w, str
         return ERR_SET(err, ERR_USAGE,
                        "empty time window: start %s is after end %s (both ends are included; "
                        "use %s)",
-                       time_text(start_sec, a), time_text(end_sec, b), FORMS);
+                       time_text(start_ms / 1000, a),
+                       time_text(prec >= 3600000 ? r.last_hour : end_ms / 1000, b), FORMS);
     }
     *w = r;
     return 0;

@@ -20,13 +20,23 @@
 #include "mem.h"
 #include "part_window.h"
 
+/* Whether s[0..n) is n >= 1 ASCII digits (no sign, space or 0x: strtoull() takes those). */
 static int
-parse_u64(const char *s, uint64_t *out)
+all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+int
+cli_parse_u64(const char *s, uint64_t *out)
 {
     char *end = NULL;
     unsigned long long v;
 
-    if (*s == '\0' || *s == '-')
+    if (!all_digits(s, strlen(s)))
         return -1;
     errno = 0;
     v = strtoull(s, &end, 10);
@@ -36,16 +46,30 @@ parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-static int
-parse_double(const char *s, double *out)
+/* The length of the decimal number at s (DIGITS[.DIGITS]), or 0 when there is none. */
+static size_t
+decimal_len(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+
+    if (n > 0 && s[n] == '.' && s[n + 1] >= '0' && s[n + 1] <= '9')
+        n += 1 + strspn(s + n + 1, "0123456789");
+    return n;
+}
+
+int
+cli_parse_decimal(const char *s, double *out)
 {
     char *end = NULL;
     double v;
+    size_t n = decimal_len(s);
 
+    if (n == 0 || s[n] != '\0')
+        return -1;
     errno = 0;
     v = strtod(s, &end);
-    if (errno || end == s || *end != '\0' || v != v || !isfinite(v))
-        return -1; /* NaN and inf are no thresholds */
+    if (errno || end != s + n || !isfinite(v))
+        return -1;
     *out = v;
     return 0;
 }
@@ -57,9 +81,11 @@ parse_size(const char *s, size_t *out)
     double v;
     double mult = 1;
 
+    if (decimal_len(s) == 0) /* digits first: no sign, space, hex or exponent */
+        return -1;
     errno = 0;
     v = strtod(s, &end);
-    if (errno || end == s || v < 0)
+    if (errno || end != s + decimal_len(s) || v < 0)
         return -1;
     switch (*end) {
     case 'k':
@@ -365,7 +391,7 @@ parse_args(struct cli *c, int argc, char **argv)
         case 't': {
             uint64_t n;
 
-            if (parse_u64(optarg, &n) < 0 || n == 0 || n > 4096)
+            if (cli_parse_u64(optarg, &n) < 0 || n == 0 || n > 4096)
                 return cli_usage_error("--threads needs a number from 1 to 4096, not '%s'", optarg);
             c->threads = (int)n;
             break;
@@ -420,7 +446,7 @@ parse_args(struct cli *c, int argc, char **argv)
             c->summary_file = optarg;
             break;
         case OPT_LIMIT:
-            if (parse_u64(optarg, &c->limit) < 0)
+            if (cli_parse_u64(optarg, &c->limit) < 0)
                 return cli_usage_error("--limit needs a whole number (0 = all), not '%s'", optarg);
             c->limit_set = 1;
             break;
@@ -459,7 +485,7 @@ parse_args(struct cli *c, int argc, char **argv)
         case OPT_MIN_BPP: {
             double d;
 
-            if (parse_double(optarg, &d) < 0 || d < 0)
+            if (cli_parse_decimal(optarg, &d) < 0 || d < 0)
                 return cli_usage_error("--min-bpp needs a number, not '%s'", optarg);
             c->names.min_bpp = d;
             c->dest.min_bpp = d;
@@ -468,7 +494,7 @@ parse_args(struct cli *c, int argc, char **argv)
         case OPT_MAX_NAMES: {
             uint64_t n;
 
-            if (parse_u64(optarg, &n) < 0 || n > 65535)
+            if (cli_parse_u64(optarg, &n) < 0 || n > 65535)
                 return cli_usage_error("--max-names needs a whole number, not '%s'", optarg);
             c->names.max_names = (unsigned)n;
             break;
@@ -499,7 +525,7 @@ parse_args(struct cli *c, int argc, char **argv)
             break;
         }
         case OPT_MIN_BYTES:
-            if (parse_u64(optarg, &c->dest.min_bytes) < 0 || c->dest.min_bytes > INT64_MAX)
+            if (cli_parse_u64(optarg, &c->dest.min_bytes) < 0 || c->dest.min_bytes > INT64_MAX)
                 return cli_usage_error(
                     "--min-bytes needs a whole number from 0 to 9223372036854775807, not '%s'",
                     optarg);
@@ -547,14 +573,14 @@ parse_args(struct cli *c, int argc, char **argv)
             c->baseline = optarg;
             break;
         case OPT_MIN_NAMES:
-            if (parse_u64(optarg, &c->hunt.min_names) < 0)
+            if (cli_parse_u64(optarg, &c->hunt.min_names) < 0)
                 return cli_usage_error("--min-names needs a whole number, not '%s'", optarg);
             break;
         case OPT_LEN_NORM:
         case OPT_ENTROPY_NORM: {
             double d;
 
-            if (parse_double(optarg, &d) < 0 || d <= 0)
+            if (cli_parse_decimal(optarg, &d) < 0 || d <= 0)
                 return cli_usage_error("%s needs a positive number", argv[optind - 2]);
             if (opt == OPT_LEN_NORM)
                 c->hunt.len_norm = d;
@@ -618,7 +644,8 @@ cli_args_parse(struct cli *c, int argc, char **argv)
 
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
-        cli_usage_main(argc < 2 ? stderr : stdout);
+        if (!cli_usage_is_quiet()) /* flowsweep-mpi: rank 0 alone */
+            cli_usage_main(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
@@ -815,7 +842,8 @@ cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *al
             char *buf = mem_alloc(need);
 
             esc_bytes(buf, need, (const uint8_t *)err->msg, len);
-            LOG_ERR("%s", buf);
+            if (err->code != ERR_USAGE || !cli_usage_is_quiet())
+                LOG_ERR("%s", buf);
             mem_free(buf);
             return err->code == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL;
         }

@@ -113,6 +113,14 @@ int cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow
  * the window and format of `c`. */
 void cli_show_query(const struct cli *c, const struct job_text *t);
 
+/*
+ * cli_parse_u64() - a whole number option: ASCII digits only (no sign, space or 0x), within
+ * 64 bits. cli_parse_decimal() - DIGITS[.DIGITS] only (no sign, space, exponent, inf or nan).
+ * Each returns 0 with *out set, or -1. Every number the command line takes goes through them.
+ */
+int cli_parse_u64(const char *s, uint64_t *out);
+int cli_parse_decimal(const char *s, double *out);
+
 /* cli_args_fini() - frees what cli_args_parse() allocated in `c`; safe to repeat. */
 void cli_args_fini(struct cli *c);
 

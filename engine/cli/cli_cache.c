@@ -163,11 +163,7 @@ cli_cache_main(int argc, char **argv)
         return cli_usage_error("unknown cache command '%s' (stats, prune)", sub);
     for (int i = 3; i < argc; i++) {
         if (is_prune && strcmp(argv[i], "--older-than") == 0 && i + 1 < argc) {
-            char *end;
-
-            errno = 0;
-            o.older_than_days = strtod(argv[++i], &end);
-            if (errno || *end || end == argv[i] || !(o.older_than_days >= 0))
+            if (cli_parse_decimal(argv[++i], &o.older_than_days) < 0)
                 return cli_usage_error("--older-than wants a number of days >= 0, not '%s'",
                                        argv[i]);
         } else if (is_prune && strcmp(argv[i], "--missing-sources") == 0) {

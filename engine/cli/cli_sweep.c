@@ -81,7 +81,8 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
     if (c->nargs == 0)
         return cli_usage_error("%s", "no PATH given: name files or directories to read");
     if (part_window_parse(c->start, c->end, &window, &err) < 0) {
-        cli_fatal(&err); /* it echoes the argument: escaped */
+        if (!cli_usage_is_quiet())
+            cli_fatal(&err); /* it echoes the argument: escaped */
         return EXIT_USAGE;
     }
     if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,

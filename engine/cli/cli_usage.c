@@ -273,6 +273,7 @@ cli_usage_print(enum cmd cmd, FILE *f)
 
 /* The command's name for "(try flowsweep CMD --help)"; set once parsing starts. */
 static const char *help_cmd = "";
+static int usage_quiet; /* cli_usage_quiet(): main thread, set once before parsing */
 
 void
 cli_usage_command(const char *cmd)
@@ -288,6 +289,18 @@ cli_usage_main(FILE *f)
     fputs(usage_main, f);
 }
 
+void
+cli_usage_quiet(int quiet)
+{
+    usage_quiet = quiet;
+}
+
+int
+cli_usage_is_quiet(void)
+{
+    return usage_quiet;
+}
+
 int
 cli_usage_error(const char *fmt, const char *arg)
 {
@@ -295,6 +308,8 @@ cli_usage_error(const char *fmt, const char *arg)
     size_t len, need;
     int n;
 
+    if (usage_quiet)
+        return EXIT_USAGE;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     n = snprintf(NULL, 0, fmt, arg);

@@ -18,6 +18,14 @@ void cli_usage_print(enum cmd cmd, FILE *f);
 /* cli_usage_command() - names the command for the hint of later usage errors ("" for none). */
 void cli_usage_command(const char *cmd);
 
+/*
+ * cli_usage_quiet() - with 1, usage errors are not printed (cli_usage_error() still returns
+ * EXIT_USAGE): flowsweep-mpi's ranks but 0, which parse the same argv, so the error is said
+ * once. cli_usage_is_quiet() - whether that is set.
+ */
+void cli_usage_quiet(int quiet);
+int cli_usage_is_quiet(void);
+
 /* cli_usage_error() - prints "flowsweep: error: " fmt/arg and a hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 

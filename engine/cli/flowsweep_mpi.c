@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli_exec.h"
+#include "cli_usage.h"
 #include "dist.h"
 #include "log.h"
 
@@ -86,6 +87,7 @@ main(int argc, char **argv)
     if (getenv("FLOWSWEEP_DIST_FAULT") != NULL) /* NOLINT(concurrency-mt-unsafe) */
         d.after_map = fault;
     x.quiet = d.rank != 0;
+    cli_usage_quiet(x.quiet); /* every rank parses the same argv: rank 0 says a usage error */
     code = cli_main(argc, argv, &x);
     if (!d.started) /* this rank never reached its job: no rank may wait for it */
         dist_start(&d, 0, NULL, &err);

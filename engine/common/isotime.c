@@ -116,6 +116,15 @@ isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec)
     return 0;
 }
 
+int
+isotime_has_offset(const char *s, size_t len)
+{
+    for (size_t i = 11; i < len; i++) /* after YYYY-MM-DDT */
+        if (s[i] == '+' || s[i] == '-')
+            return 1;
+    return 0;
+}
+
 char *
 isotime_format(int64_t ms, char *buf)
 {

@@ -22,6 +22,13 @@
 int isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec);
 
 /*
+ * isotime_has_offset() - whether `s` (len bytes) looks like a time with a UTC
+ * offset (a '+' or '-' after its date, as in 2024-05-06T01:00+02:00), for a
+ * message that says times are UTC when isotime_parse() refused it.
+ */
+int isotime_has_offset(const char *s, size_t len);
+
+/*
  * isotime_format() - writes `ms` as "YYYY-MM-DDTHH:MM:SS[.sss]Z" into `buf`
  * (at least ISOTIME_LEN bytes), the fraction only when `ms` has one; returns
  * buf. Times outside years 0..9999 are written as the plain number.

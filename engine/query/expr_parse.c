@@ -433,8 +433,11 @@ coerce_str(struct parser *ps, int s, int other)
         int64_t ms, prec;
 
         if (isotime_parse(k->str, k->val.len, &ms, &prec) < 0)
-            return expr_fail(ps, "not an ISO 8601 UTC time (2023-09-04, 2023-09-04T01:30, "
-                                 "2023-09-04T01:30:15Z)"),
+            return expr_fail(ps, isotime_has_offset(k->str, k->val.len)
+                                     ? "a time with a UTC offset: times are UTC (write the time "
+                                       "in UTC; Z, +00:00 and -00:00 are accepted)"
+                                     : "not an ISO 8601 UTC time (2023-09-04, 2023-09-04T01:30, "
+                                       "2023-09-04T01:30:15Z)"),
                    -2;
         if (ms % o->time_ms != 0)
             return expr_fail(ps, "time more precise than the field (whole seconds)"), -2;

@@ -104,7 +104,7 @@ parse_width(const char *w, int unit_ms, uint64_t *out)
     n = strtoull(w, &end, 10);
     if (n == 0 || n > 100000000ull)
         return -1;
-    switch (*end) {
+    switch (tolower((unsigned char)*end)) { /* units as keywords: any case (1H, 5M) */
     case 's':
         ms = n * 1000u;
         break;
@@ -173,6 +173,8 @@ parse_keys(struct job *job, const char *text, struct err *err)
                                "--group-by: bin(%s, %s): the width is a whole number of s, m, h or "
                                "d (e.g. 5m), at least the field's unit",
                                arg, width);
+            for (char *u = width; *u; u++) /* one column name for 1h and 1H */
+                *u = (char)tolower((unsigned char)*u);
             snprintf(binned, sizeof(binned), "%s_%s", record_field_name((enum field_id)id), width);
             if (name == NULL)
                 name = binned;
@@ -357,7 +359,7 @@ pred_resolve(struct job *job, const struct expr_ref *ref, struct err *err)
             memcpy(num, arg, len);
             num[len] = '\0';
             p->num = strtoull(num, &end, 10);
-            if (*end != '\0' || num[0] == '-')
+            if (*end != '\0' || !isdigit((unsigned char)num[0]))
                 return ERR_SET(err, ERR_USAGE, "--where: %s() takes a number, not '%s'",
                                preds[i].name, num),
                        -1;

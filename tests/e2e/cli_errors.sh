@@ -32,6 +32,32 @@ expect 2 "bad --threads" "$fs" dns-names --threads 0 "$work/repo"
 expect 2 "bad --start" "$fs" dns-names --start 2024-13-01 "$work/repo"
 expect 0 "--start YYYY-MM-DDTHHZ (the form its message gives)" "$fs" dns-names --start 2024-01-01T01Z --end 2024-01-01T01Z -q "$work/repo"
 expect 2 "--start YYYY/MM/DD:HHZ (no Z in SiLK's form)" "$fs" dns-names --start 2024/01/01:01Z -q "$work/repo"
+# --start/--end take what --where's time literals take (one parser), and say that times are UTC
+expect 2 "--start with an offset" "$fs" dns-names --start 2024-01-01T01:00+02:00 -q "$work/repo"
+has "$work/err" "has a UTC offset: times are UTC" "an offset named as such"
+for t in 2024-01-01T01:00Z 2024-01-01T01:00+00:00 2024-01-01T01:00-00:00 "2024-01-01 01:00" 2024-01-01T01:00:00.000; do
+  expect 0 "--start '$t'" "$fs" dns-names --format csv --limit 0 -q --start "$t" "$work/repo"
+  mv "$work/out" "$work/t.out"
+  expect 0 "--where start >= '$t'" "$fs" dns-names --format csv --limit 0 -q --where "start >= '$t'" "$work/repo"
+  cmp -s "$work/out" "$work/t.out" || { echo "FAIL: --start '$t' and --where start >= '$t' differ"; fail=1; }
+done
+expect 2 "--where with an offset" "$fs" query --where "start >= '2024-01-01T01:00+02:00'" --group-by sip "$work/repo"
+has "$work/err" "times are UTC" "--where: an offset named as such"
+# numbers: ASCII digits only, wherever the command line takes one
+for v in ' 5' '+5' '5 ' '0x5' '-0'; do
+  expect 2 "--limit '$v'" "$fs" dns-names --limit "$v" "$work/repo"
+done
+expect 2 "--threads ' 2'" "$fs" dns-names --threads ' 2' "$work/repo"
+expect 2 "--mem-limit +1G" "$fs" dns-names --mem-limit +1G "$work/repo"
+expect 2 "--min-bpp 1e2" "$fs" dns-names --min-bpp 1e2 "$work/repo"
+expect 2 "cache prune --older-than ' 1'" "$fs" cache prune "$work/no-cache" --older-than ' 1'
+# bin() widths: units in any case, as keywords
+expect 0 "bin(start, 1h)" "$fs" query --group-by 'bin(start, 1h)' --format csv "$work/repo"
+mv "$work/out" "$work/bin.out"
+expect 0 "bin(start, 1H)" "$fs" query --group-by 'bin(start, 1H)' --format csv "$work/repo"
+cmp -s "$work/out" "$work/bin.out" || { echo "FAIL: bin(start, 1H) differs from 1h"; fail=1; }
+expect 2 "bin(start, 1w)" "$fs" query --group-by 'bin(start, 1w)' "$work/repo"
+has "$work/err" "s, m, h or d" "bin(): the units named"
 expect 2 "--min-bytes past signed 64-bit (it becomes a --where literal)" "$fs" dns-dest --min-bytes 18446744073709551615 "$work/repo"
 expect 2 "--min-bpp inf" "$fs" dns-names --min-bpp inf "$work/repo"
 expect 2 "bad --format" "$fs" dns-names --format xml "$work/repo"

@@ -113,6 +113,13 @@ mpi 3 "$fsmpi" dns-names --threads 1 --mem-limit 64K --tmp-dir "$work/no-such-di
 [ "$rc" = 1 ] || bad "--mem-limit: exit $rc, want 1"
 grep -q '^flowsweep: error: rank [0-9]: cannot create a spill file' mem.err || bad "--mem-limit: $(cat mem.err)"
 [ -s mem.out ] && bad "--mem-limit: results printed"
+# a usage error (every rank parses the same argv): said once, by rank 0; exit 2
+for args in "--limit x" "--start 2024-03-01T20+02:00"; do
+  rc=0
+  mpi 2 "$fsmpi" dns-names $args repo > usage.out 2> usage.err || rc=$?
+  [ "$rc" = 2 ] || bad "usage error ($args): exit $rc, want 2"
+  [ "$(grep -c '^flowsweep: error:' usage.err)" = 1 ] || bad "usage error ($args) not said once: $(cat usage.err)"
+done
 
 [ "$fail" = 0 ] && echo "mpi: all passed"
 exit "$fail"

@@ -290,6 +290,15 @@ test_window_forms(void)
     CHECK(err.code == ERR_OK);
     CHECK(part_window_parse("2024-05-01T13:05:08", "2024-05-01T13:05:07", &w, &err) == -ERR_USAGE);
     CHECK(strstr(err.msg, "2024-05-01T13:05:08") != NULL && strstr(err.msg, "13:05:07") != NULL);
+    /* --where's time literals: a space for the T, a fraction, +00:00 / -00:00 */
+    CHECK(part_window_parse("2024-05-01 13:30", "2024-05-01T14:15:59.250-00:00", &w, &err) == 0);
+    CHECK(w.first_hour == 1714568400 && w.start_ms == 1714570200000LL);
+    CHECK(w.last_hour == 1714568400 + 3600 && w.end_ms == 1714572959251LL && w.subhour);
+    CHECK(part_window_parse("2024-05-01T13+00:00", "2024-05-01 13", &w, &err) == 0);
+    CHECK(w.start_ms == 1714568400000LL && w.end_ms == 1714572000000LL && !w.subhour);
+    err_init(&err);
+    CHECK(part_window_parse("2024-05-01T13:00+02:00", NULL, &w, &err) == -ERR_USAGE);
+    CHECK(strstr(err.msg, "UTC offset") != NULL);
 }
 
 static void
@@ -298,7 +307,7 @@ test_window_errors(void)
     static const char *const bad[] = {
         "2024-02-30",         "2023-02-29",         "2024-13-01",
         "2024-00-10",         "2024-05-00",         "2024-05-01T24",
-        "2024-05-01T1",       "2024-05-01T130",     "2024-05-01 13",
+        "2024-05-01T1",       "2024-05-01T130",     "2024-05-01T13+02:00",
         "2024-05-01T13:60",   "24-05-01",           "",
         "2024-5-1",           "2024/05/01T13",      "2024-05-01:13",
         "2024-05/01",         "abcd-ef-gh",         "1969-12-31",
