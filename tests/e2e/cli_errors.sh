@@ -35,7 +35,7 @@ expect 2 "--start YYYY/MM/DD:HHZ (no Z in SiLK's form)" "$fs" dns-names --start 
 # --start/--end take what --where's time literals take (one parser), and say that times are UTC
 expect 2 "--start with an offset" "$fs" dns-names --start 2024-01-01T01:00+02:00 -q "$work/repo"
 has "$work/err" "has a UTC offset: times are UTC" "an offset named as such"
-for t in 2024-01-01T01:00Z 2024-01-01T01:00+00:00 2024-01-01T01:00-00:00 "2024-01-01 01:00" 2024-01-01T01:00:00.000; do
+for t in 2024-01-01T01:00Z 2024-01-01T01:00-00:00 "2024-01-01 01:00:00.000+00:00"; do
   expect 0 "--start '$t'" "$fs" dns-names --format csv --limit 0 -q --start "$t" "$work/repo"
   mv "$work/out" "$work/t.out"
   expect 0 "--where start >= '$t'" "$fs" dns-names --format csv --limit 0 -q --where "start >= '$t'" "$work/repo"
