@@ -2,9 +2,10 @@
  * part_window.h - the time window of a run: both ends inclusive at the
  * precision written, as SiLK's --start-date/--end-date for hours.
  *
- * Accepted forms (UTC): YYYY-MM-DDTHH, YYYY-MM-DD, SiLK's YYYY/MM/DD:HH and
- * YYYY/MM/DD, and ISO 8601's YYYY-MM-DDTHH:MM and YYYY-MM-DDTHH:MM:SS (each
- * with an optional Z). A date alone is its first hour (00) as a start and its
+ * Accepted forms (UTC): what --where's time literals take (isotime_parse():
+ * YYYY-MM-DD, then T or a space, HH, :MM, :SS, .sss, an optional Z, +00:00 or
+ * -00:00), and SiLK's YYYY/MM/DD:HH and YYYY/MM/DD; another UTC offset is
+ * refused as such. A date alone is its first hour (00) as a start and its
  * last hour (23) as an end; an end with minutes or seconds runs through the
  * end of that minute or second. Either end may be absent (open). Threads: pure.
  */
