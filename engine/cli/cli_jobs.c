@@ -170,7 +170,6 @@ cli_jobs_run(struct cli *c)
         rc = write_block(c, b, &res[b], nstdout > 1 && c->blocks[b].output == NULL, &err);
     }
     if (rc == 0 && !c->quiet) {
-        const struct sweep_stats *st = &res[0].sweep.stats;
         double el = cli_now() - t0;
 
         for (size_t b = 0; b < n; b++) {
@@ -186,21 +185,7 @@ cli_jobs_run(struct cli *c)
                     (unsigned long long)res[b].sweep.stats.kept, res[b].out.groups, t->nrows, more,
                     (double)res[b].table_bytes / (1024.0 * 1024.0));
         }
-        fprintf(stderr,
-                "flowsweep: summary: files %llu (bad %zu%s), flows %llu, dns records %llu, %zu "
-                "jobs in one sweep, elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f "
-                "MiB (%s)\n",
-                (unsigned long long)st->files, res[0].sweep.nbad, cli_passed_text(&plan),
-                (unsigned long long)st->flows, (unsigned long long)st->dns_rrs, n, el,
-                el > 0 ? (double)st->flows / el : 0.0, res[0].ntables,
-                (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
-        if (cached)
-            fprintf(stderr,
-                    "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
-                    "partials written (%.1f MiB)\n",
-                    (unsigned long long)res[0].cache.from_partials,
-                    (unsigned long long)res[0].cache.read, (unsigned long long)res[0].cache.written,
-                    (double)res[0].cache.written_bytes / (1024.0 * 1024.0));
+        cli_sweep_many_summary("", &res[0], n, &plan, el, cached);
     }
     if (rc < 0) {
         cli_fatal(&err);

@@ -476,7 +476,6 @@ cli_report_run(struct cli *c)
     time_t now = time(NULL);
     struct tm tm;
     int rc = 0, code = 0, progress_on;
-    size_t nrun = 0;
 
     err_init(&err);
     code = cli_plan_inputs(c, &plan);
@@ -543,7 +542,6 @@ cli_report_run(struct cli *c)
         for (size_t i = 0; i < rr[0].ncache_warn; i++)
             cli_log_escaped(LOG_WARN, "cache: ", rr[0].cache_warn[i], "");
         cli_progress_clear(&prog);
-        nrun = 1;
         for (int a = 0; a < NA; a++) {
             /* rr[] stays put: the tables point at its budgets */
             an[a].res = &rr[a];
@@ -679,21 +677,11 @@ cli_report_run(struct cli *c)
     }
     code = an[A_NAMES].res->sweep.nbad || plan.lost ? EXIT_PARTIAL : 0;
     if (!c->quiet) {
-        const char *o = c->output && strcmp(c->output, "-") ? c->output : "stdout";
+        char head[4096];
 
-        fprintf(stderr,
-                "flowsweep: summary: report written to %s: files %llu (bad %zu), flows %llu, "
-                "%zu sweep, elapsed %.2f s, threads %d, peak memory %.0f MiB (%s)\n",
-                o, (unsigned long long)pg.h.files, pg.h.nbad, (unsigned long long)pg.h.flows, nrun,
-                cli_now() - t0, an[A_NAMES].res->ntables,
-                (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
-        if (ncaches)
-            fprintf(stderr,
-                    "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
-                    "partials written (%.1f MiB)\n",
-                    (unsigned long long)rr[0].cache.from_partials,
-                    (unsigned long long)rr[0].cache.read, (unsigned long long)rr[0].cache.written,
-                    (double)rr[0].cache.written_bytes / (1024.0 * 1024.0));
+        snprintf(head, sizeof(head), "report written to %s: ",
+                 c->output && strcmp(c->output, "-") ? c->output : "stdout");
+        cli_sweep_many_summary(head, an[A_NAMES].res, NA, &plan, cli_now() - t0, ncaches);
     }
 out:
     if (srv_done)

@@ -222,3 +222,26 @@ cli_passed_text(const struct part_plan *plan)
     snprintf(buf, sizeof(buf), ", passed over %zu", plan->npassed);
     return buf;
 }
+
+void
+cli_sweep_many_summary(const char *head, const struct runner_result *res, size_t njobs,
+                       const struct part_plan *plan, double elapsed, int cached)
+{
+    const struct sweep_stats *st = &res->sweep.stats;
+
+    fprintf(stderr,
+            "flowsweep: summary: %sfiles %llu (bad %zu%s), flows %llu, dns records %llu, %zu "
+            "jobs in one sweep, elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f "
+            "MiB (%s)\n",
+            head, (unsigned long long)st->files, res->sweep.nbad, cli_passed_text(plan),
+            (unsigned long long)st->flows, (unsigned long long)st->dns_rrs, njobs, elapsed,
+            elapsed > 0 ? (double)st->flows / elapsed : 0.0, res->ntables,
+            (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+    if (cached)
+        fprintf(stderr,
+                "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
+                "partials written (%.1f MiB)\n",
+                (unsigned long long)res->cache.from_partials, (unsigned long long)res->cache.read,
+                (unsigned long long)res->cache.written,
+                (double)res->cache.written_bytes / (1024.0 * 1024.0));
+}

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "log.h"
 #include "part_plan.h"
+#include "runner.h"
 #include "sweep.h"
 
 /* cli_log_escaped() - prefix, `text` escaped, suffix, as one log line at `level`. */
@@ -75,5 +76,14 @@ void cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *wh
 
 /* cli_passed_text() - ", passed over N" for the text summary, or "" (a static buffer). */
 const char *cli_passed_text(const struct part_plan *plan);
+
+/*
+ * cli_sweep_many_summary() - the text summary of one sweep that fed `njobs` jobs (query's
+ * --job blocks, report), `res` the first job's result (the sweep's counts are in each):
+ * "flowsweep: summary: HEAD" then files, bad, flows, DNS records, jobs, elapsed, threads,
+ * peak memory; and the cache's line when `cached`.
+ */
+void cli_sweep_many_summary(const char *head, const struct runner_result *res, size_t njobs,
+                            const struct part_plan *plan, double elapsed, int cached);
 
 #endif

@@ -3,9 +3,7 @@
  */
 #include "hunt.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -768,72 +766,7 @@ hunt_release(uint8_t *val, struct memacct *acct)
     hourly_fini(&v->byhr, acct);
 }
 
-/* ---- --allow ---------------------------------------------------------------- */
-
-static int
-allow_add(struct hunt_allow *a, size_t *cap, const char *p, size_t len)
-{
-    while (len > 0 && (p[0] == ' ' || p[0] == '\t' || p[0] == '.'))
-        p++, len--;
-    while (len > 0 &&
-           (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' || p[len - 1] == '.'))
-        len--;
-    if (len == 0)
-        return 0;
-    if (a->n == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        a->s = mem_realloc(a->s, *cap * sizeof(*a->s));
-    }
-    char *s = mem_alloc(len + 2);
-
-    for (size_t i = 0; i < len; i++)
-        s[i] = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] - 'A' + 'a') : p[i];
-    s[len] = '.';
-    s[len + 1] = '\0';
-    a->s[a->n++] = s;
-    return 0;
-}
-
-int
-hunt_allow_load(struct hunt_allow *a, const char *spec, struct err *err)
-{
-    size_t cap = 0;
-
-    memset(a, 0, sizeof(*a));
-    if (spec[0] == '@') {
-        FILE *fp = fopen(spec + 1, "r");
-        char line[1024];
-        unsigned lineno = 0;
-
-        if (fp == NULL)
-            return ERR_SET_ERRNO(err, errno, "--allow: cannot open %s", spec + 1);
-        while (fgets(line, sizeof(line), fp) != NULL) {
-            size_t len = strcspn(line, "#\n");
-
-            lineno++;
-            if (strchr(line, '\n') == NULL && !feof(fp)) {
-                fclose(fp);
-                hunt_allow_fini(a);
-                return ERR_SET(err, ERR_USAGE, "--allow: %s line %u is too long", spec + 1, lineno);
-            }
-            allow_add(a, &cap, line, len);
-        }
-        fclose(fp);
-    } else {
-        for (const char *p = spec; *p;) {
-            size_t len = strcspn(p, ",");
-
-            allow_add(a, &cap, p, len);
-            p += len + (p[len] == ',');
-        }
-    }
-    if (a->n == 0) {
-        hunt_allow_fini(a);
-        return ERR_SET(err, ERR_USAGE, "--allow %s: no domains", spec);
-    }
-    qsort(a->s, a->n, sizeof(*a->s), str_cmp);
-    return 0;
-}
+/* ---- --allow (parsed by the CLI, cli_args.c) ---- */
 
 void
 hunt_allow_fini(struct hunt_allow *a)

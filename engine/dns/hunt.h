@@ -229,12 +229,7 @@ int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, stru
 
 void hunt_result_fini(struct hunt_result *res);
 
-/*
- * hunt_allow_load() - `spec` is "@FILE" (one entry a line, '#' comments) or a
- * comma-separated list. Returns 0, or -ERR_USAGE/-ERR_IO with `err` set.
- */
-int hunt_allow_load(struct hunt_allow *a, const char *spec, struct err *err);
-
+/* hunt_allow_fini() - frees the list (filled by the CLI's --allow parser). */
 void hunt_allow_fini(struct hunt_allow *a);
 
 #endif
