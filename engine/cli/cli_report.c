@@ -677,11 +677,13 @@ cli_report_run(struct cli *c)
     }
     code = an[A_NAMES].res->sweep.nbad || plan.lost ? EXIT_PARTIAL : 0;
     if (!c->quiet) {
-        char head[4096];
+        const char *o = c->output && strcmp(c->output, "-") ? c->output : "stdout";
+        size_t hn = strlen(o) + 32;
+        char *head = mem_alloc(hn);
 
-        snprintf(head, sizeof(head), "report written to %s: ",
-                 c->output && strcmp(c->output, "-") ? c->output : "stdout");
+        snprintf(head, hn, "report written to %s: ", o);
         cli_sweep_many_summary(head, an[A_NAMES].res, NA, &plan, cli_now() - t0, ncaches);
+        mem_free(head);
     }
 out:
     if (srv_done)
