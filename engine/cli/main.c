@@ -55,6 +55,37 @@ run_local(const struct cli_exec *x, const struct cli *c, const struct op *op,
 
 static const struct cli_exec exec_local = {run_local, NULL, 0, 0, 0, "flowsweep", NULL, NULL};
 
+/*
+ * The rows of a spilled run that prints every group: merged from sorted runs a batch at a
+ * time, never held whole (the table format reads them twice: its widths, then its rows).
+ */
+static int
+write_streamed(struct runner_result *res, FILE *f, enum out_format fmt, const struct out_opts *oo,
+               struct err *err)
+{
+    const struct out_table *head = &res->out.table, *t;
+    size_t *width = mem_calloc(head->ncols + 1, sizeof(*width));
+    struct out_stream os;
+    int rc = 0, more;
+
+    memset(&os, 0, sizeof(os));
+    if (fmt == OUT_FORMAT_TABLE) {
+        out_widths_init(head->cols, head->ncols, width);
+        while ((more = runner_rows_next(res, &t, err)) > 0)
+            out_widths_add(t, width);
+        rc = more < 0 ? more : runner_rows_rewind(res, err);
+    }
+    if (rc == 0)
+        rc = out_stream_begin(&os, f, head->cols, head->ncols, width, fmt, oo, err);
+    while (rc == 0 && (more = runner_rows_next(res, &t, err)) != 0)
+        rc = more < 0 ? more : out_stream_rows(&os, t, err);
+    if (rc == 0)
+        rc = out_stream_end(&os, 0, (size_t)res->sel_passed, err);
+    out_stream_fini(&os);
+    mem_free(width);
+    return rc;
+}
+
 /* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
 int
 cli_run_job(struct cli *c, const struct cli_exec *x)
@@ -162,7 +193,10 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         const struct out_table *table = &res.out.table;
 
         /* The result goes out whole or not at all (-o: renamed into place on success). */
-        rc = out_write_opts(out.f, table, c->format, &oo, &err);
+        if (runner_streams(&res))
+            rc = write_streamed(&res, out.f, c->format, &oo, &err);
+        else
+            rc = out_write_opts(out.f, table, c->format, &oo, &err);
         if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)
             rc = -ERR_IO;
         sum.groups = (int64_t)res.out.groups;
@@ -170,7 +204,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         sum.spill_bytes = (int64_t)res.spill_bytes;
         sum.spill_runs = (int64_t)res.spill_runs;
         sum.mem_budget = (int64_t)so.mem_limit;
-        sum.rows_printed = table->nrows;
+        sum.rows_printed = runner_streams(&res) ? (size_t)res.sel_passed : table->nrows;
         sum.rows_cut = table->left_out;
         if (!c->quiet && !c->summary_json) {
             const struct sweep_stats *st = &res.sweep.stats;
@@ -188,7 +222,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
                     (unsigned long long)st->files, res.sweep.nbad, cli_passed_text(walked),
                     (unsigned long long)st->flows, (unsigned long long)st->records,
                     (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res.out.groups,
-                    table->nrows, more, (double)res.table_bytes / (1024.0 * 1024.0),
+                    (size_t)sum.rows_printed, more, (double)res.table_bytes / (1024.0 * 1024.0),
                     (double)res.table_peak / (1024.0 * 1024.0),
                     (double)res.spill_bytes / (1024.0 * 1024.0), (unsigned long long)res.spill_runs,
                     el, el > 0 ? (double)st->flows / el : 0.0, res.ntables,

@@ -305,6 +305,32 @@ select_groups(const struct op *op, const struct htab *t, int threads, struct hta
     return sort_select(op->ctx, t, threads, keep, n, passed, err);
 }
 
+static void *
+order_create(const struct op *op, size_t slots)
+{
+    const struct job *job = op->ctx;
+
+    return job->limit != 0 ? NULL : sort_order_create(job, slots);
+}
+
+static void
+order_destroy(void *o)
+{
+    sort_order_destroy(o);
+}
+
+static int
+order_set(void *o, size_t slot, struct htab_entry *e, struct err *err)
+{
+    return sort_order_set(o, slot, e, err);
+}
+
+static int
+order_cmp(void *o, size_t a, size_t b)
+{
+    return sort_order_cmp(o, a, b);
+}
+
 /* group_keep() - ipfix_need.keep: the flow-level conjuncts of --where that read no DNS record. */
 static int
 group_keep(const void *ctx, const struct flow *f, uint64_t *records)
@@ -402,5 +428,9 @@ group_op_init(struct op *op, const struct job *job)
     op->save = save;
     op->load = load;
     op->select = select_groups;
+    op->order_create = order_create;
+    op->order_destroy = order_destroy;
+    op->order_set = order_set;
+    op->order_cmp = order_cmp;
     group_need(op, job);
 }

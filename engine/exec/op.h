@@ -132,6 +132,20 @@ struct op {
      */
     int (*merge_saved)(const struct op *op, uint8_t *val, const uint8_t *const *s,
                        const size_t *len, size_t n, struct memacct *acct, struct err *err);
+    /*
+     * order_create() - may be NULL, and may return NULL: the output is then
+     * held whole. Otherwise every group passing --having is printed (no
+     * --limit) and finish() orders them by a total order that
+     * order_cmp() gives one pair at a time (spill.h: spilled chunks are
+     * written as runs in that order and merged as the output streams):
+     * order_set() puts entry `e` (valid while there) in one of `slots`
+     * slots (0 or -code), order_cmp() compares two slots' groups (< 0: a
+     * first; never 0 for two groups). order_destroy(NULL) is a no-op.
+     */
+    void *(*order_create)(const struct op *op, size_t slots);
+    void (*order_destroy)(void *o);
+    int (*order_set)(void *o, size_t slot, struct htab_entry *e, struct err *err);
+    int (*order_cmp)(void *o, size_t a, size_t b);
 };
 
 /* op_bytes_reserve() - room in `b` for `len` more bytes. */

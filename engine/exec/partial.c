@@ -1197,11 +1197,13 @@ partial_block_next(struct partial_block_reader *r, struct partial_entry *e, stru
     if (block_fill(r, head + klen + slen, err) < 0)
         return -(int)err->code;
     q = r->buf + r->at + head;
-    if (htab_part_of(hash) != r->part)
+    if (r->any_order) {
+        /* a run of rows in the output's order (spill.c): neither partition nor key order */
+    } else if (htab_part_of(hash) != r->part)
         return ERR_SET(err, ERR_FORMAT, "%s: partition %u: a group of partition %u", r->name,
                        r->part, htab_part_of(hash));
-    if (r->prev_key != NULL &&
-        partial_key_cmp(r->prev_hash, r->prev_key, r->prev_len, hash, q, klen) >= 0)
+    else if (r->prev_key != NULL &&
+             partial_key_cmp(r->prev_hash, r->prev_key, r->prev_len, hash, q, klen) >= 0)
         return ERR_SET(err, ERR_FORMAT, "%s: partition %u: groups out of order", r->name, r->part);
     if (klen > r->prev_cap || r->prev_key == NULL) {
         r->prev_cap = klen + 64;

@@ -257,6 +257,7 @@ struct partial_block_reader {
     uint64_t prev_hash;
     uint8_t *prev_key; /* previous key, for the order check */
     uint32_t prev_len, prev_cap;
+    int any_order; /* set after partial_block_open(): groups of any partition, in any order */
 };
 
 /*

@@ -962,7 +962,9 @@ runner_finish(struct runner_result *res, int threads, struct err *err)
         struct out_table *t = &res->out.table;
 
         res->out.groups = (size_t)res->sel_groups;
-        t->left_out = res->sel_passed > t->nrows ? (size_t)(res->sel_passed - t->nrows) : 0;
+        t->left_out = res->stream != NULL          ? 0 /* every row streams */
+                      : res->sel_passed > t->nrows ? (size_t)(res->sel_passed - t->nrows)
+                                                   : 0;
         t->has_more = t->left_out > 0;
     }
     return rc;
@@ -1090,8 +1092,14 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
             htab_destroy(res->tables[0]);
             res->tables[0] = final;
         }
-        res->spill_runs = sp.nruns;
+        res->spill_runs = sp.nruns + sp.nouts;
         res->spill_bytes = atomic_load(&sp.bytes);
+        if (rc == 0 && sp.stream) { /* the output runs stay for runner_rows_next() */
+            res->stream = mem_alloc(sizeof(*res->stream));
+            *res->stream = sp;
+            memset(&sp, 0, sizeof(sp));
+            res->stream_share = spill_share(opts, 1);
+        }
         res->selected = finishing && op->select != NULL;
         res->sel_groups = groups;
         res->sel_passed = passed;
@@ -1269,9 +1277,47 @@ runner_merged(const struct runner_result *res)
     return res->tables[0];
 }
 
+int
+runner_streams(const struct runner_result *res)
+{
+    return res->stream != NULL;
+}
+
+int
+runner_rows_next(struct runner_result *res, const struct out_table **t, struct err *err)
+{
+    int rc;
+
+    if (res->stream == NULL)
+        return 0;
+    if (res->rows == NULL) {
+        res->rows = mem_calloc(1, sizeof(*res->rows));
+        rc = spill_rows_open(res->rows, res->stream, &res->wacct[0], res->stream_share, err);
+        if (rc < 0)
+            return rc;
+    }
+    rc = spill_rows_next(res->rows, t, err);
+    res->table_peak = atomic_load_explicit(&res->acct.peak, memory_order_relaxed);
+    return rc;
+}
+
+int
+runner_rows_rewind(struct runner_result *res, struct err *err)
+{
+    return res->rows == NULL ? 0 : spill_rows_rewind(res->rows, err);
+}
+
 void
 runner_result_fini(struct runner_result *res)
 {
+    if (res->rows != NULL) {
+        spill_rows_close(res->rows);
+        mem_free(res->rows);
+    }
+    if (res->stream != NULL) {
+        spill_fini(res->stream);
+        mem_free(res->stream);
+    }
     if (res->finished)
         res->op->output_fini(res->op, &res->out);
     /* a table of every group may outgrow the caches: its partitions on the workers' threads */

@@ -26,6 +26,8 @@
 #include "sweep.h"
 
 struct cache;
+struct spill;
+struct spill_rows;
 
 /* What the partial cache did in a run (runner_run_cached()). */
 struct runner_cache_stats {
@@ -58,7 +60,24 @@ struct runner_result {
     uint64_t sel_groups;   /* ... of this many groups, */
     uint64_t sel_passed;   /* ... of which this many passed --having */
     int finished;
+    struct spill *stream;    /* spilled with every row printed: the output runs */
+    struct spill_rows *rows; /* their merge (runner_rows_next()) */
+    size_t stream_share;
 };
+
+/*
+ * A spilled run whose output is every group passing --having (no --limit,
+ * op->order_create()) keeps no group: out.table has its columns and no rows,
+ * and the rows stream from sorted runs in --tmp-dir. runner_streams() says
+ * so (out.table.nrows is then 0 and res->sel_passed the rows to print);
+ * runner_rows_next() sets *t to the next batch of rows (valid until the next
+ * call): 1, or 0 after the last, or -code (ERR_IO, ERR_FORMAT, ERR_LIMIT);
+ * runner_rows_rewind() starts again from the first row. Memory: within the
+ * budget's share of a thread, besides read buffers.
+ */
+int runner_streams(const struct runner_result *res);
+int runner_rows_next(struct runner_result *res, const struct out_table **t, struct err *err);
+int runner_rows_rewind(struct runner_result *res, struct err *err);
 
 /* runner_files() - the plan's files as the sweep reads them (hours kept); mem_free() it. */
 struct sweep_file *runner_files(const struct part_plan *plan);

@@ -313,6 +313,36 @@ prune(const struct job *job, struct row *rows, size_t n, size_t keep)
     return m;
 }
 
+/* An empty sort context for `job`: how its order column compares. */
+static void
+ctx_init(struct sort_ctx *s, const struct job *job)
+{
+    memset(s, 0, sizeof(*s));
+    s->job = job;
+    s->general = job->norder > 1 ||
+                 (!job->cols[job->order_col].is_key && job->cols[job->order_col].agg == AGG_AVG);
+    s->order_num =
+        !s->general && (!job->cols[job->order_col].is_key ||
+                        record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_NUM);
+}
+
+/* Row x of entry e, its order value from its cells. */
+static void
+row_set(struct row *x, struct htab_entry *e, const struct job *job, int order_num,
+        const struct out_cell *cells)
+{
+    x->e = e;
+    x->order = 0;
+    x->order_hi = 0;
+    if (order_num && cells[job->order_col].kind == OUT_U128) {
+        x->order = cells[job->order_col].v.w.lo;
+        x->order_hi = cells[job->order_col].v.w.hi;
+    } else if (order_num) {
+        x->order = cells[job->order_col].v.u;
+    }
+    x->text = NO_TEXT;
+}
+
 /*
  * having_part() - the groups of sub-table p that pass --having, as rows from
  * rows[0]; returns how many, -1 on a malformed key, or -2 with `err` set when
@@ -350,17 +380,7 @@ having_part(const struct job *job, const struct htab *t, unsigned p, int order_n
             if (rc == 0)
                 continue;
         }
-        rows[n].e = e;
-        rows[n].order = 0;
-        rows[n].order_hi = 0;
-        if (order_num && cells[job->order_col].kind == OUT_U128) {
-            rows[n].order = cells[job->order_col].v.w.lo;
-            rows[n].order_hi = cells[job->order_col].v.w.hi;
-        } else if (order_num) {
-            rows[n].order = cells[job->order_col].v.u;
-        }
-        rows[n].text = NO_TEXT;
-        n++;
+        row_set(&rows[n++], e, job, order_num, cells);
     }
     return (long)n;
 }
@@ -382,13 +402,7 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, struct row
     struct err *perr = mem_calloc(HTAB_PARTS, sizeof(*perr)); /* --having's failures */
     int bad = 0;
 
-    memset(&s, 0, sizeof(s));
-    s.job = job;
-    s.general = job->norder > 1 ||
-                (!job->cols[job->order_col].is_key && job->cols[job->order_col].agg == AGG_AVG);
-    s.order_num =
-        !s.general && (!job->cols[job->order_col].is_key ||
-                       record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_NUM);
+    ctx_init(&s, job);
     rows = mem_alloc((cap ? cap : 1) * sizeof(*rows));
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
         off[p] = n;
@@ -479,6 +493,64 @@ sort_select(const struct job *job, const struct htab *t, int threads, struct hta
     *n = want;
     mem_free(rows);
     return 0;
+}
+
+/* ---- comparing groups one pair at a time (a merge of sorted runs) ---- */
+
+#define ORDER_TEXT_MAX (1u << 20) /* rendered tie-break text kept, at most (then re-rendered) */
+
+struct sort_order {
+    struct sort_ctx s;
+    struct row *rows; /* one per slot */
+    size_t n;
+};
+
+struct sort_order *
+sort_order_create(const struct job *job, size_t slots)
+{
+    struct sort_order *o = mem_calloc(1, sizeof(*o));
+
+    ctx_init(&o->s, job);
+    o->n = slots;
+    o->rows = mem_calloc(slots + 1, sizeof(*o->rows));
+    for (size_t i = 0; i < slots; i++)
+        o->rows[i].text = NO_TEXT;
+    return o;
+}
+
+void
+sort_order_destroy(struct sort_order *o)
+{
+    if (o == NULL)
+        return;
+    out_str_fini(&o->s.cell);
+    out_str_fini(&o->s.xs);
+    out_str_fini(&o->s.ys);
+    mem_free(o->s.text);
+    mem_free(o->rows);
+    mem_free(o);
+}
+
+int
+sort_order_set(struct sort_order *o, size_t slot, struct htab_entry *e, struct err *err)
+{
+    struct out_cell cells[JOB_MAX_COLS];
+
+    if (o->s.text_len > ORDER_TEXT_MAX) { /* the texts of replaced rows: dropped, all re-rendered */
+        for (size_t i = 0; i < o->n; i++)
+            o->rows[i].text = NO_TEXT;
+        o->s.text_len = 0;
+    }
+    if (row_cells(o->s.job, e, cells) < 0)
+        return ERR_SET(err, ERR_INTERNAL, "malformed group key");
+    row_set(&o->rows[slot], e, o->s.job, o->s.order_num, cells);
+    return 0;
+}
+
+int
+sort_order_cmp(struct sort_order *o, size_t a, size_t b)
+{
+    return row_cmp(&o->s, &o->rows[a], &o->rows[b]);
 }
 
 void

@@ -44,6 +44,20 @@ int sort_run(const struct job *job, const struct htab *t, int threads, struct so
 int sort_select(const struct job *job, const struct htab *t, int threads, struct htab_entry **keep,
                 size_t *n, size_t *passed, struct err *err);
 
+/*
+ * sort_order_*() - the output's total order (sort_run()'s) over `slots`
+ * groups one pair at a time, for a merge of runs each already in that order:
+ * sort_order_set() puts entry `e` in a slot (it must stay valid while there;
+ * 0, or -ERR_INTERNAL on a malformed key), sort_order_cmp() compares the
+ * groups in two slots (< 0: a first). Tie-break texts are rendered once per
+ * group set, kept up to 1 MiB.
+ */
+struct sort_order;
+struct sort_order *sort_order_create(const struct job *job, size_t slots);
+void sort_order_destroy(struct sort_order *o);
+int sort_order_set(struct sort_order *o, size_t slot, struct htab_entry *e, struct err *err);
+int sort_order_cmp(struct sort_order *o, size_t a, size_t b);
+
 /* sort_result_fini() - frees what sort_run() allocated. */
 void sort_result_fini(struct sort_result *res);
 

@@ -48,7 +48,10 @@ spill_fini(struct spill *s)
 {
     for (size_t i = 0; i < s->nruns; i++)
         close(s->runs[i].fd);
+    for (size_t i = 0; i < s->nouts; i++)
+        close(s->outs[i].fd);
     mem_free(s->runs);
+    mem_free(s->outs);
     mem_free(s->dir);
     mem_free(s->name);
     memset(s, 0, sizeof(*s));
@@ -231,6 +234,98 @@ spill_table(struct spill *s, const struct htab *t, struct err *err)
     return 0;
 }
 
+/* ---- runs of rows in the output's order (a streamed output) ---- */
+
+/* A run being written: one block (partition 0), groups in the order put. */
+struct rows_out {
+    struct partial_stream w;
+    struct op_bytes b;
+    int fd;
+};
+
+static int
+rows_out_open(struct spill *s, struct rows_out *o, struct err *err)
+{
+    int rc;
+
+    memset(o, 0, sizeof(*o));
+    o->fd = spill_file(s, err);
+    if (o->fd < 0)
+        return o->fd;
+    rc = partial_stream_open(&o->w, o->fd, s->name, "spill", err);
+    if (rc == 0)
+        rc = partial_stream_block(&o->w, 0, err);
+    return rc;
+}
+
+static int
+rows_out_put(const struct op *op, struct rows_out *o, const struct htab_entry *e, struct err *err)
+{
+    int rc;
+
+    o->b.len = 0;
+    rc = op->save(op, htab_entry_val((struct htab_entry *)(uintptr_t)e), &o->b, err);
+    if (rc == 0)
+        rc = partial_stream_put(&o->w, e->hash, entry_key(e, op->val_len), e->key_len, o->b.p,
+                                o->b.len, err);
+    return rc;
+}
+
+/* Ends the run (rc: how writing went); 0 with *run set (the caller keeps its fd), or -code. */
+static int
+rows_out_close(struct spill *s, struct rows_out *o, int rc, struct spill_run *run, struct err *err)
+{
+    if (rc == 0)
+        rc = partial_stream_end(&o->w, err);
+    if (rc == 0)
+        rc = partial_stream_close(&o->w, err);
+    memset(run, 0, sizeof(*run));
+    run->fd = o->fd;
+    run->at[0] = o->w.at[0];
+    run->bytes = partial_stream_bytes(&o->w);
+    partial_stream_fini(&o->w);
+    op_bytes_fini(&o->b);
+    if (rc < 0) {
+        if (o->fd >= 0)
+            close(o->fd);
+        return rc;
+    }
+    atomic_fetch_add(&s->bytes, run->bytes);
+    return 0;
+}
+
+static void
+outs_add(struct spill *s, const struct spill_run *run)
+{
+#pragma omp critical
+    {
+        if (s->nouts == s->cap_outs) {
+            s->cap_outs = s->cap_outs ? 2 * s->cap_outs : 16;
+            s->outs = mem_realloc(s->outs, s->cap_outs * sizeof(*s->outs));
+        }
+        s->outs[s->nouts++] = *run;
+    }
+}
+
+/* Writes v[0..n) (in the output's order) as an output run. 0 or -code. */
+static int
+write_rows(struct spill *s, struct htab_entry *const *v, size_t n, struct err *err)
+{
+    struct rows_out o;
+    struct spill_run run;
+    int rc = rows_out_open(s, &o, err);
+
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i + 2 < n)
+            __builtin_prefetch(v[i + 2]);
+        rc = rows_out_put(s->op, &o, v[i], err);
+    }
+    if (rows_out_close(s, &o, rc, &run, err) < 0)
+        return rc < 0 ? rc : -(int)err->code;
+    outs_add(s, &run);
+    return 0;
+}
+
 /* ---- the merge ---- */
 
 /* One thread of the merge: its chunk of merged groups, what select() kept so far. */
@@ -319,11 +414,46 @@ keep_selected(const struct op *op, struct worker *w, struct htab **from, struct 
     return rc;
 }
 
+/*
+ * A streamed output's chunk is full (or the merge done): its groups passing --having, in the
+ * output's order (select() with no --limit), go to an output run; the chunk is released.
+ */
+static int
+flush_rows(struct spill *s, struct worker *w, int fresh, struct err *err)
+{
+    const struct op *op = s->op;
+    size_t n = htab_count(w->chunk), nkeep = 0, passed = 0;
+    int rc;
+
+    if (n > w->cap_sel) {
+        mem_free(w->sel);
+        w->cap_sel = n + n / 2;
+        w->sel = mem_alloc(w->cap_sel * sizeof(*w->sel));
+    }
+    rc = op->select(op, w->chunk, 1, w->sel, &nkeep, &passed, err);
+    w->groups += n;
+    w->passed += passed;
+    if (rc == 0 && nkeep > 0)
+        rc = write_rows(s, w->sel, nkeep, err);
+    release_table(op, w->chunk, w->acct);
+    w->chunk = NULL;
+    if (fresh && rc == 0) {
+        w->chunk = htab_create(op->val_len, w->acct, err);
+        if (w->chunk == NULL)
+            rc = -ERR_LIMIT;
+    }
+    return rc;
+}
+
 /* The chunk is full (or the merge done): keep what select() keeps, reduce `kept` when big. */
 static int
-flush_chunk(const struct op *op, struct worker *w, int fresh, struct err *err)
+flush_chunk(struct spill *s, struct worker *w, int fresh, struct err *err)
 {
+    const struct op *op = s->op;
     int rc;
+
+    if (s->stream)
+        return htab_count(w->chunk) == 0 && fresh ? 0 : flush_rows(s, w, fresh, err);
 
     if (htab_count(w->chunk) == 0 && fresh)
         return 0;
@@ -425,7 +555,7 @@ merge_part_saved(struct spill *s, struct worker *w, struct cur **h, size_t n, si
         for (size_t i = n / 2; i-- > 0 && rc == 0;)
             heap_down(h, n, i);
         if (rc == 0 && memacct_used(w->acct) > share)
-            rc = flush_chunk(op, w, 1, err);
+            rc = flush_chunk(s, w, 1, err);
     }
     mem_free(st);
     mem_free(len);
@@ -511,7 +641,7 @@ merge_part(struct spill *s, struct worker *w, unsigned p, size_t share, size_t c
         if (rc == 0 && op->compact != NULL && !w->all) /* whole now: finish() is next */
             op->compact(op, htab_entry_val(g), w->acct);
         if (rc == 0 && memacct_used(w->acct) > share)
-            rc = flush_chunk(op, w, 1, err);
+            rc = flush_chunk(s, w, 1, err);
     }
     for (size_t i = 0; i < opened; i++)
         partial_block_fini(&cs[i].r);
@@ -533,6 +663,13 @@ spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
 
     *out = NULL;
     *groups = *passed = 0;
+    if (!s->no_select && op->select != NULL && op->order_create != NULL) {
+        void *o = op->order_create(op, 1);
+
+        s->stream = o != NULL; /* every group passing --having is printed: the rows stream */
+        if (o != NULL)
+            op->order_destroy(o);
+    }
     /* each thread reads every run's block at once: a sixteenth of its share for those buffers */
     chunk = share / 16 / (s->nruns ? s->nruns : 1);
     chunk = chunk > READ_CHUNK_MAX   ? READ_CHUNK_MAX
@@ -570,7 +707,7 @@ spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
     /* every thread's last chunk; then the biggest kept table takes in the others' */
     for (int t = 0; t < threads && rc == 0; t++)
         if (ws[t].chunk != NULL)
-            rc = flush_chunk(op, &ws[t], 0, err);
+            rc = flush_chunk(s, &ws[t], 0, err);
     for (int t = 0; t < threads; t++)
         if (ws[t].kept != NULL && htab_count(ws[t].kept) > most) {
             most = htab_count(ws[t].kept);
@@ -611,4 +748,286 @@ spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
                 lim);
     }
     return rc;
+}
+
+/* ---- a streamed output's rows: a merge of the output runs ---- */
+
+#define ROWS_BATCH 4096 /* groups laid out at once, at most */
+
+struct spill_cur {
+    struct partial_block_reader r;
+    struct partial_entry e;
+    struct htab_entry *g; /* the run's current group, in rows->heads */
+};
+
+static void
+rows_heap_down(struct spill_rows *r, size_t i)
+{
+    const struct op *op = r->s->op;
+
+    for (;;) {
+        size_t l = 2 * i + 1, m = i, t;
+
+        if (l < r->n && op->order_cmp(r->order, r->heap[l], r->heap[m]) < 0)
+            m = l;
+        if (l + 1 < r->n && op->order_cmp(r->order, r->heap[l + 1], r->heap[m]) < 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        t = r->heap[i];
+        r->heap[i] = r->heap[m];
+        r->heap[m] = t;
+        i = m;
+    }
+}
+
+/* Heads left behind (moved out, zeroed) fill r->heads: the live ones move to a new table. */
+static int
+rows_compact(struct spill_rows *r, size_t skip, struct err *err)
+{
+    const struct op *op = r->s->op;
+    struct htab *t = htab_create(op->val_len, r->acct, err);
+    int rc = t == NULL ? -ERR_LIMIT : 0;
+
+    for (size_t i = 0; i < r->n && rc == 0; i++) {
+        size_t slot = r->heap[i];
+        struct htab_entry *g;
+        int is_new;
+
+        if (slot == skip)
+            continue;
+        g = htab_upsert(t, entry_key(r->c[slot].g, op->val_len), r->c[slot].g->key_len,
+                        r->c[slot].g->hash, &is_new, err);
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+            break;
+        }
+        memcpy(htab_entry_val(g), htab_entry_val(r->c[slot].g), op->val_len);
+        memset(htab_entry_val(r->c[slot].g), 0, op->val_len);
+        r->c[slot].g = g;
+        rc = op->order_set(r->order, slot, g, err);
+    }
+    release_table(op, r->heads, r->acct);
+    r->heads = t;
+    return rc;
+}
+
+/* Slot `slot`'s run's current group (r->c[slot].e) loaded as its head. 0 or -code. */
+static int
+rows_load(struct spill_rows *r, size_t slot, struct err *err)
+{
+    const struct op *op = r->s->op;
+    struct spill_cur *c = &r->c[slot];
+    int is_new, rc;
+    struct htab_entry *g = htab_upsert(r->heads, c->e.key, c->e.key_len, c->e.hash, &is_new, err);
+
+    if (g == NULL)
+        return -ERR_LIMIT;
+    if (!is_new)
+        return ERR_SET(err, ERR_INTERNAL, "spill: a group in two output runs");
+    c->g = g;
+    rc = op->load(op, htab_entry_val(g), c->e.state, c->e.state_len, r->acct, err);
+    if (rc == 0)
+        rc = op->order_set(r->order, slot, g, err);
+    return rc;
+}
+
+/* The head of slot heap[0] was taken: its run's next group (or the run leaves the heap). */
+static int
+rows_advance(struct spill_rows *r, struct err *err)
+{
+    size_t slot = r->heap[0];
+    int rc = partial_block_next(&r->c[slot].r, &r->c[slot].e, err);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        r->heap[0] = r->heap[--r->n];
+    } else {
+        /* heads taken stay in the table's arena: compacted when they pass a few thousand,
+         * or when the table takes more than half the share */
+        if (htab_count(r->heads) > r->n + r->n / 2 + 16 &&
+            (htab_count(r->heads) > 4 * SPILL_FANIN + 4096 ||
+             memacct_used(r->acct) > r->share / 2) &&
+            (rc = rows_compact(r, slot, err)) < 0)
+            return rc;
+        if ((rc = rows_load(r, slot, err)) < 0)
+            return rc;
+    }
+    if (r->n > 1)
+        rows_heap_down(r, 0);
+    return 0;
+}
+
+static void
+rows_stop(struct spill_rows *r)
+{
+    const struct op *op = r->s->op;
+
+    for (size_t i = 0; r->c != NULL && i < SPILL_FANIN; i++)
+        partial_block_fini(&r->c[i].r);
+    mem_free(r->c);
+    r->c = NULL;
+    mem_free(r->heap);
+    r->heap = NULL;
+    r->n = 0;
+    release_table(op, r->heads, r->acct);
+    r->heads = NULL;
+}
+
+/* Starts the merge of runs[0..k) (k <= SPILL_FANIN). 0 or -code. */
+static int
+rows_start(struct spill_rows *r, const struct spill_run *runs, size_t k, struct err *err)
+{
+    const struct op *op = r->s->op;
+    int rc = 0;
+
+    r->c = mem_calloc(SPILL_FANIN, sizeof(*r->c));
+    r->heap = mem_calloc(SPILL_FANIN, sizeof(*r->heap));
+    r->n = 0;
+    r->heads = htab_create(op->val_len, r->acct, err);
+    if (r->heads == NULL)
+        return -ERR_LIMIT;
+    for (size_t i = 0; i < k && rc == 0; i++) {
+        if (runs[i].at[0] == 0)
+            continue;
+        rc =
+            partial_block_open(&r->c[i].r, runs[i].fd, r->s->name, runs[i].at[0], 0, r->chunk, err);
+        r->c[i].r.any_order = 1;
+        if (rc == 0)
+            rc = partial_block_next(&r->c[i].r, &r->c[i].e, err);
+        if (rc == 1) {
+            r->heap[r->n++] = i;
+            rc = rows_load(r, i, err);
+        }
+    }
+    for (size_t i = r->n / 2; i-- > 0 && rc == 0;)
+        rows_heap_down(r, i);
+    return rc < 0 ? rc : 0;
+}
+
+/* Merges the first SPILL_FANIN output runs into one. 0 or -code. */
+static int
+rows_cascade(struct spill_rows *r, struct err *err)
+{
+    struct spill *s = r->s;
+    const struct op *op = s->op;
+    struct rows_out o;
+    struct spill_run run;
+    int rc = rows_start(r, s->outs, SPILL_FANIN, err);
+
+    if (rc == 0)
+        rc = rows_out_open(s, &o, err);
+    else
+        o.fd = -1;
+    while (rc == 0 && r->n > 0) {
+        struct htab_entry *g = r->c[r->heap[0]].g;
+
+        rc = rows_out_put(op, &o, g, err);
+        op->release(op, htab_entry_val(g), r->acct);
+        memset(htab_entry_val(g), 0, op->val_len);
+        if (rc == 0)
+            rc = rows_advance(r, err);
+    }
+    rows_stop(r);
+    if (o.fd >= 0 && rows_out_close(s, &o, rc, &run, err) < 0 && rc == 0)
+        rc = -(int)err->code;
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < SPILL_FANIN; i++)
+        close(s->outs[i].fd);
+    memmove(s->outs, s->outs + SPILL_FANIN, (s->nouts - SPILL_FANIN) * sizeof(*s->outs));
+    s->nouts -= SPILL_FANIN;
+    outs_add(s, &run);
+    return 0;
+}
+
+int
+spill_rows_open(struct spill_rows *r, struct spill *s, struct memacct *acct, size_t share,
+                struct err *err)
+{
+    int rc = 0;
+
+    memset(r, 0, sizeof(*r));
+    r->s = s;
+    r->acct = acct;
+    r->share = share;
+    r->chunk = share / 16 / SPILL_FANIN;
+    r->chunk = r->chunk > READ_CHUNK_MAX   ? READ_CHUNK_MAX
+               : r->chunk < READ_CHUNK_MIN ? READ_CHUNK_MIN
+                                           : r->chunk;
+    r->order = s->op->order_create(s->op, SPILL_FANIN);
+    if (r->order == NULL)
+        return ERR_SET(err, ERR_INTERNAL, "spill: the output does not stream");
+    while (rc == 0 && s->nouts > SPILL_FANIN)
+        rc = rows_cascade(r, err);
+    if (rc == 0)
+        rc = rows_start(r, s->outs, s->nouts, err);
+    return rc;
+}
+
+int
+spill_rows_rewind(struct spill_rows *r, struct err *err)
+{
+    const struct op *op = r->s->op;
+
+    if (r->have_out)
+        op->output_fini(op, &r->out);
+    r->have_out = 0;
+    release_table(op, r->batch, r->acct);
+    r->batch = NULL;
+    rows_stop(r);
+    return rows_start(r, r->s->outs, r->s->nouts, err);
+}
+
+int
+spill_rows_next(struct spill_rows *r, const struct out_table **t, struct err *err)
+{
+    const struct op *op = r->s->op;
+    size_t count = 0;
+    int rc = 0;
+
+    if (r->have_out)
+        op->output_fini(op, &r->out);
+    r->have_out = 0;
+    release_table(op, r->batch, r->acct);
+    r->batch = NULL;
+    if (r->n == 0)
+        return 0;
+    r->batch = htab_create(op->val_len, r->acct, err);
+    if (r->batch == NULL)
+        return -ERR_LIMIT;
+    while (rc == 0 && r->n > 0 &&
+           (count == 0 || (count < ROWS_BATCH && memacct_used(r->acct) < r->share))) {
+        rc = move_entry(op, r->batch, r->c[r->heap[0]].g, err);
+        if (rc == 0)
+            rc = rows_advance(r, err);
+        count++;
+    }
+    if (rc == 0) {
+        /* the batch is a stretch of the output's order: finish() lays it out in that order */
+        rc = op->finish(op, r->batch, 1, &r->out, err);
+        r->have_out = 1;
+    }
+    if (rc < 0)
+        return rc;
+    *t = &r->out.table;
+    return 1;
+}
+
+void
+spill_rows_close(struct spill_rows *r)
+{
+    const struct op *op;
+
+    if (r->s == NULL)
+        return;
+    op = r->s->op;
+    if (r->have_out)
+        op->output_fini(op, &r->out);
+    release_table(op, r->batch, r->acct);
+    rows_stop(r);
+    if (r->order != NULL)
+        op->order_destroy(r->order);
+    memset(r, 0, sizeof(*r));
 }

@@ -49,6 +49,12 @@ struct spill {
     atomic_uint_fast64_t bytes;
     atomic_uint counter;
     int no_select; /* keep every group (the caller encodes the table rather than finishing it) */
+    /* the output streams (op->order_create() gave an order; set by spill_finish()): each full
+     * chunk is written as a run of its groups passing --having in the output's order (one
+     * block, partition 0) instead of being kept */
+    int stream;
+    struct spill_run *outs;
+    size_t nouts, cap_outs;
 };
 
 /* spill_dir_default() - $TMPDIR when set and not empty, else /tmp. */
@@ -78,5 +84,39 @@ int spill_table(struct spill *s, const struct htab *t, struct err *err);
  */
 int spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
                  struct htab **out, uint64_t *groups, uint64_t *passed, struct err *err);
+
+/*
+ * The rows of a streamed output (spill_finish() set s->order): a k-way merge of
+ * the output runs in op->order_cmp()'s order, handed out a batch at a time as
+ * op->finish() lays out the batch's groups (the same order: the batch is a
+ * stretch of it). spill_rows_open() first merges runs SPILL_FANIN at a time
+ * into longer ones while there are more (so few files are read at once);
+ * spill_rows_next() sets *t to the next batch (valid until the next call) and
+ * returns 1, or 0 after the last, or -code; spill_rows_rewind() starts again
+ * (the table format reads the rows twice: widths, then rows). Memory: the
+ * batch's groups and the runs' heads in `acct` (up to about `share`), read
+ * buffers of share/16.
+ */
+#define SPILL_FANIN 64
+
+struct spill_rows {
+    struct spill *s;
+    struct memacct *acct;
+    size_t share, chunk;
+    void *order;         /* op->order_create() of SPILL_FANIN slots */
+    struct spill_cur *c; /* one per run being merged */
+    size_t *heap;        /* slots (runs) by their head, smallest first */
+    size_t n;            /* heads in the heap */
+    struct htab *heads;  /* the runs' current groups */
+    struct htab *batch;  /* the groups of the batch being laid out */
+    struct op_output out;
+    int have_out;
+};
+
+int spill_rows_open(struct spill_rows *r, struct spill *s, struct memacct *acct, size_t share,
+                    struct err *err);
+int spill_rows_next(struct spill_rows *r, const struct out_table **t, struct err *err);
+int spill_rows_rewind(struct spill_rows *r, struct err *err);
+void spill_rows_close(struct spill_rows *r);
 
 #endif

@@ -348,61 +348,6 @@ flush(FILE *f, struct out_str *o, struct err *err)
     return 0;
 }
 
-static int
-write_table(FILE *f, const struct out_table *t, struct err *err)
-{
-    size_t ncells = t->nrows * t->ncols;
-    struct out_str *text = mem_calloc(ncells ? ncells : 1, sizeof(*text));
-    size_t *width = mem_calloc(t->ncols, sizeof(*width));
-    struct out_str o = {0};
-    int rc = 0;
-
-    for (size_t j = 0; j < t->ncols; j++)
-        width[j] = strlen(t->cols[j].name) > 3 ? strlen(t->cols[j].name) : 3;
-    for (size_t i = 0; i < ncells; i++) {
-        out_cell_render(&t->cells[i], &text[i]);
-        if (text[i].len > width[i % t->ncols])
-            width[i % t->ncols] = text[i].len;
-    }
-    put_sep(&o, width, t->ncols);
-    str_add(&o, "|", 1);
-    for (size_t j = 0; j < t->ncols; j++) {
-        put_cell(&o, t->cols[j].name, strlen(t->cols[j].name), width[j]);
-        str_add(&o, "|", 1);
-    }
-    str_add(&o, "\n", 1);
-    put_sep(&o, width, t->ncols);
-    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
-        str_add(&o, "|", 1);
-        for (size_t j = 0; j < t->ncols; j++) {
-            const struct out_str *c = &text[r * t->ncols + j];
-
-            put_cell(&o, c->p, c->len, width[j]);
-            str_add(&o, "|", 1);
-        }
-        str_add(&o, "\n", 1);
-        if (o.len > (1u << 16))
-            rc = flush(f, &o, err);
-    }
-    put_sep(&o, width, t->ncols);
-    if (t->has_more) {
-        char foot[64];
-        int n = snprintf(foot, sizeof(foot), "only showing top %zu %s\n", t->nrows,
-                         t->nrows == 1 ? "row" : "rows");
-
-        str_add(&o, foot, (size_t)n);
-    }
-    str_add(&o, "\n", 1); /* show() is println(showString(...)) */
-    if (rc == 0)
-        rc = flush(f, &o, err);
-    for (size_t i = 0; i < ncells; i++)
-        out_str_fini(&text[i]);
-    mem_free(text);
-    mem_free(width);
-    out_str_fini(&o);
-    return rc;
-}
-
 /* ---- CSV ------------------------------------------------------------------ */
 
 static void json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp);
@@ -462,38 +407,6 @@ csv_cell(struct out_str *o, const struct out_cell *c, int keep_formulas, struct 
         }
     }
     csv_field(o, cell->p, cell->len);
-}
-
-static int
-write_csv(FILE *f, const struct out_table *t, int keep_formulas, struct err *err)
-{
-    struct out_str o = {0};
-    struct out_str cell = {0};
-    struct out_str tmp = {0};
-    int rc = 0;
-
-    for (size_t j = 0; j < t->ncols; j++) {
-        if (j)
-            str_add(&o, ",", 1);
-        csv_field(&o, t->cols[j].name, strlen(t->cols[j].name));
-    }
-    str_add(&o, "\r\n", 2);
-    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
-        for (size_t j = 0; j < t->ncols; j++) {
-            if (j)
-                str_add(&o, ",", 1);
-            csv_cell(&o, &t->cells[r * t->ncols + j], keep_formulas, &cell, &tmp);
-        }
-        str_add(&o, "\r\n", 2);
-        if (o.len > (1u << 16))
-            rc = flush(f, &o, err);
-    }
-    if (rc == 0)
-        rc = flush(f, &o, err);
-    out_str_fini(&o);
-    out_str_fini(&cell);
-    out_str_fini(&tmp);
-    return rc;
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -556,59 +469,170 @@ json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp)
     }
 }
 
-static int
-write_json(FILE *f, const struct out_table *t, struct err *err)
-{
-    struct out_str o = {0};
-    struct out_str tmp = {0};
-    int rc = 0;
-
-    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
-        str_add(&o, "{", 1);
-        for (size_t j = 0; j < t->ncols; j++) {
-            if (j)
-                str_add(&o, ",", 1);
-            json_string(&o, t->cols[j].json_name, strlen(t->cols[j].json_name));
-            str_add(&o, ":", 1);
-            json_value(&o, &t->cells[r * t->ncols + j], &tmp);
-        }
-        str_add(&o, "}\n", 2);
-        if (o.len > (1u << 16))
-            rc = flush(f, &o, err);
-    }
-    if (rc == 0)
-        rc = flush(f, &o, err);
-    out_str_fini(&o);
-    out_str_fini(&tmp);
-    return rc;
-}
-
 int
 out_write(FILE *f, const struct out_table *t, enum out_format fmt, struct err *err)
 {
     return out_write_opts(f, t, fmt, NULL, err);
 }
 
+/* ---- the writers: a table in batches of rows ---------------------------- */
+
+void
+out_widths_init(const struct out_col *cols, size_t ncols, size_t *width)
+{
+    for (size_t j = 0; j < ncols; j++)
+        width[j] = strlen(cols[j].name) > 3 ? strlen(cols[j].name) : 3;
+}
+
+void
+out_widths_add(const struct out_table *t, size_t *width)
+{
+    struct out_str c = {0};
+
+    for (size_t i = 0; i < t->nrows * t->ncols; i++) {
+        out_str_reset(&c);
+        out_cell_render(&t->cells[i], &c);
+        if (c.len > width[i % t->ncols])
+            width[i % t->ncols] = c.len;
+    }
+    out_str_fini(&c);
+}
+
+int
+out_stream_begin(struct out_stream *s, FILE *f, const struct out_col *cols, size_t ncols,
+                 const size_t *width, enum out_format fmt, const struct out_opts *opts,
+                 struct err *err)
+{
+    memset(s, 0, sizeof(*s));
+    s->f = f;
+    s->fmt = fmt;
+    s->keep_formulas = opts != NULL && opts->csv_keep_formulas;
+    s->cols = cols;
+    s->ncols = ncols;
+    switch (fmt) {
+    case OUT_FORMAT_TABLE:
+        s->width = mem_calloc(ncols + 1, sizeof(*s->width));
+        memcpy(s->width, width, ncols * sizeof(*s->width));
+        put_sep(&s->o, s->width, ncols);
+        str_add(&s->o, "|", 1);
+        for (size_t j = 0; j < ncols; j++) {
+            put_cell(&s->o, cols[j].name, strlen(cols[j].name), s->width[j]);
+            str_add(&s->o, "|", 1);
+        }
+        str_add(&s->o, "\n", 1);
+        put_sep(&s->o, s->width, ncols);
+        return 0;
+    case OUT_FORMAT_CSV:
+        for (size_t j = 0; j < ncols; j++) {
+            if (j)
+                str_add(&s->o, ",", 1);
+            csv_field(&s->o, cols[j].name, strlen(cols[j].name));
+        }
+        str_add(&s->o, "\r\n", 2);
+        return 0;
+    case OUT_FORMAT_JSON:
+        return 0;
+    }
+    return ERR_SET(err, ERR_INTERNAL, "unknown output format %d", (int)fmt);
+}
+
+int
+out_stream_rows(struct out_stream *s, const struct out_table *t, struct err *err)
+{
+    struct out_str *o = &s->o;
+    int rc = 0;
+
+    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
+        const struct out_cell *row = &t->cells[r * t->ncols];
+
+        switch (s->fmt) {
+        case OUT_FORMAT_TABLE:
+            str_add(o, "|", 1);
+            for (size_t j = 0; j < s->ncols; j++) {
+                out_str_reset(&s->cell);
+                out_cell_render(&row[j], &s->cell);
+                put_cell(o, s->cell.p, s->cell.len, s->width[j]);
+                str_add(o, "|", 1);
+            }
+            str_add(o, "\n", 1);
+            break;
+        case OUT_FORMAT_CSV:
+            for (size_t j = 0; j < s->ncols; j++) {
+                if (j)
+                    str_add(o, ",", 1);
+                csv_cell(o, &row[j], s->keep_formulas, &s->cell, &s->tmp);
+            }
+            str_add(o, "\r\n", 2);
+            break;
+        case OUT_FORMAT_JSON:
+            str_add(o, "{", 1);
+            for (size_t j = 0; j < s->ncols; j++) {
+                if (j)
+                    str_add(o, ",", 1);
+                json_string(o, s->cols[j].json_name, strlen(s->cols[j].json_name));
+                str_add(o, ":", 1);
+                json_value(o, &row[j], &s->tmp);
+            }
+            str_add(o, "}\n", 2);
+            break;
+        }
+        if (o->len > (1u << 16))
+            rc = flush(s->f, o, err);
+    }
+    return rc;
+}
+
+int
+out_stream_end(struct out_stream *s, int has_more, size_t nrows, struct err *err)
+{
+    int rc;
+
+    if (s->fmt == OUT_FORMAT_TABLE) {
+        put_sep(&s->o, s->width, s->ncols);
+        if (has_more) {
+            char foot[64];
+            int n = snprintf(foot, sizeof(foot), "only showing top %zu %s\n", nrows,
+                             nrows == 1 ? "row" : "rows");
+
+            str_add(&s->o, foot, (size_t)n);
+        }
+        str_add(&s->o, "\n", 1); /* show() is println(showString(...)) */
+    }
+    rc = flush(s->f, &s->o, err);
+    if (rc == 0 && fflush(s->f) != 0)
+        rc = ERR_SET_ERRNO(err, errno, "writing results");
+    return rc;
+}
+
+void
+out_stream_fini(struct out_stream *s)
+{
+    mem_free(s->width);
+    out_str_fini(&s->o);
+    out_str_fini(&s->cell);
+    out_str_fini(&s->tmp);
+    memset(s, 0, sizeof(*s));
+}
+
 int
 out_write_opts(FILE *f, const struct out_table *t, enum out_format fmt, const struct out_opts *opts,
                struct err *err)
 {
+    struct out_stream s;
+    size_t *width = NULL;
     int rc;
 
-    switch (fmt) {
-    case OUT_FORMAT_TABLE:
-        rc = write_table(f, t, err);
-        break;
-    case OUT_FORMAT_CSV:
-        rc = write_csv(f, t, opts != NULL && opts->csv_keep_formulas, err);
-        break;
-    case OUT_FORMAT_JSON:
-        rc = write_json(f, t, err);
-        break;
-    default:
-        return ERR_SET(err, ERR_INTERNAL, "unknown output format %d", (int)fmt);
+    if (fmt == OUT_FORMAT_TABLE) {
+        width = mem_calloc(t->ncols + 1, sizeof(*width));
+        out_widths_init(t->cols, t->ncols, width);
+        out_widths_add(t, width);
     }
-    if (rc == 0 && fflush(f) != 0)
-        rc = ERR_SET_ERRNO(err, errno, "writing results");
+    rc = out_stream_begin(&s, f, t->cols, t->ncols, width, fmt, opts, err);
+    if (rc == 0)
+        rc = out_stream_rows(&s, t, err);
+    if (rc == 0)
+        rc = out_stream_end(&s, t->has_more, t->nrows, err);
+    out_stream_fini(&s);
+    mem_free(width);
     return rc;
 }

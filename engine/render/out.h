@@ -175,13 +175,47 @@ int out_write(FILE *f, const struct out_table *t, enum out_format fmt, struct er
 int out_write_opts(FILE *f, const struct out_table *t, enum out_format fmt,
                    const struct out_opts *opts, struct err *err);
 
-/* A growable byte string, for rendering cells of any length. */
+/*
+ * out_widths_init() / out_widths_add() - the table format's column widths:
+ * width[0..ncols) from the headers (at least 3), then widened to the rendered
+ * cells of each table added (rows given in pieces widen it alike).
+ */
+void out_widths_init(const struct out_col *cols, size_t ncols, size_t *width);
+void out_widths_add(const struct out_table *t, size_t *width);
+
+/*
+ * A table written a batch of rows at a time (rows that do not fit in memory
+ * at once): out_stream_begin() writes the header (`width`: the table
+ * format's widths over every row, from out_widths_*(); unused otherwise),
+ * out_stream_rows() the rows of `t` (its columns those begun with),
+ * out_stream_end() the footer (`has_more`, `nrows`: as in struct out_table)
+ * and flushes. The bytes equal out_write_opts()'s of the whole table. Each
+ * returns 0 or -ERR_IO; out_stream_fini() frees it either way.
+ */
 struct out_str {
     char *p;    /* NUL-terminated text, owned */
     size_t len; /* bytes before the NUL */
     size_t cap; /* bytes allocated */
 };
 
+struct out_stream {
+    FILE *f;
+    enum out_format fmt;
+    int keep_formulas;
+    const struct out_col *cols;
+    size_t ncols;
+    size_t *width; /* owned copy (table format) */
+    struct out_str o, cell, tmp;
+};
+
+int out_stream_begin(struct out_stream *s, FILE *f, const struct out_col *cols, size_t ncols,
+                     const size_t *width, enum out_format fmt, const struct out_opts *opts,
+                     struct err *err);
+int out_stream_rows(struct out_stream *s, const struct out_table *t, struct err *err);
+int out_stream_end(struct out_stream *s, int has_more, size_t nrows, struct err *err);
+void out_stream_fini(struct out_stream *s);
+
+/* A growable byte string, for rendering cells of any length. */
 void out_str_fini(struct out_str *s);
 void out_str_reset(struct out_str *s);
 
