@@ -660,7 +660,8 @@ class Report:
             return
         self.p("## Beyond memory: `highcard` under a quarter of its peak", "",
                "Each analytic in memory, then with `--mem-limit` set to a quarter of the "
-               "in-memory warm-up's peak RSS (issue 16): the group tables spill sorted runs to "
+               "in-memory warm-up's peak RSS at one thread, the same budget at two (issue 16: "
+               "the budget covers all threads): the group tables spill sorted runs to "
                "`--tmp-dir` and merge them back a partition at a time. Done when the peak RSS is "
                "at most the budget plus 64 MiB, the spilled run takes at most twice the time, and "
                "the output is byte-identical.", "",
