@@ -351,8 +351,14 @@ ipfix_fast_rr(const struct ipfix_rec *r, struct dns_rr *d, uint32_t need)
         d->name = empty;
         d->name_len = 0;
     }
-    d->ttl = (need & IPFIX_NEED_DNS_TTL) ? (uint32_t)be(r, &s[IPFIX_ID_TTL], 4) : 0;
     d->rrtype = (need & IPFIX_NEED_DNS_TYPE) ? (uint16_t)be(r, &s[IPFIX_ID_TYPE], 2) : 0;
+    if (!(need & ~(uint32_t)(IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE))) { /* dns-names' */
+        d->ttl = 0;
+        d->id = 0;
+        d->qr = d->rcode = d->section = d->aa = 0;
+        return;
+    }
+    d->ttl = (need & IPFIX_NEED_DNS_TTL) ? (uint32_t)be(r, &s[IPFIX_ID_TTL], 4) : 0;
     d->id = (need & IPFIX_NEED_DNS_ID) ? (uint16_t)be(r, &s[IPFIX_ID_ID], 2) : 0;
     d->qr = (need & IPFIX_NEED_DNS_QR) ? byte(r, &s[IPFIX_ID_QR]) : 0;
     d->rcode = (need & IPFIX_NEED_DNS_RCODE) ? byte(r, &s[IPFIX_ID_RCODE]) : 0;

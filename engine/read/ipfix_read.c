@@ -252,14 +252,20 @@ fast_flow(void *ctx, const struct ipfix_rec *rec)
         memset(f, 0, sizeof(*f)); /* what is not decoded reads as 0 */
     f->ndns = rec->ndns;
     if (r->need.keep) {
-        ipfix_fast_flow(rec, f, r->need.keep_flow);
+        /*
+         * The specialised path decodes a field with one load: every field the job reads at
+         * once costs less than a second call for the kept flows (most of them).
+         */
+        uint32_t first = rec->plan->fixed.ok ? r->need.keep_flow | r->need.flow : r->need.keep_flow;
+
+        ipfix_fast_flow(rec, f, first);
         if (!r->need.keep(r->need.keep_ctx, f, &r->st.records_dropped)) {
             r->st.flows++;
             r->st.dns_rrs += rec->ndns;
             return;
         }
-        if (r->need.flow & ~r->need.keep_flow)
-            ipfix_fast_flow(rec, f, r->need.flow & ~r->need.keep_flow);
+        if (r->need.flow & ~first)
+            ipfix_fast_flow(rec, f, r->need.flow & ~first);
     } else {
         ipfix_fast_flow(rec, f, r->need.flow);
     }

@@ -459,7 +459,8 @@ walk_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
      * another domain; the reader gives libfixbuf's session-wide pair table
      * these pairs before it decodes the message (ipfix_scan_result.list_tid).
      */
-    list_use(s, tid, t->cls.pair);
+    if (!s->visiting) /* only libfixbuf's decoding reads them (ipfix_scan_result.list_tid) */
+        list_use(s, tid, t->cls.pair);
     if (t->cls.pair == IPFIX_PAIR_NONE)
         return 0; /* not decoded: libfixbuf skips unpaired lists */
     if (depth > MAX_DEPTH) {
@@ -599,21 +600,40 @@ fast_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
 
     if (!t)
         return 0;
-    list_use(s, tid, t->cls.pair);
+    if (!s->visiting)
+        list_use(s, tid, t->cls.pair);
     if (t->cls.pair == IPFIX_PAIR_NONE)
         return 0;
     if (depth > MAX_DEPTH)
         return -1;
     if (t->cls.pair == IPFIX_PAIR_WRAP) {
+        /*
+         * A wrapper template is one varlen 0/292 field (ipfix_scan_classify()): each record is
+         * a length and a subTemplateList, walked here as fast_record() would walk it.
+         */
+        const uint8_t **vs = s->vs[depth];
+        uint16_t *vl = s->vl[depth];
+        unsigned inner = (collect & COLLECT_WRAP) ? COLLECT_DNS : 0;
+
         for (uint32_t count = 0; p < end; count++) {
-            size_t n;
+            size_t l;
 
             if (count == IPFIX_LIST_MAX_RECORDS)
                 return -1;
-            n = fast_record(s, t, p, end, CTX_WRAP, depth, collect);
-            if (!n)
+            l = *p++;
+            if (l == 255) {
+                if (end - p < 2)
+                    return -1;
+                l = rd16(p);
+                p += 2;
+            }
+            if ((size_t)(end - p) < l)
                 return -1;
-            p += n;
+            vs[0] = p;
+            vl[0] = (uint16_t)l;
+            if (fast_stl(s, p, l, depth + 1, inner))
+                return -1;
+            p += l;
         }
         return 0;
     }

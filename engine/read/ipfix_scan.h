@@ -213,6 +213,8 @@ struct ipfix_scan_result {
      * how it decodes in this message's domain then (enum ipfix_pair); valid
      * until the next call. libfixbuf's pair table is one per session, not per
      * domain: the libfixbuf reader sets these pairs before each message.
+     * Noted only without a visitor (ipfix_scan_visit()): the fast decoder
+     * never reads them (nlist is then 0).
      */
     const uint16_t *list_tid;
     const uint8_t *list_pair;
