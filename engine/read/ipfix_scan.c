@@ -37,6 +37,7 @@ struct vtmpl {
     int16_t stml_idx;        /* index of the first 0/293 field, -1 if none */
     int16_t dpi_idx;         /* index of the first 6871/432 field, -1 if none */
     uint32_t nvar;           /* varlen fields; the skeleton follows f[] (skel(), vkind()) */
+    int stml_only;           /* a YAF 2 flow: fixed fields, the STML, fixed fields (fast_flow1()) */
     struct ipfix_tclass cls; /* classification */
 };
 
@@ -592,6 +593,89 @@ fast_record(struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, const
     return (size_t)(q - p) + sk[t->nvar];
 }
 
+/* leaf_var() - skips `run` fixed bytes and one varlen value at *q; its value in *v, *vl. */
+static inline __attribute__((always_inline)) int
+leaf_var(const uint8_t **q, const uint8_t *end, uint32_t run, const uint8_t **v, size_t *vl)
+{
+    const uint8_t *x = *q;
+    size_t l;
+
+    if ((size_t)(end - x) <= run)
+        return 0;
+    x += run;
+    l = *x++;
+    if (l == 255) {
+        if (end - x < 2)
+            return 0;
+        l = rd16(x);
+        x += 2;
+    }
+    if ((size_t)(end - x) < l)
+        return 0;
+    *v = x;
+    *vl = l;
+    *q = x + l;
+    return 1;
+}
+
+/*
+ * leaf_walk() - fast_records() for the DNS records [p, end) of template `t`, by its skeleton:
+ * `nv` its varlen fields when the caller knows how many (else 0: t->nvar); `mode` 0 when the
+ * records are not the flow's, 1 to count them, 2 to note where they are (leaf_add()). Both
+ * are constants where it is called, so each shape gets its own loop.
+ */
+static inline __attribute__((always_inline)) int
+leaf_walk(struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, const uint8_t *end,
+          uint32_t nv, int mode)
+{
+    const uint32_t *sk = skel(t);
+    uint32_t nvar = nv ? nv : t->nvar, last = sk[nvar], count = 0;
+    uint32_t run0 = nvar > 0 ? sk[0] : 0, run1 = nvar > 1 ? sk[1] : 0;
+
+    for (; p < end; count++) {
+        const uint8_t *q = p, *v;
+        struct leaf *lf = NULL;
+        size_t l;
+
+        if (count == IPFIX_LIST_MAX_RECORDS)
+            return -1;
+        if (mode == 2)
+            lf = leaf_add(s, t, p);
+        if (nv == 2) { /* unrolled */
+            if (!leaf_var(&q, end, run0, &v, &l))
+                return -1;
+            if (mode == 2) {
+                lf->vs[0] = v;
+                lf->vl[0] = (uint16_t)l;
+            }
+            if (!leaf_var(&q, end, run1, &v, &l))
+                return -1;
+            if (mode == 2) {
+                lf->vs[1] = v;
+                lf->vl[1] = (uint16_t)l;
+            }
+        } else {
+            for (uint32_t k = 0; k < nvar; k++) {
+                if (!leaf_var(&q, end, sk[k], &v, &l))
+                    return -1;
+                if (mode == 2 && k < LEAF_VARS) {
+                    lf->vs[k] = v;
+                    lf->vl[k] = (uint16_t)l;
+                }
+            }
+        }
+        if ((size_t)(end - q) < last || q + last == p) /* a record is never 0 bytes */
+            return -1;
+        q += last;
+        if (mode == 2)
+            lf->len = (size_t)(q - p);
+        p = q;
+    }
+    if (mode == 1)
+        s->ndns += count; /* after a -1 the record is walked again from ndns 0 (scan_dset()) */
+    return 0;
+}
+
 static int
 fast_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t *end, int depth,
              unsigned collect)
@@ -639,52 +723,16 @@ fast_records(struct ipfix_scan *s, uint16_t tid, const uint8_t *p, const uint8_t
     }
     /* DNS records (CTX_LEAF): no list is entered, only the skeleton's lengths */
     {
-        const uint32_t *sk = skel(t);
-        uint32_t nvar = t->nvar, last = sk[nvar];
+        int mode = !(collect & COLLECT_DNS) ? 0 : s->leaves ? 2 : 1;
 
-        for (uint32_t count = 0; p < end; count++) {
-            const uint8_t *q = p;
-            struct leaf *lf = NULL;
-
-            if (collect & COLLECT_DNS) { /* counted; where it is only when it will be read */
-                if (s->leaves)
-                    lf = leaf_add(s, t, p);
-                else
-                    s->ndns++;
-            }
-
-            if (count == IPFIX_LIST_MAX_RECORDS)
-                return -1;
-            for (uint32_t k = 0; k < nvar; k++) {
-                size_t l;
-
-                if ((size_t)(end - q) <= sk[k])
-                    return -1;
-                q += sk[k];
-                l = *q++;
-                if (l == 255) {
-                    if (end - q < 2)
-                        return -1;
-                    l = rd16(q);
-                    q += 2;
-                }
-                if ((size_t)(end - q) < l)
-                    return -1;
-                if (lf && k < LEAF_VARS) {
-                    lf->vs[k] = q;
-                    lf->vl[k] = (uint16_t)l;
-                }
-                q += l;
-            }
-            if ((size_t)(end - q) < last || q + last == p) /* a record is never 0 bytes */
-                return -1;
-            q += last;
-            if (lf)
-                lf->len = (size_t)(q - p);
-            p = q;
-        }
+        if (t->nvar == 2) /* YAF's DNS records: the name, then the rdata list */
+            return mode == 0   ? leaf_walk(s, t, p, end, 2, 0)
+                   : mode == 1 ? leaf_walk(s, t, p, end, 2, 1)
+                               : leaf_walk(s, t, p, end, 2, 2);
+        return mode == 0   ? leaf_walk(s, t, p, end, 0, 0)
+               : mode == 1 ? leaf_walk(s, t, p, end, 0, 1)
+                           : leaf_walk(s, t, p, end, 0, 2);
     }
-    return 0;
 }
 
 static int
@@ -715,6 +763,25 @@ fast_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
         p += elen;
     }
     return 0;
+}
+
+/* fast_flow1() - fast_record() of a top-level flow record of a stml_only template. */
+static size_t
+fast_flow1(struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, const uint8_t *end)
+{
+    const uint32_t *sk = skel(t);
+    const uint8_t *q = p, *v;
+    size_t l;
+
+    if (!leaf_var(&q, end, sk[0], &v, &l))
+        return 0;
+    s->vs[0][0] = v;
+    s->vl[0][0] = (uint16_t)l;
+    if (fast_stml(s, v, l, 1))
+        return 0;
+    if ((size_t)(end - q) < sk[1])
+        return 0;
+    return (size_t)(q - p) + sk[1];
 }
 
 void
@@ -898,6 +965,7 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
             k++;
         }
         sk[t->nvar] = run;
+        t->stml_only = t->nvar == 1 && vk[0] == VK_STML;
     }
     ipfix_scan_classify(t->f, n, scope, &t->cls);
     pthread_once(&lut_once, lut_init);
@@ -976,7 +1044,8 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
         size_t n;
 
         s->ndns = 0;
-        n = fast_record(s, t, q, end, ctx, 0, 0);
+        n = ctx == CTX_FLOW && t->stml_only ? fast_flow1(s, t, q, end)
+                                            : fast_record(s, t, q, end, ctx, 0, 0);
         if (!n) { /* something is wrong (or n == 0 fields): walk it again, reporting */
             s->ndns = 0;
             n = walk_record(s, t, tid, q, end, ctx, 0, 0);
