@@ -549,6 +549,108 @@ fini17(struct dset *s, struct memacct *acct)
     memset(s, 0, sizeof(*s));
 }
 
+/*
+ * presize() - gives the empty set `s` room for n items (n >= 1) at once, in the mode
+ * add() would have grown it to (inline, array, or hash slots at load <= 1/2), so that
+ * add() then never grows: loading a saved set places each item once, with no rehash.
+ */
+static int
+presize(struct dset *s, uint32_t n, size_t width, struct memacct *acct, struct err *err)
+{
+    uint32_t cap = 2;
+    size_t bytes;
+
+    if (n <= 1)
+        return 0;
+    if (n > (1u << 30))
+        return ERR_SET(err, ERR_LIMIT, "a distinct set of %u items is too big to load", n);
+    if (n <= DSET_LINEAR) {
+        while (cap < n)
+            cap *= 2;
+    } else {
+        cap = 2 * DSET_LINEAR;
+        while (cap < 2u * n)
+            cap *= 2;
+    }
+    bytes = heap_bytes(cap, width);
+    if (memacct_charge(acct, bytes, err) < 0)
+        return -ERR_LIMIT;
+    s->u.heap = cap <= DSET_LINEAR ? mem_alloc(bytes) : mem_zalloc(bytes, 1);
+    s->cap = cap;
+    return 0;
+}
+
+/* load_items() - adds n items of `width` at p to presized `s`; 1, or 0 at a repeated item. */
+static inline int
+load_items(struct dset *s, const uint8_t *p, uint32_t n, size_t width)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (add(s, p + (size_t)i * width, 0, width, NULL, NULL) != 1)
+            return 0;
+    return 1;
+}
+
+int
+dset_load(struct dset *s, const uint8_t *p, uint32_t n, size_t width, struct memacct *acct,
+          struct err *err)
+{
+    int rc;
+
+    if (s->n != 0 || s->cap != 0 || width == 17)
+        return ERR_SET(err, ERR_INTERNAL, "%s", "dset_load() on a set that is not empty");
+    if (n == 0)
+        return 1;
+    if ((rc = presize(s, n, width, acct, err)) < 0)
+        return rc;
+    switch (width) {
+    case 8:
+        return load_items(s, p, n, 8);
+    case 16:
+        return load_items(s, p, n, 16);
+    default:
+        return load_items(s, p, n, width);
+    }
+}
+
+int
+dset_load17(struct dset *s, const uint8_t *v4, uint32_t n4, const uint8_t *v6, uint32_t n6,
+            const uint8_t *other, uint32_t nother, struct memacct *acct, struct err *err)
+{
+    struct dset *w = s;
+    uint8_t item[17];
+    int rc = dset_load_v4(s, v4, n4, acct, err);
+
+    if (rc <= 0 || (n6 == 0 && nother == 0))
+        return rc;
+    if ((uint64_t)n6 + nother > (1u << 30))
+        return ERR_SET(err, ERR_LIMIT, "a distinct set of %llu addresses is too big to load",
+                       (unsigned long long)n6 + nother);
+    if (n4 != 0) { /* both kinds: the mixed form, its wide part loaded below */
+        if (to_mixed(s, acct, err) < 0)
+            return -ERR_LIMIT;
+        w = &mixed_of(s)->wide;
+    } else {
+        s->cap = 0; /* not compact: a wide set */
+    }
+    if ((rc = presize(w, n6 + nother, 17, acct, err)) < 0)
+        return rc;
+    item[0] = 6;
+    for (uint32_t i = 0; i < n6; i++) {
+        memcpy(item + 1, v6 + (size_t)i * 16, 16);
+        if (add(w, item, 0, 17, NULL, NULL) != 1)
+            return 0;
+        if (w != s)
+            s->n++;
+    }
+    for (uint32_t i = 0; i < nother; i++) {
+        if (add(w, other + (size_t)i * 17, 0, 17, NULL, NULL) != 1)
+            return 0;
+        if (w != s)
+            s->n++;
+    }
+    return 1;
+}
+
 void
 dset_prefetch(const struct dset *s, const uint8_t *item, size_t width)
 {

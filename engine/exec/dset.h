@@ -67,6 +67,23 @@ size_t dset_v4_items(const struct dset *s, uint8_t *out);
 int dset_load_v4(struct dset *s, const uint8_t *p, uint32_t n, struct memacct *acct,
                  struct err *err);
 
+/*
+ * dset_load() - fills the empty set `s` with the n items at p (width bytes each, not
+ * 17: see dset_load17()), sized once so that no item is placed twice. Returns 1, 0
+ * when an item repeats (the set then holds those before it), or -code.
+ */
+int dset_load(struct dset *s, const uint8_t *p, uint32_t n, size_t width, struct memacct *acct,
+              struct err *err);
+
+/*
+ * dset_load17() - fills the empty address set `s` with a saved set's three lists (op.h):
+ * n4 IPv4 addresses (4 bytes each), n6 IPv6 (16 bytes each), nother other items (17
+ * bytes each, the caller checked they are neither), each part sized once. Returns as
+ * dset_load().
+ */
+int dset_load17(struct dset *s, const uint8_t *v4, uint32_t n4, const uint8_t *v6, uint32_t n6,
+                const uint8_t *other, uint32_t nother, struct memacct *acct, struct err *err);
+
 /* dset_fini() - frees the heap part, gives its bytes back to `acct`. */
 void dset_fini(struct dset *s, size_t width, struct memacct *acct);
 

@@ -148,80 +148,52 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
 }
 
 /* Reads a u32 count of items of `len` bytes at *p; -ERR_FORMAT when they do not fit. */
-static int
+static inline int
 read_count(const uint8_t **p, const uint8_t *end, size_t len, uint32_t *n, struct err *err)
 {
-    uint32_t v = 0;
+    uint32_t v;
 
     if (end - *p < 4)
         return ERR_SET(err, ERR_FORMAT, "saved state: distinct set cut short");
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)(*p)[i] << (8 * i);
+    v = (uint32_t)(*p)[0] | (uint32_t)(*p)[1] << 8 | (uint32_t)(*p)[2] << 16 |
+        (uint32_t)(*p)[3] << 24;
     *p += 4;
-    if ((size_t)(end - *p) / len < v)
+    if ((uint64_t)v * len > (uint64_t)(end - *p))
         return ERR_SET(err, ERR_FORMAT, "saved state: distinct set of %u items cut short", v);
     *n = v;
     return 0;
-}
-
-static int
-add_item(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct, struct err *err)
-{
-    int rc = dset_add(s, item, width, acct, err);
-
-    if (rc == 0)
-        return ERR_SET(err, ERR_FORMAT, "saved state: distinct set repeats an item");
-    return rc < 0 ? rc : 0;
 }
 
 int
 op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t *end,
              struct memacct *acct, struct err *err)
 {
-    uint32_t n = 0;
+    const uint8_t *list[3] = {NULL, NULL, NULL};
+    uint32_t n[3] = {0, 0, 0};
     int rc;
 
     if (width != 17) {
-        if ((rc = read_count(p, end, width, &n, err)) < 0)
+        if ((rc = read_count(p, end, width, &n[0], err)) < 0)
             return rc;
-        for (uint32_t i = 0; i < n; i++, *p += width)
-            if ((rc = add_item(s, *p, width, acct, err)) < 0)
-                return rc;
-        return 0;
-    }
-    for (int k = 0; k < 3; k++) {
+        rc = dset_load(s, *p, n[0], width, acct, err);
+        *p += (size_t)n[0] * width;
+    } else {
         static const size_t len[3] = {4, 16, 17};
 
-        if ((rc = read_count(p, end, len[k], &n, err)) < 0)
-            return rc;
-        if (k == 0) { /* the IPv4 list comes first, into the empty set: sized once */
-            rc = dset_load_v4(s, *p, n, acct, err);
-            if (rc == 0)
-                return ERR_SET(err, ERR_FORMAT, "saved state: distinct set repeats an item");
-            if (rc < 0)
+        for (int k = 0; k < 3; k++) {
+            if ((rc = read_count(p, end, len[k], &n[k], err)) < 0)
                 return rc;
-            *p += (size_t)n * 4;
-            continue;
+            list[k] = *p;
+            *p += (size_t)n[k] * len[k];
         }
-        for (uint32_t i = 0; i < n; i++, *p += len[k]) {
-            uint8_t item[17];
-
-            if (k == 0) {
-                memcpy(item, v4_prefix, sizeof(v4_prefix));
-                memcpy(item + 13, *p, 4);
-            } else if (k == 1) {
-                item[0] = 6;
-                memcpy(item + 1, *p, 16);
-            } else {
-                memcpy(item, *p, 17);
-                if (addr_kind(item) != 2) /* one item, one encoding */
-                    return ERR_SET(err, ERR_FORMAT, "saved state: an address in the wrong list");
-            }
-            if ((rc = add_item(s, item, 17, acct, err)) < 0)
-                return rc;
-        }
+        for (uint32_t i = 0; i < n[2]; i++)
+            if (addr_kind(list[2] + (size_t)i * 17) != 2) /* one item, one encoding */
+                return ERR_SET(err, ERR_FORMAT, "saved state: an address in the wrong list");
+        rc = dset_load17(s, list[0], n[0], list[1], n[1], list[2], n[2], acct, err);
     }
-    return 0;
+    if (rc == 0)
+        return ERR_SET(err, ERR_FORMAT, "saved state: distinct set repeats an item");
+    return rc < 0 ? rc : 0;
 }
 
 struct release_ctx {
