@@ -254,8 +254,8 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     if (!x->quiet)
         code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);
     if (x->code != NULL)
-        code = x->code(x, code); /* MPI: rank 0's status on every rank */
-    runner_result_fini(&res);
+        code = x->code(x, code);   /* MPI: rank 0's status on every rank */
+    runner_result_fini_exit(&res); /* the process exits next */
     if (cache != NULL)
         cache_close(cache);
     mem_free(cache);

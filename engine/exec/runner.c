@@ -1307,8 +1307,21 @@ runner_rows_rewind(struct runner_result *res, struct err *err)
     return res->rows == NULL ? 0 : spill_rows_rewind(res->rows, err);
 }
 
-void
-runner_result_fini(struct runner_result *res)
+/* Whether this build runs under a sanitizer (whose leak check wants every block freed). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#    define UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#    if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+        __has_feature(memory_sanitizer)
+#        define UNDER_SANITIZER 1
+#    endif
+#endif
+#ifndef UNDER_SANITIZER
+#    define UNDER_SANITIZER 0
+#endif
+
+static void
+result_fini(struct runner_result *res, int release)
 {
     if (res->rows != NULL) {
         spill_rows_close(res->rows);
@@ -1321,7 +1334,7 @@ runner_result_fini(struct runner_result *res)
     if (res->finished)
         res->op->output_fini(res->op, &res->out);
     /* a table of every group may outgrow the caches: its partitions on the workers' threads */
-    for (int t = 0; t < res->ntables; t++) {
+    for (int t = 0; t < res->ntables && release; t++) {
         struct htab *h = res->tables[t];
         const struct op *op = res->op;
         struct memacct *acct = &res->acct;
@@ -1342,6 +1355,18 @@ runner_result_fini(struct runner_result *res)
         mem_free(res->cache_warn[i]);
     mem_free(res->cache_warn);
     memset(res, 0, sizeof(*res));
+}
+
+void
+runner_result_fini(struct runner_result *res)
+{
+    result_fini(res, 1);
+}
+
+void
+runner_result_fini_exit(struct runner_result *res)
+{
+    result_fini(res, UNDER_SANITIZER);
 }
 
 /* The fold sink of several operations: worker w folds each batch into every op's table. */
