@@ -268,6 +268,97 @@ test_dset_addresses(void)
     dset_fini(&back, 17, &acct);
 }
 
+/*
+ * dset_load() and dset_load17() (a saved set sized once): every size around the
+ * inline, array and hash thresholds gives a set holding exactly the items, a repeated
+ * item is refused (0), and the budget is whole again after dset_fini().
+ */
+static void
+test_dset_load(void)
+{
+    static const uint32_t sizes[] = {0, 1, 2, 5, 6, 7, 8, 9, 17, 40};
+    static const size_t widths[] = {8, 16, 5};
+    struct memacct acct;
+    struct err err;
+    uint8_t items[41 * 17], item[17];
+
+    memacct_init(&acct, 0);
+    err_init(&err);
+    for (size_t w = 0; w < 3; w++)
+        for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+            size_t width = widths[w];
+            uint32_t n = sizes[k];
+            struct dset s;
+
+            memset(items, 0, sizeof(items));
+            for (uint32_t i = 0; i <= n; i++)
+                memcpy(items + i * width, &(uint32_t){i * 2654435761u}, 4);
+            memset(&s, 0, sizeof(s));
+            CHECK(dset_load(&s, items, n, width, &acct, &err) == 1);
+            CHECK_EQ_U64(s.n, n);
+            for (uint32_t i = 0; i < n; i++)
+                CHECK(dset_add(&s, items + i * width, width, &acct, &err) == 0);
+            CHECK(dset_add(&s, items + n * width, width, &acct, &err) == 1);
+            dset_fini(&s, width, &acct);
+            if (n > 0) { /* the last item repeats the first */
+                memcpy(items + n * width, items, width);
+                memset(&s, 0, sizeof(s));
+                CHECK(dset_load(&s, items, n + 1, width, &acct, &err) == 0);
+                dset_fini(&s, width, &acct);
+            }
+            CHECK_EQ_U64(memacct_used(&acct), 0);
+        }
+    for (size_t a = 0; a < 4; a++)
+        for (size_t b = 0; b < 4; b++)
+            for (size_t c = 0; c < 3; c++) {
+                static const uint32_t m[4] = {0, 1, 7, 30};
+                uint32_t n4 = m[a], n6 = m[b], nx = m[c];
+                uint8_t v4[4 * 31], v6[16 * 31], vx[17 * 31];
+                struct dset s;
+
+                for (uint32_t i = 0; i <= 30; i++) {
+                    memcpy(v4 + 4 * i, &(uint32_t){0x0A000000u + i}, 4);
+                    memset(v6 + 16 * i, 0, 16);
+                    v6[16 * i] = 0x20;
+                    memcpy(v6 + 16 * i + 8, &i, 4);
+                    memset(vx + 17 * i, 0, 17);
+                    memcpy(vx + 17 * i + 5, &i, 4); /* family 0 */
+                }
+                memset(&s, 0, sizeof(s));
+                CHECK(dset_load17(&s, v4, n4, v6, n6, vx, nx, &acct, &err) == 1);
+                CHECK_EQ_U64(s.n, n4 + n6 + nx);
+                for (uint32_t i = 0; i < n4; i++) { /* ::ffff:a.b.c.d, family 4 */
+                    memset(item, 0, sizeof(item));
+                    item[0] = 4;
+                    item[11] = item[12] = 0xFF;
+                    memcpy(item + 13, v4 + 4 * i, 4);
+                    CHECK(dset_add(&s, item, 17, &acct, &err) == 0);
+                }
+                for (uint32_t i = 0; i < n6; i++) {
+                    item[0] = 6;
+                    memcpy(item + 1, v6 + 16 * i, 16);
+                    CHECK(dset_add(&s, item, 17, &acct, &err) == 0);
+                }
+                for (uint32_t i = 0; i < nx; i++)
+                    CHECK(dset_add(&s, vx + 17 * i, 17, &acct, &err) == 0);
+                CHECK_EQ_U64(s.n, n4 + n6 + nx);
+                dset_fini(&s, 17, &acct);
+                if (n6 > 0) { /* an IPv6 address twice */
+                    memcpy(v6 + 16 * n6, v6, 16);
+                    memset(&s, 0, sizeof(s));
+                    CHECK(dset_load17(&s, v4, n4, v6, n6 + 1, vx, nx, &acct, &err) == 0);
+                    dset_fini(&s, 17, &acct);
+                }
+                if (nx > 0) { /* another item twice */
+                    memcpy(vx + 17 * nx, vx, 17);
+                    memset(&s, 0, sizeof(s));
+                    CHECK(dset_load17(&s, v4, n4, v6, n6, vx, nx + 1, &acct, &err) == 0);
+                    dset_fini(&s, 17, &acct);
+                }
+                CHECK_EQ_U64(memacct_used(&acct), 0);
+            }
+}
+
 int
 main(void)
 {
@@ -280,6 +371,7 @@ main(void)
     RUN(test_rules);
     RUN(test_unwritable);
     RUN(test_dset_addresses);
+    RUN(test_dset_load);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
