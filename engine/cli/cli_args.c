@@ -833,8 +833,8 @@ cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *al
             return cli_usage_error("--baseline: %s", err->msg);
         if (!bw.has_start || !bw.has_end)
             return cli_usage_error("--baseline '%s': both START and END are needed", c->baseline);
-        o->baseline_start_ms = bw.first_hour * 1000;
-        o->baseline_end_ms = (bw.last_hour + 3600) * 1000;
+        o->baseline_start_ms = bw.start_ms; /* to the precision written (END's :MM[:SS] too) */
+        o->baseline_end_ms = bw.end_ms;
     }
     if (c->allow) {
         if (allow_load(allow, c->allow, err) < 0) {

@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 fs, gen, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
@@ -58,7 +59,8 @@ for mode in ("per-packet", "flow-table"):
     bases = [l["base_domain"] for l in labels]
     client_bytes = collections.Counter()
     groups = {b: {"flows": 0, "names": set(), "clients": set(), "hidden": 0, "qbytes": 0,
-                  "qpackets": 0, "bytes": 0, "starts": collections.defaultdict(set)} for b in bases}
+                  "qpackets": 0, "bytes": 0, "starts": collections.defaultdict(set),
+                  "first": None} for b in bases}
     for f in flows_of(d + ".truth"):
         named = [n for n in f["names"] if n not in ("", ".")]
         if f["app"] != 53 or not named:
@@ -80,6 +82,7 @@ for mode in ("per-packet", "flow-table"):
             g["qpackets"] += qp
             g["bytes"] += f["bytes"] + f["rbytes"]
             g["starts"][client].add(f["start"] // 1000)
+            g["first"] = f["start"] if g["first"] is None else min(g["first"], f["start"])
     out = subprocess.run([fs, "dns-hunt", "--format", "csv", "--limit", "0", "-q", d],
                          check=True, capture_output=True, text=True).stdout
     rows = {r["domain"]: r for r in csv.DictReader(io.StringIO(out))}
@@ -113,6 +116,20 @@ for mode in ("per-packet", "flow-table"):
         if bad:
             failed += 1
             print(f"FAIL {mode} {b}: {bad}; want {want}, got {got}")
-    print(f"{mode}: {len(bases)} channel rows checked")
+    # --baseline with an END to the minute: a channel is new exactly when its first flow
+    # starts after the END's minute (the minute before the middle channel's first one).
+    firsts = sorted(groups[b]["first"] for b in bases)
+    end_ms = (firsts[len(firsts) // 2] // 60000 - 1) * 60000
+    end = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(end_ms // 1000))
+    out = subprocess.run([fs, "dns-hunt", "--format", "csv", "--limit", "0", "-q",
+                          "--baseline", "2024-05-01T00.." + end, d],
+                         check=True, capture_output=True, text=True).stdout
+    rows = {r["domain"]: r for r in csv.DictReader(io.StringIO(out))}
+    want_new = {b: int(groups[b]["first"] >= end_ms + 60000) for b in bases}
+    got_new = {b: int(rows[b]["new"]) if b in rows else None for b in bases}
+    if want_new != got_new or len(set(want_new.values())) != 2:
+        failed += 1
+        print(f"FAIL {mode}: --baseline ..{end}: new {got_new}, want {want_new}")
+    print(f"{mode}: {len(bases)} channel rows checked, --baseline ..{end}")
 print("FAILED" if failed else "all passed")
 sys.exit(1 if failed else 0)
