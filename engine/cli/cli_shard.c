@@ -331,11 +331,43 @@ head_identity(const struct shard_head *h)
     return text;
 }
 
+/*
+ * dns-hunt's options in shard head `h` that only finish the job (they shape no group, so
+ * cli_job_identity() leaves them out, and merge takes none: query's --having and --order
+ * come from merge's command line, else the first FILE). mem_free() it; NULL when the job
+ * does not parse here.
+ */
+static char *
+head_finish(const struct shard_head *h)
+{
+    static struct cli c; /* large: not on the stack */
+    static char prog[] = "flowsweep";
+    char **jav = mem_calloc(h->job_len + 2, sizeof(*jav));
+    char *text = NULL;
+    int jac = 0;
+
+    jav[jac++] = prog;
+    for (size_t off = 0; off < h->job_len; off += strlen(h->job + off) + 1)
+        jav[jac++] = h->job + off;
+    if (jac >= 2 && is_grouping(jav[1]) && cli_args_parse(&c, jac, jav) < 0) {
+        const char *baseline = c.baseline ? c.baseline : "";
+        size_t cap = strlen(baseline) + 128;
+
+        text = mem_alloc(cap);
+        snprintf(text, cap, "--baseline %s --min-names %llu --len-norm %.17g --entropy-norm %.17g",
+                 baseline, (unsigned long long)c.hunt.min_names, c.hunt.len_norm,
+                 c.hunt.entropy_norm);
+        cli_args_fini(&c);
+    }
+    mem_free(jav);
+    return text;
+}
+
 static int
 same_job(const struct shard_head *f, const struct shard_head *first, const char *first_name,
          const char *first_id, struct err *err)
 {
-    char *id;
+    char *id, *fin0;
     int same;
 
     if (f->count != first->count)
@@ -359,6 +391,18 @@ same_job(const struct shard_head *f, const struct shard_head *first, const char 
     mem_free(id);
     if (!same)
         return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
+    /* The same groups, but finished otherwise (merge would take the first FILE's options
+     * and print another answer in another order of the FILEs). */
+    id = head_finish(f);
+    fin0 = head_finish(first);
+    same = id != NULL && fin0 != NULL && strcmp(id, fin0) == 0;
+    mem_free(id);
+    mem_free(fin0);
+    if (!same)
+        return ERR_SET(err, ERR_USAGE,
+                       "made with other finishing options (--baseline, --min-names, --len-norm "
+                       "or --entropy-norm) than %s: make every shard with one command line",
+                       first_name);
     return 0;
 }
 

@@ -141,6 +141,11 @@ refuse "other aggregate" "spell.3.part: made by a different job" spell.0.part sp
 # the same aggregates under other names: merge prints the names, so they are part of the job
 fsrun spell.s4 query --records silk --where app=53 --group-by dip,proto --agg "count=count(),s=distinct(sip)" --shard 1/2 --partial-out spell.4.part repo
 refuse "other column name" "spell.4.part: made by a different job" spell.0.part spell.4.part
+# the same groups finished otherwise (merge took the first FILE's: the answer hung on their order)
+fsrun fin.s1 dns-hunt --limit 0 --format csv --baseline 2024-03-01T20..2024-03-01T21 --shard 1/2 --partial-out fin.1.part repo
+refuse "other baseline" "fin.1.part: made with other finishing options" hunt.0-2.part fin.1.part
+fsrun fin.s2 dns-hunt --limit 0 --format csv --min-names 5 --shard 1/2 --partial-out fin.2.part repo
+refuse "other min-names" "fin.2.part: made with other finishing options" hunt.0-2.part fin.2.part
 refuse "other split" "names.1-2.part: shard 1 of 2, but" names.0-3.part names.1-2.part names.2-3.part
 "$fs" dns-names --limit 0 --format csv --shard 1/3 --partial-out other-plan.part repo/2024/03/01/20 repo/2024/03/01/21 2> /dev/null
 refuse "other plan" "other-plan.part: planned other files" names.0-3.part other-plan.part names.2-3.part
