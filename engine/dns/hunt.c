@@ -91,20 +91,47 @@ seen_in_flow(struct hunt_scratch *s, size_t n, const struct htab_entry *e)
     return 0;
 }
 
-/* --allow: is `dom` (lowercased, trailing dot) or one of its parent suffixes listed? */
+/*
+ * --allow: is the name (len bytes, any case, trailing dot or not) an entry or under one? The
+ * entries are lowercased with a trailing dot and sorted by strcmp(); each label-aligned suffix
+ * of the name is looked up as the text lowercase(suffix) + "." (an entry below a registered
+ * domain, www.example.com, leaves out its own names only; one at or above it, the domain's).
+ */
+struct name_key {
+    const uint8_t *s;
+    size_t n; /* without the trailing dot */
+};
+
 static int
-str_cmp(const void *a, const void *b)
+name_cmp(const void *key, const void *elem)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const struct name_key *k = key;
+    const unsigned char *e = *(const unsigned char *const *)elem;
+
+    for (size_t i = 0; i <= k->n; i++) {
+        unsigned char c = i < k->n ? k->s[i] : '.';
+
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if (e[i] == '\0')
+            return 1;
+        if (c != e[i])
+            return c < e[i] ? -1 : 1;
+    }
+    return e[k->n + 1] == '\0' ? 0 : -1;
 }
 
 static int
-allowed(const struct hunt_allow *a, const char *dom)
+allowed(const struct hunt_allow *a, const uint8_t *name, size_t len)
 {
-    for (const char *p = dom; *p; p++) {
-        if (p != dom && p[-1] != '.')
+    if (len > 0 && name[len - 1] == '.')
+        len--;
+    for (size_t p = 0; p < len; p++) {
+        struct name_key k = {name + p, len - p};
+
+        if (p > 0 && name[p - 1] != '.')
             continue;
-        if (bsearch(&p, a->s, a->n, sizeof(*a->s), str_cmp) != NULL)
+        if (bsearch(&k, a->s, a->n, sizeof(*a->s), name_cmp) != NULL)
             return 1;
     }
     return 0;
@@ -537,7 +564,7 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
                 continue;
             }
             prev = rr;
-            skip = h->o.allow && allowed(h->o.allow, d.domain);
+            skip = h->o.allow && allowed(h->o.allow, rr->name, rr->name_len);
             if (skip)
                 continue;
             p->key_off = (uint32_t)s->keys_len;
