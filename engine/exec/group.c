@@ -40,6 +40,7 @@ struct op_scratch {
     size_t cap_pend;
     uint8_t *keys; /* their keys, packed */
     size_t cap_keys;
+    int sets; /* the job has address sets agg_prefetch() prefetches (distinct of an address) */
 };
 
 static struct op_scratch *
@@ -50,6 +51,8 @@ scratch_create(const struct op *op)
 
     if (job->dl != NULL)
         s->dcache = domain_cache_create();
+    for (size_t c = job->nkeys; c < job->ncols; c++)
+        s->sets |= job->cols[c].agg == AGG_DISTINCT && job->cols[c].width == 17;
     return s;
 }
 
@@ -163,7 +166,7 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
 
         if (j + PREFETCH_AHEAD < np)
             htab_prefetch_entry(t, w->pend[j + PREFETCH_AHEAD].hash);
-        if (j + PREFETCH_AHEAD / 2 < np) { /* its entry is in cache by now: its sets' slots */
+        if (w->sets && j + PREFETCH_AHEAD / 2 < np) { /* its entry is cached by now: sets' slots */
             const struct pend *q = &w->pend[j + PREFETCH_AHEAD / 2];
             struct htab_entry *g = htab_peek(t, q->hash);
 

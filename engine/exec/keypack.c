@@ -48,8 +48,12 @@ keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
                 v -= v % job->cols[c].bin; /* the start of its bin */
 
             p = reserve(k, 8);
-            for (int i = 0; i < 8; i++)
-                p[i] = (uint8_t)(v >> (56 - 8 * i));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            v = __builtin_bswap64(v); /* big-endian: one store */
+            memcpy(p, &v, 8);
+#else
+            memcpy(p, &v, 8);
+#endif
             k->len += 8;
             break;
         }

@@ -213,6 +213,14 @@ int expr_term_in_pair(const struct expr *e, const struct expr_term *t, const uin
  */
 const uint64_t *expr_term_v4_filter(const struct expr *e, const struct expr_term *t);
 
+/*
+ * expr_term_in_v4() - whether the set of EXPR_TERM_IN conjunct `t` of
+ * addresses is exactly one range of IPv4 addresses [*lo, *hi] (host order,
+ * v4-mapped) and nothing else: then an address passes when it is v4-mapped
+ * and in that range (xor t->in_neg), as expr_term_in() finds. 0 otherwise.
+ */
+int expr_term_in_v4(const struct expr *e, const struct expr_term *t, uint32_t *lo, uint32_t *hi);
+
 /* expr_term_in_int() - for an EXPR_TERM_IN conjunct of numbers: whether `v` passes. */
 int expr_term_in_int(const struct expr *e, const struct expr_term *t, expr_int v);
 

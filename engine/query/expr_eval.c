@@ -510,6 +510,20 @@ expr_term_v4_filter(const struct expr *e, const struct expr_term *t)
 }
 
 int
+expr_term_in_v4(const struct expr *e, const struct expr_term *t, uint32_t *lo, uint32_t *hi)
+{
+    const struct rset *set = e->nodes[t->in_node].set;
+    const u128 v4 = (u128)0xffff << 32; /* ::ffff:0.0.0.0 */
+
+    if (set == NULL || set->n != 1 || set->n4 != 1 || set->h4 != NULL || set->h4zero ||
+        set->nstr != 0 || set->lo[0] < v4 || set->hi[0] > (v4 | 0xffffffffu))
+        return 0;
+    *lo = set->lo4[0];
+    *hi = set->hi4[0];
+    return *lo == (uint32_t)set->lo[0] && *hi == (uint32_t)set->hi[0];
+}
+
+int
 expr_term_in_int(const struct expr *e, const struct expr_term *t, expr_int v)
 {
     int hit = expr_rset_has(e->nodes[t->in_node].set, expr_int_key(v));

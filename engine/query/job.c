@@ -515,7 +515,7 @@ job_where_get(const void *ctx, int slot)
 }
 
 /* 1 true, 0 false (or NULL), -code with `err` set on overflow. */
-static int
+static inline __attribute__((always_inline)) int
 test_true(const struct job *job, const struct job_test *t, const struct rec *r, struct err *err)
 {
     switch (t->kind) {
@@ -542,6 +542,17 @@ test_true(const struct job *job, const struct job_test *t, const struct rec *r, 
     case TEST_IN:
         return expr_term_in(job->where, &t->term, record_addr16(r, t->field),
                             t->term.slot2 >= 0 ? record_addr16(r, t->field2) : NULL);
+    case TEST_IN4: {
+        const uint8_t *a = record_addr16(r, t->field);
+        uint64_t hi, lo;
+        uint32_t ip;
+
+        memcpy(&hi, a, 8);
+        memcpy(&lo, a + 8, 8);
+        lo = __builtin_bswap64(lo);
+        ip = (uint32_t)lo;
+        return (hi == 0 && lo >> 32 == 0xffff && ip >= t->lo4 && ip <= t->hi4) ^ t->term.in_neg;
+    }
     case TEST_IN_NUM:
         return expr_term_in_int(job->where, &t->term, record_num(r, t->field));
     default: {
@@ -564,9 +575,16 @@ keep_flow_tests(const struct job *job, const struct flow *f, size_t from, size_t
                 fail */
     r.sip = f->sip;
     r.dip = f->dip;
-    for (size_t i = from; i < to; i++)
-        if (test_true(job, &job->plan.flow[i], &r, NULL) <= 0)
+    for (size_t i = from; i < to; i++) {
+        const struct job_test *t = &job->plan.flow[i];
+
+        if (t->kind == TEST_NUM && t->pred < 0) { /* app = 53, ndns > 0: the presets' */
+            if (!expr_cmp_int(t->cmp, (expr_int)record_num(&r, t->field), t->c))
+                return 0;
+        } else if (test_true(job, t, &r, NULL) <= 0) {
             return 0;
+        }
+    }
     return 1;
 }
 
@@ -660,7 +678,8 @@ is_num_slot(int slot)
  * and sets *of_flow when it depends on the flow alone.
  */
 static int
-compile_test(const struct expr_term *term, struct job_test *t, int *of_flow)
+compile_test(const struct expr *where, const struct expr_term *term, struct job_test *t,
+             int *of_flow)
 {
     memset(t, 0, sizeof(*t));
     t->kind = TEST_EXPR;
@@ -691,6 +710,11 @@ compile_test(const struct expr_term *term, struct job_test *t, int *of_flow)
         t->pred = term->ck == EXPR_INT; /* RATIO: 1 when the constant is an integer */
         t->c = term->ci;
         t->d = term->cd;
+        if (t->pred && t->c >= -((expr_int)1 << 53) && t->c <= (expr_int)1 << 53) {
+            /* exact as a double: the quotient compared with it as doubles is the exact order */
+            t->pred = 0;
+            t->d = (double)t->c;
+        }
         *of_flow = record_field_of_flow(t->field) && record_field_of_flow(t->field2);
         return 1;
     case EXPR_TERM_IN:
@@ -700,6 +724,8 @@ compile_test(const struct expr_term *term, struct job_test *t, int *of_flow)
             t->field = (enum field_id)term->slot;
             if (term->slot2 >= 0)
                 t->field2 = (enum field_id)term->slot2;
+            else if (expr_term_in_v4(where, term, &t->lo4, &t->hi4))
+                t->kind = TEST_IN4; /* the presets' "sip in (192.168.0.0/16)" */
             /* every record of a flow has the flow's two addresses, maybe swapped */
             *of_flow = term->slot2 >= 0 && term->slot2 != term->slot;
             return 1;
@@ -732,7 +758,7 @@ plan_where(struct job *job)
             struct job_test t;
             int of_flow;
 
-            if (compile_test(&terms[i], &t, &of_flow) != rank)
+            if (compile_test(job->where, &terms[i], &t, &of_flow) != rank)
                 continue;
             if (of_flow) {
                 pl->flow[pl->nflow++] = t;

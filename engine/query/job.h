@@ -88,6 +88,7 @@ enum job_test_kind {
     TEST_REAL,   /* field (or DNS predicate) <cmp> real constant, compared exactly */
     TEST_RATIO,  /* field / field2 <cmp> constant; NULL (fails) when field2 is 0 */
     TEST_IN,     /* address field (or field2) [not] in a set of addresses (CIDR list, watchlist) */
+    TEST_IN4,    /* TEST_IN of one field when the set is one IPv4 range [lo4, hi4] alone */
     TEST_IN_NUM, /* numeric field [not] in a set of numbers and ranges */
     TEST_EXPR    /* anything else: the expression tree with job_where_get() */
 };
@@ -100,6 +101,7 @@ struct job_test {
     enum field_id field2;  /* RATIO: the divisor; IN: the other side when term.slot2 >= 0 */
     int pred;              /* NUM, REAL: >= 0 tests preds[pred] instead of field; RATIO: 1 if c */
     double d;              /* REAL, RATIO: the constant */
+    uint32_t lo4, hi4;     /* IN4: the range (host order) */
     struct expr_term term; /* IN, EXPR: the conjunct */
 };
 
