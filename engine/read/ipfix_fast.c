@@ -157,6 +157,39 @@ src_pos(struct ipfix_src *x)
     x->mask = x->len == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * x->len)) - 1;
 }
 
+/* compile_dns() - plan->dns_fixed (struct ipfix_dns_fixed) from the plan's DNS slots. */
+static void
+compile_dns(struct ipfix_plan *plan)
+{
+    const struct ipfix_slot *n = &plan->dns[IPFIX_ID_NAME], *t = &plan->dns[IPFIX_ID_TYPE];
+    struct ipfix_dns_fixed *x = &plan->dns_fixed;
+
+    memset(x, 0, sizeof(*x));
+    x->name_var = -1;
+    x->type_var = -2;
+    if (n->idx >= 0) { /* value(): a varlen name is at vs[var], vl[var] */
+        if (n->len != IPFIX_VARLEN || n->var >= IPFIX_DNS_FIXED_VARS)
+            return;
+        x->name_var = (int8_t)n->var;
+    }
+    if (t->idx >= 0) { /* be() of 2 bytes from a 2-byte field: both bytes, big-endian */
+        if (t->len != 2)
+            return;
+        if (t->off >= 0) {
+            if (t->off > UINT16_MAX)
+                return;
+            x->type_var = -1;
+            x->type_off = (uint16_t)t->off;
+        } else { /* after varlen field var - 1 (value()) */
+            if (t->var < 1 || t->var - 1 >= IPFIX_DNS_FIXED_VARS)
+                return;
+            x->type_var = (int8_t)(t->var - 1);
+            x->type_off = t->voff;
+        }
+    }
+    x->ok = 1;
+}
+
 void
 ipfix_fast_compile(struct ipfix_plan *plan, uint32_t fl)
 {
@@ -164,6 +197,7 @@ ipfix_fast_compile(struct ipfix_plan *plan, uint32_t fl)
     struct ipfix_fixed *x = &plan->fixed;
     int ok = 1;
 
+    compile_dns(plan);
     memset(x, 0, sizeof(*x));
     if (!(fl & IPFIX_F_FLOW))
         return;

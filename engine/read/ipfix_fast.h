@@ -36,4 +36,34 @@ void ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need);
 /* ipfix_fast_rr() - the parts `need` (enum ipfix_need_dns) of DNS record `r` into *d, others 0. */
 void ipfix_fast_rr(const struct ipfix_rec *r, struct dns_rr *d, uint32_t need);
 
+/* IPFIX_NEED_DNS_NT - the parts ipfix_fast_rr_fixed() decodes: a `need` within it may use it. */
+#define IPFIX_NEED_DNS_NT ((uint32_t)(IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE))
+
+/*
+ * ipfix_fast_rr_fixed() - ipfix_fast_rr() by the specialised plan `x` (x->ok)
+ * when `need` is within IPFIX_NEED_DNS_NT: the record at `p` whose first
+ * IPFIX_DNS_FIXED_VARS varlen values are at vs[k], vl[k] bytes.
+ */
+static inline void
+ipfix_fast_rr_fixed(const struct ipfix_dns_fixed *x, const uint8_t *p, const uint8_t *const *vs,
+                    const uint16_t *vl, struct dns_rr *d, uint32_t need)
+{
+    static const uint8_t empty[1];
+    uint32_t len = 0;
+    const uint8_t *t;
+
+    if ((need & IPFIX_NEED_DNS_NAME) && x->name_var >= 0)
+        len = vl[x->name_var];
+    d->name = len ? vs[x->name_var] : empty;
+    d->name_len = len;
+    d->rrtype = 0;
+    if ((need & IPFIX_NEED_DNS_TYPE) && x->type_var > -2) {
+        t = x->type_var < 0 ? p + x->type_off : vs[x->type_var] + vl[x->type_var] + x->type_off;
+        d->rrtype = (uint16_t)(t[0] << 8 | t[1]);
+    }
+    d->ttl = 0;
+    d->id = 0;
+    d->qr = d->rcode = d->section = d->aa = 0;
+}
+
 #endif

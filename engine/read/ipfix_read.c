@@ -11,7 +11,7 @@
  *   the paths libfixbuf will decode and cuts out anything damaged (ipfix_scan.h
  *   explains why libfixbuf cannot be trusted with that), counting it.
  *   Fast decoder (default): the check itself walks every record and hands the
- *   whole ones to fast_flow()/fast_dns() (ipfix_scan.h's visitor), which
+ *   whole ones to fast_flow() (ipfix_scan.h's visitor), which
  *   decode them in place (ipfix_fast.c); next() then hands out the message's
  *   flows one by one. libfixbuf is not used at all.
  *   libfixbuf decoder (--decoder fixbuf, the reference; ipfix_fixbuf.c):
@@ -219,18 +219,6 @@ ipfix_model_destroy(struct ipfix_model *m)
 /* ------------------------------------------------------------------------ */
 /* Fast decoder: the scanner's visitor (ipfix_scan.h)                        */
 
-static void
-fast_dns(void *ctx, const struct ipfix_rec *rec)
-{
-    struct ipfix_reader *r = ctx;
-
-    if (r->nrr == r->cap_rrs) {
-        r->cap_rrs = r->cap_rrs ? 2 * r->cap_rrs : 64;
-        r->rrs = mem_realloc(r->rrs, r->cap_rrs * sizeof(*r->rrs));
-    }
-    ipfix_fast_rr(rec, &r->rrs[r->nrr++], r->need.dns);
-}
-
 /*
  * fast_flow() - a whole flow record (its lists walked, its DNS records
  * counted): the fields the job reads, its keep() test, then its DNS records
@@ -270,8 +258,15 @@ fast_flow(void *ctx, const struct ipfix_rec *rec)
         ipfix_fast_flow(rec, f, r->need.flow);
     }
     r->rr0[r->nflows++] = (uint32_t)r->nrr;
-    if (rec->ndns && r->need.dns)
-        ipfix_scan_flow_dns(r->scan, rec, fast_dns, r);
+    if (rec->ndns && r->need.dns) {
+        if (r->nrr + rec->ndns > r->cap_rrs) {
+            while (r->nrr + rec->ndns > r->cap_rrs)
+                r->cap_rrs = r->cap_rrs ? 2 * r->cap_rrs : 64;
+            r->rrs = mem_realloc(r->rrs, r->cap_rrs * sizeof(*r->rrs));
+        }
+        ipfix_scan_flow_rrs(r->scan, rec, r->rrs + r->nrr, r->need.dns);
+        r->nrr += rec->ndns;
+    }
 }
 
 static void

@@ -84,7 +84,7 @@ struct ipfix_scan {
     uint16_t *vl[MAX_DEPTH + 1];
     uint32_t cap_fields; /* entries in each vs[] and vl[] */
     uint32_t ndns;       /* DNS records the top-level record being walked yields */
-    struct leaf *leaf;   /* where they are (ipfix_scan_flow_dns()) */
+    struct leaf *leaf;   /* where they are (ipfix_scan_flow_rrs()) */
     uint32_t cap_leaf;
     /* per message */
     const uint8_t *msg;            /* message being scanned */
@@ -541,7 +541,7 @@ walk_stml(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth)
  * walk_record(), which finds the same problem and reports it. So the fast
  * walk decides nothing alone: a record it passes, walk_record() passes too
  * (they check the same lengths against the same ends). Both note where the
- * DNS records a flow yields are (s->leaf), for ipfix_scan_flow_dns().
+ * DNS records a flow yields are (s->leaf), for ipfix_scan_flow_rrs().
  */
 static int fast_stl(struct ipfix_scan *s, const uint8_t *p, size_t len, int depth,
                     unsigned collect);
@@ -784,14 +784,22 @@ fast_flow1(struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, const 
     return (size_t)(q - p) + sk[1];
 }
 
+_Static_assert(IPFIX_DNS_FIXED_VARS <= LEAF_VARS, "the leaves hold the name and type's varlens");
+
 void
-ipfix_scan_flow_dns(struct ipfix_scan *s, const struct ipfix_rec *r, ipfix_dns_fn *fn, void *ctx)
+ipfix_scan_flow_rrs(struct ipfix_scan *s, const struct ipfix_rec *r, struct dns_rr *out,
+                    uint32_t need)
 {
     (void)r; /* its DNS records are those the walk just found (s->leaf) */
     for (uint32_t i = 0; i < s->ndns; i++) {
         const struct leaf *l = &s->leaf[i];
         struct ipfix_rec rr;
 
+        if (l->t->plan.dns_fixed.ok && !(need & ~IPFIX_NEED_DNS_NT)) {
+            /* the name and type are found by the first IPFIX_DNS_FIXED_VARS varlens alone */
+            ipfix_fast_rr_fixed(&l->t->plan.dns_fixed, l->p, l->vs, l->vl, &out[i], need);
+            continue;
+        }
         if (l->t->nvar <= LEAF_VARS) { /* where its values are is known */
             rr.p = l->p;
             rr.vs = l->vs;
@@ -804,7 +812,7 @@ ipfix_scan_flow_dns(struct ipfix_scan *s, const struct ipfix_rec *r, ipfix_dns_f
             (void)fast_record(s, l->t, l->p, l->p + l->len, CTX_LEAF, 1, 0);
             visit_rec(s, l->t, l->p, 1, &rr);
         }
-        fn(ctx, &rr);
+        ipfix_fast_rr(&rr, &out[i], need);
     }
 }
 

@@ -277,10 +277,25 @@ struct ipfix_fixed {
     struct ipfix_src sip, dip; /* 4 bytes (v4) or 16/0 (v6) */
     struct ipfix_src sport, dport, app, proto;
 };
+/*
+ * The specialised DNS plan (ipfix_fast_compile()), for the name and the type
+ * alone (what dns-names reads): ok when the name is absent or a varlen field
+ * among the first IPFIX_DNS_FIXED_VARS, and the type absent or 2 bytes at a
+ * constant offset, from the record start or from the end of one of those
+ * varlen fields (YAF's layout: the name, fixed fields, the rdata list).
+ */
+#define IPFIX_DNS_FIXED_VARS 4
+struct ipfix_dns_fixed {
+    uint8_t ok;        /* 1: ipfix_fast_rr_fixed() may decode records of this template */
+    int8_t name_var;   /* the name's varlen number; -1 when absent */
+    int8_t type_var;   /* the type: -2 absent, -1 at type_off, else type_off after varlen k */
+    uint16_t type_off; /* see type_var */
+};
 struct ipfix_plan {
     struct ipfix_slot flow[IPFIX_INT_FLOW_N]; /* by enum ipfix_int_flow_idx */
     struct ipfix_slot dns[IPFIX_INT_DNS_N];   /* by enum ipfix_int_dns_idx */
     struct ipfix_fixed fixed;                 /* flow templates: the specialised path */
+    struct ipfix_dns_fixed dns_fixed;         /* DNS templates: the name and type path */
 };
 
 /*
@@ -293,7 +308,7 @@ struct ipfix_rec {
     const uint8_t *const *vs;      /* value of varlen field k */
     const uint16_t *vl;            /* its length */
     const struct ipfix_plan *plan; /* the record's template plan */
-    const void *tmpl;              /* the scanner's template (ipfix_scan_flow_dns()) */
+    const void *tmpl;              /* the scanner's template (ipfix_scan_flow_rrs()) */
     uint32_t flow_flags;           /* enum ipfix_flow_flag of the template (flows only) */
     uint32_t ndns;                 /* flows: the DNS records its lists yield */
 };
@@ -303,7 +318,7 @@ struct ipfix_rec {
  * the records libfixbuf would decode from the checked message and in the same
  * order. flow() is called for each whole flow record (its lists already
  * walked and found whole, its DNS records counted in ndns, not yet shown:
- * ipfix_scan_flow_dns() shows them); other() for each top-level record that
+ * ipfix_scan_flow_rrs() shows them); other() for each top-level record that
  * is not a flow. The records point into the message given to
  * ipfix_scan_message(); they are valid until the next call.
  */
@@ -311,11 +326,8 @@ struct ipfix_visitor {
     void (*flow)(void *ctx, const struct ipfix_rec *r);
     void (*other)(void *ctx);
     void *ctx;
-    int dns; /* 0: flow() never calls ipfix_scan_flow_dns() (the walk counts DNS records only) */
+    int dns; /* 0: flow() never calls ipfix_scan_flow_rrs() (the walk counts DNS records only) */
 };
-
-/* A DNS record of a flow, handed out by ipfix_scan_flow_dns(). */
-typedef void ipfix_dns_fn(void *ctx, const struct ipfix_rec *r);
 
 struct ipfix_scan; /* opaque */
 
@@ -346,12 +358,14 @@ void ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t
                         struct ipfix_scan_result *res);
 
 /*
- * ipfix_scan_flow_dns() - from the flow visitor only: walks the lists of flow
- * record `r` again and hands each of its r->ndns DNS records to fn(ctx, rr),
- * in wire order. Only flows a job keeps pay for it (projection: a job that
- * reads no DNS field never calls it).
+ * ipfix_scan_flow_rrs() - from the flow visitor only: the r->ndns DNS records
+ * of flow record `r` (found by the walk that showed it), parts `need` (enum
+ * ipfix_need_dns), decoded by ipfix_fast_rr() into out[0..r->ndns), in wire
+ * order; names and types alone by their specialised plan. Only flows a job
+ * keeps pay for it (projection: a job that reads no DNS field never calls it).
  */
-void ipfix_scan_flow_dns(struct ipfix_scan *s, const struct ipfix_rec *r, ipfix_dns_fn *fn,
-                         void *ctx);
+struct dns_rr;
+void ipfix_scan_flow_rrs(struct ipfix_scan *s, const struct ipfix_rec *r, struct dns_rr *out,
+                         uint32_t need);
 
 #endif
