@@ -746,23 +746,61 @@ allow_push(struct hunt_allow *a, size_t *cap, const char *p, size_t len)
     return NULL;
 }
 
+/* Bytes of a refused --allow entry quoted in its message. */
+#define ALLOW_SHOWN 64
+
+/* Entry p trimmed as allow_push() trims it, its first ALLOW_SHOWN bytes escaped (\xHH) into
+ * `dst`: a NUL or ESC shows, never cuts the message or reaches the terminal raw. */
+static void
+allow_shown(char *dst, size_t cap, const char *p, size_t len)
+{
+    while (len > 0 && (*p == ' ' || *p == '\t'))
+        p++, len--;
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
+        len--;
+    esc_bytes(dst, cap, (const uint8_t *)p, len > ALLOW_SHOWN ? ALLOW_SHOWN : len);
+}
+
+/*
+ * One line of `fp` into `line` (capacity `cap`), its '\n' dropped, NUL bytes kept (fgets would
+ * hide them): 1 with `*len` set, 0 at the end of the file, -1 when longer than cap - 1.
+ */
+static int
+allow_line(FILE *fp, char *line, size_t cap, size_t *len)
+{
+    int ch = EOF;
+    size_t n = 0;
+
+    while ((ch = getc(fp)) != EOF && ch != '\n') {
+        if (n + 1 >= cap)
+            return -1;
+        line[n++] = (char)ch;
+    }
+    *len = n;
+    return ch == EOF && n == 0 ? 0 : 1;
+}
+
 /*
  * dns-hunt --allow `spec` ("@FILE", one entry a line, '#' comments, or a
  * comma-separated list) into `a`, each entry read as a dns.suffix watchlist's
  * (expr_domain_norm()): "*.x", ".x", "x" and "x." alike, entries that can
- * never match refused. Returns 0, or -1 with `err` set (ERR_USAGE).
+ * never match refused. Returns 0, or -1 with `err` set (ERR_USAGE); a refused
+ * entry is quoted escaped.
  */
 static int
 allow_load(struct hunt_allow *a, const char *spec, struct err *err)
 {
     size_t cap = 0;
     const char *why = NULL;
+    char shown[4 * ALLOW_SHOWN + 1];
 
     memset(a, 0, sizeof(*a));
     if (spec[0] == '@') {
         FILE *fp = fopen(spec + 1, "r"); // NOLINT(cert-err33-c): checked below
         char line[1024];
         unsigned lineno = 0;
+        size_t n = 0;
+        int got;
 
         if (fp == NULL) {
             /* a usage error (2), as a missing watchlist is */
@@ -770,11 +808,12 @@ allow_load(struct hunt_allow *a, const char *spec, struct err *err)
             err->code = ERR_USAGE;
             return -1;
         }
-        while (why == NULL && fgets(line, sizeof(line), fp) != NULL) {
-            size_t len = strcspn(line, "#\n");
+        while (why == NULL && (got = allow_line(fp, line, sizeof(line), &n)) != 0) {
+            const char *hash = memchr(line, '#', n);
+            size_t len = hash ? (size_t)(hash - line) : n;
 
             lineno++;
-            if (strchr(line, '\n') == NULL && !feof(fp)) {
+            if (got < 0) {
                 fclose(fp);
                 hunt_allow_fini(a);
                 return ERR_SET(err, ERR_USAGE, "--allow: %s line %u is too long", spec + 1, lineno),
@@ -782,9 +821,8 @@ allow_load(struct hunt_allow *a, const char *spec, struct err *err)
             }
             why = allow_push(a, &cap, line, len);
             if (why) {
-                line[len] = '\0';
-                ERR_SET(err, ERR_USAGE, "--allow %s:%u: %s: \"%.64s\"", spec + 1, lineno, why,
-                        line);
+                allow_shown(shown, sizeof(shown), line, len);
+                ERR_SET(err, ERR_USAGE, "--allow %s:%u: %s: \"%s\"", spec + 1, lineno, why, shown);
             }
         }
         fclose(fp);
@@ -793,9 +831,10 @@ allow_load(struct hunt_allow *a, const char *spec, struct err *err)
             size_t len = strcspn(p, ",");
 
             why = allow_push(a, &cap, p, len);
-            if (why)
-                ERR_SET(err, ERR_USAGE, "--allow: %s: \"%.*s\"", why, (int)(len > 64 ? 64 : len),
-                        p);
+            if (why) {
+                allow_shown(shown, sizeof(shown), p, len);
+                ERR_SET(err, ERR_USAGE, "--allow: %s: \"%s\"", why, shown);
+            }
             p += len + (p[len] == ',');
         }
     }

@@ -11,6 +11,7 @@
 
 #include "cli_output.h"
 #include "cli_progress.h"
+#include "cli_sweep.h"
 #include "esc.h"
 #include "log.h"
 #include "mem.h"
@@ -187,7 +188,7 @@ cli_summary_finish(const struct cli *c, struct cli_summary *s, int code, double 
         if (cli_output_close(&o, e.code == ERR_OK, &e) == 0 && e.code == ERR_OK)
             return code;
     }
-    LOG_ERR("%s", e.msg);
+    cli_fatal(&e); /* escaped: the message names --summary-file */
     return code == 0 || code == EXIT_PARTIAL ? EXIT_FATAL : code;
 }
 

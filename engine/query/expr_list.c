@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "esc.h"
 #include "expr_tree.h"
 #include "mem.h"
 
@@ -169,9 +170,13 @@ read_list_file(struct parser *ps, const char *path, struct rbuf *b, struct rset 
             if (why == NULL)
                 expr_rbuf_push(b, r.lo, r.hi);
         }
-        if (why)
-            rc = ERR_SET(ps->err, ERR_USAGE, "watchlist %s:%ld: %s: \"%.*s\"", path, lineno, why,
-                         e - s > 64 ? 64 : (int)(e - s), s);
+        if (why) { /* the entry's first 64 bytes escaped: a NUL or ESC shows, never cuts */
+            char shown[4 * 64 + 1];
+
+            esc_bytes(shown, sizeof(shown), (const uint8_t *)s, e - s > 64 ? 64 : (size_t)(e - s));
+            rc = ERR_SET(ps->err, ERR_USAGE, "watchlist %s:%ld: %s: \"%s\"", path, lineno, why,
+                         shown);
+        }
     }
     mem_free(buf);
     if (rc == 0 && entries == 0)

@@ -82,6 +82,19 @@ for f in star dots dots2 star2 ip; do
 done
 has "$work/err" "an address" "an address in a domain list is named as such"
 expect 2 "--allow '*'" "$fs" dns-hunt --allow '*' "$work/repo"
+# A refused entry is quoted escaped (\xHH, as names are): an ESC or a NUL from the file never
+# reaches the terminal raw, and a NUL neither cuts the quote short nor reads as a long line.
+printf 'ok.example\n\033[31mred\000x.example # note\n' > "$work/ctl.txt"
+ctl_escaped() { # description: the refused entry quoted escaped whole, no raw control byte
+  has "$work/err" 'ctl.txt:2: a domain with a space or a byte outside ASCII: "\\x1B\[31mred\\x00x.example"' "the entry escaped whole ($1)"
+  if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$work/err" || [ "$(tr -d '\000' < "$work/err" | wc -c)" != "$(wc -c < "$work/err")" ]; then
+    echo "FAIL: a control byte reached stderr raw ($1)"; fail=1
+  fi
+}
+expect 2 "control bytes in --allow @FILE" "$fs" dns-hunt --allow "@$work/ctl.txt" "$work/repo"
+ctl_escaped "--allow @FILE"
+expect 2 "control bytes in a watchlist" "$fs" query --group-by sip --where "dns.suffix in @$work/ctl.txt" "$work/repo"
+ctl_escaped "watchlist"
 expect 2 "--allow missing file" "$fs" dns-hunt --allow "@$work/nothere.txt" "$work/repo"
 expect 2 "missing watchlist" "$fs" query --where "sip in @$work/nothere.txt" --group-by sip "$work/repo"
 # A watchlist without an entry would match nothing, silently: refused, the file named.
