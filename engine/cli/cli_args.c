@@ -539,7 +539,7 @@ parse_args(struct cli *c, int argc, char **argv)
             c->text.records = optarg;
             break;
         case OPT_WHERE:
-            c->text.where = optarg;
+            c->text.where = c->text.where_typed = optarg;
             break;
         case OPT_GROUP_BY:
             c->text.group_by = optarg;

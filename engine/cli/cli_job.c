@@ -71,6 +71,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
             /* --where: the flows dns-hunt reads, as the flows view sees them */
             memset(&text, 0, sizeof(text));
             text.where = c->text.where;
+            text.where_typed = c->text.where_typed;
             text.group_by = "sip"; /* job_build() wants keys; only --where is used */
             if (job_build(job, &text, &err) < 0)
                 return cli_usage_error("%s", err.msg);
@@ -102,6 +103,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
     }
     if (rc < 0)
         return cli_usage_error("%s", err.msg);
+    text.where_typed = c->text.where_typed; /* a preset composed text.where from it */
     if (c->show_query) {
         cli_show_query(c, &text);
         return 0; /* main() checks that stdout was written */

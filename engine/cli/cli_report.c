@@ -505,7 +505,9 @@ cli_report_run(struct cli *c)
     hopt.server_view = 1; /* --by server in the same fold */
     hopt.hourly = 1;      /* each group's hours: the sparklines and the stacked chart */
     text[A_HUNT].where = c->text.where; /* NULL: every flow */
-    text[A_HUNT].group_by = "sip";      /* keys unused: --where only */
+    for (int a = 0; a < NA; a++)        /* the presets composed theirs from it */
+        text[a].where_typed = c->text.where_typed;
+    text[A_HUNT].group_by = "sip"; /* keys unused: --where only */
 
     progress_on = !c->quiet && c->progress && strcmp(c->progress, "always") == 0;
     if (!c->quiet && (!c->progress || strcmp(c->progress, "auto") == 0))

@@ -298,6 +298,7 @@ run_export(struct cli *c)
     memset(&text, 0, sizeof(text));
     text.records = c->text.records;
     text.where = c->text.where;
+    text.where_typed = c->text.where_typed;
     text.group_by = "sip"; /* job_build() wants keys; export uses none of them */
     if (job_build(job, &text, &err) < 0 ||
         rows_layout_init(&layout, c->export_format, c->export_fields, &err) < 0) {

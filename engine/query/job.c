@@ -1022,6 +1022,53 @@ job_uses_domain(const struct job *job, const char *where)
     return where != NULL && strcasestr_ascii(where, "dns.domain");
 }
 
+/*
+ * 1 when the parentheses of --where text `s` pair up, never closing one it has not opened,
+ * outside '...' strings and unquoted @FILE names (tokens as expr_parse() reads them): then
+ * "(s)" in a composed filter is `s` whole. 0 when they do not (a syntax error of `s`, or a
+ * file name holding a quote or '(': typed_check() tells which).
+ */
+static int
+parens_pair(const char *s)
+{
+    int depth = 0, quoted = 0;
+
+    for (; *s; s++) {
+        if (*s == '\'') {
+            quoted = !quoted; /* '' inside a string: out and in again */
+        } else if (quoted) {
+            continue;
+        } else if (*s == '@' && s[1] != '\'') { /* an unquoted file name: up to ' ', ')', ',' */
+            while (s[1] && !isspace((unsigned char)s[1]) && s[1] != ')' && s[1] != ',')
+                s++;
+        } else if (*s == '(') {
+            depth++;
+        } else if (*s == ')' && --depth < 0) {
+            return 0;
+        }
+    }
+    return depth == 0 && !quoted;
+}
+
+/*
+ * Parses the analyst's --where `typed` alone, only to find what is wrong with it: 0 when it
+ * parses, else -ERR_USAGE with `err` set, its offset into `typed`. The predicates and uses it
+ * noted in `job` are taken back.
+ */
+static int
+typed_check(struct job *job, const char *typed, struct err *err)
+{
+    size_t npreds = job->npreds;
+    uint64_t uses = job->uses;
+    struct expr *e = expr_parse(typed, where_resolve, job, err);
+    int rc = e != NULL ? 0 : -ERR_USAGE;
+
+    expr_destroy(e);
+    job->npreds = npreds;
+    job->uses = uses;
+    return rc;
+}
+
 int
 job_build(struct job *job, const struct job_text *t, struct err *err)
 {
@@ -1055,8 +1102,23 @@ job_build(struct job *job, const struct job_text *t, struct err *err)
     if (rc == 0)
         rc = parse_aggs(job, t->aggs ? t->aggs : "count=count()", err);
     if (rc == 0 && t->where && *skip_ws(t->where)) {
-        job->where = expr_parse(t->where, where_resolve, job, err);
-        rc = job->where ? 0 : -ERR_USAGE;
+        /* A composed filter holds the analyst's text as "(TYPED)": it is TYPED whole only when
+         * TYPED's parentheses pair up ("x) or (y" would escape the preset's filter). */
+        int composed = t->where_typed != NULL && strcmp(t->where_typed, t->where) != 0;
+
+        if (composed && !parens_pair(t->where_typed) && typed_check(job, t->where_typed, err) < 0) {
+            rc = -ERR_USAGE;
+        } else {
+            job->where = expr_parse(t->where, where_resolve, job, err);
+            rc = job->where ? 0 : -ERR_USAGE;
+            if (rc < 0 && composed) { /* say it of what the analyst typed, when it is there */
+                struct err alone;
+
+                err_init(&alone);
+                if (typed_check(job, t->where_typed, &alone) < 0)
+                    *err = alone;
+            }
+        }
         if (rc == 0)
             plan_where(job);
     }

@@ -257,9 +257,12 @@ job_keep_rec(const struct job *job, const struct rec *r, struct err *err)
 
 /* The query text of a job; NULL members take their defaults. */
 struct job_text {
-    const char *records;  /* default "flows"; flows, silk, silk-forward or dns */
-    const char *bytes;    /* default "forward" */
-    const char *where;    /* default: none */
+    const char *records; /* default "flows"; flows, silk, silk-forward or dns */
+    const char *bytes;   /* default "forward" */
+    const char *where;   /* default: none */
+    /* The analyst's --where as typed, when `where` was composed from it (a preset's filter
+     * ANDed in, a sub-hour window): its syntax errors point into it. NULL: `where` as typed. */
+    const char *where_typed;
     const char *group_by; /* required */
     const char *aggs;     /* default "count=count()" */
     const char *having;   /* default: none */

@@ -129,6 +129,13 @@ expect 1 "--mem-limit too small" "$fs" query --group-by sip,dip,sport,dport --me
 has "$work/err" "mem-limit" "memory limit named"
 expect 1 "--mem-limit not a whole KiB" "$fs" query --group-by sip,dip,sport,dport --mem-limit 65000 -q "$work/repo"
 has "$work/err" "memory limit of 65000 bytes" "the budget as given, not rounded"
+# A preset's --where (or query's, with a window inside an hour) is ANDed into a larger filter:
+# its syntax error points into the text typed (offset 8: the second '>', counted by hand).
+for args in "dns-dest" "dns-hunt" "query --group-by sip --start 2024-01-01T00:30"; do
+  expect 2 "--where syntax error ($args)" "$fs" $args --where 'bytes > > 3' "$work/repo"
+  has "$work/err" 'in expression "bytes > > 3" at offset 8: ' "the offset into the typed --where ($args)"
+done
+expect 2 "--where closing the preset's parenthesis" "$fs" dns-names --where 'bytes > 0) or (bytes > 0' "$work/repo"
 expect 2 "an unknown function" "$fs" query --group-by proto --where 'count_rrs() > 2' "$work/repo"
 has "$work/err" "unknown function 'count_rrs" "the unknown function named (not its empty argument)"
 # The presets' query text runs and gives the same answer as the preset.

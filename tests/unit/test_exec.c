@@ -412,6 +412,44 @@ test_job_text(void)
     CHECK_EQ_STR(t.where, "(app = 53 and ndns > 0) and (sip in 10.0.0.0/8 or dport = 53)");
     CHECK(job_preset_dns_dest(&d, "dport = 53", &t, &buf, &err) == 0);
     CHECK(strstr(t.where, ") and (dport = 53)") != NULL);
+    /* The analyst's --where (where_typed) inside a preset's filter: a syntax error points into
+     * what was typed (offsets counted by hand), and a text whose parentheses do not pair is
+     * refused, never run as "(filter) and (x) or (y)" past the preset's filter. */
+    {
+        static const struct {
+            const char *typed, *msg;
+        } bad[] = {
+            {"bytes > > 3", "in expression \"bytes > > 3\" at offset 8: "},
+            {"bytes > 'abc", "in expression \"bytes > 'abc\" at offset 8: "},
+            {"bytes > 0) or (bytes > 0",
+             "in expression \"bytes > 0) or (bytes > 0\" at offset 9: "},
+            {"(bytes > 0", "in expression \"(bytes > 0\" at offset 10: "},
+        };
+        static const char *const good[] = {
+            "dns.name in ('a(b.', 'c''d)') or (bytes > 0 and (packets > 0))",
+            "bytes > 0",
+        };
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            err_init(&err);
+            CHECK(job_preset_dns_names(&n, bad[i].typed, &t, &buf, &err) == 0);
+            t.where_typed = bad[i].typed;
+            CHECK(job_build(&job, &t, &err) == -ERR_USAGE);
+            CHECK(strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) == 0);
+            t.where_typed = NULL; /* without it: the offset into the composed filter */
+            err_init(&err);
+            if (job_build(&job, &t, &err) == 0)
+                job_fini(&job);
+        }
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+            err_init(&err);
+            CHECK(job_preset_dns_dest(&d, good[i], &t, &buf, &err) == 0);
+            t.where_typed = good[i];
+            CHECK(job_build(&job, &t, &err) == 0);
+            job_fini(&job);
+        }
+        err_init(&err);
+    }
     /* count(*), case-insensitive fields, duplicate JSON keys refused */
     memset(&t, 0, sizeof(t));
     t.group_by = "PROTO, Dip";
