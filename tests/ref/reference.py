@@ -1284,7 +1284,10 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                 elif func == "distinct":
                     if g[i] is None:
                         g[i] = set()
-                    g[i].add(as_v6_int(x) if arg in ADDR_FIELDS else x)
+                    # an address and its v4-mapped IPv6 form count apart, as
+                    # flowsweep's distinct() does (docs/usage.md); spellings of
+                    # one IPv6 address count once
+                    g[i].add(ipaddress.ip_address(x) if arg in ADDR_FIELDS else x)
     cols = [n for n, _, _ in keys] + [n for n, _, _ in specs]
     kinds = {}
     units = {}   # time columns (as flowsweep types them): ms per unit
