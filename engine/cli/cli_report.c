@@ -172,8 +172,11 @@ u64_cmp(const void *a, const void *b)
 }
 
 /*
- * The charts' hours: the window's bounds where given, else the first and last
- * hour with DNS flows dns-hunt counts (the hours of every server row of `srv`).
+ * The charts' hours: from the first to the last hour with DNS flows dns-hunt
+ * counts (the hours of every server row of `srv`), widened to the window's
+ * bounds where given. Never narrowed to the window: the files of a window's
+ * hours hold flows that started before it (a flow is written when it ends),
+ * and the tables count them, so the sparklines must too.
  */
 static struct hours
 hours_of(const struct part_window *w, const struct op_output *srv)
@@ -191,9 +194,9 @@ hours_of(const struct part_window *w, const struct op_output *srv)
         hi = hh->p[hh->n - 1].hour * 3600 > hi ? hh->p[hh->n - 1].hour * 3600 : hi;
         n += hh->n;
     }
-    if (w->has_start)
+    if (w->has_start && (uint64_t)w->first_hour < lo)
         lo = (uint64_t)w->first_hour;
-    if (w->has_end)
+    if (w->has_end && (lo == UINT64_MAX || (uint64_t)w->last_hour > hi))
         hi = (uint64_t)w->last_hour;
     if (lo == UINT64_MAX || hi < lo)
         return h;
