@@ -47,7 +47,7 @@ static const char usage_input[] =
 static const char usage_output_head[] =
     "Output:\n"
     "  --format table|csv|json table = Spark show(N, false) text (default); csv = RFC 4180\n"
-    "                          (lists as JSON array text); json = JSON Lines\n"
+    "                          (lists as JSON array text); json = JSON Lines (jsonl too)\n"
     "  --limit N               rows to print (default: 20 for the table, all for csv and\n"
     "                          json; 0 = all)\n"
     "  -o, --output FILE       write the results to FILE (whole or not at all: a temporary\n"

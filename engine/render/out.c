@@ -28,10 +28,11 @@ out_format_parse(const char *s, enum out_format *fmt, struct err *err)
         *fmt = OUT_FORMAT_TABLE;
     else if (strcmp(s, "csv") == 0)
         *fmt = OUT_FORMAT_CSV;
-    else if (strcmp(s, "json") == 0)
+    else if (strcmp(s, "json") == 0 || strcmp(s, "jsonl") == 0) /* JSON Lines: export's name */
         *fmt = OUT_FORMAT_JSON;
     else
-        return ERR_SET(err, ERR_USAGE, "unknown format '%s' (expected table, csv or json)", s);
+        return ERR_SET(err, ERR_USAGE, "unknown format '%s' (expected table, csv or json/jsonl)",
+                       s);
     return 0;
 }
 

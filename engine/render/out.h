@@ -160,7 +160,7 @@ enum out_format {
     OUT_FORMAT_JSON   /* JSON Lines, one object per row */
 };
 
-/* out_format_parse() - "table"|"csv"|"json" to *fmt; -ERR_USAGE otherwise. */
+/* out_format_parse() - "table"|"csv"|"json" ("jsonl" alike) to *fmt; -ERR_USAGE otherwise. */
 int out_format_parse(const char *s, enum out_format *fmt, struct err *err);
 
 /* Rendering options; all zero is the default. */

@@ -61,6 +61,13 @@ has "$work/err" "s, m, h or d" "bin(): the units named"
 expect 2 "--min-bytes past signed 64-bit (it becomes a --where literal)" "$fs" dns-dest --min-bytes 18446744073709551615 "$work/repo"
 expect 2 "--min-bpp inf" "$fs" dns-names --min-bpp inf "$work/repo"
 expect 2 "bad --format" "$fs" dns-names --format xml "$work/repo"
+# --format jsonl (export's name for JSON Lines) is --format json on every command
+for c in dns-dest "query --group-by proto"; do
+  expect 0 "$c --format jsonl" "$fs" $c --format jsonl --limit 5 -q "$work/repo"
+  mv "$work/out" "$work/jsonl.out"
+  expect 0 "$c --format json" "$fs" $c --format json --limit 5 -q "$work/repo"
+  [ -s "$work/out" ] && cmp -s "$work/out" "$work/jsonl.out" || { echo "FAIL: $c --format jsonl differs from json"; fail=1; }
+done
 expect 2 "bad CIDR" "$fs" dns-dest --src-cidr 10.0.0.0/99 "$work/repo"
 has "$work/err" "CIDR" "bad CIDR message"
 expect 2 "bad --by" "$fs" dns-hunt --by nothing "$work/repo"
