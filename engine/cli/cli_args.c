@@ -403,7 +403,8 @@ parse_args(struct cli *c, int argc, char **argv)
             c->verbose++;
             break;
         case 'h':
-            cli_usage_print(c->cmd, stdout);
+            if (!cli_usage_is_quiet()) /* flowsweep-mpi: rank 0 alone */
+                cli_usage_print(c->cmd, stdout);
             return 0;
         case OPT_START:
             c->start = optarg;
@@ -649,7 +650,8 @@ cli_args_parse(struct cli *c, int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("flowsweep %s (allocator: %s)\n", FLOWSWEEP_VERSION, mem_allocator_name());
+        if (!cli_usage_is_quiet()) /* flowsweep-mpi: rank 0 alone */
+            printf("flowsweep %s (allocator: %s)\n", FLOWSWEEP_VERSION, mem_allocator_name());
         return 0;
     }
     memset(c, 0, sizeof(*c));

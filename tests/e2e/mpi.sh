@@ -120,6 +120,13 @@ for args in "--limit x" "--start 2024-03-01T20+02:00"; do
   [ "$rc" = 2 ] || bad "usage error ($args): exit $rc, want 2"
   [ "$(grep -c '^flowsweep: error:' usage.err)" = 1 ] || bad "usage error ($args) not said once: $(cat usage.err)"
 done
+# --help and --version likewise: printed once, by rank 0; exit 0
+for args in "dns-names --help" "--version"; do
+  rc=0
+  mpi 2 "$fsmpi" $args > help.out 2> help.err || rc=$?
+  [ "$rc" = 0 ] || bad "$args: exit $rc, want 0"
+  [ "$(grep -c '^usage: flowsweep\|^flowsweep [0-9]' help.out)" = 1 ] || bad "$args not printed once: $(head -c 300 help.out)"
+done
 
 [ "$fail" = 0 ] && echo "mpi: all passed"
 exit "$fail"
