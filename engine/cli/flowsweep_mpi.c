@@ -4,11 +4,13 @@
  * plans the same PATHs; rank 0 prints the results, the warnings and the
  * summary, and one more summary line for the exchange; every rank exits with
  * rank 0's status.
- * For tests, FLOWSWEEP_MPI_CHUNK=BYTES caps the bytes per peer in one
- * exchange round (forcing several rounds), and FLOWSWEEP_DIST_FAULT=R:kill
+ * For tests, FLOWSWEEP_MPI_CHUNK=BYTES (1 to 2^31-1, digits only; anything
+ * else is a usage error) caps the bytes per peer in one exchange round
+ * (forcing several rounds), and FLOWSWEEP_DIST_FAULT=R:kill
  * or R:exit makes rank R die (SIGKILL, or _exit without MPI_Finalize) once it
  * has mapped its share: the job must then end, never hang.
  */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,25 @@ quiet_argv(int argc, char **argv)
     return 0;
 }
 
+/*
+ * FLOWSWEEP_MPI_CHUNK (`s`; unset or empty: the default) into *chunk, read as the command
+ * line's numbers are (cli_parse_u64(): ASCII digits only). -1, or EXIT_USAGE said by rank 0.
+ */
+static int
+chunk_env(const char *s, size_t *chunk)
+{
+    uint64_t n;
+
+    if (s == NULL || *s == '\0')
+        return -1;
+    if (cli_parse_u64(s, &n) < 0 || n == 0 || n > INT_MAX)
+        return cli_usage_error("FLOWSWEEP_MPI_CHUNK='%s': bytes per exchange round, a whole "
+                               "number from 1 to 2147483647",
+                               s);
+    *chunk = (size_t)n;
+    return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,13 +103,13 @@ main(int argc, char **argv)
         fprintf(stderr, "flowsweep-mpi: error: %s\n", err.msg);
         return EXIT_FATAL;
     }
-    if (chunk != NULL && strtoull(chunk, NULL, 10) > 0)
-        d.chunk = (size_t)strtoull(chunk, NULL, 10);
     if (getenv("FLOWSWEEP_DIST_FAULT") != NULL) /* NOLINT(concurrency-mt-unsafe) */
         d.after_map = fault;
     x.quiet = d.rank != 0;
     cli_usage_quiet(x.quiet); /* every rank parses the same argv: rank 0 says a usage error */
-    code = cli_main(argc, argv, &x);
+    code = chunk_env(chunk, &d.chunk);
+    if (code < 0)
+        code = cli_main(argc, argv, &x);
     if (!d.started) /* this rank never reached its job: no rank may wait for it */
         dist_start(&d, 0, NULL, &err);
     else if (d.rank == 0 && !d.broken && code != EXIT_FATAL && code != EXIT_USAGE &&

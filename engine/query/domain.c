@@ -3,6 +3,7 @@
  */
 #include "domain.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libpsl.h>
 #include <stdio.h>
@@ -21,6 +22,39 @@ psl_named(void)
     const char *f = getenv("FLOWSWEEP_PSL_FILE");
 
     return f != NULL && *f != '\0' ? f : NULL;
+}
+
+/*
+ * 1 when the list at `path` holds a rule: a line whose first word starts as a rule does (a
+ * letter, digit, '*', '!' or a UTF-8 byte), or a compiled (DAFSA) list. libpsl reads any first
+ * word but a "//" comment as a rule ("# note" too), so a file of only such lines would load as
+ * a list that gives no name its domain. 1 too when `path` cannot be read (libpsl says why).
+ */
+static int
+psl_has_rule(const char *path)
+{
+    FILE *f = fopen(path, "rb"); // NOLINT(cert-err33-c): checked below
+    char head[11];
+    int ch, start = 1, found = 0;
+
+    if (f == NULL)
+        return 1;
+    if (fread(head, 1, sizeof(head), f) == sizeof(head) &&
+        memcmp(head, ".DAFSA@PSL_", sizeof(head)) == 0) {
+        fclose(f);
+        return 1;
+    }
+    rewind(f);
+    while (!found && (ch = getc(f)) != EOF) {
+        if (ch == '\n') {
+            start = 1;
+        } else if (start && ch != ' ' && ch != '\t' && ch != '\r') {
+            found = isalnum(ch) || ch == '*' || ch == '!' || ch >= 0x80;
+            start = 0;
+        }
+    }
+    fclose(f);
+    return found;
 }
 
 /* The Public Suffix List text file: the one named, else Debian's. */
@@ -341,7 +375,7 @@ domain_list_load(struct err *err)
         struct stat sb;
         int e = stat(named, &sb) != 0 ? errno : S_ISDIR(sb.st_mode) ? EISDIR : 0;
 
-        l->psl = e ? NULL : psl_load_file(named);
+        l->psl = e || !psl_has_rule(named) ? NULL : psl_load_file(named);
         if (l->psl == NULL || psl_suffix_count(l->psl) <= 0) {
             char sys[128];
 

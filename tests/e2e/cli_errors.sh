@@ -115,6 +115,10 @@ for cmd in "query --records dns --group-by dns.domain" dns-hunt; do
   FLOWSWEEP_PSL_FILE=$work/nothere.dat expect 2 "missing FLOWSWEEP_PSL_FILE ($cmd)" "$fs" $cmd -q "$work/repo"
   has "$work/err" "FLOWSWEEP_PSL_FILE=$work/nothere.dat" "the PSL file named"
 done
+# A list of comments only is no list: '#' is no PSL comment (libpsl would take "#" as a rule).
+printf '# only a comment\n  # and another\n\n' > "$work/psl-comments.dat"
+FLOWSWEEP_PSL_FILE=$work/psl-comments.dat expect 2 "FLOWSWEEP_PSL_FILE of comments only" "$fs" dns-hunt -q "$work/repo"
+has "$work/err" "FLOWSWEEP_PSL_FILE=$work/psl-comments.dat: not a Public Suffix List (no rule read)" "the rule-less PSL file named"
 expect 1 "missing path" "$fs" dns-names "$work/does-not-exist"
 has "$work/err" "does-not-exist" "missing path named"
 

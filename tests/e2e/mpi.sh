@@ -120,6 +120,11 @@ for args in "--limit x" "--start 2024-03-01T20+02:00"; do
   [ "$rc" = 2 ] || bad "usage error ($args): exit $rc, want 2"
   [ "$(grep -c '^flowsweep: error:' usage.err)" = 1 ] || bad "usage error ($args) not said once: $(cat usage.err)"
 done
+# a bad FLOWSWEEP_MPI_CHUNK (read as the command line's numbers are): a usage error, said once
+rc=0
+FLOWSWEEP_MPI_CHUNK=' 5' mpi 2 "$fsmpi" dns-names repo > usage.out 2> usage.err || rc=$?
+[ "$rc" = 2 ] || bad "FLOWSWEEP_MPI_CHUNK=' 5': exit $rc, want 2"
+[ "$(grep -c "^flowsweep: error: FLOWSWEEP_MPI_CHUNK=' 5'" usage.err)" = 1 ] || bad "FLOWSWEEP_MPI_CHUNK=' 5' not said once: $(cat usage.err)"
 # --help and --version likewise: printed once, by rank 0; exit 0
 for args in "dns-names --help" "--version"; do
   rc=0
