@@ -304,48 +304,28 @@ bad_cmp(const void *a, const void *b)
     return strcmp(((const struct sweep_bad *)a)->path, ((const struct sweep_bad *)b)->path);
 }
 
-/* Is shard `f` (of file `name`) a shard of the same job and plan as `first`? 0 or -code. */
+/* The job of a shard head, parsed once (head_parse()); head_text_fini() frees it. */
+struct head_text {
+    char *identity; /* the groups it makes (cli_job_identity()); NULL: it does not build here */
+    char *finish;   /* its finishing options; NULL: it does not parse here */
+};
+
 /*
- * Which groups the job in shard head `h` makes (cli_job_identity(): its words
- * parsed and built as on a command line, so two spellings of one job agree).
- * mem_free() it; NULL when the job does not parse or build here.
+ * Parses the job in shard head `h` as on a command line (so two spellings of one job agree)
+ * into `t`: which groups it makes (cli_job_identity()), and dns-hunt's options that only
+ * finish the job (they shape no group, so cli_job_identity() leaves them out, and merge
+ * takes none: query's --having and --order come from merge's command line, else the first
+ * FILE).
  */
-static char *
-head_identity(const struct shard_head *h)
+static void
+head_parse(const struct shard_head *h, struct head_text *t)
 {
     static struct cli c; /* large: not on the stack */
     static char prog[] = "flowsweep";
     char **jav = mem_calloc(h->job_len + 2, sizeof(*jav));
-    char *text = NULL;
     int jac = 0, code;
 
-    jav[jac++] = prog;
-    for (size_t off = 0; off < h->job_len; off += strlen(h->job + off) + 1)
-        jav[jac++] = h->job + off;
-    if (jac >= 2 && is_grouping(jav[1]) && cli_args_parse(&c, jac, jav) < 0) {
-        if (c.nargs == 0)
-            text = cli_job_identity(&c, &code);
-        cli_args_fini(&c);
-    }
-    mem_free(jav);
-    return text;
-}
-
-/*
- * dns-hunt's options in shard head `h` that only finish the job (they shape no group, so
- * cli_job_identity() leaves them out, and merge takes none: query's --having and --order
- * come from merge's command line, else the first FILE). mem_free() it; NULL when the job
- * does not parse here.
- */
-static char *
-head_finish(const struct shard_head *h)
-{
-    static struct cli c; /* large: not on the stack */
-    static char prog[] = "flowsweep";
-    char **jav = mem_calloc(h->job_len + 2, sizeof(*jav));
-    char *text = NULL;
-    int jac = 0;
-
+    t->identity = t->finish = NULL;
     jav[jac++] = prog;
     for (size_t off = 0; off < h->job_len; off += strlen(h->job + off) + 1)
         jav[jac++] = h->job + off;
@@ -353,22 +333,33 @@ head_finish(const struct shard_head *h)
         const char *baseline = c.baseline ? c.baseline : "";
         size_t cap = strlen(baseline) + 128;
 
-        text = mem_alloc(cap);
-        snprintf(text, cap, "--baseline %s --min-names %llu --len-norm %.17g --entropy-norm %.17g",
-                 baseline, (unsigned long long)c.hunt.min_names, c.hunt.len_norm,
-                 c.hunt.entropy_norm);
+        t->finish = mem_alloc(cap);
+        snprintf(t->finish, cap,
+                 "--baseline %s --min-names %llu --len-norm %.17g --entropy-norm %.17g", baseline,
+                 (unsigned long long)c.hunt.min_names, c.hunt.len_norm, c.hunt.entropy_norm);
+        if (c.nargs == 0)
+            t->identity = cli_job_identity(&c, &code);
         cli_args_fini(&c);
     }
     mem_free(jav);
-    return text;
 }
 
+static void
+head_text_fini(struct head_text *t)
+{
+    mem_free(t->identity);
+    mem_free(t->finish);
+    t->identity = t->finish = NULL;
+}
+
+/* Is shard `f` a shard of the same job and plan as `first` (file `first_name`, its job parsed
+ * into `first_text`)? 0 or -code. */
 static int
 same_job(const struct shard_head *f, const struct shard_head *first, const char *first_name,
-         const char *first_id, struct err *err)
+         const struct head_text *first_text, struct err *err)
 {
-    char *id, *fin0;
-    int same;
+    struct head_text t;
+    int same, same_finish;
 
     if (f->count != first->count)
         return ERR_SET(err, ERR_USAGE, "shard %u of %u, but %s is one of %u", f->index, f->count,
@@ -386,19 +377,16 @@ same_job(const struct shard_head *f, const struct shard_head *first, const char 
                        first_name, f->nskips, f->lost, first->nskips, first->lost);
     if (f == first || (f->job_len == first->job_len && memcmp(f->job, first->job, f->job_len) == 0))
         return 0; /* the same words */
-    id = head_identity(f);
-    same = id != NULL && strcmp(id, first_id) == 0;
-    mem_free(id);
-    if (!same)
-        return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
+    head_parse(f, &t);
+    same = t.identity != NULL && strcmp(t.identity, first_text->identity) == 0;
     /* The same groups, but finished otherwise (merge would take the first FILE's options
      * and print another answer in another order of the FILEs). */
-    id = head_finish(f);
-    fin0 = head_finish(first);
-    same = id != NULL && fin0 != NULL && strcmp(id, fin0) == 0;
-    mem_free(id);
-    mem_free(fin0);
+    same_finish =
+        t.finish != NULL && first_text->finish != NULL && strcmp(t.finish, first_text->finish) == 0;
+    head_text_fini(&t);
     if (!same)
+        return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
+    if (!same_finish)
         return ERR_SET(err, ERR_USAGE,
                        "made with other finishing options (--baseline, --min-names, --len-norm "
                        "or --entropy-norm) than %s: make every shard with one command line",
@@ -414,7 +402,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
     const struct merge_run *m = x->ctx;
     const struct shard_head *h0 = &m->first->head;
     struct shard_file *own;
-    char *id0;
+    struct head_text text0;
     int *seen;
     int rc;
 
@@ -424,9 +412,11 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
     rc = runner_result_empty(res, op, so->mem_limit, err);
     if (rc < 0)
         return rc;
-    id0 = head_identity(h0);
-    if (id0 == NULL)
+    head_parse(h0, &text0);
+    if (text0.identity == NULL) {
+        head_text_fini(&text0);
         return ERR_SET(err, ERR_USAGE, "%s: its job does not build here", m->files[0]);
+    }
     seen = mem_calloc(h0->count, sizeof(*seen));
     own = mem_calloc(1, sizeof(*own)); /* large: not on the stack */
     for (int k = 0; k < m->nfiles && rc == 0; k++) {
@@ -439,7 +429,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
             break;
         }
         h = &f->head;
-        if ((rc = same_job(h, h0, m->files[0], id0, err)) < 0) {
+        if ((rc = same_job(h, h0, m->files[0], &text0, err)) < 0) {
         } else if (seen[h->index]) {
             rc = ERR_SET(err, ERR_USAGE, "shard %u of %u given twice (also %s)", h->index, h->count,
                          m->files[seen[h->index] - 1]);
@@ -490,7 +480,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
             mem_free(names);
         }
     mem_free(seen);
-    mem_free(id0);
+    head_text_fini(&text0);
     if (res->sweep.nbad > 1)
         qsort(res->sweep.bad, res->sweep.nbad, sizeof(*res->sweep.bad), bad_cmp);
     res->sweep.threads = 1;
