@@ -236,6 +236,146 @@ cache_identify(const char *path, struct cache_src *s, struct err *err)
     return 0;
 }
 
+/* Fills s's identity from `st` (a regular file). */
+static int
+ident_from_stat(const char *path, const struct stat *st, struct cache_src *s, struct err *err)
+{
+    if (!S_ISREG(st->st_mode))
+        return ERR_SET(err, ERR_FORMAT, "%s: not a regular file", path);
+    s->size = (uint64_t)st->st_size;
+    s->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    s->ino = (uint64_t)st->st_ino;
+    s->dev = (uint64_t)st->st_dev;
+    return 0;
+}
+
+/* id's directory becomes `dir` (dl bytes) resolved whole by realpath(). 0, or errno. */
+static int
+ident_realpath(struct cache_ident *id, const char *dir, size_t dl)
+{
+    char real[PATH_MAX];
+    size_t rl;
+
+    id->n = 0;
+    if (dl >= sizeof(id->in))
+        return ENAMETOOLONG;
+    memcpy(id->in, dir, dl);
+    id->in[dl] = '\0';
+    if (realpath(id->in, real) == NULL)
+        return errno;
+    rl = strlen(real);
+    if (rl == 1 && real[0] == '/')
+        rl = 0; /* the root: "" so that "/" + name follows */
+    if (rl >= sizeof(id->real))
+        return ENAMETOOLONG;
+    memcpy(id->real, real, rl);
+    id->real[rl] = '\0';
+    id->in_end[0] = (uint32_t)dl;
+    id->real_end[0] = (uint32_t)rl;
+    id->n = 1;
+    return 0;
+}
+
+/*
+ * Resolves directory dir[0..dl) into id->real, reusing the components it
+ * shares with the last one. 0, or errno (then id is reset).
+ */
+static int
+ident_dir(struct cache_ident *id, const char *dir, size_t dl)
+{
+    uint32_t k = id->n;
+    size_t pos, rl;
+
+    /* the deepest component of the last directory that `dir` starts with */
+    while (k > 0) {
+        size_t e = id->in_end[k - 1];
+
+        if (e <= dl && memcmp(id->in, dir, e) == 0 && (e == dl || dir[e] == '/'))
+            break;
+        k--;
+    }
+    if (k > 0) {
+        pos = id->in_end[k - 1];
+        rl = id->real_end[k - 1];
+    } else if (dl > 0 && dir[0] == '/') {
+        pos = 0;
+        rl = 0;
+    } else { /* relative: from the working directory's real path */
+        if (!id->have_cwd) {
+            char real[PATH_MAX];
+
+            if (realpath(".", real) == NULL || strlen(real) >= sizeof(id->cwd_real))
+                return ident_realpath(id, dir, dl);
+            snprintf(id->cwd_real, sizeof(id->cwd_real), "%s", strcmp(real, "/") == 0 ? "" : real);
+            id->have_cwd = 1;
+        }
+        pos = 0;
+        rl = strlen(id->cwd_real);
+        memcpy(id->real, id->cwd_real, rl + 1);
+    }
+    if (dl >= sizeof(id->in))
+        return ident_realpath(id, dir, dl);
+    memcpy(id->in, dir, dl);
+    id->in[dl] = '\0';
+    id->n = k;
+    while (pos < dl) {
+        size_t a = pos, b;
+        struct stat st;
+
+        while (a < dl && dir[a] == '/')
+            a++;
+        if (a == dl)
+            break;
+        for (b = a; b < dl && dir[b] != '/'; b++)
+            ;
+        if ((b - a == 1 && dir[a] == '.') || (b - a == 2 && dir[a] == '.' && dir[a + 1] == '.') ||
+            id->n >= CACHE_IDENT_DEPTH || rl + 1 + (b - a) >= sizeof(id->real))
+            return ident_realpath(id, dir, dl);
+        id->real[rl] = '/';
+        memcpy(id->real + rl + 1, dir + a, b - a);
+        rl += 1 + (b - a);
+        id->real[rl] = '\0';
+        /* a link, or anything but a directory: realpath() says what it is */
+        if (lstat(id->real, &st) != 0 || !S_ISDIR(st.st_mode))
+            return ident_realpath(id, dir, dl);
+        id->in_end[id->n] = (uint32_t)b;
+        id->real_end[id->n++] = (uint32_t)rl;
+        pos = b;
+    }
+    if (id->n == 0) /* "/" itself (or a relative "" resolved to the working directory) */
+        return ident_realpath(id, dir, dl);
+    id->real[id->real_end[id->n - 1]] = '\0';
+    return 0;
+}
+
+int
+cache_identify_in(struct cache_ident *id, const char *path, struct cache_src *s, struct err *err)
+{
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    size_t dl = slash ? (size_t)(slash - path) : 0, rl;
+    struct stat st;
+
+    if (id == NULL || name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return cache_identify(path, s, err);
+    if (slash == path)
+        dl = 1; /* "/name": the directory is "/" */
+    if (ident_dir(id, slash ? path : ".", slash ? dl : 1) != 0) {
+        id->n = 0;
+        return cache_identify(path, s, err); /* with realpath()'s own error */
+    }
+    memset(s, 0, sizeof(*s));
+    s->now_ns = now_ns(); /* before the stat: a change after it shows as a newer mtime */
+    rl = id->real_end[id->n - 1];
+    if (rl + 1 + strlen(name) >= sizeof(s->path))
+        return cache_identify(path, s, err);
+    memcpy(s->path, id->real, rl);
+    s->path[rl] = '/';
+    memcpy(s->path + rl + 1, name, strlen(name) + 1);
+    if (lstat(s->path, &st) != 0 || S_ISLNK(st.st_mode))
+        return cache_identify(path, s, err);
+    return ident_from_stat(path, &st, s, err);
+}
+
 /* DIR/<job>/<XXH3-128 of the real path>.part, mem_free() it. */
 static char *
 entry_path(const struct cache *c, const struct cache_src *s)

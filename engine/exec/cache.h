@@ -90,6 +90,32 @@ void cache_close(struct cache *c);
 /* cache_identify() - stats `path` (no open). Returns 0 or -code (the file is then not cached). */
 int cache_identify(const char *path, struct cache_src *s, struct err *err);
 
+/*
+ * What cache_identify_in() keeps between files: the real path of the last
+ * directory it resolved, component by component. One per thread; zero it
+ * (memset) before the first file.
+ */
+#define CACHE_IDENT_DEPTH 64
+struct cache_ident {
+    char in[PARTIAL_PATH_MAX];            /* the last directory, as given */
+    char real[PARTIAL_PATH_MAX];          /* its real path ("" for "/") */
+    uint32_t in_end[CACHE_IDENT_DEPTH];   /* end of its k+1 first components in `in` */
+    uint32_t real_end[CACHE_IDENT_DEPTH]; /* ... and of their real path in `real` */
+    uint32_t n;                           /* components resolved */
+    int have_cwd;                         /* cwd_real holds the working directory's real path */
+    char cwd_real[PARTIAL_PATH_MAX];
+};
+
+/*
+ * cache_identify_in() - cache_identify() with `id` remembering the real paths
+ * of the directories resolved so far: a file in a directory sharing a prefix
+ * with the last costs one lstat() per new component and one for the file
+ * (realpath() costs a readlink() per component). A symbolic link, "." or
+ * ".." anywhere falls back to realpath(): the result is cache_identify()'s.
+ */
+int cache_identify_in(struct cache_ident *id, const char *path, struct cache_src *s,
+                      struct err *err);
+
 enum cache_look {
     CACHE_MISS,  /* no partial */
     CACHE_HIT,   /* a valid partial, loaded into *p */

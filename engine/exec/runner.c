@@ -760,16 +760,23 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
 
     for (int t = 0; t < nt; t++)
         err_init(&errs[t]);
-#pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 16) shared(r, nfiles)
-    for (size_t i = 0; i < nfiles; i++) {
-        struct cache_src *s = mem_alloc(sizeof(*s));
-        struct err why;
+#pragma omp parallel default(none) num_threads(nt) shared(r, nfiles)
+    {
+        /* per thread: the real paths of the directories resolved so far (no realpath() each) */
+        struct cache_ident *id = mem_calloc(1, sizeof(*id));
 
-        err_init(&why);
-        if (cache_identify(r->files[i].path, s, &why) < 0)
-            mem_free(s); /* it is read as without the cache; the sweep reports it */
-        else
-            r->srcs[i] = r->cf[i].src = s;
+#pragma omp for schedule(dynamic, 16)
+        for (size_t i = 0; i < nfiles; i++) {
+            struct cache_src *s = mem_alloc(sizeof(*s));
+            struct err why;
+
+            err_init(&why);
+            if (cache_identify_in(id, r->files[i].path, s, &why) < 0)
+                mem_free(s); /* it is read as without the cache; the sweep reports it */
+            else
+                r->srcs[i] = r->cf[i].src = s;
+        }
+        mem_free(id);
     }
     r->nrolls = cache_cover(r->cache, r->srcs, nfiles, &r->rolls, &rwarn, &nrwarn, &seen);
     /* A cold cache gets one roll-up of everything, as cheap as can be (no unit tables):

@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,95 @@ test_dset_load(void)
             }
 }
 
+/* Whether cache_identify_in() (one `id` across the calls) agrees with cache_identify(). */
+static void
+same_identity(struct cache_ident *id, const char *path)
+{
+    static struct cache_src a, b;
+    struct err ea, eb;
+    int ra, rb;
+
+    err_init(&ea);
+    err_init(&eb);
+    ra = cache_identify(path, &a, &ea);
+    rb = cache_identify_in(id, path, &b, &eb);
+    CHECK(ra == rb);
+    if (ra != rb) {
+        fprintf(stderr, "  %s: %d against %d\n", path, ra, rb);
+        return;
+    }
+    if (ra < 0) {
+        CHECK_EQ_STR(ea.msg, eb.msg);
+        return;
+    }
+    CHECK_EQ_STR(a.path, b.path);
+    CHECK_EQ_U64(a.size, b.size);
+    CHECK_EQ_U64((uint64_t)a.mtime_ns, (uint64_t)b.mtime_ns);
+    CHECK_EQ_U64(a.ino, b.ino);
+    CHECK_EQ_U64(a.dev, b.dev);
+}
+
+/* cache_identify_in(): the real path of every file as realpath() gives it, links and all. */
+static void
+test_identify_in(void)
+{
+    static struct cache_ident id;
+    static char p[20][320], cwd[PATH_MAX];
+    const char *rel[] = {"t/a/00/f", "t/a/01/f", "./t/a/01/f", "t/ln/00/f", "t/a/../a/00/f"};
+    size_t n = 0;
+
+    {
+        static const char *const sub[] = {"a/00", "a/01", "b/00"};
+        char cmd[400], f[400];
+
+        for (int k = 0; k < 3; k++) {
+            snprintf(cmd, sizeof(cmd), "mkdir -p '%s/t/%s'", dir, sub[k]);
+            CHECK(system(cmd) == 0);
+            snprintf(f, sizeof(f), "%s/t/%s/f", dir, sub[k]);
+            make_file(f, 10 + (size_t)k, 3600);
+        }
+    }
+    snprintf(p[3], sizeof(p[3]), "%s/t/a", dir); /* t/ln -> a (a directory link) */
+    snprintf(p[4], sizeof(p[4]), "%s/t/ln", dir);
+    CHECK(symlink(p[3], p[4]) == 0);
+    snprintf(p[3], sizeof(p[3]), "%s/t/a/00/f", dir); /* t/b/00/lf -> t/a/00/f */
+    snprintf(p[4], sizeof(p[4]), "%s/t/b/00/lf", dir);
+    CHECK(symlink(p[3], p[4]) == 0);
+    snprintf(p[4], sizeof(p[4]), "%s/t/b/00/dangling", dir);
+    CHECK(symlink("nowhere", p[4]) == 0);
+    n = 0;
+    snprintf(p[n++], sizeof(p[0]), "%s/t/a/00/f", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/a/01/f", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/b/00/f", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/a/01/f", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/ln/00/f", dir); /* through a directory link */
+    snprintf(p[n++], sizeof(p[0]), "%s/t/ln/01/f", dir); /* its prefix remembered */
+    snprintf(p[n++], sizeof(p[0]), "%s/t/b/00/lf", dir); /* a file link */
+    snprintf(p[n++], sizeof(p[0]), "%s/t/b/00/dangling", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/b/00/missing", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/b/00", dir);        /* a directory */
+    snprintf(p[n++], sizeof(p[0]), "%s/t/a/00/f/x", dir);    /* below a file */
+    snprintf(p[n++], sizeof(p[0]), "%s/t/a/../b/00/f", dir); /* .. */
+    snprintf(p[n++], sizeof(p[0]), "%s/t/./a//00/f", dir);   /* . and // */
+    snprintf(p[n++], sizeof(p[0]), "%s/t/a/00/f", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/nodir/00/f", dir);
+    snprintf(p[n++], sizeof(p[0]), "%s/t/a/00/f", dir);
+    for (size_t i = 0; i < n; i++)
+        same_identity(&id, p[i]);
+    /* relative paths: from the working directory */
+    CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+    CHECK(chdir(dir) == 0);
+    memset(&id, 0, sizeof(id));
+    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+        same_identity(&id, rel[i]);
+    CHECK(chdir("t/a/00") == 0);
+    memset(&id, 0, sizeof(id));
+    same_identity(&id, "f");
+    same_identity(&id, "../01/f");
+    same_identity(&id, "f");
+    CHECK(chdir(cwd) == 0);
+}
+
 int
 main(void)
 {
@@ -372,6 +462,7 @@ main(void)
     RUN(test_unwritable);
     RUN(test_dset_addresses);
     RUN(test_dset_load);
+    RUN(test_identify_in);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
