@@ -48,8 +48,8 @@ scratch_destroy(struct op_scratch *s)
  * flows itself.
  */
 static int
-fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flow *flows, size_t n,
-     struct op_counts *c, struct memacct *acct, struct err *err)
+fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flow *flows,
+     const uint32_t *sel, size_t n, struct op_counts *c, struct memacct *acct, struct err *err)
 {
     const struct hunt *h = op->ctx;
     const struct job *where = h->o.where;
@@ -60,14 +60,16 @@ fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flo
         s->kept = mem_realloc(s->kept, n * sizeof(*s->kept));
     }
     for (size_t i = 0; i < n; i++) {
+        const struct flow *f = &flows[sel != NULL ? sel[i] : i];
+
         c->records++;
         if (where != NULL) {
             struct rec r;
             int rc;
 
-            if (!job_keep_flow(where, &flows[i]))
+            if (!job_keep_flow(where, f))
                 continue;
-            (void)record_at(&flows[i], REC_FLOWS, 0, 0, &r); /* forward counts: never fails */
+            (void)record_at(f, REC_FLOWS, 0, 0, &r); /* forward counts: never fails */
             rc = job_keep_rec(where, &r, err);
             if (rc < 0) {
                 err_prefix(err, "--where");
@@ -77,7 +79,7 @@ fold(const struct op *op, struct op_scratch *s, struct htab *t, const struct flo
                 continue;
         }
         c->kept++;
-        s->kept[m++] = &flows[i];
+        s->kept[m++] = f;
     }
     return hunt_fold(h, t, &s->hunt, s->kept, m, acct, err);
 }

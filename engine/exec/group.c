@@ -121,14 +121,14 @@ fold_rrs(const struct job *job, struct op_scratch *w, struct htab *t, const stru
 
 /* fold() - folds the flows[0..n) of one batch, in two passes (struct pend). */
 static int
-fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flow *flows, size_t n,
-     struct op_counts *c, struct memacct *acct, struct err *err)
+fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flow *flows,
+     const uint32_t *sel, size_t n, struct op_counts *c, struct memacct *acct, struct err *err)
 {
     const struct job *job = op->ctx;
     size_t np = 0, keys_len = 0;
 
     for (size_t i = 0; i < n; i++) {
-        const struct flow *f = &flows[i];
+        const struct flow *f = &flows[sel != NULL ? sel[i] : i];
         struct rec recs[2];
         int nr;
 

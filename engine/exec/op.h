@@ -87,9 +87,16 @@ struct op {
     /* scratch_create() - a worker's scratch; never NULL. scratch_destroy(NULL) is a no-op. */
     struct op_scratch *(*scratch_create)(const struct op *op);
     void (*scratch_destroy)(struct op_scratch *s);
-    /* fold() - flows[0..n) into `t`. Returns 0 or -code (ERR_LIMIT: --mem-limit). */
+    /*
+     * fold() - into `t` the flows flows[sel[0]], ..., flows[sel[n - 1]] (sel ascending), or
+     * flows[0..n) when `sel` is NULL: a sweep feeding several operations hands each the
+     * whole batch with the indices of the flows its keep() passed, so that the fold's
+     * passes (and their prefetching) see every kept flow of the batch at once.
+     * Returns 0 or -code (ERR_LIMIT: --mem-limit).
+     */
     int (*fold)(const struct op *op, struct op_scratch *s, struct htab *t, const struct flow *flows,
-                size_t n, struct op_counts *c, struct memacct *acct, struct err *err);
+                const uint32_t *sel, size_t n, struct op_counts *c, struct memacct *acct,
+                struct err *err);
     /* merge() - folds state `src` into `dst`; `src` is released by it. 0 or -code. */
     int (*merge)(const struct op *op, uint8_t *dst, uint8_t *src, struct memacct *acct,
                  struct err *err);

@@ -55,34 +55,40 @@ spill_worker(const struct op *op, struct spill *sp, struct htab **t, struct mema
     return rc;
 }
 
+/* A worker's indices of the flows of a batch that an op's keep() passed (fold_kept()). */
+struct kept_sel {
+    uint32_t *idx;
+    size_t cap;
+};
+
 /*
  * fold_kept() - op->fold() of flows[0..n), when `filter` after dropping those
  * that fail op->need.keep() (op.h: fold() sees only flows that passed it; a
- * reader that was not handed op->need did not apply it).
+ * reader that was not handed op->need did not apply it): one fold() of the
+ * whole batch with the indices of the kept flows in `sel` (worker's own).
  */
 static int
 fold_kept(const struct op *op, int filter, struct op_scratch *s, struct htab *t,
-          const struct flow *flows, size_t n, struct op_counts *c, struct memacct *acct,
-          struct err *err)
+          const struct flow *flows, size_t n, struct kept_sel *sel, struct op_counts *c,
+          struct memacct *acct, struct err *err)
 {
-    size_t i = 0;
+    uint64_t r0 = c->records;
+    size_t m = 0;
 
     if (!filter)
-        return op->fold(op, s, t, flows, n, c, acct, err);
-    while (i < n) { /* each run of kept flows in one fold() */
-        size_t j = i;
-        uint64_t r0 = c->records;
-        int rc;
-
-        while (j < n && op->need.keep(op->need.keep_ctx, &flows[j], &c->records))
-            j++;
-        if (op->need.dropped_kept) /* what keep() counted for flows[j] is kept too */
-            c->kept += c->records - r0;
-        if (j > i && (rc = op->fold(op, s, t, flows + i, j - i, c, acct, err)) < 0)
-            return rc;
-        i = j + 1; /* flows[j], if any, was dropped (and its records counted) */
+        return op->fold(op, s, t, flows, NULL, n, c, acct, err);
+    if (sel->cap < n) {
+        sel->cap = n;
+        sel->idx = mem_realloc(sel->idx, n * sizeof(*sel->idx));
     }
-    return 0;
+    for (size_t i = 0; i < n; i++)
+        if (op->need.keep(op->need.keep_ctx, &flows[i], &c->records))
+            sel->idx[m++] = (uint32_t)i; /* a batch is far below 2^32 flows */
+    if (op->need.dropped_kept) /* what keep() counted for the flows it dropped is kept too */
+        c->kept += c->records - r0;
+    if (m == 0)
+        return 0;
+    return op->fold(op, s, t, flows, m == n ? NULL : sel->idx, m, c, acct, err);
 }
 
 /* Whether flows read with `opts` still need op->need.keep() applied (fold_kept()). */
@@ -101,10 +107,20 @@ struct fold_ctx {
     int filter; /* keep_not_applied() */
     struct htab **tables;
     struct op_scratch **scratch;
+    struct kept_sel *sel; /* per worker */
     struct memacct *wacct;
     struct spill *spill; /* NULL: no budget */
     size_t share;
 };
+
+/* kept_sels_free() - frees `n` workers' selections and the array. */
+static void
+kept_sels_free(struct kept_sel *sel, size_t n)
+{
+    for (size_t i = 0; sel != NULL && i < n; i++)
+        mem_free(sel[i].idx);
+    mem_free(sel);
+}
 
 static int
 fold_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struct sweep_stats *st,
@@ -115,7 +131,8 @@ fold_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
     int rc;
 
     (void)i;
-    rc = fold_kept(f->op, f->filter, f->scratch[w], f->tables[w], flows, n, &c, &f->wacct[w], err);
+    rc = fold_kept(f->op, f->filter, f->scratch[w], f->tables[w], flows, n, &f->sel[w], &c,
+                   &f->wacct[w], err);
     st->records += c.records;
     st->kept += c.kept;
     if (rc == 0 && f->spill != NULL && memacct_used(&f->wacct[w]) > f->share)
@@ -193,6 +210,7 @@ struct run {
     struct htab **tables;
     struct htab **own; /* per worker: the table of the file being read for its partial */
     struct op_scratch **scratch;
+    struct kept_sel *sel;  /* per worker (fold_ctx's) */
     struct memacct *wacct; /* per worker */
     struct spill *spill;   /* NULL: no budget */
     size_t share;
@@ -422,7 +440,7 @@ cached_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, str
     if (own && seg_enter(r, w, r->miss[i], err) < 0)
         return -1;
     t = own ? r->own[w] : r->tables[w];
-    rc = fold_kept(r->op, r->filter, r->scratch[w], t, flows, n, &c, &r->wacct[w], err);
+    rc = fold_kept(r->op, r->filter, r->scratch[w], t, flows, n, &r->sel[w], &c, &r->wacct[w], err);
     st->records += c.records;
     st->kept += c.kept;
     if (rc == 0 && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share) {
@@ -1017,6 +1035,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
     f.filter = keep_not_applied(op, opts);
     f.tables = res->tables;
     f.scratch = mem_calloc((size_t)res->ntables, sizeof(*f.scratch));
+    f.sel = mem_calloc((size_t)res->ntables, sizeof(*f.sel));
     f.wacct = res->wacct;
     f.share = spill_share(opts, res->ntables);
     f.spill = f.share ? &sp : NULL;
@@ -1040,6 +1059,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         r->miss = mem_calloc(plan->nfiles + 1, sizeof(*r->miss));
         r->tables = res->tables;
         r->scratch = f.scratch;
+        r->sel = f.sel;
         r->wacct = res->wacct;
         r->spill = f.spill;
         r->share = f.share;
@@ -1148,6 +1168,7 @@ out:
     for (int t = 0; t < res->ntables; t++)
         op->scratch_destroy(f.scratch[t]);
     mem_free(f.scratch);
+    kept_sels_free(f.sel, (size_t)res->ntables);
     mem_free(files);
     return rc;
 }
@@ -1382,6 +1403,7 @@ struct many_ctx {
     size_t nops;
     struct runner_result *res;    /* nops results: res[k].tables[w] */
     struct op_scratch ***scratch; /* scratch[k][w] */
+    struct kept_sel *sel;         /* per worker (one op's at a time) */
     uint64_t (*counts)[2];        /* per op and worker: records, kept (worker-major) */
     /* with the caches (runner_run_many_cached()), else NULL: */
     struct cache *const *caches; /* per op */
@@ -1423,8 +1445,8 @@ many_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
         struct htab *t = own ? m->own[k][w] : m->res[k].tables[w];
 
         /* the reader was handed no op's keep() (many_need()): each op's is applied here */
-        if (fold_kept(op, op->need.keep != NULL, m->scratch[k][w], t, flows, n, &c, &m->res[k].acct,
-                      err) < 0)
+        if (fold_kept(op, op->need.keep != NULL, m->scratch[k][w], t, flows, n, &m->sel[w], &c,
+                      &m->res[k].acct, err) < 0)
             return -1;
         cnt[0] += c.records;
         cnt[1] += c.kept;
@@ -1706,6 +1728,7 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
     m.nops = nops;
     m.res = res;
     m.scratch = mem_calloc(nops + 1, sizeof(*m.scratch));
+    m.sel = mem_calloc((size_t)nt, sizeof(*m.sel));
     m.counts = mem_calloc((size_t)nt * nops + 1, sizeof(*m.counts));
     for (size_t k = 0; k < nops; k++) {
         memset(&res[k], 0, sizeof(res[k]));
@@ -1833,6 +1856,7 @@ runner_run_many_cached(const struct op *const *ops, size_t nops, const struct pa
     }
     sweep_result_fini(&sw);
     mem_free(m.scratch);
+    kept_sels_free(m.sel, (size_t)nt);
     mem_free(m.counts);
     mem_free(files);
     return rc;

@@ -151,7 +151,7 @@ fold_all(const struct op *op, struct tables *ts, int random)
     for (size_t i = 0; i < NFLOW; i++) {
         int w = random ? (int)(rnd() % (uint64_t)ts->n) : (int)(i % (size_t)ts->n);
 
-        CHECK(op->fold(op, s, ts->t[w], &fx.flows[i], 1, &c, &ts->acct, &err) == 0);
+        CHECK(op->fold(op, s, ts->t[w], &fx.flows[i], NULL, 1, &c, &ts->acct, &err) == 0);
     }
     op->scratch_destroy(s);
 }
