@@ -273,12 +273,51 @@ static const char *const stat_cols[] = {
 #define TIME_LEN 64 /* "2024-05-01T06:00:00.123Z" + NUL, with room gcc can prove */
 #define WHY_LEN  160
 
+/* Writes the `n` decimal digits of `v` (zero-padded) at p. */
+static void
+put_digits(char *p, unsigned v, int n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* A time in ms as YYYY-MM-DDThh:mm:ss.mmmZ, UTC (the report finishes thousands of rows). */
 static void
 format_ms(char *buf, uint64_t ms)
 {
     time_t sec = (time_t)(ms / 1000);
     struct tm tm;
 
+    if (ms < 253402300800000u) { /* before year 10000: the civil date from the day number */
+        uint64_t s = ms / 1000, z = s / 86400 + 719468, doe, yoe, doy, mp;
+        uint64_t era = z / 146097, sod = s % 86400, y, m, d;
+
+        doe = z - era * 146097;
+        yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        mp = (5 * doy + 2) / 153;
+        d = doy - (153 * mp + 2) / 5 + 1;
+        m = mp < 10 ? mp + 3 : mp - 9;
+        y = yoe + era * 400 + (m <= 2);
+        put_digits(buf, (unsigned)y, 4);
+        buf[4] = '-';
+        put_digits(buf + 5, (unsigned)m, 2);
+        buf[7] = '-';
+        put_digits(buf + 8, (unsigned)d, 2);
+        buf[10] = 'T';
+        put_digits(buf + 11, (unsigned)(sod / 3600), 2);
+        buf[13] = ':';
+        put_digits(buf + 14, (unsigned)(sod / 60 % 60), 2);
+        buf[16] = ':';
+        put_digits(buf + 17, (unsigned)(sod % 60), 2);
+        buf[19] = '.';
+        put_digits(buf + 20, (unsigned)(ms % 1000), 3);
+        buf[23] = 'Z';
+        buf[24] = '\0';
+        return;
+    }
     gmtime_r(&sec, &tm);
     snprintf(buf, TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000));
