@@ -346,6 +346,7 @@ struct hunt_pend {
     uint64_t dhash;            /* XXH3-64 of the domain (!same, !whole, when needed) */
     uint32_t key_off, key_len; /* the group key in hunt_scratch.keys (!same) */
     uint32_t query_len;        /* bytes of the query part */
+    uint32_t flow;             /* its flow: s->pflow[flow] */
     uint8_t same;  /* the name of the flow's last named record: its group, no new name */
     uint8_t whole; /* the name's top label is no public suffix */
 };
@@ -356,6 +357,7 @@ struct hunt_pflow {
     uint8_t client[17], server[17];
     uint64_t cb, cp, sb, sp; /* client -> server bytes and packets, and back */
     uint64_t tag_hash;       /* of the client total's key */
+    uint64_t srv_hash;       /* of the server view's key (hunt_opts.server_view) */
     uint32_t chash;          /* the client's hash */
     uint32_t first, n;       /* its records: pend[first .. first + n) */
 };
@@ -426,15 +428,14 @@ rec_part(struct hunt_val *v, const struct hunt_pend *r, int domains, struct mema
  */
 static int
 server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f,
-           const struct hflow *x, const uint8_t *server, struct htab_entry **se,
+           const struct hflow *x, const struct hunt_pflow *pf, struct htab_entry **se,
            const struct hunt_pend *r, struct memacct *acct, struct err *err)
 {
     if (*se == NULL) {
         int is_new;
 
-        memcpy(s->srv, server, 17);
-        /* The hash is of the address alone, as --by server hashes its key. */
-        *se = htab_upsert(t, s->srv, HUNT_SRV_LEN, XXH3_64bits(s->srv, 17), &is_new, err);
+        memcpy(s->srv, pf->server, 17);
+        *se = htab_upsert(t, s->srv, HUNT_SRV_LEN, pf->srv_hash, &is_new, err);
         if (*se == NULL)
             return -ERR_LIMIT;
         if (flow_part(h, (struct hunt_val *)(void *)htab_entry_val(*se), f, x, acct, err) < 0)
@@ -587,6 +588,7 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
             continue;
         }
         p->rr = rr;
+        p->flow = (uint32_t)s->npflow;
         p->same = (uint8_t)same;
         p->ent = ent;
         p->query_len = qlen;
@@ -599,6 +601,10 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     /* The hash is of the client hash alone (its last byte tells the key kind). */
     pf->tag_hash = XXH3_64bits(&pf->chash, 4);
     htab_prefetch(t, pf->tag_hash);
+    if (h->o.server_view) { /* the hash is of the address alone, as --by server hashes its key */
+        pf->srv_hash = XXH3_64bits(pf->server, 17);
+        htab_prefetch(t, pf->srv_hash);
+    }
     s->npflow++;
 }
 
@@ -615,6 +621,26 @@ prefetch_entry(const struct htab *t, uint64_t hash, unsigned lines)
 
 /* The entry of a group, its value and its key's first bytes. */
 #define GROUP_LINES ((sizeof(struct htab_entry) + sizeof(struct hunt_val) + 63) / 64 + 1)
+
+/* Loads the slots of record `a`'s name and domain in its flow's server-view group's sets. */
+static void
+server_prefetch(const struct htab *t, const struct hunt_pflow *pf, const struct hunt_pend *a)
+{
+    struct htab_entry *g = htab_peek(t, pf->srv_hash);
+    const struct hunt_val *gv;
+    uint8_t fpi[16];
+
+    if (g == NULL)
+        return;
+    gv = (const struct hunt_val *)(void *)htab_entry_val(g);
+    memcpy(fpi, &a->fp.lo, 8);
+    memcpy(fpi + 8, &a->fp.hi, 8);
+    dset_prefetch(&gv->names, fpi, 16);
+    if (!a->whole)
+        dset_prefetch(&gv->domains, (const uint8_t *)&a->dhash, 8);
+    if (gv->byhr.n)
+        __builtin_prefetch(&gv->byhr.p[gv->byhr.n - 1]);
+}
 
 /* The third pass: the records of s->pend, flow by flow, into `t`. */
 static int
@@ -650,6 +676,8 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
                 __builtin_prefetch(g + 64);
                 __builtin_prefetch(g + sizeof(struct htab_entry) + sizeof(struct hunt_val));
             }
+            if (h->o.server_view) /* the server view's group: its entry, value and key */
+                prefetch_entry(t, s->pflow[q + TAG_AHEAD].srv_hash, GROUP_LINES);
         }
         for (size_t j = pf->first; j < (size_t)pf->first + pf->n; j++) {
             const struct hunt_pend *p = &s->pend[j];
@@ -667,7 +695,11 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
                     memcpy(fpi, &a->fp.lo, 8);
                     memcpy(fpi + 8, &a->fp.hi, 8);
                     dset_prefetch(&gv->names, fpi, 16);
+                    if (gv->byhr.n) /* hunt_opts.hourly: the hour hourly_add() looks at first */
+                        __builtin_prefetch(&gv->byhr.p[gv->byhr.n - 1]);
                 }
+                if (h->o.server_view) /* the server view's sets' slots for it */
+                    server_prefetch(t, &s->pflow[a->flow], a);
             }
             if (!p->same) {
                 e = htab_upsert(t, s->keys + p->key_off, p->key_len, p->hash, &is_new, err);
@@ -682,7 +714,7 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
             }
             if (rec_part(v, p, by_host, acct, err) < 0)
                 return -ERR_LIMIT;
-            if (h->o.server_view && server_rec(h, t, s, f, &x, pf->server, &se, p, acct, err) < 0)
+            if (h->o.server_view && server_rec(h, t, s, f, &x, pf, &se, p, acct, err) < 0)
                 return -ERR_LIMIT;
         }
         /* the client's DNS bytes, once per flow, for the share term */
