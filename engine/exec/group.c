@@ -34,12 +34,10 @@ struct pend {
 #define PREFETCH_AHEAD 16
 
 struct op_scratch {
-    struct keybuf key;
     struct domain_cache *dcache; /* --records dns with dns.domain: this worker's cache */
     struct pend *pend;           /* the batch's kept records */
     size_t cap_pend;
-    uint8_t *keys; /* their keys, packed */
-    size_t cap_keys;
+    struct keybuf keys; /* their keys, packed one after another (keypack_append()) */
     int sets; /* the job has address sets agg_prefetch() prefetches (distinct of an address) */
 };
 
@@ -61,41 +59,38 @@ scratch_destroy(struct op_scratch *s)
 {
     if (s == NULL)
         return;
-    keybuf_fini(&s->key);
+    keybuf_fini(&s->keys);
     domain_cache_destroy(s->dcache);
     mem_free(s->pend);
-    mem_free(s->keys);
     mem_free(s);
 }
 
-/* pend_push() - appends record `r` with the key in w->key; prefetches its slot. */
+/* pend_push() - appends record `r` with its key, packed at the end of w->keys; prefetches its
+ * slot. */
 static void
-pend_push(struct op_scratch *w, struct htab *t, const struct rec *r, size_t *np, size_t *keys_len)
+pend_push(const struct job *job, struct op_scratch *w, struct htab *t, const struct rec *r,
+          size_t *np)
 {
     struct pend *p;
+    size_t off = w->keys.len;
 
     if (*np == w->cap_pend) {
         w->cap_pend = w->cap_pend ? 2 * w->cap_pend : 256;
         w->pend = mem_realloc(w->pend, w->cap_pend * sizeof(*w->pend));
     }
-    if (*keys_len + w->key.len > w->cap_keys) {
-        w->cap_keys = 2 * (*keys_len + w->key.len) + 4096;
-        w->keys = mem_realloc(w->keys, w->cap_keys);
-    }
+    keypack_append(job, r, &w->keys);
     p = &w->pend[(*np)++];
     p->r = *r;
-    p->key_off = *keys_len;
-    p->key_len = (uint32_t)w->key.len;
-    p->hash = XXH3_64bits(w->key.p, w->key.len);
-    memcpy(w->keys + *keys_len, w->key.p, w->key.len);
-    *keys_len += w->key.len;
+    p->key_off = off;
+    p->key_len = (uint32_t)(w->keys.len - off);
+    p->hash = XXH3_64bits(w->keys.p + off, p->key_len);
     htab_prefetch(t, p->hash);
 }
 
 /* fold_rrs() - the first pass of fold() for the records of `f` under --records dns. */
 static int
 fold_rrs(const struct job *job, struct op_scratch *w, struct htab *t, const struct flow *f,
-         size_t *np, size_t *keys_len, struct op_counts *c, struct err *err)
+         size_t *np, struct op_counts *c, struct err *err)
 {
     for (uint32_t k = 0; k < f->ndns; k++) {
         struct rec r;
@@ -113,8 +108,7 @@ fold_rrs(const struct job *job, struct op_scratch *w, struct htab *t, const stru
         if (rc == 0)
             continue;
         c->kept++;
-        keypack_build(job, &r, &w->key);
-        pend_push(w, t, &r, np, keys_len);
+        pend_push(job, w, t, &r, np);
     }
     return 0;
 }
@@ -125,8 +119,9 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
      const uint32_t *sel, size_t n, struct op_counts *c, struct memacct *acct, struct err *err)
 {
     const struct job *job = op->ctx;
-    size_t np = 0, keys_len = 0;
+    size_t np = 0;
 
+    w->keys.len = 0;
     for (size_t i = 0; i < n; i++) {
         const struct flow *f = &flows[sel != NULL ? sel[i] : i];
         struct rec recs[2];
@@ -137,7 +132,7 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
             continue;
         }
         if (job->view == REC_DNS) {
-            if (fold_rrs(job, w, t, f, &np, &keys_len, c, err) < 0)
+            if (fold_rrs(job, w, t, f, &np, c, err) < 0)
                 return -1;
             continue;
         }
@@ -155,8 +150,7 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
             if (rc == 0)
                 continue;
             c->kept++;
-            keypack_build(job, &recs[k], &w->key);
-            pend_push(w, t, &recs[k], &np, &keys_len);
+            pend_push(job, w, t, &recs[k], &np);
         }
     }
     for (size_t j = 0; j < np; j++) {
@@ -173,7 +167,7 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
             if (g != NULL)
                 agg_prefetch(job, htab_entry_val(g), &q->r);
         }
-        e = htab_upsert(t, w->keys + p->key_off, p->key_len, p->hash, &is_new, err);
+        e = htab_upsert(t, w->keys.p + p->key_off, p->key_len, p->hash, &is_new, err);
         if (e == NULL)
             return -ERR_LIMIT;
         if (agg_update(job, htab_entry_val(e), &p->r, acct, err) < 0)

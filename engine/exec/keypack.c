@@ -30,12 +30,11 @@ put_u16(uint8_t *p, uint32_t v)
 }
 
 void
-keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
+keypack_append(const struct job *job, const struct rec *r, struct keybuf *k)
 {
     const struct flow *f = r->f;
     uint32_t n = f->ndns < KEYPACK_MAX_ITEMS ? f->ndns : KEYPACK_MAX_ITEMS;
 
-    k->len = 0;
     for (size_t c = 0; c < job->nkeys; c++) {
         enum field_id id = job->cols[c].field;
         uint8_t *p;
@@ -75,26 +74,32 @@ keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
             break;
         }
         case FIELD_KIND_LIST:
-            p = reserve(k, 2);
-            put_u16(p, n);
-            k->len += 2;
-            for (uint32_t i = 0; i < n; i++) {
-                const struct dns_rr *rr = &f->dns[i];
+            if (id == FIELD_DNS_NAMES) { /* one reserve for the whole list */
+                size_t need = 2;
 
-                if (id == FIELD_DNS_NAMES) {
+                for (uint32_t i = 0; i < n; i++)
+                    need += 2 + (f->dns[i].name_len < KEYPACK_MAX_NAME ? f->dns[i].name_len
+                                                                       : KEYPACK_MAX_NAME);
+                p = reserve(k, need);
+                put_u16(p, n);
+                p += 2;
+                for (uint32_t i = 0; i < n; i++) {
+                    const struct dns_rr *rr = &f->dns[i];
                     uint32_t len =
                         rr->name_len < KEYPACK_MAX_NAME ? rr->name_len : KEYPACK_MAX_NAME;
 
-                    p = reserve(k, 2 + len);
                     put_u16(p, len);
                     if (len)
                         memcpy(p + 2, rr->name, len);
-                    k->len += 2 + len;
-                } else {
-                    p = reserve(k, 2);
-                    put_u16(p, rr->rrtype);
-                    k->len += 2;
+                    p += 2 + len;
                 }
+                k->len += need;
+            } else {
+                p = reserve(k, 2 + 2 * (size_t)n);
+                put_u16(p, n);
+                for (uint32_t i = 0; i < n; i++)
+                    put_u16(p + 2 + 2 * i, f->dns[i].rrtype);
+                k->len += 2 + 2 * (size_t)n;
             }
             break;
         }

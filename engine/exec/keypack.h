@@ -33,8 +33,19 @@ struct keybuf {
 
 void keybuf_fini(struct keybuf *k);
 
-/* keypack_build() - packs the key columns of `job` for record `r` into `k`. */
-void keypack_build(const struct job *job, const struct rec *r, struct keybuf *k);
+/*
+ * keypack_append() - packs the key columns of `job` for record `r` at the end
+ * of `k` (k->len grows by the key's length): a batch's keys in one buffer.
+ */
+void keypack_append(const struct job *job, const struct rec *r, struct keybuf *k);
+
+/* keypack_build() - packs the key columns of `job` for record `r` into `k` (replaced). */
+static inline void
+keypack_build(const struct job *job, const struct rec *r, struct keybuf *k)
+{
+    k->len = 0;
+    keypack_append(job, r, k);
+}
 
 /*
  * keypack_cells() - the output cells of the key columns, pointing into `key`

@@ -742,6 +742,85 @@ compile_test(const struct expr *where, const struct expr_term *term, struct job_
     }
 }
 
+/*
+ * flow_test() - `t` as a struct job_flow_test when it is a TEST_NUM of a
+ * number struct flow holds as such (record_num() reads it unchanged) and its
+ * passing values form one range of uint64 (or all but one value, for !=).
+ * Returns 0 when it cannot be one (the general test then runs).
+ */
+static int
+flow_test(const struct job_test *t, struct job_flow_test *x)
+{
+    const expr_int max = (expr_int)UINT64_MAX;
+    expr_int c = t->c, lo, hi;
+    size_t off, width;
+
+    if (t->kind != TEST_NUM || t->pred >= 0)
+        return 0;
+    switch (t->field) {
+    case FIELD_START:
+        off = offsetof(struct flow, start_ms), width = 8;
+        break;
+    case FIELD_END:
+        off = offsetof(struct flow, end_ms), width = 8;
+        break;
+    case FIELD_PROTO:
+        off = offsetof(struct flow, proto), width = 1;
+        break;
+    case FIELD_APP:
+        off = offsetof(struct flow, app_label), width = 2;
+        break;
+    case FIELD_RBYTES:
+        off = offsetof(struct flow, rev_bytes), width = 8;
+        break;
+    case FIELD_RPACKETS:
+        off = offsetof(struct flow, rev_packets), width = 8;
+        break;
+    case FIELD_NDNS:
+        off = offsetof(struct flow, ndns), width = 4;
+        break;
+    default:
+        return 0;
+    }
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    return 0; /* the mask keeps the low-order bytes of the load */
+#endif
+    if (off + 8 > sizeof(struct flow))
+        return 0;
+    switch (t->cmp) { /* record_num() is a uint64: the values of v <cmp> c, clipped to it */
+    case EXPR_CMP_EQ:
+    case EXPR_CMP_NE:
+        lo = hi = c;
+        break;
+    case EXPR_CMP_LT:
+        lo = 0, hi = c - 1;
+        break;
+    case EXPR_CMP_LE:
+        lo = 0, hi = c;
+        break;
+    case EXPR_CMP_GT:
+        lo = c + 1, hi = max;
+        break;
+    case EXPR_CMP_GE:
+        lo = c, hi = max;
+        break;
+    default:
+        return 0;
+    }
+    if (lo < 0)
+        lo = 0;
+    if (hi > max)
+        hi = max;
+    if (lo > hi) /* never true (or, for !=, always): rare enough for the general test */
+        return 0;
+    x->lo = (uint64_t)lo;
+    x->span = (uint64_t)(hi - lo);
+    x->mask = width == 8 ? UINT64_MAX : ((uint64_t)1 << (8 * width)) - 1;
+    x->off = (uint32_t)off;
+    x->neg = t->cmp == EXPR_CMP_NE;
+    return 1;
+}
+
 static void
 plan_where(struct job *job)
 {
@@ -776,6 +855,9 @@ plan_where(struct job *job)
     pl->pre_in = pl->npre == 1 && pl->flow[0].kind == TEST_IN && pl->flow[0].term.slot2 >= 0;
     if (pl->pre_in)
         pl->pre_v4 = expr_term_v4_filter(job->where, &pl->flow[0].term);
+    pl->pre_num = pl->npre > 0;
+    for (size_t i = 0; i < pl->npre && pl->pre_num; i++)
+        pl->pre_num = flow_test(&pl->flow[i], &pl->pre_ft[i]);
 }
 
 static void

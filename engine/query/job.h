@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "domain.h"
 #include "err.h"
@@ -106,6 +107,18 @@ struct job_test {
 };
 
 /*
+ * A flow-level test of a number the flow holds (app = 53, ndns > 0, proto =
+ * 17: the presets'), as job_keep_flow_pre() tests it without a record: the 8
+ * bytes at `off` in struct flow, & mask, pass when (v - lo) <= span, the
+ * other way round when neg (!=).
+ */
+struct job_flow_test {
+    uint64_t lo, span, mask;
+    uint32_t off;
+    uint32_t neg;
+};
+
+/*
  * --where split at its top-level "and"s: the conjuncts that depend only on
  * the flow are tested once per flow, before its records are made; the rest
  * per record. When there are more than JOB_MAX_TESTS conjuncts, where is
@@ -120,8 +133,10 @@ struct job_where_plan {
     int pre_in; /* flow[0..npre) is one TEST_IN of either side (addr in a list, a watchlist):
                    job_keep_flow_pre() looks the flow's two addresses up directly */
     const uint64_t *pre_v4; /* pre_in: its set's /24 bitmap (expr_term_v4_filter()), or NULL */
-    int whole;              /* 1: evaluate job->where whole per record */
-    int rec_may_fail;       /* a per-record test evaluates a tree (it can fail on overflow) */
+    int pre_num; /* flow[0..npre) are all numbers of the flow: tested as pre_ft[] (same results) */
+    struct job_flow_test pre_ft[JOB_MAX_TESTS];
+    int whole;        /* 1: evaluate job->where whole per record */
+    int rec_may_fail; /* a per-record test evaluates a tree (it can fail on overflow) */
 };
 
 struct job {
@@ -231,6 +246,17 @@ job_keep_flow_pre(const struct job *job, const struct flow *f)
 {
     const struct job_where_plan *pl = &job->plan;
 
+    if (pl->pre_num) { /* no record made, no switch: a load, a mask, a compare each */
+        for (size_t i = 0; i < pl->npre; i++) {
+            const struct job_flow_test *x = &pl->pre_ft[i];
+            uint64_t v;
+
+            memcpy(&v, (const uint8_t *)f + x->off, 8);
+            if (((v & x->mask) - x->lo <= x->span) == x->neg)
+                return 0;
+        }
+        return 1;
+    }
     if (!pl->pre_in)
         return job_keep_flow_pre_tests(job, f);
     /* a watchlist (bench/watchlist.sh): no record made, no switch, and most IPv4 flows
