@@ -136,9 +136,8 @@ arena_alloc(struct htab *t, size_t n, struct err *err)
 }
 
 static int
-part_grow(struct htab *t, struct part *pt, struct err *err)
+part_resize(struct htab *t, struct part *pt, uint32_t cap, struct err *err)
 {
-    uint32_t cap = pt->cap * 2;
     size_t add = (size_t)(cap - pt->cap) * sizeof(struct slot);
     struct slot *slots;
 
@@ -162,6 +161,29 @@ part_grow(struct htab *t, struct part *pt, struct err *err)
     pt->slots = slots;
     pt->cap = cap;
     return 0;
+}
+
+static int
+part_grow(struct htab *t, struct part *pt, struct err *err)
+{
+    return part_resize(t, pt, pt->cap * 2, err);
+}
+
+/* Sub-table capacity at most 2^31 slots (uint32_t), as growth one doubling at a time allows. */
+#define PART_CAP_MAX ((uint32_t)1 << 31)
+
+int
+htab_part_reserve(struct htab *t, unsigned p, size_t n, struct err *err)
+{
+    struct part *pt = &t->parts[p];
+    uint32_t cap = pt->cap;
+
+    /* part_full()'s test: the n-th entry goes in without growth when n * 10 <= cap * 7 */
+    while ((uint64_t)n * 10 > (uint64_t)cap * 7 && cap < PART_CAP_MAX)
+        cap *= 2;
+    if (cap == pt->cap)
+        return 0;
+    return part_resize(t, pt, cap, err);
 }
 
 void
@@ -211,12 +233,31 @@ probe(const struct htab *t, const struct part *pt, const uint8_t *key, uint32_t 
     }
 }
 
-static int
-make_room(struct htab *t, struct part *pt, struct err *err)
+/* probe() for the key of entry `e` of another table, its hash `hash`: `e` read only on a hash match
+ */
+static struct slot *
+probe_entry(const struct htab *t, const struct part *pt, const struct htab_entry *e, uint64_t hash)
 {
-    if ((uint64_t)(pt->n + 1) * 10 > (uint64_t)pt->cap * 7)
-        return part_grow(t, pt, err);
-    return 0;
+    uint32_t i = (uint32_t)hash & (pt->cap - 1);
+
+    for (;;) {
+        struct slot *s = &pt->slots[i];
+
+        if (s->e == NULL)
+            return s;
+        if (s->hash == hash && s->e->key_len == e->key_len &&
+            memcmp(htab_entry_key(s->e, t->val_len), htab_entry_key(e, t->val_len), e->key_len) ==
+                0)
+            return s;
+        i = (i + 1) & (pt->cap - 1);
+    }
+}
+
+/* Whether one more entry passes the 70% load of sub-table pt: it grows first. */
+static int
+part_full(const struct part *pt)
+{
+    return (uint64_t)(pt->n + 1) * 10 > (uint64_t)pt->cap * 7;
 }
 
 struct htab_entry *
@@ -231,8 +272,11 @@ htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_len, uint64_t hash,
         *is_new = 0;
         return s->e;
     }
-    if (make_room(t, pt, err) < 0)
-        return NULL;
+    if (part_full(pt)) { /* grown: the slot moved */
+        if (part_grow(t, pt, err) < 0)
+            return NULL;
+        s = probe(t, pt, key, key_len, hash);
+    }
     e = arena_alloc(t, sizeof(*e) + t->val_len + key_len, err);
     if (e == NULL)
         return NULL;
@@ -241,7 +285,6 @@ htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_len, uint64_t hash,
     e->pad = 0;
     memset(htab_entry_val(e), 0, t->val_len);
     memcpy(htab_entry_val(e) + t->val_len, key, key_len);
-    s = probe(t, pt, key, key_len, hash); /* the table may have grown */
     s->hash = hash;
     s->e = e;
     pt->n++;
@@ -250,20 +293,22 @@ htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_len, uint64_t hash,
 }
 
 struct htab_entry *
-htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, int *linked, struct err *err)
+htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, uint64_t hash, int *linked,
+               struct err *err)
 {
     struct part *pt = &t->parts[p];
-    const uint8_t *key = htab_entry_key(e, t->val_len);
-    struct slot *s = probe(t, pt, key, e->key_len, e->hash);
+    struct slot *s = probe_entry(t, pt, e, hash);
 
     if (s->e != NULL) {
         *linked = 0;
         return s->e;
     }
-    if (make_room(t, pt, err) < 0)
-        return NULL;
-    s = probe(t, pt, key, e->key_len, e->hash);
-    s->hash = e->hash;
+    if (part_full(pt)) { /* grown: the slot moved */
+        if (part_grow(t, pt, err) < 0)
+            return NULL;
+        s = probe_entry(t, pt, e, hash);
+    }
+    s->hash = hash;
     s->e = e;
     pt->n++;
     *linked = 1;

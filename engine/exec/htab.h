@@ -53,10 +53,19 @@ struct htab_entry *htab_upsert(struct htab *t, const uint8_t *key, uint32_t key_
 
 /*
  * htab_part_link() - in sub-table `p` of `t`, the entry equal to `e` (an entry
- * of another table), or `e` itself linked in when absent (*linked = 1).
+ * of another table, whose hash `hash` is, as its slot holds it), or `e` itself
+ * linked in when absent (*linked = 1). `e` is read only when an entry of `t`
+ * has the same hash, so a merge that mostly adds groups never loads them.
  */
-struct htab_entry *htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, int *linked,
-                                  struct err *err);
+struct htab_entry *htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, uint64_t hash,
+                                  int *linked, struct err *err);
+
+/*
+ * htab_part_reserve() - grows sub-table `p` of `t` at once so that `n` entries
+ * fit without further growth (a merge: one rehash instead of one per doubling).
+ * 0, or -ERR_LIMIT with `err` set when the budget is spent (the table unchanged).
+ */
+int htab_part_reserve(struct htab *t, unsigned p, size_t n, struct err *err);
 
 /*
  * htab_prefetch() - starts loading the slot where `hash` would be probed, so

@@ -17,6 +17,16 @@ merge_part(const struct op *op, struct htab **tables, int ntables, struct memacc
            struct err *err)
 {
     struct htab *dst = tables[0];
+    size_t all = htab_part_count(dst, p);
+    struct err rerr;
+
+    /* dst's sub-table sized once for every group (growing it one doubling at a time rehashes it
+     * each time); duplicates make that an overestimate, so under a tight budget it grows as
+     * needed instead */
+    for (int w = 1; w < ntables; w++)
+        all += htab_part_count(tables[w], p);
+    err_init(&rerr);
+    (void)htab_part_reserve(dst, p, all, &rerr);
 
     for (int w = 1; w < ntables; w++) {
         const struct htab *src = tables[w];
@@ -28,18 +38,25 @@ merge_part(const struct op *op, struct htab **tables, int ntables, struct memacc
             int linked;
 
             /* a table of every group outgrows the caches: the slot a few entries ahead will
-             * probe in dst (its hash is in src's slot), and that entry, start loading now */
-            if (i + MERGE_AHEAD < cap && htab_part_slot(src, p, i + MERGE_AHEAD) != NULL) {
-                __builtin_prefetch(htab_part_slot(src, p, i + MERGE_AHEAD));
+             * probe in dst (its hash is in src's slot) starts loading now; then, where dst holds
+             * that hash (a group both tables hold, whose keys are compared), both entries.
+             * Only an occupied slot's hash is of partition p: an empty one's would point into a
+             * partition another thread is growing (ASan: heap-use-after-free). A group only
+             * src holds is linked by its slot's hash without loading its entry. */
+            if (i + MERGE_AHEAD < cap && htab_part_slot(src, p, i + MERGE_AHEAD) != NULL)
                 htab_prefetch(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD));
+            if (i + MERGE_AHEAD / 2 < cap && htab_part_slot(src, p, i + MERGE_AHEAD / 2) != NULL) {
+                const struct htab_entry *both =
+                    htab_peek(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD / 2));
+
+                if (both != NULL) {
+                    __builtin_prefetch(both);
+                    __builtin_prefetch(htab_part_slot(src, p, i + MERGE_AHEAD / 2));
+                }
             }
-            /* only an occupied slot's hash is of partition p: an empty one's would point
-             * into a partition another thread is growing (ASan: heap-use-after-free) */
-            if (i + MERGE_AHEAD / 2 < cap && htab_part_slot(src, p, i + MERGE_AHEAD / 2) != NULL)
-                htab_prefetch_entry(dst, htab_part_slot_hash(src, p, i + MERGE_AHEAD / 2));
             if (e == NULL)
                 continue;
-            d = htab_part_link(dst, p, e, &linked, err);
+            d = htab_part_link(dst, p, e, htab_part_slot_hash(src, p, i), &linked, err);
             if (d == NULL)
                 return -1;
             if (!linked && op->merge(op, htab_entry_val(d), htab_entry_val(e), acct, err) < 0)

@@ -382,6 +382,91 @@ test_htab(void)
     htab_destroy(t);
 }
 
+/* A weak hash (i % 13, partition i % 2): many keys share a hash, so a link compares keys. */
+static uint64_t
+link_hash(int i)
+{
+    return ((uint64_t)(i % 2) << 58) | (uint64_t)(i % 13);
+}
+
+static struct htab *
+link_table(int from, int to, struct memacct *acct, struct err *err)
+{
+    struct htab *t = htab_create(8, acct, err);
+    char key[32];
+    int is_new;
+
+    for (int i = from; i < to; i++) {
+        int len = snprintf(key, sizeof(key), "k%d", i);
+        struct htab_entry *e =
+            htab_upsert(t, (const uint8_t *)key, (uint32_t)len, link_hash(i), &is_new, err);
+
+        CHECK(e != NULL && is_new);
+        *(uint64_t *)(void *)htab_entry_val(e) = (uint64_t)i;
+    }
+    return t;
+}
+
+/* htab_part_link() by a slot's hash and htab_part_reserve(): keys 0..2999 and 2000..4999 give
+ * 5000 groups, the 1000 both hold found (not linked) whatever their hash neighbours. */
+static void
+test_htab_link(void)
+{
+    struct memacct acct;
+    struct err err;
+    struct htab *a, *b;
+    size_t linked_n = 0, both = 0;
+    char key[32];
+    int is_new;
+
+    memacct_init(&acct, 0);
+    err_init(&err);
+    a = link_table(0, 3000, &acct, &err);
+    b = link_table(2000, 5000, &acct, &err);
+    for (unsigned p = 0; p < 2; p++) {
+        size_t cap_before = htab_part_cap(a, p);
+
+        CHECK(htab_part_reserve(a, p, htab_part_count(a, p) + htab_part_count(b, p), &err) == 0);
+        CHECK(htab_part_cap(a, p) > cap_before);
+        cap_before = htab_part_cap(a, p);
+        for (size_t i = 0; i < htab_part_cap(b, p); i++) {
+            struct htab_entry *e = htab_part_slot(b, p, i);
+            struct htab_entry *d;
+            int linked;
+
+            if (e == NULL)
+                continue;
+            d = htab_part_link(a, p, e, htab_part_slot_hash(b, p, i), &linked, &err);
+            CHECK(d != NULL);
+            if (linked) {
+                CHECK(d == e);
+                linked_n++;
+            } else {
+                CHECK(d != e);
+                CHECK_EQ_U64(*(uint64_t *)(void *)htab_entry_val(d),
+                             *(uint64_t *)(void *)htab_entry_val(e));
+                both++;
+            }
+        }
+        CHECK_EQ_U64(htab_part_cap(a, p), cap_before); /* reserved: no growth while linking */
+    }
+    CHECK_EQ_U64(linked_n, 2000);
+    CHECK_EQ_U64(both, 1000);
+    CHECK_EQ_U64(htab_count(a), 5000);
+    for (int i = 0; i < 5000; i++) { /* every key once, with its own value */
+        int len = snprintf(key, sizeof(key), "k%d", i);
+        struct htab_entry *e =
+            htab_upsert(a, (const uint8_t *)key, (uint32_t)len, link_hash(i), &is_new, &err);
+
+        CHECK(e != NULL && !is_new);
+        CHECK_EQ_U64(*(uint64_t *)(void *)htab_entry_val(e), (uint64_t)i);
+    }
+    htab_free_slots(b); /* a's slots point into b's arena: b's entries outlive a's use */
+    htab_destroy(a);
+    htab_destroy(b);
+    CHECK_EQ_U64(atomic_load(&acct.used), 0);
+}
+
 static void
 test_job_text(void)
 {
@@ -1041,6 +1126,7 @@ main(void)
     RUN(test_addr_sets);
     RUN(test_dset);
     RUN(test_htab);
+    RUN(test_htab_link);
     RUN(test_job_text);
     RUN(test_where_plan);
     RUN(test_dset_random);
