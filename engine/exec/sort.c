@@ -397,8 +397,9 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, struct row
     struct row *rows;
     struct row *tmp;
     size_t n = 0, cap = htab_count(t), want;
-    size_t off[HTAB_PARTS];
+    size_t off[HTAB_PARTS], pass[HTAB_PARTS];
     long kept[HTAB_PARTS];
+    size_t top = 0; /* rows each sub-table keeps past --having at most (ties aside); 0: all */
     struct err *perr = mem_calloc(HTAB_PARTS, sizeof(*perr)); /* --having's failures */
     int bad = 0;
 
@@ -411,14 +412,24 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, struct row
     *groups = n;
     if (threads <= 0)
         threads = omp_get_max_threads();
+    if (s.order_num && job->limit)
+        top = (size_t)job->limit + 1;
 
-        /* sub-table p fills rows[off[p] ..); then the kept rows are closed up in order */
+        /* sub-table p fills rows[off[p] ..), pruned there to its first `top` (the first `top`
+         * overall are among them: a row that is not has `top` rows before it in its own sub-table),
+         * on the threads; then the kept rows are closed up in order and pruned again */
 #pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
-    shared(job, t, s, rows, off, kept, perr)
-    for (unsigned p = 0; p < HTAB_PARTS; p++)
-        kept[p] = having_part(job, t, p, s.order_num, rows + off[p], &perr[p]);
-    n = 0;
+    shared(job, t, s, rows, off, kept, pass, top, perr)
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        kept[p] = having_part(job, t, p, s.order_num, rows + off[p], &perr[p]);
+        pass[p] = kept[p] > 0 ? (size_t)kept[p] : 0;
+        if (kept[p] > 0 && top)
+            kept[p] = (long)prune(job, rows + off[p], (size_t)kept[p], top);
+    }
+    n = 0;
+    *passed = 0;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        *passed += pass[p];
         if (kept[p] == -2 && bad != 2) { /* the first sub-table's, for a stable message */
             *err = perr[p];
             err_prefix(err, "--having");
@@ -438,7 +449,6 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, struct row
             return -(int)err->code;
         return ERR_SET(err, ERR_INTERNAL, "malformed group key");
     }
-    *passed = n;
     want = job->limit ? (size_t)job->limit : n;
     if (s.order_num && job->limit && want < n)
         n = prune(job, rows, n, want + 1);
