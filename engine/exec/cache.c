@@ -231,6 +231,7 @@ cache_identify(const char *path, struct cache_src *s, struct err *err)
     snprintf(s->path, sizeof(s->path), "%s", real);
     s->size = (uint64_t)st.st_size;
     s->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    s->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
     s->ino = (uint64_t)st.st_ino;
     s->dev = (uint64_t)st.st_dev;
     return 0;
@@ -244,6 +245,7 @@ ident_from_stat(const char *path, const struct stat *st, struct cache_src *s, st
         return ERR_SET(err, ERR_FORMAT, "%s: not a regular file", path);
     s->size = (uint64_t)st->st_size;
     s->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    s->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
     s->ino = (uint64_t)st->st_ino;
     s->dev = (uint64_t)st->st_dev;
     return 0;
@@ -425,7 +427,7 @@ lookup(const struct cache *c, const struct cache_src *s, struct partial *p, unsi
     mem_free(path);
     if (strcmp(in->src_path, s->path) != 0 || in->src_size != s->size ||
         in->src_mtime_ns != s->mtime_ns || in->src_ino != s->ino || in->src_dev != s->dev ||
-        in->created_ns - in->src_mtime_ns < CACHE_RACY_NS) {
+        in->created_ns - in->src_mtime_ns < CACHE_RACY_NS || s->ctime_ns > in->created_ns) {
         partial_fini(p);
         return CACHE_STALE;
     }
@@ -506,12 +508,16 @@ find_src(const struct src_ref *refs, size_t n, const char *path)
     return r ? r->i : (size_t)-1;
 }
 
-/* Whether member `m` is file `s` as it is now, and was old enough when examined. */
+/*
+ * Whether member `m` is file `s` as it is now (its inode unchanged since it was
+ * examined: ctime), and was old enough when examined.
+ */
 static int
 member_valid(const struct partial_member *m, const struct cache_src *s)
 {
     return strcmp(m->path, s->path) == 0 && m->size == s->size && m->mtime_ns == s->mtime_ns &&
-           m->ino == s->ino && m->dev == s->dev && m->examined_ns - m->mtime_ns >= CACHE_RACY_NS;
+           m->ino == s->ino && m->dev == s->dev && m->examined_ns - m->mtime_ns >= CACHE_RACY_NS &&
+           s->ctime_ns <= m->examined_ns;
 }
 
 void

@@ -9,7 +9,9 @@
  * A partial is used for a planned file only when all of these hold:
  *   - it loads whole (partial_load(): magic, format version, lengths, checksums);
  *   - same job fingerprint and operation state version;
- *   - same real path, size, mtime (ns), inode and device as the file now;
+ *   - same real path, size, mtime (ns), inode and device as the file now, and
+ *     the file's inode not changed (ctime) since it was examined for the partial
+ *     (a rewrite in place whose mtime was put back: cp -p, rsync --inplace -t);
  *   - the file's mtime was at least CACHE_RACY_NS older than the moment the
  *     file was examined for the partial (git's "racy clean" rule: a file
  *     rewritten within the same tick can keep its size and mtime).
@@ -71,6 +73,7 @@ struct cache_src {
     char path[PARTIAL_PATH_MAX]; /* real path */
     uint64_t size;
     int64_t mtime_ns;
+    int64_t ctime_ns; /* the inode's change time: a rewrite with its mtime put back moves it */
     uint64_t ino;
     uint64_t dev;
     int64_t now_ns; /* when it was examined */
