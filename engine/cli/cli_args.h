@@ -89,6 +89,7 @@ struct cli {
     int summary_json;         /* --summary json */
     const char *summary_file; /* --summary-file FILE; NULL: stderr */
     const char *partial_out;  /* --partial-out FILE of a shard (cli_shard.c), else NULL */
+    const char *job_inputs;   /* cli_run_job(): cli_job_inputs() of the job while it runs */
     char *where_window;       /* --where with --start/--end's record filter (owned), or NULL */
     /* PATH arguments */
     int nargs;

@@ -45,6 +45,79 @@ cli_job_hunt_cache_text(const struct cli *c, const struct hunt_allow *allow, con
     return mem_strdup(buf);
 }
 
+char *
+cli_job_inputs(const struct cli *c, const struct job *job, const struct hunt_allow *allow)
+{
+    const char *wl = expr_inputs(job->where);
+    size_t cap = strlen(wl) + DOMAIN_LIST_ID_MAX + 64;
+    char *s = mem_alloc(cap);
+    size_t len = (size_t)snprintf(s, cap, "%s", wl);
+
+    if (c->cmd == CMD_DNS_HUNT && c->allow != NULL && allow != NULL) {
+        XXH3_state_t *h = XXH3_createState();
+
+        XXH3_64bits_reset(h);
+        for (size_t i = 0; i < allow->n; i++)
+            XXH3_64bits_update(h, allow->s[i], strlen(allow->s[i]) + 1);
+        len += (size_t)snprintf(s + len, cap - len, "allow %zu:%016llx\n", allow->n,
+                                (unsigned long long)XXH3_64bits_digest(h));
+        XXH3_freeState(h);
+    }
+    if (c->cmd == CMD_DNS_HUNT || job->dl != NULL) { /* registered domains: which list */
+        char id[DOMAIN_LIST_ID_MAX];
+
+        domain_list_identity(id, sizeof(id));
+        snprintf(s + len, cap - len, "%s\n", id);
+    }
+    return s;
+}
+
+char *
+cli_job_finish(struct cli *c, int own)
+{
+    struct job_text text = c->text;
+    struct job_text_buf buf;
+    struct err err;
+    const char *having, *order;
+    char *s;
+    size_t cap;
+    int rc = 0;
+
+    err_init(&err);
+    if (c->cmd == CMD_DNS_HUNT) {
+        const char *baseline = c->baseline ? c->baseline : "";
+
+        cap = strlen(baseline) + 128;
+        s = mem_alloc(cap);
+        snprintf(s, cap, "--baseline %s; --min-names %llu; --len-norm %.17g; --entropy-norm %.17g",
+                 baseline, (unsigned long long)c->hunt.min_names, c->hunt.len_norm,
+                 c->hunt.entropy_norm);
+        return s;
+    }
+    if (c->cmd == CMD_DNS_NAMES) {
+        c->names.limit = c->limit;
+        rc = job_preset_dns_names(&c->names, c->text.where, &text, &buf, &err);
+    } else if (c->cmd == CMD_DNS_DEST) {
+        c->dest.limit = c->limit;
+        c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
+        rc = job_preset_dns_dest(&c->dest, c->text.where, &text, &buf, &err);
+    } else {
+        if (own & 1)
+            text.having = NULL; /* merge's own */
+        if (own & 2)
+            text.order = NULL;
+    }
+    if (rc < 0)
+        return NULL;
+    having = text.having ? text.having : "";
+    order = text.order ? text.order : "";
+    cap = strlen(having) + strlen(order) + 64;
+    s = mem_alloc(cap);
+    snprintf(s, cap, "--having '%s'; --order '%s'; --epoch %s", having, order,
+             c->epoch ? "yes" : "no");
+    return s;
+}
+
 /*
  * The operation of the command: dns-hunt's, or the group-by job of a preset
  * or query text (built into `job`). Returns -1 to go on, or an exit code.

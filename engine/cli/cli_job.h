@@ -23,6 +23,25 @@ int cli_job_make(struct cli *c, struct job *job, struct op *group, struct hunt_a
                  struct op **op, char **cache_text);
 
 /*
+ * cli_job_inputs() - what `c`'s job, made by cli_job_make() (`job`: its group job, or
+ * dns-hunt's --where job; `allow`: dns-hunt's --allow list) read besides the flows, as text:
+ * each --where watchlist "@PATH xxh3=HEX" (its contents as read), dns-hunt's --allow list
+ * ("allow N:HEX"), the Public Suffix List ("psl=...") when the job splits registered domains.
+ * Shard files keep it, merge and MPI ranks compare it. mem_free() it.
+ */
+char *cli_job_inputs(const struct cli *c, const struct job *job, const struct hunt_allow *allow);
+
+/*
+ * cli_job_finish() - the options of `c`'s job that only finish it (they shape no group, so
+ * cli_job_identity() leaves them out): dns-hunt's --baseline, --min-names and norms; else the
+ * --having and --order the job finishes with (a preset's, from --min-bpp, --max-names,
+ * --min-bytes...; query's unless merge's command line gives them: `own` 1 --having, 2
+ * --order) and --epoch. Text,
+ * "; " between options; mem_free() it. NULL when a preset's text cannot be made.
+ */
+char *cli_job_finish(struct cli *c, int own);
+
+/*
  * cli_job_identity() - which groups `c`'s job makes, as text: its cache key text (the
  * record view, keys, aggregates, --where, dns-hunt's state-shaping options) and the
  * columns' names (merge prints them), with a watchlist file named as given; nothing of

@@ -108,7 +108,6 @@ run_shard(const struct cli_exec *x, const struct cli *c, const struct op *op,
     int64_t n;
     int rc;
 
-    (void)c;
     for (size_t i = 0; i < plan->nfiles; i++)
         if (strcmp(plan->files[i].path, PART_STDIN) == 0) {
             memset(res, 0, sizeof(*res));
@@ -126,6 +125,8 @@ run_shard(const struct cli_exec *x, const struct cli *c, const struct op *op,
         h.stats = res->sweep.stats;
         h.job = r->job;
         h.job_len = r->job_len;
+        h.inputs = (char *)(c->job_inputs ? c->job_inputs : ""); /* borrowed */
+        h.inputs_len = strlen(h.inputs);
         h.bad = res->sweep.bad; /* borrowed: no shard_head_fini() */
         h.nbad = res->sweep.nbad;
         h.outside_window = plan->outside_window;
@@ -296,6 +297,7 @@ struct merge_run {
     char **files;
     int nfiles;
     struct shard_file *first; /* files[0], loaded */
+    int own;                  /* merge's command line gives --having (1), --order (2) */
 };
 
 static int
@@ -318,7 +320,7 @@ struct head_text {
  * FILE).
  */
 static void
-head_parse(const struct shard_head *h, struct head_text *t)
+head_parse(const struct shard_head *h, int own, struct head_text *t)
 {
     static struct cli c; /* large: not on the stack */
     static char prog[] = "flowsweep";
@@ -330,13 +332,7 @@ head_parse(const struct shard_head *h, struct head_text *t)
     for (size_t off = 0; off < h->job_len; off += strlen(h->job + off) + 1)
         jav[jac++] = h->job + off;
     if (jac >= 2 && is_grouping(jav[1]) && cli_args_parse(&c, jac, jav) < 0) {
-        const char *baseline = c.baseline ? c.baseline : "";
-        size_t cap = strlen(baseline) + 128;
-
-        t->finish = mem_alloc(cap);
-        snprintf(t->finish, cap,
-                 "--baseline %s --min-names %llu --len-norm %.17g --entropy-norm %.17g", baseline,
-                 (unsigned long long)c.hunt.min_names, c.hunt.len_norm, c.hunt.entropy_norm);
+        t->finish = cli_job_finish(&c, own);
         if (c.nargs == 0)
             t->identity = cli_job_identity(&c, &code);
         cli_args_fini(&c);
@@ -352,11 +348,44 @@ head_text_fini(struct head_text *t)
     t->identity = t->finish = NULL;
 }
 
+/* One line of inputs text `s` ('\n' ended): "; " between lines in a message. */
+static void
+inputs_text(char *buf, size_t cap, const char *s)
+{
+    size_t n = 0;
+
+    snprintf(buf, cap, "%s", *s ? "" : "(none)");
+    for (; *s && n + 1 < cap; s++)
+        if (*s != '\n')
+            buf[n++] = *s;
+        else if (s[1] != '\0' && n + 2 < cap) {
+            buf[n++] = ';';
+            buf[n++] = ' ';
+        }
+    if (n > 0)
+        buf[n < cap ? n : cap - 1] = '\0';
+}
+
+/* The shard read other watchlists or another Public Suffix List than `first`: ERR_USAGE. */
+static int
+inputs_differ(const struct shard_head *f, const struct shard_head *first, const char *first_name,
+              struct err *err)
+{
+    char here[1024], there[1024];
+
+    inputs_text(here, sizeof(here), f->inputs);
+    inputs_text(there, sizeof(there), first->inputs);
+    return ERR_SET(err, ERR_USAGE,
+                   "read other watchlist contents, --allow list or Public Suffix List than %s "
+                   "(here: %s; there: %s): every shard must read the same files",
+                   first_name, here, there);
+}
+
 /* Is shard `f` a shard of the same job and plan as `first` (file `first_name`, its job parsed
  * into `first_text`)? 0 or -code. */
 static int
 same_job(const struct shard_head *f, const struct shard_head *first, const char *first_name,
-         const struct head_text *first_text, struct err *err)
+         const struct head_text *first_text, int own, struct err *err)
 {
     struct head_text t;
     int same, same_finish;
@@ -375,23 +404,28 @@ same_job(const struct shard_head *f, const struct shard_head *first, const char 
                        "its walk skipped other paths than %s's (%zu skipped, %zu with files "
                        "missing; %zu and %zu there): every shard must see the same PATHs",
                        first_name, f->nskips, f->lost, first->nskips, first->lost);
+    if (f->inputs_len != first->inputs_len || memcmp(f->inputs, first->inputs, f->inputs_len) != 0)
+        return inputs_differ(f, first, first_name, err);
     if (f == first || (f->job_len == first->job_len && memcmp(f->job, first->job, f->job_len) == 0))
         return 0; /* the same words */
-    head_parse(f, &t);
+    head_parse(f, own, &t);
     same = t.identity != NULL && strcmp(t.identity, first_text->identity) == 0;
     /* The same groups, but finished otherwise (merge would take the first FILE's options
      * and print another answer in another order of the FILEs). */
     same_finish =
         t.finish != NULL && first_text->finish != NULL && strcmp(t.finish, first_text->finish) == 0;
-    head_text_fini(&t);
-    if (!same)
+    if (!same) {
+        head_text_fini(&t);
         return ERR_SET(err, ERR_USAGE, "made by a different job than %s", first_name);
+    }
     if (!same_finish)
-        return ERR_SET(err, ERR_USAGE,
-                       "made with other finishing options (--baseline, --min-names, --len-norm "
-                       "or --entropy-norm) than %s: make every shard with one command line",
-                       first_name);
-    return 0;
+        ERR_SET(err, ERR_USAGE,
+                "made with other finishing options than %s (here: %s; there: %s): make every "
+                "shard with one command line",
+                first_name, t.finish ? t.finish : "?",
+                first_text->finish ? first_text->finish : "?");
+    head_text_fini(&t);
+    return same_finish ? 0 : -ERR_USAGE;
 }
 
 static int
@@ -412,7 +446,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
     rc = runner_result_empty(res, op, so->mem_limit, err);
     if (rc < 0)
         return rc;
-    head_parse(h0, &text0);
+    head_parse(h0, m->own, &text0);
     if (text0.identity == NULL) {
         head_text_fini(&text0);
         return ERR_SET(err, ERR_USAGE, "%s: its job does not build here", m->files[0]);
@@ -429,7 +463,7 @@ run_merge(const struct cli_exec *x, const struct cli *c, const struct op *op,
             break;
         }
         h = &f->head;
-        if ((rc = same_job(h, h0, m->files[0], &text0, err)) < 0) {
+        if ((rc = same_job(h, h0, m->files[0], &text0, m->own, err)) < 0) {
         } else if (seen[h->index]) {
             rc = ERR_SET(err, ERR_USAGE, "shard %u of %u given twice (also %s)", h->index, h->count,
                          m->files[seen[h->index] - 1]);
@@ -635,6 +669,7 @@ cli_merge_main(int argc, char **argv)
         m.files = files;
         m.nfiles = nfiles;
         m.first = first;
+        m.own = (opt.text.having != NULL) | (opt.text.order != NULL) << 1;
         /* The walk as the shards saw it (every shard walks every PATH; same plan checked). */
         memset(&walked, 0, sizeof(walked));
         walked.nfiles = (size_t)first->head.plan_files;

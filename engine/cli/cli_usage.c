@@ -273,7 +273,8 @@ cli_usage_print(enum cmd cmd, FILE *f)
 
 /* The command's name for "(try flowsweep CMD --help)"; set once parsing starts. */
 static const char *help_cmd = "";
-static int usage_quiet; /* cli_usage_quiet(): main thread, set once before parsing */
+static int usage_quiet;      /* cli_usage_quiet(): main thread, set once before parsing */
+static char usage_last[512]; /* cli_usage_last(): the first error not printed */
 
 void
 cli_usage_command(const char *cmd)
@@ -301,6 +302,12 @@ cli_usage_is_quiet(void)
     return usage_quiet;
 }
 
+const char *
+cli_usage_last(void)
+{
+    return usage_last;
+}
+
 int
 cli_usage_error(const char *fmt, const char *arg)
 {
@@ -308,8 +315,15 @@ cli_usage_error(const char *fmt, const char *arg)
     size_t len, need;
     int n;
 
-    if (usage_quiet)
+    if (usage_quiet) {
+        if (usage_last[0] == '\0') {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+            snprintf(usage_last, sizeof(usage_last), fmt, arg);
+#pragma GCC diagnostic pop
+        }
         return EXIT_USAGE;
+    }
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     n = snprintf(NULL, 0, fmt, arg);

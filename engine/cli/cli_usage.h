@@ -26,6 +26,9 @@ void cli_usage_command(const char *cmd);
 void cli_usage_quiet(int quiet);
 int cli_usage_is_quiet(void);
 
+/* cli_usage_last() - the first usage error not printed (quiet), raw (escape it); "" when none. */
+const char *cli_usage_last(void);
+
 /* cli_usage_error() - prints "flowsweep: error: " fmt/arg and a hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 

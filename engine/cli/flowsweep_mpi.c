@@ -30,7 +30,7 @@ run_mpi(const struct cli_exec *x, const struct cli *c, const struct op *op,
         struct runner_result *res, struct err *err)
 {
     (void)x;
-    (void)c;
+    d.inputs = c->job_inputs; /* compared with rank 0's */
     return dist_run(&d, op, plan, so, cache, res, err);
 }
 
@@ -110,10 +110,15 @@ main(int argc, char **argv)
     code = chunk_env(chunk, &d.chunk);
     if (code < 0)
         code = cli_main(argc, argv, &x);
-    if (!d.started) /* this rank never reached its job: no rank may wait for it */
+    if (!d.started) { /* this rank never reached its job: no rank may wait for it */
+        err_init(&err);
+        if (cli_usage_last()[0] != '\0') /* its message, not printed here: rank 0 says it */
+            ERR_SET(&err, ERR_USAGE, "%s", cli_usage_last());
+        d.code = code;
         dist_start(&d, 0, NULL, &err);
-    else if (d.rank == 0 && !d.broken && code != EXIT_FATAL && code != EXIT_USAGE &&
-             !quiet_argv(argc, argv))
+        code = d.code; /* the first failing rank's status, on every rank */
+    } else if (d.rank == 0 && !d.broken && code != EXIT_FATAL && code != EXIT_USAGE &&
+               !quiet_argv(argc, argv))
         fprintf(stderr,
                 "flowsweep: summary: mpi: ranks %d, map %.3f s (slowest rank), exchange %.1f MiB "
                 "in %.3f s (%u rounds), merge %.3f s, gather to rank 0 %.1f MiB in %.3f s\n",

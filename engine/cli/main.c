@@ -100,7 +100,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     struct cli_progress prog;
     struct runner_result res;
     struct cache *cache = NULL;
-    char *cache_text = NULL;
+    char *cache_text = NULL, *inputs = NULL;
     struct cli_output out;
     struct out_opts oo = {c->csv_keep_formulas};
     struct cli_summary sum;
@@ -127,6 +127,8 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         mem_free(group);
         return code;
     }
+    inputs = cli_job_inputs(c, job, &allow);
+    c->job_inputs = inputs;
     if (x->no_plan)
         memset(&plan, 0, sizeof(plan));
     else
@@ -260,6 +262,8 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         cache_close(cache);
     mem_free(cache);
 done:
+    c->job_inputs = NULL;
+    mem_free(inputs);
     mem_free(cache_text);
     part_plan_fini(&plan);
     if (op != group)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <omp.h>
+#include <xxhash.h>
 
 #include "mem.h"
 #include "partial.h"
@@ -21,11 +22,15 @@ struct status {
     char msg[ERR_MSG_LEN];
 };
 
-/* The start: whether a rank runs the job, and its plan. */
+/* The start: whether a rank runs the job (else its exit status and why not), its plan and
+ * what its job read besides the flows (watchlists, Public Suffix List: cli_job_inputs()). */
 struct start {
     int32_t ok;
+    int32_t code; /* !ok: the rank's exit status */
     uint64_t nfiles;
     uint64_t fp;
+    uint64_t inputs; /* XXH3-64 of the inputs text */
+    char why[512];   /* !ok: its message ("" when it printed it) */
 };
 
 int
@@ -55,17 +60,31 @@ dist_fini(struct dist *d)
 int
 dist_start(struct dist *d, int ok, const struct part_plan *plan, struct err *err)
 {
-    struct start me = {ok, plan ? plan->nfiles : 0, plan && ok ? shard_plan_fp(plan) : 0};
-    struct start *all = mem_calloc((size_t)d->size, sizeof(*all));
+    struct start me, *all = mem_calloc((size_t)d->size, sizeof(*all));
+    const char *inputs = d->inputs != NULL ? d->inputs : "";
     int rc = 0;
 
+    memset(&me, 0, sizeof(me));
+    me.ok = ok;
+    me.code = d->code;
+    me.nfiles = plan ? plan->nfiles : 0;
+    me.fp = plan && ok ? shard_plan_fp(plan) : 0;
+    me.inputs = XXH3_64bits(inputs, strlen(inputs));
+    if (!ok && err->code != ERR_OK)
+        snprintf(me.why, sizeof(me.why), "%.*s", (int)sizeof(me.why) - 1, err->msg);
     d->started = 1;
     MPI_Allgather(&me, (int)sizeof(me), MPI_BYTE, all, (int)sizeof(me), MPI_BYTE, MPI_COMM_WORLD);
     for (int r = 0; r < d->size && rc == 0; r++)
         if (!all[r].ok) {
             d->broken = 1;
-            rc = ERR_SET(err, ERR_USAGE,
-                         "rank %d could not start the job (its own message says why)", r);
+            d->code = all[r].code; /* every rank exits with the first failing rank's status */
+            all[r].why[sizeof(all[r].why) - 1] = '\0';
+            err_init(err);
+            if (all[r].why[0] != '\0')
+                rc = ERR_SET(err, ERR_USAGE, "rank %d could not start the job: %s", r, all[r].why);
+            else
+                rc = ERR_SET(err, ERR_USAGE,
+                             "rank %d could not start the job (its own message says why)", r);
         }
     for (int r = 1; r < d->size && rc == 0; r++)
         if (all[r].nfiles != all[0].nfiles || all[r].fp != all[0].fp)
@@ -73,6 +92,25 @@ dist_start(struct dist *d, int ok, const struct part_plan *plan, struct err *err
                          "rank %d planned other files than rank 0 (%llu files; %llu there): "
                          "every rank must see the repository at the same paths",
                          r, (unsigned long long)all[r].nfiles, (unsigned long long)all[0].nfiles);
+    for (int r = 1; r < d->size && rc == 0; r++)
+        if (all[r].inputs != all[0].inputs) {
+            char list[1024];
+            size_t n = 0;
+
+            for (const char *p = all[0].inputs == me.inputs ? inputs : "";
+                 *p && n + 3 < sizeof(list); p++)
+                if (*p != '\n')
+                    list[n++] = *p;
+                else if (p[1] != '\0') {
+                    list[n++] = ';';
+                    list[n++] = ' ';
+                }
+            list[n] = '\0';
+            rc = ERR_SET(err, ERR_USAGE,
+                         "rank %d read other watchlist contents, --allow list or Public Suffix "
+                         "List than rank 0 (rank 0 read: %s): every rank must read the same files",
+                         r, n ? list : "(none)");
+        }
     mem_free(all);
     return rc;
 }
@@ -460,7 +498,9 @@ dist_code(struct dist *d, int code)
 {
     int32_t c = code;
 
-    if (d->broken || !d->started)
+    if (d->broken)
+        return d->code; /* the first rank that could not start: the same on every rank */
+    if (!d->started)
         return code;
     MPI_Bcast(&c, 1, MPI_INT32_T, 0, MPI_COMM_WORLD);
     return c;

@@ -36,11 +36,14 @@
 #include "sweep.h"
 
 struct dist {
-    int rank;     /* this rank */
-    int size;     /* ranks */
-    size_t chunk; /* bytes per peer per message round (<= INT_MAX / size) */
-    int started;  /* dist_start() done */
-    int broken;   /* a rank could not start: no collective follows */
+    int rank;           /* this rank */
+    int size;           /* ranks */
+    size_t chunk;       /* bytes per peer per message round (<= INT_MAX / size) */
+    int started;        /* dist_start() done */
+    int broken;         /* a rank could not start: no collective follows */
+    int code;           /* a rank that could not start: its exit status (dist_start() sets the first
+                           failing rank's on every rank) */
+    const char *inputs; /* what the job read besides the flows (cli_job_inputs()): compared */
     void (*after_map)(const struct dist *d); /* fault injection for tests, or NULL */
     /* measured (rank 0: slowest rank for times, all ranks for bytes) */
     double map_s;          /* plan share read and merged locally */
@@ -61,8 +64,11 @@ int dist_init(int *argc, char ***argv, struct dist *d, struct err *err);
 /*
  * dist_start() - the first collective of a job: every rank says whether it
  * could start (`ok`) and which plan it made. Returns 0, or -code with `err`
- * naming the rank that could not start or planned other files. A rank that
- * fails before its job starts calls it with ok = 0 (so no rank waits).
+ * naming the rank that could not start (with its message: `err` on that rank, else
+ * "(its own message says why)"), planned other files, or read other inputs (d->inputs:
+ * watchlists, Public Suffix List) than rank 0. A rank that fails before its job starts calls
+ * it with ok = 0, d->code its exit status and `err` why (so no rank waits); then every rank
+ * exits with the first failing rank's status (dist_code()).
  */
 int dist_start(struct dist *d, int ok, const struct part_plan *plan, struct err *err);
 

@@ -161,6 +161,8 @@ shard_head_encode(const struct shard_head *h, struct partial_buf *b)
         put_u64(b, v[i]);
     put_u32(b, (uint32_t)h->job_len);
     partial_buf_put(b, h->job, h->job_len);
+    put_u32(b, (uint32_t)h->inputs_len);
+    partial_buf_put(b, h->inputs, h->inputs_len);
     put_u32(b, (uint32_t)h->nbad);
     for (size_t i = 0; i < h->nbad; i++) {
         size_t plen = strlen(h->bad[i].path), mlen = h->bad[i].msg ? strlen(h->bad[i].msg) : 0;
@@ -261,6 +263,13 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
     memcpy(h->job, s, n);
     h->job[n] = '\0';
     h->job_len = n;
+    s = take(&q, end, &n);
+    if (s == NULL || n > SHARD_JOB_MAX || memchr(s, '\0', n) != NULL)
+        return BAD("%s", "bad inputs (watchlists, Public Suffix List) of the job");
+    h->inputs = mem_alloc(n + 1);
+    memcpy(h->inputs, s, n);
+    h->inputs[n] = '\0';
+    h->inputs_len = n;
     if (end - q < 4)
         return BAD("%s", "cut short before the bad files");
     nbad = get_u32(q);
@@ -339,6 +348,7 @@ shard_head_fini(struct shard_head *h)
         mem_free(h->skips[i].path); /* its reason is in the same block */
     mem_free(h->skips);
     mem_free(h->job);
+    mem_free(h->inputs);
     memset(h, 0, sizeof(*h));
 }
 

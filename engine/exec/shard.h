@@ -15,7 +15,10 @@
  *   the plan's fingerprint (u64: XXH3-64 over every planned path and size),
  *   files of this shard (u64), the sweep's counts (8 x u64: files, bytes,
  *   flows, records, kept, dns records, other, damaged), the job (u32 length,
- *   then its command words each ended by a NUL byte), the bad files (u32
+ *   then its command words each ended by a NUL byte), what the job read besides the flows
+ *   (u32 length, then text: one line per --where watchlist, "@PATH xxh3=HEX" of its contents as
+ *   read, and "psl=..." (domain_list_identity()) when the job splits registered domains;
+ *   merge and MPI ranks refuse shards that differ there), the bad files (u32
  *   count, then each: u32 path length, path, u32 message length, message,
  *   u64 flows counted, u32 1 when reading went on after the damage), the walk's files outside the
  *   time window and passed over by name (u64 each), the walk's skips (u32 count, then each: u32
@@ -37,7 +40,7 @@
 #include "runner.h"
 #include "sweep.h"
 
-#define SHARD_VERSION 2          /* format version: bump on any layout change */
+#define SHARD_VERSION 3          /* format version: bump on any layout change */
 #define SHARD_MAX     100000u    /* most shards (or ranks) a job is split into */
 #define SHARD_JOB_MAX (1u << 20) /* longest job text kept */
 
@@ -64,6 +67,8 @@ struct shard_head {
     struct sweep_stats stats;
     char *job;             /* command words, each NUL-ended (owned; NULL: none) */
     size_t job_len;        /* bytes of job */
+    char *inputs;          /* watchlists' and PSL's identity, text (owned; NULL: none) */
+    size_t inputs_len;     /* bytes of inputs */
     struct sweep_bad *bad; /* bad files of this shard, sorted by path (owned) */
     size_t nbad;
     uint64_t outside_window; /* the walk's: files outside --start/--end */

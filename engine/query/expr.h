@@ -125,6 +125,13 @@ void expr_destroy(struct expr *e);
 int expr_reads_file(const struct expr *e);
 
 /*
+ * expr_inputs() - the watchlist files `e` (NULL: none) read, one line each in the order read:
+ * "@PATH xxh3=HEX\n" (XXH3-64 of the file's bytes as read); "" when none. Shards and MPI
+ * ranks compare it: one job over other watchlist contents is another job.
+ */
+const char *expr_inputs(const struct expr *e);
+
+/*
  * expr_test() - 1 if `e` is true with getter `get`, 0 if false or NULL, or
  * -ERR_USAGE with `err` set ("integer overflow in \"a * b\"") when the value
  * depends on an arithmetic result beyond signed 64-bit.

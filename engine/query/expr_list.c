@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "esc.h"
 #include "expr_tree.h"
 #include "mem.h"
@@ -133,6 +135,14 @@ read_list_file(struct parser *ps, const char *path, struct rbuf *b, struct rset 
         return -1;
     }
     fclose(f);
+    {
+        /* what was read, for expr_inputs() */
+        size_t have = ps->e->inputs ? strlen(ps->e->inputs) : 0, add = strlen(path) + 32;
+
+        ps->e->inputs = mem_realloc(ps->e->inputs, have + add);
+        snprintf(ps->e->inputs + have, add, "@%s xxh3=%016llx\n", path,
+                 (unsigned long long)XXH3_64bits(buf, len));
+    }
     for (const char *p = buf, *end = buf + len; p < end && rc == 0;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *s = p, *e = nl ? nl : end, *hash;

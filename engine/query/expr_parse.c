@@ -653,6 +653,12 @@ expr_reads_file(const struct expr *e)
     return e != NULL && e->files > 0;
 }
 
+const char *
+expr_inputs(const struct expr *e)
+{
+    return e != NULL && e->inputs != NULL ? e->inputs : "";
+}
+
 void
 expr_destroy(struct expr *e)
 {
@@ -665,5 +671,6 @@ expr_destroy(struct expr *e)
     }
     mem_free(e->nodes);
     mem_free(e->text);
+    mem_free(e->inputs);
     mem_free(e);
 }

@@ -94,8 +94,9 @@ struct expr {
     struct node *nodes;
     size_t n, cap;
     int root;
-    char *text; /* a copy of the parsed text, for error messages */
-    int files;  /* watchlist files (in @FILE) read */
+    char *text;   /* a copy of the parsed text, for error messages */
+    int files;    /* watchlist files (in @FILE) read */
+    char *inputs; /* expr_inputs(): "@PATH xxh3=HEX\n" per file read (owned; NULL: none) */
 };
 
 struct parser {

@@ -10,7 +10,10 @@
 #  2. a rank killed, or exiting without MPI_Finalize, once it has mapped its share, ends
 #     the job with a non-zero status within seconds (timeout 60 s; measured < 20 s);
 #     a failure on the ranks (over --mem-limit, spills cannot be written) stops every rank
-#     with "rank R: ...", exit 1.
+#     with "rank R: ...", exit 1;
+#  3. a rank that read other --where watchlist contents or another Public Suffix List than
+#     rank 0 stops the job (exit 1, rank 0 says which rank); a rank that cannot start (its
+#     watchlist missing) has its reason printed by rank 0, and every rank exits 2.
 set -euo pipefail
 fs=$1 fsmpi=$2 gen=$3 work=$4
 rm -rf "$work"
@@ -132,6 +135,36 @@ for args in "dns-names --help" "--version"; do
   [ "$rc" = 0 ] || bad "$args: exit $rc, want 0"
   [ "$(grep -c '^usage: flowsweep\|^flowsweep [0-9]' help.out)" = 1 ] || bad "$args not printed once: $(head -c 300 help.out)"
 done
+
+# ---- 3. ranks that read other inputs, or cannot start: rank 0 says why, one exit status ----
+# each rank in its own directory (its own host): wl.txt and the Public Suffix List per rank
+mkdir -p rank0 rank1
+cat > wrap.sh << EOS
+#!/bin/bash
+cd "$work/rank\$OMPI_COMM_WORLD_RANK" || exit 9
+[ -f psl.dat ] && export FLOWSWEEP_PSL_FILE=psl.dat
+exec "$fsmpi" "\$@"
+EOS
+chmod +x wrap.sh
+wl=(query --where 'addr in @wl.txt' --group-by proto --threads 1 "$work/repo/2024/03/01/22")
+echo 192.168.1.1 > rank0/wl.txt
+echo 1.1.1.1 > rank1/wl.txt # the feed updated on one host only
+for k in 1 2; do # the status is the same whichever rank ends first
+  rc=0; mpi 2 ./wrap.sh "${wl[@]}" > wl.out 2> wl.err || rc=$?
+  [ "$rc" = 1 ] || bad "other watchlist contents on rank 1: exit $rc, want 1"
+  grep -q '^flowsweep: error: rank 1 read other watchlist contents.*(rank 0 read: @wl.txt xxh3=' wl.err || bad "other watchlist contents: $(cat wl.err)"
+  [ -s wl.out ] && bad "other watchlist contents: results printed"
+done
+rm rank1/wl.txt # missing on rank 1's host: rank 1 cannot start; rank 0 prints rank 1's reason
+for k in 1 2; do
+  rc=0; mpi 2 ./wrap.sh "${wl[@]}" > wl.out 2> wl.err || rc=$?
+  [ "$rc" = 2 ] || bad "watchlist missing on rank 1: exit $rc, want 2 (rank 1's usage error)"
+  grep -q '^flowsweep: error: rank 1 could not start the job: watchlist wl.txt: No such file' wl.err || bad "watchlist missing on rank 1: $(cat wl.err)"
+done
+printf 'com\nio\nnet\norg\n' > rank1/psl.dat
+rc=0; mpi 2 ./wrap.sh dns-hunt --threads 1 "$work/repo/2024/03/01/22" > psl.out 2> psl.err || rc=$?
+[ "$rc" = 1 ] || bad "another Public Suffix List on rank 1: exit $rc, want 1"
+grep -q '^flowsweep: error: rank 1 read other .*Public Suffix List than rank 0 (rank 0 read: psl=' psl.err || bad "another Public Suffix List: $(cat psl.err)"
 
 [ "$fail" = 0 ] && echo "mpi: all passed"
 exit "$fail"

@@ -6,9 +6,12 @@
 #     prints the bytes one flowsweep process prints, with its exit status and its
 #     bad-file warning; merge's own --format/--limit take the place of the job's;
 #     two spellings of one job (options in another order, --opt=value, a --having) are
-#     one job (cli_job_identity());
+#     one job (cli_job_identity()), and merge's own --having finishes them in either order;
 #  2. merge refuses, naming the file: a missing shard, a shard given twice, a shard of
-#     another job (another command, --where, aggregate or column name), of another plan, of another split, a truncated or altered file, a
+#     another job (another command, --where, aggregate or column name), finished otherwise
+#     (--having, a preset's --min-bpp/--max-names, --epoch, dns-hunt's --baseline/--min-names:
+#     in either order of the FILEs), that read other watchlist contents or another Public
+#     Suffix List, of another plan, of another split, a truncated or altered file, a
 #     file that is not a shard file.
 set -euo pipefail
 fs=$1 gen=$2 work=$3
@@ -90,12 +93,12 @@ same mix.plainj mix.mj
 fsrun spell.s0 query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --shard 0/2 --partial-out spell.0.part repo
 fsrun spell.s1 query --agg "n=count(),s=distinct(sip)" --group-by=dip,proto --where=app=53 --records=silk --having "n > 1" --shard 1/2 --partial-out spell.1.part repo
 fsrun spell.plain query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --limit 0 --format csv repo
-fsrun spell.m merge --limit 0 --format csv spell.1.part spell.0.part
-# (the finishing options come from the first FILE: spell.1's --having)
+# (shards that finish otherwise: merge's own --having decides, in either order of the FILEs)
+fsrun spell.m merge --having "n > 1" --limit 0 --format csv spell.1.part spell.0.part
 fsrun spell.plainh query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --having "n > 1" --limit 0 --format csv repo
 same spell.plainh spell.m
-fsrun spell.m0 merge --limit 0 --format csv spell.0.part spell.1.part
-same spell.plain spell.m0
+fsrun spell.m0 merge --having "n > 1" --limit 0 --format csv spell.0.part spell.1.part
+same spell.plainh spell.m0
 
 # ---- 1c. the walk's skips travel in the shard file (a directory nested too deep is a lost
 # skip, as an unreadable one is): shards exit 0, merge warns as one process does and exits 3;
@@ -146,6 +149,31 @@ fsrun fin.s1 dns-hunt --limit 0 --format csv --baseline 2024-03-01T20..2024-03-0
 refuse "other baseline" "fin.1.part: made with other finishing options" hunt.0-2.part fin.1.part
 fsrun fin.s2 dns-hunt --limit 0 --format csv --min-names 5 --shard 1/2 --partial-out fin.2.part repo
 refuse "other min-names" "fin.2.part: made with other finishing options" hunt.0-2.part fin.2.part
+# without merge's own --having, the shards' differing --having is refused in either order
+refuse "other having" "spell.1.part: made with other finishing options than spell.0.part (here: --having 'n > 1'" spell.0.part spell.1.part
+refuse "other having, swapped" "spell.0.part: made with other finishing options than spell.1.part" spell.1.part spell.0.part
+# a preset's finishing filters (--min-bpp, --max-names) and --epoch are not merge options
+fsrun fin.s3 dns-names --limit 0 --format csv --min-bpp 200 --max-names 1 --shard 1/3 --partial-out fin.3.part repo
+refuse "other min-bpp" "fin.3.part: made with other finishing options than names.0-3.part.*> 200" names.0-3.part fin.3.part names.2-3.part
+refuse "other min-bpp, swapped" "names.0-3.part: made with other finishing options than fin.3.part" fin.3.part names.0-3.part names.2-3.part
+fsrun fin.s4 query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --epoch --shard 1/2 --partial-out fin.4.part repo
+refuse "other epoch" "fin.4.part: made with other finishing options.*--epoch yes" spell.0.part fin.4.part
+# what the job read besides the flows is part of it: a --where watchlist's contents as each
+# shard read them (a feed updated between array tasks), the Public Suffix List
+wlq=(query --where 'addr in @wl.txt' --group-by proto --agg 'n=count()' --limit 0 --format csv)
+echo 192.168.1.1 > wl.txt
+fsrun wl.s0 "${wlq[@]}" --shard 0/2 --partial-out wl.0.part repo
+fsrun wl.s1 "${wlq[@]}" --shard 1/2 --partial-out wl.1.part repo
+fsrun wl.plain "${wlq[@]}" repo
+fsrun wl.m merge --limit 0 --format csv wl.1.part wl.0.part
+same wl.plain wl.m
+echo 1.1.1.1 > wl.txt
+fsrun wl.s2 "${wlq[@]}" --shard 1/2 --partial-out wl.2.part repo
+refuse "other watchlist contents" "wl.2.part: read other watchlist contents.*than wl.0.part (here: @wl.txt xxh3=[0-9a-f]*; there: @wl.txt xxh3=" wl.0.part wl.2.part
+refuse "other watchlist contents, swapped" "wl.0.part: read other watchlist contents.*than wl.2.part" wl.2.part wl.0.part
+printf 'com\nio\nnet\norg\n' > psl-min.dat
+FLOWSWEEP_PSL_FILE=psl-min.dat fsrun psl.s1 dns-hunt --limit 0 --format csv --shard 1/2 --partial-out psl.1.part repo
+refuse "other Public Suffix List" "psl.1.part: read other .*Public Suffix List than hunt.0-2.part (here: psl=" hunt.0-2.part psl.1.part
 refuse "other split" "names.1-2.part: shard 1 of 2, but" names.0-3.part names.1-2.part names.2-3.part
 "$fs" dns-names --limit 0 --format csv --shard 1/3 --partial-out other-plan.part repo/2024/03/01/20 repo/2024/03/01/21 2> /dev/null
 refuse "other plan" "other-plan.part: planned other files" names.0-3.part other-plan.part names.2-3.part

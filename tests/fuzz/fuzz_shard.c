@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     err_init(&err);
     if (shard_head_decode(copy, size, &h, &used, &err) == 0) {
-        size_t n = h.job_len;
+        size_t n = h.job_len + strlen(h.inputs); /* the inputs' text: NUL-ended, inside */
 
         for (size_t i = 0; i < h.nbad; i++)
             n += strlen(h.bad[i].path) + strlen(h.bad[i].msg);

@@ -131,6 +131,8 @@ test_head(void)
     h.stats.damaged = 17;
     h.job = job;
     h.job_len = sizeof(job) - 1;
+    h.inputs = (char *)"@wl.txt xxh3=0123456789abcdef\npsl=x,dafsa=none,builtin=y\n";
+    h.inputs_len = strlen(h.inputs);
     h.bad = bad;
     h.nbad = 2;
     shard_head_encode(&h, &b);
@@ -145,6 +147,8 @@ test_head(void)
     CHECK(memcmp(&got.stats, &h.stats, sizeof(h.stats)) == 0);
     CHECK_EQ_U64(got.job_len, h.job_len);
     CHECK(memcmp(got.job, job, h.job_len) == 0);
+    CHECK(strcmp(got.inputs, h.inputs) == 0); /* what the job read: travels whole */
+    CHECK_EQ_U64(got.inputs_len, h.inputs_len);
     CHECK_EQ_U64(got.nbad, 2);
     CHECK(strcmp(got.bad[1].path, "c\x01.yaf") == 0);
     CHECK(strcmp(got.bad[0].msg, "a/b.yaf: offset 9: truncated") == 0);
