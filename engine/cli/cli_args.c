@@ -699,6 +699,17 @@ cli_args_parse(struct cli *c, int argc, char **argv)
         c->limit = 0;
     c->nargs = argc - 1 - optind;
     c->args = argv + 1 + optind;
+    if (c->show_query && (c->start != NULL || c->end != NULL)) {
+        /* --show-query prints the job a run would make: a window a run refuses is refused */
+        struct part_window w;
+        struct err err;
+
+        err_init(&err);
+        if (part_window_parse(c->start, c->end, &w, &err) < 0) {
+            cli_args_fini(c);
+            return cli_usage_error("%s", err.msg);
+        }
+    }
     window_where(c, &c->text, &c->where_window);
     for (size_t i = 0; i < c->nblocks; i++) { /* each --job block likewise */
         struct cli_block *b = &c->blocks[i];

@@ -60,6 +60,12 @@ cli_check_outputs(struct cli *c, const struct part_plan *plan, const char *const
     for (size_t i = 0; i < nins; i++)
         all[nall++] = ins[i];
     rc = cli_output_clash(outs, nouts, all, nall, &err);
+    if (rc == 0 && c->cache != NULL) {
+        /* the cache directory is written too: an output naming it would fail at the end,
+         * after the whole sweep (outputs only: a cache inside a PATH is the cache's affair) */
+        outs[nouts++] = (struct cli_output_use){"--cache", c->cache};
+        rc = cli_output_clash(outs, nouts, NULL, 0, &err);
+    }
     mem_free(all);
     mem_free(names);
     mem_free(outs);

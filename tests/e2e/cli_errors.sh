@@ -216,5 +216,16 @@ for args in "dns-dest -q --limit 2 --format csv -o $work/same.out --summary json
   has "$work/err" "are the same file: one output would replace the other" "the pair named ($args)"
   [ -e "$work/same.out" ] && { echo "FAIL: $args wrote same.out"; fail=1; rm -f "$work/same.out"; }
 done
+# the cache directory is an output too: -o naming it (not made yet) is refused before any
+# read, not after the whole sweep ("cannot rename the result to X: Is a directory")
+rm -rf "$work/cdir"
+expect 2 "-o the --cache directory" "$fs" dns-dest -q --cache "$work/cdir" -o "$work/cdir" "$work/victim.yaf"
+has "$work/err" "-o '$work/cdir' and --cache '$work/cdir' are the same file" "-o and --cache named"
+[ -e "$work/cdir" ] && { echo "FAIL: -o the --cache directory made $work/cdir"; fail=1; }
+# --show-query refuses the --start/--end a run refuses (not a job printed, exit 0)
+expect 2 "--show-query --start 2024-02-30" "$fs" dns-names --show-query --start 2024-02-30
+[ -s "$work/out" ] && { echo "FAIL: --show-query --start 2024-02-30 printed a job"; fail=1; }
+expect 2 "--show-query --end 2024-13-01" "$fs" query --group-by sip --show-query --end 2024-13-01
+expect 0 "--show-query --start 2024-02-29" "$fs" dns-names --show-query --start 2024-02-29
 [ $fail -eq 0 ] && echo "cli_errors: all passed"
 exit $fail
