@@ -72,6 +72,26 @@ cli_job_inputs(const struct cli *c, const struct job *job, const struct hunt_all
     return s;
 }
 
+/*
+ * preset_text() - `text` (a copy of c->text) as the command's job: dns-names'
+ * and dns-dest's presets composed from it (into `buf`), a query's as given.
+ * 0, or -1 with `err` set (a preset's --where that cannot be composed).
+ */
+static int
+preset_text(struct cli *c, struct job_text *text, struct job_text_buf *buf, struct err *err)
+{
+    if (c->cmd == CMD_DNS_NAMES) {
+        c->names.limit = c->limit;
+        return job_preset_dns_names(&c->names, c->text.where, text, buf, err) < 0 ? -1 : 0;
+    }
+    if (c->cmd == CMD_DNS_DEST) {
+        c->dest.limit = c->limit;
+        c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
+        return job_preset_dns_dest(&c->dest, c->text.where, text, buf, err) < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
 char *
 cli_job_finish(struct cli *c, int own)
 {
@@ -81,7 +101,6 @@ cli_job_finish(struct cli *c, int own)
     const char *having, *order;
     char *s;
     size_t cap;
-    int rc = 0;
 
     err_init(&err);
     if (c->cmd == CMD_DNS_HUNT) {
@@ -94,21 +113,14 @@ cli_job_finish(struct cli *c, int own)
                  c->hunt.entropy_norm);
         return s;
     }
-    if (c->cmd == CMD_DNS_NAMES) {
-        c->names.limit = c->limit;
-        rc = job_preset_dns_names(&c->names, c->text.where, &text, &buf, &err);
-    } else if (c->cmd == CMD_DNS_DEST) {
-        c->dest.limit = c->limit;
-        c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
-        rc = job_preset_dns_dest(&c->dest, c->text.where, &text, &buf, &err);
-    } else {
+    if (preset_text(c, &text, &buf, &err) < 0)
+        return NULL;
+    if (c->cmd != CMD_DNS_NAMES && c->cmd != CMD_DNS_DEST) {
         if (own & 1)
             text.having = NULL; /* merge's own */
         if (own & 2)
             text.order = NULL;
     }
-    if (rc < 0)
-        return NULL;
     having = text.having ? text.having : "";
     order = text.order ? text.order : "";
     cap = strlen(having) + strlen(order) + 64;
@@ -130,7 +142,6 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
     struct job_text text = c->text;
     struct job_text_buf buf;
     struct err err;
-    int rc;
 
     err_init(&err);
     memset(job, 0, sizeof(*job));
@@ -163,19 +174,10 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
             *cache_text = cli_job_hunt_cache_text(c, allow, *op, NULL);
         return -1;
     }
-    if (c->cmd == CMD_DNS_NAMES) {
-        c->names.limit = c->limit;
-        rc = job_preset_dns_names(&c->names, c->text.where, &text, &buf, &err);
-    } else if (c->cmd == CMD_DNS_DEST) {
-        c->dest.limit = c->limit;
-        c->dest.src_cidrs = c->cidrs_set ? c->cidrs : "192.168.0.0/16";
-        rc = job_preset_dns_dest(&c->dest, c->text.where, &text, &buf, &err);
-    } else {
-        rc = 0;
-        text.limit = c->limit;
-    }
-    if (rc < 0)
+    if (preset_text(c, &text, &buf, &err) < 0)
         return cli_usage_error("%s", err.msg);
+    if (c->cmd != CMD_DNS_NAMES && c->cmd != CMD_DNS_DEST)
+        text.limit = c->limit;
     text.where_typed = c->text.where_typed; /* a preset composed text.where from it */
     if (c->show_query) {
         cli_show_query(c, &text);
