@@ -81,22 +81,14 @@ part_hour_format(int64_t hour, char *buf)
 {
     /* Inverse of days_from_civil (civil_from_days), for the accepted years only. */
     int64_t max = isotime_days_from_civil(PART_HOUR_YEAR_MAX + 1, 1, 1) * SECS_PER_DAY;
-    int64_t z, era, doe, yoe, doy, mp, y, m, d, h;
+    int64_t y, m, d, h;
 
     if (hour < 0 || hour >= max) {
         memcpy(buf, "?", 2);
         return buf;
     }
     h = hour % SECS_PER_DAY / SECS_PER_HOUR;
-    z = hour / SECS_PER_DAY + 719468;
-    era = z / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y = yoe + era * 400 + (m <= 2);
+    isotime_civil_from_days(hour / SECS_PER_DAY, &y, &m, &d);
     /* Fixed-width fields: y < 10000 and the rest < 100, so 13 bytes + NUL exactly. */
     buf[0] = (char)('0' + y / 1000);
     buf[1] = (char)('0' + y / 100 % 10);

@@ -37,6 +37,20 @@ isotime_days_from_civil(int64_t y, int64_t m, int64_t d)
     return era * 146097 + doe - 719468;
 }
 
+void
+isotime_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d)
+{
+    int64_t z = days + 719468, era = z / 146097, doe, yoe, doy, mp;
+
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
 /* Reads exactly `n` digits at s[*i]; -1 if they are not there. */
 static int64_t
 digits(const char *s, size_t len, size_t *i, int n)
@@ -128,24 +142,14 @@ isotime_has_offset(const char *s, size_t len)
 char *
 isotime_format(int64_t ms, char *buf)
 {
-    int64_t days, rem, z, era, doe, yoe, y, doy, mp, d, m;
+    int64_t rem, y, m, d;
 
     if (ms < 0 || ms >= INT64_C(253402300800000)) { /* outside 1970..9999 */
         snprintf(buf, ISOTIME_LEN, "%lld", (long long)ms);
         return buf;
     }
-    days = ms / MS_PER_DAY;
     rem = ms % MS_PER_DAY;
-    z = days + 719468;
-    era = z / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    isotime_civil_from_days(ms / MS_PER_DAY, &y, &m, &d);
     if (rem % 1000)
         snprintf(buf, ISOTIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m, (int)d,
                  (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),

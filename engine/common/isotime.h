@@ -42,4 +42,7 @@ int isotime_days_in_month(int64_t y, int64_t m);
 /* isotime_days_from_civil() - days from 1970-01-01 to y-m-d (Hinnant's days_from_civil). */
 int64_t isotime_days_from_civil(int64_t y, int64_t m, int64_t d);
 
+/* isotime_civil_from_days() - the inverse, for days >= 0 (1970-01-01 and later). */
+void isotime_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d);
+
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "hunt.h"
+#include "isotime.h"
 #include "mem.h"
 
 #define MICRO 1000000.0
@@ -291,16 +292,10 @@ format_ms(char *buf, uint64_t ms)
     struct tm tm;
 
     if (ms < 253402300800000u) { /* before year 10000: the civil date from the day number */
-        uint64_t s = ms / 1000, z = s / 86400 + 719468, doe, yoe, doy, mp;
-        uint64_t era = z / 146097, sod = s % 86400, y, m, d;
+        uint64_t s = ms / 1000, sod = s % 86400;
+        int64_t y, m, d;
 
-        doe = z - era * 146097;
-        yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        mp = (5 * doy + 2) / 153;
-        d = doy - (153 * mp + 2) / 5 + 1;
-        m = mp < 10 ? mp + 3 : mp - 9;
-        y = yoe + era * 400 + (m <= 2);
+        isotime_civil_from_days((int64_t)(s / 86400), &y, &m, &d);
         put_digits(buf, (unsigned)y, 4);
         buf[4] = '-';
         put_digits(buf + 5, (unsigned)m, 2);
