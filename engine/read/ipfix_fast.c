@@ -252,17 +252,7 @@ ipfix_fast_compile(struct ipfix_plan *plan, uint32_t fl)
     x->ok = (uint8_t)ok;
 }
 
-/* LD() - the value `src` (struct ipfix_src) of the record at `p`: one load, no branch. */
-static inline uint64_t
-ld(const uint8_t *p, const struct ipfix_src *src)
-{
-    uint64_t x;
-
-    memcpy(&x, p + src->pos, 8);
-    return __builtin_bswap64(x) & src->mask;
-}
-
-#define LD(p, src) ld((p), &(src))
+#define LD(p, src) ipfix_fast_ld((p), &(src))
 
 static inline int64_t
 fixed_time(const uint8_t *p, struct ipfix_src src, uint8_t kind)
@@ -311,6 +301,18 @@ fixed_flow(const uint8_t *p, const struct ipfix_fixed *x, struct flow *f, uint32
         f->app_label = (uint16_t)LD(p, x->app);
     if (need & IPFIX_NEED_PROTO)
         f->proto = (uint8_t)LD(p, x->proto);
+}
+
+int
+ipfix_fast_ms_bad_general(const struct ipfix_rec *r, uint64_t *ms)
+{
+    const struct ipfix_slot *s = r->plan->flow;
+
+    if ((r->flow_flags & IPFIX_F_START_MS) && (*ms = be(r, &s[IPFIX_IF_START_MS], 8)) >> 63)
+        return 152;
+    if ((r->flow_flags & IPFIX_F_END_MS) && (*ms = be(r, &s[IPFIX_IF_END_MS], 8)) >> 63)
+        return 153;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -15,6 +15,8 @@
 #ifndef ENGINE_IPFIX_FAST_H
 #define ENGINE_IPFIX_FAST_H
 
+#include <string.h>
+
 #include "flow.h"
 #include "ipfix_read.h"
 #include "ipfix_scan.h"
@@ -32,6 +34,45 @@ void ipfix_fast_compile(struct ipfix_plan *plan, uint32_t flow_flags);
  * into *f, and its family; the others untouched (so are f->ndns and f->dns).
  */
 void ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need);
+
+/* ipfix_fast_ld() - the value `src` of the record at `p`: one load, no branch (ipfix_scan.h). */
+static inline uint64_t
+ipfix_fast_ld(const uint8_t *p, const struct ipfix_src *src)
+{
+    uint64_t x;
+
+    memcpy(&x, p + src->pos, 8);
+    return __builtin_bswap64(x) & src->mask;
+}
+
+/* ipfix_fast_ms_bad_general() - ipfix_fast_ms_bad() for any template (the general path). */
+int ipfix_fast_ms_bad_general(const struct ipfix_rec *r, uint64_t *ms);
+
+/*
+ * ipfix_fast_ms_bad() - for flow record `r`: 0 when each dateTimeMilliseconds time the
+ * reader takes from it (flowStartMilliseconds 0/152, flowEndMilliseconds 0/153) is below
+ * 2^63, else the element ID of the first that is not (152 or 153), its value in *ms.
+ * Such a time (unsigned 64-bit on the wire) has no signed 64-bit struct flow time: the
+ * scanner reports the record as damage, for both decoders (docs/format.md).
+ */
+static inline int
+ipfix_fast_ms_bad(const struct ipfix_rec *r, uint64_t *ms)
+{
+    const struct ipfix_fixed *x = &r->plan->fixed;
+
+    uint8_t hi = 0;
+
+    if (!x->ok)
+        return ipfix_fast_ms_bad_general(r, ms);
+    /* the top byte of each 8-byte value (the mask's: 0 for a shorter field, never bad) */
+    if (x->start_kind == IPFIX_T_MS)
+        hi |= r->p[x->start.pos] & (uint8_t)(x->start.mask >> 56);
+    if (x->end_kind == IPFIX_T_MS)
+        hi |= r->p[x->end.pos] & (uint8_t)(x->end.mask >> 56);
+    if (!(hi & 0x80))
+        return 0;
+    return ipfix_fast_ms_bad_general(r, ms);
+}
 
 /* ipfix_fast_rr() - the parts `need` (enum ipfix_need_dns) of DNS record `r` into *d, others 0. */
 void ipfix_fast_rr(const struct ipfix_rec *r, struct dns_rr *d, uint32_t need);

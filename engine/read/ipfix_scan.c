@@ -1060,16 +1060,27 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
         }
         if (!n)
             break;
-        if (s->visiting) {
-            if (ctx == CTX_FLOW) {
-                struct ipfix_rec r;
+        if (ctx == CTX_FLOW) {
+            struct ipfix_rec r;
+            uint64_t ms;
+            int id;
 
-                visit_rec(s, t, q, 0, &r);
+            visit_rec(s, t, q, 0, &r);
+            /* before either decoder sees it, so both agree (docs/format.md, Flow fields) */
+            if ((t->cls.flow_flags & (IPFIX_F_START_MS | IPFIX_F_END_MS)) &&
+                (id = ipfix_fast_ms_bad(&r, &ms))) {
+                damage(s, q,
+                       "record of template %u: %s %llu is 2^63 ms or more (no signed 64-bit time)",
+                       tid, id == 152 ? "flowStartMilliseconds" : "flowEndMilliseconds",
+                       (unsigned long long)ms);
+                break;
+            }
+            if (s->visiting) {
                 r.ndns = s->ndns;
                 s->vis.flow(s->vis.ctx, &r);
-            } else {
-                s->vis.other(s->vis.ctx);
             }
+        } else if (s->visiting) {
+            s->vis.other(s->vis.ctx);
         }
         q += n;
     }
