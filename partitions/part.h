@@ -41,6 +41,17 @@ struct part_file {
     char *path;    /* as walked: the PATH argument joined with entry names; owned */
     uint64_t size; /* bytes, from stat() at walk time */
     int64_t hour;  /* Unix seconds of the hour's start (UTC), or PART_HOUR_UNKNOWN */
+    /*
+     * The file as the walk's stat() found it, so that the partial cache need not
+     * examine it again: `real` is its real path (absolute, no symbolic link, "."
+     * or ".." in it; stored after `path`'s NUL in path's allocation), or NULL when
+     * the walk does not know it (a PATH naming a file, a symbolic link on the way,
+     * a file system without d_type); the rest is valid when `real` is set. seen_ns
+     * is the clock (CLOCK_REALTIME) read just before that stat().
+     */
+    const char *real;
+    uint64_t ino, dev;
+    int64_t mtime_ns, ctime_ns, seen_ns;
 };
 
 /* One path left out of the work, for the caller to warn about. */

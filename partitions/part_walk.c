@@ -4,7 +4,11 @@
  * Algorithm: depth first. A directory is read whole (names only), closed,
  * sorted with strcmp, and then its entries are visited in that order, so at
  * most one directory stream is open at a time and the result does not depend
- * on readdir order. Each entry is stat()ed (following symlinks). Directories
+ * on readdir order. Each entry is stat()ed (following symlinks; an entry
+ * readdir() types as a directory or a regular file is lstat()ed, which says
+ * the same of a non-link, and the walk then knows its real path: the real
+ * path of the PATH argument, resolved once, joined with the names below it,
+ * which the partial cache takes instead of examining every file again). Directories
  * and files are identified by (st_dev, st_ino) in two small open-addressing
  * sets: a directory seen before is not walked again (this is what stops
  * symlink loops), a file seen before is not listed again. "X is being
@@ -12,14 +16,18 @@
  * "X.lock"), not by another syscall, so it matches what readdir saw.
  * Memory: O(entries of the largest directory + files found).
  */
+#define _DEFAULT_SOURCE /* struct dirent d_type (DT_DIR, DT_REG), realpath() */
+
 #include "part_walk.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "err.h"
 #include "mem.h"
@@ -153,17 +161,37 @@ add_passed(struct walker *wk, char *path, const char *why)
     o->npassed++;
 }
 
-/* Takes ownership of `path`. */
+/*
+ * Takes ownership of `path`. `real`: the real path of the file's directory, or
+ * NULL when unknown; `seen_ns`: the clock before `st` was taken.
+ */
 static void
-add_file(struct walker *wk, char *path, const struct stat *st, int64_t hour)
+add_file(struct walker *wk, char *path, const struct stat *st, int64_t hour, const char *real,
+         const char *name, int64_t seen_ns)
 {
     struct part_walk *o = wk->out;
+    struct part_file *f;
 
     o->files = grow(o->files, o->nfiles, &wk->files_cap, sizeof(*o->files));
-    o->files[o->nfiles].path = path;
-    o->files[o->nfiles].size = (uint64_t)st->st_size;
-    o->files[o->nfiles].hour = hour;
-    o->nfiles++;
+    f = &o->files[o->nfiles++];
+    memset(f, 0, sizeof(*f));
+    f->size = (uint64_t)st->st_size;
+    f->hour = hour;
+    if (real != NULL) { /* "path\0real\0": one allocation, freed with the path */
+        size_t pl = strlen(path), rl = strlen(real), nl = strlen(name);
+        const char *sep = rl > 0 && real[rl - 1] == '/' ? "" : "/";
+        size_t cap = pl + 1 + rl + strlen(sep) + nl + 1;
+
+        path = mem_realloc(path, cap);
+        snprintf(path + pl + 1, cap - pl - 1, "%s%s%s", real, sep, name);
+        f->real = path + pl + 1;
+        f->ino = (uint64_t)st->st_ino;
+        f->dev = (uint64_t)st->st_dev;
+        f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+        f->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+        f->seen_ns = seen_ns;
+    }
+    f->path = path;
 }
 
 static int
@@ -182,7 +210,7 @@ ends_with_lock(const char *name)
  */
 static void
 consider_file(struct walker *wk, char *path, const char *name, const struct stat *st, int locked,
-              int named)
+              int named, const char *real, int64_t seen_ns)
 {
     const char *why = named ? NULL : part_name_check(wk->filter, path);
     int64_t hour;
@@ -207,7 +235,7 @@ consider_file(struct walker *wk, char *path, const char *name, const struct stat
     } else if (!idset_add(&wk->files, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
         add_skip(wk, path, PART_WHY_DUPLICATE);
     } else {
-        add_file(wk, path, st, hour);
+        add_file(wk, path, st, hour, real, name, seen_ns);
     }
 }
 
@@ -257,7 +285,28 @@ cmp_name(const void *a, const void *b)
 }
 
 /*
- * Reads the names in `dir` except "." and ".." into *names (sorted). A PATH
+ * A name as read_names() keeps it: its readdir() d_type in the byte before it
+ * (name_type()), so that the sorted names still compare as strings.
+ */
+static char *
+typed_name(const char *name, unsigned char type)
+{
+    size_t len = strlen(name);
+    char *p = mem_alloc(len + 2);
+
+    p[0] = (char)type;
+    memcpy(p + 1, name, len + 1);
+    return p + 1;
+}
+
+static unsigned char
+name_type(const char *name)
+{
+    return (unsigned char)name[-1];
+}
+
+/*
+ * Reads the names in `dir` except "." and ".." into *names (sorted; typed_name()). A PATH
  * argument (depth 0) that cannot be read fails the walk; a directory below
  * one is a lost skip, keeping the names read before a readdir() error.
  */
@@ -291,7 +340,7 @@ read_names(struct walker *wk, const char *dir, int depth, char ***names, size_t 
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         *names = grow(*names, *n, &cap, sizeof(**names));
-        (*names)[(*n)++] = mem_strdup(e->d_name);
+        (*names)[(*n)++] = typed_name(e->d_name, e->d_type);
     }
     closedir(d);
     if (*n > 1)
@@ -303,7 +352,7 @@ static void
 free_names(char **names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        mem_free(names[i]);
+        mem_free(names[i] - 1);
     mem_free(names);
 }
 
@@ -320,23 +369,45 @@ has_lock(char *const *names, size_t n, const char *name)
     return found;
 }
 
-static int walk_dir(struct walker *wk, const char *dir, int depth);
+static int walk_dir(struct walker *wk, const char *dir, const char *real, int depth);
 
-/* The entry `name` of directory `dir` (whose sorted listing is `names`). */
-static int
-visit_entry(struct walker *wk, const char *dir, char *const *names, size_t n, const char *name,
-            int depth)
+/* The clock the cache compares modification times with (CLOCK_REALTIME), in ns. */
+static int64_t
+clock_ns(void)
 {
-    char *path;
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * The entry `name` of directory `dir` (whose sorted listing is `names`; `real`:
+ * dir's real path, or NULL when unknown). An entry that readdir() says is a
+ * directory or a regular file is examined with lstat(): when it still is no
+ * symbolic link, its real path is `real`/name, and the stat() it stands for
+ * would have said the same. Anything else (a link, an unknown type) is
+ * stat()ed and its real path left unknown.
+ */
+static int
+visit_entry(struct walker *wk, const char *dir, const char *real, char *const *names, size_t n,
+            const char *name, int depth)
+{
+    unsigned char type = name_type(name);
+    char *path, *sub_real = NULL;
     struct stat st;
-    int rc = 0;
+    int64_t seen_ns;
+    int rc = 0, known = real != NULL && (type == DT_DIR || type == DT_REG);
 
     if (name[0] == '.') {
         wk->out->hidden++;
         return 0;
     }
     path = join(dir, name);
-    if (stat(path, &st) != 0) {
+    seen_ns = clock_ns();
+    if (known && (lstat(path, &st) != 0 || S_ISLNK(st.st_mode)))
+        known = 0; /* gone, or a link since readdir(): as stat() says */
+    if (!known && stat(path, &st) != 0) {
         int e = errno;
         struct stat lst;
 
@@ -356,7 +427,10 @@ visit_entry(struct walker *wk, const char *dir, char *const *names, size_t n, co
             add_skip(wk, path, PART_WHY_DIR_SEEN);
             return 0;
         }
-        rc = walk_dir(wk, path, depth + 1);
+        if (known)
+            sub_real = join(real, name);
+        rc = walk_dir(wk, path, sub_real, depth + 1);
+        mem_free(sub_real);
         mem_free(path);
         return rc;
     }
@@ -373,12 +447,12 @@ visit_entry(struct walker *wk, const char *dir, char *const *names, size_t n, co
         add_skip(wk, path, PART_WHY_NOT_REGULAR);
         return 0;
     }
-    consider_file(wk, path, name, &st, has_lock(names, n, name), 0);
+    consider_file(wk, path, name, &st, has_lock(names, n, name), 0, known ? real : NULL, seen_ns);
     return 0;
 }
 
 static int
-walk_dir(struct walker *wk, const char *dir, int depth)
+walk_dir(struct walker *wk, const char *dir, const char *real, int depth)
 {
     char **names;
     size_t n;
@@ -390,7 +464,7 @@ walk_dir(struct walker *wk, const char *dir, int depth)
     }
     rc = read_names(wk, dir, depth, &names, &n);
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = visit_entry(wk, dir, names, n, names[i], depth);
+        rc = visit_entry(wk, dir, real, names, n, names[i], depth);
     free_names(names, n);
     return rc;
 }
@@ -409,25 +483,31 @@ walk_arg(struct walker *wk, const char *arg)
             add_skip(wk, mem_strdup(arg), PART_WHY_DUPLICATE);
         } else {
             memset(&st, 0, sizeof(st)); /* size unknown; no path to tell an hour from */
-            add_file(wk, mem_strdup(arg), &st, PART_HOUR_UNKNOWN);
+            add_file(wk, mem_strdup(arg), &st, PART_HOUR_UNKNOWN, NULL, arg, 0);
         }
         return 0;
     }
     if (stat(arg, &st) != 0)
         return fail_errno(wk, errno, arg);
     if (S_ISDIR(st.st_mode)) {
+        char *real;
+        int rc;
+
         if (!idset_add(&wk->dirs, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
             add_skip(wk, mem_strdup(arg), PART_WHY_DIR_SEEN);
             return 0;
         }
-        return walk_dir(wk, arg, 0);
+        real = mem_alloc(PATH_MAX);
+        rc = walk_dir(wk, arg, realpath(arg, real), 0); /* NULL: unknown below it, no error */
+        mem_free(real);
+        return rc;
     }
     if (!S_ISREG(st.st_mode))
         return fail(wk, ERR_USAGE, arg, "not a regular file or a directory");
     lock = lock_name(arg);
     locked = lstat(lock, &lst) == 0;
     mem_free(lock);
-    consider_file(wk, mem_strdup(arg), slash != NULL ? slash + 1 : arg, &st, locked, 1);
+    consider_file(wk, mem_strdup(arg), slash != NULL ? slash + 1 : arg, &st, locked, 1, NULL, 0);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "domain.h"
 #include "job.h"
 #include "mem.h"
+#include "part.h"
 #include "record.h"
 
 static void
@@ -235,6 +237,43 @@ cache_identify(const char *path, struct cache_src *s, struct err *err)
     s->ino = (uint64_t)st.st_ino;
     s->dev = (uint64_t)st.st_dev;
     return 0;
+}
+
+/* A compact cache_src for a path of `len` bytes (cache.h). */
+static struct cache_src *
+src_alloc(size_t len)
+{
+    return mem_alloc(offsetof(struct cache_src, path) + len + 1);
+}
+
+struct cache_src *
+cache_src_dup(const struct cache_src *s)
+{
+    size_t len = strlen(s->path);
+    struct cache_src *d = src_alloc(len);
+
+    memcpy(d, s, offsetof(struct cache_src, path));
+    memcpy(d->path, s->path, len + 1);
+    return d;
+}
+
+struct cache_src *
+cache_src_walked(const struct part_file *f)
+{
+    struct cache_src *s;
+    size_t len;
+
+    if (f->real == NULL || f->seen_ns == 0 || (len = strlen(f->real)) >= PARTIAL_PATH_MAX)
+        return NULL;
+    s = src_alloc(len);
+    s->size = f->size;
+    s->mtime_ns = f->mtime_ns;
+    s->ctime_ns = f->ctime_ns;
+    s->ino = f->ino;
+    s->dev = f->dev;
+    s->now_ns = f->seen_ns;
+    memcpy(s->path, f->real, len + 1);
+    return s;
 }
 
 /* Fills s's identity from `st` (a regular file). */

@@ -149,6 +149,7 @@ runner_files(const struct part_plan *plan)
         files[i].path = plan->files[i].path;
         files[i].size = plan->files[i].size;
         files[i].hour = plan->files[i].hour;
+        files[i].walked = &plan->files[i];
     }
     return files;
 }
@@ -763,6 +764,30 @@ unit_order(struct run *r, struct sweep_file *mfiles, size_t n)
     mem_free(e);
 }
 
+/*
+ * Planned file `f` as the cache identifies it, compact (cache_src_dup()): from
+ * the walk's stat() when it gave one, else examined (*id and *tmp: the thread's,
+ * allocated on first use). NULL when it cannot be: it is then read as without
+ * the cache, and the sweep reports it.
+ */
+static struct cache_src *
+identify(const struct sweep_file *f, struct cache_ident **id, struct cache_src **tmp)
+{
+    struct cache_src *s = f->walked != NULL ? cache_src_walked(f->walked) : NULL;
+    struct err why;
+
+    if (s != NULL)
+        return s;
+    if (*id == NULL) {
+        *id = mem_calloc(1, sizeof(**id));
+        *tmp = mem_alloc(sizeof(**tmp));
+    }
+    err_init(&why);
+    if (cache_identify_in(*id, f->path, *tmp, &why) < 0)
+        return NULL;
+    return cache_src_dup(*tmp);
+}
+
 /* The map phase with the cache: roll-ups and partials first (in parallel), then the rest read. */
 static int
 map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, struct err *err)
@@ -781,20 +806,14 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
 #pragma omp parallel default(none) num_threads(nt) shared(r, nfiles)
     {
         /* per thread: the real paths of the directories resolved so far (no realpath() each) */
-        struct cache_ident *id = mem_calloc(1, sizeof(*id));
+        struct cache_ident *id = NULL;
+        struct cache_src *tmp = NULL;
 
 #pragma omp for schedule(dynamic, 16)
-        for (size_t i = 0; i < nfiles; i++) {
-            struct cache_src *s = mem_alloc(sizeof(*s));
-            struct err why;
-
-            err_init(&why);
-            if (cache_identify_in(id, r->files[i].path, s, &why) < 0)
-                mem_free(s); /* it is read as without the cache; the sweep reports it */
-            else
-                r->srcs[i] = r->cf[i].src = s;
-        }
+        for (size_t i = 0; i < nfiles; i++)
+            r->srcs[i] = r->cf[i].src = identify(&r->files[i], &id, &tmp);
         mem_free(id);
+        mem_free(tmp);
     }
     r->nrolls = cache_cover(r->cache, r->srcs, nfiles, &r->rolls, &rwarn, &nrwarn, &seen);
     /* A cold cache gets one roll-up of everything, as cheap as can be (no unit tables):
@@ -1468,15 +1487,17 @@ many_use_partials(struct many_ctx *m, int w, size_t i, struct err *err)
 {
     struct mfile *mf = &m->mf[i];
     struct partial *p = mem_calloc(m->nops, sizeof(*p));
+    struct cache_ident *id = NULL;
+    struct cache_src *tmp = NULL;
     size_t loaded = 0;
     struct err why;
     int rc = 0, all = 1;
 
     err_init(&why);
-    mf->src = mem_alloc(sizeof(*mf->src));
-    if (cache_identify(m->files[i].path, mf->src, &why) < 0) {
-        mem_free(mf->src); /* it is read as without the cache; the sweep reports it */
-        mf->src = NULL;
+    mf->src = identify(&m->files[i], &id, &tmp);
+    mem_free(id);
+    mem_free(tmp);
+    if (mf->src == NULL) { /* it is read as without the cache; the sweep reports it */
         mem_free(p);
         return 0;
     }

@@ -27,10 +27,13 @@
 #include "source.h"
 
 /* One planned input. */
+struct part_file;
+
 struct sweep_file {
     const char *path; /* borrowed */
     uint64_t size;    /* bytes, for progress */
     int64_t hour;     /* Unix seconds of its hour (from its path), or PART_HOUR_UNKNOWN */
+    const struct part_file *walked; /* the plan's entry (the walk's stat of it), or NULL */
 };
 
 struct sweep_bad {

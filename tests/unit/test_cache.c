@@ -22,6 +22,7 @@
 #include "dset.h"
 #include "mem.h"
 #include "op.h"
+#include "part_walk.h"
 
 static char dir[256];
 
@@ -449,6 +450,83 @@ test_identify_in(void)
     CHECK(chdir(cwd) == 0);
 }
 
+/*
+ * The walk's stat() of each file (part.h: its real path and identity) as
+ * cache_src_walked() hands it to the cache: the same as cache_identify()
+ * finds, for absolute, relative and linked PATH arguments; unknown (NULL,
+ * the cache then examines the file) below a link met inside the walk.
+ */
+static void
+walk_agrees(const char *arg, size_t want_known, size_t want_unknown)
+{
+    static struct cache_src a;
+    const char *args[1] = {arg};
+    struct part_walk w;
+    struct err err;
+    size_t known = 0, unknown = 0;
+
+    err_init(&err);
+    CHECK(part_walk_paths(args, 1, &w, &err) == 0);
+    for (size_t i = 0; i < w.nfiles; i++) {
+        struct cache_src *s = cache_src_walked(&w.files[i]);
+
+        CHECK(cache_identify(w.files[i].path, &a, &err) == 0);
+        if (s == NULL) {
+            unknown++;
+            continue;
+        }
+        known++;
+        CHECK_EQ_STR(s->path, a.path);
+        CHECK_EQ_U64(s->size, a.size);
+        CHECK_EQ_U64((uint64_t)s->mtime_ns, (uint64_t)a.mtime_ns);
+        CHECK_EQ_U64((uint64_t)s->ctime_ns, (uint64_t)a.ctime_ns);
+        CHECK_EQ_U64(s->ino, a.ino);
+        CHECK_EQ_U64(s->dev, a.dev);
+        CHECK(s->now_ns > 0 && s->now_ns <= a.now_ns);
+        mem_free(s);
+    }
+    CHECK_EQ_U64(known, want_known);
+    CHECK_EQ_U64(unknown, want_unknown);
+    part_walk_fini(&w);
+}
+
+static void
+test_walked(void)
+{
+    static const char *const sub[] = {"w/d1/00", "w/d1/01", "w/d2", "x"};
+    static const char *const file[] = {"w/d1/00/a.yaf", "w/d1/01/b.yaf", "w/d2/c.yaf", "x/e.yaf"};
+    char cmd[600], p[400], q[400], cwd[PATH_MAX];
+
+    for (int k = 0; k < 4; k++) {
+        snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", dir, sub[k]);
+        CHECK(system(cmd) == 0);
+        snprintf(p, sizeof(p), "%s/%s", dir, file[k]);
+        make_file(p, 20 + (size_t)k, 3600);
+    }
+    snprintf(p, sizeof(p), "%s/w/d1", dir); /* w/lnk -> w/d1: a directory seen already */
+    snprintf(q, sizeof(q), "%s/w/lnk", dir);
+    CHECK(symlink(p, q) == 0);
+    snprintf(p, sizeof(p), "%s/x", dir); /* w/out -> x: files reached through a link */
+    snprintf(q, sizeof(q), "%s/w/out", dir);
+    CHECK(symlink(p, q) == 0);
+    snprintf(p, sizeof(p), "%s/w/d1/00/a.yaf", dir); /* w/d2/l.yaf -> a.yaf: a duplicate */
+    snprintf(q, sizeof(q), "%s/w/d2/l.yaf", dir);
+    CHECK(symlink(p, q) == 0);
+    snprintf(p, sizeof(p), "%s/w", dir); /* w2 -> w: the PATH argument a link */
+    snprintf(q, sizeof(q), "%s/w2", dir);
+    CHECK(symlink(p, q) == 0);
+    snprintf(p, sizeof(p), "%s/w", dir);
+    walk_agrees(p, 3, 1);
+    walk_agrees(q, 3, 1);
+    snprintf(p, sizeof(p), "%s/w/d1/00/a.yaf", dir); /* a PATH naming a file: examined */
+    walk_agrees(p, 0, 1);
+    CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+    CHECK(chdir(dir) == 0);
+    walk_agrees("w", 3, 1);
+    walk_agrees("./w2/d1/../d2", 1, 1); /* c.yaf, and l.yaf (a link: examined) */
+    CHECK(chdir(cwd) == 0);
+}
+
 int
 main(void)
 {
@@ -463,6 +541,7 @@ main(void)
     RUN(test_dset_addresses);
     RUN(test_dset_load);
     RUN(test_identify_in);
+    RUN(test_walked);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
