@@ -35,7 +35,12 @@
 #include "part_plan.h"
 #include "runner.h"
 
-enum { A_NAMES, A_DEST, A_HUNT, NA };
+enum {
+    A_NAMES,
+    A_DEST,
+    A_HUNT,
+    NA
+};
 
 static double
 now_s(void)

@@ -4,6 +4,7 @@
 #include "hunt.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -372,10 +373,9 @@ reserve(void **p, size_t *cap, size_t n, size_t more, size_t size)
     *p = mem_realloc(*p, *cap * size);
 }
 
-/* The record's counts into `v`, then (a new name) its name and, with `domains`, its domain. */
-static int
-rec_part(struct hunt_val *v, const struct hunt_pend *r, int domains, struct memacct *acct,
-         struct err *err)
+/* The record's counters into `v` (records .. n_err): a group's, or a flow's sum (struct hsrv). */
+static inline void
+rec_counts(struct hunt_val *v, const struct hunt_pend *r)
 {
     const struct dns_rr *rr = r->rr;
 
@@ -408,12 +408,27 @@ rec_part(struct hunt_val *v, const struct hunt_pend *r, int domains, struct mema
         break;
     }
     v->n_err += rr->rcode != 0;
-    if (!r->same) { /* a repeated name is already in the set */
-        uint8_t fpi[16];
+}
 
-        memcpy(fpi, &r->fp.lo, 8);
-        memcpy(fpi + 8, &r->fp.hi, 8);
-        if (dset_add(&v->names, fpi, 16, acct, err) < 0)
+/* A new name (not the flow's last named record's) into v's name set. */
+static inline int
+rec_name(struct hunt_val *v, const struct hunt_pend *r, struct memacct *acct, struct err *err)
+{
+    uint8_t fpi[16];
+
+    memcpy(fpi, &r->fp.lo, 8);
+    memcpy(fpi + 8, &r->fp.hi, 8);
+    return dset_add(&v->names, fpi, 16, acct, err);
+}
+
+/* The record's counts into `v`, then (a new name) its name and, with `domains`, its domain. */
+static int
+rec_part(struct hunt_val *v, const struct hunt_pend *r, int domains, struct memacct *acct,
+         struct err *err)
+{
+    rec_counts(v, r);
+    if (!r->same) { /* a repeated name is already in the set */
+        if (rec_name(v, r, acct, err) < 0)
             return -ERR_LIMIT;
         if (domains && !r->whole &&
             dset_add(&v->domains, (const uint8_t *)&r->dhash, 8, acct, err) < 0)
@@ -423,25 +438,74 @@ rec_part(struct hunt_val *v, const struct hunt_pend *r, int domains, struct mema
 }
 
 /*
- * Record `r` into the flow's server group *se (made on the flow's first named record),
- * exactly as --by server folds it.
+ * The server view of one flow (hunt_opts.server_view): its named records go to its server's
+ * group exactly as --by server folds them. The group is looked up once per flow; the records'
+ * counters are summed here and added to the group once, at the flow's end (server_flush()); each
+ * new name goes to the group's name set as it comes, and its domain to the domain set unless the
+ * last domain added for this flow was the same (its records are folded in order: a domain's
+ * names mostly come one after another).
  */
+struct hsrv {
+    struct htab_entry *e; /* the flow's server group; NULL before its first named record */
+    uint64_t dhash;       /* the domain this flow last added to e's domain set */
+    int has_dhash;
+    struct hunt_val sum; /* the flow's record counters (records .. n_err) */
+};
+
 static int
 server_rec(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f,
-           const struct hflow *x, const struct hunt_pflow *pf, struct htab_entry **se,
+           const struct hflow *x, const struct hunt_pflow *pf, struct hsrv *sv,
            const struct hunt_pend *r, struct memacct *acct, struct err *err)
 {
-    if (*se == NULL) {
+    struct hunt_val *v;
+
+    if (sv->e == NULL) {
         int is_new;
 
         memcpy(s->srv, pf->server, 17);
-        *se = htab_upsert(t, s->srv, HUNT_SRV_LEN, pf->srv_hash, &is_new, err);
-        if (*se == NULL)
+        sv->e = htab_upsert(t, s->srv, HUNT_SRV_LEN, pf->srv_hash, &is_new, err);
+        if (sv->e == NULL)
             return -ERR_LIMIT;
-        if (flow_part(h, (struct hunt_val *)(void *)htab_entry_val(*se), f, x, acct, err) < 0)
+        sv->has_dhash = 0;
+        memset(&sv->sum, 0, offsetof(struct hunt_val, qbytes));
+        memset(&sv->sum.len_sum, 0,
+               offsetof(struct hunt_val, first_ms) - offsetof(struct hunt_val, len_sum));
+        if (flow_part(h, (struct hunt_val *)(void *)htab_entry_val(sv->e), f, x, acct, err) < 0)
             return -ERR_LIMIT;
     }
-    return rec_part((struct hunt_val *)(void *)htab_entry_val(*se), r, 1, acct, err);
+    rec_counts(&sv->sum, r);
+    if (r->same) /* the flow's last named record's name: already in the sets */
+        return 0;
+    v = (struct hunt_val *)(void *)htab_entry_val(sv->e);
+    if (rec_name(v, r, acct, err) < 0)
+        return -ERR_LIMIT;
+    if (r->whole || (sv->has_dhash && sv->dhash == r->dhash))
+        return 0;
+    sv->dhash = r->dhash;
+    sv->has_dhash = 1;
+    return dset_add(&v->domains, (const uint8_t *)&r->dhash, 8, acct, err) < 0 ? -ERR_LIMIT : 0;
+}
+
+/* The flow's record counters (server_rec()) into its server group. */
+static void
+server_flush(const struct hsrv *sv)
+{
+    struct hunt_val *v = (struct hunt_val *)(void *)htab_entry_val(sv->e);
+    const struct hunt_val *a = &sv->sum;
+
+    v->records += a->records;
+    v->queries += a->queries;
+    v->len_sum += a->len_sum;
+    if (a->len_max > v->len_max)
+        v->len_max = a->len_max;
+    v->qlen_sum += a->qlen_sum;
+    v->ent_sum += a->ent_sum;
+    v->n_txt += a->n_txt;
+    v->n_null += a->n_null;
+    v->n_cname += a->n_cname;
+    v->n_mx += a->n_mx;
+    v->n_other += a->n_other;
+    v->n_err += a->n_err;
 }
 
 /* The group key of one named record, by h->o.by, appended to s->keys; its length. */
@@ -583,7 +647,10 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
             qlen = (uint32_t)d.query_len;
             p->fp = fp;
             p->whole = (uint8_t)d.whole;
-            p->dhash = dhash_needed && !d.whole ? XXH3_64bits(d.domain, d.domain_len) : 0;
+            /* --by domain: the key is the domain, its hash the domain's */
+            p->dhash = !dhash_needed || d.whole    ? 0
+                       : h->o.by == HUNT_BY_DOMAIN ? p->hash
+                                                   : XXH3_64bits(d.domain, d.domain_len);
         } else if (skip) {
             continue;
         }
@@ -663,11 +730,13 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
             (uint64_t)pf->chash << 32 |
                 (uint64_t)(uint32_t)(f->start_ms > 0 ? (uint64_t)f->start_ms / 1000u : 0),
             f->start_ms > 0 ? (uint64_t)f->start_ms / 3600000u : 0};
-        struct htab_entry *e = NULL, *se = NULL; /* se: the server view's group of this flow */
+        struct htab_entry *e = NULL;
+        struct hsrv sv; /* the server view's part of this flow (sv.e: on its first named record) */
         struct hunt_val *v;
         size_t ntouched = 0;
         int is_new;
 
+        sv.e = NULL;
         if (q + TAG_AHEAD < s->npflow) { /* a client total: its value's counts and its key */
             const uint8_t *g = (const uint8_t *)htab_peek(t, s->pflow[q + TAG_AHEAD].tag_hash);
 
@@ -714,9 +783,11 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
             }
             if (rec_part(v, p, by_host, acct, err) < 0)
                 return -ERR_LIMIT;
-            if (h->o.server_view && server_rec(h, t, s, f, &x, pf, &se, p, acct, err) < 0)
+            if (h->o.server_view && server_rec(h, t, s, f, &x, pf, &sv, p, acct, err) < 0)
                 return -ERR_LIMIT;
         }
+        if (sv.e != NULL)
+            server_flush(&sv);
         /* the client's DNS bytes, once per flow, for the share term */
         memcpy(s->tag, &pf->chash, 4);
         e = htab_upsert(t, s->tag, HUNT_TAG_LEN, pf->tag_hash, &is_new, err);
