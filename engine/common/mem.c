@@ -5,9 +5,11 @@
 #include "mem.h"
 
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -60,6 +62,60 @@ mem_grow(void *p, size_t *cap, size_t need, size_t first)
         c *= 2;
     *cap = c;
     return mem_realloc(p, c);
+}
+
+#define MEM_PAGE ((size_t)4 << 10)
+
+/* n rounded up to whole 4 KiB pages: the length of a big block's mapping. */
+static size_t
+big_len(size_t n)
+{
+    return (n + MEM_PAGE - 1) & ~(MEM_PAGE - 1);
+}
+
+void *
+mem_big_zalloc_at(size_t n, const char *file, int line)
+{
+#ifdef MEM_SANITIZED
+    return mem_zalloc_at(n, 1, file, line);
+#else
+    size_t len = big_len(n), lead;
+    uint8_t *p;
+
+    if (n < MEM_BIG_MIN)
+        return mem_zalloc_at(n, 1, file, line);
+    if (len < n || len + MEM_BIG_MIN < len)
+        oom(n, file, line);
+    /* Mapped MEM_BIG_MIN more, the unaligned head and the tail past `len` unmapped again. */
+    p = mmap(NULL, len + MEM_BIG_MIN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        oom(n, file, line);
+    lead = (MEM_BIG_MIN - ((uintptr_t)p & (MEM_BIG_MIN - 1))) & (MEM_BIG_MIN - 1);
+    if (lead)
+        (void)munmap(p, lead);
+    (void)munmap(p + lead + len, MEM_BIG_MIN - lead);
+    p += lead;
+#    ifdef MADV_HUGEPAGE
+    (void)madvise(p, len & ~(MEM_BIG_MIN - 1), MADV_HUGEPAGE); /* a hint: 4 KiB pages without it */
+#    endif
+    return p;
+#endif
+}
+
+void
+mem_big_free(void *p, size_t n)
+{
+#ifdef MEM_SANITIZED
+    (void)n;
+    free(p);
+#else
+    if (p == NULL)
+        return;
+    if (n < MEM_BIG_MIN)
+        free(p);
+    else
+        (void)munmap(p, big_len(n));
+#endif
 }
 
 void *

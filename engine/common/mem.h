@@ -55,6 +55,39 @@ void *mem_grow(void *p, size_t *cap, size_t need, size_t first);
 /* mem_try_alloc() - malloc that may fail: returns NULL instead of aborting. */
 void *mem_try_alloc(size_t n);
 
+/*
+ * MEM_SANITIZED - defined under ASan/TSan/MSan, whose malloc must see every
+ * block (blocks mapped past it would hide overflows and the pointers in them).
+ */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#    define MEM_SANITIZED 1
+#elif defined(__has_feature)
+#    if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+        __has_feature(memory_sanitizer)
+#        define MEM_SANITIZED 1
+#    endif
+#endif
+
+/*
+ * mem_big_zalloc() - `n` zeroed bytes for a big array that is touched whole
+ * (a hash table's slot array, an arena chunk filled front to back). From
+ * MEM_BIG_MIN bytes on, mapped on their own (mmap, 2 MiB aligned) and marked
+ * for transparent huge pages (madvise(MADV_HUGEPAGE), which the kernel's
+ * default "madvise" mode honours): one page fault and one TLB entry per 2 MiB
+ * instead of per 4 KiB, and no memset (fresh pages are zero). The mapping is
+ * `n` rounded up to 4 KiB: what the caller charges is what is mapped, and
+ * huge pages cover only whole 2 MiB pieces inside it. Smaller blocks, and
+ * every block under a sanitizer (whose malloc must see them), come from
+ * mem_zalloc(). Never NULL. mem_big_free() with the same `n` frees it.
+ */
+#define MEM_BIG_MIN ((size_t)2 << 20)
+#define mem_big_zalloc(n) \
+    mem_big_zalloc_at((n), __FILE__, __LINE__) /* NOLINT(readability-identifier-naming) */
+void *mem_big_zalloc_at(size_t n, const char *file, int line);
+
+/* mem_big_free() - frees `p` of mem_big_zalloc(n); NULL is a no-op. */
+void mem_big_free(void *p, size_t n);
+
 /* mem_free() - frees `p`; NULL is a no-op. */
 void mem_free(void *p);
 

@@ -4,7 +4,10 @@
  * Slots are (hash, entry pointer) pairs, so a probe compares 64-bit hashes in
  * the slot array and touches an entry only on a hash match. Linear probing,
  * power-of-two capacity, grown at 70% load. The arena hands out 8-byte aligned
- * pieces from chunks that double from 64 KiB to 4 MiB.
+ * pieces from chunks that double from 64 KiB to 4 MiB. Slot arrays and chunks
+ * of 2 MiB and more are mapped in transparent huge pages (mem_big_zalloc()):
+ * a table far larger than the caches takes a page fault and a TLB entry per
+ * 2 MiB instead of per 4 KiB.
  */
 #include "htab.h"
 
@@ -72,7 +75,7 @@ htab_create(uint32_t val_len, struct memacct *acct, struct err *err)
         return NULL;
     }
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        t->parts[p].slots = mem_zalloc(PART_INIT_CAP, sizeof(struct slot));
+        t->parts[p].slots = mem_big_zalloc(PART_INIT_CAP * sizeof(struct slot));
         t->parts[p].cap = PART_INIT_CAP;
     }
     return t;
@@ -85,7 +88,7 @@ htab_free_slots(struct htab *t)
         return;
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
         memacct_release(t->acct, (size_t)t->parts[p].cap * sizeof(struct slot));
-        mem_free(t->parts[p].slots);
+        mem_big_free(t->parts[p].slots, (size_t)t->parts[p].cap * sizeof(struct slot));
         t->parts[p].slots = NULL;
         t->parts[p].cap = 0;
         t->parts[p].n = 0;
@@ -102,7 +105,7 @@ htab_destroy(struct htab *t)
     htab_free_slots(t);
     while ((c = t->chunks) != NULL) {
         t->chunks = c->next;
-        mem_free(c);
+        mem_big_free(c, sizeof(*c) + c->size);
     }
     memacct_release(t->acct, t->chunk_bytes);
     mem_free(t);
@@ -124,7 +127,7 @@ arena_alloc(struct htab *t, size_t n, struct err *err)
         if (memacct_charge(t->acct, size + sizeof(*c), err) < 0)
             return NULL;
         t->chunk_bytes += size + sizeof(*c);
-        c = mem_alloc(sizeof(*c) + size);
+        c = mem_big_zalloc(sizeof(*c) + size);
         c->size = size;
         c->used = 0;
         c->next = t->chunks;
@@ -145,7 +148,7 @@ part_resize(struct htab *t, struct part *pt, uint32_t cap, struct err *err)
      */
     if (memacct_charge(t->acct, add, err) < 0)
         return -ERR_LIMIT;
-    slots = mem_zalloc(cap, sizeof(*slots));
+    slots = mem_big_zalloc((size_t)cap * sizeof(*slots));
     for (uint32_t i = 0; i < pt->cap; i++) {
         const struct slot *s = &pt->slots[i];
 
@@ -157,7 +160,7 @@ part_resize(struct htab *t, struct part *pt, uint32_t cap, struct err *err)
             slots[j] = *s;
         }
     }
-    mem_free(pt->slots);
+    mem_big_free(pt->slots, (size_t)pt->cap * sizeof(*slots));
     pt->slots = slots;
     pt->cap = cap;
     return 0;

@@ -1,9 +1,11 @@
-/* test_common.c - err, esc. */
+/* test_common.c - err, esc, mem. */
+#include <stdint.h>
 #include <string.h>
 
 #include "check.h"
 #include "err.h"
 #include "esc.h"
+#include "mem.h"
 
 static void
 test_err_first_wins(void)
@@ -59,11 +61,39 @@ test_esc(void)
     CHECK_EQ_STR(out, "a");
 }
 
+/*
+ * mem_big_zalloc(): zeroed and writable to its last byte, below and above MEM_BIG_MIN (where the
+ * block is mapped on its own, 2 MiB aligned, outside sanitizers); mem_big_free() takes either.
+ */
+static void
+test_mem_big(void)
+{
+    static const size_t sizes[] = {1, 4096, MEM_BIG_MIN - 1, MEM_BIG_MIN, 3 * MEM_BIG_MIN + 5};
+
+    for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        size_t n = sizes[k], nonzero = 0;
+        uint8_t *p = mem_big_zalloc(n);
+
+        for (size_t i = 0; i < n; i += 4093)
+            nonzero += p[i] != 0;
+        CHECK(nonzero == 0 && p[n - 1] == 0);
+        memset(p, 0xA5, n);
+        CHECK(p[0] == 0xA5 && p[n - 1] == 0xA5);
+#ifndef MEM_SANITIZED
+        if (n >= MEM_BIG_MIN)
+            CHECK(((uintptr_t)p & (MEM_BIG_MIN - 1)) == 0);
+#endif
+        mem_big_free(p, n);
+    }
+    mem_big_free(NULL, MEM_BIG_MIN);
+}
+
 int
 main(void)
 {
     RUN(test_err_first_wins);
     RUN(test_err_long);
     RUN(test_esc);
+    RUN(test_mem_big);
     return CHECK_DONE();
 }
