@@ -5,6 +5,8 @@
 #include "mem.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +120,90 @@ mem_big_free(void *p, size_t n)
 #endif
 }
 
+/*
+ * The huge-page arenas of mem_thread_huge(). jemalloc's extent hooks (struct
+ * extent_hooks_s of jemalloc/jemalloc.h, unchanged since jemalloc 5.0) are the
+ * functions an arena gets its pages from; a huge-page arena has jemalloc's own
+ * hooks with `alloc` wrapped to mark what it maps for transparent huge pages,
+ * as jemalloc's opt.thp "always" does for every arena of the process. The
+ * header is not included: the program links whichever malloc the build chose
+ * (mallctl() is looked up at run time, as in mem_allocator_name()).
+ */
+typedef int mallctl_fn(const char *, void *, size_t *, void *, size_t);
+
+struct ext_hooks {
+    void *(*alloc)(struct ext_hooks *h, void *addr, size_t size, size_t align, bool *zero,
+                   bool *commit, unsigned arena);
+    void *rest[8]; /* dalloc, destroy, commit, decommit, purge_lazy, purge_forced, split, merge */
+};
+
+static mallctl_fn *huge_mallctl;         /* NULL: no jemalloc, or no hooks to wrap */
+static struct ext_hooks huge_hooks;      /* jemalloc's defaults, `alloc` wrapped */
+static struct ext_hooks *huge_hooks_ptr; /* &huge_hooks, as "arenas.create" takes it */
+static pthread_once_t huge_once = PTHREAD_ONCE_INIT;
+static void *(*huge_default_alloc)(struct ext_hooks *h, void *addr, size_t size, size_t align,
+                                   bool *zero, bool *commit, unsigned arena);
+
+static void *
+huge_alloc(struct ext_hooks *h, void *addr, size_t size, size_t align, bool *zero, bool *commit,
+           unsigned arena)
+{
+    void *p = huge_default_alloc(h, addr, size, align, zero, commit, arena);
+#ifdef MADV_HUGEPAGE
+    if (p != NULL) { /* the whole 2 MiB pieces inside */
+        uintptr_t lo = ((uintptr_t)p + MEM_BIG_MIN - 1) & ~(uintptr_t)(MEM_BIG_MIN - 1);
+        uintptr_t hi = ((uintptr_t)p + size) & ~(uintptr_t)(MEM_BIG_MIN - 1);
+
+        if (hi > lo)
+            (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    }
+#endif
+    return p;
+}
+
+static void
+huge_init(void)
+{
+    void *sym = dlsym(RTLD_DEFAULT, "mallctl");
+    mallctl_fn *ctl;
+    struct ext_hooks *def = NULL;
+    size_t len = sizeof(def);
+
+    if (sym == NULL)
+        return;
+    memcpy(&ctl, &sym, sizeof(ctl));
+    if (ctl("arena.0.extent_hooks", (void *)&def, &len, NULL, 0) != 0 || def == NULL ||
+        def->alloc == NULL)
+        return;
+    huge_hooks = *def;
+    huge_default_alloc = def->alloc;
+    huge_hooks.alloc = huge_alloc;
+    huge_hooks_ptr = &huge_hooks;
+    huge_mallctl = ctl;
+}
+
+int
+mem_thread_huge(void)
+{
+    static _Thread_local int state; /* 0: not asked yet, 1: bound, -1: cannot */
+    unsigned arena;
+    size_t len = sizeof(arena);
+
+    if (state != 0)
+        return state > 0;
+    state = -1;
+#ifndef MEM_SANITIZED
+    if (pthread_once(&huge_once, huge_init) != 0 || huge_mallctl == NULL)
+        return 0;
+    if (huge_mallctl("arenas.create", &arena, &len, (void *)&huge_hooks_ptr,
+                     sizeof(huge_hooks_ptr)) != 0 ||
+        huge_mallctl("thread.arena", NULL, NULL, &arena, sizeof(arena)) != 0)
+        return 0;
+    state = 1;
+#endif
+    return state > 0;
+}
+
 void *
 mem_try_alloc(size_t n)
 {
@@ -148,7 +234,6 @@ mem_allocator_name(void)
      * process, jemalloc is the malloc in use (Debian's libjemalloc replaces
      * malloc when linked). Ask it for its version.
      */
-    typedef int mallctl_fn(const char *, void *, size_t *, void *, size_t);
     static char name[64];
     mallctl_fn *mallctl;
     const char *version = NULL;

@@ -88,6 +88,18 @@ void *mem_big_zalloc_at(size_t n, const char *file, int line);
 /* mem_big_free() - frees `p` of mem_big_zalloc(n); NULL is a no-op. */
 void mem_big_free(void *p, size_t n);
 
+/*
+ * mem_thread_huge() - binds the calling thread's later allocations to an arena
+ * of its own whose pages are marked for transparent huge pages (jemalloc's
+ * opt.thp "always", for this thread alone): for the workers that fill group
+ * tables, whose many small blocks (distinct sets, per-group lists) are spread
+ * over far more memory than the TLB covers. Blocks freed by other threads
+ * are fine. Returns 1 when the thread is bound (now or before), 0 where it
+ * cannot be (libc malloc, sanitizers, jemalloc refusing): allocation goes on
+ * as before. Cheap after the first call on a thread. Thread-safe.
+ */
+int mem_thread_huge(void);
+
 /* mem_free() - frees `p`; NULL is a no-op. */
 void mem_free(void *p);
 

@@ -130,6 +130,7 @@ fold_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
     struct op_counts c = {0, 0};
     int rc;
 
+    (void)mem_thread_huge(); /* this worker fills group tables */
     (void)i;
     rc = fold_kept(f->op, f->filter, f->scratch[w], f->tables[w], flows, n, &f->sel[w], &c,
                    &f->wacct[w], err);
@@ -321,6 +322,7 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
     struct err why;
     enum cache_look look;
 
+    (void)mem_thread_huge(); /* this worker fills group tables */
     err_init(&why);
     if (cf->src == NULL)
         return 0; /* not identified: it is read as without the cache; the sweep reports it */
@@ -438,6 +440,7 @@ cached_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, str
     int own = cf->own_table, rc;
     struct htab *t;
 
+    (void)mem_thread_huge(); /* this worker fills group tables */
     if (own && seg_enter(r, w, r->miss[i], err) < 0)
         return -1;
     t = own ? r->own[w] : r->tables[w];
@@ -620,6 +623,7 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
     struct err why;
     int rc;
 
+    (void)mem_thread_huge(); /* this worker fills group tables */
     err_init(&why);
     if (partial_load(roll->path, PARTIAL_LOAD_ANY_ORDER, &p, &why) < 0) {
         if (!(why.code == ERR_IO && why.sys_errno == ENOENT)) { /* else removed meanwhile */
@@ -1457,6 +1461,7 @@ many_batch(void *ctx, int w, size_t i, const struct flow *flows, size_t n, struc
     struct many_ctx *m = ctx;
     int own = m->mf != NULL && m->mf[m->miss[i]].own_table;
 
+    (void)mem_thread_huge(); /* this worker fills group tables */
     for (size_t k = 0; k < m->nops; k++) {
         struct op_counts c = {0, 0};
         const struct op *op = m->ops[k];
@@ -1493,6 +1498,7 @@ many_use_partials(struct many_ctx *m, int w, size_t i, struct err *err)
     struct err why;
     int rc = 0, all = 1;
 
+    (void)mem_thread_huge(); /* this worker fills group tables */
     err_init(&why);
     mf->src = identify(&m->files[i], &id, &tmp);
     mem_free(id);

@@ -88,6 +88,32 @@ test_mem_big(void)
     mem_big_free(NULL, MEM_BIG_MIN);
 }
 
+/*
+ * mem_thread_huge(): binds the thread where jemalloc is the allocator (and no sanitizer), and
+ * nowhere else; blocks allocated before and after it are usable and freed as usual.
+ */
+static void
+test_mem_thread_huge(void)
+{
+    int expect = strncmp(mem_allocator_name(), "jemalloc", 8) == 0;
+    uint8_t *before = mem_alloc(100), *blocks[512];
+
+#ifdef MEM_SANITIZED
+    expect = 0;
+#endif
+    CHECK(mem_thread_huge() == expect);
+    CHECK(mem_thread_huge() == expect); /* the second call: the same answer */
+    for (size_t i = 0; i < 512; i++) {
+        blocks[i] = mem_alloc(16 + i * 64);
+        memset(blocks[i], (int)(i & 0xFF), 16 + i * 64);
+    }
+    for (size_t i = 0; i < 512; i++) {
+        CHECK(blocks[i][15 + i * 64] == (uint8_t)(i & 0xFF));
+        mem_free(blocks[i]);
+    }
+    mem_free(before);
+}
+
 int
 main(void)
 {
@@ -95,5 +121,6 @@ main(void)
     RUN(test_err_long);
     RUN(test_esc);
     RUN(test_mem_big);
+    RUN(test_mem_thread_huge);
     return CHECK_DONE();
 }
