@@ -75,16 +75,19 @@ big_len(size_t n)
     return (n + MEM_PAGE - 1) & ~(MEM_PAGE - 1);
 }
 
+#ifdef MEM_SANITIZED
+#    define BIG_OWN 0 /* every block through the sanitizer's malloc */
+#else
+#    define BIG_OWN 1
+#endif
+
 void *
 mem_big_zalloc_at(size_t n, const char *file, int line)
 {
-#ifdef MEM_SANITIZED
-    return mem_zalloc_at(n, 1, file, line);
-#else
     size_t len = big_len(n), lead;
     uint8_t *p;
 
-    if (n < MEM_BIG_MIN)
+    if (!BIG_OWN || n < MEM_BIG_MIN)
         return mem_zalloc_at(n, 1, file, line);
     if (len < n || len + MEM_BIG_MIN < len)
         oom(n, file, line);
@@ -97,27 +100,21 @@ mem_big_zalloc_at(size_t n, const char *file, int line)
         (void)munmap(p, lead);
     (void)munmap(p + lead + len, MEM_BIG_MIN - lead);
     p += lead;
-#    ifdef MADV_HUGEPAGE
+#ifdef MADV_HUGEPAGE
     (void)madvise(p, len & ~(MEM_BIG_MIN - 1), MADV_HUGEPAGE); /* a hint: 4 KiB pages without it */
-#    endif
-    return p;
 #endif
+    return p;
 }
 
 void
 mem_big_free(void *p, size_t n)
 {
-#ifdef MEM_SANITIZED
-    (void)n;
-    free(p);
-#else
     if (p == NULL)
         return;
-    if (n < MEM_BIG_MIN)
+    if (!BIG_OWN || n < MEM_BIG_MIN)
         free(p);
     else
         (void)munmap(p, big_len(n));
-#endif
 }
 
 /*
@@ -192,16 +189,14 @@ mem_thread_huge(void)
     if (state != 0)
         return state > 0;
     state = -1;
-#ifndef MEM_SANITIZED
-    if (pthread_once(&huge_once, huge_init) != 0 || huge_mallctl == NULL)
+    if (!BIG_OWN || pthread_once(&huge_once, huge_init) != 0 || huge_mallctl == NULL)
         return 0;
     if (huge_mallctl("arenas.create", &arena, &len, (void *)&huge_hooks_ptr,
                      sizeof(huge_hooks_ptr)) != 0 ||
         huge_mallctl("thread.arena", NULL, NULL, &arena, sizeof(arena)) != 0)
         return 0;
     state = 1;
-#endif
-    return state > 0;
+    return 1;
 }
 
 void *
