@@ -111,7 +111,7 @@ isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec)
                         scale /= 10;
                         i++;
                     }
-                    p = 1;
+                    p = scale ? scale * 10 : 1; /* .1: 100 ms, .12: 10, .123 (and .1230): 1 */
                 }
             }
         }

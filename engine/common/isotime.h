@@ -17,7 +17,8 @@
  * isotime_parse() - the time in `s` (len bytes) as Unix milliseconds in *ms;
  * returns 0, or -1 when `s` is not one of the accepted forms or not a valid
  * time. *prec is set to the unit of the last field given, in milliseconds
- * (86400000 for a date, 3600000 for an hour, 60000, 1000, or 1).
+ * (86400000 for a date, 3600000 for an hour, 60000, 1000; a fraction of one,
+ * two or three digits or more: 100, 10 or 1).
  */
 int isotime_parse(const char *s, size_t len, int64_t *ms, int64_t *prec);
 

@@ -294,6 +294,19 @@ test_window_forms(void)
     CHECK(part_window_parse("2024-05-01 13:30", "2024-05-01T14:15:59.250-00:00", &w, &err) == 0);
     CHECK(w.first_hour == 1714568400 && w.start_ms == 1714570200000LL);
     CHECK(w.last_hour == 1714568400 + 3600 && w.end_ms == 1714572959251LL && w.subhour);
+    /* an end written to the tenth or hundredth of a second includes that whole tenth or
+     * hundredth, as one written to the minute includes that minute; digits past the
+     * millisecond (zeros only) change nothing */
+    CHECK(part_window_parse(NULL, "2026-01-01T01:20:00.1", &w, &err) == 0);
+    CHECK(w.end_ms == 1767230400000LL + 200);
+    CHECK(part_window_parse(NULL, "2026-01-01T01:20:00.10", &w, &err) == 0);
+    CHECK(w.end_ms == 1767230400000LL + 110);
+    CHECK(part_window_parse(NULL, "2026-01-01T01:20:00.100Z", &w, &err) == 0);
+    CHECK(w.end_ms == 1767230400000LL + 101);
+    CHECK(part_window_parse(NULL, "2026-01-01T01:20:00.1000", &w, &err) == 0);
+    CHECK(w.end_ms == 1767230400000LL + 101);
+    CHECK(part_window_parse("2026-01-01T01:20:00.9", "2026-01-01T01:20:00.9", &w, &err) == 0);
+    CHECK(w.start_ms == 1767230400900LL && w.end_ms == 1767230401000LL);
     CHECK(part_window_parse("2024-05-01T13+00:00", "2024-05-01 13", &w, &err) == 0);
     CHECK(w.start_ms == 1714568400000LL && w.end_ms == 1714572000000LL && !w.subhour);
     err_init(&err);
