@@ -502,6 +502,10 @@ walk_arg(struct walker *wk, const char *arg)
         mem_free(real);
         return rc;
     }
+    if (S_ISFIFO(st.st_mode)) /* never waited on (docs/partitions.md): stdin is the stream */
+        return fail(wk, ERR_USAGE, arg,
+                    "a FIFO or pipe, not a regular file or a directory: read it as standard "
+                    "input, the PATH - (flowsweep ... - < FIFO)");
     if (!S_ISREG(st.st_mode))
         return fail(wk, ERR_USAGE, arg, "not a regular file or a directory");
     lock = lock_name(arg);

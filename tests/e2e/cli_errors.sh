@@ -227,5 +227,18 @@ expect 2 "--show-query --start 2024-02-30" "$fs" dns-names --show-query --start 
 [ -s "$work/out" ] && { echo "FAIL: --show-query --start 2024-02-30 printed a job"; fail=1; }
 expect 2 "--show-query --end 2024-13-01" "$fs" query --group-by sip --show-query --end 2024-13-01
 expect 0 "--show-query --start 2024-02-29" "$fs" dns-names --show-query --start 2024-02-29
+# A FIFO (or bash's <(...) pipe) named as a PATH: refused before any read, never waited on,
+# the message saying how to read it (as standard input, which reads it whole)
+rm -f "$work/fifo"; mkfifo "$work/fifo"
+expect 1 "a FIFO as a PATH" timeout 20 "$fs" dns-dest -q "$work/fifo"
+has "$work/err" "fifo: a FIFO or pipe, not a regular file or a directory: read it as standard input" "the FIFO named"
+expect 1 "a pipe as a PATH" timeout 20 "$fs" dns-dest -q <(cat "$work/victim.yaf")
+has "$work/err" "a FIFO or pipe" "the pipe named"
+"$fs" dns-dest -q --format csv "$work/victim.yaf" > "$work/fifo.want"
+cat "$work/victim.yaf" > "$work/fifo" &
+expect 0 "a FIFO as standard input" timeout 20 "$fs" dns-dest -q --format csv - < "$work/fifo"
+wait
+cmp -s "$work/out" "$work/fifo.want" || { echo "FAIL: the FIFO read as - differs from the file"; fail=1; }
+rm -f "$work/fifo"
 [ $fail -eq 0 ] && echo "cli_errors: all passed"
 exit $fail
