@@ -114,6 +114,8 @@ main(int argc, char **argv)
         err_init(&err);
         if (cli_usage_last()[0] != '\0') /* its message, not printed here: rank 0 says it */
             ERR_SET(&err, ERR_USAGE, "%s", cli_usage_last());
+        else if (log_first_error()[0] != '\0') /* printed here too, escaped: rank 0 says it */
+            ERR_SET(&err, ERR_IO, "%s", log_first_error());
         d.code = code;
         dist_start(&d, 0, NULL, &err);
         code = d.code; /* the first failing rank's status, on every rank */

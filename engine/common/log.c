@@ -1,10 +1,13 @@
 /*
  * log.c - see log.h. The level is the one mutable file-scope variable that
- * house style allows; it is written once, before any thread starts.
+ * house style allows; it is written once, before any thread starts. The first
+ * error line (log_first_error()) is the other: written once, by whichever
+ * thread logs the first error, behind an atomic flag.
  */
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +15,9 @@
 #include "mem.h"
 
 static enum log_level log_level_now = LOG_WARN;
+
+static atomic_int first_error_state; /* 0: none yet; 1: being written; 2: first_error is set */
+static char first_error[LOG_FIRST_ERROR_LEN];
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
@@ -54,10 +60,24 @@ log_msg(enum log_level level, const char *fmt, ...)
         vsnprintf(line + head, cap - (size_t)head - 1, fmt, ap2);
     }
     va_end(ap2);
+    if (level == LOG_ERROR) {
+        int none = 0;
+
+        if (atomic_compare_exchange_strong(&first_error_state, &none, 1)) {
+            snprintf(first_error, sizeof(first_error), "%.*s", body, line + head);
+            atomic_store(&first_error_state, 2);
+        }
+    }
     line[head + body] = '\n';
     /* One write per line: lines from concurrent threads stay whole. */
     if (write(STDERR_FILENO, line, (size_t)(head + body + 1)) < 0)
         body = 0;
     if (line != small)
         mem_free(line);
+}
+
+const char *
+log_first_error(void)
+{
+    return atomic_load(&first_error_state) == 2 ? first_error : "";
 }

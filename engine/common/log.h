@@ -23,6 +23,15 @@ void log_set_level(enum log_level level);
 /* log_msg() - one stderr line "flowsweep: LEVEL: ..." when `level` is enabled. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * log_first_error() - the text of the first error line logged (without its
+ * "flowsweep: error: " head, cut to LOG_FIRST_ERROR_LEN - 1 bytes), or "" when
+ * none was: what a caller that must pass the reason on (flowsweep-mpi's rank
+ * that cannot start, to rank 0) says. Thread-safe.
+ */
+#define LOG_FIRST_ERROR_LEN 512
+const char *log_first_error(void);
+
 #define LOG_ERR(...)   log_msg(LOG_ERROR, __VA_ARGS__)
 #define LOG_WARN(...)  log_msg(LOG_WARN, __VA_ARGS__)
 #define LOG_INFO(...)  log_msg(LOG_INFO, __VA_ARGS__)

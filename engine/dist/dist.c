@@ -84,7 +84,8 @@ dist_start(struct dist *d, int ok, const struct part_plan *plan, struct err *err
                 rc = ERR_SET(err, ERR_USAGE, "rank %d could not start the job: %s", r, all[r].why);
             else
                 rc = ERR_SET(err, ERR_USAGE,
-                             "rank %d could not start the job (its own message says why)", r);
+                             "rank %d could not start the job (exit status %d, no message)", r,
+                             (int)all[r].code);
         }
     for (int r = 1; r < d->size && rc == 0; r++)
         if (all[r].nfiles != all[0].nfiles || all[r].fp != all[0].fp)

@@ -161,6 +161,13 @@ for k in 1 2; do
   [ "$rc" = 2 ] || bad "watchlist missing on rank 1: exit $rc, want 2 (rank 1's usage error)"
   grep -q '^flowsweep: error: rank 1 could not start the job: watchlist wl.txt: No such file' wl.err || bad "watchlist missing on rank 1: $(cat wl.err)"
 done
+# a fatal error on rank 1 alone (its PATH missing on its host): rank 0 says what and which rank
+ln -s "$work/repo/2024/03/01/22" rank0/hour
+rc=0; mpi 2 ./wrap.sh query --group-by proto --threads 1 hour > path.out 2> path.err || rc=$?
+[ "$rc" = 1 ] || bad "PATH missing on rank 1: exit $rc, want 1"
+grep -q '^flowsweep: error: rank 1 could not start the job: hour: No such file or directory' path.err || bad "PATH missing on rank 1: $(cat path.err)"
+[ -s path.out ] && bad "PATH missing on rank 1: results printed"
+rm rank0/hour
 printf 'com\nio\nnet\norg\n' > rank1/psl.dat
 rc=0; mpi 2 ./wrap.sh dns-hunt --threads 1 "$work/repo/2024/03/01/22" > psl.out 2> psl.err || rc=$?
 [ "$rc" = 1 ] || bad "another Public Suffix List on rank 1: exit $rc, want 1"
