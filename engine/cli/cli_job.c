@@ -179,12 +179,13 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
     if (c->cmd != CMD_DNS_NAMES && c->cmd != CMD_DNS_DEST)
         text.limit = c->limit;
     text.where_typed = c->text.where_typed; /* a preset composed text.where from it */
+    if (job_build(job, &text, &err) < 0)    /* --show-query too: it shows only a job that runs */
+        return cli_usage_error("%s", err.msg);
     if (c->show_query) {
+        job_fini(job);
         cli_show_query(c, &text);
         return 0; /* main() checks that stdout was written */
     }
-    if (job_build(job, &text, &err) < 0)
-        return cli_usage_error("%s", err.msg);
     job->time_cells = c->cmd == CMD_QUERY && !c->epoch; /* ISO 8601 unless --epoch */
     group_op_init(group, job);
     *op = group;

@@ -109,14 +109,12 @@ cli_jobs_run(struct cli *c)
         struct job_text text = c->blocks[b].text;
 
         text.limit = c->blocks[b].limit;
-        if (c->show_query) {
-            cli_show_query(c, &text);
-            continue;
-        }
-        if (job_build(&jobs[b], &text, &err) < 0) {
+        if (job_build(&jobs[b], &text, &err) < 0) { /* --show-query too: only a job that runs */
             code = block_error(b, err.msg);
             break;
         }
+        if (c->show_query)
+            continue;                   /* printed once every block is built */
         jobs[b].time_cells = !c->epoch; /* ISO 8601 unless --epoch */
         group_op_init(&groups[b], &jobs[b]);
         ops[b] = &groups[b];
@@ -127,8 +125,15 @@ cli_jobs_run(struct cli *c)
             cache_text[b] = cache_job_text_group(&jobs[b], text.where);
         nstdout += c->blocks[b].output == NULL || strcmp(c->blocks[b].output, "-") == 0;
     }
-    if (code < 0 && c->show_query)
+    if (code < 0 && c->show_query) {
+        for (size_t b = 0; b < n; b++) {
+            struct job_text text = c->blocks[b].text;
+
+            text.limit = c->blocks[b].limit;
+            cli_show_query(c, &text);
+        }
         code = 0; /* main() checks that stdout was written */
+    }
     if (code >= 0)
         goto done;
     code = cli_plan_inputs(c, &plan);

@@ -240,5 +240,17 @@ expect 0 "a FIFO as standard input" timeout 20 "$fs" dns-dest -q --format csv - 
 wait
 cmp -s "$work/out" "$work/fifo.want" || { echo "FAIL: the FIFO read as - differs from the file"; fail=1; }
 rm -f "$work/fifo"
+# --show-query refuses the --where a run refuses: "x) or (y" would print a combined
+# '(preset) and (x) or (y)' that escapes the preset's filter, and a bad expression a job that
+# does not run (exit 2, no job printed, for a preset, query and a --job block)
+for args in "dns-names --where bytes>0)_or_(bytes>0" "dns-dest --where bytes>0)_or_(bytes>0" \
+            "query --group-by sip --where bytes>" "query --group-by sip --job --group-by dip --having x>"; do
+  set -- $args; set -- "${@//_/ }"
+  expect 2 "--show-query $args" "$fs" "$@" --show-query
+  [ -s "$work/out" ] && { echo "FAIL: --show-query $args printed a job"; fail=1; }
+done
+has "$work/err" "--job block 2" "the block named"
+expect 0 "--show-query of a --where in parentheses" "$fs" dns-names --show-query --where '(bytes > 0) or (bytes > 1)'
+has "$work/out" "(app = 53 and ndns > 0) and ((bytes > 0) or (bytes > 1))" "the --where kept whole"
 [ $fail -eq 0 ] && echo "cli_errors: all passed"
 exit $fail
