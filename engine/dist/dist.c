@@ -12,6 +12,7 @@
 #include <omp.h>
 #include <xxhash.h>
 
+#include "le.h"
 #include "mem.h"
 #include "partial.h"
 #include "shard.h"
@@ -329,8 +330,7 @@ gather(struct dist *d, struct runner_result *res, struct err *err)
         h.nbad = res->sweep.nbad;
         partial_buf_put(&b, len, sizeof(len));
         shard_head_encode(&h, &b);
-        for (int i = 0; i < 8; i++)
-            b.p[i] = (uint8_t)((uint64_t)(b.len - 8) >> (8 * i));
+        le_put64(b.p, (uint64_t)(b.len - 8));
         info->state_version = OP_STATE_VERSION;
         rc = runner_encode(res, info, 1, 0, &b, err);
         mem_free(info);
@@ -346,8 +346,8 @@ gather(struct dist *d, struct runner_result *res, struct err *err)
             struct shard_head h;
             size_t used = 0;
 
-            for (int i = 0; i < 8 && len >= 8; i++)
-                hlen |= (uint64_t)p[i] << (8 * i);
+            if (len >= 8)
+                hlen = le_get64(p);
             if (rc == 0 && (len < 8 || hlen > len - 8))
                 rc = ERR_SET(err, ERR_FORMAT, "rank %d sent no groups", r);
             if (rc == 0 && shard_head_decode(p + 8, hlen, &h, &used, err) == 0) {

@@ -9,6 +9,7 @@
 
 #include "domain.h"
 #include "job.h"
+#include "le.h"
 #include "mem.h"
 #include "record.h"
 
@@ -214,8 +215,7 @@ save_times(const struct hunt_times *t, struct op_bytes *out)
     if (t->n) /* an empty series has no array (memcpy from NULL is undefined) */
         memcpy(items, t->p, (size_t)t->n * sizeof(*items));
     qsort(items, t->n, sizeof(*items), cmp_u64);
-    for (int i = 0; i < 4; i++)
-        le[i] = (uint8_t)(t->n >> (8 * i));
+    le_put32(le, (uint32_t)t->n);
     op_bytes_put(out, le, 4);
     for (uint32_t i = 0; i < t->n; i++)
         op_bytes_u64(out, items[i]);
@@ -230,8 +230,7 @@ load_times(struct hunt_times *t, const uint8_t **p, const uint8_t *end, struct m
 
     if (end - *p < 4)
         return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt times cut short");
-    for (int i = 0; i < 4; i++)
-        n |= (uint32_t)(*p)[i] << (8 * i);
+    n = le_get32(*p);
     *p += 4;
     if ((size_t)(end - *p) / 8 < n)
         return ERR_SET(err, ERR_FORMAT, "saved state: %u dns-hunt times cut short", n);
@@ -252,8 +251,7 @@ save_hourly(const struct hunt_hourly *hh, struct op_bytes *out)
 {
     uint8_t le[4];
 
-    for (int i = 0; i < 4; i++)
-        le[i] = (uint8_t)(hh->n >> (8 * i));
+    le_put32(le, (uint32_t)hh->n);
     op_bytes_put(out, le, 4);
     for (uint32_t i = 0; i < hh->n; i++) {
         op_bytes_u64(out, hh->p[i].hour);
@@ -271,8 +269,7 @@ load_hourly(struct hunt_hourly *hh, const uint8_t **p, const uint8_t *end, struc
 
     if (end - *p < 4)
         return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt hours cut short");
-    for (int i = 0; i < 4; i++)
-        n |= (uint32_t)(*p)[i] << (8 * i);
+    n = le_get32(*p);
     *p += 4;
     if ((size_t)(end - *p) / 32 < n)
         return ERR_SET(err, ERR_FORMAT, "saved state: %u dns-hunt hours cut short", n);
@@ -344,8 +341,7 @@ saved_count(const uint8_t **p, const uint8_t *end, size_t width, uint32_t *n, st
 
     if (end - *p < 4)
         return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt set cut short");
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)(*p)[i] << (8 * i);
+    v = le_get32(*p);
     *p += 4;
     if ((size_t)(end - *p) / width < v)
         return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt set of %u items cut short", v);

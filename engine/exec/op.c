@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dset.h"
+#include "le.h"
 #include "mem.h"
 
 void
@@ -73,8 +74,7 @@ put_u32(struct op_bytes *out, size_t n)
 {
     uint8_t le[4];
 
-    for (int i = 0; i < 4; i++)
-        le[i] = (uint8_t)(n >> (8 * i));
+    le_put32(le, (uint32_t)n);
     op_bytes_put(out, le, 4);
 }
 
@@ -105,8 +105,7 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
         q = out->p + out->len;
         n = dset_v4_items(s, q + 4);
         if (n != (size_t)-1) {
-            for (int b = 0; b < 4; b++)
-                q[b] = (uint8_t)(n >> (8 * b));
+            le_put32(q, (uint32_t)n);
             memset(q + 4 + 4 * n, 0, 8); /* no IPv6, no other items */
             out->len += 12 + 4 * n;
             return 0;
@@ -133,8 +132,7 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
         at[1] = at[0] + 4 * m[0] + 4;
         at[2] = at[1] + 16 * m[1] + 4;
         for (int k = 0; k < 3; k++)
-            for (int b = 0; b < 4; b++)
-                q[at[k] - 4 + (size_t)b] = (uint8_t)(m[k] >> (8 * b));
+            le_put32(q + at[k] - 4, (uint32_t)m[k]);
         for (size_t i = 0; i < n; i++) {
             int k = addr_kind(items + 17 * i);
 

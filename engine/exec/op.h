@@ -34,6 +34,7 @@
 #include "err.h"
 #include "flow.h"
 #include "htab.h"
+#include "le.h"
 #include "memacct.h"
 #include "out.h"
 #include "source.h"
@@ -174,12 +175,7 @@ op_bytes_u64(struct op_bytes *b, uint64_t v)
 {
     uint8_t le[8];
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(le, &v, 8);
-#else
-    for (int i = 0; i < 8; i++)
-        le[i] = (uint8_t)(v >> (8 * i));
-#endif
+    le_put64(le, v);
     op_bytes_put(b, le, 8);
 }
 
@@ -194,19 +190,11 @@ int op_read_u64_short(const char *what, struct err *err);
 static inline int
 op_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *v, const char *what, struct err *err)
 {
-    uint64_t x = 0;
-
     *v = 0; /* set either way: the compiler cannot see that the error is negative */
     if (end - *p < 8)
         return op_read_u64_short(what, err);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&x, *p, 8);
-#else
-    for (int i = 0; i < 8; i++)
-        x |= (uint64_t)(*p)[i] << (8 * i);
-#endif
+    *v = le_get64(*p);
     *p += 8;
-    *v = x;
     return 0;
 }
 

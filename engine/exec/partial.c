@@ -14,6 +14,7 @@
 
 #include <xxhash.h>
 
+#include "le.h"
 #include "mem.h"
 
 static const uint8_t head_magic[8] = {0x89, 'F', 'S', 'P', 'A', 'R', 'T', '\n'};
@@ -30,48 +31,6 @@ static const uint8_t tail_magic[8] = {0x89, 'F', 'S', 'P', 'E', 'N', 'D', '\n'};
 #define FLAG_ROLLUP  16u  /* a roll-up: the members section follows the header */
 #define MEMBERS_HEAD 16u  /* member count, reserved, entries length */
 #define MEMBER_FIXED 112u /* a member entry's bytes before its strings */
-
-/* ---- little-endian bytes ---- */
-
-static void
-put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-put_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t
-get_u32(const uint8_t *p)
-{
-    uint32_t v = 0;
-
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-
-static uint64_t
-get_u64(const uint8_t *p)
-{
-    uint64_t v = 0;
-
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static uint16_t
-get_u16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
 
 void
 partial_buf_put(struct partial_buf *b, const void *p, size_t len)
@@ -187,25 +146,25 @@ put_head(struct partial_buf *b, const struct partial_info *info, uint64_t groups
 
     memset(h, 0, hlen);
     memcpy(h, head_magic, 8);
-    put_u32(h + 8, PARTIAL_VERSION);
-    put_u32(h + 12, hlen);
-    put_u32(h + 16, info->state_version);
-    put_u32(h + 20, HTAB_PART_BITS);
-    put_u32(h + 24, (info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) |
-                                     (info->resumed ? FLAG_RESUMED : 0)
-                               : 0) |
-                        (info->any_order ? FLAG_ANY : 0) | (info->nmembers ? FLAG_ROLLUP : 0));
+    le_put32(h + 8, PARTIAL_VERSION);
+    le_put32(h + 12, hlen);
+    le_put32(h + 16, info->state_version);
+    le_put32(h + 20, HTAB_PART_BITS);
+    le_put32(h + 24, (info->bad ? FLAG_BAD | (info->msg_after_path ? FLAG_PATH : 0) |
+                                      (info->resumed ? FLAG_RESUMED : 0)
+                                : 0) |
+                         (info->any_order ? FLAG_ANY : 0) | (info->nmembers ? FLAG_ROLLUP : 0));
     /* h + 28: nblocks, filled in when known */
     memcpy(h + 32, info->job_fp, 16);
-    put_u64(h + 48, info->src_size);
-    put_u64(h + 56, (uint64_t)info->src_mtime_ns);
-    put_u64(h + 64, info->src_ino);
-    put_u64(h + 72, info->src_dev);
-    put_u64(h + 80, (uint64_t)info->created_ns);
-    put_u64(h + 88, groups);
-    put_u64(h + 96, info->bad ? info->flows_kept : 0);
+    le_put64(h + 48, info->src_size);
+    le_put64(h + 56, (uint64_t)info->src_mtime_ns);
+    le_put64(h + 64, info->src_ino);
+    le_put64(h + 72, info->src_dev);
+    le_put64(h + 80, (uint64_t)info->created_ns);
+    le_put64(h + 88, groups);
+    le_put64(h + 96, info->bad ? info->flows_kept : 0);
     for (int i = 0; i < 7; i++)
-        put_u64(h + 104 + 8 * i, c[i]);
+        le_put64(h + 104 + 8 * i, c[i]);
     h[160] = (uint8_t)path_len;
     h[161] = (uint8_t)(path_len >> 8);
     h[162] = (uint8_t)job_len;
@@ -249,17 +208,17 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
             uint8_t *q = buf_room(b, MEMBER_FIXED);
             const uint64_t *c = &m->counts.bytes;
 
-            put_u64(q, m->size);
-            put_u64(q + 8, (uint64_t)m->mtime_ns);
-            put_u64(q + 16, m->ino);
-            put_u64(q + 24, m->dev);
-            put_u64(q + 32, (uint64_t)m->examined_ns);
+            le_put64(q, m->size);
+            le_put64(q + 8, (uint64_t)m->mtime_ns);
+            le_put64(q + 16, m->ino);
+            le_put64(q + 24, m->dev);
+            le_put64(q + 32, (uint64_t)m->examined_ns);
             for (int k = 0; k < 7; k++)
-                put_u64(q + 40 + 8 * k, c[k]);
-            put_u64(q + 96, m->bad ? m->flows_kept : 0);
-            put_u32(q + 104, m->bad ? FLAG_BAD | (m->msg_after_path ? FLAG_PATH : 0) |
-                                          (m->resumed ? FLAG_RESUMED : 0)
-                                    : 0);
+                le_put64(q + 40 + 8 * k, c[k]);
+            le_put64(q + 96, m->bad ? m->flows_kept : 0);
+            le_put32(q + 104, m->bad ? FLAG_BAD | (m->msg_after_path ? FLAG_PATH : 0) |
+                                           (m->resumed ? FLAG_RESUMED : 0)
+                                     : 0);
             q[108] = (uint8_t)pl;
             q[109] = (uint8_t)(pl >> 8);
             q[110] = (uint8_t)ml;
@@ -267,11 +226,11 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
             partial_buf_put(b, m->path, pl);
             partial_buf_put(b, m->msg, ml);
         }
-        put_u32(b->p + start, info->nmembers);
-        put_u32(b->p + start + 4, 0);
-        put_u64(b->p + start + 8, b->len - start - MEMBERS_HEAD);
+        le_put32(b->p + start, info->nmembers);
+        le_put32(b->p + start + 4, 0);
+        le_put64(b->p + start + 8, b->len - start - MEMBERS_HEAD);
         msum = XXH3_64bits(b->p + start, b->len - start);
-        put_u64(buf_room(b, 8), msum);
+        le_put64(buf_room(b, 8), msum);
     }
     for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
         size_t n = htab_part_count(t, p), k = 0, cap = htab_part_cap(t, p);
@@ -314,7 +273,7 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
                 uint8_t *q = buf_room(b, 8 + 10 + ents[i].key_len + state.len);
                 uint8_t *q0 = q;
 
-                put_u64(q, ents[i].hash);
+                le_put64(q, ents[i].hash);
                 q += 8;
                 q = put_varint_at(q, ents[i].key_len);
                 q = put_varint_at(q, (uint32_t)state.len);
@@ -329,21 +288,21 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
         if (rc < 0)
             break;
         payload = b->len - start - BLOCK_HEAD;
-        put_u32(b->p + start, p);
-        put_u32(b->p + start + 4, 0);
-        put_u64(b->p + start + 8, k);
-        put_u64(b->p + start + 16, payload);
+        le_put32(b->p + start, p);
+        le_put32(b->p + start + 4, 0);
+        le_put64(b->p + start + 8, k);
+        le_put64(b->p + start + 16, payload);
         sums[1 + nblocks] = XXH3_64bits(b->p + start, b->len - start);
-        put_u64(buf_room(b, 8), sums[1 + nblocks]);
+        le_put64(buf_room(b, 8), sums[1 + nblocks]);
         nblocks++;
     }
     mem_free(ents);
     partial_buf_fini(&state);
     if (rc < 0)
         return rc;
-    put_u32(b->p + 28, nblocks);
+    le_put32(b->p + 28, nblocks);
     sums[0] = XXH3_64bits(b->p, hlen - 8);
-    put_u64(b->p + hlen - 8, sums[0]);
+    le_put64(b->p + hlen - 8, sums[0]);
     {
         size_t off = b->len;
         uint8_t *tr = buf_room(b, TRAILER_LEN);
@@ -351,14 +310,14 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
         size_t n = 0;
 
         memcpy(tr, tail_magic, 8);
-        put_u64(tr + 8, off);
-        put_u64(tmp + 8 * n++, sums[0]);
+        le_put64(tr + 8, off);
+        le_put64(tmp + 8 * n++, sums[0]);
         if (info->nmembers > 0)
-            put_u64(tmp + 8 * n++, msum);
+            le_put64(tmp + 8 * n++, msum);
         for (uint32_t i = 1; i <= nblocks; i++)
-            put_u64(tmp + 8 * n++, sums[i]);
-        put_u64(tmp + 8 * n++, off);
-        put_u64(tr + 16, XXH3_64bits(tmp, 8 * n));
+            le_put64(tmp + 8 * n++, sums[i]);
+        le_put64(tmp + 8 * n++, off);
+        le_put64(tr + 16, XXH3_64bits(tmp, 8 * n));
     }
     return 0;
 }
@@ -479,16 +438,16 @@ parse_members(struct partial *p, const uint8_t *buf, size_t len, unsigned flags,
 
     if (len - off < MEMBERS_HEAD + 8)
         return BAD("cut short in the members section");
-    n = get_u32(buf + off);
-    entries = get_u64(buf + off + 8);
-    if (n == 0 || n > PARTIAL_MEMBERS_MAX || get_u32(buf + off + 4) != 0)
+    n = le_get32(buf + off);
+    entries = le_get64(buf + off + 8);
+    if (n == 0 || n > PARTIAL_MEMBERS_MAX || le_get32(buf + off + 4) != 0)
         return BAD("members section: %u members out of range", n);
     if (entries > len - off - MEMBERS_HEAD - 8)
         return BAD("cut short in the members section (%llu bytes of entries)",
                    (unsigned long long)entries);
     end = off + MEMBERS_HEAD + (size_t)entries;
     if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
-        XXH3_64bits(buf + off, MEMBERS_HEAD + (size_t)entries) != get_u64(buf + end))
+        XXH3_64bits(buf + off, MEMBERS_HEAD + (size_t)entries) != le_get64(buf + end))
         return BAD("members section: checksum mismatch");
     p->members = mem_calloc(n, sizeof(*p->members));
     p->strings = mem_alloc((size_t)entries + 2u * n + 1);
@@ -502,17 +461,17 @@ parse_members(struct partial *p, const uint8_t *buf, size_t len, unsigned flags,
 
         if (end - off < MEMBER_FIXED)
             return BAD("members section: member %u cut short", i);
-        m->size = get_u64(buf + off);
-        m->mtime_ns = (int64_t)get_u64(buf + off + 8);
-        m->ino = get_u64(buf + off + 16);
-        m->dev = get_u64(buf + off + 24);
-        m->examined_ns = (int64_t)get_u64(buf + off + 32);
+        m->size = le_get64(buf + off);
+        m->mtime_ns = (int64_t)le_get64(buf + off + 8);
+        m->ino = le_get64(buf + off + 16);
+        m->dev = le_get64(buf + off + 24);
+        m->examined_ns = (int64_t)le_get64(buf + off + 32);
         for (int k = 0; k < 7; k++)
-            c[k] = get_u64(buf + off + 40 + 8 * k);
-        m->flows_kept = get_u64(buf + off + 96);
-        fl = get_u32(buf + off + 104);
-        pl = get_u16(buf + off + 108);
-        ml = get_u16(buf + off + 110);
+            c[k] = le_get64(buf + off + 40 + 8 * k);
+        m->flows_kept = le_get64(buf + off + 96);
+        fl = le_get32(buf + off + 104);
+        pl = le_get16(buf + off + 108);
+        ml = le_get16(buf + off + 110);
         if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED)) ||
             ((fl & (FLAG_PATH | FLAG_RESUMED)) && !(fl & FLAG_BAD)) ||
             (!(fl & FLAG_BAD) && m->flows_kept != 0))
@@ -544,7 +503,7 @@ parse_members(struct partial *p, const uint8_t *buf, size_t len, unsigned flags,
     (void)slen;
     p->info.nmembers = n;
     p->info.members = p->members;
-    p->members_sum = get_u64(buf + end);
+    p->members_sum = le_get64(buf + end);
     p->first_block = end + 8;
     return 0;
 }
@@ -560,22 +519,22 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
 
     if (len < 16 || memcmp(buf, head_magic, 8) != 0)
         return BAD("not a flowsweep partial (%s)", len < 16 ? "too short" : "bad magic");
-    in->version = get_u32(buf + 8);
+    in->version = le_get32(buf + 8);
     if (in->version != PARTIAL_VERSION)
         return BAD("format version %u, this flowsweep reads version %u", in->version,
                    PARTIAL_VERSION);
-    hlen = get_u32(buf + 12);
+    hlen = le_get32(buf + 12);
     if (hlen < HEAD_FIXED + 8 || hlen > HEAD_MAX)
         return BAD("header length %u out of range", hlen);
     if (len < hlen)
         return BAD("cut short in the header (%zu of %u bytes)", len, hlen);
-    if (!(flags & PARTIAL_LOAD_SKIP_SUMS) && XXH3_64bits(buf, hlen - 8) != get_u64(buf + hlen - 8))
+    if (!(flags & PARTIAL_LOAD_SKIP_SUMS) && XXH3_64bits(buf, hlen - 8) != le_get64(buf + hlen - 8))
         return BAD("header checksum mismatch");
-    in->state_version = get_u32(buf + 16);
-    bits = get_u32(buf + 20);
+    in->state_version = le_get32(buf + 16);
+    bits = le_get32(buf + 20);
     if (bits != HTAB_PART_BITS)
         return BAD("%u partition bits, this flowsweep uses %u", bits, HTAB_PART_BITS);
-    fl = get_u32(buf + 24);
+    fl = le_get32(buf + 24);
     if ((fl & ~(FLAG_BAD | FLAG_PATH | FLAG_RESUMED | FLAG_ANY | FLAG_ROLLUP)) ||
         ((fl & (FLAG_PATH | FLAG_RESUMED)) && !(fl & FLAG_BAD)) ||
         ((fl & FLAG_ROLLUP) && (fl & FLAG_BAD)))
@@ -586,23 +545,23 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
     in->bad = (fl & FLAG_BAD) != 0;
     in->msg_after_path = (fl & FLAG_PATH) != 0;
     in->resumed = (fl & FLAG_RESUMED) != 0;
-    p->nblocks = get_u32(buf + 28);
+    p->nblocks = le_get32(buf + 28);
     if (p->nblocks > HTAB_PARTS)
         return BAD("%u blocks for %u partitions", p->nblocks, HTAB_PARTS);
     memcpy(in->job_fp, buf + 32, 16);
-    in->src_size = get_u64(buf + 48);
-    in->src_mtime_ns = (int64_t)get_u64(buf + 56);
-    in->src_ino = get_u64(buf + 64);
-    in->src_dev = get_u64(buf + 72);
-    in->created_ns = (int64_t)get_u64(buf + 80);
-    in->groups = get_u64(buf + 88);
-    in->flows_kept = get_u64(buf + 96);
+    in->src_size = le_get64(buf + 48);
+    in->src_mtime_ns = (int64_t)le_get64(buf + 56);
+    in->src_ino = le_get64(buf + 64);
+    in->src_dev = le_get64(buf + 72);
+    in->created_ns = (int64_t)le_get64(buf + 80);
+    in->groups = le_get64(buf + 88);
+    in->flows_kept = le_get64(buf + 96);
     for (int i = 0; i < 7; i++)
-        c[i] = get_u64(buf + 104 + 8 * i);
-    path_len = get_u16(buf + 160);
-    job_len = get_u16(buf + 162);
-    msg_len = get_u16(buf + 164);
-    if (get_u16(buf + 166) != 0)
+        c[i] = le_get64(buf + 104 + 8 * i);
+    path_len = le_get16(buf + 160);
+    job_len = le_get16(buf + 162);
+    msg_len = le_get16(buf + 164);
+    if (le_get16(buf + 166) != 0)
         return BAD("reserved header bytes are not zero");
     if (path_len >= PARTIAL_PATH_MAX || job_len >= PARTIAL_JOB_MAX || msg_len >= ERR_MSG_LEN ||
         (msg_len && !in->bad))
@@ -637,7 +596,7 @@ check_payload(const uint8_t *q, const uint8_t *end, unsigned part, uint64_t grou
 
         if (end - q < 8)
             return BAD("partition %u: group %llu: cut short", part, (unsigned long long)n);
-        hash = get_u64(q);
+        hash = le_get64(q);
         q += 8;
         if (get_varint(&q, end, &klen) < 0 || get_varint(&q, end, &slen) < 0)
             return BAD("partition %u: group %llu: bad length", part, (unsigned long long)n);
@@ -679,7 +638,7 @@ partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struc
     rc = parse_head(p, buf, len, flags, err);
     if (rc < 0 || (flags & PARTIAL_LOAD_HEAD_ONLY))
         return rc;
-    sums[0] = get_u64(buf + p->hlen - 8);
+    sums[0] = le_get64(buf + p->hlen - 8);
     off = p->first_block;
     for (uint32_t b = 0; b < p->nblocks; b++) {
         unsigned part;
@@ -687,18 +646,18 @@ partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struc
 
         if (len - off < BLOCK_HEAD + 8)
             return BAD("cut short at block %u of %u", b, p->nblocks);
-        part = get_u32(buf + off);
-        n = get_u64(buf + off + 8);
-        payload = get_u64(buf + off + 16);
+        part = le_get32(buf + off);
+        n = le_get64(buf + off + 8);
+        payload = le_get64(buf + off + 16);
         if (part >= HTAB_PARTS || (have_part && part <= last_part))
             return BAD("block %u: partition %u out of order", b, part);
-        if (get_u32(buf + off + 4) != 0)
+        if (le_get32(buf + off + 4) != 0)
             return BAD("block %u: reserved bytes are not zero", b);
         if (payload > len - off - BLOCK_HEAD - 8)
             return BAD("cut short in block %u (partition %u)", b, part);
         if (n == 0)
             return BAD("block %u: empty partition %u written", b, part);
-        sums[1 + b] = get_u64(buf + off + BLOCK_HEAD + payload);
+        sums[1 + b] = le_get64(buf + off + BLOCK_HEAD + payload);
         if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
             XXH3_64bits(buf + off, BLOCK_HEAD + payload) != sums[1 + b])
             return BAD("block %u (partition %u): checksum mismatch", b, part);
@@ -718,20 +677,21 @@ partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struc
         return BAD("cut short before the trailer");
     if (memcmp(buf + off, tail_magic, 8) != 0)
         return BAD("bad trailer magic");
-    if (get_u64(buf + off + 8) != off || len - off != TRAILER_LEN)
+    if (le_get64(buf + off + 8) != off || len - off != TRAILER_LEN)
         return BAD("length %zu, the trailer says %llu", len,
-                   (unsigned long long)(get_u64(buf + off + 8) + TRAILER_LEN));
+                   (unsigned long long)(le_get64(buf + off + 8) + TRAILER_LEN));
     {
         uint8_t tmp[8 * (HTAB_PARTS + 3)];
         size_t k = 0;
 
-        put_u64(tmp + 8 * k++, sums[0]);
+        le_put64(tmp + 8 * k++, sums[0]);
         if (p->info.nmembers > 0)
-            put_u64(tmp + 8 * k++, p->members_sum);
+            le_put64(tmp + 8 * k++, p->members_sum);
         for (uint32_t i = 1; i <= p->nblocks; i++)
-            put_u64(tmp + 8 * k++, sums[i]);
-        put_u64(tmp + 8 * k++, off);
-        if (!(flags & PARTIAL_LOAD_SKIP_SUMS) && XXH3_64bits(tmp, 8 * k) != get_u64(buf + off + 16))
+            le_put64(tmp + 8 * k++, sums[i]);
+        le_put64(tmp + 8 * k++, off);
+        if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
+            XXH3_64bits(tmp, 8 * k) != le_get64(buf + off + 16))
             return BAD("trailer checksum mismatch");
     }
     return 0;
@@ -784,12 +744,12 @@ partial_load(const char *path, unsigned flags, struct partial *p, struct err *er
         want = HEAD_MAX + MEMBERS_HEAD;
     buf = mem_alloc(want + 1);
     got = read_more(fd, buf, 0, want);
-    if (got >= 0 && want < len && (size_t)got == want && (get_u32(buf + 24) & FLAG_ROLLUP)) {
+    if (got >= 0 && want < len && (size_t)got == want && (le_get32(buf + 24) & FLAG_ROLLUP)) {
         /* a roll-up's head: its members section too */
-        uint32_t hlen = get_u32(buf + 12);
+        uint32_t hlen = le_get32(buf + 12);
 
         if (hlen <= HEAD_MAX && (size_t)hlen + MEMBERS_HEAD <= want) {
-            uint64_t more = get_u64(buf + hlen + 8) + 8;
+            uint64_t more = le_get64(buf + hlen + 8) + 8;
             size_t need =
                 more <= len - hlen - MEMBERS_HEAD ? hlen + MEMBERS_HEAD + (size_t)more : len;
 
@@ -818,13 +778,13 @@ partial_next(const struct partial *p, struct partial_cursor *c, struct partial_e
 
         if (c->block == p->nblocks)
             return 0;
-        c->part = get_u32(p->buf + off);
+        c->part = le_get32(p->buf + off);
         c->off = off + BLOCK_HEAD;
-        c->end = c->off + get_u64(p->buf + off + 16);
+        c->end = c->off + le_get64(p->buf + off + 16);
         c->block++;
     }
     q = p->buf + c->off;
-    e->hash = get_u64(q);
+    e->hash = le_get64(q);
     q += 8;
     (void)get_varint(&q, p->buf + c->end, &klen); /* checked by partial_parse() */
     (void)get_varint(&q, p->buf + c->end, &slen);
@@ -953,7 +913,7 @@ partial_stream_put(struct partial_stream *w, uint64_t hash, const uint8_t *key, 
     if (state_len > UINT32_MAX)
         return ERR_SET(err, ERR_LIMIT, "a group's state of %zu bytes is too big to save",
                        state_len);
-    put_u64(h, hash);
+    le_put64(h, hash);
     for (int i = 0; i < 2; i++) { /* LEB128, as put_varint() */
         uint32_t x = v[i];
 
@@ -987,10 +947,10 @@ partial_stream_end(struct partial_stream *w, struct err *err)
         return 0;
     }
     payload = w->off + w->len - w->block_at - BLOCK_HEAD;
-    put_u32(head, w->part);
-    put_u32(head + 4, 0);
-    put_u64(head + 8, w->block_groups);
-    put_u64(head + 16, payload);
+    le_put32(head, w->part);
+    le_put32(head + 4, 0);
+    le_put64(head + 8, w->block_groups);
+    le_put64(head + 16, payload);
     if (w->block_at >= w->off) { /* the whole block is still in the buffer */
         memcpy(w->buf + (w->block_at - w->off), head, BLOCK_HEAD);
         sum = XXH3_64bits(w->buf + (w->block_at - w->off), BLOCK_HEAD + payload);
@@ -1031,7 +991,7 @@ partial_stream_end(struct partial_stream *w, struct err *err)
         mem_free(tmp);
         XXH3_freeState(st);
     }
-    put_u64(s8, sum);
+    le_put64(s8, sum);
     w->sums[1 + w->nblocks] = sum;
     w->at[w->part] = w->block_at;
     w->nblocks++;
@@ -1056,21 +1016,21 @@ partial_stream_close(struct partial_stream *w, struct err *err)
         mem_free(h);
         return ERR_SET_ERRNO(err, errno ? errno : EIO, "cannot read back %s", w->name);
     }
-    put_u32(h + 28, w->nblocks);
-    put_u64(h + 88, w->groups);
+    le_put32(h + 28, w->nblocks);
+    le_put64(h + 88, w->groups);
     w->sums[0] = XXH3_64bits(h, w->hlen - 8);
-    put_u64(h + w->hlen - 8, w->sums[0]);
+    le_put64(h + w->hlen - 8, w->sums[0]);
     e = pwrite_all(w->fd, h, w->hlen, 0);
     mem_free(h);
     if (e != 0)
         return ERR_SET_ERRNO(err, e, "cannot write %s", w->name);
     off = w->off;
     memcpy(tr, tail_magic, 8);
-    put_u64(tr + 8, off);
+    le_put64(tr + 8, off);
     for (uint32_t i = 0; i <= w->nblocks; i++)
-        put_u64(tmp + 8 * i, w->sums[i]);
-    put_u64(tmp + 8 * (w->nblocks + 1), off);
-    put_u64(tr + 16, XXH3_64bits(tmp, 8 * ((size_t)w->nblocks + 2)));
+        le_put64(tmp + 8 * i, w->sums[i]);
+    le_put64(tmp + 8 * (w->nblocks + 1), off);
+    le_put64(tr + 16, XXH3_64bits(tmp, 8 * ((size_t)w->nblocks + 2)));
     if (stream_put(w, tr, TRAILER_LEN, err) < 0 || stream_flush(w, err) < 0)
         return -ERR_IO;
     return 0;
@@ -1147,11 +1107,11 @@ partial_block_open(struct partial_block_reader *r, int fd, const char *name, uin
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return ERR_SET_ERRNO(err, errno, "cannot read %s", name);
-    if (n != BLOCK_HEAD || get_u32(head) != part || get_u32(head + 4) != 0)
+    if (n != BLOCK_HEAD || le_get32(head) != part || le_get32(head + 4) != 0)
         return ERR_SET(err, ERR_FORMAT, "%s: no block of partition %u at offset %llu", name, part,
                        (unsigned long long)at);
-    r->left = get_u64(head + 8);
-    r->end = at + BLOCK_HEAD + get_u64(head + 16);
+    r->left = le_get64(head + 8);
+    r->end = at + BLOCK_HEAD + le_get64(head + 16);
     r->pos = at + BLOCK_HEAD;
     r->sum_state = XXH3_createState();
     XXH3_64bits_reset(r->sum_state);
@@ -1173,7 +1133,7 @@ partial_block_next(struct partial_block_reader *r, struct partial_entry *e, stru
                            r->part);
         if (block_fill(r, 8, err) < 0)
             return -(int)err->code;
-        if (XXH3_64bits_digest(r->sum_state) != get_u64(r->buf + r->at))
+        if (XXH3_64bits_digest(r->sum_state) != le_get64(r->buf + r->at))
             return ERR_SET(err, ERR_FORMAT, "%s: partition %u: checksum mismatch", r->name,
                            r->part);
         r->at += 8;
@@ -1186,7 +1146,7 @@ partial_block_next(struct partial_block_reader *r, struct partial_entry *e, stru
                          : -(int)err->code;
     q = r->buf + r->at;
     end = q + head;
-    hash = get_u64(q);
+    hash = le_get64(q);
     q += 8;
     if (get_varint(&q, end, &klen) < 0 || get_varint(&q, end, &slen) < 0)
         return ERR_SET(err, ERR_FORMAT, "%s: partition %u: bad length", r->name, r->part);

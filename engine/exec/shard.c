@@ -12,6 +12,7 @@
 
 #include <xxhash.h>
 
+#include "le.h"
 #include "mem.h"
 #include "op.h"
 
@@ -63,8 +64,7 @@ shard_plan_fp(const struct part_plan *plan)
     for (size_t f = 0; f < plan->nfiles; f++) {
         uint8_t size[8];
 
-        for (int b = 0; b < 8; b++)
-            size[b] = (uint8_t)(plan->files[f].size >> (8 * b));
+        le_put64(size, plan->files[f].size);
         XXH3_64bits_update(st, plan->files[f].path, strlen(plan->files[f].path) + 1);
         XXH3_64bits_update(st, size, sizeof(size));
     }
@@ -80,8 +80,7 @@ put_u32(struct partial_buf *b, uint32_t v)
 {
     uint8_t x[4];
 
-    for (int i = 0; i < 4; i++)
-        x[i] = (uint8_t)(v >> (8 * i));
+    le_put32(x, v);
     partial_buf_put(b, x, 4);
 }
 
@@ -90,29 +89,8 @@ put_u64(struct partial_buf *b, uint64_t v)
 {
     uint8_t x[8];
 
-    for (int i = 0; i < 8; i++)
-        x[i] = (uint8_t)(v >> (8 * i));
+    le_put64(x, v);
     partial_buf_put(b, x, 8);
-}
-
-static uint32_t
-get_u32(const uint8_t *p)
-{
-    uint32_t v = 0;
-
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-
-static uint64_t
-get_u64(const uint8_t *p)
-{
-    uint64_t v = 0;
-
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
 }
 
 /* The counts in their order in the head. */
@@ -190,8 +168,7 @@ shard_head_encode(const struct shard_head *h, struct partial_buf *b)
     {
         size_t hlen = b->len - start + 8;
 
-        for (int i = 0; i < 4; i++)
-            b->p[start + 12 + (size_t)i] = (uint8_t)(hlen >> (8 * i));
+        le_put32(b->p + start + 12, (uint32_t)hlen);
     }
     sum = XXH3_64bits(b->p + start, b->len - start);
     put_u64(b, sum);
@@ -207,7 +184,7 @@ take(const uint8_t **q, const uint8_t *end, size_t *len)
 
     if (end - *q < 4)
         return NULL;
-    *len = get_u32(*q);
+    *len = le_get32(*q);
     *q += 4;
     if ((size_t)(end - *q) < *len)
         return NULL;
@@ -233,25 +210,25 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
                          "merge does not read; merge takes the --partial-out files of the shards");
     if (len < 16 || memcmp(p, magic, 8) != 0)
         return BAD("not a flowsweep shard file (%s)", len < 16 ? "too short" : "bad magic");
-    version = get_u32(p + 8);
+    version = le_get32(p + 8);
     if (version != SHARD_VERSION)
         return BAD("shard format version %u, this flowsweep reads version %u", version,
                    SHARD_VERSION);
-    hlen = get_u32(p + 12);
+    hlen = le_get32(p + 12);
     if (hlen < HEAD_FIXED + 4 + 8 || hlen > len)
         return BAD("cut short in the head (%zu bytes, the head says %u)", len, hlen);
-    if (XXH3_64bits(p, hlen - 8) != get_u64(p + hlen - 8))
+    if (XXH3_64bits(p, hlen - 8) != le_get64(p + hlen - 8))
         return BAD("%s", "head checksum mismatch");
     end = p + hlen - 8;
-    h->index = get_u32(p + 16);
-    h->count = get_u32(p + 20);
+    h->index = le_get32(p + 16);
+    h->count = le_get32(p + 20);
     if (h->count == 0 || h->count > SHARD_MAX || h->index >= h->count)
         return BAD("shard %u of %u", h->index, h->count);
-    h->plan_files = get_u64(p + 24);
-    h->plan_fp = get_u64(p + 32);
-    h->files = get_u64(p + 40);
+    h->plan_files = le_get64(p + 24);
+    h->plan_fp = le_get64(p + 32);
+    h->files = le_get64(p + 40);
     for (int i = 0; i < 8; i++)
-        v[i] = get_u64(p + 48 + 8 * i);
+        v[i] = le_get64(p + 48 + 8 * i);
     stats_from(&h->stats, v);
     q = p + HEAD_FIXED - 4;
     s = take(&q, end, &n);
@@ -272,7 +249,7 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
     h->inputs_len = n;
     if (end - q < 4)
         return BAD("%s", "cut short before the bad files");
-    nbad = get_u32(q);
+    nbad = le_get32(q);
     q += 4;
     if (nbad > (size_t)(end - q) / 20)
         return BAD("%u bad files cannot fit in the head", nbad);
@@ -293,15 +270,15 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
         h->bad[i].msg = mem_alloc(mlen + 1);
         memcpy(h->bad[i].msg, msg, mlen);
         h->bad[i].msg[mlen] = '\0';
-        h->bad[i].flows_kept = get_u64(q);
-        h->bad[i].resumed = get_u32(q + 8) != 0;
+        h->bad[i].flows_kept = le_get64(q);
+        h->bad[i].resumed = le_get32(q + 8) != 0;
         q += 12;
     }
     if (end - q < 20)
         return BAD("%s", "cut short before the walk's skips");
-    h->outside_window = get_u64(q);
-    h->passed = get_u64(q + 8);
-    nskips = get_u32(q + 16);
+    h->outside_window = le_get64(q);
+    h->passed = le_get64(q + 8);
+    nskips = le_get32(q + 16);
     q += 20;
     if (nskips > (size_t)(end - q) / 17)
         return BAD("%u skipped paths cannot fit in the head", nskips);
@@ -323,8 +300,8 @@ shard_head_decode(const uint8_t *p, size_t len, struct shard_head *h, size_t *us
         both[plen + 1 + wlen] = '\0';
         h->skips[i].path = both;
         h->skips[i].why = both + plen + 1;
-        h->skips[i].sys_errno = (int)get_u32(q);
-        h->skips[i].lost = get_u32(q + 4) != 0;
+        h->skips[i].sys_errno = (int)le_get32(q);
+        h->skips[i].lost = le_get32(q + 4) != 0;
         q += 8;
         h->nskips++;
         if (h->skips[i].lost)
