@@ -763,17 +763,6 @@ cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, const st
 
 /* ---- stats and prune: walking DIR/<job>/ ---- */
 
-static int
-is_job_dir_name(const char *name)
-{
-    if (strlen(name) != 32)
-        return 0;
-    for (int i = 0; i < 32; i++)
-        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
-            return 0;
-    return 1;
-}
-
 /* Whether name[0..n) is n lowercase hex digits. */
 static int
 is_hex(const char *name, size_t n)
@@ -782,6 +771,13 @@ is_hex(const char *name, size_t n)
         if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
             return 0;
     return 1;
+}
+
+/* Whether `name` is a job directory's: a fingerprint, 32 lowercase hex digits. */
+static int
+is_job_dir_name(const char *name)
+{
+    return strlen(name) == 32 && is_hex(name, 32);
 }
 
 /* Whether `s` is one or more decimal digits. */
