@@ -689,11 +689,15 @@ prefetch_entry(const struct htab *t, uint64_t hash, unsigned lines)
 /* The entry of a group, its value and its key's first bytes. */
 #define GROUP_LINES ((sizeof(struct htab_entry) + sizeof(struct hunt_val) + 63) / 64 + 1)
 
-/* Loads the slots of record `a`'s name and domain in its flow's server-view group's sets. */
+/*
+ * Loads the slots record `a` will touch in the sets of the group at `hash` (its entry in cache
+ * by now): its name's, its domain's when `domains` (the server view), and the hour hourly_add()
+ * looks at first (hunt_opts.hourly).
+ */
 static void
-server_prefetch(const struct htab *t, const struct hunt_pflow *pf, const struct hunt_pend *a)
+group_prefetch(const struct htab *t, uint64_t hash, const struct hunt_pend *a, int domains)
 {
-    struct htab_entry *g = htab_peek(t, pf->srv_hash);
+    struct htab_entry *g = htab_peek(t, hash);
     const struct hunt_val *gv;
     uint8_t fpi[16];
 
@@ -703,7 +707,7 @@ server_prefetch(const struct htab *t, const struct hunt_pflow *pf, const struct 
     memcpy(fpi, &a->fp.lo, 8);
     memcpy(fpi + 8, &a->fp.hi, 8);
     dset_prefetch(&gv->names, fpi, 16);
-    if (!a->whole)
+    if (domains && !a->whole)
         dset_prefetch(&gv->domains, (const uint8_t *)&a->dhash, 8);
     if (gv->byhr.n)
         __builtin_prefetch(&gv->byhr.p[gv->byhr.n - 1]);
@@ -755,20 +759,10 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
                 prefetch_entry(t, s->pend[j + PREFETCH_AHEAD].hash, GROUP_LINES);
             if (j + PREFETCH_AHEAD / 2 < s->npend && !s->pend[j + PREFETCH_AHEAD / 2].same) {
                 const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD / 2];
-                struct htab_entry *g = htab_peek(t, a->hash);
 
-                if (g != NULL) { /* in cache by now: its sets' slots */
-                    const struct hunt_val *gv = (const struct hunt_val *)(void *)htab_entry_val(g);
-                    uint8_t fpi[16];
-
-                    memcpy(fpi, &a->fp.lo, 8);
-                    memcpy(fpi + 8, &a->fp.hi, 8);
-                    dset_prefetch(&gv->names, fpi, 16);
-                    if (gv->byhr.n) /* hunt_opts.hourly: the hour hourly_add() looks at first */
-                        __builtin_prefetch(&gv->byhr.p[gv->byhr.n - 1]);
-                }
-                if (h->o.server_view) /* the server view's sets' slots for it */
-                    server_prefetch(t, &s->pflow[a->flow], a);
+                group_prefetch(t, a->hash, a, 0);
+                if (h->o.server_view) /* the server view's group of its flow */
+                    group_prefetch(t, s->pflow[a->flow].srv_hash, a, 1);
             }
             if (!p->same) {
                 e = htab_upsert(t, s->keys + p->key_off, p->key_len, p->hash, &is_new, err);
