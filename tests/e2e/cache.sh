@@ -16,21 +16,18 @@
 set -euo pipefail
 fs=$1 gen=$2 work=$3
 ref="$(dirname "$0")/../ref/reference.py"
-rm -rf "$work"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+. "$(dirname "$0")/lib.sh"
+work=$(fresh_workdir "$work")
 repo=$work/repo
 "$gen" --out "$repo" --seed 11 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
   --flows 12000 --exfil default --truth "$work/truthA.fd" --labels "$work/labelsA.tsv" -q
 cp -r "$repo" "$work/clean" # good files only, for the re-run against the reference
 first=$(find "$repo" -name '*.yaf' | sort | head -1)
-head -c $(($(stat -c %s "$first") * 2 / 3)) "$first" > "$repo/2024/03/01/21/yaf-cut.yaf"
+cut_copy "$first" "$repo/2024/03/01/21/yaf-cut.yaf"
 printf 'not IPFIX at all\n' > "$repo/2024/03/01/22/yaf-garbage.yaf"
 # Old enough for the racy rule (a file younger than 2 s is not trusted to its partial).
 find "$work" -type f -exec touch -d '-2 hours' {} +
 
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 # Drops the summary line and the cache's own warnings: what is left must match the plain run.
 warnings() { grep -v -e '^flowsweep: summary:' -e '^flowsweep: warn: cache:' "$1" || true; }
 summary_field() { # FILE WORD -> the number after "WORD " in the summary line's cache part
@@ -38,25 +35,7 @@ summary_field() { # FILE WORD -> the number after "WORD " in the summary line's 
 }
 
 # same NAME FILE-PREFIX: stdout, status and bad-file warnings equal NAME.plain's.
-same() {
-  local name=$1 p=$2
-  cmp -s "$work/$name.plain.out" "$p.out" || { bad "$p: output differs from the plain run"; diff "$work/$name.plain.out" "$p.out" | head -5; }
-  [ "$(cat "$work/$name.plain.rc")" = "$(cat "$p.rc")" ] || bad "$p: exit $(cat "$p.rc"), plain $(cat "$work/$name.plain.rc")"
-  diff <(warnings "$work/$name.plain.err") <(warnings "$p.err") > /dev/null || { bad "$p: warnings differ"; diff <(warnings "$work/$name.plain.err") <(warnings "$p.err") | head -5; }
-}
-# fsrun PREFIX ARGS... : runs flowsweep, keeping stdout, stderr and status.
-fsrun() {
-  local p=$1; shift
-  local rc=0
-  "$fs" "$@" > "$p.out" 2> "$p.err" || rc=$?
-  echo "$rc" > "$p.rc"
-}
-
-declare -A job
-job[names]="dns-names --limit 0 --format csv"
-job[dest]="dns-dest --limit 0 --format csv"
-job[query]="query --records silk --where app=53 --group-by dip,proto --agg n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport) --order b --limit 0 --format csv"
-job[hunt]="dns-hunt --limit 0 --format csv"
+same() { same_run "$work/$1.plain" "$2"; }
 job[hunt_src]="dns-hunt --by domain,source --limit 0 --format json"
 
 # ---- 1. byte-identical with --cache: cold, warm, mixed; 1, 2, 4 threads ----

@@ -16,9 +16,8 @@
 #     watchlist missing) has its reason printed by rank 0, and every rank exits 2.
 set -euo pipefail
 fs=$1 fsmpi=$2 gen=$3 work=$4
-rm -rf "$work"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+. "$(dirname "$0")/lib.sh"
+work=$(fresh_workdir "$work")
 cd "$work"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 # Docker and CI hosts: no shared-memory transport surprises, no network interface guessing
@@ -29,68 +28,49 @@ mpi() { timeout 60 mpirun -np "$1" --bind-to none "${@:2}"; }
 "$gen" --out repo --seed 12 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
   --flows 9000 --exfil default -q
 first=$(find repo -name '*.yaf' | sort | head -1)
-head -c $(($(stat -c %s "$first") * 2 / 3)) "$first" > repo/2024/03/01/21/yaf-cut.yaf
+cut_copy "$first" repo/2024/03/01/21/yaf-cut.yaf
 
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 warnings() { grep '^flowsweep: warn:' "$1" || true; }
-fsrun() { # PREFIX COMMAND...: stdout, stderr, status
-  local p=$1; shift
-  local rc=0
-  "$@" > "$p.out" 2> "$p.err" || rc=$?
-  echo "$rc" > "$p.rc"
-}
-same() { # PLAIN GOT
-  cmp -s "$1.out" "$2.out" || { bad "$2: output differs from $1"; diff "$1.out" "$2.out" | head -5; }
-  [ "$(cat "$1.rc")" = "$(cat "$2.rc")" ] || bad "$2: exit $(cat "$2.rc"), want $(cat "$1.rc")"
-  diff <(warnings "$1.err") <(warnings "$2.err") > /dev/null || { bad "$2: warnings differ"; diff <(warnings "$1.err") <(warnings "$2.err") | head -5; }
-}
-
-declare -A job
-job[names]="dns-names --limit 0 --format csv"
-job[dest]="dns-dest --limit 0 --format csv"
-job[query]="query --records silk --where app=53 --group-by dip,proto --agg n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport) --order b --limit 0 --format csv"
-job[hunt]="dns-hunt --limit 0 --format csv"
 
 for name in names dest query hunt; do
   read -r -a args <<< "${job[$name]}"
-  fsrun "$name.plain" "$fs" "${args[@]}" --threads 1 repo
+  run_keep "$name.plain" "$fs" "${args[@]}" --threads 1 repo
   [ "$(cat "$name.plain.rc")" = 3 ] || bad "$name: the plain run should exit 3 (a bad file)"
   for n in 1 2 3 4; do
     t=$((1 + n % 2))
-    fsrun "$name.np$n" mpi "$n" "$fsmpi" "${args[@]}" --threads "$t" repo
-    same "$name.plain" "$name.np$n"
+    run_keep "$name.np$n" mpi "$n" "$fsmpi" "${args[@]}" --threads "$t" repo
+    same_run "$name.plain" "$name.np$n"
   done
 done
 # --limit: each rank sends rank 0 only the groups that can be printed; the counts of all
 # groups still reach the summary ("groups N (shown L, M more cut by --limit")
 shown() { sed -n 's/.*\(groups [0-9]* (shown [^;]*\);.*/\1/p' "$1"; }
-fsrun names.lim.plain "$fs" dns-names --threads 1 repo
-fsrun query.lim.plain "$fs" query --records silk --where app=53 --group-by sip,dip --agg "n=count(),b=sum(bytes),s=distinct(sport)" --having "n > 1" --order "b asc" --limit 7 --format json repo
+run_keep names.lim.plain "$fs" dns-names --threads 1 repo
+run_keep query.lim.plain "$fs" query --records silk --where app=53 --group-by sip,dip --agg "n=count(),b=sum(bytes),s=distinct(sport)" --having "n > 1" --order "b asc" --limit 7 --format json repo
 for n in 2 3; do
-  fsrun "names.lim.np$n" mpi "$n" "$fsmpi" dns-names --threads 1 repo
-  same names.lim.plain "names.lim.np$n"
+  run_keep "names.lim.np$n" mpi "$n" "$fsmpi" dns-names --threads 1 repo
+  same_run names.lim.plain "names.lim.np$n"
   [ "$(shown names.lim.plain.err)" = "$(shown "names.lim.np$n.err")" ] && [ -n "$(shown names.lim.plain.err)" ] ||
     bad "names.lim.np$n: summary '$(shown "names.lim.np$n.err")', want '$(shown names.lim.plain.err)'"
-  fsrun "query.lim.np$n" mpi "$n" "$fsmpi" query --records silk --where app=53 --group-by sip,dip --agg "n=count(),b=sum(bytes),s=distinct(sport)" --having "n > 1" --order "b asc" --limit 7 --format json --threads 2 repo
-  same query.lim.plain "query.lim.np$n"
+  run_keep "query.lim.np$n" mpi "$n" "$fsmpi" query --records silk --where app=53 --group-by sip,dip --agg "n=count(),b=sum(bytes),s=distinct(sport)" --having "n > 1" --order "b asc" --limit 7 --format json --threads 2 repo
+  same_run query.lim.plain "query.lim.np$n"
   [ "$(shown query.lim.plain.err)" = "$(shown "query.lim.np$n.err")" ] ||
     bad "query.lim.np$n: summary '$(shown "query.lim.np$n.err")', want '$(shown query.lim.plain.err)'"
 done
 # more ranks than files
-fsrun small.plain "$fs" dns-names --limit 0 --format csv repo/2024/03/01/22
-fsrun small.np4 mpi 4 "$fsmpi" dns-names --limit 0 --format csv --threads 1 repo/2024/03/01/22
-same small.plain small.np4
+run_keep small.plain "$fs" dns-names --limit 0 --format csv repo/2024/03/01/22
+run_keep small.np4 mpi 4 "$fsmpi" dns-names --limit 0 --format csv --threads 1 repo/2024/03/01/22
+same_run small.plain small.np4
 # many exchange rounds: 4 KiB per peer per round
-FLOWSWEEP_MPI_CHUNK=4096 fsrun names.chunk mpi 3 "$fsmpi" dns-names --limit 0 --format csv --threads 1 repo
-same names.plain names.chunk
+FLOWSWEEP_MPI_CHUNK=4096 run_keep names.chunk mpi 3 "$fsmpi" dns-names --limit 0 --format csv --threads 1 repo
+same_run names.plain names.chunk
 rounds=$(sed -n 's/.*(\([0-9]*\) rounds).*/\1/p' names.chunk.err)
 [ "${rounds:-0}" -gt 1 ] || bad "FLOWSWEEP_MPI_CHUNK=4096: ${rounds:-no} rounds, want several"
 # --cache per rank: cold then warm
 find repo -type f -exec touch -d '-2 hours' {} +
 for k in cold warm; do
-  fsrun "names.cache$k" mpi 2 "$fsmpi" dns-names --limit 0 --format csv --threads 1 --cache cache repo
-  same names.plain "names.cache$k"
+  run_keep "names.cache$k" mpi 2 "$fsmpi" dns-names --limit 0 --format csv --threads 1 --cache cache repo
+  same_run names.plain "names.cache$k"
 done
 # every rank's files counted: as many from partials (warm) or read (cold) as the run's files
 # (a cold rank writes one roll-up of its files, docs/partials.md)

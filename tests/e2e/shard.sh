@@ -15,35 +15,15 @@
 #     file that is not a shard file.
 set -euo pipefail
 fs=$1 gen=$2 work=$3
-rm -rf "$work"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+. "$(dirname "$0")/lib.sh"
+work=$(fresh_workdir "$work")
 cd "$work"
 "$gen" --out repo --seed 11 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
   --flows 12000 --exfil default -q
 first=$(find repo -name '*.yaf' | sort | head -1)
-head -c $(($(stat -c %s "$first") * 2 / 3)) "$first" > repo/2024/03/01/21/yaf-cut.yaf
+cut_copy "$first" repo/2024/03/01/21/yaf-cut.yaf
 
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 warnings() { grep -v -e '^flowsweep: summary:' "$1" | sed 's/ were counted.*//' || true; }
-fsrun() { # PREFIX ARGS...: stdout, stderr, status
-  local p=$1; shift
-  local rc=0
-  "$fs" "$@" > "$p.out" 2> "$p.err" || rc=$?
-  echo "$rc" > "$p.rc"
-}
-same() { # PLAIN GOT
-  cmp -s "$1.out" "$2.out" || { bad "$2: output differs from $1"; diff "$1.out" "$2.out" | head -5; }
-  [ "$(cat "$1.rc")" = "$(cat "$2.rc")" ] || bad "$2: exit $(cat "$2.rc"), want $(cat "$1.rc")"
-  diff <(warnings "$1.err") <(warnings "$2.err") > /dev/null || { bad "$2: warnings differ"; diff <(warnings "$1.err") <(warnings "$2.err") | head -5; }
-}
-
-declare -A job
-job[names]="dns-names --limit 0 --format csv"
-job[dest]="dns-dest --limit 0 --format csv"
-job[query]="query --records silk --where app=53 --group-by dip,proto --agg n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport) --order b --limit 0 --format csv"
-job[hunt]="dns-hunt --limit 0 --format csv"
 
 for name in names dest query hunt; do
   read -r -a args <<< "${job[$name]}"
@@ -59,20 +39,20 @@ for name in names dest query hunt; do
     done
     # merge in reverse order: the order of the files does not matter
     fsrun "$name.m$n" merge --limit 0 --format csv $(printf '%s\n' "${parts[@]}" | sort -r)
-    same "$name.plain" "$name.m$n"
+    same_run "$name.plain" "$name.m$n"
   done
 done
 # merge's output options replace the job's
 fsrun names.plainj dns-names --format json --limit 7 repo
 fsrun names.mj merge --format json --limit 7 names.0-2.part names.1-2.part
-same names.plainj names.mj
+same_run names.plainj names.mj
 fsrun query.plaino query --records silk --where app=53 --group-by dip,proto --agg "n=count(),b=sum(bytes),lo=min(bytes),hi=max(packets),s=distinct(sip),p=distinct(sport)" --order "n asc" --limit 0 --format csv repo
 fsrun query.mo merge --limit 0 --format csv --order "n asc" query.0-3.part query.1-3.part query.2-3.part
-same query.plaino query.mo
+same_run query.plaino query.mo
 # --partial-out alone is shard 0/1
 fsrun names.whole dns-names --limit 0 --format csv --partial-out names.whole.part repo
 fsrun names.mw merge --limit 0 --format csv names.whole.part
-same names.plain names.mw
+same_run names.plain names.mw
 
 # ---- 1a. how a shard runs and prints is no part of its job: summaries, threads (abbreviated,
 # bundled), --format and --limit may differ; merge prints with its own output options, whose
@@ -83,10 +63,10 @@ fsrun mix.s2 dns-names --limit 5 --format json --thread 1 --shard 2/3 --partial-
 for i in 0 1 2; do [ "$(cat mix.s$i.rc)" = 0 ] || bad "mix: shard $i/3 exited $(cat mix.s$i.rc): $(cat mix.s$i.err)"; done
 fsrun mix.plain dns-names repo
 fsrun mix.m merge mix.2.part mix.0.part mix.1.part
-same mix.plain mix.m
+same_run mix.plain mix.m
 fsrun mix.plainj dns-names --format json repo
 fsrun mix.mj merge --format json mix.2.part mix.0.part mix.1.part
-same mix.plainj mix.mj
+same_run mix.plainj mix.mj
 
 # ---- 1b. a shard's job is the job the words make, not the words: another spelling of the
 # same query (options in another order, --opt=value, a --having of its own) merges with it
@@ -96,9 +76,9 @@ fsrun spell.plain query --records silk --where app=53 --group-by dip,proto --agg
 # (shards that finish otherwise: merge's own --having decides, in either order of the FILEs)
 fsrun spell.m merge --having "n > 1" --limit 0 --format csv spell.1.part spell.0.part
 fsrun spell.plainh query --records silk --where app=53 --group-by dip,proto --agg "n=count(),s=distinct(sip)" --having "n > 1" --limit 0 --format csv repo
-same spell.plainh spell.m
+same_run spell.plainh spell.m
 fsrun spell.m0 merge --having "n > 1" --limit 0 --format csv spell.0.part spell.1.part
-same spell.plainh spell.m0
+same_run spell.plainh spell.m0
 
 # ---- 1c. the walk's skips travel in the shard file (a directory nested too deep is a lost
 # skip, as an unreadable one is): shards exit 0, merge warns as one process does and exits 3;
@@ -120,7 +100,7 @@ for win in "" "--start 2024-03-01T21 --end 2024-03-01T22"; do
     [ "$(cat "walk.s$i.rc")" = 0 ] || bad "walk${win:+ $win}: shard $i/2 exited $(cat "walk.s$i.rc"), want 0"
   done
   fsrun walk.m merge --limit 0 --format csv --summary json --summary-file walk.m.json walk.1.part walk.0.part
-  same walk.plain walk.m
+  same_run walk.plain walk.m
   [ "$(files walk.plain.json)" = "$(files walk.m.json)" ] ||
     bad "walk${win:+ $win}: merge's summary $(files walk.m.json), one process $(files walk.plain.json)"
 done
@@ -166,7 +146,7 @@ fsrun wl.s0 "${wlq[@]}" --shard 0/2 --partial-out wl.0.part repo
 fsrun wl.s1 "${wlq[@]}" --shard 1/2 --partial-out wl.1.part repo
 fsrun wl.plain "${wlq[@]}" repo
 fsrun wl.m merge --limit 0 --format csv wl.1.part wl.0.part
-same wl.plain wl.m
+same_run wl.plain wl.m
 echo 1.1.1.1 > wl.txt
 fsrun wl.s2 "${wlq[@]}" --shard 1/2 --partial-out wl.2.part repo
 refuse "other watchlist contents" "wl.2.part: read other watchlist contents.*than wl.0.part (here: @wl.txt xxh3=[0-9a-f]*; there: @wl.txt xxh3=" wl.0.part wl.2.part

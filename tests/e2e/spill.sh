@@ -18,23 +18,14 @@
 set -euo pipefail
 fs=$1 gen=$2 work=$3
 ref="$(dirname "$0")/../ref/reference.py"
-rm -rf "$work"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+. "$(dirname "$0")/lib.sh"
+work=$(fresh_workdir "$work")
 repo=$work/repo
 "$gen" --out "$repo" --seed 16 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
   --flows 30000 --exfil heavy --truth "$work/truth.fd" --labels "$work/labels.tsv" -q
 tmp=$work/tmp
 mkdir -p "$tmp"
 
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
-fsrun() { # PREFIX ARGS... : stdout, stderr and status kept
-  local p=$1; shift
-  local rc=0
-  "$fs" "$@" > "$p.out" 2> "$p.err" || rc=$?
-  echo "$rc" > "$p.rc"
-}
 json_field() { # FILE KEY -> memory.KEY of the JSON summary in FILE
   python3 -c 'import json,sys; s=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); print((s.get("memory") or {}).get(sys.argv[2], ""))' "$1" "$2"
 }
@@ -45,6 +36,7 @@ left_in_tmp() { find "$tmp" -mindepth 1 | head -3; }
 # for the output, so its budget must hold the output: "x" is 1.5 times the
 # tables' peak in memory plus 256 KiB (at 1 thread the share a worker fills before it
 # spills, half the budget, would then hold the whole table: they run at 2 threads).
+unset job # its own jobs, not lib.sh's
 declare -A job budgets
 job[names]="dns-names"
 budgets[names]="1M"

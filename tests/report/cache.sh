@@ -12,22 +12,19 @@
 #     written again (the other jobs' valid partials of it are left as they are).
 set -euo pipefail
 fs=$1 gen=$2 work=$3
-rm -rf "$work"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+. "$(dirname "$0")/../e2e/lib.sh"
+work=$(fresh_workdir "$work")
 repo=$work/repo
 "$gen" --out "$repo" --seed 7 --start 2024-03-01T20 --hours 3 --files-per-hour 2 \
   --flows 12000 --exfil default -q
 first=$(find "$repo" -name '*.yaf' | sort | head -1)
-head -c $(($(stat -c %s "$first") * 2 / 3)) "$first" > "$repo/2024/03/01/21/yaf-cut.yaf"
+cut_copy "$first" "$repo/2024/03/01/21/yaf-cut.yaf"
 printf 'not IPFIX at all\n' > "$repo/2024/03/01/22/yaf-garbage.yaf"
 "$gen" --out "$work/later" --seed 8 --start 2024-03-01T23 --hours 2 --files-per-hour 2 \
   --flows 8000 --exfil default -q
 # Old enough for the racy rule (a file younger than 2 s is not trusted to its partial).
 find "$work" -type f -exec touch -d '-2 hours' {} +
 
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 steady() { sed -e 's/made [^<]*//' -e 's|<dt>elapsed</dt><dd>[^<]*||' "$1"; }
 counts() { sed -n 's/.*cache: \([0-9]*\) files from partials, \([0-9]*\) read.*/\1 \2/p' "$1"; }
 # rep NAME ARGS...: the report of ARGS into NAME.html, stderr NAME.err, status NAME.rc
