@@ -133,6 +133,9 @@ prune(const char *dir, const struct cache_prune_opts *o)
     put_escaped(dir);
     printf(": removed %llu files, %.2f MiB; kept %llu, %.2f MiB\n", (unsigned long long)r.removed,
            mib(r.removed_bytes), (unsigned long long)r.kept, mib(r.kept_bytes));
+    if (r.in_use > 0)
+        printf("cache: passed over %llu job directories in use by a running sweep\n",
+               (unsigned long long)r.in_use);
     if (r.foreign > 0) {
         printf("cache: left %llu files that are not the cache's:", (unsigned long long)r.foreign);
         for (size_t i = 0; i < CACHE_PRUNE_NAMED && r.foreign_path[i] != NULL; i++) {

@@ -1,7 +1,8 @@
 /*
  * cache.c - see cache.h.
  */
-#define _XOPEN_SOURCE 700 /* realpath() (POSIX, XSI) */
+#define _XOPEN_SOURCE   700 /* realpath() (POSIX, XSI) */
+#define _DEFAULT_SOURCE     /* flock() */
 
 #include "cache.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,6 +149,35 @@ cache_job_text_group(const struct job *job, const char *where)
     return s;
 }
 
+/*
+ * lock_job_dir() - a shared flock(2) on c->job_dir, held until cache_close(): `cache prune`
+ * takes an exclusive one on each job directory (without waiting) and passes over a directory
+ * in use, so it never removes a running sweep's partials or its emptied job directory. A prune
+ * holding the lock may have removed the directory just before this lock was granted: it is
+ * made again and locked anew. Returns the descriptor, or -1 (the directory cannot be opened:
+ * no lock, as before).
+ */
+static int
+lock_job_dir(const struct cache *c)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        int fd = open(c->job_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat held, now;
+
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_SH) != 0)
+            return fd; /* no flock there (some network file systems): unguarded, as before */
+        if (fstat(fd, &held) == 0 && lstat(c->job_dir, &now) == 0 && held.st_ino == now.st_ino &&
+            held.st_dev == now.st_dev)
+            return fd;
+        close(fd);
+        if (make_dir(c->dir) != 0 || make_dir(c->job_dir) != 0)
+            return -1;
+    }
+    return -1;
+}
+
 int
 cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_version,
            struct err *warn)
@@ -156,6 +187,7 @@ cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_ver
     int e;
 
     memset(c, 0, sizeof(*c));
+    c->lock_fd = -1;
     snprintf(c->job, sizeof(c->job), "%s", job);
     c->state_version = state_version;
     n = strlen(job) + 64;
@@ -177,6 +209,8 @@ cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_ver
         if (lstat(c->job_dir, &st) == 0 && !S_ISDIR(st.st_mode))
             e = ELOOP;
     }
+    if (e == 0) /* before the probe: a prune cannot remove the job directory from now on */
+        c->lock_fd = lock_job_dir(c);
     if (e == 0) { /* can a partial be created here? (root passes mode bits: try it) */
         char *probe = join(c->job_dir, ".tmp-probe");
         size_t len = strlen(probe) + 32;
@@ -209,6 +243,9 @@ cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_ver
 void
 cache_close(struct cache *c)
 {
+    if (c->lock_fd >= 0)
+        close(c->lock_fd); /* releases the job directory to prune */
+    c->lock_fd = -1;
     mem_free(c->dir);
     mem_free(c->job_dir);
     c->dir = c->job_dir = NULL;
@@ -821,8 +858,10 @@ own_name(const char *name)
 typedef int walk_fn(void *ctx, const char *job_hex, const char *path, const char *name,
                     const struct stat *st, struct err *err);
 
+/* walk() - `in_use` (prune; NULL for stats): job directories a running sweep holds are passed
+ * over and counted there; the others are locked while they are walked, then removed if empty. */
 static int
-walk(const char *dir, walk_fn *fn, void *ctx, int remove_empty, struct err *err)
+walk(const char *dir, walk_fn *fn, void *ctx, uint64_t *in_use, struct err *err)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -848,6 +887,12 @@ walk(const char *dir, walk_fn *fn, void *ctx, int remove_empty, struct err *err)
             mem_free(jd);
             continue; /* not a directory, or a link */
         }
+        if (in_use != NULL && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+            (*in_use)++; /* a sweep holds it (lock_job_dir()): nothing of it is touched */
+            closedir(j);
+            mem_free(jd);
+            continue;
+        }
         while (rc == 0 && (fe = readdir(j)) != NULL) {
             char *fp;
             struct stat st;
@@ -860,8 +905,8 @@ walk(const char *dir, walk_fn *fn, void *ctx, int remove_empty, struct err *err)
             mem_free(fp);
         }
         closedir(j);
-        if (remove_empty)
-            (void)rmdir(jd); /* fails while it holds anything */
+        if (in_use != NULL)
+            (void)rmdir(jd); /* fails while it holds anything; still locked here */
         mem_free(jd);
     }
     closedir(d);
@@ -936,7 +981,7 @@ int
 cache_stats(const char *dir, struct cache_job_stats **jobs, size_t *njobs, struct err *err)
 {
     struct stats_ctx s = {NULL, 0, 0, 0};
-    int rc = walk(dir, stats_one, &s, 0, err);
+    int rc = walk(dir, stats_one, &s, NULL, err);
 
     if (s.n > 1)
         qsort(s.jobs, s.n, sizeof(*s.jobs), row_cmp);
@@ -1033,7 +1078,7 @@ cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prun
     pc.o = o;
     pc.r = r;
     pc.now = now_ns();
-    return walk(dir, prune_one, &pc, 1, err);
+    return walk(dir, prune_one, &pc, &r->in_use, err);
 }
 
 void

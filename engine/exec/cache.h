@@ -55,6 +55,7 @@ struct cache {
     uint32_t state_version;
     atomic_int write_ok; /* 0: no partials are written (directory not writable, a write failed) */
     int read_ok;         /* 0: the job directory does not exist (nothing to look up) */
+    int lock_fd;         /* the job directory, flock(LOCK_SH) until cache_close(); -1: none */
 };
 
 struct job;
@@ -242,6 +243,7 @@ struct cache_prune_result {
         removed_bytes; /* partials (and unreadable files, stale temporaries) removed */
     uint64_t kept, kept_bytes;
     uint64_t foreign;                      /* files of job directories that are not the cache's */
+    uint64_t in_use;                       /* job directories passed over: a sweep holds them */
     char *foreign_path[CACHE_PRUNE_NAMED]; /* the first of them (owned), NULL after the last */
 };
 
@@ -251,6 +253,9 @@ struct cache_prune_result {
  * the cache's temporaries older than an hour (a crashed writer's); then empty
  * job directories. A file whose name is not one the cache writes is never
  * removed: it is counted in r->foreign (a job directory holding one stays).
+ * A job directory a running sweep holds (cache_open() until cache_close(): a
+ * shared flock) is passed over whole and counted in r->in_use: a prune never
+ * removes a running sweep's partials or its job directory.
  * Returns 0 or -code; cache_prune_result_fini(r) either way.
  */
 int cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prune_result *r,

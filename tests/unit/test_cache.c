@@ -79,7 +79,7 @@ test_rules(void)
     struct memacct acct;
     struct htab *t;
     struct err err;
-    char src[512], cdir[512];
+    char src[512], cdir[512], job_dir[600];
 
     memacct_init(&acct, 0);
     t = table(100, &acct);
@@ -156,11 +156,14 @@ test_rules(void)
             CHECK_EQ_STR(jobs[0].job, "group keys=dip");
         }
         mem_free(jobs);
+        snprintf(job_dir, sizeof(job_dir), "%s", c.job_dir);
+        cache_close(&c); /* prune passes over the job directory of an open cache */
         CHECK(cache_prune(cdir, &o, &r, &err) == 0);
         CHECK_EQ_U64(r.removed, 1);
         CHECK_EQ_U64(r.kept, 0);
+        CHECK_EQ_U64(r.in_use, 0);
         /* The job directory went with its last file; the cache directory stays. */
-        CHECK(access(c.job_dir, F_OK) != 0);
+        CHECK(access(job_dir, F_OK) != 0);
         CHECK(access(cdir, F_OK) == 0);
     }
     /* prune --missing-sources / --older-than. */
@@ -171,6 +174,7 @@ test_rules(void)
         CHECK(cache_open(&other, cdir, "group keys=dip", 1, &err) == 0);
         CHECK(cache_identify(src, &s, &err) == 0);
         CHECK(cache_store(&other, &s, &in, t, 8, save_val, NULL, &err) > 0);
+        cache_close(&other);
         CHECK(cache_prune(cdir, &keep, &r, &err) == 0);
         CHECK_EQ_U64(r.removed, 0);
         CHECK_EQ_U64(r.kept, 1);
@@ -178,13 +182,62 @@ test_rules(void)
         CHECK(cache_prune(cdir, &keep, &r, &err) == 0);
         CHECK_EQ_U64(r.removed, 1);
         make_file(src, 1000, 3600);
+        CHECK(cache_open(&other, cdir, "group keys=dip", 1, &err) == 0);
         CHECK(cache_identify(src, &s, &err) == 0);
         CHECK(cache_store(&other, &s, &in, t, 8, save_val, NULL, &err) > 0);
+        cache_close(&other);
         CHECK(cache_prune(cdir, &age, &r, &err) == 0);
         CHECK_EQ_U64(r.removed, 1);
-        cache_close(&other);
     }
     cache_close(&c);
+    htab_destroy(t);
+}
+
+/*
+ * A prune beside running sweeps (two open caches: one with a partial, one whose job directory
+ * is still empty) touches neither: "--older-than 0" would remove the partial and an empty job
+ * directory goes with any prune. Once the sweeps end (cache_close()), the same prune does.
+ */
+static void
+test_prune_in_use(void)
+{
+    static struct cache a, b;
+    static struct cache_src s;
+    static struct partial_info in;
+    struct cache_prune_opts age = {0, 0};
+    struct cache_prune_result r;
+    struct memacct acct;
+    struct htab *t;
+    struct err err;
+    char src[512], cdir[512], part[700];
+
+    memacct_init(&acct, 0);
+    t = table(10, &acct);
+    snprintf(src, sizeof(src), "%s/inuse.ipfix", dir);
+    snprintf(cdir, sizeof(cdir), "%s/cache-inuse", dir);
+    make_file(src, 100, 3600);
+    err_init(&err);
+    CHECK(cache_open(&a, cdir, "group keys=sip", 1, &err) == 0);
+    CHECK(cache_open(&b, cdir, "group keys=dip", 1, &err) == 0);
+    CHECK(cache_identify(src, &s, &err) == 0);
+    memset(&in, 0, sizeof(in));
+    CHECK(cache_store(&a, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    snprintf(part, sizeof(part), "%s", a.job_dir);
+    CHECK(cache_prune(cdir, &age, &r, &err) == 0);
+    CHECK_EQ_U64(r.in_use, 2);
+    CHECK_EQ_U64(r.removed, 0);
+    cache_prune_result_fini(&r);
+    CHECK(access(a.job_dir, F_OK) == 0);
+    CHECK(access(b.job_dir, F_OK) == 0);
+    /* the sweep goes on: its job directory is still there to write into */
+    CHECK(cache_store(&b, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    cache_close(&a);
+    cache_close(&b);
+    CHECK(cache_prune(cdir, &age, &r, &err) == 0);
+    CHECK_EQ_U64(r.in_use, 0);
+    CHECK_EQ_U64(r.removed, 2);
+    cache_prune_result_fini(&r);
+    CHECK(access(part, F_OK) != 0);
     htab_destroy(t);
 }
 
@@ -538,6 +591,7 @@ main(void)
     snprintf(dir, sizeof(dir), "%s", tmpl);
     RUN(test_rules);
     RUN(test_unwritable);
+    RUN(test_prune_in_use);
     RUN(test_dset_addresses);
     RUN(test_dset_load);
     RUN(test_identify_in);
