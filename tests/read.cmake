@@ -156,6 +156,46 @@ exit 0
 ]=] sh ${CMAKE_CURRENT_SOURCE_DIR}/ref/odd_layouts.py $<TARGET_FILE:flowsweep>)
 set_tests_properties(e2e.export_odd_layouts PROPERTIES LABELS e2e)
 
+# unit.read_time_forms: flow times as seconds (0/150), sysUpTime with systemInitTimeMilliseconds
+# (0/22 + 0/160) and microseconds before the export time (0/158), and flow-like records with
+# no start the reader can place: both decoders print the times worked out by hand in
+# tests/ref/time_forms.py and name the records not read (exit 3); ipfixDump counts the same
+# data records; dns-dest counts every placed flow's bytes and says what it could not read.
+add_test(NAME unit.read_time_forms COMMAND sh -c [=[
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+python3 "$1" "$t/tf.ipfix" "$t/expect" || exit 1
+grep '^F ' "$t/expect" > "$t/flows"
+for d in fast fixbuf; do
+  "$2" --decoder $d "$t/tf.ipfix" > "$t/$d" 2> "$t/$d.err"; rc=$?
+  [ $rc -eq 3 ] || { echo "flowdump --decoder $d exited $rc, want 3 (records not read)"; exit 1; }
+  grep -v '^# file' "$t/$d" | diff -u "$t/flows" - || { echo "decoder $d differs from the hand-worked times"; exit 1; }
+  grep -q "$(sed -n 's/^untimed //p' "$t/expect") flow records not read.*template 261 (observation domain 1)" "$t/$d.err" \
+    || { echo "decoder $d: no warning naming template 261"; cat "$t/$d.err"; exit 1; }
+done
+if command -v ipfixDump >/dev/null 2>&1; then
+  n=$(ipfixDump --in "$t/tf.ipfix" --data 2>/dev/null | grep -c -- '--- data record')
+  [ "$n" = "$(sed -n 's/^records //p' "$t/expect")" ] || { echo "ipfixDump counts $n data records"; exit 1; }
+fi
+sed -n 's/^far //p' "$t/expect" > "$t/far.flows"
+for d in fast fixbuf; do
+  "$2" --decoder $d "$t/tf-far.ipfix" > "$t/far.$d" 2> "$t/far.$d.err"; rc=$?
+  [ $rc -eq 3 ] || { echo "far: flowdump --decoder $d exited $rc, want 3 (damage)"; exit 1; }
+  grep -v '^# file' "$t/far.$d" | diff -u "$t/far.flows" - || { echo "far: decoder $d"; exit 1; }
+  grep -qF "3 damaged sets/messages skipped; first at $(sed -n 's/^far-damage //p' "$t/expect")" "$t/far.$d.err" \
+    || { echo "far: decoder $d does not name the damage"; cat "$t/far.$d.err"; exit 1; }
+done
+want=$(awk '{b += $10} END {print "10.0.0.1,17," b "," NR}' "$t/flows")
+"$3" dns-dest -q --src-cidr any --min-bpp 0 --min-bytes 0 --format csv --summary json \
+  "$t/tf.ipfix" > "$t/out" 2> "$t/err"; rc=$?
+[ $rc -eq 3 ] || { echo "dns-dest exited $rc, want 3"; cat "$t/err"; exit 1; }
+got=$(tr -d '\r' < "$t/out" | sed -n 2p | cut -d, -f1-4)
+[ "$got" = "$want" ] || { echo "dns-dest: got '$got', want '$want'"; exit 1; }
+grep -q '"bad_files":\[{"path":"[^"]*tf.ipfix","offset":null,"message":"[^"]*3 flow records not read[^"]*template 261' "$t/err" \
+  || { echo "--summary json does not name the records not read"; cat "$t/err"; exit 1; }
+exit 0
+]=] sh ${CMAKE_CURRENT_SOURCE_DIR}/ref/time_forms.py $<TARGET_FILE:flowdump> $<TARGET_FILE:flowsweep>)
+set_tests_properties(unit.read_time_forms PROPERTIES LABELS unit)
+
 # fuzz.compressed: the reader on gzip and zstd input against the same bytes uncompressed
 # (whole: the same flows; cut short: a prefix, the cut reported; flipped or garbage: no
 # crash). Its corpus: small IPFIX files (P, behind a first byte choosing the case).

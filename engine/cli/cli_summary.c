@@ -162,14 +162,16 @@ cli_summary_finish(const struct cli *c, struct cli_summary *s, int code, double 
     if (code == 0)
         snprintf(s->why, sizeof(s->why), "every file was read cleanly");
     else if (code == EXIT_PARTIAL && s->lost)
-        snprintf(s->why, sizeof(s->why),
-                 "%zu input files were unreadable or damaged (see bad_files) and %llu paths below "
-                 "a PATH could not be walked (see the warnings): files may be missing",
-                 s->nbad, (unsigned long long)s->lost);
+        snprintf(
+            s->why, sizeof(s->why),
+            "%zu input files were unreadable, damaged or partly unread (see bad_files) and %llu "
+            "paths below "
+            "a PATH could not be walked (see the warnings): files may be missing",
+            s->nbad, (unsigned long long)s->lost);
     else if (code == EXIT_PARTIAL)
         snprintf(s->why, sizeof(s->why),
-                 "%zu input files were unreadable or damaged (see bad_files); the results "
-                 "cover every good record",
+                 "%zu input files were unreadable, damaged or partly unread (see bad_files); the "
+                 "results cover every good record",
                  s->nbad);
     else if (code == EXIT_USAGE)
         snprintf(s->why, sizeof(s->why), "usage error (the message is on stderr)");

@@ -208,7 +208,7 @@ cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
 
         if (bad[i].resumed)
             snprintf(suffix, sizeof(suffix),
-                     " (%llu flows of the file were %s, before and after the damage)",
+                     " (%llu flows of the file were %s, before and after what was skipped)",
                      (unsigned long long)bad[i].flows_kept, what);
         else
             snprintf(suffix, sizeof(suffix), " (%llu flows before the damage were %s)",

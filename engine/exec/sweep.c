@@ -58,20 +58,34 @@ add_bad(struct worker *w, const char *path, uint64_t flows, int resumed, const c
     b->resumed = resumed;
 }
 
-/* Why a file read to its end is bad, or 0 if it is not; the message goes to `w`. */
+/*
+ * Why a file read to its end is bad, or 0 if it is not; the message goes to `w`. A file
+ * with flow-like records the reader cannot place in time (source_stats.untimed) is named
+ * too, with their template: they are not read, and the answer must not look whole.
+ */
 static int
 note_bad(struct worker *w, const struct sweep_file *file, const struct source_stats *st, int rc,
          const struct err *ferr, uint64_t flows)
 {
+    char untimed[sizeof(st->first_untimed) + 128] = "";
+
+    if (st->untimed)
+        snprintf(untimed, sizeof(untimed),
+                 "%s%llu flow records not read: they have no start time the reader can place "
+                 "(first: %s)",
+                 rc < 0 || st->unknown_sets || st->damaged ? "; " : "",
+                 (unsigned long long)st->untimed, st->first_untimed);
     if (rc < 0) {
-        add_bad(w, file->path, flows, 0, "%s", ferr->msg);
+        add_bad(w, file->path, flows, 0, "%s%s", ferr->msg, untimed);
     } else if (st->unknown_sets && !st->damaged) {
         add_bad(w, file->path, flows, 1,
-                "%s: %llu data sets skipped: their template was never defined (records lost)",
-                file->path, (unsigned long long)st->unknown_sets);
+                "%s: %llu data sets skipped: their template was never defined (records lost)%s",
+                file->path, (unsigned long long)st->unknown_sets, untimed);
     } else if (st->damaged) {
-        add_bad(w, file->path, flows, 1, "%s: %llu damaged sets or messages skipped; first at %s",
-                file->path, (unsigned long long)st->damaged, st->first_damage);
+        add_bad(w, file->path, flows, 1, "%s: %llu damaged sets or messages skipped; first at %s%s",
+                file->path, (unsigned long long)st->damaged, st->first_damage, untimed);
+    } else if (st->untimed) {
+        add_bad(w, file->path, flows, 1, "%s: %s", file->path, untimed);
     } else {
         return 0;
     }

@@ -201,22 +201,15 @@ ipfix_fast_compile(struct ipfix_plan *plan, uint32_t fl)
     memset(x, 0, sizeof(*x));
     if (!(fl & IPFIX_F_FLOW))
         return;
-    x->start_kind = (fl & IPFIX_F_START_MS)   ? IPFIX_T_MS
-                    : (fl & IPFIX_F_START_US) ? IPFIX_T_US
-                                              : IPFIX_T_NS;
-    ok &= src_be(&s[x->start_kind == IPFIX_T_MS   ? IPFIX_IF_START_MS
-                    : x->start_kind == IPFIX_T_US ? IPFIX_IF_START_US
-                                                  : IPFIX_IF_START_NS],
-                 8, &x->start);
-    x->end_kind = (fl & IPFIX_F_END_MS)   ? IPFIX_T_MS
-                  : (fl & IPFIX_F_END_US) ? IPFIX_T_US
-                  : (fl & IPFIX_F_END_NS) ? IPFIX_T_NS
-                                          : IPFIX_T_NONE;
-    if (x->end_kind != IPFIX_T_NONE)
-        ok &= src_be(&s[x->end_kind == IPFIX_T_MS   ? IPFIX_IF_END_MS
-                        : x->end_kind == IPFIX_T_US ? IPFIX_IF_END_US
-                                                    : IPFIX_IF_END_NS],
-                     8, &x->end);
+    x->start_kind = (uint8_t)ipfix_start_kind(fl);
+    x->end_kind = (uint8_t)ipfix_end_kind(fl);
+    /* seconds, sysUpTime and delta times (no exporter of DNS DPI writes them): the general path */
+    if (x->start_kind > IPFIX_T_NS || x->end_kind > IPFIX_T_NS)
+        ok = 0;
+    else
+        ok &= src_be(&s[ipfix_time_idx((enum ipfix_tkind)x->start_kind, 1)], 8, &x->start);
+    if (ok && x->end_kind != IPFIX_T_NONE)
+        ok &= src_be(&s[ipfix_time_idx((enum ipfix_tkind)x->end_kind, 0)], 8, &x->end);
     ok &= src_be(&s[(fl & IPFIX_F_OCT_TOTAL) ? IPFIX_IF_OCT_TOTAL : IPFIX_IF_OCT_DELTA], 8,
                  &x->bytes);
     ok &= src_be(&s[(fl & IPFIX_F_PKT_TOTAL) ? IPFIX_IF_PKT_TOTAL : IPFIX_IF_PKT_DELTA], 8,
@@ -312,11 +305,33 @@ ipfix_fast_ms_bad_general(const struct ipfix_rec *r, uint64_t *ms)
         return 152;
     if ((r->flow_flags & IPFIX_F_END_MS) && (*ms = be(r, &s[IPFIX_IF_END_MS], 8)) >> 63)
         return 153;
+    /* systemInitTimeMilliseconds + a sysUpTime (< 2^32): no wrap while the first is < 2^63 */
+    for (int start = 1; start >= 0; start--) {
+        if ((start ? ipfix_start_kind(r->flow_flags) : ipfix_end_kind(r->flow_flags)) != IPFIX_T_UP)
+            continue;
+        if ((*ms = be(r, &s[IPFIX_IF_SYSINIT], 8)) >> 63)
+            return 160;
+        if ((*ms += be(r, &s[start ? IPFIX_IF_START_UP : IPFIX_IF_END_UP], 4)) >> 63)
+            return start ? 22 : 21;
+    }
     return 0;
 }
 
 /* ------------------------------------------------------------------------ */
 /* The general path                                                          */
+
+/* general_time() - the start (`start` 1) or end time of kind `k` of record `r`, Unix ms. */
+static int64_t
+general_time(const struct ipfix_rec *r, enum ipfix_tkind k, int start)
+{
+    const struct ipfix_slot *s = r->plan->flow;
+    int idx = ipfix_time_idx(k, start);
+
+    if (idx < 0)
+        return 0;
+    return ipfix_time_ms(k, be(r, &s[idx], ipfix_time_size(k)),
+                         k == IPFIX_T_UP ? be(r, &s[IPFIX_IF_SYSINIT], 8) : 0, r->export_s);
+}
 
 void
 ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need)
@@ -330,13 +345,8 @@ ipfix_fast_flow(const struct ipfix_rec *r, struct flow *f, uint32_t need)
     }
 
     if (need & IPFIX_NEED_TIME) {
-        f->start_ms = (fl & IPFIX_F_START_MS)   ? (int64_t)be(r, &s[IPFIX_IF_START_MS], 8)
-                      : (fl & IPFIX_F_START_US) ? ipfix_ntp_ms(be(r, &s[IPFIX_IF_START_US], 8), 1)
-                                                : ipfix_ntp_ms(be(r, &s[IPFIX_IF_START_NS], 8), 0);
-        f->end_ms = (fl & IPFIX_F_END_MS)   ? (int64_t)be(r, &s[IPFIX_IF_END_MS], 8)
-                    : (fl & IPFIX_F_END_US) ? ipfix_ntp_ms(be(r, &s[IPFIX_IF_END_US], 8), 1)
-                    : (fl & IPFIX_F_END_NS) ? ipfix_ntp_ms(be(r, &s[IPFIX_IF_END_NS], 8), 0)
-                                            : 0;
+        f->start_ms = general_time(r, ipfix_start_kind(fl), 1);
+        f->end_ms = general_time(r, ipfix_end_kind(fl), 0);
     }
     if (need & IPFIX_NEED_COUNTS) {
         f->bytes = be(r, &s[(fl & IPFIX_F_OCT_TOTAL) ? IPFIX_IF_OCT_TOTAL : IPFIX_IF_OCT_DELTA], 8);

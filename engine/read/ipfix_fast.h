@@ -50,8 +50,10 @@ int ipfix_fast_ms_bad_general(const struct ipfix_rec *r, uint64_t *ms);
 
 /*
  * ipfix_fast_ms_bad() - for flow record `r`: 0 when each dateTimeMilliseconds time the
- * reader takes from it (flowStartMilliseconds 0/152, flowEndMilliseconds 0/153) is below
- * 2^63, else the element ID of the first that is not (152 or 153), its value in *ms.
+ * reader takes from it (flowStartMilliseconds 0/152, flowEndMilliseconds 0/153, and
+ * systemInitTimeMilliseconds 0/160 plus flowStartSysUpTime 0/22 or flowEndSysUpTime 0/21)
+ * is below 2^63, else the element ID of the first that is not (152, 153; 160 for 0/160
+ * itself, 22 or 21 for a sum), its value in *ms.
  * Such a time (unsigned 64-bit on the wire) has no signed 64-bit struct flow time: the
  * scanner reports the record as damage, for both decoders (docs/format.md).
  */

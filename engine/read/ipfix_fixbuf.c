@@ -193,6 +193,39 @@ add_stml(struct ipfix_reader *r, fbSubTemplateMultiList_t *stml, uint32_t *n)
     }
 }
 
+/* rec_time() - the start (`start` 1) or end time of kind `k` of r->rec, Unix ms. */
+static int64_t
+rec_time(const struct ipfix_reader *r, enum ipfix_tkind k, int start)
+{
+    const struct frec *x = &r->rec;
+    uint64_t v;
+
+    switch (k) {
+    case IPFIX_T_MS:
+        v = start ? x->start_ms : x->end_ms;
+        break;
+    case IPFIX_T_US:
+        v = start ? x->start_us : x->end_us;
+        break;
+    case IPFIX_T_NS:
+        v = start ? x->start_ns : x->end_ns;
+        break;
+    case IPFIX_T_S:
+        v = start ? x->start_s : x->end_s;
+        break;
+    case IPFIX_T_UP:
+        v = start ? x->start_up : x->end_up;
+        break;
+    case IPFIX_T_DELTA:
+        v = start ? x->start_delta : x->end_delta;
+        break;
+    case IPFIX_T_NONE:
+    default:
+        return 0;
+    }
+    return ipfix_time_ms(k, v, x->sys_init, r->export_s);
+}
+
 /* to_flow() - r->rec (flags from its template) into r->flow. */
 static void
 to_flow(struct ipfix_reader *r, uint32_t fl)
@@ -201,13 +234,8 @@ to_flow(struct ipfix_reader *r, uint32_t fl)
     struct flow *f = &r->flow;
     uint32_t n = 0;
 
-    f->start_ms = (fl & IPFIX_F_START_MS)   ? (int64_t)x->start_ms
-                  : (fl & IPFIX_F_START_US) ? ipfix_ntp_ms(x->start_us, 1)
-                                            : ipfix_ntp_ms(x->start_ns, 0);
-    f->end_ms = (fl & IPFIX_F_END_MS)   ? (int64_t)x->end_ms
-                : (fl & IPFIX_F_END_US) ? ipfix_ntp_ms(x->end_us, 1)
-                : (fl & IPFIX_F_END_NS) ? ipfix_ntp_ms(x->end_ns, 0)
-                                        : 0;
+    f->start_ms = rec_time(r, ipfix_start_kind(fl), 1);
+    f->end_ms = rec_time(r, ipfix_end_kind(fl), 0);
     f->bytes = (fl & IPFIX_F_OCT_TOTAL) ? x->oct_total : x->oct_delta;
     f->packets = (fl & IPFIX_F_PKT_TOTAL) ? x->pkt_total : x->pkt_delta;
     f->rev_bytes = (fl & IPFIX_F_ROCT_TOTAL) ? x->roct_total : x->roct_delta;

@@ -490,6 +490,7 @@ ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
                            r->path, off_word(r), (unsigned long long)off, mlen, avail);
         r->beg += mlen;
         r->msg_off = off;
+        r->export_s = (uint32_t)rd16(p + 4) << 16 | rd16(p + 6);
         r->st.messages++;
 
         r->nflows = r->next_flow = r->nrr = 0;
@@ -498,6 +499,11 @@ ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
             return ERR_SET(err, ERR_FORMAT, "%s: %s %llu: %s", r->path, off_word(r),
                            (unsigned long long)res.damage_off, res.damage_what);
         r->st.unknown_sets += res.unknown_sets;
+        if (res.untimed && r->st.untimed == 0)
+            snprintf(r->st.first_untimed, sizeof(r->st.first_untimed),
+                     "template %u (observation domain %u) %s", res.untimed_tid, res.untimed_domain,
+                     res.untimed_why);
+        r->st.untimed += res.untimed;
         ipfix_read_note_damage(r, res.damaged, res.damage_off, res.damage_what);
         if (res.skip)
             continue; /* nothing of it is decoded (IPFIX_MAX_DOMAINS) */

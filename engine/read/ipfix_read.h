@@ -11,7 +11,8 @@
  * What it reads (docs/format.md): YAF 2.x DNS DPI (STML 0/293 -> 0xCE00 wrapper
  * -> STL of DNS RR records) and YAF 3.x / super_mediator 2 (yafDPIList 6871/432
  * -> DNS RR records); fields matched by (PEN, ID) only; 4- and 8-byte counters;
- * total or delta counters; uniflow and biflow; ms or NTP us/ns start times;
+ * total or delta counters; uniflow and biflow; ms, NTP us/ns, seconds, sysUpTime
+ * (with systemInitTimeMilliseconds) or delta-microsecond start times;
  * templates added or redefined mid-file. Options records, non-flow records and
  * data sets with unknown templates are skipped and counted.
  *
@@ -54,6 +55,13 @@ struct ipfix_read_stats {
     uint64_t damaged;         /* damaged sets/messages skipped (records lost there) */
     uint64_t file_bytes;      /* size of the file in bytes */
     uint64_t records_dropped; /* what ipfix_need.keep() counted for the flows it dropped */
+    /*
+     * Records of templates that look like flows (not options, an address) but give no
+     * start time the reader can place exactly (docs/format.md, "Which records are flows"):
+     * not read as flows, counted here (and in other_records), the first one described.
+     */
+    uint64_t untimed;
+    char first_untimed[256];        /* "template N (observation domain D) why", "" if none */
     char first_damage[ERR_MSG_LEN]; /* "offset N: what was wrong", "" if none */
 };
 

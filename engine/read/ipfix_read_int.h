@@ -39,10 +39,17 @@ struct frec {
     uint64_t pkt_delta;            /* packetDeltaCount */
     uint64_t roct_delta;           /* reverseOctetDeltaCount */
     uint64_t rpkt_delta;           /* reversePacketDeltaCount */
+    uint64_t sys_init;             /* systemInitTimeMilliseconds */
     uint8_t sip6[16];              /* sourceIPv6Address */
     uint8_t dip6[16];              /* destinationIPv6Address */
     uint32_t sip4;                 /* sourceIPv4Address, host order */
     uint32_t dip4;                 /* destinationIPv4Address, host order */
+    uint32_t start_s;              /* flowStartSeconds */
+    uint32_t end_s;                /* flowEndSeconds */
+    uint32_t start_up;             /* flowStartSysUpTime, ms since sys_init */
+    uint32_t end_up;               /* flowEndSysUpTime */
+    uint32_t start_delta;          /* flowStartDeltaMicroseconds, before the export time */
+    uint32_t end_delta;            /* flowEndDeltaMicroseconds */
     uint16_t sport;                /* sourceTransportPort */
     uint16_t dport;                /* destinationTransportPort */
     uint16_t icmp4;                /* icmpTypeCodeIPv4 */
@@ -113,6 +120,7 @@ struct ipfix_reader {
     int eof;                    /* read(2) returned 0 */
     int in_msg;                 /* a message is loaded in libfixbuf */
     uint64_t msg_off;           /* file offset of that message */
+    uint32_t export_s;          /* its export time, Unix seconds (flowStartDeltaMicroseconds) */
     uint16_t int_tid;           /* internal template currently set on fb */
     int live;                   /* rec holds decoded lists to free */
     int done;                   /* end of file or fatal error reached */

@@ -423,6 +423,7 @@ visit_rec(const struct ipfix_scan *s, const struct vtmpl *t, const uint8_t *p, i
     r->plan = &t->plan;
     r->tmpl = t;
     r->flow_flags = t->cls.flow_flags;
+    r->export_s = rd32(s->msg + 4);
     r->ndns = 0;
 }
 
@@ -1060,6 +1061,11 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
         }
         if (!n)
             break;
+        if (t->cls.untimed && s->res->untimed++ == 0) { /* a flow-like record not read: named */
+            s->res->untimed_tid = tid;
+            s->res->untimed_domain = s->cur->id;
+            s->res->untimed_why = t->cls.untimed;
+        }
         if (ctx == CTX_FLOW) {
             struct ipfix_rec r;
             uint64_t ms;
@@ -1067,11 +1073,16 @@ scan_dset(struct ipfix_scan *s, const struct vtmpl *t, uint16_t tid, const uint8
 
             visit_rec(s, t, q, 0, &r);
             /* before either decoder sees it, so both agree (docs/format.md, Flow fields) */
-            if ((t->cls.flow_flags & (IPFIX_F_START_MS | IPFIX_F_END_MS)) &&
+            if ((t->cls.flow_flags & (IPFIX_F_START_MS | IPFIX_F_END_MS | IPFIX_F_SYSINIT)) &&
                 (id = ipfix_fast_ms_bad(&r, &ms))) {
                 damage(s, q,
                        "record of template %u: %s %llu is 2^63 ms or more (no signed 64-bit time)",
-                       tid, id == 152 ? "flowStartMilliseconds" : "flowEndMilliseconds",
+                       tid,
+                       id == 152   ? "flowStartMilliseconds"
+                       : id == 153 ? "flowEndMilliseconds"
+                       : id == 160 ? "systemInitTimeMilliseconds"
+                       : id == 22  ? "systemInitTimeMilliseconds + flowStartSysUpTime"
+                                   : "systemInitTimeMilliseconds + flowEndSysUpTime",
                        (unsigned long long)ms);
                 break;
             }

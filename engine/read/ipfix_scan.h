@@ -74,25 +74,32 @@
 
 /* Flags a flow template gets (the template context of the reader). */
 enum ipfix_flow_flag {
-    IPFIX_F_FLOW = 1u << 0,        /* a flow record: always set for flows */
-    IPFIX_F_START_MS = 1u << 1,    /* flowStartMilliseconds 0/152 */
-    IPFIX_F_START_US = 1u << 2,    /* flowStartMicroseconds 0/154 (NTP) */
-    IPFIX_F_START_NS = 1u << 3,    /* flowStartNanoseconds 0/156 (NTP) */
-    IPFIX_F_END_MS = 1u << 4,      /* flowEndMilliseconds 0/153 */
-    IPFIX_F_END_US = 1u << 5,      /* flowEndMicroseconds 0/155 */
-    IPFIX_F_END_NS = 1u << 6,      /* flowEndNanoseconds 0/157 */
-    IPFIX_F_OCT_TOTAL = 1u << 7,   /* octetTotalCount 0/85 (else octetDeltaCount 0/1) */
-    IPFIX_F_PKT_TOTAL = 1u << 8,   /* packetTotalCount 0/86 (else packetDeltaCount 0/2) */
-    IPFIX_F_ROCT_TOTAL = 1u << 9,  /* reverseOctetTotalCount 29305/85 (else 29305/1) */
-    IPFIX_F_RPKT_TOTAL = 1u << 10, /* reversePacketTotalCount 29305/86 (else 29305/2) */
-    IPFIX_F_V4 = 1u << 11,         /* sourceIPv4Address 0/8 (else IPv6 0/27, 0/28) */
-    IPFIX_F_DPORT = 1u << 12,      /* destinationTransportPort 0/11 */
-    IPFIX_F_ICMP4 = 1u << 13,      /* icmpTypeCodeIPv4 0/32 (dport when 0/11 is absent) */
-    IPFIX_F_ICMP6 = 1u << 14,      /* icmpTypeCodeIPv6 0/139 (idem) */
-    IPFIX_F_BIFLOW = 1u << 15,     /* any reverse counter present */
-    IPFIX_F_STML = 1u << 16,       /* subTemplateMultiList 0/293 (YAF 2.x DPI) */
-    IPFIX_F_DPI = 1u << 17,        /* yafDPIList 6871/432 (YAF 3.x DPI) */
-    IPFIX_F_DPI_FIRST = 1u << 18   /* both lists, the yafDPIList first: its records come first */
+    IPFIX_F_FLOW = 1u << 0,         /* a flow record: always set for flows */
+    IPFIX_F_START_MS = 1u << 1,     /* flowStartMilliseconds 0/152 */
+    IPFIX_F_START_US = 1u << 2,     /* flowStartMicroseconds 0/154 (NTP) */
+    IPFIX_F_START_NS = 1u << 3,     /* flowStartNanoseconds 0/156 (NTP) */
+    IPFIX_F_END_MS = 1u << 4,       /* flowEndMilliseconds 0/153 */
+    IPFIX_F_END_US = 1u << 5,       /* flowEndMicroseconds 0/155 */
+    IPFIX_F_END_NS = 1u << 6,       /* flowEndNanoseconds 0/157 */
+    IPFIX_F_OCT_TOTAL = 1u << 7,    /* octetTotalCount 0/85 (else octetDeltaCount 0/1) */
+    IPFIX_F_PKT_TOTAL = 1u << 8,    /* packetTotalCount 0/86 (else packetDeltaCount 0/2) */
+    IPFIX_F_ROCT_TOTAL = 1u << 9,   /* reverseOctetTotalCount 29305/85 (else 29305/1) */
+    IPFIX_F_RPKT_TOTAL = 1u << 10,  /* reversePacketTotalCount 29305/86 (else 29305/2) */
+    IPFIX_F_V4 = 1u << 11,          /* sourceIPv4Address 0/8 (else IPv6 0/27, 0/28) */
+    IPFIX_F_DPORT = 1u << 12,       /* destinationTransportPort 0/11 */
+    IPFIX_F_ICMP4 = 1u << 13,       /* icmpTypeCodeIPv4 0/32 (dport when 0/11 is absent) */
+    IPFIX_F_ICMP6 = 1u << 14,       /* icmpTypeCodeIPv6 0/139 (idem) */
+    IPFIX_F_BIFLOW = 1u << 15,      /* any reverse counter present */
+    IPFIX_F_STML = 1u << 16,        /* subTemplateMultiList 0/293 (YAF 2.x DPI) */
+    IPFIX_F_DPI = 1u << 17,         /* yafDPIList 6871/432 (YAF 3.x DPI) */
+    IPFIX_F_DPI_FIRST = 1u << 18,   /* both lists, the yafDPIList first: its records come first */
+    IPFIX_F_START_S = 1u << 19,     /* flowStartSeconds 0/150 */
+    IPFIX_F_END_S = 1u << 20,       /* flowEndSeconds 0/151 */
+    IPFIX_F_START_UP = 1u << 21,    /* flowStartSysUpTime 0/22 (ms since systemInitTime) */
+    IPFIX_F_END_UP = 1u << 22,      /* flowEndSysUpTime 0/21 */
+    IPFIX_F_SYSINIT = 1u << 23,     /* systemInitTimeMilliseconds 0/160, in the same record */
+    IPFIX_F_START_DELTA = 1u << 24, /* flowStartDeltaMicroseconds 0/158 (before export time) */
+    IPFIX_F_END_DELTA = 1u << 25    /* flowEndDeltaMicroseconds 0/159 */
 };
 
 /* How a template is decoded when it appears inside a list (the pair table). */
@@ -133,7 +140,7 @@ struct ipfix_int_ie {
 #define IPFIX_INT_DNS_SIZE     32
 #define IPFIX_INT_WRAP_SIZE    32
 #define IPFIX_LIST_MAX_RECORDS (65535 / IPFIX_INT_DNS_SIZE)
-#define IPFIX_INT_FLOW_N       27
+#define IPFIX_INT_FLOW_N       34
 #define IPFIX_INT_DNS_N        9
 #define IPFIX_INT_WRAP_N       1
 #define IPFIX_INT_SKIP_N       1
@@ -158,10 +165,17 @@ enum ipfix_int_flow_idx {
     IPFIX_IF_PKT_DELTA,
     IPFIX_IF_ROCT_DELTA,
     IPFIX_IF_RPKT_DELTA,
+    IPFIX_IF_SYSINIT,
     IPFIX_IF_SIP6,
     IPFIX_IF_DIP6,
     IPFIX_IF_SIP4,
     IPFIX_IF_DIP4,
+    IPFIX_IF_START_S,
+    IPFIX_IF_END_S,
+    IPFIX_IF_START_UP,
+    IPFIX_IF_END_UP,
+    IPFIX_IF_START_DELTA,
+    IPFIX_IF_END_DELTA,
     IPFIX_IF_SPORT,
     IPFIX_IF_DPORT,
     IPFIX_IF_ICMP4,
@@ -190,6 +204,13 @@ struct ipfix_tclass {
     uint8_t pair;        /* enum ipfix_pair */
     uint8_t top_ok;      /* 0: top-level records cannot be transcoded (set dropped) */
     const char *why;     /* when !top_ok: what is wrong with the template */
+    /*
+     * A template that looks like a flow (not options, an address) but gives no start time the
+     * reader can place exactly (flowStartSysUpTime without systemInitTimeMilliseconds in the
+     * record, or no start at all): why, else NULL. Its records are not flows; the scanner
+     * counts them (ipfix_scan_result.untimed) so that they are never dropped without a word.
+     */
+    const char *untimed;
 };
 
 /*
@@ -219,6 +240,15 @@ struct ipfix_scan_result {
     const uint16_t *list_tid;
     const uint8_t *list_pair;
     size_t nlist;
+    /*
+     * Records of flow-like templates with no start time the reader can place
+     * (ipfix_tclass.untimed): how many in this message, and the first one's
+     * template, observation domain and why (static text), to name them.
+     */
+    uint32_t untimed;
+    uint16_t untimed_tid;
+    uint32_t untimed_domain;
+    const char *untimed_why;
     uint64_t damage_off;   /* file offset of the first damage, if damaged */
     char damage_what[200]; /* what was wrong there */
 };
@@ -264,10 +294,74 @@ struct ipfix_src {
 };
 enum ipfix_tkind {
     IPFIX_T_NONE,
-    IPFIX_T_MS,
-    IPFIX_T_US,
-    IPFIX_T_NS
+    IPFIX_T_MS,   /* dateTimeMilliseconds (0/152, 0/153) */
+    IPFIX_T_US,   /* NTP, microseconds (0/154, 0/155) */
+    IPFIX_T_NS,   /* NTP, nanoseconds (0/156, 0/157) */
+    IPFIX_T_S,    /* dateTimeSeconds (0/150, 0/151): x 1000 */
+    IPFIX_T_UP,   /* ms since the record's systemInitTimeMilliseconds (0/22, 0/21 with 0/160) */
+    IPFIX_T_DELTA /* microseconds before the message's export time (0/158, 0/159) */
 };
+
+/*
+ * ipfix_start_kind(), ipfix_end_kind() - which element of a flow template
+ * (enum ipfix_flow_flag `fl`) gives the flow's start and end, in this order of
+ * preference: ms, us, ns, seconds, sysUpTime (only with 0/160 in the record),
+ * delta. A flow template always has a start; IPFIX_T_NONE: no end (end_ms 0).
+ */
+static inline enum ipfix_tkind
+ipfix_start_kind(uint32_t fl)
+{
+    return (fl & IPFIX_F_START_MS)   ? IPFIX_T_MS
+           : (fl & IPFIX_F_START_US) ? IPFIX_T_US
+           : (fl & IPFIX_F_START_NS) ? IPFIX_T_NS
+           : (fl & IPFIX_F_START_S)  ? IPFIX_T_S
+           : (fl & (IPFIX_F_START_UP | IPFIX_F_SYSINIT)) == (IPFIX_F_START_UP | IPFIX_F_SYSINIT)
+               ? IPFIX_T_UP
+           : (fl & IPFIX_F_START_DELTA) ? IPFIX_T_DELTA
+                                        : IPFIX_T_NONE;
+}
+static inline enum ipfix_tkind
+ipfix_end_kind(uint32_t fl)
+{
+    return (fl & IPFIX_F_END_MS)   ? IPFIX_T_MS
+           : (fl & IPFIX_F_END_US) ? IPFIX_T_US
+           : (fl & IPFIX_F_END_NS) ? IPFIX_T_NS
+           : (fl & IPFIX_F_END_S)  ? IPFIX_T_S
+           : (fl & (IPFIX_F_END_UP | IPFIX_F_SYSINIT)) == (IPFIX_F_END_UP | IPFIX_F_SYSINIT)
+               ? IPFIX_T_UP
+           : (fl & IPFIX_F_END_DELTA) ? IPFIX_T_DELTA
+                                      : IPFIX_T_NONE;
+}
+
+/* ipfix_time_idx() - the element (enum ipfix_int_flow_idx) of time kind `k`, start or end. */
+static inline int
+ipfix_time_idx(enum ipfix_tkind k, int start)
+{
+    switch (k) {
+    case IPFIX_T_MS:
+        return start ? IPFIX_IF_START_MS : IPFIX_IF_END_MS;
+    case IPFIX_T_US:
+        return start ? IPFIX_IF_START_US : IPFIX_IF_END_US;
+    case IPFIX_T_NS:
+        return start ? IPFIX_IF_START_NS : IPFIX_IF_END_NS;
+    case IPFIX_T_S:
+        return start ? IPFIX_IF_START_S : IPFIX_IF_END_S;
+    case IPFIX_T_UP:
+        return start ? IPFIX_IF_START_UP : IPFIX_IF_END_UP;
+    case IPFIX_T_DELTA:
+        return start ? IPFIX_IF_START_DELTA : IPFIX_IF_END_DELTA;
+    case IPFIX_T_NONE:
+    default:
+        return -1;
+    }
+}
+
+/* ipfix_time_size() - bytes of the reader's value of time kind `k` (8, or 4 for S, UP, DELTA). */
+static inline uint32_t
+ipfix_time_size(enum ipfix_tkind k)
+{
+    return k == IPFIX_T_S || k == IPFIX_T_UP || k == IPFIX_T_DELTA ? 4 : 8;
+}
 struct ipfix_fixed {
     uint8_t ok;                   /* 1: ipfix_fast_flow() takes the specialised path */
     uint8_t v4;                   /* IPv4 addresses (else IPv6) */
@@ -310,6 +404,7 @@ struct ipfix_rec {
     const struct ipfix_plan *plan; /* the record's template plan */
     const void *tmpl;              /* the scanner's template (ipfix_scan_flow_rrs()) */
     uint32_t flow_flags;           /* enum ipfix_flow_flag of the template (flows only) */
+    uint32_t export_s;             /* the message's export time, Unix seconds (IPFIX_T_DELTA) */
     uint32_t ndns;                 /* flows: the DNS records its lists yield */
 };
 

@@ -30,10 +30,17 @@ const struct ipfix_int_ie ipfix_int_flow[IPFIX_INT_FLOW_N] = {
     {"packetDeltaCount", 0, 2, 8},
     {"reverseOctetDeltaCount", 29305, 1, 8},
     {"reversePacketDeltaCount", 29305, 2, 8},
+    {"systemInitTimeMilliseconds", 0, 160, 8},
     {"sourceIPv6Address", 0, 27, 16},
     {"destinationIPv6Address", 0, 28, 16},
     {"sourceIPv4Address", 0, 8, 4},
     {"destinationIPv4Address", 0, 12, 4},
+    {"flowStartSeconds", 0, 150, 4},
+    {"flowEndSeconds", 0, 151, 4},
+    {"flowStartSysUpTime", 0, 22, 4},
+    {"flowEndSysUpTime", 0, 21, 4},
+    {"flowStartDeltaMicroseconds", 0, 158, 4},
+    {"flowEndDeltaMicroseconds", 0, 159, 4},
     {"sourceTransportPort", 0, 7, 2},
     {"destinationTransportPort", 0, 11, 2},
     {"icmpTypeCodeIPv4", 0, 32, 2},
@@ -102,6 +109,27 @@ ipfix_scan_classify(const struct ipfix_field *f, uint32_t n, uint32_t scope,
             case 157:
                 fl |= IPFIX_F_END_NS;
                 break;
+            case 150:
+                fl |= IPFIX_F_START_S;
+                break;
+            case 151:
+                fl |= IPFIX_F_END_S;
+                break;
+            case 22:
+                fl |= IPFIX_F_START_UP;
+                break;
+            case 21:
+                fl |= IPFIX_F_END_UP;
+                break;
+            case 160:
+                fl |= IPFIX_F_SYSINIT;
+                break;
+            case 158:
+                fl |= IPFIX_F_START_DELTA;
+                break;
+            case 159:
+                fl |= IPFIX_F_END_DELTA;
+                break;
             case 85:
                 fl |= IPFIX_F_OCT_TOTAL;
                 break;
@@ -160,20 +188,29 @@ ipfix_scan_classify(const struct ipfix_field *f, uint32_t n, uint32_t scope,
 
     memset(out, 0, sizeof(*out));
     out->top_ok = 1;
-    if (scope == 0 && ((fl & IPFIX_F_V4) || v6) &&
-        (fl & (IPFIX_F_START_MS | IPFIX_F_START_US | IPFIX_F_START_NS))) {
+    if (scope == 0 && ((fl & IPFIX_F_V4) || v6) && ipfix_start_kind(fl) != IPFIX_T_NONE) {
         out->why = compatible(f, n, ipfix_int_flow, IPFIX_INT_FLOW_N);
         if (!out->why)
             out->flow_flags = fl | IPFIX_F_FLOW;
     } else {
         out->why = compatible(f, n, ipfix_int_skip, IPFIX_INT_SKIP_N);
+        /* flow-like, but no start the reader can place: never dropped without a word */
+        if (scope == 0 && ((fl & IPFIX_F_V4) || v6))
+            out->untimed =
+                (fl & IPFIX_F_START_UP)
+                    ? "gives the flow start as flowStartSysUpTime (0/22) without "
+                      "systemInitTimeMilliseconds (0/160) in the record"
+                    : "has addresses but no flow start time the reader reads (0/150, 0/152, "
+                      "0/154, 0/156, 0/158, or 0/22 with 0/160)";
     }
     if (!out->why && n == 0)
         out->why = "it was withdrawn"; /* libfixbuf keeps a withdrawn template as an empty one */
     else if (!out->why && (min_len == 0 || min_len > 65535 - 20))
         out->why = min_len ? "its records cannot fit in a message" : "its records have no length";
-    if (out->why)
+    if (out->why) {
         out->top_ok = 0;
+        out->untimed = NULL;
+    }
 
     if (dns_name && dns_type && min_len > 0 && min_len <= 65535 - 20 &&
         !compatible(f, n, ipfix_int_dns, IPFIX_INT_DNS_N))

@@ -46,6 +46,8 @@ source_stats(const struct source *s, struct source_stats *st)
     st->other_records = r->other_records;
     st->unknown_sets = r->unknown_sets;
     st->damaged = r->damaged;
+    st->untimed = r->untimed;
+    memcpy(st->first_untimed, r->first_untimed, sizeof(st->first_untimed));
     memcpy(st->first_damage, r->first_damage, sizeof(st->first_damage));
 }
 

@@ -31,13 +31,15 @@ struct source_spec {
 
 /* What reading one input found (all zero for an input that could not be opened). */
 struct source_stats {
-    uint64_t file_bytes;            /* bytes of the input */
-    uint64_t flows;                 /* flows yielded, or dropped by need->keep() */
-    uint64_t records_dropped;       /* what need->keep() counted for the flows it dropped */
-    uint64_t dns_rrs;               /* DNS records attached to them */
-    uint64_t other_records;         /* options and non-flow records skipped */
-    uint64_t unknown_sets;          /* data sets skipped: template never defined */
-    uint64_t damaged;               /* damaged sets or messages skipped */
+    uint64_t file_bytes;      /* bytes of the input */
+    uint64_t flows;           /* flows yielded, or dropped by need->keep() */
+    uint64_t records_dropped; /* what need->keep() counted for the flows it dropped */
+    uint64_t dns_rrs;         /* DNS records attached to them */
+    uint64_t other_records;   /* options and non-flow records skipped */
+    uint64_t unknown_sets;    /* data sets skipped: template never defined */
+    uint64_t damaged;         /* damaged sets or messages skipped */
+    uint64_t untimed; /* flow-like records with no start time the reader can place (not read) */
+    char first_untimed[256];        /* "template N (observation domain D) why", "" if none */
     char first_damage[ERR_MSG_LEN]; /* "offset N: what was wrong", "" if none */
 };
 

@@ -297,7 +297,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fast.st.messages != ref.st.messages || fast.st.flows != ref.st.flows ||
         fast.st.dns_rrs != ref.st.dns_rrs || fast.st.other_records != ref.st.other_records ||
         fast.st.unknown_sets != ref.st.unknown_sets || fast.st.damaged != ref.st.damaged ||
-        fast.st.file_bytes != ref.st.file_bytes ||
+        fast.st.file_bytes != ref.st.file_bytes || fast.st.untimed != ref.st.untimed ||
+        strcmp(fast.st.first_untimed, ref.st.first_untimed) != 0 ||
         strcmp(fast.st.first_damage, ref.st.first_damage) != 0)
         differ("the counts", &fast, &ref);
 
@@ -311,6 +312,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fast_p.st.other_records != ref_p.st.other_records ||
         fast_p.st.unknown_sets != ref_p.st.unknown_sets || fast_p.st.damaged != ref_p.st.damaged ||
         fast_p.st.records_dropped != ref_p.st.flows - ref_p.flows ||
+        fast_p.st.untimed != ref_p.st.untimed ||
         strcmp(fast_p.st.first_damage, ref_p.st.first_damage) != 0)
         differ("the counts (projected)", &fast_p, &ref_p);
     return 0;

@@ -55,7 +55,7 @@ print_flow(FILE *out, const struct flow *f, char **nbuf, size_t *ncap)
     }
 }
 
-/* dump_file() - 0 clean, 3 damaged or fatal, 1 cannot open. */
+/* dump_file() - 0 clean, 3 damaged, fatal or with records not read, 1 cannot open. */
 static int
 dump_file(struct ipfix_model *m, const char *path, int counts, FILE *out)
 {
@@ -95,6 +95,13 @@ dump_file(struct ipfix_model *m, const char *path, int counts, FILE *out)
                 "flowdump: %s: %llu data sets skipped: their template was never defined "
                 "(their records are lost)\n",
                 path, (unsigned long long)st->unknown_sets);
+        status = 3;
+    }
+    if (st->untimed) {
+        fprintf(stderr,
+                "flowdump: %s: %llu flow records not read: no start time the reader can place "
+                "(first: %s)\n",
+                path, (unsigned long long)st->untimed, st->first_untimed);
         status = 3;
     }
     ipfix_reader_close(r);
