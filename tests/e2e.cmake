@@ -104,3 +104,11 @@ add_test(NAME e2e.output_special
           $<TARGET_FILE:flowsweep> ${CMAKE_CURRENT_SOURCE_DIR}/data/dnscat2-ndpi.yaf.ipfix
           ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/output-special)
 set_tests_properties(e2e.output_special PROPERTIES LABELS e2e TIMEOUT 120)
+
+# Traps a new analyst fell into (review s15), listed in tests/e2e/analyst_traps.sh, each
+# against an expectation written by hand. Empty hourly files and one small file: seconds.
+add_test(NAME e2e.analyst_traps
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/analyst_traps.sh
+          $<TARGET_FILE:flowsweep> ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/analyst-traps)
+set_tests_properties(e2e.analyst_traps PROPERTIES LABELS e2e
+  ENVIRONMENT REF=${CMAKE_CURRENT_SOURCE_DIR}/ref)

@@ -863,6 +863,26 @@ allow_load(struct hunt_allow *a, const char *spec, struct err *err)
     return 0;
 }
 
+int
+cli_baseline_parse(const char *spec, struct part_window *bw, struct err *err)
+{
+    const char *dots = strstr(spec, "..");
+    char start[64];
+
+    if (dots == NULL || (size_t)(dots - spec) >= sizeof(start))
+        return ERR_SET(err, ERR_USAGE, "--baseline takes START..END (hours, as --start), not '%s'",
+                       spec);
+    memcpy(start, spec, (size_t)(dots - spec));
+    start[dots - spec] = '\0';
+    if (part_window_parse(start, dots + 2, bw, err) < 0) {
+        err_prefix(err, "--baseline");
+        return -ERR_USAGE;
+    }
+    if (!bw->has_start || !bw->has_end)
+        return ERR_SET(err, ERR_USAGE, "--baseline '%s': both START and END are needed", spec);
+    return 0;
+}
+
 /*
  * dns-hunt's --baseline and --allow into `o`. Returns -1 when all is well,
  * else the exit status (the message printed).
@@ -872,21 +892,41 @@ cli_hunt_options(const struct cli *c, struct hunt_opts *o, struct hunt_allow *al
                  struct err *err)
 {
     if (c->baseline) {
-        const char *dots = strstr(c->baseline, "..");
-        char start[64];
-        struct part_window bw;
+        struct part_window bw, w;
+        struct err werr;
 
-        if (dots == NULL || (size_t)(dots - c->baseline) >= sizeof(start))
-            return cli_usage_error("--baseline takes START..END (hours, as --start), not '%s'",
-                                   c->baseline);
-        memcpy(start, c->baseline, (size_t)(dots - c->baseline));
-        start[dots - c->baseline] = '\0';
-        if (part_window_parse(start, dots + 2, &bw, err) < 0)
-            return cli_usage_error("--baseline: %s", err->msg);
-        if (!bw.has_start || !bw.has_end)
-            return cli_usage_error("--baseline '%s': both START and END are needed", c->baseline);
+        if (cli_baseline_parse(c->baseline, &bw, err) < 0)
+            return cli_usage_error("%s", err->msg);
         o->baseline_start_ms = bw.start_ms; /* to the precision written (END's :MM[:SS] too) */
         o->baseline_end_ms = bw.end_ms;
+        /*
+         * "A group seen in the baseline is not new" holds only when the baseline is read:
+         * dns-hunt reads the --start/--end window alone (a bad window is refused later).
+         */
+        err_init(&werr);
+        if ((c->start != NULL || c->end != NULL) &&
+            part_window_parse(c->start, c->end, &w, &werr) == 0) {
+            char msg[512];
+
+            if (w.has_start && bw.start_ms < w.start_ms) {
+                snprintf(msg, sizeof(msg),
+                         "--baseline %.64s begins before --start %.64s: dns-hunt reads only the "
+                         "--start/--end window, so a group seen in the baseline before it would "
+                         "be called new; start the window at the baseline's start (--start "
+                         "%.*s), or give no --start",
+                         c->baseline, c->start, (int)(strstr(c->baseline, "..") - c->baseline) & 63,
+                         c->baseline);
+                return cli_usage_error("%s", msg);
+            }
+            if (w.has_end && bw.end_ms >= w.end_ms) {
+                snprintf(msg, sizeof(msg),
+                         "--baseline %.64s does not end before --end %.64s: no group first seen "
+                         "in the window could be new (new would be 0 in every row); end the "
+                         "baseline before --end",
+                         c->baseline, c->end);
+                return cli_usage_error("%s", msg);
+            }
+        }
     }
     if (c->allow) {
         if (allow_load(allow, c->allow, err) < 0) {

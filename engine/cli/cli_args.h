@@ -103,6 +103,13 @@ struct cli {
 int cli_args_parse(struct cli *c, int argc, char **argv);
 
 /*
+ * cli_baseline_parse() - dns-hunt's --baseline START..END (`spec`) into `bw` (both bounds
+ * set, in --start's forms). 0, or -ERR_USAGE with `err` saying why.
+ */
+struct part_window;
+int cli_baseline_parse(const char *spec, struct part_window *bw, struct err *err);
+
+/*
  * cli_hunt_options() - dns-hunt's --baseline and --allow into `o` (`allow`
  * filled, the caller hunt_allow_fini()s it). Returns -1 when all is well, else
  * the exit status (the message printed).

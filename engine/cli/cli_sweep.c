@@ -75,6 +75,46 @@ cli_check_outputs(struct cli *c, const struct part_plan *plan, const char *const
     return cli_usage_error("%s", err.msg);
 }
 
+/*
+ * warn_baseline() - dns-hunt's --baseline against the hours of the files planned, when every
+ * file has one: a baseline that ends after the last of them leaves no group that can be new
+ * (new = 0 in every row), one that ends before the first holds no flow (new = 1 in every row).
+ * Either is most likely a wrong date: said, not left silent (docs/dns-hunt.md). A baseline
+ * outside --start/--end is refused with the options (cli_hunt_options()).
+ */
+static void
+warn_baseline(const struct cli *c, const struct part_plan *plan)
+{
+    struct part_window bw;
+    struct err err;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    char hour[PART_HOUR_TEXT_LEN], suffix[192];
+
+    err_init(&err);
+    if (c->cmd != CMD_DNS_HUNT || c->baseline == NULL || plan->nfiles == 0 ||
+        cli_baseline_parse(c->baseline, &bw, &err) < 0)
+        return;
+    for (size_t i = 0; i < plan->nfiles; i++) {
+        if (plan->files[i].hour == PART_HOUR_UNKNOWN)
+            return; /* a file of unknown hour may hold any time */
+        lo = plan->files[i].hour < lo ? plan->files[i].hour : lo;
+        hi = plan->files[i].hour > hi ? plan->files[i].hour : hi;
+    }
+    if (bw.end_ms >= (hi + 3600) * 1000)
+        snprintf(suffix, sizeof(suffix),
+                 " ends after the last hour of the files read (%s): no group can be first seen "
+                 "after it, so new is 0 in every row",
+                 part_hour_format(hi, hour));
+    else if (bw.end_ms <= lo * 1000)
+        snprintf(suffix, sizeof(suffix),
+                 " ends before the first hour of the files read (%s): the baseline holds no "
+                 "flow, so new is 1 in every row",
+                 part_hour_format(lo, hour));
+    else
+        return;
+    cli_log_escaped(LOG_WARN, "--baseline ", c->baseline, suffix);
+}
+
 int
 cli_plan_inputs(struct cli *c, struct part_plan *plan)
 {
@@ -112,6 +152,7 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
         LOG_INFO("%zu files outside the time window were not read", plan->outside_window);
     if (plan->nfiles == 0)
         LOG_WARN("no input files to read%s", plan->outside_window ? " in the time window" : "");
+    warn_baseline(c, plan);
     return -1;
 }
 
