@@ -95,8 +95,24 @@ row_text(struct sort_ctx *s, struct row *x)
 }
 
 /*
+ * Two address cells as --where compares them (docs/query.md, Order): the 16 bytes
+ * as a 128-bit number, an IPv4 address as its v4-mapped form ::ffff:a.b.c.d; then
+ * an IPv4 address before its v4-mapped IPv6 export (a total order).
+ */
+static int
+addr_cmp(const struct out_cell *x, const struct out_cell *y)
+{
+    int c = memcmp(x->v.addr.a, y->v.addr.a, 16);
+
+    if (c)
+        return c < 0 ? -1 : 1;
+    return x->v.addr.family < y->v.addr.family ? -1 : x->v.addr.family > y->v.addr.family;
+}
+
+/*
  * The order keys compared one by one (general mode): numbers exactly (an avg
- * as its fraction), other cells by their rendered text. 0 when all tie.
+ * as its fraction), addresses as numbers (addr_cmp()), other cells by their
+ * rendered text. 0 when all tie.
  */
 static int
 keys_cmp(struct sort_ctx *s, struct row *x, struct row *y)
@@ -109,6 +125,8 @@ keys_cmp(struct sort_ctx *s, struct row *x, struct row *y)
         int col = job->order_cols[k];
         int c = out_cell_cmp_num(&s->xc[col], &s->yc[col]);
 
+        if (c == 2 && s->xc[col].kind == OUT_ADDR && s->yc[col].kind == OUT_ADDR)
+            c = addr_cmp(&s->xc[col], &s->yc[col]);
         if (c == 2) {
             out_str_reset(&s->xs);
             out_str_reset(&s->ys);
@@ -320,7 +338,9 @@ ctx_init(struct sort_ctx *s, const struct job *job)
     memset(s, 0, sizeof(*s));
     s->job = job;
     s->general = job->norder > 1 ||
-                 (!job->cols[job->order_col].is_key && job->cols[job->order_col].agg == AGG_AVG);
+                 (!job->cols[job->order_col].is_key && job->cols[job->order_col].agg == AGG_AVG) ||
+                 (job->cols[job->order_col].is_key &&
+                  record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_ADDR);
     s->order_num =
         !s->general && (!job->cols[job->order_col].is_key ||
                         record_field_kind(job->cols[job->order_col].field) == FIELD_KIND_NUM);
