@@ -124,17 +124,27 @@ part_name_is_flow(const char *dir, size_t dir_len, const char *name)
     return strncmp(name, "part-", 5) == 0 && in_hive_hour(dir, dir_len);
 }
 
-/* Whether any glob in `globs` matches (a glob with '/' against the path, others the name). */
+/*
+ * Whether any glob in `globs` matches (a glob with '/' against the path, others the name);
+ * with `hit`, every glob is tried and hit[i] set for each that matches.
+ */
 static int
-any_match(const char *const *globs, size_t n, const char *path, const char *name)
+any_match(const char *const *globs, size_t n, const char *path, const char *name,
+          unsigned char *hit)
 {
+    int m = 0;
+
     for (size_t i = 0; i < n; i++) {
         const char *subject = strchr(globs[i], '/') != NULL ? path : name;
 
-        if (fnmatch(globs[i], subject, 0) == 0)
-            return 1;
+        if (fnmatch(globs[i], subject, 0) == 0) {
+            if (hit == NULL)
+                return 1;
+            hit[i] = 1;
+            m = 1;
+        }
     }
-    return 0;
+    return m;
 }
 
 const char *
@@ -142,10 +152,16 @@ part_name_check(const struct part_filter *f, const char *path)
 {
     const char *slash = strrchr(path, '/');
     const char *name = slash != NULL ? slash + 1 : path;
+    int ex = 0, in = 0;
 
-    if (f != NULL && any_match(f->exclude, f->nexclude, path, name))
+    if (f != NULL) {
+        ex = any_match(f->exclude, f->nexclude, path, name, f->exclude_hit);
+        if (!ex || f->include_hit != NULL)
+            in = any_match(f->include, f->ninclude, path, name, f->include_hit);
+    }
+    if (ex)
         return PART_WHY_EXCLUDED;
-    if (f != NULL && any_match(f->include, f->ninclude, path, name))
+    if (in)
         return NULL;
     return part_name_is_flow(path, (size_t)(name - path), name) ? NULL : PART_WHY_NOT_FLOW_NAME;
 }

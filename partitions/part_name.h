@@ -24,12 +24,21 @@
 
 #include <stddef.h>
 
-/* The user's globs; both lists may be empty. Borrowed strings. */
+/*
+ * The user's globs; both lists may be empty. Borrowed strings. When
+ * include_hit / exclude_hit are set (caller storage, one byte per glob, zeroed
+ * by the caller), part_name_check() tries every glob and sets the byte of each
+ * one that matches, so that a glob matching no file can be told (a warning:
+ * a glob with '/' that does not start the way the walked paths do excludes
+ * nothing without a word otherwise).
+ */
 struct part_filter {
     const char *const *include; /* --include GLOB values, in order given */
     size_t ninclude;            /* entries in include */
     const char *const *exclude; /* --exclude GLOB values */
     size_t nexclude;            /* entries in exclude */
+    unsigned char *include_hit; /* NULL, or include_hit[i] = 1 once include[i] matched a file */
+    unsigned char *exclude_hit; /* idem for exclude[] */
 };
 
 /*

@@ -76,6 +76,48 @@ cli_check_outputs(struct cli *c, const struct part_plan *plan, const char *const
 }
 
 /*
+ * warn_unmatched() - a --exclude / --include glob that matched no file the walk found
+ * (`hit`: exclude's bytes, then include's) is said: it excluded (or took) nothing, most
+ * likely because a glob with '/' is matched against the whole path as walked, which starts
+ * with the PATH argument ('2024/05/01/03/\*' never matches 'repo/2024/05/01/03/x.yaf').
+ */
+static void
+warn_unmatched(const struct cli *c, const struct part_plan *plan, const unsigned char *hit)
+{
+    const char *example = plan->nfiles > 0    ? plan->files[0].path
+                          : plan->npassed > 0 ? plan->passed[0].path
+                                              : NULL;
+
+    for (size_t i = 0; i < c->nexclude + c->ninclude; i++) {
+        int ex = i < c->nexclude;
+        const char *glob = ex ? c->exclude[i] : c->include[i - c->nexclude];
+        int slash = strchr(glob, '/') != NULL;
+        size_t len = strlen(glob), need = esc_len((const uint8_t *)glob, len) + 1;
+        char *prefix = mem_alloc(need + 256);
+        int n = snprintf(prefix, 32, "--%s '", ex ? "exclude" : "include");
+
+        if (hit[i]) {
+            mem_free(prefix);
+            continue;
+        }
+        esc_bytes(prefix + n, need, (const uint8_t *)glob, len); /* never raw: user text */
+        n += (int)strlen(prefix + n);
+        snprintf(prefix + n, 256, "' matched no file: it %s nothing%s", ex ? "excluded" : "took",
+                 !slash ? ""
+                 : example != NULL
+                     ? " (a glob with '/' is matched against the whole path as walked, "
+                       "such as '"
+                     : " (a glob with '/' is matched against the whole path as walked, which "
+                       "starts with the PATH argument: start it with '*/')");
+        if (slash && example != NULL)
+            cli_log_escaped(LOG_WARN, prefix, example, "': start it with '*/')");
+        else
+            LOG_WARN("%s", prefix);
+        mem_free(prefix);
+    }
+}
+
+/*
  * warn_baseline() - dns-hunt's --baseline against the hours of the files planned, when every
  * file has one: a baseline that ends after the last of them leaves no group that can be new
  * (new = 0 in every row), one that ends before the first holds no flow (new = 1 in every row).
@@ -120,7 +162,9 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
 {
     struct err err;
     struct part_window window;
-    struct part_filter filter = {c->include, c->ninclude, c->exclude, c->nexclude};
+    unsigned char *hit = mem_calloc(c->ninclude + c->nexclude + 1, 1);
+    struct part_filter filter = {c->include,  c->ninclude,       c->exclude,
+                                 c->nexclude, hit + c->nexclude, hit};
 
     err_init(&err);
     memset(plan, 0, sizeof(*plan));
@@ -133,9 +177,12 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
     }
     if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
                                  plan, &err) < 0) {
+        mem_free(hit);
         cli_fatal(&err);
         return EXIT_FATAL;
     }
+    warn_unmatched(c, plan, hit);
+    mem_free(hit);
     if (cli_check_outputs(c, plan, NULL, 0) >= 0)
         return EXIT_USAGE; /* the plan is released by the caller (part_plan_fini) */
     if (c->cmd == CMD_EXPORT)

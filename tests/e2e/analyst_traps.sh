@@ -4,7 +4,9 @@
 #   1. dns-hunt --baseline outside the --start/--end window is refused (exit 2): its promise
 #      ("a group seen in the baseline is not new") needs the baseline read; a baseline after
 #      or before every planned hour is warned about (the hours written here);
-#   2. --order 'dip asc' orders addresses as numbers (v4-mapped view, as --where compares
+#   2. --exclude/--include globs that match no walked file are named in a warning (a glob
+#      with '/' is matched against the path as walked, which starts with the PATH);
+#   3. --order 'dip asc' orders addresses as numbers (v4-mapped view, as --where compares
 #      them), the same on one thread, four, from the cache and through shards and merge.
 # The repository is empty hourly files (clean, no flows) and one small hand-written IPFIX file.
 set -u
@@ -33,7 +35,18 @@ done
 [ $rc -eq 0 ] && grep -q "ends before the first hour of the files read (2024-05-01T00): .* new is 1 in every row" e ||
   { bad "baseline before the data: exit $rc"; cat e; }
 
-# 2. addresses ordered as numbers; the expected order from Python's ipaddress module
+# 2. globs that match no file
+files_read() { sed -n 's/.*"files":{"planned":\([0-9]*\).*/\1/p' "$1"; }
+"$fs" dns-names -q --summary json --exclude '2024/05/01/03/*' repo > o 2> e
+grep -q "warn: --exclude '2024/05/01/03/\*' matched no file: it excluded nothing (a glob with '/' is matched against the whole path as walked, such as 'repo/2024/05/01/" e ||
+  { bad "--exclude matching nothing: no warning"; cat e; }
+[ "$(files_read e)" = 6 ] || bad "--exclude matching nothing: $(files_read e) files planned, want 6"
+"$fs" dns-names -q --summary json --exclude '*/2024/05/01/03/*' --include '*.dat' repo > o 2> e
+[ "$(files_read e)" = 5 ] || bad "--exclude '*/2024/05/01/03/*': $(files_read e) files planned, want 5"
+grep -q "exclude.*matched no file" e && bad "a glob that matched was warned about"
+grep -q "warn: --include '\*.dat' matched no file: it took nothing$" e || { bad "--include matching nothing"; cat e; }
+
+# 3. addresses ordered as numbers; the expected order from Python's ipaddress module
 python3 - "$work/addrs.ipfix" "$work/want" <<'EOF' || exit 1
 import ipaddress, os, socket, struct, sys
 sys.path.insert(0, os.environ["REF"])
@@ -70,5 +83,5 @@ run_order --cache c addrs.ipfix > /dev/null && run_order --cache c addrs.ipfix >
   "$fs" merge -q --format csv s1.part s2.part | tr -d '\r' | sed 1d | cut -d, -f1 > gotm &&
   cmp -s want gotm || bad "order through shards and merge"
 
-[ $fail -eq 0 ] && echo "analyst traps: baseline refused/warned, addresses ordered as numbers"
+[ $fail -eq 0 ] && echo "analyst traps: baseline refused/warned, unmatched globs named, addresses ordered as numbers"
 exit $fail

@@ -84,7 +84,7 @@ test_globs(void)
 {
     const char *inc[] = {"*.dat", "*/keep/*"};
     const char *exc[] = {"*-00007.yaf", "*/tmp/*"};
-    struct part_filter f = {inc, 2, exc, 2};
+    struct part_filter f = {inc, 2, exc, 2, NULL, NULL};
 
     CHECK_EQ_STR(verdict(&f, "r/a.dat"), "taken");       /* included by name */
     CHECK_EQ_STR(verdict(&f, "r/keep/README"), "taken"); /* included by path */
@@ -93,10 +93,20 @@ test_globs(void)
     CHECK_EQ_STR(verdict(&f, "r/y-20240501130000-00007.yaf"), PART_WHY_EXCLUDED);
     CHECK_EQ_STR(verdict(&f, "r/tmp/a.yaf"), PART_WHY_EXCLUDED);
     CHECK_EQ_STR(verdict(&f, "r/tmp/a.dat"), PART_WHY_EXCLUDED); /* exclude wins */
+    /* With hit bytes every glob is tried: which ones matched some file (by hand). */
+    {
+        unsigned char ih[2] = {0, 0}, eh[2] = {0, 0};
+        struct part_filter h = {inc, 2, exc, 2, ih, eh};
+
+        CHECK_EQ_STR(verdict(&h, "r/tmp/a.dat"), PART_WHY_EXCLUDED); /* the same verdict */
+        CHECK(ih[0] == 1 && ih[1] == 0 && eh[0] == 0 && eh[1] == 1);
+        CHECK_EQ_STR(verdict(&h, "r/keep/README"), "taken");
+        CHECK(ih[0] == 1 && ih[1] == 1 && eh[0] == 0 && eh[1] == 1);
+    }
     /* A glob without '/' sees the name only: "r*" does not match "r/a.txt"'s name. */
     {
         const char *inc2[] = {"r*"};
-        struct part_filter g = {inc2, 1, NULL, 0};
+        struct part_filter g = {inc2, 1, NULL, 0, NULL, NULL};
 
         CHECK_EQ_STR(verdict(&g, "r/a.txt"), PART_WHY_NOT_FLOW_NAME);
         CHECK_EQ_STR(verdict(&g, "q/readme"), "taken");
@@ -178,7 +188,7 @@ test_walk(void)
     {
         const char *inc[] = {"*.tsv"};
         const char *exc[] = {"*.gz"};
-        struct part_filter f = {inc, 1, exc, 1};
+        struct part_filter f = {inc, 1, exc, 1, NULL, NULL};
 
         CHECK(part_plan_build_filtered(paths, 1, NULL, &f, &plan, &err) == 0);
         CHECK_EQ_U64(plan.nfiles, 3); /* .yaf, in-S0, labels.tsv */
