@@ -7,7 +7,8 @@
 #   2. --exclude/--include globs that match no walked file are named in a warning (a glob
 #      with '/' is matched against the path as walked, which starts with the PATH);
 #   3. --order 'dip asc' orders addresses as numbers (v4-mapped view, as --where compares
-#      them), the same on one thread, four, from the cache and through shards and merge.
+#      them), the same on one thread, four, from the cache and through shards and merge;
+#   4. query --help says that several --job blocks stop at --mem-limit (they do not spill).
 # The repository is empty hourly files (clean, no flows) and one small hand-written IPFIX file.
 set -u
 fs=$1 work=$2
@@ -82,6 +83,11 @@ run_order --cache c addrs.ipfix > /dev/null && run_order --cache c addrs.ipfix >
   "$fs" "${q[@]}" --order 'dip asc' --shard 1/2 --partial-out s2.part addrs.ipfix 2> /dev/null &&
   "$fs" merge -q --format csv s1.part s2.part | tr -d '\r' | sed 1d | cut -d, -f1 > gotm &&
   cmp -s want gotm || bad "order through shards and merge"
+
+# 4. query --help says that several --job blocks do not spill (docs/usage.md, --job)
+"$fs" query --help > h 2>&1
+tr -s ' \n' ' ' < h | grep -q "several blocks do not spill: past --mem-limit they stop" ||
+  bad "query --help does not say that --job blocks do not spill"
 
 [ $fail -eq 0 ] && echo "analyst traps: baseline refused/warned, unmatched globs named, addresses ordered as numbers"
 exit $fail
