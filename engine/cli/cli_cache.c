@@ -78,7 +78,7 @@ stats(const char *dir)
 {
     struct cache_job_stats *jobs = NULL;
     size_t n = 0;
-    uint64_t entries = 0, bytes = 0, bad = 0, bad_bytes = 0;
+    uint64_t entries = 0, bytes = 0, bad = 0, bad_bytes = 0, foreign = 0;
     struct err err;
 
     err_init(&err);
@@ -91,19 +91,24 @@ stats(const char *dir)
         bytes += jobs[i].bytes;
         bad += jobs[i].unreadable;
         bad_bytes += jobs[i].unreadable_bytes;
+        foreign += jobs[i].foreign;
     }
     fputs("cache ", stdout);
     put_escaped(dir);
-    printf(": %zu jobs, %llu partials, %.2f MiB; %llu unreadable files, %.2f MiB\n", n,
-           (unsigned long long)entries, mib(bytes), (unsigned long long)bad, mib(bad_bytes));
+    printf(": %zu jobs, %llu partials, %.2f MiB; %llu unreadable partials, %.2f MiB; %llu files "
+           "that are not the cache's\n",
+           n, (unsigned long long)entries, mib(bytes), (unsigned long long)bad, mib(bad_bytes),
+           (unsigned long long)foreign);
     for (size_t i = 0; i < n; i++) {
         const struct cache_job_stats *j = &jobs[i];
 
-        printf("job %s: %llu partials (%llu roll-ups of %llu files in all), %.2f MiB, %llu of "
-               "damaged sources, %llu unreadable",
+        printf("job %s: %llu partials (%llu roll-ups with %llu file memberships in all: a file "
+               "in several roll-ups counts in each), %.2f MiB, %llu of damaged sources, %llu "
+               "unreadable, %llu not the cache's",
                j->fp_hex, (unsigned long long)j->entries, (unsigned long long)j->rollups,
                (unsigned long long)j->roll_members, mib(j->bytes),
-               (unsigned long long)j->damaged_sources, (unsigned long long)j->unreadable);
+               (unsigned long long)j->damaged_sources, (unsigned long long)j->unreadable,
+               (unsigned long long)j->foreign);
         if (j->entries) {
             fputs(", oldest ", stdout);
             put_time(j->oldest_ns);

@@ -944,7 +944,11 @@ stats_one(void *ctx, const char *job_hex, const char *path, const char *name, co
 
     (void)err;
     if (name[0] == '.')
-        return 0; /* a temporary being written */
+        return 0;              /* a temporary being written */
+    if (own_name(name) == 0) { /* as cache prune calls it: left alone, never read */
+        row->foreign++;
+        return 0;
+    }
     err_init(&e);
     if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, &p, &e) < 0) {
         row->unreadable++;

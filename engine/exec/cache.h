@@ -216,11 +216,13 @@ struct cache_job_stats {
     char job[PARTIAL_JOB_MAX]; /* from the newest readable partial's header */
     uint64_t entries;          /* partials that load (roll-ups included) */
     uint64_t rollups;          /* of which roll-ups */
-    uint64_t roll_members;     /* source files in them */
+    uint64_t roll_members;     /* their members, summed (a file in two roll-ups counts twice) */
     uint64_t bytes;            /* their bytes */
     uint64_t damaged_sources;  /* partials that keep a damaged file's verdict */
-    uint64_t unreadable;       /* files that do not load as partials */
+    uint64_t unreadable;       /* files named as the cache's that do not load as partials */
     uint64_t unreadable_bytes;
+    uint64_t
+        foreign; /* files not named as the cache's (cache prune leaves them: "not the cache's") */
     int64_t oldest_ns, newest_ns; /* when their sources were examined */
 };
 

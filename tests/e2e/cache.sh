@@ -161,9 +161,18 @@ cmp -s "$work/limit50.plain" "$work/limit50.out" || bad "--limit 50 from --limit
 read -r hits read_n <<< "$(summary_field "$work/limit50.err")"
 [ "${hits:-x}" = 8 ] || bad "--limit 50 did not reuse --limit 20's partials ('$hits' from partials)"
 
+# a file that is not the cache's: stats and prune call it the same (not "unreadable")
+jobdir=$(ls -d "$work"/cache-env/*/ | head -1)
+echo "my notes" > "${jobdir}notes.txt"
 "$fs" cache stats "$work/cache-env" > "$work/stats.out"
-grep -q '1 jobs, 1 partials' "$work/stats.out" && grep -q '(1 roll-ups of 8 files in all)' "$work/stats.out" ||
+grep -q '1 jobs, 1 partials' "$work/stats.out" && grep -q '(1 roll-ups with 8 file memberships in all' "$work/stats.out" ||
   { bad "cache stats"; cat "$work/stats.out"; }
+grep -q "0 unreadable partials, 0.00 MiB; 1 files that are not the cache's" "$work/stats.out" &&
+  grep -q "0 unreadable, 1 not the cache's" "$work/stats.out" ||
+  { bad "cache stats: notes.txt should be 'not the cache's', not unreadable"; cat "$work/stats.out"; }
+"$fs" cache prune "$work/cache-env" > "$work/prune0.out"
+grep -q "left 1 files that are not the cache's" "$work/prune0.out" || { bad "cache prune: notes.txt"; cat "$work/prune0.out"; }
+rm "${jobdir}notes.txt"
 grep -q 'of damaged sources' "$work/stats.out" || bad "cache stats: no damaged-source count"
 "$fs" cache prune "$work/cache-env" --missing-sources > "$work/prune1.out"
 grep -q 'removed 0 files' "$work/prune1.out" || { bad "prune removed partials of present sources"; cat "$work/prune1.out"; }
