@@ -1,6 +1,7 @@
 /*
  * spill.c - see spill.h.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "spill.h"
 
 #include <errno.h>
@@ -57,14 +58,26 @@ spill_fini(struct spill *s)
     memset(s, 0, sizeof(*s));
 }
 
-/* A new anonymous file in the directory: created, unlinked, kept open. fd or -code. */
+/*
+ * A new anonymous file in the directory, kept open. fd or -code. O_TMPFILE first: a file that
+ * never has a name, so nothing is left whenever the process ends (a named file, created and then
+ * unlinked, is left by a signal that kills the process between the two calls). Where the file
+ * system has no O_TMPFILE (or it fails for any reason), created and unlinked at once, and that
+ * path's errors are the ones reported.
+ */
 static int
 spill_file(struct spill *s, struct err *err)
 {
     size_t n = strlen(s->dir) + 96;
-    char *path = mem_alloc(n);
+    char *path;
     int fd;
 
+#ifdef O_TMPFILE
+    fd = open(s->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+#endif
+    path = mem_alloc(n);
     snprintf(path, n, "%s/.flowsweep-spill-%ld-%u", s->dir, (long)getpid(),
              atomic_fetch_add(&s->counter, 1));
     fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -15,9 +15,10 @@
  * in a worker's chunk table and, each time that passes its share, op->select() keeps only those
  * that can be in the output (the first --limit L in the total order) and the rest is released. No
  * partition is ever held whole, so none needs splitting again, whatever its size. An operation
- * without select() keeps every group (its final table must fit the budget). Files: created in the
- * directory and unlinked at once, kept open; the kernel frees them when the process ends however it
- * ends (success, error, SIGINT, SIGTERM, SIGKILL). An unwritable or full directory is one ERR_IO
+ * without select() keeps every group (its final table must fit the budget). Files: O_TMPFILE files
+ * in the directory (never named; where the file system has none, created and unlinked at once),
+ * kept open; the kernel frees them when the process ends however it ends (success, error, SIGINT,
+ * SIGTERM, SIGKILL). An unwritable or full directory is one ERR_IO
  * naming it.
  * Threads: spill_table() from any worker (runs are appended under a lock);
  * spill_finish() from one thread (it starts its own).
