@@ -162,9 +162,7 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
 {
     struct err err;
     struct part_window window;
-    unsigned char *hit = mem_calloc(c->ninclude + c->nexclude + 1, 1);
-    struct part_filter filter = {c->include,  c->ninclude,       c->exclude,
-                                 c->nexclude, hit + c->nexclude, hit};
+    unsigned char *hit;
 
     err_init(&err);
     memset(plan, 0, sizeof(*plan));
@@ -175,6 +173,11 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
             cli_fatal(&err); /* it echoes the argument: escaped */
         return EXIT_USAGE;
     }
+    /* which --include/--exclude globs matched a file (allocated once nothing can return early) */
+    hit = mem_calloc(c->ninclude + c->nexclude + 1, 1);
+    struct part_filter filter = {c->include,  c->ninclude,       c->exclude,
+                                 c->nexclude, hit + c->nexclude, hit};
+
     if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
                                  plan, &err) < 0) {
         mem_free(hit);
