@@ -128,6 +128,22 @@ mem_big_free(void *p, size_t n)
  */
 typedef int mallctl_fn(const char *, void *, size_t *, void *, size_t);
 
+/*
+ * find_mallctl() - jemalloc's mallctl() if the symbol resolves in the running
+ * process (then jemalloc is the malloc in use: Debian's libjemalloc replaces
+ * malloc when linked), else NULL.
+ */
+static mallctl_fn *
+find_mallctl(void)
+{
+    void *sym = dlsym(RTLD_DEFAULT, "mallctl");
+    mallctl_fn *ctl = NULL;
+
+    if (sym != NULL)
+        memcpy(&ctl, &sym, sizeof(ctl));
+    return ctl;
+}
+
 struct ext_hooks {
     void *(*alloc)(struct ext_hooks *h, void *addr, size_t size, size_t align, bool *zero,
                    bool *commit, unsigned arena);
@@ -161,14 +177,12 @@ huge_alloc(struct ext_hooks *h, void *addr, size_t size, size_t align, bool *zer
 static void
 huge_init(void)
 {
-    void *sym = dlsym(RTLD_DEFAULT, "mallctl");
-    mallctl_fn *ctl;
+    mallctl_fn *ctl = find_mallctl();
     struct ext_hooks *def = NULL;
     size_t len = sizeof(def);
 
-    if (sym == NULL)
+    if (ctl == NULL)
         return;
-    memcpy(&ctl, &sym, sizeof(ctl));
     if (ctl("arena.0.extent_hooks", (void *)&def, &len, NULL, 0) != 0 || def == NULL ||
         def->alloc == NULL)
         return;
@@ -224,20 +238,13 @@ mem_strdup(const char *s)
 const char *
 mem_allocator_name(void)
 {
-    /*
-     * jemalloc exports mallctl(); if the symbol resolves in the running
-     * process, jemalloc is the malloc in use (Debian's libjemalloc replaces
-     * malloc when linked). Ask it for its version.
-     */
     static char name[64];
-    mallctl_fn *mallctl;
+    mallctl_fn *mallctl = find_mallctl(); /* jemalloc: ask it for its version */
     const char *version = NULL;
     size_t len = sizeof(version);
-    void *sym = dlsym(RTLD_DEFAULT, "mallctl");
 
-    if (sym == NULL)
+    if (mallctl == NULL)
         return "libc malloc";
-    memcpy(&mallctl, &sym, sizeof(mallctl));
     if (mallctl("version", (void *)&version, &len, NULL, 0) != 0 || version == NULL)
         return "jemalloc";
     /* "5.3.0-0-g54eaed1d..." -> "jemalloc 5.3.0" */
