@@ -30,6 +30,8 @@ run_mpi(const struct cli_exec *x, const struct cli *c, const struct op *op,
         struct runner_result *res, struct err *err)
 {
     (void)x;
+    if (d.rank != 0) /* planned: from here on, an error of this rank alone is printed here */
+        log_set_level(LOG_ERROR);
     d.inputs = c->job_inputs; /* compared with rank 0's */
     return dist_run(&d, op, plan, so, cache, res, err);
 }

@@ -380,8 +380,8 @@ dispatch(int argc, char **argv, const struct cli_exec *x)
         return rc;
     if (c.verbose)
         log_set_level(c.verbose > 1 ? LOG_DEBUG : LOG_INFO);
-    if (x->quiet)
-        log_set_level(LOG_ERROR); /* MPI ranks but 0: their errors only */
+    if (x->quiet) /* MPI ranks but 0: until the job starts, rank 0 says their first error */
+        log_set_level(LOG_SILENT);
     if (c.output != NULL && cli_output_looks_like_format(c.output))
         LOG_WARN("-o %s writes the results to a file named '%s' (--format chooses the format)",
                  c.output, c.output);

@@ -43,7 +43,7 @@ log_msg(enum log_level level, const char *fmt, ...)
     int body;
     va_list ap, ap2;
 
-    if (!log_enabled(level))
+    if (!log_enabled(level) && level != LOG_ERROR) /* an error is recorded even unprinted */
         return;
     head = snprintf(small, sizeof(small), "flowsweep: %s: ", level_names[level]);
     va_start(ap, fmt);
@@ -70,7 +70,7 @@ log_msg(enum log_level level, const char *fmt, ...)
     }
     line[head + body] = '\n';
     /* One write per line: lines from concurrent threads stay whole. */
-    if (write(STDERR_FILENO, line, (size_t)(head + body + 1)) < 0)
+    if (log_enabled(level) && write(STDERR_FILENO, line, (size_t)(head + body + 1)) < 0)
         body = 0;
     if (line != small)
         mem_free(line);

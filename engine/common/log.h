@@ -11,6 +11,7 @@
 #define ENGINE_LOG_H
 
 enum log_level {
+    LOG_SILENT = -1, /* nothing printed; errors still recorded for log_first_error() */
     LOG_ERROR = 0,
     LOG_WARN = 1,
     LOG_INFO = 2,

@@ -148,6 +148,11 @@ rc=0; mpi 2 ./wrap.sh query --group-by proto --threads 1 hour > path.out 2> path
 grep -q '^flowsweep: error: rank 1 could not start the job: hour: No such file or directory' path.err || bad "PATH missing on rank 1: $(cat path.err)"
 [ -s path.out ] && bad "PATH missing on rank 1: results printed"
 rm rank0/hour
+# missing on every rank: said once (by rank 0), not once per rank
+rc=0; mpi 2 ./wrap.sh query --group-by proto --threads 1 hour > path.out 2> path.err || rc=$?
+[ "$rc" = 1 ] || bad "PATH missing on every rank: exit $rc, want 1"
+[ "$(grep -c '^flowsweep: error: hour: No such file or directory' path.err)" = 1 ] ||
+  bad "PATH missing on every rank: not said exactly once: $(cat path.err)"
 printf 'com\nio\nnet\norg\n' > rank1/psl.dat
 rc=0; mpi 2 ./wrap.sh dns-hunt --threads 1 "$work/repo/2024/03/01/22" > psl.out 2> psl.err || rc=$?
 [ "$rc" = 1 ] || bad "another Public Suffix List on rank 1: exit $rc, want 1"
