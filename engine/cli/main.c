@@ -252,6 +252,11 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     if (cache != NULL && c->verbose && res.cache.racy)
         LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
                  (unsigned long long)res.cache.racy);
+    if (cache != NULL && c->verbose && (res.cache.counted || res.cache.counted_merged))
+        LOG_INFO("cache: %llu groups of a roll-up loaded as their counts (nothing else of this "
+                 "run held them), %llu merged whole",
+                 (unsigned long long)res.cache.counted,
+                 (unsigned long long)res.cache.counted_merged);
     summary_sweep(&sum, &res.sweep.stats, res.sweep.bad, res.sweep.nbad, res.ntables);
     if (!x->quiet)
         code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);

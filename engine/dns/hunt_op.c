@@ -240,9 +240,15 @@ load_times(struct hunt_times *t, const uint8_t **p, const uint8_t *end, struct m
         return -ERR_LIMIT;
     t->p = mem_alloc((size_t)n * sizeof(*t->p)); /* hunt.c's times_fini() frees cap items */
     t->cap = n;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(t->p, *p, (size_t)n * sizeof(*t->p)); /* little-endian words: as they lie */
+    *p += (size_t)n * sizeof(*t->p);
+    t->n = n;
+#else
     for (uint32_t i = 0; i < n; i++)
         if (op_read_u64(p, end, &t->p[t->n++], "dns-hunt time", err) < 0)
             return -ERR_FORMAT;
+#endif
     return 0;
 }
 
@@ -496,6 +502,44 @@ merge_saved(const struct op *op, uint8_t *val, const uint8_t *const *s, const si
     return rc;
 }
 
+/*
+ * load_counts() - op.h: the counters, the sets' counts (from the saved lists' counts: their
+ * items are skipped), the times series and the hours' counts of saved state p[0..len), as
+ * load() then compact() leave a state.
+ */
+static int
+load_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct memacct *acct,
+            struct err *err)
+{
+    struct hunt_val *v = (struct hunt_val *)(void *)val;
+    struct saved sv;
+    const uint8_t *q;
+    uint64_t clients;
+    int rc;
+
+    (void)op;
+    if (saved_parse(p, len, &sv, err) < 0)
+        return -ERR_FORMAT;
+    for (size_t i = 0; i < NCOUNTERS; i++) {
+        uint64_t c = le_get64(p + 1 + i * 8);
+
+        memcpy(val + i * sizeof(uint64_t), &c, sizeof(c));
+    }
+    clients = (uint64_t)sv.n[0] + sv.n[1] + sv.n[2];
+    if (clients > UINT32_MAX)
+        return ERR_SET(err, ERR_FORMAT, "saved state: %llu dns-hunt clients",
+                       (unsigned long long)clients);
+    v->clients.n = (uint32_t)clients;
+    v->names.n = sv.n[3];
+    v->hours.n = sv.n[4];
+    v->domains.n = sv.n[5];
+    q = sv.times;
+    if ((rc = load_times(&v->times, &q, sv.after_times, acct, err)) < 0)
+        return rc;
+    q = sv.byhr;
+    return load_hourly(&v->byhr, &q, sv.byhr + sv.byhr_len, acct, err);
+}
+
 static int
 save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err)
 {
@@ -586,6 +630,7 @@ hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
     ho->op.compact = compact;
     ho->op.merge_saved = merge_saved;
     ho->op.load = load;
+    ho->op.load_counts = load_counts;
     hunt_need(&ho->op, o);
     return &ho->op;
 }

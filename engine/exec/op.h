@@ -141,6 +141,16 @@ struct op {
     int (*merge_saved)(const struct op *op, uint8_t *val, const uint8_t *const *s,
                        const size_t *len, size_t n, struct memacct *acct, struct err *err);
     /*
+     * load_counts() - may be NULL; only with compact(). State `val` (zeroed) from save()'s
+     * bytes p[0..len) as load() and then compact() would leave it, without making its
+     * distinct sets: each set's count is read from its saved list (whose items are
+     * skipped, not checked one by one). For the groups of a cached roll-up that no other
+     * piece of a run holds: they are only finished (runner.c, docs/partials.md). 0 or
+     * -code (ERR_FORMAT: bytes that do not parse; ERR_LIMIT).
+     */
+    int (*load_counts)(const struct op *op, uint8_t *val, const uint8_t *p, size_t len,
+                       struct memacct *acct, struct err *err);
+    /*
      * order_create() - may be NULL, and may return NULL: the output is then
      * held whole. Otherwise every group passing --having is printed (no
      * --limit) and finish() orders them by a total order that

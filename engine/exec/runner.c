@@ -228,6 +228,15 @@ struct run {
     atomic_size_t pieces; /* roll-ups, partials and unit tables the groups came from */
     size_t covered;       /* files served by roll-ups */
     int cold;             /* the job directory held no roll-up: no unit tables, a whole */
+    /*
+     * The roll-up loaded last (load_counted()): 1 + its index in rolls, 0 for none. Chosen
+     * when the run finishes its table (no spill, no whole written) and the operation has
+     * load_counts(); once its head and body were checked, it waits in `counted`.
+     */
+    int finishing;
+    size_t defer;
+    struct partial counted;
+    int has_counted;
 };
 
 /*
@@ -615,6 +624,75 @@ load_into(const struct op *op, const struct partial *p, struct htab *t, struct m
     return rc;
 }
 
+/* The members of roll-up `p` (chosen as `roll`) come from the cache: their counts and verdicts. */
+static void
+roll_members_hit(struct run *r, const struct cache_roll *roll, const struct partial *p)
+{
+    for (uint32_t k = 0; k < roll->nmembers; k++) {
+        const struct partial_member *m = &p->info.members[k];
+        size_t i = roll->idx[k];
+        struct cfile *cf = &r->cf[i];
+
+        cf->hit = cf->covered = 1;
+        cf->counts = m->counts;
+        cf->bad = m->bad;
+        cf->flows_kept = m->flows_kept;
+        cf->resumed = m->resumed;
+        cf->msg_after_path = m->msg_after_path;
+        if (m->bad) {
+            cf->raw = mem_strdup(m->msg);
+            cf->msg = dup_msg(m->msg_after_path ? r->files[i].path : "", m->msg);
+        }
+    }
+    atomic_fetch_add(&r->pieces, 1);
+}
+
+/*
+ * load_counted() - the roll-up kept in r->counted into the merged table `t`, after every
+ * other piece of the run (roll-ups, partials, the files read) is in it: a group `t` holds
+ * already gets its whole saved state merged in; any other, which nothing of this run
+ * touches and which will only be finished, is loaded as op->load_counts() makes it (its
+ * distinct sets as their counts: no item is placed). 0 or -code; as with a roll-up loaded
+ * into a table, a failure stops the run (part of it is in the table).
+ */
+static int
+load_counted(struct run *r, struct htab *t, struct memacct *acct, struct runner_result *res,
+             struct err *err)
+{
+    const struct op *op = r->op;
+    struct partial_cursor c;
+    struct partial_entry e;
+    uint8_t *tmp = mem_calloc(1, op->val_len + 8);
+    int rc = 0;
+
+    memset(&c, 0, sizeof(c));
+    while (rc == 0 && partial_next(&r->counted, &c, &e)) {
+        int is_new;
+        struct htab_entry *g = htab_upsert(t, e.key, e.key_len, e.hash, &is_new, err);
+
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+        } else if (is_new) {
+            rc = op->load_counts(op, htab_entry_val(g), e.state, e.state_len, acct, err);
+            res->cache.counted++;
+        } else {
+            memset(tmp, 0, op->val_len);
+            rc = op->load(op, tmp, e.state, e.state_len, acct, err);
+            if (rc < 0)
+                op->release(op, tmp, acct);
+            else
+                rc = op->merge(op, htab_entry_val(g), tmp, acct, err);
+            res->cache.counted_merged++;
+        }
+    }
+    if (rc < 0)
+        err_prefix(err, "the roll-up %s", r->rolls[r->defer - 1].path);
+    mem_free(tmp);
+    partial_fini(&r->counted);
+    r->has_counted = 0;
+    return rc;
+}
+
 /* Chosen roll-up k (worker w): merged, its members marked; else its files go the per-file way. */
 static int
 use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
@@ -641,6 +719,14 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
     }
     if (!cache_roll_matches(r->cache, &p, roll, r->srcs)) { /* replaced meanwhile */
         partial_fini(&p);
+        return 0;
+    }
+    if (r->defer > 0 && roll == &r->rolls[r->defer - 1] &&
+        (r->spill == NULL || memacct_used(&r->wacct[w]) + 8 * p.len < r->share)) {
+        /* checked whole, room enough for it whole (as below): loaded last */
+        roll_members_hit(r, roll, &p);
+        r->counted = p;
+        r->has_counted = 1;
         return 0;
     }
     if (r->spill == NULL || memacct_used(&r->wacct[w]) + 8 * p.len < r->share) {
@@ -685,23 +771,7 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
         partial_fini(&p);
         return -1;
     }
-    for (uint32_t k = 0; k < roll->nmembers; k++) {
-        const struct partial_member *m = &p.info.members[k];
-        size_t i = roll->idx[k];
-        struct cfile *cf = &r->cf[i];
-
-        cf->hit = cf->covered = 1;
-        cf->counts = m->counts;
-        cf->bad = m->bad;
-        cf->flows_kept = m->flows_kept;
-        cf->resumed = m->resumed;
-        cf->msg_after_path = m->msg_after_path;
-        if (m->bad) {
-            cf->raw = mem_strdup(m->msg);
-            cf->msg = dup_msg(m->msg_after_path ? r->files[i].path : "", m->msg);
-        }
-    }
-    atomic_fetch_add(&r->pieces, 1);
+    roll_members_hit(r, roll, &p);
     partial_fini(&p);
     return 0;
 }
@@ -824,6 +894,19 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
      * unit roll-ups come with the next runs, which read only what changed. */
     r->cold = seen == 0;
     r->roll_used = mem_calloc(r->nrolls + 1, 1);
+    if (r->finishing && r->op->load_counts != NULL && r->nrolls > 0) {
+        /* the largest roll-up is loaded last, its untouched groups as counts, when no whole
+         * is to be written (write_whole(): at most 5% of the files outside roll-ups) */
+        size_t cov = 0, big = 0;
+
+        for (size_t k = 0; k < r->nrolls; k++) {
+            cov += r->rolls[k].nmembers;
+            if (r->rolls[k].nmembers > r->rolls[big].nmembers)
+                big = k;
+        }
+        if ((nfiles - cov) * 20 <= nfiles)
+            r->defer = big + 1;
+    }
 #pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(r, errs, stop)
     for (size_t k = 0; k < r->nrolls; k++) {
         int w = omp_get_thread_num();
@@ -926,7 +1009,8 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
     struct err werr;
     int64_t n;
 
-    if (nfiles == 0 || !atomic_load(&r->cache->write_ok) || nfiles > PARTIAL_MEMBERS_MAX ||
+    if (nfiles == 0 || r->defer > 0 || !atomic_load(&r->cache->write_ok) ||
+        nfiles > PARTIAL_MEMBERS_MAX ||
         (!r->cold && (atomic_load(&r->pieces) < 2 || (nfiles - r->covered) * 20 <= nfiles)))
         return;
     for (size_t i = 0; i < nfiles; i++)
@@ -1076,6 +1160,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         r->op = op;
         r->filter = f.filter;
         r->opts = opts;
+        r->finishing = finishing;
         r->cache = cache;
         r->files = files;
         r->cf = mem_calloc(plan->nfiles + 1, sizeof(*r->cf));
@@ -1105,6 +1190,14 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         sink.batch = fold_batch;
         sink.file_end = NULL;
         rc = sweep_run(files, plan->nfiles, opts, &sink, &res->sweep, err); /* map */
+    }
+    if (rc == 0 && sp.nruns > 0 && r != NULL && r->has_counted) {
+        /* the sweep spilled after all: the roll-up kept for the end goes in whole, then to runs */
+        rc = load_into(op, &r->counted, res->tables[0], &res->wacct[0], err);
+        if (rc < 0)
+            err_prefix(err, "the roll-up %s", r->rolls[r->defer - 1].path);
+        partial_fini(&r->counted);
+        r->has_counted = 0;
     }
     if (rc == 0 && sp.nruns > 0) {
         /* spilled: every table becomes a run, then the runs are merged a partition at a time */
@@ -1155,6 +1248,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         res->sel_passed = passed;
     } else if (rc == 0) {
         rc = merge_run(op, res->tables, res->ntables, &res->acct, opts->threads, err);
+        if (rc == 0 && r != NULL && r->has_counted)
+            rc = load_counted(r, res->tables[0], &res->wacct[0], res, err);
         if (rc == 0 && r != NULL)
             write_whole(r, plan->nfiles, res->tables[0], res);
     }
@@ -1178,6 +1273,8 @@ out:
         }
         for (int t = 0; t < res->ntables; t++)
             mem_free(r->seg[t].m);
+        if (r->has_counted)
+            partial_fini(&r->counted);
         cache_rolls_free(r->rolls, r->nrolls);
         mem_free(r->roll_used);
         mem_free(r->seg);

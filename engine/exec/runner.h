@@ -35,8 +35,10 @@ struct runner_cache_stats {
     uint64_t read;          /* files read */
     uint64_t written;       /* partials written */
     uint64_t written_bytes;
-    uint64_t rejected; /* partials reported (warnings) and rebuilt from their file */
-    uint64_t racy;     /* files read but not cached: modified less than CACHE_RACY_NS ago */
+    uint64_t rejected;       /* partials reported (warnings) and rebuilt from their file */
+    uint64_t racy;           /* files read but not cached: modified less than CACHE_RACY_NS ago */
+    uint64_t counted;        /* groups of a roll-up nothing else touched, loaded as counts (op.h) */
+    uint64_t counted_merged; /* groups of that roll-up merged whole into a touched group */
 };
 
 struct runner_result {

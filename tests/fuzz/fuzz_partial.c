@@ -8,6 +8,7 @@
  * every aggregate kind, dns-hunt) and released, and its key laid out as the
  * group-by job's output cells (which may refuse it, never overrun it).
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -23,6 +24,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct job job;
 static struct op group;
 static struct op *hunt;
+
+/*
+ * 0 when dns-hunt states a and b (compact: sets as counts) are equal: counters, the sets'
+ * counts, the times series and the hours' counts.
+ */
+static int
+hunt_state_cmp(const uint8_t *a, const uint8_t *b)
+{
+    const struct hunt_val *x = (const struct hunt_val *)(const void *)a;
+    const struct hunt_val *y = (const struct hunt_val *)(const void *)b;
+
+    if (memcmp(x, y, offsetof(struct hunt_val, clients)) != 0 || x->clients.n != y->clients.n ||
+        x->names.n != y->names.n || x->hours.n != y->hours.n || x->domains.n != y->domains.n ||
+        x->times.n != y->times.n || x->byhr.n != y->byhr.n)
+        return 1;
+    if (x->times.n && memcmp(x->times.p, y->times.p, x->times.n * sizeof(*x->times.p)) != 0)
+        return 1;
+    if (x->byhr.n && memcmp(x->byhr.p, y->byhr.p, x->byhr.n * sizeof(*x->byhr.p)) != 0)
+        return 1;
+    return 0;
+}
 
 static void
 setup(void)
@@ -51,18 +73,38 @@ setup(void)
     hunt = hunt_op_create(&ho, 0, &err); /* NULL without the Public Suffix List: group only */
 }
 
-/* Loads `e`'s state with `op` into a fresh block and releases it. */
+/*
+ * Loads `e`'s state with `op` into a fresh block and releases it. With op->load_counts():
+ * that too, which must accept what load() accepts and leave what load() and compact()
+ * leave (the same bytes: counters, sets' counts, times, hours).
+ */
 static void
 load_state(const struct op *op, const struct partial_entry *e)
 {
-    uint8_t *val = mem_calloc(1, op->val_len + 8);
+    uint8_t *val = mem_calloc(1, op->val_len + 8), *cval;
     struct memacct acct;
     struct err err;
+    int rc, crc;
 
     memacct_init(&acct, 0);
     err_init(&err);
-    if (op->load(op, val, e->state, e->state_len, &acct, &err) < 0 && err.msg[0] == '\0')
-        __builtin_trap();        /* a refusal says why */
+    rc = op->load(op, val, e->state, e->state_len, &acct, &err);
+    if (rc < 0 && err.msg[0] == '\0')
+        __builtin_trap(); /* a refusal says why */
+    if (op->load_counts != NULL) {
+        cval = mem_calloc(1, op->val_len + 8);
+        err_init(&err);
+        crc = op->load_counts(op, cval, e->state, e->state_len, &acct, &err);
+        if ((crc < 0 && err.msg[0] == '\0') || (rc == 0 && crc < 0))
+            __builtin_trap();
+        if (rc == 0) {
+            op->compact(op, val, &acct);
+            if (hunt_state_cmp(val, cval) != 0)
+                __builtin_trap();
+        }
+        op->release(op, cval, &acct);
+        mem_free(cval);
+    }
     op->release(op, val, &acct); /* after a failed load too: what it made is freed */
     mem_free(val);
 }

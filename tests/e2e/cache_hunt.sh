@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# cache_hunt.sh FLOWSWEEP GEN WORKDIR - dns-hunt's re-run with the cache (docs/partials.md,
+# "dns-hunt's re-run"): a roll-up of 24 hourly files, then one file more. The re-run loads the
+# roll-up's groups that the new file does not touch as their counts only, and merges the
+# touched ones whole; its output must be byte-identical to the plain run's:
+#  1. a new hour after the window (every group's `active` moves, the new file's clients'
+#     totals move the `share` of old groups it does not touch), --by domain and
+#     --by domain,source, every row, 1 and 2 threads; --limit, --baseline and --min-names on
+#     the same cache; a budget that makes the sweep spill;
+#  2. a late file, an hour before the window (the window's start moves);
+#  3. a truncated and an altered roll-up on that path: reported, its files read, the
+#     answer unchanged.
+# Each re-run must have taken that path (-v: "N groups of a roll-up loaded as their counts").
+set -euo pipefail
+fs=$1 gen=$2 work=$3
+. "$(dirname "$0")/lib.sh"
+work=$(fresh_workdir "$work")
+repo=$work/repo
+"$gen" --out "$repo" --seed 21 --start 2024-03-01T00 --hours 24 --flows 24000 -q \
+  --labels "$work/labels.tsv"
+"$gen" --out "$work/new" --seed 22 --start 2024-03-02T00 --hours 1 --flows 1500 -q \
+  --labels "$work/labels-new.tsv"
+"$gen" --out "$work/late" --seed 23 --start 2024-02-29T23 --hours 1 --flows 1500 -q \
+  --labels "$work/labels-late.tsv"
+# Old enough for the racy rule (a file younger than 2 s is not trusted to its partial).
+find "$work" -type f -exec touch -d '-2 hours' {} +
+
+warnings() { grep -v -e '^flowsweep: summary:' -e '^flowsweep: warn: cache:' -e '^flowsweep: info: cache:' "$1" || true; }
+# counted FILE: "N M" from the -v line (groups loaded as counts, merged whole), or nothing.
+counted() { sed -n 's/.*cache: \([0-9]*\) groups of a roll-up loaded as their counts.*, \([0-9]*\) merged whole/\1 \2/p' "$1"; }
+# fill NAME ARGS...: a cache of the 24 files for job ARGS (kept as $work/fill-NAME).
+fill() {
+  local n=$1
+  shift
+  rm -rf "$work/fill-$n"
+  "$fs" "$@" -q --threads 1 --cache "$work/fill-$n" "$repo" > /dev/null
+  ls "$work/fill-$n"/*/*.roll > /dev/null || bad "$n: no roll-up filled"
+}
+# rerun NAME TAG THREADS ARGS...: plain run and a re-run on a copy of fill-NAME, compared;
+# the re-run must have loaded groups as counts and merged some whole (unless $whole is set:
+# then it must have loaded the roll-up whole).
+rerun() {
+  local n=$1 tag=$2 t=$3 c=$work/c-$1-$2
+  shift 3
+  fsrun "$work/$n.$tag.plain" "$@" --threads "$t" "$repo"
+  rm -rf "$c" && cp -r "$work/fill-$n" "$c"
+  fsrun "$work/$n.$tag.cached" "$@" -v --threads "$t" --cache "$c" "$repo"
+  same_run "$work/$n.$tag.plain" "$work/$n.$tag.cached"
+  grep -q 'cache: 24 files from partials, 1 read' "$work/$n.$tag.cached.err" ||
+    bad "$n $tag: the roll-up did not serve the re-run"
+  read -r nc nm <<< "$(counted "$work/$n.$tag.cached.err")"
+  if [ -n "${whole:-}" ]; then
+    [ -z "$nc" ] || bad "$n $tag: groups loaded as counts ('$nc'), want the roll-up whole"
+  elif ! [ "${nc:-0}" -gt 0 ] || ! [ "${nm:-0}" -gt 0 ]; then
+    bad "$n $tag: the re-run did not load untouched groups as counts and merge touched ones ('$nc' '$nm')"
+  fi
+}
+
+# ---- 1. a new hour after the window ----
+fill dom dns-hunt --limit 0 --format csv
+fill src dns-hunt --by domain,source --limit 0 --format json
+mkdir -p "$repo/2024/03/02/00"
+cp -p "$work/new/2024/03/02/00/"*.yaf "$repo/2024/03/02/00/"
+for t in 1 2; do
+  rerun dom new$t "$t" dns-hunt --limit 0 --format csv
+  rerun src new$t "$t" dns-hunt --by domain,source --limit 0 --format json
+done
+# the rows really changed: a moving window changes `active` (so the cache cannot just replay)
+cmp -s <("$fs" dns-hunt --limit 0 --format csv --threads 1 --exclude '*2024030200*' "$repo" 2> /dev/null) \
+  "$work/dom.new1.plain.out" && bad "the new hour changed nothing: the test proves nothing"
+# finishing options share the cache (not in the job's fingerprint)
+rerun dom limit 1 dns-hunt --limit 7
+rerun dom base 1 dns-hunt --limit 0 --format csv --baseline 2024-03-01T00..2024-03-01T12 --min-names 3
+# a budget too small for the roll-up whole: it is loaded whole (and spilled), as before
+whole=1 rerun dom spill 1 dns-hunt --limit 0 --format csv --mem-limit 2M --tmp-dir "$work"
+rm -rf "$repo/2024/03/02"
+
+# ---- 2. a late file: an hour before the window ----
+mkdir -p "$repo/2024/02/29/23"
+cp -p "$work/late/2024/02/29/23/"*.yaf "$repo/2024/02/29/23/"
+rerun dom late 1 dns-hunt --limit 0 --format csv
+rerun src late 2 dns-hunt --by domain,source --limit 0 --format json
+
+# ---- 3. a damaged roll-up on that path: reported, its files read, the same answer ----
+for how in truncated altered; do
+  c=$work/c-damaged-$how
+  rm -rf "$c" && cp -r "$work/fill-dom" "$c"
+  roll=$(ls "$c"/*/*.roll)
+  if [ "$how" = truncated ]; then
+    truncate -s $(($(stat -c %s "$roll") - 1000)) "$roll"
+  else
+    printf '\x5a' | dd of="$roll" bs=1 seek=$(($(stat -c %s "$roll") / 2)) conv=notrunc status=none
+  fi
+  fsrun "$work/damaged.$how" dns-hunt --limit 0 --format csv -v --threads 1 --cache "$c" "$repo"
+  same_run "$work/dom.late.plain" "$work/damaged.$how"
+  grep -q "^flowsweep: warn: cache: the roll-up .*(ignored and removed; its files read)" "$work/damaged.$how.err" ||
+    bad "$how roll-up: not reported"
+  [ -z "$(counted "$work/damaged.$how.err")" ] || bad "$how roll-up: groups loaded as counts from it"
+done
+
+exit "$fail"
