@@ -502,42 +502,72 @@ merge_saved(const struct op *op, uint8_t *val, const uint8_t *const *s, const si
     return rc;
 }
 
+/* Skips a saved list of `width`-byte items at *p (its u32 count first) into *n. 0 or -1. */
+static inline int
+skip_list(const uint8_t **p, const uint8_t *end, size_t width, uint32_t *n)
+{
+    uint32_t v;
+
+    if (end - *p < 4)
+        return -1;
+    v = le_get32(*p);
+    *p += 4;
+    if ((uint64_t)v * width > (uint64_t)(end - *p))
+        return -1;
+    *p += (size_t)v * width;
+    *n = v;
+    return 0;
+}
+
 /*
- * load_counts() - op.h: the counters, the sets' counts (from the saved lists' counts: their
+ * load_counts() - op.h: the counters, the sets' counts (the saved lists' counts: their
  * items are skipped), the times series and the hours' counts of saved state p[0..len), as
- * load() then compact() leave a state.
+ * load() then compact() leave a state. The same checks of the structure as load()'s (every
+ * list fits, no byte left over), not of the items (load() places them, which finds a repeat).
  */
 static int
 load_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct memacct *acct,
             struct err *err)
 {
     struct hunt_val *v = (struct hunt_val *)(void *)val;
-    struct saved sv;
-    const uint8_t *q;
+    const uint8_t *q = p + 1 + NCOUNTERS * 8, *end = p + len;
+    uint32_t n[NLISTS];
     uint64_t clients;
     int rc;
 
     (void)op;
-    if (saved_parse(p, len, &sv, err) < 0)
-        return -ERR_FORMAT;
+    if (len < 1 + NCOUNTERS * 8 || p[0] != OP_STATE_VERSION)
+        return ERR_SET(err, ERR_FORMAT, "saved state: version %d, not %d", len ? p[0] : -1,
+                       OP_STATE_VERSION);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(val, p + 1, NCOUNTERS * 8); /* the counters lead struct hunt_val, as saved */
+#else
     for (size_t i = 0; i < NCOUNTERS; i++) {
         uint64_t c = le_get64(p + 1 + i * 8);
 
         memcpy(val + i * sizeof(uint64_t), &c, sizeof(c));
     }
-    clients = (uint64_t)sv.n[0] + sv.n[1] + sv.n[2];
+#endif
+    for (int k = 0; k < 5; k++)
+        if (skip_list(&q, end, list_width[k], &n[k]) < 0)
+            return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt set cut short");
+    clients = (uint64_t)n[0] + n[1] + n[2];
     if (clients > UINT32_MAX)
         return ERR_SET(err, ERR_FORMAT, "saved state: %llu dns-hunt clients",
                        (unsigned long long)clients);
-    v->clients.n = (uint32_t)clients;
-    v->names.n = sv.n[3];
-    v->hours.n = sv.n[4];
-    v->domains.n = sv.n[5];
-    q = sv.times;
-    if ((rc = load_times(&v->times, &q, sv.after_times, acct, err)) < 0)
+    if ((rc = load_times(&v->times, &q, end, acct, err)) < 0)
         return rc;
-    q = sv.byhr;
-    return load_hourly(&v->byhr, &q, sv.byhr + sv.byhr_len, acct, err);
+    if (skip_list(&q, end, list_width[5], &n[5]) < 0)
+        return ERR_SET(err, ERR_FORMAT, "saved state: dns-hunt set cut short");
+    if ((rc = load_hourly(&v->byhr, &q, end, acct, err)) < 0)
+        return rc;
+    if (q != end)
+        return ERR_SET(err, ERR_FORMAT, "saved state: %zu bytes left over", (size_t)(end - q));
+    v->clients.n = (uint32_t)clients;
+    v->names.n = n[3];
+    v->hours.n = n[4];
+    v->domains.n = n[5];
+    return 0;
 }
 
 static int

@@ -663,8 +663,16 @@ load_counted(struct run *r, struct htab *t, struct memacct *acct, struct runner_
     struct partial_cursor c;
     struct partial_entry e;
     uint8_t *tmp = mem_calloc(1, op->val_len + 8);
+    size_t more[HTAB_PARTS] = {0};
     int rc = 0;
 
+    /* each sub-table grown once for all its groups, not once per doubling */
+    memset(&c, 0, sizeof(c));
+    while (partial_next(&r->counted, &c, &e))
+        more[e.part]++;
+    for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++)
+        if (more[p] > 0 && htab_part_reserve(t, p, htab_part_count(t, p) + more[p], err) < 0)
+            rc = -ERR_LIMIT;
     memset(&c, 0, sizeof(c));
     while (rc == 0 && partial_next(&r->counted, &c, &e)) {
         int is_new;
