@@ -127,7 +127,15 @@ cli_summary_write_json(const struct cli_summary *s, FILE *f)
     json_str_or_null(f, s->start);
     fputs(",\"end\":", f);
     json_str_or_null(f, s->end);
-    fprintf(f, "},\"threads\":%d,\"peak_memory_bytes\":%llu,\"elapsed_seconds\":%.3f,", s->threads,
+    if (s->phased)
+        fprintf(f,
+                "},\"phases\":{\"plan_seconds\":%.3f,\"map_seconds\":%.3f,"
+                "\"map_tail_seconds\":%.3f,\"merge_seconds\":%.3f,\"finish_seconds\":%.3f,"
+                "\"output_seconds\":%.3f}",
+                s->plan_s, s->map_s, s->tail_s, s->merge_s, s->finish_s, s->output_s);
+    else
+        fputs("},\"phases\":null", f);
+    fprintf(f, ",\"threads\":%d,\"peak_memory_bytes\":%llu,\"elapsed_seconds\":%.3f,", s->threads,
             (unsigned long long)s->peak_memory, s->elapsed);
     fprintf(f, "\"exit\":{\"status\":%d,\"why\":", s->exit_status);
     json_str(f, s->why);

@@ -43,6 +43,11 @@ struct cli_summary {
     uint64_t rows_cut;           /* rows --limit left out */
     int64_t limit;               /* --limit in force; -1: none (export) */
     const char *start, *end;     /* --start / --end as given, NULL: open */
+    int phased;                  /* the phases below are known (a grouping command) */
+    double plan_s;               /* from the start to the plan: job built, PATHs walked */
+    double map_s, tail_s;        /* files read and folded; of it, the workers' ends' spread */
+    double merge_s, finish_s;    /* the workers' tables into one; --having, order, --limit */
+    double output_s;             /* the rows written */
     int threads;                 /* workers used */
     uint64_t peak_memory;        /* bytes, peak resident set */
     double elapsed;              /* seconds */

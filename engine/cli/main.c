@@ -133,6 +133,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         memset(&plan, 0, sizeof(plan));
     else
         code = cli_plan_inputs(c, &plan);
+    sum.plan_s = cli_now() - t0;
     walked = x->walked != NULL ? x->walked : &plan;
     for (size_t i = 0; x->walked != NULL && i < walked->nskips; i++)
         cli_warn_skip(&walked->skips[i]);
@@ -193,6 +194,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     }
     if (rc == 0 && res.finished && !x->quiet) {
         const struct out_table *table = &res.out.table;
+        double t_out = cli_now();
 
         /* The result goes out whole or not at all (-o: renamed into place on success). */
         if (runner_streams(&res))
@@ -201,6 +203,12 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
             rc = out_write_opts(out.f, table, c->format, &oo, &err);
         if (cli_output_close(&out, rc == 0, &err) < 0 && rc == 0)
             rc = -ERR_IO;
+        sum.phased = 1;
+        sum.map_s = res.phases.map;
+        sum.tail_s = res.sweep.tail_seconds;
+        sum.merge_s = res.phases.merge;
+        sum.finish_s = res.phases.finish;
+        sum.output_s = cli_now() - t_out;
         sum.groups = (int64_t)res.out.groups;
         sum.tables_peak = (int64_t)res.table_peak;
         sum.spill_bytes = (int64_t)res.spill_bytes;

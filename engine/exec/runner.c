@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <omp.h>
 #include <xxhash.h>
@@ -1092,10 +1093,23 @@ runner_run_cached(const struct op *op, const struct part_plan *plan, const struc
     return rc;
 }
 
+/* CLOCK_MONOTONIC in seconds, for runner_result.phases. */
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int
 runner_finish(struct runner_result *res, int threads, struct err *err)
 {
+    double t0 = now_s();
     int rc = res->op->finish(res->op, res->tables[0], threads, &res->out, err);
+
+    res->phases.finish = now_s() - t0;
 
     res->finished = 1;
     if (rc == 0 && res->selected) { /* spilled: the table holds only what select() kept */
@@ -1133,6 +1147,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
     struct spill sp;
     struct sweep_opts po;
     int rc = 0;
+    double t0 = now_s(), t1 = t0;
 
     if (op->projected && opts->source.need == NULL) { /* the reader decodes what fold reads */
         po = *opts;
@@ -1207,6 +1222,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         partial_fini(&r->counted);
         r->has_counted = 0;
     }
+    t1 = now_s();
+    res->phases.map = t1 - t0;
     if (rc == 0 && sp.nruns > 0) {
         /* spilled: every table becomes a run, then the runs are merged a partition at a time */
         uint64_t groups = 0, passed = 0;
@@ -1261,6 +1278,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         if (rc == 0 && r != NULL)
             write_whole(r, plan->nfiles, res->tables[0], res);
     }
+    res->phases.merge = now_s() - t1;
     /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
     res->table_bytes = memacct_used(&res->acct);
     res->table_peak = atomic_load_explicit(&res->acct.peak, memory_order_relaxed);

@@ -41,6 +41,14 @@ struct runner_cache_stats {
     uint64_t counted_merged; /* groups of that roll-up merged whole into a touched group */
 };
 
+/* Where a run's time went (CLOCK_MONOTONIC seconds; --summary json's "phases"). */
+struct runner_phases {
+    double map;    /* the workers' tables made, every file read and folded (or loaded) */
+    double merge;  /* the workers' tables into one (spilled: the runs merged back; --cache:
+                      also the roll-up loaded last and the whole-run partial written) */
+    double finish; /* op->finish(): --having, the order, --limit */
+};
+
 struct runner_result {
     struct op_output out;      /* the finished table (valid when runner_run() returned 0) */
     struct sweep_result sweep; /* counts, bad files (sorted by path), workers; with the
@@ -52,6 +60,7 @@ struct runner_result {
     struct runner_cache_stats cache;
     char **cache_warn; /* partials rejected and why, and a failed write (owned), plan order */
     size_t ncache_warn;
+    struct runner_phases phases; /* runner_run(), runner_map(), runner_finish() */
     /* private: the tables behind out's cells */
     const struct op *op;
     struct htab **tables;

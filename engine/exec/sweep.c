@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <omp.h>
 
@@ -30,6 +31,7 @@ struct worker {
     struct err err;   /* the failure that stopped this worker */
     struct flow *win; /* the flows of a batch in the time window (win_cap of them) */
     size_t win_cap;
+    double end;   /* CLOCK_MONOTONIC seconds when it found no file left */
     char pad[64]; /* keeps workers' counters off one cache line (mem_calloc() is not 64-aligned) */
 };
 
@@ -190,6 +192,15 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     return 0;
 }
 
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int
 bad_cmp(const void *a, const void *b)
 {
@@ -218,6 +229,7 @@ sweep_run(const struct sweep_file *files, size_t nfiles, const struct sweep_opts
     atomic_uint_fast64_t bytes_done = 0;
     atomic_uint_fast64_t flows_done = 0;
     uint64_t bytes_total = 0;
+    double first = 0, last = 0; /* the workers' earliest and latest ends */
     int rc = 0;
     struct ipfix_need need;
     struct sweep_opts wo;
@@ -257,10 +269,13 @@ sweep_run(const struct sweep_file *files, size_t nfiles, const struct sweep_opts
             size_t i = atomic_fetch_add(&next, 1);
             uint64_t before = w->stats.flows;
 
-            if (i >= nfiles || atomic_load_explicit(&stop, memory_order_relaxed))
+            if (i >= nfiles || atomic_load_explicit(&stop, memory_order_relaxed)) {
+                w->end = now_s();
                 break;
+            }
             if (sweep_file(w, wi, i, &files[i], opts, sink) < 0) {
                 atomic_store_explicit(&stop, true, memory_order_relaxed);
+                w->end = now_s();
                 break;
             }
             if (opts->progress) {
@@ -280,6 +295,8 @@ sweep_run(const struct sweep_file *files, size_t nfiles, const struct sweep_opts
     for (int t = 0; t < nthreads; t++) {
         struct worker *w = &workers[t];
 
+        first = t == 0 || w->end < first ? w->end : first;
+        last = t == 0 || w->end > last ? w->end : last;
         if (rc == 0 && w->err.code != ERR_OK) {
             *err = w->err;
             rc = -(int)w->err.code;
@@ -298,6 +315,7 @@ sweep_run(const struct sweep_file *files, size_t nfiles, const struct sweep_opts
             res->nbad += w->nbad;
         }
     }
+    res->tail_seconds = last - first;
     if (rc == 0 && atomic_load(&stop))
         rc = -ERR_INTERNAL; /* a sink stopped without saying why */
     if (rc == -ERR_INTERNAL && err->code == ERR_OK)

@@ -113,7 +113,9 @@ struct sweep_result {
     struct sweep_stats stats; /* over all files read */
     struct sweep_bad *bad;    /* sorted by path; owned */
     size_t nbad;
-    int threads; /* workers used */
+    int threads;         /* workers used */
+    double tail_seconds; /* from the first worker finding no file left to the last one done:
+                            the end of the sweep when some workers idled (--summary json) */
 };
 
 /* sweep_threads() - the workers sweep_run() will use for `nfiles` files. */

@@ -232,6 +232,14 @@ check(('shown 3, %d more cut by --limit' % (nall - 3)) in err,
 for k in ('flows', 'records', 'records_kept', 'threads', 'peak_memory_bytes',
           'elapsed_seconds', 'window'):
     check(k in s, 'summary has %s' % k)
+# where the time went (issue 18): every phase measured, none negative, together within the run
+ph = s.get('phases') or {}
+names = ('plan_seconds', 'map_seconds', 'map_tail_seconds', 'merge_seconds', 'finish_seconds',
+         'output_seconds')
+check(all(isinstance(ph.get(k), (int, float)) and ph[k] >= 0 for k in names) and
+      ph['map_tail_seconds'] <= ph['map_seconds'] and
+      sum(ph[k] for k in names if k != 'map_tail_seconds') <= s['elapsed_seconds'] + 0.005,
+      'summary: phases measured, within elapsed: %s (elapsed %s)' % (ph, s['elapsed_seconds']))
 rc, out, err = run(['dns-dest', '--summary', 'json', '--start', '2024-05-01T01', repo])
 s = json.loads(err.strip().splitlines()[-1])
 check(rc == 0 and s['window']['start'] == '2024-05-01T01' and s['files']['outside_window'] == 1,
