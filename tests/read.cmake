@@ -116,13 +116,21 @@ set_tests_properties(unit.read_flowdump_exit PROPERTIES LABELS unit)
 # unit.read_odd_layouts: hand-made templates no exporter writes (reduced and
 # over-long fields, repeated elements, every DNS list path): both decoders must
 # print exactly what libfixbuf's rules give, worked out by hand in the script.
+# Then odd, swapped (the flow templates' IDs swapped, one length changed each)
+# and odd again by one reader: the fast decoder keeps earlier files' templates
+# for reuse (ipfix_scan.c, pool_take()), and each file must still read by its own.
 add_test(NAME unit.read_odd_layouts COMMAND sh -c [=[
 set -e
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
-python3 "$1" "$t/odd.ipfix" "$t/expect"
+python3 "$1" "$t/odd.ipfix" "$t/expect" "$t/swapped.ipfix"
 for d in fast fixbuf; do
   "$2" --decoder $d "$t/odd.ipfix" > "$t/$d"
   diff -u "$t/expect" "$t/$d" || { echo "decoder $d differs from the hand-worked values"; exit 1; }
+done
+{ cat "$t/expect"; sed "s|odd.ipfix|swapped.ipfix|" "$t/expect"; cat "$t/expect"; } > "$t/expect3"
+for d in fast fixbuf; do
+  "$2" --decoder $d "$t/odd.ipfix" "$t/swapped.ipfix" "$t/odd.ipfix" > "$t/$d.3"
+  diff -u "$t/expect3" "$t/$d.3" || { echo "decoder $d: files read in turn by one reader differ"; exit 1; }
 done
 ]=] sh ${CMAKE_CURRENT_SOURCE_DIR}/ref/odd_layouts.py $<TARGET_FILE:flowdump>)
 set_tests_properties(unit.read_odd_layouts PROPERTIES LABELS unit)

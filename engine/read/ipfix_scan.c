@@ -39,6 +39,7 @@ struct vtmpl {
     uint32_t nvar;           /* varlen fields; the skeleton follows f[] (skel(), vkind()) */
     int stml_only;           /* a YAF 2 flow: fixed fields, the STML, fixed fields (fast_flow1()) */
     struct ipfix_tclass cls; /* classification */
+    uint32_t scope;          /* scope field count (options template), 0 for a template */
 };
 
 struct vdomain {
@@ -53,6 +54,17 @@ struct vdomain {
 
 /* What a template costs here (and, with --decoder fixbuf, in libfixbuf): see define(). */
 #define PAGE_BYTES (256 * sizeof(struct vtmpl *))
+
+/*
+ * Templates of earlier files kept for reuse (struct ipfix_scan.pool): a
+ * repository of small files defines the same few templates in each file, and
+ * building one (classify, plan, compile) costs more than reading its records
+ * in a file of a few dozen flows. A template is a function of its fields and
+ * scope alone, so one defined again with the same fields is taken back whole.
+ * At most POOL_TMPLS of at most POOL_FIELDS fields each: a few hundred KiB.
+ */
+#define POOL_TMPLS  64
+#define POOL_FIELDS 64
 
 /* A set of the message being scanned and how much of it survives. */
 struct vset {
@@ -87,9 +99,11 @@ struct ipfix_scan {
     struct leaf *leaf;   /* where they are (ipfix_scan_flow_rrs()) */
     uint32_t cap_leaf;
     /* per message */
-    const uint8_t *msg;            /* message being scanned */
-    uint64_t off;                  /* its file offset */
-    struct ipfix_scan_result *res; /* where findings go */
+    const uint8_t *msg;             /* message being scanned */
+    uint64_t off;                   /* its file offset */
+    struct ipfix_scan_result *res;  /* where findings go */
+    struct vtmpl *pool[POOL_TMPLS]; /* retired templates (not the file's state), for define() */
+    uint32_t npool;                 /* entries in pool */
 };
 
 /*
@@ -125,15 +139,28 @@ tmpl_cost(uint32_t n)
            n * (sizeof(struct ipfix_field) + IPFIX_FIXBUF_FIELD_COST);
 }
 
-/* tmpl_free() - frees template `t` (NULL: no-op) and returns its cost to the file's count. */
+/* tmpl_destroy() - frees template `t`. */
+static void
+tmpl_destroy(struct vtmpl *t)
+{
+    mem_free(t->f);
+    mem_free(t);
+}
+
+/*
+ * tmpl_free() - retires template `t` (NULL: no-op) and returns its cost to the file's count:
+ * into the pool for a later define() of the same fields, else freed.
+ */
 static void
 tmpl_free(struct ipfix_scan *s, struct vtmpl *t)
 {
     if (!t)
         return;
     s->tmpl_bytes -= tmpl_cost(t->n);
-    mem_free(t->f);
-    mem_free(t);
+    if (t->n <= POOL_FIELDS && s->npool < POOL_TMPLS)
+        s->pool[s->npool++] = t;
+    else
+        tmpl_destroy(t);
 }
 
 void
@@ -201,6 +228,8 @@ ipfix_scan_destroy(struct ipfix_scan *s)
         return;
     domains_free(s, s->domains);
     domains_free(s, s->spare);
+    for (uint32_t i = 0; i < s->npool; i++)
+        tmpl_destroy(s->pool[i]);
     mem_free(s->list_tid);
     mem_free(s->list_pair);
     for (size_t d = 0; d <= MAX_DEPTH; d++) {
@@ -898,6 +927,40 @@ grow_positions(struct ipfix_scan *s, uint32_t n)
 }
 
 /*
+ * pool_take() - a template of the pool with the `n` fields at `spec` (as
+ * define() reads them) and `scope`, taken out of the pool; NULL when none.
+ */
+static struct vtmpl *
+pool_take(struct ipfix_scan *s, const uint8_t *spec, uint32_t n, uint32_t scope)
+{
+    for (uint32_t k = s->npool; k-- > 0;) {
+        struct vtmpl *t = s->pool[k];
+        const uint8_t *q = spec;
+        uint32_t i;
+
+        if (t->n != n || t->scope != scope)
+            continue;
+        for (i = 0; i < n; i++) {
+            const struct ipfix_field *f = &t->f[i];
+            uint16_t id = rd16(q);
+            uint32_t ent = 0;
+
+            if (id & 0x8000) {
+                ent = rd32(q + 4);
+            }
+            if (f->id != (id & 0x7FFF) || f->len != rd16(q + 2) || f->ent != ent)
+                break;
+            q += (id & 0x8000) ? 8 : 4;
+        }
+        if (i == n) {
+            s->pool[k] = s->pool[--s->npool];
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/*
  * define() - stores template `tid` as parsed from the wire and classifies it.
  * Returns 0, or -1 (nothing stored) when the file's template state would pass
  * IPFIX_MAX_TEMPLATE_BYTES: tmpl_cost() counts the struct and its fields and
@@ -925,7 +988,13 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
     if (s->tmpl_bytes + cost > IPFIX_MAX_TEMPLATE_BYTES)
         return -1;
     s->tmpl_bytes += cost;
+    if ((t = pool_take(s, spec, n, scope)) != NULL) { /* an earlier file's: built already */
+        *slot = t;
+        grow_positions(s, n);
+        return 0;
+    }
     t = *slot = mem_calloc(1, sizeof(*t));
+    t->scope = scope;
     /* the fields, then the skeleton (skel(), vkind()): at most n varlen fields */
     t->f = mem_alloc(n * sizeof(struct ipfix_field) + (n + 1) * sizeof(uint32_t) + n + 1);
     t->n = n;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""odd_layouts.py OUT.ipfix [OUT.expect] - an IPFIX file whose templates stress the decoders'
+"""odd_layouts.py OUT.ipfix [OUT.expect [SWAPPED.ipfix]] - an IPFIX file whose templates stress the decoders'
 agreement on what YAF never writes but RFC 7011 allows: reduced-length and
 over-long integers, short and long IPv6 addresses, repeated elements, an
 element sent twice, 1-byte elements sent wider, DNS records directly in the
@@ -7,7 +7,12 @@ STML, through a wrapper, in the yafDPIList, and wrappers inside the yafDPIList
 (which libfixbuf decodes but the reader must not collect).
 
 Written by hand from RFC 7011 / RFC 6313 so that it depends on neither
-decoder. tests/read.cmake runs flowdump with both decoders on it and expects
+decoder. SWAPPED.ipfix holds the same flows with the two flow templates' IDs
+swapped (each ID defined with the other's fields) and one length in each
+changed (the same element IDs and counts, the values kept): read after
+OUT.ipfix by the same reader, which keeps templates between files for reuse,
+each file must still decode by its own templates (the same EXPECT lines).
+tests/read.cmake runs flowdump with both decoders on it and expects
 identical output equal to EXPECT below: flowdump lines worked out by hand from
 libfixbuf 2.4.1's transcoding rules (integers big-endian, a shorter field
 zero-extended, a longer one keeping its low-order bytes; one-byte integers and
@@ -102,6 +107,22 @@ F 1700000000500 0 :: :: 1 0 17 53 1 0 0 0 0
 
 with open(sys.argv[1], "wb") as f:
     f.write(b"".join(msgs))
+if len(sys.argv) > 3:
+    # the same IDs, counts and elements with one length changed each (the values kept),
+    # under each other's ID
+    flow4_w = [fld(152, 8)] + flow4_fields[1:]
+    flow6_w = flow6_fields[:5] + [fld(86, 8)] + flow6_fields[6:]
+    flow4_x = struct.pack("!Q", 1700000123) + flow4[4:]
+    at = 8 + 8 + 20 + 2 + 1
+    flow6_x = flow6[:at] + (1 << 32 | 77).to_bytes(8, "big") + flow6[at + 5:]
+    flow6_dpi_x = flow6_dpi_wrap[:at] + bytes(8) + flow6_dpi_wrap[at + 5:]
+    swapped = [
+        message([set_(2, tmpl(DNS_T, dns_fields) + tmpl(WRAP_T, wrap_fields) +
+                      tmpl(FLOW6_T, flow4_w) + tmpl(FLOW4_T, flow6_w))], 0),
+        message([set_(FLOW6_T, flow4_x), set_(FLOW4_T, flow6_x + flow6_dpi_x)], 0),
+    ]
+    with open(sys.argv[3], "wb") as f:
+        f.write(b"".join(swapped))
 if len(sys.argv) > 2:
     with open(sys.argv[2], "w") as f:
         f.write("# file %s\n" % sys.argv[1] + EXPECT)
