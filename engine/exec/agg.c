@@ -31,12 +31,11 @@ agg_prefetch(const struct job *job, const uint8_t *val, const struct rec *r)
 {
     for (size_t c = job->nkeys; c < job->ncols; c++) {
         const struct job_col *col = &job->cols[c];
-        uint8_t item[17];
 
         if (col->agg != AGG_DISTINCT || col->width != 17)
             continue;
-        record_addr(r, col->field, item);
-        dset_prefetch((const struct dset *)(const void *)(val + col->off), item, 17);
+        dset_prefetch_addr((const struct dset *)(const void *)(val + col->off), r->f->family,
+                           record_addr16(r, col->field));
     }
 }
 
@@ -79,8 +78,11 @@ agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct mema
         case AGG_DISTINCT: {
             uint8_t item[17];
 
-            if (col->width == 17) {
-                record_addr(r, col->field, item);
+            if (col->width == 17) { /* an address: record_addr()'s item, not made */
+                if (dset_add_addr((struct dset *)(void *)s, r->f->family,
+                                  record_addr16(r, col->field), acct, err) < 0)
+                    return -ERR_LIMIT;
+                break;
             } else if (col->width == 16) {
                 /*
                  * A string (dns.name, dns.domain): its 128-bit hash stands for

@@ -670,6 +670,67 @@ dset_prefetch(const struct dset *s, const uint8_t *item, size_t width)
     }
 }
 
+/* addr_v4() - is_v4() of the item (family, addr): 1 with its address in *ip (as add17()'s). */
+static inline int
+addr_v4(uint8_t family, const uint8_t *addr, uint32_t *ip)
+{
+    static const uint8_t mapped[4] = {0, 0, 0xFF, 0xFF};
+    uint64_t lo;
+    uint32_t mid, want;
+
+    memcpy(&lo, addr, 8);
+    memcpy(&mid, addr + 8, 4);
+    memcpy(&want, mapped, 4);
+    memcpy(ip, addr + 12, 4);
+    return family == 4 && lo == 0 && mid == want;
+}
+
+static inline void
+addr_item(uint8_t family, const uint8_t *addr, uint8_t item[17])
+{
+    item[0] = family;
+    memcpy(item + 1, addr, 16);
+}
+
+int
+dset_add_addr(struct dset *s, uint8_t family, const uint8_t *addr, struct memacct *acct,
+              struct err *err)
+{
+    uint8_t item[17];
+    uint32_t ip;
+
+    if (addr_v4(family, addr, &ip)) { /* add17()'s paths for an IPv4 item in a set with some */
+        if (s->cap & DSET_V4) /* compact (not mixed: DSET_MIXED is the whole cap, top bit clear) */
+            return v4_add(s, ip, acct, err);
+        if (s->cap == DSET_MIXED) {
+            int rc = add_v4_part(&mixed_of(s)->v4, ip, acct, err);
+
+            if (rc == 1)
+                s->n++;
+            return rc;
+        }
+    }
+    addr_item(family, addr, item);
+    return add17(s, item, acct, err);
+}
+
+void
+dset_prefetch_addr(const struct dset *s, uint8_t family, const uint8_t *addr)
+{
+    uint8_t item[17];
+    uint32_t ip;
+
+    if ((s->cap & ~DSET_V4) == 0) /* inline: in the entry, already loaded */
+        return;
+    if ((s->cap & DSET_V4) && (s->cap & ~DSET_V4) != 0) {
+        if (addr_v4(family, addr, &ip))
+            __builtin_prefetch(&v4_slots(s)[(uint32_t)mix64(ip) & ((s->cap & ~DSET_V4) - 1)]);
+        return;
+    }
+    addr_item(family, addr, item);
+    dset_prefetch(s, item, 17);
+}
+
 int
 dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct, struct err *err)
 {

@@ -41,6 +41,16 @@ int dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *
 /* dset_prefetch() - starts loading the slot where `item` would be probed (a hint). */
 void dset_prefetch(const struct dset *s, const uint8_t *item, size_t width);
 
+/*
+ * dset_add_addr(), dset_prefetch_addr() - dset_add() and dset_prefetch() of
+ * the 17-byte address item (family, addr[0..16)) without making it: an IPv4
+ * address goes straight to a compact set, and a set with no slots is not
+ * probed for a prefetch at all.
+ */
+int dset_add_addr(struct dset *s, uint8_t family, const uint8_t *addr, struct memacct *acct,
+                  struct err *err);
+void dset_prefetch_addr(const struct dset *s, uint8_t family, const uint8_t *addr);
+
 /* dset_merge() - adds every item of `src` to `dst`; `src` is left intact. */
 int dset_merge(struct dset *dst, const struct dset *src, size_t width, struct memacct *acct,
                struct err *err);

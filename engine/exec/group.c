@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+/* the key's hash inlined (the same XXH3_64bits() values): a call per record costs */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "agg.h"

@@ -74,26 +74,21 @@ keypack_append(const struct job *job, const struct rec *r, struct keybuf *k)
             break;
         }
         case FIELD_KIND_LIST:
-            if (id == FIELD_DNS_NAMES) { /* one reserve for the whole list */
-                size_t need = 2;
-
-                for (uint32_t i = 0; i < n; i++)
-                    need += 2 + (f->dns[i].name_len < KEYPACK_MAX_NAME ? f->dns[i].name_len
-                                                                       : KEYPACK_MAX_NAME);
-                p = reserve(k, need);
+            if (id == FIELD_DNS_NAMES) { /* one pass: a reserve per name, no call when it fits */
+                p = reserve(k, 2);
                 put_u16(p, n);
-                p += 2;
+                k->len += 2;
                 for (uint32_t i = 0; i < n; i++) {
                     const struct dns_rr *rr = &f->dns[i];
                     uint32_t len =
                         rr->name_len < KEYPACK_MAX_NAME ? rr->name_len : KEYPACK_MAX_NAME;
 
+                    p = reserve(k, 2 + (size_t)len);
                     put_u16(p, len);
                     if (len)
                         memcpy(p + 2, rr->name, len);
-                    p += 2 + len;
+                    k->len += 2 + (size_t)len;
                 }
-                k->len += need;
             } else {
                 p = reserve(k, 2 + 2 * (size_t)n);
                 put_u16(p, n);

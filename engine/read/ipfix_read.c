@@ -231,13 +231,19 @@ fast_flow(void *ctx, const struct ipfix_rec *rec)
     struct flow *f;
 
     if (r->nflows == r->cap_flows) {
+        size_t old = r->cap_flows;
+
         r->cap_flows = r->cap_flows ? 2 * r->cap_flows : 64;
         r->flows = mem_realloc(r->flows, r->cap_flows * sizeof(*r->flows));
         r->rr0 = mem_realloc(r->rr0, r->cap_flows * sizeof(*r->rr0));
+        memset(r->flows + old, 0, (r->cap_flows - old) * sizeof(*r->flows));
     }
+    /*
+     * What is not decoded reads as 0: a field outside need.flow | need.keep_flow is never
+     * written (ipfix_fast_flow() writes each group it is asked for whole), and the array is
+     * zeroed when it grows and when a reader takes it (ipfix_reader_open()), not per flow.
+     */
     f = &r->flows[r->nflows];
-    if (r->need.flow != IPFIX_NEED_FLOW_ALL)
-        memset(f, 0, sizeof(*f)); /* what is not decoded reads as 0 */
     f->ndns = rec->ndns;
     if (r->need.keep) {
         /*
@@ -338,6 +344,8 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
         r->rr0 = m->spare.rr0;
         r->cap_flows = m->spare.cap_flows;
         memset(&m->spare, 0, sizeof(m->spare));
+        if (r->flows != NULL) /* the last file's flows: fast_flow() zeroes none of them */
+            memset(r->flows, 0, r->cap_flows * sizeof(*r->flows));
     } else {
         r->buf = mem_alloc(READ_BUF_CAP);
         r->scan = ipfix_scan_create();
