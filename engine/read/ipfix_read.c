@@ -241,7 +241,8 @@ fast_flow(void *ctx, const struct ipfix_rec *rec)
     /*
      * What is not decoded reads as 0: a field outside need.flow | need.keep_flow is never
      * written (ipfix_fast_flow() writes each group it is asked for whole), and the array is
-     * zeroed when it grows and when a reader takes it (ipfix_reader_open()), not per flow.
+     * zeroed when it grows and, as far as the last reader wrote it (flows_hi), when a reader
+     * takes it (ipfix_reader_open()): not per flow.
      */
     f = &r->flows[r->nflows];
     f->ndns = rec->ndns;
@@ -343,9 +344,9 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
         r->flows = m->spare.flows;
         r->rr0 = m->spare.rr0;
         r->cap_flows = m->spare.cap_flows;
-        memset(&m->spare, 0, sizeof(m->spare));
         if (r->flows != NULL) /* the last file's flows: fast_flow() zeroes none of them */
-            memset(r->flows, 0, r->cap_flows * sizeof(*r->flows));
+            memset(r->flows, 0, m->spare.flows_hi * sizeof(*r->flows));
+        memset(&m->spare, 0, sizeof(m->spare));
     } else {
         r->buf = mem_alloc(READ_BUF_CAP);
         r->scan = ipfix_scan_create();
@@ -368,7 +369,8 @@ ipfix_reader_open(struct ipfix_model *m, const char *path, struct err *err)
 static void
 reader_mem_release(struct ipfix_reader *r)
 {
-    struct reader_mem mem = {r->buf, r->scan, r->rrs, r->cap_rrs, r->flows, r->rr0, r->cap_flows};
+    struct reader_mem mem = {r->buf,   r->scan, r->rrs,       r->cap_rrs,
+                             r->flows, r->rr0,  r->cap_flows, r->flows_hi};
 
     if (!r->m->spare.buf && mem.buf && mem.scan) {
         ipfix_scan_reset(mem.scan);
@@ -503,6 +505,9 @@ ipfix_read_load_message(struct ipfix_reader *r, struct err *err)
 
         r->nflows = r->next_flow = r->nrr = 0;
         ipfix_scan_message(r->scan, p, mlen, off, &res); /* fast: decodes too */
+        /* fast_flow() wrote flows[0, nflows] (a dropped flow's fields in flows[nflows]) */
+        if (r->nflows + 1 > r->flows_hi)
+            r->flows_hi = r->nflows + 1 < r->cap_flows ? r->nflows + 1 : r->cap_flows;
         if (res.fatal) /* a template flood: IPFIX_MAX_TEMPLATE_BYTES */
             return ERR_SET(err, ERR_FORMAT, "%s: %s %llu: %s", r->path, off_word(r),
                            (unsigned long long)res.damage_off, res.damage_what);

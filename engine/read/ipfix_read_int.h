@@ -97,6 +97,7 @@ struct reader_mem {
     struct flow *flows; /* fast decoder: flows of a message, rr0 alike */
     uint32_t *rr0;
     size_t cap_flows;
+    size_t flows_hi; /* flows[0, flows_hi) may have been written since they were zeroed */
 };
 
 struct ipfix_model {
@@ -135,6 +136,7 @@ struct ipfix_reader {
     struct flow *flows;       /* decoded flows */
     uint32_t *rr0;            /* rr0[i]: index in rrs of flows[i]'s first DNS record */
     size_t nflows, cap_flows; /* used, allocated */
+    size_t flows_hi;          /* flows[0, flows_hi) may be written: zeroed for the next reader */
     size_t next_flow;         /* next flow next() hands out */
     size_t nrr;               /* DNS records in rrs */
 };
