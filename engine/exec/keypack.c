@@ -75,25 +75,33 @@ keypack_append(const struct job *job, const struct rec *r, struct keybuf *k)
         }
         case FIELD_KIND_LIST:
             if (id == FIELD_DNS_NAMES) { /* one pass: a reserve per name, no call when it fits */
+                const struct dns_rr *rr = f->dns, *end = f->dns + n;
+                size_t at = k->len;
+
                 p = reserve(k, 2);
                 put_u16(p, n);
-                k->len += 2;
-                for (uint32_t i = 0; i < n; i++) {
-                    const struct dns_rr *rr = &f->dns[i];
+                at += 2;
+                for (; rr < end; rr++) { /* k->p and k->len in locals: the copies are bytes */
                     uint32_t len =
                         rr->name_len < KEYPACK_MAX_NAME ? rr->name_len : KEYPACK_MAX_NAME;
 
-                    p = reserve(k, 2 + (size_t)len);
+                    if (at + 2 + len > k->cap) {
+                        k->len = at;
+                        reserve(k, 2 + (size_t)len);
+                    }
+                    p = k->p + at;
                     put_u16(p, len);
-                    if (len)
-                        memcpy(p + 2, rr->name, len);
-                    k->len += 2 + (size_t)len;
+                    memcpy(p + 2, rr->name, len);
+                    at += 2 + (size_t)len;
                 }
+                k->len = at;
             } else {
+                const struct dns_rr *rr = f->dns;
+
                 p = reserve(k, 2 + 2 * (size_t)n);
                 put_u16(p, n);
                 for (uint32_t i = 0; i < n; i++)
-                    put_u16(p + 2 + 2 * i, f->dns[i].rrtype);
+                    put_u16(p + 2 + 2 * i, rr[i].rrtype);
                 k->len += 2 + 2 * (size_t)n;
             }
             break;
