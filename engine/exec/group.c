@@ -69,7 +69,7 @@ scratch_destroy(struct op_scratch *s)
 
 /* pend_push() - appends record `r` with its key, packed at the end of w->keys; prefetches its
  * slot. */
-static void
+static inline __attribute__((always_inline)) void
 pend_push(const struct job *job, struct op_scratch *w, struct htab *t, const struct rec *r,
           size_t *np)
 {
