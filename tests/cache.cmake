@@ -29,3 +29,12 @@ if(TARGET flowsweep-gen)
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/spill)
   set_tests_properties(e2e.spill PROPERTIES LABELS e2e)
 endif()
+# A file reached by a path with its hour and by one without (a link, `.`): never the other's
+# partial; a cold cache with a young or unreadable file still caches the others.
+if(TARGET flowsweep-gen)
+  add_test(NAME e2e.cache_paths
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cache_paths.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cache_paths)
+  set_tests_properties(e2e.cache_paths PROPERTIES LABELS e2e)
+endif()

@@ -154,7 +154,6 @@ cli_jobs_run(struct cli *c)
     for (size_t b = 0; b < n && cached; b++) { /* a cache per block, keyed as the query alone */
         struct err warn;
 
-        cache_text[b] = cli_cache_text_window(cache_text[b], &so, &plan);
         err_init(&warn);
         caches[b] = mem_calloc(1, sizeof(*caches[b]));
         cache_open(caches[b], c->cache, cache_text[b], OP_STATE_VERSION, &warn);

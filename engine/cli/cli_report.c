@@ -389,7 +389,7 @@ write_page(const char *path, const struct page *pg, struct err *err)
  */
 static int
 open_caches(const struct cli *c, const struct analytic *an, const struct job_text *text,
-            const struct sweep_opts *so, const struct part_plan *plan, struct cache **caches)
+            struct cache **caches)
 {
     char *jt[3];
 
@@ -410,7 +410,6 @@ open_caches(const struct cli *c, const struct analytic *an, const struct job_tex
     for (int k = 0; k < 3; k++) {
         struct err warn;
 
-        jt[k] = cli_cache_text_window(jt[k], so, plan);
         err_init(&warn);
         caches[k] = mem_calloc(1, sizeof(*caches[k]));
         cache_open(caches[k], c->cache, jt[k], OP_STATE_VERSION, &warn);
@@ -545,7 +544,7 @@ cli_report_run(struct cli *c)
 
         for (int a = 0; a < NA; a++)
             ops[a] = an[a].op;
-        ncaches = open_caches(c, an, text, &so, &plan, caches);
+        ncaches = open_caches(c, an, text, caches);
         rc = runner_run_many_cached(ops, NA, &plan, &so, ncaches ? caches : NULL, rr, &err);
         for (size_t i = 0; i < rr[0].ncache_warn; i++)
             cli_log_escaped(LOG_WARN, "cache: ", rr[0].cache_warn[i], "");

@@ -241,25 +241,6 @@ cli_sweep_window(const struct cli *c, struct sweep_opts *so)
     so->win_hi_ms = w.end_ms;
 }
 
-char *
-cli_cache_text_window(char *text, const struct sweep_opts *so, const struct part_plan *plan)
-{
-    int nohour = 0;
-    size_t len;
-    char *t;
-
-    for (size_t i = 0; (so->win_lo_set || so->win_hi_set) && i < plan->nfiles && !nohour; i++)
-        nohour = plan->files[i].hour == PART_HOUR_UNKNOWN;
-    if (!nohour)
-        return text;
-    len = strlen(text) + 80;
-    t = mem_alloc(len);
-    snprintf(t, len, "%s\nwindow %s%lld %s%lld", text, so->win_lo_set ? "" : "open ",
-             (long long)so->win_lo_ms, so->win_hi_set ? "" : "open ", (long long)so->win_hi_ms);
-    mem_free(text);
-    return t;
-}
-
 /* The sweep options of the command line, with the progress line when wanted. */
 void
 cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so)

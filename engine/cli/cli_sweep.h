@@ -53,14 +53,6 @@ int cli_sweep_begin(struct cli *c, struct cli_summary *sum, double t0, struct pa
 /* cli_sweep_window() - --start/--end into so's filter of the files with no hour (sweep.h). */
 void cli_sweep_window(const struct cli *c, struct sweep_opts *so);
 
-/*
- * cli_cache_text_window() - the cache's job text `text` (owned; returned, or
- * freed and replaced): with so's time window over a plan holding a file with
- * no hour, whose partial then holds that window's records only, the window
- * is added, so that no other window reuses it.
- */
-char *cli_cache_text_window(char *text, const struct sweep_opts *so, const struct part_plan *plan);
-
 /* cli_sweep_opts_init() - the sweep options of `c`, with the progress line `prog` when wanted. */
 void cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so);
 

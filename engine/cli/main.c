@@ -167,7 +167,6 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
     } else if (c->cache != NULL) {
         struct err warn;
 
-        cache_text = cli_cache_text_window(cache_text, &so, walked);
         err_init(&warn);
         cache = mem_calloc(1, sizeof(*cache));
         cache_open(cache, c->cache, cache_text, OP_STATE_VERSION, &warn);

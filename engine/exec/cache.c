@@ -178,24 +178,30 @@ lock_job_dir(const struct cache *c)
     return -1;
 }
 
+/* The job fingerprint of job text `job` followed by `more` (cache.h). */
+static void
+job_fp(const char *job, const char *more, uint32_t state_version, uint8_t out[16])
+{
+    size_t n = strlen(job) + strlen(more) + 64;
+    char *text = mem_alloc(n);
+
+    snprintf(text, n, "flowsweep cache semantics %d state %u\n%s%s", CACHE_SEMANTICS, state_version,
+             job, more);
+    hash128(text, strlen(text), out);
+    mem_free(text);
+}
+
 int
 cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_version,
            struct err *warn)
 {
-    char *text;
-    size_t n;
     int e;
 
     memset(c, 0, sizeof(*c));
     c->lock_fd = -1;
     snprintf(c->job, sizeof(c->job), "%s", job);
     c->state_version = state_version;
-    n = strlen(job) + 64;
-    text = mem_alloc(n);
-    snprintf(text, n, "flowsweep cache semantics %d state %u\n%s", CACHE_SEMANTICS, state_version,
-             job);
-    hash128(text, strlen(text), c->fp);
-    mem_free(text);
+    job_fp(job, "", state_version, c->fp);
     hex(c->fp_hex, c->fp, 16);
     c->dir = mem_strdup(dir);
     c->job_dir = join(dir, c->fp_hex);
@@ -238,6 +244,27 @@ cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_ver
         ERR_SET_ERRNO(warn, e, "%s: partials will not be written", dir);
     }
     return 0;
+}
+
+void
+cache_window(struct cache *c, int lo_set, int64_t lo_ms, int hi_set, int64_t hi_ms)
+{
+    char w[96];
+
+    /* the text the job key took before: "window 1714978800000 open 0" */
+    snprintf(w, sizeof(w), "\nwindow %s%lld %s%lld", lo_set ? "" : "open ", (long long)lo_ms,
+             hi_set ? "" : "open ", (long long)hi_ms);
+    job_fp(c->job, w, c->state_version, c->fp_win);
+    {
+        size_t jl = strlen(c->job), wl = strlen(w);
+
+        if (jl + wl >= sizeof(c->job_win)) /* the text is for people: cut, the key is whole */
+            wl = sizeof(c->job_win) - 1 - jl;
+        memcpy(c->job_win, c->job, jl);
+        memcpy(c->job_win + jl, w, wl);
+        c->job_win[jl + wl] = '\0';
+    }
+    c->has_win = 1;
 }
 
 void
@@ -309,6 +336,7 @@ cache_src_walked(const struct part_file *f)
     s->ino = f->ino;
     s->dev = f->dev;
     s->now_ns = f->seen_ns;
+    s->filtered = 0;
     memcpy(s->path, f->real, len + 1);
     return s;
 }
@@ -454,14 +482,29 @@ cache_identify_in(struct cache_ident *id, const char *path, struct cache_src *s,
     return ident_from_stat(path, &st, s, err);
 }
 
-/* DIR/<job>/<XXH3-128 of the real path>.part, mem_free() it. */
+/*
+ * DIR/<job>/<XXH3-128 of the real path>.part, mem_free() it; a filtered file's: of the real
+ * path, a NUL and the fingerprint of the job and the window (c->fp_win).
+ */
 static char *
 entry_path(const struct cache *c, const struct cache_src *s)
 {
     uint8_t h[16];
     char name[40];
 
-    hash128(s->path, strlen(s->path), h);
+    if (s->filtered) {
+        XXH3_state_t *hs = XXH3_createState();
+        XXH128_canonical_t d;
+
+        XXH3_128bits_reset(hs);
+        XXH3_128bits_update(hs, s->path, strlen(s->path) + 1);
+        XXH3_128bits_update(hs, c->fp_win, 16);
+        XXH128_canonicalFromHash(&d, XXH3_128bits_digest(hs));
+        XXH3_freeState(hs);
+        memcpy(h, d.digest, 16);
+    } else {
+        hash128(s->path, strlen(s->path), h);
+    }
     hex(name, h, 16);
     memcpy(name + 32, ".part", 6);
     return join(c->job_dir, name);
@@ -482,7 +525,8 @@ lookup(const struct cache *c, const struct cache_src *s, struct partial *p, unsi
     struct stat st;
     int rc;
 
-    if (!c->read_ok || (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))) {
+    if (!c->read_ok || (s->filtered && !c->has_win) ||
+        (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))) {
         mem_free(path);
         memset(p, 0, sizeof(*p));
         return CACHE_MISS;
@@ -494,7 +538,8 @@ lookup(const struct cache *c, const struct cache_src *s, struct partial *p, unsi
         partial_fini(p);
         return CACHE_BAD;
     }
-    if (memcmp(in->job_fp, c->fp, 16) != 0 || in->state_version != c->state_version) {
+    if (memcmp(in->job_fp, s->filtered ? c->fp_win : c->fp, 16) != 0 ||
+        in->state_version != c->state_version) {
         ERR_SET(why, ERR_FORMAT, "%s: made for another job or state version", path);
         mem_free(path);
         partial_fini(p);
@@ -535,12 +580,16 @@ cache_store(struct cache *c, const struct cache_src *s, struct partial_info *inf
             const struct htab *t, uint32_t val_len, partial_save_fn *save, const void *ctx,
             struct err *err)
 {
-    char *path = entry_path(c, s);
+    char *path;
     struct err first;
     int64_t rc;
 
-    memcpy(info->job_fp, c->fp, 16);
-    snprintf(info->job, sizeof(info->job), "%s", c->job);
+    if (s->filtered && !c->has_win) /* never a filtered file's partial made as a whole one */
+        return ERR_SET(err, ERR_INTERNAL, "%s: filtered by a window the cache was not told",
+                       s->path);
+    path = entry_path(c, s);
+    memcpy(info->job_fp, s->filtered ? c->fp_win : c->fp, 16);
+    snprintf(info->job, sizeof(info->job), "%s", s->filtered ? c->job_win : c->job);
     info->state_version = c->state_version;
     snprintf(info->src_path, sizeof(info->src_path), "%s", s->path);
     info->src_size = s->size;
@@ -613,6 +662,19 @@ roll_cmp(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
+/*
+ * Whether header `in` is a partial of filtered files made under another window than this
+ * run's (its job text is the job's, then the window's line: cache_window()).
+ */
+static int
+other_window(const struct cache *c, const struct partial_info *in)
+{
+    size_t n = strlen(c->job);
+
+    return in->state_version == c->state_version && strncmp(in->job, c->job, n) == 0 &&
+           strncmp(in->job + n, "\nwindow ", 8) == 0;
+}
+
 static void
 add_warn(char ***warns, size_t *nwarns, const char *path, const char *why, const char *what)
 {
@@ -629,6 +691,7 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
             char ***warns, size_t *nwarns, size_t *seen)
 {
     struct src_ref *refs = mem_calloc(n + 1, sizeof(*refs));
+    struct partial *pp = mem_alloc(sizeof(*pp)); /* off the stack: it holds its strings */
     struct cache_roll *cand = NULL;
     size_t nrefs = 0, ncand = 0, cap = 0, nchosen = 0;
     uint8_t *taken;
@@ -639,6 +702,7 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
     *seen = 0;
     if (!c->read_ok || (d = opendir(c->job_dir)) == NULL) {
         mem_free(refs);
+        mem_free(pp);
         return 0;
     }
     for (size_t i = 0; i < n; i++)
@@ -649,36 +713,45 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
     qsort(refs, nrefs, sizeof(*refs), src_ref_cmp);
     while ((de = readdir(d)) != NULL) {
         size_t nl = strlen(de->d_name);
-        struct partial p;
         struct err why;
         char *path;
         size_t *idx;
-        int ok = 1, stale = 0;
+        int ok = 1, stale = 0, loaded, filtered;
 
         if (de->d_name[0] == '.' || nl < 6 || strcmp(de->d_name + nl - 5, ".roll") != 0)
             continue;
         path = join(c->job_dir, de->d_name);
         (*seen)++;
         err_init(&why);
-        if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, &p, &why) < 0 ||
-            (p.info.nmembers == 0 && ERR_SET(&why, ERR_FORMAT, "%s", "not a roll-up") < 0) ||
-            ((memcmp(p.info.job_fp, c->fp, 16) != 0 || p.info.state_version != c->state_version) &&
+        loaded = partial_load(path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, pp, &why) == 0;
+        /* a roll-up of filtered files (cache_window()), made under this run's window */
+        filtered = loaded && c->has_win && memcmp(pp->info.job_fp, c->fp_win, 16) == 0;
+        if (loaded && !filtered && memcmp(pp->info.job_fp, c->fp, 16) != 0 &&
+            other_window(c, &pp->info)) { /* of filtered files, made under another window */
+            partial_fini(pp);
+            mem_free(path);
+            continue; /* kept for a run with that window */
+        }
+        if (!loaded ||
+            (pp->info.nmembers == 0 && ERR_SET(&why, ERR_FORMAT, "%s", "not a roll-up") < 0) ||
+            (((!filtered && memcmp(pp->info.job_fp, c->fp, 16) != 0) ||
+              pp->info.state_version != c->state_version) &&
              ERR_SET(&why, ERR_FORMAT, "%s", "made for another job or state version") < 0)) {
             if (!(why.code == ERR_IO && why.sys_errno == ENOENT)) { /* not removed meanwhile */
                 add_warn(warns, nwarns, path, why.msg, "ignored and removed");
                 cache_drop(c, path);
             }
-            partial_fini(&p);
+            partial_fini(pp);
             mem_free(path);
             continue;
         }
-        idx = mem_alloc(p.info.nmembers * sizeof(*idx));
-        for (uint32_t k = 0; k < p.info.nmembers && ok; k++) {
-            size_t i = find_src(refs, nrefs, p.info.members[k].path);
+        idx = mem_alloc(pp->info.nmembers * sizeof(*idx));
+        for (uint32_t k = 0; k < pp->info.nmembers && ok; k++) {
+            size_t i = find_src(refs, nrefs, pp->info.members[k].path);
 
-            if (i == (size_t)-1)
-                ok = 0; /* not planned this time: kept for a run that plans it */
-            else if (!member_valid(&p.info.members[k], srcs[i]))
+            if (i == (size_t)-1 || srcs[i]->filtered != filtered)
+                ok = 0; /* not planned this time, or planned as the other kind: kept */
+            else if (!member_valid(&pp->info.members[k], srcs[i]))
                 ok = 0, stale = 1;
             else
                 idx[k] = i;
@@ -689,7 +762,8 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
                 cand = mem_realloc(cand, cap * sizeof(*cand));
             }
             cand[ncand].path = path;
-            cand[ncand].nmembers = p.info.nmembers;
+            cand[ncand].nmembers = pp->info.nmembers;
+            cand[ncand].filtered = filtered;
             cand[ncand++].idx = idx;
         } else {
             if (stale) /* a member changed: it never serves again */
@@ -697,7 +771,7 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
             mem_free(path);
             mem_free(idx);
         }
-        partial_fini(&p);
+        partial_fini(pp);
     }
     closedir(d);
     mem_free(refs);
@@ -719,6 +793,7 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
         cand[nchosen++] = cand[k];
     }
     mem_free(taken);
+    mem_free(pp);
     *rolls = cand;
     return nchosen;
 }
@@ -737,11 +812,12 @@ int
 cache_roll_matches(const struct cache *c, const struct partial *p, const struct cache_roll *r,
                    struct cache_src *const *srcs)
 {
-    if (memcmp(p->info.job_fp, c->fp, 16) != 0 || p->info.state_version != c->state_version ||
-        p->info.nmembers != r->nmembers)
+    if (memcmp(p->info.job_fp, r->filtered ? c->fp_win : c->fp, 16) != 0 ||
+        p->info.state_version != c->state_version || p->info.nmembers != r->nmembers)
         return 0;
     for (uint32_t k = 0; k < r->nmembers; k++)
-        if (!member_valid(&p->info.members[k], srcs[r->idx[k]]))
+        if (srcs[r->idx[k]]->filtered != r->filtered ||
+            !member_valid(&p->info.members[k], srcs[r->idx[k]]))
             return 0;
     return 1;
 }
@@ -754,8 +830,9 @@ member_cmp(const void *a, const void *b)
 }
 
 int64_t
-cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, const struct htab *t,
-                 uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err)
+cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, int filtered,
+                 const struct htab *t, uint32_t val_len, partial_save_fn *save, const void *ctx,
+                 struct err *err)
 {
     struct partial_info *info = mem_calloc(1, sizeof(*info));
     XXH3_state_t *hs = XXH3_createState();
@@ -764,8 +841,16 @@ cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, const st
     struct err first;
     int64_t rc;
 
+    if (filtered && !c->has_win) { /* never filtered files' groups made a whole roll-up */
+        XXH3_freeState(hs);
+        mem_free(info);
+        return ERR_SET(err, ERR_INTERNAL, "%s",
+                       "a roll-up filtered by a window the cache was not told");
+    }
     qsort(m, n, sizeof(*m), member_cmp);
     XXH3_128bits_reset(hs);
+    if (filtered) /* named apart from a roll-up of the same files whole */
+        XXH3_128bits_update(hs, c->fp_win, 16);
     for (uint32_t i = 0; i < n; i++) {
         uint64_t id[4] = {m[i].size, (uint64_t)m[i].mtime_ns, m[i].ino, m[i].dev};
 
@@ -777,8 +862,8 @@ cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, const st
     hex(name, h.digest, 16);
     memcpy(name + 32, ".roll", 6);
     path = join(c->job_dir, name);
-    memcpy(info->job_fp, c->fp, 16);
-    snprintf(info->job, sizeof(info->job), "%s", c->job);
+    memcpy(info->job_fp, filtered ? c->fp_win : c->fp, 16);
+    snprintf(info->job, sizeof(info->job), "%s", filtered ? c->job_win : c->job);
     info->state_version = c->state_version;
     info->created_ns = now_ns();
     info->nmembers = n;
@@ -954,10 +1039,19 @@ stats_one(void *ctx, const char *job_hex, const char *path, const char *name, co
         row->unreadable++;
         row->unreadable_bytes += (uint64_t)st->st_size;
     } else {
-        if (row->entries == 0 || p.info.created_ns > row->newest_ns) {
-            row->newest_ns = p.info.created_ns;
+        char fp_hex[33];
+        int own;
+
+        hex(fp_hex, p.info.job_fp, 16);
+        own = strcmp(fp_hex, job_hex) == 0; /* else a filtered file's (cache_window()) */
+        if (row->entries == 0 || (own && !row->job_own) ||
+            (own == row->job_own && p.info.created_ns > row->job_ns)) {
+            row->job_ns = p.info.created_ns;
+            row->job_own = own;
             snprintf(row->job, sizeof(row->job), "%s", p.info.job);
         }
+        if (row->entries == 0 || p.info.created_ns > row->newest_ns)
+            row->newest_ns = p.info.created_ns;
         if (row->entries == 0 || p.info.created_ns < row->oldest_ns)
             row->oldest_ns = p.info.created_ns;
         row->entries++;

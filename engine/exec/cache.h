@@ -3,7 +3,8 @@
  *
  * A directory DIR holds one subdirectory per job fingerprint, named by its 32
  * hex digits, and in it one partial per source file, named by the XXH3-128 of
- * the file's real path: DIR/<job>/<path>.part. The files are their own
+ * the file's real path: DIR/<job>/<path>.part (a file read through --start/--end: of
+ * its path and the window, cache_window()). The files are their own
  * catalog (no database: it must work over NFS and with two sweeps at once).
  *
  * A partial is used for a planned file only when all of these hold:
@@ -56,6 +57,10 @@ struct cache {
     atomic_int write_ok; /* 0: no partials are written (directory not writable, a write failed) */
     int read_ok;         /* 0: the job directory does not exist (nothing to look up) */
     int lock_fd;         /* the job directory, flock(LOCK_SH) until cache_close(); -1: none */
+    /* cache_window(): the partials of files the window filters (cache_src.filtered) */
+    int has_win;
+    uint8_t fp_win[16];            /* their job fingerprint: the job text and the window */
+    char job_win[PARTIAL_JOB_MAX]; /* their job text */
 };
 
 struct job;
@@ -81,7 +86,8 @@ struct cache_src {
     int64_t ctime_ns; /* the inode's change time: a rewrite with its mtime put back moves it */
     uint64_t ino;
     uint64_t dev;
-    int64_t now_ns;              /* when it was examined */
+    int64_t now_ns; /* when it was examined */
+    int filtered;   /* 1: the run keeps only its records in --start/--end (cache_window()) */
     char path[PARTIAL_PATH_MAX]; /* real path (a compact copy holds its bytes and NUL only) */
 };
 
@@ -104,6 +110,18 @@ struct cache_src *cache_src_walked(const struct part_file *f);
  */
 int cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_version,
                struct err *warn);
+
+/*
+ * cache_window() - the run's --start/--end (lo_ms, hi_ms: ms since the epoch; *_set 0: open).
+ * A file whose path gives no hour keeps only its records that start in the window, so its
+ * partial is not its whole content: such a file (cache_src.filtered, set by the caller) has
+ * partials of its own, named apart (its real path and the window) and made with the job
+ * fingerprint of the job text and the window (c->fp_win), and a roll-up holds files of one
+ * kind only. Every other file's partial holds the whole file, whatever the window: a file
+ * is never served a partial made for the other kind (docs/partials.md). Call it before the
+ * first lookup when the run has a window; a filtered file without it is never cached.
+ */
+void cache_window(struct cache *c, int lo_set, int64_t lo_ms, int hi_set, int64_t hi_ms);
 
 /* cache_close() - frees what cache_open() allocated. */
 void cache_close(struct cache *c);
@@ -179,7 +197,8 @@ int64_t cache_store(struct cache *c, const struct cache_src *s, struct partial_i
 struct cache_roll {
     char *path; /* the roll-up's file (owned) */
     uint32_t nmembers;
-    size_t *idx; /* plan index of each member, in the file's member order (owned) */
+    int filtered; /* its members are filtered files (cache_window()), made under this window */
+    size_t *idx;  /* plan index of each member, in the file's member order (owned) */
 };
 
 /*
@@ -204,16 +223,18 @@ void cache_drop(struct cache *c, const char *path);
 
 /*
  * cache_store_roll() - writes the roll-up of members m[0..n) (sorted here by
- * path) with groups `t`. Returns bytes written or -code, as cache_store().
+ * path) with groups `t`; `filtered`: every member is a filtered file (cache_window()),
+ * else none is. Returns bytes written or -code, as cache_store().
  */
-int64_t cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n,
+int64_t cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, int filtered,
                          const struct htab *t, uint32_t val_len, partial_save_fn *save,
                          const void *ctx, struct err *err);
 
 /* What `cache stats` shows of one job's partials. */
 struct cache_job_stats {
     char fp_hex[33];
-    char job[PARTIAL_JOB_MAX]; /* from the newest readable partial's header */
+    char job[PARTIAL_JOB_MAX]; /* the newest readable partial's (one of the directory's own job
+                                  first) */
     uint64_t entries;          /* partials that load (roll-ups included) */
     uint64_t rollups;          /* of which roll-ups */
     uint64_t roll_members;     /* their members, summed (a file in two roll-ups counts twice) */
@@ -224,6 +245,8 @@ struct cache_job_stats {
     uint64_t
         foreign; /* files not named as the cache's (cache prune leaves them: "not the cache's") */
     int64_t oldest_ns, newest_ns; /* when their sources were examined */
+    int64_t job_ns;               /* private: when the partial `job` is from was made ... */
+    int job_own; /* ... and whether its fingerprint names the directory (not a window's) */
 };
 
 /*

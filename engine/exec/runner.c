@@ -393,7 +393,10 @@ static int
 seg_flush(struct run *r, int w, struct err *err)
 {
     struct useg *sg = &r->seg[w];
+    int filtered = sg->n > 0 ? r->cf[sg->m[0]].src->filtered : 0;
 
+    for (size_t k = 1; k < sg->n; k++) /* a unit is of one kind (unit_of()): never mixed */
+        sg->poisoned |= r->cf[sg->m[k]].src->filtered != filtered;
     if (!sg->poisoned && sg->n > 0 && atomic_load(&r->cache->write_ok)) {
         struct partial_member *m = mem_calloc(sg->n, sizeof(*m));
         struct err werr;
@@ -402,7 +405,7 @@ seg_flush(struct run *r, int w, struct err *err)
         for (size_t k = 0; k < sg->n; k++)
             roll_member_of(&r->cf[sg->m[k]], &m[k]);
         err_init(&werr);
-        n = cache_store_roll(r->cache, m, (uint32_t)sg->n, r->own[w], r->op->val_len,
+        n = cache_store_roll(r->cache, m, (uint32_t)sg->n, filtered, r->own[w], r->op->val_len,
                              save_state_any, r->op, &werr);
         if (n >= 0) {
             atomic_fetch_add(&r->written, 1);
@@ -854,21 +857,62 @@ unit_order(struct run *r, struct sweep_file *mfiles, size_t n)
  * the cache, and the sweep reports it.
  */
 static struct cache_src *
-identify(const struct sweep_file *f, struct cache_ident **id, struct cache_src **tmp)
+identify(const struct sweep_opts *opts, const struct sweep_file *f, struct cache_ident **id,
+         struct cache_src **tmp)
 {
     struct cache_src *s = f->walked != NULL ? cache_src_walked(f->walked) : NULL;
     struct err why;
 
-    if (s != NULL)
-        return s;
-    if (*id == NULL) {
-        *id = mem_calloc(1, sizeof(**id));
-        *tmp = mem_alloc(sizeof(**tmp));
+    if (s == NULL) {
+        if (*id == NULL) {
+            *id = mem_calloc(1, sizeof(**id));
+            *tmp = mem_alloc(sizeof(**tmp));
+        }
+        err_init(&why);
+        if (cache_identify_in(*id, f->path, *tmp, &why) < 0)
+            return NULL;
+        s = cache_src_dup(*tmp);
     }
-    err_init(&why);
-    if (cache_identify_in(*id, f->path, *tmp, &why) < 0)
-        return NULL;
-    return cache_src_dup(*tmp);
+    /* read through the window (its hour unknown): its partials are of their own kind, never
+     * served to a run that reads it whole (the same file reached by a path with its hour) */
+    s->filtered = sweep_filters(opts, f);
+    return s;
+}
+
+/* The run's --start/--end, for the partials of the files it filters (cache_window()). */
+static void
+tell_window(struct cache *c, const struct sweep_opts *opts)
+{
+    if (opts->win_lo_set || opts->win_hi_set)
+        cache_window(c, opts->win_lo_set, opts->win_lo_ms, opts->win_hi_set, opts->win_hi_ms);
+}
+
+/*
+ * Whether the files a cold cache reads can all be members of one roll-up (the whole):
+ * each identified and old enough to trust (the racy rule), and all of one kind (read
+ * whole, or all through the window: cache_window()). A cold cache gets one roll-up of
+ * everything, as cheap as can be (no unit tables); unit roll-ups come with the next runs,
+ * which read only what changed. When one file cannot be a member, the whole cannot be
+ * written (its groups are in the table): the files are then read unit by unit as a warm
+ * run reads them, so every file that can be cached is (docs/partials.md).
+ */
+static int
+whole_fits(const struct run *r, size_t nfiles)
+{
+    int kinds = 0;
+
+    if (!atomic_load(&r->cache->write_ok))
+        return 1; /* nothing is written: the plain way */
+    for (size_t i = 0; i < nfiles; i++) {
+        const struct cfile *cf = &r->cf[i];
+
+        if (cf->src == NULL)
+            return 0;
+        if (!cf->hit && cache_racy(cf->src))
+            return 0;
+        kinds |= 1 << (cf->src->filtered != 0);
+    }
+    return kinds != 3;
 }
 
 /* The map phase with the cache: roll-ups and partials first (in parallel), then the rest read. */
@@ -886,6 +930,7 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
 
     for (int t = 0; t < nt; t++)
         err_init(&errs[t]);
+    tell_window(r->cache, r->opts);
 #pragma omp parallel default(none) num_threads(nt) shared(r, nfiles)
     {
         /* per thread: the real paths of the directories resolved so far (no realpath() each) */
@@ -894,14 +939,11 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
 
 #pragma omp for schedule(dynamic, 16)
         for (size_t i = 0; i < nfiles; i++)
-            r->srcs[i] = r->cf[i].src = identify(&r->files[i], &id, &tmp);
+            r->srcs[i] = r->cf[i].src = identify(r->opts, &r->files[i], &id, &tmp);
         mem_free(id);
         mem_free(tmp);
     }
     r->nrolls = cache_cover(r->cache, r->srcs, nfiles, &r->rolls, &rwarn, &nrwarn, &seen);
-    /* A cold cache gets one roll-up of everything, as cheap as can be (no unit tables):
-     * unit roll-ups come with the next runs, which read only what changed. */
-    r->cold = seen == 0;
     r->roll_used = mem_calloc(r->nrolls + 1, 1);
     if (r->finishing && r->op->load_counts != NULL && r->nrolls > 0) {
         /* the largest roll-up is loaded last, its untouched groups as counts, when no whole
@@ -950,6 +992,7 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
         res->cache.rejected++;
     }
     mem_free(rwarn);
+    r->cold = seen == 0 && whole_fits(r, nfiles);
     for (size_t i = 0; i < nfiles; i++) {
         struct cfile *cf = &r->cf[i];
 
@@ -1017,6 +1060,7 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
     struct partial_member *m;
     struct err werr;
     int64_t n;
+    int filtered;
 
     if (nfiles == 0 || r->defer > 0 || !atomic_load(&r->cache->write_ok) ||
         nfiles > PARTIAL_MEMBERS_MAX ||
@@ -1024,13 +1068,17 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
         return;
     for (size_t i = 0; i < nfiles; i++)
         if (!r->cf[i].hit && !r->cf[i].member)
-            return; /* its groups are in the table, it cannot be a member */
+            return;                    /* its groups are in the table, it cannot be a member */
+    filtered = r->cf[0].src->filtered; /* members (hit or member) are identified */
+    for (size_t i = 1; i < nfiles; i++)
+        if (r->cf[i].src->filtered != filtered)
+            return; /* files read whole and through the window: no roll-up holds both */
     m = mem_calloc(nfiles, sizeof(*m));
     for (size_t i = 0; i < nfiles; i++)
         roll_member_of(&r->cf[i], &m[i]);
     err_init(&werr);
-    n = cache_store_roll(r->cache, m, (uint32_t)nfiles, t, r->op->val_len, save_state_any, r->op,
-                         &werr);
+    n = cache_store_roll(r->cache, m, (uint32_t)nfiles, filtered, t, r->op->val_len, save_state_any,
+                         r->op, &werr);
     if (n >= 0) {
         res->cache.written++;
         res->cache.written_bytes += (uint64_t)n;
@@ -1553,6 +1601,7 @@ struct many_ctx {
     uint64_t (*counts)[2];        /* per op and worker: records, kept (worker-major) */
     /* with the caches (runner_run_many_cached()), else NULL: */
     struct cache *const *caches; /* per op */
+    const struct sweep_opts *opts;
     const struct sweep_file *files;
     struct mfile *mf;       /* per planned file */
     size_t *miss;           /* sweep index -> plan index */
@@ -1623,7 +1672,7 @@ many_use_partials(struct many_ctx *m, int w, size_t i, struct err *err)
 
     (void)mem_thread_huge(); /* this worker fills group tables */
     err_init(&why);
-    mf->src = identify(&m->files[i], &id, &tmp);
+    mf->src = identify(m->opts, &m->files[i], &id, &tmp);
     mem_free(id);
     mem_free(tmp);
     if (mf->src == NULL) { /* it is read as without the cache; the sweep reports it */
@@ -1762,6 +1811,9 @@ many_map_cached(struct many_ctx *m, size_t nfiles, int nt, const struct sweep_op
 
     for (int t = 0; t < nt; t++)
         err_init(&errs[t]);
+    m->opts = opts;
+    for (size_t k = 0; k < m->nops; k++)
+        tell_window(m->caches[k], opts);
 #pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) \
     shared(m, nfiles, errs, stop)
     for (size_t i = 0; i < nfiles; i++) {

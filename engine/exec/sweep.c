@@ -121,6 +121,12 @@ in_window(struct worker *w, const struct sweep_opts *opts, const struct flow **f
     return k;
 }
 
+int
+sweep_filters(const struct sweep_opts *opts, const struct sweep_file *f)
+{
+    return f->hour == PART_HOUR_UNKNOWN && (opts->win_lo_set || opts->win_hi_set);
+}
+
 static int
 sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
            const struct sweep_opts *opts, const struct sweep_sink *sink)
@@ -133,7 +139,7 @@ sweep_file(struct worker *w, int wi, size_t i, const struct sweep_file *file,
     int rc, bad, stop;
     struct sweep_file_done done;
     const struct sweep_stats before = w->stats;
-    int filter = file->hour == PART_HOUR_UNKNOWN && (opts->win_lo_set || opts->win_hi_set);
+    int filter = sweep_filters(opts, file);
 
     err_init(&ferr);
     memset(&done, 0, sizeof(done));

@@ -84,6 +84,12 @@ struct sweep_opts {
 };
 
 /*
+ * sweep_filters() - 1 when file `f` is read through the window: opts has --start/--end and
+ * f's hour is unknown. Only then does what the sink gets of a file depend on the window.
+ */
+int sweep_filters(const struct sweep_opts *opts, const struct sweep_file *f);
+
+/*
  * What a sweep feeds. `ctx` is the sink's own state, with one slot per
  * worker (sweep_threads() tells how many before the run).
  *   batch()    - flows[0..n) of file `i`, read by worker `w`; adds the records

@@ -580,6 +580,105 @@ test_walked(void)
     CHECK(chdir(cwd) == 0);
 }
 
+/*
+ * A file read whole and the same file read through a --start/--end window (its hour unknown:
+ * cache_window()) never serve each other: per-file partials and roll-ups alike. The job
+ * directory is the same whatever the window; a filtered partial is the window's own.
+ */
+static void
+test_window_kinds(void)
+{
+    static struct cache c, c2, c3;
+    static struct cache_src s, sf;
+    static struct partial p;
+    static struct partial_info in;
+    static struct partial_member m;
+    struct memacct acct;
+    struct htab *whole, *part;
+    struct cache_roll *rolls = NULL;
+    struct cache_src *srcs[1];
+    char **warns = NULL;
+    size_t nwarns = 0, seen = 0;
+    struct err err;
+    char src[512], cdir[512];
+
+    memacct_init(&acct, 0);
+    whole = table(100, &acct);
+    part = table(10, &acct);
+    snprintf(src, sizeof(src), "%s/win.ipfix", dir);
+    snprintf(cdir, sizeof(cdir), "%s/cache-win", dir);
+    make_file(src, 500, 3600);
+    err_init(&err);
+    CHECK(cache_open(&c, cdir, "group keys=dip", 1, &err) == 0);
+    CHECK(cache_identify(src, &s, &err) == 0);
+    sf = s;
+    sf.filtered = 1;
+    /* no window told: a filtered file is never looked up nor stored */
+    CHECK(cache_lookup(&c, &sf, &p, &err) == CACHE_MISS);
+    CHECK(cache_store(&c, &sf, &in, part, 8, save_val, NULL, &err) < 0);
+    cache_window(&c, 1, 1714978800000, 1, 1714982400000);
+    memset(&in, 0, sizeof(in));
+    CHECK(cache_store(&c, &s, &in, whole, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_lookup(&c, &sf, &p, &err) == CACHE_MISS); /* not the whole one */
+    CHECK(cache_store(&c, &sf, &in, part, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_lookup(&c, &sf, &p, &err) == CACHE_HIT);
+    CHECK_EQ_U64(p.info.groups, 10);
+    partial_fini(&p);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_HIT); /* both kept */
+    CHECK_EQ_U64(p.info.groups, 100);
+    partial_fini(&p);
+    /* another window: the same directory, the whole partial serves, the filtered one not */
+    CHECK(cache_open(&c2, cdir, "group keys=dip", 1, &err) == 0);
+    CHECK(strcmp(c2.fp_hex, c.fp_hex) == 0);
+    cache_window(&c2, 1, 1714978800000, 0, 0);
+    CHECK(cache_lookup(&c2, &sf, &p, &err) == CACHE_MISS);
+    CHECK(cache_lookup(&c2, &s, &p, &err) == CACHE_HIT);
+    partial_fini(&p);
+
+    /* roll-ups: one of the file read through the window; a run reading it whole does not
+     * take it (and keeps it), a run with the same window does, one with another keeps it */
+    memset(&m, 0, sizeof(m));
+    m.path = s.path;
+    m.msg = "";
+    m.size = s.size;
+    m.mtime_ns = s.mtime_ns;
+    m.ino = s.ino;
+    m.dev = s.dev;
+    m.examined_ns = s.now_ns;
+    CHECK(cache_store_roll(&c, &m, 1, 1, part, 8, save_val, NULL, &err) > 0);
+    srcs[0] = &s;
+    CHECK(cache_cover(&c, srcs, 1, &rolls, &warns, &nwarns, &seen) == 0);
+    CHECK(seen == 1 && nwarns == 0);
+    cache_rolls_free(rolls, 0);
+    srcs[0] = &sf;
+    CHECK(cache_cover(&c2, srcs, 1, &rolls, &warns, &nwarns, &seen) == 0);
+    CHECK(seen == 1 && nwarns == 0); /* another window's: passed over silently, kept */
+    cache_rolls_free(rolls, 0);
+    CHECK(cache_cover(&c, srcs, 1, &rolls, &warns, &nwarns, &seen) == 1);
+    CHECK(rolls[0].filtered == 1);
+    CHECK(partial_load(rolls[0].path, PARTIAL_LOAD_ANY_ORDER, &p, &err) == 0);
+    CHECK(cache_roll_matches(&c, &p, &rolls[0], srcs) == 1);
+    srcs[0] = &s;
+    CHECK(cache_roll_matches(&c, &p, &rolls[0], srcs) == 0); /* not for the whole file */
+    partial_fini(&p);
+    cache_rolls_free(rolls, 1);
+    /* and a roll-up of it whole serves the run reading it whole only */
+    CHECK(cache_store_roll(&c, &m, 1, 0, whole, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_cover(&c, srcs, 1, &rolls, &warns, &nwarns, &seen) == 1);
+    CHECK(seen == 2 && rolls[0].filtered == 0);
+    cache_rolls_free(rolls, 1);
+    /* a job with no window told takes the whole one, passes over the filtered one */
+    CHECK(cache_open(&c3, cdir, "group keys=dip", 1, &err) == 0);
+    CHECK(cache_cover(&c3, srcs, 1, &rolls, &warns, &nwarns, &seen) == 1);
+    CHECK(nwarns == 0 && rolls[0].filtered == 0);
+    cache_rolls_free(rolls, 1);
+    cache_close(&c);
+    cache_close(&c2);
+    cache_close(&c3);
+    htab_destroy(whole);
+    htab_destroy(part);
+}
+
 int
 main(void)
 {
@@ -596,6 +695,7 @@ main(void)
     RUN(test_dset_load);
     RUN(test_identify_in);
     RUN(test_walked);
+    RUN(test_window_kinds);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
