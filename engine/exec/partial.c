@@ -176,15 +176,35 @@ put_head(struct partial_buf *b, const struct partial_info *info, uint64_t groups
     memcpy(h + HEAD_FIXED + path_len + job_len, info->msg, msg_len);
 }
 
-/* Encodes the file of the partitions p with p % mod == rem into `b`. 0 or the save callback's
- * -code. */
+/*
+ * Streaming: with `fd` >= 0, what `b` holds goes to fd at each block's end (the head and
+ * members first) and `b` starts again, so a partial of any size needs one block's bytes
+ * in memory; `*flushed` counts the bytes written. 0, or -code with `err` set.
+ */
+static int
+flush(struct partial_buf *b, int fd, const char *name, uint64_t *flushed, struct err *err)
+{
+    int e;
+
+    if (fd < 0)
+        return 0;
+    e = partial_write_all(fd, b->p, b->len);
+    if (e != 0)
+        return ERR_SET_ERRNO(err, e, "cannot write %s", name);
+    *flushed += b->len;
+    b->len = 0;
+    return 0;
+}
+
+/* Encodes the file of the partitions p with p % mod == rem into `b`, or through it to `fd`
+ * (flush()). 0 or the save callback's -code. */
 static int
 encode(struct partial_buf *b, const struct partial_info *info, const struct htab *t,
-       uint32_t val_len, partial_save_fn *save, const void *ctx, unsigned mod, unsigned rem,
-       struct err *err)
+       uint32_t val_len, partial_save_fn *save, const void *ctx, unsigned mod, unsigned rem, int fd,
+       const char *name, uint64_t *flushed, struct err *err)
 {
     uint64_t sums[HTAB_PARTS + 1];
-    uint32_t nblocks = 0;
+    uint32_t nblocks = 0, want_blocks = 0;
     struct sort_ent *ents = NULL;
     size_t cap_ents = 0;
     struct partial_buf state = {0};
@@ -192,11 +212,19 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
     int rc = 0;
     uint64_t groups = 0, msum = 0;
 
+    *flushed = 0;
     for (unsigned p = 0; p < HTAB_PARTS; p++)
-        if (p % mod == rem)
+        if (p % mod == rem && htab_part_count(t, p) > 0) {
             groups += htab_part_count(t, p);
+            want_blocks++;
+        }
+    /* The header is whole before any block (its block count is known here), so that it can
+     * be written first. */
     put_head(b, info, groups);
     hlen = b->len;
+    le_put32(b->p + 28, want_blocks);
+    sums[0] = XXH3_64bits(b->p, hlen - 8);
+    le_put64(b->p + hlen - 8, sums[0]);
     if (info->nmembers > 0) { /* the members section: its checksum goes with the blocks' */
         size_t start = b->len;
 
@@ -232,6 +260,7 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
         msum = XXH3_64bits(b->p + start, b->len - start);
         le_put64(buf_room(b, 8), msum);
     }
+    rc = flush(b, fd, name, flushed, err);
     for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
         size_t n = htab_part_count(t, p), k = 0, cap = htab_part_cap(t, p);
         size_t start, payload;
@@ -295,16 +324,16 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
         sums[1 + nblocks] = XXH3_64bits(b->p + start, b->len - start);
         le_put64(buf_room(b, 8), sums[1 + nblocks]);
         nblocks++;
+        rc = flush(b, fd, name, flushed, err);
     }
     mem_free(ents);
     partial_buf_fini(&state);
     if (rc < 0)
         return rc;
-    le_put32(b->p + 28, nblocks);
-    sums[0] = XXH3_64bits(b->p, hlen - 8);
-    le_put64(b->p + hlen - 8, sums[0]);
+    if (nblocks != want_blocks) /* the table changed under the writer */
+        return ERR_SET(err, ERR_INTERNAL, "%u blocks written for %u", nblocks, want_blocks);
     {
-        size_t off = b->len;
+        uint64_t off = *flushed + b->len;
         uint8_t *tr = buf_room(b, TRAILER_LEN);
         uint8_t tmp[8 * (HTAB_PARTS + 3)];
         size_t n = 0;
@@ -319,7 +348,7 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
         le_put64(tmp + 8 * n++, off);
         le_put64(tr + 16, XXH3_64bits(tmp, 8 * n));
     }
-    return 0;
+    return flush(b, fd, name, flushed, err);
 }
 
 int
@@ -329,12 +358,13 @@ partial_encode(struct partial_buf *b, const struct partial_info *info, const str
 {
     size_t start = b->len;
     struct partial_buf own = {0};
+    uint64_t flushed;
     int rc;
 
     if (mod == 0 || rem >= mod)
         return ERR_SET(err, ERR_INTERNAL, "partition %u of every %u", rem, mod);
     /* encode() writes offsets from the start of its buffer: encode alone, then append. */
-    rc = encode(&own, info, t, val_len, save, ctx, mod, rem, err);
+    rc = encode(&own, info, t, val_len, save, ctx, mod, rem, -1, NULL, &flushed, err);
     if (rc == 0) {
         if (start == 0 && b->p == NULL) {
             *b = own;
@@ -374,16 +404,11 @@ partial_write(const char *path, const struct partial_info *info, const struct ht
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
     char *tmp;
     size_t tmp_cap;
-    int64_t written;
-    int fd, e, rc;
+    uint64_t written = 0;
+    int fd, rc;
 
     if (strlen(info->src_path) >= PARTIAL_PATH_MAX - 1)
         return ERR_SET(err, ERR_LIMIT, "source path too long to keep in a partial");
-    rc = encode(&b, info, t, val_len, save, ctx, 1, 0, err);
-    if (rc < 0) {
-        partial_buf_fini(&b);
-        return rc;
-    }
     /* Same directory (rename is atomic only there), dot-prefixed, unique per process and call. */
     tmp_cap = strlen(path) + 64;
     tmp = mem_alloc(tmp_cap);
@@ -394,11 +419,11 @@ partial_write(const char *path, const struct partial_info *info, const struct ht
         rc = ERR_SET_ERRNO(err, errno, "cannot create %s", tmp);
         goto out;
     }
-    e = partial_write_all(fd, b.p, b.len);
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    if (e != 0) {
-        rc = ERR_SET_ERRNO(err, e, "cannot write %s", tmp);
+    /* Written a block at a time (encode()): the whole file never sits in memory. */
+    rc = encode(&b, info, t, val_len, save, ctx, 1, 0, fd, tmp, &written, err);
+    if (close(fd) != 0 && rc == 0)
+        rc = ERR_SET_ERRNO(err, errno, "cannot write %s", tmp);
+    if (rc < 0) {
         unlink(tmp);
         goto out;
     }
@@ -409,9 +434,8 @@ partial_write(const char *path, const struct partial_info *info, const struct ht
     }
 out:
     mem_free(tmp);
-    written = (int64_t)b.len;
     partial_buf_fini(&b);
-    return rc < 0 ? rc : written;
+    return rc < 0 ? rc : (int64_t)written;
 }
 
 /* ---- reading ---- */
