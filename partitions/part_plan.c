@@ -65,12 +65,20 @@ int
 part_plan_build_filtered(const char *const *paths, size_t npaths, const struct part_window *w,
                          const struct part_filter *filter, struct part_plan *plan, struct err *err)
 {
+    return part_plan_build_memo(paths, npaths, w, filter, NULL, plan, err);
+}
+
+int
+part_plan_build_memo(const char *const *paths, size_t npaths, const struct part_window *w,
+                     const struct part_filter *filter, struct part_memo *memo,
+                     struct part_plan *plan, struct err *err)
+{
     struct part_walk walk;
     int rc;
 
     memset(plan, 0, sizeof(*plan));
     /* The walk applies the window, before it removes duplicates (part_walk.h). */
-    rc = part_walk_paths_filtered(paths, npaths, filter, w, &walk, err);
+    rc = part_walk_paths_memo(paths, npaths, filter, w, memo, &walk, err);
     if (rc != 0)
         return rc;
     for (size_t i = 0; i < walk.nfiles; i++)

@@ -56,6 +56,15 @@ int part_plan_build_filtered(const char *const *paths, size_t npaths, const stru
                              struct err *err);
 
 /*
+ * part_plan_build_memo() - part_plan_build_filtered() whose walk uses `memo` (NULL: none):
+ * part_walk_paths_memo(). The plan is the same.
+ */
+struct part_memo;
+int part_plan_build_memo(const char *const *paths, size_t npaths, const struct part_window *w,
+                         const struct part_filter *filter, struct part_memo *memo,
+                         struct part_plan *plan, struct err *err);
+
+/*
  * part_plan_order_by_time() - reorders plan->files by hour (files whose hour
  * is unknown last), then path: the order `export` writes in.
  */

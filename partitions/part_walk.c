@@ -32,6 +32,7 @@
 #include "err.h"
 #include "mem.h"
 #include "part_hour.h"
+#include "part_memo.h"
 #include "part_name.h"
 
 _Static_assert(PART_WALK_MAX_DEPTH == 128, "PART_WHY_TOO_DEEP says 128");
@@ -54,6 +55,7 @@ struct walker {
     struct idset files;               /* files listed */
     const struct part_window *win;    /* the time window, or NULL */
     int bounded;                      /* win is bounded: files outside it are left out */
+    struct part_memo *memo;           /* listings of directories read before, or NULL */
     struct err *err;                  /* where failures go */
 };
 
@@ -311,14 +313,18 @@ name_type(const char *name)
  * one is a lost skip, keeping the names read before a readdir() error.
  */
 static int
-read_names(struct walker *wk, const char *dir, int depth, char ***names, size_t *n)
+read_names(struct walker *wk, const char *dir, const struct part_memo_dir *id, int depth,
+           char ***names, size_t *n)
 {
     size_t cap = 0;
-    DIR *d = opendir(dir);
-    int rc = 0;
+    DIR *d;
+    int rc = 0, whole = 1;
 
     *names = NULL;
     *n = 0;
+    if (id != NULL && (*names = part_memo_get(wk->memo, id, n)) != NULL)
+        return 0; /* unchanged since it was read (part_memo.h) */
+    d = opendir(dir);
     if (d == NULL) {
         if (depth == 0) /* a PATH argument */
             return fail_errno(wk, errno, dir);
@@ -331,6 +337,7 @@ read_names(struct walker *wk, const char *dir, int depth, char ***names, size_t 
         errno = 0;
         e = readdir(d); // NOLINT(concurrency-mt-unsafe): the walk runs before threads start
         if (e == NULL) {
+            whole = errno == 0;
             if (errno != 0 && depth == 0)
                 rc = fail_errno(wk, errno, dir);
             else if (errno != 0) /* the names read so far stay */
@@ -342,9 +349,22 @@ read_names(struct walker *wk, const char *dir, int depth, char ***names, size_t 
         *names = grow(*names, *n, &cap, sizeof(**names));
         (*names)[(*n)++] = typed_name(e->d_name, e->d_type);
     }
+    if (whole && id != NULL && wk->memo != NULL &&
+        id->mtime_ns <= id->seen_ns - PART_MEMO_RACY_NS &&
+        id->ctime_ns <= id->seen_ns - PART_MEMO_RACY_NS) {
+        struct stat st; /* the directory read is the one examined (not one renamed over it) */
+
+        if (fstat(dirfd(d), &st) != 0 || (uint64_t)st.st_dev != id->dev ||
+            (uint64_t)st.st_ino != id->ino)
+            whole = 0;
+    } else {
+        whole = 0;
+    }
     closedir(d);
     if (*n > 1)
         qsort(*names, *n, sizeof(**names), cmp_name);
+    if (whole && rc == 0)
+        part_memo_put(wk->memo, id, *names, *n);
     return rc;
 }
 
@@ -369,7 +389,19 @@ has_lock(char *const *names, size_t n, const char *name)
     return found;
 }
 
-static int walk_dir(struct walker *wk, const char *dir, const char *real, int depth);
+static int walk_dir(struct walker *wk, const char *dir, const char *real,
+                    const struct part_memo_dir *id, int depth);
+
+/* `st` and the clock before it, as the memo identifies a directory. */
+static void
+memo_id(struct part_memo_dir *id, const struct stat *st, int64_t seen_ns)
+{
+    id->dev = (uint64_t)st->st_dev;
+    id->ino = (uint64_t)st->st_ino;
+    id->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    id->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+    id->seen_ns = seen_ns;
+}
 
 /* The clock the cache compares modification times with (CLOCK_REALTIME), in ns. */
 static int64_t
@@ -423,13 +455,16 @@ visit_entry(struct walker *wk, const char *dir, const char *real, char *const *n
         return 0;
     }
     if (S_ISDIR(st.st_mode)) {
+        struct part_memo_dir id;
+
         if (!idset_add(&wk->dirs, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
             add_skip(wk, path, PART_WHY_DIR_SEEN);
             return 0;
         }
         if (known)
             sub_real = join(real, name);
-        rc = walk_dir(wk, path, sub_real, depth + 1);
+        memo_id(&id, &st, seen_ns);
+        rc = walk_dir(wk, path, sub_real, &id, depth + 1);
         mem_free(sub_real);
         mem_free(path);
         return rc;
@@ -452,7 +487,8 @@ visit_entry(struct walker *wk, const char *dir, const char *real, char *const *n
 }
 
 static int
-walk_dir(struct walker *wk, const char *dir, const char *real, int depth)
+walk_dir(struct walker *wk, const char *dir, const char *real, const struct part_memo_dir *id,
+         int depth)
 {
     char **names;
     size_t n;
@@ -462,7 +498,7 @@ walk_dir(struct walker *wk, const char *dir, const char *real, int depth)
         add_lost(wk, mem_strdup(dir), PART_WHY_TOO_DEEP, 0);
         return 0;
     }
-    rc = read_names(wk, dir, depth, &names, &n);
+    rc = read_names(wk, dir, id, depth, &names, &n);
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = visit_entry(wk, dir, real, names, n, names[i], depth);
     free_names(names, n);
@@ -477,6 +513,7 @@ walk_arg(struct walker *wk, const char *arg)
     struct stat st, lst;
     char *lock;
     int locked;
+    int64_t seen_ns;
 
     if (strcmp(arg, PART_STDIN) == 0) {
         if (wk->stdin_seen++) {
@@ -487,9 +524,11 @@ walk_arg(struct walker *wk, const char *arg)
         }
         return 0;
     }
+    seen_ns = clock_ns();
     if (stat(arg, &st) != 0)
         return fail_errno(wk, errno, arg);
     if (S_ISDIR(st.st_mode)) {
+        struct part_memo_dir id;
         char *real;
         int rc;
 
@@ -498,7 +537,8 @@ walk_arg(struct walker *wk, const char *arg)
             return 0;
         }
         real = mem_alloc(PATH_MAX);
-        rc = walk_dir(wk, arg, realpath(arg, real), 0); /* NULL: unknown below it, no error */
+        memo_id(&id, &st, seen_ns);
+        rc = walk_dir(wk, arg, realpath(arg, real), &id, 0); /* NULL: unknown below it */
         mem_free(real);
         return rc;
     }
@@ -525,6 +565,14 @@ int
 part_walk_paths_filtered(const char *const *paths, size_t npaths, const struct part_filter *filter,
                          const struct part_window *w, struct part_walk *walk, struct err *err)
 {
+    return part_walk_paths_memo(paths, npaths, filter, w, NULL, walk, err);
+}
+
+int
+part_walk_paths_memo(const char *const *paths, size_t npaths, const struct part_filter *filter,
+                     const struct part_window *w, struct part_memo *memo, struct part_walk *walk,
+                     struct err *err)
+{
     struct walker wk;
     int rc = 0;
 
@@ -535,6 +583,7 @@ part_walk_paths_filtered(const char *const *paths, size_t npaths, const struct p
     wk.filter = filter;
     wk.win = w;
     wk.bounded = w != NULL && part_window_is_bounded(w);
+    wk.memo = memo;
     for (size_t i = 0; rc == 0 && i < npaths; i++)
         rc = walk_arg(&wk, paths[i]);
     idset_fini(&wk.dirs);

@@ -78,6 +78,16 @@ int part_walk_paths_filtered(const char *const *paths, size_t npaths,
                              const struct part_filter *filter, const struct part_window *w,
                              struct part_walk *walk, struct err *err);
 
+/*
+ * part_walk_paths_memo() - part_walk_paths_filtered() that takes a directory's names from
+ * `memo` when it holds them under the directory's identity (part_memo.h), and puts there
+ * the listings it reads (NULL: none). The result is the same.
+ */
+struct part_memo;
+int part_walk_paths_memo(const char *const *paths, size_t npaths, const struct part_filter *filter,
+                         const struct part_window *w, struct part_memo *memo,
+                         struct part_walk *walk, struct err *err);
+
 /* part_walk_fini() - frees what `walk` owns and empties it; safe to repeat. */
 void part_walk_fini(struct part_walk *walk);
 

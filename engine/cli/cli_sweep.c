@@ -3,14 +3,17 @@
  */
 #include "cli_sweep.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_usage.h"
 #include "esc.h"
 #include "mem.h"
 #include "part_hour.h"
+#include "part_memo.h"
 
 /* Prints `text` escaped (paths and messages may hold attacker-chosen bytes) at `level`. */
 void
@@ -157,12 +160,62 @@ warn_baseline(const struct cli *c, const struct part_plan *plan)
     cli_log_escaped(LOG_WARN, "--baseline ", c->baseline, suffix);
 }
 
+/*
+ * The walk's memo of directory listings in the cache directory (part_memo.h): loaded
+ * before the walk (a damaged one is named and ignored), saved after it, the cache
+ * directory made if need be (as the cache makes it). It only saves work: failing to
+ * write it is not reported (an unwritable cache directory is, by the cache).
+ */
+static struct part_memo *
+memo_open(const struct cli *c, char **path)
+{
+    size_t n = strlen(c->cache) + sizeof("/" PART_MEMO_NAME);
+    struct part_memo *m;
+    struct err warn;
+
+    err_init(&warn);
+    *path = mem_alloc(n);
+    snprintf(*path, n, "%s/%s", c->cache, PART_MEMO_NAME);
+    m = part_memo_load(*path, &warn);
+    if (warn.code != ERR_OK) {
+        char suffix[ERR_MSG_LEN + 64];
+
+        snprintf(suffix, sizeof(suffix), ": %s; every directory is read", warn.msg);
+        cli_log_escaped(LOG_WARN, "cache: the walk memo ", *path, suffix);
+    }
+    return m;
+}
+
+static void
+memo_close(const struct cli *c, struct part_memo *m, char *path)
+{
+    struct err err;
+    size_t loaded, hits, puts;
+
+    if (m == NULL)
+        return;
+    err_init(&err);
+    part_memo_stats(m, &loaded, &hits, &puts);
+    if (c->verbose)
+        LOG_INFO("cache: walk memo: %zu directories listed from it, %zu read and kept (%zu "
+                 "held)",
+                 hits, puts, loaded);
+    /* a cache directory that cannot be made or written: the cache says so */
+    if ((mkdir(c->cache, 0755) == 0 || errno == EEXIST) && part_memo_save(m, path, &err) < 0 &&
+        c->verbose)
+        cli_log_escaped(LOG_INFO, "cache: the walk memo not saved: ", err.msg, "");
+    part_memo_free(m);
+    mem_free(path);
+}
+
 int
 cli_plan_inputs(struct cli *c, struct part_plan *plan)
 {
     struct err err;
     struct part_window window;
     unsigned char *hit;
+    struct part_memo *memo = NULL;
+    char *memo_path = NULL;
 
     err_init(&err);
     memset(plan, 0, sizeof(*plan));
@@ -178,12 +231,17 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
     struct part_filter filter = {c->include,  c->ninclude,       c->exclude,
                                  c->nexclude, hit + c->nexclude, hit};
 
-    if (part_plan_build_filtered((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
-                                 plan, &err) < 0) {
+    if (c->cache != NULL && c->cache[0] != '\0')
+        memo = memo_open(c, &memo_path);
+    if (part_plan_build_memo((const char *const *)c->args, (size_t)c->nargs, &window, &filter, memo,
+                             plan, &err) < 0) {
+        part_memo_free(memo);
+        mem_free(memo_path);
         mem_free(hit);
         cli_fatal(&err);
         return EXIT_FATAL;
     }
+    memo_close(c, memo, memo_path);
     warn_unmatched(c, plan, hit);
     mem_free(hit);
     if (cli_check_outputs(c, plan, NULL, 0) >= 0)
