@@ -233,11 +233,8 @@ part_memo_load(const char *path, struct err *warn)
     size_t got = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-    if (fd < 0) {
-        if (errno != ENOENT)
-            ERR_SET_ERRNO(warn, errno, "cannot open it");
+    if (fd < 0) /* none yet, or an unusable cache directory (the cache says so) */
         return memo_new();
-    }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > MEMO_FILE_MAX) {
         ERR_SET(warn, ERR_FORMAT, "not a regular file of at most 1 GiB");
         close(fd);

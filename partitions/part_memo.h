@@ -35,11 +35,11 @@ struct part_memo_dir {
 };
 
 /*
- * part_memo_load() - the memo in `path`, or an empty one when the file does not exist.
- * A file that cannot be read or fails a check (magic, version, lengths, order, names,
- * checksum) gives an empty memo too, and its reason in `warn` (ERR_FORMAT or ERR_IO;
- * `warn` untouched otherwise): the walk then reads every directory, and the file is
- * replaced when the memo is saved. Never NULL.
+ * part_memo_load() - the memo in `path`, or an empty one when the file cannot be opened
+ * (none yet, or an unusable directory). A file that cannot be read or fails a check
+ * (magic, version, lengths, order, names, checksum) gives an empty memo too, and its
+ * reason in `warn` (ERR_FORMAT or ERR_IO; `warn` untouched otherwise): the walk then
+ * reads every directory, and the file is replaced when the memo is saved. Never NULL.
  */
 struct part_memo *part_memo_load(const char *path, struct err *warn);
 
@@ -49,8 +49,7 @@ struct part_memo *part_memo_load(const char *path, struct err *warn);
  * checks behind it).
  */
 #define PART_MEMO_NO_CHECKSUM 1u
-struct part_memo *part_memo_parse(const uint8_t *buf, size_t len, unsigned flags,
-                                  struct err *warn);
+struct part_memo *part_memo_parse(const uint8_t *buf, size_t len, unsigned flags, struct err *warn);
 
 /*
  * part_memo_get() - the names of directory `d` when the memo holds them under the same

@@ -201,6 +201,7 @@ cli_jobs_run(struct cli *c)
         LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
                  (unsigned long long)res[0].cache.racy);
 done:
+    cli_plan_memo_save(); /* the walk's memo (--cache) */
     for (size_t b = 0; b < n; b++) {
         if (ran)
             runner_result_fini(&res[b]);

@@ -693,6 +693,7 @@ cli_report_run(struct cli *c)
         mem_free(head);
     }
 out:
+    cli_plan_memo_save(); /* the walk's memo (--cache) */
     if (srv_done)
         an[A_HUNT].op->output_fini(an[A_HUNT].op, &srv);
     for (int a = 0; a < NA; a++) {

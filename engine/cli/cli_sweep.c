@@ -162,9 +162,9 @@ warn_baseline(const struct cli *c, const struct part_plan *plan)
 
 /*
  * The walk's memo of directory listings in the cache directory (part_memo.h): loaded
- * before the walk (a damaged one is named and ignored), saved after it, the cache
- * directory made if need be (as the cache makes it). It only saves work: failing to
- * write it is not reported (an unwritable cache directory is, by the cache).
+ * before the walk (a damaged one is named and ignored), saved when the run is over
+ * (cli_plan_memo_save()). It only saves work: failing to read or write it is not
+ * reported (an unusable cache directory is, by the cache).
  */
 static struct part_memo *
 memo_open(const struct cli *c, char **path)
@@ -186,26 +186,39 @@ memo_open(const struct cli *c, char **path)
     return m;
 }
 
-static void
-memo_close(const struct cli *c, struct part_memo *m, char *path)
+/* The walk's memo until the run is over (cli_plan_memo_save()); a global, one walk at a time. */
+static struct part_memo *walk_memo;
+static char *walk_memo_path;
+static int walk_memo_verbose;
+
+void
+cli_plan_memo_save(void)
 {
     struct err err;
+    struct stat st;
     size_t loaded, hits, puts;
+    char *dir;
 
-    if (m == NULL)
+    if (walk_memo == NULL)
         return;
     err_init(&err);
-    part_memo_stats(m, &loaded, &hits, &puts);
-    if (c->verbose)
+    part_memo_stats(walk_memo, &loaded, &hits, &puts);
+    if (walk_memo_verbose)
         LOG_INFO("cache: walk memo: %zu directories listed from it, %zu read and kept (%zu "
                  "held)",
                  hits, puts, loaded);
-    /* a cache directory that cannot be made or written: the cache says so */
-    if ((mkdir(c->cache, 0755) == 0 || errno == EEXIST) && part_memo_save(m, path, &err) < 0 &&
-        c->verbose)
+    /* Only into a cache directory that exists (the cache made it, or says why it could
+     * not): a run stopped before it used the cache leaves no directory behind. */
+    dir = mem_strdup(walk_memo_path);
+    *strrchr(dir, '/') = '\0';
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+        part_memo_save(walk_memo, walk_memo_path, &err) < 0 && walk_memo_verbose)
         cli_log_escaped(LOG_INFO, "cache: the walk memo not saved: ", err.msg, "");
-    part_memo_free(m);
-    mem_free(path);
+    mem_free(dir);
+    part_memo_free(walk_memo);
+    mem_free(walk_memo_path);
+    walk_memo = NULL;
+    walk_memo_path = NULL;
 }
 
 int
@@ -214,8 +227,6 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
     struct err err;
     struct part_window window;
     unsigned char *hit;
-    struct part_memo *memo = NULL;
-    char *memo_path = NULL;
 
     err_init(&err);
     memset(plan, 0, sizeof(*plan));
@@ -231,17 +242,17 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
     struct part_filter filter = {c->include,  c->ninclude,       c->exclude,
                                  c->nexclude, hit + c->nexclude, hit};
 
-    if (c->cache != NULL && c->cache[0] != '\0')
-        memo = memo_open(c, &memo_path);
-    if (part_plan_build_memo((const char *const *)c->args, (size_t)c->nargs, &window, &filter, memo,
-                             plan, &err) < 0) {
-        part_memo_free(memo);
-        mem_free(memo_path);
+    cli_plan_memo_save(); /* a walk before this one (never twice in one run today) */
+    if (c->cache != NULL && c->cache[0] != '\0') {
+        walk_memo = memo_open(c, &walk_memo_path);
+        walk_memo_verbose = c->verbose;
+    }
+    if (part_plan_build_memo((const char *const *)c->args, (size_t)c->nargs, &window, &filter,
+                             walk_memo, plan, &err) < 0) {
         mem_free(hit);
         cli_fatal(&err);
         return EXIT_FATAL;
     }
-    memo_close(c, memo, memo_path);
     warn_unmatched(c, plan, hit);
     mem_free(hit);
     if (cli_check_outputs(c, plan, NULL, 0) >= 0)

@@ -27,6 +27,13 @@ void cli_log_escaped(enum log_level level, const char *prefix, const char *text,
 void cli_fatal(const struct err *err);
 
 /*
+ * cli_plan_memo_save() - saves and frees the walk memo cli_plan_inputs() used with
+ * --cache (docs/partials.md "The walk memo"), into the cache directory when it exists;
+ * call it when the run is over. A no-op without one.
+ */
+void cli_plan_memo_save(void);
+
+/*
  * cli_plan_inputs() - plans the PATHs of `c` into `plan` (time window, walk, skips each
  * warned) and checks its outputs (cli_check_outputs()). Returns -1 to go on, or an exit
  * code (the message printed).

@@ -274,6 +274,7 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         cache_close(cache);
     mem_free(cache);
 done:
+    cli_plan_memo_save(); /* the walk's memo, into the cache directory the run used */
     c->job_inputs = NULL;
     mem_free(inputs);
     mem_free(cache_text);
