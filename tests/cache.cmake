@@ -1,6 +1,8 @@
 # The partial-state container and the --cache path (issue 11).
 flowsweep_unit_test(partial SOURCES unit/test_partial.c LIBS engine_exec PkgConfig::XXHASH pthread)
 flowsweep_fuzz_target(partial SOURCES fuzz/fuzz_partial.c LIBS engine_dns engine_exec engine_query)
+# The side file of a whole roll-up (docs/partials.md, "Side files").
+flowsweep_fuzz_target(side SOURCES fuzz/fuzz_side.c LIBS engine_exec)
 flowsweep_unit_test(cache SOURCES unit/test_cache.c LIBS engine_exec PkgConfig::XXHASH)
 if(TARGET flowsweep-gen)
   add_test(NAME e2e.cache
@@ -20,6 +22,12 @@ if(TARGET flowsweep-gen)
             $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
             ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cache_hunt)
   set_tests_properties(e2e.cache_hunt PROPERTIES LABELS e2e)
+  # The side file of the whole roll-up: a re-run after new files without loading it.
+  add_test(NAME e2e.cache_side
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/cache_side.sh
+            $<TARGET_FILE:flowsweep> $<TARGET_FILE:flowsweep-gen>
+            ${CMAKE_CURRENT_BINARY_DIR}/e2e-work/cache_side)
+  set_tests_properties(e2e.cache_side PROPERTIES LABELS e2e)
 endif()
 # Group tables past --mem-limit spill to --tmp-dir as runs and merge back exactly (issue 16).
 if(TARGET flowsweep-gen)

@@ -104,11 +104,11 @@ stats(const char *dir)
 
         printf("job %s: %llu partials (%llu roll-ups with %llu file memberships in all: a file "
                "in several roll-ups counts in each), %.2f MiB, %llu of damaged sources, %llu "
-               "unreadable, %llu not the cache's",
+               "unreadable, %llu not the cache's, %llu side files of roll-ups (%.2f MiB)",
                j->fp_hex, (unsigned long long)j->entries, (unsigned long long)j->rollups,
                (unsigned long long)j->roll_members, mib(j->bytes),
                (unsigned long long)j->damaged_sources, (unsigned long long)j->unreadable,
-               (unsigned long long)j->foreign);
+               (unsigned long long)j->foreign, (unsigned long long)j->sides, mib(j->side_bytes));
         if (j->entries) {
             fputs(", oldest ", stdout);
             put_time(j->oldest_ns);

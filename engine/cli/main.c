@@ -24,6 +24,8 @@
 #include "cli_sweep.h"
 #include "cli_usage.h"
 #include "export.h"
+#include "expr.h"
+#include "job.h"
 #include "mem.h"
 #include "runner.h"
 
@@ -172,6 +174,15 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         cache_open(cache, c->cache, cache_text, OP_STATE_VERSION, &warn);
         if (warn.code != ERR_OK)
             cli_log_escaped(LOG_WARN, "cache: ", warn.msg, "");
+        /* the group-by job: its whole roll-up gets a side file for this finish (side.h),
+         * unless --having reads a watchlist, whose contents the finish text does not hold */
+        if (op->rank != NULL && !expr_reads_file(((const struct job *)op->ctx)->having)) {
+            char *fin = cli_job_finish(c, 0);
+
+            if (fin != NULL)
+                cache_set_finish(cache, fin);
+            mem_free(fin);
+        }
     }
     rc = x->run(x, c, op, &plan, &so, cache, &res, &err);
     cli_progress_clear(&prog);
@@ -256,6 +267,16 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         code =
             EXIT_PARTIAL; /* a shard's bad files and lost paths are named again, exit 3, by merge */
     }
+    if (cache != NULL && c->verbose && res.cache.side)
+        LOG_INFO(
+            "cache: the whole roll-up was not loaded: its side file served (%llu keys of "
+            "the rest, %llu of them in it, %llu of those among its %llu listed groups; "
+            "%llu listed groups loaded)",
+            (unsigned long long)res.cache.side_touched, (unsigned long long)res.cache.side_found,
+            (unsigned long long)res.cache.side_listed_touched,
+            (unsigned long long)res.cache.side_listed, (unsigned long long)res.cache.side_loaded);
+    if (cache != NULL && c->verbose && res.cache.sides_written)
+        LOG_INFO("cache: %llu side files written", (unsigned long long)res.cache.sides_written);
     if (cache != NULL && c->verbose && res.cache.racy)
         LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
                  (unsigned long long)res.cache.racy);

@@ -26,6 +26,7 @@
 #include "mem.h"
 #include "part.h"
 #include "record.h"
+#include "side.h"
 
 static void
 hex(char *out, const uint8_t *p, size_t n)
@@ -834,6 +835,75 @@ cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, int filt
                  const struct htab *t, uint32_t val_len, partial_save_fn *save, const void *ctx,
                  struct err *err)
 {
+    return cache_store_roll_keep(c, m, n, filtered, t, val_len, save, ctx, NULL, err);
+}
+
+void
+cache_set_finish(struct cache *c, const char *text)
+{
+    size_t n = strlen(text) + 64;
+    char *t = mem_alloc(n);
+
+    snprintf(t, n, "flowsweep side %d\n%s", SIDE_VERSION, text);
+    hash128(t, strlen(t), c->finish_fp);
+    mem_free(t);
+    hex(c->finish_hex, c->finish_fp, 16);
+    c->has_finish = 1;
+}
+
+char *
+cache_side_path(const struct cache *c, const char *roll_path)
+{
+    const char *slash = strrchr(roll_path, '/');
+    size_t dl = slash ? (size_t)(slash - roll_path) + 1 : 0, len = strlen(roll_path);
+    size_t stem = len > dl + 5 ? len - dl - 5 : 0; /* without ".roll" */
+    size_t cap = len + 40;
+    char *p = mem_alloc(cap);
+
+    snprintf(p, cap, "%.*s-%s.side", (int)(dl + stem), roll_path, c->finish_hex);
+    return p;
+}
+
+int64_t
+cache_store_side(struct cache *c, const char *roll_path, const uint8_t *b, size_t len,
+                 struct err *err)
+{
+    static atomic_uint side_counter;
+    char *path = cache_side_path(c, roll_path), *tmp;
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) + 1 : 0, cap = strlen(path) + 64;
+    int fd, e;
+    int64_t rc = (int64_t)len;
+
+    tmp = mem_alloc(cap);
+    snprintf(tmp, cap, "%.*s.tmp-%s.%ld.%u", (int)dl, path, path + dl, (long)getpid(),
+             atomic_fetch_add(&side_counter, 1));
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = ERR_SET_ERRNO(err, errno, "cannot create %s", tmp);
+    } else {
+        e = partial_write_all(fd, b, len);
+        if (close(fd) != 0 && e == 0)
+            e = errno;
+        if (e != 0)
+            rc = ERR_SET_ERRNO(err, e, "cannot write %s", tmp);
+        else if (rename(tmp, path) != 0)
+            rc = ERR_SET_ERRNO(err, errno, "cannot rename %s to %s", tmp, path);
+        if (rc < 0)
+            unlink(tmp);
+    }
+    mem_free(tmp);
+    mem_free(path);
+    if (rc == -ERR_IO)
+        atomic_store(&c->write_ok, 0);
+    return rc;
+}
+
+int64_t
+cache_store_roll_keep(struct cache *c, struct partial_member *m, uint32_t n, int filtered,
+                      const struct htab *t, uint32_t val_len, partial_save_fn *save,
+                      const void *ctx, char **path_out, struct err *err)
+{
     struct partial_info *info = mem_calloc(1, sizeof(*info));
     XXH3_state_t *hs = XXH3_createState();
     XXH128_canonical_t h;
@@ -876,6 +946,10 @@ cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, int filt
         rc = partial_write(path, info, t, val_len, save, ctx, err);
     else if (rc < 0)
         *err = first;
+    if (rc >= 0 && path_out != NULL) {
+        *path_out = path;
+        path = NULL;
+    }
     mem_free(path);
     mem_free(info);
     if (rc == -ERR_IO)
@@ -912,8 +986,17 @@ is_num(const char *s, size_t n)
     return n > 0;
 }
 
+/* Whether name[0..70) is a side file's: <32 hex>-<32 hex>.side. */
+static int
+is_side_name(const char *name)
+{
+    return is_hex(name, 32) && name[32] == '-' && is_hex(name + 33, 32) &&
+           strncmp(name + 65, ".side", 5) == 0;
+}
+
 /*
- * What a file of a job directory is by its name: 1 a partial or roll-up
+ * What a file of a job directory is by its name: 3 a side file
+ * (<32 hex>-<32 hex>.side, side.h), 1 a partial or roll-up
  * (<32 hex>.part, <32 hex>.roll), 2 a temporary of the cache (a writer's
  * .tmp-<32 hex>.part.PID.N or .roll.PID.N, partial.c; the probe's
  * .tmp-probe.PID), 0 a file the cache never writes.
@@ -927,6 +1010,15 @@ own_name(const char *name)
     if (len == 37 && is_hex(name, 32) &&
         (strcmp(name + 32, ".part") == 0 || strcmp(name + 32, ".roll") == 0))
         return 1;
+    if (len == 70 && is_side_name(name))
+        return 3;
+    if (len > 76 && strncmp(name, ".tmp-", 5) == 0 && is_side_name(name + 5) && name[75] == '.') {
+        dot = strchr(name + 76, '.');
+        return dot != NULL && is_num(name + 76, (size_t)(dot - name - 76)) &&
+                       is_num(dot + 1, strlen(dot + 1))
+                   ? 2
+                   : 0;
+    }
     if (strncmp(name, ".tmp-probe.", 11) == 0)
         return is_num(name + 11, len - 11) ? 2 : 0;
     if (len < 46 || strncmp(name, ".tmp-", 5) != 0 || !is_hex(name + 5, 32) ||
@@ -1034,6 +1126,11 @@ stats_one(void *ctx, const char *job_hex, const char *path, const char *name, co
         row->foreign++;
         return 0;
     }
+    if (own_name(name) == 3) { /* a side file: beside its roll-up, not an entry */
+        row->sides++;
+        row->side_bytes += (uint64_t)st->st_size;
+        return 0;
+    }
     err_init(&e);
     if (partial_load(path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, &p, &e) < 0) {
         row->unreadable++;
@@ -1122,6 +1219,70 @@ source_changed(const struct partial_info *in)
     return 0;
 }
 
+/*
+ * Whether prune removes side file `path`: its roll-up's verdict (so that either
+ * order of the walk counts the same: gone, not loading, too old, a source changed),
+ * or the side file does not load.
+ */
+static int
+side_drops(const struct prune_ctx *pc, const char *path)
+{
+    size_t pl = strlen(path);
+    char *roll = mem_alloc(pl + 1);
+    struct partial *p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+    struct stat rs;
+    struct side sd = {0};
+    struct err e;
+    int drop;
+
+    memcpy(roll, path, pl - 38); /* "-<32 hex>.side" becomes ".roll" */
+    memcpy(roll + pl - 38, ".roll", 6);
+    err_init(&e);
+    drop = lstat(roll, &rs) != 0 || partial_load(roll, PARTIAL_LOAD_ANY_ORDER, p, &e) < 0 ||
+           (pc->o->older_than_days >= 0 &&
+            (double)(pc->now - p->info.created_ns) > pc->o->older_than_days * 86400.0 * 1e9) ||
+           (pc->o->missing_sources && source_changed(&p->info)) || side_load(path, &sd, &e) < 0;
+    partial_fini(p);
+    mem_free(p);
+    side_fini(&sd);
+    mem_free(roll);
+    return drop;
+}
+
+/* A roll-up `path` was removed: so are its side files (<stem>-<32 hex>.side), counted. */
+static void
+drop_sides(struct prune_ctx *pc, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    char *dir = mem_alloc(dl + 2);
+    DIR *d;
+    struct dirent *de;
+
+    memcpy(dir, path, dl);
+    dir[dl] = '\0';
+    if (dl == 0)
+        memcpy(dir, ".", 2);
+    d = opendir(dir);
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        struct stat st;
+        char *fp;
+
+        if (strlen(de->d_name) != 70 || !is_side_name(de->d_name) ||
+            strncmp(de->d_name, path + dl + 1, 32) != 0)
+            continue;
+        fp = join(dir, de->d_name);
+        if (lstat(fp, &st) == 0 && S_ISREG(st.st_mode) && unlink(fp) == 0) {
+            pc->r->removed++;
+            pc->r->removed_bytes += (uint64_t)st.st_size;
+        }
+        mem_free(fp);
+    }
+    if (d != NULL)
+        closedir(d);
+    mem_free(dir);
+}
+
 static int
 prune_one(void *ctx, const char *job_hex, const char *path, const char *name, const struct stat *st,
           struct err *err)
@@ -1144,6 +1305,8 @@ prune_one(void *ctx, const char *job_hex, const char *path, const char *name, co
         int64_t mt = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 
         drop = pc->now - mt > 3600LL * 1000000000LL;
+    } else if (kind == 3) { /* a side file: goes with its roll-up, or when it does not load */
+        drop = side_drops(pc, path);
     } else {
         err_init(&e);
         if (partial_load(path, PARTIAL_LOAD_ANY_ORDER, &p, &e) <
@@ -1159,6 +1322,8 @@ prune_one(void *ctx, const char *job_hex, const char *path, const char *name, co
     if (drop && unlink(path) == 0) {
         pc->r->removed++;
         pc->r->removed_bytes += (uint64_t)st->st_size;
+        if (kind == 1)
+            drop_sides(pc, path);
     } else {
         pc->r->kept++;
         pc->r->kept_bytes += (uint64_t)st->st_size;

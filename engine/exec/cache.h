@@ -61,7 +61,20 @@ struct cache {
     int has_win;
     uint8_t fp_win[16];            /* their job fingerprint: the job text and the window */
     char job_win[PARTIAL_JOB_MAX]; /* their job text */
+    int has_finish; /* cache_set_finish() was called: whole roll-ups get side files */
+    uint8_t finish_fp[16];
+    char finish_hex[33];
 };
+
+/*
+ * cache_set_finish() - the run finishes with `text` (--having, --order, --epoch:
+ * what decides which groups pass and their order, not --limit): the whole
+ * roll-up gets a side file for it (side.h), <roll>-<XXH3-128 of text>.side.
+ */
+void cache_set_finish(struct cache *c, const char *text);
+
+/* cache_side_path() - the side file of roll-up `roll_path` for c's finishing text; mem_free(). */
+char *cache_side_path(const struct cache *c, const char *roll_path);
 
 struct job;
 
@@ -230,6 +243,20 @@ int64_t cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, 
                          const struct htab *t, uint32_t val_len, partial_save_fn *save,
                          const void *ctx, struct err *err);
 
+/*
+ * cache_store_roll_keep() - cache_store_roll() that also hands back the file's
+ * path (*path, mem_free() it) when the write succeeded.
+ */
+int64_t cache_store_roll_keep(struct cache *c, struct partial_member *m, uint32_t n, int filtered,
+                              const struct htab *t, uint32_t val_len, partial_save_fn *save,
+                              const void *ctx, char **path, struct err *err);
+/*
+ * cache_store_side() - writes side file bytes b[0..len) for roll-up `roll_path`
+ * (through a temporary name, renamed). Bytes written or -code, as cache_store().
+ */
+int64_t cache_store_side(struct cache *c, const char *roll_path, const uint8_t *b, size_t len,
+                         struct err *err);
+
 /* What `cache stats` shows of one job's partials. */
 struct cache_job_stats {
     char fp_hex[33];
@@ -237,10 +264,12 @@ struct cache_job_stats {
                                   first) */
     uint64_t entries;          /* partials that load (roll-ups included) */
     uint64_t rollups;          /* of which roll-ups */
-    uint64_t roll_members;     /* their members, summed (a file in two roll-ups counts twice) */
-    uint64_t bytes;            /* their bytes */
-    uint64_t damaged_sources;  /* partials that keep a damaged file's verdict */
-    uint64_t unreadable;       /* files named as the cache's that do not load as partials */
+    uint64_t sides;            /* side files of roll-ups (side.h), counted apart */
+    uint64_t side_bytes;
+    uint64_t roll_members;    /* their members, summed (a file in two roll-ups counts twice) */
+    uint64_t bytes;           /* their bytes */
+    uint64_t damaged_sources; /* partials that keep a damaged file's verdict */
+    uint64_t unreadable;      /* files named as the cache's that do not load as partials */
     uint64_t unreadable_bytes;
     uint64_t
         foreign; /* files not named as the cache's (cache prune leaves them: "not the cache's") */

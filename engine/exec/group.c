@@ -298,6 +298,14 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
 }
 
 static int
+rank_groups(const struct op *op, const struct htab *t, int threads, size_t extra,
+            struct htab_entry ***pass, size_t *npass, struct htab_entry ***list, size_t *nlist,
+            struct err *err)
+{
+    return sort_rank(op->ctx, t, threads, extra, pass, npass, list, nlist, err);
+}
+
+static int
 select_groups(const struct op *op, const struct htab *t, int threads, struct htab_entry **keep,
               size_t *n, size_t *passed, struct err *err)
 {
@@ -427,6 +435,8 @@ group_op_init(struct op *op, const struct job *job)
     op->save = save;
     op->load = load;
     op->select = select_groups;
+    op->rank = rank_groups;
+    op->limit = job->limit;
     op->order_create = order_create;
     op->order_destroy = order_destroy;
     op->order_set = order_set;

@@ -164,6 +164,18 @@ struct op {
     void (*order_destroy)(void *o);
     int (*order_set)(void *o, size_t slot, struct htab_entry *e, struct err *err);
     int (*order_cmp)(void *o, size_t a, size_t b);
+    /*
+     * rank() - may be NULL (then a whole roll-up gets no side file, side.h).
+     * Every group of `t` that finish() would let through (--having) into
+     * *pass, in any order, and the first *nlist of them in the output's order
+     * into *list: limit + extra of them when the output has a limit, else
+     * all; mem_free() both. The output's rows are then the first `limit` of
+     * such a list of all groups. 0 or -code.
+     */
+    int (*rank)(const struct op *op, const struct htab *t, int threads, size_t extra,
+                struct htab_entry ***pass, size_t *npass, struct htab_entry ***list, size_t *nlist,
+                struct err *err);
+    uint64_t limit; /* with rank(): the rows finish() prints (0: all that pass) */
 };
 
 /* op_bytes_reserve() - room in `b` for `len` more bytes. */

@@ -808,6 +808,7 @@ partial_next(const struct partial *p, struct partial_cursor *c, struct partial_e
         c->block++;
     }
     q = p->buf + c->off;
+    e->rec_off = c->off;
     e->hash = le_get64(q);
     q += 8;
     (void)get_varint(&q, p->buf + c->end, &klen); /* checked by partial_parse() */
@@ -818,7 +819,28 @@ partial_next(const struct partial *p, struct partial_cursor *c, struct partial_e
     e->state = q + klen;
     e->state_len = slen;
     c->off = (size_t)(q + klen + slen - p->buf);
+    e->rec_len = c->off - (size_t)e->rec_off;
     return 1;
+}
+
+int
+partial_group_parse(const uint8_t *p, size_t len, struct partial_entry *e)
+{
+    const uint8_t *q = p + 8, *end = p + len;
+    uint32_t klen, slen;
+
+    memset(e, 0, sizeof(*e));
+    if (len < 10 || get_varint(&q, end, &klen) < 0 || get_varint(&q, end, &slen) < 0 ||
+        (size_t)(end - q) != (size_t)klen + slen)
+        return -1;
+    e->hash = le_get64(p);
+    e->part = htab_part_of(e->hash);
+    e->key = q;
+    e->key_len = klen;
+    e->state = q + klen;
+    e->state_len = slen;
+    e->rec_len = len;
+    return 0;
 }
 
 void

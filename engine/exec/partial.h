@@ -159,7 +159,15 @@ struct partial_entry {
     uint32_t key_len;
     const uint8_t *state;
     uint32_t state_len;
+    uint64_t rec_off; /* partial_next(): the group's offset in the file (its hash first) */
+    size_t rec_len;   /* ... and its bytes (hash, lengths, key, state) */
 };
+
+/*
+ * partial_group_parse() - one group's bytes p[0..len) (hash, varint lengths, key, state:
+ * exactly len bytes) into *e (pointing into p; rec_off 0, part from the hash). 0, or -1.
+ */
+int partial_group_parse(const uint8_t *p, size_t len, struct partial_entry *e);
 
 /* Iteration state over a loaded partial's groups (zero it to start). */
 struct partial_cursor {
@@ -170,7 +178,7 @@ struct partial_cursor {
 };
 
 enum {
-    PARTIAL_LOAD_SKIP_SUMS = 1, /* fuzzing only: checksums are not compared */
+    PARTIAL_LOAD_SKIP_SUMS = 1, /* fuzzing, and bytes this process just encoded: no checksums */
     PARTIAL_LOAD_HEAD_ONLY = 2, /* read and check the header (and a roll-up's members) only */
     PARTIAL_LOAD_ANY_ORDER = 4  /* accept groups in no order (info.any_order: a message) */
 };

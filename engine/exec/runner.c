@@ -4,21 +4,26 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <omp.h>
 #include <xxhash.h>
 
 #include "cache.h"
+#include "le.h"
 #include "mem.h"
 #include "merge.h"
 #include "part_hour.h"
 #include "partial.h"
+#include "side.h"
 #include "spill.h"
 
 /*
@@ -217,7 +222,7 @@ struct run {
     struct memacct *wacct; /* per worker */
     struct spill *spill;   /* NULL: no budget */
     size_t share;
-    atomic_uint_fast64_t written, written_bytes;
+    atomic_uint_fast64_t written, written_bytes, sides;
     atomic_int write_failed;
     char write_err[ERR_MSG_LEN + 32];
     uint64_t *unit;           /* per planned file: its unit (day, else directory) */
@@ -238,6 +243,10 @@ struct run {
     size_t defer;
     struct partial counted;
     int has_counted;
+    int side;       /* the largest roll-up (rolls[0]) is served by its side file, unloaded */
+    int side_make;  /* rolls[0] is loaded whole and its side file (re)written from it */
+    struct side sd; /* side: the side file */
+    int side_fd;    /* side: rolls[0], open; else -1 */
 };
 
 /*
@@ -282,6 +291,24 @@ move_into(const struct op *op, struct htab *dst, struct htab **src, struct memac
     if (*src == NULL && rc == 0)
         rc = -ERR_LIMIT;
     return rc;
+}
+
+/*
+ * move_into() for two tables of one account: when *dst is empty the tables are
+ * swapped (no group moved: a re-run's new day lands in an empty worker table).
+ */
+static int
+move_or_swap(const struct op *op, struct htab **dst, struct htab **src, struct memacct *acct,
+             struct err *err)
+{
+    if (htab_count(*dst) == 0) {
+        struct htab *t = *dst;
+
+        *dst = *src;
+        *src = t;
+        return 0;
+    }
+    return move_into(op, *dst, src, acct, err);
 }
 
 /* Loads partial `p` into the empty table `t` with op->load(). 0 or -code (then `t` is emptied). */
@@ -351,7 +378,7 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
             /* a partial past the worker's share goes to a run whole; then into the table */
             if ((r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
                  spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err) < 0) ||
-                move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
+                move_or_swap(r->op, &r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
                 (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
                  spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)) {
                 partial_fini(&p);
@@ -423,7 +450,7 @@ seg_flush(struct run *r, int w, struct err *err)
     sg->poisoned = 0;
     if (htab_count(r->own[w]) == 0)
         return 0;
-    if (move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0)
+    if (move_or_swap(r->op, &r->tables[w], &r->own[w], &r->wacct[w], err) < 0)
         return -1;
     if (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
         spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)
@@ -705,13 +732,133 @@ load_counted(struct run *r, struct htab *t, struct memacct *acct, struct runner_
     return rc;
 }
 
-/* Chosen roll-up k (worker w): merged, its members marked; else its files go the per-file way. */
+/* A cache warning about roll-up k's side file, kept on the roll-up's first file. */
+static void
+side_warn(struct run *r, const char *path, const char *why, const char *what)
+{
+    struct cfile *cf0 = &r->cf[r->rolls[0].idx[0]];
+    size_t n = strlen(path) + strlen(why) + strlen(what) + 64;
+    char *w = mem_alloc(n);
+
+    snprintf(w, n, "the side file %s: %s (%s)", path, why, what);
+    if (cf0->warn == NULL)
+        cf0->warn = w;
+    else
+        mem_free(w);
+}
+
+/*
+ * The side file of roll-up `p` (loaded whole; its groups exactly those of `t`):
+ * made and written. *list, *nlist and *npass (when list != NULL): its first rows in
+ * order, and the groups passing.
+ * A failure to write it is the cache's write failure (one warning); one to make it
+ * (the budget) leaves the roll-up without one.
+ */
+static void
+side_write(struct run *r, const struct partial *p, const struct htab *t, const char *roll_path,
+           struct htab_entry ***list, size_t *nlist, size_t *npass)
+{
+    struct partial_buf b = {0};
+    struct err e;
+    int64_t n;
+
+    err_init(&e);
+    if (side_make(r->op, p, t, r->opts->threads, side_extra(htab_count(t)), r->cache->finish_fp, &b,
+                  list, nlist, npass, &e) < 0) {
+        partial_buf_fini(&b);
+        return;
+    }
+    n = cache_store_side(r->cache, roll_path, b.p, b.len, &e);
+    if (n >= 0) {
+        atomic_fetch_add(&r->written_bytes, (uint64_t)n);
+        atomic_fetch_add(&r->sides, 1);
+    } else if (atomic_exchange(&r->write_failed, 1) == 0) {
+        snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", e.msg);
+    }
+    partial_buf_fini(&b);
+}
+
+/*
+ * Whether this run can finish without loading its largest roll-up: the operation
+ * ranks, the run finishes, no new whole is due; then its side file is loaded and
+ * bound to it (same length and checksums), and its members count as from the cache.
+ * Else, with such a run, rolls[0] is loaded whole and its side file (re)written.
+ */
+static void
+side_choose(struct run *r, size_t nfiles)
+{
+    const struct cache_roll *roll = &r->rolls[0];
+    size_t covered = 0;
+    struct partial *p;
+    struct err why;
+    char *path;
+    int fd = -1, ok = 0;
+
+    r->side_fd = -1;
+    if (r->op->rank == NULL || !r->finishing || !r->cache->has_finish || r->nrolls == 0)
+        return;
+    for (size_t k = 0; k < r->nrolls; k++)
+        covered += r->rolls[k].nmembers;
+    if ((nfiles - covered) * 20 > nfiles)
+        return; /* a new whole is written, with its side file */
+    r->side_make = 1;
+    path = cache_side_path(r->cache, roll->path);
+    err_init(&why);
+    if (side_load(path, &r->sd, &why) < 0) {
+        if (!(why.code == ERR_IO && why.sys_errno == ENOENT))
+            side_warn(r, path, why.msg, "ignored; rebuilt");
+        side_fini(&r->sd);
+        mem_free(path);
+        return;
+    }
+    if (memcmp(r->sd.finish_fp, r->cache->finish_fp, 16) != 0) {
+        side_warn(r, path, "made for another finish", "ignored; rebuilt");
+        side_fini(&r->sd);
+        mem_free(path);
+        return;
+    }
+    mem_free(path);
+    p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+    fd = open(roll->path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 &&
+        partial_load(roll->path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, p, &why) == 0 &&
+        cache_roll_matches(r->cache, p, roll, r->srcs)) {
+        struct side_roll id;
+        struct stat st;
+        uint8_t tr[24];
+
+        side_roll_of(p, &id);
+        ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size == r->sd.roll.size &&
+             id.size <= r->sd.roll.size && id.head_sum == r->sd.roll.head_sum &&
+             id.members_sum == r->sd.roll.members_sum && r->sd.roll.size >= 24 &&
+             pread(fd, tr, 24, (off_t)(r->sd.roll.size - 24)) == 24 &&
+             le_get64(tr + 8) == r->sd.roll.size - 24 &&
+             le_get64(tr + 16) == r->sd.roll.trailer_sum;
+    }
+    if (!ok) { /* the roll-up was written again since (or is being replaced): a stale side file */
+        if (fd >= 0)
+            close(fd);
+        partial_fini(p);
+        mem_free(p);
+        side_fini(&r->sd);
+        return;
+    }
+    roll_members_hit(r, roll, p);
+    partial_fini(p);
+    mem_free(p);
+    r->side = 1;
+    r->side_make = 0;
+    r->side_fd = fd;
+}
+
+/* Chosen roll-up k (worker w): merged, its members marked; else its files go the per-file way.
+ */
 static int
 use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
 {
     struct partial p;
     struct err why;
-    int rc;
+    int rc, make;
 
     (void)mem_thread_huge(); /* this worker fills group tables */
     err_init(&why);
@@ -741,7 +888,8 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
         r->has_counted = 1;
         return 0;
     }
-    if (r->spill == NULL || memacct_used(&r->wacct[w]) + 8 * p.len < r->share) {
+    make = r->side_make && roll == &r->rolls[0];
+    if (!make && (r->spill == NULL || memacct_used(&r->wacct[w]) + 8 * p.len < r->share)) {
         /* room enough (a loaded state takes a few times its saved bytes): straight in; a
          * failure leaves part of it in the table, so it stops the run (never a wrong answer) */
         rc = load_into(r->op, &p, r->tables[w], &r->wacct[w], err);
@@ -749,8 +897,10 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
             err_prefix(err, "the roll-up %s", roll->path);
         if (rc == 0 && r->spill != NULL && memacct_used(&r->wacct[w]) > r->share)
             rc = spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err);
-    } else { /* under a budget, as a partial of one file (use_partial()) */
-        if (htab_count(r->tables[w]) > 0 && memacct_used(&r->wacct[w]) > r->share / 2 &&
+    } else { /* under a budget, or for its side file: as a partial of one file (use_partial())
+              */
+        if (r->spill != NULL && htab_count(r->tables[w]) > 0 &&
+            memacct_used(&r->wacct[w]) > r->share / 2 &&
             spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0) {
             partial_fini(&p);
             return -1;
@@ -771,10 +921,12 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
             partial_fini(&p);
             return 0;
         }
-        rc = (memacct_used(&r->wacct[w]) > r->share &&
+        if (make) /* its groups alone in own[w]: the side file of this run's finish */
+            side_write(r, &p, r->own[w], roll->path, NULL, NULL, NULL);
+        rc = (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
               spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err) < 0) ||
-                     move_into(r->op, r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
-                     (memacct_used(&r->wacct[w]) > r->share &&
+                     move_or_swap(r->op, &r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
+                     (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
                       spill_worker(r->op, r->spill, &r->tables[w], &r->wacct[w], err) < 0)
                  ? -1
                  : 0;
@@ -915,7 +1067,8 @@ whole_fits(const struct run *r, size_t nfiles)
     return kinds != 3;
 }
 
-/* The map phase with the cache: roll-ups and partials first (in parallel), then the rest read. */
+/* The map phase with the cache: roll-ups and partials first (in parallel), then the rest read.
+ */
 static int
 map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, struct err *err)
 {
@@ -958,11 +1111,13 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
         if ((nfiles - cov) * 20 <= nfiles)
             r->defer = big + 1;
     }
+    side_choose(r, nfiles);
+    r->roll_used[0] = (uint8_t)r->side;
 #pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(r, errs, stop)
     for (size_t k = 0; k < r->nrolls; k++) {
         int w = omp_get_thread_num();
 
-        if (atomic_load_explicit(&stop, memory_order_relaxed))
+        if (atomic_load_explicit(&stop, memory_order_relaxed) || (k == 0 && r->side))
             continue;
         if (use_roll(r, w, &r->rolls[k], &errs[w]) < 0)
             atomic_store_explicit(&stop, true, memory_order_relaxed);
@@ -1051,6 +1206,156 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
 }
 
 /*
+ * The rows to finish are the first of a ranked list of every group of `t`
+ * (np of them passing): shallow copies of the first --limit (all without one)
+ * in res->view, and the counts put right after the finish.
+ */
+static void
+finish_view(struct run *r, struct runner_result *res, const struct htab *t,
+            struct htab_entry *const *list, size_t nl, size_t np)
+{
+    const struct op *op = r->op;
+    size_t want = op->limit && op->limit < nl ? (size_t)op->limit : nl;
+    struct err e;
+    struct htab *v;
+
+    if (nl < np && (op->limit == 0 || nl < op->limit))
+        return; /* cannot happen (the list has limit + extra): the whole table is finished */
+    err_init(&e);
+    v = htab_create(op->val_len, &res->acct, &e);
+    for (size_t i = 0; v != NULL && i < want; i++) {
+        int is_new;
+        struct htab_entry *d = htab_upsert(v, htab_entry_key(list[i], op->val_len),
+                                           list[i]->key_len, list[i]->hash, &is_new, &e);
+
+        if (d == NULL || !is_new) {
+            htab_destroy(v);
+            v = NULL;
+            break;
+        }
+        memcpy(htab_entry_val(d), htab_entry_val(list[i]), op->val_len);
+    }
+    if (v == NULL)
+        return;
+    res->view = v;
+    res->side = 1;
+    res->side_groups = htab_count(t);
+    res->side_passed = np - want;
+}
+
+/*
+ * Side mode, the roll-up damaged too (found when it had to be loaded whole):
+ * reported and removed, and its files read now, on one thread, into tables[0]
+ * (its files' counts and verdicts are those its members section gave, still
+ * theirs: the files are unchanged). 0 or -code.
+ */
+static int
+side_reread(struct run *r, struct runner_result *res, const struct fold_ctx *fc,
+            const struct sweep_opts *opts, const char *why, struct err *err)
+{
+    const struct cache_roll *roll = &r->rolls[0];
+    struct sweep_file *mf = mem_calloc(roll->nmembers + 1, sizeof(*mf));
+    struct sweep_result tmp;
+    struct sweep_sink sink;
+    struct sweep_opts one = *opts;
+    struct fold_ctx f = *fc;
+    size_t n = strlen(roll->path) + strlen(why) + 64;
+    char *w = mem_alloc(n);
+    int rc;
+
+    snprintf(w, n, "the roll-up %s: %s (ignored and removed; its files read)", roll->path, why);
+    res->cache_warn =
+        mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
+    res->cache_warn[res->ncache_warn++] = w;
+    res->cache.rejected++;
+    cache_drop(r->cache, roll->path);
+    for (uint32_t k = 0; k < roll->nmembers; k++)
+        mf[k] = r->files[roll->idx[k]];
+    one.threads = 1; /* worker 0's table is tables[0], which holds the rest */
+    one.progress = NULL;
+    f.spill = NULL;
+    f.share = 0;
+    sink.ctx = &f;
+    sink.batch = fold_batch;
+    sink.file_end = NULL;
+    memset(&tmp, 0, sizeof(tmp));
+    rc = sweep_run(mf, roll->nmembers, &one, &sink, &tmp, err);
+    sweep_result_fini(&tmp);
+    mem_free(mf);
+    res->cache.from_partials -= roll->nmembers;
+    res->cache.read += roll->nmembers;
+    return rc;
+}
+
+/*
+ * Side mode, after the merge: tables[0] holds everything but the largest
+ * roll-up; its side file brings in what the finish needs of it. A damaged
+ * side file, or a list too short for this run, falls back to loading the
+ * roll-up whole (and rewriting the side file). 0 or -code.
+ */
+static int
+side_apply(struct run *r, struct runner_result *res, const struct fold_ctx *fc,
+           const struct sweep_opts *opts, struct err *err)
+{
+    const struct cache_roll *roll = &r->rolls[0];
+    struct side_done d;
+    struct partial *p;
+    struct err why;
+    int rc;
+
+    err_init(&why);
+    rc = side_finish(r->op, res->tables[0], &r->sd, r->side_fd, roll->path, &res->wacct[0], &d,
+                     &why);
+    if (rc == 0) {
+        res->side = 1;
+        res->side_groups = d.groups;
+        res->side_passed = d.passed_base;
+        res->cache.side = 1;
+        res->cache.side_touched = d.touched;
+        res->cache.side_found = d.found;
+        res->cache.side_loaded = d.loaded;
+        res->cache.side_listed_touched = d.listed_touched;
+        res->cache.side_listed = r->sd.listed;
+        return 0;
+    }
+    if (rc < 0 && why.code != ERR_FORMAT && why.code != ERR_IO) {
+        *err = why;
+        return rc;
+    }
+    if (rc < 0) { /* damaged: said, and the roll-up loaded whole below */
+        char *path = cache_side_path(r->cache, roll->path);
+        size_t n = strlen(path) + strlen(why.msg) + 96;
+        char *w = mem_alloc(n);
+
+        snprintf(w, n, "the side file %s: %s (ignored; the roll-up loaded whole)", path, why.msg);
+        res->cache_warn =
+            mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
+        res->cache_warn[res->ncache_warn++] = w;
+        res->cache.rejected++;
+        mem_free(path);
+    }
+    /* the roll-up whole: its side file from it alone, then merged into the rest */
+    err_init(&why);
+    p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+    rc = partial_load(roll->path, PARTIAL_LOAD_ANY_ORDER, p, &why);
+    if (rc == 0 && (rc = load_partial(r->op, p, &r->own[0], &res->wacct[0], &why)) == 0) {
+        side_write(r, p, r->own[0], roll->path, NULL, NULL, NULL);
+        rc = move_or_swap(r->op, &res->tables[0], &r->own[0], &res->wacct[0], err);
+        res->cache.sides_written = atomic_load(&r->sides);
+        partial_fini(p);
+        mem_free(p);
+        return rc;
+    }
+    partial_fini(p);
+    mem_free(p);
+    if (why.code == ERR_LIMIT) {
+        *err = why;
+        return -ERR_LIMIT;
+    }
+    return side_reread(r, res, fc, opts, why.msg, err);
+}
+
+/*
  * After the merge: a run made of many pieces, most of its files outside roll-ups,
  * writes one roll-up of all its files (table t), so that the next run loads one.
  */
@@ -1058,9 +1363,11 @@ static void
 write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_result *res)
 {
     struct partial_member *m;
+    char *path = NULL;
     struct err werr;
     int64_t n;
     int filtered;
+    int side;
 
     if (nfiles == 0 || r->defer > 0 || !atomic_load(&r->cache->write_ok) ||
         nfiles > PARTIAL_MEMBERS_MAX ||
@@ -1077,13 +1384,34 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
     for (size_t i = 0; i < nfiles; i++)
         roll_member_of(&r->cf[i], &m[i]);
     err_init(&werr);
-    n = cache_store_roll(r->cache, m, (uint32_t)nfiles, filtered, t, r->op->val_len, save_state_any,
-                         r->op, &werr);
+    side = r->op->rank != NULL && r->finishing && r->cache->has_finish;
+    n = cache_store_roll_keep(r->cache, m, (uint32_t)nfiles, filtered, t, r->op->val_len,
+                              save_state_any, r->op, side ? &path : NULL, &werr);
+    if (n >= 0 && side) { /* its side file; the output's rows are the first of its list */
+        struct partial *p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+        struct htab_entry **list = NULL;
+        size_t nl = 0, np = 0;
+        struct err e;
+
+        /* read back whole (written a block at a time, it is not in memory): its groups'
+         * offsets and bytes, checked as any roll-up a run loads */
+        err_init(&e);
+        if (partial_load(path, PARTIAL_LOAD_ANY_ORDER, p, &e) == 0) {
+            side_write(r, p, t, path, &list, &nl, &np);
+            if (list != NULL)
+                finish_view(r, res, t, list, nl, np);
+        }
+        mem_free(list);
+        partial_fini(p);
+        mem_free(p);
+        mem_free(path);
+    }
     if (n >= 0) {
         res->cache.written++;
         res->cache.written_bytes += (uint64_t)n;
         /* the roll-ups of many units it merged are superseded by it (unit ones are kept, for
-         * runs that plan fewer files): removed, so the cache does not grow by a whole each time */
+         * runs that plan fewer files): removed, so the cache does not grow by a whole each time
+         */
         for (size_t k = 0; k < r->nrolls; k++) {
             const struct cache_roll *ro = &r->rolls[k];
             int multi = 0;
@@ -1155,11 +1483,20 @@ int
 runner_finish(struct runner_result *res, int threads, struct err *err)
 {
     double t0 = now_s();
-    int rc = res->op->finish(res->op, res->tables[0], threads, &res->out, err);
+    int rc =
+        res->op->finish(res->op, res->view ? res->view : res->tables[0], threads, &res->out, err);
 
     res->phases.finish = now_s() - t0;
 
     res->finished = 1;
+    if (rc == 0 && res->side) { /* the table held part of the groups (side.h): the counts */
+        struct out_table *t = &res->out.table;
+        uint64_t passed = res->side_passed + t->nrows + t->left_out;
+
+        res->out.groups = (size_t)res->side_groups;
+        t->left_out = (size_t)(passed - t->nrows);
+        t->has_more = t->left_out > 0;
+    }
     if (rc == 0 && res->selected) { /* spilled: the table holds only what select() kept */
         struct out_table *t = &res->out.table;
 
@@ -1233,6 +1570,7 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         r->opts = opts;
         r->finishing = finishing;
         r->cache = cache;
+        r->side_fd = -1;
         r->files = files;
         r->cf = mem_calloc(plan->nfiles + 1, sizeof(*r->cf));
         r->miss = mem_calloc(plan->nfiles + 1, sizeof(*r->miss));
@@ -1263,7 +1601,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         rc = sweep_run(files, plan->nfiles, opts, &sink, &res->sweep, err); /* map */
     }
     if (rc == 0 && sp.nruns > 0 && r != NULL && r->has_counted) {
-        /* the sweep spilled after all: the roll-up kept for the end goes in whole, then to runs */
+        /* the sweep spilled after all: the roll-up kept for the end goes in whole, then to runs
+         */
         rc = load_into(op, &r->counted, res->tables[0], &res->wacct[0], err);
         if (rc < 0)
             err_prefix(err, "the roll-up %s", r->rolls[r->defer - 1].path);
@@ -1296,11 +1635,12 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
             int mt = opts->threads > 0 ? opts->threads : omp_get_max_threads();
 
             mt = mt < nt ? mt : nt; /* a merge thread charges a worker's account */
-            /* under a tiny budget, fewer threads: each has tables of fixed size besides its share
+            /* under a tiny budget, fewer threads: each has tables of fixed size besides its
+             * share
              */
             while (mt > 1 && spill_share(opts, mt) < SPILL_MERGE_MIN)
                 mt--;
-            sp.no_select = !finishing;
+            sp.no_select = !finishing || (r != NULL && r->side); /* side: every group */
             rc = spill_finish(&sp, res->wacct, mt, spill_share(opts, mt), &final, &groups, &passed,
                               err);
         }
@@ -1316,16 +1656,22 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
             memset(&sp, 0, sizeof(sp));
             res->stream_share = spill_share(opts, 1);
         }
-        res->selected = finishing && op->select != NULL;
+        res->selected = finishing && op->select != NULL && !(r != NULL && r->side);
         res->sel_groups = groups;
         res->sel_passed = passed;
+        if (rc == 0 && r != NULL && r->side)
+            rc = side_apply(r, res, &f, opts, err);
     } else if (rc == 0) {
         rc = merge_run(op, res->tables, res->ntables, &res->acct, opts->threads, err);
         if (rc == 0 && r != NULL && r->has_counted)
             rc = load_counted(r, res->tables[0], &res->wacct[0], res, err);
-        if (rc == 0 && r != NULL)
+        if (rc == 0 && r != NULL && r->side)
+            rc = side_apply(r, res, &f, opts, err);
+        else if (rc == 0 && r != NULL)
             write_whole(r, plan->nfiles, res->tables[0], res);
     }
+    if (r != NULL)
+        res->cache.sides_written = atomic_load(&r->sides);
     res->phases.merge = now_s() - t1;
     /* What the group tables hold once merged: the benchmark relates peak RSS to it. */
     res->table_bytes = memacct_used(&res->acct);
@@ -1349,6 +1695,9 @@ out:
             mem_free(r->seg[t].m);
         if (r->has_counted)
             partial_fini(&r->counted);
+        if (r->side_fd >= 0)
+            close(r->side_fd);
+        side_fini(&r->sd);
         cache_rolls_free(r->rolls, r->nrolls);
         mem_free(r->roll_used);
         mem_free(r->seg);
@@ -1570,6 +1919,7 @@ result_fini(struct runner_result *res, int release)
     }
     for (int t = 0; t < res->ntables; t++)
         htab_destroy(res->tables[t]);
+    htab_destroy(res->view); /* shallow copies: nothing of theirs is released */
     mem_free(res->tables);
     mem_free(res->wacct); /* after the tables: they give their bytes back through it */
     sweep_result_fini(&res->sweep);

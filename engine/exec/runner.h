@@ -39,6 +39,12 @@ struct runner_cache_stats {
     uint64_t racy;           /* files read but not cached: modified less than CACHE_RACY_NS ago */
     uint64_t counted;        /* groups of a roll-up nothing else touched, loaded as counts (op.h) */
     uint64_t counted_merged; /* groups of that roll-up merged whole into a touched group */
+    int side;                /* the whole roll-up was not loaded: its side file served (side.h) */
+    uint64_t side_touched, side_found, side_loaded; /* side: keys of the rest, found in the
+                                                       roll-up, listed groups loaded */
+    uint64_t side_listed_touched, side_listed;      /* side: found keys that were listed; the
+                                                       list's length */
+    uint64_t sides_written;                         /* side files written */
 };
 
 /* Where a run's time went (CLOCK_MONOTONIC seconds; --summary json's "phases"). */
@@ -71,6 +77,11 @@ struct runner_result {
     uint64_t sel_groups;   /* ... of this many groups, */
     uint64_t sel_passed;   /* ... of which this many passed --having */
     int finished;
+    int side;                /* finish() of a table without the whole roll-up (side.h): */
+    uint64_t side_groups;    /* ... the run's groups, */
+    uint64_t side_passed;    /* ... and those passing --having outside the table */
+    struct htab *view;       /* the rows to finish, shallow copies of tables[0]'s (never released);
+                                NULL: tables[0] */
     struct spill *stream;    /* spilled with every row printed: the output runs */
     struct spill_rows *rows; /* their merge (runner_rows_next()) */
     size_t stream_share;

@@ -525,6 +525,76 @@ sort_select(const struct job *job, const struct htab *t, int threads, struct hta
     return 0;
 }
 
+int
+sort_rank(const struct job *job, const struct htab *t, int threads, size_t extra,
+          struct htab_entry ***pass, size_t *npass, struct htab_entry ***list, size_t *nlist,
+          struct err *err)
+{
+    struct sort_ctx s;
+    struct row *rows, *tmp;
+    size_t n = 0, cap = htab_count(t), k;
+    size_t off[HTAB_PARTS];
+    long kept[HTAB_PARTS];
+    struct err *perr = mem_calloc(HTAB_PARTS, sizeof(*perr));
+    int bad = 0;
+
+    *pass = *list = NULL;
+    *npass = *nlist = 0;
+    ctx_init(&s, job);
+    rows = mem_alloc((cap ? cap : 1) * sizeof(*rows));
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        off[p] = n;
+        n += htab_part_count(t, p);
+    }
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
+    shared(job, t, s, rows, off, kept, perr)
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        kept[p] = having_part(job, t, p, s.order_num, rows + off[p], &perr[p]);
+    n = 0;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        if (kept[p] == -2 && bad != 2) {
+            *err = perr[p];
+            err_prefix(err, "--having");
+            bad = 2;
+        }
+        if (kept[p] < 0) {
+            bad = bad ? bad : 1;
+            continue;
+        }
+        memmove(rows + n, rows + off[p], (size_t)kept[p] * sizeof(*rows));
+        n += (size_t)kept[p];
+    }
+    mem_free(perr);
+    if (bad) {
+        mem_free(rows);
+        if (bad == 2)
+            return -(int)err->code;
+        return ERR_SET(err, ERR_INTERNAL, "malformed group key");
+    }
+    *pass = mem_alloc((n ? n : 1) * sizeof(**pass));
+    for (size_t i = 0; i < n; i++)
+        (*pass)[i] = rows[i].e;
+    *npass = n;
+    k = job->limit && job->limit + extra < n ? (size_t)job->limit + extra : n;
+    if (s.order_num && k < n)
+        n = prune(job, rows, n, k); /* ties with the k-th stay: sorted below, then cut */
+    tmp = mem_alloc((n ? n : 1) * sizeof(*tmp));
+    merge_sort(&s, rows, tmp, n);
+    mem_free(tmp);
+    *list = mem_alloc((k ? k : 1) * sizeof(**list));
+    for (size_t i = 0; i < k; i++)
+        (*list)[i] = rows[i].e;
+    *nlist = k;
+    out_str_fini(&s.cell);
+    out_str_fini(&s.xs);
+    out_str_fini(&s.ys);
+    mem_free(s.text);
+    mem_free(rows);
+    return 0;
+}
+
 /* ---- comparing groups one pair at a time (a merge of sorted runs) ---- */
 
 #define ORDER_TEXT_MAX (1u << 20) /* rendered tie-break text kept, at most (then re-rendered) */

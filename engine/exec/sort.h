@@ -45,6 +45,16 @@ int sort_select(const struct job *job, const struct htab *t, int threads, struct
                 size_t *n, size_t *passed, struct err *err);
 
 /*
+ * sort_rank() - for a side file (side.h): every entry of `t` passing --having
+ * into *pass (any order; mem_free() it), and the first k of them in the
+ * output's order into *list (mem_free() it): k = limit + extra when the job
+ * has a limit (fewer when fewer pass), else all.
+ */
+int sort_rank(const struct job *job, const struct htab *t, int threads, size_t extra,
+              struct htab_entry ***pass, size_t *npass, struct htab_entry ***list, size_t *nlist,
+              struct err *err);
+
+/*
  * sort_order_*() - the output's total order (sort_run()'s) over `slots`
  * groups one pair at a time, for a merge of runs each already in that order:
  * sort_order_set() puts entry `e` in a slot (it must stay valid while there;

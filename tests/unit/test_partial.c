@@ -2,7 +2,9 @@
  * test_partial.c - the partial-state container (partial.h): round trip against
  * the test's own record of what went in, canonical bytes, and rejection of
  * every truncation, every single-byte change, a foreign version, and files
- * replaced while readers load them.
+ * replaced while readers load them. Side files of roll-ups (side.h): built,
+ * looked up, one group read and checked alone; every truncation and bit flip
+ * rejected.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include "htab.h"
 #include "mem.h"
 #include "partial.h"
+#include "side.h"
 
 #define VAL_LEN 16
 
@@ -813,6 +816,194 @@ test_stream(void)
     htab_destroy(skew);
 }
 
+/*
+ * The side file of a roll-up of 64 groups: groups whose count is not a multiple of 3
+ * pass, the first 10 of them (by hash) listed. Into *out (the file's bytes), and the
+ * roll-up written at `path`.
+ */
+static int
+make_side(const char *path, struct partial_buf *out, struct htab **tp, struct memacct *acct)
+{
+    static struct partial_info in;
+    static struct partial p;
+    struct partial_member m[3];
+    struct side_key pass[64];
+    size_t np = 0;
+    struct err err;
+    uint8_t fp[16] = {1, 2, 3};
+    struct htab *t = make_table(64, 5, acct);
+    int rc;
+
+    fill_rollup(&in, m);
+    in.any_order = 1;
+    err_init(&err);
+    if (partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) <= 0 ||
+        partial_load(path, PARTIAL_LOAD_ANY_ORDER, &p, &err) < 0)
+        return -1;
+    for (unsigned q = 0; q < HTAB_PARTS; q++)
+        for (size_t i = 0; i < htab_part_cap(t, q); i++) {
+            struct htab_entry *e = htab_part_slot(t, q, i);
+            uint64_t c;
+
+            if (e == NULL)
+                continue;
+            memcpy(&c, htab_entry_val(e), 8);
+            if (c % 3 == 0)
+                continue;
+            pass[np].hash = e->hash;
+            pass[np].key = htab_entry_key(e, VAL_LEN);
+            pass[np++].key_len = e->key_len;
+        }
+    rc = side_build(&p, fp, pass, np, pass, 10, out, &err);
+    partial_fini(&p);
+    *tp = t;
+    return rc;
+}
+
+static void
+test_side(void)
+{
+    struct memacct acct;
+    struct partial_buf b = {0}, g = {0};
+    struct htab *t = NULL;
+    struct side s;
+    struct side_ent e;
+    struct partial_entry pe;
+    struct err err;
+    char path[512];
+    size_t accepted = 0, found = 0, passing = 0, listed = 0;
+    int fd;
+
+    memacct_init(&acct, 0);
+    snprintf(path, sizeof(path), "%s/side.roll", dir);
+    CHECK(make_side(path, &b, &t, &acct) == 0);
+    {
+        uint8_t *copy = mem_alloc(b.len);
+
+        memcpy(copy, b.p, b.len);
+        err_init(&err);
+        CHECK(side_parse(copy, b.len, 0, &s, &err) == 0);
+    }
+    CHECK_EQ_U64(s.groups, 64);
+    CHECK_EQ_U64(s.listed, 10);
+    fd = open(path, O_RDONLY);
+    CHECK(fd >= 0);
+    /* every group of the table is found by its hash and key, read alone and checked */
+    for (unsigned q = 0; t != NULL && q < HTAB_PARTS; q++)
+        for (size_t i = 0; i < htab_part_cap(t, q); i++) {
+            struct htab_entry *x = htab_part_slot(t, q, i);
+            uint64_t c;
+
+            if (x == NULL)
+                continue;
+            memcpy(&c, htab_entry_val(x), 8);
+            for (uint64_t k = side_find(&s, x->hash); k < s.groups; k++) {
+                side_ent(&s, k, &e);
+                if (e.hash != x->hash)
+                    break;
+                err_init(&err);
+                CHECK(side_group(fd, path, &e, &g, &pe, &err) == 0);
+                if (pe.key_len != x->key_len ||
+                    memcmp(pe.key, htab_entry_key(x, VAL_LEN), pe.key_len) != 0)
+                    continue;
+                found++;
+                CHECK(pe.state_len >= VAL_LEN && memcmp(pe.state, htab_entry_val(x), VAL_LEN) == 0);
+                CHECK((c % 3 == 0) == (e.rank == SIDE_NOT_PASSING));
+                passing += e.rank != SIDE_NOT_PASSING;
+                if (e.rank < s.listed) {
+                    listed++;
+                    CHECK(side_list(&s, e.rank) == k);
+                }
+                break;
+            }
+        }
+    CHECK_EQ_U64(found, 64);
+    CHECK_EQ_U64(passing, s.passed);
+    CHECK_EQ_U64(listed, 10);
+    /* a group whose bytes changed in the roll-up fails its checksum */
+    side_ent(&s, 7, &e);
+    {
+        int wfd = open(path, O_RDWR);
+        uint8_t byte;
+
+        CHECK(wfd >= 0 && pread(wfd, &byte, 1, (off_t)(e.off + e.len - 1)) == 1);
+        byte ^= 0x10;
+        CHECK(pwrite(wfd, &byte, 1, (off_t)(e.off + e.len - 1)) == 1);
+        close(wfd);
+        err_init(&err);
+        CHECK(side_group(fd, path, &e, &g, &pe, &err) == -ERR_FORMAT);
+        CHECK(strstr(err.msg, "checksum") != NULL);
+    }
+    close(fd);
+    side_fini(&s);
+    /* every truncation and every single-bit change of the side file is rejected */
+    for (size_t cut = 0; cut < b.len; cut++) {
+        uint8_t *x = mem_alloc(cut + 1);
+
+        memcpy(x, b.p, cut);
+        err_init(&err);
+        accepted += side_parse(x, cut, 0, &s, &err) == 0;
+        CHECK(err.code == ERR_FORMAT && err.msg[0] != '\0');
+        side_fini(&s);
+    }
+    for (size_t i = 0; i < b.len; i++) {
+        uint8_t *x = mem_alloc(b.len);
+
+        memcpy(x, b.p, b.len);
+        x[i] ^= (uint8_t)(1u << (i % 8));
+        err_init(&err);
+        accepted += side_parse(x, b.len, 0, &s, &err) == 0;
+        side_fini(&s);
+    }
+    CHECK_EQ_U64(accepted, 0);
+    /* a key the roll-up does not hold is refused */
+    {
+        static struct partial p;
+        struct side_key k = {12345, (const uint8_t *)"nope", 4};
+        struct partial_buf o = {0};
+        uint8_t fp[16] = {0};
+
+        snprintf(path, sizeof(path), "%s/side.roll", dir);
+        unlink(path);
+        htab_destroy(t);
+        partial_buf_fini(&b);
+        CHECK(make_side(path, &b, &t, &acct) == 0);
+        err_init(&err);
+        CHECK(partial_load(path, PARTIAL_LOAD_ANY_ORDER, &p, &err) == 0);
+        err_init(&err);
+        CHECK(side_build(&p, fp, &k, 1, &k, 1, &o, &err) == -ERR_INTERNAL);
+        partial_fini(&p);
+        partial_buf_fini(&o);
+    }
+    partial_buf_fini(&b);
+    partial_buf_fini(&g);
+    htab_destroy(t);
+}
+
+/* Writes side files for the fuzz corpus (tests/fuzz/corpus/side). */
+static int
+write_side_corpus(const char *out_dir)
+{
+    struct memacct acct;
+    struct partial_buf b = {0};
+    struct htab *t = NULL;
+    char path[512];
+    FILE *f;
+
+    memacct_init(&acct, 0);
+    snprintf(path, sizeof(path), "%s/seed.roll", out_dir);
+    if (make_side(path, &b, &t, &acct) < 0)
+        return 1;
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/seed-64-groups.side", out_dir);
+    f = fopen(path, "wb");
+    if (f == NULL || fwrite(b.p, 1, b.len, f) != b.len || fclose(f) != 0)
+        return 1;
+    partial_buf_fini(&b);
+    htab_destroy(t);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -821,6 +1012,8 @@ main(int argc, char **argv)
 
     if (argc == 3 && strcmp(argv[1], "--corpus") == 0)
         return write_corpus(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--side-corpus") == 0)
+        return write_side_corpus(argv[2]);
 
     if (mkdtemp(tmpl) == NULL)
         return 1;
@@ -833,6 +1026,7 @@ main(int argc, char **argv)
     RUN(test_unwritable);
     RUN(test_concurrent_writers);
     RUN(test_stream);
+    RUN(test_side);
     snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s' && rm -rf '%s'", dir, dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);

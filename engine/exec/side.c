@@ -1,0 +1,622 @@
+/*
+ * side.c - see side.h; docs/partials.md ("Side files") has the byte layout.
+ */
+#include "side.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "le.h"
+#include "mem.h"
+#include "op.h"
+
+static const uint8_t side_magic[8] = {0x89, 'F', 'S', 'S', 'I', 'D', 'E', '\n'};
+
+#define BAD(...) ERR_SET(err, ERR_FORMAT, __VA_ARGS__)
+
+/* Reserves n bytes at the end of `b` and returns them. */
+static uint8_t *
+buf_room_side(struct partial_buf *b, size_t n)
+{
+    b->p = mem_grow(b->p, &b->cap, b->len + n, 4096);
+    b->len += n;
+    return b->p + b->len - n;
+}
+
+void
+side_roll_of(const struct partial *p, struct side_roll *r)
+{
+    r->size = p->len;
+    r->head_sum = p->hlen >= 8 ? le_get64(p->buf + p->hlen - 8) : 0;
+    r->members_sum = p->members_sum;
+    /* the trailer: its checksum is the file's last 8 bytes (a head-only load has not read it) */
+    r->trailer_sum = 0;
+}
+
+/* Entries sorted by (hash, off): a counting sort by the top bits, then insertion within. */
+static void
+ents_sort(struct side_ent *v, size_t n)
+{
+    unsigned bits = 1;
+    uint32_t *count;
+    struct side_ent *tmp;
+
+    if (n < 2)
+        return;
+    while (bits < 20 && ((size_t)1 << bits) < n)
+        bits++;
+    count = mem_calloc(((size_t)1 << bits) + 1, sizeof(*count));
+    tmp = mem_alloc(n * sizeof(*tmp));
+    for (size_t i = 0; i < n; i++)
+        count[(v[i].hash >> (64 - bits)) + 1]++;
+    for (size_t b = 1; b <= ((size_t)1 << bits); b++)
+        count[b] += count[b - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[count[v[i].hash >> (64 - bits)]++] = v[i];
+    for (size_t i = 1; i < n; i++) { /* nearly sorted: each moves within its bucket */
+        struct side_ent x = tmp[i];
+        size_t j = i;
+
+        while (j > 0 && (tmp[j - 1].hash > x.hash ||
+                         (tmp[j - 1].hash == x.hash && tmp[j - 1].off > x.off))) {
+            tmp[j] = tmp[j - 1];
+            j--;
+        }
+        tmp[j] = x;
+    }
+    memcpy(v, tmp, n * sizeof(*v));
+    mem_free(tmp);
+    mem_free(count);
+}
+
+/* The entry of key k among v[0..n) (sorted), the roll-up's bytes `buf`; n when absent. */
+static size_t
+ents_find(const struct side_ent *v, size_t n, const uint8_t *buf, const struct side_key *k)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (v[mid].hash < k->hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && v[lo].hash == k->hash; lo++) {
+        struct partial_entry g;
+
+        if (partial_group_parse(buf + v[lo].off, v[lo].len, &g) == 0 && g.key_len == k->key_len &&
+            memcmp(g.key, k->key, k->key_len) == 0)
+            return lo;
+    }
+    return n;
+}
+
+/* Keys sorted by hash: a counting sort by the top bits, then insertion within. */
+static void
+keys_sort(struct side_key *v, size_t n)
+{
+    unsigned bits = 1;
+    uint32_t *count;
+    struct side_key *tmp;
+
+    if (n < 2)
+        return;
+    while (bits < 20 && ((size_t)1 << bits) < n)
+        bits++;
+    count = mem_calloc(((size_t)1 << bits) + 1, sizeof(*count));
+    tmp = mem_alloc(n * sizeof(*tmp));
+    for (size_t i = 0; i < n; i++)
+        count[(v[i].hash >> (64 - bits)) + 1]++;
+    for (size_t b = 1; b <= ((size_t)1 << bits); b++)
+        count[b] += count[b - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[count[v[i].hash >> (64 - bits)]++] = v[i];
+    for (size_t i = 1; i < n; i++) {
+        struct side_key x = tmp[i];
+        size_t j = i;
+
+        while (j > 0 && tmp[j - 1].hash > x.hash) {
+            tmp[j] = tmp[j - 1];
+            j--;
+        }
+        tmp[j] = x;
+    }
+    memcpy(v, tmp, n * sizeof(*v));
+    mem_free(tmp);
+    mem_free(count);
+}
+
+/*
+ * Every passing key's entry (v sorted, the roll-up's bytes `buf`) marked
+ * SIDE_UNLISTED: the keys sorted by hash and walked beside the entries (one
+ * pass, no search per key). 0, or -1 when a key is not the roll-up's.
+ */
+static int
+mark_passing(struct side_ent *v, size_t n, const uint8_t *buf, const struct side_key *pass,
+             size_t npass)
+{
+    struct side_key *k = mem_alloc((npass ? npass : 1) * sizeof(*k));
+    size_t i = 0;
+    int rc = 0;
+
+    memcpy(k, pass, npass * sizeof(*k));
+    keys_sort(k, npass);
+    for (size_t j = 0; j < npass && rc == 0; j++) {
+        size_t x;
+
+        while (i < n && v[i].hash < k[j].hash)
+            i++;
+        for (x = i; x < n && v[x].hash == k[j].hash; x++) {
+            struct partial_entry g;
+
+            if (partial_group_parse(buf + v[x].off, v[x].len, &g) == 0 &&
+                g.key_len == k[j].key_len && memcmp(g.key, k[j].key, g.key_len) == 0)
+                break;
+        }
+        if (x < n && v[x].hash == k[j].hash)
+            v[x].rank = SIDE_UNLISTED;
+        else
+            rc = -1;
+    }
+    mem_free(k);
+    return rc;
+}
+
+int
+side_build(const struct partial *roll, const uint8_t fp[16], const struct side_key *pass,
+           size_t npass, const struct side_key *list, size_t nlist, struct partial_buf *out,
+           struct err *err)
+{
+    struct partial_cursor c;
+    struct partial_entry e;
+    struct side_ent *v;
+    size_t n = 0, cap = roll->info.groups;
+    uint8_t *h, *q;
+    size_t start = out->len;
+    struct side_roll r;
+
+    if (cap >= SIDE_GROUPS_MAX || nlist > npass || npass > cap)
+        return ERR_SET(err, ERR_LIMIT, "%llu groups: no side file",
+                       (unsigned long long)roll->info.groups);
+    v = mem_alloc((cap ? cap : 1) * sizeof(*v));
+    memset(&c, 0, sizeof(c));
+    while (n < cap && partial_next(roll, &c, &e)) {
+        if (e.rec_len > UINT32_MAX) {
+            mem_free(v);
+            return ERR_SET(err, ERR_LIMIT, "a group of %zu bytes: no side file", e.rec_len);
+        }
+        v[n].hash = e.hash;
+        v[n].off = e.rec_off;
+        v[n].len = (uint32_t)e.rec_len;
+        v[n].rank = SIDE_NOT_PASSING;
+        v[n].sum = XXH3_64bits(roll->buf + e.rec_off, e.rec_len);
+        n++;
+    }
+    ents_sort(v, n);
+    if (mark_passing(v, n, roll->buf, pass, npass) < 0) {
+        mem_free(v);
+        return ERR_SET(err, ERR_INTERNAL, "side file: a passing group not in the roll-up");
+    }
+    (void)buf_room_side(out, SIDE_HEAD + 4 * nlist);
+    q = out->p + start + SIDE_HEAD;
+    for (size_t i = 0; i < nlist; i++) {
+        size_t k = ents_find(v, n, roll->buf, &list[i]);
+
+        if (k == n || v[k].rank != SIDE_UNLISTED) {
+            mem_free(v);
+            out->len = start;
+            return ERR_SET(err, ERR_INTERNAL, "side file: a listed group not passing, or twice");
+        }
+        v[k].rank = (uint32_t)i;
+        le_put32(q + 4 * i, (uint32_t)k);
+    }
+    {
+        uint8_t *p = buf_room_side(out, SIDE_ENT * n + 8);
+
+        for (size_t i = 0; i < n; i++, p += SIDE_ENT) {
+            le_put64(p, v[i].hash);
+            le_put64(p + 8, v[i].off);
+            le_put32(p + 16, v[i].len);
+            le_put32(p + 20, v[i].rank);
+            le_put64(p + 24, v[i].sum);
+        }
+    }
+    mem_free(v);
+    side_roll_of(roll, &r);
+    h = out->p + start;
+    memset(h, 0, SIDE_HEAD);
+    memcpy(h, side_magic, 8);
+    le_put32(h + 8, SIDE_VERSION);
+    le_put32(h + 12, SIDE_HEAD);
+    memcpy(h + 16, fp, 16);
+    le_put64(h + 32, r.size);
+    le_put64(h + 40, r.head_sum);
+    le_put64(h + 48, r.members_sum);
+    le_put64(h + 56, roll->len >= 8 ? le_get64(roll->buf + roll->len - 8) : 0);
+    le_put64(h + 64, n);
+    le_put64(h + 72, npass);
+    le_put64(h + 80, nlist);
+    le_put64(h + SIDE_HEAD - 8, XXH3_64bits(h, SIDE_HEAD - 8));
+    le_put64(out->p + out->len - 8,
+             XXH3_64bits(out->p + start + SIDE_HEAD, out->len - start - SIDE_HEAD - 8));
+    return 0;
+}
+
+int
+side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err *err)
+{
+    const uint8_t *ents, *list;
+    uint64_t n, passed, listed, npass = 0, nlisted = 0, prev_hash = 0, prev_off = 0;
+
+    memset(s, 0, sizeof(*s));
+    s->buf = buf;
+    s->len = len;
+    if (len < SIDE_HEAD + 8)
+        return BAD("cut short in its header (%zu bytes)", len);
+    if (memcmp(buf, side_magic, 8) != 0)
+        return BAD("not a side file (bad magic)");
+    if (le_get32(buf + 8) != SIDE_VERSION)
+        return BAD("format version %u, this flowsweep reads version %u", le_get32(buf + 8),
+                   SIDE_VERSION);
+    if (le_get32(buf + 12) != SIDE_HEAD)
+        return BAD("header length %u, want %u", le_get32(buf + 12), SIDE_HEAD);
+    for (size_t i = 88; i < SIDE_HEAD - 8; i++)
+        if (buf[i] != 0)
+            return BAD("reserved bytes are not zero");
+    if (!(flags & SIDE_SKIP_SUMS) &&
+        XXH3_64bits(buf, SIDE_HEAD - 8) != le_get64(buf + SIDE_HEAD - 8))
+        return BAD("header checksum mismatch");
+    memcpy(s->finish_fp, buf + 16, 16);
+    s->roll.size = le_get64(buf + 32);
+    s->roll.head_sum = le_get64(buf + 40);
+    s->roll.members_sum = le_get64(buf + 48);
+    s->roll.trailer_sum = le_get64(buf + 56);
+    n = le_get64(buf + 64);
+    passed = le_get64(buf + 72);
+    listed = le_get64(buf + 80);
+    if (n >= SIDE_GROUPS_MAX || passed > n || listed > passed)
+        return BAD("counts out of range: %llu groups, %llu passing, %llu listed",
+                   (unsigned long long)n, (unsigned long long)passed, (unsigned long long)listed);
+    if (len != SIDE_HEAD + 4 * listed + SIDE_ENT * n + 8)
+        return BAD("length %zu, its counts make %llu", len,
+                   (unsigned long long)(SIDE_HEAD + 4 * listed + SIDE_ENT * n + 8));
+    if (!(flags & SIDE_SKIP_SUMS) &&
+        XXH3_64bits(buf + SIDE_HEAD, len - SIDE_HEAD - 8) != le_get64(buf + len - 8))
+        return BAD("checksum mismatch");
+    list = buf + SIDE_HEAD;
+    ents = list + 4 * listed;
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *p = ents + SIDE_ENT * i;
+        uint64_t hash = le_get64(p), off = le_get64(p + 8);
+        uint32_t elen = le_get32(p + 16), rank = le_get32(p + 20);
+
+        if (i > 0 && (hash < prev_hash || (hash == prev_hash && off <= prev_off)))
+            return BAD("entry %llu out of order", (unsigned long long)i);
+        if (elen < 10 || off < 8 || off > s->roll.size || elen > s->roll.size - off)
+            return BAD("entry %llu: bytes %llu..+%u outside the roll-up", (unsigned long long)i,
+                       (unsigned long long)off, elen);
+        if (rank != SIDE_NOT_PASSING) {
+            npass++;
+            if (rank != SIDE_UNLISTED) {
+                if (rank >= listed || le_get32(list + 4 * (uint64_t)rank) != i)
+                    return BAD("entry %llu: rank %u is not its place in the list",
+                               (unsigned long long)i, rank);
+                nlisted++;
+            }
+        }
+        prev_hash = hash;
+        prev_off = off;
+    }
+    if (npass != passed || nlisted != listed)
+        return BAD("%llu passing and %llu listed entries, the header says %llu and %llu",
+                   (unsigned long long)npass, (unsigned long long)nlisted,
+                   (unsigned long long)passed, (unsigned long long)listed);
+    s->groups = n;
+    s->passed = passed;
+    s->listed = listed;
+    return 0;
+}
+
+int
+side_load(const char *path, struct side *s, struct err *err)
+{
+    struct stat st;
+    uint8_t *buf;
+    size_t len, got = 0;
+    int fd;
+
+    memset(s, 0, sizeof(*s));
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ERR_SET_ERRNO(err, errno, "cannot open");
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return ERR_SET(err, ERR_FORMAT, "not a regular file");
+    }
+    len = (size_t)st.st_size;
+    buf = mem_alloc(len + 1);
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+
+            close(fd);
+            mem_free(buf);
+            return ERR_SET_ERRNO(err, e, "cannot read");
+        }
+        if (r == 0)
+            break; /* shrank under us: the checks say what is missing */
+        got += (size_t)r;
+    }
+    close(fd);
+    return side_parse(buf, got, 0, s, err);
+}
+
+void
+side_ent(const struct side *s, uint64_t i, struct side_ent *e)
+{
+    const uint8_t *p = s->buf + SIDE_HEAD + 4 * s->listed + SIDE_ENT * i;
+
+    e->hash = le_get64(p);
+    e->off = le_get64(p + 8);
+    e->len = le_get32(p + 16);
+    e->rank = le_get32(p + 20);
+    e->sum = le_get64(p + 24);
+}
+
+uint64_t
+side_list(const struct side *s, uint64_t k)
+{
+    return le_get32(s->buf + SIDE_HEAD + 4 * k);
+}
+
+uint64_t
+side_find(const struct side *s, uint64_t hash)
+{
+    const uint8_t *ents = s->buf + SIDE_HEAD + 4 * s->listed;
+    uint64_t lo = 0, hi = s->groups;
+
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+
+        if (le_get64(ents + SIDE_ENT * mid) < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int
+side_group(int fd, const char *name, const struct side_ent *e, struct partial_buf *buf,
+           struct partial_entry *g, struct err *err)
+{
+    size_t got = 0;
+
+    if (buf->cap < e->len) {
+        mem_free(buf->p);
+        buf->p = mem_alloc(e->len);
+        buf->cap = e->len;
+    }
+    buf->len = 0;
+    while (got < e->len) {
+        ssize_t r = pread(fd, buf->p + got, e->len - got, (off_t)(e->off + got));
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ERR_SET_ERRNO(err, errno, "%s: cannot read", name);
+        if (r == 0)
+            return ERR_SET(err, ERR_FORMAT, "%s: cut short at byte %llu", name,
+                           (unsigned long long)(e->off + got));
+        got += (size_t)r;
+    }
+    buf->len = got;
+    if (XXH3_64bits(buf->p, got) != e->sum)
+        return ERR_SET(err, ERR_FORMAT, "%s: the group at byte %llu fails its checksum", name,
+                       (unsigned long long)e->off);
+    if (partial_group_parse(buf->p, got, g) < 0 || g->hash != e->hash)
+        return ERR_SET(err, ERR_FORMAT, "%s: the group at byte %llu does not parse", name,
+                       (unsigned long long)e->off);
+    g->rec_off = e->off;
+    return 0;
+}
+
+size_t
+side_extra(uint64_t groups)
+{
+    return groups / 64 > SIDE_EXTRA_MIN ? (size_t)(groups / 64) : SIDE_EXTRA_MIN;
+}
+
+static void
+keys_of(const struct op *op, struct htab_entry *const *e, size_t n, struct side_key *k)
+{
+    for (size_t i = 0; i < n; i++) {
+        k[i].hash = e[i]->hash;
+        k[i].key = htab_entry_key(e[i], op->val_len);
+        k[i].key_len = e[i]->key_len;
+    }
+}
+
+int
+side_make(const struct op *op, const struct partial *roll, const struct htab *t, int threads,
+          size_t extra, const uint8_t fp[16], struct partial_buf *out,
+          struct htab_entry ***list_out, size_t *nlist_out, size_t *npass, struct err *err)
+{
+    struct htab_entry **pass = NULL, **list = NULL;
+    size_t np = 0, nl = 0;
+    struct side_key *pk, *lk;
+    int rc;
+
+    if (op->rank == NULL)
+        return ERR_SET(err, ERR_INTERNAL, "side file: the operation does not rank");
+    rc = op->rank(op, t, threads, extra, &pass, &np, &list, &nl, err);
+    if (rc < 0)
+        return rc;
+    pk = mem_alloc((np ? np : 1) * sizeof(*pk));
+    lk = mem_alloc((nl ? nl : 1) * sizeof(*lk));
+    keys_of(op, pass, np, pk);
+    keys_of(op, list, nl, lk);
+    rc = side_build(roll, fp, pk, np, lk, nl, out, err);
+    mem_free(pk);
+    mem_free(lk);
+    mem_free(pass);
+    if (rc == 0 && list_out != NULL) {
+        *list_out = list;
+        *nlist_out = nl;
+        *npass = np;
+    } else {
+        mem_free(list);
+    }
+    return rc;
+}
+
+/* A key of the table that the roll-up holds: its old state, loaded. */
+struct found {
+    struct htab_entry *g;
+    uint8_t *val;
+};
+
+int
+side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, const char *name,
+            struct memacct *acct, struct side_done *d, struct err *err)
+{
+    size_t nt = htab_count(t), nf = 0, vlen = (op->val_len + 7u) & ~7u;
+    struct found *f = mem_calloc(nt + 1, sizeof(*f));
+    uint8_t *touched = mem_calloc(s->listed + 1, 1);
+    struct partial_buf b = {0};
+    struct partial_entry pe;
+    struct side_ent e;
+    struct htab *l = NULL;
+    uint64_t passed_before = 0, listed_touched = 0, loaded = 0, need = op->limit;
+    int rc = 0;
+
+    memset(d, 0, sizeof(*d));
+    /* 1. each key of t looked up; the old state of those the roll-up holds loaded */
+    for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++) {
+        size_t cap = htab_part_cap(t, p);
+
+        for (size_t i = 0; i < cap && rc == 0; i++) {
+            struct htab_entry *g = htab_part_slot(t, p, i);
+            const uint8_t *key;
+
+            if (g == NULL)
+                continue;
+            key = htab_entry_key(g, op->val_len);
+            for (uint64_t k = side_find(s, g->hash); k < s->groups; k++) {
+                side_ent(s, k, &e);
+                if (e.hash != g->hash)
+                    break;
+                if ((rc = side_group(fd, name, &e, &b, &pe, err)) < 0)
+                    break;
+                if (pe.key_len != g->key_len || memcmp(pe.key, key, pe.key_len) != 0)
+                    continue;
+                f[nf].g = g;
+                f[nf].val = mem_calloc(1, vlen + 8);
+                rc = op->load(op, f[nf].val, pe.state, pe.state_len, acct, err);
+                nf++;
+                if (rc < 0) {
+                    err_prefix(err, "%s: the group at byte %llu", name, (unsigned long long)e.off);
+                    break;
+                }
+                if (e.rank != SIDE_NOT_PASSING)
+                    passed_before++;
+                if (e.rank < s->listed) {
+                    touched[e.rank] = 1;
+                    listed_touched++;
+                }
+                break;
+            }
+        }
+    }
+    /* 2. enough listed groups left for the output? (all of them without a limit) */
+    if (rc == 0 && s->listed < s->passed && (need == 0 || s->listed - listed_touched < need))
+        rc = 1;
+    /* 3. the first listed groups t does not hold, into a table of their own */
+    if (rc == 0 && (l = htab_create(op->val_len, acct, err)) == NULL)
+        rc = -ERR_LIMIT;
+    for (uint64_t k = 0; rc == 0 && k < s->listed && (need == 0 || loaded < need); k++) {
+        struct htab_entry *h;
+        int is_new;
+
+        if (touched[k])
+            continue;
+        side_ent(s, side_list(s, k), &e);
+        if ((rc = side_group(fd, name, &e, &b, &pe, err)) < 0)
+            break;
+        h = htab_upsert(l, pe.key, pe.key_len, pe.hash, &is_new, err);
+        if (h == NULL) {
+            rc = -ERR_LIMIT;
+        } else if (!is_new) {
+            rc = ERR_SET(err, ERR_FORMAT, "%s: a group listed twice", name);
+        } else if ((rc = op->load(op, htab_entry_val(h), pe.state, pe.state_len, acct, err)) < 0) {
+            err_prefix(err, "%s: the group at byte %llu", name, (unsigned long long)e.off);
+        }
+        loaded++;
+    }
+    /* 4. nothing failed: the old states merged into t, the listed groups moved in */
+    for (size_t i = 0; rc == 0 && i < nf; i++) {
+        rc = op->merge(op, htab_entry_val(f[i].g), f[i].val, acct, err);
+        mem_free(f[i].val);
+        f[i].val = NULL;
+        if (rc < 0)
+            rc = rc == -ERR_LIMIT ? rc : -ERR_LIMIT; /* t is changed: the run stops */
+    }
+    for (unsigned p = 0; rc == 0 && p < HTAB_PARTS; p++) {
+        size_t cap = htab_part_cap(l, p);
+
+        for (size_t i = 0; i < cap && rc == 0; i++) {
+            struct htab_entry *x = htab_part_slot(l, p, i), *y;
+            int is_new;
+
+            if (x == NULL)
+                continue;
+            y = htab_upsert(t, htab_entry_key(x, op->val_len), x->key_len, x->hash, &is_new, err);
+            if (y == NULL || !is_new) {
+                rc = y == NULL ? -ERR_LIMIT
+                               : ERR_SET(err, ERR_INTERNAL, "%s: a listed group is new too", name);
+                break;
+            }
+            memcpy(htab_entry_val(y), htab_entry_val(x), op->val_len);
+            memset(htab_entry_val(x), 0, op->val_len);
+        }
+    }
+    if (rc == 0) {
+        d->groups = s->groups + (nt - nf);
+        d->passed_base = s->passed - passed_before - loaded;
+        d->touched = nt;
+        d->found = nf;
+        d->loaded = loaded;
+        d->listed_touched = listed_touched;
+    }
+    for (size_t i = 0; i < nf; i++)
+        if (f[i].val != NULL) {
+            op->release(op, f[i].val, acct);
+            mem_free(f[i].val);
+        }
+    if (l != NULL) {
+        op_release_all(op, l, acct);
+        htab_destroy(l);
+    }
+    mem_free(f);
+    mem_free(touched);
+    partial_buf_fini(&b);
+    return rc;
+}
+
+void
+side_fini(struct side *s)
+{
+    mem_free(s->buf);
+    memset(s, 0, sizeof(*s));
+}
