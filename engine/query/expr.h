@@ -24,6 +24,13 @@
  * string compared with a time slot is an ISO 8601 UTC time
  * ('2023-09-04', '2023-09-04T01:30', '2023-09-04T01:30:15Z').
  *
+ * Literals are exact or refused: integers from -(2^127 - 1) to 2^127 - 1; a
+ * real literal compared with an integer is compared by its exact decimal value
+ * (x > 2.5 is x >= 3; "=" / "!=" with a fraction refused); one left a double
+ * (arithmetic, compared with a real) is refused from 2^53 on unless it is a
+ * double exactly. A slot of known range (struct expr_name.ranged) compared with
+ * a literal outside it, or in a way no value passes, is refused (docs/query.md).
+ *
  * Logic is SQL's three-valued logic plus the error: "a and b" is false when
  * either side is false (even if the other fails), else an error if either
  * fails, else NULL if either is NULL, else true; "or" likewise with true.
@@ -55,8 +62,9 @@
 /* An exact integer value (wide enough for any field, sum, or 64-bit result). */
 __extension__ typedef __int128 expr_int;
 
-#define EXPR_INT64_MIN ((expr_int)INT64_MIN)
-#define EXPR_INT64_MAX ((expr_int)INT64_MAX)
+#define EXPR_INT64_MIN  ((expr_int)INT64_MIN)
+#define EXPR_INT64_MAX  ((expr_int)INT64_MAX)
+#define EXPR_INT128_MAX (__extension__(expr_int)(((unsigned __int128)1 << 127) - 1))
 
 enum expr_kind {
     EXPR_NULL,
@@ -92,6 +100,12 @@ struct expr_name {
     int suffix;          /* strings: "in" matches a name when a label suffix is listed */
     int dotted;          /* DNS names (trailing dot): a literal compared with one gets its dot */
     expr_name_at_fn *name_at; /* non-NULL: many strings (only "in" may test them) */
+    /*
+     * ranged: the integer's values all lie in lo..hi (dport: 0..65535): a comparison or "in"
+     * with a literal outside it, or one no value satisfies, is refused when parsing.
+     */
+    int ranged;
+    expr_int lo, hi;
 };
 
 /* A name or function use in the text, as the resolver sees it. */

@@ -272,6 +272,8 @@ parse_item(struct parser *ps, const struct node *left, struct rbuf *b, struct rs
             if (hi < lo)
                 return expr_fail(ps, "empty range (the upper bound is below the lower)");
         }
+        if (expr_check_range(ps, left, lo, hi) < 0)
+            return -1;
         expr_rbuf_push(b, expr_int_key(lo), expr_int_key(hi));
         return 0;
     }

@@ -76,6 +76,9 @@ parse_name(struct parser *ps)
     ps->e->nodes[n].suffix = nm.suffix;
     ps->e->nodes[n].dotted = nm.dotted;
     ps->e->nodes[n].name_at = nm.name_at;
+    ps->e->nodes[n].ranged = nm.ranged && nm.kind == EXPR_INT;
+    ps->e->nodes[n].rlo = nm.lo;
+    ps->e->nodes[n].rhi = nm.hi;
     ps->e->nodes[n].from = (uint32_t)(start - ps->text);
     ps->e->nodes[n].to = (uint32_t)(end - ps->text);
     return n;
@@ -154,6 +157,7 @@ parse_primary(struct parser *ps)
             nd = &ps->e->nodes[n];
             nd->kind = nd->val.kind = EXPR_REAL;
             nd->val.d = d;
+            expr_dec_exact(start, end, &nd->dec); /* compared exactly with integers */
             ps->p = end;
         } else {
             expr_int v;
@@ -230,6 +234,15 @@ parse_unary(struct parser *ps)
             return -1;
         if (!expr_is_num(ps->e->nodes[l].kind))
             return expr_type_fail(ps, "cannot be negated", l, -1);
+        if (ps->e->nodes[l].op == OP_CONST && ps->e->nodes[l].dec.lit) {
+            /* -2.5: still a literal, its exact value kept (compared exactly with integers) */
+            struct node *k = &ps->e->nodes[l];
+
+            k->val.d = -k->val.d;
+            k->dec.neg = !k->dec.neg;
+            k->from = (uint32_t)(start - ps->text);
+            return l;
+        }
         n = expr_add_node(ps, OP_NEG, l, -1);
         if (n < 0)
             return -1;
@@ -478,6 +491,129 @@ name_dot(struct parser *ps, int s, int other)
     k->val.a = (const uint8_t *)d;
 }
 
+/* The comparison `op` with its sides swapped (a < b is b > a). */
+static enum op
+mirror(enum op op)
+{
+    switch (op) {
+    case OP_LT:
+        return OP_GT;
+    case OP_LE:
+        return OP_GE;
+    case OP_GT:
+        return OP_LT;
+    case OP_GE:
+        return OP_LE;
+    default:
+        return op;
+    }
+}
+
+/* "text of node i" as (int) length and pointer, for "%.*s". */
+#define SPAN(ps, i) \
+    (int)((ps)->e->nodes[i].to - (ps)->e->nodes[i].from), (ps)->text + (ps)->e->nodes[i].from
+
+/*
+ * A real literal k compared with an integer (node other, k on the right when
+ * right): the comparison made exact. An integer x is below 2.5 exactly when
+ * x <= 2, above it when x >= 3: k becomes that integer and *op <= or >=; a whole
+ * literal (18446744073709551615.0) becomes that integer. "=" / "!=" with a
+ * fraction (never / always true) and a literal beyond the integers' range are
+ * refused. Returns 0 or -1 (error set).
+ */
+static int
+dec_to_int(struct parser *ps, enum op *op, int k, int other, int right)
+{
+    struct node *nd = &ps->e->nodes[k];
+    const struct dec *x = &nd->dec;
+    expr_int mag, floor_v, ceil_v, v;
+    enum op o = right ? *op : mirror(*op); /* as "other <o> k" */
+
+    if (x->big)
+        return ERR_SET(ps->err, ERR_USAGE,
+                       "in expression \"%s\": %.*s is beyond the range of integers (exact to "
+                       "2^127 - 1), so comparing %.*s with it would not be exact",
+                       ps->text, SPAN(ps, k), SPAN(ps, other)),
+               -1;
+    mag = (expr_int)x->mag;
+    floor_v = x->neg ? -mag - (x->frac ? 1 : 0) : mag;
+    ceil_v = x->neg ? -mag : mag + (x->frac ? 1 : 0);
+    if (!x->frac) {
+        v = floor_v;
+    } else if (o == OP_EQ || o == OP_NE) {
+        uint32_t from = ps->e->nodes[right ? other : k].from,
+                 to = ps->e->nodes[right ? k : other].to;
+
+        return ERR_SET(ps->err, ERR_USAGE,
+                       "in expression \"%s\": %.*s is an integer and %.*s has a fraction, so "
+                       "\"%.*s\" is %s true",
+                       ps->text, SPAN(ps, other), SPAN(ps, k), (int)(to - from), ps->text + from,
+                       o == OP_EQ ? "never" : "always"),
+               -1;
+    } else if (o == OP_LT || o == OP_LE) {
+        v = floor_v; /* x < 2.5 and x <= 2.5: x <= 2 */
+        o = OP_LE;
+    } else {
+        v = ceil_v; /* x > 2.5 and x >= 2.5: x >= 3 */
+        o = OP_GE;
+    }
+    *op = right ? o : mirror(o);
+    nd->kind = nd->val.kind = EXPR_INT;
+    nd->val.i = v;
+    nd->val.d = 0;
+    return 0;
+}
+
+/*
+ * A field of known range (dport: 0..65535) compared with an integer literal
+ * (after dec_to_int): refused when no value of the field makes it true
+ * (dport = 70000, sport > 65535, bytes < 0) or when the literal lies outside
+ * the range (dport != 70000, dport < 70000, bytes > -0.5: always true, surely a
+ * mistake).
+ * Returns 0 or -1 (error set).
+ */
+static int
+range_check(struct parser *ps, enum op op, int l, int r)
+{
+    const struct node *a = &ps->e->nodes[l], *b = &ps->e->nodes[r];
+    const struct node *s, *k;
+    enum op o;
+    expr_int c, cf, cc, lo, hi;
+    int never;
+    char x[48], y[48];
+
+    if (a->op == OP_SLOT && a->ranged && b->op == OP_CONST && b->val.kind == EXPR_INT)
+        s = a, k = b, o = op;
+    else if (b->op == OP_SLOT && b->ranged && a->op == OP_CONST && a->val.kind == EXPR_INT)
+        s = b, k = a, o = mirror(op);
+    else
+        return 0;
+    c = k->val.i, lo = s->rlo, hi = s->rhi;
+    never = (o == OP_EQ && (c < lo || c > hi)) || (o == OP_LT && c <= lo) ||
+            (o == OP_LE && c < lo) || (o == OP_GT && c >= hi) || (o == OP_GE && c > hi);
+    cf = cc = c;
+    if (k->dec.lit && k->dec.frac) { /* made exact by dec_to_int: -0.5 lies below 0 */
+        expr_int mag = (expr_int)k->dec.mag;
+
+        cf = k->dec.neg ? -mag - 1 : mag;
+        cc = k->dec.neg ? -mag : mag + 1;
+    }
+    if (!never && cf >= lo && cc <= hi)
+        return 0;
+    if (hi == EXPR_INT128_MAX)
+        return ERR_SET(ps->err, ERR_USAGE,
+                       "in expression \"%s\": \"%.*s\" is %s true: %.*s is never negative",
+                       ps->text, (int)(b->to - a->from), ps->text + a->from,
+                       never ? "never" : "always", (int)(s->to - s->from), ps->text + s->from),
+               -1;
+    return ERR_SET(ps->err, ERR_USAGE,
+                   "in expression \"%s\": \"%.*s\" is %s true: %.*s is %s to %s", ps->text,
+                   (int)(b->to - a->from), ps->text + a->from, never ? "never" : "always",
+                   (int)(s->to - s->from), ps->text + s->from, expr_fmt_int(x, lo),
+                   expr_fmt_int(y, hi)),
+           -1;
+}
+
 static int
 cmp_node(struct parser *ps, enum op op, int l, int r)
 {
@@ -511,6 +647,15 @@ cmp_node(struct parser *ps, enum op op, int l, int r)
          (a->kind == b->kind && a->kind != EXPR_NULL);
     if (!ok)
         return expr_type_fail(ps, "compare", l, r);
+    /* a real literal against an integer: exact (never through a double) */
+    if (b->op == OP_CONST && b->dec.lit && b->kind == EXPR_REAL && a->kind == EXPR_INT &&
+        dec_to_int(ps, &op, r, l, 1) < 0)
+        return -1;
+    else if (a->op == OP_CONST && a->dec.lit && a->kind == EXPR_REAL &&
+             ps->e->nodes[r].kind == EXPR_INT && dec_to_int(ps, &op, l, r, 0) < 0)
+        return -1;
+    if (range_check(ps, op, l, r) < 0)
+        return -1;
     n = expr_add_node(ps, op, l, r);
     if (n < 0)
         return -1;
@@ -640,6 +785,20 @@ expr_parse(const char *text, expr_resolve_fn *resolve, void *ctx, struct err *er
     }
     if (e->root >= 0)
         e->root = need_cond(&ps, e->root);
+    for (size_t i = 0; e->root >= 0 && i < e->n; i++) {
+        const struct node *nd = &e->nodes[i];
+
+        /* a real literal left a real (arithmetic, a ratio, an avg): a double, exact past 2^53 */
+        if (nd->op == OP_CONST && nd->dec.lit && nd->kind == EXPR_REAL &&
+            !expr_dec_double_ok(&nd->dec, nd->val.d)) {
+            ERR_SET(err, ERR_USAGE,
+                    "in expression \"%s\": the real number %.*s would be rounded (here it is "
+                    "a double, and from 2^53 = 9007199254740992 on a double holds only some "
+                    "integers): compare it with an integer (a field, a sum), which is exact",
+                    e->text, (int)(nd->to - nd->from), e->text + nd->from);
+            e->root = -1;
+        }
+    }
     if (e->root < 0) {
         expr_destroy(e);
         return NULL;

@@ -163,9 +163,12 @@ expr_looks_like_addr(const char *p)
     return colons >= 2 || (dots == 3 && isdigit((unsigned char)p[0]));
 }
 
+#define LIT_MAX (((u128)1 << 127) - 1) /* the largest literal magnitude: 2^127 - 1 */
+
 /*
- * Parses an integer literal (optionally negative) at ps->p into *v; only
- * -2^63..2^63-1. Returns 0 or -1 (error set).
+ * Parses an integer literal (optionally negative) at ps->p into *v; exact from
+ * -(2^127 - 1) to 2^127 - 1 (any field, sum or 64-bit result; beyond: an error).
+ * Returns 0 or -1 (error set).
  */
 int
 expr_parse_int_lit(struct parser *ps, expr_int *v)
@@ -183,18 +186,135 @@ expr_parse_int_lit(struct parser *ps, expr_int *v)
     if (!isdigit((unsigned char)*s))
         return expr_fail(ps, "expected an integer");
     while (isdigit((unsigned char)*s)) {
+        if (u > (LIT_MAX - (u128)(*s - '0')) / 10)
+            return expr_fail(ps, "integer literal beyond 128-bit (integers are exact from "
+                                 "-(2^127 - 1) to 2^127 - 1)");
         u = u * 10 + (u128)(*s - '0');
-        if (u > (u128)1 << 63)
-            return expr_fail(ps, "integer literal beyond signed 64-bit");
         s++;
     }
-    if (!neg && u == (u128)1 << 63)
-        return expr_fail(ps, "integer literal beyond signed 64-bit");
     if (expr_is_name_char(*s) && !(s[0] == '.' && s[1] == '.'))
         return expr_fail(ps, "bad number");
     *v = neg ? -(expr_int)u : (expr_int)u;
     ps->p = s;
     return 0;
+}
+
+/*
+ * expr_dec_exact() - the exact value of real literal s..end (digits, an optional
+ * fraction, an optional exponent; strtod() accepted it) into *out: its integer
+ * part and whether a fraction remains, from the text, never through a double.
+ */
+void
+expr_dec_exact(const char *s, const char *end, struct dec *out)
+{
+    const char *p = s, *digits, *dot = NULL;
+    long exp = 0, point;
+    size_t nd = 0;
+    int eneg = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->lit = 1;
+    if (p < end && (*p == '-' || *p == '+'))
+        out->neg = *p++ == '-';
+    digits = p;
+    while (p < end && (isdigit((unsigned char)*p) || (*p == '.' && dot == NULL))) {
+        if (*p == '.')
+            dot = p;
+        else
+            nd++;
+        p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '-' || *p == '+'))
+            eneg = *p++ == '-';
+        for (; p < end && isdigit((unsigned char)*p); p++)
+            if (exp < 1000000)
+                exp = exp * 10 + (*p - '0');
+        if (eneg)
+            exp = -exp;
+    }
+    /* the digits d[0..nd) without the dot; the integer part is the first `point` of them */
+    point = (dot ? (long)(dot - digits) : (long)nd) + exp;
+    for (long i = 0; i < point; i++) {
+        int d = 0;
+
+        if ((size_t)i < nd) {
+            const char *q = digits + i + (dot != NULL && digits + i >= dot);
+
+            d = *q - '0';
+        }
+        if (out->mag > (LIT_MAX - 1 - (u128)d) / 10) {
+            out->big = 1; /* >= 2^127 - 1 */
+            out->mag = 0;
+            break;
+        }
+        out->mag = out->mag * 10 + (u128)d;
+    }
+    for (long i = point < 0 ? 0 : point; (size_t)i < nd && !out->frac; i++) {
+        const char *q = digits + i + (dot != NULL && digits + i >= dot);
+
+        out->frac = *q != '0';
+    }
+}
+
+/*
+ * expr_dec_double_ok() - whether real literal x may stand as the double d: below 2^53
+ * (where doubles are at most 1 apart, as any real), or exactly d.
+ */
+int
+expr_dec_double_ok(const struct dec *x, double d)
+{
+    const u128 two53 = (u128)1 << 53;
+
+    if (x->big)
+        return 0;
+    if (x->mag < two53)
+        return 1;
+    return !x->frac && (u128)__builtin_fabs(d) == x->mag;
+}
+
+/* expr_fmt_int() - v in decimal, into buf. */
+char *
+expr_fmt_int(char buf[48], expr_int v)
+{
+    char tmp[48];
+    size_t n = 0, k = 0;
+    u128 u = v < 0 ? -(u128)v : (u128)v;
+
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[k++] = '-';
+    while (n)
+        buf[k++] = tmp[--n];
+    buf[k] = '\0';
+    return buf;
+}
+
+/*
+ * expr_check_range() - for an "in" item lo..hi tested on node `nd`: -1 (error set)
+ * when node nd is a field of known range (dport: 0..65535) and the item reaches
+ * outside it, where no value of the field can be; else 0.
+ */
+int
+expr_check_range(struct parser *ps, const struct node *nd, expr_int lo, expr_int hi)
+{
+    char a[48], b[48], c[48], what[200];
+
+    if (nd->op != OP_SLOT || !nd->ranged || (lo >= nd->rlo && hi <= nd->rhi))
+        return 0;
+    if (nd->rhi == EXPR_INT128_MAX)
+        snprintf(what, sizeof(what), "%.*s is never negative, so the item %s can never match",
+                 (int)(nd->to - nd->from), ps->text + nd->from,
+                 expr_fmt_int(a, lo < nd->rlo ? lo : hi));
+    else
+        snprintf(what, sizeof(what), "%.*s is %s to %s, so the item %s can never match",
+                 (int)(nd->to - nd->from), ps->text + nd->from, expr_fmt_int(a, nd->rlo),
+                 expr_fmt_int(b, nd->rhi), expr_fmt_int(c, lo < nd->rlo ? lo : hi));
+    return expr_fail(ps, what);
 }
 
 /* Parses 'text' ('' is one quote) at ps->p into a new string (len in *len). */

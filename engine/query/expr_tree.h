@@ -71,6 +71,16 @@ struct rset {
     int h4zero;
 };
 
+/*
+ * The exact value of a real literal ("18446744073709551615.0", "1.5e3", "-2.25"):
+ * (neg ? -1 : 1) * (mag + a fraction strictly between 0 and 1 when frac); big when
+ * mag >= 2^127 - 1 (then mag is unset). lit: the node is such a literal.
+ */
+struct dec {
+    u128 mag;
+    int frac, neg, big, lit;
+};
+
 struct node {
     enum op op;
     int l, r;                 /* children, -1 when absent */
@@ -84,10 +94,13 @@ struct node {
     expr_name_at_fn *name_at; /* OP_SLOT of many names: the k-th (expr.h) */
     int negate;               /* OP_IN: "not in" */
     int owns;                 /* OP_IN: this node frees `set` (clones share it) */
-    struct expr_val val;      /* OP_CONST */
-    char *str;                /* OP_CONST string bytes (owned) */
-    struct rset *set;         /* OP_IN */
-    uint32_t from, to;        /* the node's text: text[from..to) */
+    int ranged;               /* OP_SLOT: its values lie in rlo..rhi (struct expr_name) */
+    expr_int rlo, rhi;
+    struct dec dec;      /* OP_CONST of a real literal: its exact value */
+    struct expr_val val; /* OP_CONST */
+    char *str;           /* OP_CONST string bytes (owned) */
+    struct rset *set;    /* OP_IN */
+    uint32_t from, to;   /* the node's text: text[from..to) */
 };
 
 struct expr {
@@ -133,6 +146,10 @@ int expr_is_num(enum expr_kind k);
 size_t expr_addr_run(const char *p, int slash);
 int expr_looks_like_addr(const char *p);
 int expr_parse_int_lit(struct parser *ps, expr_int *v);
+void expr_dec_exact(const char *s, const char *end, struct dec *out);
+int expr_dec_double_ok(const struct dec *x, double d);
+char *expr_fmt_int(char buf[48], expr_int v);
+int expr_check_range(struct parser *ps, const struct node *nd, expr_int lo, expr_int hi);
 char *expr_parse_str_lit(struct parser *ps, size_t *len);
 
 /* expr_set.c */

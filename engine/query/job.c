@@ -743,6 +743,43 @@ compile_test(const struct expr *where, const struct expr_term *term, struct job_
 }
 
 /*
+ * field_max() - the largest value numeric field `id` can hold (its smallest is 0): a
+ * comparison with a literal outside 0..max, or one no value satisfies, is refused
+ * when parsing (docs/query.md). dns.qr and dns.section as count_qr() / count_section().
+ */
+static uint64_t
+field_max(enum field_id id)
+{
+    switch (id) {
+    case FIELD_SPORT:
+    case FIELD_DPORT:
+    case FIELD_APP:
+    case FIELD_DNS_TYPE:
+        return UINT16_MAX;
+    case FIELD_PROTO:
+    case FIELD_DNS_RCODE:
+        return UINT8_MAX;
+    case FIELD_DNS_QR:
+        return 1;
+    case FIELD_DNS_SECTION:
+        return 3;
+    case FIELD_NDNS:
+    case FIELD_DNS_TTL:
+        return UINT32_MAX;
+    default:
+        return UINT64_MAX;
+    }
+}
+
+/* set_range() - `out` holds 0..max. */
+static void
+set_range(struct expr_name *out, uint64_t max)
+{
+    out->ranged = 1;
+    out->lo = 0;
+    out->hi = (expr_int)max;
+}
+/*
  * flow_test() - `t` as a struct job_flow_test when it is a TEST_NUM of a
  * number struct flow holds as such (record_num() reads it unchanged) and its
  * passing values form one range of uint64 (or all but one value, for !=).
@@ -757,6 +794,8 @@ flow_test(const struct job_test *t, struct job_flow_test *x)
 
     if (t->kind != TEST_NUM || t->pred >= 0)
         return 0;
+    /* the values are 0..max: clipping c to -1..max + 1 changes no answer, and c +- 1 fits */
+    c = c < -1 ? -1 : c > max + 1 ? max + 1 : c;
     switch (t->field) {
     case FIELD_START:
         off = offsetof(struct flow, start_ms), width = 8;
@@ -865,6 +904,8 @@ field_name_kind(enum field_id id, struct expr_name *out)
 {
     out->kind = record_field_kind(id) == FIELD_KIND_ADDR ? EXPR_ADDR : EXPR_INT;
     out->time_ms = id == FIELD_START || id == FIELD_END ? 1 : id == FIELD_HOUR ? 1000 : 0;
+    if (out->kind == EXPR_INT)
+        set_range(out, field_max(id));
 }
 
 /* The record part a DNS function reads (job.uses). */
@@ -928,6 +969,7 @@ where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out,
             return -1;
         if (slot >= 0) {
             out->slot = slot;
+            set_range(out, UINT32_MAX); /* a count of the flow's DNS records */
             return 0;
         }
     }
@@ -966,6 +1008,7 @@ where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out,
     if (ref->func == NULL && len == 4 && strncasecmp(name, "port", 4) == 0) {
         out->slot = FIELD_SPORT;
         out->slot2 = FIELD_DPORT;
+        set_range(out, UINT16_MAX);
         return 0;
     }
     id = record_field_lookup(name, len);
@@ -979,6 +1022,7 @@ where_resolve_name(void *ctx, const struct expr_ref *ref, struct expr_name *out,
         if (ref->flen == 4 && strncasecmp(ref->func, "size", 4) == 0 &&
             record_field_kind((enum field_id)id) == FIELD_KIND_LIST) {
             out->slot = FIELD_NDNS;
+            set_range(out, UINT32_MAX);
             return 0;
         }
         return ERR_SET(err, ERR_USAGE, "--where: unknown function '%.*s(%.*s)'", (int)ref->flen,
@@ -1017,6 +1061,7 @@ having_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, str
         if (ref->flen == 4 && strncasecmp(ref->func, "size", 4) == 0 && c->is_key &&
             record_field_kind(c->field) == FIELD_KIND_LIST) {
             out->slot = JOB_MAX_COLS + col;
+            set_range(out, UINT32_MAX);
             return 0;
         }
         return ERR_SET(err, ERR_USAGE, "--having: unknown function '%.*s(%.*s)'", (int)ref->flen,
@@ -1041,7 +1086,10 @@ having_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, str
     } else if (c->agg == AGG_AVG) {
         out->kind = EXPR_REAL; /* sum / count as a double (docs/query.md) */
     } else {
-        out->kind = EXPR_INT; /* count, sum, distinct */
+        out->kind = EXPR_INT; /* count, sum, distinct: never negative */
+        out->ranged = 1;
+        out->lo = 0;
+        out->hi = EXPR_INT128_MAX;
     }
     return 0;
 }

@@ -108,7 +108,7 @@ job diff-big2    flows 'bytes > rbytes + 1000000' 'proto' 'n=count(), b=sum(byte
 job diff-small   flows 'bytes - rbytes > 300' 'proto' 'n=count(), b=sum(bytes)' ''
 job diff-small2  flows 'bytes > rbytes + 300' 'proto' 'n=count(), b=sum(bytes)' ''
 job diff-neg     silk 'bytes - rbytes < -1000' 'proto, app' 'n=count(), p=sum(packets)' ''
-job minus-one    flows 'bytes > -1' 'proto' 'n=count()' ''
+job minus-one    flows 'bytes - 2 > -1' 'proto' 'n=count()' ''
 job ports        silk 'sport - dport < 0' 'proto' 'n=count()' ''
 job having-neg   flows '' 'app' 'flows=count(), b=sum(bytes)' 'flows - 50000 < 0'
 job having-neg2  flows '' 'app' 'flows=count(), b=sum(bytes)' 'flows - 50000 < 0 and b - 2 * flows > -5'
@@ -184,7 +184,22 @@ must_fail type-sip '53 (an integer)' query --where 'sip = 53' --group-by dip
 must_fail type-bytes '10.0.0.1 (an address)' query --where 'bytes = 10.0.0.1' --group-by dip
 must_fail overflow-msg '"bytes * 4294967296 * 4294967296" is beyond signed 64-bit' \
   query --where 'bytes * 4294967296 * 4294967296 = 0' --group-by dip
-must_fail literal-big 'beyond signed 64-bit' query --where 'bytes < 99999999999999999999' --group-by dip
+must_fail literal-big 'beyond 128-bit' query --where 'bytes < 999999999999999999999999999999999999999' --group-by dip
+# Literals (review s16): a real compared with an integer exactly, a field's range (by both).
+job dec-exact    flows 'bytes >= 2.5 and packets < 3.5 and bytes * 2 > 7.5' 'proto' 'n=count(), b=sum(bytes)' 'b >= 100.5 and n > 0.5'
+job dec-neg      silk 'sport - dport < -1000.5 and -2.5 < packets' 'proto' 'n=count()' ''
+job lit-u64      flows 'bytes <= 18446744073709551615.0 and rbytes < 18446744073709551615' 'proto' 'n=count()' 'n < 170141183460469231731687303715884105727'
+job dec-eq       flows 'bytes = 100.5' 'proto' 'n=count()' ''
+job dec-round    flows 'bytes / packets > 9007199254740993.0' 'proto' 'n=count()' ''
+job range-eq     flows 'dport = 70000' 'proto' 'n=count()' ''
+job range-gt     silk 'sport > 65535' 'proto' 'n=count()' ''
+job range-lt     flows 'proto < 300' 'app' 'n=count()' ''
+job range-neg    flows 'bytes > -0.5' 'proto' 'n=count()' ''
+job range-in     flows 'app in (53, 70000)' 'proto' 'n=count()' ''
+job range-port   flows 'port in (0..65536)' 'proto' 'n=count()' ''
+job range-having flows '' 'proto' 'n=count()' 'n < 0'
+job range-key    flows '' 'dport' 'n=count()' 'dport = 65536'
+must_fail range-msg '"dport = 70000" is never true: dport is 0 to 65535' query --where 'dport = 70000' --group-by dip
 must_fail job-empty '--job block 2: --group-by is required' query --group-by dip --job
 must_fail job-csv 'one stream per output' query --group-by dip --job --group-by sip --format csv
 must_fail job-shard 'not with --shard' query --shard 0/2 --partial-out "$work/p" --group-by dip --job --group-by sip

@@ -411,6 +411,16 @@ def dest_header(fields):
 
 INT64_MIN = -(1 << 63)
 INT64_MAX = (1 << 63) - 1
+LIT_MAX = (1 << 127) - 1   # integer literals: -LIT_MAX .. LIT_MAX
+# The largest value of each numeric field (the smallest is 0); others 2^64 - 1.
+# dns.qr and dns.section as count_qr() / count_section().
+FIELD_MAX = {"sport": 65535, "dport": 65535, "app": 65535, "proto": 255,
+             "ndns": (1 << 32) - 1, "dns.type": 65535, "dns.qr": 1,
+             "dns.rcode": 255, "dns.section": 3, "dns.ttl": (1 << 32) - 1}
+
+
+def field_range(field):
+    return (0, FIELD_MAX.get(field, (1 << 64) - 1))
 
 
 class QueryError(Exception):
@@ -481,11 +491,15 @@ def iso_ms(text):
 
 
 class Node:
-    __slots__ = ("op", "kids", "val", "kind", "time", "text", "neg", "unit")
+    __slots__ = ("op", "kids", "val", "kind", "time", "text", "neg", "unit",
+                 "rng", "exact")
 
     def __init__(self, op, kids=(), val=None, kind="int", time=0, text="",
-                 neg=False, unit=None):
+                 neg=False, unit=None, rng=None, exact=None):
         self.op, self.kids, self.val = op, list(kids), val
+        # rng: a slot's (lo, hi) (hi None: no bound); exact: a real literal's
+        # value as a Fraction
+        self.rng, self.exact = rng, exact
         self.kind, self.time, self.text, self.neg = kind, time, text, neg
         # ms per unit of a time or of a sum/difference of times (0: a number)
         self.unit = time if unit is None else unit
@@ -536,7 +550,21 @@ class QueryParser:
         if self.peek()[0] != "end":
             raise QueryError("unexpected text at offset %d" % self.peek()[2])
         self.cond(n)
+        self.check_reals(n)
         return n
+
+    def check_reals(self, n):
+        """A real literal left a float (arithmetic, compared with a real):
+        refused when the float is not its value and it is 2^53 or more."""
+        from fractions import Fraction
+        if n.op == "const" and n.exact is not None and n.kind == "real":
+            if abs(n.exact) >= (1 << 53) and Fraction(n.val) != n.exact:
+                raise QueryError("the real number %s would be rounded" % n.text)
+        for k in n.kids:
+            self.check_reals(k)
+        if n.op == "either":
+            for k in n.val:
+                self.check_reals(k)
 
     def cond(self, n):
         if n.kind not in ("int", "real"):
@@ -610,6 +638,37 @@ class QueryParser:
         if not ((l.kind in num and r.kind in num) or l.kind == r.kind):
             raise QueryError("cannot compare %s (%s) with %s (%s)"
                              % (l.text, l.kind, r.text, r.kind))
+        # a real literal against an integer: its exact value (a Fraction)
+        for k, o in ((l, r), (r, l)):
+            if k.op == "const" and k.exact is not None and k.kind == "real" \
+                    and o.kind == "int":
+                x = k.exact
+                if abs(x) >= LIT_MAX:
+                    raise QueryError("%s is beyond the integers" % k.text)
+                if x.denominator != 1 and sym in ("=", "!="):
+                    raise QueryError("%s has a fraction: %s is %s true" % (
+                        k.text, text, "never" if sym == "=" else "always"))
+                k.val = int(x) if x.denominator == 1 else x
+                k.kind = "int"
+        # a field of known range against a literal outside it, or a test
+        # no value of the field passes
+        mirror = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=",
+                  "!=": "!="}
+        for f, k, o in ((l, r, sym), (r, l, mirror[sym])):
+            if f.op == "slot" and f.rng is not None and k.op == "const" \
+                    and k.kind == "int":
+                lo, hi = f.rng
+                c = k.val
+                outside = c < lo or (hi is not None and c > hi)
+                never = {"=": outside, "!=": False, "<": c <= lo,
+                         "<=": c < lo,
+                         ">": hi is not None and c >= hi,
+                         ">=": hi is not None and c > hi}[o]
+                if outside or never:
+                    raise QueryError("%s is %s true: %s is %s" % (
+                        text, "never" if never else "always", f.text,
+                        "never negative" if hi is None
+                        else "%d to %d" % (lo, hi)))
         return Node("cmp", (l, r), val=sym, text=text)
 
     def parse_in(self, left, neg):
@@ -646,6 +705,12 @@ class QueryParser:
                     hi = sign * int(t[1])
                     if hi < lo:
                         raise QueryError("empty range")
+                rng = left.rng if left.op == "slot" else (
+                    left.val[0].rng if left.op == "either" else None)
+                if rng is not None and (lo < rng[0] or (
+                        rng[1] is not None and hi > rng[1])):
+                    raise QueryError("%s: %d..%d can never match"
+                                     % (left.text, lo, hi))
                 items.append((lo, hi))
             else:
                 if t[0] != "str":
@@ -667,7 +732,7 @@ class QueryParser:
             if m.op == "either":
                 return m.val[i]
             c = Node(m.op, [side(k, i) for k in m.kids], m.val, m.kind,
-                     m.time, m.text, m.neg, m.unit)
+                     m.time, m.text, m.neg, m.unit, m.rng, m.exact)
             return c
         if not has(n):
             return n
@@ -722,12 +787,15 @@ class QueryParser:
             if nxt[0] == "num" and nxt[1].isdigit():
                 self.i += 1
                 v = -int(nxt[1])
-                if v < INT64_MIN:
-                    raise QueryError("integer literal beyond signed 64-bit")
+                if v < -LIT_MAX:
+                    raise QueryError("integer literal beyond 128-bit")
                 return Node("const", val=v, text="-" + nxt[1])
             n = self.parse_unary()
             if n.kind not in ("int", "real"):
                 raise QueryError("cannot negate %s" % n.text)
+            if n.op == "const" and n.exact is not None:  # -2.5: a literal
+                return Node("const", val=-n.val, kind="real", text="-" + n.text,
+                            exact=-n.exact)
             return Node("neg", (n,), kind=n.kind, text="-" + n.text,
                         unit=n.unit)
         return self.parse_primary()
@@ -745,15 +813,17 @@ class QueryParser:
         if kind == "num":
             if re.fullmatch(r"\d+", tok):
                 v = int(tok)
-                if v > INT64_MAX:
-                    raise QueryError("integer literal beyond signed 64-bit")
+                if v > LIT_MAX:
+                    raise QueryError("integer literal beyond 128-bit")
                 return Node("const", val=v, text=tok)
             v = float(tok)
             mant = re.split("[eE]", tok)[0]
             if v in (float("inf"), float("-inf")) or (
                     v == 0 and mant.strip("0.") != ""):
                 raise QueryError("bad number %s" % tok)
-            return Node("const", val=v, kind="real", text=tok)
+            from fractions import Fraction
+            return Node("const", val=v, kind="real", text=tok,
+                        exact=Fraction(tok))
         if kind == "addr":
             if "/" in tok:
                 raise QueryError("a CIDR block outside in")
@@ -1121,9 +1191,11 @@ def where_names(name, func, strarg):
                         "count_qr": 1, "count_rcode": 255}[low]
                 if arg > most:
                     raise QueryError("%s(%d) can never match" % (func, arg))
-            return Node("slot", val=("dns", low, arg), text="%s(...)" % func)
+            return Node("slot", val=("dns", low, arg), text="%s(...)" % func,
+                        rng=field_range("ndns"))
         if low == "size" and name in ("dns.names", "dns.types"):
-            return Node("slot", val=("field", "ndns"), text="size(%s)" % name)
+            return Node("slot", val=("field", "ndns"), text="size(%s)" % name,
+                        rng=field_range("ndns"))
         raise QueryError("unknown function %s" % func)
     low = name.lower()
     if _VIEW[0] == "dns" and low in ("dns.suffix", "dns.name", "dns.domain"):
@@ -1134,7 +1206,8 @@ def where_names(name, func, strarg):
     if low in RR_NUM_FIELDS:
         if _VIEW[0] != "dns":
             raise QueryError("%s needs --records dns" % name)
-        return Node("slot", val=("field", low), text=name)
+        return Node("slot", val=("field", low), text=name,
+                    rng=field_range(low))
     if low in ("dns.suffix", "dns.name"):
         return Node("slot", val=("names", low[4:]), kind="str", text=name)
     if low == "addr":
@@ -1145,14 +1218,15 @@ def where_names(name, func, strarg):
                     kind="addr", text=name)
     if low == "port":
         return Node("either", val=(Node("slot", val=("field", "sport"),
-                                        text="sport"),
+                                        text="sport", rng=(0, 65535)),
                                    Node("slot", val=("field", "dport"),
-                                        text="dport")), text=name)
+                                        text="dport", rng=(0, 65535))),
+                    text=name, rng=(0, 65535))
     if low in ADDR_FIELDS:
         return Node("slot", val=("field", low), kind="addr", text=name)
     if low in NUM_FIELDS:
         return Node("slot", val=("field", low), time=TIME_FIELDS.get(low, 0),
-                    text=name)
+                    text=name, rng=field_range(low))
     raise QueryError("unknown field %s" % name)
 
 
@@ -1297,6 +1371,15 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
     for (n, func, arg) in specs:
         if func in ("min", "max"):
             units[n] = TIME_FIELDS.get(arg, 0)
+    ranges = {}  # the values a column can hold
+    for (n, k, _) in keys:
+        if k not in ADDR_FIELDS:
+            ranges[n] = field_range(k)
+    for (n, func, arg) in specs:
+        if func in ("min", "max") and arg not in ADDR_FIELDS:
+            ranges[n] = field_range(arg)
+        elif func in ("count", "sum", "distinct"):
+            ranges[n] = (0, None)
     hnode = None
     if having:
         def hnames(name, func, strarg):
@@ -1306,9 +1389,11 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
             if func is not None:
                 if func.lower() != "size":
                     raise QueryError("unknown function")
-                return Node("slot", val=("size", i), text=name)
+                return Node("slot", val=("size", i), text=name,
+                            rng=field_range("ndns"))
             return Node("slot", val=("col", i), kind=kinds.get(name, "int"),
-                        time=units.get(name, 0), text=name)
+                        time=units.get(name, 0), text=name,
+                        rng=ranges.get(name))
         hnode = QueryParser(having, hnames).parse()
     rows = []
     for key, g in groups.items():

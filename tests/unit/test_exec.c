@@ -12,8 +12,11 @@
 #include "memacct.h"
 
 /* Slots: 0 = a, 1 = b, 2 = ip (address), 3 = t (a time, ms), 4 = ip2, 5 = s (string); 'ips' = ip or
- * ip2. */
+ * ip2; p = a as a field of 0..65535, u = a as one of 0..2^64 - 1; 7 = w (a sum: never negative),
+ * 8 = r (a real). */
 static uint64_t var_a, var_b, var_t;
+static expr_int var_w;
+static double var_r;
 static uint8_t var_ip[17], var_ip2[17];
 static const char *var_s = "Www.Example.COM.";
 static char last_err[ERR_MSG_LEN];
@@ -39,6 +42,14 @@ resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err
         return ERR_SET(err, ERR_USAGE, "no functions"), -1;
     if (len == 1 && name[0] == 'a')
         out->slot = 0;
+    else if (len == 1 && name[0] == 'p')
+        out->slot = 0, out->ranged = 1, out->lo = 0, out->hi = 65535;
+    else if (len == 1 && name[0] == 'u')
+        out->slot = 0, out->ranged = 1, out->lo = 0, out->hi = (expr_int)UINT64_MAX;
+    else if (len == 1 && name[0] == 'w')
+        out->slot = 7, out->ranged = 1, out->lo = 0, out->hi = EXPR_INT128_MAX;
+    else if (len == 1 && name[0] == 'r')
+        out->slot = 8, out->kind = EXPR_REAL;
     else if (len == 1 && name[0] == 'b')
         out->slot = 1;
     else if (len == 2 && memcmp(name, "ip", 2) == 0)
@@ -76,6 +87,11 @@ get(const void *ctx, int slot)
         v.kind = EXPR_STR;
         v.a = (const uint8_t *)var_s;
         v.len = strlen(var_s);
+    } else if (slot == 7) {
+        v.i = var_w;
+    } else if (slot == 8) {
+        v.kind = EXPR_REAL;
+        v.d = var_r;
     } else {
         v.i = slot == 0 ? var_a : slot == 1 ? var_b : var_t;
     }
@@ -190,8 +206,13 @@ test_expr_exact(void)
     CHECK(eval("-9223372036854775807 - 2 < 0") == -2);
     CHECK(eval("-(-9223372036854775807 - 1) > 0") == -2);
     CHECK(eval("9223372036854775807 + 0 > 0") == 1);
-    CHECK(eval("9223372036854775808 > 0") == -1); /* literal beyond signed 64-bit */
-    CHECK(strstr(last_err, "beyond signed 64-bit") != NULL);
+    CHECK(eval("9223372036854775808 > 0") == 1);      /* literals: exact to 2^127 - 1 */
+    CHECK(eval("9223372036854775808 + 0 > 0") == -2); /* arithmetic: signed 64-bit */
+    CHECK(eval("170141183460469231731687303715884105727 > 0") == 1);
+    CHECK(eval("-170141183460469231731687303715884105727 < 0") == 1);
+    CHECK(eval("170141183460469231731687303715884105728 > 0") == -1);
+    CHECK(strstr(last_err, "beyond 128-bit") != NULL);
+    CHECK(eval("-170141183460469231731687303715884105728 < 0") == -1);
     /* a false conjunct decides whatever the other gives; else the error */
     CHECK(eval("a = 1 and a * 9223372036854775807 > 0") == 0);
     CHECK(eval("a * 9223372036854775807 > 0 and a = 1") == 0);
@@ -224,6 +245,98 @@ test_expr_exact(void)
     CHECK(eval("s = 1") == -1);
     CHECK(eval("a in (10.0.0.0/8)") == -1);
     CHECK(eval("ip in (1, 2)") == -1);
+}
+
+/*
+ * Real literals compared with integers exactly (never through a double); reals refused where
+ * a double would round them; literals outside a field's range refused. Values by hand:
+ * 2^53 = 9007199254740992, 2^64 - 1 = 18446744073709551615,
+ * 3 * (2^64 - 1) + 1000 = 3 * 2^64 + 997 = 55340232221128654848 + 997 = 55340232221128655845.
+ */
+static void
+test_expr_literals(void)
+{
+    var_a = 18446744073709551615ull; /* a u64 counter at its maximum (review: 3 such flows) */
+    CHECK(eval("u >= 18446744073709551615.0") == 1); /* was the double 2^64: false */
+    CHECK(eval("u = 18446744073709551615") == 1);    /* was refused (beyond signed 64-bit) */
+    CHECK(eval("u > 18446744073709551614.5") == 1);
+    CHECK(eval("u < 18446744073709551615.0") == 0);
+    CHECK(eval("a >= 18446744073709551615.5") == 0); /* a >= 2^64: false */
+    CHECK(eval("a < 18446744073709551616.0") == 1);
+    CHECK(eval("a = 18446744073709551616.0") == 0);
+    CHECK(eval("a = 1.8446744073709551615e19") == 1);
+    CHECK(eval("18446744073709551615.0 <= a") == 1);
+    CHECK(eval("18446744073709551615.5 > a") == 1);
+    var_a = 9007199254740993ull;                /* 2^53 + 1 */
+    CHECK(eval("a = 9007199254740993.0") == 1); /* was 2^53 as a double: false */
+    CHECK(eval("a > 9007199254740992.5") == 1);
+    CHECK(eval("a < 9007199254740993.5") == 1);
+    CHECK(eval("-a < -9007199254740992.5") == 1); /* -(2^53 + 1) < -(2^53 + 0.5) */
+    CHECK(eval("-a < -9007199254740993.5") == 0);
+    CHECK(eval("-a = -(9007199254740993.0)") == 1);
+    var_a = 3;
+    CHECK(eval("2.5 < a") == 1);
+    CHECK(eval("3.5 < a") == 0);
+    CHECK(eval("a <= 2.99") == 0);
+    CHECK(eval("a >= 2.01") == 1);
+    CHECK(eval("a > -0.5") == 1);
+    CHECK(eval("a = 3.0 and a = 3e0 and a = 0.3e1 and a = 30e-1 and a = 0.0003e4") == 1);
+    CHECK(eval("a * 2 > 5.5") == 1);
+    CHECK(eval("a = 2.5") == -1); /* an integer never equals a fraction: refused */
+    CHECK(strstr(last_err, "never true") != NULL && strstr(last_err, "2.5") != NULL);
+    CHECK(eval("a != 2.5") == -1);
+    CHECK(strstr(last_err, "always true") != NULL);
+    CHECK(eval("a > 1e40") == -1); /* past the integers' exact range */
+    CHECK(strstr(last_err, "1e40") != NULL);
+    /* sums past 2^64 (--having) */
+    var_w = (expr_int)18446744073709551615ull * 3 + 1000; /* the review's sum(bytes) */
+    CHECK(eval("w < 55340232221128655846.0") == 1);       /* was the double 3 * 2^64 */
+    CHECK(eval("w = 55340232221128655845") == 1);
+    CHECK(eval("w > 55340232221128655844.99") == 1);
+    CHECK(eval("w > 55340232221128655845.5") == 0);
+    CHECK(eval("w = 170141183460469231731687303715884105727") == 0);
+    /* reals stay doubles: a literal a double would round (from 2^53 on) is refused there */
+    var_r = 0.5;
+    CHECK(eval("r > 0.1") == 1);
+    CHECK(eval("r < 9007199254740992.0") == 1);     /* 2^53: a double exactly */
+    CHECK(eval("r < 18446744073709551616.0") == 1); /* 2^64: a double exactly */
+    CHECK(eval("r < 9007199254740993.0") == -1);
+    CHECK(strstr(last_err, "9007199254740993.0") != NULL && strstr(last_err, "rounded") != NULL);
+    CHECK(eval("r < 9007199254740992.5") == -1);
+    CHECK(eval("a / b > 18446744073709551615.5") == -1);
+    CHECK(eval("a * 1.5 > 1e30") == -1);
+    CHECK(eval("r + 9007199254740993.0 > 0") == -1);
+    /* a field's range: a literal outside it, or a test no value passes, is refused */
+    var_a = 53;
+    CHECK(eval("p = 53 and p >= 0 and p <= 65535 and p < 65535 and p in (53, 65535)") == 1);
+    CHECK(eval("p = 70000") == -1);
+    CHECK(strstr(last_err, "never true") != NULL && strstr(last_err, "0 to 65535") != NULL);
+    CHECK(eval("p < 70000") == -1);
+    CHECK(strstr(last_err, "always true") != NULL);
+    CHECK(eval("p != 70000") == -1);
+    CHECK(eval("p > 65535") == -1);
+    CHECK(eval("p >= 65536") == -1);
+    CHECK(eval("p < 0") == -1);
+    CHECK(eval("p <= -1") == -1);
+    CHECK(eval("p = -1") == -1);
+    CHECK(eval("70000 > p") == -1);
+    CHECK(eval("p > 65534.5") == 0); /* p >= 65535: a value of p */
+    CHECK(eval("p > 65535.5") == -1);
+    CHECK(eval("p > -0.5") == -1); /* -0.5 lies outside 0..65535: always true */
+    CHECK(eval("p < 65535.5") == -1);
+    CHECK(eval("p in (53, 70000)") == -1);
+    CHECK(strstr(last_err, "70000") != NULL && strstr(last_err, "never match") != NULL);
+    CHECK(eval("p in (0..65536)") == -1);
+    CHECK(eval("p not in (70000)") == -1);
+    CHECK(eval("p in (-5..3)") == -1);
+    CHECK(eval("p + 0 = 70000") == 0); /* arithmetic: no range known, simply false */
+    CHECK(eval("u < 0") == -1);
+    CHECK(eval("u > 18446744073709551615") == -1);
+    CHECK(eval("u <= 18446744073709551615") == 1);
+    CHECK(eval("u = 18446744073709551616") == -1);
+    CHECK(eval("w < 0") == -1);
+    CHECK(strstr(last_err, "never negative") != NULL);
+    CHECK(eval("w >= 0") == 1);
 }
 
 /* Addresses, lists, ranges, either-side names, strings, times. */
@@ -649,7 +762,7 @@ test_where_plan(void)
         "addr = 10.1.10.1 and bytes - rbytes > -5",
         "port in (53, 1000..1024) and bytes - 100 >= -30",
         "dport in (53) and not addr in 10.0.0.0/8 and bytes * packets > 140",
-        "bytes > -1 and sport - dport < 0",
+        "bytes - 2 > -1 and sport - dport < 0",
         "start >= '1970-01-01T00:00:01Z' and bytes in (0..3, 53)",
         "sip in 10.0.0.0/8 and dip in (::ffff:10.0.0.0/104, 2001:db8::/32)",
         "not addr in (10.0.0.0/8, 192.168.1.0/24) and proto = 17",
@@ -1122,6 +1235,7 @@ main(void)
 {
     RUN(test_expr);
     RUN(test_expr_exact);
+    RUN(test_expr_literals);
     RUN(test_expr_lists);
     RUN(test_addr_sets);
     RUN(test_dset);
