@@ -288,6 +288,49 @@ timing(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint64_t window_h
     }
 }
 
+__extension__ typedef unsigned __int128 hunt_u128;
+
+static hunt_u128
+wide_u128(struct hunt_wide w)
+{
+    return (hunt_u128)w.hi << 64 | w.lo;
+}
+
+/*
+ * ratio3() - num / den (den > 0) as an exact decimal cell of 3 decimals, rounded
+ * half up on the exact fraction (as round3() rounds, but never through a double:
+ * 55340232221128655155 / 4 prints 13835058055282163788.75, not ...163712).
+ */
+static struct out_cell
+ratio3(hunt_u128 num, hunt_u128 den)
+{
+    hunt_u128 q = num / den, r = num % den;
+    uint32_t frac = 0;
+
+    for (int i = 0; i < 3; i++) { /* the next digit of r / den: 10 * r = d * den + r' */
+        hunt_u128 x = 0;
+        uint32_t d = 0;
+
+        for (int j = 0; j < 10; j++) { /* x += r modulo den, counting the wraps (no overflow) */
+            if (x >= den - r) {
+                x -= den - r;
+                d++;
+            } else {
+                x += r;
+            }
+        }
+        frac = frac * 10 + d;
+        r = x;
+    }
+    if (r >= den - r) { /* the rest is half or more: up */
+        if (++frac == 1000) {
+            frac = 0;
+            q++;
+        }
+    }
+    return out_cell_dec((uint64_t)q, (uint64_t)(q >> 64), frac, 3);
+}
+
 /* A 128-bit count as an output cell: OUT_U64 while it fits, else OUT_U128 (exact). */
 static struct out_cell
 wide_cell(struct hunt_wide w)
@@ -514,7 +557,7 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
         const uint8_t *key = entry_key(e);
         struct out_cell *c = res->cells + r * ncols;
         double rec = v->records ? (double)v->records : 1.0;
-        double flows = v->flows ? (double)v->flows : 1.0;
+        uint64_t flows = v->flows ? v->flows : 1;
         char *first = res->text + r * 2 * TIME_LEN, *last = first + TIME_LEN;
         char *why = res->why + r * WHY_LEN;
 
@@ -540,11 +583,12 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
         *c++ = wide_cell(v->qbytes);
         *c++ = wide_cell(v->qpackets);
         *c++ = wide_cell(v->hidden);
-        *c++ = out_cell_f64(round3(hunt_wide_f64(hunt_wide_sum(v->qpackets, v->rpackets)) / flows));
-        *c++ = out_cell_f64(round3(v->qpackets.lo || v->qpackets.hi
-                                       ? hunt_wide_f64(v->qbytes) / hunt_wide_f64(v->qpackets)
-                                       : 0));
-        *c++ = out_cell_f64(round3(hunt_wide_f64(v->dur_ms) / 1000.0 / flows));
+        /* ratios of counts that may pass 2^53: exact, 3 decimals (docs/dns-hunt.md) */
+        *c++ = ratio3(wide_u128(hunt_wide_sum(v->qpackets, v->rpackets)), flows);
+        *c++ = v->qpackets.lo || v->qpackets.hi
+                   ? ratio3(wide_u128(v->qbytes), wide_u128(v->qpackets))
+                   : out_cell_u64(0);
+        *c++ = ratio3(wide_u128(v->dur_ms), (hunt_u128)1000 * flows);
         *c++ = out_cell_f64(round3((double)v->len_sum / rec));
         *c++ = out_cell_u64(v->len_max);
         *c++ = out_cell_f64(round3((double)v->ent_sum / MICRO / rec));

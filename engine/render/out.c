@@ -152,6 +152,26 @@ str_add_ratio(struct out_str *s, uint64_t lo, uint64_t hi, uint64_t den)
     }
 }
 
+/* str_add_dec() - an OUT_DEC cell: its integer part, then its fraction's digits, trailing zeros
+ * dropped. */
+static void
+str_add_dec(struct out_str *s, const struct out_cell *c)
+{
+    char frac[12];
+    uint32_t f = c->v.d.frac;
+    int n = (int)(c->v.d.scale < 10 ? c->v.d.scale : 9);
+
+    str_add_u128(s, c->v.d.lo, c->v.d.hi);
+    for (int i = n - 1; i >= 0; i--, f /= 10)
+        frac[i] = (char)('0' + (int)(f % 10));
+    while (n > 0 && frac[n - 1] == '0')
+        n--;
+    if (n > 0) {
+        str_add(s, ".", 1);
+        str_add(s, frac, (size_t)n);
+    }
+}
+
 /* As an exact fraction: numerator (128 bits) and denominator. */
 static int
 as_ratio(const struct out_cell *c, u128 *num, uint64_t *den)
@@ -271,6 +291,9 @@ out_cell_render(const struct out_cell *c, struct out_str *s)
         break;
     case OUT_RATIO:
         str_add_ratio(s, c->v.r.lo, c->v.r.hi, c->v.r.den);
+        break;
+    case OUT_DEC:
+        str_add_dec(s, c);
         break;
     case OUT_TIME: {
         char buf[ISOTIME_LEN];
@@ -435,6 +458,7 @@ json_value(struct out_str *o, const struct out_cell *c, struct out_str *tmp)
     case OUT_U64:
     case OUT_U128: /* JSON numbers have no size limit: the exact digits */
     case OUT_RATIO:
+    case OUT_DEC:
     case OUT_F64:
         out_cell_render(c, o);
         break;

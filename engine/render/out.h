@@ -14,7 +14,8 @@
  *   a time as ISO 8601 UTC, "2024-03-01T23:05:00Z" (".250" before the Z
  *   when it has milliseconds; a JSON string);
  *   a ratio (avg) exactly rounded to 6 decimals, half to even, trailing zeros
- *   trimmed (7 / 2 renders 3.5, 2 / 3 renders 0.666667, 1 / 8000000 renders 0).
+ *   trimmed (7 / 2 renders 3.5, 2 / 3 renders 0.666667, 1 / 8000000 renders 0);
+ *   an exact decimal (OUT_DEC) with its digits, trailing zeros trimmed.
  * CSV cells are the same except lists, which are their JSON array text (the
  *   --format json value: ["a.","b."], [1,28]) so an element holding ", "
  *   stays one element, and text cells starting with = + - @ (a formula to a
@@ -40,7 +41,8 @@ enum out_kind {
     OUT_U16_LIST,  /* v.list: n items, each a big-endian u16 */
     OUT_ADDR,      /* v.addr: family 4 (v4-mapped in a[]) or 6 */
     OUT_RATIO,     /* v.r: (hi * 2^64 + lo) / den exactly, rendered rounded (out_cell_render) */
-    OUT_TIME       /* v.t: a time, v in units of unit_ms milliseconds; ISO 8601 UTC text */
+    OUT_TIME,      /* v.t: a time, v in units of unit_ms milliseconds; ISO 8601 UTC text */
+    OUT_DEC        /* v.d: hi * 2^64 + lo + frac / 10^scale, exactly (rounded by its maker) */
 };
 
 struct out_cell {
@@ -61,6 +63,11 @@ struct out_cell {
             uint64_t hi;  /* numerator, high 64 bits */
             uint64_t den; /* denominator, > 0 */
         } r;
+        struct {
+            uint64_t lo, hi; /* the integer part, 128 bits */
+            uint32_t frac;   /* the fraction's digits: below 10^scale */
+            uint32_t scale;  /* decimals, 1..9 */
+        } d;
         struct {
             const uint8_t *p; /* packed items (see enum out_kind) */
             uint32_t bytes;   /* length of p */
@@ -111,6 +118,18 @@ out_cell_ratio(uint64_t lo, uint64_t hi, uint64_t den)
     c.v.r.lo = lo;
     c.v.r.hi = hi;
     c.v.r.den = den;
+    return c;
+}
+
+static inline struct out_cell
+out_cell_dec(uint64_t lo, uint64_t hi, uint32_t frac, uint32_t scale)
+{
+    struct out_cell c = {.kind = OUT_DEC};
+
+    c.v.d.lo = lo;
+    c.v.d.hi = hi;
+    c.v.d.frac = frac;
+    c.v.d.scale = scale;
     return c;
 }
 

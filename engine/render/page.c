@@ -321,7 +321,8 @@ write_spark(FILE *f, const uint64_t *v, const struct page *p)
 static int
 is_num(const struct out_cell *c)
 {
-    return c->kind == OUT_U64 || c->kind == OUT_U128 || c->kind == OUT_F64 || c->kind == OUT_RATIO;
+    return c->kind == OUT_U64 || c->kind == OUT_U128 || c->kind == OUT_F64 ||
+           c->kind == OUT_RATIO || c->kind == OUT_DEC;
 }
 
 static void

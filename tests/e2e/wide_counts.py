@@ -7,11 +7,16 @@ of 2^64 - 1 forward and 1000 reverse bytes. Expected values are Python's integer
   - dns-hunt's bytes/qbytes, dns-dest's bytes, query's sum(bytes): 40 * (2^64 - 1);
   - the report's scatter and stacked chart carry that number in their titles;
   - dns-names --bytes total on the second file: no record can hold 2^64 - 1 + 1000 bytes,
-    so an error (exit 1) naming the file, not a wrapped 999.
+    so an error (exit 1) naming the file, not a wrapped 999;
+  - query literals: bytes = 18446744073709551615 and >= 18446744073709551615.0 keep the 40
+    flows, --having on the sum is exact (b < 40 * (2^64 - 1) + 1.0), dport = 70000 refused;
+  - dns-hunt's pkt_flow, qsize, dur_mean: exact quotients at 3 decimals (Fraction here).
 """
 import csv
+import fractions
 import io
 import json
+import math
 import os
 import struct
 import subprocess
@@ -101,6 +106,50 @@ check(rc == 0 and ("%d bytes</title>" % want) in html,
       "report scatter title: exactly %d bytes" % want)
 check(rc == 0 and ("(%d)</title>" % want) in html,
       "report stacked chart title: exactly %d (all 40 flows in one hour)" % want)
+
+# Literals (review s16 #1): a counter of 2^64 - 1 written exactly, as an integer or as a real
+# (a real literal compared with an integer is compared by its exact decimal value).
+for where in ("bytes = 18446744073709551615", "bytes >= 18446744073709551615.0",
+              "bytes > 18446744073709551614.5", "18446744073709551615.0 <= bytes"):
+    rc, out, err = run(["query", "-q", "--format", "csv", "--group-by", "dip", "--agg",
+                        "n=count()", "--where", where, big])
+    r = list(csv.DictReader(io.StringIO(out)))
+    check(rc == 0 and len(r) == 1 and int(r[0]["n"]) == 40,
+          "query --where %r: the 40 flows of 2^64 - 1 bytes (%d %s %s)" % (where, rc, r, err))
+# --having on the sum 40 * (2^64 - 1), past 2^64: by hand, b < want + 1, b = want, b >= want
+# hold; b > want + 0.5 does not.
+for having, rows in (("b < %d.0" % (want + 1), 1), ("b = %d" % want, 1),
+                     ("b > %d.5" % want, 0), ("b >= %d.5" % (want - 1), 1)):
+    rc, out, err = run(["query", "-q", "--format", "csv", "--group-by", "dip", "--agg",
+                        "b=sum(bytes)", "--having", having, big])
+    r = list(csv.DictReader(io.StringIO(out)))
+    check(rc == 0 and len(r) == rows, "query --having %r: %d rows (%d %s %s)"
+          % (having, rows, rc, r, err))
+rc, out, err = run(["query", "-q", "--group-by", "dip", "--where", "dport = 70000", big])
+check(rc == 2 and "never true" in err and "0 to 65535" in err,
+      "dport = 70000 refused when parsing, not an empty answer (%d %r)" % (rc, err))
+
+# dns-hunt's ratios (review s16 #3): exact quotients of the 128-bit sums, 3 decimals rounded
+# half up on the exact fraction (Python's Fraction here), never a double's digits.
+def dec3(num, den):
+    k = math.floor(fractions.Fraction(num, den) * 1000 + fractions.Fraction(1, 2))
+    return ("%d.%03d" % (k // 1000, k % 1000)).rstrip("0").rstrip(".")
+
+
+pk = os.path.join(WORK, "pk.ipfix")
+with open(pk, "wb") as f:  # 3 flows of 2^64 - 1 bytes and packets, one of 1000 and 10
+    f.write(ipfix([(b"p%dxyz.tun.example.com." % i, (MAX, MAX) if i < 3 else (1000, 10))
+                   for i in range(4)], False))
+for path, flows, nbytes, npackets in ((big, 40, want, 40000), (pk, 4, 3 * MAX + 1000, 3 * MAX + 10)):
+    rc, out, err = run(["dns-hunt", "-q", "--format", "csv", "--limit", "0", path])
+    r = [x for x in csv.DictReader(io.StringIO(out)) if x["domain"] == "example.com."]
+    exp = {"pkt_flow": dec3(npackets, flows), "qsize": dec3(nbytes, npackets),
+           "dur_mean": dec3(10 * flows, 1000 * flows)}  # every flow lasts 10 ms
+    got = {k: r[0][k] for k in exp} if rc == 0 and r else None
+    check(got == exp, "dns-hunt ratios of %s: %s, want %s" % (os.path.basename(path), got, exp))
+rc, out, err = run(["dns-hunt", "-q", "--format", "json", "--limit", "0", pk])
+check(rc == 0 and '"pkt_flow":13835058055282163713.75' in out,
+      "dns-hunt JSON pkt_flow (3 * (2^64 - 1) + 10) / 4 = 13835058055282163713.75: %r" % out[:300])
 
 print("wide_counts: %d failures" % len(FAILS))
 sys.exit(1 if FAILS else 0)
