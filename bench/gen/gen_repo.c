@@ -267,7 +267,11 @@ progress(const struct gen_repo_opts *o, const struct plan *p)
     return o->flows ? p->records : p->enc_bytes;
 }
 
-/* Start time at progress `pos`: its share of the span, jittered within one flow's step. */
+/*
+ * Start time at progress `pos`: its share of the span, jittered within one flow's step,
+ * and never past the span's last millisecond: YAF writes a flow to the file open when it
+ * exports it, after its start, so no flow starts after its file's span.
+ */
 static int64_t
 slot_time(const struct plan *p, struct gen_model *m, uint64_t pos)
 {
@@ -275,10 +279,10 @@ slot_time(const struct plan *p, struct gen_model *m, uint64_t pos)
     uint64_t span = (uint64_t)p->span_ms;
     uint64_t step = span / (p->est ? p->est : 1);
     u128 at = (u128)span * (pos < target ? pos : target - 1);
+    uint64_t off = (uint64_t)(at / target) +
+                   (step > 1 ? gen_rng_below(&m->rng, (uint32_t)(step > 60000 ? 60000 : step)) : 0);
 
-    return p->t0_ms + (int64_t)(at / target) +
-           (int64_t)(step > 1 ? gen_rng_below(&m->rng, (uint32_t)(step > 60000 ? 60000 : step))
-                              : 0);
+    return p->t0_ms + (int64_t)(off < span ? off : span - 1);
 }
 
 /*

@@ -43,6 +43,32 @@ nflows=$(grep -c '^F' "$work/want")
 nrr=$(grep -c '^R' "$work/want")
 echo "generated $(wc -l <"$work/files") files, $nflows flows, $nrr DNS records: $*"
 
+# Every flow starts inside its file's span (YAF writes a flow to the file open when it
+# exports it, after its start): from the name's time to the next file's of that hour, or the
+# hour's end. Worked out from the truth's "# file" lines and the names alone.
+python3 - "$work/truth" <<'EOF' || fail "a flow starts outside its file's span"
+import calendar, re, sys, time
+files = []
+for line in open(sys.argv[1]):
+    if line.startswith("# file "):
+        stamp = re.search(r"-(\d{14})-\d+\.yaf$", line.strip()).group(1)
+        t0 = calendar.timegm(time.strptime(stamp, "%Y%m%d%H%M%S")) * 1000
+        files.append([line[7:].strip(), t0, []])
+    elif line.startswith("F "):
+        files[-1][2].append(int(line.split()[1]))
+bad = 0
+for i, (path, t0, starts) in enumerate(files):
+    end = t0 - t0 % 3600000 + 3600000
+    if i + 1 < len(files) and t0 < files[i + 1][1] < end:
+        end = files[i + 1][1]
+    out = [s for s in starts if not t0 <= s < end]
+    if out:
+        bad += 1
+        print("FAIL: %s: %d flows start outside [%d, %d), e.g. %d" % (path, len(out), t0, end, out[0]))
+sys.exit(1 if bad else 0)
+EOF
+echo "ok: every flow starts inside its file's span"
+
 # 0. ipfixDump: clean parse, DNS lists present.
 xmlopt=
 [ -n "$xml" ] && xmlopt="-e $xml"
