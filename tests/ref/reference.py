@@ -655,8 +655,8 @@ class QueryParser:
         mirror = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=",
                   "!=": "!="}
         for f, k, o in ((l, r, sym), (r, l, mirror[sym])):
-            if f.op == "slot" and f.rng is not None and k.op == "const" \
-                    and k.kind == "int":
+            if f.op in ("slot", "either") and f.rng is not None \
+                    and k.op == "const" and k.kind == "int":
                 lo, hi = f.rng
                 c = k.val
                 outside = c < lo or (hi is not None and c > hi)
