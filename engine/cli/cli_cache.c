@@ -24,7 +24,8 @@ static const char usage_cache[] =
     "  stats              per job: partials, bytes, damaged sources kept, oldest and newest\n"
     "  prune              removes partials that do not load, temporaries of crashed\n"
     "                     writers, and the partials chosen by the options below; files\n"
-    "                     the cache does not write are left (and named)\n"
+    "                     the cache does not write are left (and named), as are entries\n"
+    "                     of DIR that are not job directories\n"
     "  --older-than DAYS  partials made more than DAYS days ago (a decimal number)\n"
     "  --missing-sources  partials whose source file is gone or has changed\n";
 
@@ -73,17 +74,34 @@ mib(uint64_t bytes)
     return (double)bytes / (1024.0 * 1024.0);
 }
 
+/* "cache: WHAT N entries of DIR that are not job directories: A, B, ..." (escaped). */
+static void
+put_top(const char *what, const struct cache_top *top)
+{
+    if (top->n == 0)
+        return;
+    printf("cache: %s%llu entries that are not job directories (not the cache's):", what,
+           (unsigned long long)top->n);
+    for (size_t i = 0; i < CACHE_PRUNE_NAMED && top->path[i] != NULL; i++) {
+        fputs(i ? ", " : " ", stdout);
+        put_escaped(top->path[i]);
+    }
+    fputs(top->n > CACHE_PRUNE_NAMED ? ", ...\n" : "\n", stdout);
+}
+
 static int
 stats(const char *dir)
 {
     struct cache_job_stats *jobs = NULL;
+    struct cache_top top;
     size_t n = 0;
     uint64_t entries = 0, bytes = 0, bad = 0, bad_bytes = 0, foreign = 0;
     struct err err;
 
     err_init(&err);
-    if (cache_stats(dir, &jobs, &n, &err) < 0) {
+    if (cache_stats(dir, &jobs, &n, &top, &err) < 0) {
         mem_free(jobs);
+        cache_top_fini(&top);
         return fail(&err);
     }
     for (size_t i = 0; i < n; i++) {
@@ -119,6 +137,8 @@ stats(const char *dir)
         }
         fputc('\n', stdout);
     }
+    put_top("", &top);
+    cache_top_fini(&top);
     mem_free(jobs);
     return 0;
 }
@@ -149,6 +169,7 @@ prune(const char *dir, const struct cache_prune_opts *o)
         }
         fputs(r.foreign > CACHE_PRUNE_NAMED ? ", ...\n" : "\n", stdout);
     }
+    put_top("left ", &r.top);
     cache_prune_result_fini(&r);
     return 0;
 }

@@ -197,9 +197,8 @@ cli_jobs_run(struct cli *c)
     } else if (res[0].sweep.nbad || plan.lost) {
         code = EXIT_PARTIAL;
     }
-    if (cached && c->verbose && res[0].cache.racy)
-        LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
-                 (unsigned long long)res[0].cache.racy);
+    if (cached)
+        cli_cache_verbose(c, &res[0].cache);
 done:
     cli_plan_memo_save(); /* the walk's memo (--cache) */
     for (size_t b = 0; b < n; b++) {

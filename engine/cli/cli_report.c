@@ -557,6 +557,8 @@ cli_report_run(struct cli *c)
                 an[a].table = &rr[a].out.table;
         }
         cli_warn_bad_files(an[A_NAMES].res->sweep.bad, an[A_NAMES].res->sweep.nbad, "counted");
+        if (ncaches)
+            cli_cache_verbose(c, &rr[0].cache);
     }
     if (rc == 0) { /* every server (the stacked chart), of which the table shows TOP */
         rc = hunt_op_finish_view(an[A_HUNT].op, runner_merged(&rr[A_HUNT]), HUNT_BY_SERVER, 0, &srv,
@@ -661,7 +663,7 @@ cli_report_run(struct cli *c)
     pg.h.paths = (const char *const *)c->args;
     pg.h.npaths = (size_t)c->nargs;
     pg.h.window = wtext;
-    pg.h.files = an[A_NAMES].res->sweep.stats.files;
+    pg.h.files = plan.nfiles; /* planned, as the summary line: the bad ones among them */
     pg.h.flows = an[A_NAMES].res->sweep.stats.flows;
     pg.h.dns_rrs = an[A_NAMES].res->sweep.stats.dns_rrs;
     pg.h.bad = bad;

@@ -310,6 +310,37 @@ cli_sweep_window(const struct cli *c, struct sweep_opts *so)
     so->win_hi_ms = w.end_ms;
 }
 
+void
+cli_cache_verbose(const struct cli *c, const struct runner_cache_stats *cs)
+{
+    char racy[96] = "";
+
+    if (!c->verbose)
+        return;
+    /* the single commands' own (cli_run_job(): kept out of its frame) */
+    if (cs->side)
+        LOG_INFO("cache: the whole roll-up was not loaded: its side file served (%llu keys of "
+                 "the rest, %llu of them in it, %llu of those among its %llu listed groups; "
+                 "%llu listed groups loaded)",
+                 (unsigned long long)cs->side_touched, (unsigned long long)cs->side_found,
+                 (unsigned long long)cs->side_listed_touched, (unsigned long long)cs->side_listed,
+                 (unsigned long long)cs->side_loaded);
+    if (cs->sides_written)
+        LOG_INFO("cache: %llu side files written", (unsigned long long)cs->sides_written);
+    if (cs->counted || cs->counted_merged)
+        LOG_INFO("cache: %llu groups of a roll-up loaded as their counts (nothing else of this "
+                 "run held them), %llu merged whole",
+                 (unsigned long long)cs->counted, (unsigned long long)cs->counted_merged);
+    if (cs->uncached == 0)
+        return;
+    if (cs->racy > 0)
+        snprintf(racy, sizeof(racy), "; %llu of them changed less than 2 s ago",
+                 (unsigned long long)cs->racy);
+    LOG_INFO("cache: %llu of the %llu files read were not cached: the next run reads them "
+             "again%s",
+             (unsigned long long)cs->uncached, (unsigned long long)cs->read, racy);
+}
+
 /* The sweep options of the command line, with the progress line when wanted. */
 void
 cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so)
@@ -380,7 +411,7 @@ cli_sweep_many_summary(const char *head, const struct runner_result *res, size_t
             "flowsweep: summary: %sfiles %llu (bad %zu%s), flows %llu, dns records %llu, %zu "
             "jobs in one sweep, elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f "
             "MiB (%s)\n",
-            head, (unsigned long long)st->files, res->sweep.nbad, cli_passed_text(plan),
+            head, (unsigned long long)plan->nfiles, res->sweep.nbad, cli_passed_text(plan),
             (unsigned long long)st->flows, (unsigned long long)st->dns_rrs, njobs, elapsed,
             elapsed > 0 ? (double)st->flows / elapsed : 0.0, res->ntables,
             (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());

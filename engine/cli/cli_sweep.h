@@ -60,6 +60,12 @@ int cli_sweep_begin(struct cli *c, struct cli_summary *sum, double t0, struct pa
 /* cli_sweep_window() - --start/--end into so's filter of the files with no hour (sweep.h). */
 void cli_sweep_window(const struct cli *c, struct sweep_opts *so);
 
+/*
+ * cli_cache_verbose() - with -v, how many of the files read were not cached (the next run
+ * reads them again), and how many of those changed less than 2 s ago (the racy rule).
+ */
+void cli_cache_verbose(const struct cli *c, const struct runner_cache_stats *cs);
+
 /* cli_sweep_opts_init() - the sweep options of `c`, with the progress line `prog` when wanted. */
 void cli_sweep_opts_init(const struct cli *c, struct cli_progress *prog, struct sweep_opts *so);
 

@@ -24,7 +24,7 @@ static const char usage_main[] =
     "  export      flat per-record rows (JSON Lines or CSV) for loading into other engines\n"
     "  report      every analytic over the same files as one HTML page (-o FILE)\n"
     "  merge       finish a job from its shards' --partial-out files (docs/distributed.md)\n"
-    "  cache       the partial cache: flowsweep cache stats [DIR]\n"
+    "  cache       the partial cache: flowsweep cache stats|prune [DIR] (cache --help)\n"
     "\n"
     "  flowsweep COMMAND --help    options of a command\n"
     "  flowsweep --version         version and allocator\n"
@@ -68,7 +68,8 @@ static const char usage_shard[] =
 static const char usage_summary[] =
     "  --summary text|json     the run summary on stderr: one text line (default) or one\n"
     "                          JSON object (files, bad files with offsets, rows, exit...)\n"
-    "  --summary-file FILE     write the summary to FILE instead of stderr\n";
+    "  --summary-file FILE     write the summary to FILE instead of stderr (needs\n"
+    "                          --summary json)\n";
 
 static const char usage_mem[] =
     "Execution:\n"

@@ -88,6 +88,44 @@ write_streamed(struct runner_result *res, FILE *f, enum out_format fmt, const st
     return rc;
 }
 
+/*
+ * The text summary line of cli_run_job() (and its cache line): `nfiles` the planned files (as
+ * the JSON summary's "planned": read, from the cache, or not opened, those among the bad).
+ * Out of cli_run_job()'s frame.
+ */
+static void
+print_summary(const struct runner_result *res, uint64_t nfiles, const struct part_plan *walked,
+              size_t rows_printed, int cached, double t0)
+{
+    const struct sweep_stats *st = &res->sweep.stats;
+    const struct out_table *table = &res->out.table;
+    double el = cli_now() - t0;
+    char more[64] = "";
+
+    if (table->has_more)
+        snprintf(more, sizeof(more), ", %zu more cut by --limit", table->left_out);
+    fprintf(stderr,
+            "flowsweep: summary: files %llu (bad %zu%s), flows %llu, records %llu (kept "
+            "%llu), dns records %llu, groups %zu (shown %zu%s; %.1f MiB in tables, "
+            "peak %.1f MiB, spilled %.1f MiB in %llu runs), "
+            "elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f MiB (%s)\n",
+            (unsigned long long)nfiles, res->sweep.nbad, cli_passed_text(walked),
+            (unsigned long long)st->flows, (unsigned long long)st->records,
+            (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res->out.groups,
+            rows_printed, more, (double)res->table_bytes / (1024.0 * 1024.0),
+            (double)res->table_peak / (1024.0 * 1024.0),
+            (double)res->spill_bytes / (1024.0 * 1024.0), (unsigned long long)res->spill_runs, el,
+            el > 0 ? (double)st->flows / el : 0.0, res->ntables,
+            (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
+    if (cached)
+        fprintf(stderr,
+                "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
+                "partials written (%.1f MiB)\n",
+                (unsigned long long)res->cache.from_partials, (unsigned long long)res->cache.read,
+                (unsigned long long)res->cache.written,
+                (double)res->cache.written_bytes / (1024.0 * 1024.0));
+}
+
 /* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
 int
 cli_run_job(struct cli *c, const struct cli_exec *x)
@@ -226,35 +264,9 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         sum.mem_budget = (int64_t)so.mem_limit;
         sum.rows_printed = runner_streams(&res) ? (size_t)res.sel_passed : table->nrows;
         sum.rows_cut = table->left_out;
-        if (!c->quiet && !c->summary_json) {
-            const struct sweep_stats *st = &res.sweep.stats;
-            double el = cli_now() - t0;
-            char more[64] = "";
-
-            if (table->has_more)
-                snprintf(more, sizeof(more), ", %zu more cut by --limit", table->left_out);
-
-            fprintf(stderr,
-                    "flowsweep: summary: files %llu (bad %zu%s), flows %llu, records %llu (kept "
-                    "%llu), dns records %llu, groups %zu (shown %zu%s; %.1f MiB in tables, "
-                    "peak %.1f MiB, spilled %.1f MiB in %llu runs), "
-                    "elapsed %.2f s, %.0f flows/s, threads %d, peak memory %.0f MiB (%s)\n",
-                    (unsigned long long)st->files, res.sweep.nbad, cli_passed_text(walked),
-                    (unsigned long long)st->flows, (unsigned long long)st->records,
-                    (unsigned long long)st->kept, (unsigned long long)st->dns_rrs, res.out.groups,
-                    (size_t)sum.rows_printed, more, (double)res.table_bytes / (1024.0 * 1024.0),
-                    (double)res.table_peak / (1024.0 * 1024.0),
-                    (double)res.spill_bytes / (1024.0 * 1024.0), (unsigned long long)res.spill_runs,
-                    el, el > 0 ? (double)st->flows / el : 0.0, res.ntables,
-                    (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
-            if (cache != NULL)
-                fprintf(stderr,
-                        "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
-                        "partials written (%.1f MiB)\n",
-                        (unsigned long long)res.cache.from_partials,
-                        (unsigned long long)res.cache.read, (unsigned long long)res.cache.written,
-                        (double)res.cache.written_bytes / (1024.0 * 1024.0));
-        }
+        if (!c->quiet && !c->summary_json)
+            print_summary(&res, x->no_plan ? res.sweep.stats.files : walked->nfiles, walked,
+                          (size_t)sum.rows_printed, cache != NULL, t0);
     }
     if (x->quiet || x->shard)
         cli_output_close(&out, 1, NULL);
@@ -267,24 +279,8 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
         code =
             EXIT_PARTIAL; /* a shard's bad files and lost paths are named again, exit 3, by merge */
     }
-    if (cache != NULL && c->verbose && res.cache.side)
-        LOG_INFO(
-            "cache: the whole roll-up was not loaded: its side file served (%llu keys of "
-            "the rest, %llu of them in it, %llu of those among its %llu listed groups; "
-            "%llu listed groups loaded)",
-            (unsigned long long)res.cache.side_touched, (unsigned long long)res.cache.side_found,
-            (unsigned long long)res.cache.side_listed_touched,
-            (unsigned long long)res.cache.side_listed, (unsigned long long)res.cache.side_loaded);
-    if (cache != NULL && c->verbose && res.cache.sides_written)
-        LOG_INFO("cache: %llu side files written", (unsigned long long)res.cache.sides_written);
-    if (cache != NULL && c->verbose && res.cache.racy)
-        LOG_INFO("cache: %llu files changed less than 2 s ago were read and not cached",
-                 (unsigned long long)res.cache.racy);
-    if (cache != NULL && c->verbose && (res.cache.counted || res.cache.counted_merged))
-        LOG_INFO("cache: %llu groups of a roll-up loaded as their counts (nothing else of this "
-                 "run held them), %llu merged whole",
-                 (unsigned long long)res.cache.counted,
-                 (unsigned long long)res.cache.counted_merged);
+    if (cache != NULL)
+        cli_cache_verbose(c, &res.cache);
     summary_sweep(&sum, &res.sweep.stats, res.sweep.bad, res.sweep.nbad, res.ntables);
     if (!x->quiet)
         code = cli_summary_finish(c, &sum, code, t0, rc < 0 ? &err : NULL);
@@ -367,7 +363,7 @@ run_export(struct cli *c)
                 "flowsweep: summary: files %llu (bad %zu%s), flows %llu, records %llu (exported "
                 "%llu), dns records %llu, elapsed %.2f s, %.0f flows/s, threads %d, peak memory "
                 "%.0f MiB (%s)\n",
-                (unsigned long long)res.stats.files, res.nbad, cli_passed_text(&plan),
+                (unsigned long long)plan.nfiles, res.nbad, cli_passed_text(&plan),
                 (unsigned long long)res.stats.flows, (unsigned long long)res.stats.records,
                 (unsigned long long)res.stats.kept, (unsigned long long)res.stats.dns_rrs, el,
                 el > 0 ? (double)res.stats.flows / el : 0.0, res.threads,

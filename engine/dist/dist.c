@@ -426,12 +426,12 @@ measure(struct dist *d, struct runner_result *res)
 {
     struct runner_cache_stats *c = &res->cache;
     double t[4] = {d->map_s, d->exch_s, d->merge_s, d->gather_s}, tmax[4];
-    uint64_t b[8] = {d->exch_bytes, d->gather_bytes,  c->from_partials, c->read,
-                     c->written,    c->written_bytes, c->rejected,      c->racy},
-             bsum[8];
+    uint64_t b[9] = {d->exch_bytes,    d->gather_bytes, c->from_partials, c->read,    c->written,
+                     c->written_bytes, c->rejected,     c->racy,          c->uncached},
+             bsum[9];
 
     MPI_Reduce(t, tmax, 4, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    MPI_Reduce(b, bsum, 8, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    MPI_Reduce(b, bsum, 9, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
     if (d->rank == 0) {
         c->from_partials = bsum[2];
         c->read = bsum[3];
@@ -439,6 +439,7 @@ measure(struct dist *d, struct runner_result *res)
         c->written_bytes = bsum[5];
         c->rejected = bsum[6];
         c->racy = bsum[7];
+        c->uncached = bsum[8];
         d->map_s = tmax[0];
         d->exch_s = tmax[1];
         d->merge_s = tmax[2];

@@ -25,6 +25,7 @@
 #include "job.h"
 #include "mem.h"
 #include "part.h"
+#include "part_memo.h"
 #include "record.h"
 #include "side.h"
 
@@ -1035,10 +1036,42 @@ own_name(const char *name)
 typedef int walk_fn(void *ctx, const char *job_hex, const char *path, const char *name,
                     const struct stat *st, struct err *err);
 
-/* walk() - `in_use` (prune; NULL for stats): job directories a running sweep holds are passed
- * over and counted there; the others are locked while they are walked, then removed if empty. */
+/* Whether `name`, in DIR itself, is the walk's memo (part_memo.h) or its writer's temporary. */
 static int
-walk(const char *dir, walk_fn *fn, void *ctx, uint64_t *in_use, struct err *err)
+own_top(const char *name)
+{
+    size_t n = strlen(PART_MEMO_NAME);
+
+    if (strcmp(name, PART_MEMO_NAME) == 0)
+        return 1;
+    return strncmp(name, ".tmp-", 5) == 0 && strncmp(name + 5, PART_MEMO_NAME, n) == 0 &&
+           name[5 + n] == '.';
+}
+
+/* An entry of DIR that is not a job directory: counted, the first named. */
+static void
+top_note(struct cache_top *top, const char *path)
+{
+    if (top->n < CACHE_PRUNE_NAMED)
+        top->path[top->n] = mem_strdup(path);
+    top->n++;
+}
+
+void
+cache_top_fini(struct cache_top *t)
+{
+    for (size_t i = 0; i < CACHE_PRUNE_NAMED; i++) {
+        mem_free(t->path[i]);
+        t->path[i] = NULL;
+    }
+}
+
+/* walk() - `in_use` (prune; NULL for stats): job directories a running sweep holds are passed
+ * over and counted there; the others are locked while they are walked, then removed if empty.
+ * DIR's entries that are not job directories go to *top. */
+static int
+walk(const char *dir, walk_fn *fn, void *ctx, uint64_t *in_use, struct cache_top *top,
+     struct err *err)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -1052,17 +1085,24 @@ walk(const char *dir, walk_fn *fn, void *ctx, uint64_t *in_use, struct err *err)
         struct dirent *fe;
         int fd;
 
-        if (!is_job_dir_name(de->d_name))
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         jd = join(dir, de->d_name);
+        if (!is_job_dir_name(de->d_name)) {
+            if (!own_top(de->d_name))
+                top_note(top, jd); /* not the cache's: never read nor removed */
+            mem_free(jd);
+            continue;
+        }
         /* not followed when a symbolic link: what prune removes stays inside DIR */
         fd = open(jd, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         j = fd >= 0 ? fdopendir(fd) : NULL;
         if (j == NULL) {
             if (fd >= 0)
                 close(fd);
+            top_note(top, jd); /* not a directory, or a link: not the cache's */
             mem_free(jd);
-            continue; /* not a directory, or a link */
+            continue;
         }
         if (in_use != NULL && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
             (*in_use)++; /* a sweep holds it (lock_job_dir()): nothing of it is touched */
@@ -1173,10 +1213,14 @@ row_cmp(const void *a, const void *b)
 }
 
 int
-cache_stats(const char *dir, struct cache_job_stats **jobs, size_t *njobs, struct err *err)
+cache_stats(const char *dir, struct cache_job_stats **jobs, size_t *njobs, struct cache_top *top,
+            struct err *err)
 {
     struct stats_ctx s = {NULL, 0, 0, 0};
-    int rc = walk(dir, stats_one, &s, NULL, err);
+    int rc;
+
+    memset(top, 0, sizeof(*top));
+    rc = walk(dir, stats_one, &s, NULL, top, err);
 
     if (s.n > 1)
         qsort(s.jobs, s.n, sizeof(*s.jobs), row_cmp);
@@ -1341,7 +1385,7 @@ cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prun
     pc.o = o;
     pc.r = r;
     pc.now = now_ns();
-    return walk(dir, prune_one, &pc, &r->in_use, err);
+    return walk(dir, prune_one, &pc, &r->in_use, &r->top, err);
 }
 
 void
@@ -1351,4 +1395,5 @@ cache_prune_result_fini(struct cache_prune_result *r)
         mem_free(r->foreign_path[i]);
         r->foreign_path[i] = NULL;
     }
+    cache_top_fini(&r->top);
 }

@@ -278,19 +278,35 @@ struct cache_job_stats {
     int job_own; /* ... and whether its fingerprint names the directory (not a window's) */
 };
 
+#define CACHE_PRUNE_NAMED 8 /* files not the cache's named in a prune's result, at most */
+
 /*
- * cache_stats() - one row per job directory of DIR, by fingerprint; mem_free(*jobs).
+ * Entries of DIR itself that are not job directories (a name other than 32 lowercase hex
+ * digits, or one that is not a directory, or a symbolic link), the walk's memo (walk.memo,
+ * part_memo.h) and its temporaries aside: the cache never writes them,
+ * never reads, removes or follows them; stats and prune count and name them.
+ */
+struct cache_top {
+    uint64_t n;
+    char *path[CACHE_PRUNE_NAMED]; /* the first of them (owned), NULL after the last */
+};
+
+/* cache_top_fini() - frees t's names. */
+void cache_top_fini(struct cache_top *t);
+
+/*
+ * cache_stats() - one row per job directory of DIR, by fingerprint; mem_free(*jobs);
+ * DIR's other entries in *top (cache_top_fini() it either way).
  * Reads headers only: a partial whose body is damaged still counts as an
  * entry here (a sweep and cache_prune() check whole files).
  */
-int cache_stats(const char *dir, struct cache_job_stats **jobs, size_t *njobs, struct err *err);
+int cache_stats(const char *dir, struct cache_job_stats **jobs, size_t *njobs,
+                struct cache_top *top, struct err *err);
 
 struct cache_prune_opts {
     double older_than_days; /* < 0: no age rule */
     int missing_sources;    /* 1: remove partials whose source is gone or changed */
 };
-
-#define CACHE_PRUNE_NAMED 8 /* files not the cache's named in a prune's result, at most */
 
 struct cache_prune_result {
     uint64_t removed,
@@ -299,6 +315,7 @@ struct cache_prune_result {
     uint64_t foreign;                      /* files of job directories that are not the cache's */
     uint64_t in_use;                       /* job directories passed over: a sweep holds them */
     char *foreign_path[CACHE_PRUNE_NAMED]; /* the first of them (owned), NULL after the last */
+    struct cache_top top;                  /* DIR's entries that are not job directories */
 };
 
 /*
@@ -315,7 +332,7 @@ struct cache_prune_result {
 int cache_prune(const char *dir, const struct cache_prune_opts *o, struct cache_prune_result *r,
                 struct err *err);
 
-/* cache_prune_result_fini() - frees r's foreign_path names. */
+/* cache_prune_result_fini() - frees r's foreign_path and top names. */
 void cache_prune_result_fini(struct cache_prune_result *r);
 
 #endif

@@ -179,6 +179,8 @@ struct cfile {
     char *raw;          /* bad: the message as kept in a partial */
     char *msg;          /* hit and bad: the message, with the path as this run names it */
     char *warn;         /* its partial was rejected: why */
+    int unopened;       /* read, but it could not be opened: none of its groups in the tables */
+    int cached;         /* read, and a roll-up holding it was written */
 };
 
 /* roll_member_of() - what a roll-up records of file `cf` (its identity, counts and verdict). */
@@ -437,6 +439,8 @@ seg_flush(struct run *r, int w, struct err *err)
         if (n >= 0) {
             atomic_fetch_add(&r->written, 1);
             atomic_fetch_add(&r->written_bytes, (uint64_t)n);
+            for (size_t k = 0; k < sg->n; k++)
+                r->cf[sg->m[k]].cached = 1;
         } else if (atomic_exchange(&r->write_failed, 1) == 0) {
             snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", werr.msg);
         }
@@ -540,6 +544,7 @@ cached_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_do
     const char *path = r->files[pi].path;
     struct useg *sg = &r->seg[w];
 
+    cf->unopened = !done->opened; /* nothing of it was folded: not a member, and no groups */
     if (!cf->own_table && !cf->direct)
         return 0;
     if (cf->own_table && seg_enter(r, w, pi, err) < 0)
@@ -1366,26 +1371,36 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
     char *path = NULL;
     struct err werr;
     int64_t n;
-    int filtered;
+    int filtered = -1;
+    size_t nm = 0;
     int side;
 
     if (nfiles == 0 || r->defer > 0 || !atomic_load(&r->cache->write_ok) ||
         nfiles > PARTIAL_MEMBERS_MAX ||
         (!r->cold && (atomic_load(&r->pieces) < 2 || (nfiles - r->covered) * 20 <= nfiles)))
         return;
-    for (size_t i = 0; i < nfiles; i++)
-        if (!r->cf[i].hit && !r->cf[i].member)
-            return;                    /* its groups are in the table, it cannot be a member */
-    filtered = r->cf[0].src->filtered; /* members (hit or member) are identified */
-    for (size_t i = 1; i < nfiles; i++)
-        if (r->cf[i].src->filtered != filtered)
+    for (size_t i = 0; i < nfiles; i++) {
+        const struct cfile *cf = &r->cf[i];
+
+        if (!cf->hit && !cf->member && cf->unopened)
+            continue; /* no groups of it in the table: left out, read again next time */
+        if (!cf->hit && !cf->member)
+            return; /* its groups are in the table, it cannot be a member */
+        if (filtered >= 0 && cf->src->filtered != filtered)
             return; /* files read whole and through the window: no roll-up holds both */
-    m = mem_calloc(nfiles, sizeof(*m));
+        filtered = cf->src->filtered; /* members (hit or member) are identified */
+        nm++;
+    }
+    if (nm == 0)
+        return;
+    m = mem_calloc(nm, sizeof(*m));
+    nm = 0;
     for (size_t i = 0; i < nfiles; i++)
-        roll_member_of(&r->cf[i], &m[i]);
+        if (r->cf[i].hit || r->cf[i].member)
+            roll_member_of(&r->cf[i], &m[nm++]);
     err_init(&werr);
     side = r->op->rank != NULL && r->finishing && r->cache->has_finish;
-    n = cache_store_roll_keep(r->cache, m, (uint32_t)nfiles, filtered, t, r->op->val_len,
+    n = cache_store_roll_keep(r->cache, m, (uint32_t)nm, filtered, t, r->op->val_len,
                               save_state_any, r->op, side ? &path : NULL, &werr);
     if (n >= 0 && side) { /* its side file; the output's rows are the first of its list */
         struct partial *p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
@@ -1407,6 +1422,8 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
         mem_free(path);
     }
     if (n >= 0) {
+        for (size_t i = 0; i < nfiles; i++)
+            r->cf[i].cached |= r->cf[i].member;
         res->cache.written++;
         res->cache.written_bytes += (uint64_t)n;
         /* the roll-ups of many units it merged are superseded by it (unit ones are kept, for
@@ -1679,6 +1696,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
 out:
     spill_fini(&sp);
     if (r != NULL) {
+        for (size_t i = 0; i < plan->nfiles; i++)
+            res->cache.uncached += !r->cf[i].hit && !r->cf[i].cached;
         for (int t = 0; t < res->ntables; t++) {
             if (r->own[t] != NULL) {
                 op_release_all(op, r->own[t], &res->wacct[t]);
@@ -1974,6 +1993,7 @@ struct mfile {
     char *msg;      /* hit and bad */
     char *warn;     /* a partial was rejected: why */
     uint8_t *valid; /* not hit: per op, 1 when its partial is valid (not written again) */
+    int cached;     /* read, and every op's partial of it is valid or was written */
 };
 
 static int
@@ -2097,10 +2117,14 @@ many_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_done
     struct many_ctx *m = ctx;
     struct mfile *mf = &m->mf[m->miss[i]];
     const char *path = m->files[m->miss[i]].path;
-    int rc = 0;
+    int rc = 0, cached = mf->own_table && done->opened && !stop;
 
     for (size_t k = 0; k < m->nops; k++) {
         uint64_t *fc = m->fcounts[(size_t)w * m->nops + k];
+
+        if (mf->own_table && !(mf->valid != NULL && mf->valid[k]) &&
+            !atomic_load(&m->caches[k]->write_ok))
+            cached = 0;
 
         if (mf->own_table && done->opened && !stop && atomic_load(&m->caches[k]->write_ok) &&
             (mf->valid == NULL || !mf->valid[k])) { /* a valid partial is not written again */
@@ -2134,8 +2158,11 @@ many_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_done
             if (n >= 0) {
                 atomic_fetch_add(&m->written, 1);
                 atomic_fetch_add(&m->written_bytes, (uint64_t)n);
-            } else if (atomic_exchange(&m->write_failed, 1) == 0) {
-                snprintf(m->write_err, sizeof(m->write_err), "cannot write partials: %s", werr.msg);
+            } else {
+                cached = 0;
+                if (atomic_exchange(&m->write_failed, 1) == 0)
+                    snprintf(m->write_err, sizeof(m->write_err), "cannot write partials: %s",
+                             werr.msg);
             }
             mem_free(in);
         }
@@ -2144,6 +2171,7 @@ many_file_end(void *ctx, int w, size_t i, int stop, const struct sweep_file_done
             move_into(m->ops[k], m->res[k].tables[w], &m->own[k][w], &m->res[k].acct, err) < 0)
             rc = -1;
     }
+    mf->cached = cached;
     return rc;
 }
 
@@ -2218,6 +2246,8 @@ many_map_cached(struct many_ctx *m, size_t nfiles, int nt, const struct sweep_op
     }
     res0->cache.written = atomic_load(&m->written);
     res0->cache.written_bytes = atomic_load(&m->written_bytes);
+    for (size_t i = 0; i < nfiles; i++)
+        res0->cache.uncached += !m->mf[i].hit && !m->mf[i].cached;
     if (atomic_load(&m->write_failed)) {
         res0->cache_warn =
             mem_realloc(res0->cache_warn, (res0->ncache_warn + 1) * sizeof(*res0->cache_warn));

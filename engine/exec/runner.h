@@ -45,6 +45,7 @@ struct runner_cache_stats {
     uint64_t side_listed_touched, side_listed;      /* side: found keys that were listed; the
                                                        list's length */
     uint64_t sides_written;                         /* side files written */
+    uint64_t uncached; /* files read and in no partial written (racy ones, unopened, ...) */
 };
 
 /* Where a run's time went (CLOCK_MONOTONIC seconds; --summary json's "phases"). */

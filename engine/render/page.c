@@ -228,7 +228,7 @@ write_header(FILE *f, const struct page *p)
                     p->nhours == 1 ? "" : "s");
     }
     fmt_count(buf, sizeof(buf), h->files);
-    fprintf(f, "</dd>\n<dt>files read</dt><dd id=\"files\">%s", buf);
+    fprintf(f, "</dd>\n<dt>files</dt><dd id=\"files\">%s", buf);
     if (h->nbad)
         fprintf(f,
                 ", <span class=\"bad\">%zu bad</span> (their flows before the damage are "

@@ -40,7 +40,7 @@ struct page_header {
     const char *const *paths; /* the PATH arguments read */
     size_t npaths;
     const char *window;         /* the time window, as text ("" or NULL: none given) */
-    uint64_t files;             /* files read (bad ones included) */
+    uint64_t files;             /* files planned (bad ones, unopened ones included) */
     uint64_t flows;             /* flow records read */
     uint64_t dns_rrs;           /* DNS records read */
     const struct page_bad *bad; /* bad files, each named with its message */

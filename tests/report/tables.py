@@ -261,7 +261,7 @@ def corruption(a, tmp):
     check(set(named) <= set(paths), 'named files not given: %r' % (set(named) - set(paths)))
     check(doc.by_id('files').text().startswith('%d,' % len(paths)) or
           doc.by_id('files').text().startswith('%d ' % len(paths)),
-          'files read %r for %d files' % (doc.by_id('files').text(), len(paths)))
+          'files %r for %d files' % (doc.by_id('files').text(), len(paths)))
     return len(paths), len(damaged), len(named)
 
 

@@ -146,9 +146,12 @@ test_rules(void)
         size_t n;
         struct cache_prune_opts o = {-1, 0};
         struct cache_prune_result r;
+        struct cache_top top;
 
         err_init(&err);
-        CHECK(cache_stats(cdir, &jobs, &n, &err) == 0);
+        CHECK(cache_stats(cdir, &jobs, &n, &top, &err) == 0);
+        CHECK_EQ_U64(top.n, 0);
+        cache_top_fini(&top);
         CHECK_EQ_U64(n, 1);
         if (n == 1) {
             CHECK_EQ_U64(jobs[0].entries, 1);
