@@ -924,9 +924,10 @@ test_side(void)
     side_ent(&s, 7, &e);
     {
         int wfd = open(path, O_RDWR);
-        uint8_t byte;
+        uint8_t byte = 0;
 
-        CHECK(wfd >= 0 && pread(wfd, &byte, 1, (off_t)(e.off + e.len - 1)) == 1);
+        CHECK(wfd >= 0);
+        CHECK(pread(wfd, &byte, 1, (off_t)(e.off + e.len - 1)) == 1);
         byte ^= 0x10;
         CHECK(pwrite(wfd, &byte, 1, (off_t)(e.off + e.len - 1)) == 1);
         close(wfd);
