@@ -390,6 +390,16 @@ cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
 }
 
 /* Files the walk passed over, for the text summary: ", passed over N" or "". */
+void
+cli_summary_cache(const struct runner_cache_stats *cs)
+{
+    fprintf(stderr,
+            "flowsweep: summary: cache: %llu files from partials, %llu read, %llu partials "
+            "written (%.1f MiB)\n",
+            (unsigned long long)cs->from_partials, (unsigned long long)cs->read,
+            (unsigned long long)cs->written, (double)cs->written_bytes / (1024.0 * 1024.0));
+}
+
 const char *
 cli_passed_text(const struct part_plan *plan)
 {
@@ -416,10 +426,5 @@ cli_sweep_many_summary(const char *head, const struct runner_result *res, size_t
             elapsed > 0 ? (double)st->flows / elapsed : 0.0, res->ntables,
             (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
     if (cached)
-        fprintf(stderr,
-                "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
-                "partials written (%.1f MiB)\n",
-                (unsigned long long)res->cache.from_partials, (unsigned long long)res->cache.read,
-                (unsigned long long)res->cache.written,
-                (double)res->cache.written_bytes / (1024.0 * 1024.0));
+        cli_summary_cache(&res->cache);
 }

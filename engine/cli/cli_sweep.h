@@ -26,6 +26,9 @@ void cli_log_escaped(enum log_level level, const char *prefix, const char *text,
 /* cli_fatal() - a fatal error: "flowsweep: error: MESSAGE" (docs/errors.md), escaped. */
 void cli_fatal(const struct err *err);
 
+/* cli_summary_cache() - the summary's cache line on stderr (commands, --job, report). */
+void cli_summary_cache(const struct runner_cache_stats *cs);
+
 /*
  * cli_plan_memo_save() - saves and frees the walk memo cli_plan_inputs() used with
  * --cache (docs/partials.md "The walk memo"), into the cache directory when it exists;

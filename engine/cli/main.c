@@ -118,12 +118,7 @@ print_summary(const struct runner_result *res, uint64_t nfiles, const struct par
             el > 0 ? (double)st->flows / el : 0.0, res->ntables,
             (double)mem_peak_rss() / (1024.0 * 1024.0), mem_allocator_name());
     if (cached)
-        fprintf(stderr,
-                "flowsweep: summary: cache: %llu files from partials, %llu read, %llu "
-                "partials written (%.1f MiB)\n",
-                (unsigned long long)res->cache.from_partials, (unsigned long long)res->cache.read,
-                (unsigned long long)res->cache.written,
-                (double)res->cache.written_bytes / (1024.0 * 1024.0));
+        cli_summary_cache(&res->cache);
 }
 
 /* dns-names, dns-dest, query, dns-hunt: one operation run by the engine's job runner. */
