@@ -14,6 +14,7 @@
 
 #include <xxhash.h>
 
+#include "bulksum.h"
 #include "le.h"
 #include "mem.h"
 
@@ -257,7 +258,7 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
         le_put32(b->p + start, info->nmembers);
         le_put32(b->p + start + 4, 0);
         le_put64(b->p + start + 8, b->len - start - MEMBERS_HEAD);
-        msum = XXH3_64bits(b->p + start, b->len - start);
+        msum = bulksum_xxh3(b->p + start, b->len - start);
         le_put64(buf_room(b, 8), msum);
     }
     rc = flush(b, fd, name, flushed, err);
@@ -321,7 +322,7 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
         le_put32(b->p + start + 4, 0);
         le_put64(b->p + start + 8, k);
         le_put64(b->p + start + 16, payload);
-        sums[1 + nblocks] = XXH3_64bits(b->p + start, b->len - start);
+        sums[1 + nblocks] = bulksum_xxh3(b->p + start, b->len - start);
         le_put64(buf_room(b, 8), sums[1 + nblocks]);
         nblocks++;
         rc = flush(b, fd, name, flushed, err);
@@ -471,7 +472,7 @@ parse_members(struct partial *p, const uint8_t *buf, size_t len, unsigned flags,
                    (unsigned long long)entries);
     end = off + MEMBERS_HEAD + (size_t)entries;
     if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
-        XXH3_64bits(buf + off, MEMBERS_HEAD + (size_t)entries) != le_get64(buf + end))
+        bulksum_xxh3(buf + off, MEMBERS_HEAD + (size_t)entries) != le_get64(buf + end))
         return BAD("members section: checksum mismatch");
     p->members = mem_calloc(n, sizeof(*p->members));
     p->strings = mem_alloc((size_t)entries + 2u * n + 1);
@@ -683,7 +684,7 @@ partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, struc
             return BAD("block %u: empty partition %u written", b, part);
         sums[1 + b] = le_get64(buf + off + BLOCK_HEAD + payload);
         if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
-            XXH3_64bits(buf + off, BLOCK_HEAD + payload) != sums[1 + b])
+            bulksum_xxh3(buf + off, BLOCK_HEAD + payload) != sums[1 + b])
             return BAD("block %u (partition %u): checksum mismatch", b, part);
         rc = check_payload(buf + off + BLOCK_HEAD, buf + off + BLOCK_HEAD + payload, part, n,
                            p->info.any_order, err);
@@ -999,7 +1000,7 @@ partial_stream_end(struct partial_stream *w, struct err *err)
     le_put64(head + 16, payload);
     if (w->block_at >= w->off) { /* the whole block is still in the buffer */
         memcpy(w->buf + (w->block_at - w->off), head, BLOCK_HEAD);
-        sum = XXH3_64bits(w->buf + (w->block_at - w->off), BLOCK_HEAD + payload);
+        sum = bulksum_xxh3(w->buf + (w->block_at - w->off), BLOCK_HEAD + payload);
     } else { /* written out in part: fix its head on disk, hash it back */
         XXH3_state_t *st = XXH3_createState();
         uint8_t *tmp;

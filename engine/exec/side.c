@@ -11,6 +11,7 @@
 
 #include <xxhash.h>
 
+#include "bulksum.h"
 #include "le.h"
 #include "mem.h"
 #include "op.h"
@@ -245,7 +246,7 @@ side_build(const struct partial *roll, const uint8_t fp[16], const struct side_k
     le_put64(h + 80, nlist);
     le_put64(h + SIDE_HEAD - 8, XXH3_64bits(h, SIDE_HEAD - 8));
     le_put64(out->p + out->len - 8,
-             XXH3_64bits(out->p + start + SIDE_HEAD, out->len - start - SIDE_HEAD - 8));
+             bulksum_xxh3(out->p + start + SIDE_HEAD, out->len - start - SIDE_HEAD - 8));
     return 0;
 }
 
@@ -288,7 +289,7 @@ side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err 
         return BAD("length %zu, its counts make %llu", len,
                    (unsigned long long)(SIDE_HEAD + 4 * listed + SIDE_ENT * n + 8));
     if (!(flags & SIDE_SKIP_SUMS) &&
-        XXH3_64bits(buf + SIDE_HEAD, len - SIDE_HEAD - 8) != le_get64(buf + len - 8))
+        bulksum_xxh3(buf + SIDE_HEAD, len - SIDE_HEAD - 8) != le_get64(buf + len - 8))
         return BAD("checksum mismatch");
     list = buf + SIDE_HEAD;
     ents = list + 4 * listed;
