@@ -199,6 +199,9 @@ void hunt_scratch_fini(struct hunt_scratch *s);
 int hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
               const struct flow *const *flows, size_t n, struct memacct *acct, struct err *err);
 
+/* hunt_sort_u64() - a[0..n) ascending, with room for n / 2 items at tmp (hunt_finish.c). */
+void hunt_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
+
 /* hunt_hourly_load() - room for `n` hours in an empty `hh` (for a saved state). 0 or -ERR_LIMIT. */
 int hunt_hourly_load(struct hunt_hourly *hh, uint32_t n, struct memacct *acct, struct err *err);
 

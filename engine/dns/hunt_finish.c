@@ -120,13 +120,13 @@ order_rows(struct hrow *rows, size_t n, size_t want)
 }
 
 /*
- * sort_u64() - a[0..n) ascending, with room for n / 2 items at tmp: a merge sort (n log n
- * whatever the order: the times are the flows'), insertion sort below 17 items, a merge
- * skipped when the halves are in order already. qsort() with its compare through a
- * pointer was 10% of the instructions of a cached dns-hunt re-run (docs/partials.md).
+ * hunt_sort_u64() (hunt.h) - a merge sort (n log n whatever the order: the times are the
+ * flows'), insertion sort below 17 items, a merge skipped when the halves are in order
+ * already. qsort() with its compare through a pointer was 10% of the instructions of a
+ * cached dns-hunt re-run (docs/partials.md).
  */
-static void
-sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
+void
+hunt_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
 {
     size_t h = n / 2, i = 0, j = h, k = 0;
 
@@ -141,8 +141,8 @@ sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
         }
         return;
     }
-    sort_u64(a, tmp, h);
-    sort_u64(a + h, tmp, n - h);
+    hunt_sort_u64(a, tmp, h);
+    hunt_sort_u64(a + h, tmp, n - h);
     if (a[h - 1] <= a[h])
         return;
     memcpy(tmp, a, h * sizeof(*a));
@@ -234,7 +234,7 @@ timing(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint64_t window_h
         while (i < n && buf[i - 1] <= buf[i]) /* a saved series is ascending already */
             i++;
         if (i < n)
-            sort_u64(buf, tmp, n);
+            hunt_sort_u64(buf, tmp, n);
     }
     {
         size_t u = 1; /* distinct (client, second) items */
@@ -513,7 +513,7 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
     if (first_hour != UINT64_MAX)
         window_hours = last_hour - first_hour + 1;
     buf = mem_alloc((maxtimes + 1 + maxtimes / 2 + 1) *
-                    sizeof(*buf)); /* the series, sort_u64()'s room */
+                    sizeof(*buf)); /* the series, hunt_sort_u64()'s room */
     /* Pass 2: score every group. */
     for (unsigned p = 0; p < HTAB_PARTS; p++)
         for (size_t i = 0; i < htab_part_cap(t, p); i++) {

@@ -197,24 +197,21 @@ set_at(const uint8_t *val, size_t off)
     return (struct dset *)(uintptr_t)(val + off);
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* The times series: u32 count, then its items ascending, 8 bytes little-endian each. */
 static void
 save_times(const struct hunt_times *t, struct op_bytes *out)
 {
-    uint64_t *items = mem_alloc(((size_t)t->n + 1) * sizeof(*items));
+    /* the items, then hunt_sort_u64()'s room */
+    uint64_t *items = mem_alloc(((size_t)t->n + 1 + t->n / 2 + 1) * sizeof(*items));
     uint8_t le[4];
+    size_t asc = 1;
 
     if (t->n) /* an empty series has no array (memcpy from NULL is undefined) */
         memcpy(items, t->p, (size_t)t->n * sizeof(*items));
-    qsort(items, t->n, sizeof(*items), cmp_u64);
+    while (asc < t->n && items[asc - 1] <= items[asc])
+        asc++;
+    if (asc < t->n)
+        hunt_sort_u64(items, items + t->n + 1, t->n);
     le_put32(le, (uint32_t)t->n);
     op_bytes_put(out, le, 4);
     for (uint32_t i = 0; i < t->n; i++)
