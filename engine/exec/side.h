@@ -54,9 +54,12 @@ void side_roll_of(const struct partial *p, struct side_roll *r);
 struct side {
     uint8_t *buf; /* the file (owned) */
     size_t len;
+    size_t big; /* 0: buf is mem_alloc()ed; else mem_big_zalloc(big)ed (side_load()) */
     uint8_t finish_fp[16];
     struct side_roll roll;
     uint64_t groups; /* the roll-up's groups (entries) */
+    uint32_t *first;    /* first[b]: the first entry whose hash's top `first_bits` bits are >= b */
+    unsigned first_bits; /* (2^first_bits + 1 of them, made by side_parse(): side_find()) */
     uint64_t passed; /* of which pass --having */
     uint64_t listed; /* of which the first `listed` in order are in the list */
 };
@@ -95,7 +98,8 @@ enum {
 
 /*
  * side_parse() - checks side file buf[0..len) whole (which `s` takes over,
- * mem_alloc'ed). 0, or -ERR_FORMAT saying why. side_fini() it either way.
+ * mem_alloc'ed) and indexes its entries by their hashes' top bits for side_find().
+ * 0, or -ERR_FORMAT saying why. side_fini() it either way.
  */
 int side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err *err);
 

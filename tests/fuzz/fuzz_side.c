@@ -38,6 +38,13 @@ parse(const uint8_t *data, size_t size, unsigned flags)
             k = side_find(&s, e.hash);
             if (k > i) /* the first entry of its hash is not after it */
                 __builtin_trap();
+            if (k > 0) { /* and is the first: the one before it hashes below */
+                struct side_ent x;
+
+                side_ent(&s, k - 1, &x);
+                if (x.hash >= e.hash)
+                    __builtin_trap();
+            }
             passing += e.rank != SIDE_NOT_PASSING;
             if (e.rank < s.listed) {
                 listed++;
