@@ -515,7 +515,7 @@ entry_path(const struct cache *c, const struct cache_src *s)
 int
 cache_racy(const struct cache_src *s)
 {
-    return s->now_ns - s->mtime_ns < CACHE_RACY_NS;
+    return s->now_ns - s->mtime_ns < CACHE_RACY_NS || s->now_ns - s->ctime_ns < CACHE_RACY_NS;
 }
 
 static enum cache_look
@@ -550,7 +550,8 @@ lookup(const struct cache *c, const struct cache_src *s, struct partial *p, unsi
     mem_free(path);
     if (strcmp(in->src_path, s->path) != 0 || in->src_size != s->size ||
         in->src_mtime_ns != s->mtime_ns || in->src_ino != s->ino || in->src_dev != s->dev ||
-        in->created_ns - in->src_mtime_ns < CACHE_RACY_NS || s->ctime_ns > in->created_ns) {
+        in->created_ns - in->src_mtime_ns < CACHE_RACY_NS ||
+        s->ctime_ns > in->created_ns - CACHE_RACY_NS) {
         partial_fini(p);
         return CACHE_STALE;
     }
@@ -636,15 +637,16 @@ find_src(const struct src_ref *refs, size_t n, const char *path)
 }
 
 /*
- * Whether member `m` is file `s` as it is now (its inode unchanged since it was
- * examined: ctime), and was old enough when examined.
+ * Whether member `m` is file `s` as it is now and was old enough when examined (cache.h):
+ * its ctime still at least CACHE_RACY_NS before the examination, so that no change since
+ * (which stamps a ctime from a clock at most one tick behind) can hide in a coarse tick.
  */
 static int
 member_valid(const struct partial_member *m, const struct cache_src *s)
 {
     return strcmp(m->path, s->path) == 0 && m->size == s->size && m->mtime_ns == s->mtime_ns &&
            m->ino == s->ino && m->dev == s->dev && m->examined_ns - m->mtime_ns >= CACHE_RACY_NS &&
-           s->ctime_ns <= m->examined_ns;
+           s->ctime_ns <= m->examined_ns - CACHE_RACY_NS;
 }
 
 void

@@ -10,15 +10,20 @@
  * A partial is used for a planned file only when all of these hold:
  *   - it loads whole (partial_load(): magic, format version, lengths, checksums);
  *   - same job fingerprint and operation state version;
- *   - same real path, size, mtime (ns), inode and device as the file now, and
- *     the file's inode not changed (ctime) since it was examined for the partial
- *     (a rewrite in place whose mtime was put back: cp -p, rsync --inplace -t);
+ *   - same real path, size, mtime (ns), inode and device as the file now;
  *   - the file's mtime was at least CACHE_RACY_NS older than the moment the
- *     file was examined for the partial (git's "racy clean" rule: a file
- *     rewritten within the same tick can keep its size and mtime).
+ *     file was examined for the partial, and its ctime (now) still is (git's
+ *     "racy clean" rule). A change stamps the inode's ctime from a coarse clock,
+ *     at most one tick behind the clock read before the examination, and no user
+ *     can set a ctime back: a rewrite after the examination (even one in place,
+ *     size kept and mtime put back: cp -p, rsync --inplace -t, within the same
+ *     tick) moves the ctime past "examined - CACHE_RACY_NS". The format keeps
+ *     no ctime: the ctime is judged against the examination time alone.
  * A partial that exists but fails to load is reported and rebuilt; one whose
  * source changed is rebuilt silently. A partial is written only for a file
- * that was opened and is old enough to pass the racy rule next time.
+ * that was opened and passes the racy rule (cache_racy(): its mtime and ctime
+ * both at least CACHE_RACY_NS old when examined): one with an old mtime but a
+ * young ctime (touch -d, cp -p, rsync -t, tar x just now) is cached by a later run.
  *
  * The job fingerprint is XXH3-128 over CACHE_SEMANTICS and the job's
  * state-shaping text (cache_job_text_*): what decides the groups and their
@@ -44,7 +49,7 @@
 #    define CACHE_UNIT_DAYS 7
 #endif
 #define CACHE_UNIT_SHIFT (CACHE_UNIT_DAYS == 7 ? 3 : 0) /* day 0 (1970-01-01) was a Thursday */
-/* A file must be this much older than its partial (ns) for its size and mtime to be trusted. */
+/* A file's mtime and ctime must be this much older than its examination (ns) to be trusted. */
 #define CACHE_RACY_NS (2LL * 1000000000LL)
 
 struct cache {
@@ -185,7 +190,8 @@ enum cache_look cache_lookup(const struct cache *c, const struct cache_src *s, s
  */
 int cache_head_valid(const struct cache *c, const struct cache_src *s);
 
-/* cache_racy() - 1 when a partial of `s` would not be trusted (the file is too young). */
+/* cache_racy() - 1 when a partial of `s` would not be trusted: its mtime or ctime is less
+ * than CACHE_RACY_NS before s->now_ns (the file is too young). */
 int cache_racy(const struct cache_src *s);
 
 /*
@@ -205,7 +211,7 @@ int64_t cache_store(struct cache *c, const struct cache_src *s, struct partial_i
  * that one worker reads into one table and writes it as a roll-up; a run that
  * was made of many pieces writes one roll-up of everything. A roll-up serves a
  * run when every one of its members is a planned file, unchanged (path, size,
- * mtime, inode, device) and old enough (the racy rule, per member).
+ * mtime, inode, device) and old enough (the racy rule, per member: cache.h).
  */
 struct cache_roll {
     char *path; /* the roll-up's file (owned) */

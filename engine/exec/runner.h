@@ -36,7 +36,7 @@ struct runner_cache_stats {
     uint64_t written;       /* partials written */
     uint64_t written_bytes;
     uint64_t rejected;       /* partials reported (warnings) and rebuilt from their file */
-    uint64_t racy;           /* files read but not cached: modified less than CACHE_RACY_NS ago */
+    uint64_t racy;           /* files read, not cached: mtime or ctime < CACHE_RACY_NS old */
     uint64_t counted;        /* groups of a roll-up nothing else touched, loaded as counts (op.h) */
     uint64_t counted_merged; /* groups of that roll-up merged whole into a touched group */
     int side;                /* the whole roll-up was not loaded: its side file served (side.h) */

@@ -23,8 +23,10 @@ repo=$work/repo
   --labels "$work/labels-new.tsv"
 "$gen" --out "$work/late" --seed 23 --start 2024-02-29T23 --hours 1 --flows 800 -q \
   --labels "$work/labels-late.tsv"
-# Old enough for the racy rule (a file younger than 2 s is not trusted to its partial).
+# Old enough for the racy rule (a file whose mtime or ctime is younger than 2 s is not
+# trusted to its partial): the mtimes set back now, the ctimes waited for.
 find "$work" -type f -exec touch -d '-2 hours' {} +
+aged_mark
 
 warnings() { grep -v -e '^flowsweep: summary:' -e '^flowsweep: warn: cache:' -e '^flowsweep: info: cache:' "$1" || true; }
 # counted FILE: "N M" from the -v line (groups loaded as counts, merged whole), or nothing.
@@ -34,6 +36,7 @@ fill() {
   local n=$1
   shift
   rm -rf "$work/fill-$n"
+  aged_wait # (once: then a no-op)
   "$fs" "$@" -q --threads 1 --cache "$work/fill-$n" "$repo" > /dev/null
   ls "$work/fill-$n"/*/*.roll > /dev/null || bad "$n: no roll-up filled"
 }

@@ -18,8 +18,8 @@ work=$(cd "$work" && pwd)
 repo=$work/repo
 "$gen" --out "$repo" --seed 7 --start 2024-05-01T00 --hours 3 --flows 9000 -q
 find "$work" -type f -exec touch -d '-2 hours' {} + # older than the racy rule's margin
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh" # fail, bad, aged_mark, aged_wait
+aged_mark                  # (the ctimes too, once aged_wait returns)
 
 # ---- 1. the Public Suffix List is part of the key ----
 psl=/usr/share/publicsuffix/public_suffix_list.dat
@@ -27,6 +27,7 @@ Q=(query --records dns --group-by dns.domain --agg 'n=count(),d=distinct(dns.nam
 H=(dns-hunt --limit 0 --format csv -q)
 if [ -r "$psl" ]; then
   "$fs" "${Q[@]}" "$repo" > "$work/q.old.plain"
+  aged_wait
   "$fs" "${Q[@]}" --cache "$work/c" "$repo" > "$work/q.old.fill"
   "$fs" "${H[@]}" --cache "$work/c" "$repo" > "$work/h.old.fill"
   cmp -s "$work/q.old.plain" "$work/q.old.fill" || bad "query: the cache-filling run differs from the plain one"
@@ -35,6 +36,7 @@ if [ -r "$psl" ]; then
   { cat "$psl"; printf '\n// cache_keys.sh\n%s\n' "${top%.}"; } > "$work/psl.dat"
   touch -d 2000-01-01 "$work/psl.dat" # older than every other list: still the one used
   touch -d '-1 hour' "$repo"/2024/05/01/00/*.yaf # one hour changed: its files are read again
+  aged_mark # (section 4 caches them: it waits for their ctimes)
   export FLOWSWEEP_PSL_FILE=$work/psl.dat
   "$fs" "${Q[@]}" "$repo" > "$work/q.new.plain"
   "$fs" "${Q[@]}" --cache "$work/c" "$repo" > "$work/q.new.cached"
@@ -102,7 +104,10 @@ grep -q "not the cache's" "$work/prune3.out" && bad "prune named a file of its o
 # ---- 4. a file rewritten in place, its size and mtime put back (cp -p or rsync --inplace -t
 # over it, a restore from backup): its inode's change time moved, so its partial is not used ----
 R=(query --group-by sip,dip --agg 'n=count()' --format csv --limit 0 -q)
+aged_wait
 "$fs" "${R[@]}" --cache "$work/c4" "$repo" > "$work/r.fill"
+"$fs" cache stats "$work/c4" | grep -q '(1 roll-ups with 3 file memberships in all' ||
+  bad "the fill did not cache the 3 files: $("$fs" cache stats "$work/c4")"
 f=$(find "$repo" -name '*.yaf' | sort | head -1)
 cp -p "$f" "$work/r.orig"
 # the busiest source address of the file: one byte of its first occurrence changed, in place

@@ -22,7 +22,8 @@ repo=$work/repo new=$work/new
 "$gen" --out "$repo" --seed 21 --start 2024-03-01T00 --hours 20 --flows 16000 -q
 "$gen" --out "$new" --seed 22 --start 2024-03-01T20 --hours 1 --flows 800 -q
 rm -f "$work"/*.labels.tsv
-find "$work" -type f -exec touch -d '-2 hours' {} + # old enough for the racy rule
+find "$work" -type f -exec touch -d '-2 hours' {} + # old enough for the racy rule: the mtimes,
+aged_mark                                            # and the ctimes once aged_wait returns
 
 counts() { grep -o 'groups [0-9]* (shown [0-9]*[^;]*' "$1" || true; }
 warnings() { grep -v -e '^flowsweep: summary:' -e '^flowsweep: warn: cache:' -e '^flowsweep: info:' "$1" || true; }
@@ -35,6 +36,7 @@ check() {
   shift
   fsrun "$work/$name.plain" "$@" --threads 1 "$repo" "$new"
   rm -rf "$c"
+  aged_wait # (once: then a no-op)
   "$fs" "$@" --threads 1 --cache "$c" "$repo" > /dev/null 2>&1
   ls "$c"/*/*.side > /dev/null 2>&1 || bad "$name: the cold run wrote no side file"
   rm -rf "$c.run" && cp -a "$c" "$c.run"

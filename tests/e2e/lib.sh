@@ -10,6 +10,17 @@ fresh_workdir() { rm -rf "$1" && mkdir -p "$1" && (cd "$1" && pwd); }
 # cut_copy FILE OUT: OUT is FILE's first two thirds (a file cut short: exit 3, named).
 cut_copy() { head -c $(($(stat -c %s "$1") * 2 / 3)) "$1" > "$2"; }
 
+# The cache trusts a file only once its mtime and ctime are 2 s old (the racy rule,
+# docs/partials.md). `touch -d` sets an mtime back but stamps the ctime now, which nothing
+# can set back: a script calls aged_mark after its last such change of the set-up and
+# aged_wait before the first run that must cache those files (it sleeps what is left of
+# 2.1 s, so the runs in between count).
+aged_mark() { aged_t0=$(date +%s%N); }
+aged_wait() {
+  local left=$((aged_t0 + 2100000000 - $(date +%s%N)))
+  [ "$left" -le 0 ] || sleep "$((left / 1000000000)).$(printf '%09d' $((left % 1000000000)))"
+}
+
 # run_keep PREFIX COMMAND...: runs COMMAND, keeping PREFIX.out, PREFIX.err and PREFIX.rc.
 run_keep() {
   local p=$1 rc=0

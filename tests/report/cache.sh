@@ -22,8 +22,10 @@ cut_copy "$first" "$repo/2024/03/01/21/yaf-cut.yaf"
 printf 'not IPFIX at all\n' > "$repo/2024/03/01/22/yaf-garbage.yaf"
 "$gen" --out "$work/later" --seed 8 --start 2024-03-01T23 --hours 2 --files-per-hour 2 \
   --flows 8000 --exfil default -q
-# Old enough for the racy rule (a file younger than 2 s is not trusted to its partial).
+# Old enough for the racy rule (a file whose mtime or ctime is younger than 2 s is not
+# trusted to its partial): the mtimes set back now, the ctimes waited for (aged_wait).
 find "$work" -type f -exec touch -d '-2 hours' {} +
+aged_mark
 
 steady() { sed -e 's/made [^<]*//' -e 's|<dt>elapsed</dt><dd>[^<]*||' "$1"; }
 counts() { sed -n 's/.*cache: \([0-9]*\) files from partials, \([0-9]*\) read.*/\1 \2/p' "$1"; }
@@ -49,6 +51,7 @@ for t in 1 4; do
   rep plain.t$t --threads $t "$repo"
   [ "$(cat "$work/plain.t$t.rc")" = 3 ] || bad "plain report at $t threads: exit $(cat "$work/plain.t$t.rc"), want 3"
 done
+aged_wait
 rep cold --threads 1 --cache "$work/c" "$repo"
 same cold plain.t1
 [ "$(counts "$work/cold.err")" = "0 $nfiles" ] || bad "cold: '$(counts "$work/cold.err")', want '0 $nfiles'"
@@ -63,9 +66,11 @@ grep -q 'yaf-cut.yaf' "$work/warm.t1.err" || bad "warm: the truncated file is no
 
 # ---- 2. new hours arrive: only they are read ----
 cp -rp "$work/later/." "$repo/" # their mtimes kept: old enough; the old files untouched
+aged_mark # their ctimes are now: the re-run that caches them waits (after the plain run)
 find "$work/later" -name '*.yaf' | sed "s|^$work/later|$repo|" | sort > "$work/new.list"
 nnew=$(wc -l < "$work/new.list")
 rep plain2 --threads 2 "$repo"
+aged_wait
 if command -v strace > /dev/null; then
   rc=0
   ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -e trace=openat,open \

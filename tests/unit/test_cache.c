@@ -1,8 +1,11 @@
 /*
  * test_cache.c - the partial cache's rules (cache.h): a partial is used only
  * for the same file (path, size, mtime, inode), the same job, an old enough
- * file (racy rule); a damaged partial is reported; stats and prune count and
- * remove what they say; a store after a prune emptied the job directory.
+ * file (racy rule: mtime and ctime); a damaged partial is reported; stats and prune
+ * count and remove what they say; a store after a prune emptied the job directory.
+ * Setting a file's mtime back moves its ctime to now, which no call can set back: the
+ * files the tests cache are made first, and main() waits once until their ctimes are
+ * CACHE_RACY_NS old (aged()).
  */
 #define _XOPEN_SOURCE 700
 
@@ -25,6 +28,8 @@
 #include "part_walk.h"
 
 static char dir[256];
+static char src_rules[512], src_win[512]; /* made first, aged() before their tests */
+static struct timespec made;              /* when they were made */
 
 static int
 save_val(const void *ctx, const uint8_t *val, struct partial_buf *out, struct err *err)
@@ -53,7 +58,7 @@ table(uint64_t n, struct memacct *acct)
     return t;
 }
 
-/* Writes `len` bytes to path and sets its mtime `age` seconds in the past. */
+/* Writes `len` bytes to path and sets its mtime `age` seconds in the past (its ctime: now). */
 static void
 make_file(const char *path, size_t len, int age)
 {
@@ -83,9 +88,8 @@ test_rules(void)
 
     memacct_init(&acct, 0);
     t = table(100, &acct);
-    snprintf(src, sizeof(src), "%s/src.ipfix", dir);
+    snprintf(src, sizeof(src), "%s", src_rules); /* made an hour old, its ctime aged() */
     snprintf(cdir, sizeof(cdir), "%s/cache", dir);
-    make_file(src, 1000, 3600);
     err_init(&err);
     CHECK(cache_open(&c, cdir, "group keys=dip", 1, &err) == 0);
     CHECK(atomic_load(&c.write_ok) == 1);
@@ -108,11 +112,25 @@ test_rules(void)
     CHECK(strcmp(other.fp_hex, c.fp_hex) != 0);
     cache_close(&other);
 
-    /* The file rewritten with the same size and an old mtime: the inode or mtime differs. */
+    /* The file rewritten with the same size and an old mtime: the inode or mtime differs.
+     * Its mtime is old but its ctime is now (touch -d, cp -p): not trusted yet. */
     unlink(src);
     make_file(src, 1000, 7200);
     CHECK(cache_identify(src, &s, &err) == 0);
     CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_STALE);
+    CHECK(s.now_ns - s.mtime_ns >= CACHE_RACY_NS);
+    CHECK(cache_racy(&s) == 1);
+    /* Written anyway (the caller should not): refused, the ctime is not old enough. */
+    CHECK(cache_store(&c, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_STALE);
+    /* As if examined later (the time set, not waited for): trusted once its ctime was
+     * CACHE_RACY_NS old at the examination, not a nanosecond before. */
+    s.now_ns = s.ctime_ns + CACHE_RACY_NS - 1;
+    CHECK(cache_racy(&s) == 1);
+    CHECK(cache_store(&c, &s, &in, t, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_STALE);
+    s.now_ns = s.ctime_ns + CACHE_RACY_NS;
+    CHECK(cache_racy(&s) == 0);
     CHECK(cache_store(&c, &s, &in, t, 8, save_val, NULL, &err) > 0);
     CHECK(cache_lookup(&c, &s, &p, &err) == CACHE_HIT);
     partial_fini(&p);
@@ -608,9 +626,8 @@ test_window_kinds(void)
     memacct_init(&acct, 0);
     whole = table(100, &acct);
     part = table(10, &acct);
-    snprintf(src, sizeof(src), "%s/win.ipfix", dir);
+    snprintf(src, sizeof(src), "%s", src_win); /* made an hour old, its ctime aged() */
     snprintf(cdir, sizeof(cdir), "%s/cache-win", dir);
-    make_file(src, 500, 3600);
     err_init(&err);
     CHECK(cache_open(&c, cdir, "group keys=dip", 1, &err) == 0);
     CHECK(cache_identify(src, &s, &err) == 0);
@@ -675,11 +692,45 @@ test_window_kinds(void)
     CHECK(cache_cover(&c3, srcs, 1, &rolls, &warns, &nwarns, &seen) == 1);
     CHECK(nwarns == 0 && rolls[0].filtered == 0);
     cache_rolls_free(rolls, 1);
+    cache_close(&c3);
+    /* a member is valid only while its file's ctime is CACHE_RACY_NS before its examination
+     * (member_valid()): one examined a nanosecond too early never serves and is removed */
+    CHECK(cache_open(&c3, cdir, "group keys=sip", 1, &err) == 0);
+    m.examined_ns = s.ctime_ns + CACHE_RACY_NS - 1;
+    CHECK(cache_store_roll(&c3, &m, 1, 0, whole, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_cover(&c3, srcs, 1, &rolls, &warns, &nwarns, &seen) == 0);
+    CHECK(seen == 1 && nwarns == 0);
+    cache_rolls_free(rolls, 0);
+    CHECK(cache_cover(&c3, srcs, 1, &rolls, &warns, &nwarns, &seen) == 0);
+    CHECK(seen == 0); /* removed */
+    cache_rolls_free(rolls, 0);
+    m.examined_ns = s.ctime_ns + CACHE_RACY_NS;
+    CHECK(cache_store_roll(&c3, &m, 1, 0, whole, 8, save_val, NULL, &err) > 0);
+    CHECK(cache_cover(&c3, srcs, 1, &rolls, &warns, &nwarns, &seen) == 1);
+    cache_rolls_free(rolls, 1);
     cache_close(&c);
     cache_close(&c2);
     cache_close(&c3);
     htab_destroy(whole);
     htab_destroy(part);
+}
+
+/* Waits until the files made first (src_rules, src_win) have a ctime CACHE_RACY_NS old. */
+static void
+aged(void)
+{
+    struct timespec now, left;
+    int64_t ns;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    ns = (int64_t)(made.tv_sec - now.tv_sec) * 1000000000LL + (made.tv_nsec - now.tv_nsec) +
+         CACHE_RACY_NS + 100000000LL; /* 0.1 s more: the kernel stamps from a coarse clock */
+    if (ns <= 0)
+        return;
+    left.tv_sec = (time_t)(ns / 1000000000LL);
+    left.tv_nsec = (long)(ns % 1000000000LL);
+    while (nanosleep(&left, &left) != 0)
+        ;
 }
 
 int
@@ -691,13 +742,19 @@ main(void)
     if (mkdtemp(tmpl) == NULL)
         return 1;
     snprintf(dir, sizeof(dir), "%s", tmpl);
-    RUN(test_rules);
-    RUN(test_unwritable);
+    snprintf(src_rules, sizeof(src_rules), "%s/src.ipfix", dir);
+    snprintf(src_win, sizeof(src_win), "%s/win.ipfix", dir);
+    make_file(src_rules, 1000, 3600);
+    make_file(src_win, 500, 3600);
+    clock_gettime(CLOCK_REALTIME, &made);
+    RUN(test_unwritable); /* the tests that cache no file first: they count in the wait */
     RUN(test_prune_in_use);
     RUN(test_dset_addresses);
     RUN(test_dset_load);
     RUN(test_identify_in);
     RUN(test_walked);
+    aged();
+    RUN(test_rules);
     RUN(test_window_kinds);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
