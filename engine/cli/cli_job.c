@@ -133,11 +133,12 @@ cli_job_finish(struct cli *c, int own)
 /*
  * The operation of the command: dns-hunt's, or the group-by job of a preset
  * or query text (built into `job`). Returns -1 to go on, or an exit code.
- * `always`: *cache_text even for a job that reads a watchlist file (its name is in it).
+ * `shard`: the job of a shard (cli_job_identity()): *cache_text even for a job that reads a
+ * watchlist file (its name is in it), and every group made (no size test of --having, job.h).
  */
 static int
 job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *allow, struct op **op,
-         char **cache_text, int always)
+         char **cache_text, int shard)
 {
     struct job_text text = c->text;
     struct job_text_buf buf;
@@ -170,7 +171,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
             return EXIT_FATAL;
         }
         /* a watchlist's contents are not in the job text: such a job is never cached */
-        if (always || !expr_reads_file(job->where))
+        if (shard || !expr_reads_file(job->where))
             *cache_text = cli_job_hunt_cache_text(c, allow, *op, NULL);
         return -1;
     }
@@ -181,6 +182,8 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
     text.where_typed = c->text.where_typed; /* a preset composed text.where from it */
     if (job_build(job, &text, &err) < 0)    /* --show-query too: it shows only a job that runs */
         return cli_usage_error("%s", err.msg);
+    if (shard || c->partial_out != NULL)
+        job->size_test = 0; /* a shard holds every group: merge may be given another --having */
     if (c->show_query) {
         job_fini(job);
         cli_show_query(c, &text);
@@ -190,7 +193,7 @@ job_make(struct cli *c, struct job *job, struct op *group, struct hunt_allow *al
     group_op_init(group, job);
     *op = group;
     /* a watchlist's contents are not in the job text: such a job is never cached */
-    if (always || !expr_reads_file(job->where))
+    if (shard || !expr_reads_file(job->where))
         *cache_text = cache_job_text_group(job, text.where);
     return -1;
 }

@@ -142,6 +142,9 @@ cache_job_text_group(const struct job *job, const char *where)
                                 c->agg == AGG_COUNT ? "" : record_field_name(c->field));
     }
     len += (size_t)snprintf(s + len, cap - len, " where=%s", where ? where : "");
+    if (job->size_test) /* the records --having's size tests drop make no group (job.h) */
+        len += (size_t)snprintf(s + len, cap - len, " sizes=%llu..%llu",
+                                (unsigned long long)job->size_lo, (unsigned long long)job->size_hi);
     if (job->dl != NULL) { /* dns.domain: which Public Suffix List made the domains */
         char id[DOMAIN_LIST_ID_MAX];
 

@@ -89,11 +89,25 @@ pend_push(const struct job *job, struct op_scratch *w, struct htab *t, const str
     htab_prefetch(t, p->hash);
 }
 
+/*
+ * size_fits() - 0 when the lists of flow `f` have a size that --having drops
+ * (job->size_test): its records are counted and tested as ever, and make no group.
+ */
+static inline int
+size_fits(const struct job *job, const struct flow *f)
+{
+    uint64_t n = f->ndns < KEYPACK_MAX_ITEMS ? f->ndns : KEYPACK_MAX_ITEMS; /* as keys cut */
+
+    return !job->size_test || (n >= job->size_lo && n <= job->size_hi);
+}
+
 /* fold_rrs() - the first pass of fold() for the records of `f` under --records dns. */
 static int
 fold_rrs(const struct job *job, struct op_scratch *w, struct htab *t, const struct flow *f,
          size_t *np, struct op_counts *c, struct err *err)
 {
+    int fits = size_fits(job, f);
+
     for (uint32_t k = 0; k < f->ndns; k++) {
         struct rec r;
         int rc;
@@ -110,7 +124,8 @@ fold_rrs(const struct job *job, struct op_scratch *w, struct htab *t, const stru
         if (rc == 0)
             continue;
         c->kept++;
-        pend_push(job, w, t, &r, np);
+        if (fits)
+            pend_push(job, w, t, &r, np);
     }
     return 0;
 }
@@ -127,7 +142,7 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
     for (size_t i = 0; i < n; i++) {
         const struct flow *f = &flows[sel != NULL ? sel[i] : i];
         struct rec recs[2];
-        int nr;
+        int nr, fits;
 
         if (!job_keep_flow_post(job, f)) { /* f passed op->need.keep (op.h) */
             c->records += (uint64_t)record_count(f, job->view);
@@ -141,6 +156,7 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
         nr = record_views(f, job->view, job->bytes_total, recs);
         if (nr < 0)
             return record_total_error(f, err);
+        fits = size_fits(job, f);
         for (int k = 0; k < nr; k++) {
             int rc = job_keep_rec(job, &recs[k], err);
 
@@ -152,7 +168,8 @@ fold(const struct op *op, struct op_scratch *w, struct htab *t, const struct flo
             if (rc == 0)
                 continue;
             c->kept++;
-            pend_push(job, w, t, &recs[k], &np);
+            if (fits)
+                pend_push(job, w, t, &recs[k], &np);
         }
     }
     for (size_t j = 0; j < np; j++) {

@@ -860,6 +860,47 @@ flow_test(const struct job_test *t, struct job_flow_test *x)
     return 1;
 }
 
+/*
+ * plan_size_test() - job->size_test from the conjuncts of --having that compare
+ * size(a list key) with an integer: each false one drops the group whatever
+ * the others give (expr.h), and every record of a group has lists of the
+ * group's size, so a record outside their range cannot make a printed group.
+ * != is left to --having (no range).
+ */
+static void
+plan_size_test(struct job *job)
+{
+    struct expr_term terms[JOB_MAX_TESTS];
+    size_t n = expr_terms(job->having, terms, JOB_MAX_TESTS);
+    expr_int lo = 0, hi = UINT32_MAX; /* the range of size() (having_resolve()) */
+
+    if (n > JOB_MAX_TESTS)
+        n = JOB_MAX_TESTS; /* the first ones: each alone may drop a group */
+    for (size_t i = 0; i < n; i++) {
+        const struct expr_term *t = &terms[i];
+        expr_int c = t->ci;
+
+        if (t->kind != EXPR_TERM_CMP || t->ck != EXPR_INT || t->slot < JOB_MAX_COLS ||
+            t->cmp == EXPR_CMP_NE)
+            continue;
+        job->size_test = 1;
+        if (t->cmp == EXPR_CMP_EQ || t->cmp == EXPR_CMP_GE)
+            lo = c > lo ? c : lo;
+        if (t->cmp == EXPR_CMP_GT)
+            lo = c + 1 > lo ? c + 1 : lo;
+        if (t->cmp == EXPR_CMP_EQ || t->cmp == EXPR_CMP_LE)
+            hi = c < hi ? c : hi;
+        if (t->cmp == EXPR_CMP_LT)
+            hi = c - 1 < hi ? c - 1 : hi;
+    }
+    if (hi < lo) { /* no size passes: an empty range */
+        lo = 1;
+        hi = 0;
+    }
+    job->size_lo = (uint64_t)lo; /* 0 <= lo, and hi >= lo or the empty [1, 0] */
+    job->size_hi = (uint64_t)hi;
+}
+
 static void
 plan_where(struct job *job)
 {
@@ -1255,6 +1296,8 @@ job_build(struct job *job, const struct job_text *t, struct err *err)
     if (rc == 0 && t->having && *skip_ws(t->having)) {
         job->having = expr_parse(t->having, having_resolve, job, err);
         rc = job->having ? 0 : -ERR_USAGE;
+        if (rc == 0)
+            plan_size_test(job);
     }
     if (rc == 0) {
         if (t->order && *skip_ws(t->order)) {

@@ -167,6 +167,16 @@ struct job {
      * those (projection; the view's own needs are the caller's).
      */
     uint64_t uses;
+    /*
+     * The conjuncts of --having that test a list key's size alone (dns-names'
+     * size(dnsName) <= 2), as one range of that size: a record whose lists are
+     * outside [size_lo, size_hi] makes a group --having drops, so the fold makes
+     * no group of it (size_test 1; group.c). The lists' size is the flow's DNS
+     * records, cut as keys are (keypack.h). Counted as a kept record still; the
+     * summary's groups are then only those that can pass that test.
+     */
+    int size_test;
+    uint64_t size_lo, size_hi;
 };
 
 /* job_time_ms() - milliseconds per unit of time field `id` (1 start/end, 1000 hour), else 0. */

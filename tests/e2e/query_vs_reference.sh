@@ -128,6 +128,12 @@ job time-iso     flows "start >= '$iso' and end < '2099-01-01' and start < hour 
 job time-hour    flows "hour >= '$iso:00Z' or hour < '1971-01-01T00'" 'proto' 'n=count()' ''
 job dns-icase    flows "count_suffix('.COM.') > 0 or count_name('WWW.EXAMPLE.COM.') = 1" 'proto' 'n=count()' ''
 FIXBUF=1 job in-names     flows "size(dns.names) in (1, 2) and count_type(1) >= 1" 'dns.types' 'n=count()' ''
+# --having's tests of a list key's size alone are made on each record before grouping (job.h):
+# ranges from several conjuncts, a constant on the left, != and "or" (left to --having).
+job size-range   flows 'app = 53' 'names=dns.names, types=dns.types' 'n=count(), s=distinct(sip), b=sum(bytes)' 'size(names) >= 2 and 4 > size(types) and n > 0'
+job size-eq      silk '' 'types=dns.types' 'n=count(), p=sum(packets)' 'size(types) = 1'
+job size-none    flows '' 'types=dns.types, proto' 'n=count()' 'size(types) > 3 and size(types) < 3'
+job size-ne-or   flows '' 'names=dns.names' 'n=count()' 'size(names) != 2 and (size(names) < 2 or n > 1)'
 
 job wl-sip       silk "sip in @$work/ips.txt" 'proto' 'n=count(), b=sum(bytes)' ''
 FIXBUF=1 job wl-addr      flows "addr in @$work/ips.txt and not dip in @$work/ips.txt" 'proto' 'n=count()' ''
