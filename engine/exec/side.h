@@ -57,11 +57,11 @@ struct side {
     size_t big; /* 0: buf is mem_alloc()ed; else mem_big_zalloc(big)ed (side_load()) */
     uint8_t finish_fp[16];
     struct side_roll roll;
-    uint64_t groups; /* the roll-up's groups (entries) */
-    uint32_t *first;    /* first[b]: the first entry whose hash's top `first_bits` bits are >= b */
+    uint64_t groups;     /* the roll-up's groups (entries) */
+    uint32_t *first;     /* first[b]: the first entry whose hash's top `first_bits` bits are >= b */
     unsigned first_bits; /* (2^first_bits + 1 of them, made by side_parse(): side_find()) */
-    uint64_t passed; /* of which pass --having */
-    uint64_t listed; /* of which the first `listed` in order are in the list */
+    uint64_t passed;     /* of which pass --having */
+    uint64_t listed;     /* of which the first `listed` in order are in the list */
 };
 
 /* One entry. */
