@@ -117,13 +117,13 @@ agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct mema
     return 0;
 }
 
-int
-agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
+void
+agg_merge_counts(const struct job *job, uint8_t *dst, const uint8_t *src)
 {
     for (size_t c = job->nkeys; c < job->ncols; c++) {
         const struct job_col *col = &job->cols[c];
         uint8_t *d = dst + col->off;
-        uint8_t *s = src + col->off;
+        const uint8_t *s = src + col->off;
 
         switch (col->agg) {
         case AGG_COUNT:
@@ -144,27 +144,44 @@ agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acc
             if (load(s) > load(d))
                 store(d, load(s));
             break;
-        case AGG_DISTINCT: {
-            struct dset *ds = (struct dset *)(void *)d;
-            struct dset *ss = (struct dset *)(void *)s;
-            int rc;
-
-            /* Keep the bigger set and fold the smaller one into it. */
-            if (ss->n > ds->n) {
-                struct dset tmp = *ds;
-
-                *ds = *ss;
-                *ss = tmp;
-            }
-            rc = dset_merge(ds, ss, col->width, acct, err);
-            dset_fini(ss, col->width, acct);
-            if (rc < 0)
-                return rc;
+        case AGG_DISTINCT:
             break;
         }
+    }
+}
+
+int
+agg_merge_sets(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct,
+               struct err *err)
+{
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        const struct job_col *col = &job->cols[c];
+        struct dset *ds = (struct dset *)(void *)(dst + col->off);
+        struct dset *ss = (struct dset *)(void *)(src + col->off);
+        int rc;
+
+        if (col->agg != AGG_DISTINCT)
+            continue;
+        /* Keep the bigger set and fold the smaller one into it. */
+        if (ss->n > ds->n) {
+            struct dset tmp = *ds;
+
+            *ds = *ss;
+            *ss = tmp;
         }
+        rc = dset_merge(ds, ss, col->width, acct, err);
+        dset_fini(ss, col->width, acct);
+        if (rc < 0)
+            return rc;
     }
     return 0;
+}
+
+int
+agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
+{
+    agg_merge_counts(job, dst, src);
+    return agg_merge_sets(job, dst, src, acct, err);
 }
 
 struct out_cell

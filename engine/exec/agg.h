@@ -28,6 +28,13 @@ int agg_update(const struct job *job, uint8_t *val, const struct rec *r, struct 
 int agg_merge(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct,
               struct err *err);
 
+/* agg_merge_counts() - folds every state of `src` but its distinct sets into `dst`. */
+void agg_merge_counts(const struct job *job, uint8_t *dst, const uint8_t *src);
+
+/* agg_merge_sets() - folds the distinct sets of `src` into `dst`'s and releases them. */
+int agg_merge_sets(const struct job *job, uint8_t *dst, uint8_t *src, struct memacct *acct,
+                   struct err *err);
+
 /*
  * agg_cell() - the final value of aggregate column `col`: OUT_U64, or OUT_U128
  * for a sum past 2^64 - 1 (sums are 128-bit, exact), or OUT_RATIO for avg.

@@ -14,6 +14,7 @@
 #include "dset.h"
 #include "keypack.h"
 #include "mem.h"
+#include "merge.h"
 #include "sort.h"
 
 /* A kept record of the batch being folded, its key in scratch.keys. */
@@ -201,14 +202,48 @@ merge(const struct op *op, uint8_t *dst, uint8_t *src, struct memacct *acct, str
     return agg_merge(op->ctx, dst, src, acct, err);
 }
 
+static void
+merge_now(const struct op *op, uint8_t *dst, const uint8_t *src)
+{
+    agg_merge_counts(op->ctx, dst, src);
+}
+
+static int
+merge_later(const struct op *op, uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
+{
+    return agg_merge_sets(op->ctx, dst, src, acct, err);
+}
+
+/*
+ * 1 when the job's distinct sets can be merged after --having and --limit (op.h, merge_now()):
+ * it has some, and neither --having nor an --order key reads their counts.
+ */
+static int
+sets_later(const struct job *job)
+{
+    int any = 0;
+
+    for (size_t c = job->nkeys; c < job->ncols; c++) {
+        if (job->cols[c].agg != AGG_DISTINCT)
+            continue;
+        any = 1;
+        if (expr_reads_slot(job->having, (int)c) || job->order_col == (int)c)
+            return 0;
+        for (size_t k = 0; k < job->norder; k++)
+            if (job->order_cols[k] == (int)c)
+                return 0;
+    }
+    return any;
+}
+
 struct output {
     struct sort_result sorted;
     struct out_col cols[JOB_MAX_COLS];
 };
 
 static int
-finish(const struct op *op, const struct htab *t, int threads, struct op_output *out,
-       struct err *err)
+finish_later(const struct op *op, const struct htab *t, struct op_later *later, int threads,
+             struct op_output *out, struct err *err)
 {
     const struct job *job = op->ctx;
     struct output *o = mem_calloc(1, sizeof(*o));
@@ -216,7 +251,7 @@ finish(const struct op *op, const struct htab *t, int threads, struct op_output 
 
     memset(out, 0, sizeof(*out));
     out->priv = o;
-    rc = sort_run(job, t, threads, &o->sorted, err);
+    rc = sort_run_later(job, t, threads, op, later, &o->sorted, err);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < job->ncols; i++) {
@@ -227,6 +262,13 @@ finish(const struct op *op, const struct htab *t, int threads, struct op_output 
     out->table = o->sorted.table;
     out->groups = o->sorted.groups;
     return 0;
+}
+
+static int
+finish(const struct op *op, const struct htab *t, int threads, struct op_output *out,
+       struct err *err)
+{
+    return finish_later(op, t, NULL, threads, out, err);
 }
 
 static void
@@ -447,6 +489,11 @@ group_op_init(struct op *op, const struct job *job)
     op->fold = fold;
     op->merge = merge;
     op->finish = finish;
+    if (sets_later(job)) {
+        op->merge_now = merge_now;
+        op->merge_later = merge_later;
+        op->finish_later = finish_later;
+    }
     op->output_fini = output_fini;
     op->release = release;
     op->save = save;

@@ -5,6 +5,8 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include <omp.h>
 
@@ -12,9 +14,20 @@
 
 #define MERGE_AHEAD 8 /* slots */
 
+/* Lists group `d` of sub-table p with the other table's state `src` (merge_run_later()). */
+static void
+later_add(struct op_later *l, unsigned p, struct htab_entry *d, uint8_t *src)
+{
+    if (l->n[p] == l->cap[p]) {
+        l->cap[p] = l->cap[p] ? 2 * l->cap[p] : 256;
+        l->pair[p] = mem_realloc(l->pair[p], l->cap[p] * sizeof(*l->pair[p]));
+    }
+    l->pair[p][l->n[p]++] = (struct op_pair){d, src};
+}
+
 static int
 merge_part(const struct op *op, struct htab **tables, int ntables, struct memacct *acct, unsigned p,
-           struct err *err)
+           struct op_later *later, struct err *err)
 {
     struct htab *dst = tables[0];
     size_t all = htab_part_count(dst, p);
@@ -59,8 +72,14 @@ merge_part(const struct op *op, struct htab **tables, int ntables, struct memacc
             d = htab_part_link(dst, p, e, htab_part_slot_hash(src, p, i), &linked, err);
             if (d == NULL)
                 return -1;
-            if (!linked && op->merge(op, htab_entry_val(d), htab_entry_val(e), acct, err) < 0)
+            if (linked)
+                continue;
+            if (later != NULL) {
+                op->merge_now(op, htab_entry_val(d), htab_entry_val(e));
+                later_add(later, p, d, htab_entry_val(e));
+            } else if (op->merge(op, htab_entry_val(d), htab_entry_val(e), acct, err) < 0) {
                 return -1;
+            }
         }
     }
     return 0;
@@ -70,24 +89,33 @@ int
 merge_run(const struct op *op, struct htab **tables, int ntables, struct memacct *acct, int threads,
           struct err *err)
 {
+    return merge_run_later(op, tables, ntables, acct, threads, NULL, err);
+}
+
+int
+merge_run_later(const struct op *op, struct htab **tables, int ntables, struct memacct *acct,
+                int threads, struct op_later *later, struct err *err)
+{
     struct err *errs;
     atomic_bool stop = false;
     int rc = 0;
 
     if (ntables <= 1)
         return 0;
+    if (op->merge_now == NULL)
+        later = NULL;
     if (threads <= 0)
         threads = omp_get_max_threads();
     errs = mem_calloc((size_t)threads, sizeof(*errs));
 
 #pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
-    shared(op, tables, ntables, acct, errs, stop)
+    shared(op, tables, ntables, acct, errs, stop, later)
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
         struct err *e = &errs[omp_get_thread_num()];
 
         if (atomic_load_explicit(&stop, memory_order_relaxed))
             continue;
-        if (merge_part(op, tables, ntables, acct, p, e) < 0)
+        if (merge_part(op, tables, ntables, acct, p, later, e) < 0)
             atomic_store_explicit(&stop, true, memory_order_relaxed);
     }
 
@@ -103,4 +131,75 @@ merge_run(const struct op *op, struct htab **tables, int ntables, struct memacct
         for (int w = 1; w < ntables; w++)
             htab_free_slots(tables[w]);
     return rc;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+    const struct htab_entry *const *pa = a, *const *pb = b;
+    uintptr_t x = (uintptr_t)*pa, y = (uintptr_t)*pb;
+
+    return x < y ? -1 : x > y;
+}
+
+int
+merge_later_entries(const struct op *op, struct op_later *later, struct htab_entry **e, size_t n,
+                    int threads, struct err *err)
+{
+    struct err *errs;
+    atomic_bool stop = false;
+    int rc = 0;
+
+    if (later == NULL)
+        return 0;
+    if (e != NULL && n == 0)
+        return 0;
+    if (e != NULL)
+        qsort(e, n, sizeof(*e), entry_cmp);
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    errs = mem_calloc((size_t)threads, sizeof(*errs));
+
+#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
+    shared(op, later, e, n, errs, stop)
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        struct err *er = &errs[omp_get_thread_num()];
+
+        for (size_t i = 0; i < later->n[p]; i++) {
+            struct op_pair *q = &later->pair[p][i];
+
+            if (atomic_load_explicit(&stop, memory_order_relaxed))
+                break;
+            if (q->src == NULL ||
+                (e != NULL && bsearch(&q->dst, e, n, sizeof(*e), entry_cmp) == NULL))
+                continue;
+            if (op->merge_later(op, htab_entry_val(q->dst), q->src, later->acct, er) < 0)
+                atomic_store_explicit(&stop, true, memory_order_relaxed);
+            q->src = NULL;
+        }
+    }
+
+    for (int t = 0; t < threads; t++) {
+        if (errs[t].code != ERR_OK) {
+            *err = errs[t];
+            rc = -(int)errs[t].code;
+            break;
+        }
+    }
+    mem_free(errs);
+    return rc;
+}
+
+void
+merge_later_fini(const struct op *op, struct op_later *later, int release)
+{
+    if (later == NULL)
+        return;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        for (size_t i = 0; i < later->n[p] && release; i++)
+            if (later->pair[p][i].src != NULL)
+                op->release(op, later->pair[p][i].src, later->acct);
+        mem_free(later->pair[p]);
+    }
+    mem_free(later);
 }

@@ -25,4 +25,24 @@
 int merge_run(const struct op *op, struct htab **tables, int ntables, struct memacct *acct,
               int threads, struct err *err);
 
+/*
+ * merge_run_later() - merge_run(), but when `later` is not NULL (and op->merge_now() is), a
+ * group both tables hold is merged with op->merge_now() and listed in `later` (zeroed; its
+ * acct set) for merge_later_entries(): only finish may follow, with op->finish_later().
+ */
+int merge_run_later(const struct op *op, struct htab **tables, int ntables, struct memacct *acct,
+                    int threads, struct op_later *later, struct err *err);
+
+/*
+ * merge_later_entries() - op->merge_later() of every pair of `later` whose dst is one of
+ * e[0..n) (reordered), or of every pair when `e` is NULL, on `threads` threads (by sub-table).
+ * 0 or -code (ERR_LIMIT: --mem-limit).
+ */
+int merge_later_entries(const struct op *op, struct op_later *later, struct htab_entry **e,
+                        size_t n, int threads, struct err *err);
+
+/* merge_later_fini() - frees `later` (NULL: a no-op), with op->release() of what stays in it
+ * when `release`. */
+void merge_later_fini(const struct op *op, struct op_later *later, int release);
+
 #endif

@@ -68,6 +68,23 @@ struct op_bytes {
 
 struct op_scratch; /* an operation's per-worker scratch, opaque */
 
+/*
+ * The groups two workers' tables both held, merged before finish() with op->merge_now()
+ * (merge_run_later()): each one's entry in the merged table and the other table's state, whose
+ * rest op->merge_later() folds in only when finish reads it (src is then NULL). The pairs of
+ * sub-table p are in pair[p], so distinct sub-tables may be completed on distinct threads.
+ */
+struct op_pair {
+    struct htab_entry *dst;
+    uint8_t *src; /* in the other worker's arena; NULL: merged */
+};
+
+struct op_later {
+    struct op_pair *pair[HTAB_PARTS];
+    size_t n[HTAB_PARTS], cap[HTAB_PARTS];
+    struct memacct *acct; /* what merge_later() charges */
+};
+
 struct op {
     const char *name; /* for messages: "group", "dns-hunt" */
     uint32_t val_len; /* bytes of one group's state */
@@ -104,6 +121,20 @@ struct op {
     /* finish() - the output of the merged table `t` (borrowed until output_fini()). */
     int (*finish)(const struct op *op, const struct htab *t, int threads, struct op_output *out,
                   struct err *err);
+    /*
+     * merge_now() - may be NULL (then so are the next two). For a merge that only finish
+     * follows (struct op_later): folds into `dst` the part of state `src` that finish reads
+     * for every group (counters and sums: --having, the order), leaving the rest (distinct
+     * sets, read only for the rows it prints) in `src`. merge_later() folds that rest into
+     * `dst` and releases it. finish_later() is finish() of a table so merged: it completes
+     * (merge_later_entries()) at least the groups it prints, before reading their rest.
+     * The group-by job offers them when neither --having nor the order reads a distinct count.
+     */
+    void (*merge_now)(const struct op *op, uint8_t *dst, const uint8_t *src);
+    int (*merge_later)(const struct op *op, uint8_t *dst, uint8_t *src, struct memacct *acct,
+                       struct err *err);
+    int (*finish_later)(const struct op *op, const struct htab *t, struct op_later *later,
+                        int threads, struct op_output *out, struct err *err);
     void (*output_fini)(const struct op *op, struct op_output *out);
     /* release() - frees what state `val` owns beyond its block. */
     void (*release)(const struct op *op, uint8_t *val, struct memacct *acct);

@@ -1501,7 +1501,10 @@ runner_finish(struct runner_result *res, int threads, struct err *err)
 {
     double t0 = now_s();
     int rc =
-        res->op->finish(res->op, res->view ? res->view : res->tables[0], threads, &res->out, err);
+        res->later != NULL && res->view == NULL
+            ? res->op->finish_later(res->op, res->tables[0], res->later, threads, &res->out, err)
+            : res->op->finish(res->op, res->view ? res->view : res->tables[0], threads, &res->out,
+                              err);
 
     res->phases.finish = now_s() - t0;
 
@@ -1679,7 +1682,13 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         if (rc == 0 && r != NULL && r->side)
             rc = side_apply(r, res, &f, opts, err);
     } else if (rc == 0) {
-        rc = merge_run(op, res->tables, res->ntables, &res->acct, opts->threads, err);
+        /* only finish follows: a group both workers hold is merged in full only if printed */
+        if (finishing && r == NULL && op->merge_now != NULL && res->ntables > 1) {
+            res->later = mem_calloc(1, sizeof(*res->later));
+            res->later->acct = &res->acct;
+        }
+        rc = merge_run_later(op, res->tables, res->ntables, &res->acct, opts->threads, res->later,
+                             err);
         if (rc == 0 && r != NULL && r->has_counted)
             rc = load_counted(r, res->tables[0], &res->wacct[0], res, err);
         if (rc == 0 && r != NULL && r->side)
@@ -1923,6 +1932,7 @@ result_fini(struct runner_result *res, int release)
     }
     if (res->finished)
         res->op->output_fini(res->op, &res->out);
+    merge_later_fini(res->op, res->later, release); /* its states lie in the workers' arenas */
     /* a table of every group may outgrow the caches: its partitions on the workers' threads */
     for (int t = 0; t < res->ntables && release; t++) {
         struct htab *h = res->tables[t];

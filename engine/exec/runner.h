@@ -83,6 +83,8 @@ struct runner_result {
     uint64_t side_passed;    /* ... and those passing --having outside the table */
     struct htab *view;       /* the rows to finish, shallow copies of tables[0]'s (never released);
                                 NULL: tables[0] */
+    struct op_later *later;  /* merged with op->merge_now(): the rest, for op->finish_later()
+                                (tables[0]'s distinct sets are whole only for the rows printed) */
     struct spill *stream;    /* spilled with every row printed: the output runs */
     struct spill_rows *rows; /* their merge (runner_rows_next()) */
     size_t stream_share;
@@ -191,7 +193,8 @@ int runner_keep_parts(struct runner_result *res, unsigned mod, unsigned rem, str
 int runner_keep_entries(struct runner_result *res, struct htab_entry *const *keep, size_t n,
                         struct err *err);
 
-/* runner_merged() - the merged table of a run that returned 0 (its groups, for a second finish). */
+/* runner_merged() - the merged table of a run that returned 0 (its groups, for a second finish;
+ * not of a run merged with op->merge_now(), whose distinct sets are whole only where printed). */
 const struct htab *runner_merged(const struct runner_result *res);
 
 /* runner_result_fini() - releases every group's state, the tables and the output. */

@@ -13,6 +13,7 @@
 #include "agg.h"
 #include "keypack.h"
 #include "mem.h"
+#include "merge.h"
 
 #define NO_TEXT SIZE_MAX
 
@@ -410,8 +411,9 @@ having_part(const struct job *job, const struct htab *t, unsigned p, int order_n
  * the job has no limit) into *rows_out (mem_free() it), their count into *n.
  */
 static int
-sorted_rows(const struct job *job, const struct htab *t, int threads, struct row **rows_out,
-            size_t *nrows, size_t *groups, size_t *passed, struct err *err)
+sorted_rows(const struct job *job, const struct htab *t, int threads, const struct op *op,
+            struct op_later *later, struct row **rows_out, size_t *nrows, size_t *groups,
+            size_t *passed, struct err *err)
 {
     struct sort_ctx s;
     struct row *rows;
@@ -472,6 +474,20 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, struct row
     want = job->limit ? (size_t)job->limit : n;
     if (s.order_num && job->limit && want < n)
         n = prune(job, rows, n, want + 1);
+    if (later != NULL) { /* the rows that may be printed: their distinct sets made whole */
+        struct htab_entry **ents = mem_alloc((n ? n : 1) * sizeof(*ents));
+        int rc;
+
+        for (size_t i = 0; i < n; i++)
+            ents[i] = rows[i].e;
+        rc = merge_later_entries(op, later, ents, n, threads, err);
+        mem_free(ents);
+        if (rc < 0) {
+            mem_free(rows);
+            mem_free(s.text);
+            return rc;
+        }
+    }
     tmp = mem_alloc((n ? n : 1) * sizeof(*tmp));
     merge_sort(&s, rows, tmp, n);
     mem_free(tmp);
@@ -488,12 +504,19 @@ int
 sort_run(const struct job *job, const struct htab *t, int threads, struct sort_result *res,
          struct err *err)
 {
+    return sort_run_later(job, t, threads, NULL, NULL, res, err);
+}
+
+int
+sort_run_later(const struct job *job, const struct htab *t, int threads, const struct op *op,
+               struct op_later *later, struct sort_result *res, struct err *err)
+{
     struct row *rows;
     size_t want;
     int rc;
 
     memset(res, 0, sizeof(*res));
-    rc = sorted_rows(job, t, threads, &rows, &want, &res->groups, &res->kept, err);
+    rc = sorted_rows(job, t, threads, op, later, &rows, &want, &res->groups, &res->kept, err);
     if (rc < 0)
         return rc;
     res->cells = mem_calloc(want * job->ncols + 1, sizeof(*res->cells));
@@ -514,7 +537,7 @@ sort_select(const struct job *job, const struct htab *t, int threads, struct hta
 {
     struct row *rows;
     size_t want, groups;
-    int rc = sorted_rows(job, t, threads, &rows, &want, &groups, passed, err);
+    int rc = sorted_rows(job, t, threads, NULL, NULL, &rows, &want, &groups, passed, err);
 
     if (rc < 0)
         return rc;

@@ -35,6 +35,17 @@ int sort_run(const struct job *job, const struct htab *t, int threads, struct so
              struct err *err);
 
 /*
+ * sort_run_later() - sort_run() of a table merged with op->merge_now() (`op` the job's,
+ * `later` not NULL): once --having and --limit have cut the groups down to the rows
+ * it may print (ties included), their rest is merged (merge_later_entries()) before they are
+ * ordered and read out. --having and the order must read no distinct count.
+ */
+struct op;
+struct op_later;
+int sort_run_later(const struct job *job, const struct htab *t, int threads, const struct op *op,
+                   struct op_later *later, struct sort_result *res, struct err *err);
+
+/*
  * sort_select() - the entries of `t` that sort_run() would print (all that
  * pass --having when the job has no limit), in order, into keep[] (room for
  * htab_count(t)); *n their count, *passed the groups passing --having. The

@@ -138,6 +138,9 @@ void expr_destroy(struct expr *e);
 /* expr_reads_file() - 1 if parsed `e` (NULL: none) read a watchlist file (in @FILE), else 0. */
 int expr_reads_file(const struct expr *e);
 
+/* expr_reads_slot() - 1 if parsed `e` (NULL: none) reads `slot` (either side's too), else 0. */
+int expr_reads_slot(const struct expr *e, int slot);
+
 /*
  * expr_inputs() - the watchlist files `e` (NULL: none) read, one line each in the order read:
  * "@PATH xxh3=HEX\n" (XXH3-64 of the file's bytes as read); "" when none. Shards and MPI

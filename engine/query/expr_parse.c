@@ -812,6 +812,15 @@ expr_reads_file(const struct expr *e)
     return e != NULL && e->files > 0;
 }
 
+int
+expr_reads_slot(const struct expr *e, int slot)
+{
+    for (size_t i = 0; e != NULL && i < e->n; i++)
+        if (e->nodes[i].op == OP_SLOT && (e->nodes[i].slot == slot || e->nodes[i].slot2 == slot))
+            return 1;
+    return 0;
+}
+
 const char *
 expr_inputs(const struct expr *e)
 {
