@@ -28,6 +28,7 @@
 #define PART_WHY_NOT_REGULAR "not a regular file"
 #define PART_WHY_DANGLING    "broken symbolic link"
 #define PART_WHY_VANISHED    "vanished during the walk"
+#define PART_WHY_CACHEDIR    "cache directory (" PART_CACHEDIR_TAG ")"
 /* Below a PATH, what cannot be walked: its files are missing from the answer (exit 3). */
 #define PART_WHY_UNREADABLE_DIR "directory cannot be read"
 #define PART_WHY_UNREADABLE     "cannot be examined"
@@ -35,6 +36,15 @@
 /* Files a walk passed over by name (struct part_plan.passed; listed with -v only). */
 #define PART_WHY_NOT_FLOW_NAME "not named like a flow file"
 #define PART_WHY_EXCLUDED      "matches --exclude"
+
+/*
+ * The Cache Directory Tagging Specification (https://bford.info/cachedir/, honoured by
+ * tar --exclude-caches, borg and restic): a directory holding a file of this name whose
+ * first bytes are the signature is a cache. The walk does not enter one (part_walk.h);
+ * the partial cache tags its DIR (cache_tag_dir()).
+ */
+#define PART_CACHEDIR_TAG       "CACHEDIR.TAG"
+#define PART_CACHEDIR_SIGNATURE "Signature: 8a477f597d28d172789f06886806bc55"
 
 /* One data file: a work unit once it is in a plan. */
 struct part_file {

@@ -13,7 +13,8 @@
  * sets: a directory seen before is not walked again (this is what stops
  * symlink loops), a file seen before is not listed again. "X is being
  * written" is decided from the same sorted listing (binary search for
- * "X.lock"), not by another syscall, so it matches what readdir saw.
+ * "X.lock"), not by another syscall, so it matches what readdir saw; so is
+ * "a cache directory" (CACHEDIR.TAG listed: only then is the tag opened).
  * Memory: O(entries of the largest directory + files found).
  */
 #define _DEFAULT_SOURCE /* struct dirent d_type (DT_DIR, DT_REG), realpath() */
@@ -22,12 +23,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "mem.h"
@@ -406,6 +409,37 @@ has_lock(char *const *names, size_t n, const char *name)
 static int walk_dir(struct walker *wk, const char *dir, const char *real,
                     const struct part_memo_dir *id, int depth);
 
+/*
+ * Whether directory `dir`, whose sorted listing is `names`, is a cache directory: its
+ * PART_CACHEDIR_TAG begins with PART_CACHEDIR_SIGNATURE (part.h). The file is opened
+ * only when the name is listed as a regular file (or of unknown type), not through a
+ * link (O_NOFOLLOW), without waiting on a FIFO (O_NONBLOCK), and must still be a
+ * regular file; its first 43 bytes are read. Anything else, or a failure, is no tag.
+ */
+static int
+is_cache_dir(const char *dir, char *const *names, size_t n)
+{
+    static const char sig[] = PART_CACHEDIR_SIGNATURE;
+    const char *key = PART_CACHEDIR_TAG;
+    char *const *hit = n > 0 ? bsearch(&key, names, n, sizeof(*names), cmp_name) : NULL;
+    char buf[sizeof(sig) - 1], *tag;
+    struct stat st;
+    ssize_t got = -1;
+    int fd;
+
+    if (hit == NULL || (name_type(*hit) != DT_REG && name_type(*hit) != DT_UNKNOWN))
+        return 0;
+    tag = join(dir, PART_CACHEDIR_TAG);
+    fd = open(tag, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    mem_free(tag);
+    if (fd < 0)
+        return 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        got = pread(fd, buf, sizeof(buf), 0);
+    close(fd);
+    return got == (ssize_t)sizeof(buf) && memcmp(buf, sig, sizeof(buf)) == 0;
+}
+
 /* `st` and the clock before it, as the memo identifies a directory. */
 static void
 memo_id(struct part_memo_dir *id, const struct stat *st, int64_t seen_ns)
@@ -513,8 +547,11 @@ walk_dir(struct walker *wk, const char *dir, const char *real, const struct part
         return 0;
     }
     rc = read_names(wk, dir, id, depth, &names, &n);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = visit_entry(wk, dir, real, names, n, names[i], depth);
+    if (rc == 0 && is_cache_dir(dir, names, n))
+        add_skip(wk, mem_strdup(dir), PART_WHY_CACHEDIR); /* nothing below it is input */
+    else
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            rc = visit_entry(wk, dir, real, names, n, names[i], depth);
     free_names(names, n);
     return rc;
 }

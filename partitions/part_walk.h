@@ -16,6 +16,11 @@
  *    problem to warn about). A PATH argument that is a file is always taken;
  *  - PART_STDIN ("-") as a PATH is standard input, listed as a file of size 0
  *    (once; a second "-" is a duplicate);
+ *  - a directory whose listing holds PART_CACHEDIR_TAG, a file that begins with
+ *    PART_CACHEDIR_SIGNATURE (a cache directory: the partial cache's --cache DIR
+ *    among others), is not entered: a skip (PART_WHY_CACHEDIR, not `lost`), a
+ *    PATH argument too (nothing of it walked); the tag is read only when the name
+ *    is there, its first 43 bytes, never followed when a link, never waited on;
  *  - every skip except hidden names is recorded with its reason;
  *  - with a bounded time window (part_walk_paths_filtered()), a file whose
  *    hour is outside it is counted in `outside_window` (a file whose hour

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cli_usage.h"
 #include "esc.h"
 #include "mem.h"
@@ -244,6 +245,7 @@ cli_plan_inputs(struct cli *c, struct part_plan *plan)
 
     cli_plan_memo_save(); /* a walk before this one (never twice in one run today) */
     if (c->cache != NULL && c->cache[0] != '\0') {
+        cache_tag_dir(c->cache); /* before the walk: a cache made untagged is never input */
         walk_memo = memo_open(c, &walk_memo_path);
         walk_memo_verbose = c->verbose;
     }

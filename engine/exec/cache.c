@@ -222,6 +222,8 @@ cache_open(struct cache *c, const char *dir, const char *job, uint32_t state_ver
     }
     if (e == 0) /* before the probe: a prune cannot remove the job directory from now on */
         c->lock_fd = lock_job_dir(c);
+    if (e == 0) /* a cache directory to the walk (and to tar, borg, restic): never input */
+        cache_tag_dir(dir);
     if (e == 0) { /* can a partial be created here? (root passes mode bits: try it) */
         char *probe = join(c->job_dir, ".tmp-probe");
         size_t len = strlen(probe) + 32;
@@ -1041,16 +1043,62 @@ own_name(const char *name)
 typedef int walk_fn(void *ctx, const char *job_hex, const char *path, const char *name,
                     const struct stat *st, struct err *err);
 
-/* Whether `name`, in DIR itself, is the walk's memo (part_memo.h) or its writer's temporary. */
+/* Whether `name` is `base` or a temporary of its writer (".tmp-BASE.*"). */
+static int
+base_or_tmp(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+
+    if (strcmp(name, base) == 0)
+        return 1;
+    return strncmp(name, ".tmp-", 5) == 0 && strncmp(name + 5, base, n) == 0 && name[5 + n] == '.';
+}
+
+/* Whether `name`, in DIR itself, is the walk's memo (part_memo.h), the cache directory tag
+ * (cache_tag_dir()) or their writers' temporaries. */
 static int
 own_top(const char *name)
 {
-    size_t n = strlen(PART_MEMO_NAME);
+    return base_or_tmp(name, PART_MEMO_NAME) || base_or_tmp(name, PART_CACHEDIR_TAG);
+}
 
-    if (strcmp(name, PART_MEMO_NAME) == 0)
-        return 1;
-    return strncmp(name, ".tmp-", 5) == 0 && strncmp(name + 5, PART_MEMO_NAME, n) == 0 &&
-           name[5 + n] == '.';
+void
+cache_tag_dir(const char *dir)
+{
+    static const char text[] = PART_CACHEDIR_SIGNATURE
+        "\n# This file is a cache directory tag created by flowsweep (--cache DIR).\n"
+        "# For information about cache directory tags, see:\n"
+        "#\thttps://bford.info/cachedir/\n";
+    char *tag = join(dir, PART_CACHEDIR_TAG), *tmp;
+    struct stat st;
+    struct dirent *de;
+    DIR *d;
+    size_t len;
+    int own = 1, fd;
+
+    if (lstat(tag, &st) == 0 || errno != ENOENT || (d = opendir(dir)) == NULL) {
+        mem_free(tag); /* tagged already (whatever it holds), or DIR not there */
+        return;
+    }
+    while (own && (de = readdir(d)) != NULL) // NOLINT(concurrency-mt-unsafe): one thread
+        own = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+              is_job_dir_name(de->d_name) || own_top(de->d_name);
+    closedir(d);
+    if (own) { /* written whole under a temporary name, then renamed: a tag is whole or none */
+        len = strlen(tag) + 32;
+        tmp = mem_alloc(len);
+        snprintf(tmp, len, "%s/.tmp-%s.%ld", dir, PART_CACHEDIR_TAG, (long)getpid());
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            int ok = write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1);
+
+            ok = close(fd) == 0 && ok;
+            if (!ok || rename(tmp, tag) != 0)
+                (void)unlink(tmp);
+        }
+        mem_free(tmp);
+    }
+    mem_free(tag);
 }
 
 /* An entry of DIR that is not a job directory: counted, the first named. */

@@ -141,6 +141,17 @@ int cache_open(struct cache *c, const char *dir, const char *job, uint32_t state
  */
 void cache_window(struct cache *c, int lo_set, int64_t lo_ms, int hi_set, int64_t hi_ms);
 
+/*
+ * cache_tag_dir() - DIR tagged as a cache directory (part.h: PART_CACHEDIR_TAG, after the
+ * Cache Directory Tagging Specification) unless it is already, when it holds nothing but
+ * the cache's own entries (job directories, the walk's memo): a walk then never reads the
+ * cache as input when it lies inside a repository (part_walk.h), and backups pass it over.
+ * A DIR that holds anything else (a repository given as --cache) is left untagged. Written
+ * whole under a temporary name and renamed; a failure is silent (only the tag is missing).
+ * cache_open() calls it; costs one lstat() once DIR is tagged.
+ */
+void cache_tag_dir(const char *dir);
+
 /* cache_close() - frees what cache_open() allocated. */
 void cache_close(struct cache *c);
 

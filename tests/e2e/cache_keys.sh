@@ -63,7 +63,7 @@ fi
 P=(query --group-by proto --agg 'n=count()' --format csv -q)
 "$fs" "${P[@]}" "$repo" > "$work/p.plain"
 "$fs" "${P[@]}" --cache "$work/c2" "$repo" > /dev/null
-jd=$(cd "$work/c2" && ls | grep -v '^walk\.memo$') # the walk's memo beside the job directory
+jd=$(cd "$work/c2" && ls | grep -v -e '^walk\.memo$' -e '^CACHEDIR\.TAG$') # the walk's memo, the tag
 mkdir "$work/outside"
 echo keep > "$work/outside/notes.txt"
 mv "$work/c2/$jd" "$work/c2-moved"
@@ -98,8 +98,9 @@ LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$work/prune.out" && bad "prune pri
 cmp -s "$f" "$work/pr/$hexd/flows.yaf" || bad "prune changed a flow file"
 "$fs" query --group-by proto --agg 'n=count()' --format csv -q --cache "$work/c3" "$repo" > /dev/null
 "$fs" cache prune "$work/c3" --older-than 0 > "$work/prune3.out"
-# (the walk's memo of directory listings stays: it is no partial, docs/partials.md)
-[ -z "$(ls -A "$work/c3" | grep -v '^walk\.memo$')" ] || bad "prune --older-than 0 left a job directory: $(ls -A "$work/c3")"
+# (the walk's memo of directory listings and the cache directory tag stay: no partials,
+# docs/partials.md)
+[ -z "$(ls -A "$work/c3" | grep -v -e '^walk\.memo$' -e '^CACHEDIR\.TAG$')" ] || bad "prune --older-than 0 left a job directory: $(ls -A "$work/c3")"
 grep -q "not the cache's" "$work/prune3.out" && bad "prune named a file of its own as not the cache's"
 
 # ---- 4. a file rewritten in place, its size and mtime put back (cp -p or rsync --inplace -t

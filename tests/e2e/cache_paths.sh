@@ -16,7 +16,11 @@
 #  4. a query's --job blocks write per-file partials that the query alone then reads (the
 #     query's roll-ups do not serve --job: docs/usage.md);
 #  5. cache stats / prune name an entry of DIR that is not a job directory, escaped; --help
-#     shows cache prune and that --summary-file needs --summary json.
+#     shows cache prune and that --summary-file needs --summary json;
+#  6. a cache directory inside the repository it caches (tagged CACHEDIR.TAG) is never
+#     input: with and without --include '*', three cached runs print what the run without
+#     the cache prints, with its exit status and its "passed over" count; a PATH that is
+#     the cache directory walks nothing and says why.
 set -euo pipefail
 fs=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") gen=$2 work=$3 # runs from other directories
 . "$(dirname "$0")/lib.sh"
@@ -32,8 +36,8 @@ cp "$g"/2024/05/06/07/*.yaf "$repo/2024/05/06/07/"
 cp "$g"/2024/05/06/05/*.yaf "$repo/2024/05/06/07/s1.yaf"
 cp "$g"/2024/05/06/07/*.yaf "$work/cap/y.yaf" # a capture file: no hour in its path
 ln -s "$repo/2024/05/06" "$work/today"
-young=$work/young locked=$work/locked ctimes=$work/ctimes # section 2's (made here: their
-for d in "$young" "$locked" "$ctimes"; do                # ctimes age with the others')
+young=$work/young locked=$work/locked ctimes=$work/ctimes inrepo=$work/inrepo # (made here:
+for d in "$young" "$locked" "$ctimes" "$inrepo"; do # their ctimes age with the others')
   mkdir -p "$d" && cp -r "$g/2024" "$d/"
 done
 cut_copy "$(find "$locked" -name '*.yaf' | sort | head -1)" "$locked/2024/05/06/05/yaf-cut.yaf"
@@ -218,7 +222,39 @@ grep -q 'cache: left 1 entries that are not job directories (not the cache'"'"'s
   bad "cache prune should name the odd entry, escaped: $(tail -1 "$work/prune.out")"
 ! grep -q "$(printf '\033')" "$work/stats.out" "$work/prune.out" || bad "cache stats/prune printed a raw escape"
 [ -e "$odd/a.part" ] || bad "cache prune removed a file of a directory that is not the cache's"
+# the tag is the cache's own: not named by stats
+grep -q '^Signature: 8a477f597d28d172789f06886806bc55$' "$cj/CACHEDIR.TAG" || bad "--cache wrote no CACHEDIR.TAG"
+grep -q 'CACHEDIR' "$work/stats.out" "$work/prune.out" && bad "cache stats/prune named the cache's CACHEDIR.TAG"
 "$fs" --help 2>&1 | grep -q 'cache stats|prune' || bad "flowsweep --help does not show cache prune"
 "$fs" dns-names --help 2>&1 | grep -A1 -e '--summary-file' | grep -q 'needs' ||
   bad "--summary-file's help does not say it needs --summary json"
+
+# ---- 6. a cache directory inside the repository it caches ----
+passed() { grep -o 'passed over [0-9]*' "$1" || true; }
+for inc in no yes; do
+  a=(dns-names --limit 0 --format csv --threads 1)
+  [ "$inc" = no ] || a+=(--include '*')
+  run_keep "$work/inrepo.$inc.plain" "$fs" "${a[@]}" "$inrepo"
+  rm -rf "$inrepo/cache"
+  for k in 1 2 3; do
+    run_keep "$work/inrepo.$inc.$k" "$fs" "${a[@]}" --cache "$inrepo/cache" "$inrepo"
+    cmp -s "$work/inrepo.$inc.plain.out" "$work/inrepo.$inc.$k.out" || bad "cache in the repository (--include: $inc), run $k: output differs"
+    [ "$(cat "$work/inrepo.$inc.$k.rc")" = "$(cat "$work/inrepo.$inc.plain.rc")" ] ||
+      bad "cache in the repository (--include: $inc), run $k: exit $(cat "$work/inrepo.$inc.$k.rc"), want $(cat "$work/inrepo.$inc.plain.rc"): $(grep -m2 warn "$work/inrepo.$inc.$k.err")"
+    [ "$(passed "$work/inrepo.$inc.$k.err")" = "$(passed "$work/inrepo.$inc.plain.err")" ] ||
+      bad "cache in the repository (--include: $inc), run $k: '$(passed "$work/inrepo.$inc.$k.err")', want '$(passed "$work/inrepo.$inc.plain.err")'"
+  done
+  for k in 2 3; do # the cache is there (its roll-up and memo): skipped, and said why
+    grep -q "^flowsweep: warn: $inrepo/cache: skipped: cache directory (CACHEDIR.TAG)$" "$work/inrepo.$inc.$k.err" ||
+      bad "cache in the repository (--include: $inc), run $k: no skip warning: $(grep -m2 warn "$work/inrepo.$inc.$k.err")"
+  done
+  [ "$(cache_counts "$work/inrepo.$inc.3.err")" = "3 0" ] ||
+    bad "cache in the repository (--include: $inc): the third run: '$(cache_counts "$work/inrepo.$inc.3.err")', want '3 0'"
+done
+[ "$(cat "$work/inrepo.yes.plain.rc")" = 0 ] || bad "the set-up: the plain run with --include '*' should exit 0"
+# the cache directory as the PATH: nothing walked, the reason given
+run_keep "$work/cachepath" "$fs" dns-names --include '*' "$inrepo/cache"
+grep -q "^flowsweep: warn: $inrepo/cache: skipped: cache directory (CACHEDIR.TAG)$" "$work/cachepath.err" &&
+  grep -q 'no input files to read' "$work/cachepath.err" && [ "$(cat "$work/cachepath.rc")" != 3 ] ||
+  bad "a PATH that is a cache directory: exit $(cat "$work/cachepath.rc"), $(head -3 "$work/cachepath.err")"
 exit "$fail"

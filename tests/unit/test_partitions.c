@@ -831,6 +831,90 @@ test_walk_fifo_window(void)
     rmdir(p);
 }
 
+/* Writes `len` bytes of `text` to `rel` (under root). */
+static void
+write_text(const char *rel_path, const char *text, size_t len)
+{
+    char p[512];
+    int fd;
+
+    path_of(p, sizeof(p), rel_path);
+    fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0 && write(fd, text, len) == (ssize_t)len);
+    close(fd);
+}
+
+/*
+ * A cache directory (part.h: a CACHEDIR.TAG that begins with the signature, as the partial
+ * cache writes into its DIR) is not entered: one skip with its reason, not lost, nothing of
+ * it listed or passed over; a PATH that is one walks nothing. A tag cut short, with another
+ * signature, that is a symbolic link (to a good tag) or a directory is no tag: its directory
+ * is walked, the file passed over by name.
+ */
+static void
+test_walk_cachedir(void)
+{
+    static const char good[] = PART_CACHEDIR_SIGNATURE "\n# a cache directory tag\n";
+    static const char *const want_files[] = {"cdir/2024/05/01/00/a.yaf", "cdir/dirtag/f.yaf",
+                                             "cdir/linked/e.yaf", "cdir/other/c.yaf",
+                                             "cdir/wrong/d.yaf"};
+    char top[300];
+    const char *one[1] = {top};
+    struct part_walk walk;
+    struct err err;
+
+    make_dirs("cdir/2024/05/01/00");
+    make_file("cdir/2024/05/01/00/a.yaf", 10);
+    make_dirs("cdir/cache/0123456789abcdef0123456789abcdef");
+    write_text("cdir/cache/CACHEDIR.TAG", good, sizeof(good) - 1);
+    make_file("cdir/cache/walk.memo", 30);
+    make_file("cdir/cache/0123456789abcdef0123456789abcdef/x.roll", 40);
+    make_file("cdir/cache/b.yaf", 20); /* a flow file's name: listed if the walk went in */
+    make_dirs("cdir/other");
+    write_text("cdir/other/CACHEDIR.TAG", good, strlen(PART_CACHEDIR_SIGNATURE) - 1);
+    make_file("cdir/other/c.yaf", 10);
+    make_dirs("cdir/wrong");
+    write_text("cdir/wrong/CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc56\n", 44);
+    make_file("cdir/wrong/d.yaf", 10);
+    make_dirs("cdir/linked");
+    make_link("../cache/CACHEDIR.TAG", "cdir/linked/CACHEDIR.TAG");
+    make_file("cdir/linked/e.yaf", 10);
+    make_dirs("cdir/dirtag/CACHEDIR.TAG");
+    make_file("cdir/dirtag/f.yaf", 10);
+
+    path_of(top, sizeof(top), "cdir");
+    err_init(&err);
+    CHECK(part_walk_paths(one, 1, &walk, &err) == 0);
+    CHECK_EQ_U64(walk.nfiles, sizeof(want_files) / sizeof(want_files[0]));
+    for (size_t i = 0; i < walk.nfiles && i < sizeof(want_files) / sizeof(want_files[0]); i++)
+        CHECK_EQ_STR(rel(walk.files[i].path), want_files[i]);
+    CHECK_EQ_U64(walk.nskips, 1);
+    if (walk.nskips == 1) {
+        CHECK_EQ_STR(rel(walk.skips[0].path), "cdir/cache");
+        CHECK_EQ_STR(walk.skips[0].why, PART_WHY_CACHEDIR);
+        CHECK(walk.skips[0].lost == 0);
+    }
+    CHECK_EQ_U64(walk.lost, 0);
+    CHECK_EQ_U64(walk.npassed, 3); /* the three tags that are none (the link followed) */
+    for (size_t i = 0; i < walk.npassed; i++)
+        CHECK(strstr(rel(walk.passed[i].path), "cdir/cache/") == NULL);
+    part_walk_fini(&walk);
+
+    /* The cache directory as the PATH: nothing walked, and said why. */
+    path_of(top, sizeof(top), "cdir/cache");
+    err_init(&err);
+    CHECK(part_walk_paths(one, 1, &walk, &err) == 0);
+    CHECK_EQ_U64(walk.nfiles, 0);
+    CHECK_EQ_U64(walk.npassed, 0);
+    CHECK_EQ_U64(walk.nskips, 1);
+    if (walk.nskips == 1)
+        CHECK_EQ_STR(walk.skips[0].why, PART_WHY_CACHEDIR);
+    CHECK_EQ_U64(walk.lost, 0);
+    part_walk_fini(&walk);
+    path_of(top, sizeof(top), "cdir");
+    remove_tree(top);
+}
+
 int
 main(void)
 {
@@ -846,6 +930,7 @@ main(void)
         RUN(test_plan);
         RUN(test_walk_depth);
         RUN(test_walk_fifo_window);
+        RUN(test_walk_cachedir);
         remove_tree(root);
         unlink(outside);
     } else {
