@@ -271,7 +271,7 @@ int
 side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err *err)
 {
     const uint8_t *ents, *list;
-    uint64_t n, passed, listed, npass = 0, nlisted = 0, prev_hash = 0, prev_off = 0, b = 0;
+    uint64_t n, passed, listed, npass = 0, nlisted = 0, prev_hash = 0, prev_off = 0, b = 0, size;
     uint32_t *first;
     unsigned bits;
 
@@ -312,19 +312,21 @@ side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err 
         return BAD("checksum mismatch");
     list = buf + SIDE_HEAD;
     ents = list + 4 * listed;
+    size = s->roll.size;
     bits = first_bits(n);
     first = s->first = mem_alloc((((size_t)1 << bits) + 1) * sizeof(*first)); /* side_fini() */
     for (uint64_t i = 0; i < n; i++) {
         const uint8_t *p = ents + SIDE_ENT * i;
         uint64_t hash = le_get64(p), off = le_get64(p + 8);
         uint32_t elen = le_get32(p + 16), rank = le_get32(p + 20);
-        uint64_t top = bits ? hash >> (64 - bits) : 0;
+        uint64_t top = (hash >> 1) >> (63 - bits); /* its top `bits` bits (none: 0) */
 
-        if (i > 0 && (hash < prev_hash || (hash == prev_hash && off <= prev_off)))
-            return BAD("entry %llu out of order", (unsigned long long)i);
-        if (elen < 10 || off < 8 || off > s->roll.size || elen > s->roll.size - off)
+        if (elen < 10 || off < 8 || off > size || elen > size - off)
             return BAD("entry %llu: bytes %llu..+%u outside the roll-up", (unsigned long long)i,
                        (unsigned long long)off, elen);
+        /* (entry 0 passes: its offset is >= 8, prev_off 0) */
+        if (hash < prev_hash || (hash == prev_hash && off <= prev_off))
+            return BAD("entry %llu out of order", (unsigned long long)i);
         if (rank != SIDE_NOT_PASSING) {
             npass++;
             if (rank != SIDE_UNLISTED) {
