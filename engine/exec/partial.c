@@ -824,6 +824,17 @@ partial_next(const struct partial *p, struct partial_cursor *c, struct partial_e
     return 1;
 }
 
+void
+partial_part_groups(const struct partial *p, size_t more[HTAB_PARTS])
+{
+    size_t off = p->first_block;
+
+    for (uint32_t b = 0; b < p->nblocks; b++) {
+        more[le_get32(p->buf + off)] += (size_t)le_get64(p->buf + off + 8);
+        off += BLOCK_HEAD + le_get64(p->buf + off + 16) + 8;
+    }
+}
+
 int
 partial_group_parse(const uint8_t *p, size_t len, struct partial_entry *e)
 {

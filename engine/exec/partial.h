@@ -198,6 +198,10 @@ int partial_parse(uint8_t *buf, size_t len, unsigned flags, struct partial *p, s
  * PARTIAL_LOAD_HEAD_ONLY. */
 int partial_next(const struct partial *p, struct partial_cursor *c, struct partial_entry *e);
 
+/* partial_part_groups() - adds each partition's groups in `p` to more[partition], from the
+ * block heads (checked by partial_parse()). Not after PARTIAL_LOAD_HEAD_ONLY. */
+void partial_part_groups(const struct partial *p, size_t more[HTAB_PARTS]);
+
 /* partial_fini() - frees what partial_load() kept. */
 void partial_fini(struct partial *p);
 

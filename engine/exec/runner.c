@@ -703,9 +703,7 @@ load_counted(struct run *r, struct htab *t, struct memacct *acct, struct runner_
     int rc = 0;
 
     /* each sub-table grown once for all its groups, not once per doubling */
-    memset(&c, 0, sizeof(c));
-    while (partial_next(&r->counted, &c, &e))
-        more[e.part]++;
+    partial_part_groups(&r->counted, more);
     for (unsigned p = 0; p < HTAB_PARTS && rc == 0; p++)
         if (more[p] > 0 && htab_part_reserve(t, p, htab_part_count(t, p) + more[p], err) < 0)
             rc = -ERR_LIMIT;
