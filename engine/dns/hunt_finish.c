@@ -221,52 +221,46 @@ static void
 timing(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint64_t window_hours,
        const struct ctmap *ct, struct hrow *row, double *client_bytes)
 {
-    size_t n = v->times.n;
+    const uint64_t *s = v->times.p;
+    size_t n = v->times.n, a = 1;
 
     row->cv = -1;
     *client_bytes = 0;
     if (v->no_times || n == 0)
         return;
-    memcpy(buf, v->times.p, n * sizeof(*buf));
-    {
-        size_t i = 1;
-
-        while (i < n && buf[i - 1] <= buf[i]) /* a saved series is ascending already */
-            i++;
-        if (i < n)
-            hunt_sort_u64(buf, tmp, n);
+    while (a < n && s[a - 1] <= s[a]) /* a saved series is ascending already: read in place */
+        a++;
+    if (a < n) {
+        memcpy(buf, s, n * sizeof(*buf));
+        hunt_sort_u64(buf, tmp, n);
+        s = buf;
     }
-    {
-        size_t u = 1; /* distinct (client, second) items */
-
-        for (size_t i = 1; i < n; i++)
-            if (buf[i] != buf[u - 1])
-                buf[u++] = buf[i];
-        n = u;
-    }
+    /* Each client's run [i, j) of s, its repeated (client, second) items counted once. */
     for (size_t i = 0; i < n;) {
-        uint32_t ch = (uint32_t)(buf[i] >> 32);
-        size_t j = i;
+        uint32_t ch = (uint32_t)(s[i] >> 32);
+        size_t j = i + 1, d = 1; /* d: distinct items in the run */
         const struct ctot *hit;
 
-        while (j < n && (uint32_t)(buf[j] >> 32) == ch)
-            j++;
+        for (; j < n && (uint32_t)(s[j] >> 32) == ch; j++)
+            d += s[j] != s[j - 1];
         hit = ctmap_find(ct, ch);
         if (hit)
             *client_bytes += hit->bytes;
-        if (j - i >= TIMING_MIN_EVENTS) {
-            double sum = 0, sq = 0, k = (double)(j - i - 1);
+        if (d >= TIMING_MIN_EVENTS) {
+            double sum = 0, sq = 0, k = (double)(d - 1);
             uint64_t hours = 0, last_hour = UINT64_MAX;
 
             for (size_t m = i; m < j; m++) {
-                uint64_t sec = buf[m] & 0xFFFFFFFFu;
+                uint64_t sec = s[m] & 0xFFFFFFFFu;
 
+                if (m > i && s[m] == s[m - 1])
+                    continue; /* a repeat: s[m - 1] is the previous distinct item */
                 if (sec / 3600 != last_hour) {
                     hours++;
                     last_hour = sec / 3600;
                 }
                 if (m > i) {
-                    double g = (double)(sec - (buf[m - 1] & 0xFFFFFFFFu));
+                    double g = (double)(sec - (s[m - 1] & 0xFFFFFFFFu));
 
                     sum += g;
                     sq += g * g;
