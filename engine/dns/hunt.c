@@ -810,16 +810,10 @@ hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
     return pass2(h, t, s, acct, err);
 }
 
-int
-hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
+/* The counters of `s` into `d` (hunt_merge() and hunt_merge_counted()). */
+static void
+merge_counters(struct hunt_val *d, const struct hunt_val *s)
 {
-    struct hunt_val *d = (struct hunt_val *)(void *)dst;
-    struct hunt_val *s = (struct hunt_val *)(void *)src;
-    struct dset *dsets[4] = {&d->clients, &d->names, &d->hours, &d->domains};
-    struct dset *ssets[4] = {&s->clients, &s->names, &s->hours, &s->domains};
-    static const size_t width[4] = {17, 16, 8, 8};
-    int rc = 0;
-
     d->flows += s->flows;
     d->queries += s->queries;
     d->records += s->records;
@@ -845,20 +839,20 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
         d->first_ms = s->first_ms;
     if (s->last_ms > d->last_ms)
         d->last_ms = s->last_ms;
-    for (int i = 0; i < 4 && rc == 0; i++) {
-        if (ssets[i]->n > dsets[i]->n) {
-            struct dset tmp = *dsets[i];
+}
 
-            *dsets[i] = *ssets[i];
-            *ssets[i] = tmp;
-        }
-        rc = dset_merge(dsets[i], ssets[i], width[i], acct, err);
-    }
+/* The times and hours' counts of `s` into `d`, whose clients are merged already; releases
+ * `s`. */
+static int
+merge_rest(struct hunt_val *d, struct hunt_val *s, struct memacct *acct, struct err *err)
+{
+    int rc = 0;
+
     /* Times are kept exactly while the merged group has few clients, else dropped (both ways). */
-    if (rc == 0 && (d->no_times || s->no_times || d->clients.n > HUNT_TIMING_CLIENTS)) {
+    if (d->no_times || s->no_times || d->clients.n > HUNT_TIMING_CLIENTS) {
         if (!d->no_times)
             drop_times(d, acct);
-    } else if (rc == 0) {
+    } else {
         if (s->times.n > d->times.n) {
             struct hunt_times tmp = d->times;
 
@@ -873,8 +867,59 @@ hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
     }
     if (rc == 0)
         rc = hourly_merge(&d->byhr, &s->byhr, acct, err);
-    hunt_release(src, acct);
+    hunt_release((uint8_t *)s, acct);
     return rc;
+}
+
+static const size_t set_width[4] = {17, 16, 8, 8};
+
+int
+hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err)
+{
+    struct hunt_val *d = (struct hunt_val *)(void *)dst;
+    struct hunt_val *s = (struct hunt_val *)(void *)src;
+    struct dset *dsets[4] = {&d->clients, &d->names, &d->hours, &d->domains};
+    struct dset *ssets[4] = {&s->clients, &s->names, &s->hours, &s->domains};
+    int rc = 0;
+
+    merge_counters(d, s);
+    for (int i = 0; i < 4 && rc == 0; i++) {
+        if (ssets[i]->n > dsets[i]->n) {
+            struct dset tmp = *dsets[i];
+
+            *dsets[i] = *ssets[i];
+            *ssets[i] = tmp;
+        }
+        rc = dset_merge(dsets[i], ssets[i], set_width[i], acct, err);
+    }
+    if (rc != 0) {
+        hunt_release(src, acct);
+        return rc;
+    }
+    return merge_rest(d, s, acct, err);
+}
+
+int
+hunt_merge_counted(uint8_t *dst, uint8_t *src, const uint64_t more[4], struct memacct *acct,
+                   struct err *err)
+{
+    struct hunt_val *d = (struct hunt_val *)(void *)dst;
+    struct hunt_val *s = (struct hunt_val *)(void *)src;
+    struct dset *dsets[4] = {&d->clients, &d->names, &d->hours, &d->domains};
+
+    merge_counters(d, s);
+    for (int i = 0; i < 4; i++) {
+        uint64_t n = dsets[i]->n + more[i];
+
+        if (n > UINT32_MAX) {
+            hunt_release(src, acct);
+            return ERR_SET(err, ERR_FORMAT, "saved state: %llu distinct items in one set",
+                           (unsigned long long)n);
+        }
+        dset_fini(dsets[i], set_width[i], acct);
+        dsets[i]->n = (uint32_t)n; /* cap 0: only the count is read from here on */
+    }
+    return merge_rest(d, s, acct, err);
 }
 
 void

@@ -208,6 +208,15 @@ int hunt_hourly_load(struct hunt_hourly *hh, uint32_t n, struct memacct *acct, s
 /* hunt_merge() - folds value `src` into `dst`, releasing what `src` owned. */
 int hunt_merge(uint8_t *dst, uint8_t *src, struct memacct *acct, struct err *err);
 
+/*
+ * hunt_merge_counted() - folds `src` (a state as load_counts() leaves it: its sets' counts
+ * only) into `dst`, whose sets do not hold more[k] of the items of src's set k (clients,
+ * names, hours, domains): dst's sets become their counts, as op->compact() leaves them
+ * (hunt_op.c, merge_counts()). Releases `src`. 0 or -code.
+ */
+int hunt_merge_counted(uint8_t *dst, uint8_t *src, const uint64_t more[4], struct memacct *acct,
+                       struct err *err);
+
 /* hunt_release() - frees what a value owns. */
 void hunt_release(uint8_t *val, struct memacct *acct);
 

@@ -327,6 +327,7 @@ static int load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len,
  * hours, domains; and where the times series lies. */
 #define NLISTS 6
 static const size_t list_width[NLISTS] = {4, 16, 17, 16, 8, 8};
+static const uint8_t v4_prefix[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}; /* dset.h */
 
 struct saved {
     const uint8_t *list[NLISTS]; /* first item */
@@ -567,6 +568,55 @@ load_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, str
     return 0;
 }
 
+/*
+ * merge_counts() - op.h: saved state p[0..len) merged into the whole state `val` as load(),
+ * merge() and compact() would leave it, without making the saved sets: each saved item is
+ * looked up in val's set (dset_has()), and those it lacks are counted. The saved items are
+ * taken to be distinct, as load_counts() takes their counts (the roll-up is checksummed).
+ */
+static int
+merge_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct memacct *acct,
+             struct err *err)
+{
+    const struct hunt_val *v = (const struct hunt_val *)(const void *)val;
+    const struct dset *d[NLISTS] = {&v->clients, &v->clients, &v->clients,
+                                    &v->names,   &v->hours,   &v->domains};
+    static const int set_of[NLISTS] = {0, 0, 0, 1, 2, 3}; /* hunt_merge_counted()'s order */
+    uint8_t src[sizeof(struct hunt_val)];
+    uint64_t more[4] = {0, 0, 0, 0};
+    struct saved sv;
+    int rc;
+
+    memset(src, 0, sizeof(src));
+    if ((rc = load_counts(op, src, p, len, acct, err)) < 0) {
+        hunt_release(src, acct);
+        return rc;
+    }
+    if ((rc = saved_parse(p, len, &sv, err)) < 0) {
+        hunt_release(src, acct);
+        return rc;
+    }
+    for (int k = 0; k < NLISTS; k++) {
+        uint8_t item[17];
+
+        for (uint32_t i = 0; i < sv.n[k]; i++) {
+            const uint8_t *it = sv.list[k] + (size_t)i * list_width[k];
+
+            if (k == 0) { /* an IPv4 client: its 4 bytes */
+                memcpy(item, v4_prefix, sizeof(v4_prefix));
+                memcpy(item + sizeof(v4_prefix), it, 4);
+                it = item;
+            } else if (k == 1) { /* an IPv6 client: its 16 bytes */
+                item[0] = 6;
+                memcpy(item + 1, it, 16);
+                it = item;
+            }
+            more[set_of[k]] += !dset_has(d[k], it, k < 3 ? 17 : list_width[k]);
+        }
+    }
+    return hunt_merge_counted(val, src, more, acct, err);
+}
+
 static int
 save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err)
 {
@@ -658,6 +708,7 @@ hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
     ho->op.merge_saved = merge_saved;
     ho->op.load = load;
     ho->op.load_counts = load_counts;
+    ho->op.merge_counts = merge_counts;
     hunt_need(&ho->op, o);
     return &ho->op;
 }

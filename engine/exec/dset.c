@@ -651,6 +651,70 @@ dset_load17(struct dset *s, const uint8_t *v4, uint32_t n4, const uint8_t *v6, u
     return 1;
 }
 
+/* has() - whether a set of `width`-byte items (not compact IPv4, not mixed) holds `item`. */
+static inline int
+has(const struct dset *s, const uint8_t *item, size_t width)
+{
+    if (s->cap == 0)
+        return s->n == 1 && item_eq(s->u.inl, item, width);
+    if (s->cap <= DSET_LINEAR) {
+        for (uint32_t i = 0; i < s->n; i++)
+            if (item_eq(s->u.heap + i * width, item, width))
+                return 1;
+        return 0;
+    }
+    return load32(probe(s->u.heap, s->cap, item, item_hash(item, width), width)) != 0;
+}
+
+/* v4_has() - whether compact IPv4 set `s` holds `ip`. */
+static int
+v4_has(const struct dset *s, uint32_t ip)
+{
+    uint32_t cap = s->cap & ~DSET_V4;
+    const uint64_t *slots = v4_slots(s);
+
+    if (cap == 0) {
+        for (uint32_t i = 0; i < s->n; i++)
+            if (load32(s->u.inl + 4 * i) == ip)
+                return 1;
+        return 0;
+    }
+    for (uint32_t i = (uint32_t)mix64(ip) & (cap - 1); slots[i] != 0; i = (i + 1) & (cap - 1))
+        if (slots[i] == (V4_TAG | ip))
+            return 1;
+    return 0;
+}
+
+int
+dset_has(const struct dset *s, const uint8_t *item, size_t width)
+{
+    int v4;
+    uint32_t ip = 0;
+
+    /* Constant widths let the compiler specialise the hash and the compares (as dset_add()). */
+    switch (s->n == 0 ? 0 : width) {
+    case 0:
+        return 0;
+    case 8:
+        return has(s, item, 8);
+    case 16:
+        return has(s, item, 16);
+    case 17:
+        break;
+    default:
+        return has(s, item, width);
+    }
+    v4 = is_v4(item);
+    if (s->cap == DSET_MIXED)
+        return dset_has(v4 ? &mixed_of(s)->v4 : &mixed_of(s)->wide, item, 17);
+    if (s->cap & DSET_V4) { /* a compact set holds IPv4 addresses only */
+        if (v4)
+            memcpy(&ip, item + 13, 4);
+        return v4 && v4_has(s, ip);
+    }
+    return !v4 && has(s, item, 17); /* a wide set holds no IPv4 address */
+}
+
 void
 dset_prefetch(const struct dset *s, const uint8_t *item, size_t width)
 {

@@ -38,6 +38,12 @@ struct dset {
 int dset_add(struct dset *s, const uint8_t *item, size_t width, struct memacct *acct,
              struct err *err);
 
+/*
+ * dset_has() - 1 when `item` (width bytes; an address item of 17 bytes whatever the set's
+ * mode) is in `s`, else 0. A lookup only: nothing is placed or grown.
+ */
+int dset_has(const struct dset *s, const uint8_t *item, size_t width);
+
 /* dset_prefetch() - starts loading the slot where `item` would be probed (a hint). */
 void dset_prefetch(const struct dset *s, const uint8_t *item, size_t width);
 

@@ -182,6 +182,15 @@ struct op {
     int (*load_counts)(const struct op *op, uint8_t *val, const uint8_t *p, size_t len,
                        struct memacct *acct, struct err *err);
     /*
+     * merge_counts() - may be NULL; only with load_counts(). Save()'s bytes p[0..len) merged
+     * into the whole state `val` as load(), merge() and compact() would leave it, without
+     * making the saved distinct sets: each saved item is looked up in val's set, and those
+     * it lacks counted. For a cached roll-up's groups that the run's other pieces touched
+     * (runner.c, docs/partials.md). 0 or -code.
+     */
+    int (*merge_counts)(const struct op *op, uint8_t *val, const uint8_t *p, size_t len,
+                        struct memacct *acct, struct err *err);
+    /*
      * order_create() - may be NULL, and may return NULL: the output is then
      * held whole. Otherwise every group passing --having is printed (no
      * --limit) and finish() orders them by a total order that

@@ -686,7 +686,8 @@ roll_members_hit(struct run *r, const struct cache_roll *roll, const struct part
 /*
  * load_counted() - the roll-up kept in r->counted into the merged table `t`, after every
  * other piece of the run (roll-ups, partials, the files read) is in it: a group `t` holds
- * already gets its whole saved state merged in; any other, which nothing of this run
+ * already gets its saved state merged in (by op->merge_counts() when there is one: its sets
+ * then become their counts too); any other, which nothing of this run
  * touches and which will only be finished, is loaded as op->load_counts() makes it (its
  * distinct sets as their counts: no item is placed). 0 or -code; as with a roll-up loaded
  * into a table, a failure stops the run (part of it is in the table).
@@ -717,6 +718,9 @@ load_counted(struct run *r, struct htab *t, struct memacct *acct, struct runner_
         } else if (is_new) {
             rc = op->load_counts(op, htab_entry_val(g), e.state, e.state_len, acct, err);
             res->cache.counted++;
+        } else if (op->merge_counts != NULL) {
+            rc = op->merge_counts(op, htab_entry_val(g), e.state, e.state_len, acct, err);
+            res->cache.counted_merged++;
         } else {
             memset(tmp, 0, op->val_len);
             rc = op->load(op, tmp, e.state, e.state_len, acct, err);

@@ -5,7 +5,8 @@
  * rejected early), and with checksums not compared, so that the fuzzer reaches
  * the block, entry and trailer checks behind them. Every group of an accepted
  * input is walked, its state loaded by both operations (the group-by job with
- * every aggregate kind, dns-hunt) and released, and its key laid out as the
+ * every aggregate kind, dns-hunt) and released (dns-hunt's also as counts, and
+ * merged as counts into the state before it), and its key laid out as the
  * group-by job's output cells (which may refuse it, never overrun it).
  */
 #include <stddef.h>
@@ -74,9 +75,41 @@ setup(void)
 }
 
 /*
+ * With op->merge_counts(): the state `cur` merged into `prev` (both accepted by load()) by
+ * it must leave what load() of both, merge() and compact() leave. `prev` is the state
+ * accepted before this one, so that both an item's presence and its absence are counted.
+ */
+static void
+merge_counted(const struct op *op, const uint8_t *prev, size_t prev_len, const uint8_t *cur,
+              size_t cur_len)
+{
+    uint8_t *a = mem_calloc(1, op->val_len + 8), *b = mem_calloc(1, op->val_len + 8);
+    uint8_t *c = mem_calloc(1, op->val_len + 8);
+    struct memacct acct;
+    struct err err;
+
+    memacct_init(&acct, 0);
+    err_init(&err);
+    if (op->load(op, a, prev, prev_len, &acct, &err) < 0 ||
+        op->load(op, b, cur, cur_len, &acct, &err) < 0 || op->merge(op, a, b, &acct, &err) < 0 ||
+        op->load(op, c, prev, prev_len, &acct, &err) < 0 ||
+        op->merge_counts(op, c, cur, cur_len, &acct, &err) < 0)
+        __builtin_trap(); /* each was accepted alone; nothing here may be refused */
+    op->compact(op, a, &acct);
+    if (hunt_state_cmp(a, c) != 0)
+        __builtin_trap();
+    op->release(op, a, &acct);
+    op->release(op, c, &acct);
+    mem_free(a);
+    mem_free(b);
+    mem_free(c);
+}
+
+/*
  * Loads `e`'s state with `op` into a fresh block and releases it. With op->load_counts():
  * that too, which must accept what load() accepts and leave what load() and compact()
- * leave (the same bytes: counters, sets' counts, times, hours).
+ * leave (the same bytes: counters, sets' counts, times, hours). With op->merge_counts():
+ * merge_counted() of the state accepted before and this one.
  */
 static void
 load_state(const struct op *op, const struct partial_entry *e)
@@ -104,6 +137,17 @@ load_state(const struct op *op, const struct partial_entry *e)
         }
         op->release(op, cval, &acct);
         mem_free(cval);
+    }
+    if (op->merge_counts != NULL && rc == 0) {
+        static uint8_t *prev;
+        static size_t prev_len;
+
+        if (prev != NULL)
+            merge_counted(op, prev, prev_len, e->state, e->state_len);
+        mem_free(prev);
+        prev = mem_alloc(e->state_len + 1);
+        memcpy(prev, e->state, e->state_len);
+        prev_len = e->state_len;
     }
     op->release(op, val, &acct); /* after a failed load too: what it made is freed */
     mem_free(val);
