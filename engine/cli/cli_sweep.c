@@ -331,7 +331,7 @@ cli_cache_verbose(const struct cli *c, const struct runner_cache_stats *cs)
         LOG_INFO("cache: %llu side files written", (unsigned long long)cs->sides_written);
     if (cs->counted || cs->counted_merged)
         LOG_INFO("cache: %llu groups of a roll-up loaded as their counts (nothing else of this "
-                 "run held them), %llu merged whole",
+                 "run held them), %llu merged into the groups it held",
                  (unsigned long long)cs->counted, (unsigned long long)cs->counted_merged);
     if (cs->uncached == 0)
         return;

@@ -38,7 +38,7 @@ struct runner_cache_stats {
     uint64_t rejected;       /* partials reported (warnings) and rebuilt from their file */
     uint64_t racy;           /* files read, not cached: mtime or ctime < CACHE_RACY_NS old */
     uint64_t counted;        /* groups of a roll-up nothing else touched, loaded as counts (op.h) */
-    uint64_t counted_merged; /* groups of that roll-up merged whole into a touched group */
+    uint64_t counted_merged; /* groups of that roll-up merged into a touched group */
     int side;                /* the whole roll-up was not loaded: its side file served (side.h) */
     uint64_t side_touched, side_found, side_loaded; /* side: keys of the rest, found in the
                                                        roll-up, listed groups loaded */

@@ -29,8 +29,8 @@ find "$work" -type f -exec touch -d '-2 hours' {} +
 aged_mark
 
 warnings() { grep -v -e '^flowsweep: summary:' -e '^flowsweep: warn: cache:' -e '^flowsweep: info: cache:' "$1" || true; }
-# counted FILE: "N M" from the -v line (groups loaded as counts, merged whole), or nothing.
-counted() { sed -n 's/.*cache: \([0-9]*\) groups of a roll-up loaded as their counts.*, \([0-9]*\) merged whole/\1 \2/p' "$1"; }
+# counted FILE: "N M" from the -v line (groups loaded as counts, merged into held ones), or nothing.
+counted() { sed -n 's/.*cache: \([0-9]*\) groups of a roll-up loaded as their counts.*, \([0-9]*\) merged into.*/\1 \2/p' "$1"; }
 # fill NAME ARGS...: a cache of the 24 files for job ARGS (kept as $work/fill-NAME).
 fill() {
   local n=$1
