@@ -843,7 +843,7 @@ cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, int filt
                  const struct htab *t, uint32_t val_len, partial_save_fn *save, const void *ctx,
                  struct err *err)
 {
-    return cache_store_roll_keep(c, m, n, filtered, t, val_len, save, ctx, NULL, err);
+    return cache_store_roll_keep(c, m, n, filtered, t, val_len, save, ctx, NULL, NULL, err);
 }
 
 void
@@ -910,7 +910,8 @@ cache_store_side(struct cache *c, const char *roll_path, const uint8_t *b, size_
 int64_t
 cache_store_roll_keep(struct cache *c, struct partial_member *m, uint32_t n, int filtered,
                       const struct htab *t, uint32_t val_len, partial_save_fn *save,
-                      const void *ctx, char **path_out, struct err *err)
+                      const void *ctx, char **path_out, struct partial_layout *lay,
+                      struct err *err)
 {
     struct partial_info *info = mem_calloc(1, sizeof(*info));
     XXH3_state_t *hs = XXH3_createState();
@@ -948,10 +949,10 @@ cache_store_roll_keep(struct cache *c, struct partial_member *m, uint32_t n, int
     info->members = m;
     info->any_order = 1; /* no sorting: loaded by hash, the bytes need not be canonical */
     err_init(&first);
-    rc = partial_write(path, info, t, val_len, save, ctx, &first);
+    rc = partial_write_at(path, info, t, val_len, save, ctx, lay, &first);
     if (rc < 0 && first.sys_errno == ENOENT && make_dir(c->dir) == 0 &&
         make_dir(c->job_dir) == 0) /* a prune removed the emptied job directory meanwhile */
-        rc = partial_write(path, info, t, val_len, save, ctx, err);
+        rc = partial_write_at(path, info, t, val_len, save, ctx, lay, err);
     else if (rc < 0)
         *err = first;
     if (rc >= 0 && path_out != NULL) {

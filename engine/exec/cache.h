@@ -262,11 +262,13 @@ int64_t cache_store_roll(struct cache *c, struct partial_member *m, uint32_t n, 
 
 /*
  * cache_store_roll_keep() - cache_store_roll() that also hands back the file's
- * path (*path, mem_free() it) when the write succeeded.
+ * path (*path, mem_free() it) when the write succeeded, and with `lay`, the
+ * layout of what it wrote (partial_write_at(); partial_layout_fini() it).
  */
 int64_t cache_store_roll_keep(struct cache *c, struct partial_member *m, uint32_t n, int filtered,
                               const struct htab *t, uint32_t val_len, partial_save_fn *save,
-                              const void *ctx, char **path, struct err *err);
+                              const void *ctx, char **path, struct partial_layout *lay,
+                              struct err *err);
 /*
  * cache_store_side() - writes side file bytes b[0..len) for roll-up `roll_path`
  * (through a temporary name, renamed). Bytes written or -code, as cache_store().

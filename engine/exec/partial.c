@@ -198,11 +198,12 @@ flush(struct partial_buf *b, int fd, const char *name, uint64_t *flushed, struct
 }
 
 /* Encodes the file of the partitions p with p % mod == rem into `b`, or through it to `fd`
- * (flush()). 0 or the save callback's -code. */
+ * (flush()); with `lay`, records each group's place and checksum as it goes (lay->g is
+ * the caller's to free, whatever the result). 0 or the save callback's -code. */
 static int
 encode(struct partial_buf *b, const struct partial_info *info, const struct htab *t,
        uint32_t val_len, partial_save_fn *save, const void *ctx, unsigned mod, unsigned rem, int fd,
-       const char *name, uint64_t *flushed, struct err *err)
+       const char *name, uint64_t *flushed, struct partial_layout *lay, struct err *err)
 {
     uint64_t sums[HTAB_PARTS + 1];
     uint32_t nblocks = 0, want_blocks = 0;
@@ -226,6 +227,11 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
     le_put32(b->p + 28, want_blocks);
     sums[0] = XXH3_64bits(b->p, hlen - 8);
     le_put64(b->p + hlen - 8, sums[0]);
+    if (lay != NULL) {
+        partial_layout_fini(lay);
+        lay->g = mem_alloc((groups ? groups : 1) * sizeof(*lay->g));
+        lay->head_sum = sums[0];
+    }
     if (info->nmembers > 0) { /* the members section: its checksum goes with the blocks' */
         size_t start = b->len;
 
@@ -313,6 +319,16 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
                     memcpy(q, state.p, state.len);
                 q += state.len;
                 b->len -= (size_t)(8 + 10 + ents[i].key_len + state.len) - (size_t)(q - q0);
+                if (lay != NULL && lay->n < groups) { /* hashed while in the cache */
+                    struct partial_group_at *g = &lay->g[lay->n++];
+
+                    g->hash = ents[i].hash;
+                    g->key = ents[i].key;
+                    g->key_len = ents[i].key_len;
+                    g->off = *flushed + (uint64_t)(q0 - b->p);
+                    g->len = (uint64_t)(q - q0);
+                    g->sum = XXH3_64bits(q0, (size_t)(q - q0));
+                }
             }
         }
         if (rc < 0)
@@ -348,6 +364,11 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
             le_put64(tmp + 8 * n++, sums[i]);
         le_put64(tmp + 8 * n++, off);
         le_put64(tr + 16, XXH3_64bits(tmp, 8 * n));
+        if (lay != NULL) {
+            lay->size = off + TRAILER_LEN;
+            lay->members_sum = msum;
+            lay->trailer_sum = le_get64(tr + 16);
+        }
     }
     return flush(b, fd, name, flushed, err);
 }
@@ -365,7 +386,7 @@ partial_encode(struct partial_buf *b, const struct partial_info *info, const str
     if (mod == 0 || rem >= mod)
         return ERR_SET(err, ERR_INTERNAL, "partition %u of every %u", rem, mod);
     /* encode() writes offsets from the start of its buffer: encode alone, then append. */
-    rc = encode(&own, info, t, val_len, save, ctx, mod, rem, -1, NULL, &flushed, err);
+    rc = encode(&own, info, t, val_len, save, ctx, mod, rem, -1, NULL, &flushed, NULL, err);
     if (rc == 0) {
         if (start == 0 && b->p == NULL) {
             *b = own;
@@ -400,6 +421,21 @@ int64_t
 partial_write(const char *path, const struct partial_info *info, const struct htab *t,
               uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err)
 {
+    return partial_write_at(path, info, t, val_len, save, ctx, NULL, err);
+}
+
+void
+partial_layout_fini(struct partial_layout *lay)
+{
+    mem_free(lay->g);
+    memset(lay, 0, sizeof(*lay));
+}
+
+int64_t
+partial_write_at(const char *path, const struct partial_info *info, const struct htab *t,
+                 uint32_t val_len, partial_save_fn *save, const void *ctx,
+                 struct partial_layout *lay, struct err *err)
+{
     struct partial_buf b = {0};
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
@@ -421,7 +457,7 @@ partial_write(const char *path, const struct partial_info *info, const struct ht
         goto out;
     }
     /* Written a block at a time (encode()): the whole file never sits in memory. */
-    rc = encode(&b, info, t, val_len, save, ctx, 1, 0, fd, tmp, &written, err);
+    rc = encode(&b, info, t, val_len, save, ctx, 1, 0, fd, tmp, &written, lay, err);
     if (close(fd) != 0 && rc == 0)
         rc = ERR_SET_ERRNO(err, errno, "cannot write %s", tmp);
     if (rc < 0) {
@@ -832,6 +868,32 @@ partial_part_groups(const struct partial *p, size_t more[HTAB_PARTS])
     for (uint32_t b = 0; b < p->nblocks; b++) {
         more[le_get32(p->buf + off)] += (size_t)le_get64(p->buf + off + 8);
         off += BLOCK_HEAD + le_get64(p->buf + off + 16) + 8;
+    }
+}
+
+void
+partial_layout_of(const struct partial *p, struct partial_layout *lay)
+{
+    struct partial_cursor c;
+    struct partial_entry e;
+    size_t cap = p->info.groups;
+
+    memset(lay, 0, sizeof(*lay));
+    lay->size = p->len;
+    lay->head_sum = p->hlen >= 8 ? le_get64(p->buf + p->hlen - 8) : 0;
+    lay->members_sum = p->members_sum;
+    lay->trailer_sum = p->len >= 8 ? le_get64(p->buf + p->len - 8) : 0;
+    lay->g = mem_alloc((cap ? cap : 1) * sizeof(*lay->g));
+    memset(&c, 0, sizeof(c));
+    while (lay->n < cap && partial_next(p, &c, &e)) {
+        struct partial_group_at *g = &lay->g[lay->n++];
+
+        g->hash = e.hash;
+        g->key = e.key;
+        g->key_len = e.key_len;
+        g->off = e.rec_off;
+        g->len = e.rec_len;
+        g->sum = XXH3_64bits(p->buf + e.rec_off, e.rec_len);
     }
 }
 

@@ -126,6 +126,41 @@ typedef int partial_save_fn(const void *ctx, const uint8_t *val, struct partial_
 int64_t partial_write(const char *path, const struct partial_info *info, const struct htab *t,
                       uint32_t val_len, partial_save_fn *save, const void *ctx, struct err *err);
 
+/* One group of a written (or loaded) partial: where it is and its checksum. */
+struct partial_group_at {
+    uint64_t hash;      /* the key's hash, as the file holds it */
+    const uint8_t *key; /* its key bytes: the table's (written) or the file's (loaded) */
+    uint32_t key_len;
+    uint64_t off; /* the group's offset in the file (its hash first) */
+    uint64_t len; /* its bytes: hash, varint lengths, key, state */
+    uint64_t sum; /* XXH3-64 of those bytes */
+};
+
+/*
+ * What a side file (side.h) needs of a roll-up: its length, the checksums of its
+ * header, members section (0: none) and trailer, and each group, g[0..n) in
+ * the file's order. partial_layout_fini() frees g.
+ */
+struct partial_layout {
+    uint64_t size;
+    uint64_t head_sum;
+    uint64_t members_sum;
+    uint64_t trailer_sum;
+    struct partial_group_at *g;
+    size_t n;
+};
+
+/*
+ * partial_write_at() - partial_write() that also records, when `lay` is not
+ * NULL, the layout of the bytes it wrote (made as they are written: the file
+ * is not read back). The keys point into `t`.
+ */
+int64_t partial_write_at(const char *path, const struct partial_info *info, const struct htab *t,
+                         uint32_t val_len, partial_save_fn *save, const void *ctx,
+                         struct partial_layout *lay, struct err *err);
+
+void partial_layout_fini(struct partial_layout *lay);
+
 /*
  * partial_encode() - appends to `b` the bytes partial_write() would write, of
  * the hash partitions p of `t` with p % mod == rem only (mod 1, rem 0: all):
@@ -201,6 +236,12 @@ int partial_next(const struct partial *p, struct partial_cursor *c, struct parti
 /* partial_part_groups() - adds each partition's groups in `p` to more[partition], from the
  * block heads (checked by partial_parse()). Not after PARTIAL_LOAD_HEAD_ONLY. */
 void partial_part_groups(const struct partial *p, size_t more[HTAB_PARTS]);
+
+/*
+ * partial_layout_of() - the layout (as partial_write_at() records it) of
+ * partial `p`, loaded whole; the keys point into p's buffer.
+ */
+void partial_layout_of(const struct partial *p, struct partial_layout *lay);
 
 /* partial_fini() - frees what partial_load() kept. */
 void partial_fini(struct partial *p);

@@ -755,22 +755,22 @@ side_warn(struct run *r, const char *path, const char *why, const char *what)
 }
 
 /*
- * The side file of roll-up `p` (loaded whole; its groups exactly those of `t`):
+ * The side file of the roll-up of layout `lay` (its groups exactly those of `t`):
  * made and written. *list, *nlist and *npass (when list != NULL): its first rows in
  * order, and the groups passing.
  * A failure to write it is the cache's write failure (one warning); one to make it
  * (the budget) leaves the roll-up without one.
  */
 static void
-side_write(struct run *r, const struct partial *p, const struct htab *t, const char *roll_path,
-           struct htab_entry ***list, size_t *nlist, size_t *npass)
+side_write(struct run *r, const struct partial_layout *lay, const struct htab *t,
+           const char *roll_path, struct htab_entry ***list, size_t *nlist, size_t *npass)
 {
     struct partial_buf b = {0};
     struct err e;
     int64_t n;
 
     err_init(&e);
-    if (side_make(r->op, p, t, r->opts->threads, side_extra(htab_count(t)), r->cache->finish_fp, &b,
+    if (side_make(r->op, lay, t, r->opts->threads, side_extra(htab_count(t)), r->cache->finish_fp, &b,
                   list, nlist, npass, &e) < 0) {
         partial_buf_fini(&b);
         return;
@@ -783,6 +783,18 @@ side_write(struct run *r, const struct partial *p, const struct htab *t, const c
         snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", e.msg);
     }
     partial_buf_fini(&b);
+}
+
+/* side_write() of roll-up `p`, loaded whole (its groups exactly those of `t`). */
+static void
+side_write_loaded(struct run *r, const struct partial *p, const struct htab *t,
+                  const char *roll_path)
+{
+    struct partial_layout lay;
+
+    partial_layout_of(p, &lay);
+    side_write(r, &lay, t, roll_path, NULL, NULL, NULL);
+    partial_layout_fini(&lay);
 }
 
 /*
@@ -929,7 +941,7 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
             return 0;
         }
         if (make) /* its groups alone in own[w]: the side file of this run's finish */
-            side_write(r, &p, r->own[w], roll->path, NULL, NULL, NULL);
+            side_write_loaded(r, &p, r->own[w], roll->path);
         rc = (r->spill != NULL && memacct_used(&r->wacct[w]) > r->share &&
               spill_worker(r->op, r->spill, &r->own[w], &r->wacct[w], err) < 0) ||
                      move_or_swap(r->op, &r->tables[w], &r->own[w], &r->wacct[w], err) < 0 ||
@@ -1346,7 +1358,7 @@ side_apply(struct run *r, struct runner_result *res, const struct fold_ctx *fc,
     p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
     rc = partial_load(roll->path, PARTIAL_LOAD_ANY_ORDER, p, &why);
     if (rc == 0 && (rc = load_partial(r->op, p, &r->own[0], &res->wacct[0], &why)) == 0) {
-        side_write(r, p, r->own[0], roll->path, NULL, NULL, NULL);
+        side_write_loaded(r, p, r->own[0], roll->path);
         rc = move_or_swap(r->op, &res->tables[0], &r->own[0], &res->wacct[0], err);
         res->cache.sides_written = atomic_load(&r->sides);
         partial_fini(p);
@@ -1370,6 +1382,7 @@ static void
 write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_result *res)
 {
     struct partial_member *m;
+    struct partial_layout lay = {0};
     char *path = NULL;
     struct err werr;
     int64_t n;
@@ -1403,26 +1416,21 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
     err_init(&werr);
     side = r->op->rank != NULL && r->finishing && r->cache->has_finish;
     n = cache_store_roll_keep(r->cache, m, (uint32_t)nm, filtered, t, r->op->val_len,
-                              save_state_any, r->op, side ? &path : NULL, &werr);
+                              save_state_any, r->op, side ? &path : NULL, side ? &lay : NULL,
+                              &werr);
     if (n >= 0 && side) { /* its side file; the output's rows are the first of its list */
-        struct partial *p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
         struct htab_entry **list = NULL;
         size_t nl = 0, np = 0;
-        struct err e;
 
-        /* read back whole (written a block at a time, it is not in memory): its groups'
-         * offsets and bytes, checked as any roll-up a run loads */
-        err_init(&e);
-        if (partial_load(path, PARTIAL_LOAD_ANY_ORDER, p, &e) == 0) {
-            side_write(r, p, t, path, &list, &nl, &np);
-            if (list != NULL)
-                finish_view(r, res, t, list, nl, np);
-        }
+        /* from the layout the writer recorded (offsets, lengths, checksums of the bytes it
+         * wrote), not read back: a re-run checks each group it reads against its checksum */
+        side_write(r, &lay, t, path, &list, &nl, &np);
+        if (list != NULL)
+            finish_view(r, res, t, list, nl, np);
         mem_free(list);
-        partial_fini(p);
-        mem_free(p);
         mem_free(path);
     }
+    partial_layout_fini(&lay);
     if (n >= 0) {
         for (size_t i = 0; i < nfiles; i++)
             r->cf[i].cached |= r->cf[i].member;

@@ -39,13 +39,24 @@ side_roll_of(const struct partial *p, struct side_roll *r)
     r->trailer_sum = 0;
 }
 
+/* An entry while the file is built: side_ent's fields and its key (the layout's). */
+struct bent {
+    uint64_t hash;
+    uint64_t off;
+    uint64_t sum;
+    const uint8_t *key;
+    uint32_t len;
+    uint32_t key_len;
+    uint32_t rank;
+};
+
 /* Entries sorted by (hash, off): a counting sort by the top bits, then insertion within. */
 static void
-ents_sort(struct side_ent *v, size_t n)
+ents_sort(struct bent *v, size_t n)
 {
     unsigned bits = 1;
     uint32_t *count;
-    struct side_ent *tmp;
+    struct bent *tmp;
 
     if (n < 2)
         return;
@@ -60,7 +71,7 @@ ents_sort(struct side_ent *v, size_t n)
     for (size_t i = 0; i < n; i++)
         tmp[count[v[i].hash >> (64 - bits)]++] = v[i];
     for (size_t i = 1; i < n; i++) { /* nearly sorted: each moves within its bucket */
-        struct side_ent x = tmp[i];
+        struct bent x = tmp[i];
         size_t j = i;
 
         while (j > 0 && (tmp[j - 1].hash > x.hash ||
@@ -75,9 +86,17 @@ ents_sort(struct side_ent *v, size_t n)
     mem_free(count);
 }
 
-/* The entry of key k among v[0..n) (sorted), the roll-up's bytes `buf`; n when absent. */
+/* Whether entry x is key k. */
+static int
+bent_is(const struct bent *x, const struct side_key *k)
+{
+    return x->hash == k->hash && x->key_len == k->key_len &&
+           memcmp(x->key, k->key, k->key_len) == 0;
+}
+
+/* The entry of key k among v[0..n) (sorted); n when absent. */
 static size_t
-ents_find(const struct side_ent *v, size_t n, const uint8_t *buf, const struct side_key *k)
+ents_find(const struct bent *v, size_t n, const struct side_key *k)
 {
     size_t lo = 0, hi = n;
 
@@ -89,13 +108,9 @@ ents_find(const struct side_ent *v, size_t n, const uint8_t *buf, const struct s
         else
             hi = mid;
     }
-    for (; lo < n && v[lo].hash == k->hash; lo++) {
-        struct partial_entry g;
-
-        if (partial_group_parse(buf + v[lo].off, v[lo].len, &g) == 0 && g.key_len == k->key_len &&
-            memcmp(g.key, k->key, k->key_len) == 0)
+    for (; lo < n && v[lo].hash == k->hash; lo++)
+        if (bent_is(&v[lo], k))
             return lo;
-    }
     return n;
 }
 
@@ -135,13 +150,12 @@ keys_sort(struct side_key *v, size_t n)
 }
 
 /*
- * Every passing key's entry (v sorted, the roll-up's bytes `buf`) marked
- * SIDE_UNLISTED: the keys sorted by hash and walked beside the entries (one
- * pass, no search per key). 0, or -1 when a key is not the roll-up's.
+ * Every passing key's entry (v sorted) marked SIDE_UNLISTED: the keys sorted
+ * by hash and walked beside the entries (one pass, no search per key). 0, or
+ * -1 when a key is not the roll-up's.
  */
 static int
-mark_passing(struct side_ent *v, size_t n, const uint8_t *buf, const struct side_key *pass,
-             size_t npass)
+mark_passing(struct bent *v, size_t n, const struct side_key *pass, size_t npass)
 {
     struct side_key *k = mem_alloc((npass ? npass : 1) * sizeof(*k));
     size_t i = 0;
@@ -154,13 +168,8 @@ mark_passing(struct side_ent *v, size_t n, const uint8_t *buf, const struct side
 
         while (i < n && v[i].hash < k[j].hash)
             i++;
-        for (x = i; x < n && v[x].hash == k[j].hash; x++) {
-            struct partial_entry g;
-
-            if (partial_group_parse(buf + v[x].off, v[x].len, &g) == 0 &&
-                g.key_len == k[j].key_len && memcmp(g.key, k[j].key, g.key_len) == 0)
-                break;
-        }
+        for (x = i; x < n && v[x].hash == k[j].hash && !bent_is(&v[x], &k[j]); x++)
+            ;
         if (x < n && v[x].hash == k[j].hash)
             v[x].rank = SIDE_UNLISTED;
         else
@@ -171,44 +180,43 @@ mark_passing(struct side_ent *v, size_t n, const uint8_t *buf, const struct side
 }
 
 int
-side_build(const struct partial *roll, const uint8_t fp[16], const struct side_key *pass,
+side_build(const struct partial_layout *roll, const uint8_t fp[16], const struct side_key *pass,
            size_t npass, const struct side_key *list, size_t nlist, struct partial_buf *out,
            struct err *err)
 {
-    struct partial_cursor c;
-    struct partial_entry e;
-    struct side_ent *v;
-    size_t n = 0, cap = roll->info.groups;
+    struct bent *v;
+    size_t n = roll->n;
     uint8_t *h, *q;
     size_t start = out->len;
-    struct side_roll r;
 
-    if (cap >= SIDE_GROUPS_MAX || nlist > npass || npass > cap)
-        return ERR_SET(err, ERR_LIMIT, "%llu groups: no side file",
-                       (unsigned long long)roll->info.groups);
-    v = mem_alloc((cap ? cap : 1) * sizeof(*v));
-    memset(&c, 0, sizeof(c));
-    while (n < cap && partial_next(roll, &c, &e)) {
-        if (e.rec_len > UINT32_MAX) {
+    if (n >= SIDE_GROUPS_MAX || nlist > npass || npass > n)
+        return ERR_SET(err, ERR_LIMIT, "%zu groups: no side file", n);
+    v = mem_alloc((n ? n : 1) * sizeof(*v));
+    for (size_t i = 0; i < n; i++) {
+        const struct partial_group_at *g = &roll->g[i];
+
+        if (g->len > UINT32_MAX) {
             mem_free(v);
-            return ERR_SET(err, ERR_LIMIT, "a group of %zu bytes: no side file", e.rec_len);
+            return ERR_SET(err, ERR_LIMIT, "a group of %llu bytes: no side file",
+                           (unsigned long long)g->len);
         }
-        v[n].hash = e.hash;
-        v[n].off = e.rec_off;
-        v[n].len = (uint32_t)e.rec_len;
-        v[n].rank = SIDE_NOT_PASSING;
-        v[n].sum = XXH3_64bits(roll->buf + e.rec_off, e.rec_len);
-        n++;
+        v[i].hash = g->hash;
+        v[i].off = g->off;
+        v[i].sum = g->sum;
+        v[i].key = g->key;
+        v[i].len = (uint32_t)g->len;
+        v[i].key_len = g->key_len;
+        v[i].rank = SIDE_NOT_PASSING;
     }
     ents_sort(v, n);
-    if (mark_passing(v, n, roll->buf, pass, npass) < 0) {
+    if (mark_passing(v, n, pass, npass) < 0) {
         mem_free(v);
         return ERR_SET(err, ERR_INTERNAL, "side file: a passing group not in the roll-up");
     }
     (void)buf_room_side(out, SIDE_HEAD + 4 * nlist);
     q = out->p + start + SIDE_HEAD;
     for (size_t i = 0; i < nlist; i++) {
-        size_t k = ents_find(v, n, roll->buf, &list[i]);
+        size_t k = ents_find(v, n, &list[i]);
 
         if (k == n || v[k].rank != SIDE_UNLISTED) {
             mem_free(v);
@@ -230,17 +238,16 @@ side_build(const struct partial *roll, const uint8_t fp[16], const struct side_k
         }
     }
     mem_free(v);
-    side_roll_of(roll, &r);
     h = out->p + start;
     memset(h, 0, SIDE_HEAD);
     memcpy(h, side_magic, 8);
     le_put32(h + 8, SIDE_VERSION);
     le_put32(h + 12, SIDE_HEAD);
     memcpy(h + 16, fp, 16);
-    le_put64(h + 32, r.size);
-    le_put64(h + 40, r.head_sum);
-    le_put64(h + 48, r.members_sum);
-    le_put64(h + 56, roll->len >= 8 ? le_get64(roll->buf + roll->len - 8) : 0);
+    le_put64(h + 32, roll->size);
+    le_put64(h + 40, roll->head_sum);
+    le_put64(h + 48, roll->members_sum);
+    le_put64(h + 56, roll->trailer_sum);
     le_put64(h + 64, n);
     le_put64(h + 72, npass);
     le_put64(h + 80, nlist);
@@ -482,7 +489,7 @@ keys_of(const struct op *op, struct htab_entry *const *e, size_t n, struct side_
 }
 
 int
-side_make(const struct op *op, const struct partial *roll, const struct htab *t, int threads,
+side_make(const struct op *op, const struct partial_layout *roll, const struct htab *t, int threads,
           size_t extra, const uint8_t fp[16], struct partial_buf *out,
           struct htab_entry ***list_out, size_t *nlist_out, size_t *npass, struct err *err)
 {

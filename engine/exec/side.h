@@ -81,16 +81,16 @@ struct side_key {
 };
 
 /*
- * side_build() - the side file (appended to `out`) of roll-up `roll`, loaded
- * whole (partial_load() or partial_parse(): its buffer is the file) for
- * finishing text fingerprint `fp`: pass[0..npass) are its groups passing
- * --having (any order), list[0..nlist) the first nlist of them in the
- * output's order. 0, or -code (ERR_INTERNAL: a key that is not the roll-up's;
- * ERR_LIMIT: too many groups).
+ * side_build() - the side file (appended to `out`) of the roll-up whose
+ * layout is `roll` (partial_write_at() as it wrote it, or partial_layout_of()
+ * a loaded one) for finishing text fingerprint `fp`: pass[0..npass) are its
+ * groups passing --having (any order), list[0..nlist) the first nlist of them
+ * in the output's order. 0, or -code (ERR_INTERNAL: a key that is not the
+ * roll-up's; ERR_LIMIT: too many groups).
  */
-int side_build(const struct partial *roll, const uint8_t fp[16], const struct side_key *pass,
-               size_t npass, const struct side_key *list, size_t nlist, struct partial_buf *out,
-               struct err *err);
+int side_build(const struct partial_layout *roll, const uint8_t fp[16],
+               const struct side_key *pass, size_t npass, const struct side_key *list,
+               size_t nlist, struct partial_buf *out, struct err *err);
 
 enum {
     SIDE_SKIP_SUMS = 1 /* fuzzing only: checksums are not compared */
@@ -129,14 +129,14 @@ struct op;
 size_t side_extra(uint64_t groups);
 
 /*
- * side_make() - the side file (appended to `out`) of roll-up `roll` (loaded
- * whole) whose groups are exactly those of table `t`, finished by `op`
+ * side_make() - the side file (appended to `out`) of the roll-up of layout
+ * `roll` whose groups are exactly those of table `t`, finished by `op`
  * (op->rank(), with `extra` rows beyond its limit) for finishing text
  * fingerprint `fp`. With list != NULL, *list and *nlist get the ranked
  * first rows (mem_free() it) and *npass the groups passing. 0 or -code.
  */
-int side_make(const struct op *op, const struct partial *roll, const struct htab *t, int threads,
-              size_t extra, const uint8_t fp[16], struct partial_buf *out,
+int side_make(const struct op *op, const struct partial_layout *roll, const struct htab *t,
+              int threads, size_t extra, const uint8_t fp[16], struct partial_buf *out,
               struct htab_entry ***list, size_t *nlist, size_t *npass, struct err *err);
 
 /* What side_finish() leaves for the finish. */

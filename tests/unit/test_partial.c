@@ -820,7 +820,9 @@ test_stream(void)
 /*
  * The side file of a roll-up of 64 groups: groups whose count is not a multiple of 3
  * pass, the first 10 of them (by hash) listed. Into *out (the file's bytes), and the
- * roll-up written at `path`.
+ * roll-up written at `path`. The side file is made from the layout the writer recorded
+ * (a cold run's) and from the roll-up read back whole (a run that loaded it): both must
+ * be the same bytes.
  */
 static int
 make_side(const char *path, struct partial_buf *out, struct htab **tp, struct memacct *acct)
@@ -829,6 +831,8 @@ make_side(const char *path, struct partial_buf *out, struct htab **tp, struct me
     static struct partial p;
     struct partial_member m[3];
     struct side_key pass[64];
+    struct partial_layout wrote = {0}, loaded;
+    struct partial_buf back = {0};
     size_t np = 0;
     struct err err;
     uint8_t fp[16] = {1, 2, 3};
@@ -838,7 +842,7 @@ make_side(const char *path, struct partial_buf *out, struct htab **tp, struct me
     fill_rollup(&in, m);
     in.any_order = 1;
     err_init(&err);
-    if (partial_write(path, &in, t, VAL_LEN, save_val, NULL, &err) <= 0 ||
+    if (partial_write_at(path, &in, t, VAL_LEN, save_val, NULL, &wrote, &err) <= 0 ||
         partial_load(path, PARTIAL_LOAD_ANY_ORDER, &p, &err) < 0)
         return -1;
     for (unsigned q = 0; q < HTAB_PARTS; q++)
@@ -855,7 +859,15 @@ make_side(const char *path, struct partial_buf *out, struct htab **tp, struct me
             pass[np].key = htab_entry_key(e, VAL_LEN);
             pass[np++].key_len = e->key_len;
         }
-    rc = side_build(&p, fp, pass, np, pass, 10, out, &err);
+    partial_layout_of(&p, &loaded);
+    CHECK_EQ_U64(wrote.n, 64);
+    CHECK_EQ_U64(wrote.size, p.len);
+    rc = side_build(&wrote, fp, pass, np, pass, 10, out, &err);
+    CHECK(side_build(&loaded, fp, pass, np, pass, 10, &back, &err) == rc);
+    CHECK(rc < 0 || (back.len == out->len && memcmp(back.p, out->p, out->len) == 0));
+    partial_buf_fini(&back);
+    partial_layout_fini(&wrote);
+    partial_layout_fini(&loaded);
     partial_fini(&p);
     *tp = t;
     return rc;
@@ -961,6 +973,7 @@ test_side(void)
     /* a key the roll-up does not hold is refused */
     {
         static struct partial p;
+        struct partial_layout lay;
         struct side_key k = {12345, (const uint8_t *)"nope", 4};
         struct partial_buf o = {0};
         uint8_t fp[16] = {0};
@@ -973,7 +986,9 @@ test_side(void)
         err_init(&err);
         CHECK(partial_load(path, PARTIAL_LOAD_ANY_ORDER, &p, &err) == 0);
         err_init(&err);
-        CHECK(side_build(&p, fp, &k, 1, &k, 1, &o, &err) == -ERR_INTERNAL);
+        partial_layout_of(&p, &lay);
+        CHECK(side_build(&lay, fp, &k, 1, &k, 1, &o, &err) == -ERR_INTERNAL);
+        partial_layout_fini(&lay);
         partial_fini(&p);
         partial_buf_fini(&o);
     }
