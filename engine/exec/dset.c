@@ -900,6 +900,83 @@ items17(const struct dset *s, uint8_t *out)
     return n;
 }
 
+/* Slot i of a part of 17-byte items that is not compact: its item, or NULL (an empty slot). */
+static inline const uint8_t *
+wide_slot(const struct dset *s, uint32_t i)
+{
+    const uint8_t *p;
+
+    if (s->cap == 0)
+        return s->u.inl;
+    if (s->cap <= DSET_LINEAR)
+        return s->u.heap + 17 * (size_t)i;
+    p = s->u.heap + (size_t)i * (17 + SLOT_HASH);
+    return load32(p) ? p + SLOT_HASH : NULL;
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+size_t
+dset_save17(const struct dset *s, uint8_t *out)
+{
+    const struct dset *v4 = NULL, *wide = NULL;
+    size_t n4 = 0, n6 = 0, no = 0, nslots = 0;
+    uint8_t *q6, *qo;
+
+    if (s->cap == DSET_MIXED) {
+        v4 = &mixed_of(s)->v4;
+        wide = &mixed_of(s)->wide;
+    } else if (s->cap & DSET_V4) {
+        v4 = s;
+    } else {
+        wide = s;
+    }
+    if (v4 != NULL && (n4 = dset_v4_items(v4, out + 4)) == (size_t)-1)
+        return (size_t)-1;
+    put32(out, (uint32_t)n4);
+    if (wide != NULL)
+        nslots = wide->cap == 0 || wide->cap <= DSET_LINEAR ? wide->n : wide->cap;
+    for (uint32_t i = 0; i < nslots; i++) { /* the counts first: each list's place */
+        const uint8_t *it = wide_slot(wide, i);
+
+        if (it == NULL)
+            continue;
+        if (is_v4(it))
+            return (size_t)-1; /* never in a wide part: left to dset_items() */
+        if (it[0] == 6)
+            n6++;
+        else
+            no++;
+    }
+    q6 = out + 4 + 4 * n4;
+    put32(q6, (uint32_t)n6);
+    q6 += 4;
+    qo = q6 + 16 * n6;
+    put32(qo, (uint32_t)no);
+    qo += 4;
+    for (uint32_t i = 0; i < nslots; i++) {
+        const uint8_t *it = wide_slot(wide, i);
+
+        if (it == NULL)
+            continue;
+        if (it[0] == 6) {
+            memcpy(q6, it + 1, 16);
+            q6 += 16;
+        } else {
+            memcpy(qo, it, 17);
+            qo += 17;
+        }
+    }
+    return (size_t)(qo - out);
+}
+
 size_t
 dset_items(const struct dset *s, size_t width, uint8_t *out)
 {

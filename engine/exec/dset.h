@@ -76,6 +76,15 @@ size_t dset_items(const struct dset *s, size_t width, uint8_t *out);
 size_t dset_v4_items(const struct dset *s, uint8_t *out);
 
 /*
+ * dset_save17() - address set `s` as its three saved lists (op.h: a u32
+ * count and the IPv4 addresses, 4 bytes each; the same of IPv6, 16 bytes;
+ * the same of other items, 17 bytes), each list's items in the set's order
+ * (dset_items()'s), written to out (room for 12 + 17 n bytes); returns the
+ * bytes written, or (size_t)-1 when an IPv4 item sits outside its compact part.
+ */
+size_t dset_save17(const struct dset *s, uint8_t *out);
+
+/*
  * dset_load_v4() - fills the empty address set `s` (17-byte items) with the n
  * IPv4 addresses at p (4 bytes each, as saved), sized once. Returns 1, 0 when
  * an address repeats (the set then holds those before it), or -code.

@@ -97,17 +97,11 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
     size_t n;
 
     (void)err;
-    if (width == 17 && out->any_order) { /* an IPv4 set: its 4-byte items as they are */
-        size_t room = 12 + 4 * (size_t)s->n;
-        uint8_t *q;
-
-        out->p = mem_grow(out->p, &out->cap, out->len + room, 256);
-        q = out->p + out->len;
-        n = dset_v4_items(s, q + 4);
+    if (width == 17 && out->any_order) { /* the three lists straight from the set's parts */
+        out->p = mem_grow(out->p, &out->cap, out->len + 12 + 17 * (size_t)s->n, 256);
+        n = dset_save17(s, out->p + out->len);
         if (n != (size_t)-1) {
-            le_put32(q, (uint32_t)n);
-            memset(q + 4 + 4 * n, 0, 8); /* no IPv6, no other items */
-            out->len += 12 + 4 * n;
+            out->len += n;
             return 0;
         }
     }

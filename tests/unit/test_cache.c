@@ -344,6 +344,97 @@ test_dset_addresses(void)
     dset_fini(&back, 17, &acct);
 }
 
+static size_t sort_width;
+
+static int
+item_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, sort_width);
+}
+
+/* Sorts each of the three lists of saved address set b[0..len) in place; 0, or -1 when cut. */
+static int
+sort_lists(uint8_t *b, size_t len)
+{
+    static const size_t w[3] = {4, 16, 17};
+    size_t at = 0;
+
+    for (int k = 0; k < 3; k++) {
+        uint32_t n;
+
+        if (len - at < 4)
+            return -1;
+        n = (uint32_t)b[at] | (uint32_t)b[at + 1] << 8 | (uint32_t)b[at + 2] << 16 |
+            (uint32_t)b[at + 3] << 24;
+        at += 4;
+        if ((len - at) / w[k] < n)
+            return -1;
+        sort_width = w[k];
+        qsort(b + at, n, w[k], item_cmp);
+        at += n * w[k];
+    }
+    return at == len ? 0 : -1;
+}
+
+/*
+ * A roll-up's address sets are saved in the set's order (any_order, dset_save17()): the
+ * three lists hold the canonical lists' items (each sorted: the canonical bytes), and load
+ * back whole, for sets inline, in an array, hashed, of one kind and mixed.
+ */
+static void
+test_dset_any_order(void)
+{
+    static const uint32_t sizes[] = {0, 1, 2, 6, 7, 8, 9, 17, 40, 300};
+    struct memacct acct;
+    struct err err;
+
+    memacct_init(&acct, 0);
+    for (unsigned mix = 0; mix < 6; mix++)
+        for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+            struct dset s, back;
+            struct op_bytes canon = {NULL, 0, 0, 0}, any = {NULL, 0, 0, 1};
+            const uint8_t *p;
+
+            memset(&s, 0, sizeof(s));
+            memset(&back, 0, sizeof(back));
+            err_init(&err);
+            for (uint32_t i = 0; i < sizes[z]; i++) {
+                uint8_t item[17] = {0};
+                /* mix 0: IPv4 only; 1: IPv6 only; 2: other only; 3: IPv4 first, then all
+                 * kinds; 4: IPv6 first, then all kinds; 5: other first, then all kinds */
+                unsigned kind = mix < 3 ? mix : (i == 0 ? mix - 3 : (i * 7 + mix) % 3);
+                uint32_t v = i * 2654435761u + mix;
+
+                if (kind == 0) {
+                    item[0] = 4;
+                    item[11] = item[12] = 0xFF;
+                    memcpy(item + 13, &v, 4);
+                } else if (kind == 1) {
+                    item[0] = 6;
+                    item[1] = 0x20;
+                    memcpy(item + 9, &v, 4);
+                } else {
+                    item[0] = (uint8_t)(i % 2 ? 0 : 4);
+                    memcpy(item + 5, &v, 4);
+                }
+                CHECK(dset_add(&s, item, 17, &acct, &err) == 1);
+            }
+            CHECK(op_save_dset(&s, 17, &canon, &err) == 0);
+            CHECK(op_save_dset(&s, 17, &any, &err) == 0);
+            CHECK_EQ_U64(any.len, canon.len);
+            p = any.p;
+            CHECK(op_load_dset(&back, 17, &p, any.p + any.len, &acct, &err) == 0);
+            CHECK(p == any.p + any.len);
+            CHECK_EQ_U64(back.n, sizes[z]);
+            CHECK(sort_lists(any.p, any.len) == 0);
+            CHECK(memcmp(any.p, canon.p, canon.len) == 0);
+            op_bytes_fini(&canon);
+            op_bytes_fini(&any);
+            dset_fini(&s, 17, &acct);
+            dset_fini(&back, 17, &acct);
+        }
+}
+
 /*
  * dset_load() and dset_load17() (a saved set sized once): every size around the
  * inline, array and hash thresholds gives a set holding exactly the items, a repeated
@@ -750,6 +841,7 @@ main(void)
     RUN(test_unwritable); /* the tests that cache no file first: they count in the wait */
     RUN(test_prune_in_use);
     RUN(test_dset_addresses);
+    RUN(test_dset_any_order);
     RUN(test_dset_load);
     RUN(test_identify_in);
     RUN(test_walked);
