@@ -702,13 +702,14 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
     struct src_ref *refs = mem_calloc(n + 1, sizeof(*refs));
     struct partial *pp = mem_alloc(sizeof(*pp)); /* off the stack: it holds its strings */
     struct cache_roll *cand = NULL;
-    size_t nrefs = 0, ncand = 0, cap = 0, nchosen = 0;
+    size_t nrefs = 0, ncand = 0, cap = 0, nchosen = 0, parts;
     uint8_t *taken;
     DIR *d;
     struct dirent *de;
 
     *rolls = NULL;
     *seen = 0;
+    c->no_parts = !c->read_ok; /* no job directory: no partial to look up */
     if (!c->read_ok || (d = opendir(c->job_dir)) == NULL) {
         mem_free(refs);
         mem_free(pp);
@@ -720,13 +721,16 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
             refs[nrefs++].i = i;
         }
     qsort(refs, nrefs, sizeof(*refs), src_ref_cmp);
-    while ((de = readdir(d)) != NULL) {
+    parts = 0;
+    while ((errno = 0, de = readdir(d)) != NULL) {
         size_t nl = strlen(de->d_name);
         struct err why;
         char *path;
         size_t *idx;
         int ok = 1, stale = 0, loaded, filtered;
 
+        if (de->d_name[0] != '.' && nl > 5 && strcmp(de->d_name + nl - 5, ".part") == 0)
+            parts++;
         if (de->d_name[0] == '.' || nl < 6 || strcmp(de->d_name + nl - 5, ".roll") != 0)
             continue;
         path = join(c->job_dir, de->d_name);
@@ -782,6 +786,7 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
         }
         partial_fini(pp);
     }
+    c->no_parts = errno == 0 && parts == 0; /* the whole listing read, no .part in it */
     closedir(d);
     mem_free(refs);
     if (ncand > 1)

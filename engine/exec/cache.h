@@ -61,6 +61,7 @@ struct cache {
     uint32_t state_version;
     atomic_int write_ok; /* 0: no partials are written (directory not writable, a write failed) */
     int read_ok;         /* 0: the job directory does not exist (nothing to look up) */
+    int no_parts; /* cache_cover() listed the job directory: no per-file partial (.part) in it */
     int lock_fd;         /* the job directory, flock(LOCK_SH) until cache_close(); -1: none */
     /* cache_window(): the partials of files the window filters (cache_src.filtered) */
     int has_win;
@@ -237,7 +238,10 @@ struct cache_roll {
  * *rolls (cache_rolls_free() it). A roll-up whose head or members do not load
  * is named in *warns (mem_free each and the array) and removed; one with a
  * member changed or too young is removed (when the cache is writable).
- * *seen: the roll-ups the job directory held. Returns the number chosen.
+ * *seen: the roll-ups the job directory held. Sets c->no_parts when the listing
+ * held no per-file partial (a cold cache: its files are not looked up one by one;
+ * a .part written after the listing is missed, and its file read). Returns the
+ * number chosen.
  */
 size_t cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n,
                    struct cache_roll **rolls, char ***warns, size_t *nwarns, size_t *seen);

@@ -327,7 +327,7 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
                     g->key_len = ents[i].key_len;
                     g->off = *flushed + (uint64_t)(q0 - b->p);
                     g->len = (uint64_t)(q - q0);
-                    g->sum = XXH3_64bits(q0, (size_t)(q - q0));
+                    g->sum = bulksum_xxh3(q0, (size_t)(q - q0));
                 }
             }
         }
@@ -893,7 +893,7 @@ partial_layout_of(const struct partial *p, struct partial_layout *lay)
         g->key_len = e.key_len;
         g->off = e.rec_off;
         g->len = e.rec_len;
-        g->sum = XXH3_64bits(p->buf + e.rec_off, e.rec_len);
+        g->sum = bulksum_xxh3(p->buf + e.rec_off, e.rec_len);
     }
 }
 

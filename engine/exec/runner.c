@@ -365,6 +365,8 @@ use_partial(struct run *r, int w, size_t i, struct err *err)
     err_init(&why);
     if (cf->src == NULL)
         return 0; /* not identified: it is read as without the cache; the sweep reports it */
+    if (r->cache->no_parts)
+        return 0; /* none in the job directory when it was listed (a cold cache): read */
     look = cache_lookup(r->cache, cf->src, &p, &why);
     /* under a budget, room first: the worker's groups go to a run before a partial comes in */
     if (look == CACHE_HIT && r->spill != NULL && htab_count(r->tables[w]) > 0 &&
