@@ -915,8 +915,7 @@ cache_store_side(struct cache *c, const char *roll_path, const uint8_t *b, size_
 int64_t
 cache_store_roll_keep(struct cache *c, struct partial_member *m, uint32_t n, int filtered,
                       const struct htab *t, uint32_t val_len, partial_save_fn *save,
-                      const void *ctx, char **path_out, struct partial_layout *lay,
-                      struct err *err)
+                      const void *ctx, char **path_out, struct partial_layout *lay, struct err *err)
 {
     struct partial_info *info = mem_calloc(1, sizeof(*info));
     XXH3_state_t *hs = XXH3_createState();

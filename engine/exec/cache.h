@@ -62,7 +62,7 @@ struct cache {
     atomic_int write_ok; /* 0: no partials are written (directory not writable, a write failed) */
     int read_ok;         /* 0: the job directory does not exist (nothing to look up) */
     int no_parts; /* cache_cover() listed the job directory: no per-file partial (.part) in it */
-    int lock_fd;         /* the job directory, flock(LOCK_SH) until cache_close(); -1: none */
+    int lock_fd;  /* the job directory, flock(LOCK_SH) until cache_close(); -1: none */
     /* cache_window(): the partials of files the window filters (cache_src.filtered) */
     int has_win;
     uint8_t fp_win[16];            /* their job fingerprint: the job text and the window */

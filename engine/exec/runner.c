@@ -772,8 +772,8 @@ side_write(struct run *r, const struct partial_layout *lay, const struct htab *t
     int64_t n;
 
     err_init(&e);
-    if (side_make(r->op, lay, t, r->opts->threads, side_extra(htab_count(t)), r->cache->finish_fp, &b,
-                  list, nlist, npass, &e) < 0) {
+    if (side_make(r->op, lay, t, r->opts->threads, side_extra(htab_count(t)), r->cache->finish_fp,
+                  &b, list, nlist, npass, &e) < 0) {
         partial_buf_fini(&b);
         return;
     }

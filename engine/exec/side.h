@@ -88,9 +88,9 @@ struct side_key {
  * in the output's order. 0, or -code (ERR_INTERNAL: a key that is not the
  * roll-up's; ERR_LIMIT: too many groups).
  */
-int side_build(const struct partial_layout *roll, const uint8_t fp[16],
-               const struct side_key *pass, size_t npass, const struct side_key *list,
-               size_t nlist, struct partial_buf *out, struct err *err);
+int side_build(const struct partial_layout *roll, const uint8_t fp[16], const struct side_key *pass,
+               size_t npass, const struct side_key *list, size_t nlist, struct partial_buf *out,
+               struct err *err);
 
 enum {
     SIDE_SKIP_SUMS = 1 /* fuzzing only: checksums are not compared */
