@@ -210,7 +210,7 @@ static struct expr_val
 having_get(const void *ctx, int slot)
 {
     const struct having_ctx *h = ctx;
-    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0};
+    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0, 0};
     const struct out_cell *c;
 
     if (slot >= JOB_MAX_COLS) {
@@ -224,10 +224,12 @@ having_get(const void *ctx, int slot)
         v.a = &c->v.addr.family;
         return v;
     }
-    if (c->kind == OUT_RATIO) { /* avg: a real (docs/query.md) */
-        v.kind = EXPR_REAL;
-        v.d = (double)((long double)((expr_int)c->v.r.hi << 64 | c->v.r.lo) /
-                       (long double)c->v.r.den);
+    if (c->kind == OUT_RATIO) {
+        /* avg: sum / count exactly (docs/query.md); the sum below 2^127, as a sum's */
+        assert(c->v.r.hi < (UINT64_C(1) << 63));
+        v.kind = c->v.r.den ? EXPR_RATIO : EXPR_NULL;
+        v.i = (expr_int)c->v.r.hi << 64 | (expr_int)c->v.r.lo;
+        v.den = c->v.r.den;
         return v;
     }
     if (c->kind == OUT_U128) {

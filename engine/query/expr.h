@@ -31,6 +31,11 @@
  * double exactly. A slot of known range (struct expr_name.ranged) compared with
  * a literal outside it, or in a way no value passes, is refused (docs/query.md).
  *
+ * Exact fractions (struct expr_name.ratio: an avg, sum / count): compared alone
+ * (m, -m) with an integer, a real literal (its decimal value), another fraction or
+ * a double (its exact value), the order is exact at any size (expr_ratio.c); in
+ * arithmetic a fraction is the double nearest it, and the result a double.
+ *
  * Logic is SQL's three-valued logic plus the error: "a and b" is false when
  * either side is false (even if the other fails), else an error if either
  * fails, else NULL if either is NULL, else true; "or" likewise with true.
@@ -68,11 +73,12 @@ __extension__ typedef __int128 expr_int;
 
 enum expr_kind {
     EXPR_NULL,
-    EXPR_INT,  /* i */
-    EXPR_REAL, /* d */
-    EXPR_ADDR, /* a: 17 bytes, family then 16 address bytes (IPv4 v4-mapped) */
-    EXPR_STR,  /* a, len: bytes */
-    EXPR_ERR   /* evaluation failed (overflow); internal to evaluation */
+    EXPR_INT,   /* i */
+    EXPR_REAL,  /* d */
+    EXPR_ADDR,  /* a: 17 bytes, family then 16 address bytes (IPv4 v4-mapped) */
+    EXPR_STR,   /* a, len: bytes */
+    EXPR_RATIO, /* i / den exactly (den > 0): an avg, a real of a name resolved with ratio */
+    EXPR_ERR    /* evaluation failed (overflow); internal to evaluation */
 };
 
 struct expr_val {
@@ -81,6 +87,7 @@ struct expr_val {
     double d;
     const uint8_t *a;
     size_t len;
+    uint64_t den; /* EXPR_RATIO: the denominator */
 };
 
 /*
@@ -94,7 +101,7 @@ typedef size_t expr_name_at_fn(const void *obj, size_t k, const uint8_t **p);
 struct expr_name {
     int slot;            /* >= 0 */
     int slot2;           /* -1, or: the name means "slot or slot2" (either side) */
-    enum expr_kind kind; /* EXPR_INT, EXPR_REAL, EXPR_ADDR or EXPR_STR */
+    enum expr_kind kind; /* EXPR_INT, EXPR_REAL, EXPR_ADDR or EXPR_STR (never EXPR_RATIO) */
     int time_ms;         /* integer times: milliseconds per unit (1 or 1000); else 0 */
     int icase;           /* strings: compare ASCII case-insensitively (DNS names) */
     int suffix;          /* strings: "in" matches a name when a label suffix is listed */
@@ -106,6 +113,12 @@ struct expr_name {
      */
     int ranged;
     expr_int lo, hi;
+    /*
+     * ratio: a real (kind EXPR_REAL) whose values the getter gives as exact fractions
+     * (EXPR_RATIO, |i| < 2^127: an avg): compared exactly with integers, real literals,
+     * other fractions and doubles; in arithmetic, the double nearest it.
+     */
+    int ratio;
 };
 
 /* A name or function use in the text, as the resolver sees it. */
@@ -313,6 +326,19 @@ expr_cmp_int_real(enum expr_cmp cmp, expr_int a, double b)
         return 0;
     return expr_cmp_of(cmp, expr_order_int_real(a, b));
 }
+
+/*
+ * Exact fractions n / d (d > 0, |n| < 2^127): the order (-1, 0, 1) of n / d and an
+ * integer v, another fraction, a double x (not NaN; infinities allowed) or the real
+ * literal text lit ("3.5", "-1e-30", "123456789012345678.5": its exact decimal value),
+ * never through a rounded value. expr_ratio_double() - the double nearest n / d (ties
+ * to even), as a division of the two exact numbers would give it.
+ */
+int expr_order_ratio_int(expr_int n, uint64_t d, expr_int v);
+int expr_order_ratio(expr_int an, uint64_t ad, expr_int bn, uint64_t bd);
+int expr_order_ratio_real(expr_int n, uint64_t d, double x);
+int expr_order_ratio_text(expr_int n, uint64_t d, const char *lit);
+double expr_ratio_double(expr_int n, uint64_t d);
 
 /*
  * expr_domain_norm() - one entry of a domain list (dns.suffix lists and

@@ -17,12 +17,12 @@ struct ev {
     int err_node; /* the first node whose arithmetic overflowed, or -1 */
 };
 
-static const struct expr_val null_val = {EXPR_NULL, 0, 0, NULL, 0};
+static const struct expr_val null_val = {EXPR_NULL, 0, 0, NULL, 0, 0};
 
 static struct expr_val
 int_val(expr_int i)
 {
-    struct expr_val v = {EXPR_INT, i, 0, NULL, 0};
+    struct expr_val v = {EXPR_INT, i, 0, NULL, 0, 0};
 
     return v;
 }
@@ -30,7 +30,7 @@ int_val(expr_int i)
 static struct expr_val
 real_val(double d)
 {
-    struct expr_val v = {EXPR_REAL, 0, d, NULL, 0};
+    struct expr_val v = {EXPR_REAL, 0, d, NULL, 0, 0};
 
     return v;
 }
@@ -38,17 +38,26 @@ real_val(double d)
 static struct expr_val
 err_val(struct ev *ev, int i)
 {
-    struct expr_val v = {EXPR_ERR, 0, 0, NULL, 0};
+    struct expr_val v = {EXPR_ERR, 0, 0, NULL, 0, 0};
 
     if (ev->err_node < 0)
         ev->err_node = i;
     return v;
 }
 
+/* A number as a double: an avg (EXPR_RATIO) as the double nearest it. */
 static double
 as_real(struct expr_val v)
 {
+    if (v.kind == EXPR_RATIO)
+        return expr_ratio_double(v.i, v.den);
     return v.kind == EXPR_INT ? (double)v.i : v.d;
+}
+
+static int
+is_num_val(enum expr_kind k)
+{
+    return k == EXPR_INT || k == EXPR_REAL || k == EXPR_RATIO;
 }
 
 static int
@@ -78,17 +87,46 @@ str_order(const struct expr_val *l, const struct expr_val *r, int icase)
     return l->len < r->len ? -1 : l->len > r->len;
 }
 
+/*
+ * The exact order of fraction f (EXPR_RATIO) and number o, the value of node `on`: a
+ * real literal by its decimal value, a double by its value, never through a rounding of f.
+ * -2 when o is NaN (NULL).
+ */
+static int
+ratio_order(const struct expr *e, int on, struct expr_val f, struct expr_val o)
+{
+    const struct node *k = &e->nodes[on];
+
+    switch (o.kind) {
+    case EXPR_INT:
+        return expr_order_ratio_int(f.i, f.den, o.i);
+    case EXPR_RATIO:
+        return expr_order_ratio(f.i, f.den, o.i, o.den);
+    default:
+        if (k->op == OP_CONST && k->dec.lit)
+            return expr_order_ratio_dec(f.i, f.den, &k->dec, e->text);
+        return o.d != o.d ? -2 : expr_order_ratio_real(f.i, f.den, o.d);
+    }
+}
+
 static struct expr_val
-compare(const struct node *nd, struct expr_val l, struct expr_val r)
+compare(const struct expr *e, const struct node *nd, struct expr_val l, struct expr_val r)
 {
     int c;
 
     if (l.kind == EXPR_NULL || r.kind == EXPR_NULL)
         return null_val;
-    if (l.kind == EXPR_ADDR && r.kind == EXPR_ADDR) {
-        c = memcmp(l.a + 1, r.a + 1, 16); /* v4 and v4-mapped are one address */
-    } else if (l.kind == EXPR_INT && r.kind == EXPR_INT) {
+    if (l.kind == EXPR_INT && r.kind == EXPR_INT) {
         c = l.i < r.i ? -1 : l.i > r.i;
+    } else if (l.kind == EXPR_RATIO && is_num_val(r.kind)) {
+        if ((c = ratio_order(e, nd->r, l, r)) == -2)
+            return null_val;
+    } else if (r.kind == EXPR_RATIO && is_num_val(l.kind)) {
+        if ((c = ratio_order(e, nd->l, r, l)) == -2)
+            return null_val;
+        c = -c;
+    } else if (l.kind == EXPR_ADDR && r.kind == EXPR_ADDR) {
+        c = memcmp(l.a + 1, r.a + 1, 16); /* v4 and v4-mapped are one address */
     } else if (l.kind == EXPR_INT && r.kind == EXPR_REAL) {
         if (r.d != r.d)
             return null_val;
@@ -114,9 +152,7 @@ arith(struct ev *ev, int i, enum op op, struct expr_val l, struct expr_val r)
 {
     if (l.kind == EXPR_ERR || r.kind == EXPR_ERR)
         return err_val(ev, -1);
-    if (l.kind != EXPR_INT && l.kind != EXPR_REAL)
-        return null_val;
-    if (r.kind != EXPR_INT && r.kind != EXPR_REAL)
+    if (!is_num_val(l.kind) || !is_num_val(r.kind))
         return null_val;
     if (op == OP_DIV) {
         double b = as_real(r);
@@ -185,6 +221,8 @@ truth(struct expr_val v)
         return v.i != 0;
     case EXPR_REAL:
         return v.d != 0;
+    case EXPR_RATIO:
+        return v.i != 0;
     default:
         return 1;
     }
@@ -230,6 +268,10 @@ eval(const struct expr *e, int i, struct ev *ev)
             return fits64(-v.i) ? int_val(-v.i) : err_val(ev, i);
         if (v.kind == EXPR_REAL)
             return real_val(-v.d);
+        if (v.kind == EXPR_RATIO) { /* exact: |i| < 2^127 */
+            v.i = -v.i;
+            return v;
+        }
         return v.kind == EXPR_ERR ? v : null_val;
     }
     case OP_ADD:
@@ -251,7 +293,7 @@ eval(const struct expr *e, int i, struct ev *ev)
 
         if (l.kind == EXPR_ERR || r.kind == EXPR_ERR)
             return err_val(ev, -1);
-        return compare(nd, l, r);
+        return compare(e, nd, l, r);
     }
     case OP_AND: {
         int l = truth(eval(e, nd->l, ev)), r;

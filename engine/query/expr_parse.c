@@ -79,6 +79,7 @@ parse_name(struct parser *ps)
     ps->e->nodes[n].ranged = nm.ranged && nm.kind == EXPR_INT;
     ps->e->nodes[n].rlo = nm.lo;
     ps->e->nodes[n].rhi = nm.hi;
+    ps->e->nodes[n].ratio = nm.ratio && nm.kind == EXPR_REAL;
     ps->e->nodes[n].from = (uint32_t)(start - ps->text);
     ps->e->nodes[n].to = (uint32_t)(end - ps->text);
     return n;
@@ -157,7 +158,10 @@ parse_primary(struct parser *ps)
             nd = &ps->e->nodes[n];
             nd->kind = nd->val.kind = EXPR_REAL;
             nd->val.d = d;
-            expr_dec_exact(start, end, &nd->dec); /* compared exactly with integers */
+            expr_dec_exact(start, end, &nd->dec);          /* compared exactly with integers */
+            nd->dec.dfrom += (uint32_t)(start - ps->text); /* its digits' offsets in the text */
+            if (nd->dec.ddot >= 0)
+                nd->dec.ddot += (int32_t)(start - ps->text);
             ps->p = end;
         } else {
             expr_int v;
@@ -248,6 +252,7 @@ parse_unary(struct parser *ps)
             return -1;
         ps->e->nodes[n].kind = ps->e->nodes[l].kind;
         ps->e->nodes[n].unit_ms = ps->e->nodes[l].unit_ms;
+        ps->e->nodes[n].ratio = ps->e->nodes[l].ratio; /* -m: still exact */
         ps->e->nodes[n].from = (uint32_t)(start - ps->text);
         return n;
     }
@@ -656,6 +661,11 @@ cmp_node(struct parser *ps, enum op op, int l, int r)
         return -1;
     if (range_check(ps, op, l, r) < 0)
         return -1;
+    /* a real literal against an avg alone (m, -m): by its exact value, not as a double */
+    if (ps->e->nodes[l].ratio && ps->e->nodes[r].op == OP_CONST && ps->e->nodes[r].dec.lit)
+        ps->e->nodes[r].dec.vs_ratio = 1;
+    if (ps->e->nodes[r].ratio && ps->e->nodes[l].op == OP_CONST && ps->e->nodes[l].dec.lit)
+        ps->e->nodes[l].dec.vs_ratio = 1;
     n = expr_add_node(ps, op, l, r);
     if (n < 0)
         return -1;
@@ -789,7 +799,7 @@ expr_parse(const char *text, expr_resolve_fn *resolve, void *ctx, struct err *er
         const struct node *nd = &e->nodes[i];
 
         /* a real literal left a real (arithmetic, a ratio, an avg): a double, exact past 2^53 */
-        if (nd->op == OP_CONST && nd->dec.lit && nd->kind == EXPR_REAL &&
+        if (nd->op == OP_CONST && nd->dec.lit && nd->kind == EXPR_REAL && !nd->dec.vs_ratio &&
             !expr_dec_double_ok(&nd->dec, nd->val.d)) {
             ERR_SET(err, ERR_USAGE,
                     "in expression \"%s\": the real number %.*s would be rounded (here it is "

@@ -236,6 +236,10 @@ expr_dec_exact(const char *s, const char *end, struct dec *out)
     }
     /* the digits d[0..nd) without the dot; the integer part is the first `point` of them */
     point = (dot ? (long)(dot - digits) : (long)nd) + exp;
+    out->dfrom = (uint32_t)(digits - s);
+    out->ddot = dot ? (int32_t)(dot - s) : -1;
+    out->nd = (uint32_t)nd;
+    out->point = (int32_t)point;
     for (long i = 0; i < point; i++) {
         int d = 0;
 

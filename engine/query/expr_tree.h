@@ -74,11 +74,17 @@ struct rset {
 /*
  * The exact value of a real literal ("18446744073709551615.0", "1.5e3", "-2.25"):
  * (neg ? -1 : 1) * (mag + a fraction strictly between 0 and 1 when frac); big when
- * mag >= 2^127 - 1 (then mag is unset). lit: the node is such a literal.
+ * mag >= 2^127 - 1 (then mag is unset). lit: the node is such a literal. Its digits,
+ * for comparisons with fractions (expr_order_ratio_dec()): nd of them, without the
+ * dot, from offset dfrom of the text (ddot: the dot's offset, or -1), the value being
+ * 0.DIGITS * 10^point. vs_ratio: compared with an avg alone, exactly (not a double).
  */
 struct dec {
     u128 mag;
     int frac, neg, big, lit;
+    uint32_t dfrom, nd;
+    int32_t ddot, point;
+    int vs_ratio;
 };
 
 struct node {
@@ -95,6 +101,7 @@ struct node {
     int negate;               /* OP_IN: "not in" */
     int owns;                 /* OP_IN: this node frees `set` (clones share it) */
     int ranged;               /* OP_SLOT: its values lie in rlo..rhi (struct expr_name) */
+    int ratio;                /* OP_SLOT of an avg, OP_NEG of one: an exact fraction */
     expr_int rlo, rhi;
     struct dec dec;      /* OP_CONST of a real literal: its exact value */
     struct expr_val val; /* OP_CONST */
@@ -148,6 +155,9 @@ int expr_looks_like_addr(const char *p);
 int expr_parse_int_lit(struct parser *ps, expr_int *v);
 void expr_dec_exact(const char *s, const char *end, struct dec *out);
 int expr_dec_double_ok(const struct dec *x, double d);
+
+/* expr_ratio.c */
+int expr_order_ratio_dec(expr_int num, uint64_t den, const struct dec *x, const char *base);
 char *expr_fmt_int(char buf[48], expr_int v);
 int expr_check_range(struct parser *ps, const struct node *nd, expr_int lo, expr_int hi);
 char *expr_parse_str_lit(struct parser *ps, size_t *len);

@@ -483,11 +483,11 @@ struct expr_val
 job_where_get(const void *ctx, int slot)
 {
     const struct job_where_ctx *w = ctx;
-    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0};
+    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0, 0};
 
     if (slot == JOB_RR_NAME || slot == JOB_RR_DOMAIN) {
         if (w->r->rr == NULL)
-            return (struct expr_val){EXPR_NULL, 0, 0, NULL, 0};
+            return (struct expr_val){EXPR_NULL, 0, 0, NULL, 0, 0};
         v.kind = EXPR_STR;
         if (slot == JOB_RR_NAME) {
             v.a = w->r->rr->name;
@@ -1125,7 +1125,8 @@ having_resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, str
     } else if (c->agg == AGG_MIN || c->agg == AGG_MAX) {
         field_name_kind(c->field, out); /* min/max of a time is a time */
     } else if (c->agg == AGG_AVG) {
-        out->kind = EXPR_REAL; /* sum / count as a double (docs/query.md) */
+        out->kind = EXPR_REAL; /* sum / count exactly: an EXPR_RATIO (docs/query.md) */
+        out->ratio = 1;
     } else {
         out->kind = EXPR_INT; /* count, sum, distinct: never negative */
         out->ranged = 1;

@@ -3,7 +3,8 @@
  * records, where, group-by, aggs, having, order; job_build() must accept or
  * reject each without crashing, and an accepted --where must evaluate on a
  * sample record (with --records dns, the record of its one DNS RR and that
- * name's registered domain). Inputs with '@' are skipped: "in @FILE" opens files.
+ * name's registered domain), and an accepted --having on a made-up group (its
+ * avgs exact fractions: 7/2, 1/3, 2^64 - 1.5, ...). Inputs with '@' are skipped: "in @FILE" opens files.
  * An input whose first byte is 0x01 is a watchlist file instead (the rest of
  * it, written to a temporary file): read for addresses and for domains, and
  * where accepted, the reader's direct pre-test of a flow must agree with the
@@ -19,6 +20,41 @@
 #include "record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A made-up group for --having: avgs exact fractions (below 1, x.5, 2^64 - 1.5, 2^53 + 1). */
+static const struct {
+    expr_int num;
+    uint64_t den;
+} avgs[] = {{7, 2}, {1, 3}, {0, 1}, {((expr_int)1 << 65) - 3, 2}, {((expr_int)1 << 53) + 1, 1},
+            {((expr_int)1 << 100) + 1, UINT64_MAX}};
+static size_t avg_pick;
+
+static struct expr_val
+having_get(const void *ctx, int slot)
+{
+    static const uint8_t addr[17] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1};
+    const struct job *job = ctx;
+    struct expr_val v = {EXPR_INT, 3, 0, NULL, 0, 0};
+    const struct job_col *c;
+
+    if (slot >= JOB_MAX_COLS) /* size(list) */
+        return v;
+    c = &job->cols[slot];
+    if ((c->is_key || c->agg == AGG_MIN || c->agg == AGG_MAX) &&
+        record_field_kind(c->field) == FIELD_KIND_ADDR) {
+        v.kind = EXPR_ADDR;
+        v.a = addr;
+    } else if (!c->is_key && c->agg == AGG_AVG) {
+        size_t k = (avg_pick + (size_t)slot) % (sizeof(avgs) / sizeof(avgs[0]));
+
+        v.kind = EXPR_RATIO;
+        v.i = avgs[k].num;
+        v.den = avgs[k].den;
+    } else if (!c->is_key && c->agg == AGG_SUM) {
+        v.i = ((expr_int)1 << 65) - 3;
+    }
+    return v;
+}
 
 static struct rec sample_rec;
 
@@ -144,6 +180,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             (void)expr_test(job.where, job_where_get, &w, &err);
             (void)job_keep_rec(&job, &sample_rec, &err);
+        }
+        if (job.having) {
+            avg_pick = size;
+            (void)expr_test(job.having, having_get, &job, &err);
         }
         job_fini(&job);
     }

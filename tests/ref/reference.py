@@ -492,14 +492,15 @@ def iso_ms(text):
 
 class Node:
     __slots__ = ("op", "kids", "val", "kind", "time", "text", "neg", "unit",
-                 "rng", "exact")
+                 "rng", "exact", "ratio")
 
     def __init__(self, op, kids=(), val=None, kind="int", time=0, text="",
-                 neg=False, unit=None, rng=None, exact=None):
+                 neg=False, unit=None, rng=None, exact=None, ratio=False):
         self.op, self.kids, self.val = op, list(kids), val
         # rng: a slot's (lo, hi) (hi None: no bound); exact: a real literal's
-        # value as a Fraction
-        self.rng, self.exact = rng, exact
+        # value as a Fraction; ratio: an avg column (or its negation), a real
+        # whose value is the exact Fraction sum / count
+        self.rng, self.exact, self.ratio = rng, exact, ratio
         self.kind, self.time, self.text, self.neg = kind, time, text, neg
         # ms per unit of a time or of a sum/difference of times (0: a number)
         self.unit = time if unit is None else unit
@@ -650,6 +651,12 @@ class QueryParser:
                         k.text, text, "never" if sym == "=" else "always"))
                 k.val = int(x) if x.denominator == 1 else x
                 k.kind = "int"
+        # a real literal against an avg alone (m, -m): its exact value, so
+        # the comparison of the two exact fractions (docs/query.md)
+        for k, o in ((l, r), (r, l)):
+            if k.op == "const" and k.exact is not None and k.kind == "real" \
+                    and o.ratio:
+                k.val = k.exact
         # a field of known range against a literal outside it, or a test
         # no value of the field passes
         mirror = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=",
@@ -732,7 +739,7 @@ class QueryParser:
             if m.op == "either":
                 return m.val[i]
             c = Node(m.op, [side(k, i) for k in m.kids], m.val, m.kind,
-                     m.time, m.text, m.neg, m.unit, m.rng, m.exact)
+                     m.time, m.text, m.neg, m.unit, m.rng, m.exact, m.ratio)
             return c
         if not has(n):
             return n
@@ -797,7 +804,7 @@ class QueryParser:
                 return Node("const", val=-n.val, kind="real", text="-" + n.text,
                             exact=-n.exact)
             return Node("neg", (n,), kind=n.kind, text="-" + n.text,
-                        unit=n.unit)
+                        unit=n.unit, ratio=n.ratio)
         return self.parse_primary()
 
     def parse_primary(self):
@@ -1371,6 +1378,8 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
     for (n, func, arg) in specs:
         if func in ("min", "max"):
             units[n] = TIME_FIELDS.get(arg, 0)
+        if func == "avg":
+            kinds[n] = "real"
     ranges = {}  # the values a column can hold
     for (n, k, _) in keys:
         if k not in ADDR_FIELDS:
@@ -1393,7 +1402,9 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                             rng=field_range("ndns"))
             return Node("slot", val=("col", i), kind=kinds.get(name, "int"),
                         time=units.get(name, 0), text=name,
-                        rng=ranges.get(name))
+                        rng=ranges.get(name),
+                        ratio=specs[i - len(keys)][1] == "avg"
+                        if i >= len(keys) else False)
         hnode = QueryParser(having, hnames).parse()
     rows = []
     for key, g in groups.items():
@@ -1407,8 +1418,8 @@ def run_query(flows, view="flows", total=False, where=None, group_by="",
                     return len(row[i])
                 if n.kind == "addr":
                     return as_v6_int(row[i])
-                if isinstance(row[i], Avg):    # a real in --having
-                    return float(row[i].q)
+                if isinstance(row[i], Avg):    # exact: a Fraction
+                    return row[i].q
                 return row[i]
             v = truth(evaluate(hnode, env))
             if isinstance(v, _Err):

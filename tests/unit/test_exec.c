@@ -73,7 +73,7 @@ resolve(void *ctx, const struct expr_ref *ref, struct expr_name *out, struct err
 static struct expr_val
 get(const void *ctx, int slot)
 {
-    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0};
+    struct expr_val v = {EXPR_INT, 0, 0, NULL, 0, 0};
 
     (void)ctx;
     if (slot == 2 || slot == 4) {
