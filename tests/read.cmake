@@ -1,6 +1,7 @@
 # Tests of engine/read (the IPFIX reader).
 #   flowdump                 tests/tools/flowdump.c: the reader's output as flowdump v1
 #   unit.read_layouts        libfixbuf-written fixtures: every layout + damage cases
+#   unit.decode_dns_fixed    the specialised DNS path against the general one, field by field
 #   unit.read_flowdump_exit  flowdump's exit codes
 #   unit.read_data.<file>    tests/data/*.ipfix (redistributable real YAF files)
 #   real.<file>              ${FLOWSWEEP_SHARED_DATA}/*.ipfix (skipped when absent)
@@ -13,6 +14,12 @@ engine_link_allocator(flowdump)
 
 flowsweep_unit_test(read_layouts SOURCES unit/test_read_layouts.c
   LIBS engine_read engine_common PkgConfig::FIXBUF)
+
+# unit.decode_dns_fixed: the specialised DNS path (ipfix_fast_rr_fixed()) against the general one
+# and values worked out from the bytes by libfixbuf's rules: YAF's layouts, every width, the
+# layouts the plan must refuse part by part, random layouts, every set of parts a job reads.
+flowsweep_unit_test(decode_dns_fixed SOURCES unit/test_decode_dns_fixed.c
+  LIBS engine_read engine_common)
 
 find_program(FLOWSWEEP_IPFIXDUMP ipfixDump)
 find_program(FLOWSWEEP_PYTHON3 python3)

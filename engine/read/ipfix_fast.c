@@ -3,6 +3,7 @@
  */
 #include "ipfix_fast.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "ipfix_conv.h"
@@ -157,37 +158,88 @@ src_pos(struct ipfix_src *x)
     x->mask = x->len == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * x->len)) - 1;
 }
 
+/* dns_var() - the base a fixed DNS slot `sl` is at: -1 the record start, k after varlen k. */
+static int
+dns_var(const struct ipfix_slot *sl)
+{
+    return sl->off >= 0 ? -1 : (int)sl->var - 1;
+}
+
+/*
+ * dns_src() - where DNS slot `sl` reads from as a part of `size` bytes (`one`: a one-byte part,
+ * byte(); else an "endian" one, be()), from base `base` (dns_var()), settled once (struct
+ * ipfix_dns_src); 0 when its records need the general path: a varlen field, or one at another
+ * base.
+ */
+static int
+dns_src(const struct ipfix_slot *sl, uint32_t size, int one, int base, struct ipfix_dns_src *out)
+{
+    uint32_t off, take;
+
+    *out = (struct ipfix_dns_src){.pos = -4, .mask = 0};
+    if (sl->idx < 0 || sl->len == 0) /* absent, or 0 bytes: value() gives 0 bytes, reads 0 */
+        return 1;
+    if (sl->len == IPFIX_VARLEN || dns_var(sl) != base)
+        return 0;
+    /* where the field starts (value()) */
+    off = sl->off >= 0 ? (uint32_t)sl->off : sl->voff;
+    if (one) { /* byte(): the first byte */
+        take = 1;
+        off += 1;
+    } else { /* be(): the last min(len, size) bytes, big-endian */
+        take = sl->len < size ? sl->len : size;
+        off += sl->len;
+    }
+    out->pos = (int32_t)off - 4;
+    out->mask = take >= 4 ? ~(uint32_t)0 : ((uint32_t)1 << (8 * take)) - 1;
+    return 1;
+}
+
 /* compile_dns() - plan->dns_fixed (struct ipfix_dns_fixed) from the plan's DNS slots. */
 static void
 compile_dns(struct ipfix_plan *plan)
 {
-    const struct ipfix_slot *n = &plan->dns[IPFIX_ID_NAME], *t = &plan->dns[IPFIX_ID_TYPE];
+    static const struct {
+        uint8_t idx, size, one;
+        uint32_t part;
+        size_t at; /* offsetof the part's struct ipfix_dns_src */
+    } P[] = {
+        {IPFIX_ID_TYPE, 2, 0, IPFIX_NEED_DNS_TYPE, offsetof(struct ipfix_dns_fixed, type)},
+        {IPFIX_ID_TTL, 4, 0, IPFIX_NEED_DNS_TTL, offsetof(struct ipfix_dns_fixed, ttl)},
+        {IPFIX_ID_ID, 2, 0, IPFIX_NEED_DNS_ID, offsetof(struct ipfix_dns_fixed, id)},
+        {IPFIX_ID_QR, 1, 1, IPFIX_NEED_DNS_QR, offsetof(struct ipfix_dns_fixed, qr)},
+        {IPFIX_ID_AA, 1, 1, IPFIX_NEED_DNS_AA, offsetof(struct ipfix_dns_fixed, aa)},
+        {IPFIX_ID_RCODE, 1, 1, IPFIX_NEED_DNS_RCODE, offsetof(struct ipfix_dns_fixed, rcode)},
+        {IPFIX_ID_SECTION, 1, 1, IPFIX_NEED_DNS_SECTION, offsetof(struct ipfix_dns_fixed, section)},
+    };
+    const struct ipfix_slot *s = plan->dns, *n = &s[IPFIX_ID_NAME];
     struct ipfix_dns_fixed *x = &plan->dns_fixed;
+    uint32_t parts = 0;
+    int base = -2;
 
     memset(x, 0, sizeof(*x));
     x->name_var = -1;
-    x->type_var = -2;
-    if (n->idx >= 0) { /* value(): a varlen name is at vs[var], vl[var] */
-        if (n->len != IPFIX_VARLEN || n->var >= IPFIX_DNS_FIXED_VARS)
-            return;
+    if (n->idx < 0) { /* absent: an empty name */
+        parts |= IPFIX_NEED_DNS_NAME;
+    } else if (n->len == IPFIX_VARLEN && n->var < IPFIX_DNS_FIXED_VARS) { /* at vs[var], vl[var] */
         x->name_var = (int8_t)n->var;
+        parts |= IPFIX_NEED_DNS_NAME;
     }
-    if (t->idx >= 0) { /* be() of 2 bytes from a 2-byte field: both bytes, big-endian */
-        if (t->len != 2)
-            return;
-        if (t->off >= 0) {
-            if (t->off > UINT16_MAX)
-                return;
-            x->type_var = -1;
-            x->type_off = (uint16_t)t->off;
-        } else { /* after varlen field var - 1 (value()) */
-            if (t->var < 1 || t->var - 1 >= IPFIX_DNS_FIXED_VARS)
-                return;
-            x->type_var = (int8_t)(t->var - 1);
-            x->type_off = t->voff;
-        }
+    /* the base: the type's, else the first part present's, when within the noted varlens */
+    for (size_t i = 0; i < sizeof(P) / sizeof(P[0]) && base == -2; i++) {
+        const struct ipfix_slot *sl = &s[P[i].idx];
+
+        if (sl->idx >= 0 && sl->len != 0 && sl->len != IPFIX_VARLEN)
+            base = dns_var(sl);
     }
-    x->ok = 1;
+    if (base >= IPFIX_DNS_FIXED_VARS)
+        base = -2; /* no part is at a base the walk notes */
+    x->base = (int8_t)(base == -2 ? -1 : base);
+    for (size_t i = 0; i < sizeof(P) / sizeof(P[0]); i++)
+        if (dns_src(&s[P[i].idx], P[i].size, P[i].one, base,
+                    (struct ipfix_dns_src *)(void *)((uint8_t *)x + P[i].at)))
+            parts |= P[i].part;
+    x->parts = parts;
 }
 
 void

@@ -79,12 +79,22 @@ ipfix_fast_ms_bad(const struct ipfix_rec *r, uint64_t *ms)
 /* ipfix_fast_rr() - the parts `need` (enum ipfix_need_dns) of DNS record `r` into *d, others 0. */
 void ipfix_fast_rr(const struct ipfix_rec *r, struct dns_rr *d, uint32_t need);
 
-/* IPFIX_NEED_DNS_NT - the parts ipfix_fast_rr_fixed() decodes: a `need` within it may use it. */
+/* IPFIX_NEED_DNS_NT - the name and the type alone (what dns-names reads). */
 #define IPFIX_NEED_DNS_NT ((uint32_t)(IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE))
 
+/* ipfix_fast_dns_ld() - part `x` (struct ipfix_dns_src) from the record's base `b`: one load. */
+static inline uint32_t
+ipfix_fast_dns_ld(const uint8_t *b, const struct ipfix_dns_src *x)
+{
+    uint32_t v;
+
+    memcpy(&v, b + x->pos, 4);
+    return __builtin_bswap32(v) & x->mask;
+}
+
 /*
- * ipfix_fast_rr_fixed() - ipfix_fast_rr() by the specialised plan `x` (x->ok)
- * when `need` is within IPFIX_NEED_DNS_NT: the record at `p` whose first
+ * ipfix_fast_rr_fixed() - ipfix_fast_rr() by the specialised plan `x` when
+ * every part of `need` is in x->parts: the record at `p` whose first
  * IPFIX_DNS_FIXED_VARS varlen values are at vs[k], vl[k] bytes.
  */
 static inline void
@@ -92,21 +102,26 @@ ipfix_fast_rr_fixed(const struct ipfix_dns_fixed *x, const uint8_t *p, const uin
                     const uint16_t *vl, struct dns_rr *d, uint32_t need)
 {
     static const uint8_t empty[1];
+    const uint8_t *b = x->base < 0 ? p : vs[x->base] + vl[x->base];
     uint32_t len = 0;
-    const uint8_t *t;
 
     if ((need & IPFIX_NEED_DNS_NAME) && x->name_var >= 0)
         len = vl[x->name_var];
     d->name = len ? vs[x->name_var] : empty;
     d->name_len = len;
-    d->rrtype = 0;
-    if ((need & IPFIX_NEED_DNS_TYPE) && x->type_var > -2) {
-        t = x->type_var < 0 ? p + x->type_off : vs[x->type_var] + vl[x->type_var] + x->type_off;
-        d->rrtype = (uint16_t)(t[0] << 8 | t[1]);
+    d->rrtype = (need & IPFIX_NEED_DNS_TYPE) ? (uint16_t)ipfix_fast_dns_ld(b, &x->type) : 0;
+    if (!(need & ~IPFIX_NEED_DNS_NT)) { /* dns-names' */
+        d->ttl = 0;
+        d->id = 0;
+        d->qr = d->rcode = d->section = d->aa = 0;
+        return;
     }
-    d->ttl = 0;
-    d->id = 0;
-    d->qr = d->rcode = d->section = d->aa = 0;
+    d->ttl = (need & IPFIX_NEED_DNS_TTL) ? ipfix_fast_dns_ld(b, &x->ttl) : 0;
+    d->id = (need & IPFIX_NEED_DNS_ID) ? (uint16_t)ipfix_fast_dns_ld(b, &x->id) : 0;
+    d->qr = (need & IPFIX_NEED_DNS_QR) ? (uint8_t)ipfix_fast_dns_ld(b, &x->qr) : 0;
+    d->rcode = (need & IPFIX_NEED_DNS_RCODE) ? (uint8_t)ipfix_fast_dns_ld(b, &x->rcode) : 0;
+    d->section = (need & IPFIX_NEED_DNS_SECTION) ? (uint8_t)ipfix_fast_dns_ld(b, &x->section) : 0;
+    d->aa = (need & IPFIX_NEED_DNS_AA) ? (uint8_t)ipfix_fast_dns_ld(b, &x->aa) : 0;
 }
 
 #endif

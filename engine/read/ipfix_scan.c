@@ -823,11 +823,12 @@ ipfix_scan_flow_rrs(struct ipfix_scan *s, const struct ipfix_rec *r, struct dns_
     (void)r; /* its DNS records are those the walk just found (s->leaf) */
     for (uint32_t i = 0; i < s->ndns; i++) {
         const struct leaf *l = &s->leaf[i];
+        const struct ipfix_dns_fixed *x = &l->t->plan.dns_fixed;
         struct ipfix_rec rr;
 
-        if (l->t->plan.dns_fixed.ok && !(need & ~IPFIX_NEED_DNS_NT)) {
-            /* the name and type are found by the first IPFIX_DNS_FIXED_VARS varlens alone */
-            ipfix_fast_rr_fixed(&l->t->plan.dns_fixed, l->p, l->vs, l->vl, &out[i], need);
+        if (!(need & ~x->parts)) {
+            /* each part `need` asks is found by the first IPFIX_DNS_FIXED_VARS varlens alone */
+            ipfix_fast_rr_fixed(x, l->p, l->vs, l->vl, &out[i], need);
             continue;
         }
         if (l->t->nvar <= LEAF_VARS) { /* where its values are is known */
@@ -883,26 +884,30 @@ lut_init(void)
     lut_fill(lut_dns, ipfix_int_dns, IPFIX_INT_DNS_N);
 }
 
-/* plan_slots() - where each element of `lut` is in records of `t` (first occurrence). */
+/*
+ * plan_slots() - where each element of `lut` is in records of the `n` fields `f`, whose first
+ * varlen field is field `first_var` (n: none) (first occurrence).
+ */
 static void
-plan_slots(const struct vtmpl *t, uint8_t lut[3][LUT_IDS], size_t nies, struct ipfix_slot *out)
+plan_slots(const struct ipfix_field *f, uint32_t n, uint32_t first_var, uint8_t lut[3][LUT_IDS],
+           size_t nies, struct ipfix_slot *out)
 {
     uint32_t off = 0, var = 0, voff = 0;
 
     for (size_t j = 0; j < nies; j++)
         out[j] = (struct ipfix_slot){.off = -1, .idx = -1};
-    for (uint32_t i = 0; i < t->n; i++) {
-        uint16_t len = t->f[i].len;
-        int pen = lut_pen(t->f[i].ent);
-        int j = pen >= 0 && t->f[i].id < LUT_IDS ? lut[pen][t->f[i].id] - 1 : -1;
+    for (uint32_t i = 0; i < n; i++) {
+        uint16_t len = f[i].len;
+        int pen = lut_pen(f[i].ent);
+        int j = pen >= 0 && f[i].id < LUT_IDS ? lut[pen][f[i].id] - 1 : -1;
 
         if (j >= 0 && out[j].idx < 0)
-            out[j] = (struct ipfix_slot){.off = i < t->first_var ? (int32_t)off : -1,
+            out[j] = (struct ipfix_slot){.off = i < first_var ? (int32_t)off : -1,
                                          .idx = (int16_t)i,
                                          .len = len,
                                          .var = (uint16_t)var,
                                          .voff = (uint16_t)voff};
-        if (i < t->first_var)
+        if (i < first_var)
             off += len;
         if (len == IPFIX_VARLEN) {
             var++;
@@ -911,6 +916,29 @@ plan_slots(const struct vtmpl *t, uint8_t lut[3][LUT_IDS], size_t nies, struct i
             voff += len;
         }
     }
+}
+
+/* plan_build() - the plan (struct ipfix_plan) of the `n` fields `f` (first varlen: first_var). */
+static void
+plan_build(const struct ipfix_field *f, uint32_t n, uint32_t first_var, uint32_t flow_flags,
+           struct ipfix_plan *out)
+{
+    pthread_once(&lut_once, lut_init);
+    plan_slots(f, n, first_var, lut_flow, IPFIX_INT_FLOW_N, out->flow);
+    plan_slots(f, n, first_var, lut_dns, IPFIX_INT_DNS_N, out->dns);
+    ipfix_fast_compile(out, flow_flags);
+}
+
+void
+ipfix_scan_plan(const struct ipfix_field *f, uint32_t n, uint32_t flow_flags,
+                struct ipfix_plan *out)
+{
+    uint32_t first_var = n;
+
+    for (uint32_t i = 0; i < n && first_var == n; i++)
+        if (f[i].len == IPFIX_VARLEN)
+            first_var = i;
+    plan_build(f, n, first_var, flow_flags, out);
 }
 
 /* grow_positions() - room in s->at[] and s->alen[] for records of `n` fields. */
@@ -1046,10 +1074,7 @@ define(struct ipfix_scan *s, uint16_t tid, const uint8_t *spec, uint32_t n, uint
         t->stml_only = t->nvar == 1 && vk[0] == VK_STML;
     }
     ipfix_scan_classify(t->f, n, scope, &t->cls);
-    pthread_once(&lut_once, lut_init);
-    plan_slots(t, lut_flow, IPFIX_INT_FLOW_N, t->plan.flow);
-    plan_slots(t, lut_dns, IPFIX_INT_DNS_N, t->plan.dns);
-    ipfix_fast_compile(&t->plan, t->cls.flow_flags);
+    plan_build(t->f, n, t->first_var, t->cls.flow_flags, &t->plan);
     grow_positions(s, n);
     return 0;
 }

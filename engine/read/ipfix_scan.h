@@ -372,24 +372,44 @@ struct ipfix_fixed {
     struct ipfix_src sport, dport, app, proto;
 };
 /*
- * The specialised DNS plan (ipfix_fast_compile()), for the name and the type
- * alone (what dns-names reads): ok when the name is absent or a varlen field
- * among the first IPFIX_DNS_FIXED_VARS, and the type absent or 2 bytes at a
- * constant offset, from the record start or from the end of one of those
- * varlen fields (YAF's layout: the name, fixed fields, the rdata list).
+ * The specialised DNS plan (ipfix_fast_compile()): which parts of a DNS record
+ * (`parts`, bits of enum ipfix_need_dns in ipfix_read.h) sit where a record's
+ * first IPFIX_DNS_FIXED_VARS varlen values (which the walk notes) find them
+ * with one base pointer per record: the name absent or one of those varlen
+ * fields; each other part absent or a fixed-length field at a constant offset
+ * from the plan's base, which is the record start or the end of one of those
+ * varlen fields: the type's (else the first part present's, in the order of
+ * the struct). YAF's layout (the rdata list, the name, TTL, type, QR, AA,
+ * RCODE, section, ID, padding) has every part. A part elsewhere is not in
+ * `parts`: a job reading it takes the general path, ipfix_fast_rr(). A job
+ * whose parts are all in `parts` reads the records with ipfix_fast_rr_fixed().
  */
 #define IPFIX_DNS_FIXED_VARS 4
+/*
+ * Where one part is and how it reads, libfixbuf's reduced-length rules settled
+ * when the template came: the 4 big-endian bytes ending at base + pos + 4,
+ * & mask. An "endian" part of S bytes (TTL 4, type 2, ID 2) in a field of L:
+ * the field's last min(L, S) bytes (a shorter field zero-extended, a longer
+ * one's low-order bytes); a one-byte part (QR, AA, RCODE, section): the
+ * field's first byte. Absent or 0 bytes: pos -4, mask 0 (reads 0; a DNS
+ * record sits 20 bytes or more into its message, so the bytes read are
+ * always the message's).
+ */
+struct ipfix_dns_src {
+    int32_t pos;
+    uint32_t mask;
+};
 struct ipfix_dns_fixed {
-    uint8_t ok;        /* 1: ipfix_fast_rr_fixed() may decode records of this template */
-    int8_t name_var;   /* the name's varlen number; -1 when absent */
-    int8_t type_var;   /* the type: -2 absent, -1 at type_off, else type_off after varlen k */
-    uint16_t type_off; /* see type_var */
+    uint32_t parts;  /* enum ipfix_need_dns: the parts ipfix_fast_rr_fixed() may decode */
+    int8_t name_var; /* the name's varlen number; -1 when absent */
+    int8_t base;     /* the parts' base: -1 the record start, k the end of varlen value k */
+    struct ipfix_dns_src type, ttl, id, qr, aa, rcode, section;
 };
 struct ipfix_plan {
     struct ipfix_slot flow[IPFIX_INT_FLOW_N]; /* by enum ipfix_int_flow_idx */
     struct ipfix_slot dns[IPFIX_INT_DNS_N];   /* by enum ipfix_int_dns_idx */
     struct ipfix_fixed fixed;                 /* flow templates: the specialised path */
-    struct ipfix_dns_fixed dns_fixed;         /* DNS templates: the name and type path */
+    struct ipfix_dns_fixed dns_fixed;         /* DNS templates: the specialised path */
 };
 
 /*
@@ -456,11 +476,20 @@ void ipfix_scan_message(struct ipfix_scan *s, uint8_t *msg, size_t len, uint64_t
  * ipfix_scan_flow_rrs() - from the flow visitor only: the r->ndns DNS records
  * of flow record `r` (found by the walk that showed it), parts `need` (enum
  * ipfix_need_dns), decoded by ipfix_fast_rr() into out[0..r->ndns), in wire
- * order; names and types alone by their specialised plan. Only flows a job
+ * order; by ipfix_fast_rr_fixed() for the records whose template's specialised
+ * plan has every part of `need` (struct ipfix_dns_fixed). Only flows a job
  * keeps pay for it (projection: a job that reads no DNS field never calls it).
  */
 struct dns_rr;
 void ipfix_scan_flow_rrs(struct ipfix_scan *s, const struct ipfix_rec *r, struct dns_rr *out,
                          uint32_t need);
+
+/*
+ * ipfix_scan_plan() - the plan of a template of the `n` fields `f` whose class
+ * has `flow_flags` (ipfix_scan_classify()): what define() compiles when a
+ * template arrives, for the tests of the specialised paths.
+ */
+void ipfix_scan_plan(const struct ipfix_field *f, uint32_t n, uint32_t flow_flags,
+                     struct ipfix_plan *out);
 
 #endif

@@ -14,7 +14,10 @@
  * same: the fast decoder asked for some fields and DNS parts, dropping flows
  * whose app is not 53, must give those fields of the flows libfixbuf's
  * decoder yields with app 53, and the same counts (the dropped flows
- * counted, one record each).
+ * counted, one record each). Its DNS parts: none, dns-names' (name and type),
+ * the TTL alone, dns-hunt's (name, type, QR, RCODE, section) or all of them,
+ * by the input's size: each takes the specialised DNS path where the plan
+ * has its parts (ipfix_fast.h), else the general one.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -162,6 +165,16 @@ put_proj(struct outcome *o, const struct flow *f)
             PUT(o, d->rrtype);
         if (proj.dns & IPFIX_NEED_DNS_TTL)
             PUT(o, d->ttl);
+        if (proj.dns & IPFIX_NEED_DNS_ID)
+            PUT(o, d->id);
+        if (proj.dns & IPFIX_NEED_DNS_QR)
+            PUT(o, d->qr);
+        if (proj.dns & IPFIX_NEED_DNS_AA)
+            PUT(o, d->aa);
+        if (proj.dns & IPFIX_NEED_DNS_RCODE)
+            PUT(o, d->rcode);
+        if (proj.dns & IPFIX_NEED_DNS_SECTION)
+            PUT(o, d->section);
     }
     return 1;
 }
@@ -276,9 +289,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     proj.flow = (size % 3 == 0)   ? IPFIX_NEED_COUNTS | IPFIX_NEED_REV | IPFIX_NEED_ADDRS
                 : (size % 3 == 1) ? IPFIX_NEED_TIME | IPFIX_NEED_PORTS | IPFIX_NEED_PROTO
                                   : IPFIX_NEED_FLOW_ALL;
-    proj.dns = (size % 4 == 0)   ? 0
-               : (size % 4 == 1) ? IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE
-               : (size % 4 == 2) ? IPFIX_NEED_DNS_TTL
+    /* none; dns-names'; TTL alone; dns-hunt's (name, type, QR, RCODE, section); all */
+    proj.dns = (size % 5 == 0)   ? 0
+               : (size % 5 == 1) ? IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE
+               : (size % 5 == 2) ? IPFIX_NEED_DNS_TTL
+               : (size % 5 == 3) ? IPFIX_NEED_DNS_NAME | IPFIX_NEED_DNS_TYPE | IPFIX_NEED_DNS_QR |
+                                     IPFIX_NEED_DNS_RCODE | IPFIX_NEED_DNS_SECTION
                                  : IPFIX_NEED_DNS_ALL;
     proj.keep = keep53;
     proj.keep_flow = IPFIX_NEED_APP;
