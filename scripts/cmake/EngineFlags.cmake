@@ -59,3 +59,57 @@ function(engine_link_allocator target)
     target_compile_definitions(${target} PRIVATE ENGINE_WITH_JEMALLOC=1)
   endif()
 endfunction()
+
+# engine_static_deps() - link libfixbuf (with GLib and PCRE2), libpsl (with libidn2), zlib,
+# libzstd and libxxhash from their static archives, when every archive is found (Debian's -dev
+# packages ship them; libunistring, which libidn2 needs, has none and stays shared): loading
+# and relocating those seven shared libraries cost about 0.6 ms of CPU at every start, which
+# a re-run after one new day pays in full (docs/partials.md "The start of the process").
+# The archives replace the shared libraries in the PkgConfig:: targets the libraries link,
+# so no target changes. Off in sanitizer and fuzz builds (those link what pkg-config gives).
+# Licences: GLib, libfixbuf and libidn2 are LGPL; a binary built this way must be shipped
+# with what relinking it needs (flowsweep's sources and this option set OFF do).
+option(ENGINE_STATIC_DEPS "Link libfixbuf, GLib, PCRE2, libpsl, libidn2, zlib, libzstd and libxxhash from their static archives when all are found" ON)
+function(engine_static_deps)
+  if(NOT ENGINE_STATIC_DEPS OR ENGINE_SANITIZE OR ENGINE_FUZZ)
+    return()
+  endif()
+  # target: the archives (in link order), then what they need that stays shared
+  set(fixbuf_libs fixbuf gthread-2.0 glib-2.0 pcre2-8)
+  set(fixbuf_more m Threads::Threads)
+  set(psl_libs psl idn2)
+  # libidn2's libunistring: shared (Debian ships no archive; without libunistring-dev, only
+  # its versioned name, the one libidn2.so itself loads)
+  find_library(ENGINE_LIBUNISTRING NAMES unistring libunistring.so.2 libunistring.so.5
+    DOC "libunistring, shared (ENGINE_STATIC_DEPS)")
+  if(NOT ENGINE_LIBUNISTRING)
+    message(STATUS "ENGINE_STATIC_DEPS: libunistring not found: every dependency stays shared")
+    return()
+  endif()
+  set(psl_more ${ENGINE_LIBUNISTRING})
+  set(zlib_libs z)
+  set(zstd_libs zstd)
+  set(zstd_more Threads::Threads)
+  set(xxhash_libs xxhash)
+  set(found "")
+  foreach(dep fixbuf psl zlib zstd xxhash)
+    set(${dep}_archives "")
+    foreach(lib ${${dep}_libs})
+      string(MAKE_C_IDENTIFIER "ENGINE_ARCHIVE_${lib}" var)
+      find_library(${var} NAMES lib${lib}.a DOC "static archive of lib${lib} (ENGINE_STATIC_DEPS)")
+      if(NOT ${var})
+        message(STATUS "ENGINE_STATIC_DEPS: lib${lib}.a not found: every dependency stays shared")
+        return()
+      endif()
+      list(APPEND ${dep}_archives ${${var}})
+    endforeach()
+  endforeach()
+  foreach(pair FIXBUF:fixbuf PSL:psl ZLIB:zlib ZSTD:zstd XXHASH:xxhash)
+    string(REPLACE ":" ";" pair "${pair}")
+    list(GET pair 0 prefix)
+    list(GET pair 1 dep)
+    set_target_properties(PkgConfig::${prefix} PROPERTIES
+      INTERFACE_LINK_LIBRARIES "${${dep}_archives};${${dep}_more}")
+  endforeach()
+  message(STATUS "ENGINE_STATIC_DEPS: libfixbuf, GLib, PCRE2, libpsl, libidn2, zlib, libzstd, libxxhash linked from their archives")
+endfunction()
