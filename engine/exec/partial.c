@@ -225,7 +225,7 @@ encode(struct partial_buf *b, const struct partial_info *info, const struct htab
     put_head(b, info, groups);
     hlen = b->len;
     le_put32(b->p + 28, want_blocks);
-    sums[0] = XXH3_64bits(b->p, hlen - 8);
+    sums[0] = bulksum_xxh3(b->p, hlen - 8);
     le_put64(b->p + hlen - 8, sums[0]);
     if (lay != NULL) {
         partial_layout_fini(lay);
@@ -589,7 +589,8 @@ parse_head(struct partial *p, const uint8_t *buf, size_t len, unsigned flags, st
         return BAD("header length %u out of range", hlen);
     if (len < hlen)
         return BAD("cut short in the header (%zu of %u bytes)", len, hlen);
-    if (!(flags & PARTIAL_LOAD_SKIP_SUMS) && XXH3_64bits(buf, hlen - 8) != le_get64(buf + hlen - 8))
+    if (!(flags & PARTIAL_LOAD_SKIP_SUMS) &&
+        bulksum_xxh3(buf, hlen - 8) != le_get64(buf + hlen - 8))
         return BAD("header checksum mismatch");
     in->state_version = le_get32(buf + 16);
     bits = le_get32(buf + 20);
