@@ -24,6 +24,8 @@ hunt_scratch_fini(struct hunt_scratch *s)
     mem_free(s->pflow);
     mem_free(s->keys);
     mem_free(s->fps);
+    mem_free(s->gent);
+    mem_free(s->gidx);
     memset(s, 0, sizeof(*s));
 }
 
@@ -348,8 +350,10 @@ struct hunt_pend {
     uint32_t key_off, key_len; /* the group key in hunt_scratch.keys (!same) */
     uint32_t query_len;        /* bytes of the query part */
     uint32_t flow;             /* its flow: s->pflow[flow] */
+    struct htab_entry *e;      /* known: the group (the name memo) */
     uint8_t same;  /* the name of the flow's last named record: its group, no new name */
     uint8_t whole; /* the name's top label is no public suffix */
+    uint8_t known; /* !same: the name memo gave its group, whose name set holds it */
 };
 
 /* One flow of the batch with at least one record to fold. */
@@ -427,8 +431,8 @@ rec_part(struct hunt_val *v, const struct hunt_pend *r, int domains, struct mema
          struct err *err)
 {
     rec_counts(v, r);
-    if (!r->same) { /* a repeated name is already in the set */
-        if (rec_name(v, r, acct, err) < 0)
+    if (!r->same) { /* a repeated name is already in the set, and so is a known one */
+        if (!r->known && rec_name(v, r, acct, err) < 0)
             return -ERR_LIMIT;
         if (domains && !r->whole &&
             dset_add(&v->domains, (const uint8_t *)&r->dhash, 8, acct, err) < 0)
@@ -533,6 +537,89 @@ push_key(const struct hunt *h, struct hunt_scratch *s, const uint8_t *client, co
     return (uint32_t)len;
 }
 
+/*
+ * ---- The name memo (--by domain) ----
+ *
+ * With --by domain a name's group is a function of the name, and most names come again and
+ * again: a name folded once into the table keeps, beside its answer in the domain cache, which
+ * group it went to. Its later records then skip the split's copy, the key, its hash, the table's
+ * probe and the name set (where its fingerprint already is). The memo is epoch << 32 | i, where
+ * gent[i] is the group: a memo of an older epoch is stale, and the epoch changes whenever the
+ * table does (another table, or the same one cleared: htab_id()), so a memo never outlives the
+ * group it names. A name the cache has let go is folded the long way and gets a new memo.
+ */
+
+/* The group `m` (a name's memo64) names in this epoch, or NULL. */
+static inline struct htab_entry *
+memo_group(const struct hunt_scratch *s, uint64_t m)
+{
+    uint32_t i = (uint32_t)m;
+
+    return (uint32_t)(m >> 32) == s->epoch && s->epoch != 0 && i < s->ngent ? s->gent[i] : NULL;
+}
+
+/* Starts a new epoch for table `t` when it is not the one the memos are of. */
+static void
+memo_table(struct hunt_scratch *s, const struct htab *t)
+{
+    if (htab_id(t) == s->table_id && s->epoch != 0)
+        return;
+    s->table_id = htab_id(t);
+    s->ngent = 0;
+    if (s->gcap)
+        memset(s->gidx, 0, (size_t)s->gcap * sizeof(*s->gidx));
+    if (++s->epoch == 0) { /* 2^32 tables: no memo of the cache may be taken for new */
+        domain_cache_destroy(s->cache);
+        s->cache = NULL;
+        s->epoch = 1;
+    }
+}
+
+static inline uint32_t
+gidx_slot(const struct htab_entry *e, uint32_t gcap)
+{
+    uint64_t x = (uint64_t)(uintptr_t)e * 0x9E3779B97F4A7C15ull;
+
+    return (uint32_t)(x >> 32) & (gcap - 1);
+}
+
+/* The index of group `e` in s->gent, given one when new. */
+static uint32_t
+memo_index(struct hunt_scratch *s, struct htab_entry *e)
+{
+    uint32_t i;
+
+    if (s->ngent + 1 > s->gcap / 2) { /* room at load 1/2: twice the slots, placed again */
+        uint32_t cap = s->gcap ? 2 * s->gcap : 1024;
+
+        s->gent = mem_realloc(s->gent, (size_t)(cap / 2) * sizeof(*s->gent));
+        mem_free(s->gidx);
+        s->gidx = mem_calloc(cap, sizeof(*s->gidx));
+        s->gcap = cap;
+        for (uint32_t k = 0; k < s->ngent; k++) {
+            for (i = gidx_slot(s->gent[k], cap); s->gidx[i] != 0; i = (i + 1) & (cap - 1))
+                ;
+            s->gidx[i] = k + 1;
+        }
+    }
+    for (i = gidx_slot(e, s->gcap); s->gidx[i] != 0; i = (i + 1) & (s->gcap - 1))
+        if (s->gent[s->gidx[i] - 1] == e)
+            return s->gidx[i] - 1;
+    s->gent[s->ngent] = e;
+    s->gidx[i] = ++s->ngent;
+    return s->ngent - 1;
+}
+
+/* Record `p`'s name is in group `e`'s name set: its memo says so (if the cache still has it). */
+static void
+memo_store(struct hunt_scratch *s, const struct hunt_pend *p, struct htab_entry *e)
+{
+    uint64_t *m = domain_cache_memo64(s->cache, &p->fp);
+
+    if (m != NULL)
+        *m = (uint64_t)s->epoch << 32 | memo_index(s, e);
+}
+
 /* Whether hunt_fold() folds flow `f`. */
 static int
 is_hunted(const struct flow *f)
@@ -591,6 +678,7 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     uint32_t qlen = 0;
     int skip = 0;
     int dhash_needed = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT || h->o.server_view;
+    int memo = h->o.by == HUNT_BY_DOMAIN;
 
     if (!is_hunted(f))
         return;
@@ -624,18 +712,26 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
 
         if (!same) {
             fp = fps[i];
-            if (!domain_split_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d)) {
+            if (!domain_locate_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d)) {
                 qlen = 0; /* d was cleared: a repeat of prev takes that (as it always did) */
                 continue;
             }
             prev = rr;
-            skip = h->o.allow && allowed(h->o.allow, rr->name, rr->name_len);
-            if (skip)
-                continue;
-            p->key_off = (uint32_t)s->keys_len;
-            p->key_len = push_key(h, s, pf->client, pf->server, &d);
-            p->hash = XXH3_64bits(s->keys + p->key_off, p->key_len);
-            htab_prefetch(t, p->hash);
+            p->e = memo && d.memo64 != NULL ? memo_group(s, *d.memo64) : NULL;
+            p->known = p->e != NULL;
+            if (p->known) { /* folded before: not left out, its group known */
+                skip = 0;
+                p->hash = dhash_needed ? p->e->hash : 0; /* the group's (the report's domain) */
+            } else {
+                skip = h->o.allow && allowed(h->o.allow, rr->name, rr->name_len);
+                if (skip)
+                    continue;
+                domain_text(&d, rr->name);
+                p->key_off = (uint32_t)s->keys_len;
+                p->key_len = push_key(h, s, pf->client, pf->server, &d);
+                p->hash = XXH3_64bits(s->keys + p->key_off, p->key_len);
+                htab_prefetch(t, p->hash);
+            }
             /* The query part's entropy, kept with the name in the cache (stored + 1). */
             if (d.memo != NULL && *d.memo != 0) {
                 ent = *d.memo - 1;
@@ -653,6 +749,8 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
                                                    : XXH3_64bits(d.domain, d.domain_len);
         } else if (skip) {
             continue;
+        } else {
+            p->known = 0;
         }
         p->rr = rr;
         p->flow = (uint32_t)s->npflow;
@@ -675,6 +773,14 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     s->npflow++;
 }
 
+/* Loads `lines` cache lines of entry `e` (a hint). */
+static inline void
+prefetch_lines(const void *e, unsigned lines)
+{
+    for (unsigned i = 0; i < lines; i++)
+        __builtin_prefetch((const uint8_t *)e + 64 * i);
+}
+
 /* Loads the entry in the slot `hash` is probed at first (a hint): `lines` cache lines. */
 static void
 prefetch_entry(const struct htab *t, uint64_t hash, unsigned lines)
@@ -682,8 +788,7 @@ prefetch_entry(const struct htab *t, uint64_t hash, unsigned lines)
     const uint8_t *e = (const uint8_t *)htab_peek(t, hash);
 
     if (e != NULL)
-        for (unsigned i = 0; i < lines; i++)
-            __builtin_prefetch(e + 64 * i);
+        prefetch_lines(e, lines);
 }
 
 /* The entry of a group, its value and its key's first bytes. */
@@ -719,6 +824,7 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
       struct err *err)
 {
     int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
+    int memo = h->o.by == HUNT_BY_DOMAIN;
 
     for (size_t q = 0; q < s->npflow; q++) {
         const struct hunt_pflow *pf = &s->pflow[q];
@@ -755,17 +861,26 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
         for (size_t j = pf->first; j < (size_t)pf->first + pf->n; j++) {
             const struct hunt_pend *p = &s->pend[j];
 
-            if (j + PREFETCH_AHEAD < s->npend && !s->pend[j + PREFETCH_AHEAD].same)
-                prefetch_entry(t, s->pend[j + PREFETCH_AHEAD].hash, GROUP_LINES);
+            if (j + PREFETCH_AHEAD < s->npend && !s->pend[j + PREFETCH_AHEAD].same) {
+                const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD];
+
+                if (a->known)
+                    prefetch_lines(a->e, GROUP_LINES);
+                else
+                    prefetch_entry(t, a->hash, GROUP_LINES);
+            }
             if (j + PREFETCH_AHEAD / 2 < s->npend && !s->pend[j + PREFETCH_AHEAD / 2].same) {
                 const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD / 2];
 
-                group_prefetch(t, a->hash, a, 0);
+                if (!a->known) /* a known name is in its group's set: not looked up */
+                    group_prefetch(t, a->hash, a, 0);
                 if (h->o.server_view) /* the server view's group of its flow */
                     group_prefetch(t, s->pflow[a->flow].srv_hash, a, 1);
             }
             if (!p->same) {
-                e = htab_upsert(t, s->keys + p->key_off, p->key_len, p->hash, &is_new, err);
+                e = p->known
+                        ? p->e
+                        : htab_upsert(t, s->keys + p->key_off, p->key_len, p->hash, &is_new, err);
                 if (e == NULL)
                     return -ERR_LIMIT;
             }
@@ -777,6 +892,8 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
             }
             if (rec_part(v, p, by_host, acct, err) < 0)
                 return -ERR_LIMIT;
+            if (memo && !p->same && !p->known) /* its name is in e's set now */
+                memo_store(s, p, e);
             if (h->o.server_view && server_rec(h, t, s, f, &x, pf, &sv, p, acct, err) < 0)
                 return -ERR_LIMIT;
         }
@@ -802,6 +919,8 @@ hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
     size_t k = 0;
 
     s->npend = s->npflow = s->keys_len = 0;
+    if (h->o.by == HUNT_BY_DOMAIN)
+        memo_table(s, t);
     pass0(s, flows, n);
     for (size_t i = 0; i < n; i++)
         pass1(h, t, s, flows[i], &k);

@@ -188,6 +188,16 @@ struct hunt_scratch {
     size_t keys_len, cap_keys;
     struct domain_fp *fps; /* the fingerprint of each record's name (the DNS flows' records) */
     size_t cap_fps;
+    /*
+     * The name memo (--by domain, hunt.c): a name folded into table `table_id` keeps, in the
+     * domain cache (domain_parts.memo64), epoch << 32 | i: gent[i] is its group, and its
+     * fingerprint is in the group's name set. A memo of another epoch is stale.
+     */
+    uint64_t table_id;        /* htab_id() of the table the memos are of */
+    uint32_t epoch;           /* of the memos made since (0: none made yet) */
+    struct htab_entry **gent; /* the groups memos refer to, each once: room for gcap / 2 */
+    uint32_t ngent, gcap;     /* gcap: slots of gidx, a power of two */
+    uint32_t *gidx;           /* slots by a group's address: its index in gent + 1 (0: free) */
 };
 
 void hunt_scratch_fini(struct hunt_scratch *s);

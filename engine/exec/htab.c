@@ -11,9 +11,18 @@
  */
 #include "htab.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "mem.h"
+
+static atomic_uint_fast64_t last_id; /* htab_id(): the last one handed out */
+
+static uint64_t
+next_id(void)
+{
+    return (uint64_t)atomic_fetch_add(&last_id, 1) + 1;
+}
 
 struct slot {
     uint64_t hash;
@@ -39,6 +48,7 @@ struct htab {
     uint32_t val_len;   /* multiple of 8 */
     size_t chunk_bytes; /* charged for arena chunks (slot arrays: from each part's cap) */
     size_t chunk_max;   /* largest arena chunk: CHUNK_MAX, less under a small budget */
+    uint64_t id;        /* htab_id() */
 };
 
 #define PART_INIT_CAP 16u
@@ -68,6 +78,7 @@ htab_create(uint32_t val_len, struct memacct *acct, struct err *err)
     size_t bytes = HTAB_PARTS * PART_INIT_CAP * sizeof(struct slot);
 
     t->acct = acct;
+    t->id = next_id();
     t->val_len = (val_len + 7u) & ~7u;
     t->chunk_max = chunk_max_for(acct);
     if (memacct_charge(acct, bytes, err) < 0) {
@@ -367,6 +378,13 @@ htab_part_clear(struct htab *t, unsigned p)
 
     memset(pt->slots, 0, (size_t)pt->cap * sizeof(*pt->slots));
     pt->n = 0;
+    t->id = next_id(); /* its groups are gone: entries remembered of it are no longer its */
+}
+
+uint64_t
+htab_id(const struct htab *t)
+{
+    return t->id;
 }
 
 size_t

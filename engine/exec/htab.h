@@ -110,6 +110,13 @@ uint64_t htab_part_slot_hash(const struct htab *t, unsigned p, size_t i);
  */
 void htab_part_clear(struct htab *t, unsigned p);
 
+/*
+ * htab_id() - a number that no other table has had in this process, and that this one changes
+ * at each htab_part_clear(): a caller that remembers entries of a table from one call to the
+ * next (hunt.c) knows by it whether they are still the table's groups.
+ */
+uint64_t htab_id(const struct htab *t);
+
 /* htab_count() - groups in the table (all sub-tables). */
 size_t htab_count(const struct htab *t);
 

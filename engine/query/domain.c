@@ -99,7 +99,7 @@ struct cache_way {
     uint64_t lo, hi; /* the fingerprint */
     uint32_t meta;   /* META_VALID | META_WHOLE? | domain start (16 bits); 0: empty */
     uint32_t memo;   /* the caller's */
-    uint64_t pad;
+    uint64_t memo64; /* the caller's too (the suffix memo: unused) */
 };
 
 struct cache_set {
@@ -166,7 +166,7 @@ static struct cache_way *
 cache_put(struct cache_set *s, const struct domain_fp *fp, uint32_t meta)
 {
     s->way[1] = s->way[0];
-    s->way[0] = (struct cache_way){fp->lo, fp->hi, meta, 0, 0};
+    s->way[0] = (struct cache_way){fp->lo, fp->hi, meta, 0, 0}; /* the memos: none yet */
     return &s->way[0];
 }
 
@@ -670,8 +670,8 @@ lower_copy(char *dst, const uint8_t *src, size_t n)
 }
 
 int
-domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
-                size_t len, const struct domain_fp *fp, struct domain_parts *out)
+domain_locate_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
+                 size_t len, const struct domain_fp *fp, struct domain_parts *out)
 {
     struct cache_way *way = NULL;
     size_t n = len, skip = 0, dlen;
@@ -711,16 +711,42 @@ domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8
                             META_VALID | (whole ? META_WHOLE : 0) | (uint32_t)dstart);
     }
     out->memo = way != NULL ? &way->memo : NULL;
+    out->memo64 = way != NULL ? &way->memo64 : NULL;
     dlen = n - (size_t)dstart;
     if (dlen > DOMAIN_MAX - 2)
         dlen = DOMAIN_MAX - 2;
-    lower_copy(out->domain, name + skip + (size_t)dstart, dlen);
-    out->domain[dlen] = '.';
-    out->domain[dlen + 1] = '\0';
     out->domain_len = dlen + 1;
     out->domain_off = skip + (size_t)dstart;
     out->whole = whole;
     out->query = name + skip;
     out->query_len = whole ? n : dstart > 0 ? (size_t)dstart - 1 : 0; /* without its dot */
     return 1;
+}
+
+void
+domain_text(struct domain_parts *out, const uint8_t *name)
+{
+    size_t dlen = out->domain_len - 1;
+
+    lower_copy(out->domain, name + out->domain_off, dlen);
+    out->domain[dlen] = '.';
+    out->domain[dlen + 1] = '\0';
+}
+
+int
+domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
+                size_t len, const struct domain_fp *fp, struct domain_parts *out)
+{
+    if (!domain_locate_fp(l, c, name, len, fp, out))
+        return 0;
+    domain_text(out, name);
+    return 1;
+}
+
+uint64_t *
+domain_cache_memo64(struct domain_cache *c, const struct domain_fp *fp)
+{
+    struct cache_way *way = cache_get(&c->set[fp->lo & (CACHE_SETS - 1)], fp);
+
+    return way != NULL ? &way->memo64 : NULL;
 }

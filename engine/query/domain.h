@@ -42,9 +42,10 @@ struct domain_parts {
     size_t domain_off;       /* where domain (without its dot) starts in the caller's name */
     const uint8_t *query;    /* query part: points into the caller's name */
     size_t query_len;        /* bytes of the query part (0: none) */
-    int whole;      /* 1: the top label is no public suffix (the whole name is the query) */
-    uint32_t *memo; /* with a cache: 32 bits its one caller keeps with this name, 0 until
-                       the caller stores a value (valid until the next call); else NULL */
+    int whole;        /* 1: the top label is no public suffix (the whole name is the query) */
+    uint32_t *memo;   /* with a cache: 32 bits its one caller keeps with this name, 0 until
+                         the caller stores a value (valid until the next call); else NULL */
+    uint64_t *memo64; /* with a cache: 64 more such bits (as memo; domain_cache_memo64()) */
 };
 
 /*
@@ -121,5 +122,22 @@ int domain_split(const struct domain_list *l, struct domain_cache *c, const uint
  */
 int domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
                     size_t len, const struct domain_fp *fp, struct domain_parts *out);
+
+/*
+ * domain_locate_fp() - domain_split_fp() without the text of the domain: every field of
+ * `out` but `domain` (domain_len counts its trailing dot, as there). For a caller that, on a
+ * cached name, finds in its memo all it needs of the domain; domain_text() fills the rest.
+ */
+int domain_locate_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
+                     size_t len, const struct domain_fp *fp, struct domain_parts *out);
+
+/* domain_text() - out->domain of `name` (as passed to domain_locate_fp(), which filled `out`). */
+void domain_text(struct domain_parts *out, const uint8_t *name);
+
+/*
+ * domain_cache_memo64() - the 64 bits the caller keeps with cached name `fp` (domain_parts.memo64),
+ * or NULL when the name has left the cache since (valid until the next call on `c`).
+ */
+uint64_t *domain_cache_memo64(struct domain_cache *c, const struct domain_fp *fp);
 
 #endif

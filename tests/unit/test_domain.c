@@ -148,30 +148,54 @@ test_cache_many(void)
 {
     struct domain_cache *c = domain_cache_create();
     static char name[2100];
-    unsigned bad = 0, foreign = 0, hits = 0;
+    unsigned bad = 0, foreign = 0, hits = 0, foreign64 = 0, hits64 = 0, gone64 = 0;
 
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 3; pass++) {
         for (unsigned i = 0; i < 20000; i++) {
             size_t len = make_name(name, sizeof(name), i);
+            struct domain_fp fp = domain_fingerprint((const uint8_t *)name, len);
             struct domain_parts a, b;
+            uint64_t *m;
 
             CHECK(domain_split(list, NULL, (const uint8_t *)name, len, &a) == 1);
-            CHECK(domain_split(list, c, (const uint8_t *)name, len, &b) == 1);
+            if (pass < 2) {
+                CHECK(domain_split(list, c, (const uint8_t *)name, len, &b) == 1);
+            } else { /* located, then the text: the same parts */
+                CHECK(domain_locate_fp(list, c, (const uint8_t *)name, len, &fp, &b) == 1);
+                bad += a.domain_len != b.domain_len;
+                domain_text(&b, (const uint8_t *)name);
+            }
             bad += a.domain_len != b.domain_len || strcmp(a.domain, b.domain) != 0 ||
                    a.domain_off != b.domain_off || a.query != b.query ||
                    a.query_len != b.query_len || a.whole != b.whole;
             CHECK(a.memo == NULL && b.memo != NULL);
-            if (b.memo == NULL)
+            CHECK(a.memo64 == NULL && b.memo64 != NULL);
+            if (b.memo == NULL || b.memo64 == NULL)
                 continue;
-            /* The caller's memo: its own value or, if the name left the cache, 0. */
+            /* The caller's memos: its own values or, if the name left the cache, 0. */
             foreign += *b.memo != 0 && *b.memo != i + 1;
             hits += *b.memo == i + 1;
             *b.memo = i + 1;
+            foreign64 += *b.memo64 != 0 && *b.memo64 != (uint64_t)i << 33;
+            hits64 += *b.memo64 == (uint64_t)i << 33;
+            *b.memo64 = (uint64_t)i << 33;
+            /* found again by the fingerprint (the name is the set's newest) */
+            m = domain_cache_memo64(c, &fp);
+            CHECK(m != NULL && *m == (uint64_t)i << 33);
+        }
+        for (unsigned i = 0; i < 20000; i++) { /* gone, or still the value it was given */
+            size_t len = make_name(name, sizeof(name), i);
+            struct domain_fp fp = domain_fingerprint((const uint8_t *)name, len);
+            uint64_t *m = domain_cache_memo64(c, &fp);
+
+            gone64 += m == NULL;
+            foreign64 += m != NULL && *m != (uint64_t)i << 33;
         }
     }
     CHECK_EQ_U64(bad, 0);
     CHECK_EQ_U64(foreign, 0);
-    CHECK(hits > 0);
+    CHECK_EQ_U64(foreign64, 0);
+    CHECK(hits > 0 && hits64 > 0 && gone64 > 0);
     domain_cache_destroy(c);
 }
 

@@ -477,6 +477,16 @@ test_htab(void)
             }
         }
     CHECK_EQ_U64(found, 100000);
+    { /* htab_id(): another table's is another; a cleared sub-table changes it */
+        struct htab *u = htab_create(8, &acct, &err);
+        uint64_t id = htab_id(t);
+
+        CHECK(u != NULL && htab_id(u) != id);
+        CHECK(htab_id(t) == id); /* upserts leave it */
+        htab_part_clear(u, 3);
+        CHECK(htab_id(u) != id);
+        htab_destroy(u);
+    }
     htab_destroy(t);
     CHECK_EQ_U64(atomic_load(&acct.used), 0);
     /* Memory limit. */
