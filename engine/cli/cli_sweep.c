@@ -391,7 +391,6 @@ cli_warn_bad_files(const struct sweep_bad *bad, size_t nbad, const char *what)
     }
 }
 
-/* Files the walk passed over, for the text summary: ", passed over N" or "". */
 void
 cli_summary_cache(const struct runner_cache_stats *cs)
 {
@@ -402,6 +401,7 @@ cli_summary_cache(const struct runner_cache_stats *cs)
             (unsigned long long)cs->written, (double)cs->written_bytes / (1024.0 * 1024.0));
 }
 
+/* Files the walk passed over, for the text summary: ", passed over N" or "". */
 const char *
 cli_passed_text(const struct part_plan *plan)
 {
