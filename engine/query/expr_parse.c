@@ -798,7 +798,7 @@ expr_parse(const char *text, expr_resolve_fn *resolve, void *ctx, struct err *er
     for (size_t i = 0; e->root >= 0 && i < e->n; i++) {
         const struct node *nd = &e->nodes[i];
 
-        /* a real literal left a real (arithmetic, a ratio, an avg): a double, exact past 2^53 */
+        /* a real literal left a real (arithmetic, bytes / packets): a double, exact past 2^53 */
         if (nd->op == OP_CONST && nd->dec.lit && nd->kind == EXPR_REAL && !nd->dec.vs_ratio &&
             !expr_dec_double_ok(&nd->dec, nd->val.d)) {
             ERR_SET(err, ERR_USAGE,

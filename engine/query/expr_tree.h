@@ -155,12 +155,12 @@ int expr_looks_like_addr(const char *p);
 int expr_parse_int_lit(struct parser *ps, expr_int *v);
 void expr_dec_exact(const char *s, const char *end, struct dec *out);
 int expr_dec_double_ok(const struct dec *x, double d);
-
-/* expr_ratio.c */
-int expr_order_ratio_dec(expr_int num, uint64_t den, const struct dec *x, const char *base);
 char *expr_fmt_int(char buf[48], expr_int v);
 int expr_check_range(struct parser *ps, const struct node *nd, expr_int lo, expr_int hi);
 char *expr_parse_str_lit(struct parser *ps, size_t *len);
+
+/* expr_ratio.c: the order of num / den and real literal x, its digits in `base` (the text) */
+int expr_order_ratio_dec(expr_int num, uint64_t den, const struct dec *x, const char *base);
 
 /* expr_set.c */
 u128 expr_int_key(expr_int v);
