@@ -1,8 +1,7 @@
 /*
  * expr_eval.c - evaluation of a parsed tree over one record or group (exact signed 64-bit
  * arithmetic, overflow an error naming the sub-expression; an avg compared as its exact
- * fraction, expr_ratio.c), and the conjuncts
- * the scanner tests on their own (expr_terms).
+ * fraction, expr_ratio.c), and the conjuncts the scanner tests on their own (expr_terms).
  */
 #include <ctype.h>
 #include <math.h>
