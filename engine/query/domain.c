@@ -64,20 +64,28 @@ psl_file(void)
     return psl_named() != NULL ? psl_named() : DOMAIN_PSL_FILE;
 }
 
+/*
+ * A set of fingerprints (domain_fp.lo): open addressing, 0 marks an empty slot (a fingerprint
+ * 0 is `zero`), `mask` + 1 slots. Made in one pass, where sorting the 20 k fingerprints of
+ * Debian's list was 9 M instructions of every dns-hunt start (docs/partials.md).
+ */
+struct fpset {
+    uint64_t *slots;
+    size_t mask;
+    int zero;
+};
+
 struct domain_list {
     psl_ctx_t *psl;
     /*
-     * The parent filter (suffix_reg()): the fingerprints (domain_fp.lo) of every
-     * string of the list libpsl answers from (the rules, each wildcard's base) and of every
-     * suffix of them after a dot. A name "x.rest" can be a public suffix only if rest is
-     * among them; when it is not, libpsl is not asked. NULL: no filter. An open-addressing
-     * set (0 marks an empty slot; a fingerprint 0 is `parent0`) of `pmask` + 1 slots: made in
-     * one pass, where sorting the 20 k fingerprints of Debian's list was 9 M instructions of
-     * every dns-hunt start (docs/partials.md).
+     * The parent filter (suffix_reg()): `parents` holds the fingerprints of every string of
+     * the list libpsl answers from (the rules, each wildcard's base) and of every suffix of
+     * them after a dot; `wild` those of the strings libpsl finds with a wildcard rule under
+     * them ("ck" for *.ck). A name "x.rest" can be a public suffix only if it is itself among
+     * the parents (a rule x.rest), or if rest is a wildcard's base (*.rest): when neither,
+     * libpsl is not asked. parents.slots NULL: no filter.
      */
-    uint64_t *parents;
-    size_t pmask;
-    int parent0;
+    struct fpset parents, wild;
 };
 
 /*
@@ -91,6 +99,7 @@ struct domain_list {
  */
 #define CACHE_SETS  32768
 #define CACHE_WAYS  2
+#define META_WILD   (1u << 19) /* suffix memo: the suffix may be a wildcard's base */
 #define META_PARENT (1u << 18) /* suffix memo: the suffix may have public children */
 #define META_VALID  (1u << 17)
 #define META_WHOLE  (1u << 16)
@@ -175,36 +184,48 @@ cache_put(struct cache_set *s, const struct domain_fp *fp, uint32_t meta)
 #define DAFSA_MAX      (4u << 20) /* a bigger file is not taken apart (psl_latest() answers) */
 #define DAFSA_MAX_KEYS (1u << 20)
 
+/* A list of fingerprints being collected. */
+struct fplist {
+    uint64_t *p;
+    size_t n, cap;
+};
+
 struct dafsa_walk {
     const uint8_t *g, *end; /* the graph */
     char key[256];          /* the string walked so far */
-    uint64_t *out;          /* fingerprints collected */
-    size_t n, cap;
-    int bad; /* the graph is not as expected: no filter */
+    struct fplist out;      /* fingerprints collected: strings and their suffixes */
+    struct fplist wild;     /* those of the strings with the wildcard flag */
+    int bad;                /* the graph is not as expected: no filter */
 };
 
+/* The flag libpsl's lookup returns for a string with a wildcard rule under it (psl.c's
+ * _PSL_FLAG_WILDCARD, bit 1 of the graph's return values). */
+#define DAFSA_WILDCARD 0x02
+
 static void
-walk_add(struct dafsa_walk *w, const char *p, size_t len)
+walk_add(struct dafsa_walk *w, struct fplist *l, const char *p, size_t len)
 {
-    if (w->n == w->cap) {
-        if (w->cap >= DAFSA_MAX_KEYS) {
+    if (l->n == l->cap) {
+        if (l->cap >= DAFSA_MAX_KEYS) {
             w->bad = 1;
             return;
         }
-        w->cap = w->cap ? 2 * w->cap : 4096;
-        w->out = mem_realloc(w->out, w->cap * sizeof(*w->out));
+        l->cap = l->cap ? 2 * l->cap : 4096;
+        l->p = mem_realloc(l->p, l->cap * sizeof(*l->p));
     }
-    w->out[w->n++] = domain_fingerprint((const uint8_t *)p, len).lo;
+    l->p[l->n++] = domain_fingerprint((const uint8_t *)p, len).lo;
 }
 
-/* A string of the list (flags whatever they are): it and each of its suffixes after a dot. */
+/* A string of the list (its flags `value`): it and each of its suffixes after a dot. */
 static void
-walk_key(struct dafsa_walk *w, size_t len)
+walk_key(struct dafsa_walk *w, size_t len, unsigned value)
 {
-    walk_add(w, w->key, len);
+    walk_add(w, &w->out, w->key, len);
+    if (value & DAFSA_WILDCARD)
+        walk_add(w, &w->wild, w->key, len);
     for (size_t i = 0; i < len && !w->bad; i++)
         if (w->key[i] == '.')
-            walk_add(w, w->key + i + 1, len - i - 1);
+            walk_add(w, &w->out, w->key + i + 1, len - i - 1);
 }
 
 /*
@@ -251,7 +272,7 @@ walk_list(struct dafsa_walk *w, const uint8_t *pos, size_t len)
             return;
         }
         if ((*o & 0xE0) == 0x80) { /* a return value: key[0..l) is in the list */
-            walk_key(w, l);
+            walk_key(w, l, *o & 0x0Fu);
         } else {
             if (l + 1 >= sizeof(w->key) || (*o & 0x7F) == 0) {
                 w->bad = 1;
@@ -265,33 +286,40 @@ walk_list(struct dafsa_walk *w, const uint8_t *pos, size_t len)
     }
 }
 
-/* The slot of fingerprint `fp` (not 0) in the parent set: its own, or the empty one where it
- * would go. The fingerprints are XXH3 bits already: their low bits are the slot. */
+/* The slot of fingerprint `fp` (not 0) in set `f`: its own, or the empty one where it would
+ * go. The fingerprints are XXH3 bits already: their low bits are the slot. */
 static size_t
-parent_slot(const struct domain_list *l, uint64_t fp)
+fpset_slot(const struct fpset *f, uint64_t fp)
 {
-    size_t h = (size_t)fp & l->pmask;
+    size_t h = (size_t)fp & f->mask;
 
-    while (l->parents[h] != 0 && l->parents[h] != fp)
-        h = (h + 1) & l->pmask;
+    while (f->slots[h] != 0 && f->slots[h] != fp)
+        h = (h + 1) & f->mask;
     return h;
 }
 
-/* The parent set of fp[0..n) (repeats allowed), at most two thirds full. */
+/* The set of the fingerprints of `l` (repeats allowed), at most two thirds full. */
 static void
-parents_make(struct domain_list *l, const uint64_t *fp, size_t n)
+fpset_make(struct fpset *f, const struct fplist *l)
 {
     size_t cap = 16;
 
-    while (cap < n + n / 2)
+    while (cap < l->n + l->n / 2)
         cap *= 2;
-    l->pmask = cap - 1;
-    l->parents = mem_calloc(cap, sizeof(*l->parents));
-    for (size_t i = 0; i < n; i++)
-        if (fp[i] == 0)
-            l->parent0 = 1;
+    f->mask = cap - 1;
+    f->slots = mem_calloc(cap, sizeof(*f->slots));
+    for (size_t i = 0; i < l->n; i++)
+        if (l->p[i] == 0)
+            f->zero = 1;
         else
-            l->parents[parent_slot(l, fp[i])] = fp[i];
+            f->slots[fpset_slot(f, l->p[i])] = l->p[i];
+}
+
+/* Whether `fp` is in `f` (a hash match only: a false "yes" asks libpsl). */
+static int
+fpset_has(const struct fpset *f, uint64_t fp)
+{
+    return fp == 0 ? f->zero : f->slots[fpset_slot(f, fp)] == fp;
 }
 
 static time_t
@@ -346,7 +374,7 @@ load_dafsa(struct domain_list *l)
     w.g = buf + hdr + 1;
     w.end = buf + n;
     walk_list(&w, w.g, 0);
-    if (!w.bad && w.n > 0) {
+    if (!w.bad && w.out.n > 0) {
         fp = fmemopen(buf, n, "rb"); /* libpsl reads the bytes the filter was made from */
         if (fp != NULL) {
             l->psl = psl_load_fp(fp);
@@ -354,26 +382,19 @@ load_dafsa(struct domain_list *l)
         }
     }
     mem_free(buf);
-    if (w.bad || l->psl == NULL) {
-        mem_free(w.out);
-        return 0;
+    if (!w.bad && l->psl != NULL) {
+        fpset_make(&l->parents, &w.out);
+        fpset_make(&l->wild, &w.wild);
     }
-    parents_make(l, w.out, w.n);
-    mem_free(w.out);
-    return 1;
-}
-
-/* Whether `fp` is among the list's parents (a hash match only: a false "yes" asks libpsl). */
-static int
-is_parent(const struct domain_list *l, uint64_t fp)
-{
-    return fp == 0 ? l->parent0 : l->parents[parent_slot(l, fp)] == fp;
+    mem_free(w.out.p);
+    mem_free(w.wild.p);
+    return !w.bad && l->psl != NULL;
 }
 
 int
 domain_list_filtered(const struct domain_list *l)
 {
-    return l->parents != NULL;
+    return l->parents.slots != NULL;
 }
 
 struct domain_list *
@@ -452,7 +473,8 @@ domain_list_free(struct domain_list *l)
     if (l == NULL)
         return;
     psl_free(l->psl);
-    mem_free(l->parents);
+    mem_free(l->parents.slots);
+    mem_free(l->wild.slots);
     mem_free(l);
 }
 
@@ -519,15 +541,23 @@ struct suffix_ans {
     long off;   /* where the registrable domain starts in the suffix; -1: none */
     int whole;  /* tld_whole() of the suffix's top label */
     int parent; /* the suffix may have public children (the parent filter; 1 without it) */
+    int wild;   /* the suffix may be a wildcard's base (*.suffix; 1 without the filter) */
 };
 
+/* Whether p[0..n) is ASCII: eight bytes at a time. */
 static int
 is_ascii(const char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if ((uint8_t)p[i] >= 0x80)
-            return 0;
-    return 1;
+    uint64_t acc = 0, x;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, p + i, 8);
+        acc |= x;
+    }
+    for (; i < n; i++)
+        acc |= (uint8_t)p[i];
+    return (acc & 0x8080808080808080ull) == 0;
 }
 
 /*
@@ -543,15 +573,18 @@ is_ascii(const char *p, size_t n)
  * example.com was seen) instead of one for every suffix. The memo is keyed by
  * the suffix's fingerprint; unit.domain compares the answers with
  * psl_registrable_domain()'s on names made from every rule of the list.
- * The parent filter spares most tests that remain (new names under a known
- * domain: tunnels): libpsl finds d = "x.rest" public only by a rule "x.rest"
- * or "*.rest" of its list, so when rest ends no string of the list after a dot
- * and is none (domain_list.parents), d is not public. Names with bytes past
- * ASCII (libpsl makes them punycode first) and with a leading dot (libpsl
- * tests d without it) are always tested.
+ * The parent filter spares nearly every test that remains (new names under a known
+ * domain: tunnels; new domains under a known suffix): libpsl finds d = "x.rest"
+ * public only when d is a string of its list (a rule x.rest, not an exception) or
+ * when rest is one with the wildcard flag (a rule *.rest). So d is not public when
+ * rest ends no string of the list after a dot and is none (domain_list.parents;
+ * then d is none either), or when d is none and rest is no wildcard's base
+ * (domain_list.wild). Names with bytes past ASCII (libpsl makes them punycode
+ * first) and with a leading dot (libpsl tests d without it) are always tested.
+ * `ascii`: 1 when d is known to be ASCII (a suffix of an ASCII name), else -1.
  */
 static struct suffix_ans
-suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d)
+suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d, int ascii)
 {
     size_t dn = strlen(d);
     struct domain_fp fp = domain_fingerprint((const uint8_t *)d, dn);
@@ -559,33 +592,65 @@ suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d)
     struct cache_way *w = cache_get(set, &fp);
     const char *dot;
     struct suffix_ans a;
-    int ascii;
+    int filter, parent;
 
     if (w != NULL)
         return (struct suffix_ans){(long)(w->meta & 0xFFFFu) - 1, (w->meta & META_WHOLE) != 0,
-                                   (w->meta & META_PARENT) != 0};
+                                   (w->meta & META_PARENT) != 0, (w->meta & META_WILD) != 0};
+    if (ascii < 0)
+        ascii = is_ascii(d, dn) ? 1 : -1;
+    filter = l->parents.slots != NULL && ascii > 0;
+    parent = !filter || fpset_has(&l->parents, fp.lo); /* d may be a string of the list */
     dot = strchr(d, '.');
-    ascii = l->parents != NULL && is_ascii(d, dn);
     if (dot == NULL) {
         a.off = -1;
         a.whole = tld_whole(l, d);
-        a.parent = !ascii || is_parent(l, fp.lo);
+        a.parent = parent;
     } else {
-        a = suffix_reg(l, c, dot + 1);
-        if (ascii && d[0] != '.' && !a.parent) { /* no rule x.rest nor *.rest: not public */
+        a = suffix_reg(l, c, dot + 1, ascii);
+        /* not public: no rule x.rest (d is no string of the list) nor *.rest */
+        if (filter && d[0] != '.' && (!a.parent || (!parent && !a.wild)))
             a.off = a.off >= 0 ? a.off + (dot + 1 - d) : 0;
-        } else {
-            if (psl_is_public_suffix2(l->psl, d, 0))
-                a.off = -1;
-            else
-                a.off = a.off >= 0 ? a.off + (dot + 1 - d) : 0;
-            a.parent = !ascii || (a.parent && is_parent(l, fp.lo));
-        }
+        else if (psl_is_public_suffix2(l->psl, d, 0))
+            a.off = -1;
+        else
+            a.off = a.off >= 0 ? a.off + (dot + 1 - d) : 0;
+        a.parent = !filter || (a.parent && parent);
     }
+    a.wild = !filter || (a.parent && fpset_has(&l->wild, fp.lo));
     cache_put(set, &fp,
               META_VALID | (a.whole ? META_WHOLE : 0) | (a.parent ? META_PARENT : 0) |
-                  (uint32_t)(a.off + 1));
+                  (a.wild ? META_WILD : 0) | (uint32_t)(a.off + 1));
     return a;
+}
+
+/*
+ * Where the last `k` labels of s[0..n) start: just after its k-th dot from the end, or 0. The
+ * dots of eight bytes at a time are counted (bit 7 of each byte that is a dot, exactly) until
+ * the word that holds the k-th; that word is walked byte by byte.
+ */
+static size_t
+last_labels(const char *s, size_t n, int k)
+{
+    size_t i = n;
+    int dots = 0;
+
+    for (; i >= 8; i -= 8) {
+        uint64_t x, t, m;
+        int d;
+
+        memcpy(&x, s + i - 8, 8);
+        t = x ^ 0x2E2E2E2E2E2E2E2Eull; /* a dot: a zero byte */
+        m = ~(((t & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | t | 0x7F7F7F7F7F7F7F7Full);
+        d = __builtin_popcountll(m);
+        if (dots + d >= k)
+            break;
+        dots += d;
+    }
+    while (i-- > 0)
+        if (s[i] == '.' && ++dots >= k)
+            return i + 1;
+    return 0;
 }
 
 /*
@@ -596,9 +661,8 @@ suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d)
 static long
 find_domain(const struct domain_list *l, struct domain_cache *c, char *s, size_t n, int *whole)
 {
-    const char *tld, *start = s;
+    const char *tld, *start;
     struct suffix_ans a;
-    int dots = 0;
 
     *whole = 0;
     if (n > 13 && strcmp(s + n - 13, ".in-addr.arpa") == 0)
@@ -614,17 +678,12 @@ find_domain(const struct domain_list *l, struct domain_cache *c, char *s, size_t
         return reg ? (long)(reg - s) : 0;
     }
     if (s[0] == '.') { /* psl_registrable_domain() refuses a leading dot */
-        *whole = suffix_reg(l, c, tld).whole;
+        *whole = suffix_reg(l, c, tld, -1).whole;
         return 0;
     }
     /* As psl_registrable_domain() (libpsl 0.21) does: only the last 9 labels are tried. */
-    for (const char *p = s + strlen(s); p-- > s;) {
-        if (*p == '.' && ++dots > 8) {
-            start = p + 1;
-            break;
-        }
-    }
-    a = suffix_reg(l, c, start);
+    start = s + last_labels(s, n, 9);
+    a = suffix_reg(l, c, start, -1);
     *whole = a.whole;
     return a.off >= 0 ? (long)(start - s) + a.off : 0;
 }

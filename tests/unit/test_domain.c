@@ -129,8 +129,16 @@ make_name(char *buf, size_t cap, unsigned i)
     case 4:
         n = snprintf(buf, cap, "v%uaaaa.pirate.sea.", i);
         break;
-    case 5:
-        n = snprintf(buf, cap, "a.b.c.d.e.f.g.h.i.j.k%u.example.org.", i);
+    case 5: /* ten labels and more, of lengths that put the dots anywhere in a word */
+        if (i % 16 < 8) {
+            n = snprintf(buf, cap, "a.b.c.d.e.f.g.h.i.j.k%u.example.org.", i);
+        } else {
+            n = 0;
+            for (unsigned k = 0; k < 9 + i % 5; k++)
+                n += snprintf(buf + n, cap - (size_t)n, "%.*s.", (int)(1 + (i / 3 + k * 5) % 11),
+                              "abcdefghijk");
+            n += snprintf(buf + n, cap - (size_t)n, "x%u.co.uk.", i);
+        }
         break;
     case 6:
         n = snprintf(buf, cap, "n%u.com.lan", i);
