@@ -13,7 +13,9 @@
 #  5. a side file damaged (header, list, entries) or cut short: warned ("flowsweep: warn:
 #     cache: the side file ..."), the roll-up loaded whole, the same answer, the side file
 #     rebuilt (the next run uses it again);
-#  6. a group of the roll-up the re-run reads damaged: warned, the same answer.
+#  6. a group of the roll-up the re-run reads damaged: warned, the same answer (a listed
+#     group, and every group the new hour touches: those are read in the roll-up's order,
+#     near ones with one read).
 set -euo pipefail
 fs=$1 gen=$2 work=$3
 . "$(dirname "$0")/lib.sh"
@@ -147,6 +149,32 @@ PY
 fsrun "$work/dmg-roll" dns-names -v --threads 1 --cache "$d" "$repo" "$new"
 same_run "$work/names.plain" "$work/dmg-roll"
 grep -q 'warn: cache: the side file .*checksum.*the roll-up loaded whole' "$work/dmg-roll.err" || { bad "damaged roll-up group: no warning"; grep cache "$work/dmg-roll.err"; }
+
+# every group of the roll-up not listed damaged: the groups of the keys the new hour touches
+# fail when read (step 1 of side_finish(), the reads that span several groups); the roll-up
+# then fails its own checks when loaded whole: reported, removed, its files read
+d=$work/cache-dmg-all
+rm -rf "$d" && cp -a "$work/cache-names" "$d"
+roll=$(ls "$d"/*/*.roll) f=$(ls "$d"/*/*.side)
+python3 - "$f" "$roll" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+groups, listed = struct.unpack_from('<Q', b, 64)[0], struct.unpack_from('<Q', b, 80)[0]
+base = 128 + 4 * listed
+with open(sys.argv[2], 'r+b') as r:
+    for k in range(groups):
+        off, ln, rank = struct.unpack_from('<QII', b, base + 32 * k + 8)
+        if rank < listed:
+            continue
+        r.seek(off + ln - 1)
+        c = r.read(1)[0]
+        r.seek(off + ln - 1)
+        r.write(bytes([c ^ 0x40]))
+PY
+fsrun "$work/dmg-all" dns-names -v --threads 1 --cache "$d" "$repo" "$new"
+same_run "$work/names.plain" "$work/dmg-all"
+grep -q 'warn: cache: the side file .*fails its checksum.*the roll-up loaded whole' "$work/dmg-all.err" ||
+  { bad "damaged roll-up groups: no warning"; grep cache "$work/dmg-all.err"; }
 
 [ $fail -eq 0 ] && echo "cache_side: every re-run from a side file equals the plain run"
 exit $fail
