@@ -329,6 +329,23 @@ htab_part_link(struct htab *t, unsigned p, struct htab_entry *e, uint64_t hash, 
     return e;
 }
 
+struct htab_entry *
+htab_part_find(const struct htab *t, unsigned p, const struct htab_entry *e, uint64_t hash)
+{
+    return probe_entry(t, &t->parts[p], e, hash)->e;
+}
+
+void
+htab_part_drop(struct htab *t, unsigned p, size_t i)
+{
+    struct part *pt = &t->parts[p];
+
+    if (pt->slots[i].e != NULL) {
+        pt->slots[i].e = NULL;
+        pt->n--;
+    }
+}
+
 size_t
 htab_part_cap(const struct htab *t, unsigned p)
 {

@@ -61,6 +61,22 @@ struct htab_entry *htab_part_link(struct htab *t, unsigned p, struct htab_entry 
                                   int *linked, struct err *err);
 
 /*
+ * htab_part_find() - in sub-table `p` of `t`, the entry equal to `e` (an entry of another
+ * table, whose hash `hash` is, as its slot holds it), or NULL: htab_part_link() that never
+ * links. `e` is read only when an entry of `t` has the same hash.
+ */
+struct htab_entry *htab_part_find(const struct htab *t, unsigned p, const struct htab_entry *e,
+                                  uint64_t hash);
+
+/*
+ * htab_part_drop() - empties slot i of sub-table p; its entry stays in the arena, its state
+ * owned by whoever took it. A lookup may then miss an entry probed past that slot, so the
+ * table may afterwards only be walked (htab_part_slot()), released and destroyed (a merge
+ * that leaves another worker's groups in place: merge_run_later()).
+ */
+void htab_part_drop(struct htab *t, unsigned p, size_t i);
+
+/*
  * htab_part_reserve() - grows sub-table `p` of `t` at once so that `n` entries
  * fit without further growth (a merge: one rehash instead of one per doubling).
  * 0, or -ERR_LIMIT with `err` set when the budget is spent (the table unchanged).

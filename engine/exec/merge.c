@@ -25,12 +25,26 @@ later_add(struct op_later *l, unsigned p, struct htab_entry *d, uint8_t *src)
     l->pair[p][l->n[p]++] = (struct op_pair){d, src};
 }
 
+/*
+ * Whether merge_run_later() leaves the second table's groups in place (struct op_later's rest):
+ * with two tables and only finish to follow, a group the first table lacks needs no slot in it,
+ * so its sub-tables are neither grown nor rehashed (fresh slot arrays for every group) and the
+ * second table's slot arrays are kept. With more tables a group of a later one must be found
+ * among the groups of all the earlier ones: they are linked into the first as merge_run() does.
+ */
+static int
+adopts(const struct op_later *later, int ntables)
+{
+    return later != NULL && ntables == 2;
+}
+
 static int
 merge_part(const struct op *op, struct htab **tables, int ntables, struct memacct *acct, unsigned p,
            struct op_later *later, struct err *err)
 {
     struct htab *dst = tables[0];
     size_t all = htab_part_count(dst, p);
+    int adopt = adopts(later, ntables);
     struct err rerr;
 
     /* dst's sub-table sized once for every group (growing it one doubling at a time rehashes it
@@ -39,7 +53,8 @@ merge_part(const struct op *op, struct htab **tables, int ntables, struct memacc
     for (int w = 1; w < ntables; w++)
         all += htab_part_count(tables[w], p);
     err_init(&rerr);
-    (void)htab_part_reserve(dst, p, all, &rerr);
+    if (!adopt)
+        (void)htab_part_reserve(dst, p, all, &rerr);
 
     for (int w = 1; w < ntables; w++) {
         const struct htab *src = tables[w];
@@ -69,6 +84,15 @@ merge_part(const struct op *op, struct htab **tables, int ntables, struct memacc
             }
             if (e == NULL)
                 continue;
+            if (adopt) { /* a group both hold: merged into dst's, dropped from src's slots */
+                d = htab_part_find(dst, p, e, htab_part_slot_hash(src, p, i));
+                if (d == NULL)
+                    continue;
+                op->merge_now(op, htab_entry_val(d), htab_entry_val(e));
+                later_add(later, p, d, htab_entry_val(e));
+                htab_part_drop(tables[w], p, i);
+                continue;
+            }
             d = htab_part_link(dst, p, e, htab_part_slot_hash(src, p, i), &linked, err);
             if (d == NULL)
                 return -1;
@@ -127,9 +151,13 @@ merge_run_later(const struct op *op, struct htab **tables, int ntables, struct m
         }
     }
     mem_free(errs);
-    if (rc == 0)
+    if (rc == 0 && adopts(later, ntables)) {
+        later->rest = tables + 1;
+        later->nrest = ntables - 1;
+    } else if (rc == 0) {
         for (int w = 1; w < ntables; w++)
             htab_free_slots(tables[w]);
+    }
     return rc;
 }
 

@@ -28,7 +28,10 @@ int merge_run(const struct op *op, struct htab **tables, int ntables, struct mem
 /*
  * merge_run_later() - merge_run(), but when `later` is not NULL (and op->merge_now() is), a
  * group both tables hold is merged with op->merge_now() and listed in `later` (zeroed; its
- * acct set) for merge_later_entries(): only finish may follow, with op->finish_later().
+ * acct set) for merge_later_entries(): only finish may follow, with op->finish_later(). With
+ * two tables the second one's other groups are not linked into the first: they stay in it
+ * (later->rest; the groups both held dropped from its slots), and the result is the groups
+ * of both tables.
  */
 int merge_run_later(const struct op *op, struct htab **tables, int ntables, struct memacct *acct,
                     int threads, struct op_later *later, struct err *err);

@@ -83,6 +83,15 @@ struct op_later {
     struct op_pair *pair[HTAB_PARTS];
     size_t n[HTAB_PARTS], cap[HTAB_PARTS];
     struct memacct *acct; /* what merge_later() charges */
+    /*
+     * Tables left beside the merged one (merge_run_later() of two tables: the second
+     * worker's groups the first did not hold stay in its table, not linked into the first;
+     * those both held are dropped from it, htab_part_drop()): their groups are groups of the
+     * result too, which finish_later() reads with the merged table's. Borrowed from the
+     * caller's array of tables; nrest 0: none.
+     */
+    struct htab *const *rest;
+    int nrest;
 };
 
 struct op {
@@ -126,8 +135,9 @@ struct op {
      * follows (struct op_later): folds into `dst` the part of state `src` that finish reads
      * for every group (counters and sums: --having, the order), leaving the rest (distinct
      * sets, read only for the rows it prints) in `src`. merge_later() folds that rest into
-     * `dst` and releases it. finish_later() is finish() of a table so merged: it completes
-     * (merge_later_entries()) at least the groups it prints, before reading their rest.
+     * `dst` and releases it. finish_later() is finish() of a table so merged: its groups
+     * are those of `t` and of later->rest; it completes (merge_later_entries()) at least the
+     * groups it prints, before reading their rest.
      * The group-by job offers them when neither --having nor the order reads a distinct count.
      */
     void (*merge_now)(const struct op *op, uint8_t *dst, const uint8_t *src);

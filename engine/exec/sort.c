@@ -14,6 +14,7 @@
 #include "keypack.h"
 #include "mem.h"
 #include "merge.h"
+#include "op.h"
 
 #define NO_TEXT SIZE_MAX
 
@@ -408,9 +409,27 @@ having_part(const struct job *job, const struct htab *t, unsigned p, int order_n
     return (long)n;
 }
 
+/* having_part() of sub-table p of every table of tabs[0..ntabs), one after the other. */
+static long
+having_parts(const struct job *job, const struct htab *const *tabs, int ntabs, unsigned p,
+             int order_num, struct row *rows, struct err *err)
+{
+    long n = 0;
+
+    for (int j = 0; j < ntabs; j++) {
+        long k = having_part(job, tabs[j], p, order_num, rows + n, err);
+
+        if (k < 0)
+            return k;
+        n += k;
+    }
+    return n;
+}
+
 /*
- * Having, prune and sort: the first `want` rows of `t` in order (all when
- * the job has no limit) into *rows_out (mem_free() it), their count into *n.
+ * Having, prune and sort: the first `want` rows of `t` (and of later->rest, the groups
+ * merge_run_later() left beside it) in order (all when the job has no limit) into
+ * *rows_out (mem_free() it), their count into *n.
  */
 static int
 sorted_rows(const struct job *job, const struct htab *t, int threads, const struct op *op,
@@ -420,18 +439,28 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, const stru
     struct sort_ctx s;
     struct row *rows;
     struct row *tmp;
-    size_t n = 0, cap = htab_count(t), want;
+    const struct htab **tabs;
+    int ntabs = 1 + (later != NULL ? later->nrest : 0);
+    size_t n = 0, cap = 0, want;
     size_t off[HTAB_PARTS], pass[HTAB_PARTS];
     long kept[HTAB_PARTS];
     size_t top = 0; /* rows each sub-table keeps past --having at most (ties aside); 0: all */
-    struct err *perr = mem_calloc(HTAB_PARTS, sizeof(*perr)); /* --having's failures */
+    struct err *perr;
     int bad = 0;
 
+    tabs = mem_alloc((size_t)ntabs * sizeof(*tabs));
+    tabs[0] = t;
+    for (int j = 1; j < ntabs; j++)
+        tabs[j] = later->rest[j - 1];
+    for (int j = 0; j < ntabs; j++)
+        cap += htab_count(tabs[j]);
+    perr = mem_calloc(HTAB_PARTS, sizeof(*perr)); /* --having's failures */
     ctx_init(&s, job);
     rows = mem_alloc((cap ? cap : 1) * sizeof(*rows));
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
         off[p] = n;
-        n += htab_part_count(t, p);
+        for (int j = 0; j < ntabs; j++)
+            n += htab_part_count(tabs[j], p);
     }
     *groups = n;
     if (threads <= 0)
@@ -443,9 +472,9 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, const stru
          * overall are among them: a row that is not has `top` rows before it in its own sub-table),
          * on the threads; then the kept rows are closed up in order and pruned again */
 #pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) \
-    shared(job, t, s, rows, off, kept, pass, top, perr)
+    shared(job, tabs, ntabs, s, rows, off, kept, pass, top, perr)
     for (unsigned p = 0; p < HTAB_PARTS; p++) {
-        kept[p] = having_part(job, t, p, s.order_num, rows + off[p], &perr[p]);
+        kept[p] = having_parts(job, tabs, ntabs, p, s.order_num, rows + off[p], &perr[p]);
         pass[p] = kept[p] > 0 ? (size_t)kept[p] : 0;
         if (kept[p] > 0 && top)
             kept[p] = (long)prune(job, rows + off[p], (size_t)kept[p], top);
@@ -467,6 +496,7 @@ sorted_rows(const struct job *job, const struct htab *t, int threads, const stru
         n += (size_t)kept[p];
     }
     mem_free(perr);
+    mem_free(tabs);
     if (bad) {
         mem_free(rows);
         if (bad == 2)

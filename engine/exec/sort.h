@@ -36,7 +36,8 @@ int sort_run(const struct job *job, const struct htab *t, int threads, struct so
 
 /*
  * sort_run_later() - sort_run() of a table merged with op->merge_now() (`op` the job's,
- * `later` not NULL): once --having and --limit have cut the groups down to the rows
+ * `later` not NULL; the groups are those of `t` and of later->rest, the tables
+ * merge_run_later() left beside it): once --having and --limit have cut the groups down to the rows
  * it may print (ties included), their rest is merged (merge_later_entries()) before they are
  * ordered and read out. --having and the order must read no distinct count.
  */

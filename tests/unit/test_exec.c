@@ -590,6 +590,73 @@ test_htab_link(void)
     CHECK_EQ_U64(atomic_load(&acct.used), 0);
 }
 
+/* htab_part_find() and htab_part_drop(): keys 0..2999 and 2000..4999; the 1000 both hold are
+ * found in a (with a's own value), the 2000 only b holds are not; once those found are dropped
+ * from b, walking a and b gives every key once. */
+static void
+test_htab_find_drop(void)
+{
+    struct memacct acct;
+    struct err err;
+    struct htab *a, *b;
+    static unsigned char seen[5000];
+    size_t found = 0, missed = 0, walked = 0;
+
+    memacct_init(&acct, 0);
+    err_init(&err);
+    memset(seen, 0, sizeof(seen));
+    a = link_table(0, 3000, &acct, &err);
+    b = link_table(2000, 5000, &acct, &err);
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        size_t cap_before = htab_part_cap(a, p), n_before = htab_part_count(a, p);
+
+        for (size_t i = 0; i < htab_part_cap(b, p); i++) {
+            struct htab_entry *e = htab_part_slot(b, p, i);
+            struct htab_entry *d;
+            uint64_t v;
+
+            if (e == NULL)
+                continue;
+            v = *(uint64_t *)(void *)htab_entry_val(e);
+            d = htab_part_find(a, p, e, htab_part_slot_hash(b, p, i));
+            if (v < 3000) { /* a holds it: its own entry, with the same key's value */
+                CHECK(d != NULL && d != e);
+                CHECK_EQ_U64(*(uint64_t *)(void *)htab_entry_val(d), v);
+                htab_part_drop(b, p, i);
+                CHECK(htab_part_slot(b, p, i) == NULL);
+                found++;
+            } else {
+                CHECK(d == NULL);
+                missed++;
+            }
+        }
+        CHECK_EQ_U64(htab_part_cap(a, p), cap_before); /* a unchanged */
+        CHECK_EQ_U64(htab_part_count(a, p), n_before);
+    }
+    CHECK_EQ_U64(found, 1000);
+    CHECK_EQ_U64(missed, 2000);
+    CHECK_EQ_U64(htab_count(b), 2000);
+    for (int w = 0; w < 2; w++) {
+        struct htab *t = w ? b : a;
+
+        for (unsigned p = 0; p < HTAB_PARTS; p++)
+            for (size_t i = 0; i < htab_part_cap(t, p); i++) {
+                struct htab_entry *e = htab_part_slot(t, p, i);
+
+                if (e == NULL)
+                    continue;
+                walked++;
+                seen[*(uint64_t *)(void *)htab_entry_val(e)]++;
+            }
+    }
+    CHECK_EQ_U64(walked, 5000);
+    for (int i = 0; i < 5000; i++)
+        CHECK_EQ_U64(seen[i], 1);
+    htab_destroy(a);
+    htab_destroy(b);
+    CHECK_EQ_U64(atomic_load(&acct.used), 0);
+}
+
 static void
 test_job_text(void)
 {
@@ -1251,6 +1318,7 @@ main(void)
     RUN(test_dset);
     RUN(test_htab);
     RUN(test_htab_link);
+    RUN(test_htab_find_drop);
     RUN(test_job_text);
     RUN(test_where_plan);
     RUN(test_dset_random);
