@@ -244,10 +244,11 @@ struct hunt_result {
 /*
  * hunt_finish() - scores, orders (score desc, then key text asc) and lays out rows.
  * With h->o.server_view, the table holds two views: h->o.by HUNT_BY_SERVER finishes the
- * server groups, HUNT_BY_DOMAIN the domain groups.
+ * server groups, HUNT_BY_DOMAIN the domain groups. The groups are scored on `threads`
+ * threads (<= 0: all cores), by sub-table; the result does not depend on it.
  */
-int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct hunt_result *res,
-                struct err *err);
+int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, int threads,
+                struct hunt_result *res, struct err *err);
 
 void hunt_result_fini(struct hunt_result *res);
 

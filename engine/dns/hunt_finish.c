@@ -11,6 +11,7 @@
 #include "hunt.h"
 #include "isotime.h"
 #include "mem.h"
+#include "op.h"
 
 #define MICRO 1000000.0
 
@@ -460,9 +461,62 @@ val_of(const struct htab_entry *e)
     return (const struct hunt_val *)(const void *)htab_entry_val((struct htab_entry *)(uintptr_t)e);
 }
 
+/* What the sub-tables of pass 2 of hunt_finish() share (score_part()). */
+struct score_ctx {
+    const struct hunt *h;
+    const struct htab *t;
+    uint32_t srv_len; /* the view's tag length (hunt_finish()'s srv_len) */
+    uint64_t window_hours;
+    const struct ctmap *cmap;
+    size_t maxtimes;   /* the longest series: the room timing() takes */
+    struct hrow *rows; /* sub-table p's rows go from rows + off[p] */
+    const size_t *off;
+    size_t *kept;   /* per sub-table: its rows (groups with --min-names names) */
+    size_t *groups; /* per sub-table: its groups of the view */
+};
+
+/*
+ * Pass 2 of hunt_finish() for sub-table p: every group of the view counted, those with
+ * --min-names names scored into rows. Touches only sub-table p's slots of the shared arrays
+ * (op_parts_run()).
+ */
+static void
+score_part(unsigned p, void *ctx)
+{
+    const struct score_ctx *c = ctx;
+    const struct hunt *h = c->h;
+    const struct htab *t = c->t;
+    struct hrow *rows = c->rows + c->off[p];
+    size_t n = 0, groups = 0;
+    uint64_t *buf = NULL;
+
+    for (size_t i = 0; i < htab_part_cap(t, p); i++) {
+        struct htab_entry *e = htab_part_slot(t, p, i);
+        const struct hunt_val *v;
+        double client_bytes;
+
+        if (e == NULL || hunt_key_is(e, HUNT_TAG_LEN) ||
+            (h->o.server_view && hunt_key_is(e, HUNT_SRV_LEN) != (c->srv_len != 0)))
+            continue;
+        groups++;
+        v = val_of(e);
+        if (v->names.n < h->o.min_names)
+            continue;
+        if (buf == NULL) /* the series, hunt_sort_u64()'s room */
+            buf = mem_alloc((c->maxtimes + 1 + c->maxtimes / 2 + 1) * sizeof(*buf));
+        rows[n].e = e;
+        timing(v, buf, buf + c->maxtimes + 1, c->window_hours, c->cmap, &rows[n], &client_bytes);
+        score_row(h, v, &rows[n], client_bytes);
+        n++;
+    }
+    mem_free(buf);
+    c->kept[p] = n;
+    c->groups[p] = groups;
+}
+
 int
-hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct hunt_result *res,
-            struct err *err)
+hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, int threads,
+            struct hunt_result *res, struct err *err)
 {
     const char *const *keys = h->o.by == HUNT_BY_DOMAIN   ? domain_cols
                               : h->o.by == HUNT_BY_SERVER ? server_cols
@@ -473,7 +527,8 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
     struct hrow *rows = mem_calloc(htab_count(t) + 1, sizeof(*rows));
     struct ctot *ct = mem_alloc((htab_count(t) + 1) * sizeof(*ct));
     uint64_t first_hour = UINT64_MAX, last_hour = 0, window_hours = 0;
-    uint64_t *buf;
+    size_t off[HTAB_PARTS], kept[HTAB_PARTS], groups[HTAB_PARTS];
+    struct score_ctx sc;
     struct ctmap cmap;
     /* With the server view in the table: the server groups, or the others. */
     uint32_t srv_len = h->o.server_view && h->o.by == HUNT_BY_SERVER ? HUNT_SRV_LEN : 0;
@@ -506,28 +561,21 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, struct h
     ctmap_init(&cmap, ct, nct);
     if (first_hour != UINT64_MAX)
         window_hours = last_hour - first_hour + 1;
-    buf = mem_alloc((maxtimes + 1 + maxtimes / 2 + 1) *
-                    sizeof(*buf)); /* the series, hunt_sort_u64()'s room */
-    /* Pass 2: score every group. */
-    for (unsigned p = 0; p < HTAB_PARTS; p++)
-        for (size_t i = 0; i < htab_part_cap(t, p); i++) {
-            struct htab_entry *e = htab_part_slot(t, p, i);
-            const struct hunt_val *v;
-            double client_bytes;
-
-            if (e == NULL || hunt_key_is(e, HUNT_TAG_LEN) ||
-                (h->o.server_view && hunt_key_is(e, HUNT_SRV_LEN) != (srv_len != 0)))
-                continue;
-            res->groups++;
-            v = val_of(e);
-            if (v->names.n < h->o.min_names)
-                continue;
-            rows[n].e = e;
-            timing(v, buf, buf + maxtimes + 1, window_hours, &cmap, &rows[n], &client_bytes);
-            score_row(h, v, &rows[n], client_bytes);
-            n++;
-        }
-    mem_free(buf);
+    /* Pass 2: score every group, sub-table p into rows[off[p] ..) on the threads (a group's
+     * score reads only its own state and the totals above), then the rows closed up in
+     * sub-table order, as one thread would have made them. */
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        off[p] = n;
+        n += htab_part_count(t, p);
+    }
+    sc = (struct score_ctx){h, t, srv_len, window_hours, &cmap, maxtimes, rows, off, kept, groups};
+    op_parts_run(threads, score_part, &sc);
+    n = 0;
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        memmove(rows + n, rows + off[p], kept[p] * sizeof(*rows));
+        n += kept[p];
+        res->groups += groups[p];
+    }
     mem_free(cmap.slot);
     mem_free(ct);
     res->kept = n;

@@ -137,10 +137,9 @@ finish(const struct op *op, const struct htab *t, int threads, struct op_output 
     struct hunt_result *res = mem_calloc(1, sizeof(*res));
     int rc;
 
-    (void)threads;
     memset(out, 0, sizeof(*out));
     out->priv = res;
-    rc = hunt_finish(&ho->hunt, t, ho->limit, res, err);
+    rc = hunt_finish(&ho->hunt, t, ho->limit, threads, res, err);
     if (rc < 0)
         return rc;
     out->table = res->table;
@@ -725,7 +724,7 @@ hunt_op_finish_view(const struct op *op, const struct htab *t, enum hunt_by by, 
     view.o.by = by;
     memset(out, 0, sizeof(*out));
     out->priv = res;
-    rc = hunt_finish(&view, t, limit, res, err);
+    rc = hunt_finish(&view, t, limit, 1, res, err);
     if (rc < 0)
         return rc;
     out->table = res->table;

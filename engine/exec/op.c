@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <omp.h>
+
 #include "dset.h"
 #include "le.h"
 #include "mem.h"
@@ -214,4 +216,19 @@ op_release_all(const struct op *op, struct htab *t, struct memacct *acct)
 {
     for (unsigned p = 0; p < HTAB_PARTS; p++)
         op_release_part(op, t, p, acct);
+}
+
+void
+op_parts_run(int threads, void (*fn)(unsigned p, void *ctx), void *ctx)
+{
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    if (threads == 1) {
+        for (unsigned p = 0; p < HTAB_PARTS; p++)
+            fn(p, ctx);
+        return;
+    }
+#pragma omp parallel for default(none) num_threads(threads) schedule(dynamic, 1) shared(fn, ctx)
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        fn(p, ctx);
 }

@@ -289,4 +289,12 @@ int op_load_dset(struct dset *s, size_t width, const uint8_t **p, const uint8_t 
 void op_release_part(const struct op *op, struct htab *t, unsigned p, struct memacct *acct);
 void op_release_all(const struct op *op, struct htab *t, struct memacct *acct);
 
+/*
+ * op_parts_run() - fn(p, ctx) for every sub-table p in [0, HTAB_PARTS), on `threads` threads
+ * (<= 0: all cores; 1: in order on the calling thread), each p on one thread, sub-tables
+ * handed out one at a time: an operation's finish that works sub-table by sub-table (the
+ * OpenMP pragmas stay in engine/exec). fn must touch only what belongs to its p.
+ */
+void op_parts_run(int threads, void (*fn)(unsigned p, void *ctx), void *ctx);
+
 #endif
