@@ -4,8 +4,18 @@
 # prints the median of every phase of the run summary (docs/usage.md, "Run summary") at
 # each thread count, the wall time of the whole process, and the scaling.
 #
-#   bench/scaling.sh [--runs R] [--threads N] [--build DIR] COMMAND REPO [ARGS...]
+#   bench/scaling.sh [--runs R] [--threads N] [--build DIR] [--gap S] COMMAND REPO [ARGS...]
 #   bench/scaling.sh --runs 7 dns-dest /work/bench-cache/small
+#
+# On a machine others share, run it whole under SCHED_FIFO with a gap between runs:
+#   chrt -f 50 bench/scaling.sh --gap 1.1 --runs 11 dns-names /work/bench-cache/small
+# (every run then has both CPUs while it lasts, and the script itself, which takes the
+# times, is woken at once when a run ends: a shell of normal priority waited several ms for
+# a CPU under load, which counted as the run's start or exit; --gap S sleeps S seconds after
+# each run, as the kernel throttles real-time tasks for 50 ms of every second). The scaling
+# it prints is then flattered: the 1-thread run shares the memory and the L3 with the others'
+# processes on the other CPU, the N-thread run does not (session 18: 2.04x for dns-names on
+# small at load 20, where the quiet run had 1.81x); take its phases, not its ratio.
 #
 # Columns: wall (the process, as bench/run times it: start-up and exit included), then
 # the summary's elapsed and phases: plan, map (of it: tail, the workers' ends' spread),
@@ -16,10 +26,11 @@
 # Exit status: 0, 1 when a run failed, 2 usage.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-runs=5 threads=2 build=build
+runs=5 threads=2 build=build gap=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=${2:?}; shift ;;
+    --gap) gap=${2:?}; shift ;;
     --threads) threads=${2:?}; shift ;;
     --build) build=${2:?}; shift ;;
     -h|--help) sed -n "2,/^[^#]/{/^#/p}" "$0" | sed "s/^# \{0,1\}//" >&2; exit 2 ;;
@@ -30,6 +41,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 2 ] || { echo "usage: bench/scaling.sh [--runs R] [--threads N] COMMAND REPO [ARGS...]" >&2; exit 2; }
 [[ "$runs" =~ ^[1-9][0-9]*$ && "$threads" =~ ^[1-9][0-9]*$ ]] || { echo "bench/scaling.sh: --runs and --threads want numbers" >&2; exit 2; }
+[[ "$gap" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "bench/scaling.sh: --gap wants seconds" >&2; exit 2; }
 cmd=$1 repo=$2
 shift 2
 fs=$build/flowsweep
@@ -45,6 +57,7 @@ for ((r = 0; r < runs; r++)); do
     e=$EPOCHREALTIME
     printf '%s\t%s\t%s\n' "$t" "$(awk -v a="$s" -v b="$e" 'BEGIN {printf "%.4f", b - a}')" \
       "$(cat "$tmp/s.json")" >> "$tmp/rows.tsv"
+    [ "$gap" = 0 ] || sleep "$gap"
   done
   cmp -s "$tmp/out.1" "$tmp/out.$threads" ||
     { echo "bench/scaling.sh: the output at $threads threads differs from 1 thread's" >&2; exit 1; }
