@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#define XXH_INLINE_ALL /* the keys and client hashes: the same values, inlined */
 #include <xxhash.h>
 
 #include "mem.h"
@@ -26,6 +27,7 @@ hunt_scratch_fini(struct hunt_scratch *s)
     mem_free(s->fps);
     mem_free(s->gent);
     mem_free(s->gidx);
+    mem_free(s->tagm);
     memset(s, 0, sizeof(*s));
 }
 
@@ -56,25 +58,22 @@ static uint64_t
 entropy_micro(const uint8_t *p, size_t len)
 {
     uint16_t count[256];
-    uint8_t seen[ENTROPY_MAX];
-    size_t n = 0, distinct = 0;
+    uint8_t seen[256];
+    size_t n, distinct = 0;
     double sum = 0;
 
     if (len > ENTROPY_MAX)
         len = ENTROPY_MAX;
-    for (size_t i = 0; i < len; i++)
-        count[p[i]] = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] == '.')
-            continue;
+    memset(count, 0, sizeof(count)); /* a few vector stores */
+    for (size_t i = 0; i < len; i++) /* the dots too, left out below */
         if (count[p[i]]++ == 0)
             seen[distinct++] = p[i];
-        n++;
-    }
+    n = len - count['.'];
     if (n == 0)
         return 0;
-    for (size_t i = 0; i < distinct; i++)
-        sum += clog_table[count[seen[i]]];
+    for (size_t i = 0; i < distinct; i++) /* in the order the characters came, as always */
+        if (seen[i] != '.')
+            sum += clog_table[count[seen[i]]];
     return (uint64_t)((log2((double)n) - sum / (double)n) * MICRO + 0.5);
 }
 
@@ -316,9 +315,9 @@ flow_part(const struct hunt *h, struct hunt_val *v, const struct flow *f, const 
         v->first_ms = ~(uint64_t)f->start_ms;
     if ((uint64_t)f->start_ms > v->last_ms)
         v->last_ms = (uint64_t)f->start_ms;
-    if (dset_add(&v->clients, x->client, 17, acct, err) < 0 ||
-        dset_add(&v->hours, (const uint8_t *)&x->hour, 8, acct, err) < 0 ||
-        add_time(v, x->item, acct, err) < 0)
+    /* the client without an item made of it; the hour (nearly always one the group has) inline */
+    if (dset_add_addr(&v->clients, x->client[0], x->client + 1, acct, err) < 0 ||
+        dset_add_u64(&v->hours, x->hour, acct, err) < 0 || add_time(v, x->item, acct, err) < 0)
         return -ERR_LIMIT;
     if (h->o.hourly && hourly_add(&v->byhr, x->hour, x->cb, x->sb, acct, err) < 0)
         return -ERR_LIMIT;
@@ -360,11 +359,12 @@ struct hunt_pend {
 struct hunt_pflow {
     const struct flow *f;
     uint8_t client[17], server[17];
-    uint64_t cb, cp, sb, sp; /* client -> server bytes and packets, and back */
-    uint64_t tag_hash;       /* of the client total's key */
-    uint64_t srv_hash;       /* of the server view's key (hunt_opts.server_view) */
-    uint32_t chash;          /* the client's hash */
-    uint32_t first, n;       /* its records: pend[first .. first + n) */
+    uint64_t cb, cp, sb, sp;  /* client -> server bytes and packets, and back */
+    uint64_t tag_hash;        /* of the client total's key (!tag_e) */
+    struct htab_entry *tag_e; /* the client total, when the memo had it */
+    uint64_t srv_hash;        /* of the server view's key (hunt_opts.server_view) */
+    uint32_t chash;           /* the client's hash */
+    uint32_t first, n;        /* its records: pend[first .. first + n) */
 };
 
 /* Room for `more` items past `n` in the array *p of *cap items of `size` bytes. */
@@ -620,6 +620,18 @@ memo_store(struct hunt_scratch *s, const struct hunt_pend *p, struct htab_entry 
         *m = (uint64_t)s->epoch << 32 | memo_index(s, e);
 }
 
+/*
+ * The client totals met lately (every mode): a flow's client total is looked up in a small
+ * direct-mapped memo by the client's 32-bit hash (the total's whole key) before the table,
+ * the memo's entries of this epoch only.
+ */
+#define TAGM_SLOTS 4096
+
+struct hunt_tagm {
+    uint32_t chash, epoch;
+    struct htab_entry *e;
+};
+
 /* Whether hunt_fold() folds flow `f`. */
 static int
 is_hunted(const struct flow *f)
@@ -673,7 +685,7 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     struct hunt_pflow *pf;
     const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
     struct domain_parts d;
-    struct domain_fp fp = {0, 0};
+    struct domain_fp fp = {0, 0}, pfp = {0, 0}; /* pfp: prev's */
     uint64_t ent = 0;
     uint32_t qlen = 0;
     int skip = 0;
@@ -707,8 +719,8 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     for (uint32_t i = 0; i < f->ndns; i++) {
         const struct dns_rr *rr = &f->dns[i];
         struct hunt_pend *p = &s->pend[s->npend];
-        int same = prev && prev->name_len == rr->name_len &&
-                   memcmp(prev->name, rr->name, rr->name_len) == 0;
+        /* the fingerprint is the name's identity (as in the name sets): no bytes compared */
+        int same = prev && fps[i].lo == pfp.lo && fps[i].hi == pfp.hi;
 
         if (!same) {
             fp = fps[i];
@@ -717,6 +729,7 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
                 continue;
             }
             prev = rr;
+            pfp = fp;
             p->e = memo && d.memo64 != NULL ? memo_group(s, *d.memo64) : NULL;
             p->known = p->e != NULL;
             if (p->known) { /* folded before: not left out, its group known */
@@ -764,8 +777,15 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
         return;
     pf->chash = (uint32_t)XXH3_64bits(pf->client, 17);
     /* The hash is of the client hash alone (its last byte tells the key kind). */
-    pf->tag_hash = XXH3_64bits(&pf->chash, 4);
-    htab_prefetch(t, pf->tag_hash);
+    {
+        const struct hunt_tagm *m = &s->tagm[pf->chash & (TAGM_SLOTS - 1)];
+
+        pf->tag_e = m->epoch == s->epoch && m->chash == pf->chash ? m->e : NULL;
+        if (pf->tag_e == NULL) {
+            pf->tag_hash = XXH3_64bits(&pf->chash, 4);
+            htab_prefetch(t, pf->tag_hash);
+        }
+    }
     if (h->o.server_view) { /* the hash is of the address alone, as --by server hashes its key */
         pf->srv_hash = XXH3_64bits(pf->server, 17);
         htab_prefetch(t, pf->srv_hash);
@@ -777,6 +797,7 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
 static inline void
 prefetch_lines(const void *e, unsigned lines)
 {
+#pragma GCC unroll 8
     for (unsigned i = 0; i < lines; i++)
         __builtin_prefetch((const uint8_t *)e + 64 * i);
 }
@@ -848,7 +869,9 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
 
         sv.e = NULL;
         if (q + TAG_AHEAD < s->npflow) { /* a client total: its value's counts and its key */
-            const uint8_t *g = (const uint8_t *)htab_peek(t, s->pflow[q + TAG_AHEAD].tag_hash);
+            const struct hunt_pflow *a = &s->pflow[q + TAG_AHEAD];
+            const uint8_t *g =
+                (const uint8_t *)(a->tag_e != NULL ? a->tag_e : htab_peek(t, a->tag_hash));
 
             if (g != NULL) {
                 __builtin_prefetch(g);
@@ -900,10 +923,16 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
         if (sv.e != NULL)
             server_flush(&sv);
         /* the client's DNS bytes, once per flow, for the share term */
-        memcpy(s->tag, &pf->chash, 4);
-        e = htab_upsert(t, s->tag, HUNT_TAG_LEN, pf->tag_hash, &is_new, err);
-        if (e == NULL)
-            return -ERR_LIMIT;
+        e = pf->tag_e;
+        if (e == NULL) {
+            struct hunt_tagm *m = &s->tagm[pf->chash & (TAGM_SLOTS - 1)];
+
+            memcpy(s->tag, &pf->chash, 4);
+            e = htab_upsert(t, s->tag, HUNT_TAG_LEN, pf->tag_hash, &is_new, err);
+            if (e == NULL)
+                return -ERR_LIMIT;
+            *m = (struct hunt_tagm){pf->chash, s->epoch, e};
+        }
         v = (struct hunt_val *)(void *)htab_entry_val(e);
         v->flows++;
         hunt_wide_add(&v->qbytes, pf->cb);
@@ -919,8 +948,9 @@ hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
     size_t k = 0;
 
     s->npend = s->npflow = s->keys_len = 0;
-    if (h->o.by == HUNT_BY_DOMAIN)
-        memo_table(s, t);
+    if (s->tagm == NULL)
+        s->tagm = mem_calloc(TAGM_SLOTS, sizeof(*s->tagm));
+    memo_table(s, t);
     pass0(s, flows, n);
     for (size_t i = 0; i < n; i++)
         pass1(h, t, s, flows[i], &k);

@@ -173,6 +173,7 @@ hunt_key_is(const struct htab_entry *e, uint32_t len)
 
 struct hunt_pend;  /* hunt.c: a record between the fold's passes */
 struct hunt_pflow; /* hunt.c: a flow between them */
+struct hunt_tagm;  /* hunt.c: a client total met lately */
 
 struct hunt_scratch {
     struct htab_entry **touched; /* groups this flow already counted */
@@ -194,10 +195,11 @@ struct hunt_scratch {
      * fingerprint is in the group's name set. A memo of another epoch is stale.
      */
     uint64_t table_id;        /* htab_id() of the table the memos are of */
-    uint32_t epoch;           /* of the memos made since (0: none made yet) */
+    uint32_t epoch;           /* of the memos made since, tagm's too (0: none made yet) */
     struct htab_entry **gent; /* the groups memos refer to, each once: room for gcap / 2 */
     uint32_t ngent, gcap;     /* gcap: slots of gidx, a power of two */
     uint32_t *gidx;           /* slots by a group's address: its index in gent + 1 (0: free) */
+    struct hunt_tagm *tagm;   /* hunt.c: client totals met lately, by client hash */
 };
 
 void hunt_scratch_fini(struct hunt_scratch *s);
