@@ -895,8 +895,16 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
             if (j + PREFETCH_AHEAD / 2 < s->npend && !s->pend[j + PREFETCH_AHEAD / 2].same) {
                 const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD / 2];
 
+                const struct htab_entry *g = a->known ? a->e : htab_peek(t, a->hash);
+
                 if (!a->known) /* a known name is in its group's set: not looked up */
                     group_prefetch(t, a->hash, a, 0);
+                if (g != NULL) { /* the slot its flow's client would take in the group's set */
+                    const struct hunt_pflow *af = &s->pflow[a->flow];
+
+                    dset_prefetch_addr(&((const struct hunt_val *)(const void *)(g + 1))->clients,
+                                       af->client[0], af->client + 1);
+                }
                 if (h->o.server_view) /* the server view's group of its flow */
                     group_prefetch(t, s->pflow[a->flow].srv_hash, a, 1);
             }
