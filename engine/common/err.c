@@ -15,6 +15,18 @@ err_init(struct err *e)
     memset(e, 0, sizeof(*e));
 }
 
+int
+err_first(const struct err *errs, int n, struct err *out)
+{
+    for (int t = 0; t < n; t++) {
+        if (errs[t].code != ERR_OK) {
+            *out = errs[t];
+            return -(int)errs[t].code;
+        }
+    }
+    return 0;
+}
+
 /* Bytes kept from the end of a message too long for struct err: the reason is at the end. */
 #define KEEP_TAIL 1024
 

@@ -59,6 +59,12 @@ int err_set_errno_at(struct err *e, int errnum, const char *file, int line, cons
 #define ERR_SET_ERRNO(e, errnum, ...) \
     err_set_errno_at((e), (errnum), __FILE__, __LINE__, __VA_ARGS__)
 
+/*
+ * err_first() - the first of errs[0..n) that holds an error (the workers' errors of a
+ * parallel loop), copied to *out; returns its -code, or 0 when none holds one.
+ */
+int err_first(const struct err *errs, int n, struct err *out);
+
 /* err_prefix() - prepends "<formatted>: " to the message already held in `e`. */
 void err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -143,13 +143,7 @@ merge_run_later(const struct op *op, struct htab **tables, int ntables, struct m
             atomic_store_explicit(&stop, true, memory_order_relaxed);
     }
 
-    for (int t = 0; t < threads; t++) {
-        if (errs[t].code != ERR_OK) {
-            *err = errs[t];
-            rc = -(int)errs[t].code;
-            break;
-        }
-    }
+    rc = err_first(errs, threads, err);
     mem_free(errs);
     if (rc == 0 && adopts(later, ntables)) {
         later->rest = tables + 1;
@@ -207,13 +201,7 @@ merge_later_entries(const struct op *op, struct op_later *later, struct htab_ent
         }
     }
 
-    for (int t = 0; t < threads; t++) {
-        if (errs[t].code != ERR_OK) {
-            *err = errs[t];
-            rc = -(int)errs[t].code;
-            break;
-        }
-    }
+    rc = err_first(errs, threads, err);
     mem_free(errs);
     return rc;
 }

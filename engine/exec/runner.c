@@ -1155,11 +1155,8 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
         if (use_partial(r, w, i, &errs[w]) < 0)
             atomic_store_explicit(&stop, true, memory_order_relaxed);
     }
-    for (int t = 0; t < nt && rc == 0; t++)
-        if (errs[t].code != ERR_OK) {
-            *err = errs[t];
-            rc = -(int)errs[t].code;
-        }
+    if (rc == 0)
+        rc = err_first(errs, nt, err);
     mem_free(errs);
     for (size_t k = 0; k < nrwarn; k++) { /* roll-ups whose head did not load */
         res->cache_warn =
@@ -1657,11 +1654,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
             if (htab_count(res->tables[t]) > 0)
                 (void)spill_worker(op, &sp, &res->tables[t], &res->wacct[t], &errs[t]);
         }
-        for (int t = 0; t < nt && rc == 0; t++)
-            if (errs[t].code != ERR_OK) {
-                *err = errs[t];
-                rc = -(int)errs[t].code;
-            }
+        if (rc == 0)
+            rc = err_first(errs, nt, err);
         mem_free(errs);
         if (rc == 0) {
             int mt = opts->threads > 0 ? opts->threads : omp_get_max_threads();
@@ -2224,11 +2218,8 @@ many_map_cached(struct many_ctx *m, size_t nfiles, int nt, const struct sweep_op
         if (many_use_partials(m, w, i, &errs[w]) < 0)
             atomic_store_explicit(&stop, true, memory_order_relaxed);
     }
-    for (int t = 0; t < nt && rc == 0; t++)
-        if (errs[t].code != ERR_OK) {
-            *err = errs[t];
-            rc = -(int)errs[t].code;
-        }
+    if (rc == 0)
+        rc = err_first(errs, nt, err);
     mem_free(errs);
     for (size_t i = 0; i < nfiles; i++) {
         struct mfile *mf = &m->mf[i];

@@ -711,11 +711,8 @@ spill_finish(struct spill *s, struct memacct *waccts, int threads, size_t share,
             if (merge_part(s, &ws[t], p, share, chunk, &errs[t]) < 0)
                 atomic_store_explicit(&stop, true, memory_order_relaxed);
         }
-        for (int t = 0; t < threads && rc == 0; t++)
-            if (errs[t].code != ERR_OK) {
-                *err = errs[t];
-                rc = -(int)errs[t].code;
-            }
+        if (rc == 0)
+            rc = err_first(errs, threads, err);
     }
     /* every thread's last chunk; then the biggest kept table takes in the others' */
     for (int t = 0; t < threads && rc == 0; t++)
