@@ -103,19 +103,25 @@ mag(expr_int v)
     return v < 0 ? -(u128)v : (u128)v;
 }
 
+/* The order of two numbers of signs sa and sb whose magnitudes are x and y. */
+static int
+signed_order(int sa, int sb, const struct big *x, const struct big *y)
+{
+    int c;
+
+    if (sa != sb)
+        return sa < sb ? -1 : 1;
+    c = big_cmp(x, y);
+    return sa < 0 ? -c : c;
+}
+
 /* The order of an / ad and bn / bd by cross products (ad, bd > 0, any 128-bit sizes). */
 static int
 oracle_frac(expr_int an, u128 ad, expr_int bn, u128 bd)
 {
-    struct big x, y;
-    int sa = sgn(an), sb = sgn(bn), c;
+    struct big x = big_mul(big_of(mag(an)), bd), y = big_mul(big_of(mag(bn)), ad);
 
-    if (sa != sb)
-        return sa < sb ? -1 : 1;
-    x = big_mul(big_of(mag(an)), bd);
-    y = big_mul(big_of(mag(bn)), ad);
-    c = big_cmp(&x, &y);
-    return sa < 0 ? -c : c;
+    return signed_order(sgn(an), sgn(bn), &x, &y);
 }
 
 /* The order of n / d and p / 10^k (a decimal literal of p's digits, k after the point). */
@@ -123,14 +129,10 @@ static int
 oracle_dec(expr_int n, uint64_t d, expr_int p, int k)
 {
     struct big x = big_of(mag(n)), y = big_mul(big_of(mag(p)), d);
-    int sa = sgn(n), sb = sgn(p), c;
 
-    if (sa != sb)
-        return sa < sb ? -1 : 1;
     for (int i = 0; i < k; i++)
         x = big_mul32(x, 10);
-    c = big_cmp(&x, &y);
-    return sa < 0 ? -c : c;
+    return signed_order(sgn(n), sgn(p), &x, &y);
 }
 
 /* The order of n / d and m * 2^e (a double's exact value; |e| <= 200). */
@@ -138,16 +140,12 @@ static int
 oracle_pow2(expr_int n, uint64_t d, expr_int m, int e)
 {
     struct big x = big_of(mag(n)), y = big_mul(big_of(mag(m)), d);
-    int sa = sgn(n), sb = sgn(m), c;
 
-    if (sa != sb)
-        return sa < sb ? -1 : 1;
     if (e >= 0)
         y = big_shl(y, e);
     else
         x = big_shl(x, -e);
-    c = big_cmp(&x, &y);
-    return sa < 0 ? -c : c;
+    return signed_order(sgn(n), sgn(m), &x, &y);
 }
 
 /* ---- random inputs ---- */
