@@ -685,6 +685,8 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     struct hunt_pflow *pf;
     const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
     struct domain_parts d;
+    struct domain_way *w;
+    size_t ql;
     struct domain_fp fp = {0, 0}, pfp = {0, 0}; /* pfp: prev's */
     uint64_t ent = 0;
     uint32_t qlen = 0;
@@ -722,7 +724,23 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
         /* the fingerprint is the name's identity (as in the name sets): no bytes compared */
         int same = prev && fps[i].lo == pfp.lo && fps[i].hi == pfp.hi;
 
-        if (!same) {
+        if (!same && memo && (w = domain_cache_find(s->cache, &fps[i])) != NULL && w->memo != 0 &&
+            (p->e = memo_group(s, w->memo64)) != NULL &&
+            (ql = domain_way_query_len(w, rr->name, rr->name_len)) != (size_t)-1) {
+            /* Folded before into this table (--by domain): its group, its query part's entropy
+             * and length from the cache's answer, inline; nothing split, nothing left out. */
+            fp = fps[i];
+            prev = rr;
+            pfp = fp;
+            p->known = 1;
+            skip = 0;
+            p->hash = dhash_needed ? p->e->hash : 0; /* the group's (the report's domain) */
+            ent = w->memo - 1;
+            qlen = (uint32_t)ql;
+            p->fp = fp;
+            p->whole = (uint8_t)domain_way_whole(w);
+            p->dhash = !dhash_needed || p->whole ? 0 : p->hash; /* --by domain: the domain's */
+        } else if (!same) {
             fp = fps[i];
             if (!domain_locate_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d)) {
                 qlen = 0; /* d was cleared: a repeat of prev takes that (as it always did) */

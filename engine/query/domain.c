@@ -89,44 +89,24 @@ struct domain_list {
 };
 
 /*
- * The cache: 2^15 sets of two ways, one 64-byte line each (2 MiB). A name's
- * key is the XXH3-128 fingerprint of its bytes as sent (domain.h); the value
- * is where its group domain starts, whether it is whole, and the caller's 32
- * bits (struct domain_parts.memo). A set keeps its ways most recently used
- * first. The fingerprint is the name's identity, as it is in dns-hunt's set
- * of distinct names: two names with one fingerprint already count as one name
- * there.
+ * The cache (domain.h has its layout): 2^15 sets of two ways, one 64-byte line each (2 MiB).
+ * A name's key is the XXH3-128 fingerprint of its bytes as sent (domain.h); the value is where
+ * its group domain starts, whether it is whole, and the caller's 32 + 64 bits (struct
+ * domain_parts.memo, memo64). A set keeps its ways most recently used first. The fingerprint is
+ * the name's identity, as it is in dns-hunt's set of distinct names: two names with one
+ * fingerprint already count as one name there.
+ *
+ * The suffix memo: libpsl's registrable domain of each suffix a missed name was split into
+ * (below, suffix_reg()), keyed by the fingerprint of the lowercased suffix: 2^14 sets (1 MiB).
  */
-#define CACHE_SETS  32768
-#define CACHE_WAYS  2
+#define CACHE_SETS  DOMAIN_CACHE_SETS
+#define SUFFIX_SETS DOMAIN_SUFFIX_SETS
 #define META_WILD   (1u << 19) /* suffix memo: the suffix may be a wildcard's base */
 #define META_PARENT (1u << 18) /* suffix memo: the suffix may have public children */
-#define META_VALID  (1u << 17)
-#define META_WHOLE  (1u << 16)
+#define META_VALID  DOMAIN_META_VALID
+#define META_WHOLE  DOMAIN_META_WHOLE
 
-struct cache_way {
-    uint64_t lo, hi; /* the fingerprint */
-    uint32_t meta;   /* META_VALID | META_WHOLE? | domain start (16 bits); 0: empty */
-    uint32_t memo;   /* the caller's */
-    uint64_t memo64; /* the caller's too (the suffix memo: unused) */
-};
-
-struct cache_set {
-    struct cache_way way[CACHE_WAYS];
-};
-_Static_assert(sizeof(struct cache_set) == 64, "one cache line per set");
-
-/*
- * The suffix memo: libpsl's registrable domain of each suffix a missed name
- * was split into (below, suffix_reg()), keyed by the fingerprint of the
- * lowercased suffix: 2^14 sets (1 MiB).
- */
-#define SUFFIX_SETS 16384
-
-struct domain_cache {
-    struct cache_set set[CACHE_SETS];     /* names as sent */
-    struct cache_set suffix[SUFFIX_SETS]; /* lowercased suffixes */
-};
+_Static_assert(sizeof(struct domain_cache_set) == 64, "one cache line per set");
 
 struct domain_cache *
 domain_cache_create(void)
@@ -155,13 +135,13 @@ domain_fingerprint(const uint8_t *name, size_t len)
 }
 
 /* The way of `fp`, moved to its set's front, or NULL. */
-static struct cache_way *
-cache_get(struct cache_set *s, const struct domain_fp *fp)
+static struct domain_way *
+cache_get(struct domain_cache_set *s, const struct domain_fp *fp)
 {
     if (s->way[0].lo == fp->lo && s->way[0].hi == fp->hi && s->way[0].meta != 0)
         return &s->way[0];
     if (s->way[1].lo == fp->lo && s->way[1].hi == fp->hi && s->way[1].meta != 0) {
-        struct cache_way w = s->way[1];
+        struct domain_way w = s->way[1];
 
         s->way[1] = s->way[0];
         s->way[0] = w;
@@ -171,11 +151,11 @@ cache_get(struct cache_set *s, const struct domain_fp *fp)
 }
 
 /* Puts `fp` at its set's front (its memo 0); the least recently used way leaves. */
-static struct cache_way *
-cache_put(struct cache_set *s, const struct domain_fp *fp, uint32_t meta)
+static struct domain_way *
+cache_put(struct domain_cache_set *s, const struct domain_fp *fp, uint32_t meta)
 {
     s->way[1] = s->way[0];
-    s->way[0] = (struct cache_way){fp->lo, fp->hi, meta, 0, 0}; /* the memos: none yet */
+    s->way[0] = (struct domain_way){fp->lo, fp->hi, meta, 0, 0}; /* the memos: none yet */
     return &s->way[0];
 }
 
@@ -588,8 +568,8 @@ suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d, i
 {
     size_t dn = strlen(d);
     struct domain_fp fp = domain_fingerprint((const uint8_t *)d, dn);
-    struct cache_set *set = &c->suffix[fp.lo & (SUFFIX_SETS - 1)];
-    struct cache_way *w = cache_get(set, &fp);
+    struct domain_cache_set *set = &c->suffix[fp.lo & (SUFFIX_SETS - 1)];
+    struct domain_way *w = cache_get(set, &fp);
     const char *dot;
     struct suffix_ans a;
     int filter, parent;
@@ -732,7 +712,7 @@ int
 domain_locate_fp(const struct domain_list *l, struct domain_cache *c, const uint8_t *name,
                  size_t len, const struct domain_fp *fp, struct domain_parts *out)
 {
-    struct cache_way *way = NULL;
+    struct domain_way *way = NULL;
     size_t n = len, skip = 0, dlen;
     long dstart;
     int whole; /* the top label is no public suffix: every label is the query's */
@@ -805,7 +785,7 @@ domain_split_fp(const struct domain_list *l, struct domain_cache *c, const uint8
 uint64_t *
 domain_cache_memo64(struct domain_cache *c, const struct domain_fp *fp)
 {
-    struct cache_way *way = cache_get(&c->set[fp->lo & (CACHE_SETS - 1)], fp);
+    struct domain_way *way = cache_get(&c->set[fp->lo & (CACHE_SETS - 1)], fp);
 
     return way != NULL ? &way->memo64 : NULL;
 }

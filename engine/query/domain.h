@@ -83,8 +83,6 @@ void domain_list_free(struct domain_list *l);
  * filter (domain_list_filtered()). It changes speed, never
  * results (unit.domain compares both with libpsl's answers).
  */
-struct domain_cache;
-
 /*
  * The XXH3-128 fingerprint of a name's bytes as sent (case and trailing dot
  * included): dns-hunt computes it once per name for its distinct-name set and
@@ -96,6 +94,78 @@ struct domain_fp {
 
 /* domain_fingerprint() - the fingerprint of `name` (len bytes). */
 struct domain_fp domain_fingerprint(const uint8_t *name, size_t len);
+
+/*
+ * The cache's layout, here so that a caller's hot path can read a cached name's answer inline
+ * (domain_cache_find()): 2^15 sets of two ways, one 64-byte line each, for names; 2^14 more
+ * for the lowercased suffixes libpsl answered (domain.c, suffix_reg()). Read it only through
+ * the functions below.
+ */
+#define DOMAIN_CACHE_SETS  32768
+#define DOMAIN_CACHE_WAYS  2
+#define DOMAIN_SUFFIX_SETS 16384
+#define DOMAIN_META_VALID  (1u << 17)
+#define DOMAIN_META_WHOLE  (1u << 16)
+
+struct domain_way {
+    uint64_t lo, hi; /* the fingerprint */
+    uint32_t meta;   /* DOMAIN_META_VALID | DOMAIN_META_WHOLE? | domain start (16 bits); 0: empty */
+    uint32_t memo;   /* the caller's (domain_parts.memo) */
+    uint64_t memo64; /* the caller's too (domain_parts.memo64; the suffix memo: unused) */
+};
+
+struct domain_cache_set {
+    struct domain_way way[DOMAIN_CACHE_WAYS];
+};
+
+struct domain_cache {
+    struct domain_cache_set set[DOMAIN_CACHE_SETS];     /* names as sent */
+    struct domain_cache_set suffix[DOMAIN_SUFFIX_SETS]; /* lowercased suffixes */
+};
+
+/*
+ * domain_cache_find() - the cached answer of name `fp`, moved to the front of its set (as
+ * domain_locate_fp() does when it finds it), or NULL (then domain_locate_fp() splits it). Valid
+ * until the next call on `c`.
+ */
+static inline struct domain_way *
+domain_cache_find(struct domain_cache *c, const struct domain_fp *fp)
+{
+    struct domain_cache_set *s = &c->set[fp->lo & (DOMAIN_CACHE_SETS - 1)];
+
+    if (s->way[0].lo == fp->lo && s->way[0].hi == fp->hi && s->way[0].meta != 0)
+        return &s->way[0];
+    if (s->way[1].lo == fp->lo && s->way[1].hi == fp->hi && s->way[1].meta != 0) {
+        struct domain_way w = s->way[1];
+
+        s->way[1] = s->way[0];
+        s->way[0] = w;
+        return &s->way[0];
+    }
+    return NULL;
+}
+
+/* domain_way_whole() - domain_parts.whole of the name whose answer `w` is. */
+static inline int
+domain_way_whole(const struct domain_way *w)
+{
+    return (w->meta & DOMAIN_META_WHOLE) != 0;
+}
+
+/*
+ * domain_way_query_len() - domain_parts.query_len of the name (len bytes) whose answer `w` is,
+ * when the whole name was split (0 < len - its trailing dot < DOMAIN_SPLIT_MAX); else (size_t)-1.
+ */
+static inline size_t
+domain_way_query_len(const struct domain_way *w, const uint8_t *name, size_t len)
+{
+    size_t n = len > 0 && name[len - 1] == '.' ? len - 1 : len;
+    size_t dstart = w->meta & 0xFFFFu;
+
+    if (n == 0 || n >= DOMAIN_SPLIT_MAX) /* no name (never cached); or split at its end */
+        return (size_t)-1;
+    return domain_way_whole(w) ? n : dstart > 0 ? dstart - 1 : 0;
+}
 
 /* domain_cache_create() - an empty cache (3 MiB: 2 for names, 1 for suffixes). */
 struct domain_cache *domain_cache_create(void);
