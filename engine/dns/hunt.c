@@ -339,9 +339,14 @@ flow_part(const struct hunt *h, struct hunt_val *v, const struct flow *f, const 
 #define PREFETCH_AHEAD 16
 #define TAG_AHEAD      8
 
-/* One named record of the batch between the passes: what the record adds, made once. */
+/*
+ * One named record of the batch between the passes, what it adds made once, with the records
+ * right after it in its flow that repeat its name (nrec in all: rr[0 .. nrec)): a query and
+ * its answers mostly share one name, and they add only their counts.
+ */
 struct hunt_pend {
     const struct dns_rr *rr;
+    uint32_t nrec;             /* records: rr and the nrec - 1 after it (the same name) */
     struct domain_fp fp;       /* the name's fingerprint (!same) */
     uint64_t hash;             /* of the group key (!same) */
     uint64_t ent;              /* query-part entropy, micro-bits/char */
@@ -377,19 +382,14 @@ reserve(void **p, size_t *cap, size_t n, size_t more, size_t size)
     *p = mem_realloc(*p, *cap * size);
 }
 
-/* The record's counters into `v` (records .. n_err): a group's, or a flow's sum (struct hsrv). */
+/* One record's counters into `v` (queries .. n_err, but records, qlen_sum and ent_sum). */
 static inline void
-rec_counts(struct hunt_val *v, const struct hunt_pend *r)
+rr_counts(struct hunt_val *v, const struct dns_rr *rr)
 {
-    const struct dns_rr *rr = r->rr;
-
-    v->records++;
     v->queries += rr->qr == 0 && rr->section == 0;
     v->len_sum += rr->name_len;
     if (rr->name_len > v->len_max)
         v->len_max = rr->name_len;
-    v->qlen_sum += r->query_len;
-    v->ent_sum += r->ent;
     switch (rr->rrtype) {
     case 1:  /* A */
     case 28: /* AAAA */
@@ -412,6 +412,17 @@ rec_counts(struct hunt_val *v, const struct hunt_pend *r)
         break;
     }
     v->n_err += rr->rcode != 0;
+}
+
+/* The records' counters into `v` (records .. n_err): a group's, or a flow's sum (struct hsrv). */
+static inline void
+rec_counts(struct hunt_val *v, const struct hunt_pend *r)
+{
+    v->records += r->nrec;
+    v->qlen_sum += (uint64_t)r->query_len * r->nrec;
+    v->ent_sum += r->ent * r->nrec;
+    for (uint32_t i = 0; i < r->nrec; i++)
+        rr_counts(v, &r->rr[i]);
 }
 
 /* A new name (not the flow's last named record's) into v's name set. */
@@ -780,10 +791,14 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
                                                    : XXH3_64bits(d.domain, d.domain_len);
         } else if (skip) {
             continue;
+        } else if (pf->n > 0 && p[-1].rr + p[-1].nrec == rr) {
+            p[-1].nrec++; /* right after a record of its name: counted with it */
+            continue;
         } else {
             p->known = 0;
         }
         p->rr = rr;
+        p->nrec = 1;
         p->flow = (uint32_t)s->npflow;
         p->same = (uint8_t)same;
         p->ent = ent;
