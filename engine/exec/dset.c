@@ -782,17 +782,24 @@ void
 dset_prefetch_addr(const struct dset *s, uint8_t family, const uint8_t *addr)
 {
     uint8_t item[17];
-    uint32_t ip;
+    uint32_t ip, cap;
+    int v4 = addr_v4(family, addr, &ip);
 
-    if ((s->cap & ~DSET_V4) == 0) /* inline: in the entry, already loaded */
+    if (s->cap == DSET_MIXED) /* the part the address goes to (add17()'s choice) */
+        s = v4 ? &mixed_of(s)->v4 : &mixed_of(s)->wide;
+    cap = s->cap & ~DSET_V4;
+    if (cap == 0) /* inline or empty: in the entry, already loaded */
         return;
-    if ((s->cap & DSET_V4) && (s->cap & ~DSET_V4) != 0) {
-        if (addr_v4(family, addr, &ip))
-            __builtin_prefetch(&v4_slots(s)[(uint32_t)mix64(ip) & ((s->cap & ~DSET_V4) - 1)]);
+    if (s->cap & DSET_V4) {
+        if (v4)
+            __builtin_prefetch(&v4_slots(s)[(uint32_t)mix64(ip) & (cap - 1)]);
         return;
     }
-    addr_item(family, addr, item);
-    dset_prefetch(s, item, 17);
+    if (cap > DSET_LINEAR) {
+        addr_item(family, addr, item);
+        __builtin_prefetch(s->u.heap +
+                           (size_t)(item_hash(item, 17) & (cap - 1)) * (17 + SLOT_HASH));
+    }
 }
 
 int
