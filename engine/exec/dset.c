@@ -468,6 +468,13 @@ add_v4_part(struct dset *part, uint32_t ip, struct memacct *acct, struct err *er
     return v4_add(part, ip, acct, err);
 }
 
+/* add_wide() - add() of a 17-byte item to a set of them (not compact), made for that width. */
+__attribute__((flatten)) static int
+add_wide(struct dset *s, const uint8_t *item, struct memacct *acct, struct err *err)
+{
+    return add(s, item, 0, 17, acct, err);
+}
+
 /* add17() - adds an address item (family, 16 bytes); 1 new, 0 present, -ERR_LIMIT. */
 static int
 add17(struct dset *s, const uint8_t *item, struct memacct *acct, struct err *err)
@@ -480,14 +487,14 @@ add17(struct dset *s, const uint8_t *item, struct memacct *acct, struct err *err
         memcpy(&ip, item + 13, 4);
     if (s->cap != DSET_MIXED) {
         if (s->n == 0 && s->cap == 0) /* empty: it takes the kind of its first item */
-            return v4 ? add_v4_part(s, ip, acct, err) : add(s, item, 0, 17, acct, err);
+            return v4 ? add_v4_part(s, ip, acct, err) : add_wide(s, item, acct, err);
         if (((s->cap & DSET_V4) != 0) == v4) /* same kind as the set */
-            return v4 ? v4_add(s, ip, acct, err) : add(s, item, 0, 17, acct, err);
+            return v4 ? v4_add(s, ip, acct, err) : add_wide(s, item, acct, err);
         if (to_mixed(s, acct, err) < 0)
             return -ERR_LIMIT;
     }
     rc = v4 ? add_v4_part(&mixed_of(s)->v4, ip, acct, err)
-            : add(&mixed_of(s)->wide, item, 0, 17, acct, err);
+            : add_wide(&mixed_of(s)->wide, item, acct, err);
     if (rc == 1)
         s->n++;
     return rc;
@@ -775,6 +782,13 @@ dset_add_addr(struct dset *s, uint8_t family, const uint8_t *addr, struct memacc
         }
     }
     addr_item(family, addr, item);
+    if (s->cap == DSET_MIXED) { /* add17()'s path for an item that is not IPv4 */
+        int rc = add_wide(&mixed_of(s)->wide, item, acct, err);
+
+        if (rc == 1)
+            s->n++;
+        return rc;
+    }
     return add17(s, item, acct, err);
 }
 
