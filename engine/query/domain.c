@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define XXH_INLINE_ALL /* the fingerprints: the same values, inlined */
 #include <xxhash.h>
 
 #include "mem.h"
@@ -622,7 +623,7 @@ last_labels(const char *s, size_t n, int k)
         memcpy(&x, s + i - 8, 8);
         t = x ^ 0x2E2E2E2E2E2E2E2Eull; /* a dot: a zero byte */
         m = ~(((t & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | t | 0x7F7F7F7F7F7F7F7Full);
-        d = __builtin_popcountll(m);
+        d = (int)(((m >> 7) * 0x0101010101010101ull) >> 56); /* bytes 0 or 1: their sum */
         if (dots + d >= k)
             break;
         dots += d;
@@ -645,9 +646,9 @@ find_domain(const struct domain_list *l, struct domain_cache *c, char *s, size_t
     struct suffix_ans a;
 
     *whole = 0;
-    if (n > 13 && strcmp(s + n - 13, ".in-addr.arpa") == 0)
+    if (n > 13 && memcmp(s + n - 13, ".in-addr.arpa", 13) == 0)
         return reverse_zone(s, n, 13, 3, is_octet);
-    if (n > 9 && strcmp(s + n - 9, ".ip6.arpa") == 0)
+    if (n > 9 && memcmp(s + n - 9, ".ip6.arpa", 9) == 0)
         return reverse_zone(s, n, 9, 16, is_nibble);
     tld = strrchr(s, '.');
     tld = tld ? tld + 1 : s;
