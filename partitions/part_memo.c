@@ -285,10 +285,12 @@ part_memo_get(struct part_memo *m, const struct part_memo_dir *d, size_t *n)
     e = &m->dirs[*find_slot(m, d->dev, d->ino) - 1];
     if (e->blob == NULL || !same_id(&e->id, d))
         return NULL;
-    names = mem_alloc((e->nnames ? e->nnames : 1) * sizeof(*names));
+    /* one allocation: the array, then each name as "type, bytes, NUL" (the blob's "type,
+     * length, bytes" is as long), so that the walk frees a listing at once */
+    names = mem_alloc((e->nnames ? e->nnames : 1) * sizeof(*names) + e->blob_len);
     for (uint32_t i = 0; i < e->nnames; i++) {
         size_t nl = e->blob[at + 1];
-        char *p = mem_alloc(nl + 2);
+        char *p = (char *)(names + e->nnames) + at;
 
         p[0] = (char)e->blob[at];
         memcpy(p + 1, e->blob + at + 2, nl);

@@ -53,8 +53,9 @@ struct part_memo *part_memo_parse(const uint8_t *buf, size_t len, unsigned flags
 
 /*
  * part_memo_get() - the names of directory `d` when the memo holds them under the same
- * identity: a new array of *n names (each allocated, the readdir() type in the byte before
- * it, as part_walk.c keeps them), else NULL. The entry counts as used (kept when saved).
+ * identity: a new array of *n names (the readdir() type in the byte before each, as
+ * part_walk.c keeps them; the names are in the array's own allocation: one mem_free() of
+ * the array frees them all), else NULL. The entry counts as used (kept when saved).
  */
 char **part_memo_get(struct part_memo *m, const struct part_memo_dir *d, size_t *n);
 

@@ -180,12 +180,13 @@ add_passed(struct walker *wk, char *path, const char *why)
 }
 
 /*
- * Takes ownership of `path`. `real`: the real path of the file's directory, or
- * NULL when unknown; `seen_ns`: the clock before `st` was taken.
+ * Takes ownership of `path` (`room` bytes allocated, 0: its length and NUL). `real`: the
+ * real path of the file's directory, or NULL when unknown; `seen_ns`: the clock before
+ * `st` was taken.
  */
 static void
-add_file(struct walker *wk, char *path, const struct stat *st, int64_t hour, const char *real,
-         const char *name, int64_t seen_ns)
+add_file(struct walker *wk, char *path, size_t room, const struct stat *st, int64_t hour,
+         const char *real, const char *name, int64_t seen_ns)
 {
     struct part_walk *o = wk->out;
     struct part_file *f;
@@ -200,7 +201,8 @@ add_file(struct walker *wk, char *path, const struct stat *st, int64_t hour, con
         const char *sep = rl > 0 && real[rl - 1] == '/' ? "" : "/";
         size_t cap = pl + 1 + rl + strlen(sep) + nl + 1;
 
-        path = mem_realloc(path, cap);
+        if (room < cap) /* (visit_entry() made room for it) */
+            path = mem_realloc(path, cap);
         cat3(path + pl + 1, real, rl, sep, name, nl);
         f->real = path + pl + 1;
         f->ino = (uint64_t)st->st_ino;
@@ -227,8 +229,8 @@ ends_with_lock(const char *name)
  * one in the window is read even when the other was walked first.
  */
 static void
-consider_file(struct walker *wk, char *path, const char *name, const struct stat *st, int locked,
-              int named, const char *real, int64_t seen_ns)
+consider_file(struct walker *wk, char *path, size_t room, const char *name, const struct stat *st,
+              int locked, int named, const char *real, int64_t seen_ns)
 {
     const char *why = named ? NULL : part_name_check(wk->filter, path);
     int64_t hour;
@@ -253,20 +255,29 @@ consider_file(struct walker *wk, char *path, const char *name, const struct stat
     } else if (!idset_add(&wk->files, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
         add_skip(wk, path, PART_WHY_DUPLICATE);
     } else {
-        add_file(wk, path, st, hour, real, name, seen_ns);
+        add_file(wk, path, room, st, hour, real, name, seen_ns);
     }
+}
+
+/* dir/name, in `extra` more bytes than it takes (*room: the bytes allocated, or NULL) */
+static char *
+join_room(const char *dir, const char *name, size_t extra, size_t *room)
+{
+    size_t dlen = strlen(dir);
+    const char *sep = dlen > 0 && dir[dlen - 1] != '/' ? "/" : "";
+    size_t nlen = strlen(name), len = dlen + strlen(sep) + nlen + 1 + extra;
+    char *p = mem_alloc(len);
+
+    cat3(p, dir, dlen, sep, name, nlen);
+    if (room != NULL)
+        *room = len;
+    return p;
 }
 
 static char *
 join(const char *dir, const char *name)
 {
-    size_t dlen = strlen(dir);
-    const char *sep = dlen > 0 && dir[dlen - 1] != '/' ? "/" : "";
-    size_t nlen = strlen(name);
-    char *p = mem_alloc(dlen + strlen(sep) + nlen + 1);
-
-    cat3(p, dir, dlen, sep, name, nlen);
-    return p;
+    return join_room(dir, name, 0, NULL);
 }
 
 /* A new string: `s` followed by ".lock". */
@@ -303,21 +314,6 @@ cmp_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/*
- * A name as read_names() keeps it: its readdir() d_type in the byte before it
- * (name_type()), so that the sorted names still compare as strings.
- */
-static char *
-typed_name(const char *name, unsigned char type)
-{
-    size_t len = strlen(name);
-    char *p = mem_alloc(len + 2);
-
-    p[0] = (char)type;
-    memcpy(p + 1, name, len + 1);
-    return p + 1;
-}
-
 static unsigned char
 name_type(const char *name)
 {
@@ -325,15 +321,18 @@ name_type(const char *name)
 }
 
 /*
- * Reads the names in `dir` except "." and ".." into *names (sorted; typed_name()). A PATH
- * argument (depth 0) that cannot be read fails the walk; a directory below
- * one is a lost skip, keeping the names read before a readdir() error.
+ * Reads the names in `dir` except "." and ".." into *names, sorted: each name with its
+ * readdir() d_type in the byte before it (name_type()), so that the sorted names still
+ * compare as strings, all of them in the array's own allocation (as part_memo_get() gives
+ * them; free_names()). A PATH argument (depth 0) that cannot be read fails the walk; a
+ * directory below one is a lost skip, keeping the names read before a readdir() error.
  */
 static int
 read_names(struct walker *wk, const char *dir, const struct part_memo_dir *id, int depth,
            char ***names, size_t *n)
 {
-    size_t cap = 0;
+    size_t cap = 0, len = 0;
+    char *blob = NULL; /* per name: its type, its bytes, NUL */
     DIR *d;
     int rc = 0, whole = 1;
 
@@ -361,10 +360,28 @@ read_names(struct walker *wk, const char *dir, const struct part_memo_dir *id, i
                 add_lost(wk, mem_strdup(dir), PART_WHY_UNREADABLE_DIR, errno);
             break;
         }
+        size_t nl = strlen(e->d_name);
+
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        *names = grow(*names, *n, &cap, sizeof(**names));
-        (*names)[(*n)++] = typed_name(e->d_name, e->d_type);
+        if (len + nl + 2 > cap) {
+            cap = 2 * cap > len + nl + 2 ? 2 * cap : len + nl + 2 + 256;
+            blob = mem_realloc(blob, cap);
+        }
+        blob[len] = (char)e->d_type;
+        memcpy(blob + len + 1, e->d_name, nl + 1);
+        len += nl + 2;
+        (*n)++;
+    }
+    *names = mem_alloc((*n ? *n : 1) * sizeof(**names) + len);
+    if (len > 0)
+        memcpy(*names + *n, blob, len);
+    mem_free(blob);
+    for (size_t i = 0, at = 0; i < *n; i++) {
+        char *p = (char *)(*names + *n) + at + 1;
+
+        (*names)[i] = p;
+        at += strlen(p) + 2;
     }
     if (whole && id != NULL && wk->memo != NULL &&
         id->mtime_ns <= id->seen_ns - PART_MEMO_RACY_NS &&
@@ -386,23 +403,28 @@ read_names(struct walker *wk, const char *dir, const struct part_memo_dir *id, i
 }
 
 static void
-free_names(char **names, size_t n)
+free_names(char **names)
 {
-    for (size_t i = 0; i < n; i++)
-        mem_free(names[i] - 1);
-    mem_free(names);
+    mem_free(names); /* the names are in its allocation (read_names()) */
 }
 
 /* Whether "name.lock" is among the sorted `names`. */
 static int
 has_lock(char *const *names, size_t n, const char *name)
 {
-    char *want = lock_name(name);
+    char buf[256 + sizeof(".lock")]; /* a listed name is at most NAME_MAX (255) bytes */
+    size_t len = strlen(name);
+    char *want = len < 256 ? buf : lock_name(name);
     const char *key = want;
     int found;
 
-    found = bsearch(&key, names, n, sizeof(*names), cmp_name) != NULL;
-    mem_free(want);
+    if (want == buf) {
+        memcpy(buf, name, len);
+        memcpy(buf + len, ".lock", sizeof(".lock"));
+    }
+    found = n > 1 && bsearch(&key, names, n, sizeof(*names), cmp_name) != NULL;
+    if (want != buf)
+        mem_free(want);
     return found;
 }
 
@@ -477,13 +499,16 @@ visit_entry(struct walker *wk, const char *dir, const char *real, char *const *n
     char *path, *sub_real = NULL;
     struct stat st;
     int64_t seen_ns;
+    size_t room;
     int rc = 0, known = real != NULL && (type == DT_DIR || type == DT_REG);
 
     if (name[0] == '.') {
         wk->out->hidden++;
         return 0;
     }
-    path = join(dir, name);
+    /* a regular file with its real path known is kept as "path\0real/name" (add_file()) */
+    path =
+        join_room(dir, name, known && type == DT_REG ? strlen(real) + strlen(name) + 2 : 0, &room);
     seen_ns = clock_ns();
     if (known && (lstat(path, &st) != 0 || S_ISLNK(st.st_mode)))
         known = 0; /* gone, or a link since readdir(): as stat() says */
@@ -530,7 +555,8 @@ visit_entry(struct walker *wk, const char *dir, const char *real, char *const *n
         add_skip(wk, path, PART_WHY_NOT_REGULAR);
         return 0;
     }
-    consider_file(wk, path, name, &st, has_lock(names, n, name), 0, known ? real : NULL, seen_ns);
+    consider_file(wk, path, room, name, &st, has_lock(names, n, name), 0, known ? real : NULL,
+                  seen_ns);
     return 0;
 }
 
@@ -552,7 +578,7 @@ walk_dir(struct walker *wk, const char *dir, const char *real, const struct part
     else
         for (size_t i = 0; rc == 0 && i < n; i++)
             rc = visit_entry(wk, dir, real, names, n, names[i], depth);
-    free_names(names, n);
+    free_names(names);
     return rc;
 }
 
@@ -571,7 +597,7 @@ walk_arg(struct walker *wk, const char *arg)
             add_skip(wk, mem_strdup(arg), PART_WHY_DUPLICATE);
         } else {
             memset(&st, 0, sizeof(st)); /* size unknown; no path to tell an hour from */
-            add_file(wk, mem_strdup(arg), &st, PART_HOUR_UNKNOWN, NULL, arg, 0);
+            add_file(wk, mem_strdup(arg), 0, &st, PART_HOUR_UNKNOWN, NULL, arg, 0);
         }
         return 0;
     }
@@ -602,7 +628,7 @@ walk_arg(struct walker *wk, const char *arg)
     lock = lock_name(arg);
     locked = lstat(lock, &lst) == 0;
     mem_free(lock);
-    consider_file(wk, mem_strdup(arg), slash != NULL ? slash + 1 : arg, &st, locked, 1, NULL, 0);
+    consider_file(wk, mem_strdup(arg), 0, slash != NULL ? slash + 1 : arg, &st, locked, 1, NULL, 0);
     return 0;
 }
 
