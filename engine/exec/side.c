@@ -420,11 +420,18 @@ side_list(const struct side *s, uint64_t k)
     return le_get32(s->buf + SIDE_HEAD + 4 * k);
 }
 
+/* The bucket of first[] that `hash` falls in. */
+static inline uint64_t
+side_bucket(const struct side *s, uint64_t hash)
+{
+    return s->first_bits ? hash >> (64 - s->first_bits) : 0;
+}
+
 uint64_t
 side_find(const struct side *s, uint64_t hash)
 {
     const uint8_t *ents = s->buf + SIDE_HEAD + 4 * s->listed;
-    uint64_t b = s->first_bits ? hash >> (64 - s->first_bits) : 0;
+    uint64_t b = side_bucket(s, hash);
     uint64_t lo = s->first[b], hi = s->first[b + 1]; /* the entries with hash's top bits */
 
     while (lo < hi) {
@@ -564,6 +571,14 @@ cand_cmp(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/*
+ * side_finish() looks up a sub-table's keys with their loads started ahead: first[] of the key
+ * SIDE_AHEAD * 2 on, the first entry of its bucket for the key SIDE_AHEAD on (first[] loaded by
+ * then). Each lookup otherwise waits on both (on month's dns-names 10.6 k keys in 75 k entries
+ * of 2.4 MB: docs/partials.md, session 19).
+ */
+#define SIDE_AHEAD 8
+
 /* A key of the table that the roll-up holds: its old state, loaded. */
 struct found {
     struct htab_entry *g;
@@ -585,22 +600,43 @@ side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, c
     uint8_t *done = mem_calloc(nt + 1, 1); /* per key of t: its entry was found */
     size_t nc = 0, ccap = 0, ng = 0;
     uint64_t passed_before = 0, listed_touched = 0, loaded = 0, need = op->limit;
+    const uint8_t *ents = s->buf + SIDE_HEAD + 4 * s->listed;
+    uint64_t *hs;           /* a sub-table's keys: their hashes */
+    struct htab_entry **gs; /* and entries */
+    size_t maxp = 0;
     int rc = 0;
 
     memset(d, 0, sizeof(*d));
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        if (htab_part_count(t, p) > maxp)
+            maxp = htab_part_count(t, p);
+    hs = mem_alloc((maxp + 1) * sizeof(*hs));
+    gs = mem_alloc((maxp + 1) * sizeof(*gs));
     /* 1. each key of t looked up; the old state of those the roll-up holds loaded */
     for (unsigned p = 0; p < HTAB_PARTS; p++) { /* the entries with a key's hash: candidates */
-        size_t cap = htab_part_cap(t, p);
+        size_t cap = htab_part_cap(t, p), np = 0;
 
-        for (size_t i = 0; i < cap; i++) {
+        for (size_t i = 0; i < cap; i++) { /* the slots' hashes: the entries are not read */
             struct htab_entry *g = htab_part_slot(t, p, i);
 
-            if (g == NULL)
-                continue;
+            if (g != NULL) {
+                hs[np] = htab_part_slot_hash(t, p, i);
+                gs[np++] = g;
+            }
+        }
+        for (size_t j = 0; j < np; j++) {
+            struct htab_entry *g = gs[j];
+            uint64_t hash = hs[j];
+
+            if (j + 2 * SIDE_AHEAD < np)
+                __builtin_prefetch(&s->first[side_bucket(s, hs[j + 2 * SIDE_AHEAD])]);
+            if (j + SIDE_AHEAD < np)
+                __builtin_prefetch(ents +
+                                   SIDE_ENT * (size_t)s->first[side_bucket(s, hs[j + SIDE_AHEAD])]);
             ng++;
-            for (uint64_t k = side_find(s, g->hash); k < s->groups; k++) {
+            for (uint64_t k = side_find(s, hash); k < s->groups; k++) {
                 side_ent(s, k, &e);
-                if (e.hash != g->hash)
+                if (e.hash != hash)
                     break;
                 if (nc == ccap) {
                     ccap = ccap ? 2 * ccap : 1024;
@@ -660,6 +696,8 @@ side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, c
     }
     mem_free(c);
     mem_free(done);
+    mem_free(hs);
+    mem_free(gs);
     /* 2. enough listed groups left for the output? (all of them without a limit) */
     if (rc == 0 && s->listed < s->passed && (need == 0 || s->listed - listed_touched < need))
         rc = 1;
