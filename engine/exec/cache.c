@@ -777,14 +777,16 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
             cand[ncand].path = path;
             cand[ncand].nmembers = pp->info.nmembers;
             cand[ncand].filtered = filtered;
+            cand[ncand].head = pp; /* kept: the next roll-up's head gets its own */
             cand[ncand++].idx = idx;
+            pp = mem_alloc(sizeof(*pp));
         } else {
             if (stale) /* a member changed: it never serves again */
                 cache_drop(c, path);
             mem_free(path);
             mem_free(idx);
+            partial_fini(pp);
         }
-        partial_fini(pp);
     }
     c->no_parts = errno == 0 && parts == 0; /* the whole listing read, no .part in it */
     closedir(d);
@@ -800,6 +802,8 @@ cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n, struct cac
         if (!free_) {
             mem_free(cand[k].path);
             mem_free(cand[k].idx);
+            partial_fini(cand[k].head);
+            mem_free(cand[k].head);
             continue;
         }
         for (uint32_t j = 0; j < cand[k].nmembers; j++)
@@ -818,6 +822,9 @@ cache_rolls_free(struct cache_roll *r, size_t n)
     for (size_t i = 0; i < n; i++) {
         mem_free(r[i].path);
         mem_free(r[i].idx);
+        if (r[i].head != NULL)
+            partial_fini(r[i].head);
+        mem_free(r[i].head);
     }
     mem_free(r);
 }

@@ -230,6 +230,7 @@ struct cache_roll {
     uint32_t nmembers;
     int filtered; /* its members are filtered files (cache_window()), made under this window */
     size_t *idx;  /* plan index of each member, in the file's member order (owned) */
+    struct partial *head; /* its head and members as cache_cover() read them (owned) */
 };
 
 /*
@@ -241,7 +242,8 @@ struct cache_roll {
  * *seen: the roll-ups the job directory held. Sets c->no_parts when the listing
  * held no per-file partial (a cold cache: its files are not looked up one by one;
  * a .part written after the listing is missed, and its file read). Returns the
- * number chosen.
+ * number chosen; each keeps the head it was chosen from (PARTIAL_LOAD_HEAD_ONLY), so
+ * that a run need not read it again (runner.c's side file binds to it).
  */
 size_t cache_cover(struct cache *c, struct cache_src *const *srcs, size_t n,
                    struct cache_roll **rolls, char ***warns, size_t *nwarns, size_t *seen);

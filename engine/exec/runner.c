@@ -810,7 +810,7 @@ side_choose(struct run *r, size_t nfiles)
 {
     const struct cache_roll *roll = &r->rolls[0];
     size_t covered = 0;
-    struct partial *p;
+    struct partial *p, *own = NULL;
     struct err why;
     char *path;
     int fd = -1, ok = 0;
@@ -839,11 +839,18 @@ side_choose(struct run *r, size_t nfiles)
         return;
     }
     mem_free(path);
-    p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+    /* the head cache_cover() chose it from (read again only without one): the side file binds
+     * to its checksums and the open file's length and trailer, as to a head read now */
+    p = roll->head;
+    if (p == NULL) {
+        p = own = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+        if (partial_load(roll->path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, p, &why) !=
+                0 ||
+            !cache_roll_matches(r->cache, p, roll, r->srcs))
+            p = NULL;
+    }
     fd = open(roll->path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0 &&
-        partial_load(roll->path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, p, &why) == 0 &&
-        cache_roll_matches(r->cache, p, roll, r->srcs)) {
+    if (fd >= 0 && p != NULL) {
         struct side_roll id;
         struct stat st;
         uint8_t tr[24];
@@ -859,14 +866,16 @@ side_choose(struct run *r, size_t nfiles)
     if (!ok) { /* the roll-up was written again since (or is being replaced): a stale side file */
         if (fd >= 0)
             close(fd);
-        partial_fini(p);
-        mem_free(p);
+        if (own != NULL)
+            partial_fini(own);
+        mem_free(own);
         side_fini(&r->sd);
         return;
     }
     roll_members_hit(r, roll, p);
-    partial_fini(p);
-    mem_free(p);
+    if (own != NULL)
+        partial_fini(own);
+    mem_free(own);
     r->side = 1;
     r->side_make = 0;
     r->side_fd = fd;
