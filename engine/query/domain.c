@@ -606,6 +606,30 @@ suffix_reg(const struct domain_list *l, struct domain_cache *c, const char *d, i
 }
 
 /*
+ * suffix_reg(d) for a name's last labels `d`, without a memo of d itself when its parent
+ * (d after its first dot) has no public children (the parent filter): d is then no public
+ * suffix, and its answer is its parent's, as suffix_reg() would find it. The name's own
+ * answer is kept in the cache of names (domain_locate_fp()), so a memo of d (a new name,
+ * mostly: a tunnel's) would only cost its fingerprint and push a suffix out.
+ */
+static struct suffix_ans
+suffix_top(const struct domain_list *l, struct domain_cache *c, const char *d)
+{
+    const char *dot = strchr(d, '.');
+
+    if (l->parents.slots != NULL && dot != NULL && d[0] != '.' && is_ascii(d, strlen(d))) {
+        struct suffix_ans a = suffix_reg(l, c, dot + 1, 1);
+
+        if (!a.parent) { /* suffix_reg()'s answer when d is no string of the list and no *.rest */
+            a.off = a.off >= 0 ? a.off + (dot + 1 - d) : 0;
+            a.wild = 0;
+            return a;
+        }
+    }
+    return suffix_reg(l, c, d, -1);
+}
+
+/*
  * Where the last `k` labels of s[0..n) start: just after its k-th dot from the end, or 0. The
  * dots of eight bytes at a time are counted (bit 7 of each byte that is a dot, exactly) until
  * the word that holds the k-th; that word is walked byte by byte.
@@ -664,7 +688,7 @@ find_domain(const struct domain_list *l, struct domain_cache *c, char *s, size_t
     }
     /* As psl_registrable_domain() (libpsl 0.21) does: only the last 9 labels are tried. */
     start = s + last_labels(s, n, 9);
-    a = suffix_reg(l, c, start, -1);
+    a = suffix_top(l, c, start);
     *whole = a.whole;
     return a.off >= 0 ? (long)(start - s) + a.off : 0;
 }
