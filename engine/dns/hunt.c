@@ -40,18 +40,20 @@ is_dns_port(uint16_t p)
 /*
  * Shannon entropy of the query part's characters (dots excluded), in
  * micro-bits per character: H = log2(n) - sum(c * log2(c)) / n over the
- * character counts c, with c * log2(c) from a table (query parts are cut at
- * ENTROPY_MAX characters), so a name costs one log2 and no 256-bucket pass.
+ * character counts c, with log2(n) and c * log2(c) from tables (query parts
+ * are cut at ENTROPY_MAX characters), so a name costs no log2 and no 256-bucket pass.
  */
 #define ENTROPY_MAX 1024
 
-static double clog_table[ENTROPY_MAX + 1];
+static double clog_table[ENTROPY_MAX + 1], log2_table[ENTROPY_MAX + 1];
 
 void
 hunt_init_tables(void)
 {
-    for (int c = 1; c <= ENTROPY_MAX; c++)
-        clog_table[c] = (double)c * log2((double)c);
+    for (int c = 1; c <= ENTROPY_MAX; c++) {
+        log2_table[c] = log2((double)c); /* the value log2() gives at run time */
+        clog_table[c] = (double)c * log2_table[c];
+    }
 }
 
 static uint64_t
@@ -74,7 +76,7 @@ entropy_micro(const uint8_t *p, size_t len)
     for (size_t i = 0; i < distinct; i++) /* in the order the characters came, as always */
         if (seen[i] != '.')
             sum += clog_table[count[seen[i]]];
-    return (uint64_t)((log2((double)n) - sum / (double)n) * MICRO + 0.5);
+    return (uint64_t)((log2_table[n] - sum / (double)n) * MICRO + 0.5);
 }
 
 static void
