@@ -697,10 +697,12 @@ pass0(struct hunt_scratch *s, const struct flow *const *flows, size_t n)
 
 /*
  * The second pass over flow `f`: its records to fold into s->pend, the flow into s->pflow;
- * its names' fingerprints are s->fps[*k ...) (advanced past them).
+ * its names' fingerprints are s->fps[*k ...) (advanced past them). `dhash_needed`, `memo`: of
+ * h->o (pass1() works them out once a batch).
  */
-static void
-pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f, size_t *k)
+static inline __attribute__((always_inline)) void
+pass1_flow(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *f,
+           size_t *k, int dhash_needed, int memo)
 {
     const struct domain_fp *fps = s->fps + *k;
 
@@ -713,8 +715,6 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
     uint64_t ent = 0;
     uint32_t qlen = 0;
     int skip = 0;
-    int dhash_needed = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT || h->o.server_view;
-    int memo = h->o.by == HUNT_BY_DOMAIN;
 
     if (!is_hunted(f))
         return;
@@ -835,6 +835,19 @@ pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct
         htab_prefetch(t, pf->srv_hash);
     }
     s->npflow++;
+}
+
+/* The second pass over the batch's flows[0..n), in one loop (pass1_flow() inlined). */
+static void
+pass1(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const struct flow *const *flows,
+      size_t n)
+{
+    int dhash_needed = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT || h->o.server_view;
+    int memo = h->o.by == HUNT_BY_DOMAIN;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        pass1_flow(h, t, s, flows[i], &k, dhash_needed, memo);
 }
 
 /* Loads `lines` cache lines of entry `e` (a hint). */
@@ -997,15 +1010,12 @@ int
 hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
           const struct flow *const *flows, size_t n, struct memacct *acct, struct err *err)
 {
-    size_t k = 0;
-
     s->npend = s->npflow = s->keys_len = 0;
     if (s->tagm == NULL)
         s->tagm = mem_calloc(TAGM_SLOTS, sizeof(*s->tagm));
     memo_table(s, t);
     pass0(s, flows, n);
-    for (size_t i = 0; i < n; i++)
-        pass1(h, t, s, flows[i], &k);
+    pass1(h, t, s, flows, n);
     for (size_t i = 0; i < s->npflow; i++) /* touched: at most a flow's records */
         reserve((void **)&s->touched, &s->cap, 0, s->pflow[i].n, sizeof(*s->touched));
     return pass2(h, t, s, acct, err);
