@@ -299,8 +299,9 @@ struct hflow {
     uint64_t cb, cp, sb, sp, busy, item, hour;
 };
 
-/* The flow's counts into `v` (once per flow and group), as hunt_fold() adds them. */
-static int
+/* The flow's counts into `v` (once per flow and group), as hunt_fold() adds them. Inlined:
+ * pass2() makes some 320 k of these calls on two hours of `day`. */
+static inline __attribute__((always_inline)) int
 flow_part(const struct hunt *h, struct hunt_val *v, const struct flow *f, const struct hflow *x,
           struct memacct *acct, struct err *err)
 {
