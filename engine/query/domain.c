@@ -116,12 +116,6 @@ domain_cache_create(void)
 }
 
 void
-domain_cache_prefetch(const struct domain_cache *c, const struct domain_fp *fp)
-{
-    __builtin_prefetch(&c->set[fp->lo & (CACHE_SETS - 1)]);
-}
-
-void
 domain_cache_destroy(struct domain_cache *c)
 {
     mem_free(c);
