@@ -318,8 +318,34 @@ v4_rehash(struct dset *s, uint32_t cap, struct memacct *acct, struct err *err)
     return 0;
 }
 
-/* v4_add() - adds IPv4 address `ip` to V4 set `s`; 1 new, 0 present, -ERR_LIMIT. */
-static int
+/* v4_grow() - v4_add()'s growth: the set `s` of cap hash slots (0: inline) is full. */
+static __attribute__((noinline)) int
+v4_grow(struct dset *s, uint32_t ip, uint32_t cap, struct memacct *acct, struct err *err)
+{
+    if (cap == 0) { /* inline, full: hash slots, then the add */
+        uint64_t *slots;
+        uint32_t i;
+
+        if (v4_rehash(s, 16, acct, err) < 0) /* a power of two, load 7/16 after the add */
+            return -ERR_LIMIT;
+        slots = v4_slots(s);
+        for (i = (uint32_t)mix64(ip) & 15; slots[i] != 0; i = (i + 1) & 15)
+            ;
+        slots[i] = V4_TAG | ip;
+    } else {
+        if (v4_rehash(s, 2 * cap, acct, err) < 0)
+            return -ERR_LIMIT;
+        v4_place(v4_slots(s), 2 * cap, ip);
+    }
+    s->n++;
+    return 1;
+}
+
+/*
+ * v4_add() - adds IPv4 address `ip` to V4 set `s`; 1 new, 0 present, -ERR_LIMIT. Inline: a
+ * present or placed address costs no call (growth is v4_grow()'s).
+ */
+static inline int
 v4_add(struct dset *s, uint32_t ip, struct memacct *acct, struct err *err)
 {
     uint32_t cap = s->cap & ~DSET_V4;
@@ -335,21 +361,15 @@ v4_add(struct dset *s, uint32_t ip, struct memacct *acct, struct err *err)
             s->n++;
             return 1;
         }
-        if (v4_rehash(s, 16, acct, err) < 0) /* a power of two, load 7/16 after the add */
-            return -ERR_LIMIT;
-        cap = s->cap & ~DSET_V4;
+        return v4_grow(s, ip, 0, acct, err);
     }
     slots = v4_slots(s);
     for (i = (uint32_t)mix64(ip) & (cap - 1); slots[i] != 0; i = (i + 1) & (cap - 1))
         if (slots[i] == (V4_TAG | ip))
             return 0;
-    if ((s->n + 1) * 2 > cap) {
-        if (v4_rehash(s, 2 * cap, acct, err) < 0)
-            return -ERR_LIMIT;
-        v4_place(v4_slots(s), 2 * cap, ip);
-    } else {
-        slots[i] = V4_TAG | ip;
-    }
+    if ((s->n + 1) * 2 > cap)
+        return v4_grow(s, ip, cap, acct, err);
+    slots[i] = V4_TAG | ip;
     s->n++;
     return 1;
 }
