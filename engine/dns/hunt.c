@@ -721,7 +721,8 @@ pass1_flow(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const s
         return;
     *k += f->ndns;
     reserve((void **)&s->pflow, &s->cap_pflow, s->npflow, 1, sizeof(*s->pflow));
-    reserve((void **)&s->pend, &s->cap_pend, s->npend, f->ndns, sizeof(*s->pend));
+    /* room for PREFETCH_AHEAD more: pass2()'s look-ahead reads past the last (hunt_fold()) */
+    reserve((void **)&s->pend, &s->cap_pend, s->npend, f->ndns + PREFETCH_AHEAD, sizeof(*s->pend));
     pf = &s->pflow[s->npflow];
     pf->f = f;
     pack_addr(pf->client, f->family, f->sip);
@@ -942,7 +943,7 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
         for (size_t j = pf->first; j < (size_t)pf->first + pf->n; j++) {
             const struct hunt_pend *p = &s->pend[j];
 
-            if (j + PREFETCH_AHEAD < s->npend && !s->pend[j + PREFETCH_AHEAD].same) {
+            if (!s->pend[j + PREFETCH_AHEAD].same) { /* the padding is `same` */
                 const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD];
 
                 if (a->known)
@@ -950,7 +951,7 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
                 else
                     prefetch_entry(t, a->hash, GROUP_LINES);
             }
-            if (j + PREFETCH_AHEAD / 2 < s->npend && !s->pend[j + PREFETCH_AHEAD / 2].same) {
+            if (!s->pend[j + PREFETCH_AHEAD / 2].same) {
                 const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD / 2];
 
                 const struct htab_entry *g = a->known ? a->e : htab_peek(t, a->hash);
@@ -1017,6 +1018,8 @@ hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
     memo_table(s, t);
     pass0(s, flows, n);
     pass1(h, t, s, flows, n);
+    for (size_t i = 0; i < PREFETCH_AHEAD && s->npflow > 0; i++) /* nothing to look ahead at */
+        s->pend[s->npend + i].same = 1;
     for (size_t i = 0; i < s->npflow; i++) /* touched: at most a flow's records */
         reserve((void **)&s->touched, &s->cap, 0, s->pflow[i].n, sizeof(*s->touched));
     return pass2(h, t, s, acct, err);
