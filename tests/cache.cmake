@@ -3,6 +3,9 @@ flowsweep_unit_test(partial SOURCES unit/test_partial.c LIBS engine_exec PkgConf
 flowsweep_fuzz_target(partial SOURCES fuzz/fuzz_partial.c LIBS engine_dns engine_exec engine_query)
 # The side file of a whole roll-up (docs/partials.md, "Side files").
 flowsweep_fuzz_target(side SOURCES fuzz/fuzz_side.c LIBS engine_exec)
+# dns-hunt's side file of a whole roll-up (docs/partials.md, "dns-hunt's side file").
+flowsweep_fuzz_target(hunt_side SOURCES fuzz/fuzz_hunt_side.c LIBS engine_dns engine_exec engine_query)
+flowsweep_unit_test(hunt_side SOURCES unit/test_hunt_side.c LIBS engine_dns engine_exec engine_query PkgConfig::XXHASH)
 flowsweep_unit_test(cache SOURCES unit/test_cache.c LIBS engine_exec PkgConfig::XXHASH)
 if(TARGET flowsweep-gen)
   add_test(NAME e2e.cache

@@ -215,6 +215,14 @@ cli_run_job(struct cli *c, const struct cli_exec *x)
             if (fin != NULL)
                 cache_set_finish(cache, fin);
             mem_free(fin);
+        } else if (op->aux_suffix != NULL) {
+            /* dns-hunt: its side file holds score parts made with the norms (hunt_side.h) */
+            char *fin = mem_alloc(128); /* off cli_run_job()'s frame */
+
+            snprintf(fin, 128, "dns-hunt len_norm=%a entropy_norm=%a", c->hunt.len_norm,
+                     c->hunt.entropy_norm);
+            cache_set_finish(cache, fin);
+            mem_free(fin);
         }
     }
     rc = x->run(x, c, op, &plan, &so, cache, &res, &err);

@@ -63,6 +63,13 @@ struct hunt_opts {
 struct hunt {
     struct hunt_opts o;
     const struct domain_list *dl; /* borrowed */
+    /*
+     * With has_more: the window (first and last hour) of groups the finished table does
+     * not hold, which the finish spans too: the groups of a roll-up that only their side
+     * file brought (hunt_side.h, hunt_op.c's aux_apply()).
+     */
+    int has_more;
+    uint64_t more_first_hour, more_last_hour;
 };
 
 /* Series of (client, group) query times are kept for groups with at most this many clients. */
@@ -253,6 +260,43 @@ int hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, int 
                 struct hunt_result *res, struct err *err);
 
 void hunt_result_fini(struct hunt_result *res);
+
+/*
+ * What a group's score needs that does not move with the rest of the run (hunt_side.h):
+ * its score is round3(vol * (p5 + share + regular + active + new)), share from `bytes` and
+ * its clients' totals, active from `maxh` and the window, new from `first_ms`.
+ */
+struct hunt_parts {
+    double vol;        /* the volume factor */
+    double p5;         /* the terms len, ent, types, size, session, summed in that order */
+    double regular;    /* the term regular (0: no regular series) */
+    double bytes;      /* qbytes + rbytes, as the share term divides them */
+    uint64_t first_ms; /* as kept: ~(earliest flow start) */
+    uint64_t last_ms;  /* latest flow start */
+    uint32_t names;    /* distinct names (--min-names) */
+    uint32_t maxh;     /* hours of its most active series (the term active's numerator) */
+};
+
+/*
+ * hunt_parts_of() - the parts of state `v`, and the distinct client hashes of its series,
+ * ascending, into cl (room for v->times.n); returns their number. buf: room for
+ * v->times.n + 1 + v->times.n / 2 + 1 words.
+ */
+uint32_t hunt_parts_of(const struct hunt *h, const struct hunt_val *v, struct hunt_parts *pt,
+                       uint32_t *cl, uint64_t *buf);
+
+struct hside;
+
+/*
+ * hunt_side_rank() - table `t` holds every group of the run but those of side file s's
+ * roll-up that touched[] (per entry) does not mark: those are scored from their parts
+ * (with the window and client totals of t and s together), and the first `limit` of them
+ * in the output's order go to *top (entry numbers, any order; mem_free() it), *ntop;
+ * *groups gets the untouched groups, *kept those with --min-names names.
+ */
+void hunt_side_rank(const struct hunt *h, const struct htab *t, const struct hside *s,
+                    const uint8_t *touched, uint64_t limit, uint64_t **top, size_t *ntop,
+                    uint64_t *groups, uint64_t *kept);
 
 /* hunt_allow_fini() - frees the list (filled by the CLI's --allow parser). */
 void hunt_allow_fini(struct hunt_allow *a);

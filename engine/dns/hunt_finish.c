@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "hunt.h"
+#include "hunt_side.h"
 #include "isotime.h"
 #include "mem.h"
 #include "op.h"
@@ -211,24 +212,32 @@ clamp01(double x)
     return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
+/* What a group's series give, whatever the window and the clients' totals. */
+struct series {
+    double cv;      /* dispersion of the most regular series (-1: none) */
+    double regular; /* its term regular, 1 - cv (0: none) */
+    uint64_t maxh;  /* hours the most active series is active in (0: none) */
+};
+
 /*
- * The timing terms of a group from its (client hash, second) items: for each
- * client's series of distinct query-start seconds with at least
- * TIMING_MIN_EVENTS, the coefficient of variation of its gaps (regular =
- * 1 - CV) and the share of the window's hours it is active in; the group
- * takes the best series. Also sums the group's clients' DNS bytes (share).
+ * The series of a group from its (client hash, second) items: for each client's series of
+ * distinct query-start seconds with at least TIMING_MIN_EVENTS, the coefficient of
+ * variation of its gaps (regular = 1 - CV) and the hours it is active in; the group takes
+ * the best series. The distinct client hashes, ascending, into cl (when not NULL): their
+ * number is returned.
  */
-static void
-timing(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint64_t window_hours,
-       const struct ctmap *ct, struct hrow *row, double *client_bytes)
+static uint32_t
+series_scan(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint32_t *cl, struct series *sr)
 {
     const uint64_t *s = v->times.p;
     size_t n = v->times.n, a = 1;
+    uint32_t ncl = 0;
 
-    row->cv = -1;
-    *client_bytes = 0;
+    sr->cv = -1;
+    sr->regular = 0;
+    sr->maxh = 0;
     if (v->no_times || n == 0)
-        return;
+        return 0;
     while (a < n && s[a - 1] <= s[a]) /* a saved series is ascending already: read in place */
         a++;
     if (a < n) {
@@ -240,13 +249,12 @@ timing(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint64_t window_h
     for (size_t i = 0; i < n;) {
         uint32_t ch = (uint32_t)(s[i] >> 32);
         size_t j = i + 1, d = 1; /* d: distinct items in the run */
-        const struct ctot *hit;
 
         for (; j < n && (uint32_t)(s[j] >> 32) == ch; j++)
             d += s[j] != s[j - 1];
-        hit = ctmap_find(ct, ch);
-        if (hit)
-            *client_bytes += hit->bytes;
+        if (cl != NULL)
+            cl[ncl] = ch;
+        ncl++;
         if (d >= TIMING_MIN_EVENTS) {
             double sum = 0, sq = 0, k = (double)(d - 1);
             uint64_t hours = 0, last_hour = UINT64_MAX;
@@ -270,17 +278,61 @@ timing(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint64_t window_h
             double mean = sum / k;
             double var = sq / k - mean * mean;
             double cv = mean > 0 ? sqrt(var > 0 ? var : 0) / mean : 0;
-            double active = window_hours ? (double)hours / (double)window_hours : 0;
 
-            if (mean >= TIMING_MIN_GAP && (row->cv < 0 || cv < row->cv)) {
-                row->cv = cv;
-                row->t[T_REGULAR] = clamp01(1 - cv);
+            if (mean >= TIMING_MIN_GAP && (sr->cv < 0 || cv < sr->cv)) {
+                sr->cv = cv;
+                sr->regular = clamp01(1 - cv);
             }
-            if (active > row->t[T_ACTIVE])
-                row->t[T_ACTIVE] = clamp01(active);
+            if (hours > sr->maxh)
+                sr->maxh = hours;
         }
         i = j;
     }
+    return ncl;
+}
+
+/*
+ * The term active: the share of the window's hours the most active series is active in
+ * (the largest of hours / window_hours over the series is the largest hours over it).
+ */
+static double
+active_term(uint64_t maxh, uint64_t window_hours)
+{
+    double active = window_hours ? (double)maxh / (double)window_hours : 0;
+
+    return active > 0 ? clamp01(active) : 0;
+}
+
+/* The sum of the group's clients' DNS bytes (the term share's denominator), cl ascending. */
+static double
+client_sum(const struct ctmap *ct, const uint32_t *cl, uint32_t ncl)
+{
+    double bytes = 0;
+
+    for (uint32_t i = 0; i < ncl; i++) {
+        const struct ctot *hit = ctmap_find(ct, cl[i]);
+
+        if (hit)
+            bytes += hit->bytes;
+    }
+    return bytes;
+}
+
+/*
+ * The timing terms of a group (series_scan()), the term active of the window's hours, and
+ * the sum of the group's clients' DNS bytes (share). cl: room for v->times.n hashes.
+ */
+static void
+timing(const struct hunt_val *v, uint64_t *buf, uint64_t *tmp, uint32_t *cl, uint64_t window_hours,
+       const struct ctmap *ct, struct hrow *row, double *client_bytes)
+{
+    struct series sr;
+    uint32_t ncl = series_scan(v, buf, tmp, cl, &sr);
+
+    row->cv = sr.cv;
+    row->t[T_REGULAR] = sr.regular;
+    row->t[T_ACTIVE] = active_term(sr.maxh, window_hours);
+    *client_bytes = client_sum(ct, cl, ncl);
 }
 
 __extension__ typedef unsigned __int128 hunt_u128;
@@ -333,8 +385,10 @@ wide_cell(struct hunt_wide w)
     return w.hi ? out_cell_u128(w.lo, w.hi) : out_cell_u64(w.lo);
 }
 
-static void
-score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, double client_bytes)
+/* The volume factor and the terms len..session of a group (its own state alone); returns
+ * those terms summed in order, as score_tail() goes on summing. */
+static double
+score_head(const struct hunt *h, const struct hunt_val *v, struct hrow *row)
 {
     double r = v->records ? (double)v->records : 1.0;
     double flows = v->flows ? (double)v->flows : 1.0;
@@ -353,14 +407,65 @@ score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, doub
             (hunt_wide_f64(v->qbytes) / hunt_wide_f64(v->qpackets) - SIZE_FLOOR) / SIZE_SPAN);
     row->t[T_SESSION] =
         clamp01(log2(hunt_wide_f64(v->busy) / flows / 2.0) / log2(SESSION_FULL / 2.0));
+    for (int i = 0; i < T_SHARE; i++)
+        sum += row->t[i];
+    return sum;
+}
+
+/*
+ * The terms share (the group's `bytes` over its clients' total) and new, then the score:
+ * p5 (score_head()'s sum) plus the terms share..new in order, times the volume factor.
+ * row->t[T_REGULAR] and [T_ACTIVE] are set before.
+ */
+static void
+score_tail(const struct hunt *h, struct hrow *row, double p5, double bytes, double client_bytes,
+           uint64_t first_ms)
+{
+    int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
+    double sum = p5;
+
     if (!by_host && client_bytes > 0)
-        row->t[T_SHARE] =
-            clamp01(hunt_wide_f64(hunt_wide_sum(v->qbytes, v->rbytes)) / client_bytes);
-    if (h->o.baseline_end_ms > 0 && ~v->first_ms >= (uint64_t)h->o.baseline_end_ms)
+        row->t[T_SHARE] = clamp01(bytes / client_bytes);
+    if (h->o.baseline_end_ms > 0 && ~first_ms >= (uint64_t)h->o.baseline_end_ms)
         row->t[T_NEW] = 1;
-    for (int i = 0; i < T_COUNT; i++)
+    for (int i = T_SHARE; i < T_COUNT; i++)
         sum += row->t[i];
     row->score = round3(row->vol * sum);
+}
+
+static double
+val_bytes(const struct hunt_val *v)
+{
+    return hunt_wide_f64(hunt_wide_sum(v->qbytes, v->rbytes));
+}
+
+static void
+score_row(const struct hunt *h, const struct hunt_val *v, struct hrow *row, double client_bytes)
+{
+    double p5 = score_head(h, v, row);
+
+    score_tail(h, row, p5, val_bytes(v), client_bytes, v->first_ms);
+}
+
+uint32_t
+hunt_parts_of(const struct hunt *h, const struct hunt_val *v, struct hunt_parts *pt, uint32_t *cl,
+              uint64_t *buf)
+{
+    struct hrow row;
+    struct series sr;
+    uint32_t ncl;
+
+    memset(&row, 0, sizeof(row));
+    pt->p5 = score_head(h, v, &row);
+    pt->vol = row.vol;
+    ncl = series_scan(v, buf, buf + v->times.n + 1, cl, &sr);
+    pt->regular = sr.regular;
+    pt->maxh = sr.maxh > UINT32_MAX ? UINT32_MAX : (uint32_t)sr.maxh;
+    pt->bytes = val_bytes(v);
+    pt->first_ms = v->first_ms;
+    pt->last_ms = v->last_ms;
+    pt->names = v->names.n;
+    return ncl;
 }
 
 /* "8.17*(len 1.00 ent 0.95 types 1.00 regular 0.91)": the volume factor and the terms >= 0.2. */
@@ -502,10 +607,13 @@ score_part(unsigned p, void *ctx)
         v = val_of(e);
         if (v->names.n < h->o.min_names)
             continue;
-        if (buf == NULL) /* the series, hunt_sort_u64()'s room */
-            buf = mem_alloc((c->maxtimes + 1 + c->maxtimes / 2 + 1) * sizeof(*buf));
+        if (buf == NULL) /* the series, hunt_sort_u64()'s room, the client hashes */
+            buf = mem_alloc((c->maxtimes + 1 + c->maxtimes / 2 + 1 + c->maxtimes / 2 + 1) *
+                            sizeof(*buf));
         rows[n].e = e;
-        timing(v, buf, buf + c->maxtimes + 1, c->window_hours, c->cmap, &rows[n], &client_bytes);
+        timing(v, buf, buf + c->maxtimes + 1,
+               (uint32_t *)(void *)(buf + c->maxtimes + 1 + c->maxtimes / 2 + 1), c->window_hours,
+               c->cmap, &rows[n], &client_bytes);
         score_row(h, v, &rows[n], client_bytes);
         n++;
     }
@@ -526,7 +634,8 @@ hunt_finish(const struct hunt *h, const struct htab *t, uint64_t limit, int thre
     size_t ncols = nkeys + NSTAT, n = 0, nct = 0, want, maxtimes = 0;
     struct hrow *rows = mem_calloc(htab_count(t) + 1, sizeof(*rows));
     struct ctot *ct = mem_alloc((htab_count(t) + 1) * sizeof(*ct));
-    uint64_t first_hour = UINT64_MAX, last_hour = 0, window_hours = 0;
+    uint64_t first_hour = h->has_more ? h->more_first_hour : UINT64_MAX;
+    uint64_t last_hour = h->has_more ? h->more_last_hour : 0, window_hours = 0;
     size_t off[HTAB_PARTS], kept[HTAB_PARTS], groups[HTAB_PARTS];
     struct score_ctx sc;
     struct ctmap cmap;
@@ -670,4 +779,175 @@ hunt_result_fini(struct hunt_result *res)
     mem_free(res->why);
     mem_free(res->hourly);
     memset(res, 0, sizeof(*res));
+}
+
+/* ---- the groups of a roll-up that only its side file brings (hunt_side.h) ---- */
+
+/* An untouched group of the side file: its score and key (hrow_cmp()'s order). */
+struct srow {
+    double score;
+    const uint8_t *key;
+    uint32_t key_len;
+    uint64_t ent;
+};
+
+static int
+srow_cmp(const struct srow *x, const struct srow *y)
+{
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c;
+
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    c = memcmp(x->key, y->key, n);
+    if (c)
+        return c;
+    return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
+}
+
+/* Sifts h[i] down the heap h[0..n) whose root is the last in srow_cmp()'s order. */
+static void
+srow_down(struct srow *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        struct srow tmp;
+
+        if (l < n && srow_cmp(&h[l], &h[m]) > 0)
+            m = l;
+        if (l + 1 < n && srow_cmp(&h[l + 1], &h[m]) > 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        tmp = h[i];
+        h[i] = h[m];
+        h[m] = tmp;
+        i = m;
+    }
+}
+
+/* Adds `bytes` to client `ch`'s total in m (room for it: slots beyond the count). */
+static void
+ctmap_add(struct ctmap *m, struct ctot *ct, struct hunt_wide *w, size_t *nct, uint32_t ch,
+          struct hunt_wide bytes)
+{
+    size_t h = ch & m->mask;
+    uint32_t k;
+
+    while ((k = m->slot[h]) != 0) {
+        if (ct[k - 1].chash == ch) {
+            hunt_wide_merge(&w[k - 1], &bytes);
+            return;
+        }
+        h = (h + 1) & m->mask;
+    }
+    ct[*nct].chash = ch;
+    w[*nct] = bytes;
+    m->slot[h] = (uint32_t)++ * nct;
+}
+
+void
+hunt_side_rank(const struct hunt *h, const struct htab *t, const struct hside *s,
+               const uint8_t *touched, uint64_t limit, uint64_t **top, size_t *ntop,
+               uint64_t *groups, uint64_t *kept)
+{
+    size_t room = htab_count(t) + (size_t)s->tags + 1, nct = 0, cap = 16, want, n = 0;
+    struct ctot *ct = mem_alloc(room * sizeof(*ct));
+    struct hunt_wide *w = mem_alloc(room * sizeof(*w));
+    uint64_t first_hour = s->first_hour, last_hour = s->last_hour, window_hours = 0;
+    uint32_t *cl = NULL;
+    size_t clcap = 0;
+    struct srow *heap;
+    struct ctmap cmap;
+
+    while (cap < 2 * room)
+        cap *= 2;
+    cmap.ct = ct;
+    cmap.mask = cap - 1;
+    cmap.slot = mem_calloc(cap, sizeof(*cmap.slot));
+    /* the clients' totals of t and of the roll-up (as t's once merged: 128-bit sums), and
+     * the window of t's groups and the roll-up's */
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        for (size_t i = 0; i < htab_part_cap(t, p); i++) {
+            struct htab_entry *e = htab_part_slot(t, p, i);
+            const struct hunt_val *v;
+            uint32_t ch;
+
+            if (e == NULL)
+                continue;
+            v = val_of(e);
+            if (hunt_key_is(e, HUNT_TAG_LEN)) {
+                memcpy(&ch, entry_key(e), 4);
+                ctmap_add(&cmap, ct, w, &nct, ch, hunt_wide_sum(v->qbytes, v->rbytes));
+                continue;
+            }
+            if (~v->first_ms / 3600000u < first_hour)
+                first_hour = ~v->first_ms / 3600000u;
+            if (v->last_ms / 3600000u > last_hour)
+                last_hour = v->last_ms / 3600000u;
+        }
+    for (uint64_t i = 0; i < s->tags; i++) {
+        uint64_t hash;
+        uint32_t ch;
+        struct hunt_wide b;
+
+        hunt_side_tag(s, i, &hash, &ch, &b);
+        ctmap_add(&cmap, ct, w, &nct, ch, b);
+    }
+    for (size_t i = 0; i < nct; i++)
+        ct[i].bytes = hunt_wide_f64(w[i]);
+    if (first_hour != UINT64_MAX)
+        window_hours = last_hour - first_hour + 1;
+    /* every untouched group scored from its parts; the first `want` kept in a heap */
+    want = limit ? (size_t)limit : (size_t)s->groups;
+    heap = mem_alloc((want + 1) * sizeof(*heap));
+    *groups = *kept = 0;
+    for (uint64_t i = 0; i < s->groups; i++) {
+        struct hside_ent e;
+        struct hrow row;
+        struct srow r;
+
+        if (touched[i])
+            continue;
+        ++*groups;
+        hunt_side_ent(s, i, &e);
+        if (e.parts.names < h->o.min_names)
+            continue;
+        ++*kept;
+        if (e.ncl > clcap) {
+            clcap = e.ncl;
+            mem_free(cl);
+            cl = mem_alloc(clcap * sizeof(*cl));
+        }
+        for (uint32_t k = 0; k < e.ncl; k++)
+            cl[k] = hunt_side_client(s, e.cl_off + k);
+        memset(&row, 0, sizeof(row));
+        row.vol = e.parts.vol;
+        row.t[T_REGULAR] = e.parts.regular;
+        row.t[T_ACTIVE] = active_term(e.parts.maxh, window_hours);
+        score_tail(h, &row, e.parts.p5, e.parts.bytes, client_sum(&cmap, cl, e.ncl),
+                   e.parts.first_ms);
+        r.score = row.score;
+        r.key = e.key;
+        r.key_len = e.key_len;
+        r.ent = i;
+        if (n < want) {
+            heap[n++] = r;
+            if (n == want)
+                for (size_t k = want / 2; k-- > 0;)
+                    srow_down(heap, want, k);
+        } else if (want > 0 && srow_cmp(&r, &heap[0]) < 0) {
+            heap[0] = r;
+            srow_down(heap, want, 0);
+        }
+    }
+    *top = mem_alloc((n + 1) * sizeof(**top));
+    for (size_t k = 0; k < n; k++)
+        (*top)[k] = heap[k].ent;
+    *ntop = n;
+    mem_free(heap);
+    mem_free(cl);
+    mem_free(cmap.slot);
+    mem_free(w);
+    mem_free(ct);
 }

@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "domain.h"
+#include "hunt_side.h"
 #include "job.h"
 #include "le.h"
 #include "mem.h"
 #include "record.h"
+#include "side.h"
 
 struct hunt_op {
     struct op op; /* first: a struct op * is a struct hunt_op * */
@@ -678,6 +680,262 @@ load(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, struct mem
     return 0;
 }
 
+/* ---- dns-hunt's side file of a whole roll-up (hunt_side.h) ---- */
+
+static int
+aux_make(const struct op *op, const struct partial_layout *lay, const struct htab *t,
+         const struct partial *p, const uint8_t fp[16], struct partial_buf *out, struct err *err)
+{
+    const struct hunt_op *ho = (const struct hunt_op *)op;
+    const struct hunt_val **vals = mem_calloc(lay->n + 1, sizeof(*vals));
+    uint8_t *loaded = NULL;
+    size_t vlen = sizeof(struct hunt_val), n = 0;
+    struct memacct acct;
+    int rc = 0;
+
+    memacct_init(&acct, 0); /* a fallback run's: not the tables' budget */
+    if (t != NULL) {
+        /* the layout's keys point into t (partial_write_at()): each key follows its value */
+        for (size_t i = 0; i < lay->n; i++)
+            vals[i] =
+                (const struct hunt_val *)(const void *)(lay->g[i].key - ((op->val_len + 7u) & ~7u));
+    } else {
+        struct partial_cursor c;
+        struct partial_entry e;
+
+        /* the roll-up's states as load_counts() leaves them, in the layout's (file) order */
+        loaded = mem_calloc(lay->n + 1, vlen);
+        memset(&c, 0, sizeof(c));
+        while (rc == 0 && n < lay->n && partial_next(p, &c, &e)) {
+            rc = load_counts(op, loaded + n * vlen, e.state, e.state_len, &acct, err);
+            vals[n] = (const struct hunt_val *)(const void *)(loaded + n * vlen);
+            n++;
+        }
+        if (rc == 0 && n != lay->n)
+            rc = ERR_SET(err, ERR_INTERNAL, "dns-hunt side file: the layout is not the roll-up's");
+    }
+    if (rc == 0)
+        rc = hunt_side_build(&ho->hunt, lay, vals, fp, out, err);
+    for (size_t i = 0; i < n; i++)
+        hunt_release(loaded + i * vlen, &acct);
+    mem_free(loaded);
+    mem_free(vals);
+    return rc;
+}
+
+static int
+aux_load(const struct op *op, const char *path, void **aux, uint8_t fp[16], uint64_t roll[4],
+         struct err *err)
+{
+    struct hside *s = mem_calloc(1, sizeof(*s));
+    int rc = hunt_side_load(path, s, err);
+
+    (void)op;
+    if (rc < 0) {
+        hunt_side_fini(s);
+        mem_free(s);
+        *aux = NULL;
+        return rc;
+    }
+    memcpy(fp, s->finish_fp, 16);
+    roll[0] = s->roll.size;
+    roll[1] = s->roll.head_sum;
+    roll[2] = s->roll.members_sum;
+    roll[3] = s->roll.trailer_sum;
+    *aux = s;
+    return 0;
+}
+
+static void
+aux_free(const struct op *op, void *aux)
+{
+    (void)op;
+    if (aux != NULL) {
+        hunt_side_fini(aux);
+        mem_free(aux);
+    }
+}
+
+/* A group of the roll-up read for aux_apply(): its entry, its state's bytes in `arena`. */
+struct aux_read {
+    uint64_t off; /* in the roll-up (the reads go in its order) */
+    uint64_t ent;
+    struct htab_entry *g; /* t's group it merges into; NULL: a group to add */
+    size_t at, len;       /* its state in the arena */
+};
+
+static int
+aux_read_cmp(const void *a, const void *b)
+{
+    const struct aux_read *x = a, *y = b;
+
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Reads and checks the groups of rd[0..n) (each checked alone: its checksum, hash, key). */
+static int
+aux_read_all(const struct hside *s, int fd, const char *name, struct aux_read *rd, size_t n,
+             struct op_bytes *arena, struct err *err)
+{
+    struct partial_buf b = {0};
+    int rc = 0;
+
+    qsort(rd, n, sizeof(*rd), aux_read_cmp);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct hside_ent e;
+        struct side_ent se;
+        struct partial_entry pe;
+        struct saved sv;
+
+        hunt_side_ent(s, rd[i].ent, &e);
+        se.hash = e.hash;
+        se.off = e.off;
+        se.len = e.len;
+        se.rank = 0;
+        se.sum = e.sum;
+        rc = side_group(fd, name, &se, &b, &pe, err);
+        if (rc == 0 && (pe.key_len != e.key_len || memcmp(pe.key, e.key, e.key_len) != 0))
+            rc = ERR_SET(err, ERR_FORMAT, "%s: the group at offset %llu is not the side file's",
+                         name, (unsigned long long)e.off);
+        if (rc == 0 && (rc = saved_parse(pe.state, pe.state_len, &sv, err)) < 0)
+            err_prefix(err, "%s: the group at offset %llu", name, (unsigned long long)e.off);
+        if (rc == 0) {
+            rd[i].at = arena->len;
+            rd[i].len = pe.state_len;
+            op_bytes_put(arena, pe.state, pe.state_len);
+        }
+    }
+    partial_buf_fini(&b);
+    return rc;
+}
+
+static int
+aux_apply(const struct op *op, void *aux, struct htab *t, int fd, const char *name,
+          struct memacct *acct, uint64_t cnt[5], struct err *err)
+{
+    struct hunt_op *ho = (struct hunt_op *)(uintptr_t)op;
+    const struct hside *s = aux;
+    uint8_t *touched = mem_calloc(s->groups + 1, 1);
+    size_t nt = htab_count(t), nr = 0, nc, ntop = 0, vlen = sizeof(struct hunt_val);
+    struct aux_read *rd = mem_calloc(nt + 1, sizeof(*rd)), *rt = NULL;
+    struct op_bytes arena = {0};
+    uint64_t *top = NULL, ugroups = 0, ukept = 0, tgroups = 0;
+    uint8_t *vals = NULL;
+    int rc;
+
+    /* 1. t's groups that the roll-up holds: their old states read and checked */
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        for (size_t i = 0; i < htab_part_cap(t, p); i++) {
+            struct htab_entry *g = htab_part_slot(t, p, i);
+            const uint8_t *key;
+
+            if (g == NULL || hunt_key_is(g, HUNT_TAG_LEN))
+                continue;
+            tgroups++;
+            key = htab_entry_key(g, op->val_len);
+            for (uint64_t k = hunt_side_find(s, g->hash); k < s->groups; k++) {
+                struct hside_ent e;
+
+                hunt_side_ent(s, k, &e);
+                if (e.hash != g->hash)
+                    break;
+                if (e.key_len == g->key_len && memcmp(e.key, key, e.key_len) == 0) {
+                    touched[k] = 1;
+                    rd[nr].off = e.off;
+                    rd[nr].ent = k;
+                    rd[nr++].g = g;
+                    break;
+                }
+            }
+        }
+    nc = nr;
+    rc = aux_read_all(s, fd, name, rd, nr, &arena, err);
+    /* 2. the untouched groups scored from their parts: the ones to print read too */
+    if (rc == 0) {
+        hunt_side_rank(&ho->hunt, t, s, touched, ho->limit, &top, &ntop, &ugroups, &ukept);
+        rt = mem_calloc(ntop + 1, sizeof(*rt));
+        for (size_t k = 0; k < ntop; k++) {
+            struct hside_ent e;
+
+            hunt_side_ent(s, top[k], &e);
+            rt[k].off = e.off;
+            rt[k].ent = top[k];
+        }
+        rc = aux_read_all(s, fd, name, rt, ntop, &arena, err);
+    }
+    if (rc == 0) { /* loaded apart first: t stays as it was if one does not load */
+        vals = mem_calloc(ntop + 1, vlen);
+        for (size_t k = 0; k < ntop && rc == 0; k++)
+            rc = load_counts(op, vals + k * vlen, arena.p + rt[k].at, rt[k].len, acct, err);
+        if (rc < 0) {
+            for (size_t k = 0; k < ntop; k++)
+                hunt_release(vals + k * vlen, acct);
+            err_prefix(err, "%s", name);
+        }
+    }
+    /* 3. only now t changes: old states merged, client totals added, the printed groups */
+    for (size_t i = 0; i < nc && rc == 0; i++)
+        rc = merge_counts(op, htab_entry_val(rd[i].g), arena.p + rd[i].at, rd[i].len, acct, err);
+    for (uint64_t i = 0; i < s->tags && rc == 0; i++) {
+        uint8_t key[HUNT_TAG_LEN];
+        struct hunt_wide b;
+        uint64_t hash;
+        uint32_t ch;
+        int is_new;
+        struct htab_entry *g;
+
+        hunt_side_tag(s, i, &hash, &ch, &b);
+        memcpy(key, &ch, 4);
+        key[4] = HUNT_KEY_END;
+        g = htab_upsert(t, key, HUNT_TAG_LEN, hash, &is_new, err);
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+        } else {
+            struct hunt_val *v = (struct hunt_val *)(void *)htab_entry_val(g);
+
+            if (is_new)
+                memset(v, 0, vlen);
+            hunt_wide_merge(&v->qbytes, &b); /* the finish reads qbytes + rbytes */
+        }
+    }
+    for (size_t k = 0; k < ntop && rc == 0; k++) {
+        struct hside_ent e;
+        int is_new;
+        struct htab_entry *g;
+
+        hunt_side_ent(s, rt[k].ent, &e);
+        g = htab_upsert(t, e.key, e.key_len, e.hash, &is_new, err);
+        if (g == NULL) {
+            rc = -ERR_LIMIT;
+        } else if (!is_new) {
+            rc = ERR_SET(err, ERR_INTERNAL, "dns-hunt side file: an untouched group is held");
+        } else {
+            memcpy(htab_entry_val(g), vals + k * vlen, vlen);
+            memset(vals + k * vlen, 0, vlen); /* owned by t now */
+        }
+    }
+    if (vals != NULL && rc < 0)
+        for (size_t k = 0; k < ntop; k++)
+            hunt_release(vals + k * vlen, acct);
+    if (rc == 0) {
+        ho->hunt.has_more = 1;
+        ho->hunt.more_first_hour = s->first_hour;
+        ho->hunt.more_last_hour = s->last_hour;
+        cnt[0] = tgroups + ugroups;
+        cnt[1] = ukept - ntop;
+        cnt[2] = tgroups;
+        cnt[3] = nc;
+        cnt[4] = ntop;
+    }
+    op_bytes_fini(&arena);
+    mem_free(vals);
+    mem_free(top);
+    mem_free(rt);
+    mem_free(rd);
+    mem_free(touched);
+    return rc;
+}
+
 struct op *
 hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
 {
@@ -708,6 +966,14 @@ hunt_op_create(const struct hunt_opts *o, uint64_t limit, struct err *err)
     ho->op.load = load;
     ho->op.load_counts = load_counts;
     ho->op.merge_counts = merge_counts;
+    ho->hunt.more_first_hour = UINT64_MAX;
+    if (limit > 0 && !o->server_view) { /* a side file serves the runs that print a few rows */
+        ho->op.aux_suffix = HSIDE_SUFFIX;
+        ho->op.aux_make = aux_make;
+        ho->op.aux_load = aux_load;
+        ho->op.aux_apply = aux_apply;
+        ho->op.aux_free = aux_free;
+    }
     hunt_need(&ho->op, o);
     return &ho->op;
 }

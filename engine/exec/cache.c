@@ -872,24 +872,37 @@ cache_set_finish(struct cache *c, const char *text)
 }
 
 char *
-cache_side_path(const struct cache *c, const char *roll_path)
+cache_beside_path(const struct cache *c, const char *roll_path, const char *suffix)
 {
     const char *slash = strrchr(roll_path, '/');
     size_t dl = slash ? (size_t)(slash - roll_path) + 1 : 0, len = strlen(roll_path);
     size_t stem = len > dl + 5 ? len - dl - 5 : 0; /* without ".roll" */
-    size_t cap = len + 40;
+    size_t cap = len + 40 + strlen(suffix);
     char *p = mem_alloc(cap);
 
-    snprintf(p, cap, "%.*s-%s.side", (int)(dl + stem), roll_path, c->finish_hex);
+    snprintf(p, cap, "%.*s-%s.%s", (int)(dl + stem), roll_path, c->finish_hex, suffix);
     return p;
+}
+
+char *
+cache_side_path(const struct cache *c, const char *roll_path)
+{
+    return cache_beside_path(c, roll_path, "side");
 }
 
 int64_t
 cache_store_side(struct cache *c, const char *roll_path, const uint8_t *b, size_t len,
                  struct err *err)
 {
+    return cache_store_beside(c, roll_path, "side", b, len, err);
+}
+
+int64_t
+cache_store_beside(struct cache *c, const char *roll_path, const char *suffix, const uint8_t *b,
+                   size_t len, struct err *err)
+{
     static atomic_uint side_counter;
-    char *path = cache_side_path(c, roll_path), *tmp;
+    char *path = cache_beside_path(c, roll_path, suffix), *tmp;
     const char *slash = strrchr(path, '/');
     size_t dl = slash ? (size_t)(slash - path) + 1 : 0, cap = strlen(path) + 64;
     int fd, e;
@@ -1006,12 +1019,13 @@ is_num(const char *s, size_t n)
     return n > 0;
 }
 
-/* Whether name[0..70) is a side file's: <32 hex>-<32 hex>.side. */
+/* Whether name[0..70) is a side file's: <32 hex>-<32 hex>.side (side.h), or an
+ * operation's own (op.h's aux_suffix, 4 letters: dns-hunt's .hunt). */
 static int
 is_side_name(const char *name)
 {
     return is_hex(name, 32) && name[32] == '-' && is_hex(name + 33, 32) &&
-           strncmp(name + 65, ".side", 5) == 0;
+           (strncmp(name + 65, ".side", 5) == 0 || strncmp(name + 65, ".hunt", 5) == 0);
 }
 
 /*
@@ -1350,7 +1364,9 @@ side_drops(const struct prune_ctx *pc, const char *path)
     drop = lstat(roll, &rs) != 0 || partial_load(roll, PARTIAL_LOAD_ANY_ORDER, p, &e) < 0 ||
            (pc->o->older_than_days >= 0 &&
             (double)(pc->now - p->info.created_ns) > pc->o->older_than_days * 86400.0 * 1e9) ||
-           (pc->o->missing_sources && source_changed(&p->info)) || side_load(path, &sd, &e) < 0;
+           (pc->o->missing_sources && source_changed(&p->info)) ||
+           /* dns-hunt's (.hunt) goes with its roll-up: a damaged one is rebuilt when read */
+           (strcmp(path + pl - 5, ".side") == 0 && side_load(path, &sd, &e) < 0);
     partial_fini(p);
     mem_free(p);
     side_fini(&sd);

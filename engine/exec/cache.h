@@ -82,6 +82,9 @@ void cache_set_finish(struct cache *c, const char *text);
 /* cache_side_path() - the side file of roll-up `roll_path` for c's finishing text; mem_free(). */
 char *cache_side_path(const struct cache *c, const char *roll_path);
 
+/* cache_beside_path() - the same with another ending (op.h's aux_suffix: "hunt"). */
+char *cache_beside_path(const struct cache *c, const char *roll_path, const char *suffix);
+
 struct job;
 
 /*
@@ -281,6 +284,10 @@ int64_t cache_store_roll_keep(struct cache *c, struct partial_member *m, uint32_
  */
 int64_t cache_store_side(struct cache *c, const char *roll_path, const uint8_t *b, size_t len,
                          struct err *err);
+
+/* cache_store_beside() - cache_store_side() of a file with another ending (op.h's aux_suffix). */
+int64_t cache_store_beside(struct cache *c, const char *roll_path, const char *suffix,
+                           const uint8_t *b, size_t len, struct err *err);
 
 /* What `cache stats` shows of one job's partials. */
 struct cache_job_stats {

@@ -39,6 +39,10 @@
 #include "out.h"
 #include "source.h"
 
+struct partial;
+struct partial_buf;
+struct partial_layout;
+
 /* The first byte of every saved state (2: sums are 128-bit; 3: so are dns-hunt's byte, packet and
  * duration counts; 4: dns-hunt's hours' counts, for the report; 5: dns-hunt's per-client totals
  * and server-view groups have short keys, hunt.h). */
@@ -226,6 +230,35 @@ struct op {
                 struct htab_entry ***pass, size_t *npass, struct htab_entry ***list, size_t *nlist,
                 struct err *err);
     uint64_t limit; /* with rank(): the rows finish() prints (0: all that pass) */
+    /*
+     * The operation's own side file of a whole roll-up, for one that does not rank()
+     * (dns-hunt: hunt_side.h). aux_suffix: the ending of its name,
+     * <roll-up's 32 hex>-<finish's 32 hex>.SUFFIX (NULL: the operation has none).
+     * aux_make() - its bytes, appended to `out`, for the roll-up of layout `lay` whose
+     *   groups are exactly those of table `t`, or (t NULL) the saved states of loaded
+     *   roll-up `p`; fp: the finishing text's fingerprint. 0 or -code.
+     * aux_load() - file `path` read and checked whole into *aux (aux_free() it), with the
+     *   finish fingerprint and the roll-up's identity it was made for in fp and roll
+     *   (struct side_roll: size, header, members and trailer checksums). 0 or -code
+     *   (ERR_IO, ERR_FORMAT).
+     * aux_apply() - table `t` holds every group of the run but those of the roll-up
+     *   (descriptor `fd`, named `name`) that `aux` serves: the roll-up's state of each of
+     *   t's keys is merged in, and the groups finish() will print of the rest are added,
+     *   so that finish() of t prints what the roll-up and t together print; cnt[0] the
+     *   run's groups, cnt[1] those finish() lets through outside t, cnt[2] t's keys,
+     *   cnt[3] those the roll-up held, cnt[4] the groups added. 0; -ERR_FORMAT or
+     *   -ERR_IO (a group of the roll-up fails its checksum or does not load) with t as it
+     *   was; -ERR_LIMIT.
+     */
+    const char *aux_suffix;
+    int (*aux_make)(const struct op *op, const struct partial_layout *lay, const struct htab *t,
+                    const struct partial *p, const uint8_t fp[16], struct partial_buf *out,
+                    struct err *err);
+    int (*aux_load)(const struct op *op, const char *path, void **aux, uint8_t fp[16],
+                    uint64_t roll[4], struct err *err);
+    int (*aux_apply)(const struct op *op, void *aux, struct htab *t, int fd, const char *name,
+                     struct memacct *acct, uint64_t cnt[5], struct err *err);
+    void (*aux_free)(const struct op *op, void *aux);
 };
 
 /* op_bytes_reserve() - room in `b` for `len` more bytes. */

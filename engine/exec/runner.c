@@ -249,6 +249,8 @@ struct run {
     int side_make;  /* rolls[0] is loaded whole and its side file (re)written from it */
     struct side sd; /* side: the side file */
     int side_fd;    /* side: rolls[0], open; else -1 */
+    void *aux;      /* rolls[0] is served by the operation's own side file (op.h's aux_*) */
+    int aux_make;   /* rolls[0] is loaded as counted and its aux side file (re)written from it */
 };
 
 /*
@@ -881,6 +883,117 @@ side_choose(struct run *r, size_t nfiles)
     r->side_fd = fd;
 }
 
+/*
+ * The operation's own side file (op.h's aux_make()) of the roll-up of layout `lay` (NULL:
+ * loaded roll-up p's) whose groups are those of `t` (NULL: p's saved states), written;
+ * as side_write(), a failure to write it is the cache's write failure.
+ */
+static void
+aux_write(struct run *r, const struct partial_layout *lay, const struct htab *t,
+          const struct partial *p, const char *roll_path)
+{
+    struct partial_layout own = {0};
+    struct partial_buf b = {0};
+    struct err e;
+    int64_t n;
+
+    err_init(&e);
+    if (lay == NULL) {
+        partial_layout_of(p, &own);
+        lay = &own;
+    }
+    if (r->op->aux_make(r->op, lay, t, t != NULL ? NULL : p, r->cache->finish_fp, &b, &e) == 0) {
+        n = cache_store_beside(r->cache, roll_path, r->op->aux_suffix, b.p, b.len, &e);
+        if (n >= 0) {
+            atomic_fetch_add(&r->written_bytes, (uint64_t)n);
+            atomic_fetch_add(&r->sides, 1);
+        } else if (atomic_exchange(&r->write_failed, 1) == 0) {
+            snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", e.msg);
+        }
+    }
+    partial_buf_fini(&b);
+    partial_layout_fini(&own);
+}
+
+/*
+ * Whether the largest roll-up, to be loaded last as counts (load_counted()), can instead
+ * be served by the operation's own side file (op.h's aux_*): then it is not loaded, its
+ * members count as from the cache, and aux_run() brings in what the finish needs. Else
+ * (none yet, damaged, another finish, stale) it is loaded as counted and the file
+ * (re)written from it.
+ */
+static void
+aux_choose(struct run *r)
+{
+    const struct op *op = r->op;
+    const struct cache_roll *roll = &r->rolls[0];
+    uint64_t id[4];
+    uint8_t fp[16];
+    struct partial *p, *own = NULL;
+    struct err why;
+    char *path;
+    void *aux = NULL;
+    int fd = -1, ok = 0;
+
+    if (op->aux_suffix == NULL || !r->finishing || !r->cache->has_finish || r->defer != 1 ||
+        r->side)
+        return;
+    r->aux_make = 1;
+    path = cache_beside_path(r->cache, roll->path, op->aux_suffix);
+    err_init(&why);
+    if (op->aux_load(op, path, &aux, fp, id, &why) < 0) {
+        if (!(why.code == ERR_IO && why.sys_errno == ENOENT))
+            side_warn(r, path, why.msg, "ignored; rebuilt");
+        mem_free(path);
+        return;
+    }
+    if (memcmp(fp, r->cache->finish_fp, 16) != 0) {
+        side_warn(r, path, "made for another finish", "ignored; rebuilt");
+        op->aux_free(op, aux);
+        mem_free(path);
+        return;
+    }
+    mem_free(path);
+    /* bound as side_choose() binds a side file: to the head cache_cover() chose it from */
+    p = roll->head;
+    if (p == NULL) {
+        p = own = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+        if (partial_load(roll->path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, p, &why) !=
+                0 ||
+            !cache_roll_matches(r->cache, p, roll, r->srcs))
+            p = NULL;
+    }
+    fd = open(roll->path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && p != NULL) {
+        struct side_roll rid;
+        struct stat st;
+        uint8_t tr[24];
+
+        side_roll_of(p, &rid);
+        ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size == id[0] && rid.size <= id[0] &&
+             rid.head_sum == id[1] && rid.members_sum == id[2] && id[0] >= 24 &&
+             pread(fd, tr, 24, (off_t)(id[0] - 24)) == 24 && le_get64(tr + 8) == id[0] - 24 &&
+             le_get64(tr + 16) == id[3];
+    }
+    if (!ok) { /* the roll-up was written again since: a stale side file, rebuilt */
+        if (fd >= 0)
+            close(fd);
+        if (own != NULL)
+            partial_fini(own);
+        mem_free(own);
+        op->aux_free(op, aux);
+        return;
+    }
+    roll_members_hit(r, roll, p);
+    if (own != NULL)
+        partial_fini(own);
+    mem_free(own);
+    r->aux = aux;
+    r->aux_make = 0;
+    r->defer = 0;
+    r->side_fd = fd;
+}
+
 /* Chosen roll-up k (worker w): merged, its members marked; else its files go the per-file way.
  */
 static int
@@ -914,6 +1027,8 @@ use_roll(struct run *r, int w, const struct cache_roll *roll, struct err *err)
         (r->spill == NULL || memacct_used(&r->wacct[w]) + 8 * p.len < r->share)) {
         /* checked whole, room enough for it whole (as below): loaded last */
         roll_members_hit(r, roll, &p);
+        if (r->aux_make) /* the operation's own side file of it, (re)made */
+            aux_write(r, NULL, NULL, &p, roll->path);
         r->counted = p;
         r->has_counted = 1;
         return 0;
@@ -1142,12 +1257,14 @@ map_cached(struct run *r, size_t nfiles, int nt, struct runner_result *res, stru
             r->defer = big + 1;
     }
     side_choose(r, nfiles);
-    r->roll_used[0] = (uint8_t)r->side;
+    aux_choose(r);
+    r->roll_used[0] = (uint8_t)(r->side || r->aux != NULL);
 #pragma omp parallel for default(none) num_threads(nt) schedule(dynamic, 1) shared(r, errs, stop)
     for (size_t k = 0; k < r->nrolls; k++) {
         int w = omp_get_thread_num();
 
-        if (atomic_load_explicit(&stop, memory_order_relaxed) || (k == 0 && r->side))
+        if (atomic_load_explicit(&stop, memory_order_relaxed) ||
+            (k == 0 && (r->side || r->aux != NULL)))
             continue;
         if (use_roll(r, w, &r->rolls[k], &errs[w]) < 0)
             atomic_store_explicit(&stop, true, memory_order_relaxed);
@@ -1383,6 +1500,64 @@ side_apply(struct run *r, struct runner_result *res, const struct fold_ctx *fc,
 }
 
 /*
+ * Aux mode, after the merge: tables[0] holds everything but the largest roll-up; the
+ * operation's own side file brings in what the finish needs of it (op.h's aux_apply()). A
+ * damaged side file or group falls back to loading the roll-up as counted (and rewriting
+ * the side file); a damaged roll-up, to reading its files (side_reread()). 0 or -code.
+ */
+static int
+aux_run(struct run *r, struct runner_result *res, const struct fold_ctx *fc,
+        const struct sweep_opts *opts, struct err *err)
+{
+    const struct op *op = r->op;
+    const struct cache_roll *roll = &r->rolls[0];
+    uint64_t cnt[5] = {0};
+    struct err why;
+    char *path;
+    size_t n;
+    char *w;
+    int rc;
+
+    err_init(&why);
+    rc = op->aux_apply(op, r->aux, res->tables[0], r->side_fd, roll->path, &res->wacct[0], cnt,
+                       &why);
+    if (rc == 0) {
+        res->side = 1;
+        res->side_groups = cnt[0];
+        res->side_passed = cnt[1];
+        res->cache.side = 1;
+        res->cache.side_touched = cnt[2];
+        res->cache.side_found = cnt[3];
+        res->cache.side_loaded = cnt[4];
+        return 0;
+    }
+    if (why.code != ERR_FORMAT && why.code != ERR_IO) {
+        *err = why;
+        return rc;
+    }
+    path = cache_beside_path(r->cache, roll->path, op->aux_suffix);
+    n = strlen(path) + strlen(why.msg) + 96;
+    w = mem_alloc(n);
+    snprintf(w, n, "the side file %s: %s (ignored; the roll-up loaded whole)", path, why.msg);
+    res->cache_warn =
+        mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
+    res->cache_warn[res->ncache_warn++] = w;
+    res->cache.rejected++;
+    mem_free(path);
+    /* the roll-up as counted (its side file made anew from it), as without a side file */
+    err_init(&why);
+    if (partial_load(roll->path, PARTIAL_LOAD_ANY_ORDER, &r->counted, &why) == 0) {
+        aux_write(r, NULL, NULL, &r->counted, roll->path);
+        res->cache.sides_written = atomic_load(&r->sides);
+        r->has_counted = 1;
+        r->defer = 1;
+        return load_counted(r, res->tables[0], &res->wacct[0], res, err);
+    }
+    partial_fini(&r->counted);
+    return side_reread(r, res, fc, opts, why.msg, err);
+}
+
+/*
  * After the merge: a run made of many pieces, most of its files outside roll-ups,
  * writes one roll-up of all its files (table t), so that the next run loads one.
  */
@@ -1422,11 +1597,15 @@ write_whole(struct run *r, size_t nfiles, const struct htab *t, struct runner_re
         if (r->cf[i].hit || r->cf[i].member)
             roll_member_of(&r->cf[i], &m[nm++]);
     err_init(&werr);
-    side = r->op->rank != NULL && r->finishing && r->cache->has_finish;
+    side =
+        (r->op->rank != NULL || r->op->aux_suffix != NULL) && r->finishing && r->cache->has_finish;
     n = cache_store_roll_keep(r->cache, m, (uint32_t)nm, filtered, t, r->op->val_len,
                               save_state_any, r->op, side ? &path : NULL, side ? &lay : NULL,
                               &werr);
-    if (n >= 0 && side) { /* its side file; the output's rows are the first of its list */
+    if (n >= 0 && side && r->op->rank == NULL) { /* the operation's own side file */
+        aux_write(r, &lay, t, NULL, path);
+        mem_free(path);
+    } else if (n >= 0 && side) { /* its side file; the output's rows are the first of its list */
         struct htab_entry **list = NULL;
         size_t nl = 0, np = 0;
 
@@ -1675,7 +1854,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
              */
             while (mt > 1 && spill_share(opts, mt) < SPILL_MERGE_MIN)
                 mt--;
-            sp.no_select = !finishing || (r != NULL && r->side); /* side: every group */
+            /* side: every group */
+            sp.no_select = !finishing || (r != NULL && (r->side || r->aux != NULL));
             rc = spill_finish(&sp, res->wacct, mt, spill_share(opts, mt), &final, &groups, &passed,
                               err);
         }
@@ -1691,11 +1871,14 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
             memset(&sp, 0, sizeof(sp));
             res->stream_share = spill_share(opts, 1);
         }
-        res->selected = finishing && op->select != NULL && !(r != NULL && r->side);
+        res->selected =
+            finishing && op->select != NULL && !(r != NULL && (r->side || r->aux != NULL));
         res->sel_groups = groups;
         res->sel_passed = passed;
         if (rc == 0 && r != NULL && r->side)
             rc = side_apply(r, res, &f, opts, err);
+        else if (rc == 0 && r != NULL && r->aux != NULL)
+            rc = aux_run(r, res, &f, opts, err);
     } else if (rc == 0) {
         /* only finish follows: a group both workers hold is merged in full only if printed */
         if (finishing && r == NULL && op->merge_now != NULL && res->ntables > 1) {
@@ -1708,6 +1891,8 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
             rc = load_counted(r, res->tables[0], &res->wacct[0], res, err);
         if (rc == 0 && r != NULL && r->side)
             rc = side_apply(r, res, &f, opts, err);
+        else if (rc == 0 && r != NULL && r->aux != NULL)
+            rc = aux_run(r, res, &f, opts, err);
         else if (rc == 0 && r != NULL)
             write_whole(r, plan->nfiles, res->tables[0], res);
     }
@@ -1741,6 +1926,8 @@ out:
         if (r->side_fd >= 0)
             close(r->side_fd);
         side_fini(&r->sd);
+        if (r->aux != NULL)
+            op->aux_free(op, r->aux);
         cache_rolls_free(r->rolls, r->nrolls);
         mem_free(r->roll_used);
         mem_free(r->seg);

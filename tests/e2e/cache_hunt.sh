@@ -110,4 +110,102 @@ for how in truncated altered; do
   [ -z "$(counted "$work/damaged.$how.err")" ] || bad "$how roll-up: groups loaded as counts from it"
 done
 
+# ---- 4. dns-hunt's side file (.hunt): the roll-up not loaded, its groups scored from it ----
+rm -rf "$repo/2024/02/29"
+# served MARK: the re-run's -v says the side file served (and loaded no group as counts)
+served() {
+  grep -q 'cache: the whole roll-up was not loaded: its side file served' "$1.err" ||
+    bad "$1: the side file did not serve"
+  [ -z "$(counted "$1.err")" ] || bad "$1: groups loaded as counts beside the side file"
+}
+fill hs dns-hunt --limit 20 --format csv
+fill hsrc dns-hunt --by domain,source --limit 15 --format json
+ls "$work/fill-hs"/*/*.hunt > /dev/null || bad "the fill wrote no dns-hunt side file"
+mkdir -p "$repo/2024/03/02/00"
+cp -p "$work/new/2024/03/02/00/"*.yaf "$repo/2024/03/02/00/"
+# hsrun NAME FILL THREADS ARGS...: the plain run and a re-run on a copy of fill-FILL
+hsrun() {
+  local n=$1 f=$2 t=$3 c=$work/c-hs-$1
+  shift 3
+  fsrun "$work/hs.$n.plain" "$@" --threads 1 "$repo"
+  rm -rf "$c" && cp -r "$work/fill-$f" "$c"
+  fsrun "$work/hs.$n" "$@" -v --threads "$t" --cache "$c" "$repo"
+  same_run "$work/hs.$n.plain" "$work/hs.$n"
+}
+hsrun def hs 1 dns-hunt --limit 20 --format csv
+served "$work/hs.def"
+hsrun t2 hs 2 dns-hunt --limit 20 --format csv
+served "$work/hs.t2"
+# finishing options on the same side file: --limit, --baseline (new), --min-names
+hsrun opts hs 1 dns-hunt --format csv --limit 5 --baseline 2024-03-01T00..2024-03-01T12 --min-names 3
+served "$work/hs.opts"
+hsrun src hsrc 2 dns-hunt --by domain,source --limit 15 --format json
+served "$work/hs.src"
+# every group printed (--limit past the groups: each read from the roll-up through it)
+hsrun all hs 1 dns-hunt --format csv --limit 100000
+served "$work/hs.all"
+# other norms: another finish, another side file (made from the roll-up, loaded as counts)
+hsrun norm hs 1 dns-hunt --limit 20 --format csv --len-norm 30
+[ -n "$(counted "$work/hs.norm.err")" ] || bad "hs.norm: the roll-up was not loaded as counts"
+[ "$(ls "$work/c-hs-norm"/*/*.hunt | wc -l)" = 2 ] || bad "hs.norm: no side file made for its finish"
+# ... which the next run with those norms takes
+fsrun "$work/hs.norm2" dns-hunt --limit 20 --format csv --len-norm 30 -v --threads 1 --cache "$work/c-hs-norm" "$repo"
+same_run "$work/hs.norm.plain" "$work/hs.norm2"
+served "$work/hs.norm2"
+
+# a damaged side file: reported, the roll-up loaded as counts, the side file made anew
+for how in truncated altered foreign empty; do
+  c=$work/c-hs-damaged-$how
+  rm -rf "$c" && cp -r "$work/fill-hs" "$c"
+  side=$(ls "$c"/*/*.hunt)
+  case $how in
+    truncated) truncate -s $(($(stat -c %s "$side") - 100)) "$side" ;;
+    altered) printf '\x5a' | dd of="$side" bs=1 seek=$(($(stat -c %s "$side") / 2)) conv=notrunc status=none ;;
+    foreign) cp "$(ls "$c"/*/*.roll)" "$side" ;;
+    empty) : > "$side" ;;
+  esac
+  fsrun "$work/hs.damaged.$how" dns-hunt --limit 20 --format csv -v --threads 1 --cache "$c" "$repo"
+  same_run "$work/hs.def.plain" "$work/hs.damaged.$how"
+  grep -q "^flowsweep: warn: cache: the side file .*\.hunt: .*(ignored; rebuilt)" "$work/hs.damaged.$how.err" ||
+    bad "$how side file: not reported"
+  [ -n "$(counted "$work/hs.damaged.$how.err")" ] || bad "$how side file: the roll-up not loaded as counts"
+  fsrun "$work/hs.damaged.$how.next" dns-hunt --limit 20 --format csv -v --threads 1 --cache "$c" "$repo"
+  same_run "$work/hs.def.plain" "$work/hs.damaged.$how.next"
+  served "$work/hs.damaged.$how.next"
+done
+# a damaged group of the roll-up, read through the side file: reported, the roll-up found
+# damaged (removed, its files read), the same answer
+c=$work/c-hs-damaged-group
+rm -rf "$c" && cp -r "$work/fill-hs" "$c"
+roll=$(ls "$c"/*/*.roll)
+# the side file's first entry (at byte 128): its group's offset (8 bytes at 8), length (4 at 64)
+side=$(ls "$c"/*/*.hunt)
+goff=$(od -An -t u8 -j 136 -N 8 "$side" | tr -d ' ')
+glen=$(od -An -t u4 -j 192 -N 4 "$side" | tr -d ' ')
+printf '\x5a' | dd of="$roll" bs=1 seek=$((goff + glen - 3)) conv=notrunc status=none
+fsrun "$work/hs.damaged.group" dns-hunt --format csv --limit 100000 -v --threads 1 --cache "$c" "$repo"
+same_run "$work/hs.all.plain" "$work/hs.damaged.group"
+grep -q "^flowsweep: warn: cache: the side file .*\.hunt: .*(ignored; the roll-up loaded whole)" "$work/hs.damaged.group.err" ||
+  bad "damaged group: not reported"
+grep -q "^flowsweep: warn: cache: the roll-up .*(ignored and removed; its files read)" "$work/hs.damaged.group.err" ||
+  bad "damaged group: the roll-up not reported"
+# a truncated roll-up: the side file no longer matches it (not used), the roll-up reported
+c=$work/c-hs-damaged-roll
+rm -rf "$c" && cp -r "$work/fill-hs" "$c"
+roll=$(ls "$c"/*/*.roll)
+truncate -s $(($(stat -c %s "$roll") - 1000)) "$roll"
+fsrun "$work/hs.damaged.roll" dns-hunt --limit 20 --format csv -v --threads 1 --cache "$c" "$repo"
+same_run "$work/hs.def.plain" "$work/hs.damaged.roll"
+grep -q "^flowsweep: warn: cache: the roll-up .*(ignored and removed; its files read)" "$work/hs.damaged.roll.err" ||
+  bad "truncated roll-up: not reported"
+# prune keeps a side file with its roll-up, and removes it with it
+c=$work/c-hs-prune
+rm -rf "$c" && cp -r "$work/fill-hs" "$c"
+"$fs" cache prune --missing-sources "$c" > /dev/null 2>&1 || bad "prune failed"
+ls "$c"/*/*.hunt > /dev/null 2>&1 || bad "prune removed a valid side file"
+rm "$(ls "$c"/*/*.roll)"
+"$fs" cache prune --missing-sources "$c" > /dev/null 2>&1 || bad "prune failed"
+! ls "$c"/*/*.hunt > /dev/null 2>&1 || bad "prune kept a side file without its roll-up"
+rm -rf "$repo/2024/03/02"
+
 exit "$fail"
