@@ -914,6 +914,18 @@ hunt_side_rank(const struct hunt *h, const struct htab *t, const struct hside *s
         if (e.parts.names < h->o.min_names)
             continue;
         ++*kept;
+        if (n == want && want > 0 && e.parts.vol >= 0) {
+            /* a bound of its score (share and active at most 1, as score_tail() sums them: each
+             * step of the sum and round3() keep the order) below the heap's last: not scored */
+            double ub = e.parts.p5 + 1.0;
+
+            ub += e.parts.regular;
+            ub += 1.0;
+            if (h->o.baseline_end_ms > 0 && ~e.parts.first_ms >= (uint64_t)h->o.baseline_end_ms)
+                ub += 1.0;
+            if (round3(e.parts.vol * ub) < heap[0].score)
+                continue;
+        }
         if (e.ncl > clcap) {
             clcap = e.ncl;
             mem_free(cl);

@@ -3,10 +3,13 @@
  */
 #include "hunt_op.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "bulksum.h"
 #include "domain.h"
 #include "hunt_side.h"
 #include "job.h"
@@ -570,6 +573,43 @@ load_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, str
 }
 
 /*
+ * times_merged() - a merged series (hunt_merge_counted(): the longer part first, the other
+ * appended) made ascending: the loaded part is ascending already (saved so), the other is
+ * sorted alone and the two runs merged, instead of the finish sorting all of it again (a
+ * touched group's 29 days of times). Whatever the parts hold, the items are the same: the
+ * finish sorts a series that is not ascending (timing()).
+ */
+static void
+times_merged(uint64_t *t, uint32_t n_old, uint32_t n_new)
+{
+    size_t n = (size_t)n_old + n_new, h = n_old > n_new ? n_old : n_new;
+    uint64_t *tmp = mem_alloc((n + n / 2 + 2) * sizeof(*tmp));
+    const uint64_t *a, *b;
+    size_t na, nb, i = 0, j = 0, k = 0;
+
+    /* the part that was not loaded is the new day's: sorted where it lies */
+    if (n_old > n_new) {
+        hunt_sort_u64(t + h, tmp, n_new);
+        a = t, na = n_old, b = t + h, nb = n_new;
+    } else {
+        hunt_sort_u64(t, tmp, n_new);
+        a = t, na = n_new, b = t + h, nb = n_old;
+    }
+    if (a[na - 1] <= b[0]) {
+        mem_free(tmp);
+        return;
+    }
+    while (i < na && j < nb)
+        tmp[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+    while (i < na)
+        tmp[k++] = a[i++];
+    while (j < nb)
+        tmp[k++] = b[j++];
+    memcpy(t, tmp, n * sizeof(*t));
+    mem_free(tmp);
+}
+
+/*
  * merge_counts() - op.h: saved state p[0..len) merged into the whole state `val` as load(),
  * merge() and compact() would leave it, without making the saved sets: each saved item is
  * looked up in val's set (dset_has()), and those it lacks are counted. The saved items are
@@ -585,6 +625,7 @@ merge_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, st
     static const int set_of[NLISTS] = {0, 0, 0, 1, 2, 3}; /* hunt_merge_counted()'s order */
     uint8_t src[sizeof(struct hunt_val)];
     uint64_t more[4] = {0, 0, 0, 0};
+    uint32_t n_new, n_old;
     struct saved sv;
     int rc;
 
@@ -615,7 +656,13 @@ merge_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, st
             more[set_of[k]] += !dset_has(d[k], it, k < 3 ? 17 : list_width[k]);
         }
     }
-    return hunt_merge_counted(val, src, more, acct, err);
+    n_new = v->times.n;
+    n_old = ((const struct hunt_val *)(const void *)src)->times.n;
+    if ((rc = hunt_merge_counted(val, src, more, acct, err)) < 0)
+        return rc;
+    if (!v->no_times && v->times.n == n_old + n_new && n_new > 0 && n_old > 0)
+        times_merged(v->times.p, n_old, n_new);
+    return 0;
 }
 
 static int
@@ -756,12 +803,14 @@ aux_free(const struct op *op, void *aux)
     }
 }
 
-/* A group of the roll-up read for aux_apply(): its entry, its state's bytes in `arena`. */
+/* A group of the roll-up read for aux_apply(): its entry, its bytes in the read buffer. */
 struct aux_read {
     uint64_t off; /* in the roll-up (the reads go in its order) */
     uint64_t ent;
+    uint32_t len;
     struct htab_entry *g; /* t's group it merges into; NULL: a group to add */
-    size_t at, len;       /* its state in the arena */
+    const uint8_t *state; /* its saved state (in the buffer) */
+    uint32_t state_len;
 };
 
 static int
@@ -772,40 +821,80 @@ aux_read_cmp(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* Reads and checks the groups of rd[0..n) (each checked alone: its checksum, hash, key). */
+/* pread() of len bytes at off into p, whole. 0 or -code naming `name`. */
+static int
+read_whole(int fd, const char *name, uint8_t *p, size_t len, uint64_t off, struct err *err)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        ssize_t r = pread(fd, p + got, len - got, (off_t)(off + got));
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ERR_SET_ERRNO(err, errno, "%s: cannot read", name);
+        if (r == 0)
+            return ERR_SET(err, ERR_FORMAT, "%s: cut short at byte %llu", name,
+                           (unsigned long long)(off + got));
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/*
+ * Reads the groups of rd[0..n) in the roll-up's order into one buffer (*buf, mem_free() it;
+ * neighbours in the file with one pread()), each checked alone (its checksum, hash, key and
+ * state's structure), as side_group() checks a group.
+ */
 static int
 aux_read_all(const struct hside *s, int fd, const char *name, struct aux_read *rd, size_t n,
-             struct op_bytes *arena, struct err *err)
+             uint8_t **buf, struct err *err)
 {
-    struct partial_buf b = {0};
+    size_t total = 0, at = 0;
     int rc = 0;
 
     qsort(rd, n, sizeof(*rd), aux_read_cmp);
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    for (size_t i = 0; i < n; i++) {
         struct hside_ent e;
-        struct side_ent se;
+
+        hunt_side_ent(s, rd[i].ent, &e);
+        rd[i].len = e.len;
+        total += e.len;
+    }
+    *buf = mem_alloc(total + 1);
+    for (size_t i = 0; i < n && rc == 0;) { /* a run of groups that follow each other */
+        size_t j = i + 1, len = rd[i].len;
+
+        while (j < n && rd[j].off == rd[j - 1].off + rd[j - 1].len) {
+            len += rd[j].len;
+            j++;
+        }
+        rc = read_whole(fd, name, *buf + at, len, rd[i].off, err);
+        at += len;
+        i = j;
+    }
+    at = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const uint8_t *p = *buf + at;
+        struct hside_ent e;
         struct partial_entry pe;
         struct saved sv;
 
         hunt_side_ent(s, rd[i].ent, &e);
-        se.hash = e.hash;
-        se.off = e.off;
-        se.len = e.len;
-        se.rank = 0;
-        se.sum = e.sum;
-        rc = side_group(fd, name, &se, &b, &pe, err);
-        if (rc == 0 && (pe.key_len != e.key_len || memcmp(pe.key, e.key, e.key_len) != 0))
-            rc = ERR_SET(err, ERR_FORMAT, "%s: the group at offset %llu is not the side file's",
-                         name, (unsigned long long)e.off);
-        if (rc == 0 && (rc = saved_parse(pe.state, pe.state_len, &sv, err)) < 0)
-            err_prefix(err, "%s: the group at offset %llu", name, (unsigned long long)e.off);
-        if (rc == 0) {
-            rd[i].at = arena->len;
-            rd[i].len = pe.state_len;
-            op_bytes_put(arena, pe.state, pe.state_len);
-        }
+        at += e.len;
+        if (bulksum_xxh3(p, e.len) != e.sum)
+            rc = ERR_SET(err, ERR_FORMAT, "%s: the group at byte %llu fails its checksum", name,
+                         (unsigned long long)e.off);
+        else if (partial_group_parse(p, e.len, &pe) < 0 || pe.hash != e.hash ||
+                 pe.key_len != e.key_len || memcmp(pe.key, e.key, e.key_len) != 0)
+            rc = ERR_SET(err, ERR_FORMAT, "%s: the group at byte %llu is not the side file's", name,
+                         (unsigned long long)e.off);
+        else if ((rc = saved_parse(pe.state, pe.state_len, &sv, err)) < 0)
+            err_prefix(err, "%s: the group at byte %llu", name, (unsigned long long)e.off);
+        rd[i].state = pe.state;
+        rd[i].state_len = pe.state_len;
     }
-    partial_buf_fini(&b);
     return rc;
 }
 
@@ -818,7 +907,7 @@ aux_apply(const struct op *op, void *aux, struct htab *t, int fd, const char *na
     uint8_t *touched = mem_calloc(s->groups + 1, 1);
     size_t nt = htab_count(t), nr = 0, nc, ntop = 0, vlen = sizeof(struct hunt_val);
     struct aux_read *rd = mem_calloc(nt + 1, sizeof(*rd)), *rt = NULL;
-    struct op_bytes arena = {0};
+    uint8_t *bufd = NULL, *buft = NULL;
     uint64_t *top = NULL, ugroups = 0, ukept = 0, tgroups = 0;
     uint8_t *vals = NULL;
     int rc;
@@ -849,7 +938,7 @@ aux_apply(const struct op *op, void *aux, struct htab *t, int fd, const char *na
             }
         }
     nc = nr;
-    rc = aux_read_all(s, fd, name, rd, nr, &arena, err);
+    rc = aux_read_all(s, fd, name, rd, nr, &bufd, err);
     /* 2. the untouched groups scored from their parts: the ones to print read too */
     if (rc == 0) {
         hunt_side_rank(&ho->hunt, t, s, touched, ho->limit, &top, &ntop, &ugroups, &ukept);
@@ -861,12 +950,12 @@ aux_apply(const struct op *op, void *aux, struct htab *t, int fd, const char *na
             rt[k].off = e.off;
             rt[k].ent = top[k];
         }
-        rc = aux_read_all(s, fd, name, rt, ntop, &arena, err);
+        rc = aux_read_all(s, fd, name, rt, ntop, &buft, err);
     }
     if (rc == 0) { /* loaded apart first: t stays as it was if one does not load */
         vals = mem_calloc(ntop + 1, vlen);
         for (size_t k = 0; k < ntop && rc == 0; k++)
-            rc = load_counts(op, vals + k * vlen, arena.p + rt[k].at, rt[k].len, acct, err);
+            rc = load_counts(op, vals + k * vlen, rt[k].state, rt[k].state_len, acct, err);
         if (rc < 0) {
             for (size_t k = 0; k < ntop; k++)
                 hunt_release(vals + k * vlen, acct);
@@ -875,7 +964,7 @@ aux_apply(const struct op *op, void *aux, struct htab *t, int fd, const char *na
     }
     /* 3. only now t changes: old states merged, client totals added, the printed groups */
     for (size_t i = 0; i < nc && rc == 0; i++)
-        rc = merge_counts(op, htab_entry_val(rd[i].g), arena.p + rd[i].at, rd[i].len, acct, err);
+        rc = merge_counts(op, htab_entry_val(rd[i].g), rd[i].state, rd[i].state_len, acct, err);
     for (uint64_t i = 0; i < s->tags && rc == 0; i++) {
         uint8_t key[HUNT_TAG_LEN];
         struct hunt_wide b;
@@ -927,7 +1016,8 @@ aux_apply(const struct op *op, void *aux, struct htab *t, int fd, const char *na
         cnt[3] = nc;
         cnt[4] = ntop;
     }
-    op_bytes_fini(&arena);
+    mem_free(bufd);
+    mem_free(buft);
     mem_free(vals);
     mem_free(top);
     mem_free(rt);

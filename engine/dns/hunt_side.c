@@ -205,6 +205,17 @@ ent_at(const struct hside *s, uint64_t i)
     return s->ent + HSIDE_ENT * i;
 }
 
+/* Index bits for n entries: about two entries a bucket (0 below 4 entries). */
+static unsigned
+index_bits(uint64_t n)
+{
+    unsigned b = 0;
+
+    while (b < 30 && ((uint64_t)2 << b) <= n)
+        b++;
+    return b > 0 ? b - 1 : 0;
+}
+
 int
 hunt_side_parse(uint8_t *buf, size_t len, unsigned flags, struct hside *s, struct err *err)
 {
@@ -274,6 +285,23 @@ hunt_side_parse(uint8_t *buf, size_t len, unsigned flags, struct hside *s, struc
             !isfinite(e.parts.bytes))
             return ERR_SET(err, ERR_FORMAT, "entry %llu: bad parts", (unsigned long long)i);
     }
+    /* the index of the hashes' top bits: a lookup reads first[] and then a bucket's entries */
+    if (g > UINT32_MAX - 1)
+        return ERR_SET(err, ERR_FORMAT, "%llu groups", (unsigned long long)g);
+    s->first_bits = index_bits(g);
+    s->first = mem_alloc((((size_t)1 << s->first_bits) + 1) * sizeof(*s->first));
+    {
+        uint64_t b = 0, nb = (uint64_t)1 << s->first_bits;
+
+        for (uint64_t i = 0; i < g; i++) {
+            uint64_t top = s->first_bits ? le_get64(ent_at(s, i)) >> (64 - s->first_bits) : 0;
+
+            while (b <= top)
+                s->first[b++] = (uint32_t)i;
+        }
+        while (b <= nb)
+            s->first[b++] = (uint32_t)g;
+    }
     for (uint64_t i = 0; i < t; i++) {
         p = s->tag + HSIDE_TAG * i;
         if (le_get32(p + 12) != 0 || (i > 0 && le_get32(p + 8) <= le_get32(p + 8 - HSIDE_TAG)))
@@ -327,7 +355,8 @@ hunt_side_tag(const struct hside *s, uint64_t i, uint64_t *hash, uint32_t *chash
 uint64_t
 hunt_side_find(const struct hside *s, uint64_t hash)
 {
-    uint64_t lo = 0, hi = s->groups;
+    uint64_t b = s->first_bits ? hash >> (64 - s->first_bits) : 0;
+    uint64_t lo = s->first[b], hi = s->first[b + 1]; /* the entries with hash's top bits */
 
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
@@ -383,6 +412,7 @@ hunt_side_load(const char *path, struct hside *s, struct err *err)
 void
 hunt_side_fini(struct hside *s)
 {
+    mem_free(s->first);
     if (s->big)
         mem_big_free(s->buf, s->big);
     else

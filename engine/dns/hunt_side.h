@@ -43,6 +43,8 @@ struct hside {
     uint64_t groups, tags, nclients, nkeys;
     uint64_t first_hour, last_hour; /* of the roll-up's groups (UINT64_MAX, 0: none) */
     const uint8_t *ent, *tag, *cl, *keys;
+    uint32_t *first;     /* first[b]: the first entry whose hash's top `first_bits` bits are >= b */
+    unsigned first_bits; /* (2^first_bits + 1 of them, made by hunt_side_parse()) */
 };
 
 /* One group's entry. */
