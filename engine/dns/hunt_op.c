@@ -665,6 +665,20 @@ merge_counts(const struct op *op, uint8_t *val, const uint8_t *p, size_t len, st
     return 0;
 }
 
+/* A distinct set as op_save_dset() saves it; an empty one (a client total's, the domains of
+ * --by domain) as its zero counts at once: one list, or three for addresses (op.h). */
+static int
+save_set(const struct dset *d, size_t width, struct op_bytes *out, struct err *err)
+{
+    static const uint8_t zero[12] = {0};
+
+    if (d->n == 0) {
+        op_bytes_put(out, zero, width == 17 ? 12 : 4);
+        return 0;
+    }
+    return op_save_dset(d, width, out, err);
+}
+
 static int
 save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *err)
 {
@@ -680,11 +694,11 @@ save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *
         op_bytes_u64(out, c);
     }
     for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-        if (op_save_dset(set_at(val, sets[i].off), sets[i].width, out, err) < 0)
+        if (save_set(set_at(val, sets[i].off), sets[i].width, out, err) < 0)
             return -ERR_INTERNAL;
     memcpy(&t, val + SET_AT(times), sizeof(t));
     save_times(&t, out);
-    if (op_save_dset(set_at(val, SET_AT(domains)), 8, out, err) < 0)
+    if (save_set(set_at(val, SET_AT(domains)), 8, out, err) < 0)
         return -ERR_INTERNAL;
     save_hourly((const struct hunt_hourly *)(const void *)(val + SET_AT(byhr)), out);
     return 0;

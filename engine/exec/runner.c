@@ -1826,6 +1826,28 @@ map_phase(const struct op *op, const struct part_plan *plan, const struct sweep_
         partial_fini(&r->counted);
         r->has_counted = 0;
     }
+    if (rc == 0 && sp.nruns > 0 && r != NULL && r->aux != NULL) {
+        /* spilled, the same: the roll-up its side file was to serve goes in whole (a damaged
+         * one reported, removed and its files read), and the run finishes as any spilled one */
+        struct partial *p = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+        struct err why;
+
+        op->aux_free(op, r->aux);
+        r->aux = NULL;
+        err_init(&why);
+        if (partial_load(r->rolls[0].path, PARTIAL_LOAD_ANY_ORDER, p, &why) == 0) {
+            rc = load_into(op, p, res->tables[0], &res->wacct[0], err);
+            if (rc < 0)
+                err_prefix(err, "the roll-up %s", r->rolls[0].path);
+        } else if (why.code == ERR_LIMIT) {
+            *err = why;
+            rc = -ERR_LIMIT;
+        } else {
+            rc = side_reread(r, res, &f, opts, why.msg, err);
+        }
+        partial_fini(p);
+        mem_free(p);
+    }
     t1 = now_s();
     res->phases.map = t1 - t0;
     if (rc == 0 && sp.nruns > 0) {

@@ -23,6 +23,8 @@ repo=$work/repo
   --labels "$work/labels-new.tsv"
 "$gen" --out "$work/late" --seed 23 --start 2024-02-29T23 --hours 1 --flows 800 -q \
   --labels "$work/labels-late.tsv"
+"$gen" --out "$work/big" --seed 24 --start 2024-03-02T00 --hours 1 --flows 30000 -q \
+  --labels "$work/labels-big.tsv"
 # Old enough for the racy rule (a file whose mtime or ctime is younger than 2 s is not
 # trusted to its partial): the mtimes set back now, the ctimes waited for.
 find "$work" -type f -exec touch -d '-2 hours' {} +
@@ -198,6 +200,14 @@ fsrun "$work/hs.damaged.roll" dns-hunt --limit 20 --format csv -v --threads 1 --
 same_run "$work/hs.def.plain" "$work/hs.damaged.roll"
 grep -q "^flowsweep: warn: cache: the roll-up .*(ignored and removed; its files read)" "$work/hs.damaged.roll.err" ||
   bad "truncated roll-up: not reported"
+# a new hour big enough to spill under --mem-limit: the side file gives way (the roll-up goes
+# in whole, as any spilled run's), the same answer
+rm -f "$repo/2024/03/02/00/"*.yaf
+cp -p "$work/big/2024/03/02/00/"*.yaf "$repo/2024/03/02/00/"
+hsrun spill hs 1 dns-hunt --limit 20 --format csv --mem-limit 3M --tmp-dir "$work"
+grep -q 'spilled [0-9.]* MiB in [1-9]' "$work/hs.spill.err" || bad "hs.spill: the run did not spill"
+rm -f "$repo/2024/03/02/00/"*.yaf
+cp -p "$work/new/2024/03/02/00/"*.yaf "$repo/2024/03/02/00/"
 # prune keeps a side file with its roll-up, and removes it with it
 c=$work/c-hs-prune
 rm -rf "$c" && cp -r "$work/fill-hs" "$c"
