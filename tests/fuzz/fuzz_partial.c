@@ -11,6 +11,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "group.h"
@@ -26,9 +27,35 @@ static struct job job;
 static struct op group;
 static struct op *hunt;
 
+static int
+u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* 0 when the series x[0..n) and y[0..n) hold the same items (a multiset: the finish reads it
+ * sorted, and merge_counts() keeps a merged series ascending where merge() appends). */
+static int
+times_cmp(const uint64_t *x, const uint64_t *y, size_t n)
+{
+    uint64_t *a = mem_alloc(n * sizeof(*a)), *b = mem_alloc(n * sizeof(*b));
+    int c;
+
+    memcpy(a, x, n * sizeof(*a));
+    memcpy(b, y, n * sizeof(*b));
+    qsort(a, n, sizeof(*a), u64_cmp);
+    qsort(b, n, sizeof(*b), u64_cmp);
+    c = memcmp(a, b, n * sizeof(*a));
+    mem_free(a);
+    mem_free(b);
+    return c;
+}
+
 /*
  * 0 when dns-hunt states a and b (compact: sets as counts) are equal: counters, the sets'
- * counts, the times series and the hours' counts.
+ * counts, the times series (as multisets) and the hours' counts.
  */
 static int
 hunt_state_cmp(const uint8_t *a, const uint8_t *b)
@@ -40,7 +67,7 @@ hunt_state_cmp(const uint8_t *a, const uint8_t *b)
         x->names.n != y->names.n || x->hours.n != y->hours.n || x->domains.n != y->domains.n ||
         x->times.n != y->times.n || x->byhr.n != y->byhr.n)
         return 1;
-    if (x->times.n && memcmp(x->times.p, y->times.p, x->times.n * sizeof(*x->times.p)) != 0)
+    if (x->times.n && times_cmp(x->times.p, y->times.p, x->times.n) != 0)
         return 1;
     if (x->byhr.n && memcmp(x->byhr.p, y->byhr.p, x->byhr.n * sizeof(*x->byhr.p)) != 0)
         return 1;
