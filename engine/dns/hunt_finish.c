@@ -899,7 +899,7 @@ hunt_side_rank(const struct hunt *h, const struct htab *t, const struct hside *s
     if (first_hour != UINT64_MAX)
         window_hours = last_hour - first_hour + 1;
     /* every untouched group scored from its parts; the first `want` kept in a heap */
-    want = limit ? (size_t)limit : (size_t)s->groups;
+    want = limit && limit < s->groups ? (size_t)limit : (size_t)s->groups; /* heap room */
     heap = mem_alloc((want + 1) * sizeof(*heap));
     *groups = *kept = 0;
     for (uint64_t i = 0; i < s->groups; i++) {

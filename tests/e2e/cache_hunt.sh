@@ -146,6 +146,9 @@ served "$work/hs.src"
 # every group printed (--limit past the groups: each read from the roll-up through it)
 hsrun all hs 1 dns-hunt --format csv --limit 100000
 served "$work/hs.all"
+# a --limit past any memory (the heap of the best untouched groups is only as big as they)
+hsrun huge hs 1 dns-hunt --format csv --limit 100000000000
+served "$work/hs.huge"
 # other norms: another finish, another side file (made from the roll-up, loaded as counts)
 hsrun norm hs 1 dns-hunt --limit 20 --format csv --len-norm 30
 [ -n "$(counted "$work/hs.norm.err")" ] || bad "hs.norm: the roll-up was not loaded as counts"
