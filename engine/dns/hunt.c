@@ -1020,8 +1020,8 @@ hunt_fold(const struct hunt *h, struct htab *t, struct hunt_scratch *s,
     pass1(h, t, s, flows, n);
     for (size_t i = 0; i < PREFETCH_AHEAD && s->npflow > 0; i++) /* nothing to look ahead at */
         s->pend[s->npend + i].same = 1;
-    for (size_t i = 0; i < s->npflow; i++) /* touched: at most a flow's records */
-        reserve((void **)&s->touched, &s->cap, 0, s->pflow[i].n, sizeof(*s->touched));
+    /* touched: at most a flow's pending records, so at most the batch's */
+    reserve((void **)&s->touched, &s->cap, 0, s->npend, sizeof(*s->touched));
     return pass2(h, t, s, acct, err);
 }
 
