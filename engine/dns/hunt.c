@@ -753,17 +753,18 @@ pass1_flow(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const s
             (ql = domain_way_query_len(w, rr->name, rr->name_len)) != (size_t)-1) {
             /* Folded before into this table (--by domain): its group, its query part's entropy
              * and length from the cache's answer, inline; nothing split, nothing left out. */
-            fp = fps[i];
             prev = rr;
-            pfp = fp;
+            pfp = fps[i];
             p->known = 1;
             skip = 0;
-            p->hash = dhash_needed ? p->e->hash : 0; /* the group's (the report's domain) */
             ent = w->memo - 1;
             qlen = (uint32_t)ql;
-            p->fp = fp;
-            p->whole = (uint8_t)domain_way_whole(w);
-            p->dhash = !dhash_needed || p->whole ? 0 : p->hash; /* --by domain: the domain's */
+            if (dhash_needed) {       /* the server view: its name, and the report's domain */
+                p->hash = p->e->hash; /* the group's */
+                p->fp = pfp;
+                p->whole = (uint8_t)domain_way_whole(w);
+                p->dhash = p->whole ? 0 : p->hash; /* --by domain: the domain's */
+            } /* else pass2() reads none of them for a known name */
         } else if (!same) {
             fp = fps[i];
             if (!domain_locate_fp(h->dl, s->cache, rr->name, rr->name_len, &fp, &d)) {
