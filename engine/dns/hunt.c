@@ -906,9 +906,14 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
 {
     int by_host = h->o.by == HUNT_BY_SERVER || h->o.by == HUNT_BY_CLIENT;
     int memo = h->o.by == HUNT_BY_DOMAIN;
+    int server_view = h->o.server_view;
+    /* kept here: the calls below may change *s for all the compiler knows */
+    const struct hunt_pend *pend = s->pend;
+    const struct hunt_pflow *pflow = s->pflow;
+    size_t npflow = s->npflow;
 
-    for (size_t q = 0; q < s->npflow; q++) {
-        const struct hunt_pflow *pf = &s->pflow[q];
+    for (size_t q = 0; q < npflow; q++) {
+        const struct hunt_pflow *pf = &pflow[q];
         const struct flow *f = pf->f;
         uint64_t busy = f->packets > f->rev_packets ? f->packets : f->rev_packets;
         struct hflow x = {
@@ -928,8 +933,8 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
         int is_new;
 
         sv.e = NULL;
-        if (q + TAG_AHEAD < s->npflow) { /* a client total: its value's counts and its key */
-            const struct hunt_pflow *a = &s->pflow[q + TAG_AHEAD];
+        if (q + TAG_AHEAD < npflow) { /* a client total: its value's counts and its key */
+            const struct hunt_pflow *a = &pflow[q + TAG_AHEAD];
             const uint8_t *g =
                 (const uint8_t *)(a->tag_e != NULL ? a->tag_e : htab_peek(t, a->tag_hash));
 
@@ -938,35 +943,35 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
                 __builtin_prefetch(g + 64);
                 __builtin_prefetch(g + sizeof(struct htab_entry) + sizeof(struct hunt_val));
             }
-            if (h->o.server_view) /* the server view's group: its entry, value and key */
-                prefetch_entry(t, s->pflow[q + TAG_AHEAD].srv_hash, GROUP_LINES);
+            if (server_view) /* the server view's group: its entry, value and key */
+                prefetch_entry(t, pflow[q + TAG_AHEAD].srv_hash, GROUP_LINES);
         }
-        for (size_t j = pf->first; j < (size_t)pf->first + pf->n; j++) {
-            const struct hunt_pend *p = &s->pend[j];
+        for (size_t j = pf->first, end = j + pf->n; j < end; j++) {
+            const struct hunt_pend *p = &pend[j];
 
-            if (!s->pend[j + PREFETCH_AHEAD].same) { /* the padding is `same` */
-                const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD];
+            if (!pend[j + PREFETCH_AHEAD].same) { /* the padding is `same` */
+                const struct hunt_pend *a = &pend[j + PREFETCH_AHEAD];
 
                 if (a->known)
                     prefetch_lines(a->e, GROUP_LINES);
                 else
                     prefetch_entry(t, a->hash, GROUP_LINES);
             }
-            if (!s->pend[j + PREFETCH_AHEAD / 2].same) {
-                const struct hunt_pend *a = &s->pend[j + PREFETCH_AHEAD / 2];
+            if (!pend[j + PREFETCH_AHEAD / 2].same) {
+                const struct hunt_pend *a = &pend[j + PREFETCH_AHEAD / 2];
 
                 const struct htab_entry *g = a->known ? a->e : htab_peek(t, a->hash);
 
                 if (!a->known) /* a known name is in its group's set: not looked up */
                     group_prefetch(t, a->hash, a, 0);
                 if (g != NULL) { /* the slot its flow's client would take in the group's set */
-                    const struct hunt_pflow *af = &s->pflow[a->flow];
+                    const struct hunt_pflow *af = &pflow[a->flow];
 
                     dset_prefetch_addr(&((const struct hunt_val *)(const void *)(g + 1))->clients,
                                        af->client[0], af->client + 1);
                 }
-                if (h->o.server_view) /* the server view's group of its flow */
-                    group_prefetch(t, s->pflow[a->flow].srv_hash, a, 1);
+                if (server_view) /* the server view's group of its flow */
+                    group_prefetch(t, pflow[a->flow].srv_hash, a, 1);
             }
             if (!p->same) {
                 e = p->known
@@ -985,7 +990,7 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
                 return -ERR_LIMIT;
             if (memo && !p->same && !p->known) /* its name is in e's set now */
                 memo_store(s, p, e);
-            if (h->o.server_view && server_rec(h, t, s, f, &x, pf, &sv, p, acct, err) < 0)
+            if (server_view && server_rec(h, t, s, f, &x, pf, &sv, p, acct, err) < 0)
                 return -ERR_LIMIT;
         }
         if (sv.e != NULL)
