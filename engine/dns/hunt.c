@@ -670,6 +670,8 @@ static void
 pass0(struct hunt_scratch *s, const struct flow *const *flows, size_t n)
 {
     size_t k = 0, total = 0;
+    struct domain_fp *fps;
+    const struct domain_cache *cache;
 
     for (size_t i = 0; i < n; i++)
         if (is_hunted(flows[i]))
@@ -677,6 +679,8 @@ pass0(struct hunt_scratch *s, const struct flow *const *flows, size_t n)
     reserve((void **)&s->fps, &s->cap_fps, 0, total, sizeof(*s->fps));
     if (s->cache == NULL)
         s->cache = domain_cache_create();
+    fps = s->fps; /* kept here: the stores to fps[] may change *s for all the compiler knows */
+    cache = s->cache;
     for (size_t i = 0; i < n; i++) {
         const struct flow *f = flows[i];
 
@@ -687,11 +691,11 @@ pass0(struct hunt_scratch *s, const struct flow *const *flows, size_t n)
 
             if (j > 0 && rr->name_len == rr[-1].name_len &&
                 memcmp(rr->name, rr[-1].name, rr->name_len) == 0) {
-                s->fps[k] = s->fps[k - 1];
+                fps[k] = fps[k - 1];
                 continue;
             }
-            s->fps[k] = name_fp(rr->name, rr->name_len);
-            domain_cache_prefetch(s->cache, &s->fps[k]);
+            fps[k] = name_fp(rr->name, rr->name_len);
+            domain_cache_prefetch(cache, &fps[k]);
         }
     }
 }
