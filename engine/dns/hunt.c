@@ -25,6 +25,7 @@ hunt_scratch_fini(struct hunt_scratch *s)
     mem_free(s->pflow);
     mem_free(s->keys);
     mem_free(s->fps);
+    mem_free(s->rep);
     mem_free(s->gent);
     mem_free(s->gidx);
     mem_free(s->tagm);
@@ -671,15 +672,22 @@ pass0(struct hunt_scratch *s, const struct flow *const *flows, size_t n)
 {
     size_t k = 0, total = 0;
     struct domain_fp *fps;
+    uint8_t *rep;
     const struct domain_cache *cache;
 
     for (size_t i = 0; i < n; i++)
         if (is_hunted(flows[i]))
             total += flows[i]->ndns;
-    reserve((void **)&s->fps, &s->cap_fps, 0, total, sizeof(*s->fps));
+    if (total > s->cap_fps) { /* fps and rep: room for `total` */
+        size_t cap = s->cap_fps;
+
+        reserve((void **)&s->fps, &s->cap_fps, 0, total, sizeof(*s->fps));
+        reserve((void **)&s->rep, &cap, 0, total, 1);
+    }
     if (s->cache == NULL)
         s->cache = domain_cache_create();
     fps = s->fps; /* kept here: the stores to fps[] may change *s for all the compiler knows */
+    rep = s->rep;
     cache = s->cache;
     for (size_t i = 0; i < n; i++) {
         const struct flow *f = flows[i];
@@ -692,8 +700,10 @@ pass0(struct hunt_scratch *s, const struct flow *const *flows, size_t n)
             if (j > 0 && rr->name_len == rr[-1].name_len &&
                 memcmp(rr->name, rr[-1].name, rr->name_len) == 0) {
                 fps[k] = fps[k - 1];
+                rep[k] = 1;
                 continue;
             }
+            rep[k] = 0;
             fps[k] = name_fp(rr->name, rr->name_len);
             domain_cache_prefetch(cache, &fps[k]);
         }
@@ -710,9 +720,11 @@ pass1_flow(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const s
            size_t *k, int dhash_needed, int memo)
 {
     const struct domain_fp *fps = s->fps + *k;
+    const uint8_t *reps = s->rep + *k;
 
     struct hunt_pflow *pf;
-    const struct dns_rr *prev = NULL; /* the last named record: its work is reused */
+    const struct dns_rr *prev = NULL;  /* the last named record: its work is reused */
+    const struct dns_rr *named = NULL; /* the last record with a name (prev or a repeat of it) */
     struct domain_parts d;
     struct domain_way *w;
     size_t ql;
@@ -749,15 +761,30 @@ pass1_flow(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const s
     for (uint32_t i = 0; i < f->ndns; i++) {
         const struct dns_rr *rr = &f->dns[i];
         struct hunt_pend *p = &s->pend[s->npend];
+        int same;
+
+        /*
+         * The bytes of the record before (pass0 compared them), which had a name: a repeat of
+         * prev, as `same` below finds it, with no fingerprints compared; unless left out, the
+         * record before was folded last, into p[-1]'s run.
+         */
+        if (reps[i] && named == rr - 1) {
+            named = rr;
+            if (!skip)
+                p[-1].nrec++;
+            continue;
+        }
         /* the fingerprint is the name's identity (as in the name sets): no bytes compared */
-        int same = prev && fps[i].lo == pfp.lo && fps[i].hi == pfp.hi;
+        same = prev && fps[i].lo == pfp.lo && fps[i].hi == pfp.hi;
+        if (same)
+            named = rr;
 
         if (!same && memo && (w = domain_cache_find(s->cache, &fps[i])) != NULL && w->memo != 0 &&
             (p->e = memo_group(s, w->memo64)) != NULL &&
             (ql = domain_way_query_len(w, rr->name, rr->name_len)) != (size_t)-1) {
             /* Folded before into this table (--by domain): its group, its query part's entropy
              * and length from the cache's answer, inline; nothing split, nothing left out. */
-            prev = rr;
+            prev = named = rr;
             pfp = fps[i];
             p->known = 1;
             skip = 0;
@@ -775,7 +802,7 @@ pass1_flow(const struct hunt *h, struct htab *t, struct hunt_scratch *s, const s
                 qlen = 0; /* d was cleared: a repeat of prev takes that (as it always did) */
                 continue;
             }
-            prev = rr;
+            prev = named = rr;
             pfp = fp;
             p->e = memo && d.memo64 != NULL ? memo_group(s, *d.memo64) : NULL;
             p->known = p->e != NULL;

@@ -195,7 +195,8 @@ struct hunt_scratch {
     uint8_t *keys; /* the records' group keys, packed */
     size_t keys_len, cap_keys;
     struct domain_fp *fps; /* the fingerprint of each record's name (the DNS flows' records) */
-    size_t cap_fps;
+    uint8_t *rep;          /* per record: 1 when its name's bytes are the record's before it */
+    size_t cap_fps;        /* of fps and rep */
     /*
      * The name memo (--by domain, hunt.c): a name folded into table `table_id` keeps, in the
      * domain cache (domain_parts.memo64), epoch << 32 | i: gent[i] is its group, and its
