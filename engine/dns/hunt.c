@@ -1019,7 +1019,7 @@ pass2(const struct hunt *h, struct htab *t, struct hunt_scratch *s, struct memac
             }
             if (rec_part(v, p, by_host, acct, err) < 0)
                 return -ERR_LIMIT;
-            if (memo && !p->same && !p->known) /* its name is in e's set now */
+            if (!p->known && !p->same && memo) /* its name is in e's set now */
                 memo_store(s, p, e);
             if (server_view && server_rec(h, t, s, f, &x, pf, &sv, p, acct, err) < 0)
                 return -ERR_LIMIT;
