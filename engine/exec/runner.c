@@ -827,7 +827,7 @@ side_choose(struct run *r, size_t nfiles)
     r->side_make = 1;
     path = cache_side_path(r->cache, roll->path);
     err_init(&why);
-    if (side_load(path, &r->sd, &why) < 0) {
+    if (side_open(path, &r->sd, &why) < 0) { /* its header: the rest as side_finish() reads it */
         if (!(why.code == ERR_IO && why.sys_errno == ENOENT))
             side_warn(r, path, why.msg, "ignored; rebuilt");
         side_fini(&r->sd);
@@ -1471,7 +1471,8 @@ side_apply(struct run *r, struct runner_result *res, const struct fold_ctx *fc,
         size_t n = strlen(path) + strlen(why.msg) + 96;
         char *w = mem_alloc(n);
 
-        snprintf(w, n, "the side file %s: %s (ignored; the roll-up loaded whole)", path, why.msg);
+        snprintf(w, n, "the side file %s: %s (ignored; %s)", path, why.msg,
+                 d.side_bad ? "rebuilt" : "the roll-up loaded whole");
         res->cache_warn =
             mem_realloc(res->cache_warn, (res->ncache_warn + 1) * sizeof(*res->cache_warn));
         res->cache_warn[res->ncache_warn++] = w;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack (scan()) */
 #include <xxhash.h>
 
 #include "bulksum.h"
@@ -275,17 +276,15 @@ first_bits(uint64_t n)
     return bits;
 }
 
-int
-side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err *err)
+/*
+ * The header buf[0..SIDE_HEAD) of a side file of `len` bytes: checked (its checksum unless
+ * SIDE_SKIP_SUMS), its fields into *s. 0, or -ERR_FORMAT saying why.
+ */
+static int
+head_check(const uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err *err)
 {
-    const uint8_t *ents, *list;
-    uint64_t n, passed, listed, npass = 0, nlisted = 0, prev_hash = 0, prev_off = 0, b = 0, size;
-    uint32_t *first;
-    unsigned bits;
+    uint64_t n, passed, listed;
 
-    memset(s, 0, sizeof(*s));
-    s->buf = buf;
-    s->len = len;
     if (len < SIDE_HEAD + 8)
         return BAD("cut short in its header (%zu bytes)", len);
     if (memcmp(buf, side_magic, 8) != 0)
@@ -315,50 +314,97 @@ side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err 
     if (len != SIDE_HEAD + 4 * listed + SIDE_ENT * n + 8)
         return BAD("length %zu, its counts make %llu", len,
                    (unsigned long long)(SIDE_HEAD + 4 * listed + SIDE_ENT * n + 8));
+    s->groups = n;
+    s->passed = passed;
+    s->listed = listed;
+    return 0;
+}
+
+/* The checks of the entries, one after the other (side_parse(), scan()). */
+struct ent_check {
+    const uint8_t *list; /* the list (s->listed entry numbers) */
+    uint64_t size;       /* the roll-up's length */
+    uint64_t listed;
+    uint64_t npass, nlisted, prev_hash, prev_off;
+};
+
+/* Entry i, its bytes p[0..SIDE_ENT): checked in order. 0, or -ERR_FORMAT saying why. */
+static int
+ent_check(struct ent_check *c, const uint8_t *p, uint64_t i, struct err *err)
+{
+    uint64_t hash = le_get64(p), off = le_get64(p + 8);
+    uint32_t elen = le_get32(p + 16), rank = le_get32(p + 20);
+
+    if (elen < 10 || off < 8 || off > c->size || elen > c->size - off)
+        return BAD("entry %llu: bytes %llu..+%u outside the roll-up", (unsigned long long)i,
+                   (unsigned long long)off, elen);
+    /* (entry 0 passes: its offset is >= 8, prev_off 0) */
+    if (hash < c->prev_hash || (hash == c->prev_hash && off <= c->prev_off))
+        return BAD("entry %llu out of order", (unsigned long long)i);
+    if (rank != SIDE_NOT_PASSING) {
+        c->npass++;
+        if (rank != SIDE_UNLISTED) {
+            if (rank >= c->listed || le_get32(c->list + 4 * (uint64_t)rank) != i)
+                return BAD("entry %llu: rank %u is not its place in the list",
+                           (unsigned long long)i, rank);
+            c->nlisted++;
+        }
+    }
+    c->prev_hash = hash;
+    c->prev_off = off;
+    return 0;
+}
+
+/* After the last entry: the counts the header gave. 0, or -ERR_FORMAT. */
+static int
+ents_counted(const struct ent_check *c, const struct side *s, struct err *err)
+{
+    if (c->npass != s->passed || c->nlisted != s->listed)
+        return BAD("%llu passing and %llu listed entries, the header says %llu and %llu",
+                   (unsigned long long)c->npass, (unsigned long long)c->nlisted,
+                   (unsigned long long)s->passed, (unsigned long long)s->listed);
+    return 0;
+}
+
+int
+side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err *err)
+{
+    const uint8_t *ents;
+    struct ent_check ck = {0};
+    uint64_t n, b = 0;
+    uint32_t *first;
+    unsigned bits;
+    int rc;
+
+    memset(s, 0, sizeof(*s));
+    s->buf = buf;
+    s->len = len;
+    if ((rc = head_check(buf, len, flags, s, err)) < 0)
+        return rc;
     if (!(flags & SIDE_SKIP_SUMS) &&
         bulksum_xxh3(buf + SIDE_HEAD, len - SIDE_HEAD - 8) != le_get64(buf + len - 8))
         return BAD("checksum mismatch");
-    list = buf + SIDE_HEAD;
-    ents = list + 4 * listed;
-    size = s->roll.size;
+    n = s->groups;
+    ck.list = buf + SIDE_HEAD;
+    ck.size = s->roll.size;
+    ck.listed = s->listed;
+    ents = ck.list + 4 * s->listed;
     bits = first_bits(n);
     first = s->first = mem_alloc((((size_t)1 << bits) + 1) * sizeof(*first)); /* side_fini() */
     for (uint64_t i = 0; i < n; i++) {
         const uint8_t *p = ents + SIDE_ENT * i;
-        uint64_t hash = le_get64(p), off = le_get64(p + 8);
-        uint32_t elen = le_get32(p + 16), rank = le_get32(p + 20);
-        uint64_t top = (hash >> 1) >> (63 - bits); /* its top `bits` bits (none: 0) */
+        uint64_t top = (le_get64(p) >> 1) >> (63 - bits); /* its top `bits` bits (none: 0) */
 
-        if (elen < 10 || off < 8 || off > size || elen > size - off)
-            return BAD("entry %llu: bytes %llu..+%u outside the roll-up", (unsigned long long)i,
-                       (unsigned long long)off, elen);
-        /* (entry 0 passes: its offset is >= 8, prev_off 0) */
-        if (hash < prev_hash || (hash == prev_hash && off <= prev_off))
-            return BAD("entry %llu out of order", (unsigned long long)i);
-        if (rank != SIDE_NOT_PASSING) {
-            npass++;
-            if (rank != SIDE_UNLISTED) {
-                if (rank >= listed || le_get32(list + 4 * (uint64_t)rank) != i)
-                    return BAD("entry %llu: rank %u is not its place in the list",
-                               (unsigned long long)i, rank);
-                nlisted++;
-            }
-        }
+        if ((rc = ent_check(&ck, p, i, err)) < 0)
+            return rc;
         while (b <= top) /* the buckets up to this entry's start here */
             first[b++] = (uint32_t)i;
-        prev_hash = hash;
-        prev_off = off;
     }
-    if (npass != passed || nlisted != listed)
-        return BAD("%llu passing and %llu listed entries, the header says %llu and %llu",
-                   (unsigned long long)npass, (unsigned long long)nlisted,
-                   (unsigned long long)passed, (unsigned long long)listed);
+    if ((rc = ents_counted(&ck, s, err)) < 0)
+        return rc;
     while (b <= ((uint64_t)1 << bits))
         first[b++] = (uint32_t)n;
     s->first_bits = bits;
-    s->groups = n;
-    s->passed = passed;
-    s->listed = listed;
     return 0;
 }
 
@@ -400,6 +446,54 @@ side_load(const char *path, struct side *s, struct err *err)
     rc = side_parse(buf, got, 0, s, err);
     s->big = len + 1;
     return rc;
+}
+
+/* Reads bytes [off, off + len) of side file descriptor `fd` into p. 0, or -code. */
+static int
+side_pread(int fd, uint8_t *p, size_t len, uint64_t off, struct err *err)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        ssize_t r = pread(fd, p + got, len - got, (off_t)(off + got));
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ERR_SET_ERRNO(err, errno, "cannot read");
+        if (r == 0)
+            return BAD("cut short at byte %llu", (unsigned long long)(off + got));
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+int
+side_open(const char *path, struct side *s, struct err *err)
+{
+    uint8_t head[SIDE_HEAD];
+    struct stat st;
+    int fd, rc;
+
+    memset(s, 0, sizeof(*s));
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ERR_SET_ERRNO(err, errno, "cannot open");
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return ERR_SET(err, ERR_FORMAT, "not a regular file");
+    }
+    s->len = (size_t)st.st_size;
+    if (s->len < SIDE_HEAD + 8)
+        rc = BAD("cut short in its header (%zu bytes)", s->len);
+    else if ((rc = side_pread(fd, head, SIDE_HEAD, 0, err)) == 0)
+        rc = head_check(head, s->len, 0, s, err);
+    if (rc < 0) {
+        close(fd);
+        return rc;
+    }
+    s->fd1 = fd + 1;
+    return 0;
 }
 
 void
@@ -556,9 +650,16 @@ side_make(const struct op *op, const struct partial_layout *roll, const struct h
 #define SIDE_READ_GAP  ((uint64_t)4096)
 #define SIDE_READ_SPAN ((uint64_t)256 << 10)
 
+/*
+ * side_finish() looks up a sub-table's keys with their loads started ahead: first[] of the key
+ * SIDE_AHEAD * 2 on, the first entry of its bucket for the key SIDE_AHEAD on (first[] loaded by
+ * then). Each lookup otherwise waits on both (on month's dns-names 10.6 k keys in 75 k entries
+ * of 2.4 MB: docs/partials.md, session 19).
+ */
+#define SIDE_AHEAD 8
+
 struct cand {
-    uint64_t off; /* the entry's group offset in the roll-up */
-    uint64_t ent; /* its entry number */
+    struct side_ent e; /* the entry */
     struct htab_entry *g;
     size_t gi; /* g's number among t's keys (done[]) */
 };
@@ -568,16 +669,209 @@ cand_cmp(const void *a, const void *b)
 {
     const struct cand *x = a, *y = b;
 
-    return x->off < y->off ? -1 : x->off > y->off;
+    return x->e.off < y->e.off ? -1 : x->e.off > y->e.off;
+}
+
+/* The candidates so far: one more, entry e for key g (number gi). */
+static void
+cand_add(struct cand **c, size_t *nc, size_t *cap, const struct side_ent *e, struct htab_entry *g,
+         size_t gi)
+{
+    if (*nc == *cap) {
+        *cap = *cap ? 2 * *cap : 1024;
+        *c = mem_realloc(*c, *cap * sizeof(**c));
+    }
+    (*c)[*nc].e = *e;
+    (*c)[*nc].g = g;
+    (*c)[(*nc)++].gi = gi;
+}
+
+/* Entry bytes p[0..SIDE_ENT) as a side_ent. */
+static void
+ent_at(const uint8_t *p, struct side_ent *e)
+{
+    e->hash = le_get64(p);
+    e->off = le_get64(p + 8);
+    e->len = le_get32(p + 16);
+    e->rank = le_get32(p + 20);
+    e->sum = le_get64(p + 24);
+}
+
+/* A key of t: its hash (the slot's) and entry. */
+struct tkey {
+    uint64_t hash;
+    struct htab_entry *g;
+};
+
+static int
+tkey_cmp(const void *a, const void *b)
+{
+    const struct tkey *x = a, *y = b;
+
+    return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
 /*
- * side_finish() looks up a sub-table's keys with their loads started ahead: first[] of the key
- * SIDE_AHEAD * 2 on, the first entry of its bucket for the key SIDE_AHEAD on (first[] loaded by
- * then). Each lookup otherwise waits on both (on month's dns-names 10.6 k keys in 75 k entries
- * of 2.4 MB: docs/partials.md, session 19).
+ * The keys of t ascending by hash (*n of them; mem_free() it): a counting sort by the hashes'
+ * top bits (XXH3 hashes: about one key a bucket), then each bucket sorted (by insertion).
  */
-#define SIDE_AHEAD 8
+static struct tkey *
+keys_by_hash(const struct htab *t, size_t *n)
+{
+    size_t nt = htab_count(t), k = 0;
+    unsigned bits = first_bits(nt) + 1;
+    size_t nb = (size_t)1 << bits;
+    uint32_t *at = mem_calloc(nb + 1, sizeof(*at));
+    struct tkey *tmp = mem_alloc((nt + 1) * sizeof(*tmp)),
+                *out = mem_alloc((nt + 1) * sizeof(*out));
+
+    for (unsigned p = 0; p < HTAB_PARTS; p++) {
+        size_t cap = htab_part_cap(t, p);
+
+        for (size_t i = 0; i < cap && k < nt; i++) { /* the slots' hashes: entries not read */
+            struct htab_entry *g = htab_part_slot(t, p, i);
+
+            if (g != NULL) {
+                tmp[k].hash = htab_part_slot_hash(t, p, i);
+                tmp[k].g = g;
+                at[(tmp[k++].hash >> (64 - bits)) + 1]++;
+            }
+        }
+    }
+    for (size_t b = 0; b < nb; b++)
+        at[b + 1] += at[b];
+    for (size_t i = 0; i < k; i++)
+        out[at[tmp[i].hash >> (64 - bits)]++] = tmp[i];
+    for (size_t b = 0, from = 0; b < nb; from = at[b++]) { /* bucket b: [from, at[b]) now */
+        if (at[b] - from > 16) { /* uneven hashes (a made input): time only */
+            qsort(out + from, at[b] - from, sizeof(*out), tkey_cmp);
+            continue;
+        }
+        for (size_t i = from + 1; i < at[b]; i++) {
+            struct tkey x = out[i];
+            size_t j = i;
+
+            for (; j > from && out[j - 1].hash > x.hash; j--)
+                out[j] = out[j - 1];
+            out[j] = x;
+        }
+    }
+    mem_free(at);
+    mem_free(tmp);
+    *n = k;
+    return out;
+}
+
+#define SIDE_SCAN 2048u /* entries read at a time (64 KiB) */
+
+/*
+ * Step 1 of side_finish() with the side file open (side_open()): its list and entries read
+ * SIDE_SCAN entries at a time into one buffer and checked as side_parse() checks them, each
+ * entry met with t's keys ascending by hash: the entries with a key's hash are candidates
+ * (*c), the listed entries kept by place (lent[]). Nothing of the file stays in memory but
+ * those. 0, or -code (the side file damaged, cut or unreadable) saying why.
+ */
+static int
+scan(const struct side *s, const struct htab *t, struct cand **c, size_t *nc, size_t *ccap,
+     struct side_ent *lent, struct err *err)
+{
+    int fd = s->fd1 - 1;
+    size_t nk, ti = 0, listb = 4 * (size_t)s->listed;
+    struct tkey *tk = keys_by_hash(t, &nk);
+    uint8_t *list = mem_alloc(listb + 4), *buf = mem_alloc((size_t)SIDE_SCAN * SIDE_ENT);
+    XXH3_state_t h;
+    struct ent_check ck = {0};
+    struct side_ent e;
+    uint8_t tail[8];
+    int rc;
+
+    XXH3_64bits_reset(&h);
+    ck.list = list;
+    ck.size = s->roll.size;
+    ck.listed = s->listed;
+    rc = side_pread(fd, list, listb, SIDE_HEAD, err);
+    if (rc == 0)
+        XXH3_64bits_update(&h, list, listb);
+    for (uint64_t i0 = 0; rc == 0 && i0 < s->groups; i0 += SIDE_SCAN) {
+        size_t m = s->groups - i0 < SIDE_SCAN ? (size_t)(s->groups - i0) : SIDE_SCAN;
+
+        if ((rc = side_pread(fd, buf, m * SIDE_ENT, SIDE_HEAD + listb + SIDE_ENT * i0, err)) < 0)
+            break;
+        XXH3_64bits_update(&h, buf, m * SIDE_ENT);
+        for (size_t j = 0; j < m; j++) {
+            const uint8_t *p = buf + SIDE_ENT * j;
+
+            if ((rc = ent_check(&ck, p, i0 + j, err)) < 0)
+                break;
+            ent_at(p, &e);
+            if (e.rank < s->listed)
+                lent[e.rank] = e;
+            while (ti < nk && tk[ti].hash < e.hash)
+                ti++;
+            for (size_t tj = ti; tj < nk && tk[tj].hash == e.hash; tj++)
+                cand_add(c, nc, ccap, &e, tk[tj].g, tj);
+        }
+    }
+    if (rc == 0 && (rc = side_pread(fd, tail, 8, s->len - 8, err)) == 0 &&
+        XXH3_64bits_digest(&h) != le_get64(tail))
+        rc = BAD("checksum mismatch");
+    if (rc == 0)
+        rc = ents_counted(&ck, s, err);
+    mem_free(buf);
+    mem_free(list);
+    mem_free(tk);
+    return rc;
+}
+
+/* Step 1 of side_finish() with the file in memory (side_parse()): each key looked up. */
+static void
+lookup(const struct side *s, const struct htab *t, struct cand **c, size_t *nc, size_t *ccap,
+       struct side_ent *lent)
+{
+    const uint8_t *ents = s->buf + SIDE_HEAD + 4 * s->listed;
+    uint64_t *hs;           /* a sub-table's keys: their hashes */
+    struct htab_entry **gs; /* and entries */
+    size_t maxp = 0, ng = 0;
+    struct side_ent e;
+
+    for (uint64_t k = 0; k < s->listed; k++)
+        side_ent(s, side_list(s, k), &lent[k]);
+    for (unsigned p = 0; p < HTAB_PARTS; p++)
+        if (htab_part_count(t, p) > maxp)
+            maxp = htab_part_count(t, p);
+    hs = mem_alloc((maxp + 1) * sizeof(*hs));
+    gs = mem_alloc((maxp + 1) * sizeof(*gs));
+    for (unsigned p = 0; p < HTAB_PARTS; p++) { /* the entries with a key's hash: candidates */
+        size_t cap = htab_part_cap(t, p), np = 0;
+
+        for (size_t i = 0; i < cap; i++) { /* the slots' hashes: the entries are not read */
+            struct htab_entry *g = htab_part_slot(t, p, i);
+
+            if (g != NULL) {
+                hs[np] = htab_part_slot_hash(t, p, i);
+                gs[np++] = g;
+            }
+        }
+        for (size_t j = 0; j < np; j++) {
+            uint64_t hash = hs[j];
+
+            if (j + 2 * SIDE_AHEAD < np)
+                __builtin_prefetch(&s->first[side_bucket(s, hs[j + 2 * SIDE_AHEAD])]);
+            if (j + SIDE_AHEAD < np)
+                __builtin_prefetch(ents +
+                                   SIDE_ENT * (size_t)s->first[side_bucket(s, hs[j + SIDE_AHEAD])]);
+            ng++;
+            for (uint64_t k = side_find(s, hash); k < s->groups; k++) {
+                side_ent(s, k, &e);
+                if (e.hash != hash)
+                    break;
+                cand_add(c, nc, ccap, &e, gs[j], ng - 1);
+            }
+        }
+    }
+    mem_free(hs);
+    mem_free(gs);
+}
 
 /* A key of the table that the roll-up holds: its old state, loaded. */
 struct found {
@@ -592,73 +886,31 @@ side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, c
     size_t nt = htab_count(t), nf = 0, vlen = (op->val_len + 7u) & ~7u;
     struct found *f = mem_calloc(nt + 1, sizeof(*f));
     uint8_t *touched = mem_calloc(s->listed + 1, 1);
+    struct side_ent *lent = mem_alloc((s->listed + 1) * sizeof(*lent)); /* by list place */
     struct partial_buf b = {0};
     struct partial_entry pe;
     struct side_ent e;
     struct htab *l = NULL;
     struct cand *c = NULL;
     uint8_t *done = mem_calloc(nt + 1, 1); /* per key of t: its entry was found */
-    size_t nc = 0, ccap = 0, ng = 0;
+    size_t nc = 0, ccap = 0;
     uint64_t passed_before = 0, listed_touched = 0, loaded = 0, need = op->limit;
-    const uint8_t *ents = s->buf + SIDE_HEAD + 4 * s->listed;
-    uint64_t *hs;           /* a sub-table's keys: their hashes */
-    struct htab_entry **gs; /* and entries */
-    size_t maxp = 0;
     int rc = 0;
 
     memset(d, 0, sizeof(*d));
-    for (unsigned p = 0; p < HTAB_PARTS; p++)
-        if (htab_part_count(t, p) > maxp)
-            maxp = htab_part_count(t, p);
-    hs = mem_alloc((maxp + 1) * sizeof(*hs));
-    gs = mem_alloc((maxp + 1) * sizeof(*gs));
     /* 1. each key of t looked up; the old state of those the roll-up holds loaded */
-    for (unsigned p = 0; p < HTAB_PARTS; p++) { /* the entries with a key's hash: candidates */
-        size_t cap = htab_part_cap(t, p), np = 0;
-
-        for (size_t i = 0; i < cap; i++) { /* the slots' hashes: the entries are not read */
-            struct htab_entry *g = htab_part_slot(t, p, i);
-
-            if (g != NULL) {
-                hs[np] = htab_part_slot_hash(t, p, i);
-                gs[np++] = g;
-            }
-        }
-        for (size_t j = 0; j < np; j++) {
-            struct htab_entry *g = gs[j];
-            uint64_t hash = hs[j];
-
-            if (j + 2 * SIDE_AHEAD < np)
-                __builtin_prefetch(&s->first[side_bucket(s, hs[j + 2 * SIDE_AHEAD])]);
-            if (j + SIDE_AHEAD < np)
-                __builtin_prefetch(ents +
-                                   SIDE_ENT * (size_t)s->first[side_bucket(s, hs[j + SIDE_AHEAD])]);
-            ng++;
-            for (uint64_t k = side_find(s, hash); k < s->groups; k++) {
-                side_ent(s, k, &e);
-                if (e.hash != hash)
-                    break;
-                if (nc == ccap) {
-                    ccap = ccap ? 2 * ccap : 1024;
-                    c = mem_realloc(c, ccap * sizeof(*c));
-                }
-                c[nc].ent = k;
-                c[nc].off = e.off;
-                c[nc].gi = ng - 1;
-                c[nc++].g = g;
-            }
-        }
+    if (s->buf != NULL) {
+        lookup(s, t, &c, &nc, &ccap, lent);
+    } else if ((rc = scan(s, t, &c, &nc, &ccap, lent, err)) < 0) {
+        d->side_bad = 1; /* the side file's own damage: t untouched */
     }
     if (nc > 1) /* read in the roll-up's order, near groups with one pread (SIDE_READ_GAP) */
         qsort(c, nc, sizeof(*c), cand_cmp);
     for (size_t i = 0, j; i < nc && rc == 0; i = j) {
-        struct side_ent last;
-        uint64_t from = c[i].off, to;
+        uint64_t from = c[i].e.off, to = c[i].e.off + c[i].e.len;
 
-        side_ent(s, c[i].ent, &last);
-        to = last.off + last.len;
         for (j = i + 1; j < nc; j++) { /* the span [from, to) grows while the next is near */
-            side_ent(s, c[j].ent, &e);
+            e = c[j].e;
             if (e.off > to + SIDE_READ_GAP || e.off + e.len - from > SIDE_READ_SPAN)
                 break;
             if (e.off + e.len > to)
@@ -671,7 +923,7 @@ side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, c
 
             if (done[c[m].gi])
                 continue; /* its key was found (the first entry with it, as the entries' order) */
-            side_ent(s, c[m].ent, &e);
+            e = c[m].e;
             if ((rc = check_group(name, &e, b.p + (e.off - from), &pe, err)) < 0)
                 break;
             if (pe.key_len != g->key_len ||
@@ -696,8 +948,6 @@ side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, c
     }
     mem_free(c);
     mem_free(done);
-    mem_free(hs);
-    mem_free(gs);
     /* 2. enough listed groups left for the output? (all of them without a limit) */
     if (rc == 0 && s->listed < s->passed && (need == 0 || s->listed - listed_touched < need))
         rc = 1;
@@ -710,7 +960,7 @@ side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, c
 
         if (touched[k])
             continue;
-        side_ent(s, side_list(s, k), &e);
+        e = lent[k];
         if ((rc = side_group(fd, name, &e, &b, &pe, err)) < 0)
             break;
         h = htab_upsert(l, pe.key, pe.key_len, pe.hash, &is_new, err);
@@ -769,6 +1019,7 @@ side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, c
     }
     mem_free(f);
     mem_free(touched);
+    mem_free(lent);
     partial_buf_fini(&b);
     return rc;
 }
@@ -781,5 +1032,7 @@ side_fini(struct side *s)
     else
         mem_free(s->buf);
     mem_free(s->first);
+    if (s->fd1 > 0)
+        close(s->fd1 - 1);
     memset(s, 0, sizeof(*s));
 }

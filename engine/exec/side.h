@@ -52,8 +52,9 @@ void side_roll_of(const struct partial *p, struct side_roll *r);
 
 /* A loaded side file (side_parse()). */
 struct side {
-    uint8_t *buf; /* the file (owned) */
+    uint8_t *buf; /* the file (owned; NULL after side_open(): read as side_finish() needs) */
     size_t len;
+    int fd1;    /* side_open(): the file's descriptor + 1 (owned); 0: none */
     size_t big; /* 0: buf is mem_alloc()ed; else mem_big_zalloc(big)ed (side_load()) */
     uint8_t finish_fp[16];
     struct side_roll roll;
@@ -106,6 +107,15 @@ int side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct 
 /* side_load() - reads `path` and side_parse()s it. 0, or -code (ERR_IO, ERR_FORMAT). */
 int side_load(const char *path, struct side *s, struct err *err);
 
+/*
+ * side_open() - opens `path` and checks its header and length (as side_parse() does) into
+ * *s, keeping the file open and unread: side_finish() then reads its list and entries a
+ * part at a time, checking them as side_parse() does, and uses only what the run needs
+ * (side_ent(), side_list(), side_find() are for a parsed file only). 0, or -code (ERR_IO,
+ * ERR_FORMAT). side_fini() it either way.
+ */
+int side_open(const char *path, struct side *s, struct err *err);
+
 /* side_ent() - entry i (< s->groups). side_list() - the entry number at list place k. */
 void side_ent(const struct side *s, uint64_t i, struct side_ent *e);
 uint64_t side_list(const struct side *s, uint64_t k);
@@ -147,6 +157,7 @@ struct side_done {
     uint64_t found;          /* of which the roll-up held */
     uint64_t loaded;         /* listed groups loaded into the table */
     uint64_t listed_touched; /* keys of the table in the list (the list's margin they took) */
+    int side_bad;            /* on failure: the side file itself (side_open()ed) failed */
 };
 
 /*
@@ -157,13 +168,14 @@ struct side_done {
  * `t` prints what the roll-up and t together print; *d the counts to put
  * right. Returns 0; 1 when the list is too short for this run; -ERR_FORMAT
  * or -ERR_IO (a group of the roll-up fails its checksum, a state does not
- * load) with `err` saying why; -ERR_LIMIT. On 1 and every failure but
+ * load; or, d->side_bad set, the side_open()ed side file fails its checks
+ * or cannot be read) with `err` saying why; -ERR_LIMIT. On 1 and every failure but
  * ERR_LIMIT, `t` is as it was.
  */
 int side_finish(const struct op *op, struct htab *t, const struct side *s, int fd, const char *name,
                 struct memacct *acct, struct side_done *d, struct err *err);
 
-/* side_fini() - frees the file's bytes. */
+/* side_fini() - frees the file's bytes (closes a side_open()ed file). */
 void side_fini(struct side *s);
 
 #endif
