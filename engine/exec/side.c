@@ -651,7 +651,7 @@ side_make(const struct op *op, const struct partial_layout *roll, const struct h
 #define SIDE_READ_SPAN ((uint64_t)256 << 10)
 
 /*
- * side_finish() looks up a sub-table's keys with their loads started ahead: first[] of the key
+ * lookup() looks up a sub-table's keys with their loads started ahead: first[] of the key
  * SIDE_AHEAD * 2 on, the first entry of its bucket for the key SIDE_AHEAD on (first[] loaded by
  * then). Each lookup otherwise waits on both (on month's dns-names 10.6 k keys in 75 k entries
  * of 2.4 MB: docs/partials.md, session 19).
