@@ -71,15 +71,6 @@ sort_items(uint8_t *items, size_t n, size_t width)
     }
 }
 
-static void
-put_u32(struct op_bytes *out, size_t n)
-{
-    uint8_t le[4];
-
-    le_put32(le, (uint32_t)n);
-    op_bytes_put(out, le, 4);
-}
-
 /* The 17-byte form of an IPv4 address (dset.c's): family 4, ::ffff:a.b.c.d. */
 static const uint8_t v4_prefix[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
 
@@ -95,7 +86,9 @@ addr_kind(const uint8_t *it)
 int
 op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct err *err)
 {
-    uint8_t *items;
+    static const size_t skip[3] = {13, 1, 0}, len[3] = {4, 16, 17};
+    size_t m[3] = {0, 0, 0}, at[3];
+    uint8_t *items, *q;
     size_t n;
 
     (void)err;
@@ -107,36 +100,37 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
             return 0;
         }
     }
+    if (width != 17) { /* the items straight into `out` after their count, sorted there */
+        out->p = mem_grow(out->p, &out->cap, out->len + 4 + (size_t)s->n * width, 256);
+        items = out->p + out->len + 4;
+        n = dset_items(s, width, items);
+        if (!out->any_order)
+            sort_items(items, n, width);
+        le_put32(out->p + out->len, (uint32_t)n);
+        out->len += 4 + n * width;
+        return 0;
+    }
     items = mem_alloc((size_t)s->n * width + 1);
     n = dset_items(s, width, items);
     if (!out->any_order)
         sort_items(items, n, width);
-    if (width != 17) {
-        put_u32(out, n);
-        op_bytes_put(out, items, n * width);
-    } else {
-        static const size_t skip[3] = {13, 1, 0}, len[3] = {4, 16, 17};
-        size_t m[3] = {0, 0, 0}, at[3];
-        uint8_t *q;
+    for (size_t i = 0; i < n; i++)
+        m[addr_kind(items + 17 * i)]++;
+    /* room for the three lists at once, each a u32 count and its items */
+    out->p = mem_grow(out->p, &out->cap, out->len + 12 + 4 * m[0] + 16 * m[1] + 17 * m[2], 256);
+    q = out->p + out->len;
+    at[0] = 4;
+    at[1] = at[0] + 4 * m[0] + 4;
+    at[2] = at[1] + 16 * m[1] + 4;
+    for (int k = 0; k < 3; k++)
+        le_put32(q + at[k] - 4, (uint32_t)m[k]);
+    for (size_t i = 0; i < n; i++) {
+        int k = addr_kind(items + 17 * i);
 
-        for (size_t i = 0; i < n; i++)
-            m[addr_kind(items + 17 * i)]++;
-        /* room for the three lists at once, each a u32 count and its items */
-        out->p = mem_grow(out->p, &out->cap, out->len + 12 + 4 * m[0] + 16 * m[1] + 17 * m[2], 256);
-        q = out->p + out->len;
-        at[0] = 4;
-        at[1] = at[0] + 4 * m[0] + 4;
-        at[2] = at[1] + 16 * m[1] + 4;
-        for (int k = 0; k < 3; k++)
-            le_put32(q + at[k] - 4, (uint32_t)m[k]);
-        for (size_t i = 0; i < n; i++) {
-            int k = addr_kind(items + 17 * i);
-
-            memcpy(q + at[k], items + 17 * i + skip[k], len[k]);
-            at[k] += len[k];
-        }
-        out->len += 12 + 4 * m[0] + 16 * m[1] + 17 * m[2];
+        memcpy(q + at[k], items + 17 * i + skip[k], len[k]);
+        at[k] += len[k];
     }
+    out->len += 12 + 4 * m[0] + 16 * m[1] + 17 * m[2];
     mem_free(items);
     return 0;
 }
