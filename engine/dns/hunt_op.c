@@ -201,25 +201,30 @@ set_at(const uint8_t *val, size_t off)
     return (struct dset *)(uintptr_t)(val + off);
 }
 
-/* The times series: u32 count, then its items ascending, 8 bytes little-endian each. */
+/* The times series: u32 count, then its items ascending, 8 bytes little-endian each, written in
+ * one block (sorted first only when the series is not ascending already). */
 static void
 save_times(const struct hunt_times *t, struct op_bytes *out)
 {
-    /* the items, then hunt_sort_u64()'s room */
-    uint64_t *items = mem_alloc(((size_t)t->n + 1 + t->n / 2 + 1) * sizeof(*items));
-    uint8_t le[4];
+    const uint64_t *src = t->p;
+    uint64_t *items = NULL;
     size_t asc = 1;
+    uint8_t *q;
 
-    if (t->n) /* an empty series has no array (memcpy from NULL is undefined) */
-        memcpy(items, t->p, (size_t)t->n * sizeof(*items));
-    while (asc < t->n && items[asc - 1] <= items[asc])
+    while (asc < t->n && src[asc - 1] <= src[asc])
         asc++;
-    if (asc < t->n)
+    if (asc < t->n) { /* the items, then hunt_sort_u64()'s room */
+        items = mem_alloc(((size_t)t->n + 1 + t->n / 2 + 1) * sizeof(*items));
+        memcpy(items, t->p, (size_t)t->n * sizeof(*items));
         hunt_sort_u64(items, items + t->n + 1, t->n);
-    le_put32(le, (uint32_t)t->n);
-    op_bytes_put(out, le, 4);
+        src = items;
+    }
+    op_bytes_reserve(out, 4 + 8 * (size_t)t->n);
+    q = out->p + out->len;
+    le_put32(q, (uint32_t)t->n);
     for (uint32_t i = 0; i < t->n; i++)
-        op_bytes_u64(out, items[i]);
+        le_put64(q + 4 + 8 * (size_t)i, src[i]);
+    out->len += 4 + 8 * (size_t)t->n;
     mem_free(items);
 }
 
@@ -256,16 +261,19 @@ load_times(struct hunt_times *t, const uint8_t **p, const uint8_t *end, struct m
 static void
 save_hourly(const struct hunt_hourly *hh, struct op_bytes *out)
 {
-    uint8_t le[4];
+    uint8_t *q;
 
-    le_put32(le, (uint32_t)hh->n);
-    op_bytes_put(out, le, 4);
-    for (uint32_t i = 0; i < hh->n; i++) {
-        op_bytes_u64(out, hh->p[i].hour);
-        op_bytes_u64(out, hh->p[i].flows);
-        op_bytes_u64(out, hh->p[i].bytes.lo);
-        op_bytes_u64(out, hh->p[i].bytes.hi);
+    op_bytes_reserve(out, 4 + 32 * (size_t)hh->n); /* the count and every hour at once */
+    q = out->p + out->len;
+    le_put32(q, (uint32_t)hh->n);
+    q += 4;
+    for (uint32_t i = 0; i < hh->n; i++, q += 32) {
+        le_put64(q, hh->p[i].hour);
+        le_put64(q + 8, hh->p[i].flows);
+        le_put64(q + 16, hh->p[i].bytes.lo);
+        le_put64(q + 24, hh->p[i].bytes.hi);
     }
+    out->len += 4 + 32 * (size_t)hh->n;
 }
 
 static int
@@ -685,14 +693,19 @@ save(const struct op *op, const uint8_t *val, struct op_bytes *out, struct err *
     const uint8_t version = OP_STATE_VERSION;
     struct hunt_times t;
 
+    uint8_t *q;
+
     (void)op;
-    op_bytes_put(out, &version, 1);
+    op_bytes_reserve(out, 1 + 8 * NCOUNTERS); /* the version and the counters at once */
+    q = out->p + out->len;
+    q[0] = version;
     for (size_t i = 0; i < NCOUNTERS; i++) {
         uint64_t c;
 
         memcpy(&c, val + i * sizeof(uint64_t), sizeof(c));
-        op_bytes_u64(out, c);
+        le_put64(q + 1 + 8 * i, c);
     }
+    out->len += 1 + 8 * NCOUNTERS;
     for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
         if (save_set(set_at(val, sets[i].off), sets[i].width, out, err) < 0)
             return -ERR_INTERNAL;
