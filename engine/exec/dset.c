@@ -964,8 +964,8 @@ put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
-size_t
-dset_save17(const struct dset *s, uint8_t *out)
+/* dset_save17() of a set that is not inline IPv4 addresses (nor empty and inline). */
+static size_t __attribute__((noinline)) save17_parts(const struct dset *s, uint8_t *out)
 {
     const struct dset *v4 = NULL, *wide = NULL;
     size_t n4 = 0, n6 = 0, no = 0, nslots = 0;
@@ -1016,6 +1016,23 @@ dset_save17(const struct dset *s, uint8_t *out)
         }
     }
     return (size_t)(qo - out);
+}
+
+size_t
+dset_save17(const struct dset *s, uint8_t *out)
+{
+    uint32_t n4;
+
+    /* the common small set: its few IPv4 addresses inline (or none), no call and no loop over
+     * slots */
+    if (s->cap != DSET_V4 && (s->cap != 0 || s->n != 0))
+        return save17_parts(s, out);
+    n4 = s->cap == DSET_V4 ? s->n : 0;
+    put32(out, n4);
+    for (uint32_t i = 0; i < n4; i++)
+        memcpy(out + 4 + 4 * (size_t)i, s->u.inl + 4 * (size_t)i, 4);
+    memset(out + 4 + 4 * (size_t)n4, 0, 8); /* no IPv6 address, no other item */
+    return 12 + 4 * (size_t)n4;
 }
 
 size_t

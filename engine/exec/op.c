@@ -83,37 +83,17 @@ addr_kind(const uint8_t *it)
     return it[0] == 6 ? 1 : 2;
 }
 
-int
-op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct err *err)
+/* op_save_dset() of an address set in ascending order (or one dset_save17() leaves): the items
+ * sorted as 17 bytes, then dealt to their three lists. */
+static void __attribute__((noinline)) save_addr_sorted(const struct dset *s, struct op_bytes *out)
 {
     static const size_t skip[3] = {13, 1, 0}, len[3] = {4, 16, 17};
     size_t m[3] = {0, 0, 0}, at[3];
-    uint8_t *items, *q;
-    size_t n;
+    uint8_t *items = mem_alloc((size_t)s->n * 17 + 1), *q;
+    size_t n = dset_items(s, 17, items);
 
-    (void)err;
-    if (width == 17 && out->any_order) { /* the three lists straight from the set's parts */
-        out->p = mem_grow(out->p, &out->cap, out->len + 12 + 17 * (size_t)s->n, 256);
-        n = dset_save17(s, out->p + out->len);
-        if (n != (size_t)-1) {
-            out->len += n;
-            return 0;
-        }
-    }
-    if (width != 17) { /* the items straight into `out` after their count, sorted there */
-        out->p = mem_grow(out->p, &out->cap, out->len + 4 + (size_t)s->n * width, 256);
-        items = out->p + out->len + 4;
-        n = dset_items(s, width, items);
-        if (!out->any_order)
-            sort_items(items, n, width);
-        le_put32(out->p + out->len, (uint32_t)n);
-        out->len += 4 + n * width;
-        return 0;
-    }
-    items = mem_alloc((size_t)s->n * width + 1);
-    n = dset_items(s, width, items);
     if (!out->any_order)
-        sort_items(items, n, width);
+        sort_items(items, n, 17);
     for (size_t i = 0; i < n; i++)
         m[addr_kind(items + 17 * i)]++;
     /* room for the three lists at once, each a u32 count and its items */
@@ -132,6 +112,36 @@ op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct er
     }
     out->len += 12 + 4 * m[0] + 16 * m[1] + 17 * m[2];
     mem_free(items);
+}
+
+int
+op_save_dset(const struct dset *s, size_t width, struct op_bytes *out, struct err *err)
+{
+    uint8_t *items;
+    size_t n;
+
+    (void)err;
+    if (width == 17 && out->any_order) { /* the three lists straight from the set's parts */
+        if (out->cap - out->len < 12 + 17 * (size_t)s->n)
+            op_bytes_reserve(out, 12 + 17 * (size_t)s->n);
+        n = dset_save17(s, out->p + out->len);
+        if (n != (size_t)-1) {
+            out->len += n;
+            return 0;
+        }
+    }
+    if (width == 17) {
+        save_addr_sorted(s, out);
+        return 0;
+    }
+    /* the items straight into `out` after their count, sorted there */
+    out->p = mem_grow(out->p, &out->cap, out->len + 4 + (size_t)s->n * width, 256);
+    items = out->p + out->len + 4;
+    n = dset_items(s, width, items);
+    if (!out->any_order)
+        sort_items(items, n, width);
+    le_put32(out->p + out->len, (uint32_t)n);
+    out->len += 4 + n * width;
     return 0;
 }
 
