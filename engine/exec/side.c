@@ -14,6 +14,7 @@
 #include <xxhash.h>
 
 #include "bulksum.h"
+#include "file_read.h"
 #include "le.h"
 #include "mem.h"
 #include "op.h"
@@ -411,40 +412,15 @@ side_parse(uint8_t *buf, size_t len, unsigned flags, struct side *s, struct err 
 int
 side_load(const char *path, struct side *s, struct err *err)
 {
-    struct stat st;
     uint8_t *buf;
-    size_t len, got = 0;
-    int fd, rc;
+    size_t got, cap;
+    int rc;
 
     memset(s, 0, sizeof(*s));
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ERR_SET_ERRNO(err, errno, "cannot open");
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return ERR_SET(err, ERR_FORMAT, "not a regular file");
-    }
-    len = (size_t)st.st_size;
-    buf = mem_big_zalloc(len + 1);
-    while (got < len) {
-        ssize_t r = read(fd, buf + got, len - got);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-
-            close(fd);
-            mem_big_free(buf, len + 1);
-            return ERR_SET_ERRNO(err, e, "cannot read");
-        }
-        if (r == 0)
-            break; /* shrank under us: the checks say what is missing */
-        got += (size_t)r;
-    }
-    close(fd);
+    if ((rc = file_read_whole(path, &buf, &got, &cap, err)) < 0)
+        return rc;
     rc = side_parse(buf, got, 0, s, err);
-    s->big = len + 1;
+    s->big = cap;
     return rc;
 }
 
