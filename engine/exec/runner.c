@@ -802,6 +802,51 @@ side_write_loaded(struct run *r, const struct partial *p, const struct htab *t,
 }
 
 /*
+ * A side file of roll-up `roll` (dns-names' .side, an operation's own) is bound to the roll-up
+ * it was made from: `want`, that roll-up's length and checksums, must be those of the head
+ * cache_cover() chose it from (read again only without one), of the open file's length and
+ * of its trailer. Then its members count as from the cache (roll_members_hit()) and the
+ * roll-up's open descriptor is returned, for the groups read later; else -1 (the roll-up was
+ * written again since, or is being replaced: a stale side file).
+ */
+static int
+bind_roll(struct run *r, const struct cache_roll *roll, const struct side_roll *want)
+{
+    struct partial *p = roll->head, *own = NULL;
+    struct err why;
+    int fd, ok = 0;
+
+    err_init(&why);
+    if (p == NULL) {
+        p = own = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
+        if (partial_load(roll->path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, p, &why) !=
+                0 ||
+            !cache_roll_matches(r->cache, p, roll, r->srcs))
+            p = NULL;
+    }
+    fd = open(roll->path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && p != NULL) {
+        struct side_roll id;
+        struct stat st;
+        uint8_t tr[24];
+
+        side_roll_of(p, &id);
+        ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size == want->size && id.size <= want->size &&
+             id.head_sum == want->head_sum && id.members_sum == want->members_sum &&
+             want->size >= 24 && pread(fd, tr, 24, (off_t)(want->size - 24)) == 24 &&
+             le_get64(tr + 8) == want->size - 24 && le_get64(tr + 16) == want->trailer_sum;
+    }
+    if (ok)
+        roll_members_hit(r, roll, p);
+    else if (fd >= 0)
+        close(fd), fd = -1;
+    if (own != NULL)
+        partial_fini(own);
+    mem_free(own);
+    return fd;
+}
+
+/*
  * Whether this run can finish without loading its largest roll-up: the operation
  * ranks, the run finishes, no new whole is due; then its side file is loaded and
  * bound to it (same length and checksums), and its members count as from the cache.
@@ -812,10 +857,9 @@ side_choose(struct run *r, size_t nfiles)
 {
     const struct cache_roll *roll = &r->rolls[0];
     size_t covered = 0;
-    struct partial *p, *own = NULL;
     struct err why;
     char *path;
-    int fd = -1, ok = 0;
+    int fd;
 
     r->side_fd = -1;
     if (r->op->rank == NULL || !r->finishing || !r->cache->has_finish || r->nrolls == 0)
@@ -841,43 +885,12 @@ side_choose(struct run *r, size_t nfiles)
         return;
     }
     mem_free(path);
-    /* the head cache_cover() chose it from (read again only without one): the side file binds
-     * to its checksums and the open file's length and trailer, as to a head read now */
-    p = roll->head;
-    if (p == NULL) {
-        p = own = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
-        if (partial_load(roll->path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, p, &why) !=
-                0 ||
-            !cache_roll_matches(r->cache, p, roll, r->srcs))
-            p = NULL;
-    }
-    fd = open(roll->path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0 && p != NULL) {
-        struct side_roll id;
-        struct stat st;
-        uint8_t tr[24];
-
-        side_roll_of(p, &id);
-        ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size == r->sd.roll.size &&
-             id.size <= r->sd.roll.size && id.head_sum == r->sd.roll.head_sum &&
-             id.members_sum == r->sd.roll.members_sum && r->sd.roll.size >= 24 &&
-             pread(fd, tr, 24, (off_t)(r->sd.roll.size - 24)) == 24 &&
-             le_get64(tr + 8) == r->sd.roll.size - 24 &&
-             le_get64(tr + 16) == r->sd.roll.trailer_sum;
-    }
-    if (!ok) { /* the roll-up was written again since (or is being replaced): a stale side file */
-        if (fd >= 0)
-            close(fd);
-        if (own != NULL)
-            partial_fini(own);
-        mem_free(own);
+    fd = bind_roll(r, roll, &r->sd.roll);
+    if (fd <
+        0) { /* the roll-up was written again since (or is being replaced): a stale side file */
         side_fini(&r->sd);
         return;
     }
-    roll_members_hit(r, roll, p);
-    if (own != NULL)
-        partial_fini(own);
-    mem_free(own);
     r->side = 1;
     r->side_make = 0;
     r->side_fd = fd;
@@ -929,11 +942,11 @@ aux_choose(struct run *r)
     const struct cache_roll *roll = &r->rolls[0];
     uint64_t id[4];
     uint8_t fp[16];
-    struct partial *p, *own = NULL;
+    struct side_roll want;
     struct err why;
     char *path;
     void *aux = NULL;
-    int fd = -1, ok = 0;
+    int fd;
 
     if (op->aux_suffix == NULL || !r->finishing || !r->cache->has_finish || r->defer != 1 ||
         r->side)
@@ -954,40 +967,13 @@ aux_choose(struct run *r)
         return;
     }
     mem_free(path);
-    /* bound as side_choose() binds a side file: to the head cache_cover() chose it from */
-    p = roll->head;
-    if (p == NULL) {
-        p = own = mem_calloc(1, sizeof(*p)); /* 8 KB: off the stack */
-        if (partial_load(roll->path, PARTIAL_LOAD_HEAD_ONLY | PARTIAL_LOAD_ANY_ORDER, p, &why) !=
-                0 ||
-            !cache_roll_matches(r->cache, p, roll, r->srcs))
-            p = NULL;
-    }
-    fd = open(roll->path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0 && p != NULL) {
-        struct side_roll rid;
-        struct stat st;
-        uint8_t tr[24];
-
-        side_roll_of(p, &rid);
-        ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size == id[0] && rid.size <= id[0] &&
-             rid.head_sum == id[1] && rid.members_sum == id[2] && id[0] >= 24 &&
-             pread(fd, tr, 24, (off_t)(id[0] - 24)) == 24 && le_get64(tr + 8) == id[0] - 24 &&
-             le_get64(tr + 16) == id[3];
-    }
-    if (!ok) { /* the roll-up was written again since: a stale side file, rebuilt */
-        if (fd >= 0)
-            close(fd);
-        if (own != NULL)
-            partial_fini(own);
-        mem_free(own);
+    want = (struct side_roll){
+        .size = id[0], .head_sum = id[1], .members_sum = id[2], .trailer_sum = id[3]};
+    fd = bind_roll(r, roll, &want);
+    if (fd < 0) { /* the roll-up was written again since: a stale side file, rebuilt */
         op->aux_free(op, aux);
         return;
     }
-    roll_members_hit(r, roll, p);
-    if (own != NULL)
-        partial_fini(own);
-    mem_free(own);
     r->aux = aux;
     r->aux_make = 0;
     r->defer = 0;
