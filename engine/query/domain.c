@@ -133,16 +133,7 @@ domain_fingerprint(const uint8_t *name, size_t len)
 static struct domain_way *
 cache_get(struct domain_cache_set *s, const struct domain_fp *fp)
 {
-    if (s->way[0].lo == fp->lo && s->way[0].hi == fp->hi && s->way[0].meta != 0)
-        return &s->way[0];
-    if (s->way[1].lo == fp->lo && s->way[1].hi == fp->hi && s->way[1].meta != 0) {
-        struct domain_way w = s->way[1];
-
-        s->way[1] = s->way[0];
-        s->way[0] = w;
-        return &s->way[0];
-    }
-    return NULL;
+    return domain_set_find(s, fp);
 }
 
 /* Puts `fp` at its set's front (its memo 0); the least recently used way leaves. */

@@ -123,16 +123,10 @@ struct domain_cache {
     struct domain_cache_set suffix[DOMAIN_SUFFIX_SETS]; /* lowercased suffixes */
 };
 
-/*
- * domain_cache_find() - the cached answer of name `fp`, moved to the front of its set (as
- * domain_locate_fp() does when it finds it), or NULL (then domain_locate_fp() splits it). Valid
- * until the next call on `c`.
- */
+/* domain_set_find() - the way of `fp` in set `s`, moved to the set's front, or NULL. */
 static inline struct domain_way *
-domain_cache_find(struct domain_cache *c, const struct domain_fp *fp)
+domain_set_find(struct domain_cache_set *s, const struct domain_fp *fp)
 {
-    struct domain_cache_set *s = &c->set[fp->lo & (DOMAIN_CACHE_SETS - 1)];
-
     if (s->way[0].lo == fp->lo && s->way[0].hi == fp->hi && s->way[0].meta != 0)
         return &s->way[0];
     if (s->way[1].lo == fp->lo && s->way[1].hi == fp->hi && s->way[1].meta != 0) {
@@ -143,6 +137,17 @@ domain_cache_find(struct domain_cache *c, const struct domain_fp *fp)
         return &s->way[0];
     }
     return NULL;
+}
+
+/*
+ * domain_cache_find() - the cached answer of name `fp`, moved to the front of its set (as
+ * domain_locate_fp() does when it finds it), or NULL (then domain_locate_fp() splits it). Valid
+ * until the next call on `c`.
+ */
+static inline struct domain_way *
+domain_cache_find(struct domain_cache *c, const struct domain_fp *fp)
+{
+    return domain_set_find(&c->set[fp->lo & (DOMAIN_CACHE_SETS - 1)], fp);
 }
 
 /* domain_way_whole() - domain_parts.whole of the name whose answer `w` is. */
