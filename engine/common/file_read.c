@@ -1,5 +1,5 @@
 /*
- * file_read.c - a regular file read whole into one buffer; see file_read.h.
+ * file_read.c - a regular file read whole into one buffer, or a range of it; see file_read.h.
  */
 #include "file_read.h"
 
@@ -46,5 +46,25 @@ file_read_whole(const char *path, uint8_t **buf, size_t *got, size_t *cap, struc
     }
     close(fd);
     *buf = b, *got = n, *cap = len + 1;
+    return 0;
+}
+
+int
+file_pread_whole(int fd, uint8_t *p, size_t len, uint64_t off, struct err *err)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        ssize_t r = pread(fd, p + got, len - got, (off_t)(off + got));
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ERR_SET_ERRNO(err, errno, "cannot read");
+        if (r == 0)
+            return ERR_SET(err, ERR_FORMAT, "cut short at byte %llu",
+                           (unsigned long long)(off + got));
+        got += (size_t)r;
+    }
     return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * file_read.h - a regular file read whole into one buffer.
+ * file_read.h - a regular file read whole into one buffer, or a range of it whole.
  *
  * For the cache's side files (engine/exec/side.c, engine/dns/hunt_side.c), which are
  * read whole and then checked: a file that shrank while it was read comes back short
@@ -22,5 +22,12 @@
  * "cannot read") and nothing to free.
  */
 int file_read_whole(const char *path, uint8_t **buf, size_t *got, size_t *cap, struct err *err);
+
+/*
+ * file_pread_whole() - bytes [off, off + len) of open file `fd` into p, whole (pread(),
+ * EINTR retried). 0, or -code with `err` set: "cannot read" (errno), or ERR_FORMAT "cut short
+ * at byte N" when the file ends first.
+ */
+int file_pread_whole(int fd, uint8_t *p, size_t len, uint64_t off, struct err *err);
 
 #endif

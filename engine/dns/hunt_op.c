@@ -3,14 +3,13 @@
  */
 #include "hunt_op.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bulksum.h"
 #include "domain.h"
+#include "file_read.h"
 #include "hunt_side.h"
 #include "job.h"
 #include "le.h"
@@ -848,27 +847,6 @@ aux_read_cmp(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* pread() of len bytes at off into p, whole. 0 or -code naming `name`. */
-static int
-read_whole(int fd, const char *name, uint8_t *p, size_t len, uint64_t off, struct err *err)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t r = pread(fd, p + got, len - got, (off_t)(off + got));
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return ERR_SET_ERRNO(err, errno, "%s: cannot read", name);
-        if (r == 0)
-            return ERR_SET(err, ERR_FORMAT, "%s: cut short at byte %llu", name,
-                           (unsigned long long)(off + got));
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 /*
  * Reads the groups of rd[0..n) in the roll-up's order into one buffer (*buf, mem_free() it;
  * neighbours in the file with one pread()), each checked alone (its checksum, hash, key and
@@ -897,7 +875,8 @@ aux_read_all(const struct hside *s, int fd, const char *name, struct aux_read *r
             len += rd[j].len;
             j++;
         }
-        rc = read_whole(fd, name, *buf + at, len, rd[i].off, err);
+        if ((rc = file_pread_whole(fd, *buf + at, len, rd[i].off, err)) < 0)
+            err_prefix(err, "%s", name);
         at += len;
         i = j;
     }

@@ -759,6 +759,21 @@ side_warn(struct run *r, const char *path, const char *why, const char *what)
 }
 
 /*
+ * A side file of `n` bytes stored (cache_store_side(), cache_store_beside()) is counted; n < 0
+ * is the cache's write failure, `e` saying why (the first one kept).
+ */
+static void
+side_stored(struct run *r, int64_t n, const struct err *e)
+{
+    if (n >= 0) {
+        atomic_fetch_add(&r->written_bytes, (uint64_t)n);
+        atomic_fetch_add(&r->sides, 1);
+    } else if (atomic_exchange(&r->write_failed, 1) == 0) {
+        snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", e->msg);
+    }
+}
+
+/*
  * The side file of the roll-up of layout `lay` (its groups exactly those of `t`):
  * made and written. *list, *nlist and *npass (when list != NULL): its first rows in
  * order, and the groups passing.
@@ -771,7 +786,6 @@ side_write(struct run *r, const struct partial_layout *lay, const struct htab *t
 {
     struct partial_buf b = {0};
     struct err e;
-    int64_t n;
 
     err_init(&e);
     if (side_make(r->op, lay, t, r->opts->threads, side_extra(htab_count(t)), r->cache->finish_fp,
@@ -779,13 +793,7 @@ side_write(struct run *r, const struct partial_layout *lay, const struct htab *t
         partial_buf_fini(&b);
         return;
     }
-    n = cache_store_side(r->cache, roll_path, b.p, b.len, &e);
-    if (n >= 0) {
-        atomic_fetch_add(&r->written_bytes, (uint64_t)n);
-        atomic_fetch_add(&r->sides, 1);
-    } else if (atomic_exchange(&r->write_failed, 1) == 0) {
-        snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", e.msg);
-    }
+    side_stored(r, cache_store_side(r->cache, roll_path, b.p, b.len, &e), &e);
     partial_buf_fini(&b);
 }
 
@@ -908,7 +916,6 @@ aux_write(struct run *r, const struct partial_layout *lay, const struct htab *t,
     struct partial_layout own = {0};
     struct partial_buf b = {0};
     struct err e;
-    int64_t n;
 
     err_init(&e);
     if (lay == NULL) {
@@ -916,13 +923,8 @@ aux_write(struct run *r, const struct partial_layout *lay, const struct htab *t,
         lay = &own;
     }
     if (r->op->aux_make(r->op, lay, t, t != NULL ? NULL : p, r->cache->finish_fp, &b, &e) == 0) {
-        n = cache_store_beside(r->cache, roll_path, r->op->aux_suffix, b.p, b.len, &e);
-        if (n >= 0) {
-            atomic_fetch_add(&r->written_bytes, (uint64_t)n);
-            atomic_fetch_add(&r->sides, 1);
-        } else if (atomic_exchange(&r->write_failed, 1) == 0) {
-            snprintf(r->write_err, sizeof(r->write_err), "cannot write partials: %s", e.msg);
-        }
+        side_stored(r, cache_store_beside(r->cache, roll_path, r->op->aux_suffix, b.p, b.len, &e),
+                    &e);
     }
     partial_buf_fini(&b);
     partial_layout_fini(&own);

@@ -424,26 +424,6 @@ side_load(const char *path, struct side *s, struct err *err)
     return rc;
 }
 
-/* Reads bytes [off, off + len) of side file descriptor `fd` into p. 0, or -code. */
-static int
-side_pread(int fd, uint8_t *p, size_t len, uint64_t off, struct err *err)
-{
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t r = pread(fd, p + got, len - got, (off_t)(off + got));
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return ERR_SET_ERRNO(err, errno, "cannot read");
-        if (r == 0)
-            return BAD("cut short at byte %llu", (unsigned long long)(off + got));
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 int
 side_open(const char *path, struct side *s, struct err *err)
 {
@@ -462,7 +442,7 @@ side_open(const char *path, struct side *s, struct err *err)
     s->len = (size_t)st.st_size;
     if (s->len < SIDE_HEAD + 8)
         rc = BAD("cut short in its header (%zu bytes)", s->len);
-    else if ((rc = side_pread(fd, head, SIDE_HEAD, 0, err)) == 0)
+    else if ((rc = file_pread_whole(fd, head, SIDE_HEAD, 0, err)) == 0)
         rc = head_check(head, s->len, 0, s, err);
     if (rc < 0) {
         close(fd);
@@ -765,13 +745,14 @@ scan(const struct side *s, const struct htab *t, struct cand **c, size_t *nc, si
     ck.list = list;
     ck.size = s->roll.size;
     ck.listed = s->listed;
-    rc = side_pread(fd, list, listb, SIDE_HEAD, err);
+    rc = file_pread_whole(fd, list, listb, SIDE_HEAD, err);
     if (rc == 0)
         XXH3_64bits_update(&h, list, listb);
     for (uint64_t i0 = 0; rc == 0 && i0 < s->groups; i0 += SIDE_SCAN) {
         size_t m = s->groups - i0 < SIDE_SCAN ? (size_t)(s->groups - i0) : SIDE_SCAN;
 
-        if ((rc = side_pread(fd, buf, m * SIDE_ENT, SIDE_HEAD + listb + SIDE_ENT * i0, err)) < 0)
+        if ((rc = file_pread_whole(fd, buf, m * SIDE_ENT, SIDE_HEAD + listb + SIDE_ENT * i0, err)) <
+            0)
             break;
         XXH3_64bits_update(&h, buf, m * SIDE_ENT);
         for (size_t j = 0; j < m; j++) {
@@ -788,7 +769,7 @@ scan(const struct side *s, const struct htab *t, struct cand **c, size_t *nc, si
                 cand_add(c, nc, ccap, &e, tk[tj].g, tj);
         }
     }
-    if (rc == 0 && (rc = side_pread(fd, tail, 8, s->len - 8, err)) == 0 &&
+    if (rc == 0 && (rc = file_pread_whole(fd, tail, 8, s->len - 8, err)) == 0 &&
         XXH3_64bits_digest(&h) != le_get64(tail))
         rc = BAD("checksum mismatch");
     if (rc == 0)
